@@ -1,0 +1,63 @@
+import { browser } from 'wxt/browser';
+import { createBrowserCaptureEnv } from '@/utils/capture/browser-env';
+import { runCapture, type CaptureTrigger } from '@/utils/capture/pipeline';
+import { createCase, failInterruptedJobs, getDb, updateSettings } from '@/utils/db';
+import { ensureSigningKey } from '@/utils/evidence/signing-key';
+import { dispatch, type Handlers } from '@/utils/messaging';
+import { badgeForFailure, badgeForSuccess, badgeWorking } from '@/utils/capture/badge';
+
+/**
+ * Background: orchestrates captures and owns the write path of evidence. Holds no state in
+ * module globals (the worker is stopped when idle); everything lives in IndexedDB.
+ */
+export default defineBackground(() => {
+  const bootedAt = new Date().toISOString();
+  const db = getDb();
+
+  // A job left "running" by a previous worker was interrupted: fail it with a reason.
+  void failInterruptedJobs(bootedAt, new Date().toISOString(), db).catch((e) => console.error('hashmark: recovery', e));
+  void ensureSigningKey(db).catch((e) => console.error('hashmark: signing key', e));
+  void navigator.storage?.persist?.().catch(() => false);
+
+  async function capture(trigger: CaptureTrigger, tabId?: number) {
+    await badgeWorking(tabId);
+    try {
+      const r = await runCapture({ trigger, ...(tabId !== undefined ? { tabId } : {}) }, createBrowserCaptureEnv());
+      await badgeForSuccess(r.sequence, tabId);
+      return r;
+    } catch (e) {
+      await badgeForFailure(e instanceof Error ? e.message : String(e), tabId);
+      throw e;
+    }
+  }
+
+  const handlers: Handlers = {
+    'capture.start': (p) => capture(p.trigger, p.tabId),
+    'case.create': async (p) => {
+      const rec = await createCase({ id: crypto.randomUUID(), name: p.name, reference: p.reference, at: new Date().toISOString() }, db);
+      if (p.activate) await updateSettings({ activeCaseId: rec.id }, db);
+      return rec;
+    },
+    'case.setActive': async (p) => {
+      await updateSettings({ activeCaseId: p.caseId }, db);
+      return { caseId: p.caseId };
+    },
+  };
+
+  const self = { id: browser.runtime.id, origin: browser.runtime.getURL('/') };
+  browser.runtime.onMessage.addListener((message, sender) => dispatch(message, sender, self, handlers));
+
+  browser.runtime.onInstalled.addListener(() => {
+    browser.contextMenus.create({
+      id: 'hashmark-capture',
+      title: browser.i18n.getMessage('commandCapture') || 'Capture this page as evidence',
+      contexts: ['page', 'frame', 'selection', 'link', 'image', 'video'],
+    });
+  });
+  browser.contextMenus.onClicked.addListener((info, tab) => {
+    if (info.menuItemId === 'hashmark-capture' && tab?.id !== undefined) void capture('context-menu', tab.id).catch(() => undefined);
+  });
+  browser.commands.onCommand.addListener((command, tab) => {
+    if (command === 'capture-page') void capture('command', tab?.id).catch(() => undefined);
+  });
+});

@@ -1,0 +1,93 @@
+import { browser } from 'wxt/browser';
+import { getDb } from '@/utils/db';
+import { plantNonce, readPlantedNonce } from './job-marker';
+import type { BrowserFacts, CaptureEnv, TabInfo } from './pipeline';
+
+/** The capture content script as WXT builds it (entrypoints/capture.content). */
+const CAPTURE_SCRIPT = '/content-scripts/capture.js';
+
+function toTabInfo(t: { id?: number; windowId?: number; url?: string; title?: string; active?: boolean }): TabInfo {
+  if (t.id === undefined || t.windowId === undefined) throw new Error('The tab has no id.');
+  return { id: t.id, windowId: t.windowId, url: t.url ?? '', title: t.title ?? '', active: !!t.active };
+}
+
+async function browserFacts(): Promise<BrowserFacts> {
+  const rt = browser.runtime as typeof browser.runtime & { getBrowserInfo?: () => Promise<{ name: string; version: string }> };
+  const platform = (await browser.runtime.getPlatformInfo().catch(() => null)) as { os?: string; arch?: string } | null;
+  const plat = platform ? `${platform.os ?? ''} ${platform.arch ?? ''}`.trim() : '';
+  if (typeof rt.getBrowserInfo === 'function') {
+    const info = await rt.getBrowserInfo();
+    return { name: info.name, version: info.version, userAgent: navigator.userAgent, platform: plat };
+  }
+  type UAData = { getHighEntropyValues(h: string[]): Promise<{ fullVersionList?: { brand: string; version: string }[] }> };
+  const uad = (navigator as Navigator & { userAgentData?: UAData }).userAgentData;
+  const list = uad ? ((await uad.getHighEntropyValues(['fullVersionList'])).fullVersionList ?? []) : [];
+  const brand =
+    list.find((b) => b.brand === 'Google Chrome') ??
+    list.find((b) => b.brand === 'Chromium') ??
+    list.find((b) => !/not.?a.?brand/i.test(b.brand));
+  return { name: brand?.brand ?? 'unknown', version: brand?.version ?? 'unknown', userAgent: navigator.userAgent, platform: plat };
+}
+
+type Hold = { armed: string | null; waiting: string | null; release: (() => void) | null };
+
+/**
+ * In automation builds only (tests and the CLI), a real-browser test can pause a capture at a
+ * named point to close or navigate the tab at a known moment. Production builds have no hold.
+ */
+function testHold(): CaptureEnv['hold'] {
+  if (import.meta.env.MODE !== 'automation') return undefined;
+  const g = globalThis as { __hashmarkTest?: Hold };
+  g.__hashmarkTest ??= { armed: null, waiting: null, release: null };
+  return async (point, jobId) => {
+    const h = g.__hashmarkTest!;
+    if (h.armed !== point) return;
+    h.armed = null;
+    await new Promise<void>((resolve) => {
+      h.waiting = jobId;
+      h.release = () => {
+        h.waiting = null;
+        h.release = null;
+        resolve();
+      };
+    });
+  };
+}
+
+/** The capture environment backed by the real extension APIs. */
+export function createBrowserCaptureEnv(): CaptureEnv {
+  const manifest = browser.runtime.getManifest();
+  return {
+    db: getDb(),
+    now: () => new Date(),
+    newId: () => crypto.randomUUID(),
+    getTab: async (tabId) => toTabInfo(await browser.tabs.get(tabId)),
+    focusedTab: async () => {
+      // The last focused normal window: from the toolbar popup this is the window behind it.
+      const win = await browser.windows.getLastFocused({ windowTypes: ['normal'] }).catch(() => null);
+      const [t] = await browser.tabs.query(win?.id !== undefined ? { active: true, windowId: win.id } : { active: true, lastFocusedWindow: true });
+      return t ? toTabInfo(t) : null;
+    },
+    activateTab: async (tabId) => {
+      const t = await browser.tabs.update(tabId, { active: true });
+      if (t?.windowId !== undefined) await browser.windows.update(t.windowId, { focused: true }).catch(() => undefined);
+    },
+    fileAccessAllowed: () => browser.extension.isAllowedFileSchemeAccess(),
+    plantNonce: async (tabId, nonce) => {
+      await browser.scripting.executeScript({ target: { tabId, frameIds: [0] }, func: plantNonce, args: [nonce] });
+    },
+    snapshot: async (tabId) => {
+      const [res] = await browser.scripting.executeScript({ target: { tabId, frameIds: [0] }, files: [CAPTURE_SCRIPT] });
+      return res?.result;
+    },
+    readNonce: async (tabId) => {
+      const [res] = await browser.scripting.executeScript({ target: { tabId, frameIds: [0] }, func: readPlantedNonce });
+      return typeof res?.result === 'string' ? res.result : null;
+    },
+    captureVisibleTab: (windowId) => browser.tabs.captureVisibleTab(windowId, { format: 'png' }),
+    zoom: (tabId) => browser.tabs.getZoom(tabId),
+    browserFacts,
+    software: { name: 'Hashmark', version: manifest.version, build: import.meta.env.MODE },
+    hold: testHold(),
+  };
+}

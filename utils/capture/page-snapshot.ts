@@ -1,0 +1,170 @@
+/**
+ * What the capture content script reads from the page. Runs in the extension's isolated
+ * world, so page overrides of globals (JSON.stringify, document.URL getters, Array.prototype…)
+ * do not reach it; the page is still untrusted and everything here is "what the page shows or
+ * claims", never the authoritative URL (that comes from the tabs API in the background).
+ */
+
+/** What the page claims about itself, kept apart from the browser's facts. */
+export interface PageAsserted {
+  documentTitle: string;
+  documentUrl: string;
+  baseHref: string | null;
+  canonical: string | null;
+  metaDescription: string | null;
+  og: Record<string, string>;
+  lang: string | null;
+}
+
+export interface PageSnapshot {
+  /** Echo of the job nonce planted before the script ran: proves the result is this job's. */
+  nonce: string;
+  /** Serialised live DOM (doctype + documentElement with shadow roots as declarative templates). */
+  domHtml: string;
+  domMethod: string;
+  /** Visible text (innerText of the body). */
+  text: string;
+  pageAsserted: PageAsserted;
+  contentType: string;
+  viewport: { width: number; height: number; devicePixelRatio: number };
+  scroll: { x: number; y: number; width: number; height: number };
+  counts: {
+    elements: number;
+    openShadowRoots: number;
+    closedShadowRoots: number;
+    closedShadowRootsUnreachable: number;
+    frames: number;
+    crossOriginFrames: number;
+    canvases: number;
+    videos: number;
+  };
+  /** Same facts the limitations list is built from; wording is done in the background. */
+  readAt: number;
+}
+
+/** Collects shadow roots (open and, where the browser lets an extension reach them, closed). */
+function collectShadowRoots(
+  root: Document | ShadowRoot,
+  openClosed: ((el: Element) => ShadowRoot | null) | null,
+  out: { roots: ShadowRoot[]; open: number; closed: number; elements: number },
+): void {
+  const walker = root.ownerDocument
+    ? root.ownerDocument.createTreeWalker(root, NodeFilter.SHOW_ELEMENT)
+    : (root as Document).createTreeWalker(root, NodeFilter.SHOW_ELEMENT);
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+    const el = n as Element;
+    out.elements++;
+    let sr: ShadowRoot | null = el.shadowRoot;
+    if (!sr && openClosed) {
+      try {
+        sr = openClosed(el);
+      } catch {
+        sr = null;
+      }
+    }
+    if (sr) {
+      if (sr.mode === 'open') out.open++;
+      else out.closed++;
+      out.roots.push(sr);
+      collectShadowRoots(sr, openClosed, out);
+    }
+  }
+}
+
+function doctypeString(doc: Document): string {
+  const dt = doc.doctype;
+  if (!dt) return '';
+  let s = `<!DOCTYPE ${dt.name}`;
+  if (dt.publicId) s += ` PUBLIC "${dt.publicId}"`;
+  if (dt.systemId) s += `${dt.publicId ? '' : ' SYSTEM'} "${dt.systemId}"`;
+  return s + '>\n';
+}
+
+function isCrossOrigin(frame: HTMLIFrameElement | HTMLFrameElement): boolean {
+  try {
+    // Reading the document of a cross-origin frame throws or gives null.
+    return !frame.contentDocument;
+  } catch {
+    return true;
+  }
+}
+
+/**
+ * Reads the page. `doc` and `win` are arguments so unit tests can pass a happy-dom document.
+ * `openClosed` is the browser's way to reach closed shadow roots from an extension
+ * (chrome.dom.openOrClosedShadowRoot, Element.openOrClosedShadowRoot in Firefox), when present.
+ */
+export function snapshotPage(
+  nonce: string,
+  doc: Document = document,
+  win: Window = window,
+  openClosed: ((el: Element) => ShadowRoot | null) | null = null,
+  now: () => number = Date.now,
+): PageSnapshot {
+  const shadow = { roots: [] as ShadowRoot[], open: 0, closed: 0, elements: 0 };
+  collectShadowRoots(doc, openClosed, shadow);
+
+  const root = doc.documentElement;
+  let domHtml: string;
+  let domMethod: string;
+  const withGetHtml = root as Element & {
+    getHTML?: (o: { serializableShadowRoots?: boolean; shadowRoots?: ShadowRoot[] }) => string;
+  };
+  if (typeof withGetHtml.getHTML === 'function') {
+    // getHTML serialises the shadow roots we pass as <template shadowrootmode>, so the
+    // shadow content (often where social sites put posts) is in dom.html.
+    const inner = withGetHtml.getHTML({ serializableShadowRoots: true, shadowRoots: shadow.roots });
+    const attrs = Array.from(root.attributes)
+      .map((a) => ` ${a.name}="${a.value.replace(/&/g, '&amp;').replace(/"/g, '&quot;')}"`)
+      .join('');
+    domHtml = `${doctypeString(doc)}<${root.localName}${attrs}>${inner}</${root.localName}>`;
+    domMethod = 'dom-serialiser:getHTML';
+  } else {
+    domHtml = doctypeString(doc) + root.outerHTML;
+    domMethod = 'dom-serialiser:outerHTML';
+  }
+
+  const meta = (sel: string): string | null =>
+    doc.querySelector<HTMLMetaElement>(sel)?.getAttribute('content') ?? null;
+  const og: Record<string, string> = {};
+  for (const m of Array.from(doc.querySelectorAll<HTMLMetaElement>('meta[property^="og:"]'))) {
+    const p = m.getAttribute('property');
+    const c = m.getAttribute('content');
+    if (p && c !== null && !(p in og)) og[p] = c;
+  }
+
+  const frames = Array.from(doc.querySelectorAll<HTMLIFrameElement>('iframe, frame'));
+  const body = doc.body as HTMLElement | null;
+  const se = doc.scrollingElement ?? root;
+
+  return {
+    nonce,
+    domHtml,
+    domMethod,
+    text: body ? body.innerText ?? body.textContent ?? '' : '',
+    pageAsserted: {
+      documentTitle: doc.title,
+      documentUrl: doc.URL,
+      baseHref: doc.querySelector('base[href]')?.getAttribute('href') ?? null,
+      canonical: doc.querySelector('link[rel~="canonical"]')?.getAttribute('href') ?? null,
+      metaDescription: meta('meta[name="description"]'),
+      og,
+      lang: root.getAttribute('lang'),
+    },
+    contentType: doc.contentType,
+    viewport: { width: win.innerWidth, height: win.innerHeight, devicePixelRatio: win.devicePixelRatio },
+    scroll: { x: win.scrollX, y: win.scrollY, width: se.scrollWidth, height: se.scrollHeight },
+    counts: {
+      elements: shadow.elements,
+      openShadowRoots: shadow.open,
+      closedShadowRoots: shadow.closed,
+      // Without an opener for closed roots we cannot even count them: say so in limitations.
+      closedShadowRootsUnreachable: openClosed ? 0 : -1,
+      frames: frames.length,
+      crossOriginFrames: frames.filter(isCrossOrigin).length,
+      canvases: doc.querySelectorAll('canvas').length,
+      videos: doc.querySelectorAll('video').length,
+    },
+    readAt: now(),
+  };
+}

@@ -1,0 +1,24 @@
+import type { PageSnapshot } from './page-snapshot';
+
+/**
+ * Shape check of what the content script returned: the page is untrusted and a compromised
+ * or confused script must not push odd values into capture.json. Dependency-free on purpose.
+ */
+export function isPageSnapshot(v: unknown): v is PageSnapshot {
+  if (!v || typeof v !== 'object') return false;
+  const s = v as Record<string, unknown>;
+  const obj = (x: unknown): x is Record<string, unknown> => !!x && typeof x === 'object' && !Array.isArray(x);
+  const num = (x: unknown) => typeof x === 'number' && Number.isFinite(x);
+  if (typeof s.nonce !== 'string' || typeof s.domHtml !== 'string' || typeof s.text !== 'string') return false;
+  if (typeof s.domMethod !== 'string' || typeof s.contentType !== 'string' || !num(s.readAt)) return false;
+  if (!obj(s.pageAsserted) || !obj(s.viewport) || !obj(s.scroll) || !obj(s.counts)) return false;
+  const pa = s.pageAsserted;
+  if (typeof pa.documentTitle !== 'string' || typeof pa.documentUrl !== 'string' || !obj(pa.og)) return false;
+  if (!Object.values(pa.og).every((x) => typeof x === 'string')) return false;
+  for (const k of ['baseHref', 'canonical', 'metaDescription', 'lang'] as const) {
+    if (pa[k] !== null && typeof pa[k] !== 'string') return false;
+  }
+  if (!['width', 'height', 'devicePixelRatio'].every((k) => num((s.viewport as Record<string, unknown>)[k]))) return false;
+  if (!['x', 'y', 'width', 'height'].every((k) => num((s.scroll as Record<string, unknown>)[k]))) return false;
+  return Object.values(s.counts).every(num);
+}

@@ -1,0 +1,108 @@
+import type { CaptureResult, CaptureTrigger } from '@/utils/capture/pipeline';
+import type { CaseRecord } from '@/utils/db/schema';
+
+/**
+ * The one message protocol between extension pages (popup, dashboard, export page, CLI via an
+ * extension page) and the background. Each message has a request validator; the receiver also
+ * checks that the sender is one of our own pages. Anything else is dropped (fail closed).
+ *
+ * The capture content script does not message: its result comes back as the return value of
+ * scripting.executeScript, a channel the page cannot forge.
+ */
+export interface Protocol {
+  'capture.start': { req: { tabId?: number; trigger: CaptureTrigger }; res: CaptureResult };
+  'case.create': { req: { name: string; reference?: string; activate?: boolean }; res: CaseRecord };
+  'case.setActive': { req: { caseId: string }; res: { caseId: string } };
+}
+export type MessageType = keyof Protocol;
+export type Envelope<K extends MessageType = MessageType> = { hashmark: 1; type: K; payload: Protocol[K]['req'] };
+export type Reply<K extends MessageType> = { ok: true; value: Protocol[K]['res'] } | { ok: false; error: string };
+
+const TRIGGERS: readonly CaptureTrigger[] = ['popup', 'command', 'context-menu', 'dashboard', 'cli'];
+const str = (x: unknown, max = 500) => typeof x === 'string' && x.length <= max;
+const isObj = (x: unknown): x is Record<string, unknown> => !!x && typeof x === 'object' && !Array.isArray(x);
+
+/** Shape validators, one per message (a convention test checks none is missing). */
+export const validators: { [K in MessageType]: (p: unknown) => p is Protocol[K]['req'] } = {
+  'capture.start': (p): p is Protocol['capture.start']['req'] =>
+    isObj(p) &&
+    (p.tabId === undefined || (Number.isInteger(p.tabId) && (p.tabId as number) >= 0)) &&
+    TRIGGERS.includes(p.trigger as CaptureTrigger),
+  'case.create': (p): p is Protocol['case.create']['req'] =>
+    isObj(p) &&
+    str(p.name, 200) &&
+    (p.name as string).trim().length > 0 &&
+    (p.reference === undefined || str(p.reference, 200)) &&
+    (p.activate === undefined || typeof p.activate === 'boolean'),
+  'case.setActive': (p): p is Protocol['case.setActive']['req'] => isObj(p) && str(p.caseId, 100),
+};
+
+export function isEnvelope(m: unknown): m is Envelope {
+  return isObj(m) && m.hashmark === 1 && typeof m.type === 'string' && Object.hasOwn(validators, m.type);
+}
+
+/** Minimal view of runtime.MessageSender we rely on. */
+export interface SenderLike {
+  id?: string;
+  url?: string;
+  origin?: string;
+}
+
+/**
+ * Only our own extension pages may send protocol messages: same extension id AND a URL on the
+ * extension's origin (content scripts share the id but carry the web page's URL).
+ */
+export function isOwnPage(sender: SenderLike, extensionId: string, extensionOrigin: string): boolean {
+  if (sender.id !== extensionId || !sender.url) return false;
+  try {
+    return new URL(sender.url).origin === new URL(extensionOrigin).origin;
+  } catch {
+    return false;
+  }
+}
+
+export type Handlers = { [K in MessageType]: (payload: Protocol[K]['req']) => Promise<Protocol[K]['res']> };
+
+/**
+ * Dispatches one received message. Returns undefined (no reply) for anything that is not a
+ * well-formed protocol message from one of our pages, after logging it as a security event.
+ */
+export function dispatch(
+  message: unknown,
+  sender: SenderLike,
+  self: { id: string; origin: string },
+  handlers: Handlers,
+  log: (msg: string) => void = console.warn,
+): Promise<Reply<MessageType>> | undefined {
+  if (!isEnvelope(message)) {
+    log(`hashmark: dropped a message that is not part of the protocol (from ${sender.url ?? 'unknown'})`);
+    return undefined;
+  }
+  if (!isOwnPage(sender, self.id, self.origin)) {
+    log(`hashmark: dropped "${message.type}" from a sender that is not an extension page (${sender.url ?? 'unknown'})`);
+    return undefined;
+  }
+  const validate = validators[message.type] as (p: unknown) => boolean;
+  if (!validate(message.payload)) {
+    log(`hashmark: dropped "${message.type}" with a malformed payload`);
+    return undefined;
+  }
+  const handler = handlers[message.type] as (p: unknown) => Promise<unknown>;
+  return handler(message.payload).then(
+    (value) => ({ ok: true, value }) as Reply<MessageType>,
+    (e: unknown) => ({ ok: false, error: e instanceof Error ? e.message : String(e) }),
+  );
+}
+
+/** Sends a protocol message from an extension page and unwraps the reply (throws the error text). */
+export async function send<K extends MessageType>(
+  type: K,
+  payload: Protocol[K]['req'],
+  runtime: { sendMessage(m: unknown): Promise<unknown> },
+): Promise<Protocol[K]['res']> {
+  const envelope: Envelope<K> = { hashmark: 1, type, payload };
+  const reply = (await runtime.sendMessage(envelope)) as Reply<K> | undefined;
+  if (!reply) throw new Error('The extension did not answer (it may be restarting); try again.');
+  if (!reply.ok) throw new Error(reply.error);
+  return reply.value;
+}
