@@ -14,7 +14,8 @@ export default defineContentScript({
     try {
       const nonce = readPlantedNonce();
       if (!nonce) return { error: 'no capture job is waiting for this page' };
-      const chromeDom = (globalThis as { chrome?: { dom?: { openOrClosedShadowRoot?: (e: Element) => ShadowRoot | null } } })
+      // Chromium: chrome.dom.openOrClosedShadowRoot; Firefox: Element.openOrClosedShadowRoot.
+      const chromeDom = (globalThis as unknown as { chrome?: { dom?: { openOrClosedShadowRoot?: (e: Element) => ShadowRoot | null } } })
         .chrome?.dom?.openOrClosedShadowRoot;
       const firefoxOpener = (el: Element) =>
         (el as Element & { openOrClosedShadowRoot?: ShadowRoot | null }).openOrClosedShadowRoot ?? null;

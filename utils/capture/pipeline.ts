@@ -74,11 +74,15 @@ const QUOTA_RE = /MAX_CAPTURE_VISIBLE_TAB_CALLS_PER_SECOND|exceeds the .*quota/i
 
 /** Why a URL cannot be captured, in words, or null when it can. */
 export async function refusalFor(url: string, env: Pick<CaptureEnv, 'fileAccessAllowed'>): Promise<string | null> {
+  // An empty URL means the browser hides it from the extension: a browser page (chrome://,
+  // about:), another extension, or the web store. Those cannot be captured.
+  const generic =
+    'This page cannot be captured: only web pages (http, https) and allowed local files can. Browser pages, other extensions and the browser\'s PDF viewer cannot.';
   let u: URL;
   try {
     u = new URL(url);
   } catch {
-    return 'This tab has no web address that can be captured.';
+    return generic;
   }
   if (u.protocol === 'http:' || u.protocol === 'https:') return null;
   if (u.protocol === 'file:') {
@@ -86,7 +90,7 @@ export async function refusalFor(url: string, env: Pick<CaptureEnv, 'fileAccessA
       ? null
       : 'Local files (file://) can only be captured after you allow it: open the extension\'s details page and turn on "Allow access to file URLs".';
   }
-  return `Pages with "${u.protocol}" addresses (browser pages, other extensions, the PDF viewer) cannot be captured; only web pages (http, https) and allowed local files can.`;
+  return generic;
 }
 
 async function shoot(env: CaptureEnv, windowId: number): Promise<string> {

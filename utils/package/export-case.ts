@@ -21,15 +21,19 @@ export class IntegrityError extends Error {
 
 /** ASCII-only slug for the bag folder (case names may be Arabic or French; names never come from pages). */
 export function caseSlug(name: string, caseId: string): string {
-  const s = name
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
+  const ascii = name.normalize('NFKD').replace(/[\u0300-\u036f]/g, '');
+  const s = ascii
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-+|-+$/g, '')
     .slice(0, 40)
     .replace(/-+$/, '');
-  return s || `case-${caseId.replace(/[^a-z0-9]/gi, '').slice(0, 8).toLowerCase()}`;
+  // A name mostly in another script (Arabic…) would leave a meaningless slug such as "7":
+  // name the folder after the case id instead.
+  const letters = (name.match(/\p{L}/gu) ?? []).length;
+  const kept = (ascii.match(/[A-Za-z]/g) ?? []).length;
+  if (!s || kept < letters / 2) return `case-${caseId.replace(/[^a-z0-9]/gi, '').slice(0, 8).toLowerCase()}`;
+  return s;
 }
 
 /** 20261127T195012Z */

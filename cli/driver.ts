@@ -1,0 +1,107 @@
+import type { Page } from 'playwright-core';
+import type { HashmarkBrowser } from './chromium';
+import type { CaptureResult } from '@/utils/capture/pipeline';
+import type { CaseRecord } from '@/utils/db/schema';
+import type { MessageType, Protocol } from '@/utils/messaging';
+
+/**
+ * Drives the extension the way its own pages do: protocol messages sent from an extension page
+ * (so the background's sender checks apply), the same capture pipeline as the toolbar button,
+ * and the same export page. Nothing is re-implemented here.
+ */
+export class HashmarkDriver {
+  private constructor(
+    readonly hm: HashmarkBrowser,
+    readonly control: Page,
+  ) {}
+
+  static async open(hm: HashmarkBrowser): Promise<HashmarkDriver> {
+    const control = await hm.context.newPage();
+    await control.goto(`chrome-extension://${hm.extensionId}/popup.html`);
+    return new HashmarkDriver(hm, control);
+  }
+
+  /** Sends one protocol message from the control page; throws the background's error text. */
+  async send<K extends MessageType>(type: K, payload: Protocol[K]['req']): Promise<Protocol[K]['res']> {
+    const reply = (await this.control.evaluate(
+      ([t, p]) => chrome.runtime.sendMessage({ hashmark: 1, type: t, payload: p }),
+      [type, payload] as const,
+    )) as { ok: true; value: Protocol[K]['res'] } | { ok: false; error: string } | undefined;
+    if (!reply) throw new Error(`The extension did not answer "${type}".`);
+    if (!reply.ok) throw new Error(reply.error);
+    return reply.value;
+  }
+
+  /** The case with this name, created (and made active) if absent. */
+  async ensureCase(name: string, reference?: string): Promise<CaseRecord> {
+    const cases = (await this.control.evaluate(
+      () =>
+        new Promise((resolve, reject) => {
+          const open = indexedDB.open('hashmark');
+          open.onerror = () => reject(open.error);
+          open.onsuccess = () => {
+            const db = open.result;
+            if (!db.objectStoreNames.contains('cases')) return resolve([]);
+            const req = db.transaction('cases').objectStore('cases').getAll();
+            req.onsuccess = () => resolve(req.result);
+            req.onerror = () => reject(req.error);
+          };
+        }),
+    )) as CaseRecord[];
+    const found = cases.find((c) => c.name === name.trim());
+    if (found) {
+      await this.send('case.setActive', { caseId: found.id });
+      return found;
+    }
+    return this.send('case.create', { name, ...(reference ? { reference } : {}), activate: true });
+  }
+
+  /** Opens `url` in a new active tab through the tabs API and waits until it has loaded. */
+  async openTab(url: string, settleMs = 300): Promise<number> {
+    // No named inner functions in evaluate callbacks: tsx (esbuild keepNames) would wrap them
+    // in a __name helper that does not exist in the page.
+    return this.control.evaluate(
+      async ([u, settle]) => {
+        const tab = await chrome.tabs.create({ url: u, active: true });
+        const id = tab.id!;
+        const deadline = Date.now() + 60_000;
+        for (;;) {
+          const t = await chrome.tabs.get(id);
+          if (t.status === 'complete' && !t.pendingUrl) break;
+          if (Date.now() > deadline) throw new Error(`${u} did not finish loading within 60 s`);
+          await new Promise((r) => setTimeout(r, 50));
+        }
+        await new Promise((r) => setTimeout(r, settle));
+        return id;
+      },
+      [url, settleMs] as const,
+    );
+  }
+
+  async capture(tabId: number): Promise<CaptureResult> {
+    return this.send('capture.start', { tabId, trigger: 'cli' });
+  }
+
+  async closeTab(tabId: number): Promise<void> {
+    await this.control.evaluate((id) => chrome.tabs.remove(id), tabId);
+  }
+
+  /** Runs the export page for a case; resolves with the saved file's path and SHA-256. */
+  async exportCase(caseId: string, timeoutMs = 600_000): Promise<{ zipName: string; zipSha256: string; path: string }> {
+    const page = await this.hm.context.newPage();
+    try {
+      await page.goto(`chrome-extension://${this.hm.extensionId}/export.html?case=${encodeURIComponent(caseId)}`);
+      const main = page.locator('main[data-state="done"], main[data-state="failed"]');
+      await main.waitFor({ timeout: timeoutMs });
+      if ((await main.getAttribute('data-state')) === 'failed') {
+        throw new Error((await page.locator('[role=alert]').textContent())?.trim() ?? 'export failed');
+      }
+      const done = page.locator('[data-zip-name]');
+      const zipName = (await done.getAttribute('data-zip-name'))!;
+      const zipSha256 = (await done.getAttribute('data-zip-sha256'))!;
+      return { zipName, zipSha256, path: `${this.hm.downloadsDir}/${zipName}` };
+    } finally {
+      await page.close();
+    }
+  }
+}

@@ -1,0 +1,94 @@
+import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import JSZip from 'jszip';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { startFixtureServer, type FixtureServer } from '../support/fixture-server';
+import { run } from '../support/harness';
+
+/** The CLI as a user runs it: a child process, real Chromium, real files. */
+let site: FixtureServer;
+let tmp: string;
+
+beforeAll(async () => {
+  site = await startFixtureServer();
+  tmp = await mkdtemp(join(tmpdir(), 'hashmark-cli-'));
+});
+afterAll(async () => {
+  await site?.close();
+  await rm(tmp, { recursive: true, force: true });
+});
+
+const cli = (args: string[]) =>
+  run('node', ['cli/hashmark.mjs', ...args], { maxBuffer: 16 << 20 }).then(
+    (r) => ({ code: 0, ...r }),
+    (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
+  );
+
+let zipPath = '';
+
+test('capture several pages into a case, export, verify', async () => {
+  const out = join(tmp, 'out');
+  const r = await cli(['capture', site.url('ad-fr.html'), site.url('ad-ar.html'), site.url('poison.html'), '--case', 'قضية تهريب 7', '--out', out]);
+  expect(r.code, r.stderr).toBe(0);
+  const files = await readdir(out);
+  expect(files).toHaveLength(1);
+  // The case name is Arabic: the bag name falls back to an ASCII slug from the case id.
+  expect(files[0]).toMatch(/^case-[0-9a-f]{8}-\d{8}T\d{6}Z\.zip$/);
+  zipPath = join(out, files[0]!);
+  expect(r.stdout).toContain(`package ${zipPath}`);
+
+  const v = await cli(['verify', zipPath]);
+  expect(v.code, v.stdout).toBe(0);
+  expect(v.stdout).toMatch(/PASS/);
+
+  const zip = await JSZip.loadAsync(await readFile(zipPath));
+  const names = Object.keys(zip.files);
+  const caps = names.filter((n) => n.endsWith('/capture.json')).sort();
+  expect(caps).toHaveLength(3);
+  const read = async (suffix: string) => zip.file(names.find((n) => n.endsWith(suffix))!)!.async('string');
+
+  // Arabic page: closed shadow root reached (Chromium lets extensions open it), RTL text intact.
+  const arDir = caps[1]!.replace(/capture\.json$/, '');
+  const arDom = await zip.file(arDir + 'dom.html')!.async('string');
+  expect(arDom).toContain('shadowrootmode="closed"');
+  expect(arDom).toContain('سري: الدفع نقدًا فقط');
+  expect(await zip.file(arDir + 'text.txt')!.async('string')).toContain('٠٦١٢٣٤٥٦٧٨');
+
+  // Hostile page: its overrides of JSON.stringify, document.URL, title and Array.prototype.map
+  // do not reach the capture; its canonical/og/base claims stay under pageAsserted.
+  const pDir = caps[2]!.replace(/capture\.json$/, '');
+  const pj = JSON.parse(await zip.file(pDir + 'capture.json')!.async('string'));
+  expect(pj.url.start).toBe(site.url('poison.html'));
+  expect(pj.title.start).toBe('../../etc/passwd <script> CON.zip');
+  expect(pj.pageAsserted.documentUrl).toBe(site.url('poison.html'));
+  expect(pj.pageAsserted.canonical).toBe('https://trusted-news.example/fake-article');
+  expect(pj.pageAsserted.baseHref).toBe('https://evil.example/');
+  expect(await zip.file(pDir + 'dom.html')!.async('string')).toContain('Genuine text of the poisoned page.');
+  expect(pDir).toMatch(/\/data\/captures\/0003-[0-9a-f-]{36}\/$/);
+  expect(await read('case.json')).toContain('"name": "قضية تهريب 7"');
+});
+
+test('verify fails on a flipped byte and on a wrong pinned key, with a non-zero exit', async () => {
+  const zip = await JSZip.loadAsync(await readFile(zipPath));
+  const name = Object.keys(zip.files).find((n) => n.endsWith('/text.txt'))!;
+  const text = await zip.file(name)!.async('uint8array');
+  text[0] = text[0]! ^ 1;
+  zip.file(name, text);
+  const bad = join(tmp, 'tampered.zip');
+  await writeFile(bad, await zip.generateAsync({ type: 'uint8array' }));
+  const v = await cli(['verify', bad]);
+  expect(v.code).toBe(1);
+  expect(v.stdout).toContain(name.split('/').slice(1).join('/'));
+
+  const pinned = await cli(['verify', zipPath, '--key-fingerprint', 'ab'.repeat(32)]);
+  expect(pinned.code).toBe(1);
+  expect(pinned.stdout).toMatch(/FAIL/);
+});
+
+test('bad arguments give a one-line reason and a non-zero exit', async () => {
+  const r = await cli(['capture', 'chrome://settings', '--case', 'x', '--out', join(tmp, 'o2')]);
+  expect(r.code).toBe(1);
+  expect(r.stderr.trim().split('\n')).toHaveLength(1);
+  expect(r.stderr).toMatch(/only http, https and file URLs/);
+});

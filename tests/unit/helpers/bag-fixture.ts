@@ -1,0 +1,171 @@
+import JSZip from 'jszip';
+import { chainEvent } from '@/utils/evidence/custody-log';
+import { digestBoth, utf8 } from '@/utils/evidence/hash';
+import { writeBag, type BagInput, type BagOutput, type Signer } from '@/utils/package/bag-writer';
+import { verifyInstructions } from '@/utils/package/verify-text';
+import type { BagFile } from '@/utils/evidence/types';
+
+export const BAG_NAME = 'burglary-2024-20250102T030405Z';
+export const FIXED_DATE = new Date('2025-01-02T03:04:06Z');
+
+/** A valid custody log of `n` events for case `case-1`. */
+export function custodyLog(n = 4): string {
+  let prev: { seq: number; line: string } | null = null;
+  let out = '';
+  for (let i = 0; i < n; i++) {
+    const { event, line } = chainEvent(prev, {
+      at: new Date(Date.UTC(2025, 0, 2, 3, 4, i)).toISOString(),
+      type: i === 0 ? 'case.created' : i === n - 1 ? 'export.started' : 'capture.stored',
+      caseId: 'case-1',
+      ...(i > 0 && i < n - 1 ? { captureId: `cap-${i}` } : {}),
+      actor: 'DC Example',
+      details: { step: i },
+    });
+    out += `${line}\n`;
+    prev = { seq: event.seq, line };
+  }
+  return out;
+}
+
+/** Bytes that look like a PNG (signature) followed by noise: the writer must STORE them. */
+function fakeBinary(signature: number[], length: number, seed: number): Uint8Array {
+  const out = new Uint8Array(length);
+  out.set(signature);
+  let x = seed;
+  for (let i = signature.length; i < length; i++) {
+    x = (x * 1103515245 + 12345) >>> 0;
+    out[i] = x >>> 24;
+  }
+  return out;
+}
+
+/** A small but realistic payload: case files, a custody log and one capture. */
+export function samplePayload(): BagFile[] {
+  const cap = 'data/captures/0001-cap-1';
+  return [
+    { path: 'data/case.json', bytes: utf8('{"caseId":"case-1","name":"Burglary 2024"}\n') },
+    { path: 'data/report.html', bytes: utf8('<!doctype html><title>Report</title><p>Grüße, café</p>\n') },
+    { path: 'data/captures.csv', bytes: utf8('captureId,url\ncap-1,https://example.org/\n') },
+    { path: 'data/custody/events.jsonl', bytes: utf8(custodyLog()) },
+    { path: `${cap}/capture.json`, bytes: utf8('{"schema":"hashmark.capture/1","captureId":"cap-1"}\n') },
+    { path: `${cap}/dom.html`, bytes: utf8(`<html><body>${'<p>evidence</p>'.repeat(200)}</body></html>`) },
+    { path: `${cap}/screenshot-viewport.png`, bytes: fakeBinary([0x89, 0x50, 0x4e, 0x47], 3000, 1) },
+    { path: `${cap}/media/0123abcd.jpg`, bytes: fakeBinary([0xff, 0xd8, 0xff], 1500, 2) },
+    { path: `${cap}/text.txt`, bytes: utf8('evidence\n') },
+  ];
+}
+
+/** A complete writeBag input for `signer`; override any field. */
+export function bagInput(signer: Signer, overrides: Partial<BagInput> = {}): BagInput {
+  return {
+    bagName: BAG_NAME,
+    payload: samplePayload(),
+    info: {
+      sourceOrganization: 'Example Police',
+      contactName: 'DC Example',
+      externalIdentifier: 'CR/2024/0001',
+      externalDescription: 'Burglary 2024',
+      baggingDate: '2025-01-02',
+      bagSoftwareAgent: 'Hashmark 0.1.0 (Chrome 131)',
+      signingKeyFingerprint: signer.fingerprint,
+    },
+    verifyText: verifyInstructions({
+      bagName: BAG_NAME,
+      zipName: `${BAG_NAME}.zip`,
+      fingerprint: signer.fingerprint,
+      hasTimestamps: false,
+    }),
+    signer,
+    date: FIXED_DATE,
+    ...overrides,
+  };
+}
+
+export function makeBag(signer: Signer, overrides: Partial<BagInput> = {}): Promise<BagOutput> {
+  return writeBag(bagInput(signer, overrides));
+}
+
+/** All files of a ZIP (folders left out), by full entry name. */
+export async function unzipFiles(zip: Uint8Array): Promise<Map<string, Uint8Array>> {
+  const z = await JSZip.loadAsync(zip);
+  const out = new Map<string, Uint8Array>();
+  for (const f of Object.values(z.files)) if (!f.dir) out.set(f.name, await f.async('uint8array'));
+  return out;
+}
+
+/** A ZIP of `files` (full entry names), sorted, with the fixed date. */
+export function zipFiles(files: Map<string, Uint8Array>): Promise<Uint8Array> {
+  const out = new JSZip();
+  for (const [name, bytes] of [...files].sort(([a], [b]) => (a < b ? -1 : 1))) out.file(name, bytes, { date: FIXED_DATE });
+  return out.generateAsync({ type: 'uint8array', compression: 'DEFLATE' });
+}
+
+/** Rebuilds a ZIP after `mutate` edits its files (full entry names; delete to remove). */
+export async function rezip(
+  zip: Uint8Array,
+  mutate: (files: Map<string, Uint8Array>) => void,
+): Promise<Uint8Array> {
+  const files = await unzipFiles(zip);
+  mutate(files);
+  return zipFiles(files);
+}
+
+/** Compression method of every central directory entry (0 = STORE, 8 = DEFLATE), by name. */
+export function compressionMethods(zip: Uint8Array): Map<string, number> {
+  const view = new DataView(zip.buffer, zip.byteOffset, zip.byteLength);
+  let eocd = zip.length - 22;
+  while (eocd >= 0 && view.getUint32(eocd, true) !== 0x06054b50) eocd--;
+  const count = view.getUint16(eocd + 10, true);
+  let p = view.getUint32(eocd + 16, true);
+  const out = new Map<string, number>();
+  const decoder = new TextDecoder();
+  for (let i = 0; i < count; i++) {
+    const method = view.getUint16(p + 10, true);
+    const nameLength = view.getUint16(p + 28, true);
+    out.set(decoder.decode(zip.subarray(p + 46, p + 46 + nameLength)), method);
+    p += 46 + nameLength + view.getUint16(p + 30, true) + view.getUint16(p + 32, true);
+  }
+  return out;
+}
+
+/** Replaces every occurrence of the ASCII string `from` in `bytes` by `to` (same length). */
+export function patchAscii(bytes: Uint8Array, from: string, to: string): Uint8Array {
+  if (from.length !== to.length) throw new Error('patchAscii: same length only');
+  const out = bytes.slice();
+  const f = utf8(from);
+  const t = utf8(to);
+  let hits = 0;
+  for (let i = 0; i + f.length <= out.length; i++) {
+    if (f.every((b, j) => out[i + j] === b)) {
+      out.set(t, i);
+      hits++;
+    }
+  }
+  if (hits === 0) throw new Error(`patchAscii: ${from} not found`);
+  return out;
+}
+
+/**
+ * Edits files of a bag ZIP with `mutate`, then recomputes both tag manifests and re-signs them
+ * with `signer`, as a forger holding a signing key would. Payload manifests are left as mutated.
+ */
+export async function retag(
+  zip: Uint8Array,
+  signer: Signer,
+  mutate: (files: Map<string, Uint8Array>) => void,
+): Promise<Uint8Array> {
+  const tagged = ['VERIFY.txt', 'bag-info.txt', 'bagit.txt', 'manifest-sha256.txt', 'manifest-sha512.txt'];
+  const files = await unzipFiles(zip);
+  mutate(files);
+  for (const alg of ['sha256', 'sha512'] as const) {
+    let text = '';
+    for (const name of tagged) {
+      const digest = await digestBoth(files.get(`${BAG_NAME}/${name}`) ?? new Uint8Array());
+      text += `${digest[alg]}  ${name}\n`;
+    }
+    files.set(`${BAG_NAME}/tagmanifest-${alg}.txt`, utf8(text));
+  }
+  const signed = files.get(`${BAG_NAME}/tagmanifest-sha256.txt`) ?? new Uint8Array();
+  files.set(`${BAG_NAME}/signature/tagmanifest-sha256.txt.sig`, await signer.sign(signed));
+  return zipFiles(files);
+}

@@ -1,0 +1,140 @@
+import 'fake-indexeddb/auto';
+import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { runCapture, type CaptureEnv } from '@/utils/capture/pipeline';
+import type { PageSnapshot } from '@/utils/capture/page-snapshot';
+import { createCase, createDb, custodyLines, type HashmarkDb } from '@/utils/db';
+
+/**
+ * The capture pipeline's decisions with the real database (fake-indexeddb) and a scripted
+ * browser. The real-browser tests prove the browser side; these prove each branch.
+ */
+let db: HashmarkDb;
+let n = 0;
+const PNG = 'data:image/png;base64,' + btoa('\x89PNG\r\n\x1a\nfake');
+
+function snapshot(nonce: string, over: Partial<PageSnapshot> = {}): PageSnapshot {
+  return {
+    nonce,
+    domHtml: '<!DOCTYPE html>\n<html><body>hi</body></html>',
+    domMethod: 'dom-serialiser:getHTML',
+    text: 'hi',
+    pageAsserted: { documentTitle: 't', documentUrl: 'https://a.example/', baseHref: null, canonical: null, metaDescription: null, og: {}, lang: null },
+    contentType: 'text/html',
+    viewport: { width: 800, height: 600, devicePixelRatio: 1 },
+    scroll: { x: 0, y: 0, width: 800, height: 600 },
+    counts: { elements: 3, openShadowRoots: 0, closedShadowRoots: 0, closedShadowRootsUnreachable: 0, frames: 0, crossOriginFrames: 0, canvases: 0, videos: 0 },
+    readAt: 1,
+    ...over,
+  };
+}
+
+function env(over: Partial<CaptureEnv> = {}, url = 'https://a.example/'): CaptureEnv {
+  let planted = '';
+  let ids = 0;
+  return {
+    db,
+    now: () => new Date('2026-11-27T12:00:00Z'),
+    newId: () => `00000000-0000-4000-8000-${String(++ids).padStart(12, '0')}`,
+    getTab: async (id) => ({ id, windowId: 1, url, title: 'A page', active: true }),
+    focusedTab: async () => ({ id: 7, windowId: 1, url, title: 'A page', active: true }),
+    activateTab: async () => {},
+    fileAccessAllowed: async () => false,
+    plantNonce: async (_t, nonce) => {
+      planted = nonce;
+    },
+    snapshot: async () => snapshot(planted),
+    readNonce: async () => planted,
+    captureVisibleTab: async () => PNG,
+    zoom: async () => 1,
+    browserFacts: async () => ({ name: 'Chromium', version: '150', userAgent: 'UA', platform: 'linux x86-64' }),
+    software: { name: 'Hashmark', version: '0.0.0', build: 'test' },
+    ...over,
+  };
+}
+
+beforeEach(async () => {
+  db = createDb(`pipeline-${++n}`);
+  await createCase({ id: 'case', name: 'Case', at: '2026-11-27T11:00:00.000Z' }, db);
+});
+afterEach(async () => {
+  db.close();
+  await db.delete();
+});
+
+async function expectFailed(p: Promise<unknown>, pattern: RegExp) {
+  await expect(p).rejects.toThrow(pattern);
+  expect(await db.captures.count()).toBe(0);
+  expect(await db.blobs.count()).toBe(0);
+  const types = (await custodyLines('case', db)).map((e) => e.type);
+  expect(types).toEqual(['case.created', 'capture.started', 'capture.failed']);
+  expect((await db.jobs.toArray()).map((j) => j.state)).toEqual(['failed']);
+}
+
+describe('runCapture', () => {
+  test('stores a capture with hashed artifacts and a capture.json', async () => {
+    const r = await runCapture({ trigger: 'popup' }, env());
+    expect(r.sequence).toBe(1);
+    const rec = (await db.captures.get(r.captureId))!;
+    expect(rec.artifacts.map((a) => a.path)).toEqual(['dom.html', 'text.txt', 'screenshot-viewport.png']);
+    const cj = JSON.parse(new TextDecoder().decode((await db.blobs.get(rec.captureJson.sha256))!.data));
+    expect(cj.url).toEqual({ start: 'https://a.example/', end: 'https://a.example/' });
+    expect(cj.artifacts[0].sha256).toBe(rec.artifacts[0]!.sha256);
+    expect((await custodyLines('case', db)).map((e) => e.type)).toEqual(['case.created', 'capture.started', 'capture.stored']);
+  });
+
+  test('a local file without file access is refused, the job failed in the custody log', async () => {
+    await expectFailed(runCapture({ trigger: 'popup' }, env({}, 'file:///home/me/ad.html')), /Allow access to file URLs/);
+  });
+
+  test('a snapshot with another nonce is rejected (not this job\'s page)', async () => {
+    await expectFailed(runCapture({ trigger: 'popup' }, env({ snapshot: async () => snapshot('forged') })), /unexpected result/);
+  });
+
+  test('a malformed snapshot is rejected', async () => {
+    await expectFailed(runCapture({ trigger: 'popup' }, env({ snapshot: async () => ({ nonce: 'x', domHtml: 5 }) })), /unexpected result/);
+  });
+
+  test('a PDF document is refused with a plain message', async () => {
+    let planted = '';
+    await expectFailed(
+      runCapture(
+        { trigger: 'popup' },
+        env({ plantNonce: async (_t, n) => void (planted = n), snapshot: async () => snapshot(planted, { contentType: 'application/pdf' }) }),
+      ),
+      /PDF/,
+    );
+  });
+
+  test('the screenshot quota is waited out, not reported as a failure', async () => {
+    let calls = 0;
+    const r = await runCapture(
+      { trigger: 'popup' },
+      env({
+        captureVisibleTab: async () => {
+          if (++calls === 1) throw new Error('This request exceeds the MAX_CAPTURE_VISIBLE_TAB_CALLS_PER_SECOND quota.');
+          return PNG;
+        },
+      }),
+    );
+    expect(calls).toBe(2);
+    expect(r.ok).toBe(true);
+  });
+
+  test('a pushState URL change keeps the capture and records both URLs and a limitation', async () => {
+    let calls = 0;
+    const r = await runCapture(
+      { trigger: 'popup', tabId: 7 },
+      env({ getTab: async (id) => ({ id, windowId: 1, url: ++calls > 1 ? 'https://a.example/#/photo/2' : 'https://a.example/', title: 'A', active: true }) }),
+    );
+    const rec = (await db.captures.get(r.captureId))!;
+    const cj = JSON.parse(new TextDecoder().decode((await db.blobs.get(rec.captureJson.sha256))!.data));
+    expect(cj.url).toEqual({ start: 'https://a.example/', end: 'https://a.example/#/photo/2' });
+    expect(cj.limitations.join(' ')).toMatch(/address changed within the same page/);
+  });
+
+  test('no active case: a plain message and nothing written', async () => {
+    await db.settings.update('profile', { activeCaseId: null });
+    await expect(runCapture({ trigger: 'popup' }, env())).rejects.toThrow(/No active case/);
+    expect(await db.jobs.count()).toBe(0);
+  });
+});
