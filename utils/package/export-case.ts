@@ -127,15 +127,16 @@ export async function buildCasePackage(caseId: string, o: ExportOptions): Promis
 
   const bagName = `${caseSlug(kase.name, kase.id)}-${compactUtc(o.now)}`;
   const zipName = `${bagName}.zip`;
-  const who = [settings.investigatorName, settings.investigatorUnit].filter((s) => s.trim()).join(', ');
+  // bag-info values are trimmed: BagIt readers strip surrounding spaces, the writer refuses them.
+  const who = [settings.investigatorName, settings.investigatorUnit].map((s) => s.trim()).filter(Boolean).join(', ');
   return writeBag({
     bagName,
     payload,
     info: {
-      sourceOrganization: settings.organization || 'not set',
+      sourceOrganization: settings.organization.trim() || 'not set',
       contactName: who || 'not set',
-      externalIdentifier: kase.reference || kase.id,
-      externalDescription: kase.name,
+      externalIdentifier: kase.reference.trim() || kase.id,
+      externalDescription: kase.name.trim(),
       baggingDate: exportedAt.slice(0, 10),
       bagSoftwareAgent: `${o.software.name} ${o.software.version} (${o.software.browser})`,
       signingKeyFingerprint: o.key.fingerprint,

@@ -73,6 +73,7 @@ with the same code.
 2. Evidence files (manifest-sha256.txt). This list holds a fingerprint for
    every evidence file in "data". The check recomputes each one. If every
    line says OK, no evidence file has changed since the package was made.
+   (It does not notice a file ADDED to "data"; Hashmark's verifier does.)
 
 3. Package description (tagmanifest-sha256.txt). This list holds the
    fingerprints of the package's own description files, including the list
