@@ -33,8 +33,67 @@ export interface CaptureRecord {
   captureJson: { sha256: string; sha512: string; bytes: number };
   artifacts: StoredArtifact[];
   limitations: string[];
+  /** Tags added after the capture (capture.json keeps those known at capture time). */
   tags: string[];
   status: 'stored';
+  /** Soft delete: the capture leaves lists and exports; the custody log keeps the event and reason. */
+  deletedAt?: string;
+  deleteReason?: string;
+}
+
+export type SelectorKind = 'phone' | 'email' | 'handle' | 'wallet';
+
+/** One selector (normalised contact/identity value) seen in one capture. */
+export interface SelectorRecord {
+  id?: number;
+  caseId: string;
+  captureId: string;
+  kind: SelectorKind;
+  /** Normalised form: E.164 phone, lowercase email, "platform:handle", wallet address. */
+  value: string;
+  /** The forms it was written in on the page. */
+  raw: string[];
+}
+
+/** A note on a case or a capture; each one is also a custody event. */
+export interface NoteRecord {
+  id: string;
+  caseId: string;
+  captureId: string | null;
+  text: string;
+  at: string;
+  author: string;
+}
+
+/** An RFC 3161 token still to obtain (the TSA was down): retried later, never blocks the capture. */
+export interface TimestampJobRecord {
+  id: string;
+  caseId: string;
+  captureId: string;
+  /** SHA-256 (hex) of the bytes to timestamp (capture.json). */
+  digestSha256: string;
+  state: 'pending' | 'done' | 'failed';
+  attempts: number;
+  nextAttemptAt: string;
+  lastError?: string;
+  /** SHA-256 of the stored token blob once obtained. */
+  tokenSha256?: string;
+}
+
+/** A value or pattern to watch for while browsing, per case. */
+export interface WatchRecord {
+  id: string;
+  caseId: string;
+  kind: SelectorKind | 'pattern';
+  value: string;
+  createdAt: string;
+}
+
+/** Serialised search index (MiniSearch JSON) for the dashboard. */
+export interface SearchIndexRecord {
+  id: string;
+  json: string;
+  updatedAt: string;
 }
 
 /** Content-addressed bytes: stored once, keyed by their SHA-256. Never indexed. */
@@ -98,6 +157,11 @@ export type HashmarkDb = Dexie & {
   jobs: EntityTable<JobRecord, 'id'>;
   keys: EntityTable<KeyRecord, 'id'>;
   settings: EntityTable<SettingsRecord, 'id'>;
+  selectors: EntityTable<SelectorRecord, 'id'>;
+  notes: EntityTable<NoteRecord, 'id'>;
+  timestamps: EntityTable<TimestampJobRecord, 'id'>;
+  watchlist: EntityTable<WatchRecord, 'id'>;
+  searchIndex: EntityTable<SearchIndexRecord, 'id'>;
 };
 
 export const DB_NAME = 'hashmark';
@@ -113,6 +177,11 @@ export function createDb(name = DB_NAME): HashmarkDb {
     jobs: 'id, state',
     keys: 'id',
     settings: 'id',
+    selectors: '++id, [caseId+value], value, captureId',
+    notes: 'id, captureId, caseId',
+    timestamps: 'id, state, captureId',
+    watchlist: 'id, caseId',
+    searchIndex: 'id',
   });
   return db;
 }
