@@ -19,7 +19,11 @@ export default defineConfig({
       'unlimitedStorage',
       'downloads',
       'contextMenus',
+      // MHTML of the page (Chromium only; Firefox has no pageCapture and records a limitation).
+      ...(browser === 'firefox' ? [] : ['pageCapture']),
+      ...(mode === 'automation' ? ['webRequest'] : []),
     ],
+    ...(mode === 'automation' ? {} : { optional_permissions: ['webRequest'] }),
     // Host access is optional for users (asked for when a feature needs it). The automation
     // build that tests and the CLI drive has it up front: with no user gesture there is no
     // activeTab grant, and the same pipeline must still read the page and take the screenshot.

@@ -4,7 +4,8 @@ import { runCapture, type CaptureTrigger } from '@/utils/capture/pipeline';
 import { createCase, failInterruptedJobs, getDb, updateSettings } from '@/utils/db';
 import { ensureSigningKey } from '@/utils/evidence/signing-key';
 import { dispatch, type Handlers } from '@/utils/messaging';
-import { badgeForFailure, badgeForSuccess, badgeWorking } from '@/utils/capture/badge';
+import { badgeForFailure, badgeForSuccess, badgeProgress, badgeWorking } from '@/utils/capture/badge';
+import { factsFromCompleted, sessionKey, type CompletedDetails } from '@/utils/capture/network-facts';
 
 /**
  * Background: orchestrates captures and owns the write path of evidence. Holds no state in
@@ -19,10 +20,31 @@ export default defineBackground(() => {
   void ensureSigningKey(db).catch((e) => console.error('hashmark: signing key', e));
   void navigator.storage?.persist?.().catch(() => false);
 
+  // Network facts: the main document's response is observed when it loads (the capture comes
+  // later). Needs host access + webRequest (optional in the store build): registered
+  // synchronously at start so the event wakes the worker, and again when access is granted.
+  function onCompleted(d: CompletedDetails) {
+    if (d.tabId < 0) return;
+    void browser.storage.session.set({ [sessionKey(d.tabId)]: factsFromCompleted(d) }).catch(() => undefined);
+  }
+  function observeResponses() {
+    const wr = (browser as unknown as { webRequest?: typeof browser.webRequest }).webRequest;
+    if (!wr?.onCompleted || wr.onCompleted.hasListener(onCompleted as never)) return;
+    const extra = ['responseHeaders'];
+    // Chromium hides some headers unless asked for 'extraHeaders'; Firefox does not know it.
+    if ((wr as unknown as { OnCompletedOptions?: Record<string, string> }).OnCompletedOptions?.EXTRA_HEADERS) extra.push('extraHeaders');
+    wr.onCompleted.addListener(onCompleted as never, { urls: ['<all_urls>'], types: ['main_frame'] }, extra as never);
+  }
+  observeResponses();
+  browser.permissions.onAdded.addListener(() => observeResponses());
+  browser.tabs.onRemoved.addListener((tabId) => void browser.storage.session.remove(sessionKey(tabId)).catch(() => undefined));
+
   async function capture(trigger: CaptureTrigger, tabId?: number) {
     await badgeWorking(tabId);
     try {
-      const r = await runCapture({ trigger, ...(tabId !== undefined ? { tabId } : {}) }, createBrowserCaptureEnv());
+      const env = createBrowserCaptureEnv();
+      env.progress = (text) => void badgeProgress(text, tabId);
+      const r = await runCapture({ trigger, ...(tabId !== undefined ? { tabId } : {}) }, env);
       await badgeForSuccess(r.sequence, tabId);
       return r;
     } catch (e) {

@@ -59,7 +59,9 @@ describe('popup flow', () => {
     expect(await card.locator('.hash code').textContent()).toBe(capture!.captureJson.sha256.slice(0, 12));
     expect(capture!.url).toBe(site.url('ad-fr.html'));
     expect(capture!.title).toBe('Appartement T2 à louer – Marseille 3e – 650 €');
-    expect(capture!.artifacts.map((a) => a.path).sort()).toEqual(['dom.html', 'screenshot-viewport.png', 'text.txt']);
+    expect(capture!.artifacts.map((a) => a.path)).toEqual(
+      expect.arrayContaining(['dom.html', 'text.txt', 'screenshot-viewport.png', 'screenshot-tiles/000.png', 'screenshot-full.png', 'page.mhtml']),
+    );
     await popup.close();
   });
 
@@ -109,7 +111,7 @@ describe('popup flow', () => {
     expect(cj.pageAsserted.og['og:url']).toBe('https://annonces.example/marseille/t2-4471');
     expect(cj.artifacts.find((a: { path: string }) => a.path === 'screenshot-viewport.png').method).toBe('captureVisibleTab');
     expect(cj.browser.name).toMatch(/Chrom/);
-    expect(cj.limitations.join(' ')).toMatch(/Full-page screenshot not taken/);
+    expect(cj.limitations.join(' ')).toMatch(/No self-contained page copy/);
     const png = await readFile(join(dir, 'screenshot-viewport.png'));
     expect(png.subarray(1, 4).toString()).toBe('PNG');
 

@@ -9,6 +9,8 @@ import { createCase, createDb, custodyLines, type HashmarkDb } from '@/utils/db'
  * browser. The real-browser tests prove the browser side; these prove each branch.
  */
 let db: HashmarkDb;
+/** Full page, page copy and MHTML need a real page: the real-browser tests cover them. */
+const NO_EXTRAS = { fullPage: false, pageCopy: false, mhtml: false };
 let n = 0;
 const PNG = 'data:image/png;base64,' + btoa('\x89PNG\r\n\x1a\nfake');
 
@@ -23,6 +25,8 @@ function snapshot(nonce: string, over: Partial<PageSnapshot> = {}): PageSnapshot
     viewport: { width: 800, height: 600, devicePixelRatio: 1 },
     scroll: { x: 0, y: 0, width: 800, height: 600 },
     counts: { elements: 3, openShadowRoots: 0, closedShadowRoots: 0, closedShadowRootsUnreachable: 0, frames: 0, crossOriginFrames: 0, canvases: 0, videos: 0 },
+    media: [],
+    mediaTruncated: 0,
     readAt: 1,
     ...over,
   };
@@ -47,6 +51,11 @@ function env(over: Partial<CaptureEnv> = {}, url = 'https://a.example/'): Captur
     captureVisibleTab: async () => PNG,
     zoom: async () => 1,
     browserFacts: async () => ({ name: 'Chromium', version: '150', userAgent: 'UA', platform: 'linux x86-64' }),
+    inPage: async () => {
+      throw new Error('no page in unit tests');
+    },
+    stitch: async () => [],
+    networkFacts: async () => ({ facts: null, permitted: false }),
     software: { name: 'Hashmark', version: '0.0.0', build: 'test' },
     ...over,
   };
@@ -72,7 +81,7 @@ async function expectFailed(p: Promise<unknown>, pattern: RegExp) {
 
 describe('runCapture', () => {
   test('stores a capture with hashed artifacts and a capture.json', async () => {
-    const r = await runCapture({ trigger: 'popup' }, env());
+    const r = await runCapture({ trigger: 'popup', options: NO_EXTRAS }, env());
     expect(r.sequence).toBe(1);
     const rec = (await db.captures.get(r.captureId))!;
     expect(rec.artifacts.map((a) => a.path)).toEqual(['dom.html', 'text.txt', 'screenshot-viewport.png']);
@@ -83,15 +92,15 @@ describe('runCapture', () => {
   });
 
   test('a local file without file access is refused, the job failed in the custody log', async () => {
-    await expectFailed(runCapture({ trigger: 'popup' }, env({}, 'file:///home/me/ad.html')), /Allow access to file URLs/);
+    await expectFailed(runCapture({ trigger: 'popup', options: NO_EXTRAS }, env({}, 'file:///home/me/ad.html')), /Allow access to file URLs/);
   });
 
   test('a snapshot with another nonce is rejected (not this job\'s page)', async () => {
-    await expectFailed(runCapture({ trigger: 'popup' }, env({ snapshot: async () => snapshot('forged') })), /unexpected result/);
+    await expectFailed(runCapture({ trigger: 'popup', options: NO_EXTRAS }, env({ snapshot: async () => snapshot('forged') })), /unexpected result/);
   });
 
   test('a malformed snapshot is rejected', async () => {
-    await expectFailed(runCapture({ trigger: 'popup' }, env({ snapshot: async () => ({ nonce: 'x', domHtml: 5 }) })), /unexpected result/);
+    await expectFailed(runCapture({ trigger: 'popup', options: NO_EXTRAS }, env({ snapshot: async () => ({ nonce: 'x', domHtml: 5 }) })), /unexpected result/);
   });
 
   test('a PDF document is refused with a plain message', async () => {
@@ -108,7 +117,7 @@ describe('runCapture', () => {
   test('the screenshot quota is waited out, not reported as a failure', async () => {
     let calls = 0;
     const r = await runCapture(
-      { trigger: 'popup' },
+      { trigger: 'popup', options: NO_EXTRAS },
       env({
         captureVisibleTab: async () => {
           if (++calls === 1) throw new Error('This request exceeds the MAX_CAPTURE_VISIBLE_TAB_CALLS_PER_SECOND quota.');
@@ -123,7 +132,7 @@ describe('runCapture', () => {
   test('a pushState URL change keeps the capture and records both URLs and a limitation', async () => {
     let calls = 0;
     const r = await runCapture(
-      { trigger: 'popup', tabId: 7 },
+      { trigger: 'popup', tabId: 7, options: NO_EXTRAS },
       env({ getTab: async (id) => ({ id, windowId: 1, url: ++calls > 1 ? 'https://a.example/#/photo/2' : 'https://a.example/', title: 'A', active: true }) }),
     );
     const rec = (await db.captures.get(r.captureId))!;
@@ -134,7 +143,7 @@ describe('runCapture', () => {
 
   test('no active case: a plain message and nothing written', async () => {
     await db.settings.update('profile', { activeCaseId: null });
-    await expect(runCapture({ trigger: 'popup' }, env())).rejects.toThrow(/No active case/);
+    await expect(runCapture({ trigger: 'popup', options: NO_EXTRAS }, env())).rejects.toThrow(/No active case/);
     expect(await db.jobs.count()).toBe(0);
   });
 });

@@ -1,6 +1,8 @@
 import { browser } from 'wxt/browser';
 import { getDb } from '@/utils/db';
 import { plantNonce, readPlantedNonce } from './job-marker';
+import { sessionKey, type NetworkFacts } from './network-facts';
+import { stitchParts } from './stitcher';
 import type { BrowserFacts, CaptureEnv, TabInfo } from './pipeline';
 
 /** The capture content script as WXT builds it (entrypoints/capture.content). */
@@ -54,6 +56,33 @@ function testHold(): CaptureEnv['hold'] {
   };
 }
 
+type PageCaptureApi = { saveAsMHTML(d: { tabId: number }): Promise<Blob> };
+/** Capability check, not browser sniffing: Firefox has no pageCapture. */
+function pageCaptureApi(): PageCaptureApi | null {
+  return ((browser as unknown as { pageCapture?: PageCaptureApi }).pageCapture ?? null) as PageCaptureApi | null;
+}
+
+async function saveMhtml(tabId: number): Promise<Uint8Array> {
+  const api = pageCaptureApi()!;
+  // The first blob read after browser start sometimes throws NotFoundError; one retry succeeds.
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const blob = await api.saveAsMHTML({ tabId });
+      return new Uint8Array(await blob.arrayBuffer());
+    } catch (e) {
+      if (attempt === 0 && /NotFound/i.test(String((e as Error)?.name) + String((e as Error)?.message))) continue;
+      throw e;
+    }
+  }
+}
+
+/** Whether Hashmark may observe responses (webRequest) for web pages. */
+export async function hostAccess(): Promise<boolean> {
+  return browser.permissions
+    .contains({ permissions: ['webRequest'], origins: ['<all_urls>'] })
+    .catch(() => false);
+}
+
 /** The capture environment backed by the real extension APIs. */
 export function createBrowserCaptureEnv(): CaptureEnv {
   const manifest = browser.runtime.getManifest();
@@ -87,6 +116,21 @@ export function createBrowserCaptureEnv(): CaptureEnv {
     captureVisibleTab: (windowId) => browser.tabs.captureVisibleTab(windowId, { format: 'png' }),
     zoom: (tabId) => browser.tabs.getZoom(tabId),
     browserFacts,
+    inPage: async (tabId, func, args) => {
+      const [res] = await browser.scripting.executeScript({
+        target: { tabId, frameIds: [0] },
+        func: func as (...a: unknown[]) => unknown,
+        args: args as unknown[],
+      });
+      return res?.result as never;
+    },
+    stitch: stitchParts,
+    ...(pageCaptureApi() ? { saveMhtml } : {}),
+    networkFacts: async (tabId) => {
+      const permitted = await hostAccess();
+      const got = await browser.storage.session.get(sessionKey(tabId)).catch(() => ({}) as Record<string, unknown>);
+      return { facts: (got[sessionKey(tabId)] as NetworkFacts | undefined) ?? null, permitted };
+    },
     software: { name: 'Hashmark', version: manifest.version, build: import.meta.env.MODE },
     hold: testHold(),
   };

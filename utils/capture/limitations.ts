@@ -1,33 +1,53 @@
 import type { PageSnapshot } from './page-snapshot';
 
+/** What the capture did, so the limitations say exactly what is missing and why. */
+export interface CaptureCoverage {
+  fullPage: 'done' | 'off';
+  pageCopy: 'done' | 'off' | 'unsupported';
+  mhtml: 'done' | 'off' | 'unsupported';
+  network: 'done' | 'no-permission' | 'not-observed';
+}
+
 /**
  * Plain-language facts about what a capture does not contain and why. They go into
  * capture.json `limitations` and the report; wording is for a non-technical reader.
  */
-export function limitationsFor(snapshot: PageSnapshot, extra: string[] = []): string[] {
-  const out: string[] = [
-    'Full-page screenshot not taken: this version stores the visible part of the page (viewport) only.',
-    'No self-contained page copy (page.html) or MHTML: not made by this version.',
-    'Network facts (HTTP status, response headers, server IP) not recorded: not made by this version.',
-  ];
+export function limitationsFor(snapshot: PageSnapshot, cov: CaptureCoverage, extra: string[] = []): string[] {
+  const out: string[] = [];
+  if (cov.fullPage === 'off') out.push('Full-page screenshot not taken (turned off for this capture): only the visible part of the page is in the screenshot.');
+  if (cov.pageCopy === 'off') out.push('No self-contained page copy (page.html): turned off for this capture.');
+  if (cov.pageCopy === 'unsupported') out.push('No self-contained page copy (page.html): not made by this version.');
+  if (cov.mhtml === 'off') out.push('No MHTML archive: turned off for this capture.');
+  if (cov.mhtml === 'unsupported') out.push('No MHTML archive: this browser does not offer one to extensions.');
+  if (cov.network === 'no-permission') {
+    out.push('Network facts (HTTP status, response headers, server IP) not recorded: Hashmark has no access to this site. Allow it in the settings, reload the page and capture again to record them.');
+  }
+  if (cov.network === 'not-observed') {
+    out.push('Network facts (HTTP status, response headers, server IP) not recorded: the page was loaded before Hashmark could observe it (e.g. opened before the extension started). Reload the page and capture again to record them.');
+  }
   const c = snapshot.counts;
   if (c.frames > 0) {
     out.push(
       `${c.frames} frame(s) on the page: their documents are not serialised into dom.html` +
         (c.crossOriginFrames > 0 ? ` (${c.crossOriginFrames} cross-origin, not readable from the page)` : '') +
-        '; what was visible of them is in the screenshot.',
+        '; what was visible of them is in the screenshots.',
     );
   }
   if (c.closedShadowRootsUnreachable < 0) {
     out.push('Closed shadow roots cannot be reached in this browser: any content inside them is missing from dom.html.');
   }
   if (c.openShadowRoots + c.closedShadowRoots > 0) {
-    out.push('Text inside shadow roots is in dom.html but not in text.txt (text.txt is the page body\'s visible text).');
+    out.push("Text inside shadow roots is in dom.html but not in text.txt (text.txt is the page body's visible text).");
   }
   if (c.canvases + c.videos > 0) {
     out.push(
-      `${c.canvases} canvas and ${c.videos} video element(s): their pixels are recorded only as far as they were visible in the screenshot.`,
+      `${c.canvases} canvas and ${c.videos} video element(s): their pixels are recorded only as far as they were visible in the screenshots.`,
     );
   }
+  const unloaded = snapshot.media.filter((m) => m.kind === 'image' && !m.loaded).length;
+  if (unloaded > 0) {
+    out.push(`${unloaded} image(s) had not loaded when the page was read (lazy images not yet scrolled into view, or broken links); they are listed in media with loaded=false.`);
+  }
+  if (snapshot.mediaTruncated > 0) out.push(`${snapshot.mediaTruncated} further media element(s) not listed (list capped).`);
   return [...out, ...extra];
 }

@@ -16,6 +16,39 @@ export interface PageAsserted {
   lang: string | null;
 }
 
+/** An image, video or audio element of the page, with the URL of its largest available source. */
+export interface MediaEntry {
+  kind: 'image' | 'video' | 'audio';
+  /** What the element currently shows (currentSrc). */
+  url: string;
+  /** Largest srcset candidate, when larger than what is shown. */
+  bestUrl: string | null;
+  width: number;
+  height: number;
+  /** false for images that never loaded (lazy images never scrolled into view, broken links). */
+  loaded: boolean;
+}
+
+export const MAX_MEDIA = 2000;
+
+/** The srcset candidate with the largest width (w) or density (x) descriptor. */
+export function largestSrcsetCandidate(srcset: string, base: string): string | null {
+  let best: { url: string; size: number } | null = null;
+  for (const part of srcset.split(/,\s+(?=\S)/)) {
+    const [url, desc] = part.trim().split(/\s+/);
+    if (!url) continue;
+    const m = /^(\d+(?:\.\d+)?)([wx])$/.exec(desc ?? '1x');
+    const size = m ? parseFloat(m[1]!) * (m[2] === 'x' ? 10_000 : 1) : 10_000;
+    if (!best || size > best.size) best = { url, size };
+  }
+  if (!best) return null;
+  try {
+    return new URL(best.url, base).href;
+  } catch {
+    return null;
+  }
+}
+
 export interface PageSnapshot {
   /** Echo of the job nonce planted before the script ran: proves the result is this job's. */
   nonce: string;
@@ -38,6 +71,9 @@ export interface PageSnapshot {
     canvases: number;
     videos: number;
   };
+  media: MediaEntry[];
+  /** Media elements beyond MAX_MEDIA, not listed. */
+  mediaTruncated: number;
   /** Same facts the limitations list is built from; wording is done in the background. */
   readAt: number;
 }
@@ -137,6 +173,40 @@ export function snapshotPage(
   const body = doc.body as HTMLElement | null;
   const se = doc.scrollingElement ?? root;
 
+  const media: MediaEntry[] = [];
+  let mediaTotal = 0;
+  for (const el of Array.from(doc.querySelectorAll<HTMLImageElement | HTMLVideoElement | HTMLAudioElement>('img, video, audio'))) {
+    mediaTotal++;
+    if (media.length >= MAX_MEDIA) continue;
+    if (el.localName === 'img') {
+      const img = el as HTMLImageElement;
+      const url = img.currentSrc || img.src;
+      if (!url) continue;
+      const best = img.srcset ? largestSrcsetCandidate(img.srcset, doc.baseURI) : null;
+      media.push({
+        kind: 'image',
+        url,
+        bestUrl: best && best !== url ? best : null,
+        width: img.naturalWidth,
+        height: img.naturalHeight,
+        loaded: img.complete && img.naturalWidth > 0,
+      });
+    } else {
+      const av = el as HTMLVideoElement | HTMLAudioElement;
+      const url = av.currentSrc || av.src || av.querySelector('source')?.src || '';
+      if (!url) continue;
+      const v = av.localName === 'video' ? (av as HTMLVideoElement) : null;
+      media.push({
+        kind: v ? 'video' : 'audio',
+        url,
+        bestUrl: null,
+        width: v?.videoWidth ?? 0,
+        height: v?.videoHeight ?? 0,
+        loaded: av.readyState > 0,
+      });
+    }
+  }
+
   return {
     nonce,
     domHtml,
@@ -165,6 +235,8 @@ export function snapshotPage(
       canvases: doc.querySelectorAll('canvas').length,
       videos: doc.querySelectorAll('video').length,
     },
+    media,
+    mediaTruncated: Math.max(0, mediaTotal - MAX_MEDIA),
     readAt: now(),
   };
 }

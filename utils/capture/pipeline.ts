@@ -10,7 +10,9 @@ import {
 import { digestBoth, utf8 } from '@/utils/evidence/hash';
 import type { ArtifactEntry } from '@/utils/evidence/types';
 import { dataUrlToBytes } from './data-url';
-import { limitationsFor } from './limitations';
+import { captureFullPage, DEFAULT_FULL_PAGE, type FullPageEnv } from './full-page';
+import { limitationsFor, type CaptureCoverage } from './limitations';
+import { factsMatch, serverDateSkewMs, type NetworkFacts } from './network-facts';
 import { isPageSnapshot } from './snapshot-shape';
 import type { PageSnapshot } from './page-snapshot';
 
@@ -46,12 +48,31 @@ export interface CaptureEnv {
   captureVisibleTab(windowId: number): Promise<string>;
   zoom(tabId: number): Promise<number | null>;
   browserFacts(): Promise<BrowserFacts>;
+  /** Runs a self-contained function in the tab's top frame (isolated world). */
+  inPage: FullPageEnv['inPage'];
+  stitch: FullPageEnv['stitch'];
+  /** MHTML of the tab, where the browser offers it (Chromium pageCapture); absent otherwise. */
+  saveMhtml?(tabId: number): Promise<Uint8Array>;
+  /** Self-contained copy of the page (scripts removed, resources inlined); absent when not built in. */
+  pageCopy?(tabId: number): Promise<{ html: string; limitations: string[] }>;
+  /** The main document's response as observed by webRequest, and whether Hashmark may observe it. */
+  networkFacts(tabId: number): Promise<{ facts: NetworkFacts | null; permitted: boolean }>;
+  /** Progress for the badge/popup ("tile 3 of 12"). */
+  progress?(text: string): void;
   software: { name: string; version: string; build: string };
   /** Test builds only: lets a real-browser test act at a known point of the capture. */
   hold?(point: 'after-screenshot', jobId: string): Promise<void>;
 }
 
 export type CaptureTrigger = 'popup' | 'command' | 'context-menu' | 'dashboard' | 'cli';
+
+export interface CaptureOptions {
+  fullPage: boolean;
+  pageCopy: boolean;
+  mhtml: boolean;
+}
+
+export const DEFAULT_CAPTURE_OPTIONS: CaptureOptions = { fullPage: true, pageCopy: true, mhtml: true };
 
 export interface CaptureResult {
   ok: true;
@@ -63,6 +84,8 @@ export interface CaptureResult {
   captureJsonSha256: string;
   screenshotSha256: string;
   elapsedMs: number;
+  /** Where the time went (ms): for benchmarks, not evidence. */
+  timings: Record<string, number>;
 }
 
 /** A failure with a message meant for the investigator (shown as is in the popup / CLI). */
@@ -93,20 +116,27 @@ export async function refusalFor(url: string, env: Pick<CaptureEnv, 'fileAccessA
   return generic;
 }
 
-async function shoot(env: CaptureEnv, windowId: number): Promise<string> {
-  // captureVisibleTab allows 2 calls per rolling second per browser; a capture right after
-  // another one may hit it, so wait out the window and retry instead of failing.
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await env.captureVisibleTab(windowId);
-    } catch (e) {
-      if (attempt < 3 && QUOTA_RE.test(String((e as Error)?.message ?? e))) {
-        await new Promise((r) => setTimeout(r, 550));
-        continue;
+/**
+ * captureVisibleTab allows 2 calls per rolling second: space shots by 510 ms, and if the quota
+ * is hit anyway (another capture running), wait it out and retry instead of failing.
+ */
+function makeShooter(env: CaptureEnv): (windowId: number) => Promise<string> {
+  let last = 0;
+  return async (windowId) => {
+    for (let attempt = 0; ; attempt++) {
+      const wait = last + 510 - performance.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      try {
+        const shot = await env.captureVisibleTab(windowId);
+        last = performance.now();
+        return shot;
+      } catch (e) {
+        last = performance.now();
+        if (attempt < 3 && QUOTA_RE.test(String((e as Error)?.message ?? e))) continue;
+        throw e;
       }
-      throw e;
     }
-  }
+  };
 }
 
 function tabGone(e: unknown): boolean {
@@ -119,10 +149,13 @@ function tabGone(e: unknown): boolean {
  * custody log. Never throws anything but CaptureError.
  */
 export async function runCapture(
-  req: { tabId?: number; trigger: CaptureTrigger },
+  req: { tabId?: number; trigger: CaptureTrigger; options?: Partial<CaptureOptions> },
   env: CaptureEnv,
 ): Promise<CaptureResult> {
   const t0 = performance.now();
+  const opts: CaptureOptions = { ...DEFAULT_CAPTURE_OPTIONS, ...req.options };
+  const timings: Record<string, number> = {};
+  const lap = (name: string, since: number) => (timings[name] = Math.round(performance.now() - since));
   const settings = await getSettings(env.db);
   if (!settings.activeCaseId) throw new CaptureError('No active case: create or choose a case first.');
 
@@ -170,7 +203,73 @@ export async function runCapture(
     if (snap.contentType === 'application/pdf') {
       return await fail('This tab shows a PDF in the browser\'s viewer; PDF capture is not supported yet. Download the PDF instead.');
     }
-    const shotUrl = await shoot(env, tab.windowId);
+    const shoot = makeShooter(env);
+    let t = performance.now();
+    const shot = dataUrlToBytes(await shoot(tab.windowId));
+    lap('viewport', t);
+
+    type File = { path: string; mediaType: string; bytes: Uint8Array; method: string; role: 'original' | 'derived'; derivedFrom?: string[] };
+    const files: File[] = [
+      { path: 'dom.html', mediaType: 'text/html; charset=utf-8', bytes: utf8(snap.domHtml), method: snap.domMethod, role: 'original' },
+      { path: 'text.txt', mediaType: 'text/plain; charset=utf-8', bytes: utf8(snap.text), method: 'innerText', role: 'original' },
+      { path: 'screenshot-viewport.png', mediaType: 'image/png', bytes: shot.bytes, method: 'captureVisibleTab', role: 'original' },
+    ];
+    const extraLimits: string[] = [];
+    const coverage: CaptureCoverage = { fullPage: 'off', pageCopy: 'off', mhtml: 'off', network: 'not-observed' };
+
+    if (opts.fullPage) {
+      t = performance.now();
+      const fp = await captureFullPage(
+        tab.id,
+        tab.windowId,
+        {
+          inPage: env.inPage,
+          shoot: async (w) => dataUrlToBytes(await shoot(w)).bytes,
+          stitch: env.stitch,
+          progress: (k, n) => env.progress?.(`${k}/${n}`),
+        },
+        DEFAULT_FULL_PAGE,
+      );
+      for (const tile of fp.tiles) {
+        files.push({ path: tile.path, mediaType: 'image/png', bytes: tile.bytes, method: 'captureVisibleTab', role: 'original' });
+      }
+      for (const part of fp.full) {
+        files.push({
+          path: part.path,
+          mediaType: 'image/png',
+          bytes: part.bytes,
+          method: 'stitch:OffscreenCanvas',
+          role: 'derived',
+          derivedFrom: fp.tiles.map((x) => x.path),
+        });
+      }
+      extraLimits.push(...fp.limitations);
+      coverage.fullPage = 'done';
+      lap('fullPage', t);
+    }
+
+    if (opts.pageCopy) {
+      if (!env.pageCopy) coverage.pageCopy = 'unsupported';
+      else {
+        t = performance.now();
+        const copy = await env.pageCopy(tab.id);
+        files.push({ path: 'page.html', mediaType: 'text/html; charset=utf-8', bytes: utf8(copy.html), method: 'single-file-core', role: 'derived', derivedFrom: [] });
+        extraLimits.push(...copy.limitations);
+        coverage.pageCopy = 'done';
+        lap('pageCopy', t);
+      }
+    }
+
+    if (opts.mhtml) {
+      if (!env.saveMhtml) coverage.mhtml = 'unsupported';
+      else {
+        t = performance.now();
+        files.push({ path: 'page.mhtml', mediaType: 'multipart/related', bytes: await env.saveMhtml(tab.id), method: 'pageCapture', role: 'original' });
+        coverage.mhtml = 'done';
+        lap('mhtml', t);
+      }
+    }
+
     await env.hold?.('after-screenshot', job.id);
 
     // Same tab, same document? The planted nonce lives in this document's isolated world only.
@@ -180,24 +279,28 @@ export async function runCapture(
     if (stillThere !== nonce) {
       return await fail('The page changed to a new document during the capture (navigation or reload); nothing was stored. Capture again.');
     }
-    const [zoom, browserFacts] = await Promise.all([env.zoom(tab.id).catch(() => null), env.browserFacts()]);
+    const [zoom, browserFacts, net] = await Promise.all([
+      env.zoom(tab.id).catch(() => null),
+      env.browserFacts(),
+      env.networkFacts(tab.id).catch(() => ({ facts: null, permitted: false })),
+    ]);
+    const network = factsMatch(net.facts, tab.url) ? net.facts : null;
+    coverage.network = network ? 'done' : net.permitted ? 'not-observed' : 'no-permission';
+    if (network?.redacted.length) {
+      extraLimits.push('Session cookie values sent by the site (Set-Cookie) are withheld from the network facts: they would expose the investigator\'s account.');
+    }
 
-    const extraLimits: string[] = [];
     if (endTab.url !== tab.url) {
       extraLimits.push(
         'The address changed within the same page during the capture (the page rewrote its URL); both addresses are recorded.',
       );
     }
 
-    const shot = dataUrlToBytes(shotUrl);
-    const files: { path: string; mediaType: string; bytes: Uint8Array; method: string }[] = [
-      { path: 'dom.html', mediaType: 'text/html; charset=utf-8', bytes: utf8(snap.domHtml), method: snap.domMethod },
-      { path: 'text.txt', mediaType: 'text/plain; charset=utf-8', bytes: utf8(snap.text), method: 'innerText' },
-      { path: 'screenshot-viewport.png', mediaType: 'image/png', bytes: shot.bytes, method: 'captureVisibleTab' },
-    ];
     // Hash everything at once, in the background, from the bytes it holds (never trust a hash
     // computed by the page).
+    t = performance.now();
     const digests = await Promise.all(files.map((f) => digestBoth(f.bytes)));
+    lap('hash', t);
     const artifacts: ArtifactEntry[] = files.map((f, i) => ({
       path: f.path,
       mediaType: f.mediaType,
@@ -205,10 +308,11 @@ export async function runCapture(
       sha256: digests[i]!.sha256,
       sha512: digests[i]!.sha512,
       method: f.method,
-      role: 'original',
+      role: f.role,
+      ...(f.derivedFrom ? { derivedFrom: f.derivedFrom } : {}),
     }));
     const finishedAt = env.now();
-    const limitations = limitationsFor(snap, extraLimits);
+    const limitations = limitationsFor(snap, coverage, extraLimits);
     const offset = -finishedAt.getTimezoneOffset();
     const captureJson = {
       schema: 'hashmark.capture/1',
@@ -226,7 +330,7 @@ export async function runCapture(
       clock: {
         timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
         utcOffsetMinutes: offset,
-        serverDateSkewMs: null,
+        serverDateSkewMs: network ? serverDateSkewMs(network) : null,
         tsaSkewMs: null,
       },
       url: { start: tab.url, end: endTab.url },
@@ -240,15 +344,18 @@ export async function runCapture(
       },
       page: { contentType: snap.contentType, scroll: snap.scroll, counts: snap.counts },
       software: env.software,
-      network: null,
+      network,
       artifacts,
+      media: snap.media,
       selectors: [],
       limitations,
       tags: [],
       notes: [],
     };
     const captureJsonBytes = utf8(JSON.stringify(captureJson, null, 2) + '\n');
+    t = performance.now();
     const cj = await digestBoth(captureJsonBytes);
+    timings.hash = (timings.hash ?? 0) + Math.round(performance.now() - t);
 
     const record: CaptureRecord = {
       id: captureId,
@@ -268,8 +375,10 @@ export async function runCapture(
       ...files.map((f, i) => ({ sha256: digests[i]!.sha256, data: f.bytes, size: f.bytes.byteLength })),
       { sha256: cj.sha256, data: captureJsonBytes, size: captureJsonBytes.byteLength },
     ];
+    t = performance.now();
     try {
       await commitCapture({ jobId: job.id, record, blobs, at: env.now().toISOString() }, env.db);
+      lap('commit', t);
     } catch (e) {
       const name = (e as { name?: string })?.name ?? '';
       const inner = (e as { inner?: { name?: string } })?.inner?.name ?? '';
@@ -288,6 +397,7 @@ export async function runCapture(
       captureJsonSha256: cj.sha256,
       screenshotSha256: digests[2]!.sha256,
       elapsedMs: Math.round(performance.now() - t0),
+      timings,
     };
   } catch (e) {
     if (e instanceof CaptureError) throw e;

@@ -20,5 +20,16 @@ export function isPageSnapshot(v: unknown): v is PageSnapshot {
   }
   if (!['width', 'height', 'devicePixelRatio'].every((k) => num((s.viewport as Record<string, unknown>)[k]))) return false;
   if (!['x', 'y', 'width', 'height'].every((k) => num((s.scroll as Record<string, unknown>)[k]))) return false;
-  return Object.values(s.counts).every(num);
+  if (!Object.values(s.counts).every(num)) return false;
+  if (!num(s.mediaTruncated) || !Array.isArray(s.media)) return false;
+  return s.media.every(
+    (m: unknown) =>
+      obj(m) &&
+      ['image', 'video', 'audio'].includes(m.kind as string) &&
+      typeof m.url === 'string' &&
+      (m.bestUrl === null || typeof m.bestUrl === 'string') &&
+      num(m.width) &&
+      num(m.height) &&
+      typeof m.loaded === 'boolean',
+  );
 }

@@ -1,0 +1,92 @@
+import { readFile } from 'node:fs/promises';
+import JSZip from 'jszip';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { startFixtureServer, type FixtureServer } from '../support/fixture-server';
+import { openSession, type Session } from '../support/harness';
+
+/**
+ * Capture fidelity in a real Chromium: scroll-and-stitch full page (fixed header once, every
+ * row covered, scroll position restored), MHTML, network facts, media list.
+ */
+let site: FixtureServer;
+let s: Session;
+
+beforeAll(async () => {
+  site = await startFixtureServer();
+  s = await openSession();
+  await s.driver.ensureCase('Fidelity');
+});
+afterAll(async () => {
+  await s?.close();
+  await site?.close();
+});
+
+/** Reads pixels of a PNG in the browser (no image library in Node). */
+async function pixels(png: Uint8Array, points: [number, number][]): Promise<{ size: [number, number]; rgb: number[][] }> {
+  const page = await s.hm.context.newPage();
+  try {
+    return await page.evaluate(
+      async ([b64, pts]) => {
+        const blob = await (await fetch(`data:image/png;base64,${b64}`)).blob();
+        const bmp = await createImageBitmap(blob);
+        const c = new OffscreenCanvas(bmp.width, bmp.height);
+        const ctx = c.getContext('2d')!;
+        ctx.drawImage(bmp, 0, 0);
+        return {
+          size: [bmp.width, bmp.height] as [number, number],
+          rgb: pts.map(([x, y]) => Array.from(ctx.getImageData(x, y, 1, 1).data.slice(0, 3))),
+        };
+      },
+      [Buffer.from(png).toString('base64'), points] as const,
+    );
+  } finally {
+    await page.close();
+  }
+}
+
+test('full page of a 6,000 px page: tiles kept, stitched image covers every row, fixed header once', async () => {
+  const tab = await s.driver.openTab(site.url('tall.html'));
+  // Scroll the page a little first: the capture must give the position back.
+  await s.driver.control.evaluate((id) => chrome.scripting.executeScript({ target: { tabId: id }, func: () => window.scrollTo(0, 1234) }), tab);
+  const r = await s.driver.capture(tab);
+  const scrollAfter = await s.driver.control.evaluate(
+    async (id) => (await chrome.scripting.executeScript({ target: { tabId: id }, func: () => window.scrollY }))[0]!.result,
+    tab,
+  );
+  expect(scrollAfter).toBe(1234);
+
+  const exp = await s.driver.exportCase(r.caseId);
+  const zip = await JSZip.loadAsync(await readFile(exp.path));
+  const dir = Object.keys(zip.files).find((n) => n.includes(`/captures/0001-${r.captureId}/capture.json`))!.replace('capture.json', '');
+  const cj = JSON.parse(await zip.file(dir + 'capture.json')!.async('string'));
+  const byPath = Object.fromEntries(cj.artifacts.map((a: { path: string }) => [a.path, a]));
+
+  const tiles = cj.artifacts.filter((a: { path: string }) => a.path.startsWith('screenshot-tiles/'));
+  expect(tiles.length).toBe(8); // 6,000 px / 800 px viewport
+  expect(tiles.every((t: { role: string; method: string }) => t.role === 'original' && t.method === 'captureVisibleTab')).toBe(true);
+  const full = byPath['screenshot-full.png'];
+  expect(full.role).toBe('derived');
+  expect(full.derivedFrom).toEqual(tiles.map((t: { path: string }) => t.path));
+
+  const png = await zip.file(dir + 'screenshot-full.png')!.async('uint8array');
+  const px = await pixels(png, [[600, 10], [600, 810], [600, 1010], [600, 2500], [600, 5990]]);
+  expect(px.size).toEqual([1280, 6000]);
+  expect(px.rgb[0]).toEqual([255, 0, 0]); // header on top of the first screen
+  expect(px.rgb[1]).toEqual([0, 0, 255]); // not repeated at the top of the second tile
+  expect(px.rgb[2]).toEqual([0, 255, 0]); // section 2 starts at 1,000 px
+  expect(px.rgb[3]).toEqual([0, 0, 255]); // section 3
+  expect(px.rgb[4]).toEqual([0, 255, 0]); // the last rows come from the clamped last tile
+
+  // MHTML from the browser, with its media type.
+  expect(byPath['page.mhtml'].mediaType).toBe('multipart/related');
+  expect(await zip.file(dir + 'page.mhtml')!.async('string')).toContain('Annonce 6');
+
+  // Network facts of the main document (the automation build has host access).
+  expect(cj.network.statusCode).toBe(200);
+  expect(cj.network.ip).toBe('127.0.0.1');
+  expect(cj.network.url).toBe(site.url('tall.html'));
+  expect(cj.network.responseHeaders.some((h: { name: string }) => h.name.toLowerCase() === 'content-type')).toBe(true);
+
+  // The lazy image at the bottom is listed in media.
+  expect(cj.media.some((m: { kind: string; url: string }) => m.kind === 'image' && m.url.startsWith('data:image/svg+xml'))).toBe(true);
+});
