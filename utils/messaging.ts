@@ -1,5 +1,6 @@
 import type { CaptureResult, CaptureTrigger } from '@/utils/capture/pipeline';
 import type { CaseRecord } from '@/utils/db/schema';
+import type { FetchedResource } from '@/utils/capture/page-copy-shared';
 
 /**
  * The one message protocol between extension pages (popup, dashboard, export page, CLI via an
@@ -105,4 +106,68 @@ export async function send<K extends MessageType>(
   if (!reply) throw new Error('The extension did not answer (it may be restarting); try again.');
   if (!reply.ok) throw new Error(reply.error);
   return reply.value;
+}
+
+/**
+ * Messages a capture content script may send (today: resource fetches for the page copy). The
+ * page is untrusted and shares the renderer with the content script, so these are accepted only
+ * from the top frame of the tab of a RUNNING capture job that carries that job's nonce (the
+ * nonce lives in the isolated world, out of the page's reach). Anything else is dropped.
+ */
+export interface ContentProtocol {
+  'pagecopy.fetch': { req: { url: string; nonce: string }; res: FetchedResource };
+}
+export type ContentMessageType = keyof ContentProtocol;
+
+export const contentValidators: { [K in ContentMessageType]: (p: unknown) => p is ContentProtocol[K]['req'] } = {
+  'pagecopy.fetch': (p): p is ContentProtocol['pagecopy.fetch']['req'] =>
+    isObj(p) && str(p.url, 8192) && /^(https?:)\/\//i.test(p.url as string) && str(p.nonce, 100),
+};
+
+export interface ContentSenderLike extends SenderLike {
+  tab?: { id?: number };
+  frameId?: number;
+}
+
+export type ContentHandlers = { [K in ContentMessageType]: (payload: ContentProtocol[K]['req']) => Promise<ContentProtocol[K]['res']> };
+
+/** True when a protocol message's type belongs to the content-script protocol. */
+export function isContentMessage(m: unknown): m is { hashmark: 1; type: ContentMessageType; payload: unknown } {
+  return isObj(m) && m.hashmark === 1 && typeof m.type === 'string' && Object.hasOwn(contentValidators, m.type);
+}
+
+/**
+ * Dispatches a content-script message after checking: our extension, a tab, the top frame, a
+ * valid payload, and a running job of that tab with that nonce. Resolves undefined (no reply)
+ * when any check fails, after logging it.
+ */
+export async function dispatchFromContent(
+  message: unknown,
+  sender: ContentSenderLike,
+  extensionId: string,
+  isRunningJob: (tabId: number, nonce: string) => Promise<boolean>,
+  handlers: ContentHandlers,
+  log: (msg: string) => void = console.warn,
+): Promise<Reply<MessageType> | undefined> {
+  if (!isContentMessage(message)) return undefined;
+  const tabId = sender.tab?.id;
+  if (sender.id !== extensionId || tabId === undefined || sender.frameId !== 0) {
+    log(`hashmark: dropped "${message.type}": not from the top frame of a tab`);
+    return undefined;
+  }
+  const validate = contentValidators[message.type] as (p: unknown) => boolean;
+  if (!validate(message.payload)) {
+    log(`hashmark: dropped "${message.type}" with a malformed payload`);
+    return undefined;
+  }
+  const payload = message.payload as { nonce: string };
+  if (!(await isRunningJob(tabId, payload.nonce))) {
+    log(`hashmark: dropped "${message.type}" from tab ${tabId}: no running capture with that nonce`);
+    return undefined;
+  }
+  const handler = handlers[message.type] as (p: unknown) => Promise<unknown>;
+  return handler(message.payload).then(
+    (value) => ({ ok: true, value }) as Reply<MessageType>,
+    (e: unknown) => ({ ok: false, error: e instanceof Error ? e.message : String(e) }),
+  );
 }

@@ -1,9 +1,10 @@
 import { browser } from 'wxt/browser';
 import { createBrowserCaptureEnv } from '@/utils/capture/browser-env';
 import { runCapture, type CaptureTrigger } from '@/utils/capture/pipeline';
-import { createCase, failInterruptedJobs, getDb, updateSettings } from '@/utils/db';
+import { createCase, failInterruptedJobs, getDb, isRunningJob, updateSettings } from '@/utils/db';
+import { fetchResourceForPageCopy } from '@/utils/capture/resource-fetch';
 import { ensureSigningKey } from '@/utils/evidence/signing-key';
-import { dispatch, type Handlers } from '@/utils/messaging';
+import { dispatch, dispatchFromContent, isContentMessage, type ContentHandlers, type Handlers } from '@/utils/messaging';
 import { badgeForFailure, badgeForSuccess, badgeProgress, badgeWorking } from '@/utils/capture/badge';
 import { factsFromCompleted, sessionKey, type CompletedDetails } from '@/utils/capture/network-facts';
 
@@ -67,7 +68,14 @@ export default defineBackground(() => {
   };
 
   const self = { id: browser.runtime.id, origin: browser.runtime.getURL('/') };
-  browser.runtime.onMessage.addListener((message, sender) => dispatch(message, sender, self, handlers));
+  const contentHandlers: ContentHandlers = {
+    'pagecopy.fetch': (p) => fetchResourceForPageCopy(p.url),
+  };
+  browser.runtime.onMessage.addListener((message, sender) =>
+    isContentMessage(message)
+      ? dispatchFromContent(message, sender, self.id, (tabId, nonce) => isRunningJob(tabId, nonce, db), contentHandlers)
+      : dispatch(message, sender, self, handlers),
+  );
 
   browser.runtime.onInstalled.addListener(() => {
     browser.contextMenus.create({

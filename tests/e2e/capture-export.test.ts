@@ -60,7 +60,7 @@ describe('popup flow', () => {
     expect(capture!.url).toBe(site.url('ad-fr.html'));
     expect(capture!.title).toBe('Appartement T2 à louer – Marseille 3e – 650 €');
     expect(capture!.artifacts.map((a) => a.path)).toEqual(
-      expect.arrayContaining(['dom.html', 'text.txt', 'screenshot-viewport.png', 'screenshot-tiles/000.png', 'screenshot-full.png', 'page.mhtml']),
+      expect.arrayContaining(['dom.html', 'text.txt', 'screenshot-viewport.png', 'screenshot-tiles/000.png', 'screenshot-full.png', 'page.html', 'page.mhtml']),
     );
     await popup.close();
   });
@@ -111,7 +111,8 @@ describe('popup flow', () => {
     expect(cj.pageAsserted.og['og:url']).toBe('https://annonces.example/marseille/t2-4471');
     expect(cj.artifacts.find((a: { path: string }) => a.path === 'screenshot-viewport.png').method).toBe('captureVisibleTab');
     expect(cj.browser.name).toMatch(/Chrom/);
-    expect(cj.limitations.join(' ')).toMatch(/No self-contained page copy/);
+    expect(cj.artifacts.map((a: { path: string }) => a.path)).toContain('page.html');
+    expect(cj.limitations.join(' ')).toMatch(/shadow roots is in dom.html but not in text.txt/);
     const png = await readFile(join(dir, 'screenshot-viewport.png'));
     expect(png.subarray(1, 4).toString()).toBe('PNG');
 

@@ -3,10 +3,26 @@ import { getDb } from '@/utils/db';
 import { plantNonce, readPlantedNonce } from './job-marker';
 import { sessionKey, type NetworkFacts } from './network-facts';
 import { stitchParts } from './stitcher';
+import { DEFAULT_PAGE_COPY, pageCopyLimitations, type PageCopyResult } from './page-copy-shared';
+
+function isPageCopyResult(v: unknown): v is PageCopyResult {
+  if (!v || typeof v !== 'object') return false;
+  const r = v as Record<string, unknown>;
+  const st = r.stats as Record<string, unknown> | undefined;
+  return (
+    typeof r.html === 'string' &&
+    typeof r.nonce === 'string' &&
+    !!st &&
+    ['fetched', 'failed', 'skipped', 'elapsedMs'].every((k) => typeof st[k] === 'number') &&
+    typeof st.budgetExceeded === 'boolean'
+  );
+}
 import type { BrowserFacts, CaptureEnv, TabInfo } from './pipeline';
 
 /** The capture content script as WXT builds it (entrypoints/capture.content). */
 const CAPTURE_SCRIPT = '/content-scripts/capture.js';
+/** The page-copy content script (entrypoints/pagecopy.content, single-file-core). */
+const PAGE_COPY_SCRIPT = '/content-scripts/pagecopy.js';
 
 function toTabInfo(t: { id?: number; windowId?: number; url?: string; title?: string; active?: boolean }): TabInfo {
   if (t.id === undefined || t.windowId === undefined) throw new Error('The tab has no id.');
@@ -125,6 +141,21 @@ export function createBrowserCaptureEnv(): CaptureEnv {
       return res?.result as never;
     },
     stitch: stitchParts,
+    pageCopy: async (tabId) => {
+      // The content script keeps its own 30 s budget; this guard only protects the pipeline if
+      // the page's renderer stalls entirely.
+      const run = browser.scripting
+        .executeScript({ target: { tabId, frameIds: [0] }, files: [PAGE_COPY_SCRIPT] })
+        .then(([res]) => res?.result as unknown);
+      const timeout = new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), DEFAULT_PAGE_COPY.budgetMs + 8000));
+      const raw = await Promise.race([run, timeout]);
+      if (raw === 'timeout') return { html: null, limitations: ['No page copy (page.html): the page did not answer within the time budget.'] };
+      if (!isPageCopyResult(raw)) {
+        const why = raw && typeof raw === 'object' && 'error' in raw ? String((raw as { error: unknown }).error) : 'unexpected result';
+        return { html: null, limitations: [`No page copy (page.html): it could not be made (${why}).`] };
+      }
+      return { html: raw.html, nonce: raw.nonce, limitations: pageCopyLimitations(raw.stats, DEFAULT_PAGE_COPY.budgetMs) };
+    },
     ...(pageCaptureApi() ? { saveMhtml } : {}),
     networkFacts: async (tabId) => {
       const permitted = await hostAccess();

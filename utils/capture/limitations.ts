@@ -3,7 +3,7 @@ import type { PageSnapshot } from './page-snapshot';
 /** What the capture did, so the limitations say exactly what is missing and why. */
 export interface CaptureCoverage {
   fullPage: 'done' | 'off';
-  pageCopy: 'done' | 'off' | 'unsupported';
+  pageCopy: 'done' | 'off' | 'unsupported' | 'failed';
   mhtml: 'done' | 'off' | 'unsupported';
   network: 'done' | 'no-permission' | 'not-observed';
 }

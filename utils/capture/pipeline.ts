@@ -54,7 +54,7 @@ export interface CaptureEnv {
   /** MHTML of the tab, where the browser offers it (Chromium pageCapture); absent otherwise. */
   saveMhtml?(tabId: number): Promise<Uint8Array>;
   /** Self-contained copy of the page (scripts removed, resources inlined); absent when not built in. */
-  pageCopy?(tabId: number): Promise<{ html: string; limitations: string[] }>;
+  pageCopy?(tabId: number): Promise<{ html: string | null; nonce?: string; limitations: string[] }>;
   /** The main document's response as observed by webRequest, and whether Hashmark may observe it. */
   networkFacts(tabId: number): Promise<{ facts: NetworkFacts | null; permitted: boolean }>;
   /** Progress for the badge/popup ("tile 3 of 12"). */
@@ -253,9 +253,15 @@ export async function runCapture(
       else {
         t = performance.now();
         const copy = await env.pageCopy(tab.id);
-        files.push({ path: 'page.html', mediaType: 'text/html; charset=utf-8', bytes: utf8(copy.html), method: 'single-file-core', role: 'derived', derivedFrom: [] });
         extraLimits.push(...copy.limitations);
-        coverage.pageCopy = 'done';
+        if (copy.html !== null && copy.nonce === nonce) {
+          // Derived from the live document (not from another artifact): SingleFile re-serialises it
+          // with resources inlined and scripts removed.
+          files.push({ path: 'page.html', mediaType: 'text/html; charset=utf-8', bytes: utf8(copy.html), method: 'single-file-core', role: 'derived', derivedFrom: [] });
+          coverage.pageCopy = 'done';
+        } else {
+          coverage.pageCopy = 'failed';
+        }
         lap('pageCopy', t);
       }
     }

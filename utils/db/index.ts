@@ -9,8 +9,11 @@ import {
   type HashmarkDb,
   type JobRecord,
   type KeyRecord,
+  type NoteRecord,
+  type SearchIndexRecord,
   type SettingsRecord,
 } from './schema';
+import { CURRENT_KEY_ID, type RetiredKeyRecord, type TimestampJobRecord } from './schema';
 
 export * from './schema';
 
@@ -30,12 +33,15 @@ export function getDb(): HashmarkDb {
 /** Custody events about the profile rather than a case (key.created). */
 export const PROFILE_LOG = 'profile';
 
-const DEFAULT_SETTINGS: SettingsRecord = {
+export const DEFAULT_SETTINGS: Readonly<SettingsRecord> = {
   id: 'profile',
   activeCaseId: null,
   investigatorName: '',
   investigatorUnit: '',
   organization: '',
+  tsaUrl: '',
+  language: 'auto',
+  defaultRegion: '',
 };
 
 export class CaptureAbortedError extends Error {}
@@ -71,7 +77,8 @@ async function appendCustodyInTx(
 }
 
 export async function getSettings(db = getDb()): Promise<SettingsRecord> {
-  return (await db.settings.get('profile')) ?? { ...DEFAULT_SETTINGS };
+  // Defaults first: a record saved before a field existed still reads with every field set.
+  return { ...DEFAULT_SETTINGS, ...(await db.settings.get('profile')) };
 }
 
 export async function updateSettings(
@@ -82,7 +89,7 @@ export async function updateSettings(
     if (patch.activeCaseId && !(await db.cases.get(patch.activeCaseId))) {
       throw new Error(`No case with id ${patch.activeCaseId}`);
     }
-    const next = { ...((await db.settings.get('profile')) ?? DEFAULT_SETTINGS), ...patch, id: 'profile' as const };
+    const next = { ...DEFAULT_SETTINGS, ...(await db.settings.get('profile')), ...patch, id: 'profile' as const };
     await db.settings.put(next);
     return next;
   });
@@ -132,19 +139,27 @@ export async function getCase(id: string, db = getDb()): Promise<CaseRecord | un
   return db.cases.get(id);
 }
 
-/** Newest first. */
+/** Newest first; soft-deleted captures are left out. */
 export async function listCaptures(caseId: string, limit = 50, db = getDb()): Promise<CaptureRecord[]> {
   return db.captures
     .where('[caseId+sequence]')
     .between([caseId, Dexie.minKey], [caseId, Dexie.maxKey])
     .reverse()
+    .filter((c) => !c.deletedAt)
     .limit(limit)
     .toArray();
 }
 
-/** All captures of a case in sequence order (for export). */
+/**
+ * All captures of a case in sequence order (for export). Soft-deleted captures are left out:
+ * they leave exports; the package's custody log still holds their capture.deleted event.
+ */
 export async function allCaptures(caseId: string, db = getDb()): Promise<CaptureRecord[]> {
-  return db.captures.where('[caseId+sequence]').between([caseId, Dexie.minKey], [caseId, Dexie.maxKey]).toArray();
+  return db.captures
+    .where('[caseId+sequence]')
+    .between([caseId, Dexie.minKey], [caseId, Dexie.maxKey])
+    .filter((c) => !c.deletedAt)
+    .toArray();
 }
 
 export async function getBlob(sha256: string, db = getDb()): Promise<BlobRecord | undefined> {
@@ -171,8 +186,14 @@ export async function logCustody(
   });
 }
 
+/** Only the current key lives under CURRENT_KEY_ID; retired keys have `retired-…` ids. */
+function asCurrentKey(rec: KeyRecord | RetiredKeyRecord | undefined): KeyRecord | undefined {
+  return rec && rec.id === CURRENT_KEY_ID ? (rec as KeyRecord) : undefined;
+}
+
+/** The current signing key (the one that signs), if one was made. */
 export async function getSigningKey(db = getDb()): Promise<KeyRecord | undefined> {
-  return db.keys.get('signing');
+  return asCurrentKey(await db.keys.get(CURRENT_KEY_ID));
 }
 
 /**
@@ -181,7 +202,7 @@ export async function getSigningKey(db = getDb()): Promise<KeyRecord | undefined
  */
 export async function storeSigningKeyIfAbsent(key: KeyRecord, db = getDb()): Promise<KeyRecord> {
   return db.transaction('rw', [db.keys, db.custody, db.settings], async () => {
-    const existing = await db.keys.get('signing');
+    const existing = asCurrentKey(await db.keys.get(CURRENT_KEY_ID));
     if (existing) return existing;
     await db.keys.add(key);
     const settings = (await db.settings.get('profile')) ?? DEFAULT_SETTINGS;
@@ -194,6 +215,168 @@ export async function storeSigningKeyIfAbsent(key: KeyRecord, db = getDb()): Pro
     });
     return key;
   });
+}
+
+/** Every signing key of the profile: the current one first, then retired ones, newest first. */
+export async function allSigningKeys(db = getDb()): Promise<(KeyRecord | RetiredKeyRecord)[]> {
+  const all = await db.keys.toArray();
+  const current = all.filter((k) => k.id === CURRENT_KEY_ID);
+  const retired = all.filter((k): k is RetiredKeyRecord => k.id !== CURRENT_KEY_ID);
+  retired.sort((a, b) => (a.retiredAt < b.retiredAt ? 1 : a.retiredAt > b.retiredAt ? -1 : 0));
+  return [...current, ...retired];
+}
+
+/**
+ * Rotation (issue #4 item 6), one transaction: the current key is kept as a retired key WITHOUT
+ * its private half (it can sign nothing more; its public key still verifies what it signed),
+ * `next` becomes current, and `key.rotated` goes to the profile log. With no current key,
+ * `next` is simply stored and `key.created` logged. Key generation happens before, outside.
+ */
+export async function storeRotatedSigningKey(
+  input: { next: KeyRecord; at: string; reason?: string },
+  db = getDb(),
+): Promise<{ current: KeyRecord; retired: RetiredKeyRecord | null }> {
+  return db.transaction('rw', [db.keys, db.custody, db.settings], async () => {
+    const settings = (await db.settings.get('profile')) ?? DEFAULT_SETTINGS;
+    const old = asCurrentKey(await db.keys.get(CURRENT_KEY_ID));
+    if (old && old.fingerprint === input.next.fingerprint) throw new Error('The new signing key is the current key.');
+    let retired: RetiredKeyRecord | null = null;
+    if (old) {
+      retired = {
+        id: `retired-${old.fingerprint}`,
+        publicKey: old.publicKey,
+        spkiDer: old.spkiDer,
+        fingerprint: old.fingerprint,
+        createdAt: old.createdAt,
+        retiredAt: input.at,
+        replacedBy: input.next.fingerprint,
+      };
+      await db.keys.put(retired);
+    }
+    await db.keys.put(input.next);
+    await appendCustodyInTx(db, {
+      caseId: PROFILE_LOG,
+      type: old ? 'key.rotated' : 'key.created',
+      at: input.at,
+      actor: actorOf(settings),
+      details: old
+        ? {
+            algorithm: 'ECDSA-P384-SHA256',
+            oldFingerprint: old.fingerprint,
+            newFingerprint: input.next.fingerprint,
+            ...(input.reason ? { reason: input.reason } : {}),
+          }
+        : { algorithm: 'ECDSA-P384-SHA256', fingerprint: input.next.fingerprint },
+    });
+    return { current: input.next, retired };
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// RFC 3161 timestamp queue (utils/evidence/timestamp-queue.ts holds the logic; the network call
+// always happens between these transactions, never inside one).
+
+/** Adds a timestamp job unless one with the same id exists (enqueueing twice is harmless). */
+export async function addTimestampJob(job: TimestampJobRecord, db = getDb()): Promise<TimestampJobRecord> {
+  return db.transaction('rw', db.timestamps, async () => {
+    const existing = await db.timestamps.get(job.id);
+    if (existing) return existing;
+    await db.timestamps.add(job);
+    return job;
+  });
+}
+
+/** Pending jobs whose nextAttemptAt (ISO) is at or before `at`, earliest first. */
+export async function dueTimestampJobs(at: string, limit = 20, db = getDb()): Promise<TimestampJobRecord[]> {
+  const pending = await db.timestamps.where('state').equals('pending').toArray();
+  return pending
+    .filter((j) => j.nextAttemptAt <= at)
+    .sort((a, b) => a.nextAttemptAt.localeCompare(b.nextAttemptAt) || a.id.localeCompare(b.id))
+    .slice(0, limit);
+}
+
+/**
+ * Takes a due job for one attempt by moving its nextAttemptAt to `leaseUntil`: another context
+ * processing the queue at the same time skips it, and if this one dies mid-request the job
+ * becomes due again when the lease ends. Null if the job is gone, done, or not due.
+ */
+export async function claimTimestampJob(
+  input: { jobId: string; at: string; leaseUntil: string },
+  db = getDb(),
+): Promise<TimestampJobRecord | null> {
+  return db.transaction('rw', db.timestamps, async () => {
+    const job = await db.timestamps.get(input.jobId);
+    if (!job || job.state !== 'pending' || job.nextAttemptAt > input.at) return null;
+    await db.timestamps.update(job.id, { nextAttemptAt: input.leaseUntil });
+    return { ...job, nextAttemptAt: input.leaseUntil };
+  });
+}
+
+/**
+ * Stores an obtained timestamp in one transaction: the .tsr bytes as a content-addressed blob,
+ * the job done, and `timestamp.obtained` in the case's custody log. False (nothing written) if
+ * the job is no longer pending. Never touches the capture record.
+ */
+export async function completeTimestampJob(
+  input: { jobId: string; tsr: BlobRecord; at: string; details: Record<string, unknown> },
+  db = getDb(),
+): Promise<boolean> {
+  return db.transaction('rw', [db.timestamps, db.blobs, db.custody, db.settings], async () => {
+    const job = await db.timestamps.get(input.jobId);
+    if (!job || job.state !== 'pending') return false;
+    if (!(await db.blobs.get(input.tsr.sha256))) await db.blobs.add(input.tsr);
+    await db.timestamps.update(job.id, {
+      state: 'done',
+      attempts: job.attempts + 1,
+      tokenSha256: input.tsr.sha256,
+      nextAttemptAt: input.at,
+    });
+    const settings = (await db.settings.get('profile')) ?? DEFAULT_SETTINGS;
+    await appendCustodyInTx(db, {
+      caseId: job.caseId,
+      captureId: job.captureId,
+      type: 'timestamp.obtained',
+      at: input.at,
+      actor: actorOf(settings),
+      details: input.details,
+    });
+    return true;
+  });
+}
+
+/**
+ * Records a failed attempt in one transaction: attempts + 1, the reason, the next try, and
+ * `timestamp.failed` in the case's custody log. The job stays pending (never dropped). False if
+ * the job is no longer pending. Never touches the capture record.
+ */
+export async function failTimestampAttempt(
+  input: { jobId: string; reason: string; at: string; nextAttemptAt: string; details: Record<string, unknown> },
+  db = getDb(),
+): Promise<boolean> {
+  return db.transaction('rw', [db.timestamps, db.custody, db.settings], async () => {
+    const job = await db.timestamps.get(input.jobId);
+    if (!job || job.state !== 'pending') return false;
+    await db.timestamps.update(job.id, {
+      attempts: job.attempts + 1,
+      lastError: input.reason,
+      nextAttemptAt: input.nextAttemptAt,
+    });
+    const settings = (await db.settings.get('profile')) ?? DEFAULT_SETTINGS;
+    await appendCustodyInTx(db, {
+      caseId: job.caseId,
+      captureId: job.captureId,
+      type: 'timestamp.failed',
+      at: input.at,
+      actor: actorOf(settings),
+      details: { ...input.details, reason: input.reason, attempt: job.attempts + 1, nextAttemptAt: input.nextAttemptAt },
+    });
+    return true;
+  });
+}
+
+/** Timestamp jobs of a capture (export: a `done` one's tokenSha256 is the capture.json.tsr blob). */
+export async function timestampJobsOfCapture(captureId: string, db = getDb()): Promise<TimestampJobRecord[]> {
+  return db.timestamps.where('captureId').equals(captureId).toArray();
 }
 
 /** Opens a capture job: allocates the sequence number and logs capture.started. */
@@ -311,4 +494,264 @@ export async function failInterruptedJobs(bootedAt: string, at: string, db = get
     await failCaptureJob({ jobId: j.id, reason: 'The capture was interrupted (the extension was restarted before it finished).', at }, db);
   }
   return running.length;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Dashboard actions (issue 5): tags, notes, soft delete, case rename/close, storage, search index.
+// Each action is one transaction and one custody event per capture it changes.
+
+/** Longest tag, note and delete reason accepted (characters). */
+export const TAG_MAX = 64;
+export const NOTE_MAX = 10_000;
+export const REASON_MAX = 2_000;
+
+// C0/C1 controls and bidi overrides/isolates: a tag or note must read the same in every view.
+const CONTROL_RE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/u;
+
+/**
+ * A tag as stored: NFC, trimmed, inner whitespace collapsed to one space, 1..TAG_MAX characters,
+ * no control or bidi-override characters. Throws a sentence otherwise.
+ */
+export function normalizeTag(raw: string): string {
+  const tag = raw.normalize('NFC').replace(/\s+/gu, ' ').trim();
+  if (!tag) throw new Error('A tag cannot be empty.');
+  if ([...tag].length > TAG_MAX) throw new Error(`A tag is at most ${TAG_MAX} characters.`);
+  if (CONTROL_RE.test(tag)) throw new Error('A tag cannot contain control characters.');
+  return tag;
+}
+
+/** Free text (note, reason): NFC, trimmed, line breaks kept, no other control characters. */
+function normalizeText(raw: string, what: string, max: number): string {
+  const text = raw.normalize('NFC').replace(/\r\n?/g, '\n').trim();
+  if (!text) throw new Error(`${what} cannot be empty.`);
+  if ([...text].length > max) throw new Error(`${what} is at most ${max.toLocaleString('en')} characters.`);
+  if (CONTROL_RE.test(text.replace(/[\n\t]/g, ''))) throw new Error(`${what} cannot contain control characters.`);
+  return text;
+}
+
+async function liveCaptureInTx(db: HashmarkDb, captureId: string): Promise<CaptureRecord> {
+  const c = await db.captures.get(captureId);
+  if (!c) throw new Error(`No capture with id ${captureId}.`);
+  if (c.deletedAt) throw new Error(`Capture #${c.sequence} was deleted; it cannot be changed.`);
+  return c;
+}
+
+/**
+ * Adds tags to captures (bulk). One transaction; one tag.added event per capture that gained a
+ * tag, naming the tags it gained. Returns how many captures changed.
+ */
+export async function addTags(input: { captureIds: string[]; tags: string[]; at: string }, db = getDb()): Promise<number> {
+  return changeTags('add', input, db);
+}
+
+/** Removes tags from captures (bulk); one tag.removed event per capture that lost a tag. */
+export async function removeTags(input: { captureIds: string[]; tags: string[]; at: string }, db = getDb()): Promise<number> {
+  return changeTags('remove', input, db);
+}
+
+async function changeTags(
+  mode: 'add' | 'remove',
+  input: { captureIds: string[]; tags: string[]; at: string },
+  db: HashmarkDb,
+): Promise<number> {
+  const tags = [...new Set(input.tags.map(normalizeTag))];
+  if (tags.length === 0) throw new Error('Give at least one tag.');
+  const ids = [...new Set(input.captureIds)];
+  return db.transaction('rw', [db.captures, db.custody, db.settings, db.cases], async () => {
+    const settings = (await db.settings.get('profile')) ?? DEFAULT_SETTINGS;
+    let changed = 0;
+    for (const id of ids) {
+      const c = await liveCaptureInTx(db, id);
+      const delta = mode === 'add' ? tags.filter((t) => !c.tags.includes(t)) : tags.filter((t) => c.tags.includes(t));
+      if (delta.length === 0) continue;
+      const next = mode === 'add' ? [...c.tags, ...delta] : c.tags.filter((t) => !delta.includes(t));
+      await db.captures.update(c.id, { tags: next, revisedAt: input.at });
+      await db.cases.update(c.caseId, { updatedAt: input.at });
+      await appendCustodyInTx(db, {
+        caseId: c.caseId,
+        captureId: c.id,
+        type: mode === 'add' ? 'tag.added' : 'tag.removed',
+        at: input.at,
+        actor: actorOf(settings),
+        details: { sequence: c.sequence, tags: delta },
+      });
+      changed++;
+    }
+    return changed;
+  });
+}
+
+/**
+ * Adds a note to a case (captureId null) or to one of its captures, and logs note.added with the
+ * note's full text: the log, not the notes table, is the evidence. Notes are never edited.
+ */
+export async function addNote(
+  input: { id: string; caseId: string; captureId: string | null; text: string; at: string },
+  db = getDb(),
+): Promise<NoteRecord> {
+  const text = normalizeText(input.text, 'A note', NOTE_MAX);
+  return db.transaction('rw', [db.notes, db.captures, db.custody, db.settings, db.cases], async () => {
+    const kase = await db.cases.get(input.caseId);
+    if (!kase) throw new Error(`No case with id ${input.caseId}.`);
+    let sequence: number | undefined;
+    if (input.captureId) {
+      const c = await liveCaptureInTx(db, input.captureId);
+      if (c.caseId !== kase.id) throw new Error('This capture belongs to another case.');
+      sequence = c.sequence;
+      await db.captures.update(c.id, { revisedAt: input.at });
+    }
+    const settings = (await db.settings.get('profile')) ?? DEFAULT_SETTINGS;
+    const note: NoteRecord = { id: input.id, caseId: kase.id, captureId: input.captureId, text, at: input.at, author: actorOf(settings) };
+    await db.notes.add(note);
+    await db.cases.update(kase.id, { updatedAt: input.at });
+    await appendCustodyInTx(db, {
+      caseId: kase.id,
+      ...(input.captureId ? { captureId: input.captureId } : {}),
+      type: 'note.added',
+      at: input.at,
+      actor: note.author,
+      details: { noteId: note.id, ...(sequence !== undefined ? { sequence } : {}), text },
+    });
+    return note;
+  });
+}
+
+/** Notes of one capture, oldest first. */
+export async function captureNotes(captureId: string, db = getDb()): Promise<NoteRecord[]> {
+  return (await db.notes.where('captureId').equals(captureId).toArray()).sort((a, b) => a.at.localeCompare(b.at));
+}
+
+/** Notes on the case itself (not on a capture), oldest first. */
+export async function caseNotes(caseId: string, db = getDb()): Promise<NoteRecord[]> {
+  return (await db.notes.where('caseId').equals(caseId).filter((n) => n.captureId === null).toArray()).sort((a, b) =>
+    a.at.localeCompare(b.at),
+  );
+}
+
+/**
+ * Soft delete: the capture leaves lists, search and exports; its bytes stay stored and the
+ * custody log gains capture.deleted with the reason. Nothing is erased from the log.
+ */
+export async function deleteCapture(input: { captureId: string; reason: string; at: string }, db = getDb()): Promise<void> {
+  const reason = normalizeText(input.reason, 'The reason', REASON_MAX);
+  await db.transaction('rw', [db.captures, db.custody, db.settings, db.cases], async () => {
+    const c = await liveCaptureInTx(db, input.captureId);
+    await db.captures.update(c.id, { deletedAt: input.at, deleteReason: reason, revisedAt: input.at });
+    await db.cases.update(c.caseId, { updatedAt: input.at });
+    const settings = (await db.settings.get('profile')) ?? DEFAULT_SETTINGS;
+    await appendCustodyInTx(db, {
+      caseId: c.caseId,
+      captureId: c.id,
+      type: 'capture.deleted',
+      at: input.at,
+      actor: actorOf(settings),
+      details: { sequence: c.sequence, url: c.url, captureJsonSha256: c.captureJson.sha256, reason },
+    });
+  });
+}
+
+/** Renames a case; logs case.renamed with both names. */
+export async function renameCase(input: { caseId: string; name: string; at: string }, db = getDb()): Promise<CaseRecord> {
+  const name = input.name.normalize('NFC').trim();
+  if (!name) throw new Error('A case needs a name.');
+  if ([...name].length > 200) throw new Error('A case name is at most 200 characters.');
+  return db.transaction('rw', [db.cases, db.custody, db.settings], async () => {
+    const c = await db.cases.get(input.caseId);
+    if (!c) throw new Error(`No case with id ${input.caseId}.`);
+    if (c.name === name) return c;
+    const next = { ...c, name, updatedAt: input.at };
+    await db.cases.put(next);
+    const settings = (await db.settings.get('profile')) ?? DEFAULT_SETTINGS;
+    await appendCustodyInTx(db, {
+      caseId: c.id,
+      type: 'case.renamed',
+      at: input.at,
+      actor: actorOf(settings),
+      details: { from: c.name, to: name },
+    });
+    return next;
+  });
+}
+
+/** Closes (no new captures) or reopens a case; logs case.closed or case.reopened. */
+export async function setCaseStatus(
+  input: { caseId: string; status: CaseRecord['status']; at: string },
+  db = getDb(),
+): Promise<CaseRecord> {
+  return db.transaction('rw', [db.cases, db.custody, db.settings], async () => {
+    const c = await db.cases.get(input.caseId);
+    if (!c) throw new Error(`No case with id ${input.caseId}.`);
+    if (c.status === input.status) return c;
+    const next = { ...c, status: input.status, updatedAt: input.at };
+    await db.cases.put(next);
+    const settings = (await db.settings.get('profile')) ?? DEFAULT_SETTINGS;
+    await appendCustodyInTx(db, {
+      caseId: c.id,
+      type: input.status === 'closed' ? 'case.closed' : 'case.reopened',
+      at: input.at,
+      actor: actorOf(settings),
+      details: { name: c.name },
+    });
+    return next;
+  });
+}
+
+/** What the browser says about this profile's storage. Null fields: the browser did not say. */
+export interface StorageStatus {
+  usage: number | null;
+  quota: number | null;
+  persisted: boolean | null;
+}
+
+export async function storageStatus(storage: Pick<StorageManager, 'estimate' | 'persisted'> | undefined = globalThis.navigator?.storage): Promise<StorageStatus> {
+  if (!storage) return { usage: null, quota: null, persisted: null };
+  const [estimate, persisted] = await Promise.all([
+    storage.estimate().catch(() => null),
+    storage.persisted().catch(() => null),
+  ]);
+  return { usage: estimate?.usage ?? null, quota: estimate?.quota ?? null, persisted };
+}
+
+/** The dashboard's serialised search index (see utils/search/capture-index.ts). */
+export async function getSearchIndex(id: string, db = getDb()): Promise<SearchIndexRecord | undefined> {
+  return db.searchIndex.get(id);
+}
+
+export async function putSearchIndex(rec: SearchIndexRecord, db = getDb()): Promise<void> {
+  await db.searchIndex.put(rec);
+}
+
+/** Is there a running capture job for this tab with this nonce? (Gate for content-script messages.) */
+export async function isRunningJob(tabId: number, nonce: string, db = getDb()): Promise<boolean> {
+  const running = await db.jobs.where('state').equals('running').toArray();
+  return running.some((j) => j.tabId === tabId && j.nonce === nonce);
+}
+
+/** Custody events about one capture, in log order. */
+export async function captureCustody(captureId: string, db = getDb()): Promise<CustodyRecord[]> {
+  return (await db.custody.where('captureId').equals(captureId).toArray()).sort((a, b) => a.seq - b.seq);
+}
+
+/** What an export reads, taken in one read-only transaction so it is one consistent state. */
+export interface ExportSnapshot {
+  kase: CaseRecord | undefined;
+  /** Every capture of the case in sequence order, soft-deleted ones included (the exporter decides from the custody log). */
+  captures: CaptureRecord[];
+  custody: CustodyRecord[];
+  settings: SettingsRecord;
+  selectors: import('./schema').SelectorRecord[];
+}
+
+/** Read-only snapshot of a case for export (utils/package/export-case.ts). Opens no write transaction. */
+export async function readExportSnapshot(caseId: string, db = getDb()): Promise<ExportSnapshot> {
+  return db.transaction('r', [db.cases, db.captures, db.custody, db.settings, db.selectors], async () => {
+    const [kase, captures, custody, settings, selectors] = await Promise.all([
+      db.cases.get(caseId),
+      db.captures.where('[caseId+sequence]').between([caseId, Dexie.minKey], [caseId, Dexie.maxKey]).toArray(),
+      db.custody.where('[caseId+seq]').between([caseId, Dexie.minKey], [caseId, Dexie.maxKey]).toArray(),
+      db.settings.get('profile'),
+      db.selectors.where('[caseId+value]').between([caseId, Dexie.minKey], [caseId, Dexie.maxKey]).toArray(),
+    ]);
+    return { kase, captures, custody, settings: { ...DEFAULT_SETTINGS, ...settings }, selectors };
+  });
 }

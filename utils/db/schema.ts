@@ -39,6 +39,12 @@ export interface CaptureRecord {
   /** Soft delete: the capture leaves lists and exports; the custody log keeps the event and reason. */
   deletedAt?: string;
   deleteReason?: string;
+  /**
+   * When tags, notes or deletion last changed this capture (ISO). Indexed: the dashboard's search
+   * index catches up from it (utils/search/capture-index.ts), so changes made while the dashboard
+   * was closed are found.
+   */
+  revisedAt?: string;
 }
 
 export type SelectorKind = 'phone' | 'email' | 'handle' | 'wallet';
@@ -76,7 +82,10 @@ export interface TimestampJobRecord {
   attempts: number;
   nextAttemptAt: string;
   lastError?: string;
-  /** SHA-256 of the stored token blob once obtained. */
+  /**
+   * SHA-256 of the stored blob once obtained: the TSA's whole DER TimeStampResp (the token with
+   * its status), i.e. the exact bytes of `capture.json.tsr` in a package.
+   */
   tokenSha256?: string;
 }
 
@@ -132,13 +141,33 @@ export interface JobRecord {
   error?: string;
 }
 
+/** Id of the current signing key in `keys` (retired keys are kept under `retired-<fingerprint>`). */
+export const CURRENT_KEY_ID = 'signing';
+
+/** The profile's current signing key (the only one that signs). */
 export interface KeyRecord {
-  id: 'signing';
+  id: typeof CURRENT_KEY_ID;
+  /** Non-extractable: it can sign but can never be read out. */
   privateKey: CryptoKey;
   publicKey: CryptoKey;
   spkiDer: Uint8Array;
   fingerprint: string;
   createdAt: string;
+}
+
+/**
+ * A key replaced by rotation. Its public half is kept (packages it signed still verify, and the
+ * settings page can show and export it); its private key is dropped so it can sign nothing more.
+ */
+export interface RetiredKeyRecord {
+  id: `retired-${string}`;
+  publicKey: CryptoKey;
+  spkiDer: Uint8Array;
+  fingerprint: string;
+  createdAt: string;
+  retiredAt: string;
+  /** Fingerprint of the key that replaced it. */
+  replacedBy: string;
 }
 
 export interface SettingsRecord {
@@ -147,6 +176,12 @@ export interface SettingsRecord {
   investigatorName: string;
   investigatorUnit: string;
   organization: string;
+  /** RFC 3161 time-stamping authority URL; empty = no trusted timestamps. */
+  tsaUrl: string;
+  /** Interface language: 'auto' follows the browser's UI language. */
+  language: 'auto' | 'en' | 'fr' | 'ar';
+  /** ISO 3166-1 alpha-2 region for reading national phone numbers (e.g. "FR", "MA"); empty = none. */
+  defaultRegion: string;
 }
 
 export type HashmarkDb = Dexie & {
@@ -155,7 +190,7 @@ export type HashmarkDb = Dexie & {
   blobs: EntityTable<BlobRecord, 'sha256'>;
   custody: Table<CustodyRecord, [string, number]>;
   jobs: EntityTable<JobRecord, 'id'>;
-  keys: EntityTable<KeyRecord, 'id'>;
+  keys: EntityTable<KeyRecord | RetiredKeyRecord, 'id'>;
   settings: EntityTable<SettingsRecord, 'id'>;
   selectors: EntityTable<SelectorRecord, 'id'>;
   notes: EntityTable<NoteRecord, 'id'>;
@@ -171,9 +206,13 @@ export function createDb(name = DB_NAME): HashmarkDb {
   const db = new Dexie(name, { chromeTransactionDurability: 'strict' }) as HashmarkDb;
   db.version(1).stores({
     cases: 'id, updatedAt',
-    captures: 'id, [caseId+sequence]',
+    // finishedAt: newest-first list across cases; revisedAt: search index catch-up; deletedAt:
+    // only soft-deleted captures have it (undefined is not indexed), so lists skip them by key;
+    // *tags: the distinct tags in use (uniqueKeys) for tag pickers and filters.
+    captures: 'id, [caseId+sequence], finishedAt, revisedAt, deletedAt, *tags',
     blobs: 'sha256',
-    custody: '[caseId+seq]',
+    // captureId: the custody events of one capture (dashboard detail) without reading the case's log.
+    custody: '[caseId+seq], captureId',
     jobs: 'id, state',
     keys: 'id',
     settings: 'id',

@@ -1,0 +1,30 @@
+import { browser } from 'wxt/browser';
+import { readPlantedNonce } from '@/utils/capture/job-marker';
+import { makePageCopy, type FetchedResource } from '@/utils/capture/page-copy';
+
+/**
+ * Injected on demand into the top frame of the tab being captured, after the DOM snapshot and
+ * screenshots; returns the self-contained page copy. Resource fetches go to the background with
+ * the job's nonce (the background checks tab, frame and nonce before fetching anything).
+ */
+export default defineContentScript({
+  registration: 'runtime',
+  matches: [],
+  globalName: true,
+  async main() {
+    const nonce = readPlantedNonce();
+    if (!nonce) return { error: 'no capture job is waiting for this page' };
+    try {
+      return await makePageCopy(nonce, async (url) => {
+        const reply = (await browser.runtime.sendMessage({ hashmark: 1, type: 'pagecopy.fetch', payload: { url, nonce } })) as
+          | { ok: true; value: FetchedResource }
+          | { ok: false; error: string }
+          | undefined;
+        if (!reply?.ok) throw new Error(reply ? reply.error : 'no answer');
+        return reply.value;
+      });
+    } catch (e) {
+      return { error: e instanceof Error ? e.message : String(e) };
+    }
+  },
+});

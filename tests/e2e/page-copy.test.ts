@@ -1,0 +1,43 @@
+import { readFile } from 'node:fs/promises';
+import JSZip from 'jszip';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { startFixtureServer, type FixtureServer } from '../support/fixture-server';
+import { openSession, type Session } from '../support/harness';
+
+/** The self-contained page copy made by single-file-core in a real Chromium. */
+let site: FixtureServer;
+let s: Session;
+
+beforeAll(async () => {
+  site = await startFixtureServer();
+  s = await openSession();
+  await s.driver.ensureCase('Page copy');
+});
+afterAll(async () => {
+  await s?.close();
+  await site?.close();
+});
+
+test('page.html inlines same-origin and cross-origin images, keeps shadow content, has no scripts, and opens offline', async () => {
+  const tab = await s.driver.openTab(site.url('ad-fr.html'));
+  const r = await s.driver.capture(tab);
+  const exp = await s.driver.exportCase(r.caseId);
+  const zip = await JSZip.loadAsync(await readFile(exp.path));
+  const dir = Object.keys(zip.files).find((n) => n.endsWith(`0001-${r.captureId}/capture.json`))!.replace('capture.json', '');
+  const cj = JSON.parse(await zip.file(dir + 'capture.json')!.async('string'));
+  const art = cj.artifacts.find((a: { path: string }) => a.path === 'page.html');
+  expect(art).toMatchObject({ role: 'derived', method: 'single-file-core', mediaType: 'text/html; charset=utf-8' });
+  const html = await zip.file(dir + 'page.html')!.async('string');
+  expect(html).not.toMatch(/<script\b/i);
+  expect(html.match(/data:image\/png;base64,/g)?.length ?? 0).toBeGreaterThanOrEqual(2);
+  expect(html).toContain('Vendeur : Karim');
+  expect(cj.limitations.join(' ')).not.toMatch(/page\.html/);
+
+  // Open the copy with the network cut and scripts off: the images still show.
+  const page = await s.hm.context.newPage();
+  await page.route('**/*', (route) => route.abort());
+  await page.setContent(html);
+  const widths = await page.$$eval('img', (imgs) => imgs.map((i) => (i as HTMLImageElement).naturalWidth));
+  expect(widths.filter((w) => w === 64).length).toBeGreaterThanOrEqual(2);
+  await page.close();
+});

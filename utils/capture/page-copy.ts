@@ -1,0 +1,100 @@
+import { getPageData, processors } from 'single-file-core/single-file.js';
+import { DEFAULT_PAGE_COPY, type FetchedResource, type PageCopyOptions, type PageCopyResult } from './page-copy-shared';
+
+export type { FetchedResource, PageCopyResult } from './page-copy-shared';
+
+/**
+ * The self-contained page copy (page.html): SingleFile inlines stylesheets, images, fonts and
+ * frames and removes scripts, so the copy opens offline and runs nothing. Runs in the content
+ * script; resources are fetched by the background (host access, the investigator's cookies, no
+ * page CORS), each with a timeout, within an overall budget: past it, resources are skipped and
+ * the copy is finished partial, with a limitation, instead of hanging.
+ */
+
+function base64ToBytes(b64: string): Uint8Array {
+  const bin = atob(b64);
+  const out = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+  return out;
+}
+
+/** A minimal Response for SingleFile (it reads status, url, headers.get and arrayBuffer). */
+function responseLike(r: { status: number; url: string; contentType: string; bytes: Uint8Array }) {
+  return {
+    status: r.status,
+    url: r.url,
+    headers: { get: (name: string) => (name.toLowerCase() === 'content-type' ? r.contentType : null) },
+    arrayBuffer: async () => r.bytes.buffer.slice(r.bytes.byteOffset, r.bytes.byteOffset + r.bytes.byteLength),
+  };
+}
+
+export async function makePageCopy(
+  nonce: string,
+  fetchViaBackground: (url: string) => Promise<FetchedResource>,
+  opts: PageCopyOptions = DEFAULT_PAGE_COPY,
+  doc: Document = document,
+  win: Window = window,
+): Promise<PageCopyResult> {
+  const started = performance.now();
+  const stats = { fetched: 0, failed: 0, skipped: 0, elapsedMs: 0, budgetExceeded: false };
+  // Keep the last seconds of the budget for SingleFile to assemble the document.
+  const fetchDeadline = started + opts.budgetMs - 3000;
+
+  const fetchResource = async (url: string) => {
+    if (performance.now() > fetchDeadline) {
+      stats.skipped++;
+      stats.budgetExceeded = true;
+      throw new Error('page copy budget spent');
+    }
+    try {
+      if (/^(data|blob):/i.test(url)) {
+        // The page's own in-memory resources: only readable from inside the page.
+        const res = await fetch(url);
+        const bytes = new Uint8Array(await res.arrayBuffer());
+        stats.fetched++;
+        return responseLike({ status: res.status, url, contentType: res.headers.get('content-type') ?? '', bytes });
+      }
+      const r = await fetchViaBackground(url);
+      stats.fetched++;
+      return responseLike({ status: r.status, url: r.url, contentType: r.contentType, bytes: base64ToBytes(r.body) });
+    } catch (e) {
+      stats.failed++;
+      throw e;
+    }
+  };
+
+  // SingleFile's frame tree answers the top window through `top.singlefile` when it exists and
+  // otherwise through runtime messages that its own extension relays; we have no relay (and
+  // accept no foreign messages), so give it the in-process path.
+  const g = globalThis as unknown as { singlefile?: { processors: { frameTree: unknown } } };
+  g.singlefile ??= { processors: { frameTree: (processors as { frameTree: unknown }).frameTree } };
+
+  const data = (await getPageData(
+    {
+      url: doc.URL,
+      removeHiddenElements: false,
+      removeUnusedStyles: false,
+      removeUnusedFonts: false,
+      removeFrames: false,
+      removeImports: true,
+      blockScripts: true,
+      blockAudios: false,
+      blockVideos: false,
+      compressHTML: false,
+      compressCSS: false,
+      loadDeferredImages: false,
+      saveOriginalURLs: true,
+      insertSingleFileComment: true,
+      saveFavicon: true,
+      maxResourceSizeEnabled: true,
+      maxResourceSize: opts.maxResourceMb,
+      networkTimeout: opts.resourceTimeoutMs,
+      groupDuplicateImages: true,
+    },
+    { fetch: fetchResource, frameFetch: fetchResource },
+    doc,
+    win,
+  )) as { content: string };
+  stats.elapsedMs = Math.round(performance.now() - started);
+  return { nonce, html: data.content, stats };
+}
