@@ -1,4 +1,4 @@
-import type { CaptureResult, CaptureTrigger } from '@/utils/capture/pipeline';
+import type { CaptureOptions, CaptureResult, CaptureTrigger } from '@/utils/capture/pipeline';
 import type { CaseRecord } from '@/utils/db/schema';
 import type { FetchedResource } from '@/utils/capture/page-copy-shared';
 
@@ -11,7 +11,7 @@ import type { FetchedResource } from '@/utils/capture/page-copy-shared';
  * scripting.executeScript, a channel the page cannot forge.
  */
 export interface Protocol {
-  'capture.start': { req: { tabId?: number; trigger: CaptureTrigger }; res: CaptureResult };
+  'capture.start': { req: { tabId?: number; trigger: CaptureTrigger; options?: Partial<CaptureOptions> }; res: CaptureResult };
   'case.create': { req: { name: string; reference?: string; activate?: boolean }; res: CaseRecord };
   'case.setActive': { req: { caseId: string }; res: { caseId: string } };
 }
@@ -28,7 +28,10 @@ export const validators: { [K in MessageType]: (p: unknown) => p is Protocol[K][
   'capture.start': (p): p is Protocol['capture.start']['req'] =>
     isObj(p) &&
     (p.tabId === undefined || (Number.isInteger(p.tabId) && (p.tabId as number) >= 0)) &&
-    TRIGGERS.includes(p.trigger as CaptureTrigger),
+    TRIGGERS.includes(p.trigger as CaptureTrigger) &&
+    (p.options === undefined ||
+      (isObj(p.options) &&
+        Object.entries(p.options).every(([k, v]) => ['fullPage', 'pageCopy', 'mhtml'].includes(k) && typeof v === 'boolean'))),
   'case.create': (p): p is Protocol['case.create']['req'] =>
     isObj(p) &&
     str(p.name, 200) &&

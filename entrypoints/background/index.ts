@@ -1,6 +1,6 @@
 import { browser } from 'wxt/browser';
 import { createBrowserCaptureEnv } from '@/utils/capture/browser-env';
-import { runCapture, type CaptureTrigger } from '@/utils/capture/pipeline';
+import { runCapture, type CaptureOptions, type CaptureTrigger } from '@/utils/capture/pipeline';
 import { createCase, failInterruptedJobs, getDb, isRunningJob, updateSettings } from '@/utils/db';
 import { fetchResourceForPageCopy } from '@/utils/capture/resource-fetch';
 import { ensureSigningKey } from '@/utils/evidence/signing-key';
@@ -40,12 +40,12 @@ export default defineBackground(() => {
   browser.permissions.onAdded.addListener(() => observeResponses());
   browser.tabs.onRemoved.addListener((tabId) => void browser.storage.session.remove(sessionKey(tabId)).catch(() => undefined));
 
-  async function capture(trigger: CaptureTrigger, tabId?: number) {
+  async function capture(trigger: CaptureTrigger, tabId?: number, options?: Partial<CaptureOptions>) {
     await badgeWorking(tabId);
     try {
       const env = createBrowserCaptureEnv();
       env.progress = (text) => void badgeProgress(text, tabId);
-      const r = await runCapture({ trigger, ...(tabId !== undefined ? { tabId } : {}) }, env);
+      const r = await runCapture({ trigger, ...(tabId !== undefined ? { tabId } : {}), ...(options ? { options } : {}) }, env);
       await badgeForSuccess(r.sequence, tabId);
       return r;
     } catch (e) {
@@ -55,7 +55,7 @@ export default defineBackground(() => {
   }
 
   const handlers: Handlers = {
-    'capture.start': (p) => capture(p.trigger, p.tabId),
+    'capture.start': (p) => capture(p.trigger, p.tabId, p.options),
     'case.create': async (p) => {
       const rec = await createCase({ id: crypto.randomUUID(), name: p.name, reference: p.reference, at: new Date().toISOString() }, db);
       if (p.activate) await updateSettings({ activeCaseId: rec.id }, db);

@@ -35,6 +35,8 @@ describe('protocol receiver', () => {
     ['unknown type', { hashmark: 1, type: 'db.dropAll', payload: {} }],
     ['no envelope', { type: 'capture.start', payload: { trigger: 'popup' } }],
     ['bad trigger', { hashmark: 1, type: 'capture.start', payload: { trigger: 'page' } }],
+    ['unknown capture option', { hashmark: 1, type: 'capture.start', payload: { trigger: 'popup', options: { evil: true } } }],
+    ['non-boolean capture option', { hashmark: 1, type: 'capture.start', payload: { trigger: 'popup', options: { fullPage: 'yes' } } }],
     ['negative tab', { hashmark: 1, type: 'capture.start', payload: { trigger: 'popup', tabId: -3 } }],
     ['blank case name', { hashmark: 1, type: 'case.create', payload: { name: '  ' } }],
     ['huge case name', { hashmark: 1, type: 'case.create', payload: { name: 'x'.repeat(10_000) } }],
