@@ -19,6 +19,8 @@ export default defineConfig({
       'unlimitedStorage',
       'downloads',
       'contextMenus',
+      // Retries of pending trusted timestamps survive the worker being stopped.
+      'alarms',
       // MHTML of the page (Chromium only; Firefox has no pageCapture and records a limitation).
       ...(browser === 'firefox' ? [] : ['pageCapture']),
       ...(mode === 'automation' ? ['webRequest'] : []),

@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import type { HashmarkBrowser } from './chromium';
-import type { CaptureResult } from '@/utils/capture/pipeline';
+import type { CaptureOptions, CaptureResult } from '@/utils/capture/pipeline';
 import type { CaseRecord } from '@/utils/db/schema';
 import type { MessageType, Protocol } from '@/utils/messaging';
 
@@ -78,8 +78,8 @@ export class HashmarkDriver {
     );
   }
 
-  async capture(tabId: number): Promise<CaptureResult> {
-    return this.send('capture.start', { tabId, trigger: 'cli' });
+  async capture(tabId: number, options?: Partial<CaptureOptions>): Promise<CaptureResult> {
+    return this.send('capture.start', { tabId, trigger: 'cli', ...(options ? { options } : {}) });
   }
 
   async closeTab(tabId: number): Promise<void> {

@@ -14,6 +14,13 @@ export interface Protocol {
   'capture.start': { req: { tabId?: number; trigger: CaptureTrigger; options?: Partial<CaptureOptions> }; res: CaptureResult };
   'case.create': { req: { name: string; reference?: string; activate?: boolean }; res: CaseRecord };
   'case.setActive': { req: { caseId: string }; res: { caseId: string } };
+  /** Settings the CLI sets (the dashboard writes the same fields through utils/db directly). */
+  'settings.update': {
+    req: { tsaUrl?: string; investigatorName?: string; investigatorUnit?: string; organization?: string; defaultRegion?: string };
+    res: { ok: true };
+  };
+  /** Try pending RFC 3161 timestamps now (the CLI calls it before exporting). */
+  'timestamps.process': { req: Record<string, never>; res: { obtained: number; failed: number; pending: number } };
 }
 export type MessageType = keyof Protocol;
 export type Envelope<K extends MessageType = MessageType> = { hashmark: 1; type: K; payload: Protocol[K]['req'] };
@@ -39,6 +46,13 @@ export const validators: { [K in MessageType]: (p: unknown) => p is Protocol[K][
     (p.reference === undefined || str(p.reference, 200)) &&
     (p.activate === undefined || typeof p.activate === 'boolean'),
   'case.setActive': (p): p is Protocol['case.setActive']['req'] => isObj(p) && str(p.caseId, 100),
+  'settings.update': (p): p is Protocol['settings.update']['req'] =>
+    isObj(p) &&
+    Object.keys(p).every((k) => ['tsaUrl', 'investigatorName', 'investigatorUnit', 'organization', 'defaultRegion'].includes(k)) &&
+    (p.tsaUrl === undefined || (str(p.tsaUrl, 2000) && (p.tsaUrl === '' || /^https?:\/\/[^\s]+$/i.test(p.tsaUrl as string)))) &&
+    (p.defaultRegion === undefined || (typeof p.defaultRegion === 'string' && /^([A-Z]{2})?$/.test(p.defaultRegion))) &&
+    ['investigatorName', 'investigatorUnit', 'organization'].every((k) => p[k] === undefined || str(p[k], 200)),
+  'timestamps.process': (p): p is Protocol['timestamps.process']['req'] => isObj(p) && Object.keys(p).length === 0,
 };
 
 export function isEnvelope(m: unknown): m is Envelope {

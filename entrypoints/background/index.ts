@@ -1,7 +1,8 @@
 import { browser } from 'wxt/browser';
 import { createBrowserCaptureEnv } from '@/utils/capture/browser-env';
 import { runCapture, type CaptureOptions, type CaptureTrigger } from '@/utils/capture/pipeline';
-import { createCase, failInterruptedJobs, getDb, isRunningJob, updateSettings } from '@/utils/db';
+import { createCase, failInterruptedJobs, getDb, getSettings, isRunningJob, updateSettings } from '@/utils/db';
+import { enqueueTimestamp, processDueTimestamps } from '@/utils/evidence/timestamp-queue';
 import { fetchResourceForPageCopy } from '@/utils/capture/resource-fetch';
 import { ensureSigningKey } from '@/utils/evidence/signing-key';
 import { dispatch, dispatchFromContent, isContentMessage, type ContentHandlers, type Handlers } from '@/utils/messaging';
@@ -40,6 +41,22 @@ export default defineBackground(() => {
   browser.permissions.onAdded.addListener(() => observeResponses());
   browser.tabs.onRemoved.addListener((tabId) => void browser.storage.session.remove(sessionKey(tabId)).catch(() => undefined));
 
+  // Trusted time (RFC 3161): each stored capture.json gets a token when a TSA is set. Never
+  // awaited by the capture: a TSA that is down or slow costs a timestamp.failed event and a
+  // retry from the persisted queue (alarm), never the capture.
+  async function processTimestamps() {
+    const { tsaUrl } = await getSettings(db);
+    if (!tsaUrl) return { obtained: 0, failed: 0, pending: 0 };
+    const r = await processDueTimestamps({ db, tsaUrl });
+    const pending = await db.timestamps.where('state').equals('pending').count();
+    return { obtained: r.obtained.length, failed: r.failed.length, pending };
+  }
+  browser.alarms.create('hashmark-timestamps', { periodInMinutes: 1 });
+  browser.alarms.onAlarm.addListener((a) => {
+    if (a.name === 'hashmark-timestamps') void processTimestamps().catch((e) => console.error('hashmark: timestamps', e));
+  });
+  void processTimestamps().catch(() => undefined);
+
   async function capture(trigger: CaptureTrigger, tabId?: number, options?: Partial<CaptureOptions>) {
     await badgeWorking(tabId);
     try {
@@ -47,6 +64,10 @@ export default defineBackground(() => {
       env.progress = (text) => void badgeProgress(text, tabId);
       const r = await runCapture({ trigger, ...(tabId !== undefined ? { tabId } : {}), ...(options ? { options } : {}) }, env);
       await badgeForSuccess(r.sequence, tabId);
+      if ((await getSettings(db)).tsaUrl) {
+        await enqueueTimestamp({ db, caseId: r.caseId, captureId: r.captureId, digestSha256: r.captureJsonSha256 });
+        void processTimestamps().catch((e) => console.error('hashmark: timestamps', e));
+      }
       return r;
     } catch (e) {
       await badgeForFailure(e instanceof Error ? e.message : String(e), tabId);
@@ -65,6 +86,11 @@ export default defineBackground(() => {
       await updateSettings({ activeCaseId: p.caseId }, db);
       return { caseId: p.caseId };
     },
+    'settings.update': async (p) => {
+      await updateSettings(p, db);
+      return { ok: true };
+    },
+    'timestamps.process': () => processTimestamps(),
   };
 
   const self = { id: browser.runtime.id, origin: browser.runtime.getURL('/') };

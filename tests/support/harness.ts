@@ -59,7 +59,9 @@ export async function readStore<T>(driver: HashmarkDriver, store: string): Promi
 /** Arms the automation build's hold point; returns helpers to wait for it and release it. */
 export async function armHold(hm: HashmarkBrowser, point = 'after-screenshot') {
   await hm.worker.evaluate((p) => {
-    const g = globalThis as unknown as { __hashmarkTest: { armed: string | null } };
+    // Created here too: a fresh worker has not made its capture environment yet.
+    const g = globalThis as unknown as { __hashmarkTest?: { armed: string | null; waiting: string | null; release: null } };
+    g.__hashmarkTest ??= { armed: null, waiting: null, release: null };
     g.__hashmarkTest.armed = p;
   }, point);
   return {

@@ -9,6 +9,8 @@ function handlers(): Handlers {
     'capture.start': vi.fn(async () => ({ ok: true }) as never),
     'case.create': vi.fn(async () => ({ id: 'c' }) as never),
     'case.setActive': vi.fn(async (p) => p),
+    'settings.update': vi.fn(async () => ({ ok: true as const })),
+    'timestamps.process': vi.fn(async () => ({ obtained: 0, failed: 0, pending: 0 })),
   };
 }
 
@@ -37,6 +39,8 @@ describe('protocol receiver', () => {
     ['bad trigger', { hashmark: 1, type: 'capture.start', payload: { trigger: 'page' } }],
     ['unknown capture option', { hashmark: 1, type: 'capture.start', payload: { trigger: 'popup', options: { evil: true } } }],
     ['non-boolean capture option', { hashmark: 1, type: 'capture.start', payload: { trigger: 'popup', options: { fullPage: 'yes' } } }],
+    ['a TSA URL that is not http(s)', { hashmark: 1, type: 'settings.update', payload: { tsaUrl: 'javascript:alert(1)' } }],
+    ['an unknown setting', { hashmark: 1, type: 'settings.update', payload: { activeCaseId: 'x' } }],
     ['negative tab', { hashmark: 1, type: 'capture.start', payload: { trigger: 'popup', tabId: -3 } }],
     ['blank case name', { hashmark: 1, type: 'case.create', payload: { name: '  ' } }],
     ['huge case name', { hashmark: 1, type: 'case.create', payload: { name: 'x'.repeat(10_000) } }],
