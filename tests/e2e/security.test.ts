@@ -112,3 +112,15 @@ describe('worker restart', () => {
     await s.driver.closeTab(tab);
   });
 });
+
+describe('hostile pages', () => {
+  test('a 20 MiB DOM is captured whole, not truncated and without crashing the worker', async () => {
+    const tab = await s.driver.openTab(site.url('huge.html?mb=20'));
+    const r = await s.driver.capture(tab, { fullPage: false, pageCopy: false, mhtml: false });
+    const rec = (await readStore<CaptureRecord>(s.driver, 'captures')).find((c) => c.id === r.captureId)!;
+    const dom = rec.artifacts.find((a) => a.path === 'dom.html')!;
+    expect(dom.bytes).toBeGreaterThan(20 * 1024 * 1024);
+    expect(rec.limitations.join(' ')).not.toMatch(/truncat/i);
+    await s.driver.closeTab(tab);
+  });
+});
