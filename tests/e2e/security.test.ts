@@ -119,7 +119,7 @@ describe('hostile pages', () => {
     const r = await s.driver.capture(tab, { fullPage: false, pageCopy: false, mhtml: false });
     const rec = (await readStore<CaptureRecord>(s.driver, 'captures')).find((c) => c.id === r.captureId)!;
     const dom = rec.artifacts.find((a) => a.path === 'dom.html')!;
-    expect(dom.bytes).toBeGreaterThan(20 * 1024 * 1024);
+    expect(dom.bytes).toBeGreaterThan(20_000_000);
     expect(rec.limitations.join(' ')).not.toMatch(/truncat/i);
     await s.driver.closeTab(tab);
   });
