@@ -26,6 +26,7 @@ function snapshot(nonce: string, over: Partial<PageSnapshot> = {}): PageSnapshot
     scroll: { x: 0, y: 0, width: 800, height: 600 },
     counts: { elements: 3, openShadowRoots: 0, closedShadowRoots: 0, closedShadowRootsUnreachable: 0, frames: 0, crossOriginFrames: 0, canvases: 0, videos: 0 },
     media: [],
+    links: [],
     mediaTruncated: 0,
     readAt: 1,
     ...over,
@@ -89,6 +90,31 @@ describe('runCapture', () => {
     expect(cj.url).toEqual({ start: 'https://a.example/', end: 'https://a.example/' });
     expect(cj.artifacts[0].sha256).toBe(rec.artifacts[0]!.sha256);
     expect((await custodyLines('case', db)).map((e) => e.type)).toEqual(['case.created', 'capture.started', 'capture.stored']);
+  });
+
+  test('selectors from text and links go into capture.json and the selectors table, in the site\'s region', async () => {
+    let planted = '';
+    const r = await runCapture(
+      { trigger: 'popup', options: NO_EXTRAS },
+      env(
+        {
+          plantNonce: async (_t, n) => void (planted = n),
+          readNonce: async () => planted,
+          snapshot: async () =>
+            snapshot(planted, { text: 'Appelez le 06 12 34 56 78 ou karim.dz [at] gmail [dot] com', links: ['https://wa.me/212612345678'] }),
+        },
+        'https://annonces.example.ma/a/1',
+      ),
+    );
+    const rec = (await db.captures.get(r.captureId))!;
+    const cj = JSON.parse(new TextDecoder().decode((await db.blobs.get(rec.captureJson.sha256))!.data));
+    expect(cj.selectorsRegion).toEqual({ region: 'MA', source: 'site' });
+    expect(cj.selectors.map((x: { kind: string; value: string }) => `${x.kind}:${x.value}`).sort()).toEqual(
+      ['email:karim.dz@gmail.com', 'phone:+212612345678'].sort(),
+    );
+    const rows = await db.selectors.where('captureId').equals(r.captureId).toArray();
+    expect(rows.map((x) => x.value).sort()).toEqual(['+212612345678', 'karim.dz@gmail.com']);
+    expect(rows.find((x) => x.kind === 'phone')!.raw).toEqual(expect.arrayContaining(['06 12 34 56 78']));
   });
 
   test('a local file without file access is refused, the job failed in the custody log', async () => {

@@ -4,6 +4,8 @@ import { plantNonce, readPlantedNonce } from './job-marker';
 import { sessionKey, type NetworkFacts } from './network-facts';
 import { stitchParts } from './stitcher';
 import { DEFAULT_PAGE_COPY, pageCopyLimitations, type PageCopyResult } from './page-copy-shared';
+import { AUTOMATION_OPEN_ORIGIN, automationPageFor } from './automation-hook';
+import type { PageRect } from './full-page';
 
 function isPageCopyResult(v: unknown): v is PageCopyResult {
   if (!v || typeof v !== 'object') return false;
@@ -92,6 +94,38 @@ async function saveMhtml(tabId: number): Promise<Uint8Array> {
   }
 }
 
+type CaptureTabApi = (tabId: number, o: { format: 'png'; rect: PageRect; scale: number }) => Promise<string>;
+/**
+ * Capability check, not browser sniffing: Firefox's tabs.captureTab renders any rectangle of
+ * the page (in CSS px of the document) without scrolling and without Chromium's 2-per-second
+ * quota. Chromium has no captureTab (its full page stays scroll-and-stitch).
+ */
+function captureTabApi(): CaptureTabApi | null {
+  const tabs = browser.tabs as unknown as { captureTab?: CaptureTabApi };
+  return typeof tabs.captureTab === 'function' ? tabs.captureTab.bind(tabs) : null;
+}
+
+/**
+ * Automation builds only: lets a WebDriver BiDi client (Firefox tests, `hashmark capture
+ * --browser firefox`) open the extension's own pages; see automation-hook.ts for why it is a
+ * navigation and not a message. Call once, synchronously, when the background starts.
+ */
+export function registerAutomationHooks(): void {
+  if (import.meta.env.MODE !== 'automation') return;
+  const wr = (browser as unknown as { webRequest?: typeof browser.webRequest }).webRequest;
+  if (!wr?.onBeforeRequest) return;
+  wr.onBeforeRequest.addListener(
+    (d) => {
+      const page = automationPageFor(d.url);
+      if (page && d.tabId >= 0) {
+        void browser.tabs.update(d.tabId, { url: browser.runtime.getURL(page as '/popup.html') }).catch(() => undefined);
+      }
+      return undefined;
+    },
+    { urls: [`${AUTOMATION_OPEN_ORIGIN}/*`], types: ['main_frame'] },
+  );
+}
+
 /** Whether Hashmark may observe responses (webRequest) for web pages. */
 export async function hostAccess(): Promise<boolean> {
   return browser.permissions
@@ -102,6 +136,7 @@ export async function hostAccess(): Promise<boolean> {
 /** The capture environment backed by the real extension APIs. */
 export function createBrowserCaptureEnv(): CaptureEnv {
   const manifest = browser.runtime.getManifest();
+  const captureTab = captureTabApi();
   return {
     db: getDb(),
     now: () => new Date(),
@@ -130,6 +165,7 @@ export function createBrowserCaptureEnv(): CaptureEnv {
       return typeof res?.result === 'string' ? res.result : null;
     },
     captureVisibleTab: (windowId) => browser.tabs.captureVisibleTab(windowId, { format: 'png' }),
+    ...(captureTab ? { captureRect: (tabId: number, rect: PageRect, scale: number) => captureTab(tabId, { format: 'png', rect, scale }) } : {}),
     zoom: (tabId) => browser.tabs.getZoom(tabId),
     browserFacts,
     inPage: async (tabId, func, args) => {
@@ -163,6 +199,7 @@ export function createBrowserCaptureEnv(): CaptureEnv {
       return { facts: (got[sessionKey(tabId)] as NetworkFacts | undefined) ?? null, permitted };
     },
     software: { name: 'Hashmark', version: manifest.version, build: import.meta.env.MODE },
+    uiLanguage: browser.i18n.getUILanguage(),
     hold: testHold(),
   };
 }

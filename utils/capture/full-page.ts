@@ -1,25 +1,54 @@
 import { hideFixedElements, lazyPass, measurePage, scrollToY, type PageMetrics } from './page-scroll';
 import { pngSize } from './png';
-import { planStitch, type StitchPart, type TileShot } from './stitch-plan';
+import { MAX_CANVAS_AREA, MAX_CANVAS_SIDE, planStitch, type StitchPart, type TileShot } from './stitch-plan';
+
+/** A rectangle of the page, in CSS px of the document (not of the viewport). */
+export interface PageRect {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
 
 /** What the full-page capture needs from the browser (a slice of CaptureEnv). */
 export interface FullPageEnv {
   inPage<A extends unknown[], R>(tabId: number, func: (...args: A) => R, args: A): Promise<Awaited<R>>;
   /** One captureVisibleTab, already paced under the browser's quota. */
   shoot(windowId: number): Promise<Uint8Array>;
+  /**
+   * Renders any rectangle of the page at `scale` device px per CSS px, without scrolling, where
+   * the browser can (Firefox: tabs.captureTab with rect). When present, the full page is taken
+   * in a few tall tiles instead of by scroll-and-stitch.
+   */
+  shootRect?(tabId: number, rect: PageRect, scale: number): Promise<Uint8Array>;
   stitch(parts: StitchPart[], tiles: Uint8Array[], widthPx: number): Promise<Uint8Array[]>;
   progress?(done: number, total: number): void;
 }
 
+export interface FullPageTile {
+  path: string;
+  bytes: Uint8Array;
+  /** Top of the tile in the page (CSS px): the scroll position it was shot at, or its rectangle's top. */
+  scrollY: number;
+  /** Height of the page the tile shows (CSS px). */
+  cssHeight: number;
+  /** How the browser made it (capture.json `method`): 'captureVisibleTab' or 'captureTab:rect'. */
+  method: string;
+}
+
 export interface FullPageResult {
-  tiles: { path: string; bytes: Uint8Array; scrollY: number }[];
+  tiles: FullPageTile[];
   full: { path: string; bytes: Uint8Array }[];
   limitations: string[];
   metrics: PageMetrics;
 }
 
 export interface FullPageOptions {
-  /** Most tiles taken (each costs ~0.5 s under the quota); the rest is a recorded limitation. */
+  /**
+   * Most viewport heights covered (scroll-and-stitch: tiles taken, each ~0.5 s under the quota);
+   * the rectangle path covers the same height so both browsers capture the same extent. The
+   * rest is a recorded limitation.
+   */
   maxTiles: number;
   lazyBudgetMs: number;
 }
@@ -29,9 +58,11 @@ export const DEFAULT_FULL_PAGE: FullPageOptions = { maxTiles: 80, lazyBudgetMs: 
 const pad = (i: number) => String(i).padStart(3, '0');
 
 /**
- * Scroll-and-stitch: trigger lazy content, shoot the page viewport by viewport (fixed and sticky
- * elements hidden after the first tile), restore the page, then stitch the tiles (originals)
- * into screenshot-full.png (derived), in several parts when the page exceeds canvas limits.
+ * Full-page screenshot. Triggers lazy content first, then either renders the page in tall
+ * rectangles where the browser can (no scrolling, no quota), or shoots it viewport by viewport
+ * (fixed and sticky elements hidden after the first tile). Restores the page, then stitches the
+ * tiles (originals) into screenshot-full.png (derived), in several parts when the page exceeds
+ * canvas limits.
  */
 export async function captureFullPage(
   tabId: number,
@@ -41,7 +72,7 @@ export async function captureFullPage(
 ): Promise<FullPageResult> {
   const limitations: string[] = [];
   const before = await env.inPage(tabId, measurePage, []);
-  const tiles: FullPageResult['tiles'] = [];
+  const tiles: FullPageTile[] = [];
   let metrics = before;
   try {
     const lazy = await env.inPage(tabId, lazyPass, [opts.lazyBudgetMs, opts.maxTiles * before.innerHeight]);
@@ -49,26 +80,11 @@ export async function captureFullPage(
       limitations.push(`Lazy-loaded content: the pass that scrolls the page to load it stopped after ${opts.lazyBudgetMs / 1000} s; content loading later may be missing from the full-page screenshot.`);
     }
     metrics = await env.inPage(tabId, measurePage, []);
-    const vh = Math.max(1, metrics.innerHeight);
-    const needed = Math.ceil(metrics.scrollHeight / vh);
-    const n = Math.min(needed, opts.maxTiles);
-    if (needed > n) {
-      limitations.push(
-        `Full-page screenshot truncated: the page is ${metrics.scrollHeight} px tall; the first ${n * vh} px (${n} screens) were captured.`,
-      );
-    }
     if (metrics.scrollWidth > metrics.innerWidth + 1) {
       limitations.push(`The page is wider (${metrics.scrollWidth} px) than the window (${metrics.innerWidth} px); content to the right is not in the screenshots.`);
     }
-    for (let i = 0; i < n; i++) {
-      const y = await env.inPage(tabId, scrollToY, [i * vh]);
-      // Fixed headers and chat buttons would repeat on every tile: keep them on the first only.
-      if (i === 1) await env.inPage(tabId, hideFixedElements, [true]);
-      const bytes = await env.shoot(windowId);
-      tiles.push({ path: `screenshot-tiles/${pad(i)}.png`, bytes, scrollY: y });
-      env.progress?.(i + 1, n);
-      if (y + vh >= metrics.scrollHeight) break; // the browser clamped the scroll: bottom reached
-    }
+    if (env.shootRect) await shootByRect(tabId, env, env.shootRect, metrics, opts, tiles, limitations);
+    else await shootByScroll(tabId, windowId, env, metrics, opts, tiles, limitations);
   } finally {
     await env.inPage(tabId, hideFixedElements, [false]).catch(() => undefined);
     await env.inPage(tabId, scrollToY, [before.scrollY]).catch(() => undefined);
@@ -76,10 +92,10 @@ export async function captureFullPage(
   if (!tiles.length) return { tiles, full: [], limitations, metrics };
 
   const first = pngSize(tiles[0]!.bytes);
-  const scale = first.height / Math.max(1, metrics.innerHeight);
+  const scale = first.height / Math.max(1, tiles[0]!.cssHeight);
   const last = tiles.at(-1)!;
-  const pageCss = Math.min(metrics.scrollHeight, last.scrollY + metrics.innerHeight);
-  const shots: TileShot[] = tiles.map((t) => ({ scrollY: t.scrollY, cssHeight: metrics.innerHeight }));
+  const pageCss = Math.min(metrics.scrollHeight, last.scrollY + last.cssHeight);
+  const shots: TileShot[] = tiles.map((t) => ({ scrollY: t.scrollY, cssHeight: t.cssHeight }));
   const plan = planStitch(shots, scale, pageCss, first.width);
   const images = await env.stitch(
     plan,
@@ -96,6 +112,77 @@ export async function captureFullPage(
     );
   }
   return { tiles, full, limitations, metrics };
+}
+
+/** Chromium (and any browser without a rectangle capture): one captureVisibleTab per viewport. */
+async function shootByScroll(
+  tabId: number,
+  windowId: number,
+  env: FullPageEnv,
+  metrics: PageMetrics,
+  opts: FullPageOptions,
+  tiles: FullPageTile[],
+  limitations: string[],
+): Promise<void> {
+  const vh = Math.max(1, metrics.innerHeight);
+  const needed = Math.ceil(metrics.scrollHeight / vh);
+  const n = Math.min(needed, opts.maxTiles);
+  if (needed > n) {
+    limitations.push(
+      `Full-page screenshot truncated: the page is ${metrics.scrollHeight} px tall; the first ${n * vh} px (${n} screens) were captured.`,
+    );
+  }
+  for (let i = 0; i < n; i++) {
+    const y = await env.inPage(tabId, scrollToY, [i * vh]);
+    // Fixed headers and chat buttons would repeat on every tile: keep them on the first only.
+    if (i === 1) await env.inPage(tabId, hideFixedElements, [true]);
+    const bytes = await env.shoot(windowId);
+    tiles.push({ path: `screenshot-tiles/${pad(i)}.png`, bytes, scrollY: y, cssHeight: metrics.innerHeight, method: 'captureVisibleTab' });
+    env.progress?.(i + 1, n);
+    if (y + vh >= metrics.scrollHeight) break; // the browser clamped the scroll: bottom reached
+  }
+}
+
+/**
+ * Tallest rectangle tile (CSS px) at `scale` for a page `widthCss` wide: each tile must itself
+ * be a valid image (32,767 px per side, 268 million px), like each stitched part.
+ */
+export function rectTileCssHeight(widthCss: number, scale: number): number {
+  const widthPx = Math.max(1, Math.ceil(widthCss * scale));
+  const rows = Math.min(MAX_CANVAS_SIDE, Math.floor(MAX_CANVAS_AREA / widthPx));
+  return Math.max(1, Math.floor(rows / Math.max(scale, 1e-6)));
+}
+
+/**
+ * Firefox: the page rendered in rectangles of the document, top to bottom, at the window's
+ * device pixel ratio (so tiles match the viewport screenshot). The page stays at the top while
+ * shooting, so fixed elements are drawn once, where they sit on the first screen.
+ */
+async function shootByRect(
+  tabId: number,
+  env: FullPageEnv,
+  shootRect: NonNullable<FullPageEnv['shootRect']>,
+  metrics: PageMetrics,
+  opts: FullPageOptions,
+  tiles: FullPageTile[],
+  limitations: string[],
+): Promise<void> {
+  const cap = opts.maxTiles * Math.max(1, metrics.innerHeight);
+  const height = Math.min(metrics.scrollHeight, cap);
+  if (metrics.scrollHeight > height) {
+    limitations.push(`Full-page screenshot truncated: the page is ${metrics.scrollHeight} px tall; the first ${height} px were captured.`);
+  }
+  await env.inPage(tabId, scrollToY, [0]);
+  const scale = metrics.devicePixelRatio > 0 ? metrics.devicePixelRatio : 1;
+  const step = rectTileCssHeight(metrics.innerWidth, scale);
+  const n = Math.ceil(height / step);
+  for (let i = 0; i < n; i++) {
+    const y = i * step;
+    const h = Math.min(step, height - y);
+    const bytes = await shootRect(tabId, { x: 0, y, width: metrics.innerWidth, height: h }, scale);
+    tiles.push({ path: `screenshot-tiles/${pad(i)}.png`, bytes, scrollY: y, cssHeight: h, method: 'captureTab:rect' });
+    env.progress?.(i + 1, n);
+  }
 }
 
 const MAX_SIDE_TEXT = '32,767 pixels per side or 268 million pixels';

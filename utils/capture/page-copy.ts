@@ -68,6 +68,12 @@ export async function makePageCopy(
   // accept no foreign messages), so give it the in-process path.
   const g = globalThis as unknown as { singlefile?: { processors: { frameTree: unknown } } };
   g.singlefile ??= { processors: { frameTree: (processors as { frameTree: unknown }).frameTree } };
+  // Firefox: a content script's globalThis is its own sandbox and `top` is the page's window
+  // seen through an Xray wrapper, so `top.singlefile` misses the line above. Set it on the window
+  // too: an Xray expando, visible to this content script only, never to the page. (In Chromium's
+  // isolated world the window is globalThis: nothing changes.)
+  const w = win as unknown as { singlefile?: unknown };
+  w.singlefile ??= g.singlefile;
 
   const data = (await getPageData(
     {

@@ -30,6 +30,7 @@ export interface MediaEntry {
 }
 
 export const MAX_MEDIA = 2000;
+export const MAX_LINKS = 5000;
 
 /** The srcset candidate with the largest width (w) or density (x) descriptor. */
 export function largestSrcsetCandidate(srcset: string, base: string): string | null {
@@ -72,6 +73,8 @@ export interface PageSnapshot {
     videos: number;
   };
   media: MediaEntry[];
+  /** Absolute link targets (a/area href), for selectors (tel:, wa.me, t.me, profiles…). */
+  links: string[];
   /** Media elements beyond MAX_MEDIA, not listed. */
   mediaTruncated: number;
   /** Same facts the limitations list is built from; wording is done in the background. */
@@ -207,6 +210,13 @@ export function snapshotPage(
     }
   }
 
+  const links: string[] = [];
+  for (const a of Array.from(doc.querySelectorAll<HTMLAnchorElement | HTMLAreaElement>('a[href], area[href]'))) {
+    if (links.length >= MAX_LINKS) break;
+    const href = a.href; // absolute, resolved by the browser
+    if (href && href.length <= 4096 && !links.includes(href)) links.push(href);
+  }
+
   return {
     nonce,
     domHtml,
@@ -236,6 +246,7 @@ export function snapshotPage(
       videos: doc.querySelectorAll('video').length,
     },
     media,
+    links,
     mediaTruncated: Math.max(0, mediaTotal - MAX_MEDIA),
     readAt: now(),
   };

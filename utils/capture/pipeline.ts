@@ -10,9 +10,12 @@ import {
 import { digestBoth, utf8 } from '@/utils/evidence/hash';
 import type { ArtifactEntry } from '@/utils/evidence/types';
 import { dataUrlToBytes } from './data-url';
-import { captureFullPage, DEFAULT_FULL_PAGE, type FullPageEnv } from './full-page';
+import { captureFullPage, DEFAULT_FULL_PAGE, type FullPageEnv, type PageRect } from './full-page';
 import { limitationsFor, type CaptureCoverage } from './limitations';
 import { factsMatch, serverDateSkewMs, type NetworkFacts } from './network-facts';
+import { extractSelectors } from '@/utils/selectors/extract';
+import { chooseRegion } from '@/utils/selectors/region';
+import type { SelectorRecord } from '@/utils/db/schema';
 import { isPageSnapshot } from './snapshot-shape';
 import type { PageSnapshot } from './page-snapshot';
 
@@ -46,6 +49,8 @@ export interface CaptureEnv {
   snapshot(tabId: number): Promise<unknown>;
   readNonce(tabId: number): Promise<string | null>;
   captureVisibleTab(windowId: number): Promise<string>;
+  /** Renders a rectangle of the page without scrolling (data URL), where the browser can (Firefox tabs.captureTab). */
+  captureRect?(tabId: number, rect: PageRect, scale: number): Promise<string>;
   zoom(tabId: number): Promise<number | null>;
   browserFacts(): Promise<BrowserFacts>;
   /** Runs a self-contained function in the tab's top frame (isolated world). */
@@ -60,6 +65,8 @@ export interface CaptureEnv {
   /** Progress for the badge/popup ("tile 3 of 12"). */
   progress?(text: string): void;
   software: { name: string; version: string; build: string };
+  /** The browser's UI language (e.g. "fr-MA"): a fallback for the phone region. */
+  uiLanguage?: string;
   /** Test builds only: lets a real-browser test act at a known point of the capture. */
   hold?(point: 'after-screenshot', jobId: string): Promise<void>;
 }
@@ -225,13 +232,14 @@ export async function runCapture(
         {
           inPage: env.inPage,
           shoot: async (w) => dataUrlToBytes(await shoot(w)).bytes,
+          ...(env.captureRect ? { shootRect: async (id: number, rect: PageRect, scale: number) => dataUrlToBytes(await env.captureRect!(id, rect, scale)).bytes } : {}),
           stitch: env.stitch,
           progress: (k, n) => env.progress?.(`${k}/${n}`),
         },
         DEFAULT_FULL_PAGE,
       );
       for (const tile of fp.tiles) {
-        files.push({ path: tile.path, mediaType: 'image/png', bytes: tile.bytes, method: 'captureVisibleTab', role: 'original' });
+        files.push({ path: tile.path, mediaType: 'image/png', bytes: tile.bytes, method: tile.method, role: 'original' });
       }
       for (const part of fp.full) {
         files.push({
@@ -317,6 +325,13 @@ export async function runCapture(
       role: f.role,
       ...(f.derivedFrom ? { derivedFrom: f.derivedFrom } : {}),
     }));
+    // Selectors (phones, emails, handles, wallets) from the visible text and link targets,
+    // extracted here, before the transaction, so they are written with the capture.
+    t = performance.now();
+    const region = chooseRegion({ setting: settings.defaultRegion, url: tab.url, uiLanguage: env.uiLanguage });
+    const selectors = extractSelectors({ text: snap.text, links: snap.links, region: region.region });
+    lap('selectors', t);
+
     const finishedAt = env.now();
     const limitations = limitationsFor(snap, coverage, extraLimits);
     const offset = -finishedAt.getTimezoneOffset();
@@ -353,7 +368,8 @@ export async function runCapture(
       network,
       artifacts,
       media: snap.media,
-      selectors: [],
+      selectors: selectors.map((x) => ({ kind: x.kind, value: x.value, raw: x.raw, ...(x.platform ? { platform: x.platform } : {}), source: x.source })),
+      selectorsRegion: region,
       limitations,
       tags: [],
       notes: [],
@@ -383,7 +399,15 @@ export async function runCapture(
     ];
     t = performance.now();
     try {
-      await commitCapture({ jobId: job.id, record, blobs, at: env.now().toISOString() }, env.db);
+      const selectorRows: SelectorRecord[] = selectors.map((x) => ({
+        caseId: job.caseId,
+        captureId,
+        kind: x.kind,
+        value: x.value,
+        raw: x.raw,
+        ...(x.platform ? { platform: x.platform } : {}),
+      }));
+      await commitCapture({ jobId: job.id, record, blobs, selectors: selectorRows, at: env.now().toISOString() }, env.db);
       lap('commit', t);
     } catch (e) {
       const name = (e as { name?: string })?.name ?? '';

@@ -22,6 +22,7 @@ export function isPageSnapshot(v: unknown): v is PageSnapshot {
   if (!['x', 'y', 'width', 'height'].every((k) => num((s.scroll as Record<string, unknown>)[k]))) return false;
   if (!Object.values(s.counts).every(num)) return false;
   if (!num(s.mediaTruncated) || !Array.isArray(s.media)) return false;
+  if (!Array.isArray(s.links) || s.links.length > 5000 || !s.links.every((l) => typeof l === 'string' && l.length <= 4096)) return false;
   return s.media.every(
     (m: unknown) =>
       obj(m) &&

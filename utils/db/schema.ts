@@ -47,7 +47,8 @@ export interface CaptureRecord {
   revisedAt?: string;
 }
 
-export type SelectorKind = 'phone' | 'email' | 'handle' | 'wallet';
+import type { SelectorKind } from '@/utils/selectors/types';
+export type { SelectorKind };
 
 /** One selector (normalised contact/identity value) seen in one capture. */
 export interface SelectorRecord {
@@ -59,6 +60,8 @@ export interface SelectorRecord {
   value: string;
   /** The forms it was written in on the page. */
   raw: string[];
+  /** How it was reached: whatsapp/telegram for numbers from wa.me or t.me links; the network of a handle or wallet. */
+  platform?: string;
 }
 
 /** A note on a case or a capture; each one is also a custody event. */
