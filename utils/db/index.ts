@@ -11,6 +11,7 @@ import {
   type KeyRecord,
   type NoteRecord,
   type SearchIndexRecord,
+  type SelectorRecord,
   type SettingsRecord,
 } from './schema';
 import { CURRENT_KEY_ID, type RetiredKeyRecord, type TimestampJobRecord } from './schema';
@@ -421,10 +422,10 @@ export async function beginCaptureJob(
  * nothing of it is written. Refuses if the job is no longer running (e.g. recovery failed it).
  */
 export async function commitCapture(
-  input: { jobId: string; record: CaptureRecord; blobs: BlobRecord[]; at: string },
+  input: { jobId: string; record: CaptureRecord; blobs: BlobRecord[]; selectors?: SelectorRecord[]; at: string },
   db = getDb(),
 ): Promise<void> {
-  await db.transaction('rw', [db.jobs, db.captures, db.blobs, db.custody, db.settings, db.cases], async () => {
+  await db.transaction('rw', [db.jobs, db.captures, db.blobs, db.selectors, db.custody, db.settings, db.cases], async () => {
     const job = await db.jobs.get(input.jobId);
     if (!job || job.state !== 'running') {
       throw new CaptureAbortedError(`Capture job ${input.jobId} is not running (state: ${job?.state ?? 'missing'}).`);
@@ -433,6 +434,7 @@ export async function commitCapture(
     const fresh = input.blobs.filter((b, i, all) => !known.has(b.sha256) && all.findIndex((x) => x.sha256 === b.sha256) === i);
     if (fresh.length) await db.blobs.bulkAdd(fresh);
     await db.captures.add(input.record);
+    if (input.selectors?.length) await db.selectors.bulkAdd(input.selectors);
     await db.jobs.update(job.id, { state: 'stored', updatedAt: input.at });
     await db.cases.update(job.caseId, { updatedAt: input.at });
     const settings = (await db.settings.get('profile')) ?? DEFAULT_SETTINGS;
