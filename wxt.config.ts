@@ -5,6 +5,12 @@ import preact from '@preact/preset-vite';
 // host access and `debugger` are optional and requested only when a feature needs them.
 export default defineConfig({
   modules: ['@wxt-dev/webextension-polyfill'],
+  // MV3 everywhere: WXT would otherwise build MV2 for Firefox (so `wxt zip -b firefox`, the AMO
+  // upload, would lose the host permissions and differ from what the tests run).
+  manifestVersion: 3,
+  // `wxt zip -b firefox` also writes the sources ZIP that AMO reviewers rebuild from
+  // (docs/firefox.md): the build inputs, never local output such as demo packages or screenshots.
+  zip: { excludeSources: ['demo-output/**', 'tmp/**', 'tests/**', 'scripts/**', '**/*.zip'] },
   vite: () => ({
     plugins: [preact()],
   }),
@@ -41,10 +47,25 @@ export default defineConfig({
     content_security_policy: {
       extension_pages: "script-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'",
     },
+    // Firefox MV3 (docs/firefox.md). WXT writes `background.scripts` (an event page: Firefox has
+    // no extension service worker) and drops nothing else; the capture code checks capabilities
+    // (no pageCapture, tabs.captureTab) rather than the browser's name.
     ...(browser === 'firefox'
       ? {
           browser_specific_settings: {
-            gecko: { id: 'hashmark@hashmark.invalid', strict_min_version: '128.0' },
+            gecko: {
+              // Fixed: Firefox keys the add-on's storage on it, AMO its listing, and the CLI and
+              // tests its moz-extension:// origin (extensions.webextensions.uuids).
+              id: 'hashmark@hashmark.invalid',
+              // Debian's firefox-esr is the 140 ESR: the first Firefox that reads
+              // data_collection_permissions, and it has everything else used (MV3 event page,
+              // storage.session, scripting, tabs.captureTab with rect, Element.getHTML).
+              strict_min_version: '140.0',
+              // Nothing goes to Hashmark's developers or anyone else: captures stay in the
+              // browser until the investigator exports them to a file. (An RFC 3161 timestamp,
+              // when the investigator sets a TSA, sends only a hash.)
+              data_collection_permissions: { required: ['none'] },
+            },
           },
         }
       : {}),

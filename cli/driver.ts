@@ -2,7 +2,20 @@ import type { Page } from 'playwright-core';
 import type { HashmarkBrowser } from './chromium';
 import type { CaptureOptions, CaptureResult } from '@/utils/capture/pipeline';
 import type { CaseRecord } from '@/utils/db/schema';
+import type { Lang } from '@/utils/i18n';
 import type { MessageType, Protocol } from '@/utils/messaging';
+import { exportPageQuery } from '@/utils/package/export-params';
+import type { PartCeiling } from '@/utils/package/split';
+
+/** One package (part) the export page saved. */
+export interface ExportedPart {
+  zipName: string;
+  zipSha256: string;
+  /** Where the browser saved it. */
+  path: string;
+  /** `k of n` when the case was split. */
+  bagCount: string | null;
+}
 
 /**
  * Drives the extension the way its own pages do: protocol messages sent from an extension page
@@ -86,20 +99,42 @@ export class HashmarkDriver {
     await this.control.evaluate((id) => chrome.tabs.remove(id), tabId);
   }
 
-  /** Runs the export page for a case; resolves with the saved file's path and SHA-256. */
-  async exportCase(caseId: string, timeoutMs = 600_000): Promise<{ zipName: string; zipSha256: string; path: string }> {
+  /**
+   * Runs the export page for a case (with the CLI's part ceiling and report language, if given);
+   * resolves with every saved part's name, SHA-256 and path, in part order. The first part's
+   * fields are repeated at the top level (a single package is the common case).
+   */
+  async exportCase(
+    caseId: string,
+    options: { ceiling?: Partial<PartCeiling>; lang?: Lang | null } = {},
+    timeoutMs = 600_000,
+  ): Promise<ExportedPart & { parts: ExportedPart[] }> {
     const page = await this.hm.context.newPage();
     try {
-      await page.goto(`chrome-extension://${this.hm.extensionId}/export.html?case=${encodeURIComponent(caseId)}`);
+      const query = exportPageQuery({ caseId, ceiling: options.ceiling ?? {}, lang: options.lang ?? null });
+      await page.goto(`chrome-extension://${this.hm.extensionId}/export.html${query}`);
       const main = page.locator('main[data-state="done"], main[data-state="failed"]');
       await main.waitFor({ timeout: timeoutMs });
       if ((await main.getAttribute('data-state')) === 'failed') {
         throw new Error((await page.locator('[role=alert]').textContent())?.trim() ?? 'export failed');
       }
-      const done = page.locator('[data-zip-name]');
-      const zipName = (await done.getAttribute('data-zip-name'))!;
-      const zipSha256 = (await done.getAttribute('data-zip-sha256'))!;
-      return { zipName, zipSha256, path: `${this.hm.downloadsDir}/${zipName}` };
+      const parts = await page.locator('[data-zip-name]').evaluateAll((els) =>
+        els.map((e) => ({
+          zipName: e.getAttribute('data-zip-name') ?? '',
+          zipSha256: e.getAttribute('data-zip-sha256') ?? '',
+          savedPath: e.getAttribute('data-saved-path') ?? '',
+          bagCount: e.getAttribute('data-bag-count'),
+        })),
+      );
+      const out = parts.map((p) => ({
+        zipName: p.zipName,
+        zipSha256: p.zipSha256,
+        // The browser reports where it wrote the file (it renames on a name clash).
+        path: p.savedPath || `${this.hm.downloadsDir}/${p.zipName}`,
+        bagCount: p.bagCount,
+      }));
+      if (!out[0]) throw new Error('The export page finished without listing a saved package.');
+      return { ...out[0], parts: out };
     } finally {
       await page.close();
     }

@@ -1,10 +1,14 @@
+import { createHash } from 'node:crypto';
 import { copyFile, mkdir, readFile } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { formatReport, verifyPackage } from '@/utils/package/verify';
+import { LANGS, type Lang } from '@/utils/i18n';
+import { resolveCeiling, type PartCeiling } from '@/utils/package/split';
+import { formatReport, verifyGroup, verifyPackage, type GroupMember } from '@/utils/package/verify';
 import { launchHashmark, SetupError } from './chromium';
 import { HashmarkDriver } from './driver';
+import { FIREFOX_AUTOMATION_BUILD, FirefoxDriver, launchFirefoxHashmark, type CaptureDriver } from './firefox';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 /** The build the CLI drives: same code as the store build, plus host access (no user gesture here). */
@@ -13,13 +17,19 @@ export const AUTOMATION_BUILD = join(ROOT, '.output', 'chrome-mv3-automation');
 const USAGE = `hashmark: capture web pages as signed evidence packages, and verify packages
 
   hashmark capture <url...> --case <name> --out <dir> [--profile <dir>] [--reference <ref>]
-      Captures each URL in headless Chromium with the Hashmark extension, exports the case
-      as a signed ZIP into <dir>, and prints its path and SHA-256.
-  hashmark verify <zip> [--key-fingerprint <hex>]
+                   [--max-part-bytes <n>] [--max-part-entries <n>] [--lang en|fr|ar]
+                   [--browser chromium|firefox]
+      Captures each URL in headless Chromium (or Firefox) with the Hashmark extension, exports the case
+      as a signed ZIP into <dir>, and prints its path and SHA-256. A case larger than
+      --max-part-bytes (default 1 GiB) or --max-part-entries (default 50000) is split into
+      several complete packages (parts); each part's path and SHA-256 is printed.
+      --lang sets the language of data/report.html (default: the extension's).
+  hashmark verify <zip...> [--key-fingerprint <hex>]
       Checks a package: manifests, tag manifests, Payload-Oxum, signature, key fingerprint,
-      custody chain. Exit 0 only when every check passes.
+      custody chain. Given all the parts of a split export, also checks that none is
+      missing. Exit 0 only when every check passes.
 
-Environment: CHROME_PATH (a Chromium or Chrome for Testing binary).`;
+Environment: CHROME_PATH (a Chromium or Chrome for Testing binary), FIREFOX_PATH (a Firefox binary).`;
 
 function fail(msg: string): number {
   process.stderr.write(`hashmark: ${msg.split('\n')[0]}\n`);
@@ -30,7 +40,16 @@ async function capture(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: { case: { type: 'string' }, out: { type: 'string' }, profile: { type: 'string' }, reference: { type: 'string' } },
+    options: {
+      case: { type: 'string' },
+      out: { type: 'string' },
+      profile: { type: 'string' },
+      reference: { type: 'string' },
+      'max-part-bytes': { type: 'string' },
+      'max-part-entries': { type: 'string' },
+      lang: { type: 'string' },
+      browser: { type: 'string' },
+    },
   });
   if (!positionals.length) return fail('capture needs at least one URL');
   if (!values.case) return fail('capture needs --case <name>');
@@ -44,11 +63,31 @@ async function capture(args: string[]): Promise<number> {
     }
     if (!/^(https?|file):$/.test(p.protocol)) return fail(`only http, https and file URLs can be captured: ${u}`);
   }
+  const ceiling: Partial<PartCeiling> = {};
+  for (const [flag, field] of [['max-part-bytes', 'maxPartBytes'], ['max-part-entries', 'maxPartEntries']] as const) {
+    const raw = values[flag];
+    if (raw === undefined) continue;
+    if (!/^[1-9]\d*$/.test(raw)) return fail(`--${flag} must be a whole number greater than 0`);
+    ceiling[field] = Number(raw);
+  }
+  try {
+    resolveCeiling(ceiling);
+  } catch (e) {
+    return fail((e as Error).message);
+  }
+  const lang = values.lang ?? null;
+  if (lang !== null && !(LANGS as readonly string[]).includes(lang)) return fail(`--lang must be one of ${LANGS.join(', ')}`);
+  const browserName = values.browser ?? 'chromium';
+  if (browserName !== 'chromium' && browserName !== 'firefox') return fail('--browser must be chromium or firefox');
   const outDir = resolve(values.out);
   await mkdir(outDir, { recursive: true });
-  const hm = await launchHashmark({ extensionDir: AUTOMATION_BUILD, ...(values.profile ? { profileDir: resolve(values.profile) } : {}) });
+  const profile = values.profile ? { profileDir: resolve(values.profile) } : {};
+  const hm =
+    browserName === 'firefox'
+      ? await launchFirefoxHashmark({ extensionDir: FIREFOX_AUTOMATION_BUILD, ...profile })
+      : await launchHashmark({ extensionDir: AUTOMATION_BUILD, ...profile });
   try {
-    const driver = await HashmarkDriver.open(hm);
+    const driver: CaptureDriver = 'context' in hm ? await HashmarkDriver.open(hm) : await FirefoxDriver.open(hm);
     const kase = await driver.ensureCase(values.case, values.reference);
     for (const url of positionals) {
       const tabId = await driver.openTab(url);
@@ -61,10 +100,16 @@ async function capture(args: string[]): Promise<number> {
         await driver.closeTab(tabId).catch(() => undefined);
       }
     }
-    const exp = await driver.exportCase(kase.id);
-    const dest = join(outDir, exp.zipName);
-    await copyFile(exp.path, dest);
-    process.stdout.write(`package ${dest}\nsha256 ${exp.zipSha256}\n`);
+    const exp = await driver.exportCase(kase.id, { ceiling, lang: lang as Lang | null });
+    if (exp.parts.length > 1) process.stdout.write(`parts ${exp.parts.length} (the case was split; each part is a complete package)\n`);
+    for (const part of exp.parts) {
+      const dest = join(outDir, part.zipName);
+      await copyFile(part.path, dest);
+      // Re-hash the copy: what is printed is what is in <dir>, not what the page said it wrote.
+      const sha256 = createHash('sha256').update(await readFile(dest)).digest('hex');
+      if (sha256 !== part.zipSha256) return fail(`${dest}: SHA-256 ${sha256} differs from the ${part.zipSha256} logged at export`);
+      process.stdout.write(`package ${dest}\nsha256 ${sha256}\n`);
+    }
     return 0;
   } finally {
     await hm.close();
@@ -73,18 +118,30 @@ async function capture(args: string[]): Promise<number> {
 
 async function verify(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { 'key-fingerprint': { type: 'string' } } });
-  if (positionals.length !== 1) return fail('verify needs exactly one ZIP file');
+  if (positionals.length === 0) return fail('verify needs a ZIP file (or every part of a split export)');
   const fp = values['key-fingerprint'];
   if (fp !== undefined && !/^[0-9a-fA-F]{64}$/.test(fp)) return fail('--key-fingerprint must be 64 hex digits (SHA-256 of the public key)');
-  let bytes: Uint8Array;
-  try {
-    bytes = new Uint8Array(await readFile(positionals[0]!));
-  } catch (e) {
-    return fail(`cannot read ${positionals[0]}: ${(e as Error).message}`);
+  const members: GroupMember[] = [];
+  for (const file of positionals) {
+    let bytes: Uint8Array;
+    try {
+      bytes = new Uint8Array(await readFile(file));
+    } catch (e) {
+      return fail(`cannot read ${file}: ${(e as Error).message}`);
+    }
+    const report = await verifyPackage(bytes, fp ? { keyFingerprint: fp } : {});
+    if (positionals.length > 1) process.stdout.write(`== ${file}\n`);
+    process.stdout.write(formatReport(report) + '\n');
+    members.push({ name: basename(file), report });
   }
-  const report = await verifyPackage(bytes, fp ? { keyFingerprint: fp } : {});
-  process.stdout.write(formatReport(report) + '\n');
-  return report.ok ? 0 : 1;
+  if (members.length === 1) return members[0]!.report.ok ? 0 : 1;
+  const group = verifyGroup(members);
+  process.stdout.write(
+    `== The ${members.length} packages as one export\n${group.map((c) => `${c.ok ? 'PASS' : 'FAIL'}  ${c.message}`.replace(/[^\x20-\x7e]/g, '?')).join('\n')}\n`,
+  );
+  const ok = members.every((m) => m.report.ok) && group.every((c) => c.ok);
+  process.stdout.write(ok ? `VERDICT: PASSED for all ${members.length} packages.\n` : 'VERDICT: FAILED. See the failures above.\n');
+  return ok ? 0 : 1;
 }
 
 export async function main(argv: string[]): Promise<number> {

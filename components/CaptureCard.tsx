@@ -1,29 +1,93 @@
 import type { CaptureRecord, JobRecord } from '@/utils/db';
+import { domainOf } from '@/utils/search/normalize';
 import { BlobImage } from './BlobImage';
+import { useI18n } from './i18n';
+import { StatusBadge } from './Status';
 
-function time(iso: string): string {
-  return new Date(iso).toLocaleString(undefined, { dateStyle: 'short', timeStyle: 'medium' });
+/** The viewport screenshot, which every capture has; the card's thumbnail. */
+export function thumbnailOf(c: CaptureRecord) {
+  return c.artifacts.find((a) => a.path === 'screenshot-viewport.png');
 }
 
-/** One stored capture: thumbnail, title, time, hash prefix. Shared by the popup and the dashboard. */
-export function CaptureCard({ capture }: { capture: CaptureRecord }) {
-  const shot = capture.artifacts.find((a) => a.path === 'screenshot-viewport.png');
+/**
+ * One stored capture: thumbnail, title, time, domain, hash prefix, tags. Shared by the popup
+ * (compact list) and the dashboard (grid tiles, with a link to the detail and a selection box).
+ */
+export function CaptureCard(props: {
+  capture: CaptureRecord;
+  /** Where the title links to (the dashboard's capture detail); plain text when absent. */
+  href?: string;
+  /** Shows a selection checkbox (bulk tagging) when given. */
+  onSelectedChange?: (selected: boolean) => void;
+  selected?: boolean;
+  /** Shown in searches across every case. */
+  caseName?: string;
+  variant?: 'row' | 'tile';
+  style?: Record<string, string | number>;
+  /** Position in a virtualised list (aria-posinset / aria-setsize). */
+  position?: { index: number; of: number };
+}) {
+  const tr = useI18n();
+  const { capture: c } = props;
+  const shot = thumbnailOf(c);
+  const label = `#${c.sequence} ${c.title || c.url}`;
   return (
-    <li class="capture-card" data-capture-id={capture.id} data-status="stored">
-      {shot ? <BlobImage sha256={shot.sha256} mediaType="image/png" alt="" class="thumb" /> : <div class="thumb placeholder" />}
+    <li
+      class={`capture-card ${props.variant ?? 'row'}${props.selected ? ' selected' : ''}`}
+      data-capture-id={c.id}
+      data-status="stored"
+      data-index={props.position?.index}
+      style={props.style}
+      aria-posinset={props.position ? props.position.index + 1 : undefined}
+      aria-setsize={props.position?.of}
+    >
+      {props.onSelectedChange && (
+        <input
+          type="checkbox"
+          class="select"
+          checked={!!props.selected}
+          aria-label={tr.t('card.select', { label })}
+          onChange={(e) => props.onSelectedChange!((e.currentTarget as HTMLInputElement).checked)}
+        />
+      )}
+      {shot ? <BlobImage sha256={shot.sha256} mediaType="image/png" alt="" class="thumb" /> : <div class="thumb placeholder" aria-hidden="true" />}
       <div class="capture-body">
-        <div class="capture-title" dir="auto" title={capture.url}>
-          #{capture.sequence} {capture.title || capture.url}
+        {/* dir="auto" on the block, so a French title in the Arabic interface (and the reverse)
+            lays out and truncates at its own end. */}
+        <div class="capture-title" title={c.url} dir="auto">
+          {props.href ? (
+            <a href={props.href} data-primary>
+              {label}
+            </a>
+          ) : (
+            label
+          )}
         </div>
         <div class="capture-meta">
-          <time dateTime={capture.finishedAt}>{time(capture.finishedAt)}</time>
+          <time dateTime={c.finishedAt}>{tr.dateTime(c.finishedAt)}</time>
           {' · '}
-          <span class="hash" title={`SHA-256 of capture.json: ${capture.captureJson.sha256}`}>
-            <code>{capture.captureJson.sha256.slice(0, 12)}</code>
+          <bdi class="domain">{domainOf(c.url) || c.url}</bdi>
+          {' · '}
+          <span class="hash" title={tr.t('card.hashTitle', { sha256: c.captureJson.sha256 })}>
+            <code dir="ltr">{c.captureJson.sha256.slice(0, 12)}</code>
           </span>
           {' · '}
-          <span class="status ok">stored</span>
+          <StatusBadge state="stored" />
         </div>
+        {props.caseName && (
+          <div class="capture-case">
+            {tr.t('card.case')} <bdi>{props.caseName}</bdi>
+          </div>
+        )}
+        {c.tags.length > 0 && (
+          <ul class="tag-list" aria-label={tr.t('tags.label')}>
+            {c.tags.map((tag) => (
+              <li class="tag" key={tag}>
+                <bdi>{tag}</bdi>
+              </li>
+            ))}
+          </ul>
+        )}
       </div>
     </li>
   );
@@ -31,14 +95,24 @@ export function CaptureCard({ capture }: { capture: CaptureRecord }) {
 
 /** A capture that failed or is still running, with its reason. */
 export function JobCard({ job }: { job: JobRecord }) {
+  const tr = useI18n();
   return (
-    <li class="capture-card" data-capture-id={job.captureId} data-status={job.state}>
-      <div class="thumb placeholder" />
+    <li class="capture-card row" data-capture-id={job.captureId} data-status={job.state}>
+      <div class="thumb placeholder" aria-hidden="true" />
       <div class="capture-body">
-        <div class="capture-title">#{job.sequence} {job.state === 'running' ? 'capturing…' : 'failed'}</div>
+        <div class="capture-title">
+          #{job.sequence} {job.state === 'running' ? tr.t('status.capturing') : tr.t('status.failed')}
+        </div>
         <div class="capture-meta">
-          <time dateTime={job.startedAt}>{time(job.startedAt)}</time>
-          {job.error ? <span class="status err"> · {job.error}</span> : null}
+          <time dateTime={job.startedAt}>{tr.dateTime(job.startedAt)}</time>{' '}
+          <StatusBadge state={job.state === 'running' ? 'running' : job.state === 'failed' ? 'failed' : 'stored'} />
+          {/* The background words its reasons in English (they are also the custody log's words). */}
+          {job.error ? (
+            <span class="status err" lang="en" dir="ltr">
+              {' '}
+              · {job.error}
+            </span>
+          ) : null}
         </div>
       </div>
     </li>

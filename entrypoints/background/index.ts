@@ -1,5 +1,5 @@
 import { browser } from 'wxt/browser';
-import { createBrowserCaptureEnv } from '@/utils/capture/browser-env';
+import { createBrowserCaptureEnv, registerAutomationHooks } from '@/utils/capture/browser-env';
 import { runCapture, type CaptureOptions, type CaptureTrigger } from '@/utils/capture/pipeline';
 import { createCase, failInterruptedJobs, getDb, getSettings, isRunningJob, updateSettings } from '@/utils/db';
 import { enqueueTimestamp, processDueTimestamps } from '@/utils/evidence/timestamp-queue';
@@ -38,6 +38,8 @@ export default defineBackground(() => {
     wr.onCompleted.addListener(onCompleted as never, { urls: ['<all_urls>'], types: ['main_frame'] }, extra as never);
   }
   observeResponses();
+  // Automation builds only (a no-op otherwise): lets the Firefox test client open our pages.
+  registerAutomationHooks();
   browser.permissions.onAdded.addListener(() => observeResponses());
   browser.tabs.onRemoved.addListener((tabId) => void browser.storage.session.remove(sessionKey(tabId)).catch(() => undefined));
 

@@ -1,82 +1,144 @@
 import { useEffect, useState } from 'preact/hooks';
 import { browser } from 'wxt/browser';
-import { getCase, getDb, logCustody } from '@/utils/db';
+import { getCase, getDb, getSettings, logCustody } from '@/utils/db';
 import { ensureSigningKey } from '@/utils/evidence/signing-key';
-import { buildCasePackage } from '@/utils/package/export-case';
+import { browserLanguages, resolveLang } from '@/utils/i18n';
+import { beginExport, buildCasePackage, recordPartSaved, type ExportProgress } from '@/utils/package/export-case';
+import { parseExportParams } from '@/utils/package/export-params';
 import { saveDownload } from '@/utils/package/save-download';
 
+/** One saved part, as shown and as the CLI reads it from the page (data-* attributes). */
+interface SavedPart {
+  part: number;
+  parts: number;
+  zipName: string;
+  zipSha256: string;
+  bytes: number;
+  captures: number;
+  path: string;
+}
+
 type State =
-  | { kind: 'running'; text: string }
-  | { kind: 'done'; zipName: string; zipSha256: string; bytes: number; captures: number }
-  | { kind: 'failed'; text: string };
+  | { kind: 'running'; text: string; saved: SavedPart[] }
+  | { kind: 'done'; exportId: string; saved: SavedPart[] }
+  | { kind: 'failed'; text: string; saved: SavedPart[] };
+
+function progressText(p: ExportProgress): string {
+  const of = p.parts > 1 ? `Part ${p.part} of ${p.parts}: ` : '';
+  if (p.phase === 'checking') return `Checking capture ${p.done} of ${p.total}…`;
+  if (p.phase === 'reading') return `${of}checking capture ${p.done} of ${p.total}…`;
+  return `${of}writing file ${p.done} of ${p.total}…`;
+}
 
 /**
- * Export runs here, in an extension tab (never the worker, never the popup that closes on blur):
- * log export.started, build and sign the package, save it, log export.completed with the ZIP's
- * SHA-256 (or export.failed with the reason).
+ * Export runs here, in an extension tab (never the worker, never the popup that closes on blur).
+ * export.started is logged first (the packages' custody log ends with it); then each part is
+ * built, saved and logged as export.completed with its ZIP's SHA-256 before the next part is
+ * read, so memory holds one part at a time and every file that left the browser is logged even
+ * if a later part fails (export.failed then says how many were saved).
  */
-export function ExportPage({ caseId }: { caseId: string }) {
-  const [state, setState] = useState<State>({ kind: 'running', text: 'Starting…' });
+export function ExportPage({ search }: { search: string }) {
+  const [state, setState] = useState<State>({ kind: 'running', text: 'Starting…', saved: [] });
 
   useEffect(() => {
     void (async () => {
+      const saved: SavedPart[] = [];
+      let params;
+      try {
+        params = parseExportParams(search);
+      } catch (e) {
+        return setState({ kind: 'failed', text: (e as Error).message, saved });
+      }
+      const { caseId, ceiling } = params;
       const db = getDb();
       const kase = await getCase(caseId, db);
-      if (!kase) return setState({ kind: 'failed', text: 'This case does not exist.' });
+      if (!kase) return setState({ kind: 'failed', text: 'This case does not exist.', saved });
       document.title = `Hashmark – export ${kase.name}`;
+      let exportId: string | null = null;
       try {
+        const settings = await getSettings(db);
+        const lang = params.lang ?? resolveLang(settings.language, browserLanguages(browser.i18n));
         const key = await ensureSigningKey(db);
         const now = new Date();
-        await logCustody({ caseId, type: 'export.started', at: now.toISOString(), details: { keyFingerprint: key.fingerprint } }, db);
+        ({ exportId } = await beginExport(caseId, { db, key, now, ceiling, lang }));
         const manifest = browser.runtime.getManifest();
-        const bag = await buildCasePackage(caseId, {
+        const parts = buildCasePackage(caseId, {
           db,
           key,
           now,
+          exportId,
           software: { name: 'Hashmark', version: manifest.version, browser: navigator.userAgent },
-          onProgress: (phase, done, total) =>
-            setState({ kind: 'running', text: phase === 'reading' ? `Checking capture ${done} of ${total}…` : `Writing file ${done} of ${total}…` }),
+          onProgress: (p) => setState({ kind: 'running', text: progressText(p), saved: [...saved] }),
         });
-        setState({ kind: 'running', text: `Saving ${bag.zipName}…` });
-        await saveDownload(bag.zip, bag.zipName);
-        await logCustody(
-          {
-            caseId,
-            type: 'export.completed',
-            at: new Date().toISOString(),
-            details: { zipName: bag.zipName, zipSha256: bag.zipSha256, bytes: bag.zip.byteLength, payloadOxum: bag.payloadOxum },
-          },
-          db,
-        );
-        setState({ kind: 'done', zipName: bag.zipName, zipSha256: bag.zipSha256, bytes: bag.zip.byteLength, captures: kase.nextSequence - 1 });
+        for await (const part of parts) {
+          setState({ kind: 'running', text: `Saving ${part.zipName}…`, saved: [...saved] });
+          const file = await saveDownload(part.zip, part.zipName);
+          await recordPartSaved(caseId, part, { db, at: new Date() });
+          saved.push({
+            part: part.part,
+            parts: part.parts,
+            zipName: part.zipName,
+            zipSha256: part.zipSha256,
+            bytes: part.zip.byteLength,
+            captures: part.captureIds.length,
+            path: file.path,
+          });
+        }
+        setState({ kind: 'done', exportId, saved: [...saved] });
       } catch (e) {
         const text = e instanceof Error ? e.message : String(e);
-        await logCustody({ caseId, type: 'export.failed', at: new Date().toISOString(), details: { reason: text } }, db).catch(() => undefined);
-        setState({ kind: 'failed', text });
+        await logCustody(
+          { caseId, type: 'export.failed', at: new Date().toISOString(), details: { ...(exportId ? { exportId } : {}), reason: text, partsSaved: saved.length } },
+          db,
+        ).catch(() => undefined);
+        setState({ kind: 'failed', text, saved: [...saved] });
       }
     })();
-  }, [caseId]);
+  }, [search]);
+
+  const list = state.saved.length > 0 && (
+    <ol class="parts">
+      {state.saved.map((p) => (
+        <li
+          key={p.zipName}
+          data-zip-name={p.zipName}
+          data-zip-sha256={p.zipSha256}
+          data-saved-path={p.path}
+          data-bag-count={p.parts > 1 ? `${p.part} of ${p.parts}` : undefined}
+        >
+          <code>{p.zipName}</code> ({p.bytes.toLocaleString()} bytes, {p.captures} capture{p.captures === 1 ? '' : 's'})
+          {p.parts > 1 ? ` – part ${p.part} of ${p.parts}` : ''}
+          <br />
+          SHA-256: <code class="zip-sha256">{p.zipSha256}</code>
+        </li>
+      ))}
+    </ol>
+  );
 
   return (
-    <main style={{ padding: '1.5em', maxInlineSize: '50em' }} data-state={state.kind}>
+    <main style={{ padding: '1.5em', maxInlineSize: '56em' }} data-state={state.kind} data-parts={state.saved.length}>
       <h1>Export case</h1>
       {state.kind === 'running' && <p role="status">{state.text}</p>}
       {state.kind === 'failed' && (
         <p role="alert" class="error">
           Export stopped: {state.text}
+          {state.saved.length > 0 && ` (${state.saved.length} part(s) had already been saved and logged; they are listed below.)`}
         </p>
       )}
       {state.kind === 'done' && (
-        <div role="status" data-zip-name={state.zipName} data-zip-sha256={state.zipSha256}>
+        <div role="status" data-export-id={state.exportId}>
           <p class="status ok">
-            Saved <code>{state.zipName}</code> ({state.bytes.toLocaleString()} bytes) in your downloads folder.
+            {state.saved.length === 1
+              ? 'Saved the package in your downloads folder.'
+              : `The case was split into ${state.saved.length} packages (parts) to keep each under the size limit; all are saved in your downloads folder. Each part is complete and is checked on its own; keep them together.`}
           </p>
           <p>
-            SHA-256 of the ZIP (also written in the case's custody log): <code class="zip-sha256">{state.zipSha256}</code>
+            The SHA-256 of each ZIP is also written in the case's custody log. Give these values to the recipient separately, so they
+            can check the files they receive are the ones you sent.
           </p>
-          <p>Give this value to the recipient separately, so they can check the file they receive is the one you sent.</p>
         </div>
       )}
+      {list}
     </main>
   );
 }

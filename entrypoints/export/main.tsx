@@ -2,4 +2,4 @@ import { render } from 'preact';
 import '@/components/styles.css';
 import { ExportPage } from './ExportPage';
 
-render(<ExportPage caseId={new URLSearchParams(location.search).get('case') ?? ''} />, document.getElementById('app')!);
+render(<ExportPage search={location.search} />, document.getElementById('app')!);

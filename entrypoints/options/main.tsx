@@ -1,5 +1,5 @@
-import { render } from 'preact';
-import '@/components/styles.css';
-import { SettingsPage } from './SettingsPage';
+import { browser } from 'wxt/browser';
 
-render(<SettingsPage />, document.getElementById('app')!);
+// Settings live in the dashboard (one place for everything an investigator configures); the
+// browser's "Extension options" entry lands there.
+location.replace(browser.runtime.getURL('/dashboard.html#/settings'));

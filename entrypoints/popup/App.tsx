@@ -2,35 +2,62 @@ import { useState } from 'preact/hooks';
 import { browser } from 'wxt/browser';
 import { CaptureCard, JobCard } from '@/components/CaptureCard';
 import { CasePicker } from '@/components/CasePicker';
+import { useDb } from '@/components/db';
+import { useI18n } from '@/components/i18n';
+import { NotesPanel } from '@/components/NotesPanel';
+import { TagEditor } from '@/components/TagEditor';
 import { useLive } from '@/components/use-live';
 import { getSettings, listCaptures, listCases, recentJobs, type CaptureRecord, type JobRecord } from '@/utils/db';
+import { tagsInUse } from '@/utils/search/capture-list';
 import { send } from '@/utils/messaging';
 
-type Outcome = { kind: 'idle' } | { kind: 'busy' } | { kind: 'ok'; text: string; sha256: string } | { kind: 'err'; text: string };
+type Outcome =
+  | { kind: 'idle' }
+  | { kind: 'busy' }
+  | { kind: 'ok'; sequence: number; elapsedMs: number; sha256: string; captureId: string }
+  | { kind: 'err'; text: string };
 
-/** Toolbar popup: active case, the Capture button, the last captures, export. */
+/** Tags and a note for the capture just taken (shared editors, same custody events as the dashboard). */
+function JustTaken({ captureId }: { captureId: string }) {
+  const db = useDb();
+  const { t } = useI18n();
+  const capture = useLive<CaptureRecord | undefined>(() => db.captures.get(captureId), [captureId, db], undefined);
+  const suggestions = useLive(() => tagsInUse(db), [db], []);
+  if (!capture) return null;
+  return (
+    <details class="just-taken">
+      <summary>{t('popup.tagAndNote', { n: capture.sequence })}</summary>
+      <TagEditor captures={[capture]} suggestions={suggestions} idPrefix="popup-tags" />
+      <NotesPanel caseId={capture.caseId} captureId={capture.id} />
+    </details>
+  );
+}
+
+/** Toolbar popup: active case, the Capture button, the last captures, export, the dashboard. */
 export function App() {
-  const settings = useLive(() => getSettings(), [], null);
-  const cases = useLive(() => listCases(), [], []);
+  const tr = useI18n();
+  const db = useDb();
+  const settings = useLive(() => getSettings(db), [db], null);
+  const cases = useLive(() => listCases(db), [db], []);
   const activeCaseId = settings?.activeCaseId ?? null;
-  const captures = useLive<CaptureRecord[]>(() => (activeCaseId ? listCaptures(activeCaseId, 10) : Promise.resolve([])), [activeCaseId], []);
-  const jobs = useLive<JobRecord[]>(() => (activeCaseId ? recentJobs(activeCaseId, 3) : Promise.resolve([])), [activeCaseId], []);
+  const captures = useLive<CaptureRecord[]>(() => (activeCaseId ? listCaptures(activeCaseId, 10, db) : Promise.resolve([])), [activeCaseId, db], []);
+  const jobs = useLive<JobRecord[]>(() => (activeCaseId ? recentJobs(activeCaseId, 3, db) : Promise.resolve([])), [activeCaseId, db], []);
   const [outcome, setOutcome] = useState<Outcome>({ kind: 'idle' });
 
   async function capture() {
     setOutcome({ kind: 'busy' });
     try {
       const r = await send('capture.start', { trigger: 'popup' }, browser.runtime);
-      setOutcome({ kind: 'ok', text: `Capture #${r.sequence} stored (${r.elapsedMs} ms).`, sha256: r.captureJsonSha256 });
+      setOutcome({ kind: 'ok', sequence: r.sequence, elapsedMs: r.elapsedMs, sha256: r.captureJsonSha256, captureId: r.captureId });
     } catch (e) {
       setOutcome({ kind: 'err', text: e instanceof Error ? e.message : String(e) });
     }
   }
 
-  async function exportCase() {
-    if (!activeCaseId) return;
-    // The popup closes when it loses focus: the export runs in its own extension tab.
-    await browser.tabs.create({ url: browser.runtime.getURL(`/export.html?case=${encodeURIComponent(activeCaseId)}`) });
+  async function openPage(path: Parameters<typeof browser.runtime.getURL>[0]) {
+    // The popup closes when it loses focus: long work (export) and the dashboard get their own tab.
+    await browser.tabs.create({ url: browser.runtime.getURL(path) });
+    window.close();
   }
 
   return (
@@ -51,19 +78,25 @@ export function App() {
         onClick={capture}
         data-testid="capture"
       >
-        {outcome.kind === 'busy' ? 'Capturing…' : 'Capture this page'}
+        {outcome.kind === 'busy' ? tr.t('popup.capturing') : tr.t('popup.capture')}
       </button>
       <p class="outcome" role="status" aria-live="polite" data-state={outcome.kind}>
         {outcome.kind === 'ok' && (
           <span class="status ok">
-            {outcome.text} SHA-256 <code>{outcome.sha256.slice(0, 16)}…</code>
+            {tr.t('popup.stored', { n: outcome.sequence, ms: outcome.elapsedMs })} SHA-256 <code dir="ltr">{outcome.sha256.slice(0, 16)}…</code>
           </span>
         )}
-        {outcome.kind === 'err' && <span class="status err">{outcome.text}</span>}
-        {!activeCaseId && 'Create a case to start capturing.'}
+        {outcome.kind === 'err' && (
+          // The background words capture errors in English (they are logged as such).
+          <span class="status err" lang="en" dir="ltr">
+            {outcome.text}
+          </span>
+        )}
+        {!activeCaseId && tr.t('popup.noCase')}
       </p>
+      {outcome.kind === 'ok' && <JustTaken captureId={outcome.captureId} />}
       {activeCaseId && (
-        <section aria-label="Recent captures">
+        <section aria-label={tr.t('popup.recent')}>
           <ul class="capture-list">
             {jobs.filter((j) => j.state === 'running').map((j) => <JobCard key={j.id} job={j} />)}
             {captures.map((c) => <CaptureCard key={c.id} capture={c} />)}
@@ -72,11 +105,19 @@ export function App() {
         </section>
       )}
       <footer>
-        <button type="button" onClick={exportCase} disabled={!activeCaseId || captures.length === 0} data-testid="export">
-          Export case (signed ZIP)
+        <button
+          type="button"
+          onClick={() => activeCaseId && void openPage(`/export.html?case=${encodeURIComponent(activeCaseId)}`)}
+          disabled={!activeCaseId || captures.length === 0}
+          data-testid="export"
+        >
+          {tr.t('popup.export')}
         </button>
-        <button type="button" class="link" onClick={() => void browser.runtime.openOptionsPage()}>
-          Settings
+        <button type="button" class="link" onClick={() => void openPage(activeCaseId ? `/dashboard.html#/case/${encodeURIComponent(activeCaseId)}` : '/dashboard.html')} data-testid="dashboard">
+          {tr.t('popup.dashboard')}
+        </button>
+        <button type="button" class="link" onClick={() => void openPage('/dashboard.html#/settings')}>
+          {tr.t('nav.settings')}
         </button>
       </footer>
     </main>

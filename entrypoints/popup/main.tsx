@@ -1,6 +1,14 @@
 import { render } from 'preact';
+import { browser } from 'wxt/browser';
 import '@/components/styles.css';
 import './popup.css';
+import { LanguageRoot } from '@/components/i18n';
+import { browserLanguages } from '@/utils/i18n';
 import { App } from './App';
 
-render(<App />, document.getElementById('app')!);
+render(
+  <LanguageRoot browserLanguages={browserLanguages(browser.i18n)}>
+    <App />
+  </LanguageRoot>,
+  document.getElementById('app')!,
+);

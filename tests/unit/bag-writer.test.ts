@@ -275,4 +275,24 @@ describe('writeBag', () => {
     await expect(writeBag(bagInput(t.signer, { date: new Date('x') }))).rejects.toThrow('valid date');
     await expect(writeBag(bagInput(t.signer, { date: new Date('1970-01-01T00:00:00Z') }))).rejects.toThrow('1980');
   });
+
+  it('adds the optional signature/ files afterSign returns for the signature, outside every manifest', async () => {
+    let signed: Uint8Array | null = null;
+    const out = await makeBag(t.signer, {
+      afterSign: async (sig) => {
+        signed = sig;
+        return [
+          { path: 'signature/tagmanifest-sha256.txt.sig.tsr', bytes: utf8('token') },
+          { path: 'signature/tsa-chain.pem', bytes: utf8('-----BEGIN CERTIFICATE-----\n') },
+        ];
+      },
+    });
+    const files = await unzipFiles(out.zip);
+    expect(files.get(`${BAG_NAME}/signature/tagmanifest-sha256.txt.sig`)).toEqual(signed);
+    expect(text(files.get(`${BAG_NAME}/signature/tagmanifest-sha256.txt.sig.tsr`))).toBe('token');
+    for (const m of ['manifest-sha256.txt', 'tagmanifest-sha256.txt']) expect(text(files.get(`${BAG_NAME}/${m}`))).not.toContain('signature/');
+    await expect(
+      makeBag(t.signer, { afterSign: async () => [{ path: 'signature/other.bin' as 'signature/tsa-chain.pem', bytes: utf8('x') }] }),
+    ).rejects.toThrow('"signature/other.bin" is not an optional signature/ file');
+  });
 });

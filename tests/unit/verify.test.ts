@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { utf8 } from '@/utils/evidence/hash';
 import type { Signer } from '@/utils/package/bag-writer';
 import { formatReport, verifyPackage, type VerifyReport } from '@/utils/package/verify';
-import { BAG_NAME, FIXED_DATE, custodyLog, makeBag, patchAscii, retag, rezip, samplePayload, unzipFiles } from './helpers/bag-fixture';
+import { BAG_NAME, EXPORT_ID, FIXED_DATE, custodyLog, makeBag, patchAscii, retag, rezip, samplePayload, unzipFiles } from './helpers/bag-fixture';
 import { createTestSigner, type TestSigner } from './helpers/signer';
 
 const P = `${BAG_NAME}/`;
@@ -45,7 +45,16 @@ describe('verifyPackage', () => {
       'signature',
       'key-fingerprint',
       'custody',
+      'case-json',
+      'captures',
+      'custody-case',
+      'custody-export',
+      'custody-captures',
     ]);
+    expect(r.caseId).toBe('case-1');
+    expect(r.exportId).toBe(EXPORT_ID);
+    expect(r.group).toBeNull();
+    expect(r.captures).toBe(1);
   });
 
   it('passes with the right pinned key, in any letter case', async () => {
@@ -258,12 +267,13 @@ describe('verifyPackage', () => {
     const good = formatReport(await verifyPackage(clean));
     expect(good).toContain(`Package:     ${BAG_NAME}`);
     expect(good).toContain(`Signing key: ${t.fingerprint}`);
-    expect(good.match(/^PASS {2}/gm)).toHaveLength(14);
-    expect(good).toMatch(/^VERDICT: PASSED\. All 14 checks passed/m);
+    expect(good.match(/^PASS {2}/gm)).toHaveLength(19);
+    expect(good).toMatch(/^VERDICT: PASSED\. All 19 checks passed/m);
+    expect(good).toContain(`Export:      ${EXPORT_ID}`);
     expect(good).toContain('compare the key fingerprint');
     const bad = formatReport(await verifyPackage(await rezip(clean, (m) => m.delete(P + DOM))));
     expect(bad).toMatch(/^FAIL {2}data\/captures\/0001-cap-1\/dom\.html: listed in manifest-sha256\.txt but missing/m);
-    expect(bad).toMatch(/^VERDICT: FAILED\. 3 of 14 checks failed\./m);
+    expect(bad).toMatch(/^VERDICT: FAILED\. 3 of 19 checks failed\./m);
     expect(/^[\x20-\x7e\n]*$/.test(bad)).toBe(true);
   });
 });

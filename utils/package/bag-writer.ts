@@ -101,6 +101,13 @@ export interface BagInput {
   onProgress?: (done: number, total: number) => void;
   /** Override the ceilings (tests; the exporter's own, lower split size is its business). */
   limits?: Partial<BagLimits>;
+  /**
+   * Called with the signature once it is made and checked: returns the optional signature/ files
+   * that depend on it (an RFC 3161 token over the signature and the TSA's certificates; names
+   * from {@link OPTIONAL_SIGNATURE_FILES} only). They are in no manifest: the token covers the
+   * signature, which covers the tag manifest.
+   */
+  afterSign?: (signature: Uint8Array) => Promise<{ path: (typeof OPTIONAL_SIGNATURE_FILES)[number]; bytes: Uint8Array }[]>;
 }
 
 export interface BagOutput {
@@ -180,7 +187,11 @@ function validateInfoValue(label: string, value: string): void {
   if (value !== value.trim()) throw new Error(`bag: bag-info ${label} has leading or trailing spaces`);
 }
 
-function bagInfoText(info: BagInfo, payloadOxum: string): string {
+/**
+ * The text of bag-info.txt for `info` and `payloadOxum`, as {@link writeBag} writes it.
+ * @throws Error naming the label whose value is not allowed.
+ */
+export function bagInfoText(info: BagInfo, payloadOxum: string): string {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(info.baggingDate)) {
     throw new Error(`bag: Bagging-Date ${JSON.stringify(info.baggingDate)} is not YYYY-MM-DD`);
   }
@@ -347,6 +358,13 @@ export async function writeBag(input: BagInput): Promise<BagOutput> {
   files.set(`${bagName}/${SIGNATURE_PATH}`, signature);
   files.set(`${bagName}/${SIGNING_KEY_PATH}`, utf8(spkiDerToPem(signer.spkiDer)));
   if (files.size !== payload.length + tagFileCount) throw new Error('bag: internal error, file count mismatch');
+  for (const extra of (await input.afterSign?.(signature)) ?? []) {
+    const name = `${bagName}/${extra.path}`;
+    if (!(OPTIONAL_SIGNATURE_FILES as readonly string[]).includes(extra.path) || files.has(name)) {
+      throw new Error(`bag: ${JSON.stringify(extra.path)} is not an optional signature/ file, or is given twice`);
+    }
+    files.set(name, extra.bytes);
+  }
 
   // Explicit folder entries with the fixed date (JSZip's implicit ones would carry "now").
   const folders = folderEntries(files.keys());

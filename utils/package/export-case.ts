@@ -1,18 +1,73 @@
 import {
-  allCaptures,
-  custodyLines,
   getBlob,
-  getCase,
-  getSettings,
+  logCustody,
+  readExportSnapshot,
   type CaptureRecord,
+  type CustodyRecord,
   type HashmarkDb,
   type KeyRecord,
+  type SelectorRecord,
+  type SettingsRecord,
 } from '@/utils/db';
-import { digestBoth, utf8 } from '@/utils/evidence/hash';
-import { signDer } from '@/utils/evidence/signing';
+import { digestBoth, sha256Hex, utf8 } from '@/utils/evidence/hash';
+import { signDer, spkiDerToPem } from '@/utils/evidence/signing';
 import type { BagFile } from '@/utils/evidence/types';
-import { writeBag, type BagOutput, type Signer } from './bag-writer';
+import {
+  BAGIT_TXT,
+  TAGGED_FILES,
+  bagInfoText,
+  writeBag,
+  type BagInfo,
+  type BagOutput,
+  type Signer,
+} from './bag-writer';
+import {
+  renderReport,
+  reportCaptureSection,
+  reportHeadMaxBytes,
+  reportTail,
+  utf8Length,
+  type ReportCapture,
+  type ReportFacts,
+  type ReportIndexRow,
+} from './report';
+import type { ReportLang } from './report-text';
+import { LANGS } from '@/utils/i18n';
+import {
+  DEFLATE_FILE_CONSTANT,
+  ZIP_END_BYTES,
+  addCost,
+  deflatePieceBound,
+  manifestLinesBytes,
+  planParts,
+  resolveCeiling,
+  zipDataBound,
+  zipEntryOverhead,
+  type Cost,
+  type PartCeiling,
+} from './split';
+import { CSV_BOM, capturesCsv, capturesCsvHeader, capturesCsvRow, selectorsCsv } from './tables';
+import { THUMBNAIL_MAX_BYTES, THUMBNAIL_MAX_SIDE, ThumbnailError, base64Length, makeThumbnail, toBase64 } from './thumbnail';
 import { verifyInstructions } from './verify-text';
+
+/**
+ * Export of a case as one package, or as a group of packages (parts) when it is larger than the
+ * part ceiling (evidence-package-v1.md). The flow, run by the export page:
+ *
+ *   beginExport          logs export.started with a new export id (the Bag-Group-Identifier)
+ *   buildCasePackage     yields the parts one at a time; each is complete and signed
+ *   recordPartSaved      logs export.completed for each part once the browser has saved it
+ *
+ * What is exported is the case as of its export.started event: the custody log up to and
+ * including that event, and the captures stored before it and not deleted before it. So the
+ * package's log always ends with the start of its own export, and the same stored case exported
+ * with the same export id and clock gives the same payload and manifests byte for byte (the
+ * signature differs: ECDSA signatures are randomised).
+ *
+ * Every part stands alone: it holds the custody log (whole, the same in every part), case.json
+ * and report.html describing the case and listing every capture of the export with the part that
+ * holds it, captures.csv and selectors.csv for the captures it holds, and those captures' files.
+ */
 
 /** A stored byte no longer matches the hash recorded at capture: the export stops here. */
 export class IntegrityError extends Error {
@@ -45,8 +100,32 @@ export function captureFolder(c: Pick<CaptureRecord, 'sequence' | 'id'>): string
   return `data/captures/${String(c.sequence).padStart(4, '0')}-${c.id}`;
 }
 
+/**
+ * Bag (and ZIP) name of part `part` of `parts`: `<slug>-<time>` for a single package,
+ * `<slug>-<time>-part02of12` in a group (zero-padded so that the names sort in part order and
+ * all have the same length).
+ */
+export function partBagName(base: string, part: number, parts: number): string {
+  if (parts === 1) return base;
+  const w = String(parts).length;
+  return `${base}-part${String(part).padStart(w, '0')}of${parts}`;
+}
+
 export function signerFor(key: KeyRecord): Signer {
   return { spkiDer: key.spkiDer, fingerprint: key.fingerprint, sign: (data) => signDer(key.privateKey, data) };
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** Reads a stored RFC 3161 token by the SHA-256 logged when it was obtained, and proves it still has those bytes. */
+async function readToken(db: HashmarkDb, bagPath: string, sha256: string): Promise<Uint8Array> {
+  const blob = await getBlob(sha256, db);
+  if (!blob) throw new IntegrityError(`${bagPath}: the stored bytes are missing from the database; export stopped.`);
+  const data = blob.data instanceof Uint8Array ? blob.data : new Uint8Array(blob.data as ArrayBuffer);
+  if ((await sha256Hex(data)) !== sha256) {
+    throw new IntegrityError(`${bagPath}: the stored bytes no longer match the SHA-256 logged when the token was obtained; export stopped.`);
+  }
+  return data;
 }
 
 /** Reads a stored artifact and proves it still has the bytes hashed at capture time. */
@@ -67,43 +146,349 @@ async function readVerified(
   return data;
 }
 
+// ---------------------------------------------------------------------------------------------
+// Options and results.
+
+export interface ExportProgress {
+  /** checking: reading each capture.json to plan the parts; reading/writing: one part. */
+  phase: 'checking' | 'reading' | 'writing';
+  /** The part being made (0 while checking) and the number of parts (0 while checking). */
+  part: number;
+  parts: number;
+  done: number;
+  total: number;
+}
+
 export interface ExportOptions {
   db: HashmarkDb;
   key: KeyRecord;
-  /** The export's clock: bag name, Bagging-Date and every ZIP entry date. */
+  /** The export's clock: bag names, Bagging-Date, case.json `exported` and every ZIP entry date. */
   now: Date;
+  /**
+   * The id logged in this export's export.started event (see {@link beginExport}). The part
+   * ceiling and the report language are read from that event: what is logged is what is built.
+   */
+  exportId: string;
   software: { name: string; version: string; browser: string };
-  onProgress?: (phase: 'reading' | 'writing', done: number, total: number) => void;
+  onProgress?: (p: ExportProgress) => void;
+}
+
+/** One saved-or-to-save package of an export. */
+export interface PackagePart extends BagOutput {
+  exportId: string;
+  bagName: string;
+  /** 1-based. */
+  part: number;
+  parts: number;
+  /** `k of n` as in bag-info.txt when the export is split; null for a single package. */
+  bagCount: string | null;
+  /** The captures whose files this part holds, in sequence order. */
+  captureIds: string[];
+  /** True when this part holds one capture that alone is over the ceiling. */
+  oversize: boolean;
+  /** The planner's upper bound of this part's ZIP size. */
+  plannedBytes: number;
+}
+
+// ---------------------------------------------------------------------------------------------
+// What goes into a package, from the snapshot.
+
+interface ExportScope {
+  custody: CustodyRecord[];
+  captures: CaptureRecord[];
+  startedEvent: CustodyRecord;
+  /** RFC 3161 tokens over capture.json obtained before the export started, by capture id. */
+  tokens: Map<string, { sha256: string; genTime: string | null }>;
+}
+
+function parseLine(line: string): { details?: Record<string, unknown> } | null {
+  try {
+    return JSON.parse(line) as { details?: Record<string, unknown> };
+  } catch {
+    return null;
+  }
+}
+
+/** The log up to this export's export.started, and the captures stored (and not deleted) before it. */
+function scopeOf(custodyAll: CustodyRecord[], capturesAll: CaptureRecord[], exportId: string): ExportScope {
+  const startedEvent = custodyAll.find(
+    (e) => e.type === 'export.started' && parseLine(e.line)?.details?.exportId === exportId,
+  );
+  if (!startedEvent) {
+    throw new Error(`This case's custody log has no export.started event for export ${exportId}: log it (beginExport) before building the package.`);
+  }
+  const custody = custodyAll.filter((e) => e.seq <= startedEvent.seq);
+  const stored = new Map<string, number>();
+  const deleted = new Set<string>();
+  const tokens = new Map<string, { sha256: string; genTime: string | null }>();
+  for (const e of custody) {
+    if (!e.captureId) continue;
+    if (e.type === 'capture.stored') stored.set(e.captureId, e.seq);
+    if (e.type === 'capture.deleted') deleted.add(e.captureId);
+    if (e.type === 'timestamp.obtained') {
+      const d = parseLine(e.line)?.details ?? {};
+      if (typeof d.tokenSha256 === 'string' && /^[0-9a-f]{64}$/.test(d.tokenSha256) && (d.subject ?? 'capture.json') === 'capture.json') {
+        tokens.set(e.captureId, { sha256: d.tokenSha256, genTime: typeof d.genTime === 'string' ? d.genTime : null });
+      }
+    }
+  }
+  const everStored = new Set(custodyAll.filter((e) => e.type === 'capture.stored' && e.captureId).map((e) => e.captureId!));
+  const captures: CaptureRecord[] = [];
+  for (const c of capturesAll) {
+    if (!everStored.has(c.id)) {
+      throw new IntegrityError(`Capture #${c.sequence} (${c.id}) has no capture.stored event in the custody log; export stopped.`);
+    }
+    if (stored.has(c.id) && !deleted.has(c.id)) captures.push(c);
+  }
+  captures.sort((a, b) => a.sequence - b.sequence);
+  return { custody, captures, startedEvent, tokens };
+}
+
+interface CaptureJsonView {
+  url?: { start?: unknown; end?: unknown };
+  title?: { start?: unknown; end?: unknown };
+  clock?: { timeZone?: unknown; utcOffsetMinutes?: unknown };
+  selectors?: unknown;
+  tags?: unknown;
+}
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+function parseCaptureJson(bytes: Uint8Array): { view: CaptureJsonView; problem: string | null } {
+  try {
+    const v: unknown = JSON.parse(strictUtf8.decode(bytes));
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) return { view: {}, problem: 'not a JSON object' };
+    return { view: v as CaptureJsonView, problem: null };
+  } catch (e) {
+    return { view: {}, problem: e instanceof Error ? e.message : String(e) };
+  }
+}
+
+const str = (v: unknown, fallback: string): string => (typeof v === 'string' ? v : fallback);
+
+/** What the report shows of a capture: the browser's record, plus what only capture.json holds. */
+function reportCapture(
+  c: CaptureRecord,
+  captureJson: Uint8Array,
+  screenshot: ReportCapture['screenshot'],
+  token: { genTime: string | null } | undefined,
+): ReportCapture {
+  const { view, problem } = parseCaptureJson(captureJson);
+  const recordedTags = Array.isArray(view.tags) ? view.tags.filter((t): t is string => typeof t === 'string') : [];
+  const clock = view.clock;
+  return {
+    sequence: c.sequence,
+    captureId: c.id,
+    folder: captureFolder(c),
+    startedAt: c.startedAt,
+    finishedAt: c.finishedAt,
+    captureJsonSha256: c.captureJson.sha256,
+    url: { start: str(view.url?.start, c.url), end: str(view.url?.end, c.url) },
+    title: { start: str(view.title?.start, c.title), end: str(view.title?.end, c.title) },
+    clock: clock
+      ? {
+          timeZone: typeof clock.timeZone === 'string' ? clock.timeZone : null,
+          utcOffsetMinutes: typeof clock.utcOffsetMinutes === 'number' ? clock.utcOffsetMinutes : null,
+        }
+      : null,
+    artifacts: c.artifacts,
+    limitations: c.limitations,
+    selectors: Array.isArray(view.selectors) ? view.selectors : [],
+    // Tags known at capture time (capture.json), then those added later (the record).
+    tags: [...new Set([...recordedTags, ...c.tags])],
+    screenshot,
+    timestamp: token ? { file: TOKEN_FILE, genTime: token.genTime } : null,
+    captureJsonProblem: problem,
+  };
+}
+
+const SCREENSHOT = 'screenshot-viewport.png';
+/** RFC 3161 token over capture.json, beside it in the capture folder (evidence-package-v1.md). */
+const TOKEN_FILE = 'capture.json.tsr';
+
+/** Stands in for a thumbnail while planning: exactly as long as the largest one allowed. */
+const PLACEHOLDER_THUMBNAIL = {
+  dataUri: `data:image/png;base64,${'A'.repeat(base64Length(THUMBNAIL_MAX_BYTES))}`,
+  width: THUMBNAIL_MAX_SIDE,
+  height: THUMBNAIL_MAX_SIDE,
+};
+
+async function thumbnailFor(png: Uint8Array): Promise<ReportCapture['screenshot']> {
+  try {
+    const t = await makeThumbnail(png);
+    return { path: SCREENSHOT, thumbnail: { dataUri: `data:image/png;base64,${toBase64(t.png)}`, width: t.width, height: t.height } };
+  } catch (e) {
+    if (e instanceof ThumbnailError) return { path: SCREENSHOT, thumbnail: null };
+    throw e;
+  }
+}
+
+interface CaseFacts {
+  caseId: string;
+  name: string;
+  reference: string;
+  investigator: { name: string; unit: string; organization: string };
+  created: string;
+  exported: string;
+  software: ExportOptions['software'];
+  signingKeySha256: string;
+}
+
+function caseJsonText(
+  facts: CaseFacts,
+  exp: { id: string; part: number; parts: number; bagNames: string[]; ceiling: PartCeiling },
+  all: { c: CaptureRecord; part: number }[],
+): string {
+  const json = {
+    schema: 'hashmark.case/1',
+    caseId: facts.caseId,
+    name: facts.name,
+    reference: facts.reference,
+    investigator: facts.investigator,
+    created: facts.created,
+    exported: facts.exported,
+    software: facts.software,
+    signingKeySha256: facts.signingKeySha256,
+    export: {
+      id: exp.id,
+      part: exp.part,
+      parts: exp.parts,
+      bagNames: exp.bagNames,
+      maxPartBytes: exp.ceiling.maxPartBytes,
+      maxPartEntries: exp.ceiling.maxPartEntries,
+    },
+    // Every capture of the export, with the part that holds its files.
+    captures: all.map(({ c, part }) => ({
+      captureId: c.id,
+      sequence: c.sequence,
+      part,
+      folder: captureFolder(c),
+      url: c.url,
+      title: c.title,
+      finishedAt: c.finishedAt,
+      captureJsonSha256: c.captureJson.sha256,
+    })),
+  };
+  return `${JSON.stringify(json, null, 2)}\n`;
+}
+
+function bagInfoFor(settings: SettingsRecord, facts: CaseFacts, key: KeyRecord, baggingDate: string): BagInfo {
+  // bag-info values are trimmed: BagIt readers strip surrounding spaces, the writer refuses them.
+  const who = [settings.investigatorName, settings.investigatorUnit].map((s) => s.trim()).filter(Boolean).join(', ');
+  return {
+    sourceOrganization: settings.organization.trim() || 'not set',
+    contactName: who || 'not set',
+    externalIdentifier: facts.reference.trim() || facts.caseId,
+    externalDescription: facts.name.trim(),
+    baggingDate,
+    bagSoftwareAgent: `${facts.software.name} ${facts.software.version} (${facts.software.browser})`,
+    signingKeyFingerprint: key.fingerprint,
+  };
+}
+
+/** Folders of a capture's files, relative to the bag (`data/captures/0001-x`, `…/screenshot-tiles`). */
+function captureFolders(folder: string, artifactPaths: string[]): string[] {
+  const out = new Set<string>([folder]);
+  for (const p of artifactPaths) {
+    const parts = p.split('/');
+    for (let i = 1; i < parts.length; i++) out.add(`${folder}/${parts.slice(0, i).join('/')}`);
+  }
+  return [...out];
 }
 
 /**
- * Builds the case package (evidence-package-v1.md) from what is stored: re-reads and re-hashes
- * every artifact, then hands the files to the one bag writer. The caller logs export.started
- * before (so it is inside the package's custody log) and export.completed after saving.
+ * Room kept in every part for the signature/ files added after signing (RFC 3161 token over the
+ * signature, TSA certificate chain): a token with its certificates is a few kB.
  */
-export async function buildCasePackage(caseId: string, o: ExportOptions): Promise<BagOutput> {
-  const kase = await getCase(caseId, o.db);
+export const SIGNATURE_EXTRAS_RESERVE: Cost = { bytes: 32 * 1024, entries: 2 };
+/** A DER ECDSA P-384 signature is at most 104 bytes. */
+const MAX_SIGNATURE_BYTES = 104;
+
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Logs export.started for a new export of `caseId` and returns its id (a UUID, used as
+ * Bag-Group-Identifier and in case.json). Call before {@link buildCasePackage}.
+ */
+export async function beginExport(
+  caseId: string,
+  o: {
+    db: HashmarkDb;
+    key: KeyRecord;
+    now: Date;
+    /** Part ceiling; defaults 1 GiB and 50,000 entries. */
+    ceiling?: Partial<PartCeiling>;
+    /** Language of report.html; default English. */
+    lang?: ReportLang;
+    newId?: () => string;
+  },
+): Promise<{ exportId: string }> {
+  const ceiling = resolveCeiling(o.ceiling);
+  const lang = o.lang ?? 'en';
+  if (!LANGS.includes(lang)) throw new Error(`The report language must be one of ${LANGS.join(', ')}.`);
+  const exportId = (o.newId ?? (() => crypto.randomUUID()))();
+  if (!UUID.test(exportId)) throw new Error(`export id ${JSON.stringify(exportId)} is not a lowercase UUID`);
+  await logCustody(
+    {
+      caseId,
+      type: 'export.started',
+      at: o.now.toISOString(),
+      details: {
+        exportId,
+        keyFingerprint: o.key.fingerprint,
+        maxPartBytes: ceiling.maxPartBytes,
+        maxPartEntries: ceiling.maxPartEntries,
+        reportLanguage: lang,
+      },
+    },
+    o.db,
+  );
+  return { exportId };
+}
+
+/** Logs export.completed for one saved part, with its ZIP name and SHA-256 (the value a recipient compares). */
+export async function recordPartSaved(caseId: string, part: PackagePart, o: { db: HashmarkDb; at: Date }): Promise<void> {
+  await logCustody(
+    {
+      caseId,
+      type: 'export.completed',
+      at: o.at.toISOString(),
+      details: {
+        exportId: part.exportId,
+        part: part.part,
+        parts: part.parts,
+        zipName: part.zipName,
+        zipSha256: part.zipSha256,
+        bytes: part.zip.byteLength,
+        payloadOxum: part.payloadOxum,
+        tagManifestSha256: part.tagManifestSha256,
+        captures: part.captureIds.length,
+      },
+    },
+    o.db,
+  );
+}
+
+/**
+ * Builds the case's package, or its parts, one at a time: each part is yielded complete and
+ * signed; the next one is read from the database only when the caller asks for it, so memory
+ * holds one part at a time. Every stored byte is re-hashed against what was recorded at capture;
+ * a mismatch stops the export with an {@link IntegrityError} naming the file.
+ *
+ * @throws Error if the case does not exist, the export was not begun, or a value is not allowed.
+ */
+export async function* buildCasePackage(caseId: string, o: ExportOptions): AsyncGenerator<PackagePart, void, undefined> {
+  const snap = await readExportSnapshot(caseId, o.db);
+  const kase = snap.kase;
   if (!kase) throw new Error(`No case with id ${caseId}.`);
-  const [captures, custody, settings] = await Promise.all([
-    allCaptures(caseId, o.db),
-    custodyLines(caseId, o.db),
-    getSettings(o.db),
-  ]);
-
-  const payload: BagFile[] = [];
-  let done = 0;
-  for (const c of captures) {
-    const folder = captureFolder(c);
-    payload.push({ path: `${folder}/capture.json`, bytes: await readVerified(o.db, `${folder}/capture.json`, c.captureJson) });
-    for (const a of c.artifacts) {
-      payload.push({ path: `${folder}/${a.path}`, bytes: await readVerified(o.db, `${folder}/${a.path}`, a) });
-    }
-    o.onProgress?.('reading', ++done, captures.length);
-  }
-
+  const { custody, captures, tokens, startedEvent } = scopeOf(snap.custody, snap.captures, o.exportId);
+  const started = parseLine(startedEvent.line)?.details ?? {};
+  const num = (v: unknown): number | undefined => (typeof v === 'number' ? v : undefined);
+  const ceiling = resolveCeiling({ maxPartBytes: num(started.maxPartBytes), maxPartEntries: num(started.maxPartEntries) });
+  const lang: ReportLang = LANGS.find((l) => l === started.reportLanguage) ?? 'en';
+  const settings = snap.settings;
   const exportedAt = o.now.toISOString();
-  const caseJson = {
-    schema: 'hashmark.case/1',
+  const facts: CaseFacts = {
     caseId: kase.id,
     name: kase.name,
     reference: kase.reference,
@@ -112,38 +497,180 @@ export async function buildCasePackage(caseId: string, o: ExportOptions): Promis
     exported: exportedAt,
     software: o.software,
     signingKeySha256: o.key.fingerprint,
-    captures: captures.map((c) => ({
-      captureId: c.id,
-      sequence: c.sequence,
-      folder: captureFolder(c),
-      url: c.url,
-      title: c.title,
-      finishedAt: c.finishedAt,
-      captureJsonSha256: c.captureJson.sha256,
-    })),
   };
-  payload.push({ path: 'data/case.json', bytes: utf8(JSON.stringify(caseJson, null, 2) + '\n') });
-  payload.push({ path: 'data/custody/events.jsonl', bytes: utf8(custody.map((e) => e.line + '\n').join('')) });
+  const custodyBytes = utf8(custody.map((e) => `${e.line}\n`).join(''));
+  const included = new Set(captures.map((c) => c.id));
+  const selectorsOf = new Map<string, SelectorRecord[]>();
+  for (const s of snap.selectors) {
+    if (!included.has(s.captureId)) continue;
+    const list = selectorsOf.get(s.captureId) ?? [];
+    list.push(s);
+    selectorsOf.set(s.captureId, list);
+  }
+  const base = `${caseSlug(kase.name, kase.id)}-${compactUtc(o.now)}`;
+  // The longest bag name any number of parts could give (parts <= captures).
+  const bagNameMax = partBagName(base, 1, Math.max(2, captures.length)).length;
+  const info = bagInfoFor(settings, facts, o.key, exportedAt.slice(0, 10));
+  const reportFacts = (part: number, parts: number): ReportFacts => ({ lang, ...facts, exportId: o.exportId, part, parts });
+  const indexRows = (partOf: (c: CaptureRecord) => number): ReportIndexRow[] =>
+    captures.map((c) => ({ sequence: c.sequence, part: partOf(c), finishedAt: c.finishedAt, url: c.url, title: c.title }));
 
-  const bagName = `${caseSlug(kase.name, kase.id)}-${compactUtc(o.now)}`;
-  const zipName = `${bagName}.zip`;
-  // bag-info values are trimmed: BagIt readers strip surrounding spaces, the writer refuses them.
-  const who = [settings.investigatorName, settings.investigatorUnit].map((s) => s.trim()).filter(Boolean).join(', ');
-  return writeBag({
-    bagName,
-    payload,
-    info: {
-      sourceOrganization: settings.organization.trim() || 'not set',
-      contactName: who || 'not set',
-      externalIdentifier: kase.reference.trim() || kase.id,
-      externalDescription: kase.name.trim(),
-      baggingDate: exportedAt.slice(0, 10),
-      bagSoftwareAgent: `${o.software.name} ${o.software.version} (${o.software.browser})`,
-      signingKeyFingerprint: o.key.fingerprint,
-    },
-    verifyText: verifyInstructions({ bagName, zipName, fingerprint: o.key.fingerprint, hasTimestamps: false }),
-    signer: signerFor(o.key),
-    date: o.now,
-    onProgress: (d, t) => o.onProgress?.('writing', d, t),
-  });
+  // --- Plan: what each capture and each part costs, before reading any artifact --------------
+  const fileCost = (path: string, bytes: number): number =>
+    zipEntryOverhead(bagNameMax + 1 + path.length) + zipDataBound(path, bytes) + deflatePieceBound(manifestLinesBytes(path));
+  const folderCost = (folder: string): number => zipEntryOverhead(bagNameMax + 1 + folder.length + 1);
+  const selectorsHeaderBytes = utf8Length(selectorsCsv([]));
+
+  const costs = new Map<string, Cost>();
+  let checked = 0;
+  for (const c of captures) {
+    const folder = captureFolder(c);
+    // capture.json is read (and verified) here to measure the capture's report section.
+    const cj = await readVerified(o.db, `${folder}/capture.json`, c.captureJson);
+    const hasShot = c.artifacts.some((a) => a.path === SCREENSHOT);
+    const token = tokens.get(c.id);
+    const section = reportCaptureSection(
+      reportCapture(c, cj, hasShot ? { path: SCREENSHOT, thumbnail: PLACEHOLDER_THUMBNAIL } : null, token),
+      lang,
+    );
+    const folders = captureFolders(folder, c.artifacts.map((a) => a.path));
+    let bytes = fileCost(`${folder}/capture.json`, c.captureJson.bytes);
+    if (token) bytes += fileCost(`${folder}/${TOKEN_FILE}`, (await readToken(o.db, `${folder}/${TOKEN_FILE}`, token.sha256)).length);
+    for (const a of c.artifacts) bytes += fileCost(`${folder}/${a.path}`, a.bytes);
+    for (const f of folders) bytes += folderCost(f);
+    bytes += deflatePieceBound(utf8Length(section));
+    bytes += deflatePieceBound(utf8Length(capturesCsvRow({ ...c, folder })));
+    const sel = selectorsOf.get(c.id);
+    if (sel) bytes += deflatePieceBound(utf8Length(selectorsCsv(sel)) - selectorsHeaderBytes);
+    costs.set(c.id, { bytes, entries: 1 + c.artifacts.length + folders.length + (token ? 1 : 0) });
+    o.onProgress?.({ phase: 'checking', part: 0, parts: 0, done: ++checked, total: captures.length });
+  }
+
+  const pem = utf8Length(spkiDerToPem(o.key.spkiDer));
+  const fixed = (parts: number): Cost => {
+    const bagNames = Array.from({ length: parts }, (_, i) => partBagName(base, i + 1, parts));
+    // Part numbers at their widest: every number in these files then has its longest form.
+    const widest = { id: o.exportId, part: parts, parts, bagNames, ceiling };
+    const caseJson = utf8Length(caseJsonText(facts, widest, captures.map((c) => ({ c, part: parts }))));
+    const report =
+      reportHeadMaxBytes(reportFacts(parts, parts), indexRows(() => parts)) + utf8Length(reportTail(reportFacts(parts, parts)));
+    const verify = utf8Length(
+      verifyInstructions({
+        bagName: bagNames[parts - 1]!,
+        zipName: `${bagNames[parts - 1]!}.zip`,
+        fingerprint: o.key.fingerprint,
+        hasTimestamps: tokens.size > 0,
+        ...(parts > 1 ? { group: { part: parts, zipNames: bagNames.map((b) => `${b}.zip`), identifier: o.exportId } } : {}),
+      }),
+    );
+    const infoText = utf8Length(
+      bagInfoText(
+        parts > 1 ? { ...info, bagGroupIdentifier: o.exportId, bagCount: `${parts} of ${parts}` } : info,
+        `${'9'.repeat(16)}.${'9'.repeat(8)}`,
+      ),
+    );
+    const tagManifests = TAGGED_FILES.reduce((n, f) => n + (64 + 2 + f.length + 1) + (128 + 2 + f.length + 1), 0);
+    const dataFiles: [string, number][] = [
+      ['data/case.json', caseJson],
+      ['data/report.html', report],
+      ['data/captures.csv', utf8Length(CSV_BOM + capturesCsvHeader())],
+      ['data/selectors.csv', utf8Length(CSV_BOM) + selectorsHeaderBytes],
+      ['data/custody/events.jsonl', custodyBytes.length],
+    ];
+    let bytes = ZIP_END_BYTES;
+    for (const [path, n] of dataFiles) bytes += fileCost(path, n);
+    const tagFiles: [string, number][] = [
+      ['bagit.txt', BAGIT_TXT.length],
+      ['bag-info.txt', infoText],
+      ['VERIFY.txt', verify],
+      // Manifest lines are charged with their files; only the per-file constant is left here.
+      ['manifest-sha256.txt', 0],
+      ['manifest-sha512.txt', 0],
+      ['tagmanifest-sha256.txt', tagManifests],
+      ['tagmanifest-sha512.txt', 0],
+      ['signature/tagmanifest-sha256.txt.sig', MAX_SIGNATURE_BYTES],
+      ['signature/signing-key.pem', pem],
+    ];
+    for (const [path, n] of tagFiles) bytes += zipEntryOverhead(bagNameMax + 1 + path.length) + deflatePieceBound(n) + DEFLATE_FILE_CONSTANT;
+    const folders = ['', 'data', 'data/captures', 'data/custody', 'signature'];
+    for (const f of folders) bytes += zipEntryOverhead(bagNameMax + (f ? 1 + f.length : 0) + 1);
+    return addCost({ bytes, entries: dataFiles.length + tagFiles.length + folders.length }, SIGNATURE_EXTRAS_RESERVE);
+  };
+
+  const plan = planParts(captures, (c) => costs.get(c.id)!, fixed, ceiling);
+  const parts = plan.length;
+  const bagNames = plan.map((_, i) => partBagName(base, i + 1, parts));
+  const partOfCapture = new Map<string, number>();
+  plan.forEach((p, i) => p.items.forEach((c) => partOfCapture.set(c.id, i + 1)));
+  const all = captures.map((c) => ({ c, part: partOfCapture.get(c.id)! }));
+  const index = indexRows((c) => partOfCapture.get(c.id)!);
+
+  // --- Build each part ----------------------------------------------------------------------
+  for (const [i, planned] of plan.entries()) {
+    const part = i + 1;
+    const bagName = bagNames[i]!;
+    const zipName = `${bagName}.zip`;
+    const payload: BagFile[] = [];
+    const sections: ReportCapture[] = [];
+    let done = 0;
+    for (const c of planned.items) {
+      const folder = captureFolder(c);
+      const cj = await readVerified(o.db, `${folder}/capture.json`, c.captureJson);
+      payload.push({ path: `${folder}/capture.json`, bytes: cj });
+      const token = tokens.get(c.id);
+      if (token) payload.push({ path: `${folder}/${TOKEN_FILE}`, bytes: await readToken(o.db, `${folder}/${TOKEN_FILE}`, token.sha256) });
+      let screenshot: ReportCapture['screenshot'] = null;
+      for (const a of c.artifacts) {
+        const bytes = await readVerified(o.db, `${folder}/${a.path}`, a);
+        payload.push({ path: `${folder}/${a.path}`, bytes });
+        if (a.path === SCREENSHOT) screenshot = await thumbnailFor(bytes);
+      }
+      sections.push(reportCapture(c, cj, screenshot, token));
+      o.onProgress?.({ phase: 'reading', part, parts, done: ++done, total: planned.items.length });
+    }
+    const rf = reportFacts(part, parts);
+    const partSelectors = planned.items.flatMap((c) => selectorsOf.get(c.id) ?? []);
+    payload.push(
+      { path: 'data/case.json', bytes: utf8(caseJsonText(facts, { id: o.exportId, part, parts, bagNames, ceiling }, all)) },
+      { path: 'data/report.html', bytes: utf8(renderReport(rf, index, sections)) },
+      { path: 'data/captures.csv', bytes: utf8(CSV_BOM + capturesCsv(planned.items.map((c) => ({ ...c, folder: captureFolder(c) })))) },
+      { path: 'data/selectors.csv', bytes: utf8(CSV_BOM + selectorsCsv(partSelectors)) },
+      { path: 'data/custody/events.jsonl', bytes: custodyBytes },
+    );
+    const bagCount = parts > 1 ? `${part} of ${parts}` : null;
+    const group = parts > 1 ? { part, zipNames: bagNames.map((b) => `${b}.zip`), identifier: o.exportId } : undefined;
+    const out = await writeBag({
+      bagName,
+      payload,
+      info: bagCount ? { ...info, bagGroupIdentifier: o.exportId, bagCount } : info,
+      verifyText: verifyInstructions({
+        bagName,
+        zipName,
+        fingerprint: o.key.fingerprint,
+        hasTimestamps: planned.items.some((c) => tokens.has(c.id)),
+        ...(group ? { group } : {}),
+      }),
+      signer: signerFor(o.key),
+      date: o.now,
+      onProgress: (d, t) => o.onProgress?.({ phase: 'writing', part, parts, done: d, total: t }),
+    });
+    // The plan is an upper bound by construction; a part over it is a bug in the size model,
+    // and the ceiling is a promise (media size, memory): stop rather than hand it out.
+    if (out.zip.byteLength > planned.cost.bytes) {
+      throw new Error(
+        `export: internal error, part ${part} is ${out.zip.byteLength} bytes but was planned at most ${planned.cost.bytes}; nothing was saved for it.`,
+      );
+    }
+    yield {
+      ...out,
+      exportId: o.exportId,
+      bagName,
+      part,
+      parts,
+      bagCount,
+      captureIds: planned.items.map((c) => c.id),
+      oversize: planned.oversize,
+      plannedBytes: planned.cost.bytes,
+    };
+  }
 }

@@ -1,18 +1,25 @@
 import { browser } from 'wxt/browser';
 
+/** A file the browser has finished saving. */
+export interface SavedDownload {
+  id: number;
+  /** Absolute path the browser wrote, as it reports it (it may differ from the name asked for: "x (1).zip"). */
+  path: string;
+}
+
 /**
  * Saves bytes through the downloads API and resolves when the browser reports the file
  * complete (or rejects with the browser's reason). Only in extension pages: the service worker
  * has no URL.createObjectURL.
  */
-export async function saveDownload(bytes: Uint8Array, filename: string, mediaType = 'application/zip'): Promise<number> {
+export async function saveDownload(bytes: Uint8Array, filename: string, mediaType = 'application/zip'): Promise<SavedDownload> {
   const url = URL.createObjectURL(new Blob([bytes as BlobPart], { type: mediaType }));
   try {
     const id = await browser.downloads.download({ url, filename, saveAs: false, conflictAction: 'uniquify' });
-    await new Promise<void>((resolve, reject) => {
+    const path = await new Promise<string>((resolve, reject) => {
       const check = async () => {
         const [item] = await browser.downloads.search({ id });
-        if (item?.state === 'complete') return done(resolve);
+        if (item?.state === 'complete') return done(() => resolve(item.filename));
         if (item?.state === 'interrupted') return done(() => reject(new Error(`The browser could not save the file (${item.error ?? 'interrupted'}).`)));
       };
       const listener = (d: { id: number; state?: { current?: string } }) => {
@@ -25,7 +32,7 @@ export async function saveDownload(bytes: Uint8Array, filename: string, mediaTyp
       browser.downloads.onChanged.addListener(listener);
       void check();
     });
-    return id;
+    return { id, path };
   } finally {
     // Revoke only after the browser has the whole file.
     URL.revokeObjectURL(url);

@@ -15,6 +15,18 @@ export interface VerifyTextOptions {
   fingerprint: string;
   /** Whether the package holds RFC 3161 timestamp tokens (.tsr files). */
   hasTimestamps: boolean;
+  /** When the case was split into several packages (a bag group). */
+  group?: VerifyTextGroup;
+}
+
+/** The set of packages (parts) one split export made. */
+export interface VerifyTextGroup {
+  /** This package's place in the set, from 1. */
+  part: number;
+  /** The ZIP name of every part, in order (this one included). */
+  zipNames: string[];
+  /** Bag-Group-Identifier: the export's identifier, shared by every part. */
+  identifier: string;
 }
 
 const SAFE_NAME = /^[A-Za-z0-9._-]+$/;
@@ -28,6 +40,16 @@ export function verifyInstructions(o: VerifyTextOptions): string {
   if (!SAFE_NAME.test(o.zipName)) throw new Error(`VERIFY.txt: ZIP name ${JSON.stringify(o.zipName)} is not plain ASCII`);
   if (!/^[0-9a-f]{64}$/.test(o.fingerprint)) {
     throw new Error('VERIFY.txt: fingerprint must be 64 lowercase hex digits');
+  }
+  const g = o.group;
+  if (g) {
+    if (!Number.isSafeInteger(g.part) || g.part < 1 || g.part > g.zipNames.length || g.zipNames[g.part - 1] !== o.zipName) {
+      throw new Error('VERIFY.txt: the group does not list this package at its part number');
+    }
+    for (const z of g.zipNames) {
+      if (!SAFE_NAME.test(z)) throw new Error(`VERIFY.txt: ZIP name ${JSON.stringify(z)} is not plain ASCII`);
+    }
+    if (!SAFE_NAME.test(g.identifier)) throw new Error('VERIFY.txt: the group identifier is not plain ASCII');
   }
   const { bagName, zipName, fingerprint } = o;
 
@@ -58,8 +80,27 @@ changed, removed or moved without breaking the chain.
 You do not need Hashmark to check this package. The commands below use
 standard tools (sha256sum, unzip, openssl) found on Linux and macOS; on
 Windows, use WSL or Git Bash.`,
+  ];
 
-    `WHAT EACH CHECK PROVES
+  if (g) {
+    const n = g.zipNames.length;
+    sections.push(`THIS PACKAGE IS PART ${g.part} OF ${n}
+
+The case was exported as ${n} packages ("parts") at once, to keep each file
+under a size limit. Each part is a complete package: check it on its own
+with the commands below, and check every part. All parts carry the same
+group identifier (Bag-Group-Identifier in bag-info.txt):
+${g.identifier}
+and Bag-Count in bag-info.txt says which part each one is. The parts are:
+
+${g.zipNames.map((z, i) => `Part ${i + 1}: ${z}`).join('\n')}
+
+Every part holds the same custody log, and data/case.json and
+data/report.html list every capture of the export with the part that
+holds it. The files of a capture are only in the part that holds it.`);
+  }
+
+  sections.push(`WHAT EACH CHECK PROVES
 
 A "fingerprint" (a SHA-256 hash) is a 64-character code computed from every
 byte of a file. Changing even one byte of the file gives a completely
@@ -89,8 +130,7 @@ with the same code.
    own. The fingerprint of the key in this package must equal the one printed
    above, AND one you obtained separately from the investigator or their
    organisation (for example from a statement or another case). Only that
-   second comparison ties the package to the investigator.`,
-  ];
+   second comparison ties the package to the investigator.`);
 
   if (o.hasTimestamps) {
     sections.push(`6. Trusted time (files ending in .tsr). An independent time-stamping
@@ -153,14 +193,18 @@ If openssl says it cannot find the issuer certificate, add
 "-untrusted signature/tsa-chain.pem" to the command.`);
   }
 
+  const all = g ? g.zipNames.join(' ') : zipName;
   sections.push(`ALL CHECKS AT ONCE, WITH HASHMARK
 
 Hashmark's verifier runs steps 3 to 5 and also checks that no file was added
 to or removed from "data", that the file count and size in bag-info.txt
-(Payload-Oxum) match, and that the custody log chain is unbroken. It explains
-every failure in words:
+(Payload-Oxum) match, that the custody log chain is unbroken and ends with
+the start of this export, and that every capture in the package has its
+"stored" event in that log. It explains every failure in words.${
+    g ? '\nGiven every part, it also checks that none is missing and that they\nbelong to the same export.' : ''
+  }
 
-  hashmark verify ${zipName}`);
+  hashmark verify ${all}`);
 
   return `${sections.join('\n\n')}\n`;
 }

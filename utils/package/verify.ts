@@ -1,5 +1,6 @@
 import JSZip from 'jszip';
 import { verifyCustodyChain } from '@/utils/evidence/custody-log';
+import type { CustodyEvent } from '@/utils/evidence/types';
 import { digestBoth, type DigestPair } from '@/utils/evidence/hash';
 import { derToP1363, keyFingerprint, pemToDer, verifyDer } from '@/utils/evidence/signing';
 import {
@@ -24,7 +25,9 @@ export interface VerifyCheck {
   /**
    * One of: zip, zip-entries, layout, bagit, bag-info, manifest-sha256, manifest-sha512,
    * tagmanifest-sha256, tagmanifest-sha512, unexpected-files, payload-oxum, signature,
-   * key-fingerprint, pinned-key, custody, internal. An id can appear several times, once per problem.
+   * key-fingerprint, pinned-key, custody, case-json, captures, custody-case, custody-export,
+   * custody-captures, bag-group, group (several packages), internal. An id can appear several
+   * times, once per problem.
    */
   id: string;
   ok: boolean;
@@ -41,7 +44,26 @@ export interface VerifyReport {
   /** Files under data/ in the ZIP, and their total size. */
   payloadFiles: number;
   payloadBytes: number;
+  /** From data/case.json, when it could be read. */
+  caseId: string | null;
+  exportId: string | null;
+  /** Captures whose folders this package holds. */
+  captures: number;
+  /** When the package is one part of a split export (Bag-Group-Identifier, Bag-Count). */
+  group: VerifyGroupInfo | null;
+  /** Lowercase hex SHA-256 of data/custody/events.jsonl (the same in every part of an export). */
+  custodySha256: string | null;
   checks: VerifyCheck[];
+}
+
+/** A package's place in a bag group. */
+export interface VerifyGroupInfo {
+  /** Bag-Group-Identifier: the export id. */
+  identifier: string;
+  part: number;
+  parts: number;
+  /** Bag names of every part, from data/case.json. */
+  bagNames: string[];
 }
 
 export interface VerifyOptions {
@@ -52,6 +74,8 @@ export interface VerifyOptions {
 /** Problems reported per check id before the rest is summarised, so a wrecked package gives a readable report. */
 const MAX_PROBLEMS_PER_CHECK = 25;
 const CUSTODY_PATH = 'data/custody/events.jsonl';
+const CASE_PATH = 'data/case.json';
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const ALGORITHMS = [
   { name: 'SHA-256', key: 'sha256', hexLength: 64 },
   { name: 'SHA-512', key: 'sha512', hexLength: 128 },
@@ -271,6 +295,11 @@ async function verifyUnsafe(zipBytes: Uint8Array, opts: VerifyOptions): Promise<
     fingerprint: null,
     payloadFiles: 0,
     payloadBytes: 0,
+    caseId: null,
+    exportId: null,
+    captures: 0,
+    group: null,
+    custodySha256: null,
     ...r,
     checks: checks.list,
   });
@@ -345,6 +374,7 @@ async function verifyUnsafe(zipBytes: Uint8Array, opts: VerifyOptions): Promise<
     SIGNATURE_PATH,
     SIGNING_KEY_PATH,
     CUSTODY_PATH,
+    CASE_PATH,
   ]);
   for (const [path, obj] of [...files].sort(([a], [b]) => (a < b ? -1 : 1))) {
     let bytes: Uint8Array;
@@ -547,10 +577,13 @@ async function verifyUnsafe(zipBytes: Uint8Array, opts: VerifyOptions): Promise<
   }
 
   // --- Custody chain -------------------------------------------------------------------------
+  let events: CustodyEvent[] | null = null;
+  let custodySha256: string | null = null;
   const custodyBytes = kept.get(CUSTODY_PATH);
   if (custodyBytes === undefined) {
-    if (!unreadable.has(CUSTODY_PATH)) checks.pass('custody', `There is no custody log (${CUSTODY_PATH}); nothing to check.`);
+    if (!unreadable.has(CUSTODY_PATH)) checks.fail('custody', `${CUSTODY_PATH} is missing: every package carries its case's custody log.`);
   } else {
+    custodySha256 = (await digestBoth(custodyBytes)).sha256;
     const jsonl = decodeText(custodyBytes);
     if (jsonl === null) {
       checks.fail('custody', `${CUSTODY_PATH} is not valid UTF-8 text.`);
@@ -558,10 +591,228 @@ async function verifyUnsafe(zipBytes: Uint8Array, opts: VerifyOptions): Promise<
       const chain = verifyCustodyChain(jsonl);
       for (const err of chain.errors) checks.fail('custody', `${CUSTODY_PATH} ${err}.`);
       checks.settle('custody', `The custody log ${CUSTODY_PATH} is an unbroken chain of ${chain.events.length} events.`);
+      events = chain.events;
     }
   }
 
-  return report({ bagName, fingerprint, payloadFiles, payloadBytes });
+  // --- case.json, the captures it lists, and how they tie into the custody log --------------
+  const kase = readCaseJson(text(CASE_PATH, 'case-json'), checks);
+  checks.settle(
+    'case-json',
+    kase ? `${CASE_PATH} describes case ${kase.caseId}, export ${kase.exportId}, part ${kase.part} of ${kase.parts}.` : `${CASE_PATH} was read.`,
+  );
+  const folders = new Set<string>();
+  for (const path of payloadDigests.keys()) {
+    const m = /^(data\/captures\/[^/]+)\//.exec(path);
+    if (m?.[1]) folders.add(m[1]);
+  }
+  let group: VerifyGroupInfo | null = null;
+  if (kase) {
+    checkCaptures(kase, folders, payloadDigests, checks);
+    if (events) checkCustodyAgainstCase(kase, events, folders, payloadDigests, checks);
+    group = checkGroup(kase, infoValue('Bag-Count'), infoValue('Bag-Group-Identifier'), checks);
+  }
+
+  return report({
+    bagName,
+    fingerprint,
+    payloadFiles,
+    payloadBytes,
+    caseId: kase?.caseId ?? null,
+    exportId: kase?.exportId ?? null,
+    captures: folders.size,
+    group,
+    custodySha256,
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// case.json (evidence-package-v1.md: case id, export, every capture with the part holding it).
+
+interface CaseCapture {
+  captureId: string;
+  sequence: number;
+  part: number;
+  folder: string;
+  captureJsonSha256: string;
+}
+
+interface CaseView {
+  caseId: string;
+  exportId: string;
+  part: number;
+  parts: number;
+  bagNames: string[];
+  captures: CaseCapture[];
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 1;
+
+/** The parts of case.json the verifier relies on, or null after recording why it cannot be used. */
+function readCaseJson(t: string | null, checks: Checks): CaseView | null {
+  if (t === null) return null;
+  const bad = (why: string): null => {
+    checks.fail('case-json', `${CASE_PATH} ${why}.`);
+    return null;
+  };
+  let v: unknown;
+  try {
+    v = JSON.parse(t);
+  } catch {
+    return bad('is not valid JSON');
+  }
+  if (!isObject(v) || v.schema !== 'hashmark.case/1') return bad('is not a Hashmark case description (schema "hashmark.case/1")');
+  if (typeof v.caseId !== 'string' || v.caseId === '') return bad('has no caseId');
+  const e = v.export;
+  if (!isObject(e) || typeof e.id !== 'string' || !UUID.test(e.id)) return bad('does not identify its export (export.id, a UUID)');
+  if (!isCount(e.part) || !isCount(e.parts) || e.part > e.parts) return bad('gives no valid part number (export.part of export.parts)');
+  const bagNames = Array.isArray(e.bagNames) && e.bagNames.every((b) => typeof b === 'string') ? (e.bagNames as string[]) : [];
+  if (bagNames.length !== e.parts) return bad(`lists ${bagNames.length} part names for ${e.parts} parts (export.bagNames)`);
+  if (!Array.isArray(v.captures)) return bad('has no list of captures');
+  const captures: CaseCapture[] = [];
+  for (const [i, c] of v.captures.entries()) {
+    if (
+      !isObject(c) ||
+      typeof c.captureId !== 'string' ||
+      !isCount(c.sequence) ||
+      !isCount(c.part) ||
+      c.part > e.parts ||
+      typeof c.folder !== 'string' ||
+      typeof c.captureJsonSha256 !== 'string'
+    ) {
+      return bad(`captures[${i}] is not a capture entry (captureId, sequence, part, folder, captureJsonSha256)`);
+    }
+    captures.push({ captureId: c.captureId, sequence: c.sequence, part: c.part, folder: c.folder, captureJsonSha256: c.captureJsonSha256 });
+  }
+  return { caseId: v.caseId, exportId: e.id, part: e.part, parts: e.parts, bagNames, captures };
+}
+
+/** The capture folders in this package are exactly those case.json assigns to this part, with the same capture.json. */
+function checkCaptures(kase: CaseView, folders: Set<string>, digests: Map<string, FileDigest>, checks: Checks): void {
+  const byFolder = new Map(kase.captures.map((c) => [c.folder, c]));
+  const mine = kase.captures.filter((c) => c.part === kase.part);
+  for (const c of mine) {
+    const d = digests.get(`${c.folder}/capture.json`);
+    if (!folders.has(c.folder)) {
+      checks.fail('captures', `Capture ${c.sequence} (${c.captureId}) is listed in ${CASE_PATH} as held in this part, but ${c.folder}/ is missing.`);
+    } else if (!d) {
+      checks.fail('captures', `${c.folder}/capture.json is missing.`);
+    } else if (d.sha256 !== c.captureJsonSha256.toLowerCase()) {
+      checks.fail('captures', `${c.folder}/capture.json: its SHA-256 differs from the one ${CASE_PATH} gives for capture ${c.sequence}.`);
+    }
+  }
+  for (const f of folders) {
+    const c = byFolder.get(f);
+    if (!c) checks.fail('captures', `${f}/: this capture folder is not listed in ${CASE_PATH}.`);
+    else if (c.part !== kase.part) checks.fail('captures', `${f}/: ${CASE_PATH} says this capture is held in part ${c.part}, not in this part (${kase.part}).`);
+  }
+  checks.settle(
+    'captures',
+    `The ${mine.length} capture(s) held in this part are the ones ${CASE_PATH} lists for it, and their capture.json files match it` +
+      (kase.parts > 1 ? ` (the export has ${kase.captures.length} in all).` : '.'),
+  );
+}
+
+function detailString(e: CustodyEvent, key: string): string | null {
+  const v = e.details[key];
+  return typeof v === 'string' ? v : null;
+}
+
+/** The custody log belongs to this case, ends with the start of this export, and accounts for every capture. */
+function checkCustodyAgainstCase(
+  kase: CaseView,
+  events: CustodyEvent[],
+  folders: Set<string>,
+  digests: Map<string, FileDigest>,
+  checks: Checks,
+): void {
+  const other = events.find((e) => e.caseId !== kase.caseId);
+  if (other) {
+    checks.fail('custody-case', `${CUSTODY_PATH} is the log of case ${JSON.stringify(other.caseId)}, but ${CASE_PATH} describes case ${JSON.stringify(kase.caseId)}.`);
+  }
+  checks.settle('custody-case', `The custody log is the log of case ${kase.caseId}, the case this package describes.`);
+
+  const last = events.at(-1);
+  const isStart = (e: CustodyEvent | undefined): boolean => e?.type === 'export.started' && detailString(e, 'exportId') === kase.exportId;
+  if (!last) {
+    checks.fail('custody-export', `${CUSTODY_PATH} has no events, so it does not show this export being made.`);
+  } else if (!isStart(last)) {
+    let i = events.length - 1;
+    while (i >= 0 && !isStart(events[i])) i--;
+    if (i < 0) {
+      checks.fail('custody-export', `${CUSTODY_PATH} has no export.started event for this export (${kase.exportId}): the log does not show this export being made.`);
+    } else {
+      const after = events.slice(i + 1);
+      const types = [...new Set(after.map((e) => e.type))].join(', ');
+      checks.fail(
+        'custody-export',
+        `${CUSTODY_PATH}: ${after.length} event(s) (${types}) come after the start of this export (event ${events[i]!.seq}); a package's custody log must end with the start of its own export.`,
+      );
+    }
+  } else {
+    checks.pass('custody-export', `The custody log ends with the start of this export (event ${last.seq}, ${last.at}); nothing comes after it.`);
+  }
+
+  const stored = new Map<string, CustodyEvent>();
+  const deleted = new Set<string>();
+  for (const e of events) {
+    if (!e.captureId) continue;
+    if (e.type === 'capture.stored') stored.set(e.captureId, e);
+    if (e.type === 'capture.deleted') deleted.add(e.captureId);
+  }
+  const byFolder = new Map(kase.captures.map((c) => [c.folder, c]));
+  for (const f of folders) {
+    const c = byFolder.get(f);
+    const id = c?.captureId ?? /^data\/captures\/\d+-(.+)$/.exec(f)?.[1] ?? f;
+    const ev = stored.get(id);
+    const actual = digests.get(`${f}/capture.json`)?.sha256;
+    if (!ev) {
+      checks.fail('custody-captures', `${f}/: the custody log has no capture.stored event for capture ${id}.`);
+    } else {
+      const logged = detailString(ev, 'captureJsonSha256');
+      if (logged !== null && actual !== undefined && logged !== actual) {
+        checks.fail('custody-captures', `${f}/capture.json: its SHA-256 differs from the one logged when the capture was stored (event ${ev.seq}).`);
+      }
+    }
+  }
+  const exported = new Set(kase.captures.map((c) => c.captureId));
+  for (const [id, ev] of stored) {
+    if (!exported.has(id) && !deleted.has(id)) {
+      checks.fail(
+        'custody-captures',
+        `Capture ${id} was stored (custody event ${ev.seq}) but is neither in this export nor deleted in the log: it was left out without explanation.`,
+      );
+    }
+  }
+  checks.settle(
+    'custody-captures',
+    'Every capture in this package has its capture.stored event with the same capture.json SHA-256, and every capture stored before the export is in it or was deleted.',
+  );
+}
+
+/** Bag-Count and Bag-Group-Identifier agree with case.json; null for a package that is not part of a group. */
+function checkGroup(kase: CaseView, bagCount: string | null, groupId: string | null, checks: Checks): VerifyGroupInfo | null {
+  if (kase.parts === 1 && bagCount === null && groupId === null) return null;
+  const m = bagCount === null ? null : /^(\d+) of (\d+)$/.exec(bagCount);
+  if (bagCount === null || groupId === null) {
+    checks.fail(
+      'bag-group',
+      `bag-info.txt must give both Bag-Group-Identifier and Bag-Count for one part of a split export (${CASE_PATH} says part ${kase.part} of ${kase.parts}).`,
+    );
+  } else if (!m || Number(m[1]) !== kase.part || Number(m[2]) !== kase.parts) {
+    checks.fail('bag-group', `bag-info.txt gives Bag-Count "${bagCount}", but ${CASE_PATH} says part ${kase.part} of ${kase.parts}.`);
+  } else if (groupId !== kase.exportId) {
+    checks.fail('bag-group', `bag-info.txt gives Bag-Group-Identifier ${groupId}, but ${CASE_PATH} names export ${kase.exportId}.`);
+  }
+  const others = kase.bagNames.filter((_, i) => i + 1 !== kase.part);
+  checks.settle(
+    'bag-group',
+    kase.parts > 1
+      ? `This package is part ${kase.part} of ${kase.parts} of export ${kase.exportId} (Bag-Group-Identifier). Verify the other part(s) too: ${others.map((b) => `${b}.zip`).join(', ')}.`
+      : `This package is the only part of export ${kase.exportId}.`,
+  );
+  return { identifier: kase.exportId, part: kase.part, parts: kase.parts, bagNames: kase.bagNames };
 }
 
 /**
@@ -579,6 +830,11 @@ export async function verifyPackage(zip: Uint8Array, opts: VerifyOptions = {}): 
       fingerprint: null,
       payloadFiles: 0,
       payloadBytes: 0,
+      caseId: null,
+      exportId: null,
+      captures: 0,
+      group: null,
+      custodySha256: null,
       checks: [
         {
           id: 'internal',
@@ -598,6 +854,9 @@ export function formatReport(r: VerifyReport): string {
     `Package:     ${r.bagName ?? '(no bag folder found)'}`,
     `Signing key: ${r.fingerprint ?? '(no readable signing key)'}`,
     `Payload:     ${r.payloadFiles} files, ${r.payloadBytes} bytes`,
+    ...(r.caseId ? [`Case:        ${r.caseId}`] : []),
+    ...(r.exportId ? [`Export:      ${r.exportId}`] : []),
+    ...(r.group ? [`Part:        ${r.group.part} of ${r.group.parts} (Bag-Group-Identifier ${r.group.identifier})`] : []),
     '',
     ...r.checks.map((c) => `${c.ok ? 'PASS' : 'FAIL'}  ${c.message.replace(/[\r\n]+/g, ' ')}`),
     '',
@@ -616,4 +875,53 @@ export function formatReport(r: VerifyReport): string {
   }
   // Messages can quote names from a hostile ZIP: keep the report plain ASCII.
   return `${lines.join('\n').replace(/[^\x20-\x7e\n]/g, '?')}\n`;
+}
+
+/** One package of a set given to {@link verifyGroup}: its file name and its report. */
+export interface GroupMember {
+  name: string;
+  report: VerifyReport;
+}
+
+/**
+ * Checks that several verified packages are the complete set of parts of one export: the same
+ * Bag-Group-Identifier, case, signing key and custody log, and every part from 1 to n exactly
+ * once. Each package must also pass {@link verifyPackage} on its own; this adds what no single
+ * part can show (that none is missing).
+ */
+export function verifyGroup(members: GroupMember[]): VerifyCheck[] {
+  const checks = new Checks();
+  const ungrouped = members.filter((m) => !m.report.group);
+  const grouped = members.filter((m) => m.report.group);
+  for (const m of ungrouped) {
+    checks.fail('group', `${m.name} is not one part of a split export (its bag-info.txt and case.json name no group), so it is not checked as part of a set.`);
+  }
+  const first = grouped[0];
+  if (first?.report.group) {
+    const id = first.report.group.identifier;
+    const n = first.report.group.parts;
+    const seen = new Map<number, string>();
+    for (const m of grouped) {
+      const g = m.report.group!;
+      if (g.identifier !== id) checks.fail('group', `${m.name} belongs to export ${g.identifier}, not ${id} (the export of ${first.name}).`);
+      else if (g.parts !== n) checks.fail('group', `${m.name} says the export has ${g.parts} parts; ${first.name} says ${n}.`);
+      else {
+        const again = seen.get(g.part);
+        if (again) checks.fail('group', `${m.name} and ${again} are both part ${g.part}.`);
+        seen.set(g.part, m.name);
+      }
+      if (m.report.caseId !== first.report.caseId) checks.fail('group', `${m.name} is from case ${m.report.caseId ?? '?'}, not ${first.report.caseId ?? '?'}.`);
+      if (m.report.fingerprint !== first.report.fingerprint) checks.fail('group', `${m.name} was signed with another key than ${first.name}.`);
+      if (m.report.custodySha256 !== first.report.custodySha256) {
+        checks.fail('group', `${m.name} holds a different custody log than ${first.name}; the parts of one export hold the same log.`);
+      }
+    }
+    const missing = Array.from({ length: n }, (_, i) => i + 1).filter((k) => !seen.has(k));
+    if (missing.length) {
+      const names = first.report.group.bagNames;
+      checks.fail('group', `Part(s) ${missing.join(', ')} of ${n} are missing: ${missing.map((k) => `${names[k - 1] ?? `part ${k}`}.zip`).join(', ')}.`);
+    }
+    checks.settle('group', `All ${n} parts of export ${id} are here, from the same case, key and custody log.`);
+  }
+  return checks.list;
 }

@@ -1,6 +1,6 @@
 import JSZip from 'jszip';
 import { chainEvent } from '@/utils/evidence/custody-log';
-import { digestBoth, utf8 } from '@/utils/evidence/hash';
+import { digestBoth, sha256HexSync, utf8 } from '@/utils/evidence/hash';
 import { writeBag, type BagInput, type BagOutput, type Signer } from '@/utils/package/bag-writer';
 import { verifyInstructions } from '@/utils/package/verify-text';
 import type { BagFile } from '@/utils/evidence/types';
@@ -8,23 +8,54 @@ import type { BagFile } from '@/utils/evidence/types';
 export const BAG_NAME = 'burglary-2024-20250102T030405Z';
 export const FIXED_DATE = new Date('2025-01-02T03:04:06Z');
 
-/** A valid custody log of `n` events for case `case-1`. */
+/** The export the sample package belongs to (case.json `export.id`, the log's last export.started). */
+export const EXPORT_ID = '4f1c2a3b-5d6e-4f70-8a9b-0c1d2e3f4a5b';
+/** capture.json of the sample's one capture. */
+const CAPTURE_JSON = utf8('{"schema":"hashmark.capture/1","captureId":"cap-1"}\n');
+
+/**
+ * A valid custody log of `n` events (n >= 4) for case `case-1`, shaped like a real one: the case
+ * created, capture cap-1 started and stored (with its capture.json SHA-256), `n - 4` notes, and
+ * last the start of export {@link EXPORT_ID}.
+ */
 export function custodyLog(n = 4): string {
   let prev: { seq: number; line: string } | null = null;
   let out = '';
   for (let i = 0; i < n; i++) {
-    const { event, line } = chainEvent(prev, {
-      at: new Date(Date.UTC(2025, 0, 2, 3, 4, i)).toISOString(),
-      type: i === 0 ? 'case.created' : i === n - 1 ? 'export.started' : 'capture.stored',
-      caseId: 'case-1',
-      ...(i > 0 && i < n - 1 ? { captureId: `cap-${i}` } : {}),
-      actor: 'DC Example',
-      details: { step: i },
-    });
+    const base = { at: new Date(Date.UTC(2025, 0, 2, 3, 4, i)).toISOString(), caseId: 'case-1', actor: 'DC Example' };
+    const ev =
+      i === 0
+        ? { ...base, type: 'case.created', details: { name: 'Burglary 2024', reference: 'CR/2024/0001' } }
+        : i === n - 1
+          ? { ...base, type: 'export.started', details: { exportId: EXPORT_ID } }
+          : i === 1
+            ? { ...base, type: 'capture.started', captureId: 'cap-1', details: { sequence: 1 } }
+            : i === 2
+              ? { ...base, type: 'capture.stored', captureId: 'cap-1', details: { sequence: 1, captureJsonSha256: sha256HexSync(CAPTURE_JSON) } }
+              : { ...base, type: 'note.added', details: { text: `note ${i}` } };
+    const { event, line } = chainEvent(prev, ev);
     out += `${line}\n`;
     prev = { seq: event.seq, line };
   }
   return out;
+}
+
+/** data/case.json of the sample package (one part, one capture). */
+export function caseJson(): string {
+  return `${JSON.stringify(
+    {
+      schema: 'hashmark.case/1',
+      caseId: 'case-1',
+      name: 'Burglary 2024',
+      reference: 'CR/2024/0001',
+      export: { id: EXPORT_ID, part: 1, parts: 1, bagNames: [BAG_NAME] },
+      captures: [
+        { captureId: 'cap-1', sequence: 1, part: 1, folder: 'data/captures/0001-cap-1', captureJsonSha256: sha256HexSync(CAPTURE_JSON) },
+      ],
+    },
+    null,
+    2,
+  )}\n`;
 }
 
 /** Bytes that look like a PNG (signature) followed by noise: the writer must STORE them. */
@@ -43,11 +74,11 @@ function fakeBinary(signature: number[], length: number, seed: number): Uint8Arr
 export function samplePayload(): BagFile[] {
   const cap = 'data/captures/0001-cap-1';
   return [
-    { path: 'data/case.json', bytes: utf8('{"caseId":"case-1","name":"Burglary 2024"}\n') },
+    { path: 'data/case.json', bytes: utf8(caseJson()) },
     { path: 'data/report.html', bytes: utf8('<!doctype html><title>Report</title><p>Grüße, café</p>\n') },
     { path: 'data/captures.csv', bytes: utf8('captureId,url\ncap-1,https://example.org/\n') },
     { path: 'data/custody/events.jsonl', bytes: utf8(custodyLog()) },
-    { path: `${cap}/capture.json`, bytes: utf8('{"schema":"hashmark.capture/1","captureId":"cap-1"}\n') },
+    { path: `${cap}/capture.json`, bytes: CAPTURE_JSON.slice() },
     { path: `${cap}/dom.html`, bytes: utf8(`<html><body>${'<p>evidence</p>'.repeat(200)}</body></html>`) },
     { path: `${cap}/screenshot-viewport.png`, bytes: fakeBinary([0x89, 0x50, 0x4e, 0x47], 3000, 1) },
     { path: `${cap}/media/0123abcd.jpg`, bytes: fakeBinary([0xff, 0xd8, 0xff], 1500, 2) },

@@ -1,0 +1,344 @@
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+import type { CaptureOptions, CaptureResult } from '@/utils/capture/pipeline';
+import { AUTOMATION_OPEN_ORIGIN } from '@/utils/capture/automation-hook';
+import type { CaseRecord } from '@/utils/db/schema';
+import type { Lang } from '@/utils/i18n';
+import type { MessageType, Protocol } from '@/utils/messaging';
+import { exportPageQuery } from '@/utils/package/export-params';
+import type { PartCeiling } from '@/utils/package/split';
+import { SetupError } from './chromium';
+import type { ExportedPart, HashmarkDriver } from './driver';
+
+/**
+ * Firefox (Debian's firefox-esr) driven by puppeteer-core over WebDriver BiDi: no geckodriver
+ * (Debian has no package, and npm's downloads it from the internet). The extension is
+ * installed with BiDi's webExtension.install, as a temporary add-on.
+ */
+
+/** The Firefox build the CLI and the tests drive (`npx wxt build -b firefox --mv3 --mode automation`). */
+export const FIREFOX_AUTOMATION_BUILD = join(resolve(dirname(fileURLToPath(import.meta.url)), '..'), '.output', 'firefox-mv3-automation');
+
+/** The add-on id fixed in wxt.config.ts (browser_specific_settings.gecko.id). */
+export const GECKO_ID = 'hashmark@hashmark.invalid';
+/**
+ * The moz-extension:// host Firefox gives the add-on (through the `extensions.webextensions.uuids`
+ * pref). Fixed so a kept profile (`--profile`) finds the same origin, and so the same IndexedDB,
+ * on every launch.
+ */
+export const FIREFOX_EXTENSION_UUID = '5f0e3c1a-7b2d-4e8f-9a6c-1d2b3c4e5f60';
+
+/** Where Debian, Ubuntu, Fedora and macOS put Firefox. FIREFOX_PATH wins. */
+const CANDIDATES = [
+  '/usr/bin/firefox-esr',
+  '/usr/lib/firefox-esr/firefox-esr',
+  '/usr/bin/firefox',
+  '/usr/lib/firefox/firefox',
+  '/Applications/Firefox.app/Contents/MacOS/firefox',
+];
+
+/** The Firefox binary to drive, or a SetupError that says how to get one. */
+export function findFirefox(env: NodeJS.ProcessEnv = process.env): string {
+  const path = env.FIREFOX_PATH || CANDIDATES.find((p) => existsSync(p));
+  if (!path || !existsSync(path)) {
+    throw new SetupError('No Firefox found. Install it (Debian/Ubuntu: sudo apt-get install firefox-esr) or set FIREFOX_PATH to a Firefox binary (128 or later).');
+  }
+  return path;
+}
+
+/** Whether a Firefox is installed (the real-browser suite runs its Firefox tests only then). */
+export function hasFirefox(env: NodeJS.ProcessEnv = process.env): boolean {
+  try {
+    findFirefox(env);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export interface FirefoxHashmark {
+  browser: Browser;
+  /** The moz-extension:// origin of the extension's pages, with a trailing slash. */
+  origin: string;
+  downloadsDir: string;
+  profileDir: string;
+  /** Firefox's version string ("140.12.0esr"). */
+  version: string;
+  close(): Promise<void>;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Opens one of the extension's pages in `page`, through the automation build's hook (BiDi
+ * refuses to navigate to moz-extension://; see utils/capture/automation-hook.ts). Puppeteer
+ * does not see the background's redirect (page.url() stays on the hook URL), so arrival is
+ * checked in the page itself.
+ */
+export async function openExtensionPage(page: Page, pathAndQuery: string, timeoutMs = 20_000): Promise<Page> {
+  const target = pathAndQuery.replace(/^\//, '');
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    // The background's tabs.update interrupts this navigation: the rejection is expected.
+    await page.goto(`${AUTOMATION_OPEN_ORIGIN}/${target}`, { timeout: 5000 }).catch(() => undefined);
+    // Retry the navigation if the background was not listening yet (just installed or reloaded).
+    for (const stop = Date.now() + 2000; Date.now() < stop; ) {
+      const here = await page.evaluate(() => location.protocol + '//' + location.host + location.pathname).catch((e) => 'ERR ' + e.message);
+      if (process.env.FFDEBUG) console.log('here', here);
+      if (here.startsWith('moz-extension:') && here.endsWith('/' + target.split('?')[0])) {
+        // Wait for the page's own scripts (module scripts run after parsing).
+        await page.evaluate(() => new Promise<void>((r) => (document.readyState === 'complete' ? r() : addEventListener('load', () => r(), { once: true }))));
+        return page;
+      }
+      await sleep(100);
+    }
+  }
+  throw new Error(`Firefox did not open the extension page ${pathAndQuery}: is this the automation build (npx wxt build -b firefox --mv3 --mode automation)?`);
+}
+
+/**
+ * Starts Firefox headless with the built extension. `profileDir` keeps the profile (and the
+ * captures: the add-on's storage is kept across launches); without it a temporary profile is
+ * made and removed on close.
+ */
+export async function launchFirefoxHashmark(o: {
+  extensionDir: string;
+  profileDir?: string;
+  downloadsDir?: string;
+  headless?: boolean;
+  executablePath?: string;
+}): Promise<FirefoxHashmark> {
+  if (!existsSync(join(o.extensionDir, 'manifest.json'))) {
+    throw new SetupError(`No built extension in ${o.extensionDir}. Run: npx wxt build -b firefox --mv3 --mode automation`);
+  }
+  const executablePath = o.executablePath ?? findFirefox();
+  const tempProfile = !o.profileDir;
+  const profileDir = o.profileDir ?? (await mkdtemp(join(tmpdir(), 'hashmark-ff-profile-')));
+  const downloadsDir = o.downloadsDir ?? (await mkdtemp(join(tmpdir(), 'hashmark-ff-downloads-')));
+  const browser = await puppeteer.launch({
+    browser: 'firefox',
+    executablePath,
+    headless: o.headless ?? true,
+    userDataDir: profileDir,
+    // The window, not an emulated viewport: the extension's screenshots see the real window
+    // (1280 px wide like the Chromium runs; headless Firefox reads its size from these).
+    defaultViewport: null,
+    env: { ...process.env, MOZ_HEADLESS_WIDTH: '1280', MOZ_HEADLESS_HEIGHT: '800' },
+    dumpio: !!process.env.HASHMARK_FIREFOX_LOG,
+    extraPrefsFirefox: {
+      ...(process.env.HASHMARK_FIREFOX_LOG ? { 'devtools.console.stdout.chrome': true, 'devtools.console.stdout.content': true, 'extensions.logging.enabled': true } : {}),
+      'extensions.webextensions.uuids': JSON.stringify({ [GECKO_ID]: FIREFOX_EXTENSION_UUID }),
+      // A temporary add-on is uninstalled when Firefox closes: keep its storage (the cases and
+      // the signing key) for the next launch on the same profile.
+      'extensions.webextensions.keepStorageOnUninstall': true,
+      'extensions.webextensions.keepUuidOnUninstall': true,
+      // Downloads with real file names in a known folder, without a dialog.
+      'browser.download.folderList': 2,
+      'browser.download.dir': downloadsDir,
+      'browser.download.useDownloadDir': true,
+      'browser.download.always_ask_before_handling_new_types': false,
+      'browser.download.start_downloads_in_tmp_dir': false,
+      'browser.download.panel.shown': true,
+      'browser.download.alwaysOpenPanel': false,
+    },
+  });
+  const close = async () => {
+    await browser.close().catch(() => undefined);
+    if (tempProfile) await rm(profileDir, { recursive: true, force: true });
+  };
+  try {
+    await browser.installExtension(o.extensionDir);
+    const version = (await browser.version()).replace(/^firefox\//i, '');
+    const hm: FirefoxHashmark = { browser, origin: `moz-extension://${FIREFOX_EXTENSION_UUID}/`, downloadsDir, profileDir, version, close };
+    await ensureCaptureTab(hm);
+    return hm;
+  } catch (e) {
+    await close();
+    throw e;
+  }
+}
+
+/**
+ * Firefox gates tabs.captureTab, and captureVisibleTab without an activeTab grant, on the
+ * `<all_urls>` API permission. For an MV3 add-on (Firefox 140) it grants the manifest's host
+ * permissions at install but adds that API permission only from the add-on's next start, or
+ * when the user grants host access through permissions.request (Extension.sys.mjs,
+ * originControls). Until then a capture without a user gesture fails ("Missing activeTab
+ * permission"). A user's Firefox restarts; a fresh profile here reloads the add-on once, as a
+ * restart would. (With activeTab only, from a real click, the capture works and the full page
+ * falls back to scroll-and-stitch: captureTab is then absent.)
+ */
+async function ensureCaptureTab(hm: FirefoxHashmark): Promise<void> {
+  // Firefox's first tab stays open (blank) so that the reload, which closes the extension's
+  // pages, never closes the last window.
+  const state = async (reload: boolean) => {
+    const page = await openExtensionPage(await hm.browser.newPage(), 'popup.html');
+    try {
+      const s = await page.evaluate(async () => ({
+        captureTab: typeof (chrome.tabs as unknown as { captureTab?: unknown }).captureTab === 'function',
+        hostAccess: await chrome.permissions.contains({ origins: ['<all_urls>'] }),
+      }));
+      if (reload && !s.captureTab && s.hostAccess) await page.evaluate(() => void setTimeout(() => chrome.runtime.reload(), 0));
+      return s;
+    } finally {
+      await page.close().catch(() => undefined);
+    }
+  };
+  const first = await state(true);
+  if (first.captureTab || !first.hostAccess) return;
+  await sleep(300);
+  if (!(await state(false)).captureTab) throw new Error('Firefox did not enable tabs.captureTab after reloading the add-on.');
+}
+
+/** What the CLI needs from a driver: the same calls in Chromium and in Firefox. */
+export type CaptureDriver = Pick<HashmarkDriver, 'ensureCase' | 'openTab' | 'capture' | 'closeTab' | 'exportCase'>;
+
+/**
+ * The Firefox counterpart of HashmarkDriver: protocol messages sent from an extension page (so
+ * the background's sender checks apply), the same capture pipeline and the same export page.
+ */
+export class FirefoxDriver implements CaptureDriver {
+  private constructor(
+    readonly hm: FirefoxHashmark,
+    readonly control: Page,
+  ) {}
+
+  static async open(hm: FirefoxHashmark): Promise<FirefoxDriver> {
+    const control = await openExtensionPage(await hm.browser.newPage(), 'popup.html');
+    return new FirefoxDriver(hm, control);
+  }
+
+  /** Sends one protocol message from the control page; throws the background's error text. */
+  async send<K extends MessageType>(type: K, payload: Protocol[K]['req']): Promise<Protocol[K]['res']> {
+    const reply = (await this.control.evaluate(
+      (t, p) => chrome.runtime.sendMessage({ hashmark: 1, type: t, payload: p }),
+      type,
+      payload as never,
+    )) as { ok: true; value: Protocol[K]['res'] } | { ok: false; error: string } | undefined;
+    if (!reply) throw new Error(`The extension did not answer "${type}".`);
+    if (!reply.ok) throw new Error(reply.error);
+    return reply.value;
+  }
+
+  /** Reads a whole object store of the extension's database (binary fields as their length). */
+  async readStore<T>(store: string): Promise<T[]> {
+    const json = await this.control.evaluate(
+      (name) =>
+        new Promise<string>((resolve, reject) => {
+          const open = indexedDB.open('hashmark');
+          open.onerror = () => reject(open.error);
+          open.onsuccess = () => {
+            const db = open.result;
+            if (!db.objectStoreNames.contains(name)) return resolve('[]');
+            const req = db.transaction(name).objectStore(name).getAll();
+            req.onsuccess = () => resolve(JSON.stringify(req.result, (_k, v) => (v instanceof Uint8Array ? { bytes: v.length } : v)));
+            req.onerror = () => reject(req.error);
+          };
+        }),
+      store,
+    );
+    return JSON.parse(json) as T[];
+  }
+
+  /** The case with this name, created (and made active) if absent. */
+  async ensureCase(name: string, reference?: string): Promise<CaseRecord> {
+    const found = (await this.readStore<CaseRecord>('cases')).find((c) => c.name === name.trim());
+    if (found) {
+      await this.send('case.setActive', { caseId: found.id });
+      return found;
+    }
+    return this.send('case.create', { name, ...(reference ? { reference } : {}), activate: true });
+  }
+
+  /** Opens `url` in a new active tab through the tabs API and waits until it has loaded. */
+  async openTab(url: string, settleMs = 300): Promise<number> {
+    // No named inner functions in evaluate callbacks: tsx (esbuild keepNames) would wrap them
+    // in a __name helper that does not exist in the page.
+    return this.control.evaluate(
+      async (u, settle) => {
+        // Created blank, then navigated: Firefox reports the first load of a tab made by
+        // tabs.create({ url }) with tabId -1 to webRequest, so the page's network facts (status,
+        // headers, IP) would not be tied to the tab.
+        const tab = await chrome.tabs.create({ url: 'about:blank', active: true });
+        const id = tab.id!;
+        await chrome.tabs.update(id, { url: u });
+        const deadline = Date.now() + 60_000;
+        for (;;) {
+          const t = await chrome.tabs.get(id);
+          if (t.status === 'complete' && t.url !== 'about:blank') break;
+          if (Date.now() > deadline) throw new Error(`${u} did not finish loading within 60 s`);
+          await new Promise((r) => setTimeout(r, 50));
+        }
+        await new Promise((r) => setTimeout(r, settle));
+        return id;
+      },
+      url,
+      settleMs,
+    );
+  }
+
+  async capture(tabId: number, options?: Partial<CaptureOptions>): Promise<CaptureResult> {
+    return this.send('capture.start', { tabId, trigger: 'cli', ...(options ? { options } : {}) });
+  }
+
+  async closeTab(tabId: number): Promise<void> {
+    await this.control.evaluate((id) => chrome.tabs.remove(id), tabId);
+  }
+
+  /** Puppeteer's handle on the web page shown in a tab (for tests that act on the page itself). */
+  async pageOf(tabId: number): Promise<Page> {
+    const url = await this.control.evaluate(async (id) => (await chrome.tabs.get(id)).url ?? '', tabId);
+    const page = (await this.hm.browser.pages()).find((p) => p.url() === url);
+    if (!page) throw new Error(`No page shows ${url}.`);
+    return page;
+  }
+
+  /**
+   * Runs the export page for a case; resolves with every saved part's name, SHA-256 and path,
+   * in part order (the first part's fields repeated at the top level), as HashmarkDriver does.
+   */
+  async exportCase(
+    caseId: string,
+    options: { ceiling?: Partial<PartCeiling>; lang?: Lang | null } = {},
+    timeoutMs = 600_000,
+  ): Promise<ExportedPart & { parts: ExportedPart[] }> {
+    const query = exportPageQuery({ caseId, ceiling: options.ceiling ?? {}, lang: options.lang ?? null });
+    const page = await openExtensionPage(await this.hm.browser.newPage(), `export.html${query}`);
+    try {
+      const end = Date.now() + timeoutMs;
+      let state = '';
+      while (Date.now() < end) {
+        state = await page.evaluate(() => document.querySelector('main')?.getAttribute('data-state') ?? '');
+        if (state === 'done' || state === 'failed') break;
+        await sleep(100);
+      }
+      if (state === 'failed') {
+        throw new Error((await page.evaluate(() => document.querySelector('[role=alert]')?.textContent?.trim())) || 'export failed');
+      }
+      if (state !== 'done') throw new Error(`The export did not finish within ${Math.round(timeoutMs / 1000)} s.`);
+      const parts = await page.evaluate(() =>
+        Array.from(document.querySelectorAll('[data-zip-name]')).map((e) => ({
+          zipName: e.getAttribute('data-zip-name') ?? '',
+          zipSha256: e.getAttribute('data-zip-sha256') ?? '',
+          savedPath: e.getAttribute('data-saved-path') ?? '',
+          bagCount: e.getAttribute('data-bag-count'),
+        })),
+      );
+      const out = parts.map((p) => ({
+        zipName: p.zipName,
+        zipSha256: p.zipSha256,
+        // The browser reports where it wrote the file (it renames on a name clash).
+        path: p.savedPath || join(this.hm.downloadsDir, p.zipName),
+        bagCount: p.bagCount,
+      }));
+      if (!out[0]) throw new Error('The export page finished without listing a saved package.');
+      return { ...out[0], parts: out };
+    } finally {
+      await page.close().catch(() => undefined);
+    }
+  }
+}

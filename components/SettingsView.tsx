@@ -1,0 +1,189 @@
+import { useEffect, useState } from 'preact/hooks';
+import { getSettings, updateSettings, type KeyRecord, type SettingsRecord } from '@/utils/db';
+import { LANGS, type Lang, type LanguageSetting } from '@/utils/i18n';
+import { useDb } from './db';
+import { useI18n } from './i18n';
+
+/** Language names in their own language (a reader who cannot read the current one still finds theirs). */
+const ENDONYMS: Record<Lang, string> = { en: 'English', fr: 'Français', ar: 'العربية' };
+/** Regions offered for phone numbers (any ISO code is accepted). */
+const REGIONS = ['FR', 'BE', 'CH', 'LU', 'CA', 'MA', 'DZ', 'TN', 'LY', 'EG', 'LB', 'JO', 'SY', 'IQ', 'SA', 'AE', 'QA', 'SN', 'CI', 'ML', 'NE', 'BF', 'CM', 'GB', 'US', 'ES', 'IT', 'DE', 'NL'];
+
+/** A TSA URL is http(s) with a host; returns its origin or null. */
+export function tsaOrigin(url: string): string | null {
+  try {
+    const u = new URL(url.trim());
+    return (u.protocol === 'https:' || u.protocol === 'http:') && u.hostname ? u.origin : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Settings: the investigator (written into every capture and package), the signing key's
+ * fingerprint and public key, the time-stamping authority, the region for phone numbers, and the
+ * interface language (applied at once, in every open Hashmark page).
+ */
+export function SettingsView(props: {
+  signingKey: KeyRecord | null;
+  onDownloadKey: (key: KeyRecord) => void;
+  /** Asks the browser for access to the TSA's origin (must run inside the click). */
+  requestOrigin: (origin: string) => Promise<boolean>;
+  /** Name of the browser's own language, for the "automatic" choice. */
+  browserLang: Lang;
+}) {
+  const tr = useI18n();
+  const db = useDb();
+  const [s, setS] = useState<SettingsRecord | null>(null);
+  const [saved, setSaved] = useState('');
+  const [error, setError] = useState<string | null>(null);
+
+  useEffect(() => {
+    void getSettings(db).then(setS);
+  }, [db]);
+  if (!s) return null;
+
+  const tsaOk = !s.tsaUrl.trim() || tsaOrigin(s.tsaUrl) !== null;
+  const regionOk = !s.defaultRegion || /^[A-Z]{2}$/.test(s.defaultRegion);
+  const regionNames = (() => {
+    try {
+      return new Intl.DisplayNames([tr.lang], { type: 'region' });
+    } catch {
+      return null;
+    }
+  })();
+
+  const text = (k: 'investigatorName' | 'investigatorUnit' | 'organization', label: string) => (
+    <label>
+      {label}{' '}
+      <input name={k} dir="auto" maxLength={200} value={s[k]} onInput={(e) => setS({ ...s, [k]: e.currentTarget.value })} />
+    </label>
+  );
+
+  async function save(e: Event) {
+    e.preventDefault();
+    if (!s || !tsaOk || !regionOk) return;
+    setSaved('');
+    setError(null);
+    // Ask for the TSA's host before anything is awaited: the browser grants it only inside the click.
+    const origin = s.tsaUrl.trim() ? tsaOrigin(s.tsaUrl) : null;
+    const granted = origin ? props.requestOrigin(origin) : Promise.resolve(true);
+    try {
+      const ok = await granted;
+      await updateSettings(
+        {
+          investigatorName: s.investigatorName.trim(),
+          investigatorUnit: s.investigatorUnit.trim(),
+          organization: s.organization.trim(),
+          tsaUrl: s.tsaUrl.trim(),
+          defaultRegion: s.defaultRegion,
+        },
+        db,
+      );
+      setSaved(ok ? tr.t('settings.saved') : tr.t('settings.savedNoTsaAccess'));
+    } catch (err) {
+      setError(err instanceof Error ? err.message : String(err));
+    }
+  }
+
+  return (
+    <section class="settings" aria-labelledby="settings-title">
+      <h2 id="settings-title">{tr.t('settings.title')}</h2>
+
+      <form class="settings-language" onSubmit={(e) => e.preventDefault()}>
+        <label>
+          {tr.t('settings.language')}{' '}
+          <select
+            name="language"
+            value={s.language}
+            onChange={(e) => {
+              const language = e.currentTarget.value as LanguageSetting;
+              setS({ ...s, language });
+              void updateSettings({ language }, db);
+            }}
+          >
+            <option value="auto">{tr.t('settings.languageAuto', { name: ENDONYMS[props.browserLang] })}</option>
+            {LANGS.map((l) => (
+              <option key={l} value={l} lang={l}>
+                {ENDONYMS[l]}
+              </option>
+            ))}
+          </select>
+        </label>
+      </form>
+
+      <form onSubmit={save}>
+        <h3>{tr.t('settings.investigator')}</h3>
+        <p class="hint">{tr.t('settings.investigatorHint')}</p>
+        {text('investigatorName', tr.t('settings.name'))}
+        {text('investigatorUnit', tr.t('settings.unit'))}
+        {text('organization', tr.t('settings.organisation'))}
+
+        <h3>{tr.t('settings.tsa')}</h3>
+        <p class="hint">{tr.t('settings.tsaHint')}</p>
+        <label>
+          {tr.t('settings.tsaUrl')}{' '}
+          <input
+            name="tsaUrl"
+            type="url"
+            dir="ltr"
+            size={50}
+            placeholder="https://tsa.example/tsr"
+            value={s.tsaUrl}
+            aria-invalid={!tsaOk}
+            onInput={(e) => setS({ ...s, tsaUrl: e.currentTarget.value })}
+          />
+        </label>
+        {!tsaOk && <p class="error">{tr.t('settings.tsaInvalid')}</p>}
+
+        <h3>{tr.t('settings.capture')}</h3>
+        <label>
+          {tr.t('settings.region')}{' '}
+          <input
+            name="defaultRegion"
+            dir="ltr"
+            size={4}
+            maxLength={2}
+            list="regions"
+            value={s.defaultRegion}
+            aria-invalid={!regionOk}
+            aria-describedby="region-hint"
+            onInput={(e) => setS({ ...s, defaultRegion: e.currentTarget.value.toUpperCase() })}
+          />
+        </label>
+        <datalist id="regions">
+          {REGIONS.map((r) => (
+            <option key={r} value={r}>
+              {regionNames?.of(r) ?? r}
+            </option>
+          ))}
+        </datalist>
+        <p id="region-hint" class={regionOk ? 'hint' : 'error'}>
+          {regionOk ? tr.t('settings.regionHint') : tr.t('settings.regionInvalid')}
+          {regionOk && s.defaultRegion && regionNames ? ` (${regionNames.of(s.defaultRegion) ?? s.defaultRegion})` : ''}
+        </p>
+
+        <button type="submit" class="primary" disabled={!tsaOk || !regionOk}>
+          {tr.t('common.save')}
+        </button>{' '}
+        <span role="status">{saved}</span>
+        {error && (
+          <p role="alert" class="error">
+            {error}
+          </p>
+        )}
+      </form>
+
+      <h3>{tr.t('settings.key')}</h3>
+      <p class="hint">{tr.t('settings.keyHint')}</p>
+      <p>
+        {tr.t('settings.fingerprint')} <code data-testid="key-fingerprint" dir="ltr">{props.signingKey?.fingerprint ?? '…'}</code>
+      </p>
+      {props.signingKey && (
+        <button type="button" onClick={() => props.onDownloadKey(props.signingKey!)}>
+          {tr.t('settings.downloadKey')}
+        </button>
+      )}
+    </section>
+  );
+}

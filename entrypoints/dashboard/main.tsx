@@ -1,0 +1,47 @@
+import { render } from 'preact';
+import { browser } from 'wxt/browser';
+import '@/components/styles.css';
+import './dashboard.css';
+import { LanguageRoot } from '@/components/i18n';
+import { href } from '@/components/route';
+import { getDb } from '@/utils/db';
+import { sha256Hex } from '@/utils/evidence/hash';
+import { spkiDerToPem } from '@/utils/evidence/signing';
+import { ensureSigningKey } from '@/utils/evidence/signing-key';
+import { browserLanguages, resolveLang } from '@/utils/i18n';
+import { send } from '@/utils/messaging';
+import { saveDownload } from '@/utils/package/save-download';
+import { verifyPackage } from '@/utils/package/verify';
+import { App, type DashboardEnv } from './App';
+
+const langs = browserLanguages(browser.i18n);
+
+const env: DashboardEnv = {
+  browserLang: resolveLang('auto', langs),
+  async createCase(name, reference) {
+    const c = await send('case.create', { name, reference, activate: true }, browser.runtime);
+    location.hash = href.case(c.id);
+  },
+  async setActiveCase(caseId) {
+    await send('case.setActive', { caseId }, browser.runtime);
+  },
+  openExport(caseId) {
+    // The export runs in its own tab, which shows its progress (and survives this page closing).
+    void browser.tabs.create({ url: browser.runtime.getURL(`/export.html?case=${encodeURIComponent(caseId)}`) });
+  },
+  ensureKey: () => ensureSigningKey(getDb()),
+  downloadKey(key) {
+    void saveDownload(new TextEncoder().encode(spkiDerToPem(key.spkiDer)), `hashmark-signing-key-${key.fingerprint.slice(0, 16)}.pem`, 'application/x-pem-file');
+  },
+  requestOrigin: (origin) => browser.permissions.request({ origins: [`${origin}/*`] }),
+  persistStorage: () => navigator.storage.persist(),
+  verify: verifyPackage,
+  sha256: (bytes) => sha256Hex(bytes),
+};
+
+render(
+  <LanguageRoot browserLanguages={langs} titleKey="dashboard.title">
+    <App env={env} />
+  </LanguageRoot>,
+  document.getElementById('app')!,
+);

@@ -1,0 +1,46 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+import type { Page } from 'playwright-core';
+import type * as PageLib from './page-lib';
+import type * as PageSearch from './page-search';
+
+/**
+ * Compiles page-lib.ts / page-search.ts (and the utils/ modules they import, from the same source
+ * the extension is built from) into one script, and runs it in an extension page through the
+ * DevTools protocol. Playwright's evaluate is not subject to the page's CSP, and the code then
+ * runs in the extension's origin: same IndexedDB, same Dexie schema.
+ */
+export async function bundle(entry: string, root: string): Promise<string> {
+  const out = await build({
+    entryPoints: [entry],
+    absWorkingDir: root,
+    tsconfig: join(root, 'tsconfig.json'),
+    bundle: true,
+    format: 'iife',
+    globalName: '__hashmarkBenchModule',
+    platform: 'browser',
+    target: 'chrome120',
+    write: false,
+    logLevel: 'silent',
+  });
+  return out.outputFiles[0]!.text;
+}
+
+export type PageLibApi = typeof PageLib;
+export type PageSearchApi = typeof PageSearch;
+
+/** Loads a bundle into `page` under `globalThis[name]`. */
+export async function inject(page: Page, code: string, name: string): Promise<void> {
+  await page.evaluate(`(() => { ${code}\n; globalThis[${JSON.stringify(name)}] = __hashmarkBenchModule; })()`);
+}
+
+/** The search bundle, or null with the reason when the dashboard search is not built (utils/search absent). */
+export async function searchBundle(root: string): Promise<{ code: string } | { missing: string }> {
+  if (!existsSync(join(root, 'utils/search/capture-index.ts'))) return { missing: 'utils/search/capture-index.ts does not exist' };
+  try {
+    return { code: await bundle(join(root, 'scripts/bench/page-search.ts'), root) };
+  } catch (e) {
+    return { missing: `the search modules do not build: ${(e as Error).message.split('\n')[0]}` };
+  }
+}

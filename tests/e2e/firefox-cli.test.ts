@@ -1,0 +1,105 @@
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import JSZip from 'jszip';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { verifyPackage } from '@/utils/package/verify';
+import { startFixtureServer, type FixtureServer } from '../support/fixture-server';
+import { FIREFOX, firefoxSuite } from '../support/firefox-harness';
+import { run } from '../support/harness';
+
+/**
+ * `hashmark capture --browser firefox` as a user runs it (a child process, firefox-esr, real
+ * files), and the same verifier accepting a package made in Firefox and one made in Chromium.
+ */
+describe.skipIf(!FIREFOX)(firefoxSuite('the CLI, and packages from both browsers through one verifier'), () => {
+  let site: FixtureServer;
+  let tmp: string;
+
+  beforeAll(async () => {
+    site = await startFixtureServer();
+    tmp = await mkdtemp(join(tmpdir(), 'hashmark-ff-cli-'));
+  });
+  afterAll(async () => {
+    await site?.close();
+    await rm(tmp, { recursive: true, force: true });
+  });
+
+  const cli = (args: string[]) =>
+    run('node', ['cli/hashmark.mjs', ...args], { maxBuffer: 16 << 20 }).then(
+      (r) => ({ code: 0, ...r }),
+      (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
+    );
+
+  async function onlyZip(dir: string): Promise<string> {
+    const files = await readdir(dir);
+    expect(files).toHaveLength(1);
+    return join(dir, files[0]!);
+  }
+
+  async function captureJsons(zipPath: string) {
+    const zip = await JSZip.loadAsync(await readFile(zipPath));
+    const names = Object.keys(zip.files).filter((n) => n.endsWith('/capture.json')).sort();
+    return Promise.all(names.map(async (n) => JSON.parse(await zip.file(n)!.async('string'))));
+  }
+
+  test('an unknown --browser is refused with a plain message', async () => {
+    const r = await cli(['capture', site.url('ad-fr.html'), '--case', 'x', '--out', join(tmp, 'x'), '--browser', 'safari']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('--browser must be chromium or firefox');
+  });
+
+  test('the same page captured by the CLI in Firefox and in Chromium: both packages pass the same verifier', async () => {
+    const ffOut = join(tmp, 'firefox');
+    const ff = await cli(['capture', site.url('ad-fr.html'), site.url('tall.html'), '--case', 'Deux navigateurs', '--out', ffOut, '--browser', 'firefox']);
+    expect(ff.code, ff.stderr).toBe(0);
+    const ffZip = await onlyZip(ffOut);
+    expect(ff.stdout).toContain(`package ${ffZip}`);
+
+    const crOut = join(tmp, 'chromium');
+    const cr = await cli(['capture', site.url('ad-fr.html'), site.url('tall.html'), '--case', 'Deux navigateurs', '--out', crOut, '--browser', 'chromium']);
+    expect(cr.code, cr.stderr).toBe(0);
+    const crZip = await onlyZip(crOut);
+
+    for (const zip of [ffZip, crZip]) {
+      const v = await cli(['verify', zip]);
+      expect(v.code, v.stdout).toBe(0);
+      expect(v.stdout).toContain('VERDICT: PASSED');
+      const report = await verifyPackage(new Uint8Array(await readFile(zip)));
+      expect(report.checks.filter((c) => !c.ok)).toEqual([]);
+    }
+
+    const [ffAd, ffTall] = await captureJsons(ffZip);
+    const [crAd, crTall] = await captureJsons(crZip);
+    expect(ffAd.browser.name).toBe('Firefox');
+    expect(crAd.browser.name).toMatch(/Chrom/);
+    expect(ffAd.trigger).toBe('cli');
+    // Same artifacts, except the MHTML that only Chromium offers (a limitation in Firefox).
+    const paths = (cj: { artifacts: { path: string }[] }) => cj.artifacts.map((a) => a.path).filter((p) => !p.startsWith('screenshot-tiles/'));
+    expect(paths(crAd).filter((p) => p !== 'page.mhtml')).toEqual(paths(ffAd));
+    expect(paths(crAd)).toContain('page.mhtml');
+    expect(ffAd.limitations).toContain('No MHTML archive: this browser does not offer one to extensions.');
+    // The methods say how each browser made the full page.
+    const tileMethods = (cj: { artifacts: { path: string; method: string }[] }) =>
+      [...new Set(cj.artifacts.filter((a) => a.path.startsWith('screenshot-tiles/')).map((a) => a.method))];
+    expect(tileMethods(ffTall)).toEqual(['captureTab:rect']);
+    expect(tileMethods(crTall)).toEqual(['captureVisibleTab']);
+    // Both browsers record the network facts of the page.
+    expect([ffAd.network?.statusCode, crAd.network?.statusCode]).toEqual([200, 200]);
+  });
+
+  test('--profile keeps the case and the signing key between Firefox runs', async () => {
+    const profile = join(tmp, 'kept-profile');
+    const a = await cli(['capture', site.url('ad-fr.html'), '--case', 'Suivi', '--out', join(tmp, 'k1'), '--browser', 'firefox', '--profile', profile]);
+    expect(a.code, a.stderr).toBe(0);
+    expect(a.stdout).toMatch(/captured #1 /);
+    const b = await cli(['capture', site.url('ad-ar.html'), '--case', 'Suivi', '--out', join(tmp, 'k2'), '--browser', 'firefox', '--profile', profile]);
+    expect(b.code, b.stderr).toBe(0);
+    expect(b.stdout).toMatch(/captured #2 /);
+    const fingerprint = async (dir: string) => (await cli(['verify', await onlyZip(dir)])).stdout.match(/key fingerprint ([0-9a-f]{64})/)?.[1];
+    const [k1, k2] = [await fingerprint(join(tmp, 'k1')), await fingerprint(join(tmp, 'k2'))];
+    expect(k1).toMatch(/^[0-9a-f]{64}$/);
+    expect(k2).toBe(k1);
+    expect(await captureJsons(await onlyZip(join(tmp, 'k2')))).toHaveLength(2);
+  });
+});

@@ -1,0 +1,189 @@
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { parseArgs } from '../../scripts/bench/args';
+import { typedQueries } from '../../scripts/bench/corpus';
+import { baselineMs, exportPhase } from '../../scripts/bench/export';
+import { cpuModel } from '../../scripts/bench/machine';
+import { descendants, findBrowserPid, kbField, parentPid, treeMemory } from '../../scripts/bench/memory';
+import { crc32, uniquePng } from '../../scripts/bench/png-chunk';
+import { complete, jsonReport, markdownTable, meets, METRICS, unmeasured, type Metric, type MetricName } from '../../scripts/bench/report';
+import { percentile, summarize } from '../../scripts/bench/stats';
+import { photoPng } from '../../scripts/bench/make-fixtures';
+import { makeThumbnail } from '@/utils/package/thumbnail';
+
+/** The bench's own logic (scripts/bench): what it computes from measurements must be right. */
+
+describe('stats', () => {
+  test('percentiles interpolate between closest ranks', () => {
+    expect(percentile([4, 1, 3, 2], 50)).toBe(2.5);
+    expect(percentile([1, 2, 3, 4, 5], 25)).toBe(2);
+    expect(percentile([10], 95)).toBe(10);
+    expect(percentile([0, 100], 95)).toBe(95);
+  });
+
+  test('no values or a percentile out of range is an error, not a zero', () => {
+    expect(() => percentile([], 50)).toThrow(/no values/);
+    expect(() => percentile([1], 101)).toThrow(/between 0 and 100/);
+  });
+
+  test('summary has the spread', () => {
+    expect(summarize([5, 1, 9, 3, 7])).toEqual({ n: 5, min: 1, p25: 3, p50: 5, p75: 7, p95: 8.6, max: 9 });
+  });
+});
+
+describe('report', () => {
+  const units = Object.fromEntries(METRICS.map((m) => [m, { unit: 'ms', target: '<= 1' }])) as Record<MetricName, { unit: string; target: string }>;
+
+  test('targets are checked in their direction; null never passes', () => {
+    expect(meets('<= 400 ms', 400)).toBe(true);
+    expect(meets('<= 400 ms', 400.1)).toBe(false);
+    expect(meets('>= 0.5', 0.49)).toBe(false);
+    expect(meets('>= 0.5', 0.5)).toBe(true);
+    expect(meets('<= 1', null)).toBe(false);
+    expect(meets('<= 1', Number.NaN)).toBe(false);
+    expect(() => meets('about 3', 1)).toThrow(/target/);
+  });
+
+  test('every metric of the issue is reported, in its order, missing ones as null and failing', () => {
+    const measured: Metric[] = [
+      { metric: 'search-10k', value: 20, unit: 'ms', baseline: null, ratio: null, target: '<= 100 ms', pass: true },
+      { metric: 'list-10k-dashboard', value: 9, unit: 'ms', baseline: null, ratio: null, target: '<= 50 ms', pass: true },
+    ];
+    const all = complete(measured, units);
+    expect(all.map((m) => m.metric)).toEqual([...METRICS, 'list-10k-dashboard']);
+    const viewport = all.find((m) => m.metric === 'viewport-capture')!;
+    expect(viewport).toMatchObject({ value: null, pass: false, ratio: null });
+    expect(all.find((m) => m.metric === 'search-10k')!.value).toBe(20);
+  });
+
+  test('the JSON has the seven fields of the issue for every metric', () => {
+    const doc = JSON.parse(jsonReport(complete([unmeasured('full-capture', 'ms', '<= 1.15', 'not built')], units), { mode: 'quick' })) as {
+      metrics: Record<string, unknown>[];
+      mode: string;
+    };
+    expect(doc.mode).toBe('quick');
+    expect(doc.metrics).toHaveLength(METRICS.length);
+    for (const m of doc.metrics) {
+      for (const k of ['metric', 'value', 'unit', 'baseline', 'ratio', 'target', 'pass']) expect(m).toHaveProperty(k);
+    }
+  });
+
+  test('the markdown table has a row per metric and keeps notes from breaking it', () => {
+    const table = markdownTable(complete([unmeasured('list-10k', 'ms', '<= 50 ms', 'a | b\nc')], units));
+    const lines = table.split('\n');
+    expect(lines).toHaveLength(2 + METRICS.length);
+    const row = lines.find((l) => l.includes('`list-10k`'))!;
+    expect(row).toContain('a \\| b c');
+    expect(row).toContain('**no**');
+    expect(row.split(/(?<!\\)\|/).length).toBe(lines[0]!.split('|').length);
+  });
+});
+
+describe('arguments', () => {
+  test('quick, json and only', () => {
+    expect(parseArgs(['--quick', '--json', 'out.json'])).toEqual({ quick: true, json: 'out.json', only: [], help: false });
+    expect(parseArgs(['--json=x.json', '--only', 'export,dashboard']).only).toEqual(['export', 'dashboard']);
+  });
+
+  test('unknown or incomplete arguments are refused with a sentence', () => {
+    expect(() => parseArgs(['--fast'])).toThrow(/Unknown argument "--fast"/);
+    expect(() => parseArgs(['--json'])).toThrow(/--json needs a value/);
+    expect(() => parseArgs(['--json', '--quick'])).toThrow(/--json needs a value/);
+    expect(() => parseArgs(['--only', 'search'])).toThrow(/Unknown stage search/);
+  });
+});
+
+describe('memory from /proc', () => {
+  test('parent pid survives a command name with spaces and parentheses', () => {
+    expect(parentPid('1234 (Chrome (Renderer) x) S 99 1234 1234 0 -1')).toBe(99);
+  });
+
+  test('kB fields', () => {
+    expect(kbField('Rss:      2048 kB\nPss:       1024 kB\n', 'Pss')).toBe(1024 * 1024);
+    expect(kbField('VmRSS:\t  12 kB', 'VmRSS')).toBe(12 * 1024);
+    expect(kbField('Rss: 1 kB', 'Pss')).toBeNull();
+  });
+
+  test('a process tree is every descendant, not its siblings', () => {
+    const parents = new Map([
+      [10, 1],
+      [11, 10],
+      [12, 11],
+      [13, 10],
+      [20, 1],
+    ]);
+    expect(descendants(10, parents).sort()).toEqual([10, 11, 12, 13]);
+  });
+
+  test('the memory of this process is readable and positive', () => {
+    const m = treeMemory(process.pid);
+    expect(m.pids).toContain(process.pid);
+    expect(m.rss).toBeGreaterThan(10 * 1024 * 1024);
+    expect(m.pss).toBeGreaterThan(0);
+  });
+
+  test('no browser for an unknown profile is an error naming it', () => {
+    expect(() => findBrowserPid('/nonexistent/profile')).toThrow(/\/nonexistent\/profile/);
+  });
+});
+
+describe('synthetic screenshots', () => {
+  test('CRC-32 matches the PNG standard (the CRC of an empty IEND chunk)', () => {
+    expect(crc32(new TextEncoder().encode('IEND')).toString(16)).toBe('ae426082');
+  });
+
+  test('a PNG with a private chunk added is still decodable, and differs for different extras', async () => {
+    const png = new Uint8Array(photoPng(64, 48, 7));
+    const a = uniquePng(png, new Uint8Array([1, 2, 3]));
+    const b = uniquePng(png, new Uint8Array([1, 2, 4]));
+    expect(a.length).toBe(png.length + 12 + 3);
+    expect(Buffer.from(a).equals(Buffer.from(b))).toBe(false);
+    expect(Buffer.from(a.subarray(-12)).equals(Buffer.from(png.subarray(-12)))).toBe(true); // IEND last
+    const thumb = await makeThumbnail(a);
+    expect([thumb.width, thumb.height]).toEqual([64, 48]);
+  });
+
+  test('something that is not a PNG is refused', () => {
+    expect(() => uniquePng(new Uint8Array(40), new Uint8Array(1))).toThrow(/not a PNG/);
+  });
+});
+
+describe('export helpers', () => {
+  test('phases from the export page status line', () => {
+    expect(exportPhase('Checking capture 3 of 200…')).toBe('planning');
+    expect(exportPhase('Part 2 of 4: checking capture 3 of 50…')).toBe('reading');
+    expect(exportPhase('checking capture 3 of 50…')).toBe('reading');
+    expect(exportPhase('Part 1 of 4: writing file 10 of 400…')).toBe('writing');
+    expect(exportPhase('Saving x.zip…')).toBe('saving');
+    expect(exportPhase('Starting…')).toBe('other');
+  });
+
+  test('the zip -0 + sha256sum baseline runs on a folder and leaves no ZIP behind', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bench-baseline-'));
+    try {
+      mkdirSync(join(dir, 'files', 'sub'), { recursive: true });
+      writeFileSync(join(dir, 'files', 'a.bin'), Buffer.alloc(100_000, 7));
+      writeFileSync(join(dir, 'files', 'sub', 'b.txt'), 'hello');
+      const zip = join(dir, 'base.zip');
+      const r = baselineMs(join(dir, 'files'), zip);
+      expect(r.zipMs).toBeGreaterThan(0);
+      expect(r.shaMs).toBeGreaterThan(0);
+      expect(existsSync(zip)).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+test('the search queries are typed key by key within the case', () => {
+  const q = typedQueries('case-1');
+  expect(q.slice(0, 3).map((x) => x.text)).toEqual(['m', 'ma', 'mar']);
+  expect(q.every((x) => x.caseId === 'case-1')).toBe(true);
+  expect(q.some((x) => x.domain === 'souk.ma')).toBe(true);
+});
+
+test('CPU model comes from /proc/cpuinfo when there is one', () => {
+  expect(cpuModel('processor\t: 0\nmodel name\t: Intel(R) Xeon(R) Processor\n')).toBe('Intel(R) Xeon(R) Processor');
+});

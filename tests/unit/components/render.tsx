@@ -1,0 +1,15 @@
+import type { ComponentChildren } from 'preact';
+import { render } from '@testing-library/preact';
+import { DbProvider } from '@/components/db';
+import { I18nProvider } from '@/components/i18n';
+import type { HashmarkDb } from '@/utils/db';
+import type { Lang } from '@/utils/i18n';
+
+/** Renders a component with a test database and a language, as the extension pages do. */
+export function renderWith(ui: ComponentChildren, o: { db: HashmarkDb; lang?: Lang }) {
+  return render(
+    <DbProvider db={o.db}>
+      <I18nProvider lang={o.lang ?? 'en'}>{ui}</I18nProvider>
+    </DbProvider>,
+  );
+}

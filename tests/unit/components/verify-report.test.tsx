@@ -1,0 +1,55 @@
+// @vitest-environment happy-dom
+import 'fake-indexeddb/auto';
+import { cleanup, fireEvent, screen, waitFor } from '@testing-library/preact';
+import { afterEach, expect, test } from 'vitest';
+import { VerifyPackagePanel } from '@/components/VerifyPackage';
+import { createDb } from '@/utils/db';
+import { sha256Hex } from '@/utils/evidence/hash';
+import { verifyPackage } from '@/utils/package/verify';
+import { makeBag, unzipFiles, zipFiles } from '../helpers/bag-fixture';
+import { createTestSigner } from '../helpers/signer';
+import { renderWith } from './render';
+
+const db = createDb('verify-unused');
+afterEach(() => cleanup());
+
+async function choose(bytes: Uint8Array, lang: 'en' | 'ar' = 'en') {
+  renderWith(<VerifyPackagePanel verify={verifyPackage} sha256={(b) => sha256Hex(b)} />, { db, lang });
+  const input = document.querySelector<HTMLInputElement>('input[type=file]')!;
+  const file = new File([bytes as BlobPart], 'case.zip', { type: 'application/zip' });
+  Object.defineProperty(input, 'files', { value: [file] });
+  fireEvent.change(input);
+  fireEvent.submit(input.form!);
+}
+
+test('a good package: verified, with its ZIP hash, fingerprint and every check passed', async () => {
+  const signer = await createTestSigner();
+  const bag = await makeBag(signer.signer);
+  await choose(bag.zip);
+  await waitFor(() => expect(document.querySelector('.verify-report')?.getAttribute('data-ok')).toBe('true'));
+  expect(screen.getByRole('heading', { name: 'Verified: every check passed.' })).toBeTruthy();
+  expect(document.querySelector('.zip-sha256')!.textContent).toBe(await sha256Hex(bag.zip));
+  expect(document.querySelectorAll('.check[data-ok=false]')).toHaveLength(0);
+  expect(document.querySelector('.check[data-check=signature] strong')!.textContent).toBe('Signature');
+});
+
+test('a tampered package: failures first, named in the interface language, explained by the verifier', async () => {
+  const signer = await createTestSigner();
+  const bag = await makeBag(signer.signer);
+  const files = await unzipFiles(bag.zip);
+  const victim = [...files.keys()].find((n) => n.endsWith('/data/case.json'))!;
+  files.set(victim, new TextEncoder().encode('{"tampered":true}'));
+  await choose(await zipFiles(files), 'ar');
+  await waitFor(() => expect(document.querySelector('.verify-report')?.getAttribute('data-ok')).toBe('false'));
+  const first = document.querySelector('.check')!;
+  expect(first.getAttribute('data-ok')).toBe('false');
+  expect(document.querySelector('#verify-verdict')!.textContent).toMatch(/^لم يتم التحقق/);
+  expect(first.querySelector('.check-message')!.getAttribute('lang')).toBe('en');
+});
+
+test('a malformed expected fingerprint is refused before verifying', async () => {
+  renderWith(<VerifyPackagePanel verify={verifyPackage} sha256={(b) => sha256Hex(b)} />, { db });
+  fireEvent.input(screen.getByLabelText('Expected key fingerprint (optional)'), { target: { value: 'abc' } });
+  expect(screen.getByText('A fingerprint is 64 hexadecimal digits.')).toBeTruthy();
+  expect((screen.getByRole('button', { name: 'Verify' }) as HTMLButtonElement).disabled).toBe(true);
+});

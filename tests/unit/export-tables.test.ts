@@ -1,0 +1,116 @@
+import { describe, expect, test } from 'vitest';
+import type { CaptureRecord, SelectorRecord } from '@/utils/db';
+import { CAPTURES_CSV_HEADER, capturesCsv, csvQuote, csvText, selectorsCsv } from '@/utils/package/tables';
+
+/** captures.csv and selectors.csv: RFC 4180 with CRLF, and no formula can run in a spreadsheet. */
+
+/** A small RFC 4180 reader (quoted fields, doubled quotes, CRLF inside quotes), to read back what was written. */
+function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (c === '"') quoted = false;
+      else field += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') {
+      row.push(field);
+      field = '';
+    } else if (c === '\r' && text[i + 1] === '\n') {
+      row.push(field);
+      rows.push(row);
+      row = [];
+      field = '';
+      i++;
+    } else field += c;
+  }
+  expect(field).toBe('');
+  expect(row).toEqual([]);
+  return rows;
+}
+
+const capture = (over: Partial<CaptureRecord> = {}): CaptureRecord & { folder: string } => ({
+  id: 'cap-1',
+  caseId: 'case-1',
+  sequence: 7,
+  startedAt: '2026-11-27T12:00:10.000Z',
+  finishedAt: '2026-11-27T12:00:11.000Z',
+  url: 'https://a.example/?q=1,2',
+  title: 'A "quoted", title\r\nwith a line break',
+  captureJson: { sha256: 'c'.repeat(64), sha512: 'c'.repeat(128), bytes: 10 },
+  artifacts: [
+    { path: 'dom.html', mediaType: 'text/html', bytes: 1, sha256: 'd'.repeat(64), sha512: 'd'.repeat(128), method: 'x', role: 'original' },
+    { path: 'screenshot-viewport.png', mediaType: 'image/png', bytes: 1, sha256: 'e'.repeat(64), sha512: 'e'.repeat(128), method: 'x', role: 'original' },
+  ],
+  limitations: ['a', 'b', 'c'],
+  tags: ['suspect', 'مهم'],
+  status: 'stored',
+  folder: 'data/captures/0007-cap-1',
+  ...over,
+});
+
+describe('captures.csv', () => {
+  test('one row per capture with the agreed columns, CRLF line ends, quoting that round-trips', () => {
+    const text = capturesCsv([capture(), capture({ id: 'cap-2', sequence: 8, tags: [] })]);
+    expect(text.startsWith(`${CAPTURES_CSV_HEADER.join(',')}\r\n`)).toBe(true);
+    expect(text.endsWith('\r\n')).toBe(true);
+    // Outside quoted fields every line ends with CRLF: header, two rows, nothing after the last.
+    const unquoted = text.replace(/"(?:[^"]|"")*"/g, '""');
+    expect(unquoted).not.toMatch(/[^\r]\n|\r(?!\n)/);
+    expect(unquoted.split('\r\n')).toHaveLength(4);
+    const rows = parseCsv(text);
+    expect(rows[0]).toEqual([
+      'sequence', 'capture_id', 'folder', 'started_at', 'finished_at', 'url', 'title',
+      'capture_json_sha256', 'screenshot_sha256', 'artifact_count', 'limitation_count', 'tags',
+    ]);
+    expect(rows[1]).toEqual([
+      '7', 'cap-1', 'data/captures/0007-cap-1/', '2026-11-27T12:00:10.000Z', '2026-11-27T12:00:11.000Z', 'https://a.example/?q=1,2',
+      'A "quoted", title\r\nwith a line break', 'c'.repeat(64), 'e'.repeat(64), '2', '3', 'suspect; مهم',
+    ]);
+    expect(rows[2]![11]).toBe('');
+    expect(rows).toHaveLength(3);
+  });
+
+  test.each(['=1+1', '+1', '-1', '@SUM(A1)', '\t=cmd', '\r=x', '=HYPERLINK("http://evil","click")'])(
+    'text starting with a formula character is neutralised: %j',
+    (title) => {
+      const rows = parseCsv(capturesCsv([capture({ title, url: title, tags: [title] })]));
+      expect(rows[1]![5]).toBe(`'${title}`);
+      expect(rows[1]![6]).toBe(`'${title}`);
+      expect(rows[1]![11]).toBe(`'${title}`);
+    },
+  );
+
+  test('harmless text is left exactly as it is', () => {
+    expect(csvText('Appartement T2 – 650 €')).toBe('Appartement T2 – 650 €');
+    expect(csvText('a=b')).toBe('a=b');
+    expect(csvQuote('x"y')).toBe('"x""y"');
+  });
+});
+
+describe('selectors.csv', () => {
+  const sel = (captureId: string, kind: SelectorRecord['kind'], value: string, raw: string[]): SelectorRecord => ({ caseId: 'case-1', captureId, kind, value, raw });
+
+  test('header only when there are no selectors', () => {
+    expect(selectorsCsv([])).toBe('value,kind,normalised,raw_forms,capture_ids\r\n');
+  });
+
+  test('one row per kind and value, forms and captures merged and sorted, phone numbers protected', () => {
+    const text = selectorsCsv([
+      sel('cap-2', 'phone', '+33612345678', ['06 12 34 56 78']),
+      sel('cap-1', 'phone', '+33612345678', ['+33 6 12 34 56 78', '06 12 34 56 78']),
+      sel('cap-1', 'email', 'karim@example.org', ['Karim@Example.org']),
+    ]);
+    expect(parseCsv(text)).toEqual([
+      ['value', 'kind', 'normalised', 'raw_forms', 'capture_ids'],
+      ['karim@example.org', 'email', 'karim@example.org', 'Karim@Example.org', 'cap-1'],
+      ["'+33612345678", 'phone', "'+33612345678", "'+33 6 12 34 56 78 | 06 12 34 56 78", 'cap-1 cap-2'],
+    ]);
+  });
+});

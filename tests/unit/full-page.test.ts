@@ -1,0 +1,137 @@
+import { describe, expect, test } from 'vitest';
+import { captureFullPage, rectTileCssHeight, type FullPageEnv, type PageRect } from '@/utils/capture/full-page';
+import { hideFixedElements, lazyPass, measurePage, scrollToY, type PageMetrics } from '@/utils/capture/page-scroll';
+import { MAX_CANVAS_AREA, MAX_CANVAS_SIDE, type StitchPart } from '@/utils/capture/stitch-plan';
+import { automationPageFor } from '@/utils/capture/automation-hook';
+
+/**
+ * Which way the full page is taken (capability, not browser name) and what each way records.
+ * The pixels are checked in real browsers (tests/e2e/full-page.test.ts in Chromium,
+ * tests/e2e/firefox.test.ts in Firefox); here a scripted page answers.
+ */
+
+/** The first 24 bytes of a PNG: enough for pngSize. */
+function pngHeader(width: number, height: number): Uint8Array {
+  const b = new Uint8Array(24);
+  b.set([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52]);
+  const v = new DataView(b.buffer);
+  v.setUint32(16, width);
+  v.setUint32(20, height);
+  return b;
+}
+
+function scriptedPage(m: Partial<PageMetrics> = {}) {
+  const metrics: PageMetrics = { scrollWidth: 1280, scrollHeight: 6000, innerWidth: 1280, innerHeight: 800, devicePixelRatio: 1, scrollX: 0, scrollY: 1234, ...m };
+  let y = metrics.scrollY;
+  const calls: string[] = [];
+  const rects: { rect: PageRect; scale: number }[] = [];
+  const stitched: { parts: StitchPart[]; widthPx: number }[] = [];
+  const inPage = (async (_tab: number, func: unknown, args: unknown[]) => {
+    if (func === measurePage) return { ...metrics, scrollY: y };
+    if (func === lazyPass) return { height: metrics.scrollHeight, timedOut: false };
+    if (func === scrollToY) {
+      y = Math.min(args[0] as number, metrics.scrollHeight - metrics.innerHeight);
+      calls.push(`scroll ${y}`);
+      return y;
+    }
+    if (func === hideFixedElements) {
+      calls.push(`hide ${String(args[0])}`);
+      return 0;
+    }
+    throw new Error('unexpected page function');
+  }) as FullPageEnv['inPage'];
+  const env: FullPageEnv = {
+    inPage,
+    shoot: async () => {
+      calls.push(`shoot at ${y}`);
+      return pngHeader(metrics.innerWidth * metrics.devicePixelRatio, metrics.innerHeight * metrics.devicePixelRatio);
+    },
+    stitch: async (parts, tiles, widthPx) => {
+      stitched.push({ parts, widthPx });
+      return parts.map((p) => pngHeader(widthPx, p.height));
+    },
+  };
+  const withRect: FullPageEnv = {
+    ...env,
+    shootRect: async (_tab, rect, scale) => {
+      rects.push({ rect, scale });
+      calls.push(`rect ${rect.y}+${rect.height}`);
+      return pngHeader(Math.round(rect.width * scale), Math.round(rect.height * scale));
+    },
+  };
+  return { env, withRect, calls, rects, stitched, scrollY: () => y };
+}
+
+describe('captureFullPage', () => {
+  test('with a rectangle capture (Firefox captureTab): one tile for the whole page, no scrolling per tile, scroll restored', async () => {
+    const p = scriptedPage();
+    const r = await captureFullPage(7, 1, p.withRect);
+    expect(r.tiles.map((t) => [t.path, t.method, t.scrollY, t.cssHeight])).toEqual([['screenshot-tiles/000.png', 'captureTab:rect', 0, 6000]]);
+    expect(p.rects).toEqual([{ rect: { x: 0, y: 0, width: 1280, height: 6000 }, scale: 1 }]);
+    expect(p.calls.filter((c) => c.startsWith('shoot'))).toEqual([]); // captureVisibleTab never used
+    expect(p.calls).not.toContain('hide true'); // fixed elements drawn once anyway
+    expect(p.calls[0]).toBe('scroll 0'); // shot from the top: fixed elements sit on the first screen
+    expect(p.scrollY()).toBe(1234);
+    expect(r.full.map((f) => f.path)).toEqual(['screenshot-full.png']);
+    expect(p.stitched[0]!.parts).toEqual([{ top: 0, height: 6000, copies: [{ tile: 0, srcY: 0, height: 6000, destY: 0 }] }]);
+    expect(r.limitations).toEqual([]);
+  });
+
+  test('rectangle tiles stay valid images: a 70,000 px page at DPR 2 is cut into tiles of at most 32,767 device px', async () => {
+    const p = scriptedPage({ scrollHeight: 70_000, devicePixelRatio: 2 });
+    const r = await captureFullPage(7, 1, p.withRect, { maxTiles: 200, lazyBudgetMs: 1 });
+    const step = rectTileCssHeight(1280, 2);
+    expect(step).toBe(16_383);
+    expect(p.rects.map((x) => [x.rect.y, x.rect.height, x.scale])).toEqual([
+      [0, step, 2],
+      [step, step, 2],
+      [2 * step, step, 2],
+      [3 * step, step, 2],
+      [4 * step, 70_000 - 4 * step, 2],
+    ]);
+    expect(r.tiles.every((t) => t.method === 'captureTab:rect')).toBe(true);
+    // Stitched at device px: 140,000 rows in parts under the canvas limit, every row once.
+    const parts = p.stitched[0]!.parts;
+    expect(parts.reduce((n, x) => n + x.height, 0)).toBe(140_000);
+    expect(parts.every((x) => x.height <= MAX_CANVAS_SIDE)).toBe(true);
+    expect(r.full.length).toBe(parts.length);
+    expect(r.limitations.join(' ')).toMatch(/stitched in \d+ parts/);
+  });
+
+  test('the rectangle path covers the same height cap as scroll-and-stitch and says so', async () => {
+    const p = scriptedPage({ scrollHeight: 100_000 });
+    const r = await captureFullPage(7, 1, p.withRect, { maxTiles: 10, lazyBudgetMs: 1 });
+    expect(p.rects.reduce((n, x) => n + x.rect.height, 0)).toBe(8000);
+    expect(r.limitations).toContain('Full-page screenshot truncated: the page is 100000 px tall; the first 8000 px were captured.');
+  });
+
+  test('without it (Chromium, or Firefox with activeTab only): scroll-and-stitch, one captureVisibleTab per screen', async () => {
+    const p = scriptedPage();
+    const r = await captureFullPage(7, 1, p.env);
+    expect(r.tiles.map((t) => [t.scrollY, t.method])).toEqual([0, 800, 1600, 2400, 3200, 4000, 4800, 5200].map((y) => [y, 'captureVisibleTab']));
+    expect(p.calls.filter((c) => c.startsWith('hide'))).toEqual(['hide true', 'hide false']);
+    expect(p.scrollY()).toBe(1234);
+    expect(r.full.map((f) => f.path)).toEqual(['screenshot-full.png']);
+  });
+});
+
+describe('rectTileCssHeight', () => {
+  test('the side limit binds for ordinary widths, the area limit for very wide pages', () => {
+    expect(rectTileCssHeight(1280, 1)).toBe(MAX_CANVAS_SIDE);
+    expect(rectTileCssHeight(1280, 1.5)).toBe(Math.floor(MAX_CANVAS_SIDE / 1.5));
+    expect(rectTileCssHeight(20_000, 1)).toBe(Math.floor(MAX_CANVAS_AREA / 20_000));
+  });
+});
+
+describe('automationPageFor (automation builds: how a BiDi client opens an extension page)', () => {
+  test('opens only the listed pages of the reserved .invalid origin, with their query', () => {
+    expect(automationPageFor('http://hashmark-automation.invalid/popup.html')).toBe('/popup.html');
+    expect(automationPageFor('http://hashmark-automation.invalid/export.html?case=abc&lang=ar')).toBe('/export.html?case=abc&lang=ar');
+    expect(automationPageFor('http://hashmark-automation.invalid/background.js')).toBeNull();
+    expect(automationPageFor('http://hashmark-automation.invalid/../popup.html')).toBe('/popup.html'); // URL normalises; still a listed page
+    expect(automationPageFor('https://hashmark-automation.invalid/popup.html')).toBeNull();
+    expect(automationPageFor('http://evil.example/popup.html')).toBeNull();
+    expect(automationPageFor('http://hashmark-automation.invalid.evil.example/popup.html')).toBeNull();
+    expect(automationPageFor('not a url')).toBeNull();
+  });
+});

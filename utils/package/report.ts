@@ -1,0 +1,362 @@
+import type { ArtifactEntry } from '@/utils/evidence/types';
+import { fill, formatDateTime, formatInteger, formatUtcOffset, REPORT_STRINGS, type ReportLang, type ReportStrings } from './report-text';
+
+/**
+ * data/report.html: the human-readable summary of a package (evidence-package-v1.md), for a
+ * reader with nothing but a browser. Self-contained and static: inline CSS, thumbnails as data:
+ * URIs, no scripts, and a Content-Security-Policy that would block any script or remote load
+ * even if escaping failed. Web addresses are text, never links, so opening the report never
+ * contacts a suspect's website from the reader's machine.
+ *
+ * Everything that comes from a page (URLs, titles, selectors) or a person (case name, tags) is
+ * hostile: it is HTML-escaped, isolated for bidirectional text (<bdi>), and invisible control
+ * characters (direction overrides such as U+202E) are shown as [U+XXXX] so that a title cannot
+ * visually reorder the report around it.
+ *
+ * The HTML is head + one section per capture + tail, so the exporter can measure each piece
+ * when it splits a case into parts (see reportHeadMaxBytes).
+ */
+
+export interface ReportFacts {
+  lang: ReportLang;
+  caseId: string;
+  name: string;
+  reference: string;
+  investigator: { name: string; unit: string; organization: string };
+  /** ISO 8601 UTC. */
+  created: string;
+  /** ISO 8601 UTC. */
+  exported: string;
+  software: { name: string; version: string; browser: string };
+  signingKeySha256: string;
+  exportId: string;
+  /** This part (1-based) and the number of parts of the export. */
+  part: number;
+  parts: number;
+}
+
+/** One line of the list of every capture in the export (all parts). */
+export interface ReportIndexRow {
+  sequence: number;
+  /** The part that holds the capture. */
+  part: number;
+  finishedAt: string;
+  url: string;
+  title: string;
+}
+
+export interface ReportThumbnail {
+  /** `data:image/png;base64,…` */
+  dataUri: string;
+  width: number;
+  height: number;
+}
+
+/** One capture held in this part, in detail. */
+export interface ReportCapture {
+  sequence: number;
+  captureId: string;
+  /** Capture folder relative to the bag, `data/captures/0001-<id>`. */
+  folder: string;
+  startedAt: string;
+  finishedAt: string;
+  captureJsonSha256: string;
+  url: { start: string; end: string };
+  title: { start: string; end: string };
+  clock: { timeZone: string | null; utcOffsetMinutes: number | null } | null;
+  artifacts: ArtifactEntry[];
+  limitations: string[];
+  /** capture.json `selectors`, as recorded (shape checked when rendering). */
+  selectors: unknown[];
+  tags: string[];
+  /** The viewport screenshot: its path in the capture folder and a reduced copy, if one could be made. */
+  screenshot: { path: string; thumbnail: ReportThumbnail | null } | null;
+  /** The RFC 3161 token over capture.json in the capture folder, when one was obtained. */
+  timestamp: { file: string; genTime: string | null } | null;
+  /** Set when capture.json could not be parsed: the section then shows the stored record. */
+  captureJsonProblem: string | null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Escaping.
+
+/**
+ * Invisible or layout-changing characters shown as [U+XXXX]: C0/C1 controls (not tab or line
+ * feed), bidi marks, embeddings, overrides and isolates, zero-width space, word joiner and
+ * invisible operators, BOM, interlinear annotations, line/paragraph separators, lone surrogates.
+ * ZWJ and ZWNJ (U+200C/D) stay: Persian, Arabic and emoji sequences need them.
+ */
+const INVISIBLE =
+  /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u180e\u200b\u200e\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
+/** HTML-escapes `s` for text and attribute values. */
+export function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => ENTITIES[c]!);
+}
+
+/** Escaped text with invisible characters made visible as `[U+XXXX]`. */
+export function safeText(s: string): string {
+  let out = '';
+  let last = 0;
+  for (const m of s.matchAll(INVISIBLE)) {
+    const i = m.index;
+    out += escapeHtml(s.slice(last, i));
+    const code = m[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0');
+    out += `<span class="ctl">[U+${code}]</span>`;
+    last = i + m[0].length;
+  }
+  return out + escapeHtml(s.slice(last));
+}
+
+/** Hostile or person-given text whose direction is unknown (titles, names, tags). */
+const bidi = (s: string): string => `<bdi>${safeText(s)}</bdi>`;
+/** Left-to-right technical text (URLs, paths, identifiers). */
+const code = (s: string): string => `<code>${safeText(s)}</code>`;
+/** A hash: may break anywhere (64 or 128 hex digits have no natural break). */
+const hash = (s: string): string => `<code class="h">${safeText(s)}</code>`;
+
+function time(iso: string, lang: ReportLang): string {
+  const shown = formatDateTime(iso, lang);
+  if (shown === null) return code(iso);
+  // The exact value (milliseconds) stays visible beside the readable one.
+  return `<time datetime="${escapeHtml(iso)}">${escapeHtml(shown)}</time> <span class="iso">${code(iso)}</span>`;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+const CSS = `
+:root{color-scheme:light}
+body{font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans","Noto Sans Arabic",Tahoma,Arial,sans-serif;margin:0 auto;max-width:62rem;padding:1.5rem;color:#111;background:#fff}
+h1{font-size:1.6rem;margin:0 0 .5rem}
+h2{font-size:1.25rem;margin:2rem 0 .6rem;border-bottom:2px solid #333;padding-bottom:.2rem}
+h3{font-size:1rem;margin:1.2rem 0 .3rem}
+dl.facts{display:grid;grid-template-columns:minmax(10rem,max-content) 1fr;gap:.25rem 1rem;margin:0}
+dt{font-weight:600;color:#333}
+dd{margin:0;overflow-wrap:anywhere}
+code{font-family:ui-monospace,"DejaVu Sans Mono",Consolas,monospace;font-size:.88em;direction:ltr;unicode-bidi:isolate;overflow-wrap:anywhere}
+code.h{word-break:break-all}
+td.n{white-space:nowrap;text-align:end}
+table{border-collapse:collapse;width:100%;font-size:.88rem;margin:.3rem 0}
+th,td{border:1px solid #bbb;padding:.25rem .4rem;text-align:start;vertical-align:top;overflow-wrap:anywhere}
+th{background:#eee}
+.notice{border:1px solid #b80;background:#fff8e1;padding:.5rem .75rem}
+.iso{color:#555;font-size:.85em}
+.ctl{color:#a00;font-family:ui-monospace,monospace;font-size:.85em;direction:ltr;unicode-bidi:isolate}
+.muted{color:#555}
+figure{margin:.6rem 0}
+figure img{max-width:100%;height:auto;border:1px solid #999}
+figcaption{font-size:.88rem;color:#333}
+footer{margin-top:2.5rem;font-size:.85rem;color:#444;border-top:1px solid #999;padding-top:.5rem}
+@media print{body{max-width:none;padding:0}section.capture{break-before:page}}
+`.trim();
+
+/** No scripts, no remote anything; images only from data: URIs. */
+const CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'";
+
+function dl(rows: [string, string][]): string {
+  return `<dl class="facts">\n${rows.map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd>${v}</dd>`).join('\n')}\n</dl>\n`;
+}
+
+function orNotSet(s: string, t: ReportStrings): string {
+  return s.trim() ? bidi(s) : `<span class="muted">${escapeHtml(t.notSet)}</span>`;
+}
+
+function anchor(sequence: number): string {
+  return `capture-${String(sequence).padStart(4, '0')}`;
+}
+
+function indexRowHtml(r: ReportIndexRow, f: ReportFacts, t: ReportStrings, inPart: boolean): string {
+  const n = String(r.sequence);
+  const number = inPart ? `<a href="#${anchor(r.sequence)}">${n}</a>` : n;
+  const part =
+    f.parts > 1
+      ? `<td>${inPart ? escapeHtml(`${r.part} (${t.inThisPart})`) : escapeHtml(fill(t.seePart, { k: r.part }))}</td>`
+      : '';
+  return `<tr><td>${number}</td>${part}<td>${time(r.finishedAt, f.lang)}</td><td>${code(r.url)}</td><td>${bidi(r.title)}</td></tr>\n`;
+}
+
+function headParts(f: ReportFacts): { before: string; after: string } {
+  const t = REPORT_STRINGS[f.lang];
+  const software = `${f.software.name} ${f.software.version}`;
+  const facts: [string, string][] = [
+    [t.caseName, orNotSet(f.name, t)],
+    [t.reference, orNotSet(f.reference, t)],
+    [t.caseId, code(f.caseId)],
+    [t.investigator, orNotSet(f.investigator.name, t)],
+    [t.unit, orNotSet(f.investigator.unit, t)],
+    [t.organisation, orNotSet(f.investigator.organization, t)],
+    [t.created, time(f.created, f.lang)],
+    [t.exported, time(f.exported, f.lang)],
+    [t.keyFingerprint, hash(f.signingKeySha256)],
+    [t.software, `${bidi(software)} <span class="muted">(${safeText(f.software.browser)})</span>`],
+    [t.exportId, code(f.exportId)],
+  ];
+  if (f.parts > 1) facts.push([t.part, escapeHtml(fill(t.partOf, { k: f.part, n: f.parts }))]);
+  const notice =
+    f.parts > 1
+      ? `<p class="notice">${escapeHtml(fill(t.partNotice, { k: f.part, n: f.parts, id: '\u0000' })).replace('\u0000', code(f.exportId))}</p>\n`
+      : '';
+  const partHeader = f.parts > 1 ? `<th>${escapeHtml(t.colPart)}</th>` : '';
+  const before =
+    `<!doctype html>\n<html lang="${f.lang}" dir="${t.dir}">\n<head>\n<meta charset="utf-8">\n` +
+    `<meta http-equiv="Content-Security-Policy" content="${CSP}">\n<meta name="referrer" content="no-referrer">\n` +
+    `<meta name="viewport" content="width=device-width, initial-scale=1">\n` +
+    `<title>${safeText(fill(t.documentTitle, { case: f.name }))}</title>\n<style>\n${CSS}\n</style>\n</head>\n<body>\n` +
+    `<header>\n<h1>${escapeHtml(t.heading)}</h1>\n<p>${escapeHtml(t.intro)}</p>\n${notice}</header>\n` +
+    `<section id="case">\n<h2>${escapeHtml(t.caseHeading)}</h2>\n${dl(facts)}</section>\n` +
+    `<section id="verify">\n<h2>${escapeHtml(t.verifyHeading)}</h2>\n<p>${escapeHtml(t.verifyText)}</p>\n</section>\n` +
+    `<section id="index">\n<h2>${escapeHtml(t.indexHeading)}</h2>\n` +
+    `<table>\n<thead><tr><th>${escapeHtml(t.colNumber)}</th>${partHeader}<th>${escapeHtml(t.colFinished)}</th><th>${escapeHtml(t.colUrl)}</th><th>${escapeHtml(t.colTitle)}</th></tr></thead>\n<tbody>\n`;
+  const after = `</tbody>\n</table>\n<p class="muted">${escapeHtml(t.invisibleLegend)}</p>\n</section>\n`;
+  return { before, after };
+}
+
+function noCaptures(index: ReportIndexRow[], t: ReportStrings): string {
+  return index.length === 0 ? `<p>${escapeHtml(t.noCaptures)}</p>\n` : '';
+}
+
+/** Everything before the capture sections: case facts and the list of every capture in the export. */
+export function reportHead(f: ReportFacts, index: ReportIndexRow[]): string {
+  const t = REPORT_STRINGS[f.lang];
+  const { before, after } = headParts(f);
+  return before + index.map((r) => indexRowHtml(r, f, t, r.part === f.part)).join('') + after + noCaptures(index, t);
+}
+
+/**
+ * An upper bound of the UTF-8 size of {@link reportHead} for any part of an export with these
+ * facts (give `part` = `parts` so numbers have their widest form), whichever part holds which capture.
+ */
+export function reportHeadMaxBytes(f: ReportFacts, index: ReportIndexRow[]): number {
+  const t = REPORT_STRINGS[f.lang];
+  const { before, after } = headParts(f);
+  let n = utf8Length(before) + utf8Length(after) + utf8Length(noCaptures(index, t));
+  for (const r of index) n += Math.max(utf8Length(indexRowHtml(r, f, t, true)), utf8Length(indexRowHtml(r, f, t, false)));
+  return n;
+}
+
+/** Closes the document. */
+export function reportTail(f: ReportFacts): string {
+  const t = REPORT_STRINGS[f.lang];
+  const date = formatDateTime(f.exported, f.lang) ?? f.exported;
+  return `<footer>\n<p>${safeText(fill(t.footer, { software: `${f.software.name} ${f.software.version}`, date }))}</p>\n</footer>\n</body>\n</html>\n`;
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function selectorItem(item: unknown, t: ReportStrings): string {
+  if (typeof item === 'string') return `<li>${bidi(item)}</li>`;
+  if (isRecord(item)) {
+    const kind = typeof item.kind === 'string' ? item.kind : null;
+    const value = [item.value, item.normalised, item.normalized].find((v): v is string => typeof v === 'string');
+    if (value !== undefined) {
+      const rawList = [item.raw, item.rawForms, item.raw_forms].find(Array.isArray) as unknown[] | undefined;
+      const forms = (rawList ?? []).filter((x): x is string => typeof x === 'string' && x !== value);
+      const label = kind === null ? '' : `${escapeHtml(t.selectorKinds[kind] ?? kind)}: `;
+      const written = forms.length
+        ? ` <span class="muted">(${escapeHtml(fill(t.asWritten, { forms: '\u0000' })).replace('\u0000', forms.map(bidi).join('; '))})</span>`
+        : '';
+      return `<li>${label}${bidi(value)}${written}</li>`;
+    }
+  }
+  // An unknown shape: show it as recorded rather than drop it.
+  let json: string;
+  try {
+    json = JSON.stringify(item) ?? String(item);
+  } catch {
+    json = String(item);
+  }
+  return `<li>${code(json)}</li>`;
+}
+
+function list(items: string[], empty: string): string {
+  return items.length ? `<ul>\n${items.join('\n')}\n</ul>\n` : `<p class="muted">${escapeHtml(empty)}</p>\n`;
+}
+
+/** One capture's section. Relative links point inside the package (report.html sits in data/). */
+export function reportCaptureSection(c: ReportCapture, lang: ReportLang): string {
+  const t = REPORT_STRINGS[lang];
+  const unchanged = `<span class="muted">${escapeHtml(t.unchanged)}</span>`;
+  const facts: [string, string][] = [
+    [t.urlStart, code(c.url.start)],
+    [t.urlEnd, c.url.end === c.url.start ? unchanged : code(c.url.end)],
+    [t.titleStart, bidi(c.title.start)],
+    [t.titleEnd, c.title.end === c.title.start ? unchanged : bidi(c.title.end)],
+    [t.started, time(c.startedAt, lang)],
+    [t.finished, time(c.finishedAt, lang)],
+  ];
+  if (c.clock?.timeZone || typeof c.clock?.utcOffsetMinutes === 'number') {
+    const parts = [c.clock.timeZone ? code(c.clock.timeZone) : '', typeof c.clock.utcOffsetMinutes === 'number' ? escapeHtml(`(${formatUtcOffset(c.clock.utcOffsetMinutes)})`) : ''];
+    facts.push([t.timeZone, parts.filter(Boolean).join(' ')]);
+  }
+  facts.push([t.folder, code(`${c.folder}/`)], [t.captureJsonSha256, hash(c.captureJsonSha256)]);
+  if (c.timestamp) {
+    const when = c.timestamp.genTime ? `${time(c.timestamp.genTime, lang)} ` : '';
+    facts.push([t.trustedTime, `${when}${escapeHtml(fill(t.tokenFile, { file: '\u0000' })).replace('\u0000', code(`${c.folder}/${c.timestamp.file}`))}`]);
+  }
+
+  const inData = c.folder.replace(/^data\//, '');
+  let figure: string;
+  if (!c.screenshot) {
+    figure = `<p class="muted">${escapeHtml(t.noScreenshot)}</p>\n`;
+  } else {
+    const file = `${c.folder}/${c.screenshot.path}`;
+    const link = `<a href="${escapeHtml(`${inData}/${c.screenshot.path}`)}">${code(file)}</a>`;
+    figure = c.screenshot.thumbnail
+      ? `<figure>\n<img src="${escapeHtml(c.screenshot.thumbnail.dataUri)}" width="${c.screenshot.thumbnail.width}" height="${c.screenshot.thumbnail.height}" alt="${escapeHtml(t.thumbnailCaption)}">\n` +
+        `<figcaption>${escapeHtml(t.thumbnailCaption)} ${escapeHtml(fill(t.openFullImage, { path: '\u0000' })).replace('\u0000', link)}</figcaption>\n</figure>\n`
+      : `<p class="muted">${escapeHtml(fill(t.noThumbnail, { path: '\u0000' })).replace('\u0000', link)}</p>\n`;
+  }
+
+  const rows = c.artifacts
+    .map((a) => {
+      const role = a.role === 'derived' ? t.derived : t.original;
+      const from = a.role === 'derived' && a.derivedFrom?.length ? ` <span class="muted">(${escapeHtml(fill(t.derivedFrom, { files: a.derivedFrom.join(', ') }))})</span>` : '';
+      return `<tr><td>${code(a.path)}</td><td>${code(a.mediaType)}</td><td class="n">${escapeHtml(formatInteger(a.bytes, lang))}</td><td>${escapeHtml(role)}${from}</td><td>${code(a.method)}</td><td>${hash(a.sha256)}</td></tr>`;
+    })
+    .join('\n');
+  const table =
+    `<table>\n<thead><tr><th>${escapeHtml(t.colFile)}</th><th>${escapeHtml(t.colType)}</th><th>${escapeHtml(t.colBytes)}</th>` +
+    `<th>${escapeHtml(t.colRole)}</th><th>${escapeHtml(t.colMethod)}</th><th>${escapeHtml(t.colSha256)}</th></tr></thead>\n<tbody>\n${rows}${rows ? '\n' : ''}</tbody>\n</table>\n`;
+
+  const problem = c.captureJsonProblem
+    ? `<p class="notice">${escapeHtml(fill(t.captureJsonUnreadable, { reason: c.captureJsonProblem }))}</p>\n`
+    : '';
+
+  return (
+    `<section class="capture" id="${anchor(c.sequence)}">\n<h2>${escapeHtml(fill(t.captureHeading, { n: c.sequence }))}</h2>\n` +
+    problem +
+    dl(facts) +
+    figure +
+    `<h3>${escapeHtml(t.artifactsHeading)}</h3>\n${table}` +
+    `<h3>${escapeHtml(t.limitationsHeading)}</h3>\n` +
+    (c.limitations.length ? `<p class="muted">${escapeHtml(t.limitationsNote)}</p>\n` : '') +
+    list(c.limitations.map((l) => `<li>${bidi(l)}</li>`), t.noLimitations) +
+    `<h3>${escapeHtml(t.selectorsHeading)}</h3>\n${list(c.selectors.map((s) => selectorItem(s, t)), t.noSelectors)}` +
+    `<h3>${escapeHtml(t.tagsHeading)}</h3>\n${list(c.tags.map((x) => `<li>${bidi(x)}</li>`), t.noTags)}` +
+    `</section>\n`
+  );
+}
+
+/** The whole report of one part: head, the sections of the captures it holds, tail. */
+export function renderReport(f: ReportFacts, index: ReportIndexRow[], captures: ReportCapture[]): string {
+  return reportHead(f, index) + captures.map((c) => reportCaptureSection(c, f.lang)).join('') + reportTail(f);
+}
+
+/** UTF-8 byte length of `s` without encoding it. */
+export function utf8Length(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) n += 1;
+    else if (c < 0x800) n += 2;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      n += 4;
+      i++;
+    } else n += 3; // includes lone surrogates, which TextEncoder writes as U+FFFD (3 bytes)
+  }
+  return n;
+}

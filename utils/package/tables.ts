@@ -1,0 +1,124 @@
+import type { CaptureRecord, SelectorRecord } from '@/utils/db/schema';
+
+/**
+ * data/captures.csv and data/selectors.csv: tables for spreadsheets and case-management systems.
+ * RFC 4180: comma-separated, CRLF line ends, fields quoted when they hold a comma, quote or line
+ * break, quotes doubled. Headers are ASCII column names (stable for import scripts).
+ *
+ * CSV injection: page text may start with `=`, `+`, `-`, `@`, tab or carriage return, which
+ * spreadsheet programs run as a formula (OWASP "CSV Injection"). Such text fields get a leading
+ * apostrophe; numbers, hashes and timestamps we write ourselves never start with those.
+ */
+
+/** Starts of a cell a spreadsheet would treat as a formula. */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/** One text cell: neutralised if it could run as a formula, then quoted if needed. */
+export function csvText(value: string): string {
+  return csvQuote(FORMULA_START.test(value) ? `'${value}` : value);
+}
+
+/** Quotes a field when RFC 4180 requires it. Use directly only for values Hashmark itself writes. */
+export function csvQuote(value: string): string {
+  return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+}
+
+function row(cells: string[]): string {
+  return `${cells.join(',')}\r\n`;
+}
+
+/**
+ * UTF-8 byte order mark placed before each CSV file in the package: without it, Excel on
+ * Windows reads UTF-8 as the local code page and garbles Arabic and accented French. The
+ * manifests hash the file with it, so it is part of the evidence like any other byte.
+ */
+export const CSV_BOM = '\ufeff';
+
+export const CAPTURES_CSV_HEADER = [
+  'sequence',
+  'capture_id',
+  'folder',
+  'started_at',
+  'finished_at',
+  'url',
+  'title',
+  'capture_json_sha256',
+  'screenshot_sha256',
+  'artifact_count',
+  'limitation_count',
+  'tags',
+] as const;
+
+/** What captures.csv needs of a capture; `folder` is its folder in the package. */
+export type CapturesCsvInput = Pick<
+  CaptureRecord,
+  'sequence' | 'id' | 'startedAt' | 'finishedAt' | 'url' | 'title' | 'captureJson' | 'artifacts' | 'limitations' | 'tags'
+> & { folder: string };
+
+/** The header row. */
+export function capturesCsvHeader(): string {
+  return row([...CAPTURES_CSV_HEADER]);
+}
+
+/**
+ * One capture's row: URL and title are the browser's at the end of the capture (the record's);
+ * `screenshot_sha256` is that of screenshot-viewport.png (empty if there is none); tags are
+ * joined with "; ".
+ */
+export function capturesCsvRow(c: CapturesCsvInput): string {
+  const shot = c.artifacts.find((a) => a.path === 'screenshot-viewport.png');
+  return row([
+    String(c.sequence),
+    csvQuote(c.id),
+    csvQuote(`${c.folder}/`),
+    csvQuote(c.startedAt),
+    csvQuote(c.finishedAt),
+    csvText(c.url),
+    csvText(c.title),
+    c.captureJson.sha256,
+    shot?.sha256 ?? '',
+    String(c.artifacts.length),
+    String(c.limitations.length),
+    csvText(c.tags.join('; ')),
+  ]);
+}
+
+/** captures.csv text (without the BOM), one row per capture, in the given order. */
+export function capturesCsv(captures: CapturesCsvInput[]): string {
+  return capturesCsvHeader() + captures.map(capturesCsvRow).join('');
+}
+
+export const SELECTORS_CSV_HEADER = ['value', 'kind', 'normalised', 'raw_forms', 'capture_ids'] as const;
+
+/**
+ * selectors.csv text (without the BOM): one row per (kind, normalised value), the forms it was
+ * written in and the captures it was seen in, sorted by kind then value. The header is written
+ * even when there is no selector. Interim: the selectors module will own this function
+ * (utils/selectors/csv.ts); the packaging only decides which records go in.
+ */
+export function selectorsCsv(records: SelectorRecord[]): string {
+  const groups = new Map<string, { kind: string; value: string; raw: Set<string>; captures: Set<string> }>();
+  for (const r of records) {
+    const key = `${r.kind}\u0000${r.value}`;
+    const g = groups.get(key) ?? { kind: r.kind, value: r.value, raw: new Set<string>(), captures: new Set<string>() };
+    for (const f of r.raw) g.raw.add(f);
+    g.captures.add(r.captureId);
+    groups.set(key, g);
+  }
+  const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+  const sorted = [...groups.values()].sort((a, b) => cmp(a.kind, b.kind) || cmp(a.value, b.value));
+  return (
+    row([...SELECTORS_CSV_HEADER]) +
+    sorted
+      .map((g) =>
+        row([
+          csvText(g.value),
+          csvQuote(g.kind),
+          csvText(g.value),
+          csvText([...g.raw].sort(cmp).join(' | ')),
+          csvQuote([...g.captures].sort(cmp).join(' ')),
+        ]),
+      )
+      .join('')
+  );
+}
