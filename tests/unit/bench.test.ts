@@ -83,7 +83,8 @@ describe('report', () => {
 
 describe('arguments', () => {
   test('quick, json and only', () => {
-    expect(parseArgs(['--quick', '--json', 'out.json'])).toEqual({ quick: true, json: 'out.json', only: [], help: false });
+    expect(parseArgs(['--quick', '--json', 'out.json'])).toEqual({ quick: true, json: 'out.json', only: [], extension: null, help: false });
+    expect(parseArgs(['--extension', '/tmp/x']).extension).toBe('/tmp/x');
     expect(parseArgs(['--json=x.json', '--only', 'export,dashboard']).only).toEqual(['export', 'dashboard']);
   });
 

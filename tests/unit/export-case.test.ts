@@ -108,7 +108,7 @@ describe('buildCasePackage: one package', () => {
     expect(csv.split('\r\n').filter(Boolean)).toHaveLength(4);
     expect(csv).toContain(`,"'=HYPERLINK(""x""); annonce"\r\n`);
     const sel = text(f.get('data/selectors.csv'));
-    expect(sel).toBe(`\ufeffvalue,kind,normalised,raw_forms,capture_ids\r\n'+33612345678,phone,'+33612345678,06 12 34 56 78,${captures[1]!.id}\r\n`);
+    expect(sel).toBe(`\ufeffvalue,kind,normalised,raw_forms,capture_ids\r\n+33612345678,phone,+33612345678,"[""06 12 34 56 78""]","[""${captures[1]!.id}""]"\r\n`);
     expect(text(f.get('VERIFY.txt'))).toContain('data/report.html');
     expect(text(f.get('VERIFY.txt'))).not.toContain('PART 1 OF');
   });
@@ -216,7 +216,9 @@ describe('bag groups', () => {
   });
 
   test('a case over the ceiling is split into complete parts that each verify, share the group and hold every capture once', async () => {
-    const { caseId, captures } = await seedCaptures(7, heavy);
+    // The same phone number in the first and the last capture: they end up in different parts.
+    const phone = { kind: 'phone' as const, value: '+212612345678', raw: ['06 12 34 56 78'] };
+    const { caseId, captures } = await seedCaptures(7, (i) => ({ ...heavy(i), ...(i === 0 || i === 6 ? { selectors: [phone] } : {}) }));
     const ceiling = { maxPartBytes: 400_000 };
     const parts = await exportAll(caseId, { ceiling });
     expect(parts.length).toBeGreaterThanOrEqual(2);
@@ -249,6 +251,13 @@ describe('bag groups', () => {
       expect(report.match(/<section class="capture"/g)).toHaveLength(p.captureIds.length);
       expect(text(f.get('VERIFY.txt'))).toContain(`THIS PACKAGE IS PART ${p.part} OF ${n}`);
       custody.add(text(f.get('data/custody/events.jsonl')));
+      // Tables describe the captures this part holds: selectors.csv names only those.
+      const sel = text(f.get('data/selectors.csv'));
+      const withPhone = [captures[0]!.id, captures[6]!.id].filter((id) => p.captureIds.includes(id));
+      expect(sel).toBe(
+        '\ufeffvalue,kind,normalised,raw_forms,capture_ids\r\n' +
+          (withPhone.length ? `+212612345678,phone,+212612345678,"[""06 12 34 56 78""]","[${withPhone.map((id) => `""${id}""`).join(',')}]"\r\n` : ''),
+      );
       seen.push(...p.captureIds);
     }
     expect(seen).toEqual(captures.map((c) => c.id));

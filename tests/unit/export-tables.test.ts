@@ -1,8 +1,8 @@
 import { describe, expect, test } from 'vitest';
-import type { CaptureRecord, SelectorRecord } from '@/utils/db';
-import { CAPTURES_CSV_HEADER, capturesCsv, csvQuote, csvText, selectorsCsv } from '@/utils/package/tables';
+import type { CaptureRecord } from '@/utils/db';
+import { CAPTURES_CSV_HEADER, capturesCsv, csvQuote, csvText } from '@/utils/package/tables';
 
-/** captures.csv and selectors.csv: RFC 4180 with CRLF, and no formula can run in a spreadsheet. */
+/** captures.csv: RFC 4180 with CRLF, and no formula can run in a spreadsheet (selectors.csv: tests/unit/selectors-csv). */
 
 /** A small RFC 4180 reader (quoted fields, doubled quotes, CRLF inside quotes), to read back what was written. */
 function parseCsv(text: string): string[][] {
@@ -91,26 +91,5 @@ describe('captures.csv', () => {
     expect(csvText('Appartement T2 – 650 €')).toBe('Appartement T2 – 650 €');
     expect(csvText('a=b')).toBe('a=b');
     expect(csvQuote('x"y')).toBe('"x""y"');
-  });
-});
-
-describe('selectors.csv', () => {
-  const sel = (captureId: string, kind: SelectorRecord['kind'], value: string, raw: string[]): SelectorRecord => ({ caseId: 'case-1', captureId, kind, value, raw });
-
-  test('header only when there are no selectors', () => {
-    expect(selectorsCsv([])).toBe('value,kind,normalised,raw_forms,capture_ids\r\n');
-  });
-
-  test('one row per kind and value, forms and captures merged and sorted, phone numbers protected', () => {
-    const text = selectorsCsv([
-      sel('cap-2', 'phone', '+33612345678', ['06 12 34 56 78']),
-      sel('cap-1', 'phone', '+33612345678', ['+33 6 12 34 56 78', '06 12 34 56 78']),
-      sel('cap-1', 'email', 'karim@example.org', ['Karim@Example.org']),
-    ]);
-    expect(parseCsv(text)).toEqual([
-      ['value', 'kind', 'normalised', 'raw_forms', 'capture_ids'],
-      ['karim@example.org', 'email', 'karim@example.org', 'Karim@Example.org', 'cap-1'],
-      ["'+33612345678", 'phone', "'+33612345678", "'+33 6 12 34 56 78 | 06 12 34 56 78", 'cap-1 cap-2'],
-    ]);
   });
 });

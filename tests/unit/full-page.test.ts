@@ -72,8 +72,10 @@ describe('captureFullPage', () => {
     expect(p.calls).not.toContain('hide true'); // fixed elements drawn once anyway
     expect(p.calls[0]).toBe('scroll 0'); // shot from the top: fixed elements sit on the first screen
     expect(p.scrollY()).toBe(1234);
-    expect(r.full.map((f) => f.path)).toEqual(['screenshot-full.png']);
-    expect(p.stitched[0]!.parts).toEqual([{ top: 0, height: 6000, copies: [{ tile: 0, srcY: 0, height: 6000, destY: 0 }] }]);
+    // The one tile is the whole page: no decode and re-encode, the full page is its bytes.
+    expect(r.full.map((f) => [f.path, f.method])).toEqual([['screenshot-full.png', 'stitch:single-tile']]);
+    expect(r.full[0]!.bytes).toBe(r.tiles[0]!.bytes);
+    expect(p.stitched).toEqual([]);
     expect(r.limitations).toEqual([]);
   });
 
@@ -90,6 +92,7 @@ describe('captureFullPage', () => {
       [4 * step, 70_000 - 4 * step, 2],
     ]);
     expect(r.tiles.every((t) => t.method === 'captureTab:rect')).toBe(true);
+    expect(r.full.every((f) => f.method === 'stitch:OffscreenCanvas')).toBe(true);
     // Stitched at device px: 140,000 rows in parts under the canvas limit, every row once.
     const parts = p.stitched[0]!.parts;
     expect(parts.reduce((n, x) => n + x.height, 0)).toBe(140_000);
@@ -111,7 +114,8 @@ describe('captureFullPage', () => {
     expect(r.tiles.map((t) => [t.scrollY, t.method])).toEqual([0, 800, 1600, 2400, 3200, 4000, 4800, 5200].map((y) => [y, 'captureVisibleTab']));
     expect(p.calls.filter((c) => c.startsWith('hide'))).toEqual(['hide true', 'hide false']);
     expect(p.scrollY()).toBe(1234);
-    expect(r.full.map((f) => f.path)).toEqual(['screenshot-full.png']);
+    expect(r.full.map((f) => [f.path, f.method])).toEqual([['screenshot-full.png', 'stitch:OffscreenCanvas']]);
+    expect(p.stitched).toHaveLength(1);
   });
 });
 

@@ -138,6 +138,12 @@ describe('soft delete', () => {
     expect((await chainOk('c1')).ok).toBe(true);
   });
 
+  test('the newest-N list counts only live captures (the limit applies after leaving deleted ones out)', async () => {
+    const { a, b } = await twoCaptures();
+    await deleteCapture({ captureId: b.id, reason: 'doublon', at: at(7) }, db);
+    expect((await listCaptures('c1', 1, db)).map((c) => c.id)).toEqual([a.id]);
+  });
+
   test('a reason is required; a deleted capture cannot be deleted, tagged or noted again', async () => {
     const { a } = await twoCaptures();
     await expect(deleteCapture({ captureId: a.id, reason: '  ', at: at(7) }, db)).rejects.toThrow(/reason cannot be empty/i);

@@ -46,7 +46,8 @@ import {
   type Cost,
   type PartCeiling,
 } from './split';
-import { CSV_BOM, capturesCsv, capturesCsvHeader, capturesCsvRow, selectorsCsv } from './tables';
+import { selectorCsvRows, selectorsCsv } from '@/utils/selectors/csv';
+import { CSV_BOM, capturesCsv, capturesCsvHeader, capturesCsvRow } from './tables';
 import { THUMBNAIL_MAX_BYTES, THUMBNAIL_MAX_SIDE, ThumbnailError, base64Length, makeThumbnail, toBase64 } from './thumbnail';
 import { verifyInstructions } from './verify-text';
 
@@ -396,6 +397,11 @@ function captureFolders(folder: string, artifactPaths: string[]): string[] {
   return [...out];
 }
 
+/** selectors.csv text (no BOM) for these selector records: one row per kind and value (utils/selectors/csv.ts). */
+function selectorsCsvFor(records: SelectorRecord[]): string {
+  return selectorsCsv(selectorCsvRows(records));
+}
+
 /**
  * Room kept in every part for the signature/ files added after signing (RFC 3161 token over the
  * signature, TSA certificate chain): a token with its certificates is a few kB.
@@ -519,7 +525,7 @@ export async function* buildCasePackage(caseId: string, o: ExportOptions): Async
   const fileCost = (path: string, bytes: number): number =>
     zipEntryOverhead(bagNameMax + 1 + path.length) + zipDataBound(path, bytes) + deflatePieceBound(manifestLinesBytes(path));
   const folderCost = (folder: string): number => zipEntryOverhead(bagNameMax + 1 + folder.length + 1);
-  const selectorsHeaderBytes = utf8Length(selectorsCsv([]));
+  const selectorsHeaderBytes = utf8Length(selectorsCsvFor([]));
 
   const costs = new Map<string, Cost>();
   let checked = 0;
@@ -541,7 +547,7 @@ export async function* buildCasePackage(caseId: string, o: ExportOptions): Async
     bytes += deflatePieceBound(utf8Length(section));
     bytes += deflatePieceBound(utf8Length(capturesCsvRow({ ...c, folder })));
     const sel = selectorsOf.get(c.id);
-    if (sel) bytes += deflatePieceBound(utf8Length(selectorsCsv(sel)) - selectorsHeaderBytes);
+    if (sel) bytes += deflatePieceBound(utf8Length(selectorsCsvFor(sel)) - selectorsHeaderBytes);
     costs.set(c.id, { bytes, entries: 1 + c.artifacts.length + folders.length + (token ? 1 : 0) });
     o.onProgress?.({ phase: 'checking', part: 0, parts: 0, done: ++checked, total: captures.length });
   }
@@ -634,7 +640,7 @@ export async function* buildCasePackage(caseId: string, o: ExportOptions): Async
       { path: 'data/case.json', bytes: utf8(caseJsonText(facts, { id: o.exportId, part, parts, bagNames, ceiling }, all)) },
       { path: 'data/report.html', bytes: utf8(renderReport(rf, index, sections)) },
       { path: 'data/captures.csv', bytes: utf8(CSV_BOM + capturesCsv(planned.items.map((c) => ({ ...c, folder: captureFolder(c) })))) },
-      { path: 'data/selectors.csv', bytes: utf8(CSV_BOM + selectorsCsv(partSelectors)) },
+      { path: 'data/selectors.csv', bytes: utf8(CSV_BOM + selectorsCsvFor(partSelectors)) },
       { path: 'data/custody/events.jsonl', bytes: custodyBytes },
     );
     const bagCount = parts > 1 ? `${part} of ${parts}` : null;

@@ -1,7 +1,8 @@
-import type { CaptureRecord, SelectorRecord } from '@/utils/db/schema';
+import type { CaptureRecord } from '@/utils/db/schema';
 
 /**
- * data/captures.csv and data/selectors.csv: tables for spreadsheets and case-management systems.
+ * data/captures.csv: a table for spreadsheets and case-management systems (data/selectors.csv is
+ * written by utils/selectors/csv.ts, with the same rules).
  * RFC 4180: comma-separated, CRLF line ends, fields quoted when they hold a comma, quote or line
  * break, quotes doubled. Headers are ASCII column names (stable for import scripts).
  *
@@ -86,39 +87,4 @@ export function capturesCsvRow(c: CapturesCsvInput): string {
 /** captures.csv text (without the BOM), one row per capture, in the given order. */
 export function capturesCsv(captures: CapturesCsvInput[]): string {
   return capturesCsvHeader() + captures.map(capturesCsvRow).join('');
-}
-
-export const SELECTORS_CSV_HEADER = ['value', 'kind', 'normalised', 'raw_forms', 'capture_ids'] as const;
-
-/**
- * selectors.csv text (without the BOM): one row per (kind, normalised value), the forms it was
- * written in and the captures it was seen in, sorted by kind then value. The header is written
- * even when there is no selector. Interim: the selectors module will own this function
- * (utils/selectors/csv.ts); the packaging only decides which records go in.
- */
-export function selectorsCsv(records: SelectorRecord[]): string {
-  const groups = new Map<string, { kind: string; value: string; raw: Set<string>; captures: Set<string> }>();
-  for (const r of records) {
-    const key = `${r.kind}\u0000${r.value}`;
-    const g = groups.get(key) ?? { kind: r.kind, value: r.value, raw: new Set<string>(), captures: new Set<string>() };
-    for (const f of r.raw) g.raw.add(f);
-    g.captures.add(r.captureId);
-    groups.set(key, g);
-  }
-  const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
-  const sorted = [...groups.values()].sort((a, b) => cmp(a.kind, b.kind) || cmp(a.value, b.value));
-  return (
-    row([...SELECTORS_CSV_HEADER]) +
-    sorted
-      .map((g) =>
-        row([
-          csvText(g.value),
-          csvQuote(g.kind),
-          csvText(g.value),
-          csvText([...g.raw].sort(cmp).join(' | ')),
-          csvQuote([...g.captures].sort(cmp).join(' ')),
-        ]),
-      )
-      .join('')
-  );
 }
