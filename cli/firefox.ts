@@ -45,7 +45,7 @@ const CANDIDATES = [
 export function findFirefox(env: NodeJS.ProcessEnv = process.env): string {
   const path = env.FIREFOX_PATH || CANDIDATES.find((p) => existsSync(p));
   if (!path || !existsSync(path)) {
-    throw new SetupError('No Firefox found. Install it (Debian/Ubuntu: sudo apt-get install firefox-esr) or set FIREFOX_PATH to a Firefox binary (128 or later).');
+    throw new SetupError('No Firefox found. Install it (Debian/Ubuntu: sudo apt-get install firefox-esr) or set FIREFOX_PATH to a Firefox binary (140 or later).');
   }
   return path;
 }
@@ -87,8 +87,7 @@ export async function openExtensionPage(page: Page, pathAndQuery: string, timeou
     await page.goto(`${AUTOMATION_OPEN_ORIGIN}/${target}`, { timeout: 5000 }).catch(() => undefined);
     // Retry the navigation if the background was not listening yet (just installed or reloaded).
     for (const stop = Date.now() + 2000; Date.now() < stop; ) {
-      const here = await page.evaluate(() => location.protocol + '//' + location.host + location.pathname).catch((e) => 'ERR ' + e.message);
-      if (process.env.FFDEBUG) console.log('here', here);
+      const here = await page.evaluate(() => location.protocol + '//' + location.host + location.pathname).catch(() => '');
       if (here.startsWith('moz-extension:') && here.endsWith('/' + target.split('?')[0])) {
         // Wait for the page's own scripts (module scripts run after parsing).
         await page.evaluate(() => new Promise<void>((r) => (document.readyState === 'complete' ? r() : addEventListener('load', () => r(), { once: true }))));
@@ -128,6 +127,8 @@ export async function launchFirefoxHashmark(o: {
     // (1280 px wide like the Chromium runs; headless Firefox reads its size from these).
     defaultViewport: null,
     env: { ...process.env, MOZ_HEADLESS_WIDTH: '1280', MOZ_HEADLESS_HEIGHT: '800' },
+    // Diagnostics: HASHMARK_FIREFOX_LOG=1 prints Firefox's console (the add-on's background
+    // included) on this process's output.
     dumpio: !!process.env.HASHMARK_FIREFOX_LOG,
     extraPrefsFirefox: {
       ...(process.env.HASHMARK_FIREFOX_LOG ? { 'devtools.console.stdout.chrome': true, 'devtools.console.stdout.content': true, 'extensions.logging.enabled': true } : {}),
@@ -195,7 +196,7 @@ async function ensureCaptureTab(hm: FirefoxHashmark): Promise<void> {
 }
 
 /** What the CLI needs from a driver: the same calls in Chromium and in Firefox. */
-export type CaptureDriver = Pick<HashmarkDriver, 'ensureCase' | 'openTab' | 'capture' | 'closeTab' | 'exportCase'>;
+export type CaptureDriver = Pick<HashmarkDriver, 'send' | 'ensureCase' | 'openTab' | 'capture' | 'closeTab' | 'exportCase'>;
 
 /**
  * The Firefox counterpart of HashmarkDriver: protocol messages sent from an extension page (so

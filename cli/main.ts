@@ -18,13 +18,16 @@ const USAGE = `hashmark: capture web pages as signed evidence packages, and veri
 
   hashmark capture <url...> --case <name> --out <dir> [--profile <dir>] [--reference <ref>]
                    [--max-part-bytes <n>] [--max-part-entries <n>] [--lang en|fr|ar]
-                   [--browser chromium|firefox]
+                   [--browser chromium|firefox] [--region <ISO>] [--tsa <url>]
       Captures each URL in headless Chromium (or Firefox) with the Hashmark extension, exports the case
       as a signed ZIP into <dir>, and prints its path and SHA-256. A case larger than
       --max-part-bytes (default 1 GiB) or --max-part-entries (default 50000) is split into
       several complete packages (parts); each part's path and SHA-256 is printed.
       --lang sets the language of data/report.html (default: the extension's).
-  hashmark verify <zip...> [--key-fingerprint <hex>]
+      --region sets the country national phone numbers are read in (default: the site's
+      country domain, else the browser's locale). --tsa asks an RFC 3161 timestamp authority
+      for a trusted time on every capture (a TSA failure is logged, never loses a capture).
+  hashmark verify <zip...> [--key-fingerprint <hex>] [--tsa-root <pem>]
       Checks a package: manifests, tag manifests, Payload-Oxum, signature, key fingerprint,
       custody chain. Given all the parts of a split export, also checks that none is
       missing. Exit 0 only when every check passes.
@@ -49,6 +52,8 @@ async function capture(args: string[]): Promise<number> {
       'max-part-entries': { type: 'string' },
       lang: { type: 'string' },
       browser: { type: 'string' },
+      region: { type: 'string' },
+      tsa: { type: 'string' },
     },
   });
   if (!positionals.length) return fail('capture needs at least one URL');
@@ -77,6 +82,10 @@ async function capture(args: string[]): Promise<number> {
   }
   const lang = values.lang ?? null;
   if (lang !== null && !(LANGS as readonly string[]).includes(lang)) return fail(`--lang must be one of ${LANGS.join(', ')}`);
+  const region = values.region?.toUpperCase();
+  if (region !== undefined && !/^[A-Z]{2}$/.test(region)) return fail('--region must be a two-letter country code (ISO 3166-1), e.g. FR, MA, DZ');
+  const tsa = values.tsa;
+  if (tsa !== undefined && !/^https?:\/\/\S+$/i.test(tsa)) return fail('--tsa must be the http(s) address of an RFC 3161 timestamp authority');
   const browserName = values.browser ?? 'chromium';
   if (browserName !== 'chromium' && browserName !== 'firefox') return fail('--browser must be chromium or firefox');
   const outDir = resolve(values.out);
@@ -89,6 +98,10 @@ async function capture(args: string[]): Promise<number> {
   try {
     const driver: CaptureDriver = 'context' in hm ? await HashmarkDriver.open(hm) : await FirefoxDriver.open(hm);
     const kase = await driver.ensureCase(values.case, values.reference);
+    // Settings kept in the profile (as the dashboard would set them): phone region, TSA.
+    if (region !== undefined || tsa !== undefined) {
+      await driver.send('settings.update', { ...(region !== undefined ? { defaultRegion: region } : {}), ...(tsa !== undefined ? { tsaUrl: tsa } : {}) });
+    }
     for (const url of positionals) {
       const tabId = await driver.openTab(url);
       try {
@@ -99,6 +112,12 @@ async function capture(args: string[]): Promise<number> {
       } finally {
         await driver.closeTab(tabId).catch(() => undefined);
       }
+    }
+    if (tsa !== undefined) {
+      // Tokens are requested after each capture without blocking it; give pending ones a last
+      // chance before exporting. A TSA failure never loses a capture: it is said and logged.
+      const ts = await driver.send('timestamps.process', {});
+      if (ts.pending > 0) process.stdout.write(`warning: ${ts.pending} capture(s) without a trusted timestamp (the TSA did not answer; see timestamp.failed in the custody log)\n`);
     }
     const exp = await driver.exportCase(kase.id, { ceiling, lang: lang as Lang | null });
     if (exp.parts.length > 1) process.stdout.write(`parts ${exp.parts.length} (the case was split; each part is a complete package)\n`);
@@ -117,7 +136,19 @@ async function capture(args: string[]): Promise<number> {
 }
 
 async function verify(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { 'key-fingerprint': { type: 'string' } } });
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { 'key-fingerprint': { type: 'string' }, 'tsa-root': { type: 'string' } },
+  });
+  let tsaRootsPem: string | undefined;
+  if (values['tsa-root'] !== undefined) {
+    try {
+      tsaRootsPem = await readFile(values['tsa-root'], 'utf8');
+    } catch (e) {
+      return fail(`cannot read ${values['tsa-root']}: ${(e as Error).message}`);
+    }
+  }
   if (positionals.length === 0) return fail('verify needs a ZIP file (or every part of a split export)');
   const fp = values['key-fingerprint'];
   if (fp !== undefined && !/^[0-9a-fA-F]{64}$/.test(fp)) return fail('--key-fingerprint must be 64 hex digits (SHA-256 of the public key)');
@@ -129,7 +160,7 @@ async function verify(args: string[]): Promise<number> {
     } catch (e) {
       return fail(`cannot read ${file}: ${(e as Error).message}`);
     }
-    const report = await verifyPackage(bytes, fp ? { keyFingerprint: fp } : {});
+    const report = await verifyPackage(bytes, { ...(fp ? { keyFingerprint: fp } : {}), ...(tsaRootsPem ? { tsaRootsPem } : {}) });
     if (positionals.length > 1) process.stdout.write(`== ${file}\n`);
     process.stdout.write(formatReport(report) + '\n');
     members.push({ name: basename(file), report });

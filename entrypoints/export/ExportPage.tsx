@@ -3,6 +3,7 @@ import { browser } from 'wxt/browser';
 import { getCase, getDb, getSettings, logCustody } from '@/utils/db';
 import { ensureSigningKey } from '@/utils/evidence/signing-key';
 import { browserLanguages, resolveLang } from '@/utils/i18n';
+import { requestTimestamp } from '@/utils/evidence/rfc3161';
 import { beginExport, buildCasePackage, recordPartSaved, type ExportProgress } from '@/utils/package/export-case';
 import { parseExportParams } from '@/utils/package/export-params';
 import { saveDownload } from '@/utils/package/save-download';
@@ -37,6 +38,31 @@ function progressText(p: ExportProgress): string {
  * read, so memory holds one part at a time and every file that left the browser is logged even
  * if a later part fails (export.failed then says how many were saved).
  */
+/**
+ * Trusted time over each part's signature. A TSA that is down or slow costs the token, never the
+ * package: the failure is a timestamp.failed custody event and the export goes on.
+ */
+function signatureTimestamper(tsaUrl: string, caseId: string, db: ReturnType<typeof getDb>) {
+  return async (signature: Uint8Array) => {
+    try {
+      const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', signature as Uint8Array<ArrayBuffer>));
+      const r = await requestTimestamp({ url: tsaUrl, digest });
+      return { tsr: r.tsr, chainPem: r.certificatesPem };
+    } catch (e) {
+      await logCustody(
+        {
+          caseId,
+          type: 'timestamp.failed',
+          at: new Date().toISOString(),
+          details: { subject: 'signature/tagmanifest-sha256.txt.sig', reason: e instanceof Error ? e.message : String(e) },
+        },
+        db,
+      ).catch(() => undefined);
+      return null;
+    }
+  };
+}
+
 export function ExportPage({ search }: { search: string }) {
   const [state, setState] = useState<State>({ kind: 'running', text: 'Starting…', saved: [] });
 
@@ -68,6 +94,7 @@ export function ExportPage({ search }: { search: string }) {
           now,
           exportId,
           software: { name: 'Hashmark', version: manifest.version, browser: navigator.userAgent },
+          ...(settings.tsaUrl ? { timestampSignature: signatureTimestamper(settings.tsaUrl, caseId, db) } : {}),
           onProgress: (p) => setState({ kind: 'running', text: progressText(p), saved: [...saved] }),
         });
         for await (const part of parts) {

@@ -172,6 +172,12 @@ export interface ExportOptions {
   exportId: string;
   software: { name: string; version: string; browser: string };
   onProgress?: (p: ExportProgress) => void;
+  /**
+   * RFC 3161 token over the signature, when a TSA is set: returns the TSA's answer and the
+   * certificates it sent, or null when it failed (the caller logs timestamp.failed; the package
+   * is still written, without the token).
+   */
+  timestampSignature?: (signature: Uint8Array) => Promise<{ tsr: Uint8Array; chainPem: string } | null>;
 }
 
 /** One saved-or-to-save package of an export. */
@@ -653,12 +659,25 @@ export async function* buildCasePackage(caseId: string, o: ExportOptions): Async
         bagName,
         zipName,
         fingerprint: o.key.fingerprint,
-        hasTimestamps: planned.items.some((c) => tokens.has(c.id)),
+        hasTimestamps: !!o.timestampSignature || planned.items.some((c) => tokens.has(c.id)),
         ...(group ? { group } : {}),
       }),
       signer: signerFor(o.key),
       date: o.now,
       onProgress: (d, t) => o.onProgress?.({ phase: 'writing', part, parts, done: d, total: t }),
+      ...(o.timestampSignature
+        ? {
+            afterSign: async (signature: Uint8Array) => {
+              const got = await o.timestampSignature!(signature);
+              return got
+                ? [
+                    { path: 'signature/tagmanifest-sha256.txt.sig.tsr' as const, bytes: got.tsr },
+                    { path: 'signature/tsa-chain.pem' as const, bytes: utf8(got.chainPem) },
+                  ]
+                : [];
+            },
+          }
+        : {}),
     });
     // The plan is an upper bound by construction; a part over it is a bug in the size model,
     // and the ceiling is a promise (media size, memory): stop rather than hand it out.

@@ -137,7 +137,9 @@ with the same code.
    authority (TSA) certified that the signature, and each capture.json with a
    .tsr file beside it, existed at the time written in the token. Checking
    this needs the TSA's root certificate, obtained from the TSA itself (not
-   from this package).`);
+   from this package). If signature/tagmanifest-sha256.txt.sig.tsr is absent,
+   the TSA did not answer when the package was made; Hashmark records that in
+   the case's custody log, and the other checks are unaffected.`);
   }
 
   sections.push(

@@ -3,6 +3,7 @@ import { verifyCustodyChain } from '@/utils/evidence/custody-log';
 import type { CustodyEvent } from '@/utils/evidence/types';
 import { digestBoth, type DigestPair } from '@/utils/evidence/hash';
 import { derToP1363, keyFingerprint, pemToDer, verifyDer } from '@/utils/evidence/signing';
+import { checkTimeStampResponse } from '@/utils/evidence/rfc3161';
 import {
   BAGIT_TXT,
   OPTIONAL_SIGNATURE_FILES,
@@ -69,6 +70,8 @@ export interface VerifyGroupInfo {
 export interface VerifyOptions {
   /** Expected signing key fingerprint, obtained independently of the package (case-insensitive; colons and spaces ignored). */
   keyFingerprint?: string;
+  /** PEM root certificate(s) of the TSA, obtained from the TSA: trusted time is then checked up to them. */
+  tsaRootsPem?: string;
 }
 
 /** Problems reported per check id before the rest is summarised, so a wrecked package gives a readable report. */
@@ -386,7 +389,8 @@ async function verifyUnsafe(zipBytes: Uint8Array, opts: VerifyOptions): Promise<
       continue;
     }
     if (path.startsWith('data/')) payloadDigests.set(path, { bytes: bytes.length, ...(await digestBoth(bytes)) });
-    if (keep.has(path)) kept.set(path, bytes);
+    // RFC 3161 answers are small: keep them to check against their subject's digest.
+    if (keep.has(path) || path.endsWith('.tsr')) kept.set(path, bytes);
   }
   const payloadFiles = payloadDigests.size;
   let payloadBytes = 0;
@@ -573,6 +577,33 @@ async function verifyUnsafe(zipBytes: Uint8Array, opts: VerifyOptions): Promise<
       );
     } else {
       checks.pass('pinned-key', `The package was signed with the expected (pinned) key ${pinned}.`);
+    }
+  }
+
+  // --- Trusted time (RFC 3161 tokens, optional) ----------------------------------------------
+  // Each X.tsr covers SHA-256 of X: status granted, matching imprint, the token's own CMS
+  // signature, and, when the TSA's root is given, the chain up to it.
+  for (const [path, tsr] of [...kept].filter(([p]) => p.endsWith('.tsr')).sort(([a], [b]) => a.localeCompare(b))) {
+    const subject = path.slice(0, -'.tsr'.length);
+    // Payload files were hashed and dropped while reading (memory stays bounded): use their digest.
+    const payloadHex = payloadDigests.get(subject)?.sha256;
+    const data = kept.get(subject);
+    if (!payloadHex && !data) {
+      checks.fail('timestamps', `${path}: the file it timestamps (${subject}) is missing.`);
+      continue;
+    }
+    try {
+      const digest = payloadHex
+        ? Uint8Array.from(payloadHex.match(/../g)!, (h) => parseInt(h, 16))
+        : new Uint8Array(await crypto.subtle.digest('SHA-256', data as Uint8Array<ArrayBuffer>));
+      const r = await checkTimeStampResponse(tsr, { digest, ...(opts.tsaRootsPem ? { trustedRootsPem: opts.tsaRootsPem } : {}) });
+      checks.pass(
+        'timestamps',
+        `${path}: a timestamp authority certified ${subject} at ${r.genTime}` +
+          (opts.tsaRootsPem ? ' (TSA chain checked up to the given root).' : ' (TSA root not given: its chain was not checked).'),
+      );
+    } catch (e) {
+      checks.fail('timestamps', `${path}: ${errorText(e)}`);
     }
   }
 
