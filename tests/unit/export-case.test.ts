@@ -343,7 +343,11 @@ describe('RFC 3161 tokens over capture.json', () => {
     expect(f.has(`${captureFolder(captures[1]!)}/capture.json.tsr`)).toBe(false);
     expect(text(f.get('VERIFY.txt'))).toContain('openssl ts -verify -data data/captures/<folder>/capture.json');
     expect(text(f.get('data/report.html'))).toContain('Trusted timestamp of capture.json (RFC 3161)');
-    expect(failures(await verifyPackage(p!.zip))).toEqual([]);
+    // The stand-in is no RFC 3161 answer: the verifier checks every .tsr and says so (real
+    // tokens are verified in tests/e2e/timestamps.test.ts and tests/unit/rfc3161.test.ts).
+    const problems = failures(await verifyPackage(p!.zip));
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/^timestamps: data\/captures\/.*capture\.json\.tsr: /);
   });
 
   test('a token whose stored bytes changed stops the export naming it', async () => {
