@@ -38,7 +38,8 @@ export interface FullPageTile {
 
 export interface FullPageResult {
   tiles: FullPageTile[];
-  full: { path: string; bytes: Uint8Array }[];
+  /** The stitched full page (derived), in parts past canvas limits; `method` for capture.json. */
+  full: { path: string; bytes: Uint8Array; method: string }[];
   limitations: string[];
   metrics: PageMetrics;
 }
@@ -97,15 +98,23 @@ export async function captureFullPage(
   const pageCss = Math.min(metrics.scrollHeight, last.scrollY + last.cssHeight);
   const shots: TileShot[] = tiles.map((t) => ({ scrollY: t.scrollY, cssHeight: t.cssHeight }));
   const plan = planStitch(shots, scale, pageCss, first.width);
+  // One tile that already is the whole page (Firefox, a page within one captureTab rectangle):
+  // stitching would decode and re-encode the same pixels (~1.5 s for 20,000 px). The full page
+  // is then the tile's bytes, and its method says so.
+  const only = plan.length === 1 && plan[0]!.copies.length === 1 ? plan[0]!.copies[0]! : null;
+  if (tiles.length === 1 && only && only.srcY === 0 && only.destY === 0 && only.height === first.height) {
+    return { tiles, full: [{ path: 'screenshot-full.png', bytes: tiles[0]!.bytes, method: 'stitch:single-tile' }], limitations, metrics };
+  }
   const images = await env.stitch(
     plan,
     tiles.map((t) => t.bytes),
     first.width,
   );
+  const method = 'stitch:OffscreenCanvas';
   const full =
     images.length === 1
-      ? [{ path: 'screenshot-full.png', bytes: images[0]! }]
-      : images.map((bytes, i) => ({ path: `screenshot-full-part-${i + 1}-of-${images.length}.png`, bytes }));
+      ? [{ path: 'screenshot-full.png', bytes: images[0]!, method }]
+      : images.map((bytes, i) => ({ path: `screenshot-full-part-${i + 1}-of-${images.length}.png`, bytes, method }));
   if (images.length > 1) {
     limitations.push(
       `The full page is taller than a browser image can be (${MAX_SIDE_TEXT}); it is stitched in ${images.length} parts, top to bottom.`,

@@ -246,7 +246,7 @@ export async function runCapture(
           path: part.path,
           mediaType: 'image/png',
           bytes: part.bytes,
-          method: 'stitch:OffscreenCanvas',
+          method: part.method,
           role: 'derived',
           derivedFrom: fp.tiles.map((x) => x.path),
         });
