@@ -201,7 +201,14 @@ export function CaptureDetail(props: { capture: CaptureRecord; tagSuggestions: s
                   </td>
                   <td>
                     {a.role === 'derived' ? tr.t('artifact.derived') : tr.t('artifact.original')}
-                    {a.derivedFrom ? ` ← ${a.derivedFrom.length}` : ''}
+                    {a.derivedFrom?.length ? (
+                      <div class="derived-from">
+                        {tr.t('artifact.derivedFrom')}{' '}
+                        {a.derivedFrom.map((f) => (
+                          <code key={f}>{f} </code>
+                        ))}
+                      </div>
+                    ) : null}
                   </td>
                   <td>
                     <code>{a.method}</code>

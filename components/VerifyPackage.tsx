@@ -3,7 +3,8 @@ import type { MessageKey } from '@/utils/i18n';
 import type { VerifyReport } from '@/utils/package/verify';
 import { useI18n } from './i18n';
 
-const CHECK_KEYS: Record<string, MessageKey> = {
+/** Interface names of the verifier's check ids (a test checks every id the verifier emits is here). */
+export const CHECK_KEYS: Record<string, MessageKey> = {
   zip: 'check.zip',
   'zip-entries': 'check.zip-entries',
   layout: 'check.layout',
@@ -19,6 +20,14 @@ const CHECK_KEYS: Record<string, MessageKey> = {
   'key-fingerprint': 'check.key-fingerprint',
   'pinned-key': 'check.pinned-key',
   custody: 'check.custody',
+  'case-json': 'check.case-json',
+  'captures': 'check.captures',
+  'custody-case': 'check.custody-case',
+  'custody-export': 'check.custody-export',
+  'custody-captures': 'check.custody-captures',
+  'bag-group': 'check.bag-group',
+  'group': 'check.group',
+  'timestamps': 'check.timestamps',
   internal: 'check.internal',
 };
 

@@ -7,7 +7,9 @@
  *   copy shows what was captured, not what the site serves today): only inline styles and
  *   data: resources, which is what the self-contained page.html carries;
  * - `<base target="_blank">` first, so links (which sandbox="" then refuses to open) do not
- *   navigate the frame away from the copy.
+ *   navigate the frame away from the copy; a link with its own target="_self" is stopped by the
+ *   dashboard's `frame-src 'none'` (entrypoints/dashboard/index.html): measured, without it a
+ *   click in the copy requested the live site.
  *
  * The doctype is kept in front so the copy renders in the same mode (standards or quirks).
  */

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { isActiveQuery, type SearchQuery } from '@/utils/search/capture-index';
+import { isActiveQuery, type SearchQuery } from '@/utils/search/query';
 import type { CaptureSearchState } from './use-capture-search';
 
 /**

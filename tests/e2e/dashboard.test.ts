@@ -24,15 +24,17 @@ const SCREENS = resolve('tmp/e2e-screenshots');
 const CASE = 'Réseau Marseille';
 
 let site: FixtureServer;
-let pixel: { server: Server; origin: string; hits: () => number };
+let pixel: { server: Server; origin: string; hits: () => number; paths: string[] };
 let tmp: string;
 let profile: string;
 
 /** A page that loads an image from its own server and runs a script: the page copy must do neither. */
 async function startPixelServer() {
   let hits = 0;
+  const paths: string[] = [];
   const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
   const server = createServer((req, res) => {
+    paths.push(req.url ?? '');
     if (req.url === '/pixel.png') {
       hits++;
       res.writeHead(200, { 'content-type': 'image/png', 'cache-control': 'no-store' }).end(png);
@@ -41,12 +43,12 @@ async function startPixelServer() {
     const origin = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(
       `<!doctype html><html lang="fr"><head><title>Page pixel de test</title></head><body><h1>Page avec pixel</h1>` +
-        `<img src="${origin}/pixel.png" alt="pixel"><p id="out"></p>` +
+        `<img src="${origin}/pixel.png" alt="pixel"><p id="out"></p><p><a id="away" href="${origin}/away.html" target="_self">away</a></p>` +
         `<script>document.getElementById('out').textContent += 'RAN-' + location.protocol + ' ';</script></body></html>`,
     );
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return { server, origin: `http://127.0.0.1:${(server.address() as { port: number }).port}`, hits: () => hits };
+  return { server, origin: `http://127.0.0.1:${(server.address() as { port: number }).port}`, hits: () => hits, paths };
 }
 
 /** Chromium on `profileDir` with the automation build and extra switches (--lang=…). */
@@ -136,6 +138,10 @@ describe('a profile filled by the CLI', () => {
       expect(await page.getByRole('status').filter({ hasText: 'found' }).textContent()).toBe('1 capture found');
       await search.fill('تاشيره');
       await expect.poll(shown).toEqual([ar.id]);
+      // A phone number typed as digits finds both ads: "06 12 34 56 78" (a selector of the French
+      // one) and "٠٦١٢٣٤٥٦٧٨" (Arabic-Indic digits in the Arabic one).
+      await search.fill('0612345678');
+      await expect.poll(async () => (await shown()).sort()).toEqual([fr.id, ar.id].sort());
       await search.fill('');
       await expect.poll(shown).toEqual([px.id, ar.id, fr.id]);
 
@@ -172,6 +178,11 @@ describe('a profile filled by the CLI', () => {
       expect((await frame!.locator('#out').textContent())!.trim()).toBe('RAN-http:');
       await page.waitForTimeout(500);
       expect(pixel.hits()).toBe(before);
+      // A link of the copy does not take the frame (or a new window) to the live site.
+      await frame!.locator('#away').click();
+      await page.waitForTimeout(1000);
+      expect(pixel.paths.filter((p) => p === '/away.html')).toEqual([]);
+      expect(hm.context.pages().filter((p) => p.url().includes('/away.html'))).toEqual([]);
 
       // Soft delete with a reason: gone from the list, the log keeps it.
       // (With the sandboxed frame in its own process, a click right after Playwright scrolls can
@@ -257,7 +268,7 @@ describe('a profile filled by the CLI', () => {
       await expect.poll(() => page.evaluate(() => [document.documentElement.lang, document.documentElement.dir])).toEqual(['fr', 'ltr']);
       await page.getByRole('heading', { name: 'Affaires' }).waitFor();
       await expect.poll(() => page.locator('.case-row .case-count').first().textContent()).toBe('2 captures');
-      await page.getByRole('searchbox', { name: 'Rechercher dans les captures (titre, adresse, texte, notes, étiquettes)' }).waitFor();
+      await page.getByRole('searchbox', { name: 'Rechercher dans les captures (titre, adresse, texte, notes, étiquettes, numéros, e-mails, identifiants)' }).waitFor();
       await expect.poll(() => thumbnailsLoaded(page), { timeout: 15_000 }).toBe(2);
       await screenshot(page, 'dashboard-fr.png');
       // The popup follows too.

@@ -60,9 +60,9 @@ describe('catalogues', () => {
     // Only names and file names may read the same in every language.
     // (French shares a few words with English: Pages, Notes, Sections, Signature, Captures…)
     expect(same('fr').sort()).toEqual(
-      ['nav.label', 'cases.activeBadge', 'notes.title', 'detail.sections', 'artifact.original', 'check.bagit', 'check.bag-info', 'check.signature', 'settings.capture'].sort(),
+      ['nav.label', 'cases.activeBadge', 'notes.title', 'detail.sections', 'artifact.original', 'check.bagit', 'check.bag-info', 'check.case-json', 'check.signature', 'settings.capture'].sort(),
     );
-    expect(same('ar').sort()).toEqual(['check.bag-info', 'check.bagit'].sort());
+    expect(same('ar').sort()).toEqual(['check.bag-info', 'check.bagit', 'check.case-json'].sort());
     expect(String(CATALOGUES.ar['popup.capture'])).toMatch(/[\u0600-\u06ff]/);
   });
 

@@ -137,6 +137,27 @@ describe('CaptureSearch: persisted, caught up from the captures table', () => {
     expect(await reopened.catchUp()).toEqual({ added: 0, updated: 0, removed: 0 });
   });
 
+  test('selectors found in a capture are searchable in the forms people type', async () => {
+    const a = await seedCapture(db, { caseId: 'c1', url: 'https://a.example/', title: 'Annonce', text: 'Appelez le 06 12 34 56 78', minute: 1 });
+    await db.selectors.bulkAdd([
+      { caseId: 'c1', captureId: a.id, kind: 'phone', value: '+33612345678', raw: ['06 12 34 56 78'] },
+      { caseId: 'c1', captureId: a.id, kind: 'email', value: 'karim.loc@example.com', raw: ['Karim.Loc@example.com'] },
+    ]);
+    const s = await CaptureSearch.open(db);
+    await s.catchUp();
+    expect(hits(s, '0612345678')).toEqual([a.id]);
+    expect(hits(s, '+33612345678')).toEqual([a.id]);
+    expect(hits(s, '336123')).toEqual([a.id]);
+    expect(hits(s, 'karim.loc@example.com')).toEqual([a.id]);
+  });
+
+  test('an index of an older format is rebuilt', async () => {
+    const a = await seedCapture(db, { caseId: 'c1', url: 'https://a.example/', title: 'Villa', text: 'x', minute: 1 });
+    await db.searchIndex.put({ id: SEARCH_INDEX_ID, json: JSON.stringify({ format: 1, watermark: '', revisions: { [a.id]: '' }, index: {} }), updatedAt: at(2) });
+    const s = await CaptureSearch.open(db);
+    expect((await s.catchUp()).added).toBe(1);
+  });
+
   test('a damaged stored index is rebuilt rather than trusted', async () => {
     const a = await seedCapture(db, { caseId: 'c1', url: 'https://a.example/', title: 'Villa', text: 'x', minute: 1 });
     await db.searchIndex.put({ id: SEARCH_INDEX_ID, json: '{"format":1,"index":', updatedAt: at(2) });

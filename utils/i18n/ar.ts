@@ -84,8 +84,8 @@ export const ar: Record<MessageKey, Message> = {
   },
   'grid.clearSelection': 'إلغاء التحديد',
 
-  'search.label': 'البحث في الالتقاطات (العنوان، الرابط، النص، الملاحظات، الوسوم)',
-  'search.placeholder': 'ابحث في العنوان والرابط والنص والملاحظات والوسوم…',
+  'search.label': 'البحث في الالتقاطات (العنوان، الرابط، النص، الملاحظات، الوسوم، أرقام الهاتف، البريد الإلكتروني، المعرّفات)',
+  'search.placeholder': 'ابحث في العنوان والرابط والنص والملاحظات والوسوم والأرقام…',
   'search.scope': 'البحث في',
   'search.scopeCase': 'هذه القضية',
   'search.scopeAll': 'كل القضايا',
@@ -184,6 +184,7 @@ export const ar: Record<MessageKey, Message> = {
   'artifact.hashes': 'البصمات',
   'artifact.original': 'أصلي',
   'artifact.derived': 'مشتق',
+  'artifact.derivedFrom': 'من',
   'artifact.record': 'سجل الالتقاط',
 
   'shots.none': 'لا توجد لقطة شاشة لهذا الالتقاط.',
@@ -296,6 +297,14 @@ export const ar: Record<MessageKey, Message> = {
   'check.key-fingerprint': 'بصمة مفتاح التوقيع',
   'check.pinned-key': 'مفتاح التوقيع المتوقع',
   'check.custody': 'تسلسل سجل سلسلة الحيازة',
+  'check.case-json': 'case.json',
+  'check.captures': 'الالتقاطات في الحزمة',
+  'check.custody-case': 'سجل سلسلة الحيازة يخص هذه القضية',
+  'check.custody-export': 'التصدير مسجَّل في سجل سلسلة الحيازة',
+  'check.custody-captures': 'كل التقاط مسجَّل في سجل سلسلة الحيازة',
+  'check.bag-group': 'أجزاء الحزمة (مجموعة الحاويات)',
+  'check.group': 'كل الأجزاء معًا',
+  'check.timestamps': 'الأختام الزمنية الموثوقة (RFC 3161)',
   'check.internal': 'المدقق',
 
   'settings.title': 'الإعدادات',

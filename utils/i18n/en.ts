@@ -66,8 +66,8 @@ export const en = {
   'grid.selectAll': { one: 'Select the {count} capture shown', other: 'Select all {count} shown' },
   'grid.clearSelection': 'Clear selection',
 
-  'search.label': 'Search captures (title, address, text, notes, tags)',
-  'search.placeholder': 'Search title, address, text, notes, tags…',
+  'search.label': 'Search captures (title, address, text, notes, tags, phone numbers, emails, handles)',
+  'search.placeholder': 'Title, address, text, notes, tags, numbers…',
   'search.scope': 'Search in',
   'search.scopeCase': 'This case',
   'search.scopeAll': 'All cases',
@@ -138,6 +138,7 @@ export const en = {
   'artifact.hashes': 'Hashes',
   'artifact.original': 'original',
   'artifact.derived': 'derived',
+  'artifact.derivedFrom': 'from',
   'artifact.record': 'capture record',
 
   'shots.none': 'This capture has no screenshot.',
@@ -236,6 +237,14 @@ export const en = {
   'check.key-fingerprint': 'Signing key fingerprint',
   'check.pinned-key': 'Expected signing key',
   'check.custody': 'Custody log chain',
+  'check.case-json': 'case.json',
+  'check.captures': 'Captures in the package',
+  'check.custody-case': 'Custody log belongs to this case',
+  'check.custody-export': 'Export recorded in the custody log',
+  'check.custody-captures': 'Every capture in the custody log',
+  'check.bag-group': 'Package parts (bag group)',
+  'check.group': 'All parts together',
+  'check.timestamps': 'Trusted timestamps (RFC 3161)',
   'check.internal': 'Verifier',
 
   'settings.title': 'Settings',

@@ -60,8 +60,8 @@ export const fr: Record<MessageKey, Message> = {
   'grid.selectAll': { one: 'Sélectionner la capture affichée', many: 'Sélectionner les {count} captures affichées', other: 'Sélectionner les {count} captures affichées' },
   'grid.clearSelection': 'Tout désélectionner',
 
-  'search.label': 'Rechercher dans les captures (titre, adresse, texte, notes, étiquettes)',
-  'search.placeholder': 'Titre, adresse, texte, notes, étiquettes…',
+  'search.label': 'Rechercher dans les captures (titre, adresse, texte, notes, étiquettes, numéros, e-mails, identifiants)',
+  'search.placeholder': 'Titre, adresse, texte, notes, étiquettes, numéros…',
   'search.scope': 'Rechercher dans',
   'search.scopeCase': 'Cette affaire',
   'search.scopeAll': 'Toutes les affaires',
@@ -132,6 +132,7 @@ export const fr: Record<MessageKey, Message> = {
   'artifact.hashes': 'Empreintes',
   'artifact.original': 'original',
   'artifact.derived': 'dérivé',
+  'artifact.derivedFrom': 'à partir de',
   'artifact.record': 'fiche de la capture',
 
   'shots.none': 'Cette capture n’a pas de capture d’écran.',
@@ -230,6 +231,14 @@ export const fr: Record<MessageKey, Message> = {
   'check.key-fingerprint': 'Empreinte de la clé de signature',
   'check.pinned-key': 'Clé de signature attendue',
   'check.custody': 'Chaînage du journal de traçabilité',
+  'check.case-json': 'case.json',
+  'check.captures': 'Captures du paquet',
+  'check.custody-case': 'Journal de traçabilité de cette affaire',
+  'check.custody-export': 'Export consigné au journal de traçabilité',
+  'check.custody-captures': 'Chaque capture au journal de traçabilité',
+  'check.bag-group': 'Parties du paquet (groupe de sacs)',
+  'check.group': 'Toutes les parties ensemble',
+  'check.timestamps': 'Horodatages certifiés (RFC 3161)',
   'check.internal': 'Vérificateur',
 
   'settings.title': 'Paramètres',

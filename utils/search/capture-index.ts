@@ -1,6 +1,9 @@
 import MiniSearch, { type Options, type SearchOptions, type SearchResult } from 'minisearch';
-import { getSearchIndex, putSearchIndex, type CaptureRecord, type HashmarkDb, type NoteRecord } from '@/utils/db';
+import { getSearchIndex, putSearchIndex, type CaptureRecord, type HashmarkDb, type NoteRecord, type SelectorRecord } from '@/utils/db';
 import { domainOf, inDomain, normalizeTerm } from './normalize';
+import type { SearchQuery } from './query';
+
+export type { SearchQuery } from './query';
 
 /**
  * The dashboard's word index over captures (title, URL, visible text, notes, tags), kept in
@@ -17,7 +20,7 @@ import { domainOf, inDomain, normalizeTerm } from './normalize';
 
 export const SEARCH_INDEX_ID = 'captures';
 /** Bump when the document shape or the normalisation changes: the stored index is then rebuilt. */
-export const SEARCH_FORMAT = 1;
+export const SEARCH_FORMAT = 2;
 /** Visible text indexed per capture (characters); the evidence itself is never cut. */
 export const MAX_INDEXED_TEXT = 100_000;
 
@@ -32,6 +35,8 @@ export interface SearchDoc {
   text: string;
   notes: string;
   tags: string[];
+  /** Selectors found in the capture (phones, emails, handles, wallets), in the forms people type. */
+  selectors: string;
 }
 
 /** What the index keeps of each capture besides its words: enough to filter and sort. */
@@ -44,18 +49,8 @@ export interface SearchHit {
   score: number;
 }
 
-export interface SearchQuery {
-  text: string;
-  /** Only this case; null or undefined = every case. */
-  caseId?: string | null;
-  /** Inclusive bounds on the capture's finish time, ms since the epoch. */
-  from?: number | null;
-  to?: number | null;
-  domain?: string;
-  tag?: string;
-}
 
-const FIELDS = ['title', 'url', 'text', 'notes', 'tags'] as const;
+const FIELDS = ['title', 'url', 'text', 'notes', 'tags', 'selectors'] as const;
 const MIN_PREFIX = 3;
 const WORD_SPLIT = /[\n\r\p{Z}\p{P}]+/u;
 
@@ -71,7 +66,7 @@ export function wordsToSearch(text: string): string {
 }
 
 const SEARCH_OPTIONS: SearchOptions = {
-  boost: { title: 3, tags: 3, notes: 2, url: 1.5, text: 1 },
+  boost: { title: 3, tags: 3, selectors: 3, notes: 2, url: 1.5, text: 1 },
   // Results as you type: the last word is a prefix once it has 3 letters (a 1- or 2-letter prefix
   // matches most of the vocabulary: measured 0.5-1 s with 10,000 captures); longer words forgive a typo.
   prefix: (term, i, terms) => i === terms.length - 1 && term.length >= MIN_PREFIX,
@@ -100,8 +95,19 @@ export function createCaptureIndex(): MiniSearch<SearchDoc> {
   return new MiniSearch<SearchDoc>(INDEX_OPTIONS);
 }
 
+/**
+ * The words a selector is found by: its normalised value, the forms written on the page, and for
+ * phone numbers those forms' digits run together ("06 12 34 56 78" is found by "0612345678",
+ * "+33 6 12…" by "33612…").
+ */
+export function selectorTerms(sel: Pick<SelectorRecord, 'kind' | 'value' | 'raw'>): string[] {
+  const out = new Set([sel.value, ...sel.raw]);
+  if (sel.kind === 'phone') for (const f of [sel.value, ...sel.raw]) out.add(f.replace(/\D/g, ''));
+  return [...out].filter(Boolean);
+}
+
 /** The searchable document of a capture. */
-export function captureDocument(c: CaptureRecord, text: string, notes: readonly string[]): SearchDoc {
+export function captureDocument(c: CaptureRecord, text: string, notes: readonly string[], selectors: readonly string[] = []): SearchDoc {
   return {
     id: c.id,
     caseId: c.caseId,
@@ -112,12 +118,8 @@ export function captureDocument(c: CaptureRecord, text: string, notes: readonly 
     text: text.length > MAX_INDEXED_TEXT ? text.slice(0, MAX_INDEXED_TEXT) : text,
     notes: notes.join('\n'),
     tags: [...c.tags],
+    selectors: selectors.join('\n'),
   };
-}
-
-/** True when a query asks for anything (words or a filter). */
-export function isActiveQuery(q: SearchQuery): boolean {
-  return !!(q.text.trim() || q.from != null || q.to != null || q.domain?.trim() || q.tag);
 }
 
 /**
@@ -244,14 +246,15 @@ export class CaptureSearch {
         if (c) records.set(id, c);
       }
       const live = [...records.values()].filter((c) => !c.deletedAt);
-      const [texts, notes] = await Promise.all([this.readTexts(live), this.readNotes(live.map((c) => c.id))]);
+      const liveIds = live.map((c) => c.id);
+      const [texts, notes, selectors] = await Promise.all([this.readTexts(live), this.readNotes(liveIds), this.readSelectors(liveIds)]);
       for (const c of records.values()) {
         const had = this.index.has(c.id);
         if (had) this.index.discard(c.id);
         if (c.deletedAt) {
           if (had) result.removed++;
         } else {
-          this.index.add(captureDocument(c, texts.get(c.id) ?? '', notes.get(c.id) ?? []));
+          this.index.add(captureDocument(c, texts.get(c.id) ?? '', notes.get(c.id) ?? [], selectors.get(c.id) ?? []));
           if (had) result.updated++;
           else result.added++;
         }
@@ -288,6 +291,19 @@ export class CaptureSearch {
       // Decode at most what is indexed (4 bytes per character at worst).
       if (b) out.set(w.id, decoder.decode(b.data.subarray(0, MAX_INDEXED_TEXT * 4)));
     });
+    return out;
+  }
+
+  /** Selectors are written with the capture, in its transaction: a new capture has them already. */
+  private async readSelectors(captureIds: string[]): Promise<Map<string, string[]>> {
+    const out = new Map<string, string[]>();
+    if (captureIds.length === 0) return out;
+    const rows: SelectorRecord[] = await this.db.selectors.where('captureId').anyOf(captureIds).toArray();
+    for (const r of rows) {
+      const list = out.get(r.captureId) ?? [];
+      list.push(...selectorTerms(r));
+      out.set(r.captureId, list);
+    }
     return out;
   }
 

@@ -1,5 +1,3 @@
-import type { SearchQuery } from './capture-index';
-
 /** What the dashboard's search bar holds (form values, as typed). */
 export interface SearchForm {
   text: string;
@@ -44,4 +42,21 @@ export function toSearchQuery(f: SearchForm, currentCaseId: string | null): Sear
     domain: f.domain.trim(),
     tag: f.tag,
   };
+}
+
+/** What the index is asked: words and filters (see runSearch in capture-index.ts). */
+export interface SearchQuery {
+  text: string;
+  /** Only this case; null or undefined = every case. */
+  caseId?: string | null;
+  /** Inclusive bounds on the capture's finish time, ms since the epoch. */
+  from?: number | null;
+  to?: number | null;
+  domain?: string;
+  tag?: string;
+}
+
+/** True when a query asks for anything (words or a filter). */
+export function isActiveQuery(q: SearchQuery): boolean {
+  return !!(q.text.trim() || q.from != null || q.to != null || q.domain?.trim() || q.tag);
 }

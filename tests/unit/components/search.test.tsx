@@ -105,7 +105,7 @@ test('the search bar in French announces counts in French', () => {
   const onChange = vi.fn();
   renderWith(<SearchBar value={{ ...EMPTY_SEARCH, text: 'x' }} onChange={onChange} tags={[]} domains={[]} resultCount={3} indexing={null} hasCurrentCase />, { db, lang: 'fr' });
   expect(screen.getByRole('status').textContent).toBe('3 captures trouvées');
-  expect(screen.getByRole('searchbox', { name: 'Rechercher dans les captures (titre, adresse, texte, notes, étiquettes)' })).toBeTruthy();
+  expect(screen.getByRole('searchbox', { name: 'Rechercher dans les captures (titre, adresse, texte, notes, étiquettes, numéros, e-mails, identifiants)' })).toBeTruthy();
   fireEvent.input(screen.getByRole('searchbox'), { target: { value: 'abc' } });
   expect(onChange).toHaveBeenCalledWith({ ...EMPTY_SEARCH, text: 'abc' });
 });

@@ -53,3 +53,12 @@ test('a malformed expected fingerprint is refused before verifying', async () =>
   expect(screen.getByText('A fingerprint is 64 hexadecimal digits.')).toBeTruthy();
   expect((screen.getByRole('button', { name: 'Verify' }) as HTMLButtonElement).disabled).toBe(true);
 });
+
+test('every check id the shared verifier emits has a name in the interface languages', async () => {
+  const { readFile } = await import('node:fs/promises');
+  const source = await readFile('utils/package/verify.ts', 'utf8');
+  const ids = new Set([...source.matchAll(/\b(?:fail|pass|settle)\(\s*'([a-z0-9-]+)'/g)].map((m) => m[1]!));
+  expect(ids.size).toBeGreaterThan(10);
+  const { CHECK_KEYS } = await import('@/components/VerifyPackage');
+  expect([...ids].filter((id) => !CHECK_KEYS[id])).toEqual([]);
+});
