@@ -7,6 +7,7 @@ import { useI18n } from './i18n';
 import { NotesPanel } from './NotesPanel';
 import { pageCopyArtifact, sandboxedSrcdoc } from './page-copy';
 import { ScreenshotViewer } from './ScreenshotViewer';
+import { SelectorsPanel } from './SelectorsPanel';
 import { TagEditor } from './TagEditor';
 import { useLive } from './use-live';
 
@@ -75,7 +76,8 @@ export function CaptureDetail(props: { capture: CaptureRecord; tagSuggestions: s
       <nav class="toc" aria-label={tr.t('detail.sections')}>
         <a href="#sec-shots">{tr.t('detail.screenshots')}</a> · <a href="#sec-copy">{tr.t('detail.pageCopy')}</a> ·{' '}
         <a href="#sec-meta">{tr.t('detail.metadata')}</a> · <a href="#sec-files">{tr.t('detail.files')}</a> ·{' '}
-        <a href="#sec-tags">{tr.t('tags.label')}</a> · <a href="#sec-custody">{tr.t('detail.custody')}</a>
+        <a href="#sec-selectors">{tr.t('selectors.label')}</a> · <a href="#sec-tags">{tr.t('tags.label')}</a> ·{' '}
+        <a href="#sec-custody">{tr.t('detail.custody')}</a>
       </nav>
 
       <section id="sec-shots" aria-labelledby="h-shots">
@@ -235,6 +237,11 @@ export function CaptureDetail(props: { capture: CaptureRecord; tagSuggestions: s
             ))}
           </ul>
         )}
+      </section>
+
+      <section id="sec-selectors" aria-labelledby="h-selectors">
+        <h3 id="h-selectors">{tr.t('selectors.label')}</h3>
+        <SelectorsPanel captureId={c.id} />
       </section>
 
       <section id="sec-tags" aria-labelledby="h-tags">

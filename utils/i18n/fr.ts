@@ -78,6 +78,18 @@ export const fr: Record<MessageKey, Message> = {
   'search.allTitle': 'Résultats dans toutes les affaires',
   'search.resultsLabel': 'Résultats de la recherche',
 
+  'selectors.label': 'Sélecteurs',
+  'selectors.none': 'Aucun numéro de téléphone, adresse e-mail, identifiant ou portefeuille n’a été trouvé dans cette capture.',
+  'selectors.kind.phone': 'Téléphone',
+  'selectors.kind.email': 'Courriel',
+  'selectors.kind.handle': 'Identifiant',
+  'selectors.kind.wallet': 'Portefeuille',
+  'selectors.written': 'Écrit',
+  'selectors.seenIn': {
+    one: 'Vu dans {count} capture ({cases} affaire)',
+    many: 'Vu dans {count} de captures, {cases} affaire(s)',
+    other: 'Vu dans {count} captures, {cases} affaire(s)',
+  },
   'tags.label': 'Étiquettes',
   'tags.none': 'Aucune étiquette.',
   'tags.inSelection': 'Étiquettes de la sélection',
