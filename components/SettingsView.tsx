@@ -31,16 +31,24 @@ export function SettingsView(props: {
   requestOrigin: (origin: string) => Promise<boolean>;
   /** Name of the browser's own language, for the "automatic" choice. */
   browserLang: Lang;
+  /** Optional host access (network facts, cross-origin page-copy resources, Firefox's captureTab). */
+  hostAccess?: { granted: () => Promise<boolean>; request: () => Promise<boolean> };
+  /** Makes a new signing key (key.rotated is logged); old packages still verify. */
+  onRotateKey?: () => Promise<void>;
 }) {
   const tr = useI18n();
   const db = useDb();
   const [s, setS] = useState<SettingsRecord | null>(null);
   const [saved, setSaved] = useState('');
   const [error, setError] = useState<string | null>(null);
+  const [hostGranted, setHostGranted] = useState<boolean | null>(null);
 
   useEffect(() => {
     void getSettings(db).then(setS);
   }, [db]);
+  useEffect(() => {
+    void props.hostAccess?.granted().then(setHostGranted);
+  }, [props.hostAccess]);
   if (!s) return null;
 
   const tsaOk = !s.tsaUrl.trim() || tsaOrigin(s.tsaUrl) !== null;
@@ -183,6 +191,24 @@ export function SettingsView(props: {
         <button type="button" onClick={() => props.onDownloadKey(props.signingKey!)}>
           {tr.t('settings.downloadKey')}
         </button>
+      )}{' '}
+      {props.signingKey && props.onRotateKey && (
+        <button type="button" onClick={() => confirm(tr.t('settings.rotateConfirm')) && void props.onRotateKey!()}>
+          {tr.t('settings.rotateKey')}
+        </button>
+      )}
+
+      {props.hostAccess && (
+        <>
+          <h3>{tr.t('settings.hostAccess')}</h3>
+          <p class="hint">{tr.t('settings.hostAccessHint')}</p>
+          <p data-testid="host-access">{hostGranted ? tr.t('settings.hostAccessGranted') : tr.t('settings.hostAccessMissing')}</p>
+          {!hostGranted && (
+            <button type="button" onClick={() => void props.hostAccess!.request().then(setHostGranted)}>
+              {tr.t('settings.hostAccessButton')}
+            </button>
+          )}
+        </>
       )}
     </section>
   );

@@ -42,6 +42,8 @@ export interface DashboardEnv {
   persistStorage(): Promise<boolean>;
   verify(zip: Uint8Array, opts: { keyFingerprint?: string }): Promise<VerifyReport>;
   sha256(bytes: Uint8Array): Promise<string>;
+  hostAccess?: { granted(): Promise<boolean>; request(): Promise<boolean> };
+  rotateKey?(): Promise<void>;
 }
 
 function useHashRoute(): Route {
@@ -109,7 +111,16 @@ export function App({ env }: { env: DashboardEnv }) {
 
   let main;
   if (route.view === 'settings') {
-    main = <SettingsView signingKey={key} onDownloadKey={env.downloadKey} requestOrigin={env.requestOrigin} browserLang={env.browserLang} />;
+    main = (
+      <SettingsView
+        signingKey={key}
+        onDownloadKey={env.downloadKey}
+        requestOrigin={env.requestOrigin}
+        browserLang={env.browserLang}
+        {...(env.hostAccess ? { hostAccess: env.hostAccess } : {})}
+        {...(env.rotateKey ? { onRotateKey: env.rotateKey } : {})}
+      />
+    );
   } else if (route.view === 'verify') {
     main = <VerifyPackagePanel verify={env.verify} sha256={env.sha256} />;
   } else if (route.view === 'capture') {

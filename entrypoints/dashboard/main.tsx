@@ -7,7 +7,7 @@ import { href } from '@/components/route';
 import { getDb } from '@/utils/db';
 import { sha256Hex } from '@/utils/evidence/hash';
 import { spkiDerToPem } from '@/utils/evidence/signing';
-import { ensureSigningKey } from '@/utils/evidence/signing-key';
+import { ensureSigningKey, rotateSigningKey } from '@/utils/evidence/signing-key';
 import { browserLanguages, resolveLang } from '@/utils/i18n';
 import { send } from '@/utils/messaging';
 import { saveDownload } from '@/utils/package/save-download';
@@ -37,6 +37,15 @@ const env: DashboardEnv = {
   persistStorage: () => navigator.storage.persist(),
   verify: verifyPackage,
   sha256: (bytes) => sha256Hex(bytes),
+  // Host access and webRequest are asked for together: they serve the same features.
+  hostAccess: {
+    granted: () => browser.permissions.contains({ origins: ['<all_urls>'], permissions: ['webRequest'] }),
+    request: () => browser.permissions.request({ origins: ['<all_urls>'], permissions: ['webRequest'] }),
+  },
+  async rotateKey() {
+    await rotateSigningKey(getDb(), () => new Date(), 'rotated from the settings');
+    location.reload();
+  },
 };
 
 render(

@@ -274,6 +274,15 @@ export const en = {
   'settings.regionInvalid': 'Use a two-letter country code such as FR or MA.',
   'settings.saved': 'Saved.',
   'settings.savedNoTsaAccess': 'Saved, but access to the time-stamping authority was not allowed: captures will not be timestamped.',
+  'settings.hostAccess': 'Access to web pages',
+  'settings.hostAccessHint':
+    'With it, captures also record the HTTP status, response headers and server IP, the page copy includes images from other sites, and Firefox takes the full page without scrolling. Without it, a capture sees only the tab you click on.',
+  'settings.hostAccessGranted': 'Granted.',
+  'settings.hostAccessMissing': 'Not granted.',
+  'settings.hostAccessButton': 'Allow access to web pages',
+  'settings.rotateKey': 'Make a new signing key',
+  'settings.rotateConfirm':
+    'Make a new signing key? Packages signed with the current key stay valid; new packages will carry the new fingerprint, which you must give to recipients.',
   'settings.key': 'Signing key',
   'settings.keyHint':
     'Packages are signed with this browser profile’s ECDSA P-384 key; its private half never leaves the browser. Recipients compare this fingerprint (SHA-256 of the public key) with the one in the package.',

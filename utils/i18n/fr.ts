@@ -272,6 +272,15 @@ export const fr: Record<MessageKey, Message> = {
   'settings.regionInvalid': 'Utilisez un code pays à deux lettres, par exemple FR ou MA.',
   'settings.saved': 'Enregistré.',
   'settings.savedNoTsaAccess': 'Enregistré, mais l’accès à l’autorité d’horodatage n’a pas été autorisé : les captures ne seront pas horodatées.',
+  'settings.hostAccess': 'Accès aux pages web',
+  'settings.hostAccessHint':
+    'Avec cet accès, les captures enregistrent aussi le statut HTTP, les en-têtes de réponse et l’adresse IP du serveur, la copie de la page inclut les images d’autres sites, et Firefox prend la page entière sans défilement. Sans lui, une capture ne voit que l’onglet sur lequel vous cliquez.',
+  'settings.hostAccessGranted': 'Accordé.',
+  'settings.hostAccessMissing': 'Non accordé.',
+  'settings.hostAccessButton': 'Autoriser l’accès aux pages web',
+  'settings.rotateKey': 'Créer une nouvelle clé de signature',
+  'settings.rotateConfirm':
+    'Créer une nouvelle clé de signature ? Les paquets signés avec la clé actuelle restent valides ; les nouveaux porteront la nouvelle empreinte, à communiquer aux destinataires.',
   'settings.key': 'Clé de signature',
   'settings.keyHint':
     'Les paquets sont signés avec la clé ECDSA P-384 de ce profil de navigateur ; sa partie privée ne quitte jamais le navigateur. Les destinataires comparent cette empreinte (SHA-256 de la clé publique) avec celle du paquet.',
