@@ -18,7 +18,7 @@ const USAGE = `hashmark: capture web pages as signed evidence packages, and veri
 
   hashmark capture <url...> --case <name> --out <dir> [--profile <dir>] [--reference <ref>]
                    [--max-part-bytes <n>] [--max-part-entries <n>] [--lang en|fr|ar]
-                   [--browser chromium|firefox] [--region <ISO>] [--tsa <url>]
+                   [--browser chromium|firefox] [--region <ISO>] [--tsa <url>] [--media]
       Captures each URL in headless Chromium (or Firefox) with the Hashmark extension, exports the case
       as a signed ZIP into <dir>, and prints its path and SHA-256. A case larger than
       --max-part-bytes (default 1 GiB) or --max-part-entries (default 50000) is split into
@@ -27,6 +27,7 @@ const USAGE = `hashmark: capture web pages as signed evidence packages, and veri
       --region sets the country national phone numbers are read in (default: the site's
       country domain, else the browser's locale). --tsa asks an RFC 3161 timestamp authority
       for a trusted time on every capture (a TSA failure is logged, never loses a capture).
+      --media also fetches the page's images and videos at full resolution (media/<sha256>.<ext>).
   hashmark verify <zip...> [--key-fingerprint <hex>] [--tsa-root <pem>]
       Checks a package: manifests, tag manifests, Payload-Oxum, signature, key fingerprint,
       custody chain. Given all the parts of a split export, also checks that none is
@@ -54,6 +55,7 @@ async function capture(args: string[]): Promise<number> {
       browser: { type: 'string' },
       region: { type: 'string' },
       tsa: { type: 'string' },
+      media: { type: 'boolean' },
     },
   });
   if (!positionals.length) return fail('capture needs at least one URL');
@@ -105,7 +107,7 @@ async function capture(args: string[]): Promise<number> {
     for (const url of positionals) {
       const tabId = await driver.openTab(url);
       try {
-        const r = await driver.capture(tabId);
+        const r = await driver.capture(tabId, values.media ? { media: true } : undefined);
         process.stdout.write(`captured #${r.sequence} ${r.url} (capture.json SHA-256 ${r.captureJsonSha256}, ${r.elapsedMs} ms)\n`);
       } catch (e) {
         return fail(`capture of ${url} failed: ${(e as Error).message}`);

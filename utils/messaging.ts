@@ -38,7 +38,7 @@ export const validators: { [K in MessageType]: (p: unknown) => p is Protocol[K][
     TRIGGERS.includes(p.trigger as CaptureTrigger) &&
     (p.options === undefined ||
       (isObj(p.options) &&
-        Object.entries(p.options).every(([k, v]) => ['fullPage', 'pageCopy', 'mhtml'].includes(k) && typeof v === 'boolean'))),
+        Object.entries(p.options).every(([k, v]) => ['fullPage', 'pageCopy', 'mhtml', 'media'].includes(k) && typeof v === 'boolean'))),
   'case.create': (p): p is Protocol['case.create']['req'] =>
     isObj(p) &&
     str(p.name, 200) &&

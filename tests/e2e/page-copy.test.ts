@@ -41,3 +41,21 @@ test('page.html inlines same-origin and cross-origin images, keeps shadow conten
   expect(widths.filter((w) => w === 64).length).toBeGreaterThanOrEqual(2);
   await page.close();
 });
+
+test('media at full resolution (optional): fetched by the background, stored once by their SHA-256, linked from media', async () => {
+  const tab = await s.driver.openTab(site.url('ad-fr.html'));
+  const r = await s.driver.capture(tab, { fullPage: false, pageCopy: false, mhtml: false, media: true });
+  const exp = await s.driver.exportCase(r.caseId);
+  const zip = await JSZip.loadAsync(await readFile(exp.path));
+  const dir = Object.keys(zip.files).find((n) => n.includes(r.captureId) && n.endsWith('/capture.json'))!.replace('capture.json', '');
+  const cj = JSON.parse(await zip.file(dir + 'capture.json')!.async('string'));
+  const media = cj.artifacts.filter((a: { path: string }) => a.path.startsWith('media/'));
+  // photo.png is served from two origins (same bytes): one file, both entries point to it.
+  expect(media).toHaveLength(1);
+  expect(media[0]).toMatchObject({ method: 'fetch', role: 'original', mediaType: 'image/png' });
+  expect(media[0].path).toBe(`media/${media[0].sha256}.png`);
+  const linked = cj.media.filter((m: { file?: string }) => m.file === media[0].path);
+  expect(linked.length).toBe(2);
+  const bytes = await zip.file(dir + media[0].path)!.async('uint8array');
+  expect(Buffer.from(bytes)).toEqual(await readFile('tests/fixtures/site/photo.png'));
+});

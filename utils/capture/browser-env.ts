@@ -3,6 +3,7 @@ import { getDb } from '@/utils/db';
 import { plantNonce, readPlantedNonce } from './job-marker';
 import { sessionKey, type NetworkFacts } from './network-facts';
 import { stitchParts } from './stitcher';
+import { fetchMedia } from './media-fetch';
 import { DEFAULT_PAGE_COPY, pageCopyLimitations, type PageCopyResult } from './page-copy-shared';
 import { AUTOMATION_OPEN_ORIGIN, automationPageFor } from './automation-hook';
 import type { PageRect } from './full-page';
@@ -177,6 +178,7 @@ export function createBrowserCaptureEnv(): CaptureEnv {
       return res?.result as never;
     },
     stitch: stitchParts,
+    fetchMedia: (urls) => fetchMedia(urls),
     pageCopy: async (tabId) => {
       // The content script keeps its own 30 s budget; this guard only protects the pipeline if
       // the page's renderer stalls entirely.

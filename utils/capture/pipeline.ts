@@ -7,7 +7,8 @@ import {
   type CaptureRecord,
   type HashmarkDb,
 } from '@/utils/db';
-import { digestBoth, utf8 } from '@/utils/evidence/hash';
+import { digestBoth, sha256Hex, utf8 } from '@/utils/evidence/hash';
+import { extensionFor, mediaToFetch } from './media-fetch';
 import type { ArtifactEntry } from '@/utils/evidence/types';
 import { dataUrlToBytes } from './data-url';
 import { captureFullPage, DEFAULT_FULL_PAGE, type FullPageEnv, type PageRect } from './full-page';
@@ -62,6 +63,8 @@ export interface CaptureEnv {
   pageCopy?(tabId: number): Promise<{ html: string | null; nonce?: string; limitations: string[] }>;
   /** The main document's response as observed by webRequest, and whether Hashmark may observe it. */
   networkFacts(tabId: number): Promise<{ facts: NetworkFacts | null; permitted: boolean }>;
+  /** Fetches page media at full resolution (background fetch, limits, failures as limitations). */
+  fetchMedia?(urls: string[]): Promise<{ items: { url: string; mediaType: string; bytes: Uint8Array }[]; limitations: string[] }>;
   /** Progress for the badge/popup ("tile 3 of 12"). */
   progress?(text: string): void;
   software: { name: string; version: string; build: string };
@@ -77,9 +80,11 @@ export interface CaptureOptions {
   fullPage: boolean;
   pageCopy: boolean;
   mhtml: boolean;
+  /** Fetch page images and videos at full resolution into media/<sha256>.<ext> (off by default: it downloads). */
+  media?: boolean;
 }
 
-export const DEFAULT_CAPTURE_OPTIONS: CaptureOptions = { fullPage: true, pageCopy: true, mhtml: true };
+export const DEFAULT_CAPTURE_OPTIONS: CaptureOptions = { fullPage: true, pageCopy: true, mhtml: true, media: false };
 
 export interface CaptureResult {
   ok: true;
@@ -284,6 +289,21 @@ export async function runCapture(
       }
     }
 
+    // Media at full resolution (optional). Named by their own SHA-256, never by the page.
+    const mediaFiles = new Map<string, string>();
+    if (opts.media && env.fetchMedia) {
+      t = performance.now();
+      const got = await env.fetchMedia(mediaToFetch(snap.media));
+      extraLimits.push(...got.limitations);
+      for (const m of got.items) {
+        const path = `media/${await sha256Hex(m.bytes)}.${extensionFor(m.mediaType)}`;
+        // The same bytes under two URLs are stored once (content-addressed); both point to it.
+        if (!files.some((f) => f.path === path)) files.push({ path, mediaType: m.mediaType, bytes: m.bytes, method: 'fetch', role: 'original' });
+        mediaFiles.set(m.url, path);
+      }
+      lap('media', t);
+    }
+
     await env.hold?.('after-screenshot', job.id);
 
     // Same tab, same document? The planted nonce lives in this document's isolated world only.
@@ -367,7 +387,10 @@ export async function runCapture(
       software: env.software,
       network,
       artifacts,
-      media: snap.media,
+      media: snap.media.map((m) => {
+        const file = mediaFiles.get(m.bestUrl ?? m.url);
+        return file ? { ...m, file } : m;
+      }),
       selectors: selectors.map((x) => ({ kind: x.kind, value: x.value, raw: x.raw, ...(x.platform ? { platform: x.platform } : {}), source: x.source })),
       selectorsRegion: region,
       limitations,
