@@ -6,12 +6,12 @@
  * the same run, because these machines are shared and noisy. See docs/performance.md.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { loadavg, tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { findChromium, launchHashmark } from '../cli/chromium';
+import { findChromium, launchHashmark, type HashmarkBrowser } from '../cli/chromium';
 import { HashmarkDriver } from '../cli/driver';
-import { startFixtureServer } from '../tests/support/fixture-server';
+import { startFixtureServer, type FixtureServer } from '../tests/support/fixture-server';
 import { parseArgs, USAGE } from './bench/args';
 import { prepareExtension } from './bench/build';
 import { captureStage, timedCapture } from './bench/capture';
@@ -20,7 +20,7 @@ import { exportStage } from './bench/export';
 import { describeMachine, otherChromiumBrowsers } from './bench/machine';
 import { BENCH_FIXTURES } from './bench/make-fixtures';
 import { findBrowserPid } from './bench/memory';
-import { bundle, inject, searchBundle } from './bench/page-bundle';
+import { bundle, inject, lib, LIB, searchBundle } from './bench/page-bundle';
 import { complete, failure, jsonReport, markdownTable, unmeasured, type Metric, type MetricName } from './bench/report';
 
 const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
@@ -46,6 +46,75 @@ function plan(quick: boolean) {
       { viewportRuns: 21, fullRuns: 7, tallRuns: 5, exportCaptures: 2000, exportRuns: 3, maxPartBytes: 1024 * MiB, listRuns: 300, searchPasses: 5 };
 }
 
+/** Runs the chosen stages in one browser; a stage that fails reports its metrics as unmeasured, the others still run. */
+async function measure(
+  hm: HashmarkBrowser,
+  site: FixtureServer,
+  o: { stages: Set<string>; plan: ReturnType<typeof plan>; libCode: string; search: Awaited<ReturnType<typeof searchBundle>>; work: string; log: (s: string) => void },
+): Promise<{ measured: Metric[]; others: number }> {
+  const { plan: p, log } = o;
+  const measured: Metric[] = [];
+  const driver = await HashmarkDriver.open(hm);
+  // tsx compiles this file with esbuild's keepNames, which wraps functions written as property
+  // values in a `__name` helper; code passed to evaluate runs in the page, where it must exist.
+  await driver.control.evaluate('globalThis.__name ??= (f) => f');
+  await inject(driver.control, o.libCode, LIB);
+  const own = [findBrowserPid(hm.profileDir)];
+  let others = otherChromiumBrowsers(own);
+
+  let screenshotSha256: string | null = null;
+  if (o.stages.has('capture')) {
+    const r = await captureStage(driver, site, {
+      viewportRuns: p.viewportRuns,
+      fullRuns: p.fullRuns,
+      tallRuns: p.tallRuns,
+      artifactsOf: (id) => lib(driver.control, 'artifactPaths', id),
+      log,
+    });
+    measured.push(...r.metrics);
+    screenshotSha256 = r.screenshotSha256;
+    others = Math.max(others, otherChromiumBrowsers(own));
+  }
+
+  if (o.stages.has('export')) {
+    try {
+      if (!screenshotSha256) {
+        // The export's screenshots start from a real one of the typical ad.
+        await driver.ensureCase('Bench: captures');
+        const tab = await driver.openTab(site.url('ad.html'), 500);
+        screenshotSha256 = (await timedCapture(driver, tab, { fullPage: false, pageCopy: false, mhtml: false })).result.screenshotSha256;
+        await driver.closeTab(tab);
+      }
+      const png = await lib(driver.control, 'blobBase64', screenshotSha256);
+      if (!png) throw new Error('the viewport screenshot to use as a template is not stored');
+      measured.push(
+        ...(await exportStage(hm, driver, {
+          captures: p.exportCaptures,
+          bytesPerCapture: 1_000_000,
+          maxPartBytes: p.maxPartBytes,
+          runs: p.exportRuns,
+          templatePngBase64: png,
+          libCode: o.libCode,
+          workDir: o.work,
+          log,
+        })),
+      );
+    } catch (e) {
+      const why = failure(e, log);
+      measured.push(unmeasured('export-throughput', 'MB/s', '>= 0.5', why), unmeasured('export-peak-memory', 'MB', '<= 1.25', why));
+    }
+    others = Math.max(others, otherChromiumBrowsers(own));
+  }
+
+  if (o.stages.has('dashboard')) {
+    measured.push(
+      ...(await dashboardStage(hm, { captures: 10_000, listRuns: p.listRuns, searchPasses: p.searchPasses, libCode: o.libCode, search: o.search, log })),
+    );
+    others = Math.max(others, otherChromiumBrowsers(own));
+  }
+  return { measured, others };
+}
+
 async function main(argv: string[]): Promise<number> {
   let args;
   try {
@@ -58,99 +127,50 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(USAGE);
     return 0;
   }
+  const given = args.extension ? resolve(args.extension) : null;
   process.chdir(ROOT);
   const log = (s: string) => process.stderr.write(`${s}\n`);
   const started = Date.now();
-  const p = plan(args.quick);
   const stages = new Set(args.only.length ? args.only : ['capture', 'export', 'dashboard']);
+  const machine = describeMachine(findChromium());
 
-  const chromium = findChromium();
-  const machine = describeMachine(chromium);
-  const ext = prepareExtension(log);
-  const [libCode, search] = await Promise.all([bundle(join(ROOT, 'scripts/bench/page-lib.ts'), ROOT), searchBundle(ROOT)]);
+  const prepStart = Date.now();
+  const ext = prepareExtension(log, given);
+  const prepSeconds = Math.round((Date.now() - prepStart) / 1000);
   const work = mkdtempSync(join(tmpdir(), 'hashmark-bench-'));
-  const site = await startFixtureServer(BENCH_FIXTURES);
-  const hm = await launchHashmark({ extensionDir: ext.dir, profileDir: join(work, 'profile'), downloadsDir: join(work, 'downloads') });
-  const measured: Metric[] = [];
-  let others = 0;
+  let result: { measured: Metric[]; others: number };
   try {
-    const driver = await HashmarkDriver.open(hm);
-    // tsx compiles this file with esbuild's keepNames, which wraps functions written as property
-    // values in a `__name` helper; code passed to evaluate runs in the page, where it must exist.
-    await driver.control.evaluate('globalThis.__name ??= (f) => f');
-    await inject(driver.control, libCode, '__hashmarkBench');
-    const lib = <T>(f: string, arg: unknown) =>
-      driver.control.evaluate(([name, a]) => (globalThis as unknown as Record<string, Record<string, (x: unknown) => unknown>>).__hashmarkBench![name]!(a), [f, arg] as const) as Promise<T>;
-    const own = [findBrowserPid(hm.profileDir)];
-    others = Math.max(others, otherChromiumBrowsers(own));
-
-    let screenshotSha256: string | null = null;
-    if (stages.has('capture')) {
-      const r = await captureStage(driver, site, {
-        viewportRuns: p.viewportRuns,
-        fullRuns: p.fullRuns,
-        tallRuns: p.tallRuns,
-        artifactsOf: (id) => lib<string[] | null>('artifactPaths', id),
-        log,
-      });
-      measured.push(...r.metrics);
-      screenshotSha256 = r.screenshotSha256;
-      others = Math.max(others, otherChromiumBrowsers(own));
-    }
-
-    if (stages.has('export')) {
+    const [libCode, search] = await Promise.all([bundle(join(ROOT, 'scripts/bench/page-lib.ts'), ROOT), searchBundle(ROOT)]);
+    const site = await startFixtureServer(BENCH_FIXTURES);
+    try {
+      const hm = await launchHashmark({ extensionDir: ext.dir, profileDir: join(work, 'profile'), downloadsDir: join(work, 'downloads') });
       try {
-        if (!screenshotSha256) {
-          // The export's screenshots start from a real one of the typical ad.
-          await driver.ensureCase('Bench: captures');
-          const tab = await driver.openTab(site.url('ad.html'), 500);
-          screenshotSha256 = (await timedCapture(driver, tab, { fullPage: false, pageCopy: false, mhtml: false })).result.screenshotSha256;
-          await driver.closeTab(tab);
-        }
-        const png = await lib<string | null>('blobBase64', screenshotSha256);
-        if (!png) throw new Error('the viewport screenshot to use as a template is not stored');
-        measured.push(
-          ...(await exportStage(hm, driver, {
-            captures: p.exportCaptures,
-            bytesPerCapture: 1_000_000,
-            maxPartBytes: p.maxPartBytes,
-            runs: p.exportRuns,
-            templatePngBase64: png,
-            libCode,
-            workDir: work,
-            log,
-          })),
-        );
-      } catch (e) {
-        const why = failure(e, log);
-        measured.push(unmeasured('export-throughput', 'MB/s', '>= 0.5', why), unmeasured('export-peak-memory', 'MB', '<= 1.25', why));
+        result = await measure(hm, site, { stages, plan: plan(args.quick), libCode, search, work, log });
+      } finally {
+        await hm.close().catch(() => undefined);
       }
-      others = Math.max(others, otherChromiumBrowsers(own));
-    }
-
-    if (stages.has('dashboard')) {
-      measured.push(...(await dashboardStage(hm, { captures: 10_000, listRuns: p.listRuns, searchPasses: p.searchPasses, libCode, search, log })));
-      others = Math.max(others, otherChromiumBrowsers(own));
+    } finally {
+      await site.close();
     }
   } finally {
-    await hm.close().catch(() => undefined);
-    await site.close();
     rmSync(work, { recursive: true, force: true });
-    rmSync(resolve(ext.dir, '..'), { recursive: true, force: true });
+    rmSync(dirname(ext.dir), { recursive: true, force: true });
   }
 
-  const metrics = complete(measured, UNITS);
-  machine.loadAtEnd = (await import('node:os')).loadavg().map((x) => Math.round(x * 100) / 100);
-  machine.otherChromiumProcesses = others;
+  const metrics = complete(result.measured, UNITS);
+  machine.loadAtEnd = loadavg().map((x) => Math.round(x * 100) / 100);
+  machine.otherChromiumProcesses = result.others;
   const minutes = (Date.now() - started) / 60_000;
   const header =
     `Hashmark bench (${args.quick ? 'quick' : 'full'}), ${new Date().toISOString()}, ${minutes.toFixed(1)} min\n` +
     `${machine.nproc} cores, ${machine.cpuModel}, ${machine.memTotalGiB} GiB RAM, ${machine.chromium}, Node ${machine.node}; ` +
-    `load ${machine.loadAtStart.join(' ')} -> ${machine.loadAtEnd.join(' ')}; other Chromium browsers seen: ${others}` +
-    (ext.built ? '; the automation build was rebuilt first' : '');
+    `load ${machine.loadAtStart.join(' ')} -> ${machine.loadAtEnd.join(' ')}; other Chromium browsers seen: ${result.others}; ` +
+    `build check${ext.built ? ' and rebuild' : ''} (with the wait for the e2e lock) ${prepSeconds} s` +
+    (args.extension ? `; extension measured: ${args.extension}` : '');
   process.stdout.write(`${header}\n\n${markdownTable(metrics)}\n`);
   if (args.json) {
-    writeFileSync(args.json, jsonReport(metrics, { mode: args.quick ? 'quick' : 'full', at: new Date().toISOString(), minutes: Math.round(minutes * 10) / 10, machine }));
+    const extra = { mode: args.quick ? 'quick' : 'full', at: new Date().toISOString(), minutes: Math.round(minutes * 10) / 10, buildSeconds: prepSeconds, rebuilt: ext.built, machine };
+    writeFileSync(args.json, jsonReport(metrics, extra));
     log(`bench: wrote ${args.json}`);
   }
   return 0;

@@ -4,29 +4,33 @@ export interface BenchArgs {
   json: string | null;
   /** Only these metrics' stages (for working on one of them); all when empty. */
   only: string[];
+  /** A built extension folder to measure instead of building this checkout (e.g. to compare a change). */
+  extension: string | null;
   help: boolean;
 }
 
-export const USAGE = `Usage: npm run bench [-- --quick] [--json <file>] [--only <stage,...>]
+export const USAGE = `Usage: npm run bench [-- --quick] [--json <file>] [--only <stage,...>] [--extension <dir>]
 
   --quick         smaller sizes and fewer runs (under 10 minutes on 2 cores)
   --json <file>   also write { "metrics": [ { metric, value, unit, baseline, ratio, target, pass } ] }
   --only <list>   run only these stages: capture, export, dashboard (the others report null)
+  --extension <dir>  measure this built extension (chrome-mv3 folder) instead of building this checkout
 `;
 
 export const STAGES = ['capture', 'export', 'dashboard'] as const;
 
 /** Parses the arguments; throws an Error with a sentence for anything it does not know. */
 export function parseArgs(argv: readonly string[]): BenchArgs {
-  const out: BenchArgs = { quick: false, json: null, only: [], help: false };
+  const out: BenchArgs = { quick: false, json: null, only: [], extension: null, help: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if (a === '--quick') out.quick = true;
     else if (a === '--help' || a === '-h') out.help = true;
-    else if (a === '--json' || a === '--only') {
+    else if (a === '--json' || a === '--only' || a === '--extension') {
       const v = argv[++i];
       if (v === undefined || v.startsWith('--')) throw new Error(`${a} needs a value.`);
       if (a === '--json') out.json = v;
+      else if (a === '--extension') out.extension = v;
       else {
         out.only = v.split(',').map((s) => s.trim()).filter(Boolean);
         const unknown = out.only.filter((s) => !(STAGES as readonly string[]).includes(s));

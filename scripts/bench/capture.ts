@@ -32,7 +32,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * One capture, timed where the click happens: in an extension page, around the protocol message
  * the popup sends (the same message as HashmarkDriver.capture, with the same sender checks).
  */
-export async function timedCapture(driver: HashmarkDriver, tabId: number, options: CaptureOptions): Promise<TimedCapture> {
+export async function timedCapture(driver: HashmarkDriver, tabId: number, options: Partial<CaptureOptions>): Promise<TimedCapture> {
   const t0 = performance.now();
   const out = (await driver.control.evaluate(
     async ([id, opts]) => {
@@ -66,10 +66,12 @@ export async function tilesFor(driver: HashmarkDriver, tabId: number): Promise<{
   return { ...m, tiles: Math.ceil(m.scrollHeight / Math.max(1, m.innerHeight)) };
 }
 
-const VIEWPORT: CaptureOptions = { fullPage: false, pageCopy: false, mhtml: false };
-const FULL: CaptureOptions = { fullPage: true, pageCopy: true, mhtml: true };
-const PAGE_COPY_ONLY: CaptureOptions = { fullPage: false, pageCopy: true, mhtml: false };
-const FULL_PAGE_ONLY: CaptureOptions = { fullPage: true, pageCopy: false, mhtml: false };
+// Only the options the issue names; the others keep the pipeline's defaults (media fetching is
+// off by default: it downloads, and an older build given with --extension would refuse the key).
+const VIEWPORT: Partial<CaptureOptions> = { fullPage: false, pageCopy: false, mhtml: false };
+const FULL: Partial<CaptureOptions> = { fullPage: true, pageCopy: true, mhtml: true };
+const PAGE_COPY_ONLY: Partial<CaptureOptions> = { fullPage: false, pageCopy: true, mhtml: false };
+const FULL_PAGE_ONLY: Partial<CaptureOptions> = { fullPage: true, pageCopy: false, mhtml: false };
 
 const med = (xs: number[]) => summarize(xs).p50;
 const ms = (x: number) => `${Math.round(x)} ms`;

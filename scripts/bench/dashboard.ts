@@ -1,6 +1,6 @@
 import type { HashmarkBrowser } from '../../cli/chromium';
 import { typedQueries } from './corpus';
-import { inject, type PageLibApi, type PageSearchApi } from './page-bundle';
+import { inject, lib, LIB, SEARCH, searchLib } from './page-bundle';
 import { failure, meets, unmeasured, type Metric } from './report';
 import { round, summarize } from './stats';
 
@@ -10,8 +10,6 @@ import { round, summarize } from './stats';
  * search as you type (the dashboard's CaptureSearch, caught up from IndexedDB first).
  */
 
-type Bench = { __hashmarkBench: PageLibApi; __hashmarkSearch?: PageSearchApi };
-
 export async function dashboardStage(
   hm: HashmarkBrowser,
   o: { captures: number; listRuns: number; searchPasses: number; libCode: string; search: { code: string } | { missing: string }; log: (s: string) => void },
@@ -20,23 +18,17 @@ export async function dashboardStage(
   const page = await hm.context.newPage();
   try {
     await page.goto(`chrome-extension://${hm.extensionId}/export.html`);
-    await inject(page, o.libCode, '__hashmarkBench');
+    await inject(page, o.libCode, LIB);
     o.log(`bench: seeding a case of ${o.captures.toLocaleString('en')} captures for the dashboard`);
-    const seeded = await page.evaluate(
-      (n) => (globalThis as unknown as Bench).__hashmarkBench.seedListCase({ name: 'Bench dashboard', captures: n, words: 300, batch: 500, seed: 42 }),
-      o.captures,
-    );
-    const count = await page.evaluate((id) => (globalThis as unknown as Bench).__hashmarkBench.countCaptures(id), seeded.caseId);
+    const seeded = await lib(page, 'seedListCase', { name: 'Bench dashboard', captures: o.captures, words: 300, batch: 500, seed: 42 });
+    const count = await lib(page, 'countCaptures', seeded.caseId);
     if (count !== o.captures) throw new Error(`seeding stored ${count} captures, not ${o.captures}`);
     o.log(`bench: seeded in ${(seeded.ms / 1000).toFixed(1)} s; timing the newest-50 list`);
 
     // A fresh page: the list is timed on a database connection that did not just write the rows.
     await page.reload();
-    await inject(page, o.libCode, '__hashmarkBench');
-    const list = await page.evaluate(
-      ([id, runs]) => (globalThis as unknown as Bench).__hashmarkBench.timeListCaptures(id, 50, runs),
-      [seeded.caseId, o.listRuns] as const,
-    );
+    await inject(page, o.libCode, LIB);
+    const list = await lib(page, 'timeListCaptures', seeded.caseId, 50, o.listRuns);
     if (list.count !== 50) throw new Error(`listCaptures returned ${list.count} captures, not 50`);
     const l = summarize(list.ms);
     metrics.push({
@@ -56,11 +48,8 @@ export async function dashboardStage(
       metrics.push(unmeasured('search-10k', 'ms', '<= 100 ms', `the dashboard search is not built: ${o.search.missing}`));
       return metrics;
     }
-    await inject(page, o.search.code, '__hashmarkSearch');
-    const dash = await page.evaluate(
-      ([id, runs]) => (globalThis as unknown as Bench).__hashmarkSearch!.timeDashboardList(id, 50, runs),
-      [seeded.caseId, o.listRuns] as const,
-    );
+    await inject(page, o.search.code, SEARCH);
+    const dash = await searchLib(page, 'timeDashboardList', seeded.caseId, 50, o.listRuns);
     const d = summarize(dash.ms);
     metrics.push({
       metric: 'list-10k-dashboard',
@@ -76,12 +65,9 @@ export async function dashboardStage(
     });
 
     o.log('bench: building the search index (CaptureSearch.open + catchUp), then timing the queries');
-    const built = await page.evaluate(() => (globalThis as unknown as Bench).__hashmarkSearch!.openAndCatchUp());
+    const built = await searchLib(page, 'openAndCatchUp');
     const queries = typedQueries(seeded.caseId);
-    const s = await page.evaluate(
-      ([qs, passes]) => (globalThis as unknown as Bench).__hashmarkSearch!.timeQueries(qs, passes),
-      [queries, o.searchPasses] as const,
-    );
+    const s = await searchLib(page, 'timeQueries', queries, o.searchPasses);
     const q = summarize(s.ms);
     metrics.push({
       metric: 'search-10k',

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { HashmarkBrowser } from '../../cli/chromium';
 import type { HashmarkDriver } from '../../cli/driver';
 import { findBrowserPid, startSampler, treeMemory } from './memory';
-import { inject, type PageLibApi } from './page-bundle';
+import { inject, lib, LIB } from './page-bundle';
 import { failure, meets, unmeasured, type Metric } from './report';
 import { round, summarize } from './stats';
 
@@ -120,14 +120,17 @@ export async function exportStage(hm: HashmarkBrowser, driver: HashmarkDriver, o
   let seeded: { bytes: number; ms: number };
   try {
     await page.goto(`chrome-extension://${hm.extensionId}/export.html`);
-    await inject(page, o.libCode, '__hashmarkBench');
-    const r = await page.evaluate(
-      (args) => (globalThis as unknown as { __hashmarkBench: PageLibApi }).__hashmarkBench.seedExportCase(args),
-      { name: 'Bench export', captures: o.captures, bytesPerCapture: o.bytesPerCapture, viewportPngBase64: o.templatePngBase64, seed: 21 },
-    );
+    await inject(page, o.libCode, LIB);
+    const r = await lib(page, 'seedExportCase', {
+      name: 'Bench export',
+      captures: o.captures,
+      bytesPerCapture: o.bytesPerCapture,
+      viewportPngBase64: o.templatePngBase64,
+      seed: 21,
+    });
     caseId = r.caseId;
     seeded = r;
-    await page.evaluate(() => (globalThis as unknown as { __hashmarkBench: PageLibApi }).__hashmarkBench.close());
+    await lib(page, 'close');
   } finally {
     // Closing the page frees the seeding's garbage before the idle memory is taken.
     await page.close();

@@ -30,6 +30,36 @@ export async function bundle(entry: string, root: string): Promise<string> {
 export type PageLibApi = typeof PageLib;
 export type PageSearchApi = typeof PageSearch;
 
+/** Global names the bundles are loaded under. */
+export const LIB = '__hashmarkBench';
+export const SEARCH = '__hashmarkSearch';
+
+type Api = Record<string, (...args: unknown[]) => unknown>;
+
+/**
+ * Calls a function of a bundle loaded in `page` (see {@link inject}), typed after its module.
+ * Arguments and results cross the DevTools protocol, so they must be JSON-like.
+ */
+export function call<M, K extends keyof M & string>(
+  page: Page,
+  global: string,
+  name: K,
+  ...args: M[K] extends (...a: infer A) => unknown ? A : never
+): Promise<M[K] extends (...a: never[]) => infer R ? Awaited<R> : never> {
+  return page.evaluate(
+    ([g, n, a]) => (globalThis as unknown as Record<string, Api>)[g]![n]!(...a),
+    [global, name, args as unknown[]] as const,
+  ) as never;
+}
+
+/** A function of page-lib.ts in `page`. */
+export const lib = <K extends keyof PageLibApi & string>(page: Page, name: K, ...args: Parameters<PageLibApi[K]>) =>
+  call<PageLibApi, K>(page, LIB, name, ...(args as never));
+
+/** A function of page-search.ts in `page`. */
+export const searchLib = <K extends keyof PageSearchApi & string>(page: Page, name: K, ...args: Parameters<PageSearchApi[K]>) =>
+  call<PageSearchApi, K>(page, SEARCH, name, ...(args as never));
+
 /** Loads a bundle into `page` under `globalThis[name]`. */
 export async function inject(page: Page, code: string, name: string): Promise<void> {
   await page.evaluate(`(() => { ${code}\n; globalThis[${JSON.stringify(name)}] = __hashmarkBenchModule; })()`);

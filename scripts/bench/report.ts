@@ -70,6 +70,8 @@ function spreadText(m: Metric): string {
   const s = m.spread;
   if (!s) return '–';
   const parts: string[] = [];
+  // The value column holds the p50 unless the metric is a p95; then the p50 is spread information.
+  if (s.p50 !== undefined) parts.push(`p50 ${fmt(s.p50)}`);
   if (s.p25 !== undefined && s.p75 !== undefined) parts.push(`p25–p75 ${fmt(s.p25)}–${fmt(s.p75)}`);
   if (s.min !== undefined && s.max !== undefined) parts.push(`min–max ${fmt(s.min)}–${fmt(s.max)}`);
   return parts.join(', ') || '–';
