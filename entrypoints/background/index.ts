@@ -66,10 +66,12 @@ export default defineBackground(() => {
       env.progress = (text) => void badgeProgress(text, tabId);
       const r = await runCapture({ trigger, ...(tabId !== undefined ? { tabId } : {}), ...(options ? { options } : {}) }, env);
       await badgeForSuccess(r.sequence, tabId);
-      if ((await getSettings(db)).tsaUrl) {
+      // The capture is stored: nothing about its timestamp may turn it into a reported failure.
+      void (async () => {
+        if (!(await getSettings(db)).tsaUrl) return;
         await enqueueTimestamp({ db, caseId: r.caseId, captureId: r.captureId, digestSha256: r.captureJsonSha256 });
-        void processTimestamps().catch((e) => console.error('hashmark: timestamps', e));
-      }
+        await processTimestamps();
+      })().catch((e) => console.error('hashmark: timestamps', e));
       return r;
     } catch (e) {
       await badgeForFailure(e instanceof Error ? e.message : String(e), tabId);
