@@ -94,7 +94,18 @@ export default defineBackground(() => {
       await updateSettings(p, db);
       return { ok: true };
     },
-    'timestamps.process': () => processTimestamps(),
+    // For the CLI before it exports: wait (bounded) for first attempts still in flight, so a
+    // token being fetched right now lands in the package; later retries stay with the alarm.
+    'timestamps.process': async () => {
+      const deadline = Date.now() + 30_000;
+      let r = await processTimestamps();
+      const untried = () => db.timestamps.where('state').equals('pending').filter((j) => j.attempts === 0).count();
+      while (Date.now() < deadline && (await untried()) > 0) {
+        await new Promise((ok) => setTimeout(ok, 200));
+        r = await processTimestamps();
+      }
+      return r;
+    },
   };
 
   const self = { id: browser.runtime.id, origin: browser.runtime.getURL('/') };
