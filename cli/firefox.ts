@@ -191,8 +191,15 @@ async function ensureCaptureTab(hm: FirefoxHashmark): Promise<void> {
   };
   const first = await state(true);
   if (first.captureTab || !first.hostAccess) return;
-  await sleep(300);
-  if (!(await state(false)).captureTab) throw new Error('Firefox did not enable tabs.captureTab after reloading the add-on.');
+  // The reload takes longer on a loaded machine: poll (the extension's pages may not open while
+  // it restarts) instead of trusting one fixed pause.
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    await sleep(300);
+    const s = await state(false).catch(() => null);
+    if (s?.captureTab) return;
+    if (Date.now() > deadline) throw new Error('Firefox did not enable tabs.captureTab after reloading the add-on.');
+  }
 }
 
 /** What the CLI needs from a driver: the same calls in Chromium and in Firefox. */
