@@ -183,7 +183,11 @@ async function ensureCaptureTab(hm: FirefoxHashmark): Promise<void> {
         captureTab: typeof (chrome.tabs as unknown as { captureTab?: unknown }).captureTab === 'function',
         hostAccess: await chrome.permissions.contains({ origins: ['<all_urls>'] }),
       }));
-      if (reload && !s.captureTab && s.hostAccess) await page.evaluate(() => void setTimeout(() => chrome.runtime.reload(), 0));
+      if (reload && !s.captureTab && s.hostAccess) {
+        // Reload from inside the page and let it die with the add-on: a deferred reload could be
+        // lost when the page is closed first (seen as a flaky "did not enable captureTab").
+        await page.evaluate(() => chrome.runtime.reload()).catch(() => undefined);
+      }
       return s;
     } finally {
       await page.close().catch(() => undefined);
@@ -194,9 +198,13 @@ async function ensureCaptureTab(hm: FirefoxHashmark): Promise<void> {
   // The reload takes longer on a loaded machine: poll (the extension's pages may not open while
   // it restarts) instead of trusting one fixed pause.
   const deadline = Date.now() + 30_000;
+  let reloadedAgain = false;
   for (;;) {
     await sleep(300);
-    const s = await state(false).catch(() => null);
+    // Past 10 s without it, reload once more (state(true) reloads only while it is missing).
+    const again = !reloadedAgain && Date.now() > deadline - 20_000;
+    if (again) reloadedAgain = true;
+    const s = await state(again).catch(() => null);
     if (s?.captureTab) return;
     if (Date.now() > deadline) throw new Error('Firefox did not enable tabs.captureTab after reloading the add-on.');
   }
