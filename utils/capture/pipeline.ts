@@ -7,7 +7,7 @@ import {
   type CaptureRecord,
   type HashmarkDb,
 } from '@/utils/db';
-import { digestBoth, sha256Hex, utf8 } from '@/utils/evidence/hash';
+import { digestBoth, utf8 } from '@/utils/evidence/hash';
 import { extensionFor, mediaToFetch } from './media-fetch';
 import type { ArtifactEntry } from '@/utils/evidence/types';
 import { dataUrlToBytes } from './data-url';
@@ -293,12 +293,16 @@ export async function runCapture(
 
     // Media at full resolution (optional). Named by their own SHA-256, never by the page.
     const mediaFiles = new Map<string, string>();
+    const known = new Map<Uint8Array, Awaited<ReturnType<typeof digestBoth>>>();
     if (opts.media && env.fetchMedia) {
       t = performance.now();
       const got = await env.fetchMedia(mediaToFetch(snap.media));
       extraLimits.push(...got.limitations);
       for (const m of got.items) {
-        const path = `media/${await sha256Hex(m.bytes)}.${extensionFor(m.mediaType)}`;
+        // Hash once: the digest names the file and is reused below (no second pass over the bytes).
+        const digest = await digestBoth(m.bytes);
+        const path = `media/${digest.sha256}.${extensionFor(m.mediaType)}`;
+        known.set(m.bytes, digest);
         // The same bytes under two URLs are stored once (content-addressed); both point to it.
         if (!files.some((f) => f.path === path)) files.push({ path, mediaType: m.mediaType, bytes: m.bytes, method: 'fetch', role: 'original' });
         mediaFiles.set(m.url, path);
@@ -335,7 +339,7 @@ export async function runCapture(
     // Hash everything at once, in the background, from the bytes it holds (never trust a hash
     // computed by the page).
     t = performance.now();
-    const digests = await Promise.all(files.map((f) => digestBoth(f.bytes)));
+    const digests = await Promise.all(files.map((f) => known.get(f.bytes) ?? digestBoth(f.bytes)));
     lap('hash', t);
     const artifacts: ArtifactEntry[] = files.map((f, i) => ({
       path: f.path,
