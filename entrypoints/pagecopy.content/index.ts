@@ -1,5 +1,6 @@
 import { browser } from 'wxt/browser';
-import { readPlantedNonce } from '@/utils/capture/job-marker';
+import { readPlantedLimits, readPlantedNonce } from '@/utils/capture/job-marker';
+import { stashIfLarge } from '@/utils/capture/transfer';
 import { makePageCopy, type FetchedResource } from '@/utils/capture/page-copy';
 
 /**
@@ -15,7 +16,7 @@ export default defineContentScript({
     const nonce = readPlantedNonce();
     if (!nonce) return { error: 'no capture job is waiting for this page' };
     try {
-      return await makePageCopy(nonce, async (url) => {
+      const copy = await makePageCopy(nonce, async (url) => {
         const reply = (await browser.runtime.sendMessage({ hashmark: 1, type: 'pagecopy.fetch', payload: { url, nonce } })) as
           | { ok: true; value: FetchedResource }
           | { ok: false; error: string }
@@ -23,6 +24,8 @@ export default defineContentScript({
         if (!reply?.ok) throw new Error(reply ? reply.error : 'no answer');
         return reply.value;
       });
+      // With many images inlined, a copy can be larger than one message may carry.
+      return { ...copy, html: stashIfLarge(copy.html, `${nonce}:pagecopy`, readPlantedLimits().chunkChars) };
     } catch (e) {
       return { error: e instanceof Error ? e.message : String(e) };
     }

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { CaptureRecord, CaseRecord, CustodyRecord, JobRecord } from '@/utils/db/schema';
 import { startFixtureServer, type FixtureServer } from '../support/fixture-server';
-import { armHold, openSession, readStore, type Session } from '../support/harness';
+import { armHold, openSession, readStore, setPageLimits, type Session } from '../support/harness';
 
 /**
  * Hardening in a real Chromium (issue 9): spoofed messages are dropped (fail closed), the
@@ -114,13 +114,113 @@ describe('worker restart', () => {
 });
 
 describe('hostile pages', () => {
-  test('a 20 MiB DOM is captured whole, not truncated and without crashing the worker', async () => {
-    const tab = await s.driver.openTab(site.url('huge.html?mb=20'));
+  /** SHA-256 (hex) of the UTF-8 of the tab's visible text, computed by the page itself. */
+  async function pageTextSha256(url: string): Promise<string> {
+    const page = s.hm.context.pages().find((p) => p.url() === url);
+    if (!page) throw new Error(`no page at ${url}`);
+    return page.evaluate(async () => {
+      const d = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(document.body.innerText));
+      return Array.from(new Uint8Array(d), (b) => b.toString(16).padStart(2, '0')).join('');
+    });
+  }
+
+  /** Size of the tab's stash of large strings: -1 when never made (transfer.ts). */
+  async function stashSize(tabId: number): Promise<number> {
+    return s.driver.control.evaluate(async (id) => {
+      const [res] = await chrome.scripting.executeScript({
+        target: { tabId: id, frameIds: [0] },
+        func: () => (globalThis as unknown as { __hashmarkStash?: Map<string, string> }).__hashmarkStash?.size ?? -1,
+      });
+      return res?.result as number;
+    }, tabId);
+  }
+
+  async function captureOf(id: string): Promise<CaptureRecord> {
+    return (await readStore<CaptureRecord>(s.driver, 'captures')).find((c) => c.id === id)!;
+  }
+
+  test('a DOM over 64 MiB comes through in chunks, whole: text.txt hashes as the page\'s own text, the page keeps nothing', async () => {
+    const url = site.url('huge.html?mb=66');
+    const tab = await s.driver.openTab(url);
     const r = await s.driver.capture(tab, { fullPage: false, pageCopy: false, mhtml: false });
-    const rec = (await readStore<CaptureRecord>(s.driver, 'captures')).find((c) => c.id === r.captureId)!;
+    const rec = await captureOf(r.captureId);
     const dom = rec.artifacts.find((a) => a.path === 'dom.html')!;
-    expect(dom.bytes).toBeGreaterThan(20_000_000);
-    expect(rec.limitations.join(' ')).not.toMatch(/truncat/i);
+    const text = rec.artifacts.find((a) => a.path === 'text.txt')!;
+    expect(dom.bytes).toBeGreaterThan(66 * 1024 * 1024);
+    expect(text.bytes).toBeGreaterThan(64 * 1024 * 1024);
+    expect(text.sha256).toBe(await pageTextSha256(url));
+    expect(rec.limitations.join(' ')).not.toMatch(/truncat|budget/i);
+    // The stash was made (strings went in pieces) and emptied once pulled.
+    expect(await stashSize(tab)).toBe(0);
     await s.driver.closeTab(tab);
+  }, 120_000);
+
+  test('chunk boundaries never split a character: astral-plane text in odd-sized chunks hashes as the page\'s own', async () => {
+    await setPageLimits(s.hm, { chunkChars: 999_999 });
+    try {
+      const url = site.url('huge.html?mb=3&emoji=1');
+      const tab = await s.driver.openTab(url);
+      const r = await s.driver.capture(tab, { fullPage: false, pageCopy: false, mhtml: false });
+      const rec = await captureOf(r.captureId);
+      expect(rec.artifacts.find((a) => a.path === 'text.txt')!.sha256).toBe(await pageTextSha256(url));
+      expect(await stashSize(tab)).toBe(0);
+      await s.driver.closeTab(tab);
+    } finally {
+      await setPageLimits(s.hm, null);
+    }
+  });
+
+  test('past the size caps, dom.html and text.txt are cut (never mid-character) and the limitations say by how much', async () => {
+    await setPageLimits(s.hm, { snapshot: { maxDomChars: 1_000_001, maxTextChars: 500_001 } });
+    try {
+      const tab = await s.driver.openTab(site.url('huge.html?mb=2&emoji=1'));
+      const r = await s.driver.capture(tab, { fullPage: false, pageCopy: false, mhtml: false });
+      const rec = await captureOf(r.captureId);
+      const lim = rec.limitations.join('\n');
+      expect(lim).toMatch(/dom\.html is truncated: the serialised page is 2 Mi characters long/);
+      expect(lim).toMatch(/text\.txt is truncated/);
+      // ≤ cap code units, each at most 3 UTF-8 bytes (4 per surrogate pair): bounded, and not empty.
+      const text = rec.artifacts.find((a) => a.path === 'text.txt')!;
+      expect(text.bytes).toBeGreaterThan(900_000);
+      expect(text.bytes).toBeLessThanOrEqual(500_001 * 2);
+      await s.driver.closeTab(tab);
+    } finally {
+      await setPageLimits(s.hm, null);
+    }
+  });
+
+  test('a DOM too slow to read within the time budget gives a partial capture with the limitation, not a hang', async () => {
+    await setPageLimits(s.hm, { snapshot: { budgetMs: 30 } });
+    try {
+      const tab = await s.driver.openTab(site.url('huge.html?mb=0&els=300000'));
+      const r = await s.driver.capture(tab, { fullPage: false, pageCopy: false, mhtml: false });
+      const rec = await captureOf(r.captureId);
+      const lim = rec.limitations.join('\n');
+      expect(lim).toMatch(/time budget/);
+      expect(rec.artifacts.find((a) => a.path === 'text.txt')!.method).toBe('textContent');
+      // What was read is kept: the DOM serialisation is never cut by time.
+      expect(rec.artifacts.find((a) => a.path === 'dom.html')!.bytes).toBeGreaterThan(5_000_000);
+      await s.driver.closeTab(tab);
+    } finally {
+      await setPageLimits(s.hm, null);
+    }
+  });
+
+  test('a page whose script blocks its main thread fails the capture with the reason, stores nothing, and does not hang', async () => {
+    await setPageLimits(s.hm, { snapshotTimeoutMs: 3000, callTimeoutMs: 3000 });
+    try {
+      const tab = await s.driver.openTab(site.url('busy.html?ms=20000'));
+      await new Promise((r) => setTimeout(r, 1000)); // the page's loop has started
+      const before = (await readStore<CaptureRecord>(s.driver, 'captures')).length;
+      const t0 = Date.now();
+      await expect(s.driver.capture(tab, { fullPage: false, pageCopy: false, mhtml: false })).rejects.toThrow(/did not answer within 3 s/);
+      expect(Date.now() - t0).toBeLessThan(10_000);
+      expect((await readStore<CaptureRecord>(s.driver, 'captures')).length).toBe(before);
+      const jobs = await readStore<JobRecord>(s.driver, 'jobs');
+      expect(jobs.some((j) => j.state === 'running')).toBe(false);
+      await s.driver.closeTab(tab);
+    } finally {
+      await setPageLimits(s.hm, null);
+    }
   });
 });

@@ -81,3 +81,19 @@ export async function armHold(hm: HashmarkBrowser, point = 'after-screenshot') {
     },
   };
 }
+
+/**
+ * Lowers the page-reading budgets of the automation build (utils/capture/browser-env.ts
+ * `pageLimits`) so a test reaches them on a small page; `null` restores the defaults.
+ */
+export async function setPageLimits(
+  hm: HashmarkBrowser,
+  limits: { snapshot?: { budgetMs?: number; maxDomChars?: number; maxTextChars?: number }; chunkChars?: number; snapshotTimeoutMs?: number; callTimeoutMs?: number } | null,
+): Promise<void> {
+  await hm.worker.evaluate((l) => {
+    const g = globalThis as unknown as { __hashmarkTest?: { armed: null; waiting: null; release: null; limits?: unknown } };
+    g.__hashmarkTest ??= { armed: null, waiting: null, release: null };
+    if (l) g.__hashmarkTest.limits = l;
+    else delete g.__hashmarkTest.limits;
+  }, limits);
+}

@@ -20,6 +20,7 @@ function snapshot(nonce: string, over: Partial<PageSnapshot> = {}): PageSnapshot
     domHtml: '<!DOCTYPE html>\n<html><body>hi</body></html>',
     domMethod: 'dom-serialiser:getHTML',
     text: 'hi',
+    textMethod: 'innerText',
     pageAsserted: { documentTitle: 't', documentUrl: 'https://a.example/', baseHref: null, canonical: null, metaDescription: null, og: {}, lang: null },
     contentType: 'text/html',
     viewport: { width: 800, height: 600, devicePixelRatio: 1 },
@@ -28,6 +29,7 @@ function snapshot(nonce: string, over: Partial<PageSnapshot> = {}): PageSnapshot
     media: [],
     links: [],
     mediaTruncated: 0,
+    budget: { elapsedMs: 1, cut: [], domTruncatedFrom: null, textTruncatedFrom: null },
     readAt: 1,
     ...over,
   };

@@ -7,6 +7,8 @@ import { fetchMedia } from './media-fetch';
 import { DEFAULT_PAGE_COPY, pageCopyLimitations, type PageCopyResult } from './page-copy-shared';
 import { AUTOMATION_OPEN_ORIGIN, automationPageFor } from './automation-hook';
 import type { PageRect } from './full-page';
+import { DEFAULT_SNAPSHOT_LIMITS, type SnapshotLimits } from './page-snapshot';
+import { CHUNK_CHARS, dropStashed, readStashedChunk, resolveStashed } from './transfer';
 
 function isPageCopyResult(v: unknown): v is PageCopyResult {
   if (!v || typeof v !== 'object') return false;
@@ -48,6 +50,84 @@ async function browserFacts(): Promise<BrowserFacts> {
     list.find((b) => b.brand === 'Chromium') ??
     list.find((b) => !/not.?a.?brand/i.test(b.brand));
   return { name: brand?.brand ?? 'unknown', version: brand?.version ?? 'unknown', userAgent: navigator.userAgent, platform: plat };
+}
+
+/**
+ * Budgets of everything that waits on the page. A page whose scripts keep its main thread busy
+ * never answers an executeScript call: without a time limit the capture would hang with the
+ * badge showing and the job running until the worker is stopped.
+ */
+interface PageLimits {
+  /** Size and time budgets the capture content script applies (page-snapshot.ts). */
+  snapshot: SnapshotLimits;
+  /** Characters per piece when a large result is pulled from the page (transfer.ts). */
+  chunkChars: number;
+  /** The capture content script's run, on top of its own budget (serialising cannot be cut). */
+  snapshotTimeoutMs: number;
+  /** Any other single call into the page (plant the nonce, scroll a step, pull a chunk). */
+  callTimeoutMs: number;
+}
+
+const PAGE_LIMITS: PageLimits = {
+  snapshot: DEFAULT_SNAPSHOT_LIMITS,
+  chunkChars: CHUNK_CHARS,
+  snapshotTimeoutMs: DEFAULT_SNAPSHOT_LIMITS.budgetMs + 40_000,
+  callTimeoutMs: 30_000,
+};
+
+/** The limits; real-browser tests lower them in automation builds (never in production). */
+function pageLimits(): PageLimits {
+  if (import.meta.env.MODE !== 'automation') return PAGE_LIMITS;
+  const o = (globalThis as { __hashmarkTest?: { limits?: Partial<PageLimits> } }).__hashmarkTest?.limits;
+  return o ? { ...PAGE_LIMITS, ...o, snapshot: { ...PAGE_LIMITS.snapshot, ...o.snapshot } } : PAGE_LIMITS;
+}
+
+export class PageTimeoutError extends Error {
+  override name = 'PageTimeoutError';
+}
+
+/** `p`, or a PageTimeoutError after `ms` (the page's call itself cannot be cancelled). */
+async function inTime<T>(p: Promise<T>, ms: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new PageTimeoutError(`the page did not answer within ${Math.round(ms / 1000)} s (a script on it may be keeping it busy)`)),
+      ms,
+    );
+  });
+  try {
+    return await Promise.race([p, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Runs `func` in the isolated world of the tab's top frame, within the call time limit. */
+async function callInPage<A extends unknown[], R>(tabId: number, func: (...a: A) => R, args: A, ms = pageLimits().callTimeoutMs): Promise<Awaited<R> | undefined> {
+  const [res] = await inTime(
+    browser.scripting.executeScript({ target: { tabId, frameIds: [0] }, func: func as (...a: unknown[]) => unknown, args: args as unknown[] }),
+    ms,
+  );
+  return res?.result as Awaited<R> | undefined;
+}
+
+/** Puts a large result's strings back together from the page (transfer.ts), then frees them there. */
+function resolveFromPage(tabId: number, raw: unknown, fields: readonly string[], nonce: string | null): Promise<unknown> {
+  const { chunkChars } = pageLimits();
+  return resolveStashed(
+    raw,
+    fields,
+    (id, offset, size) => callInPage(tabId, readStashedChunk, [id, offset, size]),
+    async () => {
+      if (nonce) await callInPage(tabId, dropStashed, [nonce]);
+    },
+    chunkChars,
+  );
+}
+
+function nonceOf(raw: unknown): string | null {
+  const n = raw && typeof raw === 'object' ? (raw as { nonce?: unknown }).nonce : null;
+  return typeof n === 'string' && n.length > 0 ? n : null;
 }
 
 type Hold = { armed: string | null; waiting: string | null; release: (() => void) | null };
@@ -155,28 +235,33 @@ export function createBrowserCaptureEnv(): CaptureEnv {
     },
     fileAccessAllowed: () => browser.extension.isAllowedFileSchemeAccess(),
     plantNonce: async (tabId, nonce) => {
-      await browser.scripting.executeScript({ target: { tabId, frameIds: [0] }, func: plantNonce, args: [nonce] });
+      const limits = pageLimits();
+      await callInPage(tabId, plantNonce, [nonce, limits.snapshot, limits.chunkChars]);
     },
     snapshot: async (tabId) => {
-      const [res] = await browser.scripting.executeScript({ target: { tabId, frameIds: [0] }, files: [CAPTURE_SCRIPT] });
-      return res?.result;
+      const limits = pageLimits();
+      try {
+        const [res] = await inTime(
+          browser.scripting.executeScript({ target: { tabId, frameIds: [0] }, files: [CAPTURE_SCRIPT] }),
+          limits.snapshotTimeoutMs,
+        );
+        const raw = res?.result;
+        return await resolveFromPage(tabId, raw, ['domHtml', 'text'], nonceOf(raw));
+      } catch (e) {
+        // Other errors (tab closed, new document) go up as they are: the pipeline names them.
+        if (e instanceof PageTimeoutError) return { error: e.message };
+        throw e;
+      }
     },
     readNonce: async (tabId) => {
-      const [res] = await browser.scripting.executeScript({ target: { tabId, frameIds: [0] }, func: readPlantedNonce });
-      return typeof res?.result === 'string' ? res.result : null;
+      const n = await callInPage(tabId, readPlantedNonce, []);
+      return typeof n === 'string' ? n : null;
     },
     captureVisibleTab: (windowId) => browser.tabs.captureVisibleTab(windowId, { format: 'png' }),
     ...(captureTab ? { captureRect: (tabId: number, rect: PageRect, scale: number) => captureTab(tabId, { format: 'png', rect, scale }) } : {}),
     zoom: (tabId) => browser.tabs.getZoom(tabId),
     browserFacts,
-    inPage: async (tabId, func, args) => {
-      const [res] = await browser.scripting.executeScript({
-        target: { tabId, frameIds: [0] },
-        func: func as (...a: unknown[]) => unknown,
-        args: args as unknown[],
-      });
-      return res?.result as never;
-    },
+    inPage: async (tabId, func, args) => (await callInPage(tabId, func as (...a: unknown[]) => unknown, args as unknown[])) as never,
     stitch: stitchParts,
     fetchMedia: (urls) => fetchMedia(urls),
     pageCopy: async (tabId) => {
@@ -186,8 +271,12 @@ export function createBrowserCaptureEnv(): CaptureEnv {
         .executeScript({ target: { tabId, frameIds: [0] }, files: [PAGE_COPY_SCRIPT] })
         .then(([res]) => res?.result as unknown);
       const timeout = new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), DEFAULT_PAGE_COPY.budgetMs + 8000));
-      const raw = await Promise.race([run, timeout]);
-      if (raw === 'timeout') return { html: null, limitations: ['No page copy (page.html): the page did not answer within the time budget.'] };
+      const first = await Promise.race([run, timeout]);
+      if (first === 'timeout') return { html: null, limitations: ['No page copy (page.html): the page did not answer within the time budget.'] };
+      // A page copy with many inlined images can be far larger than one message may carry.
+      const raw = await resolveFromPage(tabId, first, ['html'], nonceOf(first)).catch((e: unknown) => ({
+        error: e instanceof Error ? e.message : String(e),
+      }));
       if (!isPageCopyResult(raw)) {
         const why = raw && typeof raw === 'object' && 'error' in raw ? String((raw as { error: unknown }).error) : 'unexpected result';
         return { html: null, limitations: [`No page copy (page.html): it could not be made (${why}).`] };

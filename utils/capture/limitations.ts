@@ -26,6 +26,7 @@ export function limitationsFor(snapshot: PageSnapshot, cov: CaptureCoverage, ext
     out.push('Network facts (HTTP status, response headers, server IP) not recorded: the page was loaded before Hashmark could observe it (e.g. opened before the extension started). Reload the page and capture again to record them.');
   }
   const c = snapshot.counts;
+  const b = snapshot.budget;
   if (c.frames > 0) {
     out.push(
       `${c.frames} frame(s) on the page: their documents are not serialised into dom.html` +
@@ -48,6 +49,25 @@ export function limitationsFor(snapshot: PageSnapshot, cov: CaptureCoverage, ext
   if (unloaded > 0) {
     out.push(`${unloaded} image(s) had not loaded when the page was read (lazy images not yet scrolled into view, or broken links); they are listed in media with loaded=false.`);
   }
-  if (snapshot.mediaTruncated > 0) out.push(`${snapshot.mediaTruncated} further media element(s) not listed (list capped).`);
+  if (snapshot.mediaTruncated > 0) {
+    out.push(`${snapshot.mediaTruncated} further media element(s) not listed (list capped${b.cut.includes('media') ? ' by the time budget' : ''}).`);
+  }
+  const mib = (chars: number) => `${(chars / 1048576).toFixed(0)} Mi characters`;
+  if (b.domTruncatedFrom !== null) {
+    out.push(`dom.html is truncated: the serialised page is ${mib(b.domTruncatedFrom)} long, more than the ${mib(snapshot.domHtml.length)} kept; the rest of the page is only in the screenshots and the page copy.`);
+  }
+  if (b.textTruncatedFrom !== null) {
+    out.push(`text.txt is truncated: the page's text is ${mib(b.textTruncatedFrom)} long; the first ${mib(snapshot.text.length)} are kept (and searched for selectors).`);
+  }
+  const secs = `${Math.round(b.elapsedMs / 1000)} s`;
+  if (b.cut.includes('shadow-roots')) {
+    out.push(`Reading the page took longer than its time budget (${secs}): shadow roots after the point reached were not looked for, so their content may be missing from dom.html.`);
+  }
+  if (b.cut.includes('visible-text')) {
+    out.push(`Reading the page took longer than its time budget: text.txt holds all the text of the page body (textContent), including text that was hidden, instead of only the visible text.`);
+  }
+  if (b.cut.includes('links')) {
+    out.push(`Reading the page took longer than its time budget: not every link target was read, so selectors found only in link targets may be missing.`);
+  }
   return [...out, ...extra];
 }

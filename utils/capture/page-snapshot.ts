@@ -32,6 +32,41 @@ export interface MediaEntry {
 export const MAX_MEDIA = 2000;
 export const MAX_LINKS = 5000;
 
+/**
+ * Size and time budgets of the snapshot. A hostile or simply enormous page must give a partial
+ * result plus a limitation, never a hang or a crashed worker. The sizes keep the background's
+ * peak memory bounded (dom.html is held as a string, then as UTF-8 bytes, then hashed and
+ * stored); the time is checked between steps and inside the walks over the document (one
+ * serialisation call, getHTML, cannot be interrupted: its cost is linear in the DOM size, which
+ * the size cap bounds).
+ */
+export interface SnapshotLimits {
+  budgetMs: number;
+  maxDomChars: number;
+  maxTextChars: number;
+}
+
+export const DEFAULT_SNAPSHOT_LIMITS: SnapshotLimits = {
+  budgetMs: 20_000,
+  maxDomChars: 128 * 1024 * 1024,
+  // Text is part of the DOM, so this cap is rarely what cuts; it bounds the selector scan.
+  maxTextChars: 128 * 1024 * 1024,
+};
+
+/** The steps the time budget can cut short. */
+export type BudgetStep = 'shadow-roots' | 'visible-text' | 'media' | 'links';
+
+/** What the budgets cut; all empty/null when the snapshot is whole. */
+export interface SnapshotBudget {
+  elapsedMs: number;
+  /** Steps stopped (or, for visible-text, done the cheap way) because time ran out. */
+  cut: BudgetStep[];
+  /** Full length in characters when dom.html was truncated to maxDomChars. */
+  domTruncatedFrom: number | null;
+  /** Full length in characters when text.txt was truncated to maxTextChars. */
+  textTruncatedFrom: number | null;
+}
+
 /** The srcset candidate with the largest width (w) or density (x) descriptor. */
 export function largestSrcsetCandidate(srcset: string, base: string): string | null {
   let best: { url: string; size: number } | null = null;
@@ -58,6 +93,8 @@ export interface PageSnapshot {
   domMethod: string;
   /** Visible text (innerText of the body). */
   text: string;
+  /** How text was read: 'innerText', or 'textContent' when the time budget had run out. */
+  textMethod: 'innerText' | 'textContent';
   pageAsserted: PageAsserted;
   contentType: string;
   viewport: { width: number; height: number; devicePixelRatio: number };
@@ -77,6 +114,7 @@ export interface PageSnapshot {
   links: string[];
   /** Media elements beyond MAX_MEDIA, not listed. */
   mediaTruncated: number;
+  budget: SnapshotBudget;
   /** Same facts the limitations list is built from; wording is done in the background. */
   readAt: number;
 }
@@ -85,14 +123,21 @@ export interface PageSnapshot {
 function collectShadowRoots(
   root: Document | ShadowRoot,
   openClosed: ((el: Element) => ShadowRoot | null) | null,
-  out: { roots: ShadowRoot[]; open: number; closed: number; elements: number },
+  out: { roots: ShadowRoot[]; open: number; closed: number; elements: number; cut: boolean },
+  timeUp: () => boolean,
 ): void {
   const walker = root.ownerDocument
     ? root.ownerDocument.createTreeWalker(root, NodeFilter.SHOW_ELEMENT)
     : (root as Document).createTreeWalker(root, NodeFilter.SHOW_ELEMENT);
   for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+    if (out.cut) return;
     const el = n as Element;
     out.elements++;
+    // Reading the clock costs more than a step of the walk: every 1024 elements is enough.
+    if ((out.elements & 1023) === 0 && timeUp()) {
+      out.cut = true;
+      return;
+    }
     let sr: ShadowRoot | null = el.shadowRoot;
     if (!sr && openClosed) {
       try {
@@ -105,7 +150,7 @@ function collectShadowRoots(
       if (sr.mode === 'open') out.open++;
       else out.closed++;
       out.roots.push(sr);
-      collectShadowRoots(sr, openClosed, out);
+      collectShadowRoots(sr, openClosed, out, timeUp);
     }
   }
 }
@@ -139,9 +184,14 @@ export function snapshotPage(
   win: Window = window,
   openClosed: ((el: Element) => ShadowRoot | null) | null = null,
   now: () => number = Date.now,
+  limits: SnapshotLimits = DEFAULT_SNAPSHOT_LIMITS,
 ): PageSnapshot {
-  const shadow = { roots: [] as ShadowRoot[], open: 0, closed: 0, elements: 0 };
-  collectShadowRoots(doc, openClosed, shadow);
+  const started = now();
+  const timeUp = () => now() - started > limits.budgetMs;
+  const cut: BudgetStep[] = [];
+  const shadow = { roots: [] as ShadowRoot[], open: 0, closed: 0, elements: 0, cut: false };
+  collectShadowRoots(doc, openClosed, shadow, timeUp);
+  if (shadow.cut) cut.push('shadow-roots');
 
   const root = doc.documentElement;
   let domHtml: string;
@@ -176,11 +226,42 @@ export function snapshotPage(
   const body = doc.body as HTMLElement | null;
   const se = doc.scrollingElement ?? root;
 
+  let domTruncatedFrom: number | null = null;
+  if (domHtml.length > limits.maxDomChars) {
+    domTruncatedFrom = domHtml.length;
+    domHtml = cutAt(domHtml, limits.maxDomChars);
+  }
+
+  // innerText lays the page out; past the budget, textContent is read instead (no layout, but
+  // hidden text is included and line breaks differ): the limitation and textMethod say so.
+  let textMethod: PageSnapshot['textMethod'] = 'innerText';
+  let text = '';
+  if (body) {
+    if (timeUp()) {
+      cut.push('visible-text');
+      textMethod = 'textContent';
+      text = body.textContent ?? '';
+    } else {
+      text = body.innerText ?? body.textContent ?? '';
+    }
+  }
+  let textTruncatedFrom: number | null = null;
+  if (text.length > limits.maxTextChars) {
+    textTruncatedFrom = text.length;
+    text = cutAt(text, limits.maxTextChars);
+  }
+
   const media: MediaEntry[] = [];
-  let mediaTotal = 0;
-  for (const el of Array.from(doc.querySelectorAll<HTMLImageElement | HTMLVideoElement | HTMLAudioElement>('img, video, audio'))) {
-    mediaTotal++;
-    if (media.length >= MAX_MEDIA) continue;
+  const mediaEls = doc.querySelectorAll<HTMLImageElement | HTMLVideoElement | HTMLAudioElement>('img, video, audio');
+  // Elements looked at; those past MAX_MEDIA (or past the time budget) are counted, not listed.
+  let mediaSeen = 0;
+  for (const el of Array.from(mediaEls)) {
+    if (media.length >= MAX_MEDIA) break;
+    if ((mediaSeen & 63) === 63 && timeUp()) {
+      cut.push('media');
+      break;
+    }
+    mediaSeen++;
     if (el.localName === 'img') {
       const img = el as HTMLImageElement;
       const url = img.currentSrc || img.src;
@@ -211,17 +292,27 @@ export function snapshotPage(
   }
 
   const links: string[] = [];
+  const seenLinks = new Set<string>();
+  let linkCount = 0;
   for (const a of Array.from(doc.querySelectorAll<HTMLAnchorElement | HTMLAreaElement>('a[href], area[href]'))) {
     if (links.length >= MAX_LINKS) break;
+    if ((++linkCount & 255) === 0 && timeUp()) {
+      cut.push('links');
+      break;
+    }
     const href = a.href; // absolute, resolved by the browser
-    if (href && href.length <= 4096 && !links.includes(href)) links.push(href);
+    if (href && href.length <= 4096 && !seenLinks.has(href)) {
+      seenLinks.add(href);
+      links.push(href);
+    }
   }
 
   return {
     nonce,
     domHtml,
     domMethod,
-    text: body ? body.innerText ?? body.textContent ?? '' : '',
+    text,
+    textMethod,
     pageAsserted: {
       documentTitle: doc.title,
       documentUrl: doc.URL,
@@ -247,7 +338,14 @@ export function snapshotPage(
     },
     media,
     links,
-    mediaTruncated: Math.max(0, mediaTotal - MAX_MEDIA),
+    mediaTruncated: mediaEls.length - mediaSeen,
+    budget: { elapsedMs: now() - started, cut, domTruncatedFrom, textTruncatedFrom },
     readAt: now(),
   };
+}
+
+/** The first `n` code units of `s`, one fewer if the cut would split a surrogate pair. */
+function cutAt(s: string, n: number): string {
+  const last = s.charCodeAt(n - 1);
+  return s.slice(0, last >= 0xd800 && last <= 0xdbff ? n - 1 : n);
 }

@@ -225,7 +225,7 @@ export async function runCapture(
     type File = { path: string; mediaType: string; bytes: Uint8Array; method: string; role: 'original' | 'derived'; derivedFrom?: string[] };
     const files: File[] = [
       { path: 'dom.html', mediaType: 'text/html; charset=utf-8', bytes: utf8(snap.domHtml), method: snap.domMethod, role: 'original' },
-      { path: 'text.txt', mediaType: 'text/plain; charset=utf-8', bytes: utf8(snap.text), method: 'innerText', role: 'original' },
+      { path: 'text.txt', mediaType: 'text/plain; charset=utf-8', bytes: utf8(snap.text), method: snap.textMethod, role: 'original' },
       { path: 'screenshot-viewport.png', mediaType: 'image/png', bytes: shot.bytes, method: 'captureVisibleTab', role: 'original' },
     ];
     const extraLimits: string[] = [];

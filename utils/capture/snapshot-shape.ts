@@ -22,6 +22,11 @@ export function isPageSnapshot(v: unknown): v is PageSnapshot {
   if (!['x', 'y', 'width', 'height'].every((k) => num((s.scroll as Record<string, unknown>)[k]))) return false;
   if (!Object.values(s.counts).every(num)) return false;
   if (!num(s.mediaTruncated) || !Array.isArray(s.media)) return false;
+  if (s.textMethod !== 'innerText' && s.textMethod !== 'textContent') return false;
+  const b = s.budget;
+  if (!obj(b) || !num(b.elapsedMs) || !Array.isArray(b.cut)) return false;
+  if (!b.cut.every((x) => ['shadow-roots', 'visible-text', 'media', 'links'].includes(x as string))) return false;
+  if ((b.domTruncatedFrom !== null && !num(b.domTruncatedFrom)) || (b.textTruncatedFrom !== null && !num(b.textTruncatedFrom))) return false;
   if (!Array.isArray(s.links) || s.links.length > 5000 || !s.links.every((l) => typeof l === 'string' && l.length <= 4096)) return false;
   return s.media.every(
     (m: unknown) =>
