@@ -170,6 +170,21 @@ describe('hostile pages', () => {
     }
   });
 
+  test('a page copy longer than one chunk comes through in pieces too', async () => {
+    await setPageLimits(s.hm, { chunkChars: 500 });
+    try {
+      const tab = await s.driver.openTab(site.url('ad-fr.html'));
+      const r = await s.driver.capture(tab, { fullPage: false, pageCopy: true, mhtml: false });
+      const rec = await captureOf(r.captureId);
+      expect(rec.artifacts.find((a) => a.path === 'page.html')?.bytes).toBeGreaterThan(1_500);
+      expect(rec.limitations.join(' ')).not.toMatch(/No page copy/);
+      expect(await stashSize(tab)).toBe(0);
+      await s.driver.closeTab(tab);
+    } finally {
+      await setPageLimits(s.hm, null);
+    }
+  });
+
   test('past the size caps, dom.html and text.txt are cut (never mid-character) and the limitations say by how much', async () => {
     await setPageLimits(s.hm, { snapshot: { maxDomChars: 1_000_001, maxTextChars: 500_001 } });
     try {
