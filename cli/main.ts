@@ -19,6 +19,7 @@ const USAGE = `hashmark: capture web pages as signed evidence packages, and veri
   hashmark capture <url...> --case <name> --out <dir> [--profile <dir>] [--reference <ref>]
                    [--max-part-bytes <n>] [--max-part-entries <n>] [--lang en|fr|ar]
                    [--browser chromium|firefox] [--region <ISO>] [--tsa <url>] [--media]
+                   [--no-full-page] [--no-page-copy] [--no-mhtml]
       Captures each URL in headless Chromium (or Firefox) with the Hashmark extension, exports the case
       as a signed ZIP into <dir>, and prints its path and SHA-256. A case larger than
       --max-part-bytes (default 1 GiB) or --max-part-entries (default 50000) is split into
@@ -28,6 +29,8 @@ const USAGE = `hashmark: capture web pages as signed evidence packages, and veri
       country domain, else the browser's locale). --tsa asks an RFC 3161 timestamp authority
       for a trusted time on every capture (a TSA failure is logged, never loses a capture).
       --media also fetches the page's images and videos at full resolution (media/<sha256>.<ext>).
+      --no-full-page, --no-page-copy, --no-mhtml leave out the full-page screenshot, the
+      self-contained page copy (page.html) or the MHTML archive (all three are on by default).
   hashmark verify <zip...> [--key-fingerprint <hex>] [--tsa-root <pem>]
       Checks a package: manifests, tag manifests, Payload-Oxum, signature, key fingerprint,
       custody chain. Given all the parts of a split export, also checks that none is
@@ -56,9 +59,19 @@ async function capture(args: string[]): Promise<number> {
       region: { type: 'string' },
       tsa: { type: 'string' },
       media: { type: 'boolean' },
+      'no-full-page': { type: 'boolean' },
+      'no-page-copy': { type: 'boolean' },
+      'no-mhtml': { type: 'boolean' },
     },
   });
   if (!positionals.length) return fail('capture needs at least one URL');
+  // Only what a flag asks for: the rest follows the profile's settings (all on by default).
+  const options = {
+    ...(values.media ? { media: true } : {}),
+    ...(values['no-full-page'] ? { fullPage: false } : {}),
+    ...(values['no-page-copy'] ? { pageCopy: false } : {}),
+    ...(values['no-mhtml'] ? { mhtml: false } : {}),
+  };
   if (!values.case) return fail('capture needs --case <name>');
   if (!values.out) return fail('capture needs --out <dir>');
   for (const u of positionals) {
@@ -107,7 +120,7 @@ async function capture(args: string[]): Promise<number> {
     for (const url of positionals) {
       const tabId = await driver.openTab(url);
       try {
-        const r = await driver.capture(tabId, values.media ? { media: true } : undefined);
+        const r = await driver.capture(tabId, Object.keys(options).length ? options : undefined);
         process.stdout.write(`captured #${r.sequence} ${r.url} (capture.json SHA-256 ${r.captureJsonSha256}, ${r.elapsedMs} ms)\n`);
       } catch (e) {
         return fail(`capture of ${url} failed: ${(e as Error).message}`);

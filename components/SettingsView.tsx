@@ -24,6 +24,13 @@ export function tsaOrigin(url: string): string | null {
  * fingerprint and public key, the time-stamping authority, the region for phone numbers, and the
  * interface language (applied at once, in every open Hashmark page).
  */
+const INCLUDE_LABELS = {
+  fullPage: 'settings.includeFullPage',
+  pageCopy: 'settings.includePageCopy',
+  mhtml: 'settings.includeMhtml',
+  media: 'settings.includeMedia',
+} as const;
+
 export function SettingsView(props: {
   signingKey: KeyRecord | null;
   onDownloadKey: (key: KeyRecord) => void;
@@ -85,6 +92,7 @@ export function SettingsView(props: {
           organization: s.organization.trim(),
           tsaUrl: s.tsaUrl.trim(),
           defaultRegion: s.defaultRegion,
+          captureDefaults: s.captureDefaults,
         },
         db,
       );
@@ -145,6 +153,21 @@ export function SettingsView(props: {
         {!tsaOk && <p class="error">{tr.t('settings.tsaInvalid')}</p>}
 
         <h3>{tr.t('settings.capture')}</h3>
+        <fieldset class="capture-defaults">
+          <legend>{tr.t('settings.includes')}</legend>
+          {(['fullPage', 'pageCopy', 'mhtml', 'media'] as const).map((k) => (
+            <label key={k}>
+              <input
+                type="checkbox"
+                name={`include-${k}`}
+                checked={s.captureDefaults[k]}
+                onChange={(e) => setS({ ...s, captureDefaults: { ...s.captureDefaults, [k]: e.currentTarget.checked } })}
+              />{' '}
+              {tr.t(INCLUDE_LABELS[k])}
+            </label>
+          ))}
+          <p class="hint">{tr.t('settings.includesHint')}</p>
+        </fieldset>
         <label>
           {tr.t('settings.region')}{' '}
           <input

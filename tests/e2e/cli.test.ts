@@ -92,3 +92,21 @@ test('bad arguments give a one-line reason and a non-zero exit', async () => {
   expect(r.stderr.trim().split('\n')).toHaveLength(1);
   expect(r.stderr).toMatch(/only http, https and file URLs/);
 });
+
+test('--no-full-page, --no-page-copy and --no-mhtml leave those artifacts out and the capture says so', async () => {
+  const out = join(tmp, 'out-lean');
+  const r = await cli(['capture', site.url('ad-fr.html'), '--case', 'lean', '--out', out, '--no-full-page', '--no-page-copy', '--no-mhtml']);
+  expect(r.code, r.stderr).toBe(0);
+  const [file] = await readdir(out);
+  const zip = await JSZip.loadAsync(await readFile(join(out, file!)));
+  const names = Object.keys(zip.files);
+  const cj = JSON.parse(await zip.file(names.find((n) => n.endsWith('/capture.json'))!)!.async('string')) as {
+    artifacts: { path: string }[];
+    limitations: string[];
+  };
+  expect(cj.artifacts.map((a) => a.path).sort()).toEqual(['dom.html', 'screenshot-viewport.png', 'text.txt']);
+  const lim = cj.limitations.join('\n');
+  expect(lim).toMatch(/Full-page screenshot not taken \(turned off/);
+  expect(lim).toMatch(/No self-contained page copy \(page\.html\): turned off/);
+  expect(lim).toMatch(/No MHTML archive: turned off/);
+});

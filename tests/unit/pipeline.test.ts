@@ -2,7 +2,7 @@ import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { runCapture, type CaptureEnv } from '@/utils/capture/pipeline';
 import type { PageSnapshot } from '@/utils/capture/page-snapshot';
-import { createCase, createDb, custodyLines, type HashmarkDb } from '@/utils/db';
+import { createCase, createDb, custodyLines, updateSettings, type HashmarkDb } from '@/utils/db';
 
 /**
  * The capture pipeline's decisions with the real database (fake-indexeddb) and a scripted
@@ -92,6 +92,21 @@ describe('runCapture', () => {
     expect(cj.url).toEqual({ start: 'https://a.example/', end: 'https://a.example/' });
     expect(cj.artifacts[0].sha256).toBe(rec.artifacts[0]!.sha256);
     expect((await custodyLines('case', db)).map((e) => e.type)).toEqual(['case.created', 'capture.started', 'capture.stored']);
+  });
+
+  test('without options, a capture includes what the settings say; a request overrides them', async () => {
+    await updateSettings({ captureDefaults: { fullPage: false, pageCopy: false, mhtml: false, media: false } }, db);
+    let mhtml = 0;
+    const e = env({ saveMhtml: async () => (mhtml++, new Uint8Array([1, 2, 3])) });
+    const r = await runCapture({ trigger: 'popup' }, e);
+    const rec = (await db.captures.get(r.captureId))!;
+    expect(rec.artifacts.map((a) => a.path)).toEqual(['dom.html', 'text.txt', 'screenshot-viewport.png']);
+    expect(mhtml).toBe(0);
+    expect(rec.limitations.join('\n')).toMatch(/Full-page screenshot not taken \(turned off/);
+    expect(rec.limitations.join('\n')).toMatch(/No MHTML archive: turned off/);
+    // The request wins over the settings (the CLI's flags, the tests).
+    await runCapture({ trigger: 'cli', options: { mhtml: true } }, e);
+    expect(mhtml).toBe(1);
   });
 
   test('selectors from text and links go into capture.json and the selectors table, in the site\'s region', async () => {

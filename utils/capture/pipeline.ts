@@ -16,7 +16,7 @@ import { limitationsFor, type CaptureCoverage } from './limitations';
 import { factsMatch, serverDateSkewMs, type NetworkFacts } from './network-facts';
 import { extractSelectors } from '@/utils/selectors/extract';
 import { chooseRegion } from '@/utils/selectors/region';
-import type { SelectorRecord } from '@/utils/db/schema';
+import type { CaptureDefaults, SelectorRecord } from '@/utils/db/schema';
 import { isPageSnapshot } from './snapshot-shape';
 import type { PageSnapshot } from './page-snapshot';
 
@@ -76,15 +76,8 @@ export interface CaptureEnv {
 
 export type CaptureTrigger = 'popup' | 'command' | 'context-menu' | 'dashboard' | 'cli';
 
-export interface CaptureOptions {
-  fullPage: boolean;
-  pageCopy: boolean;
-  mhtml: boolean;
-  /** Fetch page images and videos at full resolution into media/<sha256>.<ext> (off by default: it downloads). */
-  media?: boolean;
-}
-
-export const DEFAULT_CAPTURE_OPTIONS: CaptureOptions = { fullPage: true, pageCopy: true, mhtml: true, media: false };
+/** What one capture includes; the defaults are the investigator's settings (DEFAULT_SETTINGS). */
+export type CaptureOptions = CaptureDefaults;
 
 export interface CaptureResult {
   ok: true;
@@ -167,10 +160,11 @@ export async function runCapture(
   env: CaptureEnv,
 ): Promise<CaptureResult> {
   const t0 = performance.now();
-  const opts: CaptureOptions = { ...DEFAULT_CAPTURE_OPTIONS, ...req.options };
   const timings: Record<string, number> = {};
   const lap = (name: string, since: number) => (timings[name] = Math.round(performance.now() - since));
   const settings = await getSettings(env.db);
+  // The investigator's choices in the settings, then what this request asks for.
+  const opts: CaptureOptions = { ...settings.captureDefaults, ...req.options };
   if (!settings.activeCaseId) throw new CaptureError('No active case: create or choose a case first.');
 
   const tab = req.tabId !== undefined ? await env.getTab(req.tabId).catch(() => null) : await env.focusedTab();

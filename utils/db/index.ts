@@ -43,6 +43,7 @@ export const DEFAULT_SETTINGS: Readonly<SettingsRecord> = {
   tsaUrl: '',
   language: 'auto',
   defaultRegion: '',
+  captureDefaults: { fullPage: true, pageCopy: true, mhtml: true, media: false },
 };
 
 export class CaptureAbortedError extends Error {}

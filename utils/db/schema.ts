@@ -185,6 +185,16 @@ export interface SettingsRecord {
   language: 'auto' | 'en' | 'fr' | 'ar';
   /** ISO 3166-1 alpha-2 region for reading national phone numbers (e.g. "FR", "MA"); empty = none. */
   defaultRegion: string;
+  /** What a capture includes unless the request says otherwise (CLI flags, tests). */
+  captureDefaults: CaptureDefaults;
+}
+
+export interface CaptureDefaults {
+  fullPage: boolean;
+  pageCopy: boolean;
+  mhtml: boolean;
+  /** Fetch page images and videos at full resolution (off by default: it can be large). */
+  media: boolean;
 }
 
 export type HashmarkDb = Dexie & {

@@ -37,3 +37,20 @@ test('host access: says whether it is granted and asks for it on a click', async
   expect(request).toHaveBeenCalledOnce();
   expect(screen.queryByRole('button', { name: 'Allow access to web pages' })).toBeNull();
 });
+
+test('what a capture includes: the choices are saved as the capture defaults', async () => {
+  renderWith(
+    <SettingsView signingKey={null} onDownloadKey={() => {}} requestOrigin={async () => true} browserLang="en" />,
+    { db },
+  );
+  const fullPage = await screen.findByRole('checkbox', { name: /Full-page screenshot/ });
+  const media = screen.getByRole('checkbox', { name: /images and videos at full resolution/ });
+  expect((fullPage as HTMLInputElement).checked).toBe(true);
+  expect((media as HTMLInputElement).checked).toBe(false);
+  fireEvent.click(fullPage);
+  fireEvent.click(media);
+  fireEvent.click(screen.getByRole('button', { name: 'Save' }));
+  await waitFor(async () =>
+    expect((await db.settings.get('profile'))?.captureDefaults).toEqual({ fullPage: false, pageCopy: true, mhtml: true, media: true }),
+  );
+});
