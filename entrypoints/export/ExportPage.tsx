@@ -7,6 +7,8 @@ import { requestTimestamp } from '@/utils/evidence/rfc3161';
 import { beginExport, buildCasePackage, recordPartSaved, type ExportProgress } from '@/utils/package/export-case';
 import { parseExportParams } from '@/utils/package/export-params';
 import { saveDownload } from '@/utils/package/save-download';
+import { useI18n } from '@/components/i18n';
+import type { Translator } from '@/utils/i18n';
 
 /** One saved part, as shown and as the CLI reads it from the page (data-* attributes). */
 interface SavedPart {
@@ -19,16 +21,17 @@ interface SavedPart {
   path: string;
 }
 
+/** `text` is already in the page's language; `reason` (a failure) is the error's own words. */
 type State =
   | { kind: 'running'; text: string; saved: SavedPart[] }
   | { kind: 'done'; exportId: string; saved: SavedPart[] }
-  | { kind: 'failed'; text: string; saved: SavedPart[] };
+  | { kind: 'failed'; reason: string; saved: SavedPart[] };
 
-function progressText(p: ExportProgress): string {
-  const of = p.parts > 1 ? `Part ${p.part} of ${p.parts}: ` : '';
-  if (p.phase === 'checking') return `Checking capture ${p.done} of ${p.total}…`;
-  if (p.phase === 'reading') return `${of}checking capture ${p.done} of ${p.total}…`;
-  return `${of}writing file ${p.done} of ${p.total}…`;
+function progressText(p: ExportProgress, tr: Translator): string {
+  const n = { done: p.done, total: p.total, part: p.part, parts: p.parts };
+  if (p.phase === 'checking') return tr.t('exportPage.checking', n);
+  if (p.phase === 'reading') return tr.t(p.parts > 1 ? 'exportPage.partChecking' : 'exportPage.checking', n);
+  return tr.t(p.parts > 1 ? 'exportPage.partWriting' : 'exportPage.writing', n);
 }
 
 /**
@@ -64,7 +67,8 @@ function signatureTimestamper(tsaUrl: string, caseId: string, db: ReturnType<typ
 }
 
 export function ExportPage({ search }: { search: string }) {
-  const [state, setState] = useState<State>({ kind: 'running', text: 'Starting…', saved: [] });
+  const tr = useI18n();
+  const [state, setState] = useState<State>({ kind: 'running', text: tr.t('exportPage.starting'), saved: [] });
 
   useEffect(() => {
     void (async () => {
@@ -73,13 +77,13 @@ export function ExportPage({ search }: { search: string }) {
       try {
         params = parseExportParams(search);
       } catch (e) {
-        return setState({ kind: 'failed', text: (e as Error).message, saved });
+        return setState({ kind: 'failed', reason: (e as Error).message, saved });
       }
       const { caseId, ceiling } = params;
       const db = getDb();
       const kase = await getCase(caseId, db);
-      if (!kase) return setState({ kind: 'failed', text: 'This case does not exist.', saved });
-      document.title = `Hashmark – export ${kase.name}`;
+      if (!kase) return setState({ kind: 'failed', reason: tr.t('exportPage.noCase'), saved });
+      document.title = tr.t('exportPage.docTitle', { name: kase.name });
       let exportId: string | null = null;
       try {
         const settings = await getSettings(db);
@@ -95,10 +99,10 @@ export function ExportPage({ search }: { search: string }) {
           exportId,
           software: { name: 'Hashmark', version: manifest.version, browser: navigator.userAgent },
           ...(settings.tsaUrl ? { timestampSignature: signatureTimestamper(settings.tsaUrl, caseId, db) } : {}),
-          onProgress: (p) => setState({ kind: 'running', text: progressText(p), saved: [...saved] }),
+          onProgress: (p) => setState({ kind: 'running', text: progressText(p, tr), saved: [...saved] }),
         });
         for await (const part of parts) {
-          setState({ kind: 'running', text: `Saving ${part.zipName}…`, saved: [...saved] });
+          setState({ kind: 'running', text: tr.t('exportPage.saving', { name: part.zipName }), saved: [...saved] });
           const file = await saveDownload(part.zip, part.zipName);
           await recordPartSaved(caseId, part, { db, at: new Date() });
           saved.push({
@@ -118,9 +122,10 @@ export function ExportPage({ search }: { search: string }) {
           { caseId, type: 'export.failed', at: new Date().toISOString(), details: { ...(exportId ? { exportId } : {}), reason: text, partsSaved: saved.length } },
           db,
         ).catch(() => undefined);
-        setState({ kind: 'failed', text, saved: [...saved] });
+        setState({ kind: 'failed', reason: text, saved: [...saved] });
       }
     })();
+    // The language is fixed before this page renders (LanguageRoot): one export per page load.
   }, [search]);
 
   const list = state.saved.length > 0 && (
@@ -133,10 +138,10 @@ export function ExportPage({ search }: { search: string }) {
           data-saved-path={p.path}
           data-bag-count={p.parts > 1 ? `${p.part} of ${p.parts}` : undefined}
         >
-          <code>{p.zipName}</code> ({p.bytes.toLocaleString()} bytes, {p.captures} capture{p.captures === 1 ? '' : 's'})
-          {p.parts > 1 ? ` – part ${p.part} of ${p.parts}` : ''}
+          <code dir="ltr">{p.zipName}</code> ({tr.t('exportPage.partSize', { size: tr.bytes(p.bytes), count: p.captures })})
+          {p.parts > 1 ? ` – ${tr.t('exportPage.partOf', { part: p.part, parts: p.parts })}` : ''}
           <br />
-          SHA-256: <code class="zip-sha256">{p.zipSha256}</code>
+          SHA-256: <code class="zip-sha256" dir="ltr">{p.zipSha256}</code>
         </li>
       ))}
     </ol>
@@ -144,25 +149,20 @@ export function ExportPage({ search }: { search: string }) {
 
   return (
     <main style={{ padding: '1.5em', maxInlineSize: '56em' }} data-state={state.kind} data-parts={state.saved.length}>
-      <h1>Export case</h1>
+      <h1>{tr.t('exportPage.title')}</h1>
       {state.kind === 'running' && <p role="status">{state.text}</p>}
       {state.kind === 'failed' && (
         <p role="alert" class="error">
-          Export stopped: {state.text}
-          {state.saved.length > 0 && ` (${state.saved.length} part(s) had already been saved and logged; they are listed below.)`}
+          {tr.t('exportPage.stopped', { reason: state.reason })}
+          {state.saved.length > 0 && ` ${tr.t('exportPage.alreadySaved', { count: state.saved.length })}`}
         </p>
       )}
       {state.kind === 'done' && (
         <div role="status" data-export-id={state.exportId}>
           <p class="status ok">
-            {state.saved.length === 1
-              ? 'Saved the package in your downloads folder.'
-              : `The case was split into ${state.saved.length} packages (parts) to keep each under the size limit; all are saved in your downloads folder. Each part is complete and is checked on its own; keep them together.`}
+            {state.saved.length === 1 ? tr.t('exportPage.savedOne') : tr.t('exportPage.savedParts', { count: state.saved.length })}
           </p>
-          <p>
-            The SHA-256 of each ZIP is also written in the case's custody log. Give these values to the recipient separately, so they
-            can check the files they receive are the ones you sent.
-          </p>
+          <p>{tr.t('exportPage.giveHash')}</p>
         </div>
       )}
       {list}

@@ -1,5 +1,13 @@
 import { render } from 'preact';
+import { browser } from 'wxt/browser';
 import '@/components/styles.css';
+import { LanguageRoot } from '@/components/i18n';
+import { browserLanguages } from '@/utils/i18n';
 import { ExportPage } from './ExportPage';
 
-render(<ExportPage search={location.search} />, document.getElementById('app')!);
+render(
+  <LanguageRoot browserLanguages={browserLanguages(browser.i18n)} titleKey="exportPage.title">
+    <ExportPage search={location.search} />
+  </LanguageRoot>,
+  document.getElementById('app')!,
+);

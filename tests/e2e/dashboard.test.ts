@@ -256,6 +256,17 @@ describe('a profile filled by the CLI', () => {
       expect(aside.x).toBeGreaterThan(main.x);
       expect(await page.title()).toBe('Hashmark – لوحة التحكم');
       await screenshot(page, 'dashboard-ar.png');
+      // The export page follows the language as well (RTL, Arabic words; hashes stay LTR).
+      await page.locator('.case-row .case-name').first().click();
+      const exportTab = hm.context.waitForEvent('page', (p) => p.url().includes('/export.html'));
+      await page.getByTestId('export').click();
+      const ex = await exportTab;
+      await ex.locator('main[data-state=done]').waitFor({ timeout: 60_000 });
+      expect(await ex.evaluate(() => [document.documentElement.lang, document.documentElement.dir])).toEqual(['ar', 'rtl']);
+      expect(await ex.locator('h1').textContent()).toBe('تصدير القضية');
+      await ex.getByText('حُفظت الحزمة في مجلد التنزيلات.').waitFor();
+      expect(await ex.locator('.zip-sha256').getAttribute('dir')).toBe('ltr');
+      await ex.close();
     } finally {
       await hm.close();
     }

@@ -195,6 +195,30 @@ export const en = {
   'delete.reason': 'Reason (required)',
   'delete.confirm': 'Delete the capture',
 
+  'exportPage.title': 'Export case',
+  'exportPage.docTitle': 'Hashmark – export {name}',
+  'exportPage.starting': 'Starting…',
+  'exportPage.noCase': 'This case does not exist.',
+  'exportPage.checking': 'Checking capture {done} of {total}…',
+  'exportPage.partChecking': 'Part {part} of {parts}: checking capture {done} of {total}…',
+  'exportPage.writing': 'Writing file {done} of {total}…',
+  'exportPage.partWriting': 'Part {part} of {parts}: writing file {done} of {total}…',
+  'exportPage.saving': 'Saving {name}…',
+  'exportPage.stopped': 'Export stopped: {reason}',
+  'exportPage.alreadySaved': {
+    one: '({count} part had already been saved and logged; it is listed below.)',
+    other: '({count} parts had already been saved and logged; they are listed below.)',
+  },
+  'exportPage.savedOne': 'Saved the package in your downloads folder.',
+  'exportPage.savedParts': {
+    one: 'The case was saved as {count} package.',
+    other:
+      'The case was split into {count} packages (parts) to keep each under the size limit; all are saved in your downloads folder. Each part is complete and is checked on its own; keep them together.',
+  },
+  'exportPage.giveHash':
+    'The SHA-256 of each ZIP is also written in the case’s custody log. Give these values to the recipient separately, so they can check the files they receive are the ones you sent.',
+  'exportPage.partSize': { one: '{size}, {count} capture', other: '{size}, {count} captures' },
+  'exportPage.partOf': 'part {part} of {parts}',
   'export.button': 'Export case',
   'export.running': 'Export started at {at}; its tab shows the progress.',
   'export.completed': 'Last export: {at}, {name}, SHA-256',

@@ -193,6 +193,33 @@ export const fr: Record<MessageKey, Message> = {
   'delete.reason': 'Motif (obligatoire)',
   'delete.confirm': 'Supprimer la capture',
 
+  'exportPage.title': 'Exporter le dossier',
+  'exportPage.docTitle': 'Hashmark – export de {name}',
+  'exportPage.starting': 'Démarrage…',
+  'exportPage.noCase': 'Ce dossier n’existe pas.',
+  'exportPage.checking': 'Vérification de la capture {done} sur {total}…',
+  'exportPage.partChecking': 'Partie {part} sur {parts} : vérification de la capture {done} sur {total}…',
+  'exportPage.writing': 'Écriture du fichier {done} sur {total}…',
+  'exportPage.partWriting': 'Partie {part} sur {parts} : écriture du fichier {done} sur {total}…',
+  'exportPage.saving': 'Enregistrement de {name}…',
+  'exportPage.stopped': 'Export interrompu : {reason}',
+  'exportPage.alreadySaved': {
+    one: '({count} partie avait déjà été enregistrée et journalisée ; elle figure ci-dessous.)',
+    many: '({count} parties avaient déjà été enregistrées et journalisées ; elles figurent ci-dessous.)',
+    other: '({count} parties avaient déjà été enregistrées et journalisées ; elles figurent ci-dessous.)',
+  },
+  'exportPage.savedOne': 'Le paquet est enregistré dans votre dossier de téléchargements.',
+  'exportPage.savedParts': {
+    one: 'Le dossier a été enregistré en {count} paquet.',
+    many:
+      'Le dossier a été découpé en {count} paquets (parties) pour que chacun reste sous la taille maximale ; tous sont enregistrés dans votre dossier de téléchargements. Chaque partie est complète et se vérifie seule ; conservez-les ensemble.',
+    other:
+      'Le dossier a été découpé en {count} paquets (parties) pour que chacun reste sous la taille maximale ; tous sont enregistrés dans votre dossier de téléchargements. Chaque partie est complète et se vérifie seule ; conservez-les ensemble.',
+  },
+  'exportPage.giveHash':
+    'Le SHA-256 de chaque ZIP est aussi inscrit dans le journal de la chaîne de possession du dossier. Transmettez ces valeurs au destinataire séparément, pour qu’il puisse vérifier que les fichiers reçus sont bien ceux que vous avez envoyés.',
+  'exportPage.partSize': { one: '{size}, {count} capture', many: '{size}, {count} captures', other: '{size}, {count} captures' },
+  'exportPage.partOf': 'partie {part} sur {parts}',
   'export.button': 'Exporter l’affaire',
   'export.running': 'Export lancé à {at} ; son onglet affiche la progression.',
   'export.completed': 'Dernier export : {at}, {name}, SHA-256',
