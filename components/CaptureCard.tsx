@@ -1,6 +1,7 @@
 import type { CaptureRecord, JobRecord } from '@/utils/db';
 import { domainOf } from '@/utils/search/normalize';
 import { BlobImage } from './BlobImage';
+import { CaptureErrorText } from './CaptureErrorText';
 import { useI18n } from './i18n';
 import { StatusBadge } from './Status';
 
@@ -106,11 +107,10 @@ export function JobCard({ job }: { job: JobRecord }) {
         <div class="capture-meta">
           <time dateTime={job.startedAt}>{tr.dateTime(job.startedAt)}</time>{' '}
           <StatusBadge state={job.state === 'running' ? 'running' : job.state === 'failed' ? 'failed' : 'stored'} />
-          {/* The background words its reasons in English (they are also the custody log's words). */}
           {job.error ? (
-            <span class="status err" lang="en" dir="ltr">
+            <span class="status err">
               {' '}
-              · {job.error}
+              · <CaptureErrorText code={job.errorCode} detail={job.errorDetail} text={job.error} />
             </span>
           ) : null}
         </div>

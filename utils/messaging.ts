@@ -24,7 +24,33 @@ export interface Protocol {
 }
 export type MessageType = keyof Protocol;
 export type Envelope<K extends MessageType = MessageType> = { hashmark: 1; type: K; payload: Protocol[K]['req'] };
-export type Reply<K extends MessageType> = { ok: true; value: Protocol[K]['res'] } | { ok: false; error: string };
+/** A failure carries the English text and, for capture failures, a code the interface translates. */
+export type Reply<K extends MessageType> =
+  | { ok: true; value: Protocol[K]['res'] }
+  | { ok: false; error: string; code?: string; detail?: string };
+
+function failureReply(e: unknown): Reply<MessageType> {
+  if (!(e instanceof Error)) return { ok: false, error: String(e) };
+  const { code, detail } = e as Error & { code?: unknown; detail?: unknown };
+  return {
+    ok: false,
+    error: e.message,
+    ...(typeof code === 'string' ? { code } : {}),
+    ...(typeof detail === 'string' ? { detail } : {}),
+  };
+}
+
+/** A failed request as the page sees it: the English text, plus the code when there is one. */
+export class ProtocolError extends Error {
+  override name = 'ProtocolError';
+  constructor(
+    message: string,
+    readonly code?: string,
+    readonly detail?: string,
+  ) {
+    super(message);
+  }
+}
 
 const TRIGGERS: readonly CaptureTrigger[] = ['popup', 'command', 'context-menu', 'dashboard', 'cli'];
 const str = (x: unknown, max = 500) => typeof x === 'string' && x.length <= max;
@@ -108,7 +134,7 @@ export function dispatch(
   const handler = handlers[message.type] as (p: unknown) => Promise<unknown>;
   return handler(message.payload).then(
     (value) => ({ ok: true, value }) as Reply<MessageType>,
-    (e: unknown) => ({ ok: false, error: e instanceof Error ? e.message : String(e) }),
+    failureReply,
   );
 }
 
@@ -121,7 +147,7 @@ export async function send<K extends MessageType>(
   const envelope: Envelope<K> = { hashmark: 1, type, payload };
   const reply = (await runtime.sendMessage(envelope)) as Reply<K> | undefined;
   if (!reply) throw new Error('The extension did not answer (it may be restarting); try again.');
-  if (!reply.ok) throw new Error(reply.error);
+  if (!reply.ok) throw new ProtocolError(reply.error, reply.code, reply.detail);
   return reply.value;
 }
 
@@ -185,6 +211,6 @@ export async function dispatchFromContent(
   const handler = handlers[message.type] as (p: unknown) => Promise<unknown>;
   return handler(message.payload).then(
     (value) => ({ ok: true, value }) as Reply<MessageType>,
-    (e: unknown) => ({ ok: false, error: e instanceof Error ? e.message : String(e) }),
+    failureReply,
   );
 }

@@ -9,13 +9,14 @@ import { TagEditor } from '@/components/TagEditor';
 import { useLive } from '@/components/use-live';
 import { getSettings, listCaptures, listCases, recentJobs, type CaptureRecord, type JobRecord } from '@/utils/db';
 import { tagsInUse } from '@/utils/search/capture-list';
-import { send } from '@/utils/messaging';
+import { ProtocolError, send } from '@/utils/messaging';
+import { CaptureErrorText } from '@/components/CaptureErrorText';
 
 type Outcome =
   | { kind: 'idle' }
   | { kind: 'busy' }
   | { kind: 'ok'; sequence: number; elapsedMs: number; sha256: string; captureId: string }
-  | { kind: 'err'; text: string };
+  | { kind: 'err'; text: string; code?: string | undefined; detail?: string | undefined };
 
 /** Tags and a note for the capture just taken (shared editors, same custody events as the dashboard). */
 function JustTaken({ captureId }: { captureId: string }) {
@@ -50,7 +51,8 @@ export function App() {
       const r = await send('capture.start', { trigger: 'popup' }, browser.runtime);
       setOutcome({ kind: 'ok', sequence: r.sequence, elapsedMs: r.elapsedMs, sha256: r.captureJsonSha256, captureId: r.captureId });
     } catch (e) {
-      setOutcome({ kind: 'err', text: e instanceof Error ? e.message : String(e) });
+      const { code, detail } = e instanceof ProtocolError ? e : { code: undefined, detail: undefined };
+      setOutcome({ kind: 'err', text: e instanceof Error ? e.message : String(e), code, detail });
     }
   }
 
@@ -87,9 +89,8 @@ export function App() {
           </span>
         )}
         {outcome.kind === 'err' && (
-          // The background words capture errors in English (they are logged as such).
-          <span class="status err" lang="en" dir="ltr">
-            {outcome.text}
+          <span class="status err">
+            <CaptureErrorText code={outcome.code} detail={outcome.detail} text={outcome.text} />
           </span>
         )}
         {!activeCaseId && tr.t('popup.noCase')}

@@ -136,6 +136,15 @@ describe('runCapture', () => {
 
   test('a local file without file access is refused, the job failed in the custody log', async () => {
     await expectFailed(runCapture({ trigger: 'popup', options: NO_EXTRAS }, env({}, 'file:///home/me/ad.html')), /Allow access to file URLs/);
+    // The code the interface translates travels with the English words, and stays on the job.
+    expect((await db.jobs.toArray())[0]).toMatchObject({ errorCode: 'file-access' });
+  });
+
+  test('a failure thrown to the caller carries its code (the popup translates it)', async () => {
+    await expect(runCapture({ trigger: 'popup', options: NO_EXTRAS }, env({}, 'chrome://settings/'))).rejects.toMatchObject({
+      name: 'CaptureError',
+      code: 'refused-page',
+    });
   });
 
   test('a snapshot with another nonce is rejected (not this job\'s page)', async () => {

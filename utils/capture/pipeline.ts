@@ -17,6 +17,7 @@ import { factsMatch, serverDateSkewMs, type NetworkFacts } from './network-facts
 import { extractSelectors } from '@/utils/selectors/extract';
 import { chooseRegion } from '@/utils/selectors/region';
 import type { CaptureDefaults, SelectorRecord } from '@/utils/db/schema';
+import { CaptureError, type CaptureErrorCode } from './errors';
 import { isPageSnapshot } from './snapshot-shape';
 import type { PageSnapshot } from './page-snapshot';
 
@@ -93,19 +94,22 @@ export interface CaptureResult {
   timings: Record<string, number>;
 }
 
-/** A failure with a message meant for the investigator (shown as is in the popup / CLI). */
-export class CaptureError extends Error {
-  override name = 'CaptureError';
-}
+export { CaptureError } from './errors';
 
 const QUOTA_RE = /MAX_CAPTURE_VISIBLE_TAB_CALLS_PER_SECOND|exceeds the .*quota/i;
 
-/** Why a URL cannot be captured, in words, or null when it can. */
-export async function refusalFor(url: string, env: Pick<CaptureEnv, 'fileAccessAllowed'>): Promise<string | null> {
+/** Why a URL cannot be captured, in words and as a code, or null when it can. */
+export async function refusalFor(
+  url: string,
+  env: Pick<CaptureEnv, 'fileAccessAllowed'>,
+): Promise<{ code: CaptureErrorCode; reason: string } | null> {
   // An empty URL means the browser hides it from the extension: a browser page (chrome://,
   // about:), another extension, or the web store. Those cannot be captured.
-  const generic =
-    'This page cannot be captured: only web pages (http, https) and allowed local files can. Browser pages, other extensions and the browser\'s PDF viewer cannot.';
+  const generic = {
+    code: 'refused-page' as const,
+    reason:
+      'This page cannot be captured: only web pages (http, https) and allowed local files can. Browser pages, other extensions and the browser\'s PDF viewer cannot.',
+  };
   let u: URL;
   try {
     u = new URL(url);
@@ -116,7 +120,10 @@ export async function refusalFor(url: string, env: Pick<CaptureEnv, 'fileAccessA
   if (u.protocol === 'file:') {
     return (await env.fileAccessAllowed())
       ? null
-      : 'Local files (file://) can only be captured after you allow it: open the extension\'s details page and turn on "Allow access to file URLs".';
+      : {
+          code: 'file-access',
+          reason: 'Local files (file://) can only be captured after you allow it: open the extension\'s details page and turn on "Allow access to file URLs".',
+        };
   }
   return generic;
 }
@@ -165,10 +172,10 @@ export async function runCapture(
   const settings = await getSettings(env.db);
   // The investigator's choices in the settings, then what this request asks for.
   const opts: CaptureOptions = { ...settings.captureDefaults, ...req.options };
-  if (!settings.activeCaseId) throw new CaptureError('No active case: create or choose a case first.');
+  if (!settings.activeCaseId) throw new CaptureError('No active case: create or choose a case first.', 'no-case');
 
   const tab = req.tabId !== undefined ? await env.getTab(req.tabId).catch(() => null) : await env.focusedTab();
-  if (!tab) throw new CaptureError('There is no tab to capture.');
+  if (!tab) throw new CaptureError('There is no tab to capture.', 'no-tab');
 
   const startedAt = env.now();
   const captureId = env.newId();
@@ -186,30 +193,32 @@ export async function runCapture(
     },
     env.db,
   ).catch((e: unknown) => {
-    throw new CaptureError(e instanceof Error ? e.message : String(e));
+    const msg = e instanceof Error ? e.message : String(e);
+    throw new CaptureError(msg, 'store-failed', msg);
   });
 
-  const fail = async (reason: string): Promise<never> => {
-    await failCaptureJob({ jobId: job.id, reason, at: env.now().toISOString() }, env.db);
-    throw new CaptureError(reason);
+  const fail = async (code: CaptureErrorCode, reason: string, detail?: string): Promise<never> => {
+    await failCaptureJob({ jobId: job.id, reason, code, ...(detail !== undefined ? { detail } : {}), at: env.now().toISOString() }, env.db);
+    throw new CaptureError(reason, code, detail);
   };
 
   try {
     const refusal = await refusalFor(tab.url, env);
-    if (refusal) return await fail(refusal);
+    if (refusal) return await fail(refusal.code, refusal.reason);
 
     if (!tab.active) await env.activateTab(tab.id);
     await env.plantNonce(tab.id, nonce);
     const raw = await env.snapshot(tab.id);
     if (raw && typeof raw === 'object' && 'error' in raw) {
-      return await fail(`The page could not be read: ${String((raw as { error: unknown }).error)}`);
+      const detail = String((raw as { error: unknown }).error);
+      return await fail('unreadable', `The page could not be read: ${detail}`, detail);
     }
     if (!isPageSnapshot(raw) || raw.nonce !== nonce) {
-      return await fail('The page returned an unexpected result; nothing was stored.');
+      return await fail('unexpected-result', 'The page returned an unexpected result; nothing was stored.');
     }
     const snap: PageSnapshot = raw;
     if (snap.contentType === 'application/pdf') {
-      return await fail('This tab shows a PDF in the browser\'s viewer; PDF capture is not supported yet. Download the PDF instead.');
+      return await fail('pdf', 'This tab shows a PDF in the browser\'s viewer; PDF capture is not supported yet. Download the PDF instead.');
     }
     const shoot = makeShooter(env);
     let t = performance.now();
@@ -308,10 +317,10 @@ export async function runCapture(
 
     // Same tab, same document? The planted nonce lives in this document's isolated world only.
     const endTab = await env.getTab(tab.id).catch((e: unknown) => (tabGone(e) ? null : Promise.reject(e)));
-    if (!endTab) return await fail('The tab was closed during the capture; nothing was stored.');
+    if (!endTab) return await fail('tab-closed', 'The tab was closed during the capture; nothing was stored.');
     const stillThere = await env.readNonce(tab.id).catch(() => null);
     if (stillThere !== nonce) {
-      return await fail('The page changed to a new document during the capture (navigation or reload); nothing was stored. Capture again.');
+      return await fail('navigated', 'The page changed to a new document during the capture (navigation or reload); nothing was stored. Capture again.');
     }
     const [zoom, browserFacts, net] = await Promise.all([
       env.zoom(tab.id).catch(() => null),
@@ -436,9 +445,10 @@ export async function runCapture(
       const name = (e as { name?: string })?.name ?? '';
       const inner = (e as { inner?: { name?: string } })?.inner?.name ?? '';
       if (name === 'QuotaExceededError' || inner === 'QuotaExceededError') {
-        return await fail('The browser\'s storage is full: the capture was not stored. Free space or export and archive a case, then capture again.');
+        return await fail('storage-full', 'The browser\'s storage is full: the capture was not stored. Free space or export and archive a case, then capture again.');
       }
-      return await fail(`The capture could not be stored: ${(e as Error)?.message ?? String(e)}`);
+      const detail = (e as Error)?.message ?? String(e);
+      return await fail('store-failed', `The capture could not be stored: ${detail}`, detail);
     }
     return {
       ok: true,
@@ -455,13 +465,13 @@ export async function runCapture(
   } catch (e) {
     if (e instanceof CaptureError) throw e;
     const msg = (e as Error)?.message ?? String(e);
-    if (tabGone(e)) return await fail('The tab was closed during the capture; nothing was stored.');
+    if (tabGone(e)) return await fail('tab-closed', 'The tab was closed during the capture; nothing was stored.');
     if (/frame.*(removed|was removed)|document.*(unloaded|changed)|navigated|Receiving end|back\/forward cache/i.test(msg)) {
-      return await fail('The page changed to a new document during the capture (navigation or reload); nothing was stored. Capture again.');
+      return await fail('navigated', 'The page changed to a new document during the capture (navigation or reload); nothing was stored. Capture again.');
     }
     if (/cannot access|cannot be scripted|permission|extensions gallery|chrome:\/\//i.test(msg)) {
-      return await fail(`The browser does not let the extension read this page (${msg}).`);
+      return await fail('not-allowed', `The browser does not let the extension read this page (${msg}).`, msg);
     }
-    return await fail(`The capture failed: ${msg}`);
+    return await fail('failed', `The capture failed: ${msg}`, msg);
   }
 }

@@ -457,13 +457,19 @@ export async function commitCapture(
 
 /** Marks a job failed and logs capture.failed with the reason. Idempotent for finished jobs. */
 export async function failCaptureJob(
-  input: { jobId: string; reason: string; at: string },
+  input: { jobId: string; reason: string; code?: string; detail?: string; at: string },
   db = getDb(),
 ): Promise<void> {
   await db.transaction('rw', [db.jobs, db.custody, db.settings], async () => {
     const job = await db.jobs.get(input.jobId);
     if (!job || job.state !== 'running') return;
-    await db.jobs.update(job.id, { state: 'failed', error: input.reason, updatedAt: input.at });
+    await db.jobs.update(job.id, {
+      state: 'failed',
+      error: input.reason,
+      ...(input.code ? { errorCode: input.code } : {}),
+      ...(input.detail !== undefined ? { errorDetail: input.detail } : {}),
+      updatedAt: input.at,
+    });
     const settings = (await db.settings.get('profile')) ?? DEFAULT_SETTINGS;
     await appendCustodyInTx(db, {
       caseId: job.caseId,
@@ -494,7 +500,7 @@ export async function failInterruptedJobs(bootedAt: string, at: string, db = get
   // Only jobs started before this worker booted: a job of this worker may already be running.
   const running = (await db.jobs.where('state').equals('running').toArray()).filter((j) => j.startedAt < bootedAt);
   for (const j of running) {
-    await failCaptureJob({ jobId: j.id, reason: 'The capture was interrupted (the extension was restarted before it finished).', at }, db);
+    await failCaptureJob({ jobId: j.id, reason: 'The capture was interrupted (the extension was restarted before it finished).', code: 'interrupted', at }, db);
   }
   return running.length;
 }

@@ -141,7 +141,11 @@ export interface JobRecord {
   startedAt: string;
   updatedAt: string;
   trigger: string;
+  /** Why it failed, in English (as in the custody log). */
   error?: string;
+  /** The same as a stable code the interface translates (utils/capture/errors.ts), and its technical detail. */
+  errorCode?: string;
+  errorDetail?: string;
 }
 
 /** Id of the current signing key in `keys` (retired keys are kept under `retired-<fingerprint>`). */

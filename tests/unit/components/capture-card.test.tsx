@@ -66,3 +66,20 @@ test('a failed job shows its reason', () => {
   expect(container.textContent).toContain('#4 échec');
   expect(container.textContent).toContain('The tab was closed');
 });
+
+test('a failed job with a known code shows its reason in the interface language, the technical detail as it came', () => {
+  const job = { id: 'j', captureId: 'j', caseId: 'c1', sequence: 5, tabId: 1, nonce: 'n', state: 'failed' as const, startedAt: capture.startedAt, updatedAt: capture.startedAt, trigger: 'popup' };
+  const { container } = renderWith(
+    <ul>
+      <JobCard job={{ ...job, error: 'The tab was closed during the capture; nothing was stored.', errorCode: 'tab-closed' }} />
+      <JobCard job={{ ...job, id: 'k', captureId: 'k', error: 'The page could not be read: the page did not answer within 60 s', errorCode: 'unreadable', errorDetail: 'the page did not answer within 60 s' }} />
+    </ul>,
+    { db, lang: 'ar' },
+  );
+  expect(container.textContent).toContain('أُغلقت علامة التبويب أثناء الالتقاط');
+  expect(container.textContent).not.toContain('The tab was closed');
+  const detail = container.querySelector('bdi')!;
+  expect(detail.textContent).toBe('the page did not answer within 60 s');
+  expect(detail.getAttribute('dir')).toBe('ltr');
+  expect(container.textContent).toContain('تعذّرت قراءة الصفحة: the page did not answer');
+});
