@@ -43,6 +43,7 @@ export const DEFAULT_SETTINGS: Readonly<SettingsRecord> = {
   tsaUrl: '',
   language: 'auto',
   defaultRegion: '',
+  fastScreenshots: false,
 };
 
 export class CaptureAbortedError extends Error {}

@@ -185,6 +185,12 @@ export interface SettingsRecord {
   language: 'auto' | 'en' | 'fr' | 'ar';
   /** ISO 3166-1 alpha-2 region for reading national phone numbers (e.g. "FR", "MA"); empty = none. */
   defaultRegion: string;
+  /**
+   * Fast mode (Chromium, opt-in): full page through the optional `debugger` permission instead
+   * of scroll-and-stitch. Not indexed, so no schema version: records saved before it existed
+   * read as false through getSettings' defaults.
+   */
+  fastScreenshots: boolean;
 }
 
 export type HashmarkDb = Dexie & {
