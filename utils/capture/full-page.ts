@@ -52,6 +52,8 @@ export interface FullPageResult {
   full: { path: string; bytes: Uint8Array; method: string }[];
   limitations: string[];
   metrics: PageMetrics;
+  /** Where the time went (ms): the lazy-load pass, the tiles, the stitching. For benchmarks, not evidence. */
+  timings: { lazy: number; tiles: number; stitch: number };
 }
 
 export interface FullPageOptions {
@@ -85,8 +87,16 @@ export async function captureFullPage(
   const before = await env.inPage(tabId, measurePage, []);
   const tiles: FullPageTile[] = [];
   let metrics = before;
+  const timings = { lazy: 0, tiles: 0, stitch: 0 };
+  let t = performance.now();
+  const lap = (k: keyof typeof timings) => {
+    const now = performance.now();
+    timings[k] = Math.round(now - t);
+    t = now;
+  };
   try {
     const lazy = await env.inPage(tabId, lazyPass, [opts.lazyBudgetMs, opts.maxTiles * before.innerHeight]);
+    lap('lazy');
     if (lazy.timedOut) {
       limitations.push(`Lazy-loaded content: the pass that scrolls the page to load it stopped after ${opts.lazyBudgetMs / 1000} s; content loading later may be missing from the full-page screenshot.`);
     }
@@ -100,7 +110,8 @@ export async function captureFullPage(
     await env.inPage(tabId, hideFixedElements, [false]).catch(() => undefined);
     await env.inPage(tabId, scrollToY, [before.scrollY]).catch(() => undefined);
   }
-  if (!tiles.length) return { tiles, full: [], limitations, metrics };
+  lap('tiles');
+  if (!tiles.length) return { tiles, full: [], limitations, metrics, timings };
 
   const first = pngSize(tiles[0]!.bytes);
   const scale = first.height / Math.max(1, tiles[0]!.cssHeight);
@@ -113,13 +124,14 @@ export async function captureFullPage(
   // is then the tile's bytes, and its method says so.
   const only = plan.length === 1 && plan[0]!.copies.length === 1 ? plan[0]!.copies[0]! : null;
   if (tiles.length === 1 && only && only.srcY === 0 && only.destY === 0 && only.height === first.height) {
-    return { tiles, full: [{ path: 'screenshot-full.png', bytes: tiles[0]!.bytes, method: 'stitch:single-tile' }], limitations, metrics };
+    return { tiles, full: [{ path: 'screenshot-full.png', bytes: tiles[0]!.bytes, method: 'stitch:single-tile' }], limitations, metrics, timings };
   }
   const images = await env.stitch(
     plan,
     tiles.map((t) => t.bytes),
     first.width,
   );
+  lap('stitch');
   const method = 'stitch:OffscreenCanvas';
   const full =
     images.length === 1
@@ -130,7 +142,7 @@ export async function captureFullPage(
       `The full page is taller than a browser image can be (${MAX_SIDE_TEXT}); it is stitched in ${images.length} parts, top to bottom.`,
     );
   }
-  return { tiles, full, limitations, metrics };
+  return { tiles, full, limitations, metrics, timings };
 }
 
 /** Chromium (and any browser without a rectangle capture): one captureVisibleTab per viewport. */

@@ -305,6 +305,7 @@ export async function runCapture(
       extraLimits.push(...fp.limitations);
       coverage.fullPage = 'done';
       lap('fullPage', t);
+      Object.assign(timings, { fullPageLazy: fp.timings.lazy, fullPageTiles: fp.timings.tiles, fullPageStitch: fp.timings.stitch });
     }
 
     if (opts.pageCopy) {
