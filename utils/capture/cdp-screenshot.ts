@@ -67,6 +67,10 @@ export async function openCdpScreenshots(api: DebuggerApi, tabId: number): Promi
         clip: { x: rect.x, y: rect.y, width: rect.width, height: rect.height, scale: 1 },
         captureBeyondViewport: true,
         fromSurface: true,
+        // Faster PNG compression, still lossless: most of a shot is PNG encoding. Measured on the
+        // bench's 20,000 px listing (photos, text), two 10,000 px tiles took 4.2–5.5 s without it,
+        // 1.2–2.7 s with it, for 22 % more bytes (10.4 MB instead of 8.6 MB).
+        optimizeForSpeed: true,
       })) as { data?: unknown } | undefined;
       if (typeof r?.data !== 'string') throw new Error('Page.captureScreenshot returned no image.');
       return dataUrlToBytes(`data:image/png;base64,${r.data}`).bytes;
