@@ -123,6 +123,24 @@ test('fast mode: a 20,000 px page in debugger tiles of at most 10,000 px, stitch
   await s.driver.closeTab(tab);
 });
 
+test('fast mode: a sticky header and a chat button fixed to the bottom appear once, where they sit on the first screen', async () => {
+  const tab = await s.driver.openTab(site.url('sticky.html'));
+  const r = await s.driver.capture(tab, FULL_PAGE_ONLY);
+  const { artifacts } = await stored(r.captureId);
+  const tiles = artifacts.filter((a) => a.path.startsWith('screenshot-tiles/'));
+  expect(tiles.map((t) => t.method)).toEqual(['debugger:Page.captureScreenshot', 'debugger:Page.captureScreenshot']);
+  const full = artifacts.find((a) => a.path === 'screenshot-full.png')!;
+  const px = await pixels(await blob(full.sha256), [[600, 10], [600, 810], [600, 10_010], [1250, 775], [1250, 9_990], [1250, 12_040]]);
+  expect(px.size).toEqual([1280, 12_060]);
+  expect(px.rgb[0]).toEqual([255, 0, 0]); // the sticky header, at the top
+  expect(px.rgb[1]).toEqual([0, 0, 255]); // not stuck one screen down
+  expect(px.rgb[2]).toEqual([0, 255, 0]); // nor at the top of the second tile
+  expect(px.rgb[3]).toEqual([255, 255, 0]); // the chat button, at the bottom of the first screen
+  expect(px.rgb[4]).toEqual([0, 255, 0]); // not at the bottom of the first tile
+  expect(px.rgb[5]).toEqual([0, 255, 0]); // nor at the bottom of the page
+  await s.driver.closeTab(tab);
+});
+
 test('fast mode, but the debugger cannot attach (another debugger on the tab): the usual capture, and a limitation says why', async () => {
   const tab = await s.driver.openTab(site.url('tall.html'));
   // Another debugger on the tab (as when DevTools is open on it): the browser refuses a second one.
