@@ -30,8 +30,12 @@ export default defineConfig({
       // MHTML of the page (Chromium only; Firefox has no pageCapture and records a limitation).
       ...(browser === 'firefox' ? [] : ['pageCapture']),
       ...(mode === 'automation' ? ['webRequest'] : []),
+      // Fast mode (Chromium; Firefox has no debugger API): the tests and the CLI have no user
+      // gesture to grant it, so the automation build has it up front.
+      ...(mode === 'automation' && browser !== 'firefox' ? ['debugger'] : []),
     ],
-    ...(mode === 'automation' ? {} : { optional_permissions: ['webRequest'] }),
+    // Fast mode's `debugger` is asked for by the settings toggle, only from users who turn it on.
+    ...(mode === 'automation' ? {} : { optional_permissions: ['webRequest', ...(browser === 'firefox' ? [] : ['debugger'])] }),
     // Host access is optional for users (asked for when a feature needs it). The automation
     // build that tests and the CLI drive has it up front: with no user gesture there is no
     // activeTab grant, and the same pipeline must still read the page and take the screenshot.

@@ -81,6 +81,11 @@ export async function launchHashmark(o: {
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
+      // Fast mode attaches the debugger; Chromium then shows its "started debugging this browser"
+      // bar, even headless, where nobody reads it. Measured: with the bar, captureVisibleTab
+      // returns 657 px of the 800 px viewport Playwright emulates (innerHeight stays 800), which
+      // would cut the usual scroll-and-stitch tiles short while any debugger is attached.
+      '--silent-debugger-extension-api',
       `--disable-extensions-except=${o.extensionDir}`,
       `--load-extension=${o.extensionDir}`,
     ],

@@ -19,7 +19,7 @@ const USAGE = `hashmark: capture web pages as signed evidence packages, and veri
   hashmark capture <url...> --case <name> --out <dir> [--profile <dir>] [--reference <ref>]
                    [--max-part-bytes <n>] [--max-part-entries <n>] [--lang en|fr|ar]
                    [--browser chromium|firefox] [--region <ISO>] [--tsa <url>] [--media]
-                   [--no-full-page] [--no-page-copy] [--no-mhtml]
+                   [--no-full-page] [--no-page-copy] [--no-mhtml] [--fast]
       Captures each URL in headless Chromium (or Firefox) with the Hashmark extension, exports the case
       as a signed ZIP into <dir>, and prints its path and SHA-256. A case larger than
       --max-part-bytes (default 1 GiB) or --max-part-entries (default 50000) is split into
@@ -31,6 +31,8 @@ const USAGE = `hashmark: capture web pages as signed evidence packages, and veri
       --media also fetches the page's images and videos at full resolution (media/<sha256>.<ext>).
       --no-full-page, --no-page-copy, --no-mhtml leave out the full-page screenshot, the
       self-contained page copy (page.html) or the MHTML archive (all three are on by default).
+      --fast takes full pages in fast mode (Chromium's debugger, a few shots instead of one per
+      screen); the profile's fast-mode setting follows the flag on every run.
   hashmark verify <zip...> [--key-fingerprint <hex>] [--tsa-root <pem>]
       Checks a package: manifests, tag manifests, Payload-Oxum, signature, key fingerprint,
       custody chain. Given all the parts of a split export, also checks that none is
@@ -62,6 +64,7 @@ async function capture(args: string[]): Promise<number> {
       'no-full-page': { type: 'boolean' },
       'no-page-copy': { type: 'boolean' },
       'no-mhtml': { type: 'boolean' },
+      fast: { type: 'boolean' },
     },
   });
   if (!positionals.length) return fail('capture needs at least one URL');
@@ -113,10 +116,14 @@ async function capture(args: string[]): Promise<number> {
   try {
     const driver: CaptureDriver = 'context' in hm ? await HashmarkDriver.open(hm) : await FirefoxDriver.open(hm);
     const kase = await driver.ensureCase(values.case, values.reference);
-    // Settings kept in the profile (as the dashboard would set them): phone region, TSA.
-    if (region !== undefined || tsa !== undefined) {
-      await driver.send('settings.update', { ...(region !== undefined ? { defaultRegion: region } : {}), ...(tsa !== undefined ? { tsaUrl: tsa } : {}) });
-    }
+    // Settings kept in the profile (as the dashboard would set them): phone region, TSA, and
+    // fast mode, set on every run so a kept profile does what this command line says. (Where the
+    // browser has no debugger, Firefox, each capture says fast mode was not used.)
+    await driver.send('settings.update', {
+      ...(region !== undefined ? { defaultRegion: region } : {}),
+      ...(tsa !== undefined ? { tsaUrl: tsa } : {}),
+      fastScreenshots: values.fast === true,
+    });
     for (const url of positionals) {
       const tabId = await driver.openTab(url);
       try {

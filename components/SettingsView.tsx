@@ -21,8 +21,9 @@ export function tsaOrigin(url: string): string | null {
 
 /**
  * Settings: the investigator (written into every capture and package), the signing key's
- * fingerprint and public key, the time-stamping authority, the region for phone numbers, and the
- * interface language (applied at once, in every open Hashmark page).
+ * fingerprint and public key, the time-stamping authority, the region for phone numbers, fast
+ * mode (applied at once: its permission is asked in the click), and the interface language
+ * (applied at once, in every open Hashmark page).
  */
 const INCLUDE_LABELS = {
   fullPage: 'settings.includeFullPage',
@@ -42,6 +43,11 @@ export function SettingsView(props: {
   hostAccess?: { granted: () => Promise<boolean>; request: () => Promise<boolean> };
   /** Makes a new signing key (key.rotated is logged); old packages still verify. */
   onRotateKey?: () => Promise<void>;
+  /**
+   * Fast mode's optional `debugger` permission, where the build declares it (Chromium); absent
+   * otherwise, and then the toggle is not shown. `request` must run inside the click.
+   */
+  fastMode?: { granted: () => Promise<boolean>; request: () => Promise<boolean>; release: () => Promise<void> };
 }) {
   const tr = useI18n();
   const db = useDb();
@@ -49,6 +55,8 @@ export function SettingsView(props: {
   const [saved, setSaved] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [hostGranted, setHostGranted] = useState<boolean | null>(null);
+  const [debuggerGranted, setDebuggerGranted] = useState<boolean | null>(null);
+  const [fastNote, setFastNote] = useState<string | null>(null);
 
   useEffect(() => {
     void getSettings(db).then(setS);
@@ -56,6 +64,9 @@ export function SettingsView(props: {
   useEffect(() => {
     void props.hostAccess?.granted().then(setHostGranted);
   }, [props.hostAccess]);
+  useEffect(() => {
+    void props.fastMode?.granted().then(setDebuggerGranted);
+  }, [props.fastMode]);
   if (!s) return null;
 
   const tsaOk = !s.tsaUrl.trim() || tsaOrigin(s.tsaUrl) !== null;
@@ -74,6 +85,30 @@ export function SettingsView(props: {
       <input name={k} dir="auto" maxLength={200} value={s[k]} onInput={(e) => setS({ ...s, [k]: e.currentTarget.value })} />
     </label>
   );
+
+  function toggleFast(on: boolean) {
+    const fast = props.fastMode;
+    if (!s || !fast) return;
+    setFastNote(null);
+    if (!on) {
+      setS({ ...s, fastScreenshots: false });
+      // Off: give the permission back too (least privilege); the automation build holds it as a
+      // required permission, which cannot be removed, hence the catch.
+      void updateSettings({ fastScreenshots: false }, db).then(() => fast.release().catch(() => undefined));
+      return;
+    }
+    // Asked before anything is awaited: the browser shows its prompt only inside the click.
+    void fast.request().then(async (granted) => {
+      setDebuggerGranted(granted);
+      if (!granted) {
+        setS({ ...s, fastScreenshots: false });
+        setFastNote(tr.t('settings.fastRefused'));
+        return;
+      }
+      await updateSettings({ fastScreenshots: true }, db);
+      setS({ ...s, fastScreenshots: true });
+    });
+  }
 
   async function save(e: Event) {
     e.preventDefault();
@@ -204,6 +239,25 @@ export function SettingsView(props: {
           </p>
         )}
       </form>
+
+      {props.fastMode && (
+        <form class="settings-fast" onSubmit={(e) => e.preventDefault()}>
+          <h3>{tr.t('settings.fast')}</h3>
+          <label>
+            <input name="fastScreenshots" type="checkbox" checked={s.fastScreenshots} aria-describedby="fast-hint" onChange={(e) => toggleFast(e.currentTarget.checked)} />{' '}
+            {tr.t('settings.fastToggle')}
+          </label>
+          <p id="fast-hint" class="hint">
+            {tr.t('settings.fastHint')}
+          </p>
+          {fastNote && <p role="status">{fastNote}</p>}
+          {s.fastScreenshots && debuggerGranted === false && (
+            <p class="error" data-testid="fast-missing">
+              {tr.t('settings.fastMissing')}
+            </p>
+          )}
+        </form>
+      )}
 
       <h3>{tr.t('settings.key')}</h3>
       <p class="hint">{tr.t('settings.keyHint')}</p>

@@ -16,7 +16,7 @@ export interface Protocol {
   'case.setActive': { req: { caseId: string }; res: { caseId: string } };
   /** Settings the CLI sets (the dashboard writes the same fields through utils/db directly). */
   'settings.update': {
-    req: { tsaUrl?: string; investigatorName?: string; investigatorUnit?: string; organization?: string; defaultRegion?: string };
+    req: { tsaUrl?: string; investigatorName?: string; investigatorUnit?: string; organization?: string; defaultRegion?: string; fastScreenshots?: boolean };
     res: { ok: true };
   };
   /** Try pending RFC 3161 timestamps now (the CLI calls it before exporting). */
@@ -74,7 +74,8 @@ export const validators: { [K in MessageType]: (p: unknown) => p is Protocol[K][
   'case.setActive': (p): p is Protocol['case.setActive']['req'] => isObj(p) && str(p.caseId, 100),
   'settings.update': (p): p is Protocol['settings.update']['req'] =>
     isObj(p) &&
-    Object.keys(p).every((k) => ['tsaUrl', 'investigatorName', 'investigatorUnit', 'organization', 'defaultRegion'].includes(k)) &&
+    Object.keys(p).every((k) => ['tsaUrl', 'investigatorName', 'investigatorUnit', 'organization', 'defaultRegion', 'fastScreenshots'].includes(k)) &&
+    (p.fastScreenshots === undefined || typeof p.fastScreenshots === 'boolean') &&
     (p.tsaUrl === undefined || (str(p.tsaUrl, 2000) && (p.tsaUrl === '' || /^https?:\/\/[^\s]+$/i.test(p.tsaUrl as string)))) &&
     (p.defaultRegion === undefined || (typeof p.defaultRegion === 'string' && /^([A-Z]{2})?$/.test(p.defaultRegion))) &&
     ['investigatorName', 'investigatorUnit', 'organization'].every((k) => p[k] === undefined || str(p[k], 200)),

@@ -43,6 +43,8 @@ export interface DashboardEnv {
   verify(zip: Uint8Array, opts: { keyFingerprint?: string }): Promise<VerifyReport>;
   sha256(bytes: Uint8Array): Promise<string>;
   hostAccess?: { granted(): Promise<boolean>; request(): Promise<boolean> };
+  /** Fast mode's optional `debugger` permission, where the build declares it (Chromium). */
+  fastMode?: { granted(): Promise<boolean>; request(): Promise<boolean>; release(): Promise<void> };
   rotateKey?(): Promise<void>;
 }
 
@@ -119,6 +121,7 @@ export function App({ env }: { env: DashboardEnv }) {
         browserLang={env.browserLang}
         {...(env.hostAccess ? { hostAccess: env.hostAccess } : {})}
         {...(env.rotateKey ? { onRotateKey: env.rotateKey } : {})}
+        {...(env.fastMode ? { fastMode: env.fastMode } : {})}
       />
     );
   } else if (route.view === 'verify') {

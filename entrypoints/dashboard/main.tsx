@@ -15,6 +15,10 @@ import { verifyPackage } from '@/utils/package/verify';
 import { App, type DashboardEnv } from './App';
 
 const langs = browserLanguages(browser.i18n);
+/** Capability, not browser name: Chromium builds declare `debugger` (optional), Firefox builds do not. */
+const manifest = browser.runtime.getManifest() as { permissions?: string[]; optional_permissions?: string[] };
+const declaresDebugger = [...(manifest.permissions ?? []), ...(manifest.optional_permissions ?? [])].includes('debugger');
+const DEBUGGER = { permissions: ['debugger'] } as Parameters<typeof browser.permissions.request>[0];
 
 const env: DashboardEnv = {
   browserLang: resolveLang('auto', langs),
@@ -42,6 +46,15 @@ const env: DashboardEnv = {
     granted: () => browser.permissions.contains({ origins: ['<all_urls>'], permissions: ['webRequest'] }),
     request: () => browser.permissions.request({ origins: ['<all_urls>'], permissions: ['webRequest'] }),
   },
+  ...(declaresDebugger
+    ? {
+        fastMode: {
+          granted: () => browser.permissions.contains(DEBUGGER),
+          request: () => browser.permissions.request(DEBUGGER),
+          release: async () => void (await browser.permissions.remove(DEBUGGER)),
+        },
+      }
+    : {}),
   async rotateKey() {
     await rotateSigningKey(getDb(), () => new Date(), 'rotated from the settings');
     location.reload();

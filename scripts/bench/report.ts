@@ -26,6 +26,7 @@ export const METRICS = [
   'viewport-capture',
   'full-capture',
   'full-page-20k',
+  'full-page-20k-fast',
   'hash-share',
   'export-throughput',
   'export-peak-memory',

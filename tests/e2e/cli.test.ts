@@ -110,3 +110,21 @@ test('--no-full-page, --no-page-copy and --no-mhtml leave those artifacts out an
   expect(lim).toMatch(/No self-contained page copy \(page\.html\): turned off/);
   expect(lim).toMatch(/No MHTML archive: turned off/);
 });
+
+test('--fast takes the full page in fast mode (debugger tiles), and a later run without it does not', async () => {
+  const profile = join(tmp, 'fast-profile');
+  const methods = async (out: string) => {
+    const files = await readdir(out);
+    const zip = await JSZip.loadAsync(await readFile(join(out, files[0]!)));
+    const caps = Object.keys(zip.files).filter((n) => n.endsWith('/capture.json')).sort();
+    const cj = JSON.parse(await zip.file(caps.at(-1)!)!.async('string'));
+    return [...new Set(cj.artifacts.filter((a: { path: string }) => a.path.startsWith('screenshot-tiles/')).map((a: { method: string }) => a.method))];
+  };
+  const fast = await cli(['capture', site.url('tall.html'), '--case', 'Fast', '--out', join(tmp, 'fast'), '--profile', profile, '--fast']);
+  expect(fast.code, fast.stderr).toBe(0);
+  expect(await methods(join(tmp, 'fast'))).toEqual(['debugger:Page.captureScreenshot']);
+  // The kept profile follows the command line: no --fast, the usual way.
+  const usual = await cli(['capture', site.url('tall.html'), '--case', 'Fast', '--out', join(tmp, 'usual'), '--profile', profile]);
+  expect(usual.code, usual.stderr).toBe(0);
+  expect(await methods(join(tmp, 'usual'))).toEqual(['captureVisibleTab']);
+});

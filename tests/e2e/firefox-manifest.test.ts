@@ -58,6 +58,8 @@ test('the automation hook is compiled into the automation build only', () => {
   expect(readFileSync('.output/firefox-mv3-automation/background.js', 'utf8')).toContain('hashmark-automation.invalid');
   expect(automation.host_permissions).toEqual(['<all_urls>']);
   expect(automation.permissions).toContain('webRequest');
+  // Firefox has no debugger API: fast mode is not offered there (its full page needs no scrolling).
+  expect(automation.permissions).not.toContain('debugger');
   expect(automation.browser_specific_settings.gecko.id).toBe(store.browser_specific_settings.gecko.id);
 });
 

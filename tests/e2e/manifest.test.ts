@@ -19,8 +19,16 @@ test('required permissions are the least the features need', () => {
   );
   expect(manifest.host_permissions).toBeUndefined();
   expect(manifest.optional_host_permissions).toEqual(['<all_urls>']);
-  expect(manifest.optional_permissions).toEqual(['webRequest']);
-  expect(JSON.stringify(manifest)).not.toContain('debugger"');
+  // Fast mode's debugger is asked for only when the investigator turns fast mode on.
+  expect(manifest.optional_permissions).toEqual(['webRequest', 'debugger']);
+  expect(manifest.permissions).not.toContain('debugger');
+});
+
+test('the automation build (tests, CLI) has the debugger up front: no user gesture there to grant it', () => {
+  // Built by the e2e global setup.
+  const auto = JSON.parse(readFileSync('.output/chrome-mv3-automation/manifest.json', 'utf8'));
+  expect(auto.permissions).toContain('debugger');
+  expect(auto.optional_permissions).toBeUndefined();
 });
 
 test('no web-accessible resources and no content script that runs by itself', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { captureFullPage, rectTileCssHeight, type FullPageEnv, type PageRect } from '@/utils/capture/full-page';
+import { captureFullPage, planRectTiles, rectTileCssHeight, type FullPageEnv, type PageRect } from '@/utils/capture/full-page';
 import { hideFixedElements, lazyPass, measurePage, scrollToY, type PageMetrics } from '@/utils/capture/page-scroll';
 import { MAX_CANVAS_AREA, MAX_CANVAS_SIDE, type StitchPart } from '@/utils/capture/stitch-plan';
 import { automationPageFor } from '@/utils/capture/automation-hook';
@@ -53,10 +53,14 @@ function scriptedPage(m: Partial<PageMetrics> = {}) {
   };
   const withRect: FullPageEnv = {
     ...env,
-    shootRect: async (_tab, rect, scale) => {
-      rects.push({ rect, scale });
-      calls.push(`rect ${rect.y}+${rect.height}`);
-      return pngHeader(Math.round(rect.width * scale), Math.round(rect.height * scale));
+    shootRect: {
+      method: 'captureTab:rect',
+      maxTileCss: Infinity,
+      shoot: async (rect, scale) => {
+        rects.push({ rect, scale });
+        calls.push(`rect ${rect.y}+${rect.height}`);
+        return pngHeader(Math.round(rect.width * scale), Math.round(rect.height * scale));
+      },
     },
   };
   return { env, withRect, calls, rects, stitched, scrollY: () => y };
@@ -137,5 +141,33 @@ describe('automationPageFor (automation builds: how a BiDi client opens an exten
     expect(automationPageFor('http://evil.example/popup.html')).toBeNull();
     expect(automationPageFor('http://hashmark-automation.invalid.evil.example/popup.html')).toBeNull();
     expect(automationPageFor('not a url')).toBeNull();
+  });
+});
+
+describe('planRectTiles', () => {
+  test('fast mode: a 20,000 px page in two tiles of 10,000 px, every row once', () => {
+    expect(planRectTiles(20_000, 1280, 1, 10_000)).toEqual([
+      { x: 0, y: 0, width: 1280, height: 10_000 },
+      { x: 0, y: 10_000, width: 1280, height: 10_000 },
+    ]);
+  });
+
+  test('the last tile takes what is left; tiles never exceed the shooter\'s height', () => {
+    const r = planRectTiles(25_001, 1280, 1, 10_000);
+    expect(r.map((x) => [x.y, x.height])).toEqual([[0, 10_000], [10_000, 10_000], [20_000, 5_001]]);
+  });
+
+  test('the canvas limit wins when it is lower (DPR 4: 32,767 device px = 8,191 CSS px)', () => {
+    const r = planRectTiles(20_000, 1280, 4, 10_000);
+    expect(r.every((x) => x.height <= 8_191 && x.height * 4 <= 32_767)).toBe(true);
+    expect(r.reduce((n, x) => n + x.height, 0)).toBe(20_000);
+  });
+
+  test('no limit of its own (Firefox captureTab): only the canvas limit', () => {
+    expect(planRectTiles(6_000, 1280, 1, Infinity)).toEqual([{ x: 0, y: 0, width: 1280, height: 6_000 }]);
+  });
+
+  test('an empty page has no tile', () => {
+    expect(planRectTiles(0, 1280, 1, 10_000)).toEqual([]);
   });
 });

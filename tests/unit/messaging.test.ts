@@ -41,6 +41,7 @@ describe('protocol receiver', () => {
     ['non-boolean capture option', { hashmark: 1, type: 'capture.start', payload: { trigger: 'popup', options: { fullPage: 'yes' } } }],
     ['a TSA URL that is not http(s)', { hashmark: 1, type: 'settings.update', payload: { tsaUrl: 'javascript:alert(1)' } }],
     ['an unknown setting', { hashmark: 1, type: 'settings.update', payload: { activeCaseId: 'x' } }],
+    ['a non-boolean fast mode', { hashmark: 1, type: 'settings.update', payload: { fastScreenshots: 'on' } }],
     ['negative tab', { hashmark: 1, type: 'capture.start', payload: { trigger: 'popup', tabId: -3 } }],
     ['blank case name', { hashmark: 1, type: 'case.create', payload: { name: '  ' } }],
     ['huge case name', { hashmark: 1, type: 'case.create', payload: { name: 'x'.repeat(10_000) } }],
@@ -49,6 +50,12 @@ describe('protocol receiver', () => {
     const h = handlers();
     expect(dispatch(msg, page, self, h, () => {})).toBeUndefined();
     for (const f of Object.values(h)) expect(f).not.toHaveBeenCalled();
+  });
+
+  test('the CLI may turn fast mode on or off', async () => {
+    const h = handlers();
+    await dispatch({ hashmark: 1, type: 'settings.update', payload: { fastScreenshots: true } }, page, self, h, () => {});
+    expect(h['settings.update']).toHaveBeenCalledWith({ fastScreenshots: true });
   });
 
   test('a handler error comes back as text, not as a crash', async () => {

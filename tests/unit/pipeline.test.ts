@@ -3,6 +3,8 @@ import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { runCapture, type CaptureEnv } from '@/utils/capture/pipeline';
 import type { PageSnapshot } from '@/utils/capture/page-snapshot';
 import { createCase, createDb, custodyLines, updateSettings, type HashmarkDb } from '@/utils/db';
+import { FastModeUnavailable } from '@/utils/capture/cdp-screenshot';
+import { hideFixedElements, lazyPass, measurePage, scrollToY } from '@/utils/capture/page-scroll';
 
 /**
  * The capture pipeline's decisions with the real database (fake-indexeddb) and a scripted
@@ -197,5 +199,108 @@ describe('runCapture', () => {
     await db.settings.update('profile', { activeCaseId: null });
     await expect(runCapture({ trigger: 'popup', options: NO_EXTRAS }, env())).rejects.toThrow(/No active case/);
     expect(await db.jobs.count()).toBe(0);
+  });
+});
+
+/**
+ * Fast mode (settings.fastScreenshots): the full page through the debugger when it can be had,
+ * else the usual way plus a limitation saying why, never a failed capture. A scripted 1,600 px
+ * page answers the page functions; the pixels are checked in tests/e2e/full-page-fast.test.ts.
+ */
+describe('fast mode', () => {
+  const FULL_ONLY = { fullPage: true, pageCopy: false, mhtml: false };
+  const pngOf = (w: number, h: number) => {
+    const b = new Uint8Array(24);
+    b.set([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52]);
+    new DataView(b.buffer).setUint32(16, w);
+    new DataView(b.buffer).setUint32(20, h);
+    return b;
+  };
+  const dataUrl = (b: Uint8Array) => 'data:image/png;base64,' + btoa(String.fromCharCode(...b));
+
+  /** A 1,600 px page in a 1280x800 window, and what the debugger session was asked. */
+  function page(session: 'works' | 'fails-to-shoot' | Error | 'none') {
+    const log: string[] = [];
+    const metrics = { scrollWidth: 1280, scrollHeight: 1600, innerWidth: 1280, innerHeight: 800, devicePixelRatio: 1, scrollX: 0, scrollY: 0 };
+    const inPage = (async (_tab: number, func: { name: string }, args: unknown[]) => {
+      if (func === measurePage) return metrics;
+      if (func === lazyPass) return { height: 1600, timedOut: false };
+      if (func === scrollToY) return Math.min(args[0] as number, 800);
+      if (func === hideFixedElements) return 0;
+      throw new Error(`unexpected page function ${func.name}`);
+    }) as CaptureEnv['inPage'];
+    const open: CaptureEnv['openDebuggerShots'] = async () => {
+      if (session instanceof Error) throw session;
+      log.push('attach');
+      return {
+        method: 'debugger:Page.captureScreenshot',
+        maxTileCss: 1000,
+        shoot: async (rect) => {
+          log.push(`shoot ${rect.y}+${rect.height}`);
+          if (session === 'fails-to-shoot') throw new Error('Target closed');
+          return pngOf(rect.width, rect.height);
+        },
+        close: async () => void log.push('detach'),
+      };
+    };
+    return {
+      log,
+      over: {
+        inPage,
+        captureVisibleTab: async () => dataUrl(pngOf(1280, 800)),
+        stitch: async (parts: { height: number }[], _tiles: Uint8Array[], w: number) => parts.map((p) => pngOf(w, p.height)),
+        ...(session === 'none' ? {} : { openDebuggerShots: open }),
+      } satisfies Partial<CaptureEnv>,
+    };
+  }
+
+  async function captureJson(captureId: string) {
+    const rec = (await db.captures.get(captureId))!;
+    return JSON.parse(new TextDecoder().decode((await db.blobs.get(rec.captureJson.sha256))!.data)) as {
+      artifacts: { path: string; method: string; role: string; derivedFrom?: string[] }[];
+      limitations: string[];
+    };
+  }
+  const tiles = (cj: Awaited<ReturnType<typeof captureJson>>) => cj.artifacts.filter((a) => a.path.startsWith('screenshot-tiles/'));
+
+  test('off (the default): the debugger is never touched', async () => {
+    const p = page('works');
+    const r = await runCapture({ trigger: 'popup', options: FULL_ONLY }, env(p.over));
+    expect(p.log).toEqual([]);
+    expect(tiles(await captureJson(r.captureId)).map((t) => t.method)).toEqual(['captureVisibleTab', 'captureVisibleTab']);
+  });
+
+  test('on: tiles from the debugger (at most its tile height), stitched the same way, detached after', async () => {
+    await updateSettings({ fastScreenshots: true }, db);
+    const p = page('works');
+    const r = await runCapture({ trigger: 'popup', options: FULL_ONLY }, env(p.over));
+    expect(p.log).toEqual(['attach', 'shoot 0+1000', 'shoot 1000+600', 'detach']);
+    const cj = await captureJson(r.captureId);
+    expect(tiles(cj).map((t) => [t.path, t.method, t.role])).toEqual([
+      ['screenshot-tiles/000.png', 'debugger:Page.captureScreenshot', 'original'],
+      ['screenshot-tiles/001.png', 'debugger:Page.captureScreenshot', 'original'],
+    ]);
+    const full = cj.artifacts.find((a) => a.path === 'screenshot-full.png')!;
+    expect([full.role, full.method, full.derivedFrom]).toEqual(['derived', 'stitch:OffscreenCanvas', ['screenshot-tiles/000.png', 'screenshot-tiles/001.png']]);
+    expect(cj.limitations.join(' ')).not.toMatch(/Fast full-page mode/);
+  });
+
+  test.each([
+    ['the permission is not granted', new FastModeUnavailable('the "debugger" permission is not granted'), /"debugger" permission is not granted/],
+    ['the attach is refused (DevTools open)', new FastModeUnavailable('the browser did not let Hashmark attach its debugger to the tab (Another debugger is already attached)'), /Another debugger is already attached/],
+    ['this browser has no debugger API', 'none' as const, /offers no debugger/],
+    ['a shot fails after the attach', 'fails-to-shoot' as const, /screenshot failed \(Target closed\)/],
+  ])('on, but %s: the usual full page, the capture stored, a limitation says why', async (_name, session, why) => {
+    await updateSettings({ fastScreenshots: true }, db);
+    const p = page(session);
+    const r = await runCapture({ trigger: 'popup', options: FULL_ONLY }, env(p.over));
+    const cj = await captureJson(r.captureId);
+    expect(tiles(cj).map((t) => t.method)).toEqual(['captureVisibleTab', 'captureVisibleTab']);
+    expect(cj.artifacts.some((a) => a.path === 'screenshot-full.png')).toBe(true);
+    const said = cj.limitations.filter((l) => l.startsWith('Fast full-page mode is on but was not used'));
+    expect(said).toHaveLength(1);
+    expect(said[0]).toMatch(why);
+    // Whatever was attached is detached.
+    expect(p.log.filter((x) => x === 'attach').length).toBe(p.log.filter((x) => x === 'detach').length);
   });
 });

@@ -182,7 +182,7 @@ describe('settings and storage', () => {
   test('new settings fields have defaults, also for a record saved before they existed', async () => {
     await db.settings.put({ id: 'profile', activeCaseId: null, investigatorName: 'X', investigatorUnit: '', organization: '' } as never);
     const s = await getSettings(db);
-    expect(s).toMatchObject({ investigatorName: 'X', tsaUrl: '', language: 'auto', defaultRegion: '' });
+    expect(s).toMatchObject({ investigatorName: 'X', tsaUrl: '', language: 'auto', defaultRegion: '', fastScreenshots: false });
     await updateSettings({ language: 'ar' }, db);
     expect((await getSettings(db)).language).toBe('ar');
   });

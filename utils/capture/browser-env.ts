@@ -9,6 +9,7 @@ import { AUTOMATION_OPEN_ORIGIN, automationPageFor } from './automation-hook';
 import type { PageRect } from './full-page';
 import { DEFAULT_SNAPSHOT_LIMITS, type SnapshotLimits } from './page-snapshot';
 import { CHUNK_CHARS, dropStashed, readStashedChunk, resolveStashed } from './transfer';
+import { FastModeUnavailable, openCdpScreenshots, type DebuggerApi, type RectSession } from './cdp-screenshot';
 
 function isPageCopyResult(v: unknown): v is PageCopyResult {
   if (!v || typeof v !== 'object') return false;
@@ -187,6 +188,26 @@ function captureTabApi(): CaptureTabApi | null {
 }
 
 /**
+ * Fast mode's capability check, not browser sniffing: the build declares `debugger` (Chromium
+ * builds; Firefox has no such API), and then `chrome.debugger` exists only while the permission
+ * is granted (it is optional in the store build). Returns null where the browser cannot have it.
+ */
+function debuggerShots(): ((tabId: number) => Promise<RectSession>) | null {
+  const m = browser.runtime.getManifest() as { permissions?: string[]; optional_permissions?: string[] };
+  if (![...(m.permissions ?? []), ...(m.optional_permissions ?? [])].includes('debugger')) return null;
+  return async (tabId) => {
+    // chrome.debugger read at call time, not through the polyfill's `browser` (which does not
+    // wrap it): it appears only once the permission is granted. In MV3 its functions return promises.
+    const api = (globalThis as { chrome?: { debugger?: DebuggerApi } }).chrome?.debugger;
+    const granted = await browser.permissions.contains({ permissions: ['debugger'] }).catch(() => false);
+    if (!api || !granted) {
+      throw new FastModeUnavailable('the "debugger" permission is not granted (turn fast mode off and on again in the settings to grant it)');
+    }
+    return openCdpScreenshots(api, tabId);
+  };
+}
+
+/**
  * Automation builds only: lets a WebDriver BiDi client (Firefox tests, `hashmark capture
  * --browser firefox`) open the extension's own pages; see automation-hook.ts for why it is a
  * navigation and not a message. Call once, synchronously, when the background starts.
@@ -218,6 +239,7 @@ export async function hostAccess(): Promise<boolean> {
 export function createBrowserCaptureEnv(): CaptureEnv {
   const manifest = browser.runtime.getManifest();
   const captureTab = captureTabApi();
+  const openDebuggerShots = debuggerShots();
   return {
     db: getDb(),
     now: () => new Date(),
@@ -284,6 +306,7 @@ export function createBrowserCaptureEnv(): CaptureEnv {
       return { html: raw.html, nonce: raw.nonce, limitations: pageCopyLimitations(raw.stats, DEFAULT_PAGE_COPY.budgetMs) };
     },
     ...(pageCaptureApi() ? { saveMhtml } : {}),
+    ...(openDebuggerShots ? { openDebuggerShots } : {}),
     networkFacts: async (tabId) => {
       const permitted = await hostAccess();
       const got = await browser.storage.session.get(sessionKey(tabId)).catch(() => ({}) as Record<string, unknown>);

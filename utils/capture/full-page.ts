@@ -10,17 +10,27 @@ export interface PageRect {
   height: number;
 }
 
+/** A way to render rectangles of the page of one tab (the tab is bound by whoever made it). */
+export interface RectShooter {
+  /** capture.json `method` of its tiles, e.g. 'captureTab:rect'. */
+  method: string;
+  /** Tallest tile it renders correctly (CSS px); tiles are also kept within canvas limits. */
+  maxTileCss: number;
+  /** The rectangle at `scale` device px per CSS px (the window's device pixel ratio). */
+  shoot(rect: PageRect, scale: number): Promise<Uint8Array>;
+}
+
 /** What the full-page capture needs from the browser (a slice of CaptureEnv). */
 export interface FullPageEnv {
   inPage<A extends unknown[], R>(tabId: number, func: (...args: A) => R, args: A): Promise<Awaited<R>>;
   /** One captureVisibleTab, already paced under the browser's quota. */
   shoot(windowId: number): Promise<Uint8Array>;
   /**
-   * Renders any rectangle of the page at `scale` device px per CSS px, without scrolling, where
-   * the browser can (Firefox: tabs.captureTab with rect). When present, the full page is taken
-   * in a few tall tiles instead of by scroll-and-stitch.
+   * Renders any rectangle of the page without scrolling, where the browser can (Firefox:
+   * tabs.captureTab with rect; Chromium fast mode: the debugger's Page.captureScreenshot). When
+   * present, the full page is taken in a few tall tiles instead of by scroll-and-stitch.
    */
-  shootRect?(tabId: number, rect: PageRect, scale: number): Promise<Uint8Array>;
+  shootRect?: RectShooter;
   stitch(parts: StitchPart[], tiles: Uint8Array[], widthPx: number): Promise<Uint8Array[]>;
   progress?(done: number, total: number): void;
 }
@@ -32,7 +42,7 @@ export interface FullPageTile {
   scrollY: number;
   /** Height of the page the tile shows (CSS px). */
   cssHeight: number;
-  /** How the browser made it (capture.json `method`): 'captureVisibleTab' or 'captureTab:rect'. */
+  /** How the browser made it (capture.json `method`): 'captureVisibleTab' or the rect shooter's. */
   method: string;
 }
 
@@ -42,6 +52,8 @@ export interface FullPageResult {
   full: { path: string; bytes: Uint8Array; method: string }[];
   limitations: string[];
   metrics: PageMetrics;
+  /** Where the time went (ms): the lazy-load pass, the tiles, the stitching. For benchmarks, not evidence. */
+  timings: { lazy: number; tiles: number; stitch: number };
 }
 
 export interface FullPageOptions {
@@ -75,8 +87,16 @@ export async function captureFullPage(
   const before = await env.inPage(tabId, measurePage, []);
   const tiles: FullPageTile[] = [];
   let metrics = before;
+  const timings = { lazy: 0, tiles: 0, stitch: 0 };
+  let t = performance.now();
+  const lap = (k: keyof typeof timings) => {
+    const now = performance.now();
+    timings[k] = Math.round(now - t);
+    t = now;
+  };
   try {
     const lazy = await env.inPage(tabId, lazyPass, [opts.lazyBudgetMs, opts.maxTiles * before.innerHeight]);
+    lap('lazy');
     if (lazy.timedOut) {
       limitations.push(`Lazy-loaded content: the pass that scrolls the page to load it stopped after ${opts.lazyBudgetMs / 1000} s; content loading later may be missing from the full-page screenshot.`);
     }
@@ -90,7 +110,8 @@ export async function captureFullPage(
     await env.inPage(tabId, hideFixedElements, [false]).catch(() => undefined);
     await env.inPage(tabId, scrollToY, [before.scrollY]).catch(() => undefined);
   }
-  if (!tiles.length) return { tiles, full: [], limitations, metrics };
+  lap('tiles');
+  if (!tiles.length) return { tiles, full: [], limitations, metrics, timings };
 
   const first = pngSize(tiles[0]!.bytes);
   const scale = first.height / Math.max(1, tiles[0]!.cssHeight);
@@ -103,13 +124,14 @@ export async function captureFullPage(
   // is then the tile's bytes, and its method says so.
   const only = plan.length === 1 && plan[0]!.copies.length === 1 ? plan[0]!.copies[0]! : null;
   if (tiles.length === 1 && only && only.srcY === 0 && only.destY === 0 && only.height === first.height) {
-    return { tiles, full: [{ path: 'screenshot-full.png', bytes: tiles[0]!.bytes, method: 'stitch:single-tile' }], limitations, metrics };
+    return { tiles, full: [{ path: 'screenshot-full.png', bytes: tiles[0]!.bytes, method: 'stitch:single-tile' }], limitations, metrics, timings };
   }
   const images = await env.stitch(
     plan,
     tiles.map((t) => t.bytes),
     first.width,
   );
+  lap('stitch');
   const method = 'stitch:OffscreenCanvas';
   const full =
     images.length === 1
@@ -120,7 +142,7 @@ export async function captureFullPage(
       `The full page is taller than a browser image can be (${MAX_SIDE_TEXT}); it is stitched in ${images.length} parts, top to bottom.`,
     );
   }
-  return { tiles, full, limitations, metrics };
+  return { tiles, full, limitations, metrics, timings };
 }
 
 /** Chromium (and any browser without a rectangle capture): one captureVisibleTab per viewport. */
@@ -163,14 +185,26 @@ export function rectTileCssHeight(widthCss: number, scale: number): number {
 }
 
 /**
- * Firefox: the page rendered in rectangles of the document, top to bottom, at the window's
- * device pixel ratio (so tiles match the viewport screenshot). The page stays at the top while
- * shooting, so fixed elements are drawn once, where they sit on the first screen.
+ * The rectangles (CSS px of the document) that cover the first `heightCss` px of a page
+ * `widthCss` wide, top to bottom: each at most `maxTileCss` tall and a valid image at `scale`.
+ */
+export function planRectTiles(heightCss: number, widthCss: number, scale: number, maxTileCss: number): PageRect[] {
+  const step = Math.max(1, Math.min(Math.floor(maxTileCss), rectTileCssHeight(widthCss, scale)));
+  const out: PageRect[] = [];
+  for (let y = 0; y < heightCss; y += step) out.push({ x: 0, y, width: widthCss, height: Math.min(step, heightCss - y) });
+  return out;
+}
+
+/**
+ * Firefox, or Chromium in fast mode: the page rendered in rectangles of the document, top to
+ * bottom, at the window's device pixel ratio (so tiles match the viewport screenshot). The page
+ * stays at the top while shooting, so fixed elements are drawn once, where they sit on the first
+ * screen.
  */
 async function shootByRect(
   tabId: number,
   env: FullPageEnv,
-  shootRect: NonNullable<FullPageEnv['shootRect']>,
+  shooter: RectShooter,
   metrics: PageMetrics,
   opts: FullPageOptions,
   tiles: FullPageTile[],
@@ -183,14 +217,11 @@ async function shootByRect(
   }
   await env.inPage(tabId, scrollToY, [0]);
   const scale = metrics.devicePixelRatio > 0 ? metrics.devicePixelRatio : 1;
-  const step = rectTileCssHeight(metrics.innerWidth, scale);
-  const n = Math.ceil(height / step);
-  for (let i = 0; i < n; i++) {
-    const y = i * step;
-    const h = Math.min(step, height - y);
-    const bytes = await shootRect(tabId, { x: 0, y, width: metrics.innerWidth, height: h }, scale);
-    tiles.push({ path: `screenshot-tiles/${pad(i)}.png`, bytes, scrollY: y, cssHeight: h, method: 'captureTab:rect' });
-    env.progress?.(i + 1, n);
+  const rects = planRectTiles(height, metrics.innerWidth, scale, shooter.maxTileCss);
+  for (const [i, rect] of rects.entries()) {
+    const bytes = await shooter.shoot(rect, scale);
+    tiles.push({ path: `screenshot-tiles/${pad(i)}.png`, bytes, scrollY: rect.y, cssHeight: rect.height, method: shooter.method });
+    env.progress?.(i + 1, rects.length);
   }
 }
 

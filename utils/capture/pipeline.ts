@@ -11,7 +11,8 @@ import { digestBoth, utf8 } from '@/utils/evidence/hash';
 import { extensionFor, mediaToFetch } from './media-fetch';
 import type { ArtifactEntry } from '@/utils/evidence/types';
 import { dataUrlToBytes } from './data-url';
-import { captureFullPage, DEFAULT_FULL_PAGE, type FullPageEnv, type PageRect } from './full-page';
+import { captureFullPage, DEFAULT_FULL_PAGE, type FullPageEnv, type FullPageResult, type PageRect } from './full-page';
+import { FastModeUnavailable, type RectSession } from './cdp-screenshot';
 import { limitationsFor, type CaptureCoverage } from './limitations';
 import { factsMatch, serverDateSkewMs, type NetworkFacts } from './network-facts';
 import { extractSelectors } from '@/utils/selectors/extract';
@@ -66,6 +67,13 @@ export interface CaptureEnv {
   networkFacts(tabId: number): Promise<{ facts: NetworkFacts | null; permitted: boolean }>;
   /** Fetches page media at full resolution (background fetch, limits, failures as limitations). */
   fetchMedia?(urls: string[]): Promise<{ items: { url: string; mediaType: string; bytes: Uint8Array }[]; limitations: string[] }>;
+  /**
+   * Fast mode (Chromium, optional `debugger` permission): attaches the debugger to the tab to
+   * render page rectangles beyond the viewport; the session must be closed (detached). Absent
+   * where the browser has no debugger API; rejects with FastModeUnavailable, saying why, when
+   * it cannot be used for this capture.
+   */
+  openDebuggerShots?(tabId: number): Promise<RectSession>;
   /** Progress for the badge/popup ("tile 3 of 12"). */
   progress?(text: string): void;
   software: { name: string; version: string; build: string };
@@ -153,6 +161,38 @@ function makeShooter(env: CaptureEnv): (windowId: number) => Promise<string> {
   };
 }
 
+/**
+ * Fast mode: the full page through the debugger (cdp-screenshot.ts), same tiles, stitching and
+ * roles as the usual way. Whatever stops it (no permission, no debugger API, the attach refused
+ * because DevTools or another debugger is on the tab, a failed shot) costs only the speed: the
+ * full page is then taken the usual way and a limitation says why fast mode was not used.
+ */
+async function fastFullPage(env: CaptureEnv, tab: TabInfo, fpEnv: FullPageEnv, limits: string[]): Promise<FullPageResult> {
+  const text = (e: unknown) => (e as Error)?.message ?? String(e);
+  let why = 'this browser offers no debugger to extensions';
+  if (env.openDebuggerShots) {
+    let session: RectSession | null = null;
+    try {
+      // Attached after the viewport screenshot: in a visible window the browser's "started
+      // debugging" bar can take room from the page, and the viewport shot must be what was on screen.
+      session = await env.openDebuggerShots(tab.id);
+    } catch (e) {
+      why = e instanceof FastModeUnavailable ? e.message : `the debugger could not be used (${text(e)})`;
+    }
+    if (session) {
+      try {
+        return await captureFullPage(tab.id, tab.windowId, { ...fpEnv, shootRect: session }, DEFAULT_FULL_PAGE);
+      } catch (e) {
+        why = `the debugger's screenshot failed (${text(e)})`;
+      } finally {
+        await session.close();
+      }
+    }
+  }
+  limits.push(`Fast full-page mode is on but was not used for this capture: ${why}. The full page was taken the usual way instead.`);
+  return captureFullPage(tab.id, tab.windowId, fpEnv, DEFAULT_FULL_PAGE);
+}
+
 function tabGone(e: unknown): boolean {
   return /no tab with id|tab.*closed|cannot find tab/i.test(String((e as Error)?.message ?? e));
 }
@@ -236,18 +276,22 @@ export async function runCapture(
 
     if (opts.fullPage) {
       t = performance.now();
-      const fp = await captureFullPage(
-        tab.id,
-        tab.windowId,
-        {
-          inPage: env.inPage,
-          shoot: async (w) => dataUrlToBytes(await shoot(w)).bytes,
-          ...(env.captureRect ? { shootRect: async (id: number, rect: PageRect, scale: number) => dataUrlToBytes(await env.captureRect!(id, rect, scale)).bytes } : {}),
-          stitch: env.stitch,
-          progress: (k, n) => env.progress?.(`${k}/${n}`),
-        },
-        DEFAULT_FULL_PAGE,
-      );
+      const fpEnv: FullPageEnv = {
+        inPage: env.inPage,
+        shoot: async (w) => dataUrlToBytes(await shoot(w)).bytes,
+        ...(env.captureRect
+          ? {
+              shootRect: {
+                method: 'captureTab:rect',
+                maxTileCss: Infinity,
+                shoot: async (rect: PageRect, scale: number) => dataUrlToBytes(await env.captureRect!(tab.id, rect, scale)).bytes,
+              },
+            }
+          : {}),
+        stitch: env.stitch,
+        progress: (k, n) => env.progress?.(`${k}/${n}`),
+      };
+      const fp = settings.fastScreenshots ? await fastFullPage(env, tab, fpEnv, extraLimits) : await captureFullPage(tab.id, tab.windowId, fpEnv, DEFAULT_FULL_PAGE);
       for (const tile of fp.tiles) {
         files.push({ path: tile.path, mediaType: 'image/png', bytes: tile.bytes, method: tile.method, role: 'original' });
       }
@@ -264,6 +308,7 @@ export async function runCapture(
       extraLimits.push(...fp.limitations);
       coverage.fullPage = 'done';
       lap('fullPage', t);
+      Object.assign(timings, { fullPageLazy: fp.timings.lazy, fullPageTiles: fp.timings.tiles, fullPageStitch: fp.timings.stitch });
     }
 
     if (opts.pageCopy) {

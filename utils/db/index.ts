@@ -44,6 +44,7 @@ export const DEFAULT_SETTINGS: Readonly<SettingsRecord> = {
   language: 'auto',
   defaultRegion: '',
   captureDefaults: { fullPage: true, pageCopy: true, mhtml: true, media: false },
+  fastScreenshots: false,
 };
 
 export class CaptureAbortedError extends Error {}

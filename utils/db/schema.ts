@@ -191,6 +191,12 @@ export interface SettingsRecord {
   defaultRegion: string;
   /** What a capture includes unless the request says otherwise (CLI flags, tests). */
   captureDefaults: CaptureDefaults;
+  /**
+   * Fast mode (Chromium, opt-in): full page through the optional `debugger` permission instead
+   * of scroll-and-stitch. Not indexed, so no schema version: records saved before it existed
+   * read as false through getSettings' defaults.
+   */
+  fastScreenshots: boolean;
 }
 
 export interface CaptureDefaults {

@@ -318,6 +318,12 @@ export const en = {
   'settings.regionInvalid': 'Use a two-letter country code such as FR or MA.',
   'settings.saved': 'Saved.',
   'settings.savedNoTsaAccess': 'Saved, but access to the time-stamping authority was not allowed: captures will not be timestamped.',
+  'settings.fast': 'Fast full-page screenshots (Chrome, Chromium)',
+  'settings.fastToggle': 'Take full pages in fast mode',
+  'settings.fastHint':
+    'Instead of scrolling the page screen by screen (the browser allows two screenshots per second), Hashmark asks the browser’s debugging interface to draw the whole page in a few shots: a long page takes seconds instead of tens of seconds. It needs the “debugger” permission, which would let Hashmark inspect and control the pages open in this browser; Hashmark uses it only to take the screenshots of the tab you capture, and lets go of the tab as soon as they are taken. While such a capture runs, Chrome shows a bar saying “Hashmark started debugging this browser”: this is expected and the bar goes away after the capture. If fast mode cannot be used (permission withdrawn, developer tools open on the tab, bar cancelled), the page is captured the usual way and the capture says why.',
+  'settings.fastRefused': 'The browser did not grant the “debugger” permission: fast mode stays off.',
+  'settings.fastMissing': 'Fast mode is on, but the “debugger” permission has been withdrawn: captures are taken the usual way. Turn fast mode off and on again to grant it.',
   'settings.hostAccess': 'Access to web pages',
   'settings.hostAccessHint':
     'With it, captures also record the HTTP status, response headers and server IP, the page copy includes images from other sites, and Firefox takes the full page without scrolling. Without it, a capture sees only the tab you click on.',

@@ -319,6 +319,12 @@ export const fr: Record<MessageKey, Message> = {
   'settings.regionInvalid': 'Utilisez un code pays à deux lettres, par exemple FR ou MA.',
   'settings.saved': 'Enregistré.',
   'settings.savedNoTsaAccess': 'Enregistré, mais l’accès à l’autorité d’horodatage n’a pas été autorisé : les captures ne seront pas horodatées.',
+  'settings.fast': 'Captures d’écran de page entière rapides (Chrome, Chromium)',
+  'settings.fastToggle': 'Capturer les pages entières en mode rapide',
+  'settings.fastHint':
+    'Au lieu de faire défiler la page écran par écran (le navigateur n’autorise que deux captures d’écran par seconde), Hashmark demande à l’interface de débogage du navigateur de dessiner toute la page en quelques prises : une longue page prend quelques secondes au lieu de plusieurs dizaines. Il faut pour cela l’autorisation « debugger », qui permettrait à Hashmark d’inspecter et de piloter les pages ouvertes dans ce navigateur ; Hashmark ne s’en sert que pour les captures d’écran de l’onglet que vous capturez, et le libère dès qu’elles sont prises. Pendant une telle capture, Chrome affiche une barre « Hashmark a commencé à déboguer ce navigateur » : c’est normal, et la barre disparaît après la capture. Si le mode rapide ne peut pas servir (autorisation retirée, outils de développement ouverts sur l’onglet, barre annulée), la page est capturée de la manière habituelle et la capture en indique la raison.',
+  'settings.fastRefused': 'Le navigateur n’a pas accordé l’autorisation « debugger » : le mode rapide reste désactivé.',
+  'settings.fastMissing': 'Le mode rapide est activé, mais l’autorisation « debugger » a été retirée : les captures se font de la manière habituelle. Désactivez puis réactivez le mode rapide pour l’accorder.',
   'settings.hostAccess': 'Accès aux pages web',
   'settings.hostAccessHint':
     'Avec cet accès, les captures enregistrent aussi le statut HTTP, les en-têtes de réponse et l’adresse IP du serveur, la copie de la page inclut les images d’autres sites, et Firefox prend la page entière sans défilement. Sans lui, une capture ne voit que l’onglet sur lequel vous cliquez.',
