@@ -19,7 +19,8 @@ test('required permissions are the least the features need', () => {
   );
   expect(manifest.host_permissions).toBeUndefined();
   expect(manifest.optional_host_permissions).toEqual(['<all_urls>']);
-  expect(manifest.optional_permissions).toEqual(['webRequest']);
+  // notifications: watch-list alerts, asked for when the investigator turns them on.
+  expect(manifest.optional_permissions).toEqual(['webRequest', 'notifications']);
   expect(JSON.stringify(manifest)).not.toContain('debugger"');
 });
 
