@@ -115,7 +115,7 @@ export default defineBackground(() => {
   // any drift), after each watch-list change and each permission change.
   async function syncWatch(): Promise<boolean> {
     try {
-      return await syncWatchScript(browser.scripting as never, (await activeWatches(db)).length);
+      return await syncWatchScript(browser as never, (await activeWatches(db)).length);
     } catch (e) {
       console.error('hashmark: watch scan registration', e);
       return false;

@@ -21,7 +21,16 @@ export default defineContentScript({
     // One id per page load: the background logs a hit once per entry, value, URL and load.
     const loadId = crypto.randomUUID();
     startScanLoop({
-      scan: () => selectorsOf(readPage(document), region),
+      scan() {
+        const t0 = performance.now();
+        const page = readPage(document);
+        const found = selectorsOf(page, region);
+        // Automation builds only (tests and benchmarks read it from the console): the scan's cost.
+        if (import.meta.env.MODE === 'automation') {
+          console.debug(`hashmark-watch: scan ${Math.round(performance.now() - t0)} ms, ${page.text.length} chars${page.truncated ? ' (cut)' : ''}, ${found.length} selectors`);
+        }
+        return found;
+      },
       report: async (selectors: SeenSelector[]) => void (await ask('watch.report', { loadId, selectors })),
       observe(onChange) {
         const mo = new MutationObserver(onChange);
