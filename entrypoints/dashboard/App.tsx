@@ -44,6 +44,8 @@ export interface DashboardEnv {
   sha256(bytes: Uint8Array): Promise<string>;
   hostAccess?: { granted(): Promise<boolean>; request(): Promise<boolean> };
   rotateKey?(): Promise<void>;
+  /** Re-syncs the watch-list page scan (a closed case stops watching). */
+  syncWatch?(): Promise<void>;
 }
 
 function useHashRoute(): Route {
@@ -201,7 +203,10 @@ export function App({ env }: { env: DashboardEnv }) {
           hrefFor={href.case}
           onMakeActive={(id) => void env.setActiveCase(id)}
           onRename={async (id, name) => void (await renameCase({ caseId: id, name, at: new Date().toISOString() }, db))}
-          onSetStatus={async (id, status) => void (await setCaseStatus({ caseId: id, status, at: new Date().toISOString() }, db))}
+          onSetStatus={async (id, status) => {
+            await setCaseStatus({ caseId: id, status, at: new Date().toISOString() }, db);
+            await env.syncWatch?.().catch(() => undefined);
+          }}
         />
         {cases.length > 0 && (
           <details class="new-case-box">

@@ -43,6 +43,9 @@ const env: DashboardEnv = {
     granted: () => browser.permissions.contains({ origins: ['<all_urls>'], permissions: ['webRequest'] }),
     request: () => browser.permissions.request({ origins: ['<all_urls>'], permissions: ['webRequest'] }),
   },
+  async syncWatch() {
+    await send('watch.sync', {}, browser.runtime);
+  },
   async rotateKey() {
     await rotateSigningKey(getDb(), () => new Date(), 'rotated from the settings');
     location.reload();

@@ -60,6 +60,12 @@ test('a watched number written another way on a page: badge, watch.hit event, no
   expect(h).toHaveLength(1);
   expect(h[0]).toMatchObject({ watchId: entry.id, matched: '+33612345678', url });
   await expect.poll(notifications, { timeout: 5_000 }).toEqual([expect.stringMatching(new RegExp(`^hashmark-watch\\|${caseId}\\|`))]);
+  // The badge belongs to the page: the browser clears it when the tab goes to another page.
+  await s.driver.control.evaluate(async ([id, u]) => void (await chrome.tabs.update(id, { url: u })), [tab, site.url('next.html')] as const);
+  await expect.poll(() => badge(tab), { timeout: 10_000 }).toBe('');
+  await s.driver.control.evaluate(async ([id, u]) => void (await chrome.tabs.update(id, { url: u })), [tab, url] as const);
+  await expect.poll(() => badge(tab), { timeout: 15_000 }).toBe(WATCH_BADGE);
+  expect(await hits()).toHaveLength(2); // a new page load is a new sighting
   // Nothing captured: no capture record, no capture job.
   expect(await readStore<CaptureRecord>(s.driver, 'captures')).toEqual([]);
   expect(await readStore<JobRecord>(s.driver, 'jobs')).toEqual([]);
