@@ -240,6 +240,9 @@ export const ar: Record<MessageKey, Message> = {
   'event.export.completed': 'اكتمال التصدير',
   'event.export.failed': 'فشل التصدير',
   'event.key.created': 'إنشاء مفتاح التوقيع',
+  'event.watch.added': 'إضافة قيمة إلى قائمة المراقبة',
+  'event.watch.removed': 'إزالة قيمة من قائمة المراقبة',
+  'event.watch.hit': 'رصد قيمة مراقَبة أثناء التصفح',
 
   'delete.title': 'الحذف',
   'delete.open': 'حذف هذا الالتقاط…',

@@ -187,6 +187,9 @@ export const en = {
   'event.export.completed': 'Export completed',
   'event.export.failed': 'Export failed',
   'event.key.created': 'Signing key created',
+  'event.watch.added': 'Watch-list entry added',
+  'event.watch.removed': 'Watch-list entry removed',
+  'event.watch.hit': 'Watched value seen while browsing',
 
   'delete.title': 'Delete',
   'delete.open': 'Delete this capture…',

@@ -185,6 +185,9 @@ export const fr: Record<MessageKey, Message> = {
   'event.export.completed': 'Export terminé',
   'event.export.failed': 'Export échoué',
   'event.key.created': 'Clé de signature créée',
+  'event.watch.added': 'Valeur ajoutée à la liste de surveillance',
+  'event.watch.removed': 'Valeur retirée de la liste de surveillance',
+  'event.watch.hit': 'Valeur surveillée repérée pendant la navigation',
 
   'delete.title': 'Suppression',
   'delete.open': 'Supprimer cette capture…',
