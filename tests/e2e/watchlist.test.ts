@@ -2,7 +2,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { CaptureRecord, CustodyRecord, JobRecord, WatchRecord } from '@/utils/db/schema';
 import { startFixtureServer, type FixtureServer } from '../support/fixture-server';
-import { openSession, readStore, type Session } from '../support/harness';
+import { armHold, openSession, readStore, type Session } from '../support/harness';
 
 /**
  * Issue #6 item 4 in a real Chromium: a number watched as typed ("06 12 34 56 78") is seen on
@@ -96,6 +96,25 @@ test('a page without the number gives no hit; the number added late by the page 
   await s.driver.closeTab(tab);
 });
 
+test('a sighting during a capture in that tab does not overwrite the capture badge', async () => {
+  const url = site.url('next.html');
+  const tab = await s.driver.openTab(url);
+  await new Promise((r) => setTimeout(r, 500));
+  const before = (await hits()).length;
+  const hold = await armHold(s.hm);
+  const capture = s.driver.capture(tab, { fullPage: false, pageCopy: false, mhtml: false });
+  await hold.reached();
+  const captureBadge = await badge(tab);
+  expect(captureBadge).not.toBe(WATCH_BADGE);
+  await pageOf(url).evaluate(() => document.body.insertAdjacentHTML('beforeend', '<p>Contact : 06 12 34 56 78</p>'));
+  await expect.poll(async () => (await hits()).length, { timeout: 15_000 }).toBe(before + 1); // logged…
+  expect(await badge(tab)).toBe(captureBadge); // …but the capture keeps its badge
+  await hold.release();
+  await capture;
+  expect(await badge(tab)).toBe('✓');
+  await s.driver.closeTab(tab);
+});
+
 test('the scan survives a service-worker restart (the registration is kept by the browser)', async () => {
   const cdp = await s.hm.context.newCDPSession(s.driver.control);
   await cdp.send('ServiceWorker.enable');
@@ -110,6 +129,7 @@ test('the scan survives a service-worker restart (the registration is kept by th
 });
 
 test('removing the entry unregisters the scan and stops alerts', async () => {
+  const captures = (await readStore<CaptureRecord>(s.driver, 'captures')).length;
   await s.driver.send('watch.remove', { watchId: entry.id });
   expect(await registered()).toEqual([]);
   const before = (await hits()).length;
@@ -119,6 +139,6 @@ test('removing the entry unregisters the scan and stops alerts', async () => {
   expect(await hits()).toHaveLength(before);
   const types = (await readStore<CustodyRecord>(s.driver, 'custody')).filter((e) => e.caseId === caseId).map((e) => e.type);
   expect(types.at(-1)).toBe('watch.removed');
-  expect(await readStore<CaptureRecord>(s.driver, 'captures')).toEqual([]);
+  expect(await readStore<CaptureRecord>(s.driver, 'captures')).toHaveLength(captures); // sightings never capture
   await s.driver.closeTab(tab);
 });
