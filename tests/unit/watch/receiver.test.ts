@@ -97,3 +97,12 @@ describe('scan registration', () => {
     expect(on.scripts.size).toBe(1);
   });
 });
+
+describe('watch notifications', () => {
+  test('a click names the case of a watch notification and nothing else', async () => {
+    const { caseOfNotification, NOTIFICATION_PREFIX } = await import('@/utils/watch/alert');
+    expect(caseOfNotification(`${NOTIFICATION_PREFIX}case-1|6f1c1b3e`)).toBe('case-1');
+    expect(caseOfNotification('other-extension-notification')).toBeNull();
+    expect(caseOfNotification(NOTIFICATION_PREFIX)).toBeNull();
+  });
+});
