@@ -10,7 +10,6 @@ import {
   getSettings,
   hasRunningCapture,
   isRunningJob,
-  recordWatchHit,
   removeWatch,
   updateSettings,
 } from '@/utils/db';
@@ -29,7 +28,8 @@ import {
 } from '@/utils/messaging';
 import { chooseRegion } from '@/utils/selectors/region';
 import { createTranslator, resolveLang } from '@/utils/i18n';
-import { matchWatchList, normaliseWatchValue } from '@/utils/watch/entry';
+import { normaliseWatchValue } from '@/utils/watch/entry';
+import { hostOf, recordSightings } from '@/utils/watch/sightings';
 import { syncWatchScript } from '@/utils/watch/registration';
 import { badgeForWatchHit, caseOfNotification, notifyWatchHit } from '@/utils/watch/alert';
 import { badgeForFailure, badgeForSuccess, badgeProgress, badgeWorking } from '@/utils/capture/badge';
@@ -144,45 +144,14 @@ export default defineBackground(() => {
       return { region: chooseRegion({ setting: settings.defaultRegion, url: from.url, uiLanguage: browser.i18n.getUILanguage() }).region };
     },
     'watch.report': async (p, from) => {
-      const entries = await activeWatches(db);
-      const matches = matchWatchList(entries, p.selectors);
-      if (!matches.length) return { hits: 0 };
-      const logged = [];
-      for (const m of matches) {
-        const at = new Date().toISOString();
-        const rec = await recordWatchHit(
-          {
-            at,
-            details: {
-              watchId: m.entry.id,
-              kind: m.entry.kind,
-              value: m.entry.value,
-              matched: m.matched,
-              matchedKind: m.matchedKind,
-              url: from.url,
-              tabId: from.tabId,
-              loadId: p.loadId,
-            },
-          },
-          db,
-        );
-        if (rec) logged.push(m);
-      }
+      const logged = await recordSightings({ selectors: p.selectors, loadId: p.loadId, url: from.url, tabId: from.tabId, now: () => new Date() }, db);
       if (!logged.length) return { hits: 0 };
       const settings = await getSettings(db);
       const tr = createTranslator(resolveLang(settings.language, [browser.i18n.getUILanguage()]));
-      let host = from.url;
-      try {
-        host = new URL(from.url).host;
-      } catch {
-        // keep the URL
-      }
-      const cases = new Map((await db.cases.bulkGet([...new Set(logged.map((m) => m.entry.caseId))])).filter(Boolean).map((c) => [c!.id, c!.name]));
-      const first = logged[0]!;
-      const text = (m: typeof first) =>
-        tr.t('watch.notifyBody', { value: m.matched, host, case: cases.get(m.entry.caseId) ?? '' });
-      // A capture in progress in this tab keeps its badge; the hit is in the custody log anyway.
-      if (!(await hasRunningCapture(from.tabId, db))) await badgeForWatchHit(from.tabId, `Hashmark: ${text(first)}`);
+      const names = new Map((await db.cases.bulkGet([...new Set(logged.map((m) => m.entry.caseId))])).map((c) => [c?.id, c?.name ?? '']));
+      const text = (m: (typeof logged)[number]) => tr.t('watch.notifyBody', { value: m.matched, host: hostOf(from.url), case: names.get(m.entry.caseId) ?? '' });
+      // A capture in progress in this tab keeps its badge; the sighting is in the custody log anyway.
+      if (!(await hasRunningCapture(from.tabId, db))) await badgeForWatchHit(from.tabId, `Hashmark: ${text(logged[0]!)}`);
       for (const m of logged) {
         await notifyWatchHit({ caseId: m.entry.caseId, title: tr.t('watch.notifyTitle'), message: text(m), contextMessage: from.url }).catch((e) =>
           console.error('hashmark: watch notification', e),

@@ -16,6 +16,7 @@ import {
   type WatchHitDetails,
 } from '@/utils/db';
 import { verifyCustodyChain } from '@/utils/evidence/custody-log';
+import { recordSightings } from '@/utils/watch/sightings';
 
 let db: HashmarkDb;
 let n = 0;
@@ -112,5 +113,34 @@ describe('watch hits', () => {
   test('a hit for an entry removed meanwhile is not logged', async () => {
     await removeWatch({ watchId: 'w1', at: at(5) }, db);
     expect(await recordWatchHit({ details: hit(), at: at(10) }, db)).toBeNull();
+  });
+});
+
+describe('a scan report, as the background handles it', () => {
+  const report = (selectors: { kind: 'phone' | 'email' | 'handle' | 'wallet'; value: string }[], loadId = 'load-1', url = 'https://annonces.example/1') => ({
+    selectors,
+    loadId,
+    url,
+    tabId: 9,
+    now: () => new Date(at(30)),
+  });
+
+  test('matches every open case watching the value, once per page load however often it is reported', async () => {
+    await addWatch({ id: 'w1', caseId: 'c1', kind: 'phone', value: '+33612345678', typed: 'x', at: at(1) }, db);
+    await addWatch({ id: 'w2', caseId: 'c2', kind: 'pattern', value: '+336123*', typed: '+336123*', at: at(1) }, db);
+    const first = await recordSightings(report([{ kind: 'phone', value: '+33612345678' }, { kind: 'email', value: 'x@y.example' }]), db);
+    expect(first.map((m) => m.entry.id).sort()).toEqual(['w1', 'w2']);
+    // The same load again (a re-scan, or the number 30 times): nothing new.
+    for (let i = 0; i < 30; i++) expect(await recordSightings(report([{ kind: 'phone', value: '+33612345678' }]), db)).toEqual([]);
+    expect((await types('c1')).filter((t) => t === 'watch.hit')).toHaveLength(1);
+    expect((await types('c2')).filter((t) => t === 'watch.hit')).toHaveLength(1);
+    // The next page load is a new sighting.
+    expect(await recordSightings(report([{ kind: 'phone', value: '+33612345678' }], 'load-2'), db)).toHaveLength(2);
+  });
+
+  test('a page with nothing watched logs nothing', async () => {
+    await addWatch({ id: 'w1', caseId: 'c1', kind: 'phone', value: '+33612345678', typed: 'x', at: at(1) }, db);
+    expect(await recordSightings(report([{ kind: 'phone', value: '+33698765432' }]), db)).toEqual([]);
+    expect(await types('c1')).toEqual(['case.created', 'watch.added']);
   });
 });
