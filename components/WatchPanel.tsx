@@ -79,7 +79,8 @@ export function WatchPanel({ kase }: { kase: CaseRecord }) {
           {entries.map((w) => (
             <li key={w.id} data-watch-id={w.id} data-value={w.value}>
               <span class="selector-kind">{kindLabel(w.kind)}</span>{' '}
-              <bdi>
+              {/* Values are left-to-right identifiers: "+336…" must not become "…336+" in Arabic. */}
+              <bdi dir="ltr">
                 <code>{w.value}</code>
               </bdi>{' '}
               {actions && (
@@ -125,7 +126,7 @@ export function WatchPanel({ kase }: { kase: CaseRecord }) {
         <ol class="watch-hits">
           {hits.map((h) => (
             <li key={h.seq} data-seq={h.seq}>
-              <time dateTime={h.at}>{tr.dateTime(h.at)}</time> · <bdi>
+              <time dateTime={h.at}>{tr.dateTime(h.at)}</time> · <bdi dir="ltr">
                 <code>{h.matched}</code>
               </bdi>{' '}
               · <bdi dir="ltr">{h.url}</bdi>
