@@ -29,13 +29,17 @@ export default defineConfig({
       'alarms',
       // MHTML of the page (Chromium only; Firefox has no pageCapture and records a limitation).
       ...(browser === 'firefox' ? [] : ['pageCapture']),
-      ...(mode === 'automation' ? ['webRequest'] : []),
+      // Watch-list alerts (issue #6 item 4): asked for when the investigator turns them on; the
+      // badge alone works without. The automation build has it so tests can see a notification.
+      ...(mode === 'automation' ? ['webRequest', 'notifications'] : []),
       // Fast mode (Chromium; Firefox has no debugger API): the tests and the CLI have no user
       // gesture to grant it, so the automation build has it up front.
       ...(mode === 'automation' && browser !== 'firefox' ? ['debugger'] : []),
     ],
     // Fast mode's `debugger` is asked for by the settings toggle, only from users who turn it on.
-    ...(mode === 'automation' ? {} : { optional_permissions: ['webRequest', ...(browser === 'firefox' ? [] : ['debugger'])] }),
+    ...(mode === 'automation'
+      ? {}
+      : { optional_permissions: ['webRequest', 'notifications', ...(browser === 'firefox' ? [] : ['debugger'])] }),
     // Host access is optional for users (asked for when a feature needs it). The automation
     // build that tests and the CLI drive has it up front: with no user gesture there is no
     // activeTab grant, and the same pipeline must still read the page and take the screenshot.

@@ -241,7 +241,7 @@ export function CaptureDetail(props: { capture: CaptureRecord; tagSuggestions: s
 
       <section id="sec-selectors" aria-labelledby="h-selectors">
         <h3 id="h-selectors">{tr.t('selectors.label')}</h3>
-        <SelectorsPanel captureId={c.id} />
+        <SelectorsPanel captureId={c.id} caseId={c.caseId} />
       </section>
 
       <section id="sec-tags" aria-labelledby="h-tags">

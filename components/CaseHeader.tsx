@@ -6,6 +6,7 @@ import { useDb } from './db';
 import { useI18n } from './i18n';
 import { NotesPanel } from './NotesPanel';
 import { useLive } from './use-live';
+import { WatchPanel } from './WatchPanel';
 
 /** The latest export.* custody event of a case (the export page logs them as it goes). */
 function useLastExport(caseId: string): { type: string; at: string; zipName?: string; zipSha256?: string; reason?: string } | null {
@@ -81,6 +82,10 @@ export function CaseHeader(props: { kase: CaseRecord; captureCount: number | nul
       <details class="case-notes">
         <summary>{tr.t('notes.caseNotes')}</summary>
         <NotesPanel caseId={c.id} captureId={null} />
+      </details>
+      <details class="case-watch">
+        <summary>{tr.t('watch.title')}</summary>
+        <WatchPanel kase={c} />
       </details>
       <CaseLog caseId={c.id} />
     </header>

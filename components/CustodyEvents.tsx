@@ -20,6 +20,9 @@ const TYPE_KEYS: Record<string, MessageKey> = {
   'export.completed': 'event.export.completed',
   'export.failed': 'event.export.failed',
   'key.created': 'event.key.created',
+  'watch.added': 'event.watch.added',
+  'watch.removed': 'event.watch.removed',
+  'watch.hit': 'event.watch.hit',
 };
 
 interface Parsed {

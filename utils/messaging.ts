@@ -1,6 +1,7 @@
 import type { CaptureOptions, CaptureResult, CaptureTrigger } from '@/utils/capture/pipeline';
-import type { CaseRecord } from '@/utils/db/schema';
+import type { CaseRecord, WatchRecord } from '@/utils/db/schema';
 import type { FetchedResource } from '@/utils/capture/page-copy-shared';
+import { REPORT_MAX, VALUE_MAX, WATCH_KINDS, type SeenSelector, type WatchKind } from '@/utils/watch/types';
 
 /**
  * The one message protocol between extension pages (popup, dashboard, export page, CLI via an
@@ -21,6 +22,11 @@ export interface Protocol {
   };
   /** Try pending RFC 3161 timestamps now (the CLI calls it before exporting). */
   'timestamps.process': { req: Record<string, never>; res: { obtained: number; failed: number; pending: number } };
+  /** Watch list (issue #6 item 4): the value as typed; the background normalises, stores, logs and re-syncs the scan. */
+  'watch.add': { req: { caseId: string; kind: WatchKind; value: string; region?: string }; res: WatchRecord };
+  'watch.remove': { req: { watchId: string }; res: { ok: true } };
+  /** Re-check host access and the watch list and (un)register the page scan (after a permission change in a page). */
+  'watch.sync': { req: Record<string, never>; res: { registered: boolean } };
 }
 export type MessageType = keyof Protocol;
 export type Envelope<K extends MessageType = MessageType> = { hashmark: 1; type: K; payload: Protocol[K]['req'] };
@@ -80,6 +86,15 @@ export const validators: { [K in MessageType]: (p: unknown) => p is Protocol[K][
     (p.defaultRegion === undefined || (typeof p.defaultRegion === 'string' && /^([A-Z]{2})?$/.test(p.defaultRegion))) &&
     ['investigatorName', 'investigatorUnit', 'organization'].every((k) => p[k] === undefined || str(p[k], 200)),
   'timestamps.process': (p): p is Protocol['timestamps.process']['req'] => isObj(p) && Object.keys(p).length === 0,
+  'watch.add': (p): p is Protocol['watch.add']['req'] =>
+    isObj(p) &&
+    Object.keys(p).every((k) => ['caseId', 'kind', 'value', 'region'].includes(k)) &&
+    str(p.caseId, 100) &&
+    WATCH_KINDS.includes(p.kind as WatchKind) &&
+    str(p.value, 1000) &&
+    (p.region === undefined || (typeof p.region === 'string' && /^[A-Z]{2}$/.test(p.region))),
+  'watch.remove': (p): p is Protocol['watch.remove']['req'] => isObj(p) && Object.keys(p).length === 1 && str(p.watchId, 100),
+  'watch.sync': (p): p is Protocol['watch.sync']['req'] => isObj(p) && Object.keys(p).length === 0,
 };
 
 export function isEnvelope(m: unknown): m is Envelope {
@@ -213,5 +228,86 @@ export async function dispatchFromContent(
   return handler(message.payload).then(
     (value) => ({ ok: true, value }) as Reply<MessageType>,
     failureReply,
+  );
+}
+
+/**
+ * Messages of the watch scan script (entrypoints/watch.content), which runs by itself on pages
+ * the investigator browses (only with host access and a non-empty watch list). It has no job
+ * and no nonce: its messages are accepted only from our extension's content script in the TOP
+ * frame of a tab on an http(s) page, with a bounded payload of normalised selectors; the tab's
+ * URL comes from the browser's sender record, never from the payload. Nothing it sends can
+ * write anything but a watch.hit for an entry that matches.
+ *
+ * Top frame only (decided): the script is registered without allFrames. Ad pages show their
+ * contact details in the main document; frames are mostly third-party ads and trackers, and
+ * scanning them would multiply the work on every page.
+ */
+export interface WatchProtocol {
+  /** Asked once per page load: the region to read national numbers in, or null (nothing to watch: stop). */
+  'watch.config': { req: Record<string, never>; res: { region: string } | null };
+  /** The selectors a scan found that this page load has not reported yet. */
+  'watch.report': { req: { loadId: string; selectors: SeenSelector[] }; res: { hits: number } };
+}
+export type WatchMessageType = keyof WatchProtocol;
+
+const SELECTOR_KINDS = ['phone', 'email', 'handle', 'wallet'];
+export const watchValidators: { [K in WatchMessageType]: (p: unknown) => p is WatchProtocol[K]['req'] } = {
+  'watch.config': (p): p is WatchProtocol['watch.config']['req'] => isObj(p) && Object.keys(p).length === 0,
+  'watch.report': (p): p is WatchProtocol['watch.report']['req'] =>
+    isObj(p) &&
+    Object.keys(p).length === 2 &&
+    typeof p.loadId === 'string' &&
+    /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(p.loadId) &&
+    Array.isArray(p.selectors) &&
+    p.selectors.length <= REPORT_MAX &&
+    p.selectors.every(
+      (x) => isObj(x) && Object.keys(x).length === 2 && SELECTOR_KINDS.includes(x.kind as string) && str(x.value, VALUE_MAX) && (x.value as string).length > 0,
+    ),
+};
+
+export function isWatchMessage(m: unknown): m is { hashmark: 1; type: WatchMessageType; payload: unknown } {
+  return isObj(m) && m.hashmark === 1 && typeof m.type === 'string' && Object.hasOwn(watchValidators, m.type);
+}
+
+/** Where a watch message came from, as the browser (not the page) says. */
+export interface WatchSenderContext {
+  tabId: number;
+  /** The tab's URL from the browser's tab record. */
+  url: string;
+}
+
+export type WatchHandlers = {
+  [K in WatchMessageType]: (payload: WatchProtocol[K]['req'], from: WatchSenderContext) => Promise<WatchProtocol[K]['res']>;
+};
+
+/**
+ * Dispatches a watch-script message after checking: our extension, a tab with an http(s) URL,
+ * the top frame, a valid payload. Resolves undefined (no reply) when any check fails, after
+ * logging it.
+ */
+export async function dispatchFromWatch(
+  message: unknown,
+  sender: ContentSenderLike & { tab?: { id?: number; url?: string } },
+  extensionId: string,
+  handlers: WatchHandlers,
+  log: (msg: string) => void = console.warn,
+): Promise<Reply<MessageType> | undefined> {
+  if (!isWatchMessage(message)) return undefined;
+  const tabId = sender.tab?.id;
+  const url = sender.tab?.url ?? '';
+  if (sender.id !== extensionId || tabId === undefined || tabId < 0 || sender.frameId !== 0 || !/^https?:\/\//i.test(url)) {
+    log(`hashmark: dropped "${message.type}": not from the top frame of a web page tab`);
+    return undefined;
+  }
+  const validate = watchValidators[message.type] as (p: unknown) => boolean;
+  if (!validate(message.payload)) {
+    log(`hashmark: dropped "${message.type}" with a malformed payload`);
+    return undefined;
+  }
+  const handler = handlers[message.type] as (p: unknown, from: WatchSenderContext) => Promise<unknown>;
+  return handler(message.payload, { tabId, url }).then(
+    (value) => ({ ok: true, value }) as Reply<MessageType>,
+    (e: unknown) => ({ ok: false, error: e instanceof Error ? e.message : String(e) }),
   );
 }

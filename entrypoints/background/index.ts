@@ -1,11 +1,37 @@
 import { browser } from 'wxt/browser';
 import { createBrowserCaptureEnv, registerAutomationHooks } from '@/utils/capture/browser-env';
 import { runCapture, type CaptureOptions, type CaptureTrigger } from '@/utils/capture/pipeline';
-import { createCase, failInterruptedJobs, getDb, getSettings, isRunningJob, updateSettings } from '@/utils/db';
+import {
+  activeWatches,
+  addWatch,
+  createCase,
+  failInterruptedJobs,
+  getDb,
+  getSettings,
+  hasRunningCapture,
+  isRunningJob,
+  removeWatch,
+  updateSettings,
+} from '@/utils/db';
 import { enqueueTimestamp, processDueTimestamps } from '@/utils/evidence/timestamp-queue';
 import { fetchResourceForPageCopy } from '@/utils/capture/resource-fetch';
 import { ensureSigningKey } from '@/utils/evidence/signing-key';
-import { dispatch, dispatchFromContent, isContentMessage, type ContentHandlers, type Handlers } from '@/utils/messaging';
+import {
+  dispatch,
+  dispatchFromContent,
+  dispatchFromWatch,
+  isContentMessage,
+  isWatchMessage,
+  type ContentHandlers,
+  type Handlers,
+  type WatchHandlers,
+} from '@/utils/messaging';
+import { chooseRegion } from '@/utils/selectors/region';
+import { createTranslator, resolveLang } from '@/utils/i18n';
+import { normaliseWatchValue } from '@/utils/watch/entry';
+import { hostOf, recordSightings } from '@/utils/watch/sightings';
+import { syncWatchScript } from '@/utils/watch/registration';
+import { badgeForWatchHit, caseOfNotification, notifyWatchHit } from '@/utils/watch/alert';
 import { badgeForFailure, badgeForSuccess, badgeProgress, badgeWorking } from '@/utils/capture/badge';
 import { factsFromCompleted, sessionKey, type CompletedDetails } from '@/utils/capture/network-facts';
 
@@ -40,7 +66,12 @@ export default defineBackground(() => {
   observeResponses();
   // Automation builds only (a no-op otherwise): lets the Firefox test client open our pages.
   registerAutomationHooks();
-  browser.permissions.onAdded.addListener(() => observeResponses());
+  browser.permissions.onAdded.addListener(() => {
+    observeResponses();
+    void syncWatch();
+    listenToNotifications();
+  });
+  browser.permissions.onRemoved.addListener(() => void syncWatch());
   browser.tabs.onRemoved.addListener((tabId) => void browser.storage.session.remove(sessionKey(tabId)).catch(() => undefined));
 
   // Trusted time (RFC 3161): each stored capture.json gets a token when a TSA is set. Never
@@ -79,6 +110,57 @@ export default defineBackground(() => {
     }
   }
 
+  // Watch list (issue #6 item 4). The scan script is registered only while it has a purpose;
+  // synced at every start (the browser keeps registrations across worker restarts, this corrects
+  // any drift), after each watch-list change and each permission change.
+  async function syncWatch(): Promise<boolean> {
+    try {
+      return await syncWatchScript(browser as never, (await activeWatches(db)).length);
+    } catch (e) {
+      console.error('hashmark: watch scan registration', e);
+      return false;
+    }
+  }
+  void syncWatch();
+
+  // Clicking a watch notification opens the case in the dashboard; it never captures. The API
+  // exists only once the optional permission is granted: listen at start and when it is added.
+  function onNotificationClicked(id: string) {
+    const caseId = caseOfNotification(id);
+    if (!caseId) return;
+    void browser.tabs.create({ url: browser.runtime.getURL(`/dashboard.html#/case/${encodeURIComponent(caseId)}` as '/dashboard.html') });
+    void (browser as unknown as { notifications: { clear(id: string): Promise<boolean> } }).notifications.clear(id).catch(() => undefined);
+  }
+  function listenToNotifications() {
+    const n = (browser as unknown as { notifications?: typeof browser.notifications }).notifications;
+    if (n?.onClicked && !n.onClicked.hasListener(onNotificationClicked)) n.onClicked.addListener(onNotificationClicked);
+  }
+  listenToNotifications();
+
+  const watchHandlers: WatchHandlers = {
+    'watch.config': async (_p, from) => {
+      if ((await activeWatches(db)).length === 0) return null;
+      const settings = await getSettings(db);
+      return { region: chooseRegion({ setting: settings.defaultRegion, url: from.url, uiLanguage: browser.i18n.getUILanguage() }).region };
+    },
+    'watch.report': async (p, from) => {
+      const logged = await recordSightings({ selectors: p.selectors, loadId: p.loadId, url: from.url, tabId: from.tabId, now: () => new Date() }, db);
+      if (!logged.length) return { hits: 0 };
+      const settings = await getSettings(db);
+      const tr = createTranslator(resolveLang(settings.language, [browser.i18n.getUILanguage()]));
+      const names = new Map((await db.cases.bulkGet([...new Set(logged.map((m) => m.entry.caseId))])).map((c) => [c?.id, c?.name ?? '']));
+      const text = (m: (typeof logged)[number]) => tr.t('watch.notifyBody', { value: m.matched, host: hostOf(from.url), case: names.get(m.entry.caseId) ?? '' });
+      // A capture in progress in this tab keeps its badge; the sighting is in the custody log anyway.
+      if (!(await hasRunningCapture(from.tabId, db))) await badgeForWatchHit(from.tabId, `Hashmark: ${text(logged[0]!)}`);
+      for (const m of logged) {
+        await notifyWatchHit({ caseId: m.entry.caseId, title: tr.t('watch.notifyTitle'), message: text(m), contextMessage: from.url }).catch((e) =>
+          console.error('hashmark: watch notification', e),
+        );
+      }
+      return { hits: logged.length };
+    },
+  };
+
   const handlers: Handlers = {
     'capture.start': (p) => capture(p.trigger, p.tabId, p.options),
     'case.create': async (p) => {
@@ -106,6 +188,20 @@ export default defineBackground(() => {
       }
       return r;
     },
+    'watch.add': async (p) => {
+      const settings = await getSettings(db);
+      const region = p.region ?? chooseRegion({ setting: settings.defaultRegion, url: '', uiLanguage: browser.i18n.getUILanguage() }).region;
+      const value = normaliseWatchValue(p.kind, p.value, region);
+      const rec = await addWatch({ id: crypto.randomUUID(), caseId: p.caseId, kind: p.kind, value, typed: p.value.trim(), at: new Date().toISOString() }, db);
+      await syncWatch();
+      return rec;
+    },
+    'watch.remove': async (p) => {
+      await removeWatch({ watchId: p.watchId, at: new Date().toISOString() }, db);
+      await syncWatch();
+      return { ok: true };
+    },
+    'watch.sync': async () => ({ registered: await syncWatch() }),
   };
 
   const self = { id: browser.runtime.id, origin: browser.runtime.getURL('/') };
@@ -113,7 +209,9 @@ export default defineBackground(() => {
     'pagecopy.fetch': (p) => fetchResourceForPageCopy(p.url),
   };
   browser.runtime.onMessage.addListener((message, sender) =>
-    isContentMessage(message)
+    isWatchMessage(message)
+      ? dispatchFromWatch(message, sender, self.id, watchHandlers)
+      : isContentMessage(message)
       ? dispatchFromContent(message, sender, self.id, (tabId, nonce) => isRunningJob(tabId, nonce, db), contentHandlers)
       : dispatch(message, sender, self, handlers),
   );

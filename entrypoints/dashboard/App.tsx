@@ -46,6 +46,8 @@ export interface DashboardEnv {
   /** Fast mode's optional `debugger` permission, where the build declares it (Chromium). */
   fastMode?: { granted(): Promise<boolean>; request(): Promise<boolean>; release(): Promise<void> };
   rotateKey?(): Promise<void>;
+  /** Re-syncs the watch-list page scan (a closed case stops watching). */
+  syncWatch?(): Promise<void>;
 }
 
 function useHashRoute(): Route {
@@ -204,7 +206,10 @@ export function App({ env }: { env: DashboardEnv }) {
           hrefFor={href.case}
           onMakeActive={(id) => void env.setActiveCase(id)}
           onRename={async (id, name) => void (await renameCase({ caseId: id, name, at: new Date().toISOString() }, db))}
-          onSetStatus={async (id, status) => void (await setCaseStatus({ caseId: id, status, at: new Date().toISOString() }, db))}
+          onSetStatus={async (id, status) => {
+            await setCaseStatus({ caseId: id, status, at: new Date().toISOString() }, db);
+            await env.syncWatch?.().catch(() => undefined);
+          }}
         />
         {cases.length > 0 && (
           <details class="new-case-box">

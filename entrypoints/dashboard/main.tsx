@@ -12,6 +12,7 @@ import { browserLanguages, resolveLang } from '@/utils/i18n';
 import { send } from '@/utils/messaging';
 import { saveDownload } from '@/utils/package/save-download';
 import { verifyPackage } from '@/utils/package/verify';
+import { WatchActionsProvider, type WatchActions } from '@/components/watch-actions';
 import { App, type DashboardEnv } from './App';
 
 const langs = browserLanguages(browser.i18n);
@@ -55,15 +56,42 @@ const env: DashboardEnv = {
         },
       }
     : {}),
+  async syncWatch() {
+    await send('watch.sync', {}, browser.runtime);
+  },
   async rotateKey() {
     await rotateSigningKey(getDb(), () => new Date(), 'rotated from the settings');
     location.reload();
   },
 };
 
+// Watch list: writes go to the background (it normalises, logs, and re-syncs the page scan).
+// Host access alone is what the scan needs; notifications are optional (badge only without).
+const watch: WatchActions = {
+  add: (caseId, kind, value) => send('watch.add', { caseId, kind, value }, browser.runtime),
+  async remove(watchId) {
+    await send('watch.remove', { watchId }, browser.runtime);
+  },
+  hostAccess: {
+    granted: () => browser.permissions.contains({ origins: ['<all_urls>'] }),
+    async request() {
+      const ok = await browser.permissions.request({ origins: ['<all_urls>'] });
+      await send('watch.sync', {}, browser.runtime).catch(() => undefined);
+      return ok;
+    },
+  },
+  notifications: {
+    granted: () => browser.permissions.contains({ permissions: ['notifications'] }),
+    request: () => browser.permissions.request({ permissions: ['notifications'] }),
+    remove: () => browser.permissions.remove({ permissions: ['notifications'] }),
+  },
+};
+
 render(
   <LanguageRoot browserLanguages={langs} titleKey="dashboard.title">
-    <App env={env} />
+    <WatchActionsProvider actions={watch}>
+      <App env={env} />
+    </WatchActionsProvider>
   </LanguageRoot>,
   document.getElementById('app')!,
 );

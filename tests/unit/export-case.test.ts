@@ -1,7 +1,7 @@
 import 'fake-indexeddb/auto';
 import JSZip from 'jszip';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { createDb, custodyLines, logCustody, type CaptureRecord, type HashmarkDb, type KeyRecord } from '@/utils/db';
+import { addWatch, createDb, custodyLines, logCustody, recordWatchHit, removeWatch, type CaptureRecord, type HashmarkDb, type KeyRecord } from '@/utils/db';
 import { digestBoth, utf8 } from '@/utils/evidence/hash';
 import { verifyDer } from '@/utils/evidence/signing';
 import { ensureSigningKey } from '@/utils/evidence/signing-key';
@@ -121,6 +121,19 @@ describe('buildCasePackage: one package', () => {
     expect(text(f.get('data/captures.csv')).split('\r\n')).toHaveLength(2);
     expect(text(f.get('data/report.html'))).toContain('This case has no captures.');
     expect(failures(await verifyPackage(p!.zip))).toEqual([]);
+  });
+
+  test('watch-list events (added, a sighting, removed) go into the package custody log, which verifies', async () => {
+    const { caseId } = await seedCaptures(1);
+    await addWatch({ id: 'w1', caseId, kind: 'phone', value: '+33612345678', typed: '06 12 34 56 78', at: at(20) }, db);
+    const details = { watchId: 'w1', kind: 'phone' as const, value: '+33612345678', matched: '+33612345678', matchedKind: 'phone', url: 'https://annonces.example/7', tabId: 3, loadId: 'l1' };
+    expect(await recordWatchHit({ details, at: at(21) }, db)).not.toBeNull();
+    await removeWatch({ watchId: 'w1', at: at(22) }, db);
+    const [p] = await exportAll(caseId);
+    expect(failures(await verifyPackage(p!.zip, { keyFingerprint: key.fingerprint }))).toEqual([]);
+    const events = text((await files(p!.zip)).get('data/custody/events.jsonl')).trim().split('\n').map((l) => JSON.parse(l));
+    expect(events.map((e) => e.type)).toEqual(expect.arrayContaining(['watch.added', 'watch.hit', 'watch.removed']));
+    expect(events.find((e) => e.type === 'watch.hit').details).toEqual(details);
   });
 });
 

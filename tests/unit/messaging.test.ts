@@ -11,6 +11,9 @@ function handlers(): Handlers {
     'case.setActive': vi.fn(async (p) => p),
     'settings.update': vi.fn(async () => ({ ok: true as const })),
     'timestamps.process': vi.fn(async () => ({ obtained: 0, failed: 0, pending: 0 })),
+    'watch.add': vi.fn(async () => ({ id: 'w' }) as never),
+    'watch.remove': vi.fn(async () => ({ ok: true as const })),
+    'watch.sync': vi.fn(async () => ({ registered: false })),
   };
 }
 

@@ -1,9 +1,12 @@
 // @vitest-environment happy-dom
 import 'fake-indexeddb/auto';
-import { cleanup, screen, waitFor } from '@testing-library/preact';
+import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/preact';
 import { afterEach, beforeEach, expect, test } from 'vitest';
 import { SelectorsPanel } from '@/components/SelectorsPanel';
-import { createDb, type CaptureRecord, type HashmarkDb } from '@/utils/db';
+import { DbProvider } from '@/components/db';
+import { I18nProvider } from '@/components/i18n';
+import { WatchActionsProvider, type WatchActions } from '@/components/watch-actions';
+import { addWatch, createDb, type CaptureRecord, type HashmarkDb } from '@/utils/db';
 import { seedCapture, seedCase } from '../search-seed';
 import { renderWith } from './render';
 
@@ -53,4 +56,31 @@ test('each selector says where else it was seen, across cases, with one click to
 test('a capture without selectors says so', async () => {
   renderWith(<SelectorsPanel captureId={b.id + '-none'} />, { db });
   expect(await screen.findByText(/No phone number, e-mail address, handle or wallet/)).toBeTruthy();
+});
+
+test('"Watch" next to a selector adds its normalised value to the capture\'s case watch list', async () => {
+  const added: unknown[] = [];
+  const actions: WatchActions = {
+    add: async (caseId, kind, value) => {
+      added.push({ caseId, kind, value });
+      return addWatch({ id: 'w1', caseId, kind, value, typed: value, at: '2026-11-27T12:00:00.000Z' }, db);
+    },
+    remove: async () => undefined,
+    hostAccess: { granted: async () => true, request: async () => true },
+    notifications: { granted: async () => false, request: async () => true, remove: async () => true },
+  };
+  const { container } = render(
+    <DbProvider db={db}>
+      <I18nProvider lang="en">
+        <WatchActionsProvider actions={actions}>
+          <SelectorsPanel captureId={a.id} caseId="c1" />
+        </WatchActionsProvider>
+      </I18nProvider>
+    </DbProvider>,
+  );
+  await waitFor(() => expect(container.querySelectorAll('[data-testid="watch-selector"]').length).toBe(2));
+  fireEvent.click(screen.getByRole('button', { name: 'Watch +33612345678 in this case' }));
+  await waitFor(() => expect(container.querySelector('li[data-selector="+33612345678"]')!.textContent).toContain('watched in this case'));
+  expect(added).toEqual([{ caseId: 'c1', kind: 'phone', value: '+33612345678' }]);
+  expect(container.querySelectorAll('[data-testid="watch-selector"]').length).toBe(1);
 });

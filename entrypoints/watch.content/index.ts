@@ -1,0 +1,45 @@
+import { browser } from 'wxt/browser';
+import { readPage, selectorsOf } from '@/utils/watch/scan';
+import { startScanLoop } from '@/utils/watch/scan-loop';
+import type { SeenSelector } from '@/utils/watch/types';
+
+/**
+ * The watch scan (issue #6 item 4). Registered at runtime by the background only while host
+ * access is granted and a watch list is not empty (utils/watch/registration.ts); runs in the
+ * top frame of web pages at document_idle. Reads the visible text and links, extracts selectors
+ * here, and sends only the normalised selectors found to the background, which matches them
+ * against the watch list. It captures nothing and changes nothing in the page.
+ */
+export default defineContentScript({
+  registration: 'runtime',
+  matches: [],
+  async main() {
+    const ask = <T>(type: string, payload: unknown) => browser.runtime.sendMessage({ hashmark: 1, type, payload }) as Promise<{ ok: true; value: T } | { ok: false; error: string } | undefined>;
+    const config = await ask<{ region: string } | null>('watch.config', {}).catch(() => undefined);
+    if (!config?.ok || !config.value) return; // nothing to watch (or the background refused): stop
+    const { region } = config.value;
+    // One id per page load: the background logs a hit once per entry, value, URL and load.
+    const loadId = crypto.randomUUID();
+    startScanLoop({
+      scan() {
+        const t0 = performance.now();
+        const page = readPage(document);
+        const found = selectorsOf(page, region);
+        // Automation builds only (tests and benchmarks read it from the console): the scan's cost.
+        if (import.meta.env.MODE === 'automation') {
+          console.debug(`hashmark-watch: scan ${Math.round(performance.now() - t0)} ms, ${page.text.length} chars${page.truncated ? ' (cut)' : ''}, ${found.length} selectors`);
+        }
+        return found;
+      },
+      report: async (selectors: SeenSelector[]) => void (await ask('watch.report', { loadId, selectors })),
+      observe(onChange) {
+        const mo = new MutationObserver(onChange);
+        mo.observe(document.documentElement, { childList: true, subtree: true, characterData: true });
+        return () => mo.disconnect();
+      },
+      now: () => performance.now(),
+      setTimeout: (f, ms) => setTimeout(f, ms),
+      clearTimeout: (t) => clearTimeout(t as number),
+    });
+  },
+});
