@@ -13,6 +13,7 @@
  */
 import Dexie from 'dexie';
 import {
+  attachReportThumbnail,
   beginCaptureJob,
   commitCapture,
   createCase,
@@ -22,7 +23,8 @@ import {
   type CaptureRecord,
   type StoredArtifact,
 } from '@/utils/db';
-import { digestBoth, utf8 } from '@/utils/evidence/hash';
+import { digestBoth, sha256Hex, utf8 } from '@/utils/evidence/hash';
+import { makeThumbnail } from '@/utils/package/thumbnail';
 import { adText, DOMAINS, rng } from './corpus';
 import { uniquePng } from './png-chunk';
 
@@ -240,6 +242,13 @@ async function seedExport(o: Parameters<typeof seedExportCase>[0]): Promise<{ ca
     // About 32 MB per transaction: few commits, bounded memory.
     if (batch.length * o.bytesPerCapture >= 32 * 1024 * 1024 || i === o.captures - 1) {
       await commitBatch(batch);
+      // As the capture pipeline does right after storing each capture: the report's thumbnail is
+      // kept, so the export reads it instead of remaking it (what a real case looks like).
+      for (const p of batch) {
+        const shot = p.record.artifacts.find((a) => a.path === 'screenshot-viewport.png')!;
+        const t = await makeThumbnail(p.blobs.find((b) => b.sha256 === shot.sha256)!.data);
+        await attachReportThumbnail({ captureId: p.record.id, png: t.png, thumbnail: { sha256: await sha256Hex(t.png), width: t.width, height: t.height, source: shot.sha256 } }, db);
+      }
       batch = [];
     }
   }

@@ -62,6 +62,11 @@ describe('popup flow', () => {
     expect(capture!.artifacts.map((a) => a.path)).toEqual(
       expect.arrayContaining(['dom.html', 'text.txt', 'screenshot-viewport.png', 'screenshot-tiles/000.png', 'screenshot-full.png', 'page.html', 'page.mhtml']),
     );
+    // The service worker keeps the report's thumbnail right after (exports read it instead of remaking it).
+    const shot = capture!.artifacts.find((a) => a.path === 'screenshot-viewport.png')!;
+    await expect
+      .poll(async () => (await readStore<CaptureRecord>(s.driver, 'captures'))[0]!.reportThumbnail?.source, { timeout: 10_000 })
+      .toBe(shot.sha256);
     await popup.close();
   });
 

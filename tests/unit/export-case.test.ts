@@ -1,8 +1,9 @@
 import 'fake-indexeddb/auto';
 import JSZip from 'jszip';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { addWatch, createDb, custodyLines, logCustody, recordWatchHit, removeWatch, type CaptureRecord, type HashmarkDb, type KeyRecord } from '@/utils/db';
-import { digestBoth, utf8 } from '@/utils/evidence/hash';
+import { addWatch, attachReportThumbnail, createDb, custodyLines, logCustody, recordWatchHit, removeWatch, type CaptureRecord, type HashmarkDb, type KeyRecord } from '@/utils/db';
+import { digestBoth, sha256Hex, utf8 } from '@/utils/evidence/hash';
+import { makeThumbnail, toBase64 } from '@/utils/package/thumbnail';
 import { verifyDer } from '@/utils/evidence/signing';
 import { ensureSigningKey } from '@/utils/evidence/signing-key';
 import {
@@ -162,6 +163,54 @@ describe('reproducible export', () => {
       const f = await files(x.zip);
       expect(await verifyDer(key.spkiDer, f.get('signature/tagmanifest-sha256.txt.sig')!, f.get('tagmanifest-sha256.txt')!)).toBe(true);
     }
+  });
+});
+
+describe('report thumbnails kept at capture time', () => {
+  test('an export uses the kept thumbnail when it was made from the same screenshot, and remakes it when the kept one is damaged', async () => {
+    const { caseId, captures } = await seedCaptures(1, () => ({ screenshot: noisyPng(400, 300, 7) }));
+    const c = captures[0]!;
+    const shot = c.artifacts.find((a) => a.path === 'screenshot-viewport.png')!;
+    const made = await makeThumbnail(noisyPng(400, 300, 7));
+    const reportOf = async () => text((await files((await exportAll(caseId))[0]!.zip)).get('data/report.html'));
+    const withoutCache = await reportOf();
+    expect(withoutCache).toContain(toBase64(made.png));
+
+    // A kept thumbnail is what the report shows (a recognisable stand-in proves it is read).
+    const standIn = (await makeThumbnail(noisyPng(40, 30, 99))).png;
+    await attachReportThumbnail({ captureId: c.id, png: standIn, thumbnail: { sha256: await sha256Hex(standIn), width: 40, height: 30, source: shot.sha256 } }, db);
+    expect(await reportOf()).toContain(toBase64(standIn));
+
+    // Kept for another screenshot: ignored.
+    await attachReportThumbnail({ captureId: c.id, png: standIn, thumbnail: { sha256: await sha256Hex(standIn), width: 40, height: 30, source: 'f'.repeat(64) } }, db);
+    expect(await reportOf()).toContain(toBase64(made.png));
+
+    // Damaged in storage: remade from the screenshot, never shown damaged, the export goes on.
+    await attachReportThumbnail({ captureId: c.id, png: standIn, thumbnail: { sha256: await sha256Hex(standIn), width: 40, height: 30, source: shot.sha256 } }, db);
+    const stored = (await db.blobs.get(await sha256Hex(standIn)))!;
+    const flipped = new Uint8Array(stored.data);
+    flipped[flipped.length - 5]! ^= 0xff;
+    await db.blobs.put({ ...stored, data: flipped });
+    expect(await reportOf()).toContain(toBase64(made.png));
+  });
+
+  test('the kept thumbnail is the one the export would make: the report is byte-identical either way', async () => {
+    const { caseId, captures } = await seedCaptures(2, (i) => ({ screenshot: noisyPng(320 + i * 100, 200, i) }));
+    const { exportId } = await beginExport(caseId, { db, key, now: NOW });
+    const report = async () => {
+      const parts: PackagePart[] = [];
+      for await (const p of buildCasePackage(caseId, options(exportId))) parts.push(p);
+      return text((await files(parts[0]!.zip)).get('data/report.html'));
+    };
+    const before = await report();
+    for (const c of captures) {
+      const shot = c.artifacts.find((a) => a.path === 'screenshot-viewport.png')!;
+      const png = (await db.blobs.get(shot.sha256))!.data;
+      const t = await makeThumbnail(png);
+      await attachReportThumbnail({ captureId: c.id, png: t.png, thumbnail: { sha256: await sha256Hex(t.png), width: t.width, height: t.height, source: shot.sha256 } }, db);
+    }
+    expect((await db.captures.toArray()).every((c) => c.reportThumbnail)).toBe(true);
+    expect(await report()).toBe(before);
   });
 });
 

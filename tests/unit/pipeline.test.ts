@@ -1,5 +1,7 @@
 import 'fake-indexeddb/auto';
-import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
+import { makeThumbnail } from '@/utils/package/thumbnail';
+import { noisyPng } from './helpers/export-fixture';
 import { runCapture, type CaptureEnv } from '@/utils/capture/pipeline';
 import type { PageSnapshot } from '@/utils/capture/page-snapshot';
 import { createCase, createDb, custodyLines, updateSettings, type HashmarkDb } from '@/utils/db';
@@ -94,6 +96,19 @@ describe('runCapture', () => {
     expect(cj.url).toEqual({ start: 'https://a.example/', end: 'https://a.example/' });
     expect(cj.artifacts[0].sha256).toBe(rec.artifacts[0]!.sha256);
     expect((await custodyLines('case', db)).map((e) => e.type)).toEqual(['case.created', 'capture.started', 'capture.stored']);
+  });
+
+  test('after the capture is stored, its report thumbnail is made once and kept (a cache for exports, not an artifact)', async () => {
+    const png = noisyPng(640, 400, 3);
+    const url = 'data:image/png;base64,' + Buffer.from(png).toString('base64');
+    const r = await runCapture({ trigger: 'popup', options: NO_EXTRAS }, env({ captureVisibleTab: async () => url }));
+    await vi.waitFor(async () => expect((await db.captures.get(r.captureId))?.reportThumbnail).toBeDefined());
+    const rec = (await db.captures.get(r.captureId))!;
+    const shot = rec.artifacts.find((a) => a.path === 'screenshot-viewport.png')!;
+    const t = await makeThumbnail(png);
+    expect(rec.reportThumbnail).toMatchObject({ source: shot.sha256, width: t.width, height: t.height });
+    expect((await db.blobs.get(rec.reportThumbnail!.sha256))!.data).toEqual(t.png);
+    expect(rec.artifacts.map((a) => a.path)).not.toContain(expect.stringMatching(/thumb/));
   });
 
   test('without options, a capture includes what the settings say; a request overrides them', async () => {

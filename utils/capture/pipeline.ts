@@ -1,4 +1,5 @@
 import {
+  attachReportThumbnail,
   beginCaptureJob,
   commitCapture,
   failCaptureJob,
@@ -7,7 +8,8 @@ import {
   type CaptureRecord,
   type HashmarkDb,
 } from '@/utils/db';
-import { digestBoth, utf8 } from '@/utils/evidence/hash';
+import { digestBoth, sha256Hex, utf8 } from '@/utils/evidence/hash';
+import { makeThumbnail } from '@/utils/package/thumbnail';
 import { extensionFor, mediaToFetch } from './media-fetch';
 import type { ArtifactEntry } from '@/utils/evidence/types';
 import { dataUrlToBytes } from './data-url';
@@ -195,6 +197,20 @@ async function fastFullPage(env: CaptureEnv, tab: TabInfo, fpEnv: FullPageEnv, l
 
 function tabGone(e: unknown): boolean {
   return /no tab with id|tab.*closed|cannot find tab/i.test(String((e as Error)?.message ?? e));
+}
+
+/**
+ * Makes the report's thumbnail of the viewport screenshot and keeps it with the capture. Any
+ * failure (an image too large to reduce, the worker stopped, storage) only means an export makes
+ * it itself, as it did before.
+ */
+async function cacheReportThumbnail(captureId: string, png: Uint8Array, source: string, db: CaptureEnv['db']): Promise<void> {
+  try {
+    const t = await makeThumbnail(png);
+    await attachReportThumbnail({ captureId, png: t.png, thumbnail: { sha256: await sha256Hex(t.png), width: t.width, height: t.height, source } }, db);
+  } catch {
+    // See above: nothing is lost.
+  }
 }
 
 /**
@@ -495,6 +511,8 @@ export async function runCapture(
       const detail = (e as Error)?.message ?? String(e);
       return await fail('store-failed', `The capture could not be stored: ${detail}`, detail);
     }
+    // Not awaited: the capture is stored and answered; the thumbnail only speeds up exports.
+    void cacheReportThumbnail(captureId, shot.bytes, digests[2]!.sha256, env.db);
     return {
       ok: true,
       captureId,

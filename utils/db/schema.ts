@@ -45,6 +45,12 @@ export interface CaptureRecord {
    * was closed are found.
    */
   revisedAt?: string;
+  /**
+   * The report's reduced copy of screenshot-viewport.png (`source` is that file's SHA-256), made
+   * once after the capture and kept as a blob. A cache, not evidence: in no manifest and not in
+   * capture.json; an export remakes it when it is absent or does not match.
+   */
+  reportThumbnail?: { sha256: string; width: number; height: number; source: string };
 }
 
 import type { SelectorKind } from '@/utils/selectors/types';

@@ -320,7 +320,23 @@ const PLACEHOLDER_THUMBNAIL = {
   height: THUMBNAIL_MAX_SIDE,
 };
 
-async function thumbnailFor(png: Uint8Array): Promise<ReportCapture['screenshot']> {
+/**
+ * The report's thumbnail of a capture's viewport screenshot: the one kept at capture time when it
+ * was made from these very bytes and is intact, else made now (the same bytes either way).
+ */
+async function thumbnailFor(
+  png: Uint8Array,
+  pngSha256: string,
+  cached: CaptureRecord['reportThumbnail'],
+  db: HashmarkDb,
+): Promise<ReportCapture['screenshot']> {
+  if (cached && cached.source === pngSha256) {
+    const kept = await getBlob(cached.sha256, db);
+    const data = kept ? (kept.data instanceof Uint8Array ? kept.data : new Uint8Array(kept.data as ArrayBuffer)) : null;
+    if (data && data.byteLength <= THUMBNAIL_MAX_BYTES && (await sha256Hex(data)) === cached.sha256) {
+      return { path: SCREENSHOT, thumbnail: { dataUri: `data:image/png;base64,${toBase64(data)}`, width: cached.width, height: cached.height } };
+    }
+  }
   try {
     const t = await makeThumbnail(png);
     return { path: SCREENSHOT, thumbnail: { dataUri: `data:image/png;base64,${toBase64(t.png)}`, width: t.width, height: t.height } };
@@ -635,7 +651,7 @@ export async function* buildCasePackage(caseId: string, o: ExportOptions): Async
       for (const a of c.artifacts) {
         const bytes = await readVerified(o.db, `${folder}/${a.path}`, a);
         payload.push({ path: `${folder}/${a.path}`, bytes });
-        if (a.path === SCREENSHOT) screenshot = await thumbnailFor(bytes);
+        if (a.path === SCREENSHOT) screenshot = await thumbnailFor(bytes, a.sha256, c.reportThumbnail, o.db);
       }
       sections.push(reportCapture(c, cj, screenshot, token));
       o.onProgress?.({ phase: 'reading', part, parts, done: ++done, total: planned.items.length });
