@@ -110,7 +110,7 @@ export function ExportPage({ search }: { search: string }) {
             parts: part.parts,
             zipName: part.zipName,
             zipSha256: part.zipSha256,
-            bytes: part.zip.byteLength,
+            bytes: part.zipBytes,
             captures: part.captureIds.length,
             path: file.path,
           });

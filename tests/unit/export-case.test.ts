@@ -17,6 +17,9 @@ import {
 } from '@/utils/package/export-case';
 import { verifyGroup, verifyPackage } from '@/utils/package/verify';
 import { at, makePng, noise, noisyPng, seedCase, storeCapture } from './helpers/export-fixture';
+import { withBytes, type BagBytes } from './helpers/bag-fixture';
+
+type Part = BagBytes<PackagePart>;
 
 /**
  * The real export function over a real (fake-indexeddb) database: what the export page runs,
@@ -44,10 +47,10 @@ function options(exportId: string, extra: Partial<ExportOptions> = {}): ExportOp
 }
 
 /** beginExport (export.started) then every part, as the export page does (minus saving). */
-async function exportAll(caseId: string, begin: Pick<Parameters<typeof beginExport>[1], 'ceiling' | 'lang'> = {}): Promise<PackagePart[]> {
+async function exportAll(caseId: string, begin: Pick<Parameters<typeof beginExport>[1], 'ceiling' | 'lang'> = {}): Promise<Part[]> {
   const { exportId } = await beginExport(caseId, { db, key, now: NOW, ...begin });
-  const parts: PackagePart[] = [];
-  for await (const p of buildCasePackage(caseId, options(exportId))) parts.push(p);
+  const parts: Part[] = [];
+  for await (const p of buildCasePackage(caseId, options(exportId))) parts.push(await withBytes(p));
   return parts;
 }
 
@@ -77,7 +80,7 @@ describe('buildCasePackage: one package', () => {
     );
     const parts = await exportAll(caseId);
     expect(parts).toHaveLength(1);
-    const [p] = parts as [PackagePart];
+    const [p] = parts as [Part];
     expect(p.parts).toBe(1);
     expect(p.bagCount).toBeNull();
     expect(p.zipName).toBe(`reseau-marseille-annonces-20261127T121640Z.zip`);
@@ -142,9 +145,9 @@ describe('reproducible export', () => {
   test('the same stored case with the same export id and clock gives byte-identical payload and manifests; only the signature differs', async () => {
     const { caseId } = await seedCaptures(3, (i) => ({ tags: [`t${i}`] }));
     const { exportId } = await beginExport(caseId, { db, key, now: NOW, lang: 'fr' });
-    const build = async (): Promise<PackagePart[]> => {
-      const out: PackagePart[] = [];
-      for await (const p of buildCasePackage(caseId, options(exportId))) out.push(p);
+    const build = async (): Promise<Part[]> => {
+      const out: Part[] = [];
+      for await (const p of buildCasePackage(caseId, options(exportId))) out.push(await withBytes(p));
       return out;
     };
     const [a] = await build();
@@ -198,8 +201,8 @@ describe('report thumbnails kept at capture time', () => {
     const { caseId, captures } = await seedCaptures(2, (i) => ({ screenshot: noisyPng(320 + i * 100, 200, i) }));
     const { exportId } = await beginExport(caseId, { db, key, now: NOW });
     const report = async () => {
-      const parts: PackagePart[] = [];
-      for await (const p of buildCasePackage(caseId, options(exportId))) parts.push(p);
+      const parts: Part[] = [];
+      for await (const p of buildCasePackage(caseId, options(exportId))) parts.push(await withBytes(p));
       return text((await files(parts[0]!.zip)).get('data/report.html'));
     };
     const before = await report();
@@ -255,8 +258,8 @@ describe('scope: the case as of export.started', () => {
     await db.captures.update(captures[1]!.id, { deletedAt: at(500) });
     const { exportId } = await beginExport(caseId, { db, key, now: NOW });
     const late = await storeCapture(db, caseId, {}, 1500);
-    const parts: PackagePart[] = [];
-    for await (const p of buildCasePackage(caseId, options(exportId))) parts.push(p);
+    const parts: Part[] = [];
+    for await (const p of buildCasePackage(caseId, options(exportId))) parts.push(await withBytes(p));
     expect(parts[0]!.captureIds).toEqual([captures[0]!.id, captures[2]!.id]);
     const f = await files(parts[0]!.zip);
     const log = text(f.get('data/custody/events.jsonl'));

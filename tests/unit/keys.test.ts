@@ -8,7 +8,7 @@ import { ensureSigningKey, listSigningKeys, rotateSigningKey } from '@/utils/evi
 import { writeBag } from '@/utils/package/bag-writer';
 import { signerFor } from '@/utils/package/export-case';
 import { verifyPackage } from '@/utils/package/verify';
-import { bagInput } from './helpers/bag-fixture';
+import { bagInput, withBytes } from './helpers/bag-fixture';
 
 let db: HashmarkDb;
 let name: string;
@@ -92,9 +92,9 @@ describe('rotateSigningKey', () => {
 
   test('a package signed with the old key still verifies after rotation, pinned to the old fingerprint', async () => {
     const old = await ensureSigningKey(db, at(0));
-    const oldPackage = await writeBag(bagInput(signerFor(old)));
+    const oldPackage = await withBytes(await writeBag(bagInput(signerFor(old))));
     const next = await rotateSigningKey(db, at(5));
-    const newPackage = await writeBag(bagInput(signerFor((await getSigningKey(db))!)));
+    const newPackage = await withBytes(await writeBag(bagInput(signerFor((await getSigningKey(db))!))));
 
     const r = await verifyPackage(oldPackage.zip, { keyFingerprint: old.fingerprint });
     expect(r.checks.filter((c) => !c.ok)).toEqual([]);

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BagOutput } from '@/utils/package/bag-writer';
 import { verifyPackage } from '@/utils/package/verify';
-import { BAG_NAME, bagInput, makeBag } from './helpers/bag-fixture';
+import { BAG_NAME, bagInput, makeBag, type BagBytes } from './helpers/bag-fixture';
 import { createTestSigner, type TestSigner } from './helpers/signer';
 
 /**
@@ -14,7 +14,7 @@ import { createTestSigner, type TestSigner } from './helpers/signer';
  */
 describe('package interop with unzip, sha256sum and openssl', () => {
   let t: TestSigner;
-  let out: BagOutput;
+  let out: BagBytes;
   let dir: string;
   const run = (cmd: string, args: string[], cwd: string): string => execFileSync(cmd, args, { cwd, encoding: 'utf8' });
 

@@ -14,7 +14,7 @@ import {
   zipEntryOverhead,
   type Cost,
 } from '@/utils/package/split';
-import { bagInput } from './helpers/bag-fixture';
+import { bagInput, withBytes } from './helpers/bag-fixture';
 import { noise } from './helpers/export-fixture';
 import { createTestSigner } from './helpers/signer';
 
@@ -95,7 +95,7 @@ describe('ZIP size model (what the planner assumes about the writer)', () => {
       { path: 'data/empty.txt', bytes: new Uint8Array() },
     ];
     const input = bagInput(t.signer, { payload });
-    const out = await writeBag(input);
+    const out = await withBytes(await writeBag(input));
     // Files the writer adds: model them from what it actually wrote.
     const { default: JSZip } = await import('jszip');
     const z = await JSZip.loadAsync(out.zip);

@@ -74,3 +74,15 @@ export function sha256HexSync(data: HashInput): string {
   const bytes = typeof data === 'string' ? utf8(data) : data;
   return toHex(nobleSha256(bytes));
 }
+
+/**
+ * An incremental SHA-256 (@noble/hashes): for a ZIP written as a stream of chunks, which is never
+ * held whole (WebCrypto has no incremental digest). Same result as {@link sha256Hex}.
+ */
+export function sha256Stream(): { update(chunk: Uint8Array): void; hex(): string } {
+  const h = nobleSha256.create();
+  return {
+    update: (chunk) => void h.update(chunk),
+    hex: () => toHex(h.digest()),
+  };
+}

@@ -1,5 +1,5 @@
 import JSZip from 'jszip';
-import { digestBoth, sha256Hex, utf8, type DigestPair } from '@/utils/evidence/hash';
+import { digestBoth, sha256Hex, sha256Stream, utf8, type DigestPair } from '@/utils/evidence/hash';
 import { spkiDerToPem, verifyDer } from '@/utils/evidence/signing';
 import type { BagFile } from '@/utils/evidence/types';
 
@@ -111,8 +111,14 @@ export interface BagInput {
 }
 
 export interface BagOutput {
-  zip: Uint8Array;
-  /** Lowercase hex SHA-256 of `zip`: record it at export. */
+  /**
+   * The ZIP as a Blob made from the writer's chunks, never joined into one array: a part can be
+   * a gigabyte, and the browser keeps a large Blob outside the page's memory (or on disk).
+   */
+  zip: Blob;
+  /** Its size in bytes. */
+  zipBytes: number;
+  /** Lowercase hex SHA-256 of `zip`, computed as it was written: record it at export. */
   zipSha256: string;
   zipName: string;
   /** `<octets>.<file count>` of the payload. */
@@ -393,20 +399,38 @@ export async function writeBag(input: BagInput): Promise<BagOutput> {
   const base = done;
   total = base + names.length;
   progress();
-  const out = await zip.generateAsync({ type: 'uint8array', platform: 'DOS', streamFiles: false }, (meta) => {
-    // JSZip reports a percentage over its entries; map it onto entry steps, never going back.
-    const step = base + Math.floor((meta.percent / 100) * names.length);
-    if (step > done && step < total) {
-      done = step;
-      progress();
-    }
+  // Streamed: chunks are hashed as they come and handed to a Blob, so the ZIP is never also held
+  // as one array (with generateAsync the part was in memory about five times at once).
+  const chunks: Uint8Array[] = [];
+  const hash = sha256Stream();
+  let zipBytes = 0;
+  await new Promise<void>((resolve, reject) => {
+    zip
+      .generateInternalStream({ type: 'uint8array', platform: 'DOS', streamFiles: false })
+      .on('data', (chunk, meta) => {
+        chunks.push(chunk);
+        hash.update(chunk);
+        zipBytes += chunk.byteLength;
+        // JSZip reports a percentage over its entries; map it onto entry steps, never going back.
+        const step = base + Math.floor((meta.percent / 100) * names.length);
+        if (step > done && step < total) {
+          done = step;
+          progress();
+        }
+      })
+      .on('error', reject)
+      .on('end', () => resolve())
+      .resume();
   });
+  const out = new Blob(chunks as BlobPart[], { type: 'application/zip' });
+  chunks.length = 0;
   done = total;
   progress();
 
   return {
     zip: out,
-    zipSha256: await sha256Hex(out),
+    zipBytes,
+    zipSha256: hash.hex(),
     zipName: `${bagName}.zip`,
     payloadOxum,
     tagManifestSha256: await sha256Hex(tagManifest256),

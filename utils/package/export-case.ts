@@ -487,7 +487,7 @@ export async function recordPartSaved(caseId: string, part: PackagePart, o: { db
         parts: part.parts,
         zipName: part.zipName,
         zipSha256: part.zipSha256,
-        bytes: part.zip.byteLength,
+        bytes: part.zipBytes,
         payloadOxum: part.payloadOxum,
         tagManifestSha256: part.tagManifestSha256,
         captures: part.captureIds.length,
@@ -697,11 +697,15 @@ export async function* buildCasePackage(caseId: string, o: ExportOptions): Async
     });
     // The plan is an upper bound by construction; a part over it is a bug in the size model,
     // and the ceiling is a promise (media size, memory): stop rather than hand it out.
-    if (out.zip.byteLength > planned.cost.bytes) {
+    if (out.zipBytes > planned.cost.bytes) {
       throw new Error(
-        `export: internal error, part ${part} is ${out.zip.byteLength} bytes but was planned at most ${planned.cost.bytes}; nothing was saved for it.`,
+        `export: internal error, part ${part} is ${out.zipBytes} bytes but was planned at most ${planned.cost.bytes}; nothing was saved for it.`,
       );
     }
+    // The files are in the ZIP now: let them go before the caller saves it (this generator's
+    // frame stays alive while suspended at the yield).
+    payload.length = 0;
+    sections.length = 0;
     yield {
       ...out,
       exportId: o.exportId,

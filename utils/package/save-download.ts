@@ -12,8 +12,8 @@ export interface SavedDownload {
  * complete (or rejects with the browser's reason). Only in extension pages: the service worker
  * has no URL.createObjectURL.
  */
-export async function saveDownload(bytes: Uint8Array, filename: string, mediaType = 'application/zip'): Promise<SavedDownload> {
-  const url = URL.createObjectURL(new Blob([bytes as BlobPart], { type: mediaType }));
+export async function saveDownload(data: Uint8Array | Blob, filename: string, mediaType = 'application/zip'): Promise<SavedDownload> {
+  const url = URL.createObjectURL(data instanceof Blob ? data : new Blob([data as BlobPart], { type: mediaType }));
   try {
     const id = await browser.downloads.download({ url, filename, saveAs: false, conflictAction: 'uniquify' });
     const path = await new Promise<string>((resolve, reject) => {

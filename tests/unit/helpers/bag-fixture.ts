@@ -112,8 +112,15 @@ export function bagInput(signer: Signer, overrides: Partial<BagInput> = {}): Bag
   };
 }
 
-export function makeBag(signer: Signer, overrides: Partial<BagInput> = {}): Promise<BagOutput> {
-  return writeBag(bagInput(signer, overrides));
+/** A writer's output with its ZIP read into bytes (the tests look inside it). */
+export type BagBytes<T extends { zip: Blob } = BagOutput> = Omit<T, 'zip'> & { zip: Uint8Array };
+
+export async function withBytes<T extends { zip: Blob }>(o: T): Promise<BagBytes<T>> {
+  return { ...o, zip: new Uint8Array(await o.zip.arrayBuffer()) };
+}
+
+export async function makeBag(signer: Signer, overrides: Partial<BagInput> = {}): Promise<BagBytes> {
+  return withBytes(await writeBag(bagInput(signer, overrides)));
 }
 
 /** All files of a ZIP (folders left out), by full entry name. */
