@@ -1,6 +1,6 @@
 import { browser } from 'wxt/browser';
 import { readPage, selectorsOf } from '@/utils/watch/scan';
-import { startScanLoop } from '@/utils/watch/scan-loop';
+import { followNavigation, startScanLoop } from '@/utils/watch/scan-loop';
 import type { SeenSelector } from '@/utils/watch/types';
 
 /**
@@ -10,36 +10,45 @@ import type { SeenSelector } from '@/utils/watch/types';
  * here, and sends only the normalised selectors found to the background, which matches them
  * against the watch list. It captures nothing and changes nothing in the page.
  */
+/** One protocol message to the background (utils/messaging.ts dispatchFromWatch checks it). */
+const ask = <T>(type: string, payload: unknown) =>
+  browser.runtime.sendMessage({ hashmark: 1, type, payload }) as Promise<{ ok: true; value: T } | { ok: false; error: string } | undefined>;
+
 export default defineContentScript({
   registration: 'runtime',
   matches: [],
   async main() {
-    const ask = <T>(type: string, payload: unknown) => browser.runtime.sendMessage({ hashmark: 1, type, payload }) as Promise<{ ok: true; value: T } | { ok: false; error: string } | undefined>;
     const config = await ask<{ region: string } | null>('watch.config', {}).catch(() => undefined);
     if (!config?.ok || !config.value) return; // nothing to watch (or the background refused): stop
     const { region } = config.value;
-    // One id per page load: the background logs a hit once per entry, value, URL and load.
-    const loadId = crypto.randomUUID();
-    startScanLoop({
-      scan() {
-        const t0 = performance.now();
-        const page = readPage(document);
-        const found = selectorsOf(page, region);
-        // Automation builds only (tests and benchmarks read it from the console): the scan's cost.
-        if (import.meta.env.MODE === 'automation') {
-          console.debug(`hashmark-watch: scan ${Math.round(performance.now() - t0)} ms, ${page.text.length} chars${page.truncated ? ' (cut)' : ''}, ${found.length} selectors`);
-        }
-        return found;
-      },
-      report: async (selectors: SeenSelector[]) => void (await ask('watch.report', { loadId, selectors })),
-      observe(onChange) {
-        const mo = new MutationObserver(onChange);
-        mo.observe(document.documentElement, { childList: true, subtree: true, characterData: true });
-        return () => mo.disconnect();
-      },
-      now: () => performance.now(),
-      setTimeout: (f, ms) => setTimeout(f, ms),
-      clearTimeout: (t) => clearTimeout(t as number),
-    });
+    const observe = (onChange: () => void) => {
+      const mo = new MutationObserver(onChange);
+      mo.observe(document.documentElement, { childList: true, subtree: true, characterData: true });
+      return () => mo.disconnect();
+    };
+    // One loop per page load, and per address a single-page site moves to (followNavigation).
+    followNavigation({ href: () => location.href, observe, start: () => startPageLoop(region, observe) });
   },
 });
+
+/** The scan loop of one page load; its id lets the background log a hit once per entry, value, URL and load. */
+function startPageLoop(region: string, observe: (onChange: () => void) => () => void) {
+  const loadId = crypto.randomUUID();
+  return startScanLoop({
+    scan() {
+      const t0 = performance.now();
+      const page = readPage(document);
+      const found = selectorsOf(page, region);
+      // Automation builds only (tests and benchmarks read it from the console): the scan's cost.
+      if (import.meta.env.MODE === 'automation') {
+        console.debug(`hashmark-watch: scan ${Math.round(performance.now() - t0)} ms, ${page.text.length} chars${page.truncated ? ' (cut)' : ''}, ${found.length} selectors`);
+      }
+      return found;
+    },
+    report: async (selectors: SeenSelector[]) => void (await ask('watch.report', { loadId, selectors })),
+    observe,
+    now: () => performance.now(),
+    setTimeout: (f, ms) => setTimeout(f, ms),
+    clearTimeout: (t) => clearTimeout(t as number),
+  });
+}

@@ -96,6 +96,21 @@ test('a page without the number gives no hit; the number added late by the page 
   await s.driver.closeTab(tab);
 });
 
+test('a single-page site moving to the next post (pushState) with the same number: a sighting for each post', async () => {
+  const url = site.url('spa.html');
+  const tab = await s.driver.openTab(url);
+  await expect.poll(async () => (await hits()).filter((x) => x.url === url).length, { timeout: 15_000 }).toBe(1);
+  // Same document, new address, the same number written another way: without a new scan loop
+  // per address the number would count as already reported for this page load.
+  await pageOf(url).click('#next');
+  const next = site.url('spa.html?post=2');
+  await expect.poll(async () => (await hits()).filter((x) => x.url === next).length, { timeout: 15_000 }).toBe(1);
+  const [a, b] = [(await hits()).find((x) => x.url === url)!, (await hits()).find((x) => x.url === next)!];
+  expect(b.loadId).not.toBe(a.loadId);
+  expect(b.matched).toBe('+33612345678');
+  await s.driver.closeTab(tab);
+});
+
 test('a sighting during a capture in that tab does not overwrite the capture badge', async () => {
   const url = site.url('next.html');
   const tab = await s.driver.openTab(url);

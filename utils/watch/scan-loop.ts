@@ -35,8 +35,13 @@ export interface ScanStats {
   stopped: boolean;
 }
 
-export function startScanLoop(d: ScanLoopDeps): ScanStats {
-  const stats: ScanStats = { scans: 0, lastScanMs: 0, reported: 0, stopped: false };
+/** A running loop: its counters, and a way to end it (the page moved to another address). */
+export interface ScanLoop extends ScanStats {
+  stop(): void;
+}
+
+export function startScanLoop(d: ScanLoopDeps): ScanLoop {
+  const stats: ScanLoop = { scans: 0, lastScanMs: 0, reported: 0, stopped: false, stop: () => stop() };
   const sent = new Set<string>();
   const started = d.now();
   let timer: unknown = null;
@@ -82,4 +87,29 @@ export function startScanLoop(d: ScanLoopDeps): ScanStats {
     });
   }
   return stats;
+}
+
+/**
+ * Single-page sites (social networks, many classified-ad sites) go to the next post with
+ * history.pushState: the same document at a new address, where this script does not run again.
+ * Each new address (the fragment aside: `#photo-2` is the same post) is a page load for the watch
+ * list: the current loop ends and a new one starts, with a new load id, so a number already
+ * reported on the previous post is reported on this one too. Checked on DOM changes (such a
+ * navigation redraws the page), which costs one string comparison per batch of changes.
+ */
+export function followNavigation(d: { href(): string; observe(onChange: () => void): () => void; start(): ScanLoop }): () => void {
+  const page = (h: string) => h.split('#')[0]!;
+  let href = page(d.href());
+  let loop = d.start();
+  const stopObserving = d.observe(() => {
+    const now = page(d.href());
+    if (now === href) return;
+    href = now;
+    loop.stop();
+    loop = d.start();
+  });
+  return () => {
+    stopObserving();
+    loop.stop();
+  };
 }

@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 import { describe, expect, test, vi } from 'vitest';
 import { readPage, SCAN_LINKS_MAX, SCAN_TEXT_MAX, selectorsOf } from '@/utils/watch/scan';
-import { RESCAN_DEBOUNCE_MS, RESCAN_MAX, RESCAN_WINDOW_MS, startScanLoop, type ScanLoopDeps } from '@/utils/watch/scan-loop';
+import { followNavigation, RESCAN_DEBOUNCE_MS, RESCAN_MAX, RESCAN_WINDOW_MS, startScanLoop, type ScanLoopDeps } from '@/utils/watch/scan-loop';
 import type { SeenSelector } from '@/utils/watch/types';
 
 describe('reading a page', () => {
@@ -108,5 +108,39 @@ describe('the scan schedule', () => {
     expect(l.stats.scans).toBe(1);
     expect(l.stats.stopped).toBe(true);
     vi.useRealTimers();
+  });
+});
+
+describe('single-page sites (history.pushState)', () => {
+  test('a new address starts a new loop and ends the old one; a new fragment or an unchanged address does not', () => {
+    let href = 'https://ads.example/post/1';
+    let onChange = () => {};
+    const loops: { stopped: number }[] = [];
+    const stopAll = followNavigation({
+      href: () => href,
+      observe: (f) => {
+        onChange = f;
+        return () => (onChange = () => {});
+      },
+      start: () => {
+        const l = { stopped: 0 };
+        loops.push(l);
+        return { scans: 0, lastScanMs: 0, reported: 0, stopped: false, stop: () => void l.stopped++ };
+      },
+    });
+    expect(loops).toHaveLength(1);
+    onChange(); // DOM changed, same address
+    href = 'https://ads.example/post/1#photo-2';
+    onChange(); // same post, another photo
+    expect(loops).toHaveLength(1);
+    href = 'https://ads.example/post/2';
+    onChange();
+    expect(loops).toHaveLength(2);
+    expect(loops[0]!.stopped).toBe(1);
+    stopAll();
+    expect(loops[1]!.stopped).toBe(1);
+    href = 'https://ads.example/post/3';
+    onChange(); // no longer observed
+    expect(loops).toHaveLength(2);
   });
 });
