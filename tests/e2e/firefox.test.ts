@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import JSZip from 'jszip';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { CustodyRecord } from '@/utils/db/schema';
+import type { CaptureRecord, CustodyRecord } from '@/utils/db/schema';
 import { verifyPackage } from '@/utils/package/verify';
 import { startFixtureServer, type FixtureServer } from '../support/fixture-server';
 import { FIREFOX, firefoxSuite, openFirefoxSession, pngPixels, type FirefoxSession } from '../support/firefox-harness';
@@ -186,4 +186,22 @@ describe.skipIf(!FIREFOX)(firefoxSuite('capture, full page, export and verificat
     // Section k (1-based) covers rows (k-1)*1000 to k*1000: odd blue, even green.
     expect(px.rgb).toEqual([RED, BLUE, GREEN, GREEN, GREEN, BLUE, GREEN]);
   });
+
+  test('a page whose text is longer than one message chunk comes through in pieces, whole (text.txt hashes as the page\'s own)', async () => {
+    // 17 Mi characters of text: over the 16 Mi-character chunk (utils/capture/transfer.ts).
+    const url = site.url('huge.html?mb=17');
+    const tab = await s.driver.openTab(url);
+    const r = await s.driver.capture(tab, { fullPage: false, pageCopy: false, mhtml: false });
+    const rec = (await s.driver.readStore<CaptureRecord>('captures')).find((c) => c.id === r.captureId)!;
+    const text = rec.artifacts.find((a) => a.path === 'text.txt')!;
+    expect(text.bytes).toBeGreaterThan(16 * 1024 * 1024);
+    const page = await s.driver.pageOf(tab);
+    const own = await page.evaluate(async () => {
+      const d = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(document.body.innerText));
+      return Array.from(new Uint8Array(d), (b) => b.toString(16).padStart(2, '0')).join('');
+    });
+    expect(text.sha256).toBe(own);
+    expect(rec.limitations.join(' ')).not.toMatch(/truncat|budget/i);
+    await s.driver.closeTab(tab);
+  }, 120_000);
 });
