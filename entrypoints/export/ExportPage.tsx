@@ -4,7 +4,7 @@ import { getCase, getDb, getSettings, logCustody } from '@/utils/db';
 import { ensureSigningKey } from '@/utils/evidence/signing-key';
 import { browserLanguages, resolveLang } from '@/utils/i18n';
 import { requestTimestamp } from '@/utils/evidence/rfc3161';
-import { beginExport, buildCasePackage, recordPartSaved, type ExportProgress } from '@/utils/package/export-case';
+import { beginExport, buildCasePackage, IntegrityError, recordPartSaved, type ExportProgress } from '@/utils/package/export-case';
 import { parseExportParams } from '@/utils/package/export-params';
 import { saveDownload } from '@/utils/package/save-download';
 import { useI18n } from '@/components/i18n';
@@ -122,7 +122,10 @@ export function ExportPage({ search }: { search: string }) {
           { caseId, type: 'export.failed', at: new Date().toISOString(), details: { ...(exportId ? { exportId } : {}), reason: text, partsSaved: saved.length } },
           db,
         ).catch(() => undefined);
-        setState({ kind: 'failed', reason: text, saved: [...saved] });
+        // An integrity failure in the page's language (the file named as in the package); the
+        // custody log above keeps the English words.
+        const reason = e instanceof IntegrityError ? tr.t(`exportPage.integrity.${e.kind}`, { path: e.path }) : text;
+        setState({ kind: 'failed', reason, saved: [...saved] });
       }
     })();
     // The language is fixed before this page renders (LanguageRoot): one export per page load.

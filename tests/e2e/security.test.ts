@@ -113,6 +113,57 @@ describe('worker restart', () => {
   });
 });
 
+describe('stored evidence changed behind the extension', () => {
+  /** Runs `change` on one record of the extension's own IndexedDB, from the control page. */
+  async function patch(store: string, key: string, change: 'flip-byte' | { language: string }) {
+    await s.driver.control.evaluate(
+      ([st, k, ch]) =>
+        new Promise<void>((resolve, reject) => {
+          const open = indexedDB.open('hashmark');
+          open.onerror = () => reject(open.error);
+          open.onsuccess = () => {
+            const tx = open.result.transaction(st, 'readwrite');
+            const os = tx.objectStore(st);
+            const get = os.get(k);
+            get.onsuccess = () => {
+              const rec = get.result;
+              if (ch === 'flip-byte') {
+                const data = new Uint8Array(rec.data);
+                data[10] = data[10]! ^ 0x01;
+                rec.data = data;
+              } else rec.language = ch.language;
+              os.put(rec);
+            };
+            tx.oncomplete = () => resolve();
+            tx.onerror = () => reject(tx.error);
+          };
+        }),
+      [store, key, change] as const,
+    );
+  }
+
+  test('a flipped byte stops the export naming the file, in the interface language; the custody log keeps the English words', async () => {
+    const kase = await s.driver.ensureCase('Intégrité');
+    const tab = await s.driver.openTab(site.url('ad-fr.html'));
+    const r = await s.driver.capture(tab, { fullPage: false, pageCopy: false, mhtml: false });
+    await s.driver.closeTab(tab);
+    const rec = (await readStore<CaptureRecord>(s.driver, 'captures')).find((c) => c.id === r.captureId)!;
+    const dom = rec.artifacts.find((a) => a.path === 'dom.html')!;
+    await patch('blobs', dom.sha256, 'flip-byte');
+    await patch('settings', 'profile', { language: 'fr' });
+    try {
+      await expect(s.driver.exportCase(kase.id)).rejects.toThrow(
+        /^Export interrompu : data\/captures\/0001-[0-9a-f-]{36}\/dom\.html : les octets enregistrés ne correspondent plus/,
+      );
+    } finally {
+      await patch('settings', 'profile', { language: 'auto' });
+    }
+    const failed = (await readStore<CustodyRecord>(s.driver, 'custody')).filter((e) => e.caseId === kase.id && e.type === 'export.failed');
+    expect(failed).toHaveLength(1);
+    expect(JSON.parse(failed[0]!.line).details.reason).toMatch(/dom\.html: the stored bytes no longer match the hashes recorded at capture/);
+  });
+});
+
 describe('hostile pages', () => {
   /** SHA-256 (hex) of the UTF-8 of the tab's visible text, computed by the page itself. */
   async function pageTextSha256(url: string): Promise<string> {

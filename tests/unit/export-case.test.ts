@@ -234,6 +234,8 @@ describe('integrity', () => {
     expect(error).toBeInstanceOf(IntegrityError);
     expect((error as Error).message).toContain(`${captureFolder(victim)}/dom.html`);
     expect((error as Error).message).toMatch(/^data\/captures\/0002-[0-9a-f-]{36}\/dom\.html: the stored bytes no longer match/);
+    // What the export page needs to say it in the investigator's language.
+    expect(error).toMatchObject({ kind: 'mismatch', path: `${captureFolder(victim)}/dom.html` });
   });
 
   test('a missing blob stops the export naming the file too', async () => {

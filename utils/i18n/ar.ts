@@ -269,6 +269,9 @@ export const ar: Record<MessageKey, Message> = {
     many: '(كان {count} جزءًا قد حُفظ وسُجّل؛ وهي مذكورة أدناه.)',
     other: '(كان {count} جزء قد حُفظ وسُجّل؛ وهي مذكورة أدناه.)',
   },
+  'exportPage.integrity.missing': '{path}: البايتات المحفوظة مفقودة من قاعدة بيانات المتصفح؛ توقف التصدير.',
+  'exportPage.integrity.mismatch': '{path}: البايتات المحفوظة لم تعد تطابق البصمات المسجّلة عند الالتقاط؛ توقف التصدير.',
+  'exportPage.integrity.unlogged': '{path}: لا يوجد لهذا الالتقاط حدث «حُفظ» في سجل سلسلة الحيازة؛ توقف التصدير.',
   'exportPage.savedOne': 'حُفظت الحزمة في مجلد التنزيلات.',
   'exportPage.savedParts': {
     zero: 'لم تُحفظ أي حزمة.',

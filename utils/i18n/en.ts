@@ -212,6 +212,9 @@ export const en = {
     one: '({count} part had already been saved and logged; it is listed below.)',
     other: '({count} parts had already been saved and logged; they are listed below.)',
   },
+  'exportPage.integrity.missing': '{path}: the stored bytes are missing from the browser’s database; export stopped.',
+  'exportPage.integrity.mismatch': '{path}: the stored bytes no longer match the hashes recorded at capture; export stopped.',
+  'exportPage.integrity.unlogged': '{path}: this capture has no “stored” event in the custody log; export stopped.',
   'exportPage.savedOne': 'Saved the package in your downloads folder.',
   'exportPage.savedParts': {
     one: 'The case was saved as {count} package.',

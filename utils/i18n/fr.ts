@@ -211,6 +211,9 @@ export const fr: Record<MessageKey, Message> = {
     many: '({count} parties avaient déjà été enregistrées et journalisées ; elles figurent ci-dessous.)',
     other: '({count} parties avaient déjà été enregistrées et journalisées ; elles figurent ci-dessous.)',
   },
+  'exportPage.integrity.missing': '{path} : les octets enregistrés manquent dans la base de données du navigateur ; export interrompu.',
+  'exportPage.integrity.mismatch': '{path} : les octets enregistrés ne correspondent plus aux empreintes relevées à la capture ; export interrompu.',
+  'exportPage.integrity.unlogged': '{path} : cette capture n’a pas d’événement « enregistrée » dans le journal de la chaîne de possession ; export interrompu.',
   'exportPage.savedOne': 'Le paquet est enregistré dans votre dossier de téléchargements.',
   'exportPage.savedParts': {
     one: 'Le dossier a été enregistré en {count} paquet.',

@@ -73,6 +73,17 @@ import { verifyInstructions } from './verify-text';
 /** A stored byte no longer matches the hash recorded at capture: the export stops here. */
 export class IntegrityError extends Error {
   override name = 'IntegrityError';
+  /**
+   * `kind` and `path` let the export page say it in the investigator's language; the message
+   * (English) is what the custody log records.
+   */
+  constructor(
+    message: string,
+    readonly kind: 'missing' | 'mismatch' | 'unlogged',
+    readonly path: string,
+  ) {
+    super(message);
+  }
 }
 
 /** ASCII-only slug for the bag folder (case names may be Arabic or French; names never come from pages). */
@@ -121,10 +132,10 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 /** Reads a stored RFC 3161 token by the SHA-256 logged when it was obtained, and proves it still has those bytes. */
 async function readToken(db: HashmarkDb, bagPath: string, sha256: string): Promise<Uint8Array> {
   const blob = await getBlob(sha256, db);
-  if (!blob) throw new IntegrityError(`${bagPath}: the stored bytes are missing from the database; export stopped.`);
+  if (!blob) throw new IntegrityError(`${bagPath}: the stored bytes are missing from the database; export stopped.`, 'missing', bagPath);
   const data = blob.data instanceof Uint8Array ? blob.data : new Uint8Array(blob.data as ArrayBuffer);
   if ((await sha256Hex(data)) !== sha256) {
-    throw new IntegrityError(`${bagPath}: the stored bytes no longer match the SHA-256 logged when the token was obtained; export stopped.`);
+    throw new IntegrityError(`${bagPath}: the stored bytes no longer match the SHA-256 logged when the token was obtained; export stopped.`, 'mismatch', bagPath);
   }
   return data;
 }
@@ -136,12 +147,14 @@ async function readVerified(
   expected: { sha256: string; sha512: string; bytes: number },
 ): Promise<Uint8Array> {
   const blob = await getBlob(expected.sha256, db);
-  if (!blob) throw new IntegrityError(`${bagPath}: the stored bytes are missing from the database; export stopped.`);
+  if (!blob) throw new IntegrityError(`${bagPath}: the stored bytes are missing from the database; export stopped.`, 'missing', bagPath);
   const data = blob.data instanceof Uint8Array ? blob.data : new Uint8Array(blob.data as ArrayBuffer);
   const d = await digestBoth(data);
   if (data.byteLength !== expected.bytes || d.sha256 !== expected.sha256 || d.sha512 !== expected.sha512) {
     throw new IntegrityError(
       `${bagPath}: the stored bytes no longer match the hashes recorded at capture (SHA-256 ${expected.sha256.slice(0, 16)}…); export stopped.`,
+      'mismatch',
+      bagPath,
     );
   }
   return data;
@@ -243,7 +256,7 @@ function scopeOf(custodyAll: CustodyRecord[], capturesAll: CaptureRecord[], expo
   const captures: CaptureRecord[] = [];
   for (const c of capturesAll) {
     if (!everStored.has(c.id)) {
-      throw new IntegrityError(`Capture #${c.sequence} (${c.id}) has no capture.stored event in the custody log; export stopped.`);
+      throw new IntegrityError(`Capture #${c.sequence} (${c.id}) has no capture.stored event in the custody log; export stopped.`, 'unlogged', captureFolder(c));
     }
     if (stored.has(c.id) && !deleted.has(c.id)) captures.push(c);
   }
