@@ -9,16 +9,21 @@ import type { CaptureRecord, HashmarkDb } from '@/utils/db';
 
 /** Ids of the live (not deleted) captures of a case, or of every case when caseId is null; newest first. */
 export async function listCaptureIds(db: HashmarkDb, caseId: string | null): Promise<string[]> {
-  const [ids, deleted] = await Promise.all([
+  // Read in index order and reversed here: forwards, Dexie asks IndexedDB for every key in one
+  // getAllKeys call instead of walking a cursor backwards. Measured (bench list-10k-dashboard,
+  // 10,000 ids): p50 200 -> 175 ms, p95 285 -> 236 ms; the rest is IndexedDB reading every index
+  // entry, so the real fix is a grid that pages by key (docs/performance.md).
+  const [forward, deleted] = await Promise.all([
     caseId
-      ? db.captures.where('[caseId+sequence]').between([caseId, Dexie.minKey], [caseId, Dexie.maxKey]).reverse().primaryKeys()
-      : db.captures.orderBy('finishedAt').reverse().primaryKeys(),
+      ? db.captures.where('[caseId+sequence]').between([caseId, Dexie.minKey], [caseId, Dexie.maxKey]).primaryKeys()
+      : db.captures.orderBy('finishedAt').primaryKeys(),
     // Only soft-deleted captures carry deletedAt, so this index holds exactly them.
     db.captures.where('deletedAt').above('').primaryKeys(),
   ]);
-  if (deleted.length === 0) return ids as string[];
+  const ids = (forward as string[]).reverse();
+  if (deleted.length === 0) return ids;
   const gone = new Set(deleted as string[]);
-  return (ids as string[]).filter((id) => !gone.has(id));
+  return ids.filter((id) => !gone.has(id));
 }
 
 /** Bytes a capture's files take in a package (artifacts plus capture.json). */
