@@ -23,7 +23,7 @@ import {
   type CaptureRecord,
   type StoredArtifact,
 } from '@/utils/db';
-import { digestBoth, sha256Hex, utf8 } from '@/utils/evidence/hash';
+import { artifactEntry, digestBoth, sha256Hex, utf8 } from '@/utils/evidence/hash';
 import { makeThumbnail } from '@/utils/package/thumbnail';
 import { adText, DOMAINS, rng } from './corpus';
 import { uniquePng } from './png-chunk';
@@ -111,15 +111,7 @@ async function prepareCapture(
   const byBytes = new Map(unique.map((b, k) => [b, k]));
   const hashed = await Promise.all(unique.map((b) => digestBoth(b)));
   const digests = files.map((f) => hashed[byBytes.get(f.bytes)!]!);
-  const artifacts: StoredArtifact[] = files.map((f, k) => ({
-    path: f.path,
-    mediaType: f.mediaType,
-    bytes: f.bytes.byteLength,
-    sha256: digests[k]!.sha256,
-    sha512: digests[k]!.sha512,
-    method: f.method,
-    role: f.role,
-  }));
+  const artifacts: StoredArtifact[] = files.map((f, k) => artifactEntry(f, digests[k]!));
   const title = words(6).join(' ');
   const captureJson = utf8(
     `${JSON.stringify(

@@ -1,21 +1,5 @@
-/** PNG helpers for the synthetic captures (self-contained: bundled into an extension page). */
-
-const CRC_TABLE = (() => {
-  const t = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    t[n] = c >>> 0;
-  }
-  return t;
-})();
-
-/** CRC-32 (ISO 3309, as PNG chunks use it). */
-export function crc32(bytes: Uint8Array): number {
-  let c = 0xffffffff;
-  for (let i = 0; i < bytes.length; i++) c = (CRC_TABLE[(c ^ bytes[i]!) & 0xff]! ^ (c >>> 8)) >>> 0;
-  return (c ^ 0xffffffff) >>> 0;
-}
+/** PNG helpers for the synthetic captures (bundled into an extension page). */
+import { crc32 } from '@/utils/package/thumbnail';
 
 /**
  * A copy of a real PNG with a private ancillary chunk ("hbNc") of `extra` bytes inserted before
@@ -31,7 +15,7 @@ export function uniquePng(png: Uint8Array, extra: Uint8Array): Uint8Array<ArrayB
   view.setUint32(0, extra.length);
   chunk.set([0x68, 0x62, 0x4e, 0x63], 4); // "hbNc": ancillary, private, safe to copy
   chunk.set(extra, 8);
-  view.setUint32(8 + extra.length, crc32(chunk.subarray(4, 8 + extra.length)));
+  view.setUint32(8 + extra.length, crc32([chunk.subarray(4, 8 + extra.length)]));
   const out = new Uint8Array(png.length + chunk.length);
   out.set(png.subarray(0, iend), 0);
   out.set(chunk, iend);

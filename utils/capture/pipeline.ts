@@ -8,7 +8,7 @@ import {
   type CaptureRecord,
   type HashmarkDb,
 } from '@/utils/db';
-import { digestBoth, sha256Hex, utf8 } from '@/utils/evidence/hash';
+import { artifactEntry, digestBoth, sha256Hex, utf8 } from '@/utils/evidence/hash';
 import { makeThumbnail } from '@/utils/package/thumbnail';
 import { extensionFor, mediaToFetch } from './media-fetch';
 import type { ArtifactEntry } from '@/utils/evidence/types';
@@ -405,16 +405,7 @@ export async function runCapture(
     t = performance.now();
     const digests = await Promise.all(files.map((f) => known.get(f.bytes) ?? digestBoth(f.bytes)));
     lap('hash', t);
-    const artifacts: ArtifactEntry[] = files.map((f, i) => ({
-      path: f.path,
-      mediaType: f.mediaType,
-      bytes: f.bytes.byteLength,
-      sha256: digests[i]!.sha256,
-      sha512: digests[i]!.sha512,
-      method: f.method,
-      role: f.role,
-      ...(f.derivedFrom ? { derivedFrom: f.derivedFrom } : {}),
-    }));
+    const artifacts: ArtifactEntry[] = files.map((f, i) => artifactEntry(f, digests[i]!));
     // Selectors (phones, emails, handles, wallets) from the visible text and link targets,
     // extracted here, before the transaction, so they are written with the capture.
     t = performance.now();

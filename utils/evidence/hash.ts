@@ -1,4 +1,5 @@
 import { sha256 as nobleSha256 } from '@noble/hashes/sha2.js';
+import type { ArtifactEntry } from './types';
 
 /**
  * Hashing for evidence: SHA-256 and SHA-512 as lowercase hex, the form used in manifests,
@@ -84,5 +85,22 @@ export function sha256Stream(): { update(chunk: Uint8Array): void; hex(): string
   return {
     update: (chunk) => void h.update(chunk),
     hex: () => toHex(h.digest()),
+  };
+}
+
+/** A file's capture.json `artifacts[]` entry, from its bytes and their digests. */
+export function artifactEntry(
+  f: Omit<ArtifactEntry, 'bytes' | 'sha256' | 'sha512'> & { bytes: Uint8Array },
+  d: DigestPair,
+): ArtifactEntry {
+  return {
+    path: f.path,
+    mediaType: f.mediaType,
+    bytes: f.bytes.byteLength,
+    sha256: d.sha256,
+    sha512: d.sha512,
+    method: f.method,
+    role: f.role,
+    ...(f.derivedFrom ? { derivedFrom: f.derivedFrom } : {}),
   };
 }

@@ -43,7 +43,8 @@ const CRC_TABLE = (() => {
   return t;
 })();
 
-function crc32(parts: Uint8Array[]): number {
+/** CRC-32 (ISO 3309, as PNG chunks use it) over `parts` taken as one run of bytes. */
+export function crc32(parts: Uint8Array[]): number {
   let c = 0xffffffff;
   for (const p of parts) for (let i = 0; i < p.length; i++) c = (CRC_TABLE[(c ^ p[i]!) & 0xff]! ^ (c >>> 8)) >>> 0;
   return (c ^ 0xffffffff) >>> 0;

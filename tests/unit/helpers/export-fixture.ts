@@ -9,7 +9,7 @@ import {
   type HashmarkDb,
   type SelectorRecord,
 } from '@/utils/db';
-import { digestBoth, utf8 } from '@/utils/evidence/hash';
+import { artifactEntry, digestBoth, utf8 } from '@/utils/evidence/hash';
 import type { ArtifactEntry } from '@/utils/evidence/types';
 
 /**
@@ -198,16 +198,7 @@ export async function storeCapture(db: HashmarkDb, caseId: string, spec: Capture
     files.push({ path: e.path, bytes: e.bytes, mediaType: e.mediaType ?? 'application/octet-stream', method: 'test', role: e.role ?? 'original', ...(e.derivedFrom ? { derivedFrom: e.derivedFrom } : {}) });
   }
   const digests = await Promise.all(files.map((f) => digestBoth(f.bytes)));
-  const artifacts: ArtifactEntry[] = files.map((f, i) => ({
-    path: f.path,
-    mediaType: f.mediaType,
-    bytes: f.bytes.byteLength,
-    sha256: digests[i]!.sha256,
-    sha512: digests[i]!.sha512,
-    method: f.method,
-    role: f.role,
-    ...(f.derivedFrom ? { derivedFrom: f.derivedFrom } : {}),
-  }));
+  const artifacts: ArtifactEntry[] = files.map((f, i) => artifactEntry(f, digests[i]!));
   const limitations = spec.limitations ?? ['Full-page screenshot not taken (turned off for this capture).'];
   const captureJson = {
     schema: 'hashmark.capture/1',
