@@ -53,8 +53,11 @@ export class CaptureAbortedError extends Error {}
 /** Appends one event to a case's hash chain. Must be called inside a rw transaction on `custody`. */
 async function appendCustodyInTx(
   db: HashmarkDb,
-  ev: { caseId: string; type: string; at: string; actor: string; captureId?: string; details: Record<string, unknown> },
+  ev: { caseId: string; type: string; at: string; actor?: string; captureId?: string; details: Record<string, unknown> },
 ): Promise<CustodyRecord> {
+  // The investigator named in the settings, unless the caller already has it (the transaction
+  // must include db.settings then).
+  const actor = ev.actor ?? actorOf((await db.settings.get('profile')) ?? DEFAULT_SETTINGS);
   const last = await db.custody
     .where('[caseId+seq]')
     .between([ev.caseId, Dexie.minKey], [ev.caseId, Dexie.maxKey])
@@ -64,7 +67,7 @@ async function appendCustodyInTx(
     type: ev.type,
     caseId: ev.caseId,
     ...(ev.captureId ? { captureId: ev.captureId } : {}),
-    actor: ev.actor,
+    actor,
     details: ev.details,
   });
   const rec: CustodyRecord = {
@@ -180,13 +183,12 @@ export async function logCustody(
   db = getDb(),
 ): Promise<CustodyRecord> {
   return db.transaction('rw', [db.custody, db.settings, db.cases], async () => {
-    const settings = (await db.settings.get('profile')) ?? DEFAULT_SETTINGS;
     if (ev.caseId !== PROFILE_LOG) {
       const c = await db.cases.get(ev.caseId);
       if (!c) throw new Error(`No case with id ${ev.caseId}`);
       await db.cases.update(c.id, { updatedAt: ev.at });
     }
-    return appendCustodyInTx(db, { ...ev, actor: actorOf(settings) });
+    return appendCustodyInTx(db, ev);
   });
 }
 
@@ -209,12 +211,10 @@ export async function storeSigningKeyIfAbsent(key: KeyRecord, db = getDb()): Pro
     const existing = asCurrentKey(await db.keys.get(CURRENT_KEY_ID));
     if (existing) return existing;
     await db.keys.add(key);
-    const settings = (await db.settings.get('profile')) ?? DEFAULT_SETTINGS;
     await appendCustodyInTx(db, {
       caseId: PROFILE_LOG,
       type: 'key.created',
       at: key.createdAt,
-      actor: actorOf(settings),
       details: { algorithm: 'ECDSA-P384-SHA256', fingerprint: key.fingerprint },
     });
     return key;
@@ -241,7 +241,6 @@ export async function storeRotatedSigningKey(
   db = getDb(),
 ): Promise<{ current: KeyRecord; retired: RetiredKeyRecord | null }> {
   return db.transaction('rw', [db.keys, db.custody, db.settings], async () => {
-    const settings = (await db.settings.get('profile')) ?? DEFAULT_SETTINGS;
     const old = asCurrentKey(await db.keys.get(CURRENT_KEY_ID));
     if (old && old.fingerprint === input.next.fingerprint) throw new Error('The new signing key is the current key.');
     let retired: RetiredKeyRecord | null = null;
@@ -262,7 +261,6 @@ export async function storeRotatedSigningKey(
       caseId: PROFILE_LOG,
       type: old ? 'key.rotated' : 'key.created',
       at: input.at,
-      actor: actorOf(settings),
       details: old
         ? {
             algorithm: 'ECDSA-P384-SHA256',
@@ -335,13 +333,11 @@ export async function completeTimestampJob(
       tokenSha256: input.tsr.sha256,
       nextAttemptAt: input.at,
     });
-    const settings = (await db.settings.get('profile')) ?? DEFAULT_SETTINGS;
     await appendCustodyInTx(db, {
       caseId: job.caseId,
       captureId: job.captureId,
       type: 'timestamp.obtained',
       at: input.at,
-      actor: actorOf(settings),
       details: input.details,
     });
     return true;
@@ -365,13 +361,11 @@ export async function failTimestampAttempt(
       lastError: input.reason,
       nextAttemptAt: input.nextAttemptAt,
     });
-    const settings = (await db.settings.get('profile')) ?? DEFAULT_SETTINGS;
     await appendCustodyInTx(db, {
       caseId: job.caseId,
       captureId: job.captureId,
       type: 'timestamp.failed',
       at: input.at,
-      actor: actorOf(settings),
       details: { ...input.details, reason: input.reason, attempt: job.attempts + 1, nextAttemptAt: input.nextAttemptAt },
     });
     return true;
@@ -406,13 +400,11 @@ export async function beginCaptureJob(
     };
     await db.cases.update(c.id, { nextSequence: c.nextSequence + 1, updatedAt: input.at });
     await db.jobs.add(job);
-    const settings = (await db.settings.get('profile')) ?? DEFAULT_SETTINGS;
     await appendCustodyInTx(db, {
       caseId: c.id,
       captureId: input.captureId,
       type: 'capture.started',
       at: input.at,
-      actor: actorOf(settings),
       details: { sequence: job.sequence, trigger: input.trigger, url: input.url },
     });
     return job;
@@ -440,13 +432,11 @@ export async function commitCapture(
     if (input.selectors?.length) await db.selectors.bulkAdd(input.selectors);
     await db.jobs.update(job.id, { state: 'stored', updatedAt: input.at });
     await db.cases.update(job.caseId, { updatedAt: input.at });
-    const settings = (await db.settings.get('profile')) ?? DEFAULT_SETTINGS;
     await appendCustodyInTx(db, {
       caseId: job.caseId,
       captureId: job.captureId,
       type: 'capture.stored',
       at: input.at,
-      actor: actorOf(settings),
       details: {
         sequence: job.sequence,
         url: input.record.url,
@@ -491,13 +481,11 @@ export async function failCaptureJob(
       ...(input.detail !== undefined ? { errorDetail: input.detail } : {}),
       updatedAt: input.at,
     });
-    const settings = (await db.settings.get('profile')) ?? DEFAULT_SETTINGS;
     await appendCustodyInTx(db, {
       caseId: job.caseId,
       captureId: job.captureId,
       type: 'capture.failed',
       at: input.at,
-      actor: actorOf(settings),
       details: { sequence: job.sequence, reason: input.reason },
     });
   });
@@ -588,7 +576,6 @@ async function changeTags(
   if (tags.length === 0) throw new Error('Give at least one tag.');
   const ids = [...new Set(input.captureIds)];
   return db.transaction('rw', [db.captures, db.custody, db.settings, db.cases], async () => {
-    const settings = (await db.settings.get('profile')) ?? DEFAULT_SETTINGS;
     let changed = 0;
     for (const id of ids) {
       const c = await liveCaptureInTx(db, id);
@@ -602,7 +589,6 @@ async function changeTags(
         captureId: c.id,
         type: mode === 'add' ? 'tag.added' : 'tag.removed',
         at: input.at,
-        actor: actorOf(settings),
         details: { sequence: c.sequence, tags: delta },
       });
       changed++;
@@ -668,13 +654,11 @@ export async function deleteCapture(input: { captureId: string; reason: string; 
     const c = await liveCaptureInTx(db, input.captureId);
     await db.captures.update(c.id, { deletedAt: input.at, deleteReason: reason, revisedAt: input.at });
     await db.cases.update(c.caseId, { updatedAt: input.at });
-    const settings = (await db.settings.get('profile')) ?? DEFAULT_SETTINGS;
     await appendCustodyInTx(db, {
       caseId: c.caseId,
       captureId: c.id,
       type: 'capture.deleted',
       at: input.at,
-      actor: actorOf(settings),
       details: { sequence: c.sequence, url: c.url, captureJsonSha256: c.captureJson.sha256, reason },
     });
   });
@@ -691,12 +675,10 @@ export async function renameCase(input: { caseId: string; name: string; at: stri
     if (c.name === name) return c;
     const next = { ...c, name, updatedAt: input.at };
     await db.cases.put(next);
-    const settings = (await db.settings.get('profile')) ?? DEFAULT_SETTINGS;
     await appendCustodyInTx(db, {
       caseId: c.id,
       type: 'case.renamed',
       at: input.at,
-      actor: actorOf(settings),
       details: { from: c.name, to: name },
     });
     return next;
@@ -714,12 +696,10 @@ export async function setCaseStatus(
     if (c.status === input.status) return c;
     const next = { ...c, status: input.status, updatedAt: input.at };
     await db.cases.put(next);
-    const settings = (await db.settings.get('profile')) ?? DEFAULT_SETTINGS;
     await appendCustodyInTx(db, {
       caseId: c.id,
       type: input.status === 'closed' ? 'case.closed' : 'case.reopened',
       at: input.at,
-      actor: actorOf(settings),
       details: { name: c.name },
     });
     return next;
@@ -842,12 +822,10 @@ export async function addWatch(
     const rec: WatchRecord = { id: input.id, caseId: kase.id, kind: input.kind, value: input.value, createdAt: input.at };
     await db.watchlist.add(rec);
     await db.cases.update(kase.id, { updatedAt: input.at });
-    const settings = (await db.settings.get('profile')) ?? DEFAULT_SETTINGS;
     await appendCustodyInTx(db, {
       caseId: kase.id,
       type: 'watch.added',
       at: input.at,
-      actor: actorOf(settings),
       details: { watchId: rec.id, kind: rec.kind, value: rec.value, typed: input.typed },
     });
     return rec;
@@ -861,12 +839,10 @@ export async function removeWatch(input: { watchId: string; at: string }, db = g
     if (!rec) throw new Error('That watch-list entry no longer exists.');
     await db.watchlist.delete(rec.id);
     await db.cases.update(rec.caseId, { updatedAt: input.at });
-    const settings = (await db.settings.get('profile')) ?? DEFAULT_SETTINGS;
     await appendCustodyInTx(db, {
       caseId: rec.caseId,
       type: 'watch.removed',
       at: input.at,
-      actor: actorOf(settings),
       details: { watchId: rec.id, kind: rec.kind, value: rec.value },
     });
     return rec;
@@ -923,8 +899,7 @@ export async function recordWatchHit(input: { details: WatchHitDetails; at: stri
       .first();
     if (repeat) return null;
     await db.cases.update(entry.caseId, { updatedAt: input.at });
-    const settings = (await db.settings.get('profile')) ?? DEFAULT_SETTINGS;
-    return appendCustodyInTx(db, { caseId: entry.caseId, type: 'watch.hit', at: input.at, actor: actorOf(settings), details: { ...d } });
+    return appendCustodyInTx(db, { caseId: entry.caseId, type: 'watch.hit', at: input.at, details: { ...d } });
   });
 }
 
