@@ -10,6 +10,10 @@ export default {
     'tests/support/*.ts',
   ],
   project: ['**/*.{ts,tsx,js,mjs}'],
+  ignore: [
+    // Source that injected-functions.test.ts parses as text (the executeScript shapes it must follow).
+    'tests/unit/conventions/*.fixture.ts',
+  ],
   ignoreBinaries: [
     // System tools the bench (one build at a time) and the signing test (interop with OpenSSL) spawn.
     // knip 6.44 still prints a "Remove from ignoreBinaries" hint for these; without them it reports

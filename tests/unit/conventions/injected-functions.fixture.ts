@@ -3,7 +3,11 @@
  * must follow, so that test fails if the search stops seeing one of them.
  */
 interface Scripting {
-  executeScript(o: { target: { tabId: number }; func: (...a: unknown[]) => unknown; args?: unknown[] }): Promise<unknown>;
+  executeScript(o: {
+    target: { tabId: number };
+    func: (...a: unknown[]) => unknown;
+    args?: unknown[];
+  }): Promise<unknown>;
 }
 
 export function direct(): number {
@@ -16,7 +20,7 @@ export function viaEnv(): number {
   return window.innerHeight;
 }
 
-async function callInPage(scripting: Scripting, tabId: number, func: (...a: unknown[]) => unknown): Promise<unknown> {
+async function callInPage<A extends unknown[]>(scripting: Scripting, tabId: number, func: (...a: A) => unknown) {
   return scripting.executeScript({ target: { tabId }, func: func as (...a: unknown[]) => unknown });
 }
 

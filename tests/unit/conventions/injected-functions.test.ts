@@ -46,7 +46,11 @@ function calleeName(fn: ts.SignatureDeclaration): string | undefined {
 /** Where identifier `name` used in `sf` is defined: an import (followed) or a top-level function. */
 function definitionOf(sf: ts.SourceFile, name: string): { file: string; name: string } | string {
   for (const st of sf.statements) {
-    if (ts.isImportDeclaration(st) && st.importClause?.namedBindings && ts.isNamedImports(st.importClause.namedBindings)) {
+    if (
+      ts.isImportDeclaration(st) &&
+      st.importClause?.namedBindings &&
+      ts.isNamedImports(st.importClause.namedBindings)
+    ) {
       const spec = st.importClause.namedBindings.elements.find((e) => e.name.text === name);
       if (!spec) continue;
       const file = resolveImport(sf.fileName, (st.moduleSpecifier as ts.StringLiteral).text);
@@ -165,7 +169,9 @@ export function freeNames(sources: string[]): string[][] {
 
 /** Rebuilds a function from its source text alone, as the browser does in the page. */
 function rebuild(source: string): unknown {
-  return new Function(`"use strict"; return (${source});`)() as unknown;
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval -- rebuilding from text is what the page does
+  const make = new Function(`"use strict"; return (${source});`) as () => unknown;
+  return make();
 }
 
 describe('conventions: functions injected with executeScript({ func })', () => {
@@ -194,7 +200,7 @@ describe('conventions: functions injected with executeScript({ func })', () => {
     for (const c of unique) expect(typeof rebuild(c.source), `${c.label} rebuilds alone`).toBe('function');
     const free = freeNames(unique.map((c) => c.source));
     expect(unique.map((c, i) => [c.label, free[i]]).filter(([, names]) => names!.length > 0)).toEqual([]);
-  });
+  }, 60_000);
 
   test('the checks catch a function that closes over a module variable', () => {
     const outer = 42;
@@ -202,9 +208,13 @@ describe('conventions: functions injected with executeScript({ func })', () => {
     const selfContained = (n: number) => n + document.title.length;
     expect(freeNames([leaky.toString(), selfContained.toString()])).toEqual([["Cannot find name 'outer'."], []]);
     // A method's text is not a function expression on its own: the page could not rebuild it.
-    const holder = { method(): number { return 1; } };
+    const holder = {
+      method(): number {
+        return 1;
+      },
+    };
     expect(() => rebuild(holder.method.toString())).toThrow(SyntaxError);
-  });
+  }, 60_000);
 
   test('the search follows wrappers that forward their parameter to executeScript', () => {
     const { injected: found } = findInjected(['tests/unit/conventions/injected-functions.fixture.ts']);

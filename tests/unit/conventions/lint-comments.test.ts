@@ -23,7 +23,16 @@ export function unexplainedDisables(file: string, src: string): string[] {
     .map((m) => `${file}:${src.slice(0, m.index).split('\n').length} ${m[0].trim()}`);
 }
 
-const FILES = sourceFiles('utils', 'components', 'entrypoints', 'cli', 'scripts', 'tests/unit', 'tests/e2e', 'tests/support');
+const FILES = sourceFiles(
+  'utils',
+  'components',
+  'entrypoints',
+  'cli',
+  'scripts',
+  'tests/unit',
+  'tests/e2e',
+  'tests/support',
+);
 
 describe('conventions: lint suppressions', () => {
   test('no file-wide or block eslint-disable anywhere in the source', () => {

@@ -56,7 +56,7 @@ describe('conventions: size', () => {
       (entry) => !(entry.replace(/ \(\d+\)$/, '') in ALLOWED_LONG),
     );
     expect(long).toEqual([]);
-  });
+  }, 60_000);
 
   test('the measure finds a long function and ignores a short one', () => {
     // Guards the test above against measuring nothing (it would then pass on any code).
@@ -68,7 +68,7 @@ describe('conventions: size', () => {
   test('every allow-listed function still exists and is still long', () => {
     const long = longFunctions(sourceFiles('utils'), MAX_FUNCTION_LINES).map((e) => e.replace(/ \(\d+\)$/, ''));
     expect(Object.keys(ALLOWED_LONG).filter((key) => !long.includes(key))).toEqual([]);
-  });
+  }, 60_000);
 
   test('the evidence verifier (verify.ts) is under 400 lines', () => {
     const verify = sourceFiles('utils').filter((f) => f.endsWith('/verify.ts'));
