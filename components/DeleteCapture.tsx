@@ -24,7 +24,7 @@ export function DeleteCapture(props: { captureId: string; sequence: number; onDe
         e.preventDefault();
         setError(null);
         try {
-          await deleteCapture({ captureId: props.captureId, reason, at: (props.now ?? (() => new Date()))().toISOString() }, db);
+          await deleteCapture(db, { captureId: props.captureId, reason, at: (props.now ?? (() => new Date()))().toISOString() });
           props.onDeleted();
         } catch (err) {
           setError(err instanceof Error ? err.message : String(err));

@@ -19,7 +19,7 @@ export function NotesPanel(props: {
   const tr = useI18n();
   const db = useDb();
   const notes = useLive<NoteRecord[]>(
-    () => (props.captureId ? captureNotes(props.captureId, db) : caseNotes(props.caseId, db)),
+    () => (props.captureId ? captureNotes(db, props.captureId) : caseNotes(db, props.caseId)),
     [props.caseId, props.captureId, db],
     [],
   );
@@ -34,6 +34,7 @@ export function NotesPanel(props: {
     setBusy(true);
     try {
       await addNote(
+        db,
         {
           id: (props.newId ?? (() => crypto.randomUUID()))(),
           caseId: props.caseId,
@@ -41,7 +42,6 @@ export function NotesPanel(props: {
           text,
           at: (props.now ?? (() => new Date()))().toISOString(),
         },
-        db,
       );
       setText('');
     } catch (err) {

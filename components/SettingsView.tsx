@@ -94,7 +94,7 @@ export function SettingsView(props: {
       setS({ ...s, fastScreenshots: false });
       // Off: give the permission back too (least privilege); the automation build holds it as a
       // required permission, which cannot be removed, hence the catch.
-      void updateSettings({ fastScreenshots: false }, db).then(() => fast.release().catch(() => undefined));
+      void updateSettings(db, { fastScreenshots: false }).then(() => fast.release().catch(() => undefined));
       return;
     }
     // Asked before anything is awaited: the browser shows its prompt only inside the click.
@@ -105,7 +105,7 @@ export function SettingsView(props: {
         setFastNote(tr.t('settings.fastRefused'));
         return;
       }
-      await updateSettings({ fastScreenshots: true }, db);
+      await updateSettings(db, { fastScreenshots: true });
       setS({ ...s, fastScreenshots: true });
     });
   }
@@ -121,6 +121,7 @@ export function SettingsView(props: {
     try {
       const ok = await granted;
       await updateSettings(
+        db,
         {
           investigatorName: s.investigatorName.trim(),
           investigatorUnit: s.investigatorUnit.trim(),
@@ -129,7 +130,6 @@ export function SettingsView(props: {
           defaultRegion: s.defaultRegion,
           captureDefaults: s.captureDefaults,
         },
-        db,
       );
       setSaved(ok ? tr.t('settings.saved') : tr.t('settings.savedNoTsaAccess'));
     } catch (err) {
@@ -150,7 +150,7 @@ export function SettingsView(props: {
             onChange={(e) => {
               const language = e.currentTarget.value as LanguageSetting;
               setS({ ...s, language });
-              void updateSettings({ language }, db);
+              void updateSettings(db, { language });
             }}
           >
             <option value="auto">{tr.t('settings.languageAuto', { name: ENDONYMS[props.browserLang] })}</option>

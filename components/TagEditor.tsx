@@ -62,7 +62,7 @@ export function TagEditor(props: {
                 aria-label={bulk ? tr.t('tags.removeFromSelected', { tag }) : tr.t('tags.remove', { tag })}
                 onClick={() =>
                   void run(
-                    () => removeTags({ captureIds: ids, tags: [tag], at: now().toISOString() }, db),
+                    () => removeTags(db, { captureIds: ids, tags: [tag], at: now().toISOString() }),
                     (n) => tr.t('tags.removedFrom', { tag, count: n }),
                   )
                 }
@@ -82,7 +82,7 @@ export function TagEditor(props: {
           const tags = parseTagInput(input);
           if (tags.length === 0) return;
           const ok = await run(
-            () => addTags({ captureIds: ids, tags, at: now().toISOString() }, db),
+            () => addTags(db, { captureIds: ids, tags, at: now().toISOString() }),
             (n) => tr.t('tags.addedTo', { tags: tags.join(', '), count: n }),
           );
           if (ok) setInput('');

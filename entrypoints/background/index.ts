@@ -6,7 +6,7 @@ import {
   addWatch,
   createCase,
   failInterruptedJobs,
-  getDb,
+  openExtensionDb,
   getSettings,
   hasRunningCapture,
   isRunningJob,
@@ -41,10 +41,10 @@ import { factsFromCompleted, sessionKey, type CompletedDetails } from '@/utils/c
  */
 export default defineBackground(() => {
   const bootedAt = new Date().toISOString();
-  const db = getDb();
+  const db = openExtensionDb();
 
   // A job left "running" by a previous worker was interrupted: fail it with a reason.
-  void failInterruptedJobs(bootedAt, new Date().toISOString(), db).catch((e) => console.error('hashmark: recovery', e));
+  void failInterruptedJobs(db, bootedAt, new Date().toISOString()).catch((e) => console.error('hashmark: recovery', e));
   void ensureSigningKey(db).catch((e) => console.error('hashmark: signing key', e));
   void navigator.storage?.persist?.().catch(() => false);
 
@@ -151,7 +151,7 @@ export default defineBackground(() => {
       const names = new Map((await db.cases.bulkGet([...new Set(logged.map((m) => m.entry.caseId))])).map((c) => [c?.id, c?.name ?? '']));
       const text = (m: (typeof logged)[number]) => tr.t('watch.notifyBody', { value: m.matched, host: hostOf(from.url), case: names.get(m.entry.caseId) ?? '' });
       // A capture in progress in this tab keeps its badge; the sighting is in the custody log anyway.
-      if (!(await hasRunningCapture(from.tabId, db))) await badgeForWatchHit(from.tabId, `Hashmark: ${text(logged[0]!)}`);
+      if (!(await hasRunningCapture(db, from.tabId))) await badgeForWatchHit(from.tabId, `Hashmark: ${text(logged[0]!)}`);
       for (const m of logged) {
         await notifyWatchHit({ caseId: m.entry.caseId, title: tr.t('watch.notifyTitle'), message: text(m), contextMessage: from.url }).catch((e) =>
           console.error('hashmark: watch notification', e),
@@ -164,16 +164,16 @@ export default defineBackground(() => {
   const handlers: Handlers = {
     'capture.start': (p) => capture(p.trigger, p.tabId, p.options),
     'case.create': async (p) => {
-      const rec = await createCase({ id: crypto.randomUUID(), name: p.name, reference: p.reference, at: new Date().toISOString() }, db);
-      if (p.activate) await updateSettings({ activeCaseId: rec.id }, db);
+      const rec = await createCase(db, { id: crypto.randomUUID(), name: p.name, reference: p.reference, at: new Date().toISOString() });
+      if (p.activate) await updateSettings(db, { activeCaseId: rec.id });
       return rec;
     },
     'case.setActive': async (p) => {
-      await updateSettings({ activeCaseId: p.caseId }, db);
+      await updateSettings(db, { activeCaseId: p.caseId });
       return { caseId: p.caseId };
     },
     'settings.update': async (p) => {
-      await updateSettings(p, db);
+      await updateSettings(db, p);
       return { ok: true };
     },
     // For the CLI before it exports: wait (bounded) for first attempts still in flight, so a
@@ -192,12 +192,12 @@ export default defineBackground(() => {
       const settings = await getSettings(db);
       const region = p.region ?? chooseRegion({ setting: settings.defaultRegion, url: '', uiLanguage: browser.i18n.getUILanguage() }).region;
       const value = normaliseWatchValue(p.kind, p.value, region);
-      const rec = await addWatch({ id: crypto.randomUUID(), caseId: p.caseId, kind: p.kind, value, typed: p.value.trim(), at: new Date().toISOString() }, db);
+      const rec = await addWatch(db, { id: crypto.randomUUID(), caseId: p.caseId, kind: p.kind, value, typed: p.value.trim(), at: new Date().toISOString() });
       await syncWatch();
       return rec;
     },
     'watch.remove': async (p) => {
-      await removeWatch({ watchId: p.watchId, at: new Date().toISOString() }, db);
+      await removeWatch(db, { watchId: p.watchId, at: new Date().toISOString() });
       await syncWatch();
       return { ok: true };
     },
@@ -212,7 +212,7 @@ export default defineBackground(() => {
     isWatchMessage(message)
       ? dispatchFromWatch(message, sender, self.id, watchHandlers)
       : isContentMessage(message)
-      ? dispatchFromContent(message, sender, self.id, (tabId, nonce) => isRunningJob(tabId, nonce, db), contentHandlers)
+      ? dispatchFromContent(message, sender, self.id, (tabId, nonce) => isRunningJob(db, tabId, nonce), contentHandlers)
       : dispatch(message, sender, self, handlers),
   );
 

@@ -26,7 +26,7 @@ afterEach(async () => {
 const at = (m: number) => () => new Date(Date.UTC(2026, 10, 27, 12, m, 0));
 
 async function profileEvents() {
-  const lines = await custodyLines(PROFILE_LOG, db);
+  const lines = await custodyLines(db, PROFILE_LOG);
   const chain = verifyCustodyChain(lines.map((l) => `${l.line}\n`).join(''));
   expect(chain.errors).toEqual([]);
   return chain.events;

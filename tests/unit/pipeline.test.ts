@@ -70,7 +70,7 @@ function env(over: Partial<CaptureEnv> = {}, url = 'https://a.example/'): Captur
 
 beforeEach(async () => {
   db = createDb(`pipeline-${++n}`);
-  await createCase({ id: 'case', name: 'Case', at: '2026-11-27T11:00:00.000Z' }, db);
+  await createCase(db, { id: 'case', name: 'Case', at: '2026-11-27T11:00:00.000Z' });
 });
 afterEach(async () => {
   db.close();
@@ -81,7 +81,7 @@ async function expectFailed(p: Promise<unknown>, pattern: RegExp) {
   await expect(p).rejects.toThrow(pattern);
   expect(await db.captures.count()).toBe(0);
   expect(await db.blobs.count()).toBe(0);
-  const types = (await custodyLines('case', db)).map((e) => e.type);
+  const types = (await custodyLines(db, 'case')).map((e) => e.type);
   expect(types).toEqual(['case.created', 'capture.started', 'capture.failed']);
   expect((await db.jobs.toArray()).map((j) => j.state)).toEqual(['failed']);
 }
@@ -95,7 +95,7 @@ describe('runCapture', () => {
     const cj = JSON.parse(new TextDecoder().decode((await db.blobs.get(rec.captureJson.sha256))!.data));
     expect(cj.url).toEqual({ start: 'https://a.example/', end: 'https://a.example/' });
     expect(cj.artifacts[0].sha256).toBe(rec.artifacts[0]!.sha256);
-    expect((await custodyLines('case', db)).map((e) => e.type)).toEqual(['case.created', 'capture.started', 'capture.stored']);
+    expect((await custodyLines(db, 'case')).map((e) => e.type)).toEqual(['case.created', 'capture.started', 'capture.stored']);
   });
 
   test('after the capture is stored, its report thumbnail is made once and kept (a cache for exports, not an artifact)', async () => {
@@ -112,7 +112,7 @@ describe('runCapture', () => {
   });
 
   test('without options, a capture includes what the settings say; a request overrides them', async () => {
-    await updateSettings({ captureDefaults: { fullPage: false, pageCopy: false, mhtml: false, media: false } }, db);
+    await updateSettings(db, { captureDefaults: { fullPage: false, pageCopy: false, mhtml: false, media: false } });
     let mhtml = 0;
     const e = env({ saveMhtml: async () => (mhtml++, new Uint8Array([1, 2, 3])) });
     const r = await runCapture({ trigger: 'popup' }, e);
@@ -286,7 +286,7 @@ describe('fast mode', () => {
   });
 
   test('on: tiles from the debugger (at most its tile height), stitched the same way, detached after', async () => {
-    await updateSettings({ fastScreenshots: true }, db);
+    await updateSettings(db, { fastScreenshots: true });
     const p = page('works');
     const r = await runCapture({ trigger: 'popup', options: FULL_ONLY }, env(p.over));
     expect(p.log).toEqual(['attach', 'shoot 0+1000', 'shoot 1000+600', 'detach']);
@@ -306,7 +306,7 @@ describe('fast mode', () => {
     ['this browser has no debugger API', 'none' as const, /offers no debugger/],
     ['a shot fails after the attach', 'fails-to-shoot' as const, /screenshot failed \(Target closed\)/],
   ])('on, but %s: the usual full page, the capture stored, a limitation says why', async (_name, session, why) => {
-    await updateSettings({ fastScreenshots: true }, db);
+    await updateSettings(db, { fastScreenshots: true });
     const p = page(session);
     const r = await runCapture({ trigger: 'popup', options: FULL_ONLY }, env(p.over));
     const cj = await captureJson(r.captureId);

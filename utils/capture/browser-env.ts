@@ -1,5 +1,5 @@
 import { browser } from 'wxt/browser';
-import { getDb } from '@/utils/db';
+import { openExtensionDb } from '@/utils/db';
 import { plantNonce, readPlantedNonce } from './job-marker';
 import { sessionKey, type NetworkFacts } from './network-facts';
 import { stitchParts } from './stitcher';
@@ -241,7 +241,7 @@ export function createBrowserCaptureEnv(): CaptureEnv {
   const captureTab = captureTabApi();
   const openDebuggerShots = debuggerShots();
   return {
-    db: getDb(),
+    db: openExtensionDb(),
     now: () => new Date(),
     newId: () => crypto.randomUUID(),
     getTab: async (tabId) => toTabInfo(await browser.tabs.get(tabId)),

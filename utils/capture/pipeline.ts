@@ -207,7 +207,7 @@ function tabGone(e: unknown): boolean {
 async function cacheReportThumbnail(captureId: string, png: Uint8Array, source: string, db: CaptureEnv['db']): Promise<void> {
   try {
     const t = await makeThumbnail(png);
-    await attachReportThumbnail({ captureId, png: t.png, thumbnail: { sha256: await sha256Hex(t.png), width: t.width, height: t.height, source } }, db);
+    await attachReportThumbnail(db, { captureId, png: t.png, thumbnail: { sha256: await sha256Hex(t.png), width: t.width, height: t.height, source } });
   } catch {
     // See above: nothing is lost.
   }
@@ -237,6 +237,7 @@ export async function runCapture(
   const captureId = env.newId();
   const nonce = env.newId();
   const job = await beginCaptureJob(
+    env.db,
     {
       jobId: captureId,
       captureId,
@@ -247,14 +248,13 @@ export async function runCapture(
       trigger: req.trigger,
       url: tab.url,
     },
-    env.db,
   ).catch((e: unknown) => {
     const msg = e instanceof Error ? e.message : String(e);
     throw new CaptureError(msg, 'store-failed', msg);
   });
 
   const fail = async (code: CaptureErrorCode, reason: string, detail?: string): Promise<never> => {
-    await failCaptureJob({ jobId: job.id, reason, code, ...(detail !== undefined ? { detail } : {}), at: env.now().toISOString() }, env.db);
+    await failCaptureJob(env.db, { jobId: job.id, reason, code, ...(detail !== undefined ? { detail } : {}), at: env.now().toISOString() });
     throw new CaptureError(reason, code, detail);
   };
 
@@ -491,7 +491,7 @@ export async function runCapture(
         raw: x.raw,
         ...(x.platform ? { platform: x.platform } : {}),
       }));
-      await commitCapture({ jobId: job.id, record, blobs, selectors: selectorRows, at: env.now().toISOString() }, env.db);
+      await commitCapture(env.db, { jobId: job.id, record, blobs, selectors: selectorRows, at: env.now().toISOString() });
       lap('commit', t);
     } catch (e) {
       const name = (e as { name?: string })?.name ?? '';

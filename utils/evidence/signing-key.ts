@@ -30,7 +30,7 @@ async function newKey(createdAt: string): Promise<KeyRecord> {
 export async function ensureSigningKey(db: HashmarkDb, now: () => Date = () => new Date()): Promise<KeyRecord> {
   const existing = await getSigningKey(db);
   if (existing) return existing;
-  return storeSigningKeyIfAbsent(await newKey(now().toISOString()), db);
+  return storeSigningKeyIfAbsent(db, await newKey(now().toISOString()));
 }
 
 /**
@@ -47,7 +47,7 @@ export async function rotateSigningKey(
   reason?: string,
 ): Promise<KeyRecord> {
   const at = now().toISOString();
-  const { current } = await storeRotatedSigningKey({ next: await newKey(at), at, ...(reason ? { reason } : {}) }, db);
+  const { current } = await storeRotatedSigningKey(db, { next: await newKey(at), at, ...(reason ? { reason } : {}) });
   return current;
 }
 

@@ -74,6 +74,7 @@ export async function enqueueTimestamp(input: {
   if (!/^[0-9a-f]{64}$/.test(input.digestSha256)) throw new Error('enqueueTimestamp: digestSha256 must be 64 lowercase hex digits');
   const now = (input.now ?? (() => new Date()))().toISOString();
   return addTimestampJob(
+    input.db,
     {
       id: timestampJobId(input.captureId),
       caseId: input.caseId,
@@ -83,7 +84,6 @@ export async function enqueueTimestamp(input: {
       attempts: 0,
       nextAttemptAt: now,
     },
-    input.db,
   );
 }
 
@@ -125,12 +125,12 @@ export async function processDueTimestamps(o: ProcessTimestampsOptions): Promise
   const request: TimestampRequester = o.request ?? ((r) => requestTimestamp(r));
   const tsa = tsaForLog(o.tsaUrl);
 
-  const due = await dueTimestampJobs(now().toISOString(), o.limit ?? 20, o.db);
+  const due = await dueTimestampJobs(o.db, now().toISOString(), o.limit ?? 20);
   for (const [i, candidate] of due.entries()) {
     const t0 = now();
     const job = await claimTimestampJob(
-      { jobId: candidate.id, at: t0.toISOString(), leaseUntil: new Date(t0.getTime() + CLAIM_LEASE_MS).toISOString() },
       o.db,
+      { jobId: candidate.id, at: t0.toISOString(), leaseUntil: new Date(t0.getTime() + CLAIM_LEASE_MS).toISOString() },
     );
     if (!job) continue; // done or taken by another context meanwhile
 
@@ -144,6 +144,7 @@ export async function processDueTimestamps(o: ProcessTimestampsOptions): Promise
       const at = now();
       const nextAttemptAt = new Date(at.getTime() + retryDelayMs(job.attempts + 1)).toISOString();
       await failTimestampAttempt(
+        o.db,
         {
           jobId: job.id,
           reason,
@@ -151,7 +152,6 @@ export async function processDueTimestamps(o: ProcessTimestampsOptions): Promise
           nextAttemptAt,
           details: { ...subject, ...(e instanceof TimestampError ? { kind: e.kind } : {}) },
         },
-        o.db,
       );
       report.failed.push({ jobId: job.id, captureId: job.captureId, reason, nextAttemptAt });
       report.deferred = due.length - i - 1;
@@ -160,6 +160,7 @@ export async function processDueTimestamps(o: ProcessTimestampsOptions): Promise
 
     const tokenSha256 = await sha256Hex(result.tsr); // hashed before the transaction
     const stored = await completeTimestampJob(
+      o.db,
       {
         jobId: job.id,
         tsr: { sha256: tokenSha256, data: result.tsr, size: result.tsr.length },
@@ -175,7 +176,6 @@ export async function processDueTimestamps(o: ProcessTimestampsOptions): Promise
           ...(result.tsaName ? { tsaName: result.tsaName } : {}),
         },
       },
-      o.db,
     );
     if (stored) report.obtained.push({ jobId: job.id, captureId: job.captureId, genTime: result.genTime, tokenSha256 });
   }

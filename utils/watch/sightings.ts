@@ -16,6 +16,7 @@ export async function recordSightings(
   const logged: WatchMatch<WatchRecord>[] = [];
   for (const m of matches) {
     const rec = await recordWatchHit(
+      db,
       {
         at: input.now().toISOString(),
         details: {
@@ -29,7 +30,6 @@ export async function recordSightings(
           loadId: input.loadId,
         },
       },
-      db,
     );
     if (rec) logged.push(m);
   }
