@@ -8,7 +8,7 @@ import { href } from '@/components/route';
 import { openExtensionDb } from '@/utils/db';
 import { sha256Hex } from '@/utils/evidence/hash';
 import { spkiDerToPem } from '@/utils/evidence/signing';
-import { ensureSigningKey, rotateSigningKey } from '@/utils/evidence/signing-key';
+import { ensureSigningKey, rotateSigningKey } from '@/utils/services/signing-keys';
 import { browserLanguages, resolveLang } from '@/utils/i18n';
 import { send } from '@/utils/messaging';
 import { saveDownload } from '@/utils/package/save-download';

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { browser } from 'wxt/browser';
 import { getCase, getSettings, logCustody, type HashmarkDb } from '@/utils/db';
-import { ensureSigningKey } from '@/utils/evidence/signing-key';
+import { ensureSigningKey } from '@/utils/services/signing-keys';
 import { browserLanguages, resolveLang } from '@/utils/i18n';
 import { requestTimestamp } from '@/utils/evidence/rfc3161';
 import { beginExport, buildCasePackage, IntegrityError, recordPartSaved, type ExportProgress } from '@/utils/package/export-case';

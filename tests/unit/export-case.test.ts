@@ -5,7 +5,7 @@ import { addWatch, attachReportThumbnail, createDb, custodyLines, logCustody, re
 import { digestBoth, sha256Hex, utf8 } from '@/utils/evidence/hash';
 import { makeThumbnail, toBase64 } from '@/utils/package/thumbnail';
 import { verifyDer } from '@/utils/evidence/signing';
-import { ensureSigningKey } from '@/utils/evidence/signing-key';
+import { ensureSigningKey } from '@/utils/services/signing-keys';
 import {
   IntegrityError,
   beginExport,

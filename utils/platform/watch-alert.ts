@@ -56,3 +56,20 @@ export function caseOfNotification(id: string): string | null {
   const caseId = id.slice(NOTIFICATION_PREFIX.length).split('|')[0];
   return caseId || null;
 }
+
+/** Clicking a watch notification opens the case in the dashboard; it never captures. */
+function onNotificationClicked(id: string) {
+  const caseId = caseOfNotification(id);
+  if (!caseId) return;
+  void browser.tabs.create({ url: browser.runtime.getURL(`/dashboard.html#/case/${encodeURIComponent(caseId)}` as '/dashboard.html') });
+  void (browser as unknown as { notifications: { clear(id: string): Promise<boolean> } }).notifications.clear(id).catch(() => undefined);
+}
+
+/**
+ * Listens to notification clicks. The API exists only once the optional permission is granted:
+ * call at start and when a permission is added (listening twice is avoided).
+ */
+export function listenToNotificationClicks(): void {
+  const n = (browser as unknown as { notifications?: typeof browser.notifications }).notifications;
+  if (n?.onClicked && !n.onClicked.hasListener(onNotificationClicked)) n.onClicked.addListener(onNotificationClicked);
+}

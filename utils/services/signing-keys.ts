@@ -7,7 +7,7 @@ import {
   type HashmarkDb,
   type KeyRecord,
 } from '@/utils/db';
-import { exportSpkiDer, generateSigningKeyPair, keyFingerprint, spkiDerToPem } from './signing';
+import { exportSpkiDer, generateSigningKeyPair, keyFingerprint, spkiDerToPem } from '@/utils/evidence/signing';
 
 /**
  * The profile's signing keys: one current key (non-extractable ECDSA P-384, stored as CryptoKeys

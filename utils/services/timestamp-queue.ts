@@ -4,11 +4,12 @@ import {
   completeTimestampJob,
   dueTimestampJobs,
   failTimestampAttempt,
+  getSettings,
   type HashmarkDb,
   type TimestampJobRecord,
 } from '@/utils/db';
-import { sha256Hex } from './hash';
-import { requestTimestamp, TimestampError, type RequestTimestampOptions, type TimestampResult } from './rfc3161';
+import { sha256Hex } from '@/utils/evidence/hash';
+import { requestTimestamp, TimestampError, type RequestTimestampOptions, type TimestampResult } from '@/utils/evidence/rfc3161';
 
 /**
  * The persisted retry queue for RFC 3161 timestamps of capture.json (issue #4 item 1). A capture
@@ -180,4 +181,53 @@ export async function processDueTimestamps(o: ProcessTimestampsOptions): Promise
     if (stored) report.obtained.push({ jobId: job.id, captureId: job.captureId, genTime: result.genTime, tokenSha256 });
   }
   return report;
+}
+
+/** What one round did, and how many jobs are still pending after it. */
+export interface TimestampRoundSummary {
+  obtained: number;
+  failed: number;
+  pending: number;
+}
+
+/** One round with the TSA set in the settings (none set: nothing is tried). */
+export async function processTimestampsFromSettings(db: HashmarkDb): Promise<TimestampRoundSummary> {
+  const { tsaUrl } = await getSettings(db);
+  if (!tsaUrl) return { obtained: 0, failed: 0, pending: 0 };
+  const r = await processDueTimestamps({ db, tsaUrl });
+  const pending = await db.timestamps.where('state').equals('pending').count();
+  return { obtained: r.obtained.length, failed: r.failed.length, pending };
+}
+
+/**
+ * For the CLI before it exports: rounds until no job is waiting for its first attempt (bounded
+ * by `waitMs`), so a token being fetched right now lands in the package; later retries stay
+ * with the alarm.
+ */
+export async function processFirstAttempts(db: HashmarkDb, waitMs = 30_000): Promise<TimestampRoundSummary> {
+  const deadline = Date.now() + waitMs;
+  let r = await processTimestampsFromSettings(db);
+  const untried = () => db.timestamps.where('state').equals('pending').filter((j) => j.attempts === 0).count();
+  while (Date.now() < deadline && (await untried()) > 0) {
+    await new Promise((ok) => setTimeout(ok, 200));
+    r = await processTimestampsFromSettings(db);
+  }
+  return r;
+}
+
+/**
+ * After a capture is stored: queue its timestamp and try it at once, when a TSA is set. Never
+ * rejects: nothing about a timestamp may turn a stored capture into a reported failure.
+ */
+export async function timestampStoredCapture(
+  db: HashmarkDb,
+  r: { caseId: string; captureId: string; captureJsonSha256: string },
+): Promise<void> {
+  try {
+    if (!(await getSettings(db)).tsaUrl) return;
+    await enqueueTimestamp({ db, caseId: r.caseId, captureId: r.captureId, digestSha256: r.captureJsonSha256 });
+    await processTimestampsFromSettings(db);
+  } catch (e) {
+    console.error('hashmark: timestamps', e);
+  }
 }

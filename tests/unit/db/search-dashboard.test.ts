@@ -22,7 +22,7 @@ import {
 } from '@/utils/db';
 import { verifyCustodyChain } from '@/utils/evidence/custody-log';
 import { caseSummaries, listCaptureIds, tagsInUse } from '@/utils/search/capture-list';
-import { at, seedCapture, seedCase } from './search-seed';
+import { at, seedCapture, seedCase } from '../search-seed';
 
 /** The dashboard's database actions: each one transaction, each change a custody event, nothing erased. */
 let db: HashmarkDb;

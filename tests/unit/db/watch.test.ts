@@ -16,7 +16,7 @@ import {
   type WatchHitDetails,
 } from '@/utils/db';
 import { verifyCustodyChain } from '@/utils/evidence/custody-log';
-import { recordSightings } from '@/utils/watch/sightings';
+import { recordSightings } from '@/utils/services/watch-sightings';
 
 let db: HashmarkDb;
 let n = 0;
@@ -128,19 +128,19 @@ describe('a scan report, as the background handles it', () => {
   test('matches every open case watching the value, once per page load however often it is reported', async () => {
     await addWatch(db, { id: 'w1', caseId: 'c1', kind: 'phone', value: '+33612345678', typed: 'x', at: at(1) });
     await addWatch(db, { id: 'w2', caseId: 'c2', kind: 'pattern', value: '+336123*', typed: '+336123*', at: at(1) });
-    const first = await recordSightings(report([{ kind: 'phone', value: '+33612345678' }, { kind: 'email', value: 'x@y.example' }]), db);
+    const first = await recordSightings(db, report([{ kind: 'phone', value: '+33612345678' }, { kind: 'email', value: 'x@y.example' }]));
     expect(first.map((m) => m.entry.id).sort()).toEqual(['w1', 'w2']);
     // The same load again (a re-scan, or the number 30 times): nothing new.
-    for (let i = 0; i < 30; i++) expect(await recordSightings(report([{ kind: 'phone', value: '+33612345678' }]), db)).toEqual([]);
+    for (let i = 0; i < 30; i++) expect(await recordSightings(db, report([{ kind: 'phone', value: '+33612345678' }]))).toEqual([]);
     expect((await types('c1')).filter((t) => t === 'watch.hit')).toHaveLength(1);
     expect((await types('c2')).filter((t) => t === 'watch.hit')).toHaveLength(1);
     // The next page load is a new sighting.
-    expect(await recordSightings(report([{ kind: 'phone', value: '+33612345678' }], 'load-2'), db)).toHaveLength(2);
+    expect(await recordSightings(db, report([{ kind: 'phone', value: '+33612345678' }], 'load-2'))).toHaveLength(2);
   });
 
   test('a page with nothing watched logs nothing', async () => {
     await addWatch(db, { id: 'w1', caseId: 'c1', kind: 'phone', value: '+33612345678', typed: 'x', at: at(1) });
-    expect(await recordSightings(report([{ kind: 'phone', value: '+33698765432' }]), db)).toEqual([]);
+    expect(await recordSightings(db, report([{ kind: 'phone', value: '+33698765432' }]))).toEqual([]);
     expect(await types('c1')).toEqual(['case.created', 'watch.added']);
   });
 });

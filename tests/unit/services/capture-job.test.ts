@@ -1,15 +1,16 @@
 import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import { makeThumbnail } from '@/utils/package/thumbnail';
-import { noisyPng } from './helpers/export-fixture';
-import { runCapture, type CaptureEnv } from '@/utils/capture/pipeline';
+import { noisyPng } from '../helpers/export-fixture';
+import type { CaptureEnv } from '@/utils/capture/pipeline';
+import { runCapture as runCaptureJob, type CaptureRequest } from '@/utils/services/capture-job';
 import type { PageSnapshot } from '@/utils/capture/page-snapshot';
 import { createCase, createDb, custodyLines, updateSettings, type HashmarkDb } from '@/utils/db';
 import { FastModeUnavailable } from '@/utils/capture/cdp-screenshot';
 import { hideFixedElements, lazyPass, measurePage, scrollToY } from '@/utils/capture/page-scroll';
 
 /**
- * The capture pipeline's decisions with the real database (fake-indexeddb) and a scripted
+ * The capture job's decisions with the real database (fake-indexeddb) and a scripted
  * browser. The real-browser tests prove the browser side; these prove each branch.
  */
 let db: HashmarkDb;
@@ -39,11 +40,15 @@ function snapshot(nonce: string, over: Partial<PageSnapshot> = {}): PageSnapshot
   };
 }
 
+/** The job on this test's database (the tests read best with the request first). */
+function runCapture(req: CaptureRequest, e: CaptureEnv) {
+  return runCaptureJob(db, e, req);
+}
+
 function env(over: Partial<CaptureEnv> = {}, url = 'https://a.example/'): CaptureEnv {
   let planted = '';
   let ids = 0;
   return {
-    db,
     now: () => new Date('2026-11-27T12:00:00Z'),
     newId: () => `00000000-0000-4000-8000-${String(++ids).padStart(12, '0')}`,
     getTab: async (id) => ({ id, windowId: 1, url, title: 'A page', active: true }),

@@ -26,8 +26,8 @@ import {
   retryDelayMs,
   timestampJobId,
   type TimestampRequester,
-} from '@/utils/evidence/timestamp-queue';
-import { startTsa, TSA_FIXTURES, type TestTsa } from '../support/tsa-server';
+} from '@/utils/services/timestamp-queue';
+import { startTsa, TSA_FIXTURES, type TestTsa } from '../../support/tsa-server';
 
 const run = promisify(execFile);
 const T0 = Date.UTC(2026, 10, 27, 12, 0, 0);
