@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
-import { deleteCapture, REASON_MAX } from '@/utils/db';
+import { REASON_MAX } from '@/utils/db';
+import { deleteCapture } from '@/utils/services/annotations';
 import { useDb } from './db';
 import { useI18n } from './i18n';
 

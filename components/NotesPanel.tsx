@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
-import { addNote, captureNotes, caseNotes, NOTE_MAX, type NoteRecord } from '@/utils/db';
+import { captureNotes, caseNotes, NOTE_MAX, type NoteRecord } from '@/utils/db';
+import { addNote } from '@/utils/services/annotations';
 import { useDb } from './db';
 import { useI18n } from './i18n';
 import { useLive } from './use-live';
