@@ -107,7 +107,9 @@ describe('runCapture', () => {
     const png = noisyPng(640, 400, 3);
     const url = 'data:image/png;base64,' + Buffer.from(png).toString('base64');
     const r = await runCapture({ trigger: 'popup', options: NO_EXTRAS }, env({ captureVisibleTab: async () => url }));
-    await vi.waitFor(async () => expect((await db.captures.get(r.captureId))?.reportThumbnail).toBeDefined());
+    // Made after the capture is answered; on a loaded machine reducing the image takes over 1 s.
+    const kept = async () => expect((await db.captures.get(r.captureId))?.reportThumbnail).toBeDefined();
+    await vi.waitFor(kept, { timeout: 10_000 });
     const rec = (await db.captures.get(r.captureId))!;
     const shot = rec.artifacts.find((a) => a.path === 'screenshot-viewport.png')!;
     const t = await makeThumbnail(png);
