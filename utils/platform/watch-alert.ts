@@ -1,10 +1,9 @@
-import { browser } from 'wxt/browser';
-
 /**
  * How a watch hit is shown: a badge on that tab (its own mark and colour, distinct from the
  * capture badges "…", "n/m", "✓" and "!"), and a system notification when the optional
  * `notifications` permission is granted (badge only otherwise). Neither captures anything.
  */
+import { browser } from 'wxt/browser';
 
 /** The watch badge text (tests read it back with action.getBadgeText). */
 export const WATCH_BADGE = '◉';

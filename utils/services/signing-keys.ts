@@ -1,3 +1,8 @@
+/**
+ * The profile's signing keys: one current key (non-extractable ECDSA P-384, stored as CryptoKeys
+ * in IndexedDB) that signs every package, and the retired keys it replaced (public half only).
+ * Generation happens outside any transaction; utils/db/keys.ts stores the result atomically.
+ */
 import {
   allSigningKeys,
   CURRENT_KEY_ID,
@@ -7,13 +12,8 @@ import {
   type HashmarkDb,
   type KeyRecord,
 } from '@/utils/db';
-import { exportSpkiDer, generateSigningKeyPair, keyFingerprint, spkiDerToPem } from '@/utils/evidence/signing';
 
-/**
- * The profile's signing keys: one current key (non-extractable ECDSA P-384, stored as CryptoKeys
- * in IndexedDB) that signs every package, and the retired keys it replaced (public half only).
- * Generation happens outside any transaction; the database module stores the result atomically.
- */
+import { exportSpkiDer, generateSigningKeyPair, keyFingerprint, spkiDerToPem } from '@/utils/evidence/signing';
 
 /** Makes a fresh key record (nothing stored yet). */
 async function newKey(createdAt: string): Promise<KeyRecord> {

@@ -1,3 +1,12 @@
+/**
+ * The persisted retry queue for RFC 3161 timestamps of capture.json (issue #4 item 1). A capture
+ * is stored first, whatever the TSA does; its timestamp is a job here, tried at once and retried
+ * with backoff until it succeeds. Nothing is ever dropped, and the capture record is never
+ * touched: the token becomes a blob, the outcome custody events.
+ *
+ * Every network call happens between database transactions (claim, request, then complete or
+ * fail), never inside one.
+ */
 import {
   addTimestampJob,
   claimTimestampJob,
@@ -9,17 +18,8 @@ import {
   type TimestampJobRecord,
 } from '@/utils/db';
 import { sha256Hex } from '@/utils/evidence/hash';
-import { requestTimestamp, TimestampError, type RequestTimestampOptions, type TimestampResult } from '@/utils/evidence/rfc3161';
 
-/**
- * The persisted retry queue for RFC 3161 timestamps of capture.json (issue #4 item 1). A capture
- * is stored first, whatever the TSA does; its timestamp is a job here, tried at once and retried
- * with backoff until it succeeds. Nothing is ever dropped, and the capture record is never
- * touched: the token becomes a blob, the outcome custody events.
- *
- * Every network call happens between database transactions (claim, request, then complete or
- * fail), never inside one.
- */
+import { requestTimestamp, TimestampError, type RequestTimestampOptions, type TimestampResult } from '@/utils/evidence/rfc3161';
 
 /** Waits after the 1st, 2nd, 3rd, 4th failure; every later failure waits the last value (6 h). */
 export const RETRY_DELAYS_MS = [60_000, 5 * 60_000, 30 * 60_000, 2 * 3_600_000, 6 * 3_600_000] as const;
