@@ -5,7 +5,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import type { CaptureOptions, CaptureResult } from '@/utils/capture/pipeline';
-import { AUTOMATION_OPEN_ORIGIN } from '@/utils/capture/automation-hook';
+import { AUTOMATION_OPEN_ORIGIN } from '@/utils/platform/automation-hook';
 import type { CaseRecord } from '@/utils/db/schema';
 import type { Lang } from '@/utils/i18n';
 import type { MessageType, Protocol } from '@/utils/messaging';

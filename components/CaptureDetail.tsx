@@ -21,7 +21,7 @@ function useBlobText(sha256: string | undefined): string | null | undefined {
     let live = true;
     setText(undefined);
     if (!sha256) return setText(null);
-    void getBlob(sha256, db).then((b) => live && setText(b ? utf8.decode(b.data) : null));
+    void getBlob(db, sha256).then((b) => live && setText(b ? utf8.decode(b.data) : null));
     return () => {
       live = false;
     };
@@ -38,8 +38,8 @@ export function CaptureDetail(props: { capture: CaptureRecord; tagSuggestions: s
   const tr = useI18n();
   const db = useDb();
   const c = props.capture;
-  const kase = useLive<CaseRecord | undefined>(() => getCase(c.caseId, db), [c.caseId, db], undefined);
-  const events = useLive<CustodyRecord[]>(() => captureCustody(c.id, db), [c.id, db], []);
+  const kase = useLive<CaseRecord | undefined>(() => getCase(db, c.caseId), [c.caseId, db], undefined);
+  const events = useLive<CustodyRecord[]>(() => captureCustody(db, c.id), [c.id, db], []);
   const [showCopy, setShowCopy] = useState(false);
   const copy = pageCopyArtifact(c.artifacts);
   const copyHtml = useBlobText(showCopy ? copy?.sha256 : undefined);

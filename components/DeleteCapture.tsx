@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
-import { deleteCapture, REASON_MAX } from '@/utils/db';
+import { REASON_MAX } from '@/utils/db';
+import { deleteCapture } from '@/utils/services/annotations';
 import { useDb } from './db';
 import { useI18n } from './i18n';
 
@@ -24,7 +25,7 @@ export function DeleteCapture(props: { captureId: string; sequence: number; onDe
         e.preventDefault();
         setError(null);
         try {
-          await deleteCapture({ captureId: props.captureId, reason, at: (props.now ?? (() => new Date()))().toISOString() }, db);
+          await deleteCapture(db, { captureId: props.captureId, reason, at: (props.now ?? (() => new Date()))().toISOString() });
           props.onDeleted();
         } catch (err) {
           setError(err instanceof Error ? err.message : String(err));

@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
-import { addNote, captureNotes, caseNotes, NOTE_MAX, type NoteRecord } from '@/utils/db';
+import { captureNotes, caseNotes, NOTE_MAX, type NoteRecord } from '@/utils/db';
+import { addNote } from '@/utils/services/annotations';
 import { useDb } from './db';
 import { useI18n } from './i18n';
 import { useLive } from './use-live';
@@ -19,7 +20,7 @@ export function NotesPanel(props: {
   const tr = useI18n();
   const db = useDb();
   const notes = useLive<NoteRecord[]>(
-    () => (props.captureId ? captureNotes(props.captureId, db) : caseNotes(props.caseId, db)),
+    () => (props.captureId ? captureNotes(db, props.captureId) : caseNotes(db, props.caseId)),
     [props.caseId, props.captureId, db],
     [],
   );
@@ -34,6 +35,7 @@ export function NotesPanel(props: {
     setBusy(true);
     try {
       await addNote(
+        db,
         {
           id: (props.newId ?? (() => crypto.randomUUID()))(),
           caseId: props.caseId,
@@ -41,7 +43,6 @@ export function NotesPanel(props: {
           text,
           at: (props.now ?? (() => new Date()))().toISOString(),
         },
-        db,
       );
       setText('');
     } catch (err) {

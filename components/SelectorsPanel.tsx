@@ -13,10 +13,10 @@ import { useWatchActions } from './watch-actions';
 export function SelectorsPanel({ captureId, caseId }: { captureId: string; caseId?: string }) {
   const tr = useI18n();
   const db = useDb();
-  const links = useLive<SelectorLinks[]>(() => selectorLinks(captureId, db), [captureId, db], []);
+  const links = useLive<SelectorLinks[]>(() => selectorLinks(db, captureId), [captureId, db], []);
   // "Watch this": adds the value to the capture's case watch list (through the background).
   const actions = useWatchActions();
-  const watched = useLive<WatchRecord[]>(() => (caseId ? listWatches(caseId, db) : Promise.resolve([])), [caseId, db], []);
+  const watched = useLive<WatchRecord[]>(() => (caseId ? listWatches(db, caseId) : Promise.resolve([])), [caseId, db], []);
   const [watchError, setWatchError] = useState<string | null>(null);
   if (!links.length) return <p class="selectors-none">{tr.t('selectors.none')}</p>;
   return (

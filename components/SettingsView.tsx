@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
-import { getSettings, updateSettings, type KeyRecord, type SettingsRecord } from '@/utils/db';
+import { getSettings, type KeyRecord, type SettingsRecord } from '@/utils/db';
+import { saveSettings } from '@/utils/services/annotations';
 import { LANGS, type Lang, type LanguageSetting } from '@/utils/i18n';
 import { useDb } from './db';
 import { useI18n } from './i18n';
@@ -94,7 +95,7 @@ export function SettingsView(props: {
       setS({ ...s, fastScreenshots: false });
       // Off: give the permission back too (least privilege); the automation build holds it as a
       // required permission, which cannot be removed, hence the catch.
-      void updateSettings({ fastScreenshots: false }, db).then(() => fast.release().catch(() => undefined));
+      void saveSettings(db, { fastScreenshots: false }).then(() => fast.release().catch(() => undefined));
       return;
     }
     // Asked before anything is awaited: the browser shows its prompt only inside the click.
@@ -105,7 +106,7 @@ export function SettingsView(props: {
         setFastNote(tr.t('settings.fastRefused'));
         return;
       }
-      await updateSettings({ fastScreenshots: true }, db);
+      await saveSettings(db, { fastScreenshots: true });
       setS({ ...s, fastScreenshots: true });
     });
   }
@@ -120,7 +121,8 @@ export function SettingsView(props: {
     const granted = origin ? props.requestOrigin(origin) : Promise.resolve(true);
     try {
       const ok = await granted;
-      await updateSettings(
+      await saveSettings(
+        db,
         {
           investigatorName: s.investigatorName.trim(),
           investigatorUnit: s.investigatorUnit.trim(),
@@ -129,7 +131,6 @@ export function SettingsView(props: {
           defaultRegion: s.defaultRegion,
           captureDefaults: s.captureDefaults,
         },
-        db,
       );
       setSaved(ok ? tr.t('settings.saved') : tr.t('settings.savedNoTsaAccess'));
     } catch (err) {
@@ -150,7 +151,7 @@ export function SettingsView(props: {
             onChange={(e) => {
               const language = e.currentTarget.value as LanguageSetting;
               setS({ ...s, language });
-              void updateSettings({ language }, db);
+              void saveSettings(db, { language });
             }}
           >
             <option value="auto">{tr.t('settings.languageAuto', { name: ENDONYMS[props.browserLang] })}</option>

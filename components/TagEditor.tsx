@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
-import { addTags, removeTags, type CaptureRecord } from '@/utils/db';
+import type { CaptureRecord } from '@/utils/db';
+import { tagCaptures, untagCaptures } from '@/utils/services/annotations';
 import { useDb } from './db';
 import { useI18n } from './i18n';
 
@@ -62,7 +63,7 @@ export function TagEditor(props: {
                 aria-label={bulk ? tr.t('tags.removeFromSelected', { tag }) : tr.t('tags.remove', { tag })}
                 onClick={() =>
                   void run(
-                    () => removeTags({ captureIds: ids, tags: [tag], at: now().toISOString() }, db),
+                    () => untagCaptures(db, { captureIds: ids, tags: [tag], at: now().toISOString() }),
                     (n) => tr.t('tags.removedFrom', { tag, count: n }),
                   )
                 }
@@ -82,7 +83,7 @@ export function TagEditor(props: {
           const tags = parseTagInput(input);
           if (tags.length === 0) return;
           const ok = await run(
-            () => addTags({ captureIds: ids, tags, at: now().toISOString() }, db),
+            () => tagCaptures(db, { captureIds: ids, tags, at: now().toISOString() }),
             (n) => tr.t('tags.addedTo', { tags: tags.join(', '), count: n }),
           );
           if (ok) setInput('');

@@ -17,8 +17,8 @@ export function WatchPanel({ kase }: { kase: CaseRecord }) {
   const tr = useI18n();
   const db = useDb();
   const actions = useWatchActions();
-  const entries = useLive<WatchRecord[]>(() => listWatches(kase.id, db), [kase.id, db], []);
-  const hits = useLive(() => watchHits(kase.id, HITS_SHOWN, db), [kase.id, db], []);
+  const entries = useLive<WatchRecord[]>(() => listWatches(db, kase.id), [kase.id, db], []);
+  const hits = useLive(() => watchHits(db, kase.id, HITS_SHOWN), [kase.id, db], []);
   const [kind, setKind] = useState<WatchKind>('phone');
   const [value, setValue] = useState('');
   const [error, setError] = useState<string | null>(null);

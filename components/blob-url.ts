@@ -21,7 +21,7 @@ export function acquireBlobUrl(db: HashmarkDb, sha256: string, mediaType: string
   let e = cache.get(key);
   if (!e) {
     const entry: Entry = { url: null, refs: 0, used: 0, ready: Promise.resolve(null) };
-    entry.ready = getBlob(sha256, db).then((b) => (entry.url = b ? URL.createObjectURL(new Blob([b.data as BlobPart], { type: mediaType })) : null));
+    entry.ready = getBlob(db, sha256).then((b) => (entry.url = b ? URL.createObjectURL(new Blob([b.data as BlobPart], { type: mediaType })) : null));
     cache.set(key, entry);
     e = entry;
     evict();

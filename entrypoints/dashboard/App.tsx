@@ -205,9 +205,9 @@ export function App({ env }: { env: DashboardEnv }) {
           currentCaseId={route.view === 'case' || route.view === 'capture' ? currentCaseId : null}
           hrefFor={href.case}
           onMakeActive={(id) => void env.setActiveCase(id)}
-          onRename={async (id, name) => void (await renameCase({ caseId: id, name, at: new Date().toISOString() }, db))}
+          onRename={async (id, name) => void (await renameCase(db, { caseId: id, name, at: new Date().toISOString() }))}
           onSetStatus={async (id, status) => {
-            await setCaseStatus({ caseId: id, status, at: new Date().toISOString() }, db);
+            await setCaseStatus(db, { caseId: id, status, at: new Date().toISOString() });
             await env.syncWatch?.().catch(() => undefined);
           }}
         />

@@ -2,12 +2,13 @@ import { render } from 'preact';
 import { browser } from 'wxt/browser';
 import '@/components/styles.css';
 import './dashboard.css';
+import { DbProvider } from '@/components/db';
 import { LanguageRoot } from '@/components/i18n';
 import { href } from '@/components/route';
-import { getDb } from '@/utils/db';
+import { openExtensionDb } from '@/utils/db';
 import { sha256Hex } from '@/utils/evidence/hash';
 import { spkiDerToPem } from '@/utils/evidence/signing';
-import { ensureSigningKey, rotateSigningKey } from '@/utils/evidence/signing-key';
+import { ensureSigningKey, rotateSigningKey } from '@/utils/services/signing-keys';
 import { browserLanguages, resolveLang } from '@/utils/i18n';
 import { send } from '@/utils/messaging';
 import { saveDownload } from '@/utils/package/save-download';
@@ -15,6 +16,7 @@ import { verifyPackage } from '@/utils/package/verify';
 import { WatchActionsProvider, type WatchActions } from '@/components/watch-actions';
 import { App, type DashboardEnv } from './App';
 
+const db = openExtensionDb();
 const langs = browserLanguages(browser.i18n);
 /** Capability, not browser name: Chromium builds declare `debugger` (optional), Firefox builds do not. */
 const manifest = browser.runtime.getManifest() as { permissions?: string[]; optional_permissions?: string[] };
@@ -34,7 +36,7 @@ const env: DashboardEnv = {
     // The export runs in its own tab, which shows its progress (and survives this page closing).
     void browser.tabs.create({ url: browser.runtime.getURL(`/export.html?case=${encodeURIComponent(caseId)}`) });
   },
-  ensureKey: () => ensureSigningKey(getDb()),
+  ensureKey: () => ensureSigningKey(db),
   downloadKey(key) {
     void saveDownload(new TextEncoder().encode(spkiDerToPem(key.spkiDer)), `hashmark-signing-key-${key.fingerprint.slice(0, 16)}.pem`, 'application/x-pem-file');
   },
@@ -60,7 +62,7 @@ const env: DashboardEnv = {
     await send('watch.sync', {}, browser.runtime);
   },
   async rotateKey() {
-    await rotateSigningKey(getDb(), () => new Date(), 'rotated from the settings');
+    await rotateSigningKey(db, () => new Date(), 'rotated from the settings');
     location.reload();
   },
 };
@@ -88,10 +90,12 @@ const watch: WatchActions = {
 };
 
 render(
-  <LanguageRoot browserLanguages={langs} titleKey="dashboard.title">
-    <WatchActionsProvider actions={watch}>
-      <App env={env} />
-    </WatchActionsProvider>
-  </LanguageRoot>,
+  <DbProvider db={db}>
+    <LanguageRoot browserLanguages={langs} titleKey="dashboard.title">
+      <WatchActionsProvider actions={watch}>
+        <App env={env} />
+      </WatchActionsProvider>
+    </LanguageRoot>
+  </DbProvider>,
   document.getElementById('app')!,
 );

@@ -1,12 +1,13 @@
 import { useEffect, useState } from 'preact/hooks';
 import { browser } from 'wxt/browser';
-import { getCase, getDb, getSettings, logCustody } from '@/utils/db';
-import { ensureSigningKey } from '@/utils/evidence/signing-key';
+import { getCase, getSettings, logCustody, type HashmarkDb } from '@/utils/db';
+import { ensureSigningKey } from '@/utils/services/signing-keys';
 import { browserLanguages, resolveLang } from '@/utils/i18n';
 import { requestTimestamp } from '@/utils/evidence/rfc3161';
 import { beginExport, buildCasePackage, IntegrityError, recordPartSaved, type ExportProgress } from '@/utils/package/export-case';
 import { parseExportParams } from '@/utils/package/export-params';
 import { saveDownload } from '@/utils/package/save-download';
+import { useDb } from '@/components/db';
 import { useI18n } from '@/components/i18n';
 import type { Translator } from '@/utils/i18n';
 
@@ -45,7 +46,7 @@ function progressText(p: ExportProgress, tr: Translator): string {
  * Trusted time over each part's signature. A TSA that is down or slow costs the token, never the
  * package: the failure is a timestamp.failed custody event and the export goes on.
  */
-function signatureTimestamper(tsaUrl: string, caseId: string, db: ReturnType<typeof getDb>) {
+function signatureTimestamper(tsaUrl: string, caseId: string, db: HashmarkDb) {
   return async (signature: Uint8Array) => {
     try {
       const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', signature as Uint8Array<ArrayBuffer>));
@@ -53,13 +54,13 @@ function signatureTimestamper(tsaUrl: string, caseId: string, db: ReturnType<typ
       return { tsr: r.tsr, chainPem: r.certificatesPem };
     } catch (e) {
       await logCustody(
+        db,
         {
           caseId,
           type: 'timestamp.failed',
           at: new Date().toISOString(),
           details: { subject: 'signature/tagmanifest-sha256.txt.sig', reason: e instanceof Error ? e.message : String(e) },
         },
-        db,
       ).catch(() => undefined);
       return null;
     }
@@ -68,6 +69,7 @@ function signatureTimestamper(tsaUrl: string, caseId: string, db: ReturnType<typ
 
 export function ExportPage({ search }: { search: string }) {
   const tr = useI18n();
+  const db = useDb();
   const [state, setState] = useState<State>({ kind: 'running', text: tr.t('exportPage.starting'), saved: [] });
 
   useEffect(() => {
@@ -80,8 +82,7 @@ export function ExportPage({ search }: { search: string }) {
         return setState({ kind: 'failed', reason: (e as Error).message, saved });
       }
       const { caseId, ceiling } = params;
-      const db = getDb();
-      const kase = await getCase(caseId, db);
+      const kase = await getCase(db, caseId);
       if (!kase) return setState({ kind: 'failed', reason: tr.t('exportPage.noCase'), saved });
       document.title = tr.t('exportPage.docTitle', { name: kase.name });
       let exportId: string | null = null;
@@ -119,8 +120,8 @@ export function ExportPage({ search }: { search: string }) {
       } catch (e) {
         const text = e instanceof Error ? e.message : String(e);
         await logCustody(
-          { caseId, type: 'export.failed', at: new Date().toISOString(), details: { ...(exportId ? { exportId } : {}), reason: text, partsSaved: saved.length } },
           db,
+          { caseId, type: 'export.failed', at: new Date().toISOString(), details: { ...(exportId ? { exportId } : {}), reason: text, partsSaved: saved.length } },
         ).catch(() => undefined);
         // An integrity failure in the page's language (the file named as in the package); the
         // custody log above keeps the English words.

@@ -41,8 +41,8 @@ export function App() {
   const settings = useLive(() => getSettings(db), [db], null);
   const cases = useLive(() => listCases(db), [db], []);
   const activeCaseId = settings?.activeCaseId ?? null;
-  const captures = useLive<CaptureRecord[]>(() => (activeCaseId ? listCaptures(activeCaseId, 10, db) : Promise.resolve([])), [activeCaseId, db], []);
-  const jobs = useLive<JobRecord[]>(() => (activeCaseId ? recentJobs(activeCaseId, 3, db) : Promise.resolve([])), [activeCaseId, db], []);
+  const captures = useLive<CaptureRecord[]>(() => (activeCaseId ? listCaptures(db, activeCaseId, 10) : Promise.resolve([])), [activeCaseId, db], []);
+  const jobs = useLive<JobRecord[]>(() => (activeCaseId ? recentJobs(db, activeCaseId, 3) : Promise.resolve([])), [activeCaseId, db], []);
   const [outcome, setOutcome] = useState<Outcome>({ kind: 'idle' });
 
   async function capture() {

@@ -5,7 +5,7 @@ import type { SeenSelector } from '@/utils/watch/types';
 
 /**
  * The watch scan (issue #6 item 4). Registered at runtime by the background only while host
- * access is granted and a watch list is not empty (utils/watch/registration.ts); runs in the
+ * access is granted and a watch list is not empty (utils/platform/watch-registration.ts); runs in the
  * top frame of web pages at document_idle. Reads the visible text and links, extracts selectors
  * here, and sends only the normalised selectors found to the background, which matches them
  * against the watch list. It captures nothing and changes nothing in the page.

@@ -17,7 +17,7 @@ import {
   beginCaptureJob,
   commitCapture,
   createCase,
-  getDb,
+  openExtensionDb,
   listCaptures,
   type BlobRecord,
   type CaptureRecord,
@@ -28,7 +28,7 @@ import { makeThumbnail } from '@/utils/package/thumbnail';
 import { adText, DOMAINS, rng } from './corpus';
 import { uniquePng } from './png-chunk';
 
-const db = getDb();
+const db = openExtensionDb();
 
 /**
  * Seeding only: the extension's database commits with strict durability (a flush to disk per
@@ -79,7 +79,7 @@ interface SyntheticFile {
 
 /** One synthetic capture, hashed and ready to store. */
 interface Prepared {
-  job: Parameters<typeof beginCaptureJob>[0];
+  job: Parameters<typeof beginCaptureJob>[1];
   sequence: number;
   record: CaptureRecord;
   blobs: BlobRecord[];
@@ -173,9 +173,9 @@ async function commitBatch(batch: Prepared[]): Promise<void> {
   // Every table: the functions' own scopes change as features land (selectors, …).
   await db.transaction('rw', db.tables, async () => {
     for (const p of batch) {
-      const job = await beginCaptureJob(p.job, db);
+      const job = await beginCaptureJob(db, p.job);
       if (job.sequence !== p.sequence) throw new Error(`seeding: expected sequence ${p.sequence}, the case gave ${job.sequence}`);
-      await commitCapture({ jobId: p.job.jobId, record: p.record, blobs: p.blobs, at: p.job.at }, db);
+      await commitCapture(db, { jobId: p.job.jobId, record: p.record, blobs: p.blobs, at: p.job.at });
     }
   });
 }
@@ -200,7 +200,7 @@ export async function seedExportCase(o: {
 async function seedExport(o: Parameters<typeof seedExportCase>[0]): Promise<{ caseId: string; bytes: number; ms: number }> {
   const t0 = performance.now();
   const caseId = crypto.randomUUID();
-  await createCase({ id: caseId, name: o.name, at: new Date().toISOString() }, db);
+  await createCase(db, { id: caseId, name: o.name, at: new Date().toISOString() });
   const png = Uint8Array.from(atob(o.viewportPngBase64), (ch) => ch.charCodeAt(0));
   const { words } = adText(o.seed);
   const textBytes = Math.round(o.bytesPerCapture * 0.15);
@@ -239,7 +239,7 @@ async function seedExport(o: Parameters<typeof seedExportCase>[0]): Promise<{ ca
       for (const p of batch) {
         const shot = p.record.artifacts.find((a) => a.path === 'screenshot-viewport.png')!;
         const t = await makeThumbnail(p.blobs.find((b) => b.sha256 === shot.sha256)!.data);
-        await attachReportThumbnail({ captureId: p.record.id, png: t.png, thumbnail: { sha256: await sha256Hex(t.png), width: t.width, height: t.height, source: shot.sha256 } }, db);
+        await attachReportThumbnail(db, { captureId: p.record.id, png: t.png, thumbnail: { sha256: await sha256Hex(t.png), width: t.width, height: t.height, source: shot.sha256 } });
       }
       batch = [];
     }
@@ -268,7 +268,7 @@ export async function seedListCase(o: { name: string; captures: number; words: n
 async function seedList(o: Parameters<typeof seedListCase>[0]): Promise<{ caseId: string; ms: number }> {
   const t0 = performance.now();
   const caseId = crypto.randomUUID();
-  await createCase({ id: caseId, name: o.name, at: new Date().toISOString() }, db);
+  await createCase(db, { id: caseId, name: o.name, at: new Date().toISOString() });
   const { words } = adText(o.seed);
   const r = rng(o.seed + 1);
   const start = Date.UTC(2025, 0, 1);
@@ -320,7 +320,7 @@ export async function timeListCaptures(caseId: string, limit: number, runs: numb
   let count = 0;
   for (let i = 0; i < runs; i++) {
     const t = performance.now();
-    count = (await listCaptures(caseId, limit, db)).length;
+    count = (await listCaptures(db, caseId, limit)).length;
     ms.push(performance.now() - t);
   }
   return { ms, count };

@@ -5,11 +5,11 @@
  * captures table, as utils/search/search-host.ts does inside the dashboard's search worker. The
  * worker's message hop (postMessage both ways) is not in the timings.
  */
-import { getDb } from '@/utils/db';
+import { openExtensionDb } from '@/utils/db';
 import { CaptureSearch } from '@/utils/search/capture-index';
 import { listCaptureIds } from '@/utils/search/capture-list';
 
-const db = getDb();
+const db = openExtensionDb();
 let engine: CaptureSearch | null = null;
 
 /** Opens the stored index and indexes every capture not yet in it; returns the time each step took. */

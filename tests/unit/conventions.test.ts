@@ -102,6 +102,27 @@ describe('conventions', () => {
     expect(transactionBodies(inAll).flatMap(awaitsIn).filter((a) => !ALLOWED_AWAIT.test(a))).toEqual(['await fetch(u)']);
   });
 
+  test('components never call utils/db write functions (they write through utils/services)', () => {
+    // Every utils/db function that opens a 'rw' transaction or writes a table, or calls one that does.
+    const fns = files(join('utils', 'db')).flatMap((f) => [
+      ...readFileSync(f, 'utf8').matchAll(/async function (\w+)([^]*?)\n}\n/g),
+    ]);
+    const writers = fns.filter((m) => /transaction\(\s*'rw'|\.(put|add|update|delete|bulkAdd)\(/.test(m[2]!)).map((m) => m[1]!);
+    for (let grew = true; grew; ) {
+      const more = fns.filter((m) => !writers.includes(m[1]!) && writers.some((w) => m[2]!.includes(`${w}(`)));
+      writers.push(...more.map((m) => m[1]!));
+      grew = more.length > 0;
+    }
+    expect(writers).toEqual(expect.arrayContaining(['addTags', 'updateSettings', 'deleteCapture', 'putSearchIndex']));
+    const bad = files('components').flatMap((f) =>
+      [...readFileSync(f, 'utf8').matchAll(/import\s*\{([^}]*)\}\s*from\s*'@\/utils\/db'/g)]
+        .flatMap((m) => m[1]!.split(',').map((x) => x.trim().split(/\s+as\s+/)[0]!))
+        .filter((name) => writers.includes(name))
+        .map((name) => `${f}: ${name}`),
+    );
+    expect(bad).toEqual([]);
+  });
+
   test('only the schema module declares Dexie versions', () => {
     const offenders = ['utils', 'entrypoints', 'components']
       .flatMap((d) => files(d))

@@ -5,7 +5,7 @@ import { addWatch, attachReportThumbnail, createDb, custodyLines, logCustody, re
 import { digestBoth, sha256Hex, utf8 } from '@/utils/evidence/hash';
 import { makeThumbnail, toBase64 } from '@/utils/package/thumbnail';
 import { verifyDer } from '@/utils/evidence/signing';
-import { ensureSigningKey } from '@/utils/evidence/signing-key';
+import { ensureSigningKey } from '@/utils/services/signing-keys';
 import {
   IntegrityError,
   beginExport,
@@ -129,10 +129,10 @@ describe('buildCasePackage: one package', () => {
 
   test('watch-list events (added, a sighting, removed) go into the package custody log, which verifies', async () => {
     const { caseId } = await seedCaptures(1);
-    await addWatch({ id: 'w1', caseId, kind: 'phone', value: '+33612345678', typed: '06 12 34 56 78', at: at(20) }, db);
+    await addWatch(db, { id: 'w1', caseId, kind: 'phone', value: '+33612345678', typed: '06 12 34 56 78', at: at(20) });
     const details = { watchId: 'w1', kind: 'phone' as const, value: '+33612345678', matched: '+33612345678', matchedKind: 'phone', url: 'https://annonces.example/7', tabId: 3, loadId: 'l1' };
-    expect(await recordWatchHit({ details, at: at(21) }, db)).not.toBeNull();
-    await removeWatch({ watchId: 'w1', at: at(22) }, db);
+    expect(await recordWatchHit(db, { details, at: at(21) })).not.toBeNull();
+    await removeWatch(db, { watchId: 'w1', at: at(22) });
     const [p] = await exportAll(caseId);
     expect(failures(await verifyPackage(p!.zip, { keyFingerprint: key.fingerprint }))).toEqual([]);
     const events = text((await files(p!.zip)).get('data/custody/events.jsonl')).trim().split('\n').map((l) => JSON.parse(l));
@@ -152,7 +152,7 @@ describe('reproducible export', () => {
     };
     const [a] = await build();
     // Activity after the export started is not part of it: the second build must not see it.
-    await logCustody({ caseId, type: 'note.added', at: at(2000), details: { text: 'later' } }, db);
+    await logCustody(db, { caseId, type: 'note.added', at: at(2000), details: { text: 'later' } });
     const [b] = await build();
     const fa = await files(a!.zip);
     const fb = await files(b!.zip);
@@ -181,15 +181,15 @@ describe('report thumbnails kept at capture time', () => {
 
     // A kept thumbnail is what the report shows (a recognisable stand-in proves it is read).
     const standIn = (await makeThumbnail(noisyPng(40, 30, 99))).png;
-    await attachReportThumbnail({ captureId: c.id, png: standIn, thumbnail: { sha256: await sha256Hex(standIn), width: 40, height: 30, source: shot.sha256 } }, db);
+    await attachReportThumbnail(db, { captureId: c.id, png: standIn, thumbnail: { sha256: await sha256Hex(standIn), width: 40, height: 30, source: shot.sha256 } });
     expect(await reportOf()).toContain(toBase64(standIn));
 
     // Kept for another screenshot: ignored.
-    await attachReportThumbnail({ captureId: c.id, png: standIn, thumbnail: { sha256: await sha256Hex(standIn), width: 40, height: 30, source: 'f'.repeat(64) } }, db);
+    await attachReportThumbnail(db, { captureId: c.id, png: standIn, thumbnail: { sha256: await sha256Hex(standIn), width: 40, height: 30, source: 'f'.repeat(64) } });
     expect(await reportOf()).toContain(toBase64(made.png));
 
     // Damaged in storage: remade from the screenshot, never shown damaged, the export goes on.
-    await attachReportThumbnail({ captureId: c.id, png: standIn, thumbnail: { sha256: await sha256Hex(standIn), width: 40, height: 30, source: shot.sha256 } }, db);
+    await attachReportThumbnail(db, { captureId: c.id, png: standIn, thumbnail: { sha256: await sha256Hex(standIn), width: 40, height: 30, source: shot.sha256 } });
     const stored = (await db.blobs.get(await sha256Hex(standIn)))!;
     const flipped = new Uint8Array(stored.data);
     flipped[flipped.length - 5]! ^= 0xff;
@@ -210,7 +210,7 @@ describe('report thumbnails kept at capture time', () => {
       const shot = c.artifacts.find((a) => a.path === 'screenshot-viewport.png')!;
       const png = (await db.blobs.get(shot.sha256))!.data;
       const t = await makeThumbnail(png);
-      await attachReportThumbnail({ captureId: c.id, png: t.png, thumbnail: { sha256: await sha256Hex(t.png), width: t.width, height: t.height, source: shot.sha256 } }, db);
+      await attachReportThumbnail(db, { captureId: c.id, png: t.png, thumbnail: { sha256: await sha256Hex(t.png), width: t.width, height: t.height, source: shot.sha256 } });
     }
     expect((await db.captures.toArray()).every((c) => c.reportThumbnail)).toBe(true);
     expect(await report()).toBe(before);
@@ -256,7 +256,7 @@ describe('scope: the case as of export.started', () => {
 
   test('captures stored after the export started are left out; deleted captures are left out and their event kept', async () => {
     const { caseId, captures } = await seedCaptures(3);
-    await logCustody({ caseId, captureId: captures[1]!.id, type: 'capture.deleted', at: at(500), details: { reason: 'duplicate' } }, db);
+    await logCustody(db, { caseId, captureId: captures[1]!.id, type: 'capture.deleted', at: at(500), details: { reason: 'duplicate' } });
     await db.captures.update(captures[1]!.id, { deletedAt: at(500) });
     const { exportId } = await beginExport(caseId, { db, key, now: NOW });
     const late = await storeCapture(db, caseId, {}, 1500);
@@ -269,7 +269,7 @@ describe('scope: the case as of export.started', () => {
     expect(log).not.toContain(late.id);
     expect(failures(await verifyPackage(parts[0]!.zip))).toEqual([]);
     // The database log goes on: export.started is not its last event any more.
-    expect((await custodyLines(caseId, db)).at(-1)!.type).toBe('capture.stored');
+    expect((await custodyLines(db, caseId)).at(-1)!.type).toBe('capture.stored');
   });
 });
 
@@ -330,7 +330,7 @@ describe('bag groups', () => {
     expect(seen).toEqual(captures.map((c) => c.id));
     expect(custody.size).toBe(1);
     // Each export.completed is the page's job; the log here ends with export.started.
-    expect((await custodyLines(caseId, db)).at(-1)!.type).toBe('export.started');
+    expect((await custodyLines(db, caseId)).at(-1)!.type).toBe('export.started');
 
     const reports = await Promise.all(parts.map(async (p) => ({ name: p.zipName, report: await verifyPackage(p.zip) })));
     expect(verifyGroup(reports).filter((c) => !c.ok)).toEqual([]);
@@ -380,11 +380,11 @@ describe('bag groups', () => {
 
   test('ceilings out of range are refused with a sentence before anything is logged', async () => {
     const { caseId } = await seedCaptures(1);
-    const before = (await custodyLines(caseId, db)).length;
+    const before = (await custodyLines(db, caseId)).length;
     await expect(beginExport(caseId, { db, key, now: NOW, ceiling: { maxPartBytes: 5 * 1024 ** 3 } })).rejects.toThrow(/4 GiB/);
     await expect(beginExport(caseId, { db, key, now: NOW, ceiling: { maxPartEntries: 70_000 } })).rejects.toThrow(/65,535 entries/);
     await expect(beginExport(caseId, { db, key, now: NOW, ceiling: { maxPartBytes: 1.5 } })).rejects.toThrow(/whole number/);
-    expect((await custodyLines(caseId, db)).length).toBe(before);
+    expect((await custodyLines(db, caseId)).length).toBe(before);
   });
 });
 
@@ -394,8 +394,8 @@ describe('RFC 3161 tokens over capture.json', () => {
     const sha256 = (await digestBoth(bytes)).sha256;
     await db.blobs.put({ sha256, data: bytes, size: bytes.length });
     await logCustody(
-      { caseId, captureId: c.id, type: 'timestamp.obtained', at: at(600), details: { subject: 'capture.json', tokenSha256: sha256, genTime: at(599) } },
       db,
+      { caseId, captureId: c.id, type: 'timestamp.obtained', at: at(600), details: { subject: 'capture.json', tokenSha256: sha256, genTime: at(599) } },
     );
     return sha256;
   }

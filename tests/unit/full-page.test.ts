@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { captureFullPage, planRectTiles, rectTileCssHeight, type FullPageEnv, type PageRect } from '@/utils/capture/full-page';
 import { hideFixedElements, lazyPass, measurePage, scrollToY, type PageMetrics } from '@/utils/capture/page-scroll';
 import { MAX_CANVAS_AREA, MAX_CANVAS_SIDE, type StitchPart } from '@/utils/capture/stitch-plan';
-import { automationPageFor } from '@/utils/capture/automation-hook';
+import { automationPageFor } from '@/utils/platform/automation-hook';
 
 /**
  * Which way the full page is taken (capability, not browser name) and what each way records.

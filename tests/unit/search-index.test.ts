@@ -118,9 +118,9 @@ describe('CaptureSearch: persisted, caught up from the captures table', () => {
     // "Dashboard closed": the worker stores a capture, the popup tags and notes, a capture is deleted.
     const b = await seedCapture(db, { caseId: 'c1', url: 'https://b.example/', title: 'Riad Fès', text: 'terrasse', minute: 2 });
     const c = await seedCapture(db, { caseId: 'c1', url: 'https://c.example/', title: 'Studio Rabat', text: 'meublé', minute: 3 });
-    await addTags({ captureIds: [a.id], tags: ['prioritaire'], at: at(4) }, db);
-    await addNote({ id: 'n1', caseId: 'c1', captureId: b.id, text: 'même numéro que la villa', at: at(5) }, db);
-    await deleteCapture({ captureId: c.id, reason: 'doublon', at: at(6) }, db);
+    await addTags(db, { captureIds: [a.id], tags: ['prioritaire'], at: at(4) });
+    await addNote(db, { id: 'n1', caseId: 'c1', captureId: b.id, text: 'même numéro que la villa', at: at(5) });
+    await deleteCapture(db, { captureId: c.id, reason: 'doublon', at: at(6) });
 
     const reopened = await CaptureSearch.open(db);
     const r = await reopened.catchUp();
@@ -131,7 +131,7 @@ describe('CaptureSearch: persisted, caught up from the captures table', () => {
     expect(reopened.domains().sort()).toEqual(['a.example', 'b.example']);
 
     // A deletion after indexing removes it; a second catch-up has nothing to do.
-    await deleteCapture({ captureId: b.id, reason: 'hors sujet', at: at(7) }, db);
+    await deleteCapture(db, { captureId: b.id, reason: 'hors sujet', at: at(7) });
     expect(await reopened.catchUp()).toEqual({ added: 0, updated: 0, removed: 1 });
     expect(hits(reopened, 'terrasse')).toEqual([]);
     expect(await reopened.catchUp()).toEqual({ added: 0, updated: 0, removed: 0 });

@@ -6,7 +6,7 @@ import { digestBoth, utf8 } from '@/utils/evidence/hash';
 export const at = (minute: number) => new Date(Date.UTC(2026, 10, 27, 12, minute, 0)).toISOString();
 
 export async function seedCase(db: HashmarkDb, id: string, name = id, minute = 0) {
-  return createCase({ id, name, at: at(minute) }, db);
+  return createCase(db, { id, name, at: at(minute) });
 }
 
 let n = 0;
@@ -17,8 +17,8 @@ export async function seedCapture(
 ): Promise<CaptureRecord> {
   const id = o.id ?? `cap-${++n}`;
   const job = await beginCaptureJob(
-    { jobId: id, captureId: id, caseId: o.caseId, tabId: 1, nonce: 'n', at: at(o.minute), trigger: 'cli', url: o.url },
     db,
+    { jobId: id, captureId: id, caseId: o.caseId, tabId: 1, nonce: 'n', at: at(o.minute), trigger: 'cli', url: o.url },
   );
   const text = utf8(o.text);
   const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, n & 0xff]);
@@ -42,6 +42,7 @@ export async function seedCapture(
     status: 'stored',
   };
   await commitCapture(
+    db,
     {
       jobId: id,
       record,
@@ -52,7 +53,6 @@ export async function seedCapture(
       ],
       at: at(o.minute),
     },
-    db,
   );
   return record;
 }

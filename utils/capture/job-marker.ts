@@ -14,7 +14,7 @@ export function plantNonce(nonce: string, limits?: unknown, chunkChars?: number)
   const g = globalThis as { __hashmarkCaptureNonce?: string; __hashmarkCaptureLimits?: unknown };
   g.__hashmarkCaptureNonce = nonce;
   // The budgets the capture content script applies come from the background with the nonce,
-  // so one place (browser-env.ts) owns them.
+  // so one place (utils/platform/capture-env.ts) owns them.
   g.__hashmarkCaptureLimits = { snapshot: limits, chunkChars };
 }
 

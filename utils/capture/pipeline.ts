@@ -1,25 +1,19 @@
-import {
-  attachReportThumbnail,
-  beginCaptureJob,
-  commitCapture,
-  failCaptureJob,
-  getSettings,
-  type BlobRecord,
-  type CaptureRecord,
-  type HashmarkDb,
-} from '@/utils/db';
-import { artifactEntry, digestBoth, sha256Hex, utf8 } from '@/utils/evidence/hash';
-import { makeThumbnail } from '@/utils/package/thumbnail';
+/**
+ * The capture's steps, each taking the browser as capabilities (CaptureEnv) and data as
+ * arguments: read the page, collect its files, check it is still the same document, build
+ * capture.json. No database here: utils/services/capture-job.ts opens the job, runs these
+ * steps and commits (or fails) it. A step that must stop the capture throws CaptureError.
+ */
+import { digestBoth, utf8, type DigestPair } from '@/utils/evidence/hash';
 import { extensionFor, mediaToFetch } from './media-fetch';
 import type { ArtifactEntry } from '@/utils/evidence/types';
+import type { RegionSource } from '@/utils/selectors/region';
+import type { ExtractedSelector } from '@/utils/selectors/extract';
 import { dataUrlToBytes } from './data-url';
 import { captureFullPage, DEFAULT_FULL_PAGE, type FullPageEnv, type FullPageResult, type PageRect } from './full-page';
 import { FastModeUnavailable, type RectSession } from './cdp-screenshot';
 import { limitationsFor, type CaptureCoverage } from './limitations';
 import { factsMatch, serverDateSkewMs, type NetworkFacts } from './network-facts';
-import { extractSelectors } from '@/utils/selectors/extract';
-import { chooseRegion } from '@/utils/selectors/region';
-import type { CaptureDefaults, SelectorRecord } from '@/utils/db/schema';
 import { CaptureError, type CaptureErrorCode } from './errors';
 import { isPageSnapshot } from './snapshot-shape';
 import type { PageSnapshot } from './page-snapshot';
@@ -42,7 +36,6 @@ export interface BrowserFacts {
 
 /** Everything the pipeline needs from the browser, injected so the logic is testable. */
 export interface CaptureEnv {
-  db: HashmarkDb;
   now(): Date;
   newId(): string;
   getTab(tabId: number): Promise<TabInfo>;
@@ -88,7 +81,13 @@ export interface CaptureEnv {
 export type CaptureTrigger = 'popup' | 'command' | 'context-menu' | 'dashboard' | 'cli';
 
 /** What one capture includes; the defaults are the investigator's settings (DEFAULT_SETTINGS). */
-export type CaptureOptions = CaptureDefaults;
+export interface CaptureOptions {
+  fullPage: boolean;
+  pageCopy: boolean;
+  mhtml: boolean;
+  /** Fetch page images and videos at full resolution (off by default: it can be large). */
+  media: boolean;
+}
 
 export interface CaptureResult {
   ok: true;
@@ -142,7 +141,7 @@ export async function refusalFor(
  * captureVisibleTab allows 2 calls per rolling second: space shots by 510 ms, and if the quota
  * is hit anyway (another capture running), wait it out and retry instead of failing.
  */
-function makeShooter(env: CaptureEnv): (windowId: number) => Promise<string> {
+export function makeShooter(env: CaptureEnv): (windowId: number) => Promise<string> {
   let last = 0;
   return async (windowId) => {
     for (let attempt = 0; ; attempt++) {
@@ -195,337 +194,315 @@ async function fastFullPage(env: CaptureEnv, tab: TabInfo, fpEnv: FullPageEnv, l
   return captureFullPage(tab.id, tab.windowId, fpEnv, DEFAULT_FULL_PAGE);
 }
 
-function tabGone(e: unknown): boolean {
+export function tabGone(e: unknown): boolean {
   return /no tab with id|tab.*closed|cannot find tab/i.test(String((e as Error)?.message ?? e));
 }
 
-/**
- * Makes the report's thumbnail of the viewport screenshot and keeps it with the capture. Any
- * failure (an image too large to reduce, the worker stopped, storage) only means an export makes
- * it itself, as it did before.
- */
-async function cacheReportThumbnail(captureId: string, png: Uint8Array, source: string, db: CaptureEnv['db']): Promise<void> {
-  try {
-    const t = await makeThumbnail(png);
-    await attachReportThumbnail({ captureId, png: t.png, thumbnail: { sha256: await sha256Hex(t.png), width: t.width, height: t.height, source } }, db);
-  } catch {
-    // See above: nothing is lost.
-  }
+/** Where the time went (ms), by step: for benchmarks, not evidence. */
+export type Timings = Record<string, number>;
+
+/** Records how long a step took since `since` (performance.now()). */
+export function lap(timings: Timings, name: string, since: number): void {
+  timings[name] = Math.round(performance.now() - since);
 }
 
 /**
- * One capture, from the user's gesture to one committed transaction (DESIGN.md data flow).
- * Either everything is stored, or nothing is and the job is failed with a reason in the
- * custody log. Never throws anything but CaptureError.
+ * Reads the page: refuses pages that cannot be captured, plants the job's nonce, runs the
+ * capture content script and checks that what came back is this job's snapshot of an HTML page.
  */
-export async function runCapture(
-  req: { tabId?: number; trigger: CaptureTrigger; options?: Partial<CaptureOptions> },
+export async function readPage(env: CaptureEnv, tab: TabInfo, nonce: string): Promise<PageSnapshot> {
+  const refusal = await refusalFor(tab.url, env);
+  if (refusal) throw new CaptureError(refusal.reason, refusal.code);
+
+  if (!tab.active) await env.activateTab(tab.id);
+  await env.plantNonce(tab.id, nonce);
+  const raw = await env.snapshot(tab.id);
+  if (raw && typeof raw === 'object' && 'error' in raw) {
+    const detail = String((raw as { error: unknown }).error);
+    throw new CaptureError(`The page could not be read: ${detail}`, 'unreadable', detail);
+  }
+  if (!isPageSnapshot(raw) || raw.nonce !== nonce) {
+    throw new CaptureError('The page returned an unexpected result; nothing was stored.', 'unexpected-result');
+  }
+  if (raw.contentType === 'application/pdf') {
+    throw new CaptureError(
+      'This tab shows a PDF in the browser\'s viewer; PDF capture is not supported yet. Download the PDF instead.',
+      'pdf',
+    );
+  }
+  return raw;
+}
+
+/** One file of the capture, before it is hashed. */
+export interface CaptureFile {
+  path: string;
+  mediaType: string;
+  bytes: Uint8Array;
+  method: string;
+  role: 'original' | 'derived';
+  derivedFrom?: string[];
+}
+
+/** What the capture collected from the browser, before hashing. */
+export interface Collected {
+  /** dom.html, text.txt and screenshot-viewport.png first (index 2: the viewport screenshot). */
+  files: CaptureFile[];
+  extraLimits: string[];
+  coverage: CaptureCoverage;
+  /** Media URL → its file in the capture (named by its own SHA-256, never by the page). */
+  mediaFiles: Map<string, string>;
+  /** Digests already computed (media), reused when everything is hashed. */
+  known: Map<Uint8Array, DigestPair>;
+}
+
+/**
+ * The viewport screenshot, then what the options ask for: the full page, the page copy, the
+ * MHTML and the media at full resolution.
+ */
+export async function collectFiles(
   env: CaptureEnv,
-): Promise<CaptureResult> {
-  const t0 = performance.now();
-  const timings: Record<string, number> = {};
-  const lap = (name: string, since: number) => (timings[name] = Math.round(performance.now() - since));
-  const settings = await getSettings(env.db);
-  // The investigator's choices in the settings, then what this request asks for.
-  const opts: CaptureOptions = { ...settings.captureDefaults, ...req.options };
-  if (!settings.activeCaseId) throw new CaptureError('No active case: create or choose a case first.', 'no-case');
+  tab: TabInfo,
+  snap: PageSnapshot,
+  o: { opts: CaptureOptions; fast: boolean; nonce: string; timings: Timings },
+): Promise<Collected> {
+  const shoot = makeShooter(env);
+  let t = performance.now();
+  const shot = dataUrlToBytes(await shoot(tab.windowId));
+  lap(o.timings, 'viewport', t);
 
-  const tab = req.tabId !== undefined ? await env.getTab(req.tabId).catch(() => null) : await env.focusedTab();
-  if (!tab) throw new CaptureError('There is no tab to capture.', 'no-tab');
-
-  const startedAt = env.now();
-  const captureId = env.newId();
-  const nonce = env.newId();
-  const job = await beginCaptureJob(
-    {
-      jobId: captureId,
-      captureId,
-      caseId: settings.activeCaseId,
-      tabId: tab.id,
-      nonce,
-      at: startedAt.toISOString(),
-      trigger: req.trigger,
-      url: tab.url,
-    },
-    env.db,
-  ).catch((e: unknown) => {
-    const msg = e instanceof Error ? e.message : String(e);
-    throw new CaptureError(msg, 'store-failed', msg);
-  });
-
-  const fail = async (code: CaptureErrorCode, reason: string, detail?: string): Promise<never> => {
-    await failCaptureJob({ jobId: job.id, reason, code, ...(detail !== undefined ? { detail } : {}), at: env.now().toISOString() }, env.db);
-    throw new CaptureError(reason, code, detail);
-  };
-
-  try {
-    const refusal = await refusalFor(tab.url, env);
-    if (refusal) return await fail(refusal.code, refusal.reason);
-
-    if (!tab.active) await env.activateTab(tab.id);
-    await env.plantNonce(tab.id, nonce);
-    const raw = await env.snapshot(tab.id);
-    if (raw && typeof raw === 'object' && 'error' in raw) {
-      const detail = String((raw as { error: unknown }).error);
-      return await fail('unreadable', `The page could not be read: ${detail}`, detail);
-    }
-    if (!isPageSnapshot(raw) || raw.nonce !== nonce) {
-      return await fail('unexpected-result', 'The page returned an unexpected result; nothing was stored.');
-    }
-    const snap: PageSnapshot = raw;
-    if (snap.contentType === 'application/pdf') {
-      return await fail('pdf', 'This tab shows a PDF in the browser\'s viewer; PDF capture is not supported yet. Download the PDF instead.');
-    }
-    const shoot = makeShooter(env);
-    let t = performance.now();
-    const shot = dataUrlToBytes(await shoot(tab.windowId));
-    lap('viewport', t);
-
-    type File = { path: string; mediaType: string; bytes: Uint8Array; method: string; role: 'original' | 'derived'; derivedFrom?: string[] };
-    const files: File[] = [
+  const c: Collected = {
+    files: [
       { path: 'dom.html', mediaType: 'text/html; charset=utf-8', bytes: utf8(snap.domHtml), method: snap.domMethod, role: 'original' },
       { path: 'text.txt', mediaType: 'text/plain; charset=utf-8', bytes: utf8(snap.text), method: snap.textMethod, role: 'original' },
       { path: 'screenshot-viewport.png', mediaType: 'image/png', bytes: shot.bytes, method: 'captureVisibleTab', role: 'original' },
-    ];
-    const extraLimits: string[] = [];
-    const coverage: CaptureCoverage = { fullPage: 'off', pageCopy: 'off', mhtml: 'off', network: 'not-observed' };
+    ],
+    extraLimits: [],
+    coverage: { fullPage: 'off', pageCopy: 'off', mhtml: 'off', network: 'not-observed' },
+    mediaFiles: new Map(),
+    known: new Map(),
+  };
 
-    if (opts.fullPage) {
+  if (o.opts.fullPage) await collectFullPage(env, tab, shoot, o.fast, c, o.timings);
+
+  if (o.opts.pageCopy) {
+    if (!env.pageCopy) c.coverage.pageCopy = 'unsupported';
+    else {
       t = performance.now();
-      const fpEnv: FullPageEnv = {
-        inPage: env.inPage,
-        shoot: async (w) => dataUrlToBytes(await shoot(w)).bytes,
-        ...(env.captureRect
-          ? {
-              shootRect: {
-                method: 'captureTab:rect',
-                maxTileCss: Infinity,
-                shoot: async (rect: PageRect, scale: number) => dataUrlToBytes(await env.captureRect!(tab.id, rect, scale)).bytes,
-              },
-            }
-          : {}),
-        stitch: env.stitch,
-        progress: (k, n) => env.progress?.(`${k}/${n}`),
-      };
-      const fp = settings.fastScreenshots ? await fastFullPage(env, tab, fpEnv, extraLimits) : await captureFullPage(tab.id, tab.windowId, fpEnv, DEFAULT_FULL_PAGE);
-      for (const tile of fp.tiles) {
-        files.push({ path: tile.path, mediaType: 'image/png', bytes: tile.bytes, method: tile.method, role: 'original' });
+      const copy = await env.pageCopy(tab.id);
+      c.extraLimits.push(...copy.limitations);
+      if (copy.html !== null && copy.nonce === o.nonce) {
+        // Derived from the live document (not from another artifact): SingleFile re-serialises it
+        // with resources inlined and scripts removed.
+        c.files.push({ path: 'page.html', mediaType: 'text/html; charset=utf-8', bytes: utf8(copy.html), method: 'single-file-core', role: 'derived', derivedFrom: [] });
+        c.coverage.pageCopy = 'done';
+      } else {
+        c.coverage.pageCopy = 'failed';
       }
-      for (const part of fp.full) {
-        files.push({
-          path: part.path,
-          mediaType: 'image/png',
-          bytes: part.bytes,
-          method: part.method,
-          role: 'derived',
-          derivedFrom: fp.tiles.map((x) => x.path),
-        });
-      }
-      extraLimits.push(...fp.limitations);
-      coverage.fullPage = 'done';
-      lap('fullPage', t);
-      Object.assign(timings, { fullPageLazy: fp.timings.lazy, fullPageTiles: fp.timings.tiles, fullPageStitch: fp.timings.stitch });
+      lap(o.timings, 'pageCopy', t);
     }
-
-    if (opts.pageCopy) {
-      if (!env.pageCopy) coverage.pageCopy = 'unsupported';
-      else {
-        t = performance.now();
-        const copy = await env.pageCopy(tab.id);
-        extraLimits.push(...copy.limitations);
-        if (copy.html !== null && copy.nonce === nonce) {
-          // Derived from the live document (not from another artifact): SingleFile re-serialises it
-          // with resources inlined and scripts removed.
-          files.push({ path: 'page.html', mediaType: 'text/html; charset=utf-8', bytes: utf8(copy.html), method: 'single-file-core', role: 'derived', derivedFrom: [] });
-          coverage.pageCopy = 'done';
-        } else {
-          coverage.pageCopy = 'failed';
-        }
-        lap('pageCopy', t);
-      }
-    }
-
-    if (opts.mhtml) {
-      if (!env.saveMhtml) coverage.mhtml = 'unsupported';
-      else {
-        t = performance.now();
-        files.push({ path: 'page.mhtml', mediaType: 'multipart/related', bytes: await env.saveMhtml(tab.id), method: 'pageCapture', role: 'original' });
-        coverage.mhtml = 'done';
-        lap('mhtml', t);
-      }
-    }
-
-    // Media at full resolution (optional). Named by their own SHA-256, never by the page.
-    const mediaFiles = new Map<string, string>();
-    const known = new Map<Uint8Array, Awaited<ReturnType<typeof digestBoth>>>();
-    if (opts.media && env.fetchMedia) {
-      t = performance.now();
-      const got = await env.fetchMedia(mediaToFetch(snap.media));
-      extraLimits.push(...got.limitations);
-      for (const m of got.items) {
-        // Hash once: the digest names the file and is reused below (no second pass over the bytes).
-        const digest = await digestBoth(m.bytes);
-        const path = `media/${digest.sha256}.${extensionFor(m.mediaType)}`;
-        known.set(m.bytes, digest);
-        // The same bytes under two URLs are stored once (content-addressed); both point to it.
-        if (!files.some((f) => f.path === path)) files.push({ path, mediaType: m.mediaType, bytes: m.bytes, method: 'fetch', role: 'original' });
-        mediaFiles.set(m.url, path);
-      }
-      lap('media', t);
-    }
-
-    await env.hold?.('after-screenshot', job.id);
-
-    // Same tab, same document? The planted nonce lives in this document's isolated world only.
-    const endTab = await env.getTab(tab.id).catch((e: unknown) => (tabGone(e) ? null : Promise.reject(e)));
-    if (!endTab) return await fail('tab-closed', 'The tab was closed during the capture; nothing was stored.');
-    const stillThere = await env.readNonce(tab.id).catch(() => null);
-    if (stillThere !== nonce) {
-      return await fail('navigated', 'The page changed to a new document during the capture (navigation or reload); nothing was stored. Capture again.');
-    }
-    const [zoom, browserFacts, net] = await Promise.all([
-      env.zoom(tab.id).catch(() => null),
-      env.browserFacts(),
-      env.networkFacts(tab.id).catch(() => ({ facts: null, permitted: false })),
-    ]);
-    const network = factsMatch(net.facts, tab.url) ? net.facts : null;
-    coverage.network = network ? 'done' : net.permitted ? 'not-observed' : 'no-permission';
-    if (network?.redacted.length) {
-      extraLimits.push('Session cookie values sent by the site (Set-Cookie) are withheld from the network facts: they would expose the investigator\'s account.');
-    }
-
-    if (endTab.url !== tab.url) {
-      extraLimits.push(
-        'The address changed within the same page during the capture (the page rewrote its URL); both addresses are recorded.',
-      );
-    }
-
-    // Hash everything at once, in the background, from the bytes it holds (never trust a hash
-    // computed by the page).
-    t = performance.now();
-    const digests = await Promise.all(files.map((f) => known.get(f.bytes) ?? digestBoth(f.bytes)));
-    lap('hash', t);
-    const artifacts: ArtifactEntry[] = files.map((f, i) => artifactEntry(f, digests[i]!));
-    // Selectors (phones, emails, handles, wallets) from the visible text and link targets,
-    // extracted here, before the transaction, so they are written with the capture.
-    t = performance.now();
-    const region = chooseRegion({ setting: settings.defaultRegion, url: tab.url, uiLanguage: env.uiLanguage });
-    const selectors = extractSelectors({ text: snap.text, links: snap.links, region: region.region });
-    lap('selectors', t);
-
-    const finishedAt = env.now();
-    const limitations = limitationsFor(snap, coverage, extraLimits);
-    const offset = -finishedAt.getTimezoneOffset();
-    const captureJson = {
-      schema: 'hashmark.capture/1',
-      captureId,
-      caseId: job.caseId,
-      sequence: job.sequence,
-      operator: {
-        name: settings.investigatorName,
-        unit: settings.investigatorUnit,
-        organization: settings.organization,
-      },
-      trigger: req.trigger,
-      startedAt: startedAt.toISOString(),
-      finishedAt: finishedAt.toISOString(),
-      clock: {
-        timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
-        utcOffsetMinutes: offset,
-        serverDateSkewMs: network ? serverDateSkewMs(network) : null,
-        tsaSkewMs: null,
-      },
-      url: { start: tab.url, end: endTab.url },
-      title: { start: tab.title, end: endTab.title },
-      pageAsserted: snap.pageAsserted,
-      browser: {
-        ...browserFacts,
-        viewport: { width: snap.viewport.width, height: snap.viewport.height },
-        devicePixelRatio: snap.viewport.devicePixelRatio,
-        zoom,
-      },
-      page: { contentType: snap.contentType, scroll: snap.scroll, counts: snap.counts },
-      software: env.software,
-      network,
-      artifacts,
-      media: snap.media.map((m) => {
-        const file = mediaFiles.get(m.bestUrl ?? m.url);
-        return file ? { ...m, file } : m;
-      }),
-      selectors: selectors.map((x) => ({ kind: x.kind, value: x.value, raw: x.raw, ...(x.platform ? { platform: x.platform } : {}), source: x.source })),
-      selectorsRegion: region,
-      limitations,
-      tags: [],
-      notes: [],
-    };
-    const captureJsonBytes = utf8(JSON.stringify(captureJson, null, 2) + '\n');
-    t = performance.now();
-    const cj = await digestBoth(captureJsonBytes);
-    timings.hash = (timings.hash ?? 0) + Math.round(performance.now() - t);
-
-    const record: CaptureRecord = {
-      id: captureId,
-      caseId: job.caseId,
-      sequence: job.sequence,
-      startedAt: startedAt.toISOString(),
-      finishedAt: finishedAt.toISOString(),
-      url: endTab.url,
-      title: endTab.title,
-      captureJson: { sha256: cj.sha256, sha512: cj.sha512, bytes: captureJsonBytes.byteLength },
-      artifacts,
-      limitations,
-      tags: [],
-      status: 'stored',
-    };
-    const blobs: BlobRecord[] = [
-      ...files.map((f, i) => ({ sha256: digests[i]!.sha256, data: f.bytes, size: f.bytes.byteLength })),
-      { sha256: cj.sha256, data: captureJsonBytes, size: captureJsonBytes.byteLength },
-    ];
-    t = performance.now();
-    try {
-      const selectorRows: SelectorRecord[] = selectors.map((x) => ({
-        caseId: job.caseId,
-        captureId,
-        kind: x.kind,
-        value: x.value,
-        raw: x.raw,
-        ...(x.platform ? { platform: x.platform } : {}),
-      }));
-      await commitCapture({ jobId: job.id, record, blobs, selectors: selectorRows, at: env.now().toISOString() }, env.db);
-      lap('commit', t);
-    } catch (e) {
-      const name = (e as { name?: string })?.name ?? '';
-      const inner = (e as { inner?: { name?: string } })?.inner?.name ?? '';
-      if (name === 'QuotaExceededError' || inner === 'QuotaExceededError') {
-        return await fail('storage-full', 'The browser\'s storage is full: the capture was not stored. Free space or export and archive a case, then capture again.');
-      }
-      const detail = (e as Error)?.message ?? String(e);
-      return await fail('store-failed', `The capture could not be stored: ${detail}`, detail);
-    }
-    // Not awaited: the capture is stored and answered; the thumbnail only speeds up exports.
-    void cacheReportThumbnail(captureId, shot.bytes, digests[2]!.sha256, env.db);
-    return {
-      ok: true,
-      captureId,
-      caseId: job.caseId,
-      sequence: job.sequence,
-      url: endTab.url,
-      title: endTab.title,
-      captureJsonSha256: cj.sha256,
-      screenshotSha256: digests[2]!.sha256,
-      elapsedMs: Math.round(performance.now() - t0),
-      timings,
-    };
-  } catch (e) {
-    if (e instanceof CaptureError) throw e;
-    const msg = (e as Error)?.message ?? String(e);
-    if (tabGone(e)) return await fail('tab-closed', 'The tab was closed during the capture; nothing was stored.');
-    if (/frame.*(removed|was removed)|document.*(unloaded|changed)|navigated|Receiving end|back\/forward cache/i.test(msg)) {
-      return await fail('navigated', 'The page changed to a new document during the capture (navigation or reload); nothing was stored. Capture again.');
-    }
-    if (/cannot access|cannot be scripted|permission|extensions gallery|chrome:\/\//i.test(msg)) {
-      return await fail('not-allowed', `The browser does not let the extension read this page (${msg}).`, msg);
-    }
-    return await fail('failed', `The capture failed: ${msg}`, msg);
   }
+
+  if (o.opts.mhtml) {
+    if (!env.saveMhtml) c.coverage.mhtml = 'unsupported';
+    else {
+      t = performance.now();
+      c.files.push({ path: 'page.mhtml', mediaType: 'multipart/related', bytes: await env.saveMhtml(tab.id), method: 'pageCapture', role: 'original' });
+      c.coverage.mhtml = 'done';
+      lap(o.timings, 'mhtml', t);
+    }
+  }
+
+  if (o.opts.media && env.fetchMedia) await collectMedia(env, snap, c, o.timings);
+  return c;
+}
+
+/** The full page: tiles (originals) and the stitched image(s) derived from them. */
+async function collectFullPage(
+  env: CaptureEnv,
+  tab: TabInfo,
+  shoot: (windowId: number) => Promise<string>,
+  fast: boolean,
+  c: Collected,
+  timings: Timings,
+): Promise<void> {
+  const t = performance.now();
+  const fpEnv: FullPageEnv = {
+    inPage: env.inPage,
+    shoot: async (w) => dataUrlToBytes(await shoot(w)).bytes,
+    ...(env.captureRect
+      ? {
+          shootRect: {
+            method: 'captureTab:rect',
+            maxTileCss: Infinity,
+            shoot: async (rect: PageRect, scale: number) => dataUrlToBytes(await env.captureRect!(tab.id, rect, scale)).bytes,
+          },
+        }
+      : {}),
+    stitch: env.stitch,
+    progress: (k, n) => env.progress?.(`${k}/${n}`),
+  };
+  const fp = fast
+    ? await fastFullPage(env, tab, fpEnv, c.extraLimits)
+    : await captureFullPage(tab.id, tab.windowId, fpEnv, DEFAULT_FULL_PAGE);
+  for (const tile of fp.tiles) {
+    c.files.push({ path: tile.path, mediaType: 'image/png', bytes: tile.bytes, method: tile.method, role: 'original' });
+  }
+  for (const part of fp.full) {
+    c.files.push({
+      path: part.path,
+      mediaType: 'image/png',
+      bytes: part.bytes,
+      method: part.method,
+      role: 'derived',
+      derivedFrom: fp.tiles.map((x) => x.path),
+    });
+  }
+  c.extraLimits.push(...fp.limitations);
+  c.coverage.fullPage = 'done';
+  lap(timings, 'fullPage', t);
+  Object.assign(timings, { fullPageLazy: fp.timings.lazy, fullPageTiles: fp.timings.tiles, fullPageStitch: fp.timings.stitch });
+}
+
+/** Media at full resolution (optional). Named by their own SHA-256, never by the page. */
+async function collectMedia(env: CaptureEnv, snap: PageSnapshot, c: Collected, timings: Timings): Promise<void> {
+  const t = performance.now();
+  const got = await env.fetchMedia!(mediaToFetch(snap.media));
+  c.extraLimits.push(...got.limitations);
+  for (const m of got.items) {
+    // Hash once: the digest names the file and is reused below (no second pass over the bytes).
+    const digest = await digestBoth(m.bytes);
+    const path = `media/${digest.sha256}.${extensionFor(m.mediaType)}`;
+    c.known.set(m.bytes, digest);
+    // The same bytes under two URLs are stored once (content-addressed); both point to it.
+    if (!c.files.some((f) => f.path === path)) {
+      c.files.push({ path, mediaType: m.mediaType, bytes: m.bytes, method: 'fetch', role: 'original' });
+    }
+    c.mediaFiles.set(m.url, path);
+  }
+  lap(timings, 'media', t);
+}
+
+const NAVIGATED = 'The page changed to a new document during the capture (navigation or reload); nothing was stored. Capture again.';
+
+/**
+ * Same tab, same document? The planted nonce lives in this document's isolated world only.
+ * Returns the tab as it is at the end of the capture.
+ */
+export async function confirmSameDocument(env: CaptureEnv, tab: TabInfo, nonce: string): Promise<TabInfo> {
+  const endTab = await env.getTab(tab.id).catch((e: unknown) => (tabGone(e) ? null : Promise.reject(e)));
+  if (!endTab) throw new CaptureError('The tab was closed during the capture; nothing was stored.', 'tab-closed');
+  const stillThere = await env.readNonce(tab.id).catch(() => null);
+  if (stillThere !== nonce) throw new CaptureError(NAVIGATED, 'navigated');
+  return endTab;
+}
+
+/** What the browser says about the page at the end: zoom, the browser itself, the network facts. */
+export interface PageContext {
+  zoom: number | null;
+  browserFacts: BrowserFacts;
+  network: NetworkFacts | null;
+}
+
+/** Reads the page's context and adds what it implies to `c` (coverage, limitations). */
+export async function readPageContext(env: CaptureEnv, tab: TabInfo, endTab: TabInfo, c: Collected): Promise<PageContext> {
+  const [zoom, browserFacts, net] = await Promise.all([
+    env.zoom(tab.id).catch(() => null),
+    env.browserFacts(),
+    env.networkFacts(tab.id).catch(() => ({ facts: null, permitted: false })),
+  ]);
+  const network = factsMatch(net.facts, tab.url) ? net.facts : null;
+  c.coverage.network = network ? 'done' : net.permitted ? 'not-observed' : 'no-permission';
+  if (network?.redacted.length) {
+    c.extraLimits.push('Session cookie values sent by the site (Set-Cookie) are withheld from the network facts: they would expose the investigator\'s account.');
+  }
+
+  if (endTab.url !== tab.url) {
+    c.extraLimits.push(
+      'The address changed within the same page during the capture (the page rewrote its URL); both addresses are recorded.',
+    );
+  }
+  return { zoom, browserFacts, network };
+}
+
+/**
+ * The words a failure from the browser is reported in: a CaptureError as it is, else the
+ * browser's error read as a closed tab, a new document, a refused page or a plain failure.
+ */
+export function captureFailure(e: unknown): CaptureError {
+  if (e instanceof CaptureError) return e;
+  const msg = (e as Error)?.message ?? String(e);
+  if (tabGone(e)) return new CaptureError('The tab was closed during the capture; nothing was stored.', 'tab-closed');
+  if (/frame.*(removed|was removed)|document.*(unloaded|changed)|navigated|Receiving end|back\/forward cache/i.test(msg)) {
+    return new CaptureError(NAVIGATED, 'navigated');
+  }
+  if (/cannot access|cannot be scripted|permission|extensions gallery|chrome:\/\//i.test(msg)) {
+    return new CaptureError(`The browser does not let the extension read this page (${msg}).`, 'not-allowed', msg);
+  }
+  return new CaptureError(`The capture failed: ${msg}`, 'failed', msg);
+}
+
+/** Everything capture.json says, gathered by the job (see buildCaptureJson). */
+export interface CaptureJsonInput {
+  captureId: string;
+  caseId: string;
+  sequence: number;
+  operator: { name: string; unit: string; organization: string };
+  trigger: CaptureTrigger;
+  startedAt: Date;
+  finishedAt: Date;
+  tab: TabInfo;
+  endTab: TabInfo;
+  snap: PageSnapshot;
+  context: PageContext;
+  software: CaptureEnv['software'];
+  artifacts: ArtifactEntry[];
+  mediaFiles: Map<string, string>;
+  selectors: ExtractedSelector[];
+  region: { region: string; source: RegionSource };
+  limitations: string[];
+}
+
+/** capture.json's content (its key order is part of the bytes that are hashed and signed). */
+export function buildCaptureJson(i: CaptureJsonInput) {
+  const { snap, context: ctx } = i;
+  const network = ctx.network;
+  const offset = -i.finishedAt.getTimezoneOffset();
+  return {
+    schema: 'hashmark.capture/1',
+    captureId: i.captureId,
+    caseId: i.caseId,
+    sequence: i.sequence,
+    operator: i.operator,
+    trigger: i.trigger,
+    startedAt: i.startedAt.toISOString(),
+    finishedAt: i.finishedAt.toISOString(),
+    clock: {
+      timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
+      utcOffsetMinutes: offset,
+      serverDateSkewMs: network ? serverDateSkewMs(network) : null,
+      tsaSkewMs: null,
+    },
+    url: { start: i.tab.url, end: i.endTab.url },
+    title: { start: i.tab.title, end: i.endTab.title },
+    pageAsserted: snap.pageAsserted,
+    browser: {
+      ...ctx.browserFacts,
+      viewport: { width: snap.viewport.width, height: snap.viewport.height },
+      devicePixelRatio: snap.viewport.devicePixelRatio,
+      zoom: ctx.zoom,
+    },
+    page: { contentType: snap.contentType, scroll: snap.scroll, counts: snap.counts },
+    software: i.software,
+    network,
+    artifacts: i.artifacts,
+    media: snap.media.map((m) => {
+      const file = i.mediaFiles.get(m.bestUrl ?? m.url);
+      return file ? { ...m, file } : m;
+    }),
+    selectors: i.selectors.map((x) => ({ kind: x.kind, value: x.value, raw: x.raw, ...(x.platform ? { platform: x.platform } : {}), source: x.source })),
+    selectorsRegion: i.region,
+    limitations: i.limitations,
+    tags: [],
+    notes: [],
+  };
 }

@@ -1,4 +1,5 @@
 import Dexie, { type EntityTable, type Table } from 'dexie';
+import type { CaptureOptions } from '@/utils/capture/pipeline';
 import type { ArtifactEntry } from '@/utils/evidence/types';
 
 /**
@@ -205,13 +206,8 @@ export interface SettingsRecord {
   fastScreenshots: boolean;
 }
 
-export interface CaptureDefaults {
-  fullPage: boolean;
-  pageCopy: boolean;
-  mhtml: boolean;
-  /** Fetch page images and videos at full resolution (off by default: it can be large). */
-  media: boolean;
-}
+/** What a capture includes by default: declared with the capture (utils/capture stays free of db imports). */
+export type CaptureDefaults = CaptureOptions;
 
 export type HashmarkDb = Dexie & {
   cases: EntityTable<CaseRecord, 'id'>;

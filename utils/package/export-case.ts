@@ -131,7 +131,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** Reads a stored RFC 3161 token by the SHA-256 logged when it was obtained, and proves it still has those bytes. */
 async function readToken(db: HashmarkDb, bagPath: string, sha256: string): Promise<Uint8Array> {
-  const blob = await getBlob(sha256, db);
+  const blob = await getBlob(db, sha256);
   if (!blob) throw new IntegrityError(`${bagPath}: the stored bytes are missing from the database; export stopped.`, 'missing', bagPath);
   const data = blob.data instanceof Uint8Array ? blob.data : new Uint8Array(blob.data as ArrayBuffer);
   if ((await sha256Hex(data)) !== sha256) {
@@ -146,7 +146,7 @@ async function readVerified(
   bagPath: string,
   expected: { sha256: string; sha512: string; bytes: number },
 ): Promise<Uint8Array> {
-  const blob = await getBlob(expected.sha256, db);
+  const blob = await getBlob(db, expected.sha256);
   if (!blob) throw new IntegrityError(`${bagPath}: the stored bytes are missing from the database; export stopped.`, 'missing', bagPath);
   const data = blob.data instanceof Uint8Array ? blob.data : new Uint8Array(blob.data as ArrayBuffer);
   const d = await digestBoth(data);
@@ -344,7 +344,7 @@ async function thumbnailFor(
   db: HashmarkDb,
 ): Promise<ReportCapture['screenshot']> {
   if (cached && cached.source === pngSha256) {
-    const kept = await getBlob(cached.sha256, db);
+    const kept = await getBlob(db, cached.sha256);
     const data = kept ? (kept.data instanceof Uint8Array ? kept.data : new Uint8Array(kept.data as ArrayBuffer)) : null;
     if (data && data.byteLength <= THUMBNAIL_MAX_BYTES && (await sha256Hex(data)) === cached.sha256) {
       return { path: SCREENSHOT, thumbnail: { dataUri: `data:image/png;base64,${toBase64(data)}`, width: cached.width, height: cached.height } };
@@ -470,6 +470,7 @@ export async function beginExport(
   const exportId = (o.newId ?? (() => crypto.randomUUID()))();
   if (!UUID.test(exportId)) throw new Error(`export id ${JSON.stringify(exportId)} is not a lowercase UUID`);
   await logCustody(
+    o.db,
     {
       caseId,
       type: 'export.started',
@@ -482,7 +483,6 @@ export async function beginExport(
         reportLanguage: lang,
       },
     },
-    o.db,
   );
   return { exportId };
 }
@@ -490,6 +490,7 @@ export async function beginExport(
 /** Logs export.completed for one saved part, with its ZIP name and SHA-256 (the value a recipient compares). */
 export async function recordPartSaved(caseId: string, part: PackagePart, o: { db: HashmarkDb; at: Date }): Promise<void> {
   await logCustody(
+    o.db,
     {
       caseId,
       type: 'export.completed',
@@ -506,7 +507,6 @@ export async function recordPartSaved(caseId: string, part: PackagePart, o: { db
         captures: part.captureIds.length,
       },
     },
-    o.db,
   );
 }
 
@@ -519,7 +519,7 @@ export async function recordPartSaved(caseId: string, part: PackagePart, o: { db
  * @throws Error if the case does not exist, the export was not begun, or a value is not allowed.
  */
 export async function* buildCasePackage(caseId: string, o: ExportOptions): AsyncGenerator<PackagePart, void, undefined> {
-  const snap = await readExportSnapshot(caseId, o.db);
+  const snap = await readExportSnapshot(o.db, caseId);
   const kase = snap.kase;
   if (!kase) throw new Error(`No case with id ${caseId}.`);
   const { custody, captures, tokens, startedEvent } = scopeOf(snap.custody, snap.captures, o.exportId);

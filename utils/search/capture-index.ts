@@ -176,7 +176,7 @@ export class CaptureSearch {
 
   /** Loads the stored index, or starts an empty one if there is none or it has an old format. */
   static async open(db: HashmarkDb): Promise<CaptureSearch> {
-    const rec = await getSearchIndex(SEARCH_INDEX_ID, db);
+    const rec = await getSearchIndex(db, SEARCH_INDEX_ID);
     if (rec) {
       try {
         const p = JSON.parse(rec.json) as Persisted;
@@ -277,7 +277,7 @@ export class CaptureSearch {
       revisions: Object.fromEntries(this.revisions),
       index: this.index.toJSON(),
     };
-    await putSearchIndex({ id: SEARCH_INDEX_ID, json: JSON.stringify(p), updatedAt: now().toISOString() }, this.db);
+    await putSearchIndex(this.db, { id: SEARCH_INDEX_ID, json: JSON.stringify(p), updatedAt: now().toISOString() });
   }
 
   private async readTexts(captures: CaptureRecord[]): Promise<Map<string, string>> {

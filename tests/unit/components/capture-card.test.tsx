@@ -36,7 +36,7 @@ test('shows number, title, time, domain, hash prefix, status, and the stored thu
 });
 
 test('in the dashboard: a link to the detail, a labelled selection box, tags and the case', async () => {
-  await addTags({ captureIds: [capture.id], tags: ['urgent'], at: capture.finishedAt }, db);
+  await addTags(db, { captureIds: [capture.id], tags: ['urgent'], at: capture.finishedAt });
   const tagged = (await db.captures.get(capture.id))!;
   const onSel = vi.fn();
   renderWith(<ul><CaptureCard capture={tagged} variant="tile" href="#/capture/x" onSelectedChange={onSel} caseName="Réseau Marseille" /></ul>, { db });

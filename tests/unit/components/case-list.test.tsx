@@ -36,8 +36,8 @@ async function show(lang: 'en' | 'fr' | 'ar' = 'en', handlers: Partial<Parameter
       currentCaseId="c2"
       hrefFor={(id) => `#/case/${id}`}
       onMakeActive={handlers.onMakeActive ?? vi.fn()}
-      onRename={handlers.onRename ?? (async (id, name) => void (await renameCase({ caseId: id, name, at: at(9) }, db)))}
-      onSetStatus={handlers.onSetStatus ?? (async (id, status) => void (await setCaseStatus({ caseId: id, status, at: at(9) }, db)))}
+      onRename={handlers.onRename ?? (async (id, name) => void (await renameCase(db, { caseId: id, name, at: at(9) })))}
+      onSetStatus={handlers.onSetStatus ?? (async (id, status) => void (await setCaseStatus(db, { caseId: id, status, at: at(9) })))}
     />,
     { db, lang },
   );
@@ -73,13 +73,13 @@ test('rename through the labelled field: the case is renamed and the rename is l
   fireEvent.input(field, { target: { value: 'Réseau Marseille Nord' } });
   fireEvent.submit(field.form!);
   await waitFor(async () => expect((await db.cases.get('c1'))!.name).toBe('Réseau Marseille Nord'));
-  expect((await custodyLines('c1', db)).at(-1)!.type).toBe('case.renamed');
+  expect((await custodyLines(db, 'c1')).at(-1)!.type).toBe('case.renamed');
 });
 
 test('close and reopen; a failure is shown, not swallowed', async () => {
   const onSetStatus = vi.fn(async (id: string, status: CaseRecord['status']) => {
     if (status === 'open') throw new Error('boom');
-    await setCaseStatus({ caseId: id, status, at: at(9) }, db);
+    await setCaseStatus(db, { caseId: id, status, at: at(9) });
   });
   const { container, unmount } = await show('fr', { onSetStatus });
   fireEvent.click(within(row(container, 'c2')).getByRole('button', { name: /^Clôturer «\s?قضية تهريب 7\s?» \(plus de nouvelles captures\)$/ }));

@@ -15,7 +15,7 @@ beforeEach(async () => {
   await db.open();
   await seedCase(db, 'c1');
   a = await seedCapture(db, { caseId: 'c1', url: 'https://a.example/', title: 'A', text: 'a', minute: 1 });
-  await updateSettings({ investigatorName: 'Lt. Haddad' }, db);
+  await updateSettings(db, { investigatorName: 'Lt. Haddad' });
 });
 afterEach(async () => {
   cleanup();
@@ -38,7 +38,7 @@ test('a note added to a capture is listed with its author and time, and logged a
   await waitFor(() => expect(container.querySelector('.note-text')?.textContent).toBe('Même numéro que sur\nl’annonce ar'));
   expect(container.querySelector('.note-meta')!.textContent).toContain('Lt. Haddad');
   expect(field.value).toBe('');
-  const ev = (await captureCustody(a.id, db)).at(-1)!;
+  const ev = (await captureCustody(db, a.id)).at(-1)!;
   expect(ev.type).toBe('note.added');
   expect(JSON.parse(ev.line).details.text).toBe('Même numéro que sur\nl’annonce ar');
   expect(screen.getByText(/cannot be edited or removed/)).toBeTruthy();
@@ -58,7 +58,7 @@ test('case notes are separate from capture notes; a read-only panel offers no fi
   fireEvent.submit(fields[0]!.closest('form')!);
   await screen.findByText('Réseau actif depuis 2024');
   expect(screen.getAllByText('Aucune note pour l’instant.')).toHaveLength(1);
-  const log = await custodyLines('c1', db);
+  const log = await custodyLines(db, 'c1');
   expect(log.at(-1)!.type).toBe('note.added');
   expect(log.at(-1)!.captureId).toBeUndefined();
 });

@@ -60,8 +60,8 @@ test('typing narrows the list, results as you type, over title, text, notes and 
   await waitFor(() => expect(shown()).toEqual(['studio']));
 
   // Tags and notes added elsewhere are found (the index follows the database live).
-  await addTags({ captureIds: ['villa'], tags: ['prioritaire'], at: at(10) }, db);
-  await addNote({ id: 'n', caseId: 'c1', captureId: 'studio', text: 'vu sur Facebook aussi', at: at(11) }, db);
+  await addTags(db, { captureIds: ['villa'], tags: ['prioritaire'], at: at(10) });
+  await addNote(db, { id: 'n', caseId: 'c1', captureId: 'studio', text: 'vu sur Facebook aussi', at: at(11) });
   type('prioritaire');
   await waitFor(() => expect(shown()).toEqual(['villa']));
   type('facebook');

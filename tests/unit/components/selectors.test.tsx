@@ -63,7 +63,7 @@ test('"Watch" next to a selector adds its normalised value to the capture\'s cas
   const actions: WatchActions = {
     add: async (caseId, kind, value) => {
       added.push({ caseId, kind, value });
-      return addWatch({ id: 'w1', caseId, kind, value, typed: value, at: '2026-11-27T12:00:00.000Z' }, db);
+      return addWatch(db, { id: 'w1', caseId, kind, value, typed: value, at: '2026-11-27T12:00:00.000Z' });
     },
     remove: async () => undefined,
     hostAccess: { granted: async () => true, request: async () => true },

@@ -31,7 +31,7 @@ function Live({ ids }: { ids: string[] }) {
   return <TagEditor captures={caps} suggestions={['urgent']} now={() => new Date(at(30))} />;
 }
 
-const tagEvents = async () => (await custodyLines('c1', db)).filter((e) => e.type.startsWith('tag.')).map((e) => [e.type, e.captureId, JSON.parse(e.line).details.tags]);
+const tagEvents = async () => (await custodyLines(db, 'c1')).filter((e) => e.type.startsWith('tag.')).map((e) => [e.type, e.captureId, JSON.parse(e.line).details.tags]);
 
 test('parseTagInput splits on Latin and Arabic commas and new lines', () => {
   expect(parseTagInput(' urgent, Marseille ،عاجل\n\n x ')).toEqual(['urgent', 'Marseille', 'عاجل', 'x']);

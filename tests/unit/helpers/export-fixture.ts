@@ -167,8 +167,8 @@ export async function seedCase(
   o: { id?: string; name?: string; reference?: string } = {},
 ): Promise<string> {
   const id = o.id ?? 'case-1';
-  await updateSettings({ investigatorName: 'Insp. Leila Benali', investigatorUnit: 'OCRTEH', organization: 'Police nationale' }, db);
-  await createCase({ id, name: o.name ?? 'Réseau Marseille – annonces', reference: o.reference ?? 'PV-2026-118', at: at(0) }, db);
+  await updateSettings(db, { investigatorName: 'Insp. Leila Benali', investigatorUnit: 'OCRTEH', organization: 'Police nationale' });
+  await createCase(db, { id, name: o.name ?? 'Réseau Marseille – annonces', reference: o.reference ?? 'PV-2026-118', at: at(0) });
   return id;
 }
 
@@ -178,8 +178,8 @@ export async function storeCapture(db: HashmarkDb, caseId: string, spec: Capture
   const url = spec.url ?? `https://annonces.example/ad/${clock}`;
   const title = spec.title ?? `Annonce ${clock}`;
   const job = await beginCaptureJob(
-    { jobId: captureId, captureId, caseId, tabId: 1, nonce: 'n', at: at(clock), trigger: 'popup', url: spec.urlStart ?? url },
     db,
+    { jobId: captureId, captureId, caseId, tabId: 1, nonce: 'n', at: at(clock), trigger: 'popup', url: spec.urlStart ?? url },
   );
   const files: { path: string; bytes: Uint8Array; mediaType: string; method: string; role: 'original' | 'derived'; derivedFrom?: string[] }[] = [
     { path: 'dom.html', bytes: utf8(spec.dom ?? `<!DOCTYPE html><html><body><p>${title}</p></body></html>`), mediaType: 'text/html; charset=utf-8', method: 'dom-serialiser', role: 'original' },
@@ -236,7 +236,7 @@ export async function storeCapture(db: HashmarkDb, caseId: string, spec: Capture
     ...files.map((f, i) => ({ sha256: digests[i]!.sha256, data: f.bytes, size: f.bytes.byteLength })),
     { sha256: cj.sha256, data: cjBytes, size: cjBytes.byteLength },
   ];
-  await commitCapture({ jobId: captureId, record, blobs, at: at(clock + 1) }, db);
+  await commitCapture(db, { jobId: captureId, record, blobs, at: at(clock + 1) });
   if (spec.selectors?.length) {
     await db.selectors.bulkAdd(spec.selectors.map((s) => ({ caseId, captureId, kind: s.kind, value: s.value, raw: s.raw })));
   }

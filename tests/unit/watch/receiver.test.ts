@@ -1,6 +1,6 @@
 import { describe, expect, test, vi } from 'vitest';
 import { dispatch, dispatchFromWatch, isContentMessage, isWatchMessage, type WatchHandlers } from '@/utils/messaging';
-import { syncWatchScript, WATCH_SCRIPT_ID, type RegistrationApi } from '@/utils/watch/registration';
+import { syncWatchScript, WATCH_SCRIPT_ID, type RegistrationApi } from '@/utils/platform/watch-registration';
 import { REPORT_MAX, VALUE_MAX } from '@/utils/watch/types';
 
 const EXT = 'extid';
@@ -100,7 +100,7 @@ describe('scan registration', () => {
 
 describe('watch notifications', () => {
   test('a click names the case of a watch notification and nothing else', async () => {
-    const { caseOfNotification, NOTIFICATION_PREFIX } = await import('@/utils/watch/alert');
+    const { caseOfNotification, NOTIFICATION_PREFIX } = await import('@/utils/platform/watch-alert');
     expect(caseOfNotification(`${NOTIFICATION_PREFIX}case-1|6f1c1b3e`)).toBe('case-1');
     expect(caseOfNotification('other-extension-notification')).toBeNull();
     expect(caseOfNotification(NOTIFICATION_PREFIX)).toBeNull();

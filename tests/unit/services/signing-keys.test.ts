@@ -4,11 +4,11 @@ import { createDb, custodyLines, getSigningKey, PROFILE_LOG, type HashmarkDb } f
 import { verifyCustodyChain } from '@/utils/evidence/custody-log';
 import { utf8 } from '@/utils/evidence/hash';
 import { signDer, spkiDerToPem, verifyDer } from '@/utils/evidence/signing';
-import { ensureSigningKey, listSigningKeys, rotateSigningKey } from '@/utils/evidence/signing-key';
+import { ensureSigningKey, listSigningKeys, rotateSigningKey } from '@/utils/services/signing-keys';
 import { writeBag } from '@/utils/package/bag-writer';
 import { signerFor } from '@/utils/package/export-case';
 import { verifyPackage } from '@/utils/package/verify';
-import { bagInput, withBytes } from './helpers/bag-fixture';
+import { bagInput, withBytes } from '../helpers/bag-fixture';
 
 let db: HashmarkDb;
 let name: string;
@@ -26,7 +26,7 @@ afterEach(async () => {
 const at = (m: number) => () => new Date(Date.UTC(2026, 10, 27, 12, m, 0));
 
 async function profileEvents() {
-  const lines = await custodyLines(PROFILE_LOG, db);
+  const lines = await custodyLines(db, PROFILE_LOG);
   const chain = verifyCustodyChain(lines.map((l) => `${l.line}\n`).join(''));
   expect(chain.errors).toEqual([]);
   return chain.events;

@@ -1,3 +1,8 @@
+/**
+ * The profile's signing keys: one current key (non-extractable ECDSA P-384, stored as CryptoKeys
+ * in IndexedDB) that signs every package, and the retired keys it replaced (public half only).
+ * Generation happens outside any transaction; utils/db/keys.ts stores the result atomically.
+ */
 import {
   allSigningKeys,
   CURRENT_KEY_ID,
@@ -7,13 +12,8 @@ import {
   type HashmarkDb,
   type KeyRecord,
 } from '@/utils/db';
-import { exportSpkiDer, generateSigningKeyPair, keyFingerprint, spkiDerToPem } from './signing';
 
-/**
- * The profile's signing keys: one current key (non-extractable ECDSA P-384, stored as CryptoKeys
- * in IndexedDB) that signs every package, and the retired keys it replaced (public half only).
- * Generation happens outside any transaction; the database module stores the result atomically.
- */
+import { exportSpkiDer, generateSigningKeyPair, keyFingerprint, spkiDerToPem } from '@/utils/evidence/signing';
 
 /** Makes a fresh key record (nothing stored yet). */
 async function newKey(createdAt: string): Promise<KeyRecord> {
@@ -30,7 +30,7 @@ async function newKey(createdAt: string): Promise<KeyRecord> {
 export async function ensureSigningKey(db: HashmarkDb, now: () => Date = () => new Date()): Promise<KeyRecord> {
   const existing = await getSigningKey(db);
   if (existing) return existing;
-  return storeSigningKeyIfAbsent(await newKey(now().toISOString()), db);
+  return storeSigningKeyIfAbsent(db, await newKey(now().toISOString()));
 }
 
 /**
@@ -47,7 +47,7 @@ export async function rotateSigningKey(
   reason?: string,
 ): Promise<KeyRecord> {
   const at = now().toISOString();
-  const { current } = await storeRotatedSigningKey({ next: await newKey(at), at, ...(reason ? { reason } : {}) }, db);
+  const { current } = await storeRotatedSigningKey(db, { next: await newKey(at), at, ...(reason ? { reason } : {}) });
   return current;
 }
 

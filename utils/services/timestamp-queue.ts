@@ -1,15 +1,3 @@
-import {
-  addTimestampJob,
-  claimTimestampJob,
-  completeTimestampJob,
-  dueTimestampJobs,
-  failTimestampAttempt,
-  type HashmarkDb,
-  type TimestampJobRecord,
-} from '@/utils/db';
-import { sha256Hex } from './hash';
-import { requestTimestamp, TimestampError, type RequestTimestampOptions, type TimestampResult } from './rfc3161';
-
 /**
  * The persisted retry queue for RFC 3161 timestamps of capture.json (issue #4 item 1). A capture
  * is stored first, whatever the TSA does; its timestamp is a job here, tried at once and retried
@@ -19,6 +7,19 @@ import { requestTimestamp, TimestampError, type RequestTimestampOptions, type Ti
  * Every network call happens between database transactions (claim, request, then complete or
  * fail), never inside one.
  */
+import {
+  addTimestampJob,
+  claimTimestampJob,
+  completeTimestampJob,
+  dueTimestampJobs,
+  failTimestampAttempt,
+  getSettings,
+  type HashmarkDb,
+  type TimestampJobRecord,
+} from '@/utils/db';
+import { sha256Hex } from '@/utils/evidence/hash';
+
+import { requestTimestamp, TimestampError, type RequestTimestampOptions, type TimestampResult } from '@/utils/evidence/rfc3161';
 
 /** Waits after the 1st, 2nd, 3rd, 4th failure; every later failure waits the last value (6 h). */
 export const RETRY_DELAYS_MS = [60_000, 5 * 60_000, 30 * 60_000, 2 * 3_600_000, 6 * 3_600_000] as const;
@@ -74,6 +75,7 @@ export async function enqueueTimestamp(input: {
   if (!/^[0-9a-f]{64}$/.test(input.digestSha256)) throw new Error('enqueueTimestamp: digestSha256 must be 64 lowercase hex digits');
   const now = (input.now ?? (() => new Date()))().toISOString();
   return addTimestampJob(
+    input.db,
     {
       id: timestampJobId(input.captureId),
       caseId: input.caseId,
@@ -83,7 +85,6 @@ export async function enqueueTimestamp(input: {
       attempts: 0,
       nextAttemptAt: now,
     },
-    input.db,
   );
 }
 
@@ -125,12 +126,12 @@ export async function processDueTimestamps(o: ProcessTimestampsOptions): Promise
   const request: TimestampRequester = o.request ?? ((r) => requestTimestamp(r));
   const tsa = tsaForLog(o.tsaUrl);
 
-  const due = await dueTimestampJobs(now().toISOString(), o.limit ?? 20, o.db);
+  const due = await dueTimestampJobs(o.db, now().toISOString(), o.limit ?? 20);
   for (const [i, candidate] of due.entries()) {
     const t0 = now();
     const job = await claimTimestampJob(
-      { jobId: candidate.id, at: t0.toISOString(), leaseUntil: new Date(t0.getTime() + CLAIM_LEASE_MS).toISOString() },
       o.db,
+      { jobId: candidate.id, at: t0.toISOString(), leaseUntil: new Date(t0.getTime() + CLAIM_LEASE_MS).toISOString() },
     );
     if (!job) continue; // done or taken by another context meanwhile
 
@@ -144,6 +145,7 @@ export async function processDueTimestamps(o: ProcessTimestampsOptions): Promise
       const at = now();
       const nextAttemptAt = new Date(at.getTime() + retryDelayMs(job.attempts + 1)).toISOString();
       await failTimestampAttempt(
+        o.db,
         {
           jobId: job.id,
           reason,
@@ -151,7 +153,6 @@ export async function processDueTimestamps(o: ProcessTimestampsOptions): Promise
           nextAttemptAt,
           details: { ...subject, ...(e instanceof TimestampError ? { kind: e.kind } : {}) },
         },
-        o.db,
       );
       report.failed.push({ jobId: job.id, captureId: job.captureId, reason, nextAttemptAt });
       report.deferred = due.length - i - 1;
@@ -160,6 +161,7 @@ export async function processDueTimestamps(o: ProcessTimestampsOptions): Promise
 
     const tokenSha256 = await sha256Hex(result.tsr); // hashed before the transaction
     const stored = await completeTimestampJob(
+      o.db,
       {
         jobId: job.id,
         tsr: { sha256: tokenSha256, data: result.tsr, size: result.tsr.length },
@@ -175,9 +177,57 @@ export async function processDueTimestamps(o: ProcessTimestampsOptions): Promise
           ...(result.tsaName ? { tsaName: result.tsaName } : {}),
         },
       },
-      o.db,
     );
     if (stored) report.obtained.push({ jobId: job.id, captureId: job.captureId, genTime: result.genTime, tokenSha256 });
   }
   return report;
+}
+
+/** What one round did, and how many jobs are still pending after it. */
+export interface TimestampRoundSummary {
+  obtained: number;
+  failed: number;
+  pending: number;
+}
+
+/** One round with the TSA set in the settings (none set: nothing is tried). */
+export async function processTimestampsFromSettings(db: HashmarkDb): Promise<TimestampRoundSummary> {
+  const { tsaUrl } = await getSettings(db);
+  if (!tsaUrl) return { obtained: 0, failed: 0, pending: 0 };
+  const r = await processDueTimestamps({ db, tsaUrl });
+  const pending = await db.timestamps.where('state').equals('pending').count();
+  return { obtained: r.obtained.length, failed: r.failed.length, pending };
+}
+
+/**
+ * For the CLI before it exports: rounds until no job is waiting for its first attempt (bounded
+ * by `waitMs`), so a token being fetched right now lands in the package; later retries stay
+ * with the alarm.
+ */
+export async function processFirstAttempts(db: HashmarkDb, waitMs = 30_000): Promise<TimestampRoundSummary> {
+  const deadline = Date.now() + waitMs;
+  let r = await processTimestampsFromSettings(db);
+  const untried = () => db.timestamps.where('state').equals('pending').filter((j) => j.attempts === 0).count();
+  while (Date.now() < deadline && (await untried()) > 0) {
+    await new Promise((ok) => setTimeout(ok, 200));
+    r = await processTimestampsFromSettings(db);
+  }
+  return r;
+}
+
+/**
+ * After a capture is stored: queue its timestamp and try it at once, when a TSA is set. Never
+ * rejects: nothing about a timestamp may turn a stored capture into a reported failure.
+ */
+export async function timestampStoredCapture(
+  db: HashmarkDb,
+  r: { caseId: string; captureId: string; captureJsonSha256: string },
+): Promise<void> {
+  try {
+    if (!(await getSettings(db)).tsaUrl) return;
+    await enqueueTimestamp({ db, caseId: r.caseId, captureId: r.captureId, digestSha256: r.captureJsonSha256 });
+    await processTimestampsFromSettings(db);
+  } catch (e) {
+    console.error('hashmark: timestamps', e);
+  }
 }

@@ -1,15 +1,18 @@
+/**
+ * The capture environment (CaptureEnv) backed by the real extension APIs: tabs, scripting,
+ * pageCapture, the debugger, storage.session. The capture job (utils/services/capture-job.ts)
+ * receives it as an argument, so the capture's decisions are testable with a scripted browser.
+ */
 import { browser } from 'wxt/browser';
-import { getDb } from '@/utils/db';
-import { plantNonce, readPlantedNonce } from './job-marker';
-import { sessionKey, type NetworkFacts } from './network-facts';
-import { stitchParts } from './stitcher';
-import { fetchMedia } from './media-fetch';
-import { DEFAULT_PAGE_COPY, pageCopyLimitations, type PageCopyResult } from './page-copy-shared';
-import { AUTOMATION_OPEN_ORIGIN, automationPageFor } from './automation-hook';
-import type { PageRect } from './full-page';
-import { DEFAULT_SNAPSHOT_LIMITS, type SnapshotLimits } from './page-snapshot';
-import { CHUNK_CHARS, dropStashed, readStashedChunk, resolveStashed } from './transfer';
-import { FastModeUnavailable, openCdpScreenshots, type DebuggerApi, type RectSession } from './cdp-screenshot';
+import { plantNonce, readPlantedNonce } from '@/utils/capture/job-marker';
+import { sessionKey, type NetworkFacts } from '@/utils/capture/network-facts';
+import { stitchParts } from '@/utils/capture/stitcher';
+import { fetchMedia } from '@/utils/capture/media-fetch';
+import { DEFAULT_PAGE_COPY, pageCopyLimitations, type PageCopyResult } from '@/utils/capture/page-copy-shared';
+import type { PageRect } from '@/utils/capture/full-page';
+import { DEFAULT_SNAPSHOT_LIMITS, type SnapshotLimits } from '@/utils/capture/page-snapshot';
+import { CHUNK_CHARS, dropStashed, readStashedChunk, resolveStashed } from '@/utils/capture/transfer';
+import { FastModeUnavailable, openCdpScreenshots, type DebuggerApi, type RectSession } from '@/utils/capture/cdp-screenshot';
 
 function isPageCopyResult(v: unknown): v is PageCopyResult {
   if (!v || typeof v !== 'object') return false;
@@ -23,7 +26,7 @@ function isPageCopyResult(v: unknown): v is PageCopyResult {
     typeof st.budgetExceeded === 'boolean'
   );
 }
-import type { BrowserFacts, CaptureEnv, TabInfo } from './pipeline';
+import type { BrowserFacts, CaptureEnv, TabInfo } from '@/utils/capture/pipeline';
 
 /** The capture content script as WXT builds it (entrypoints/capture.content). */
 const CAPTURE_SCRIPT = '/content-scripts/capture.js';
@@ -207,27 +210,6 @@ function debuggerShots(): ((tabId: number) => Promise<RectSession>) | null {
   };
 }
 
-/**
- * Automation builds only: lets a WebDriver BiDi client (Firefox tests, `hashmark capture
- * --browser firefox`) open the extension's own pages; see automation-hook.ts for why it is a
- * navigation and not a message. Call once, synchronously, when the background starts.
- */
-export function registerAutomationHooks(): void {
-  if (import.meta.env.MODE !== 'automation') return;
-  const wr = (browser as unknown as { webRequest?: typeof browser.webRequest }).webRequest;
-  if (!wr?.onBeforeRequest) return;
-  wr.onBeforeRequest.addListener(
-    (d) => {
-      const page = automationPageFor(d.url);
-      if (page && d.tabId >= 0) {
-        void browser.tabs.update(d.tabId, { url: browser.runtime.getURL(page as '/popup.html') }).catch(() => undefined);
-      }
-      return undefined;
-    },
-    { urls: [`${AUTOMATION_OPEN_ORIGIN}/*`], types: ['main_frame'] },
-  );
-}
-
 /** Whether Hashmark may observe responses (webRequest) for web pages. */
 export async function hostAccess(): Promise<boolean> {
   return browser.permissions
@@ -241,7 +223,6 @@ export function createBrowserCaptureEnv(): CaptureEnv {
   const captureTab = captureTabApi();
   const openDebuggerShots = debuggerShots();
   return {
-    db: getDb(),
     now: () => new Date(),
     newId: () => crypto.randomUUID(),
     getTab: async (tabId) => toTabInfo(await browser.tabs.get(tabId)),

@@ -1,9 +1,9 @@
-import { browser } from 'wxt/browser';
-
 /**
  * The toolbar badge tells the outcome of a capture started without the popup open (keyboard
  * command, context menu): a number for success, "!" with the reason as the tooltip for failure.
  */
+import { browser } from 'wxt/browser';
+
 async function setBadge(text: string, color: string, title: string | null, tabId?: number) {
   const t = tabId !== undefined ? { tabId } : {};
   await Promise.all([

@@ -1,15 +1,16 @@
 import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import { makeThumbnail } from '@/utils/package/thumbnail';
-import { noisyPng } from './helpers/export-fixture';
-import { runCapture, type CaptureEnv } from '@/utils/capture/pipeline';
+import { noisyPng } from '../helpers/export-fixture';
+import type { CaptureEnv } from '@/utils/capture/pipeline';
+import { runCapture as runCaptureJob, type CaptureRequest } from '@/utils/services/capture-job';
 import type { PageSnapshot } from '@/utils/capture/page-snapshot';
 import { createCase, createDb, custodyLines, updateSettings, type HashmarkDb } from '@/utils/db';
 import { FastModeUnavailable } from '@/utils/capture/cdp-screenshot';
 import { hideFixedElements, lazyPass, measurePage, scrollToY } from '@/utils/capture/page-scroll';
 
 /**
- * The capture pipeline's decisions with the real database (fake-indexeddb) and a scripted
+ * The capture job's decisions with the real database (fake-indexeddb) and a scripted
  * browser. The real-browser tests prove the browser side; these prove each branch.
  */
 let db: HashmarkDb;
@@ -39,11 +40,15 @@ function snapshot(nonce: string, over: Partial<PageSnapshot> = {}): PageSnapshot
   };
 }
 
+/** The job on this test's database (the tests read best with the request first). */
+function runCapture(req: CaptureRequest, e: CaptureEnv) {
+  return runCaptureJob(db, e, req);
+}
+
 function env(over: Partial<CaptureEnv> = {}, url = 'https://a.example/'): CaptureEnv {
   let planted = '';
   let ids = 0;
   return {
-    db,
     now: () => new Date('2026-11-27T12:00:00Z'),
     newId: () => `00000000-0000-4000-8000-${String(++ids).padStart(12, '0')}`,
     getTab: async (id) => ({ id, windowId: 1, url, title: 'A page', active: true }),
@@ -70,7 +75,7 @@ function env(over: Partial<CaptureEnv> = {}, url = 'https://a.example/'): Captur
 
 beforeEach(async () => {
   db = createDb(`pipeline-${++n}`);
-  await createCase({ id: 'case', name: 'Case', at: '2026-11-27T11:00:00.000Z' }, db);
+  await createCase(db, { id: 'case', name: 'Case', at: '2026-11-27T11:00:00.000Z' });
 });
 afterEach(async () => {
   db.close();
@@ -81,7 +86,7 @@ async function expectFailed(p: Promise<unknown>, pattern: RegExp) {
   await expect(p).rejects.toThrow(pattern);
   expect(await db.captures.count()).toBe(0);
   expect(await db.blobs.count()).toBe(0);
-  const types = (await custodyLines('case', db)).map((e) => e.type);
+  const types = (await custodyLines(db, 'case')).map((e) => e.type);
   expect(types).toEqual(['case.created', 'capture.started', 'capture.failed']);
   expect((await db.jobs.toArray()).map((j) => j.state)).toEqual(['failed']);
 }
@@ -95,14 +100,16 @@ describe('runCapture', () => {
     const cj = JSON.parse(new TextDecoder().decode((await db.blobs.get(rec.captureJson.sha256))!.data));
     expect(cj.url).toEqual({ start: 'https://a.example/', end: 'https://a.example/' });
     expect(cj.artifacts[0].sha256).toBe(rec.artifacts[0]!.sha256);
-    expect((await custodyLines('case', db)).map((e) => e.type)).toEqual(['case.created', 'capture.started', 'capture.stored']);
+    expect((await custodyLines(db, 'case')).map((e) => e.type)).toEqual(['case.created', 'capture.started', 'capture.stored']);
   });
 
   test('after the capture is stored, its report thumbnail is made once and kept (a cache for exports, not an artifact)', async () => {
     const png = noisyPng(640, 400, 3);
     const url = 'data:image/png;base64,' + Buffer.from(png).toString('base64');
     const r = await runCapture({ trigger: 'popup', options: NO_EXTRAS }, env({ captureVisibleTab: async () => url }));
-    await vi.waitFor(async () => expect((await db.captures.get(r.captureId))?.reportThumbnail).toBeDefined());
+    // Made after the capture is answered; on a loaded machine reducing the image takes over 1 s.
+    const kept = async () => expect((await db.captures.get(r.captureId))?.reportThumbnail).toBeDefined();
+    await vi.waitFor(kept, { timeout: 10_000 });
     const rec = (await db.captures.get(r.captureId))!;
     const shot = rec.artifacts.find((a) => a.path === 'screenshot-viewport.png')!;
     const t = await makeThumbnail(png);
@@ -112,7 +119,7 @@ describe('runCapture', () => {
   });
 
   test('without options, a capture includes what the settings say; a request overrides them', async () => {
-    await updateSettings({ captureDefaults: { fullPage: false, pageCopy: false, mhtml: false, media: false } }, db);
+    await updateSettings(db, { captureDefaults: { fullPage: false, pageCopy: false, mhtml: false, media: false } });
     let mhtml = 0;
     const e = env({ saveMhtml: async () => (mhtml++, new Uint8Array([1, 2, 3])) });
     const r = await runCapture({ trigger: 'popup' }, e);
@@ -286,7 +293,7 @@ describe('fast mode', () => {
   });
 
   test('on: tiles from the debugger (at most its tile height), stitched the same way, detached after', async () => {
-    await updateSettings({ fastScreenshots: true }, db);
+    await updateSettings(db, { fastScreenshots: true });
     const p = page('works');
     const r = await runCapture({ trigger: 'popup', options: FULL_ONLY }, env(p.over));
     expect(p.log).toEqual(['attach', 'shoot 0+1000', 'shoot 1000+600', 'detach']);
@@ -306,7 +313,7 @@ describe('fast mode', () => {
     ['this browser has no debugger API', 'none' as const, /offers no debugger/],
     ['a shot fails after the attach', 'fails-to-shoot' as const, /screenshot failed \(Target closed\)/],
   ])('on, but %s: the usual full page, the capture stored, a limitation says why', async (_name, session, why) => {
-    await updateSettings({ fastScreenshots: true }, db);
+    await updateSettings(db, { fastScreenshots: true });
     const p = page(session);
     const r = await runCapture({ trigger: 'popup', options: FULL_ONLY }, env(p.over));
     const cj = await captureJson(r.captureId);

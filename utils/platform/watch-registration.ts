@@ -6,6 +6,7 @@
  * browser across worker restarts (and browser restarts: persistAcrossSessions), so a stopped
  * worker does not stop the scan; the sync at start corrects any drift.
  */
+import { browser } from 'wxt/browser';
 
 export const WATCH_SCRIPT_ID = 'hashmark-watch';
 /** The scan script as WXT builds it (entrypoints/watch.content). */
@@ -61,4 +62,9 @@ export async function syncWatchScript(api: RegistrationApi, activeEntries: numbe
     });
   }
   return registered();
+}
+
+/** syncWatchScript with the extension's own scripting and permissions APIs. */
+export function syncWatchRegistration(activeEntries: number): Promise<boolean> {
+  return syncWatchScript(browser as never, activeEntries);
 }

@@ -22,7 +22,7 @@ import {
 } from '@/utils/db';
 import { verifyCustodyChain } from '@/utils/evidence/custody-log';
 import { caseSummaries, listCaptureIds, tagsInUse } from '@/utils/search/capture-list';
-import { at, seedCapture, seedCase } from './search-seed';
+import { at, seedCapture, seedCase } from '../search-seed';
 
 /** The dashboard's database actions: each one transaction, each change a custody event, nothing erased. */
 let db: HashmarkDb;
@@ -38,7 +38,7 @@ afterEach(async () => {
 
 const details = (line: string) => JSON.parse(line).details as Record<string, unknown>;
 async function chainOk(caseId: string) {
-  const lines = await custodyLines(caseId, db);
+  const lines = await custodyLines(db, caseId);
   return verifyCustodyChain(lines.map((l) => l.line + '\n').join(''));
 }
 
@@ -52,12 +52,12 @@ async function twoCaptures() {
 describe('tags', () => {
   test('bulk add: one tag.added per capture that gained a tag, naming only what it gained', async () => {
     const { a, b } = await twoCaptures();
-    await addTags({ captureIds: [a.id], tags: ['vu'], at: at(3) }, db);
-    const changed = await addTags({ captureIds: [a.id, b.id], tags: [' vu ', 'Marseille  nord'], at: at(4) }, db);
+    await addTags(db, { captureIds: [a.id], tags: ['vu'], at: at(3) });
+    const changed = await addTags(db, { captureIds: [a.id, b.id], tags: [' vu ', 'Marseille  nord'], at: at(4) });
     expect(changed).toBe(2);
     expect((await db.captures.get(a.id))!.tags).toEqual(['vu', 'Marseille nord']);
     expect((await db.captures.get(b.id))!.tags).toEqual(['vu', 'Marseille nord']);
-    const ev = (await custodyLines('c1', db)).filter((l) => l.type === 'tag.added');
+    const ev = (await custodyLines(db, 'c1')).filter((l) => l.type === 'tag.added');
     expect(ev.map((e) => [e.captureId, details(e.line).tags])).toEqual([
       [a.id, ['vu']],
       [a.id, ['Marseille nord']],
@@ -70,10 +70,10 @@ describe('tags', () => {
 
   test('remove logs tag.removed only where the tag was', async () => {
     const { a, b } = await twoCaptures();
-    await addTags({ captureIds: [a.id], tags: ['x'], at: at(3) }, db);
-    expect(await removeTags({ captureIds: [a.id, b.id], tags: ['x'], at: at(4) }, db)).toBe(1);
+    await addTags(db, { captureIds: [a.id], tags: ['x'], at: at(3) });
+    expect(await removeTags(db, { captureIds: [a.id, b.id], tags: ['x'], at: at(4) })).toBe(1);
     expect((await db.captures.get(a.id))!.tags).toEqual([]);
-    const removed = (await custodyLines('c1', db)).filter((l) => l.type === 'tag.removed');
+    const removed = (await custodyLines(db, 'c1')).filter((l) => l.type === 'tag.removed');
     expect(removed.map((e) => e.captureId)).toEqual([a.id]);
   });
 
@@ -83,22 +83,22 @@ describe('tags', () => {
     expect(() => normalizeTag('x'.repeat(65))).toThrow(/at most 64/);
     expect(() => normalizeTag('a\u202eb')).toThrow(/control/);
     expect(normalizeTag('Cafe\u0301')).toBe('Café');
-    const before = (await custodyLines('c1', db)).length;
-    await expect(addTags({ captureIds: [a.id, 'missing'], tags: ['t'], at: at(3) }, db)).rejects.toThrow(/No capture/);
+    const before = (await custodyLines(db, 'c1')).length;
+    await expect(addTags(db, { captureIds: [a.id, 'missing'], tags: ['t'], at: at(3) })).rejects.toThrow(/No capture/);
     expect((await db.captures.get(a.id))!.tags).toEqual([]);
-    expect((await custodyLines('c1', db)).length).toBe(before);
+    expect((await custodyLines(db, 'c1')).length).toBe(before);
   });
 });
 
 describe('notes', () => {
   test('a note on a capture is stored and logged as note.added with its full text', async () => {
     const { a } = await twoCaptures();
-    await updateSettings({ investigatorName: 'Brigadière Martin', investigatorUnit: 'OCRTEH' }, db);
-    const note = await addNote({ id: 'n1', caseId: 'c1', captureId: a.id, text: '  Numéro vu aussi\r\nsur ad-ar  ', at: at(5) }, db);
+    await updateSettings(db, { investigatorName: 'Brigadière Martin', investigatorUnit: 'OCRTEH' });
+    const note = await addNote(db, { id: 'n1', caseId: 'c1', captureId: a.id, text: '  Numéro vu aussi\r\nsur ad-ar  ', at: at(5) });
     expect(note.text).toBe('Numéro vu aussi\nsur ad-ar');
     expect(note.author).toBe('Brigadière Martin, OCRTEH');
-    expect((await captureNotes(a.id, db)).map((n) => n.id)).toEqual(['n1']);
-    const ev = (await captureCustody(a.id, db)).at(-1)!;
+    expect((await captureNotes(db, a.id)).map((n) => n.id)).toEqual(['n1']);
+    const ev = (await captureCustody(db, a.id)).at(-1)!;
     expect(ev.type).toBe('note.added');
     expect(details(ev.line)).toEqual({ noteId: 'n1', sequence: a.sequence, text: 'Numéro vu aussi\nsur ad-ar' });
     expect(JSON.parse(ev.line).actor).toBe('Brigadière Martin, OCRTEH');
@@ -109,10 +109,10 @@ describe('notes', () => {
   test('case notes; empty notes and notes on another case’s capture are refused', async () => {
     const { a } = await twoCaptures();
     await seedCase(db, 'c2');
-    await addNote({ id: 'n0', caseId: 'c1', captureId: null, text: 'Suspect network', at: at(6) }, db);
-    expect((await caseNotes('c1', db)).map((n) => n.text)).toEqual(['Suspect network']);
-    await expect(addNote({ id: 'n2', caseId: 'c1', captureId: a.id, text: ' \n ', at: at(6) }, db)).rejects.toThrow(/cannot be empty/);
-    await expect(addNote({ id: 'n3', caseId: 'c2', captureId: a.id, text: 'x', at: at(6) }, db)).rejects.toThrow(/another case/);
+    await addNote(db, { id: 'n0', caseId: 'c1', captureId: null, text: 'Suspect network', at: at(6) });
+    expect((await caseNotes(db, 'c1')).map((n) => n.text)).toEqual(['Suspect network']);
+    await expect(addNote(db, { id: 'n2', caseId: 'c1', captureId: a.id, text: ' \n ', at: at(6) })).rejects.toThrow(/cannot be empty/);
+    await expect(addNote(db, { id: 'n3', caseId: 'c2', captureId: a.id, text: 'x', at: at(6) })).rejects.toThrow(/another case/);
     expect(await db.notes.count()).toBe(1);
   });
 });
@@ -121,52 +121,52 @@ describe('soft delete', () => {
   test('the capture leaves lists and exports; the log keeps capture.deleted with the reason; bytes stay', async () => {
     const { a, b } = await twoCaptures();
     const blobs = await db.blobs.count();
-    await deleteCapture({ captureId: a.id, reason: 'Capturée dans la mauvaise affaire', at: at(7) }, db);
-    expect((await listCaptures('c1', 50, db)).map((c) => c.id)).toEqual([b.id]);
-    expect((await allCaptures('c1', db)).map((c) => c.id)).toEqual([b.id]);
+    await deleteCapture(db, { captureId: a.id, reason: 'Capturée dans la mauvaise affaire', at: at(7) });
+    expect((await listCaptures(db, 'c1', 50)).map((c) => c.id)).toEqual([b.id]);
+    expect((await allCaptures(db, 'c1')).map((c) => c.id)).toEqual([b.id]);
     expect(await listCaptureIds(db, 'c1')).toEqual([b.id]);
     expect(await listCaptureIds(db, null)).toEqual([b.id]);
     expect((await caseSummaries(db)).get('c1')!.captures).toBe(1);
     expect(await db.blobs.count()).toBe(blobs);
     const rec = (await db.captures.get(a.id))!;
     expect(rec.deleteReason).toBe('Capturée dans la mauvaise affaire');
-    const ev = (await custodyLines('c1', db)).at(-1)!;
+    const ev = (await custodyLines(db, 'c1')).at(-1)!;
     expect(ev.type).toBe('capture.deleted');
     expect(details(ev.line)).toMatchObject({ sequence: a.sequence, reason: 'Capturée dans la mauvaise affaire', captureJsonSha256: a.captureJson.sha256 });
     // Every earlier event is still there and the chain still verifies.
-    expect((await custodyLines('c1', db)).map((l) => l.type).filter((t) => t === 'capture.stored')).toHaveLength(2);
+    expect((await custodyLines(db, 'c1')).map((l) => l.type).filter((t) => t === 'capture.stored')).toHaveLength(2);
     expect((await chainOk('c1')).ok).toBe(true);
   });
 
   test('the newest-N list counts only live captures (the limit applies after leaving deleted ones out)', async () => {
     const { a, b } = await twoCaptures();
-    await deleteCapture({ captureId: b.id, reason: 'doublon', at: at(7) }, db);
-    expect((await listCaptures('c1', 1, db)).map((c) => c.id)).toEqual([a.id]);
+    await deleteCapture(db, { captureId: b.id, reason: 'doublon', at: at(7) });
+    expect((await listCaptures(db, 'c1', 1)).map((c) => c.id)).toEqual([a.id]);
   });
 
   test('a reason is required; a deleted capture cannot be deleted, tagged or noted again', async () => {
     const { a } = await twoCaptures();
-    await expect(deleteCapture({ captureId: a.id, reason: '  ', at: at(7) }, db)).rejects.toThrow(/reason cannot be empty/i);
-    await deleteCapture({ captureId: a.id, reason: 'doublon', at: at(7) }, db);
-    await expect(deleteCapture({ captureId: a.id, reason: 'again', at: at(8) }, db)).rejects.toThrow(/was deleted/);
-    await expect(addTags({ captureIds: [a.id], tags: ['x'], at: at(8) }, db)).rejects.toThrow(/was deleted/);
-    await expect(addNote({ id: 'n', caseId: 'c1', captureId: a.id, text: 'x', at: at(8) }, db)).rejects.toThrow(/was deleted/);
+    await expect(deleteCapture(db, { captureId: a.id, reason: '  ', at: at(7) })).rejects.toThrow(/reason cannot be empty/i);
+    await deleteCapture(db, { captureId: a.id, reason: 'doublon', at: at(7) });
+    await expect(deleteCapture(db, { captureId: a.id, reason: 'again', at: at(8) })).rejects.toThrow(/was deleted/);
+    await expect(addTags(db, { captureIds: [a.id], tags: ['x'], at: at(8) })).rejects.toThrow(/was deleted/);
+    await expect(addNote(db, { id: 'n', caseId: 'c1', captureId: a.id, text: 'x', at: at(8) })).rejects.toThrow(/was deleted/);
   });
 });
 
 describe('cases', () => {
   test('rename and close/reopen are custody events; a no-op logs nothing', async () => {
     await seedCase(db, 'c1', 'Old name');
-    await renameCase({ caseId: 'c1', name: '  Réseau Nord ', at: at(2) }, db);
-    await renameCase({ caseId: 'c1', name: 'Réseau Nord', at: at(3) }, db);
-    await setCaseStatus({ caseId: 'c1', status: 'closed', at: at(4) }, db);
-    await setCaseStatus({ caseId: 'c1', status: 'closed', at: at(5) }, db);
-    await setCaseStatus({ caseId: 'c1', status: 'open', at: at(6) }, db);
-    const lines = await custodyLines('c1', db);
+    await renameCase(db, { caseId: 'c1', name: '  Réseau Nord ', at: at(2) });
+    await renameCase(db, { caseId: 'c1', name: 'Réseau Nord', at: at(3) });
+    await setCaseStatus(db, { caseId: 'c1', status: 'closed', at: at(4) });
+    await setCaseStatus(db, { caseId: 'c1', status: 'closed', at: at(5) });
+    await setCaseStatus(db, { caseId: 'c1', status: 'open', at: at(6) });
+    const lines = await custodyLines(db, 'c1');
     expect(lines.map((l) => l.type)).toEqual(['case.created', 'case.renamed', 'case.closed', 'case.reopened']);
     expect(details(lines[1]!.line)).toEqual({ from: 'Old name', to: 'Réseau Nord' });
     expect((await db.cases.get('c1'))!).toMatchObject({ name: 'Réseau Nord', status: 'open', updatedAt: at(6) });
-    await expect(renameCase({ caseId: 'c1', name: ' ', at: at(7) }, db)).rejects.toThrow(/needs a name/);
+    await expect(renameCase(db, { caseId: 'c1', name: ' ', at: at(7) })).rejects.toThrow(/needs a name/);
   });
 
   test('summaries count live captures and their bytes; ids list newest first', async () => {
@@ -183,7 +183,7 @@ describe('settings and storage', () => {
     await db.settings.put({ id: 'profile', activeCaseId: null, investigatorName: 'X', investigatorUnit: '', organization: '' } as never);
     const s = await getSettings(db);
     expect(s).toMatchObject({ investigatorName: 'X', tsaUrl: '', language: 'auto', defaultRegion: '', fastScreenshots: false });
-    await updateSettings({ language: 'ar' }, db);
+    await updateSettings(db, { language: 'ar' });
     expect((await getSettings(db)).language).toBe('ar');
   });
 

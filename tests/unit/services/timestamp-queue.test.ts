@@ -26,8 +26,8 @@ import {
   retryDelayMs,
   timestampJobId,
   type TimestampRequester,
-} from '@/utils/evidence/timestamp-queue';
-import { startTsa, TSA_FIXTURES, type TestTsa } from '../support/tsa-server';
+} from '@/utils/services/timestamp-queue';
+import { startTsa, TSA_FIXTURES, type TestTsa } from '../../support/tsa-server';
 
 const run = promisify(execFile);
 const T0 = Date.UTC(2026, 10, 27, 12, 0, 0);
@@ -64,10 +64,10 @@ function clock(start = T0) {
 
 /** Stores a real capture (with its capture.json blob) through the same functions the pipeline uses. */
 async function storedCapture(id: string, caseId = 'case-1'): Promise<{ record: CaptureRecord; json: Uint8Array }> {
-  if (!(await db.cases.get(caseId))) await createCase({ id: caseId, name: 'Op. Sirocco', at: new Date(T0).toISOString() }, db);
+  if (!(await db.cases.get(caseId))) await createCase(db, { id: caseId, name: 'Op. Sirocco', at: new Date(T0).toISOString() });
   const job = await beginCaptureJob(
-    { jobId: `job-${id}`, captureId: id, caseId, tabId: 1, nonce: 'n', at: new Date(T0).toISOString(), trigger: 'popup', url: 'https://a.example/' },
     db,
+    { jobId: `job-${id}`, captureId: id, caseId, tabId: 1, nonce: 'n', at: new Date(T0).toISOString(), trigger: 'popup', url: 'https://a.example/' },
   );
   const json = utf8(`{"schema":"hashmark.capture/1","captureId":"${id}"}\n`);
   const d = await digestBoth(json);
@@ -85,12 +85,12 @@ async function storedCapture(id: string, caseId = 'case-1'): Promise<{ record: C
     tags: [],
     status: 'stored',
   };
-  await commitCapture({ jobId: job.id, record, blobs: [{ sha256: d.sha256, data: json, size: json.length }], at: new Date(T0 + 1000).toISOString() }, db);
+  await commitCapture(db, { jobId: job.id, record, blobs: [{ sha256: d.sha256, data: json, size: json.length }], at: new Date(T0 + 1000).toISOString() });
   return { record, json };
 }
 
 async function events(caseId = 'case-1') {
-  const lines = await custodyLines(caseId, db);
+  const lines = await custodyLines(db, caseId);
   const chain = verifyCustodyChain(lines.map((l) => `${l.line}\n`).join(''));
   expect(chain.errors).toEqual([]);
   return chain.events;
@@ -104,7 +104,7 @@ describe('enqueueTimestamp', () => {
     expect(job).toMatchObject({ id: timestampJobId('cap-1'), state: 'pending', attempts: 0, nextAttemptAt: new Date(T0).toISOString() });
     c.advance(5 * MIN);
     await enqueueTimestamp({ db, caseId: 'case-1', captureId: 'cap-1', digestSha256: record.captureJson.sha256, now: c.now });
-    expect(await timestampJobsOfCapture('cap-1', db)).toEqual([job]);
+    expect(await timestampJobsOfCapture(db, 'cap-1')).toEqual([job]);
   });
 
   test('refuses a digest that is not 64 lowercase hex digits', async () => {
@@ -129,9 +129,9 @@ describe('processDueTimestamps with the local TSA', () => {
     expect(report.failed).toEqual([]);
     expect(report.obtained).toHaveLength(1);
 
-    const [job] = await timestampJobsOfCapture('cap-1', db);
+    const [job] = await timestampJobsOfCapture(db, 'cap-1');
     expect(job).toMatchObject({ state: 'done', attempts: 1, tokenSha256: report.obtained[0]!.tokenSha256 });
-    const blob = await getBlob(job!.tokenSha256!, db);
+    const blob = await getBlob(db, job!.tokenSha256!);
     expect(blob).toBeDefined();
     expect(await sha256Hex(blob!.data)).toBe(job!.tokenSha256);
 
@@ -172,7 +172,7 @@ describe('processDueTimestamps with the local TSA', () => {
     const r1 = await processDueTimestamps({ db, tsaUrl: downUrl, now: c.now });
     expect(r1.failed).toHaveLength(1);
     expect(r1.failed[0]!.reason).toMatch(/could not be reached/);
-    let [job] = await timestampJobsOfCapture('cap-1', db);
+    let [job] = await timestampJobsOfCapture(db, 'cap-1');
     expect(job).toMatchObject({ state: 'pending', attempts: 1, nextAttemptAt: new Date(T0 + MIN).toISOString() });
     expect(job!.lastError).toMatch(/could not be reached/);
     const failed = (await events()).at(-1)!;
@@ -188,7 +188,7 @@ describe('processDueTimestamps with the local TSA', () => {
     c.advance(31_000);
     const r2 = await processDueTimestamps({ db, tsaUrl: tsa.url, now: c.now });
     expect(r2.obtained).toHaveLength(1);
-    [job] = await timestampJobsOfCapture('cap-1', db);
+    [job] = await timestampJobsOfCapture(db, 'cap-1');
     expect(job).toMatchObject({ state: 'done', attempts: 2 });
     expect((await events()).map((e) => e.type)).toEqual(['case.created', 'capture.started', 'capture.stored', 'timestamp.failed', 'timestamp.obtained']);
     expect(await db.captures.get('cap-1')).toEqual(before);
@@ -212,7 +212,7 @@ describe('processDueTimestamps with the local TSA', () => {
     const r = await processDueTimestamps({ db, tsaUrl: tsa.url });
     expect(r.obtained).toEqual([]);
     expect(r.failed[0]!.reason).toMatch(/nonce/);
-    const [job] = await timestampJobsOfCapture('cap-1', db);
+    const [job] = await timestampJobsOfCapture(db, 'cap-1');
     expect(job!.state).toBe('pending');
     expect(job!.tokenSha256).toBeUndefined();
   });
@@ -279,7 +279,7 @@ describe('backoff', () => {
       c.set(next);
     }
     expect(waits).toEqual([1, 5, 30, 120, 360, 360, 360]);
-    const [job] = await timestampJobsOfCapture('cap-1', db);
+    const [job] = await timestampJobsOfCapture(db, 'cap-1');
     expect(job).toMatchObject({ state: 'pending', attempts: 7 });
     const failures = (await events()).filter((e) => e.type === 'timestamp.failed');
     expect(failures.map((e) => e.details.attempt)).toEqual([1, 2, 3, 4, 5, 6, 7]);

@@ -1,10 +1,9 @@
-import { browser } from 'wxt/browser';
-
 /**
  * How a watch hit is shown: a badge on that tab (its own mark and colour, distinct from the
  * capture badges "…", "n/m", "✓" and "!"), and a system notification when the optional
  * `notifications` permission is granted (badge only otherwise). Neither captures anything.
  */
+import { browser } from 'wxt/browser';
 
 /** The watch badge text (tests read it back with action.getBadgeText). */
 export const WATCH_BADGE = '◉';
@@ -55,4 +54,21 @@ export function caseOfNotification(id: string): string | null {
   if (!id.startsWith(NOTIFICATION_PREFIX)) return null;
   const caseId = id.slice(NOTIFICATION_PREFIX.length).split('|')[0];
   return caseId || null;
+}
+
+/** Clicking a watch notification opens the case in the dashboard; it never captures. */
+function onNotificationClicked(id: string) {
+  const caseId = caseOfNotification(id);
+  if (!caseId) return;
+  void browser.tabs.create({ url: browser.runtime.getURL(`/dashboard.html#/case/${encodeURIComponent(caseId)}` as '/dashboard.html') });
+  void (browser as unknown as { notifications: { clear(id: string): Promise<boolean> } }).notifications.clear(id).catch(() => undefined);
+}
+
+/**
+ * Listens to notification clicks. The API exists only once the optional permission is granted:
+ * call at start and when a permission is added (listening twice is avoided).
+ */
+export function listenToNotificationClicks(): void {
+  const n = (browser as unknown as { notifications?: typeof browser.notifications }).notifications;
+  if (n?.onClicked && !n.onClicked.hasListener(onNotificationClicked)) n.onClicked.addListener(onNotificationClicked);
 }

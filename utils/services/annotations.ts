@@ -1,0 +1,44 @@
+/**
+ * The writes the dashboard's components make: tags, notes, soft delete and settings. Components
+ * call these (never utils/db's write functions), so every write the interface can make is listed
+ * in one place; each is one transaction and its custody events in utils/db.
+ */
+import {
+  addNote as addNoteToDb,
+  addTags,
+  deleteCapture as deleteCaptureFromDb,
+  removeTags,
+  updateSettings,
+  type HashmarkDb,
+  type NoteRecord,
+  type SettingsPatch,
+  type SettingsRecord,
+} from '@/utils/db';
+
+/** Adds tags to captures; returns how many captures changed (tag.added per capture). */
+export function tagCaptures(db: HashmarkDb, input: { captureIds: string[]; tags: string[]; at: string }): Promise<number> {
+  return addTags(db, input);
+}
+
+/** Removes tags from captures; returns how many captures changed (tag.removed per capture). */
+export function untagCaptures(db: HashmarkDb, input: { captureIds: string[]; tags: string[]; at: string }): Promise<number> {
+  return removeTags(db, input);
+}
+
+/** Adds a note to a case (captureId null) or one of its captures (note.added). */
+export function addNote(
+  db: HashmarkDb,
+  input: { id: string; caseId: string; captureId: string | null; text: string; at: string },
+): Promise<NoteRecord> {
+  return addNoteToDb(db, input);
+}
+
+/** Soft-deletes a capture with the investigator's reason (capture.deleted). */
+export function deleteCapture(db: HashmarkDb, input: { captureId: string; reason: string; at: string }): Promise<void> {
+  return deleteCaptureFromDb(db, input);
+}
+
+/** Saves a settings change (validated by validateSettingsPatch; refused with its sentence). */
+export function saveSettings(db: HashmarkDb, patch: SettingsPatch): Promise<SettingsRecord> {
+  return updateSettings(db, patch);
+}

@@ -1,0 +1,102 @@
+/**
+ * What the background does for each message, command and alarm: the handlers of the three
+ * protocols (utils/messaging.ts), built on the database the background opened. The entrypoint
+ * only registers listeners and hands them these (entrypoints/background/index.ts).
+ */
+import { createCase, failInterruptedJobs, isRunningJob, updateSettings, type HashmarkDb } from '@/utils/db';
+import type { ContentHandlers, Handlers, WatchHandlers } from '@/utils/messaging';
+import type { CaptureOptions, CaptureResult, CaptureTrigger } from '@/utils/capture/pipeline';
+import { fetchResourceForPageCopy } from '@/utils/capture/resource-fetch';
+import { badgeForFailure, badgeForSuccess, badgeProgress, badgeWorking } from '@/utils/platform/badge';
+import { createBrowserCaptureEnv } from '@/utils/platform/capture-env';
+import { requestPersistentStorage } from '@/utils/platform/extension';
+import { runCapture } from './capture-job';
+import { ensureSigningKey } from './signing-keys';
+import { processFirstAttempts, processTimestampsFromSettings, timestampStoredCapture } from './timestamp-queue';
+import { addWatchEntry, removeWatchEntry, syncWatch } from './watch-list';
+import { reportSightings, watchConfig } from './watch-sightings';
+
+export interface BackgroundServices {
+  handlers: Handlers;
+  watchHandlers: WatchHandlers;
+  contentHandlers: ContentHandlers;
+  /** The gate for content-script messages: a running job of this tab with this nonce. */
+  isRunningJob(tabId: number, nonce: string): Promise<boolean>;
+  /** A capture started without the popup open (command, context menu): the badge tells the outcome. */
+  capture(trigger: CaptureTrigger, tabId?: number, options?: Partial<CaptureOptions>): Promise<CaptureResult>;
+  syncWatch(): Promise<boolean>;
+  /** One timestamp round (the alarm); failures are logged, never thrown. */
+  timestampRound(): void;
+}
+
+/**
+ * Work at every worker start: a job left "running" by a previous worker was interrupted (fail
+ * it with a reason), the signing key exists, storage is kept, due timestamps are tried, the
+ * watch scan's registration is corrected.
+ */
+export function startBackground(db: HashmarkDb, bootedAt: string, s: BackgroundServices): void {
+  void failInterruptedJobs(db, bootedAt, new Date().toISOString()).catch((e) => console.error('hashmark: recovery', e));
+  void ensureSigningKey(db).catch((e) => console.error('hashmark: signing key', e));
+  requestPersistentStorage();
+  void processTimestampsFromSettings(db).catch(() => undefined);
+  void s.syncWatch();
+}
+
+export function createBackgroundServices(db: HashmarkDb): BackgroundServices {
+  async function capture(trigger: CaptureTrigger, tabId?: number, options?: Partial<CaptureOptions>) {
+    await badgeWorking(tabId);
+    try {
+      const env = createBrowserCaptureEnv();
+      env.progress = (text) => void badgeProgress(text, tabId);
+      const req = { trigger, ...(tabId !== undefined ? { tabId } : {}), ...(options ? { options } : {}) };
+      const r = await runCapture(db, env, req);
+      await badgeForSuccess(r.sequence, tabId);
+      // The capture is stored: nothing about its timestamp may turn it into a reported failure.
+      void timestampStoredCapture(db, r);
+      return r;
+    } catch (e) {
+      await badgeForFailure(e instanceof Error ? e.message : String(e), tabId);
+      throw e;
+    }
+  }
+
+  // Trusted time (RFC 3161): each stored capture.json gets a token when a TSA is set. Never
+  // awaited by the capture: a TSA that is down or slow costs a timestamp.failed event and a
+  // retry from the persisted queue (alarm), never the capture.
+  const handlers: Handlers = {
+    'capture.start': (p) => capture(p.trigger, p.tabId, p.options),
+    'case.create': async (p) => {
+      const rec = await createCase(db, { id: crypto.randomUUID(), name: p.name, reference: p.reference, at: new Date().toISOString() });
+      if (p.activate) await updateSettings(db, { activeCaseId: rec.id });
+      return rec;
+    },
+    'case.setActive': async (p) => {
+      await updateSettings(db, { activeCaseId: p.caseId });
+      return { caseId: p.caseId };
+    },
+    'settings.update': async (p) => {
+      await updateSettings(db, p);
+      return { ok: true };
+    },
+    'timestamps.process': () => processFirstAttempts(db),
+    'watch.add': (p) => addWatchEntry(db, p),
+    'watch.remove': async (p) => {
+      await removeWatchEntry(db, p.watchId);
+      return { ok: true };
+    },
+    'watch.sync': async () => ({ registered: await syncWatch(db) }),
+  };
+
+  return {
+    handlers,
+    watchHandlers: {
+      'watch.config': (_p, from) => watchConfig(db, from),
+      'watch.report': (p, from) => reportSightings(db, p, from),
+    },
+    contentHandlers: { 'pagecopy.fetch': (p) => fetchResourceForPageCopy(p.url) },
+    isRunningJob: (tabId, nonce) => isRunningJob(db, tabId, nonce),
+    capture,
+    syncWatch: () => syncWatch(db),
+    timestampRound: () => void processTimestampsFromSettings(db).catch((e) => console.error('hashmark: timestamps', e)),
+  };
+}

@@ -1,0 +1,232 @@
+/**
+ * One capture as a job: from the user's gesture to one committed transaction (DESIGN.md data
+ * flow). The steps that talk to the browser are in utils/capture/pipeline.ts (the browser comes
+ * in as CaptureEnv); this service owns the writes: it opens the job, commits the capture, or
+ * fails the job with the reason in the custody log.
+ */
+import {
+  attachReportThumbnail,
+  beginCaptureJob,
+  commitCapture,
+  failCaptureJob,
+  getSettings,
+  type BlobRecord,
+  type CaptureRecord,
+  type HashmarkDb,
+  type JobRecord,
+  type SelectorRecord,
+  type SettingsRecord,
+} from '@/utils/db';
+import { artifactEntry, digestBoth, sha256Hex, utf8 } from '@/utils/evidence/hash';
+import type { ArtifactEntry } from '@/utils/evidence/types';
+import { makeThumbnail } from '@/utils/package/thumbnail';
+import { extractSelectors } from '@/utils/selectors/extract';
+import { chooseRegion } from '@/utils/selectors/region';
+import { limitationsFor } from '@/utils/capture/limitations';
+import {
+  buildCaptureJson,
+  captureFailure,
+  collectFiles,
+  confirmSameDocument,
+  lap,
+  readPage,
+  readPageContext,
+  CaptureError,
+  type CaptureEnv,
+  type CaptureOptions,
+  type CaptureResult,
+  type CaptureTrigger,
+  type TabInfo,
+  type Timings,
+} from '@/utils/capture/pipeline';
+
+/** What a capture request asks for (the popup, a command, the context menu, the CLI). */
+export interface CaptureRequest {
+  tabId?: number;
+  trigger: CaptureTrigger;
+  options?: Partial<CaptureOptions>;
+}
+
+/**
+ * Runs one capture. Either everything is stored, or nothing is and the job is failed with a
+ * reason in the custody log. Never throws anything but CaptureError.
+ */
+export async function runCapture(db: HashmarkDb, env: CaptureEnv, req: CaptureRequest): Promise<CaptureResult> {
+  const t0 = performance.now();
+  const settings = await getSettings(db);
+  // The investigator's choices in the settings, then what this request asks for.
+  const opts: CaptureOptions = { ...settings.captureDefaults, ...req.options };
+  if (!settings.activeCaseId) throw new CaptureError('No active case: create or choose a case first.', 'no-case');
+
+  const tab = req.tabId !== undefined ? await env.getTab(req.tabId).catch(() => null) : await env.focusedTab();
+  if (!tab) throw new CaptureError('There is no tab to capture.', 'no-tab');
+
+  const startedAt = env.now();
+  const captureId = env.newId();
+  const nonce = env.newId();
+  const job = await beginCaptureJob(db, {
+    jobId: captureId,
+    captureId,
+    caseId: settings.activeCaseId,
+    tabId: tab.id,
+    nonce,
+    at: startedAt.toISOString(),
+    trigger: req.trigger,
+    url: tab.url,
+  }).catch((e: unknown) => {
+    const msg = e instanceof Error ? e.message : String(e);
+    throw new CaptureError(msg, 'store-failed', msg);
+  });
+
+  try {
+    return await captureInJob(db, env, { req, settings, opts, tab, job, nonce, startedAt, t0 });
+  } catch (e) {
+    const f = captureFailure(e);
+    const detail = f.detail !== undefined ? { detail: f.detail } : {};
+    await failCaptureJob(db, { jobId: job.id, reason: f.message, code: f.code, ...detail, at: env.now().toISOString() });
+    throw f;
+  }
+}
+
+/** The open job's part: read, collect, check, hash, then commit in one transaction. */
+async function captureInJob(
+  db: HashmarkDb,
+  env: CaptureEnv,
+  j: {
+    req: CaptureRequest;
+    settings: SettingsRecord;
+    opts: CaptureOptions;
+    tab: TabInfo;
+    job: JobRecord;
+    nonce: string;
+    startedAt: Date;
+    t0: number;
+  },
+): Promise<CaptureResult> {
+  const { settings, tab, job, nonce } = j;
+  const timings: Timings = {};
+  const snap = await readPage(env, tab, nonce);
+  const c = await collectFiles(env, tab, snap, { opts: j.opts, fast: settings.fastScreenshots, nonce, timings });
+
+  await env.hold?.('after-screenshot', job.id);
+
+  const endTab = await confirmSameDocument(env, tab, nonce);
+  const context = await readPageContext(env, tab, endTab, c);
+
+  // Hash everything at once, in the background, from the bytes it holds (never trust a hash
+  // computed by the page).
+  let t = performance.now();
+  const digests = await Promise.all(c.files.map((f) => c.known.get(f.bytes) ?? digestBoth(f.bytes)));
+  lap(timings, 'hash', t);
+  const artifacts: ArtifactEntry[] = c.files.map((f, i) => artifactEntry(f, digests[i]!));
+  // Selectors (phones, emails, handles, wallets) from the visible text and link targets,
+  // extracted here, before the transaction, so they are written with the capture.
+  t = performance.now();
+  const region = chooseRegion({ setting: settings.defaultRegion, url: tab.url, uiLanguage: env.uiLanguage });
+  const selectors = extractSelectors({ text: snap.text, links: snap.links, region: region.region });
+  lap(timings, 'selectors', t);
+
+  const finishedAt = env.now();
+  const limitations = limitationsFor(snap, c.coverage, c.extraLimits);
+  const captureJson = buildCaptureJson({
+    captureId: job.captureId,
+    caseId: job.caseId,
+    sequence: job.sequence,
+    operator: { name: settings.investigatorName, unit: settings.investigatorUnit, organization: settings.organization },
+    trigger: j.req.trigger,
+    startedAt: j.startedAt,
+    finishedAt,
+    tab,
+    endTab,
+    snap,
+    context,
+    software: env.software,
+    artifacts,
+    mediaFiles: c.mediaFiles,
+    selectors,
+    region,
+    limitations,
+  });
+  const captureJsonBytes = utf8(JSON.stringify(captureJson, null, 2) + '\n');
+  t = performance.now();
+  const cj = await digestBoth(captureJsonBytes);
+  timings.hash = (timings.hash ?? 0) + Math.round(performance.now() - t);
+
+  const record: CaptureRecord = {
+    id: job.captureId,
+    caseId: job.caseId,
+    sequence: job.sequence,
+    startedAt: j.startedAt.toISOString(),
+    finishedAt: finishedAt.toISOString(),
+    url: endTab.url,
+    title: endTab.title,
+    captureJson: { sha256: cj.sha256, sha512: cj.sha512, bytes: captureJsonBytes.byteLength },
+    artifacts,
+    limitations,
+    tags: [],
+    status: 'stored',
+  };
+  const blobs: BlobRecord[] = [
+    ...c.files.map((f, i) => ({ sha256: digests[i]!.sha256, data: f.bytes, size: f.bytes.byteLength })),
+    { sha256: cj.sha256, data: captureJsonBytes, size: captureJsonBytes.byteLength },
+  ];
+  const selectorRows: SelectorRecord[] = selectors.map((x) => ({
+    caseId: job.caseId,
+    captureId: job.captureId,
+    kind: x.kind,
+    value: x.value,
+    raw: x.raw,
+    ...(x.platform ? { platform: x.platform } : {}),
+  }));
+  t = performance.now();
+  await commit(db, { jobId: job.id, record, blobs, selectors: selectorRows, at: env.now().toISOString() });
+  lap(timings, 'commit', t);
+  const screenshot = digests[2]!.sha256;
+  // Not awaited: the capture is stored and answered; the thumbnail only speeds up exports.
+  void cacheReportThumbnail(db, job.captureId, c.files[2]!.bytes, screenshot);
+  return {
+    ok: true,
+    captureId: job.captureId,
+    caseId: job.caseId,
+    sequence: job.sequence,
+    url: endTab.url,
+    title: endTab.title,
+    captureJsonSha256: cj.sha256,
+    screenshotSha256: screenshot,
+    elapsedMs: Math.round(performance.now() - j.t0),
+    timings,
+  };
+}
+
+/** commitCapture, with a full disk and any other refusal said as a CaptureError. */
+async function commit(db: HashmarkDb, input: Parameters<typeof commitCapture>[1]): Promise<void> {
+  try {
+    await commitCapture(db, input);
+  } catch (e) {
+    const name = (e as { name?: string })?.name ?? '';
+    const inner = (e as { inner?: { name?: string } })?.inner?.name ?? '';
+    if (name === 'QuotaExceededError' || inner === 'QuotaExceededError') {
+      throw new CaptureError(
+        'The browser\'s storage is full: the capture was not stored. Free space or export and archive a case, then capture again.',
+        'storage-full',
+      );
+    }
+    const detail = (e as Error)?.message ?? String(e);
+    throw new CaptureError(`The capture could not be stored: ${detail}`, 'store-failed', detail);
+  }
+}
+
+/**
+ * Makes the report's thumbnail of the viewport screenshot and keeps it with the capture. Any
+ * failure (an image too large to reduce, the worker stopped, storage) only means an export makes
+ * it itself, as it did before.
+ */
+async function cacheReportThumbnail(db: HashmarkDb, captureId: string, png: Uint8Array, source: string): Promise<void> {
+  try {
+    const t = await makeThumbnail(png);
+    const thumbnail = { sha256: await sha256Hex(t.png), width: t.width, height: t.height, source };
+    await attachReportThumbnail(db, { captureId, png: t.png, thumbnail });
+  } catch {
+    // See above: nothing is lost.
+  }
+}
