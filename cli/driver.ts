@@ -3,7 +3,8 @@ import type { HashmarkBrowser } from './chromium';
 import type { CaptureOptions, CaptureResult } from '@/utils/capture/pipeline';
 import type { CaseRecord } from '@/utils/db/schema';
 import type { Lang } from '@/utils/i18n';
-import type { MessageType, Protocol } from '@/utils/messaging';
+import { envelope, unwrapReply } from '@/utils/messaging/client';
+import type { MessageType, Req, Res } from '@/utils/messaging/protocol';
 import { exportPageQuery } from '@/utils/package/export-params';
 import type { PartCeiling } from '@/utils/package/split';
 
@@ -35,14 +36,9 @@ export class HashmarkDriver {
   }
 
   /** Sends one protocol message from the control page; throws the background's error text. */
-  async send<K extends MessageType>(type: K, payload: Protocol[K]['req']): Promise<Protocol[K]['res']> {
-    const reply = (await this.control.evaluate(
-      ([t, p]) => chrome.runtime.sendMessage({ hashmark: 1, type: t, payload: p }),
-      [type, payload] as const,
-    )) as { ok: true; value: Protocol[K]['res'] } | { ok: false; error: string } | undefined;
-    if (!reply) throw new Error(`The extension did not answer "${type}".`);
-    if (!reply.ok) throw new Error(reply.error);
-    return reply.value;
+  async send<K extends MessageType<'page'>>(type: K, payload: Req<K>): Promise<Res<K>> {
+    const reply: unknown = await this.control.evaluate((m) => chrome.runtime.sendMessage(m), envelope(type, payload));
+    return unwrapReply<K>(reply, `The extension did not answer "${type}".`);
   }
 
   /** The case with this name, created (and made active) if absent. */

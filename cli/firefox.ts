@@ -8,7 +8,8 @@ import type { CaptureOptions, CaptureResult } from '@/utils/capture/pipeline';
 import { AUTOMATION_OPEN_ORIGIN } from '@/utils/capture/automation-hook';
 import type { CaseRecord } from '@/utils/db/schema';
 import type { Lang } from '@/utils/i18n';
-import type { MessageType, Protocol } from '@/utils/messaging';
+import { envelope, unwrapReply } from '@/utils/messaging/client';
+import type { MessageType, Req, Res } from '@/utils/messaging/protocol';
 import { exportPageQuery } from '@/utils/package/export-params';
 import type { PartCeiling } from '@/utils/package/split';
 import { SetupError } from './chromium';
@@ -229,15 +230,9 @@ export class FirefoxDriver implements CaptureDriver {
   }
 
   /** Sends one protocol message from the control page; throws the background's error text. */
-  async send<K extends MessageType>(type: K, payload: Protocol[K]['req']): Promise<Protocol[K]['res']> {
-    const reply = (await this.control.evaluate(
-      (t, p) => chrome.runtime.sendMessage({ hashmark: 1, type: t, payload: p }),
-      type,
-      payload as never,
-    )) as { ok: true; value: Protocol[K]['res'] } | { ok: false; error: string } | undefined;
-    if (!reply) throw new Error(`The extension did not answer "${type}".`);
-    if (!reply.ok) throw new Error(reply.error);
-    return reply.value;
+  async send<K extends MessageType<'page'>>(type: K, payload: Req<K>): Promise<Res<K>> {
+    const reply: unknown = await this.control.evaluate((m) => chrome.runtime.sendMessage(m), envelope(type, payload));
+    return unwrapReply<K>(reply, `The extension did not answer "${type}".`);
   }
 
   /** Reads a whole object store of the extension's database (binary fields as their length). */

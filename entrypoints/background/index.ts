@@ -16,16 +16,7 @@ import {
 import { enqueueTimestamp, processDueTimestamps } from '@/utils/evidence/timestamp-queue';
 import { fetchResourceForPageCopy } from '@/utils/capture/resource-fetch';
 import { ensureSigningKey } from '@/utils/evidence/signing-key';
-import {
-  dispatch,
-  dispatchFromContent,
-  dispatchFromWatch,
-  isContentMessage,
-  isWatchMessage,
-  type ContentHandlers,
-  type Handlers,
-  type WatchHandlers,
-} from '@/utils/messaging';
+import { receive, type ContentHandlers, type PageHandlers as Handlers, type WatchHandlers } from '@/utils/messaging/receive';
 import { chooseRegion } from '@/utils/selectors/region';
 import { createTranslator, resolveLang } from '@/utils/i18n';
 import { normaliseWatchValue } from '@/utils/watch/entry';
@@ -209,11 +200,11 @@ export default defineBackground(() => {
     'pagecopy.fetch': (p) => fetchResourceForPageCopy(p.url),
   };
   browser.runtime.onMessage.addListener((message, sender) =>
-    isWatchMessage(message)
-      ? dispatchFromWatch(message, sender, self.id, watchHandlers)
-      : isContentMessage(message)
-      ? dispatchFromContent(message, sender, self.id, (tabId, nonce) => isRunningJob(tabId, nonce, db), contentHandlers)
-      : dispatch(message, sender, self, handlers),
+    receive(message, sender, {
+      self,
+      handlers: { page: handlers, content: contentHandlers, watch: watchHandlers },
+      isRunningJob: (tabId, nonce) => isRunningJob(tabId, nonce, db),
+    }),
   );
 
   browser.runtime.onInstalled.addListener(() => {
