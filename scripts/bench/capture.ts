@@ -1,4 +1,4 @@
-import type { HashmarkDriver } from '../../cli/driver';
+import type { ChromiumDriver } from '../../cli/chromium/driver';
 import type { CaptureOptions, CaptureResult } from '@/utils/capture/pipeline';
 import type { FixtureServer } from '../../tests/support/fixture-server';
 import { failure, meets, unmeasured, type Metric } from './report';
@@ -32,9 +32,9 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * One capture, timed where the click happens: in an extension page, around the protocol message
- * the popup sends (the same message as HashmarkDriver.capture, with the same sender checks).
+ * the popup sends (the same message as ChromiumDriver.capture, with the same sender checks).
  */
-export async function timedCapture(driver: HashmarkDriver, tabId: number, options: Partial<CaptureOptions>): Promise<TimedCapture> {
+export async function timedCapture(driver: ChromiumDriver, tabId: number, options: Partial<CaptureOptions>): Promise<TimedCapture> {
   const t0 = performance.now();
   const out = await driver.control.evaluate(async (m) => {
     const start = performance.now();
@@ -52,7 +52,7 @@ export async function timedCapture(driver: HashmarkDriver, tabId: number, option
 }
 
 /** The page's height and viewport as the full-page capture will see them, and the tiles that makes. */
-export async function tilesFor(driver: HashmarkDriver, tabId: number): Promise<{ scrollHeight: number; innerHeight: number; tiles: number }> {
+export async function tilesFor(driver: ChromiumDriver, tabId: number): Promise<{ scrollHeight: number; innerHeight: number; tiles: number }> {
   const m = await driver.control.evaluate(
     async (id) =>
       (
@@ -117,7 +117,7 @@ export interface CaptureStageResult {
 
 /** Runs the capture benchmarks; a failing part is reported as unmeasured, the others still run. */
 export async function captureStage(
-  driver: HashmarkDriver,
+  driver: ChromiumDriver,
   site: FixtureServer,
   o: {
     viewportRuns: number;

@@ -2,7 +2,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'puppeteer-core';
-import { FIREFOX_AUTOMATION_BUILD, FirefoxDriver, hasFirefox, launchFirefoxHashmark, type FirefoxHashmark } from '../../cli/firefox';
+import { FirefoxDriver } from '../../cli/firefox/driver';
+import { FIREFOX_AUTOMATION_BUILD, hasFirefox, launchFirefoxHashmark, type FirefoxHashmark } from '../../cli/firefox/launch';
 
 /** Whether this machine can run the Firefox real-browser tests. */
 export const FIREFOX = hasFirefox();

@@ -3,15 +3,15 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { launchHashmark, type HashmarkBrowser } from '../../cli/chromium';
-import { HashmarkDriver } from '../../cli/driver';
+import { launchHashmark, type HashmarkBrowser } from '../../cli/chromium/launch';
+import { ChromiumDriver } from '../../cli/chromium/driver';
 
 export const run = promisify(execFile);
 export const AUTOMATION_BUILD = resolve('.output/chrome-mv3-automation');
 
 export interface Session {
   hm: HashmarkBrowser;
-  driver: HashmarkDriver;
+  driver: ChromiumDriver;
   tmp: string;
   close(): Promise<void>;
 }
@@ -20,7 +20,7 @@ export interface Session {
 export async function openSession(): Promise<Session> {
   const tmp = await mkdtemp(join(tmpdir(), 'hashmark-e2e-'));
   const hm = await launchHashmark({ extensionDir: AUTOMATION_BUILD, profileDir: join(tmp, 'profile'), downloadsDir: join(tmp, 'downloads') });
-  const driver = await HashmarkDriver.open(hm);
+  const driver = await ChromiumDriver.open(hm);
   return {
     hm,
     driver,
@@ -33,7 +33,7 @@ export async function openSession(): Promise<Session> {
 }
 
 /** Reads a whole object store of the extension's database from one of its pages. */
-export async function readStore<T>(driver: HashmarkDriver, store: string): Promise<T[]> {
+export async function readStore<T>(driver: ChromiumDriver, store: string): Promise<T[]> {
   return driver.control.evaluate(
     (name) =>
       new Promise<T[]>((resolve, reject) => {
