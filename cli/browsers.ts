@@ -1,6 +1,6 @@
 import { ChromiumDriver } from './chromium/driver';
 import { AUTOMATION_BUILD, launchHashmark } from './chromium/launch';
-import type { BrowserName, CaptureDriver } from './driver';
+import type { BrowserName } from './driver';
 import { FirefoxDriver } from './firefox/driver';
 import { FIREFOX_AUTOMATION_BUILD, launchFirefoxHashmark } from './firefox/launch';
 
@@ -10,8 +10,14 @@ import { FIREFOX_AUTOMATION_BUILD, launchFirefoxHashmark } from './firefox/launc
  * CaptureDriver interface only.
  */
 
-export interface DriverSession {
-  driver: CaptureDriver;
+/** The driver class of each browser (its extras: the Playwright or Puppeteer handles). */
+export interface DriverOf {
+  chromium: ChromiumDriver;
+  firefox: FirefoxDriver;
+}
+
+export interface DriverSession<D = ChromiumDriver | FirefoxDriver> {
+  driver: D;
   downloadsDir: string;
   profileDir: string;
   /** Closes the browser (and removes a temporary profile). */
@@ -27,7 +33,7 @@ export interface OpenOptions {
 }
 
 /** Starts `browser` headless with the extension and opens its driver; closes the browser if that fails. */
-export async function openDriver(browser: BrowserName, o: OpenOptions = {}): Promise<DriverSession> {
+export async function openDriver<B extends BrowserName>(browser: B, o: OpenOptions = {}): Promise<DriverSession<DriverOf[B]>> {
   const opts = {
     ...(o.profileDir !== undefined ? { profileDir: o.profileDir } : {}),
     ...(o.downloadsDir !== undefined ? { downloadsDir: o.downloadsDir } : {}),
@@ -37,7 +43,7 @@ export async function openDriver(browser: BrowserName, o: OpenOptions = {}): Pro
       ? await launchFirefoxHashmark({ extensionDir: o.extensionDir ?? FIREFOX_AUTOMATION_BUILD, ...opts })
       : await launchHashmark({ extensionDir: o.extensionDir ?? AUTOMATION_BUILD, ...opts });
   try {
-    const driver = 'context' in hm ? await ChromiumDriver.open(hm) : await FirefoxDriver.open(hm);
+    const driver = ('context' in hm ? await ChromiumDriver.open(hm) : await FirefoxDriver.open(hm)) as DriverOf[B];
     return { driver, downloadsDir: hm.downloadsDir, profileDir: hm.profileDir, close: () => hm.close() };
   } catch (e) {
     await hm.close();

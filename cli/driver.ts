@@ -43,6 +43,12 @@ export interface ListedPart {
 /** What the CLI (and a browser-parameterised test) needs from a driver: the same calls in every browser. */
 export interface CaptureDriver {
   readonly browserName: BrowserName;
+  /**
+   * Runs `fn(arg)` in the control page (an extension page, with the extension's APIs) and
+   * returns its result. `fn` must be an anonymous arrow closing over nothing: it is serialised
+   * into the page (tsx's keepNames would wrap a named inner function in a helper the page lacks).
+   */
+  inControl<A, R>(fn: (arg: A) => R | Promise<R>, arg: A): Promise<R>;
   /** Sends one protocol message from the control page; throws the background's error text. */
   send<K extends MessageType<'page'>>(type: K, payload: Req<K>): Promise<Res<K>>;
   /** Reads a whole object store of the extension's database (binary fields as their length). */
@@ -83,11 +89,7 @@ export abstract class BaseDriver implements CaptureDriver {
   /** Where the browser saves downloads (the fallback path of a part the page did not locate). */
   protected abstract readonly downloadsDir: string;
 
-  /**
-   * Runs `fn(arg)` in the control page (an extension page) and returns its result. `fn` must be
-   * an anonymous arrow closing over nothing: it is serialised into the page.
-   */
-  protected abstract inControl<A, R>(fn: (arg: A) => R | Promise<R>, arg: A): Promise<R>;
+  abstract inControl<A, R>(fn: (arg: A) => R | Promise<R>, arg: A): Promise<R>;
 
   /** Opens the export page at `query`, waits until it is done, and returns the parts it lists. */
   protected abstract runExportPage(query: string, timeoutMs: number): Promise<ListedPart[]>;

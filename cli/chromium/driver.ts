@@ -26,7 +26,7 @@ export class ChromiumDriver extends BaseDriver {
     return this.hm.downloadsDir;
   }
 
-  protected inControl<A, R>(fn: (arg: A) => R | Promise<R>, arg: A): Promise<R> {
+  inControl<A, R>(fn: (arg: A) => R | Promise<R>, arg: A): Promise<R> {
     // The arguments are plain JSON data, which Playwright passes unchanged (its Unboxed<A> is A).
     return this.control.evaluate(fn as (arg: unknown) => R | Promise<R>, arg);
   }

@@ -25,7 +25,7 @@ export class FirefoxDriver extends BaseDriver {
     return this.hm.downloadsDir;
   }
 
-  protected inControl<A, R>(fn: (arg: A) => R | Promise<R>, arg: A): Promise<R> {
+  inControl<A, R>(fn: (arg: A) => R | Promise<R>, arg: A): Promise<R> {
     // The arguments are plain JSON data, which Puppeteer passes unchanged.
     return this.control.evaluate(fn as (arg: unknown) => R | Promise<R>, arg);
   }
