@@ -38,7 +38,7 @@ describe('watch scan messages (the page is untrusted)', () => {
   ])('drops a message from %s', async (_n, sender) => {
     const h = handlers();
     const log = vi.fn();
-    expect(await receiveWatch(report([]), sender, h, log)).toBeUndefined();
+    expect(await receiveWatch(envelope('watch.report', { loadId: LOAD, selectors: [] }), sender, h, log)).toBeUndefined();
     expect(h['watch.report']).not.toHaveBeenCalled();
     expect(log).toHaveBeenCalledOnce();
   });
@@ -50,7 +50,10 @@ describe('watch scan messages (the page is untrusted)', () => {
     ['an extra field (page text smuggled in)', report([{ kind: 'phone', value: '+33612345678', text: 'x' }])],
     ['an empty value', report([{ kind: 'phone', value: '' }])],
     ['a load id that is not a UUID', report([], 'x')],
-    ['an extra payload field', { hashmark: 1, type: 'watch.report', payload: { loadId: LOAD, selectors: [], url: 'https://trusted.example/' } }],
+    [
+      'an extra payload field',
+      { hashmark: 1, type: 'watch.report', payload: { loadId: LOAD, selectors: [], url: 'https://trusted.example/' } },
+    ],
   ])('drops a malformed report: %s', async (_n, msg) => {
     const h = handlers();
     expect(await receiveWatch(msg, top, h, () => {})).toBeUndefined();
