@@ -33,7 +33,10 @@ export interface OpenOptions {
 }
 
 /** Starts `browser` headless with the extension and opens its driver; closes the browser if that fails. */
-export async function openDriver<B extends BrowserName>(browser: B, o: OpenOptions = {}): Promise<DriverSession<DriverOf[B]>> {
+export async function openDriver<B extends BrowserName>(
+  browser: B,
+  o: OpenOptions = {},
+): Promise<DriverSession<DriverOf[B]>> {
   const opts = {
     ...(o.profileDir !== undefined ? { profileDir: o.profileDir } : {}),
     ...(o.downloadsDir !== undefined ? { downloadsDir: o.downloadsDir } : {}),

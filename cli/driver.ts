@@ -97,7 +97,8 @@ export abstract class BaseDriver implements CaptureDriver {
   abstract openTab(url: string, settleMs?: number): Promise<number>;
 
   async send<K extends MessageType<'page'>>(type: K, payload: Req<K>): Promise<Res<K>> {
-    const reply = await this.inControl((m: unknown) => chrome.runtime.sendMessage(m) as Promise<unknown>, envelope(type, payload));
+    const message = envelope(type, payload);
+    const reply = await this.inControl((m: unknown) => chrome.runtime.sendMessage(m) as Promise<unknown>, message);
     return unwrapReply<K>(reply, `The extension did not answer "${type}".`);
   }
 

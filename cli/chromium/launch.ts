@@ -12,7 +12,11 @@ import { SetupError } from '../driver';
  */
 
 /** The build the CLI drives: same code as the store build, plus host access (no user gesture here). */
-export const AUTOMATION_BUILD = join(resolve(dirname(fileURLToPath(import.meta.url)), '..', '..'), '.output', 'chrome-mv3-automation');
+export const AUTOMATION_BUILD = join(
+  resolve(dirname(fileURLToPath(import.meta.url)), '..', '..'),
+  '.output',
+  'chrome-mv3-automation',
+);
 
 /** Where Debian, Ubuntu, Fedora and macOS put Chromium or Chrome. CHROME_PATH wins. */
 const CANDIDATES = [

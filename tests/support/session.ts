@@ -39,7 +39,8 @@ export interface Session<D> {
 export async function openSession<B extends BrowserName>(browser: B): Promise<Session<DriverOf[B]>> {
   const tmp = await mkdtemp(join(tmpdir(), browser === 'firefox' ? 'hashmark-ff-e2e-' : 'hashmark-e2e-'));
   try {
-    const { driver, close } = await openDriver(browser, { profileDir: join(tmp, 'profile'), downloadsDir: join(tmp, 'downloads') });
+    const dirs = { profileDir: join(tmp, 'profile'), downloadsDir: join(tmp, 'downloads') };
+    const { driver, close } = await openDriver(browser, dirs);
     return {
       driver,
       tmp,

@@ -24,7 +24,10 @@ import { REPORT_MAX, VALUE_MAX, WATCH_KINDS, type SeenSelector, type WatchKind }
 
 /** Messages of our own extension pages. */
 export interface PageProtocol {
-  'capture.start': { req: { tabId?: number; trigger: CaptureTrigger; options?: Partial<CaptureOptions> }; res: CaptureResult };
+  'capture.start': {
+    req: { tabId?: number; trigger: CaptureTrigger; options?: Partial<CaptureOptions> };
+    res: CaptureResult;
+  };
   'case.create': { req: { name: string; reference?: string; activate?: boolean }; res: CaseRecord };
   'case.setActive': { req: { caseId: string }; res: { caseId: string } };
   /** Settings the CLI sets (the dashboard writes the same fields through utils/db directly). */
@@ -41,7 +44,10 @@ export interface PageProtocol {
   };
   /** Try pending RFC 3161 timestamps now (the CLI calls it before exporting). */
   'timestamps.process': { req: Record<string, never>; res: { obtained: number; failed: number; pending: number } };
-  /** Watch list (issue #6 item 4): the value as typed; the background normalises, stores, logs and re-syncs the scan. */
+  /**
+   * Watch list (issue #6 item 4): the value as typed; the background normalises, stores, logs
+   * and re-syncs the scan.
+   */
   'watch.add': { req: { caseId: string; kind: WatchKind; value: string; region?: string }; res: WatchRecord };
   'watch.remove': { req: { watchId: string }; res: { ok: true } };
   /** Re-check host access and the watch list and (un)register the page scan (after a permission change in a page). */
@@ -84,7 +90,9 @@ type AllProtocols = PageProtocol & ContentProtocol & WatchProtocol;
 export type Req<K extends MessageType> = AllProtocols[K]['req'];
 export type Res<K extends MessageType> = AllProtocols[K]['res'];
 /** The context a message type belongs to. */
-export type ContextOf<K extends MessageType> = { [C in SenderContext]: K extends keyof Protocols[C] ? C : never }[SenderContext];
+export type ContextOf<K extends MessageType> = {
+  [C in SenderContext]: K extends keyof Protocols[C] ? C : never;
+}[SenderContext];
 
 /** What travels: built only by client.ts `envelope()` (tests that forge bad ones aside). */
 export type Envelope<K extends MessageType = MessageType> = { hashmark: 1; type: K; payload: Req<K> };
@@ -180,6 +188,7 @@ export const validators: Validators = {
 
 /** The sender context of a message, or null when it is not a protocol envelope of a listed type. */
 export function contextOf(m: unknown): SenderContext | null {
-  if (!isObj(m) || m.hashmark !== 1 || typeof m.type !== 'string' || !Object.hasOwn(SENDER_CONTEXT, m.type)) return null;
+  if (!isObj(m) || m.hashmark !== 1 || typeof m.type !== 'string') return null;
+  if (!Object.hasOwn(SENDER_CONTEXT, m.type)) return null;
   return SENDER_CONTEXT[m.type as MessageType];
 }

@@ -76,7 +76,9 @@ const admit: { [C in SenderContext]: (type: string, sender: SenderLike, self: Re
   page: (type, sender, self) =>
     isOwnPage(sender, self.id, self.origin)
       ? { from: {} }
-      : { refused: `hashmark: dropped "${type}" from a sender that is not an extension page (${sender.url ?? 'unknown'})` },
+      : {
+          refused: `hashmark: dropped "${type}" from a sender that is not an extension page (${sender.url ?? 'unknown'})`,
+        },
   content: (type, sender, self) => {
     const tabId = sender.tab?.id;
     if (sender.id !== self.id || tabId === undefined || sender.frameId !== 0) {
@@ -87,7 +89,8 @@ const admit: { [C in SenderContext]: (type: string, sender: SenderLike, self: Re
   watch: (type, sender, self) => {
     const tabId = sender.tab?.id;
     const url = sender.tab?.url ?? '';
-    if (sender.id !== self.id || tabId === undefined || tabId < 0 || sender.frameId !== 0 || !/^https?:\/\//i.test(url)) {
+    const topOfWebTab = tabId !== undefined && tabId >= 0 && sender.frameId === 0 && /^https?:\/\//i.test(url);
+    if (sender.id !== self.id || !topOfWebTab) {
       return { refused: `hashmark: dropped "${type}": not from the top frame of a web page tab` };
     }
     return { from: { tabId, url } };

@@ -27,8 +27,8 @@ export function runtimeImports(src: string): string[] {
 }
 
 function resolveImport(from: string, spec: string): string | null {
-  const base = spec.startsWith('@/') ? join(ROOT, spec.slice(2)) : spec.startsWith('.') ? resolve(dirname(from), spec) : null;
-  if (!base) return null; // a package (wxt, single-file-core, …)
+  if (!spec.startsWith('@/') && !spec.startsWith('.')) return null; // a package (wxt, single-file-core, …)
+  const base = spec.startsWith('@/') ? join(ROOT, spec.slice(2)) : resolve(dirname(from), spec);
   for (const c of [base, `${base}.ts`, `${base}.tsx`, join(base, 'index.ts')]) {
     if (existsSync(c) && statSync(c).isFile()) return c;
   }
@@ -66,7 +66,11 @@ describe('content scripts', () => {
   });
 
   test('the check itself sees a runtime import and ignores a type-only one', () => {
-    const src = "import type { A } from '@/utils/db';\nimport { b } from '@/utils/package/zip';\nexport { c } from './c';\n";
+    const src = [
+      "import type { A } from '@/utils/db';",
+      "import { b } from '@/utils/package/zip';",
+      "export { c } from './c';",
+    ].join('\n');
     expect(runtimeImports(src)).toEqual(['@/utils/package/zip', './c']);
   });
 });

@@ -11,7 +11,12 @@ import { receive, type Receiver, type SenderLike } from '@/utils/messaging/recei
 const self = { id: 'extid', origin: 'chrome-extension://extid/' };
 const page = { id: 'extid', url: 'chrome-extension://extid/popup.html' };
 /** Our content script in the top frame of a web page tab (the page-copy and watch scripts). */
-const topFrame = { id: 'extid', url: 'https://site.example/a', frameId: 0, tab: { id: 7, url: 'https://site.example/a' } };
+const topFrame = {
+  id: 'extid',
+  url: 'https://site.example/a',
+  frameId: 0,
+  tab: { id: 7, url: 'https://site.example/a' },
+};
 const SENDER: Record<SenderContext, SenderLike> = { page, content: topFrame, watch: topFrame };
 
 function handlers() {
@@ -51,10 +56,16 @@ const SAMPLES: { [K in MessageType]: { valid: Req<K>; malformed: unknown } } = {
   'case.setActive': { valid: { caseId: 'c1' }, malformed: { caseId: 1 } },
   'settings.update': { valid: { fastScreenshots: true, tsaUrl: '' }, malformed: { activeCaseId: 'x' } },
   'timestamps.process': { valid: {}, malformed: { now: true } },
-  'watch.add': { valid: { caseId: 'c1', kind: 'phone', value: '06 12 34 56 78' }, malformed: { caseId: 'c1', kind: 'x', value: 'v' } },
+  'watch.add': {
+    valid: { caseId: 'c1', kind: 'phone', value: '06 12 34 56 78' },
+    malformed: { caseId: 'c1', kind: 'x', value: 'v' },
+  },
   'watch.remove': { valid: { watchId: 'w1' }, malformed: { watchId: 'w1', caseId: 'c1' } },
   'watch.sync': { valid: {}, malformed: [] },
-  'pagecopy.fetch': { valid: { url: 'https://site.example/p.png', nonce: 'n1' }, malformed: { url: 'file:///etc/passwd', nonce: 'n1' } },
+  'pagecopy.fetch': {
+    valid: { url: 'https://site.example/p.png', nonce: 'n1' },
+    malformed: { url: 'file:///etc/passwd', nonce: 'n1' },
+  },
   'watch.config': { valid: {}, malformed: { region: 'FR' } },
   'watch.report': {
     valid: { loadId: '6f1c1b3e-8e2a-4c55-9a51-2f0d2f1c9a10', selectors: [{ kind: 'email', value: 'a@b.example' }] },
@@ -131,12 +142,15 @@ describe('extension pages', () => {
     ['unknown type', { hashmark: 1, type: 'db.dropAll', payload: {} }],
     ['no envelope', { type: 'capture.start', payload: { trigger: 'popup' } }],
     ['bad trigger', { hashmark: 1, type: 'capture.start', payload: { trigger: 'page' } }],
-    ['unknown capture option', { hashmark: 1, type: 'capture.start', payload: { trigger: 'popup', options: { evil: true } } }],
+    [
+      'unknown capture option',
+      { hashmark: 1, type: 'capture.start', payload: { trigger: 'popup', options: { evil: true } } },
+    ],
     [
       'non-boolean capture option',
       { hashmark: 1, type: 'capture.start', payload: { trigger: 'popup', options: { fullPage: 'yes' } } },
     ],
-    ['a TSA URL that is not http(s)', { hashmark: 1, type: 'settings.update', payload: { tsaUrl: 'javascript:alert(1)' } }],
+    ['a non-http(s) TSA URL', { hashmark: 1, type: 'settings.update', payload: { tsaUrl: 'javascript:alert(1)' } }],
     ['an unknown setting', { hashmark: 1, type: 'settings.update', payload: { activeCaseId: 'x' } }],
     ['a non-boolean fast mode', { hashmark: 1, type: 'settings.update', payload: { fastScreenshots: 'on' } }],
     ['negative tab', { hashmark: 1, type: 'capture.start', payload: { trigger: 'popup', tabId: -3 } }],
@@ -181,7 +195,8 @@ describe('page-copy content script', () => {
     const h = handlers();
     const log = vi.fn();
     expect(await receive(fetchMsg, topFrame, receiver(h, { running: false, log }).r)).toBeUndefined();
-    expect(log).toHaveBeenCalledWith('hashmark: dropped "pagecopy.fetch" from tab 7: no running capture with that nonce');
+    const why = 'hashmark: dropped "pagecopy.fetch" from tab 7: no running capture with that nonce';
+    expect(log).toHaveBeenCalledWith(why);
     const { r, isRunningJob } = receiver(h, { log });
     expect(await receive(fetchMsg, { ...topFrame, frameId: 2 }, r)).toBeUndefined();
     expect(isRunningJob).not.toHaveBeenCalled();
