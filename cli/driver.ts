@@ -20,7 +20,6 @@ import type { PartCeiling } from '@/utils/package/split';
 export class SetupError extends Error {}
 
 export type BrowserName = 'chromium' | 'firefox';
-export const BROWSERS: readonly BrowserName[] = ['chromium', 'firefox'];
 
 /** One package (part) the export page saved. */
 export interface ExportedPart {

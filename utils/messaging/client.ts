@@ -18,7 +18,7 @@ export class ProtocolError extends Error {
   }
 }
 
-export const NO_ANSWER = 'The extension did not answer (it may be restarting); try again.';
+const NO_ANSWER = 'The extension did not answer (it may be restarting); try again.';
 
 /** The envelope of one message: nobody builds `{ hashmark: 1, … }` by hand. */
 export function envelope<K extends MessageType>(type: K, payload: Req<K>): Envelope<K> {

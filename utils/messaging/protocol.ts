@@ -123,7 +123,7 @@ export const SENDER_CONTEXT = {
 const TRIGGERS: readonly CaptureTrigger[] = ['popup', 'command', 'context-menu', 'dashboard', 'cli'];
 const SELECTOR_KINDS = ['phone', 'email', 'handle', 'wallet'];
 const str = (x: unknown, max = 500) => typeof x === 'string' && x.length <= max;
-export const isObj = (x: unknown): x is Record<string, unknown> => !!x && typeof x === 'object' && !Array.isArray(x);
+const isObj = (x: unknown): x is Record<string, unknown> => !!x && typeof x === 'object' && !Array.isArray(x);
 
 type Validators = { [K in MessageType]: (p: unknown) => p is Req<K> };
 

@@ -60,7 +60,7 @@ export interface Receiver {
  * Only our own extension pages may send page messages: same extension id AND a URL on the
  * extension's origin (content scripts share the id but carry the web page's URL).
  */
-export function isOwnPage(sender: SenderLike, extensionId: string, extensionOrigin: string): boolean {
+function isOwnPage(sender: SenderLike, extensionId: string, extensionOrigin: string): boolean {
   if (sender.id !== extensionId || !sender.url) return false;
   try {
     return new URL(sender.url).origin === new URL(extensionOrigin).origin;
