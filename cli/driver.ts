@@ -1,11 +1,25 @@
-import type { Page } from 'playwright-core';
-import type { HashmarkBrowser } from './chromium';
+import { join } from 'node:path';
 import type { CaptureOptions, CaptureResult } from '@/utils/capture/pipeline';
 import type { CaseRecord } from '@/utils/db/schema';
 import type { Lang } from '@/utils/i18n';
-import type { MessageType, Protocol } from '@/utils/messaging';
+import { envelope, unwrapReply } from '@/utils/messaging/client';
+import type { MessageType, Req, Res } from '@/utils/messaging/protocol';
 import { exportPageQuery } from '@/utils/package/export-params';
 import type { PartCeiling } from '@/utils/package/split';
+
+/**
+ * The one driver interface of the CLI, the tests and the bench, and the steps every browser
+ * shares. A driver works the extension the way its own pages do: protocol messages sent from an
+ * extension page (so the background's sender checks apply), the same capture pipeline as the
+ * toolbar button, and the same export page. Nothing is re-implemented here. What differs per
+ * browser (how to run code in an extension page, open a tab, run the export page) lives in
+ * cli/chromium/ and cli/firefox/.
+ */
+
+/** A browser, the extension or a build is missing: the message says how to get it. */
+export class SetupError extends Error {}
+
+export type BrowserName = 'chromium' | 'firefox';
 
 /** One package (part) the export page saved. */
 export interface ExportedPart {
@@ -17,51 +31,99 @@ export interface ExportedPart {
   bagCount: string | null;
 }
 
-/**
- * Drives the extension the way its own pages do: protocol messages sent from an extension page
- * (so the background's sender checks apply), the same capture pipeline as the toolbar button,
- * and the same export page. Nothing is re-implemented here.
- */
-export class HashmarkDriver {
-  private constructor(
-    readonly hm: HashmarkBrowser,
-    readonly control: Page,
-  ) {}
+/** What the export page lists for each saved part (its data-* attributes). */
+export interface ListedPart {
+  zipName: string;
+  zipSha256: string;
+  savedPath: string;
+  bagCount: string | null;
+}
 
-  static async open(hm: HashmarkBrowser): Promise<HashmarkDriver> {
-    const control = await hm.context.newPage();
-    await control.goto(`chrome-extension://${hm.extensionId}/popup.html`);
-    return new HashmarkDriver(hm, control);
-  }
-
+/** What the CLI (and a browser-parameterised test) needs from a driver: the same calls in every browser. */
+export interface CaptureDriver {
+  readonly browserName: BrowserName;
+  /**
+   * Runs `fn(arg)` in the control page (an extension page, with the extension's APIs) and
+   * returns its result. `fn` must be an anonymous arrow closing over nothing: it is serialised
+   * into the page (tsx's keepNames would wrap a named inner function in a helper the page lacks).
+   */
+  inControl<A, R>(fn: (arg: A) => R | Promise<R>, arg: A): Promise<R>;
   /** Sends one protocol message from the control page; throws the background's error text. */
-  async send<K extends MessageType>(type: K, payload: Protocol[K]['req']): Promise<Protocol[K]['res']> {
-    const reply = (await this.control.evaluate(
-      ([t, p]) => chrome.runtime.sendMessage({ hashmark: 1, type: t, payload: p }),
-      [type, payload] as const,
-    )) as { ok: true; value: Protocol[K]['res'] } | { ok: false; error: string } | undefined;
-    if (!reply) throw new Error(`The extension did not answer "${type}".`);
-    if (!reply.ok) throw new Error(reply.error);
-    return reply.value;
+  send<K extends MessageType<'page'>>(type: K, payload: Req<K>): Promise<Res<K>>;
+  /** Reads a whole object store of the extension's database (binary fields as their length). */
+  readStore<T>(store: string): Promise<T[]>;
+  /** The case with this name, created (and made active) if absent. */
+  ensureCase(name: string, reference?: string): Promise<CaseRecord>;
+  /** Opens `url` in a new active tab through the tabs API and waits until it has loaded. */
+  openTab(url: string, settleMs?: number): Promise<number>;
+  capture(tabId: number, options?: Partial<CaptureOptions>): Promise<CaptureResult>;
+  closeTab(tabId: number): Promise<void>;
+  /**
+   * Runs the export page for a case (with the CLI's part ceiling and report language, if given);
+   * resolves with every saved part's name, SHA-256 and path, in part order. The first part's
+   * fields are repeated at the top level (a single package is the common case).
+   */
+  exportCase(
+    caseId: string,
+    options?: { ceiling?: Partial<PartCeiling>; lang?: Lang | null },
+    timeoutMs?: number,
+  ): Promise<ExportedPart & { parts: ExportedPart[] }>;
+}
+
+/**
+ * Read in the export page once it is done (evaluated there: no named inner functions, tsx's
+ * keepNames would wrap them in a helper the page does not have).
+ */
+export const listSavedParts = (): ListedPart[] =>
+  Array.from(document.querySelectorAll('[data-zip-name]')).map((e) => ({
+    zipName: e.getAttribute('data-zip-name') ?? '',
+    zipSha256: e.getAttribute('data-zip-sha256') ?? '',
+    savedPath: e.getAttribute('data-saved-path') ?? '',
+    bagCount: e.getAttribute('data-bag-count'),
+  }));
+
+/** The steps both browsers share; a subclass says how to reach the browser. */
+export abstract class BaseDriver implements CaptureDriver {
+  abstract readonly browserName: BrowserName;
+  /** Where the browser saves downloads (the fallback path of a part the page did not locate). */
+  protected abstract readonly downloadsDir: string;
+
+  abstract inControl<A, R>(fn: (arg: A) => R | Promise<R>, arg: A): Promise<R>;
+
+  /** Opens the export page at `query`, waits until it is done, and returns the parts it lists. */
+  protected abstract runExportPage(query: string, timeoutMs: number): Promise<ListedPart[]>;
+
+  abstract openTab(url: string, settleMs?: number): Promise<number>;
+
+  async send<K extends MessageType<'page'>>(type: K, payload: Req<K>): Promise<Res<K>> {
+    const message = envelope(type, payload);
+    const reply = await this.inControl((m: unknown) => chrome.runtime.sendMessage(m) as Promise<unknown>, message);
+    return unwrapReply<K>(reply, `The extension did not answer "${type}".`);
   }
 
-  /** The case with this name, created (and made active) if absent. */
-  async ensureCase(name: string, reference?: string): Promise<CaseRecord> {
-    const cases = (await this.control.evaluate(
-      () =>
-        new Promise((resolve, reject) => {
+  async readStore<T>(store: string): Promise<T[]> {
+    const json = await this.inControl(
+      (name: string) =>
+        new Promise<string>((resolve, reject) => {
           const open = indexedDB.open('hashmark');
           open.onerror = () => reject(open.error);
           open.onsuccess = () => {
             const db = open.result;
-            if (!db.objectStoreNames.contains('cases')) return resolve([]);
-            const req = db.transaction('cases').objectStore('cases').getAll();
-            req.onsuccess = () => resolve(req.result);
+            if (!db.objectStoreNames.contains(name)) return resolve('[]');
+            const req = db.transaction(name).objectStore(name).getAll();
+            // Uint8Array fields do not survive the trip out of the page: their length stands in.
+            req.onsuccess = () =>
+              resolve(JSON.stringify(req.result, (_k, v) => (v instanceof Uint8Array ? { bytes: v.length } : v)));
             req.onerror = () => reject(req.error);
           };
         }),
-    )) as CaseRecord[];
-    const found = cases.find((c) => c.name === name.trim());
+      store,
+    );
+    return JSON.parse(json) as T[];
+  }
+
+  async ensureCase(name: string, reference?: string): Promise<CaseRecord> {
+    const found = (await this.readStore<CaseRecord>('cases')).find((c) => c.name === name.trim());
     if (found) {
       await this.send('case.setActive', { caseId: found.id });
       return found;
@@ -69,74 +131,28 @@ export class HashmarkDriver {
     return this.send('case.create', { name, ...(reference ? { reference } : {}), activate: true });
   }
 
-  /** Opens `url` in a new active tab through the tabs API and waits until it has loaded. */
-  async openTab(url: string, settleMs = 300): Promise<number> {
-    // No named inner functions in evaluate callbacks: tsx (esbuild keepNames) would wrap them
-    // in a __name helper that does not exist in the page.
-    return this.control.evaluate(
-      async ([u, settle]) => {
-        const tab = await chrome.tabs.create({ url: u, active: true });
-        const id = tab.id!;
-        const deadline = Date.now() + 60_000;
-        for (;;) {
-          const t = await chrome.tabs.get(id);
-          if (t.status === 'complete' && !t.pendingUrl) break;
-          if (Date.now() > deadline) throw new Error(`${u} did not finish loading within 60 s`);
-          await new Promise((r) => setTimeout(r, 50));
-        }
-        await new Promise((r) => setTimeout(r, settle));
-        return id;
-      },
-      [url, settleMs] as const,
-    );
-  }
-
   async capture(tabId: number, options?: Partial<CaptureOptions>): Promise<CaptureResult> {
     return this.send('capture.start', { tabId, trigger: 'cli', ...(options ? { options } : {}) });
   }
 
   async closeTab(tabId: number): Promise<void> {
-    await this.control.evaluate((id) => chrome.tabs.remove(id), tabId);
+    await this.inControl((id: number) => chrome.tabs.remove(id), tabId);
   }
 
-  /**
-   * Runs the export page for a case (with the CLI's part ceiling and report language, if given);
-   * resolves with every saved part's name, SHA-256 and path, in part order. The first part's
-   * fields are repeated at the top level (a single package is the common case).
-   */
   async exportCase(
     caseId: string,
     options: { ceiling?: Partial<PartCeiling>; lang?: Lang | null } = {},
     timeoutMs = 600_000,
   ): Promise<ExportedPart & { parts: ExportedPart[] }> {
-    const page = await this.hm.context.newPage();
-    try {
-      const query = exportPageQuery({ caseId, ceiling: options.ceiling ?? {}, lang: options.lang ?? null });
-      await page.goto(`chrome-extension://${this.hm.extensionId}/export.html${query}`);
-      const main = page.locator('main[data-state="done"], main[data-state="failed"]');
-      await main.waitFor({ timeout: timeoutMs });
-      if ((await main.getAttribute('data-state')) === 'failed') {
-        throw new Error((await page.locator('[role=alert]').textContent())?.trim() ?? 'export failed');
-      }
-      const parts = await page.locator('[data-zip-name]').evaluateAll((els) =>
-        els.map((e) => ({
-          zipName: e.getAttribute('data-zip-name') ?? '',
-          zipSha256: e.getAttribute('data-zip-sha256') ?? '',
-          savedPath: e.getAttribute('data-saved-path') ?? '',
-          bagCount: e.getAttribute('data-bag-count'),
-        })),
-      );
-      const out = parts.map((p) => ({
-        zipName: p.zipName,
-        zipSha256: p.zipSha256,
-        // The browser reports where it wrote the file (it renames on a name clash).
-        path: p.savedPath || `${this.hm.downloadsDir}/${p.zipName}`,
-        bagCount: p.bagCount,
-      }));
-      if (!out[0]) throw new Error('The export page finished without listing a saved package.');
-      return { ...out[0], parts: out };
-    } finally {
-      await page.close();
-    }
+    const query = exportPageQuery({ caseId, ceiling: options.ceiling ?? {}, lang: options.lang ?? null });
+    const out = (await this.runExportPage(query, timeoutMs)).map((p) => ({
+      zipName: p.zipName,
+      zipSha256: p.zipSha256,
+      // The browser reports where it wrote the file (it renames on a name clash).
+      path: p.savedPath || join(this.downloadsDir, p.zipName),
+      bagCount: p.bagCount,
+    }));
+    if (!out[0]) throw new Error('The export page finished without listing a saved package.');
+    return { ...out[0], parts: out };
   }
 }

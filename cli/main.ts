@@ -1,18 +1,18 @@
 import { createHash } from 'node:crypto';
 import { copyFile, mkdir, readFile } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { LANGS, type Lang } from '@/utils/i18n';
 import { resolveCeiling, type PartCeiling } from '@/utils/package/split';
 import { formatReport, verifyGroup, verifyPackage, type GroupMember } from '@/utils/package/verify';
-import { launchHashmark, SetupError } from './chromium';
-import { HashmarkDriver } from './driver';
-import { FIREFOX_AUTOMATION_BUILD, FirefoxDriver, launchFirefoxHashmark, type CaptureDriver } from './firefox';
+import { openDriver } from './browsers';
+import { SetupError } from './driver';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-/** The build the CLI drives: same code as the store build, plus host access (no user gesture here). */
-export const AUTOMATION_BUILD = join(ROOT, '.output', 'chrome-mv3-automation');
+/**
+ * The command line: parses the arguments and runs `capture` (through the one driver interface
+ * of cli/driver.ts, in Chromium or Firefox) or `verify` (pure package checks, no browser; kept
+ * in its own function below).
+ */
 
 const USAGE = `hashmark: capture web pages as signed evidence packages, and verify packages
 
@@ -109,12 +109,9 @@ async function capture(args: string[]): Promise<number> {
   const outDir = resolve(values.out);
   await mkdir(outDir, { recursive: true });
   const profile = values.profile ? { profileDir: resolve(values.profile) } : {};
-  const hm =
-    browserName === 'firefox'
-      ? await launchFirefoxHashmark({ extensionDir: FIREFOX_AUTOMATION_BUILD, ...profile })
-      : await launchHashmark({ extensionDir: AUTOMATION_BUILD, ...profile });
+  const session = await openDriver(browserName, profile);
   try {
-    const driver: CaptureDriver = 'context' in hm ? await HashmarkDriver.open(hm) : await FirefoxDriver.open(hm);
+    const { driver } = session;
     const kase = await driver.ensureCase(values.case, values.reference);
     // Settings kept in the profile (as the dashboard would set them): phone region, TSA, and
     // fast mode, set on every run so a kept profile does what this command line says. (Where the
@@ -153,7 +150,7 @@ async function capture(args: string[]): Promise<number> {
     }
     return 0;
   } finally {
-    await hm.close();
+    await session.close();
   }
 }
 

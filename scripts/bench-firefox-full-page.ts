@@ -8,10 +8,10 @@
  *
  * Needs both automation builds (the e2e global setup makes them).
  */
-import { launchHashmark } from '../cli/chromium';
-import { HashmarkDriver } from '../cli/driver';
-import { FIREFOX_AUTOMATION_BUILD, FirefoxDriver, launchFirefoxHashmark } from '../cli/firefox';
-import { AUTOMATION_BUILD } from '../cli/main';
+import { AUTOMATION_BUILD, launchHashmark } from '../cli/chromium/launch';
+import { ChromiumDriver } from '../cli/chromium/driver';
+import { FirefoxDriver } from '../cli/firefox/driver';
+import { FIREFOX_AUTOMATION_BUILD, launchFirefoxHashmark } from '../cli/firefox/launch';
 import { startFixtureServer } from '../tests/support/fixture-server';
 import type { CaptureResult } from '@/utils/capture/pipeline';
 
@@ -54,7 +54,7 @@ async function main() {
     const cr = await launchHashmark({ extensionDir: AUTOMATION_BUILD });
     let chromium;
     try {
-      const d = await HashmarkDriver.open(cr);
+      const d = await ChromiumDriver.open(cr);
       await d.ensureCase('bench');
       chromium = await measure(d, url, Math.max(3, Math.ceil(runs / 2)));
     } finally {

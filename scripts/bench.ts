@@ -9,8 +9,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { findChromium, launchHashmark, type HashmarkBrowser } from '../cli/chromium';
-import { HashmarkDriver } from '../cli/driver';
+import { findChromium, launchHashmark, type HashmarkBrowser } from '../cli/chromium/launch';
+import { ChromiumDriver } from '../cli/chromium/driver';
 import { startFixtureServer, type FixtureServer } from '../tests/support/fixture-server';
 import { parseArgs, USAGE } from './bench/args';
 import { prepareExtension } from './bench/build';
@@ -55,7 +55,7 @@ async function measure(
 ): Promise<{ measured: Metric[]; others: number }> {
   const { plan: p, log } = o;
   const measured: Metric[] = [];
-  const driver = await HashmarkDriver.open(hm);
+  const driver = await ChromiumDriver.open(hm);
   // tsx compiles this file with esbuild's keepNames, which wraps functions written as property
   // values in a `__name` helper; code passed to evaluate runs in the page, where it must exist.
   await driver.control.evaluate('globalThis.__name ??= (f) => f');

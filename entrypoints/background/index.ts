@@ -1,12 +1,6 @@
 import { browser } from 'wxt/browser';
 import { openExtensionDb } from '@/utils/db';
-import {
-  dispatch,
-  dispatchFromContent,
-  dispatchFromWatch,
-  isContentMessage,
-  isWatchMessage,
-} from '@/utils/messaging';
+import { receive } from '@/utils/messaging/receive';
 import { registerAutomationHooks } from '@/utils/platform/automation-listener';
 import { forgetTabFacts, observeResponses } from '@/utils/platform/network-observer';
 import { listenToNotificationClicks } from '@/utils/platform/watch-alert';
@@ -48,11 +42,11 @@ export default defineBackground(() => {
 
   const self = { id: browser.runtime.id, origin: browser.runtime.getURL('/') };
   browser.runtime.onMessage.addListener((message, sender) =>
-    isWatchMessage(message)
-      ? dispatchFromWatch(message, sender, self.id, s.watchHandlers)
-      : isContentMessage(message)
-      ? dispatchFromContent(message, sender, self.id, s.isRunningJob, s.contentHandlers)
-      : dispatch(message, sender, self, s.handlers),
+    receive(message, sender, {
+      self,
+      handlers: { page: s.handlers, content: s.contentHandlers, watch: s.watchHandlers },
+      isRunningJob: s.isRunningJob,
+    }),
   );
 
   browser.runtime.onInstalled.addListener(() => {

@@ -10,7 +10,7 @@ import { sha256Hex } from '@/utils/evidence/hash';
 import { spkiDerToPem } from '@/utils/evidence/signing';
 import { ensureSigningKey, rotateSigningKey } from '@/utils/services/signing-keys';
 import { browserLanguages, resolveLang } from '@/utils/i18n';
-import { send } from '@/utils/messaging';
+import { send } from '@/utils/messaging/client';
 import { saveDownload } from '@/utils/package/save-download';
 import { verifyPackage } from '@/utils/package/verify';
 import { WatchActionsProvider, type WatchActions } from '@/components/watch-actions';

@@ -1,7 +1,8 @@
 import { browser } from 'wxt/browser';
 import { readPlantedLimits, readPlantedNonce } from '@/utils/capture/job-marker';
 import { stashIfLarge } from '@/utils/capture/transfer';
-import { makePageCopy, type FetchedResource } from '@/utils/capture/page-copy';
+import { makePageCopy } from '@/utils/capture/page-copy';
+import { send } from '@/utils/messaging/client';
 
 /**
  * Injected on demand into the top frame of the tab being captured, after the DOM snapshot and
@@ -16,14 +17,7 @@ export default defineContentScript({
     const nonce = readPlantedNonce();
     if (!nonce) return { error: 'no capture job is waiting for this page' };
     try {
-      const copy = await makePageCopy(nonce, async (url) => {
-        const reply = (await browser.runtime.sendMessage({ hashmark: 1, type: 'pagecopy.fetch', payload: { url, nonce } })) as
-          | { ok: true; value: FetchedResource }
-          | { ok: false; error: string }
-          | undefined;
-        if (!reply?.ok) throw new Error(reply ? reply.error : 'no answer');
-        return reply.value;
-      });
+      const copy = await makePageCopy(nonce, (url) => send('pagecopy.fetch', { url, nonce }, browser.runtime, 'no answer'));
       // With many images inlined, a copy can be larger than one message may carry.
       return { ...copy, html: stashIfLarge(copy.html, `${nonce}:pagecopy`, readPlantedLimits().chunkChars) };
     } catch (e) {

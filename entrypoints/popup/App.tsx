@@ -9,7 +9,7 @@ import { TagEditor } from '@/components/TagEditor';
 import { useLive } from '@/components/use-live';
 import { getSettings, listCaptures, listCases, recentJobs, type CaptureRecord, type JobRecord } from '@/utils/db';
 import { tagsInUse } from '@/utils/search/capture-list';
-import { ProtocolError, send } from '@/utils/messaging';
+import { ProtocolError, send } from '@/utils/messaging/client';
 import { CaptureErrorText } from '@/components/CaptureErrorText';
 
 type Outcome =

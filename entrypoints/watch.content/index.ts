@@ -2,6 +2,7 @@ import { browser } from 'wxt/browser';
 import { readPage, selectorsOf } from '@/utils/watch/scan';
 import { followNavigation, startScanLoop } from '@/utils/watch/scan-loop';
 import type { SeenSelector } from '@/utils/watch/types';
+import { send } from '@/utils/messaging/client';
 
 /**
  * The watch scan (issue #6 item 4). Registered at runtime by the background only while host
@@ -10,17 +11,14 @@ import type { SeenSelector } from '@/utils/watch/types';
  * here, and sends only the normalised selectors found to the background, which matches them
  * against the watch list. It captures nothing and changes nothing in the page.
  */
-/** One protocol message to the background (utils/messaging.ts dispatchFromWatch checks it). */
-const ask = <T>(type: string, payload: unknown) =>
-  browser.runtime.sendMessage({ hashmark: 1, type, payload }) as Promise<{ ok: true; value: T } | { ok: false; error: string } | undefined>;
-
 export default defineContentScript({
   registration: 'runtime',
   matches: [],
   async main() {
-    const config = await ask<{ region: string } | null>('watch.config', {}).catch(() => undefined);
-    if (!config?.ok || !config.value) return; // nothing to watch (or the background refused): stop
-    const { region } = config.value;
+    // Messages go through utils/messaging/client.ts; the background's receive.ts checks the sender.
+    const config = await send('watch.config', {}, browser.runtime).catch(() => null);
+    if (!config) return; // nothing to watch (or the background refused): stop
+    const { region } = config;
     const observe = (onChange: () => void) => {
       const mo = new MutationObserver(onChange);
       mo.observe(document.documentElement, { childList: true, subtree: true, characterData: true });
@@ -45,7 +43,7 @@ function startPageLoop(region: string, observe: (onChange: () => void) => () => 
       }
       return found;
     },
-    report: async (selectors: SeenSelector[]) => void (await ask('watch.report', { loadId, selectors })),
+    report: async (selectors: SeenSelector[]) => void (await send('watch.report', { loadId, selectors }, browser.runtime)),
     observe,
     now: () => performance.now(),
     setTimeout: (f, ms) => setTimeout(f, ms),

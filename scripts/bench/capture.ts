@@ -1,9 +1,10 @@
-import type { HashmarkDriver } from '../../cli/driver';
+import type { ChromiumDriver } from '../../cli/chromium/driver';
 import type { CaptureOptions, CaptureResult } from '@/utils/capture/pipeline';
 import type { FixtureServer } from '../../tests/support/fixture-server';
 import { failure, meets, unmeasured, type Metric } from './report';
 import { round, summarize } from './stats';
 import { CDP_MAX_TILE_CSS } from '@/utils/capture/cdp-screenshot';
+import { envelope, unwrapReply } from '@/utils/messaging/client';
 
 /**
  * The capture benchmarks: viewport capture latency, full capture and 20,000 px full page against
@@ -31,26 +32,27 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * One capture, timed where the click happens: in an extension page, around the protocol message
- * the popup sends (the same message as HashmarkDriver.capture, with the same sender checks).
+ * the popup sends (the same message as ChromiumDriver.capture, with the same sender checks).
  */
-export async function timedCapture(driver: HashmarkDriver, tabId: number, options: Partial<CaptureOptions>): Promise<TimedCapture> {
+export async function timedCapture(driver: ChromiumDriver, tabId: number, options: Partial<CaptureOptions>): Promise<TimedCapture> {
   const t0 = performance.now();
-  const out = (await driver.control.evaluate(
-    async ([id, opts]) => {
-      const start = performance.now();
-      const reply = await chrome.runtime.sendMessage({ hashmark: 1, type: 'capture.start', payload: { tabId: id, trigger: 'cli', options: opts } });
-      return { ms: performance.now() - start, reply };
-    },
-    [tabId, options] as const,
-  )) as { ms: number; reply: { ok: true; value: CaptureResult } | { ok: false; error: string } | undefined };
+  const out = await driver.control.evaluate(async (m) => {
+    const start = performance.now();
+    const reply: unknown = await chrome.runtime.sendMessage(m);
+    return { ms: performance.now() - start, reply };
+  }, envelope('capture.start', { tabId, trigger: 'cli', options }));
   const nodeRoundTripMs = performance.now() - t0;
-  if (!out.reply) throw new Error('The extension did not answer capture.start.');
-  if (!out.reply.ok) throw new Error(`capture failed: ${out.reply.error}`);
-  return { clickToStoredMs: out.ms, nodeRoundTripMs, result: out.reply.value };
+  let result: CaptureResult;
+  try {
+    result = unwrapReply<'capture.start'>(out.reply, 'The extension did not answer capture.start.');
+  } catch (e) {
+    throw out.reply ? new Error(`capture failed: ${(e as Error).message}`) : e;
+  }
+  return { clickToStoredMs: out.ms, nodeRoundTripMs, result };
 }
 
 /** The page's height and viewport as the full-page capture will see them, and the tiles that makes. */
-export async function tilesFor(driver: HashmarkDriver, tabId: number): Promise<{ scrollHeight: number; innerHeight: number; tiles: number }> {
+export async function tilesFor(driver: ChromiumDriver, tabId: number): Promise<{ scrollHeight: number; innerHeight: number; tiles: number }> {
   const m = await driver.control.evaluate(
     async (id) =>
       (
@@ -115,7 +117,7 @@ export interface CaptureStageResult {
 
 /** Runs the capture benchmarks; a failing part is reported as unmeasured, the others still run. */
 export async function captureStage(
-  driver: HashmarkDriver,
+  driver: ChromiumDriver,
   site: FixtureServer,
   o: {
     viewportRuns: number;

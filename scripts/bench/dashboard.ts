@@ -1,4 +1,4 @@
-import type { HashmarkBrowser } from '../../cli/chromium';
+import type { HashmarkBrowser } from '../../cli/chromium/launch';
 import { typedQueries } from './corpus';
 import { inject, lib, LIB, SEARCH, searchLib } from './page-bundle';
 import { failure, meets, unmeasured, type Metric } from './report';

@@ -1,8 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { HashmarkBrowser } from '../../cli/chromium';
-import type { HashmarkDriver } from '../../cli/driver';
+import type { HashmarkBrowser } from '../../cli/chromium/launch';
+import type { ChromiumDriver } from '../../cli/chromium/driver';
 import { findBrowserPid, startSampler, treeMemory } from './memory';
 import { inject, lib, LIB } from './page-bundle';
 import { failure, meets, unmeasured, type Metric } from './report';
@@ -10,7 +10,7 @@ import { round, summarize } from './stats';
 
 /**
  * Export benchmarks: a synthetic case (page-lib.ts seedExportCase) exported through the export
- * page, the way the popup and the CLI export (HashmarkDriver.exportCase), with a part ceiling
+ * page, the way the popup and the CLI export (ChromiumDriver.exportCase), with a part ceiling
  * that splits it, so that the memory figure says whether memory is bounded by the part.
  *
  * Baseline, in the same run, on the same files: the exported parts are unpacked, then
@@ -111,7 +111,7 @@ export function baselineMs(dir: string, zipPath: string): { zipMs: number; shaMs
   return { zipMs, shaMs };
 }
 
-export async function exportStage(hm: HashmarkBrowser, driver: HashmarkDriver, o: ExportStageOptions): Promise<Metric[]> {
+export async function exportStage(hm: HashmarkBrowser, driver: ChromiumDriver, o: ExportStageOptions): Promise<Metric[]> {
   const metrics: Metric[] = [];
   const caseBytes = o.captures * o.bytesPerCapture;
   o.log(`bench: seeding an export case of ${o.captures} captures (~${Math.round(caseBytes / MB)} MB)`);

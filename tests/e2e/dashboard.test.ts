@@ -7,8 +7,8 @@ import JSZip from 'jszip';
 import { chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { CaptureRecord, CustodyRecord } from '@/utils/db/schema';
-import { findChromium, launchHashmark, type HashmarkBrowser } from '../../cli/chromium';
-import { HashmarkDriver } from '../../cli/driver';
+import { findChromium, launchHashmark, type HashmarkBrowser } from '../../cli/chromium/launch';
+import { ChromiumDriver } from '../../cli/chromium/driver';
 import { startFixtureServer, type FixtureServer } from '../support/fixture-server';
 import { AUTOMATION_BUILD, openSession, readStore, run } from '../support/harness';
 
@@ -112,7 +112,7 @@ describe('a profile filled by the CLI', () => {
   test('English: case, captures with thumbnails, search, tags, notes, page copy, delete, export, Arabic setting', async () => {
     const hm = await launchHashmark({ extensionDir: AUTOMATION_BUILD, profileDir: profile });
     try {
-      const driver = await HashmarkDriver.open(hm);
+      const driver = await ChromiumDriver.open(hm);
       const captures = (await readStore<CaptureRecord>(driver, 'captures')).sort((a, b) => a.sequence - b.sequence);
       expect(captures.map((c) => c.url)).toEqual([site.url('ad-fr.html'), site.url('ad-ar.html'), `${pixel.origin}/page.html`]);
       const [fr, ar, px] = captures as [CaptureRecord, CaptureRecord, CaptureRecord];

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import JSZip from 'jszip';
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { findChromium } from '../../cli/chromium';
+import { findChromium } from '../../cli/chromium/launch';
 import { startFixtureServer, type FixtureServer } from '../support/fixture-server';
 import { run } from '../support/harness';
 

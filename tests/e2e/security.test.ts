@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { CaptureRecord, CaseRecord, CustodyRecord, JobRecord } from '@/utils/db/schema';
+import { envelope } from '@/utils/messaging/client';
 import { startFixtureServer, type FixtureServer } from '../support/fixture-server';
 import { armHold, openSession, readStore, setPageLimits, type Session } from '../support/harness';
 
@@ -45,8 +46,9 @@ async function sendFromTab(tabId: number, message: unknown): Promise<unknown> {
 describe('messages', () => {
   test('a content script (a web page\'s world) cannot create cases or start captures', async () => {
     const tab = await s.driver.openTab(site.url('poison.html'));
-    expect(await sendFromTab(tab, { hashmark: 1, type: 'case.create', payload: { name: 'forged case' } })).toBe('no-reply');
-    expect(await sendFromTab(tab, { hashmark: 1, type: 'capture.start', payload: { trigger: 'popup', tabId: tab } })).toBe('no-reply');
+    // Well-formed messages (the client's envelope): only the sender is wrong.
+    expect(await sendFromTab(tab, envelope('case.create', { name: 'forged case' }))).toBe('no-reply');
+    expect(await sendFromTab(tab, envelope('capture.start', { trigger: 'popup', tabId: tab }))).toBe('no-reply');
     const cases = await readStore<CaseRecord>(s.driver, 'cases');
     expect(cases.map((c) => c.name)).toEqual(['Security']);
     expect(await readStore<JobRecord>(s.driver, 'jobs')).toEqual([]);
@@ -56,7 +58,7 @@ describe('messages', () => {
   test('the page-copy fetch proxy answers only the running job\'s tab, with its nonce', async () => {
     const tabA = await s.driver.openTab(site.url('ad-fr.html'));
     const tabB = await s.driver.openTab(site.url('next.html'));
-    const fetchMsg = (nonce: string) => ({ hashmark: 1, type: 'pagecopy.fetch', payload: { url: site.url('photo.png'), nonce } });
+    const fetchMsg = (nonce: string) => envelope('pagecopy.fetch', { url: site.url('photo.png'), nonce });
 
     // No capture running: nothing is fetched, whatever the nonce.
     expect(await sendFromTab(tabA, fetchMsg('guess'))).toBe('no-reply');

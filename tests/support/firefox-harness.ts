@@ -1,50 +1,26 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Page } from 'puppeteer-core';
-import { FIREFOX_AUTOMATION_BUILD, FirefoxDriver, hasFirefox, launchFirefoxHashmark, type FirefoxHashmark } from '../../cli/firefox';
+import type { FirefoxDriver } from '../../cli/firefox/driver';
+import type { FirefoxHashmark } from '../../cli/firefox/launch';
+import { FIREFOX, FIREFOX_SKIPPED, openSession, suiteTitle, type Session } from './session';
 
-/** Whether this machine can run the Firefox real-browser tests. */
-export const FIREFOX = hasFirefox();
+/**
+ * Firefox e2e helpers: the shared session (session.ts) with Firefox's extras (Puppeteer's
+ * handles, pixels of a PNG read in a page).
+ */
 
-/** What the suite prints, and names its skipped block, when Firefox is missing. */
-export const FIREFOX_SKIPPED =
-  'Firefox real-browser tests SKIPPED: no Firefox found. Install it (sudo apt-get install -y firefox-esr) or set FIREFOX_PATH, then run npm test again.';
+export { FIREFOX, FIREFOX_SKIPPED };
 
 /** The describe() title: what runs, or why it is skipped. */
-export const firefoxSuite = (what: string) => (FIREFOX ? `Firefox (firefox-esr): ${what}` : `${FIREFOX_SKIPPED} [${what}]`);
+export const firefoxSuite = (what: string) => suiteTitle('firefox', what);
 
-export interface FirefoxSession {
+export interface FirefoxSession extends Session<FirefoxDriver> {
   hm: FirefoxHashmark;
-  driver: FirefoxDriver;
-  tmp: string;
-  close(): Promise<void>;
 }
 
 /** One headless firefox-esr with the Firefox automation build and a fresh profile. */
 export async function openFirefoxSession(): Promise<FirefoxSession> {
-  const tmp = await mkdtemp(join(tmpdir(), 'hashmark-ff-e2e-'));
-  const hm = await launchFirefoxHashmark({
-    extensionDir: FIREFOX_AUTOMATION_BUILD,
-    profileDir: join(tmp, 'profile'),
-    downloadsDir: join(tmp, 'downloads'),
-  });
-  try {
-    const driver = await FirefoxDriver.open(hm);
-    return {
-      hm,
-      driver,
-      tmp,
-      async close() {
-        await hm.close();
-        await rm(tmp, { recursive: true, force: true });
-      },
-    };
-  } catch (e) {
-    await hm.close();
-    await rm(tmp, { recursive: true, force: true });
-    throw e;
-  }
+  const s = await openSession('firefox');
+  return { ...s, hm: s.driver.hm };
 }
 
 /**

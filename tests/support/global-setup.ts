@@ -1,8 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { findChromium } from '../../cli/chromium';
-import { hasFirefox } from '../../cli/firefox';
+import { findChromium } from '../../cli/chromium/launch';
+import { hasFirefox } from '../../cli/firefox/launch';
 import { FIREFOX_SKIPPED } from './firefox-harness';
 
 /**

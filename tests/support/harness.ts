@@ -1,59 +1,32 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { launchHashmark, type HashmarkBrowser } from '../../cli/chromium';
-import { HashmarkDriver } from '../../cli/driver';
+import type { ChromiumDriver } from '../../cli/chromium/driver';
+import type { HashmarkBrowser } from '../../cli/chromium/launch';
+import type { CaptureDriver } from '../../cli/driver';
+import { openSession as openBrowserSession, type Session as BrowserSession } from './session';
+
+/**
+ * Chromium e2e helpers: the shared session (session.ts) with Chromium's extras (the service
+ * worker's automation hooks: hold points and page-reading limits).
+ */
 
 export const run = promisify(execFile);
 export const AUTOMATION_BUILD = resolve('.output/chrome-mv3-automation');
 
-export interface Session {
+export interface Session extends BrowserSession<ChromiumDriver> {
   hm: HashmarkBrowser;
-  driver: HashmarkDriver;
-  tmp: string;
-  close(): Promise<void>;
 }
 
 /** One headless Chromium with the automation build and a fresh profile. */
 export async function openSession(): Promise<Session> {
-  const tmp = await mkdtemp(join(tmpdir(), 'hashmark-e2e-'));
-  const hm = await launchHashmark({ extensionDir: AUTOMATION_BUILD, profileDir: join(tmp, 'profile'), downloadsDir: join(tmp, 'downloads') });
-  const driver = await HashmarkDriver.open(hm);
-  return {
-    hm,
-    driver,
-    tmp,
-    async close() {
-      await hm.close();
-      await rm(tmp, { recursive: true, force: true });
-    },
-  };
+  const s = await openBrowserSession('chromium');
+  return { ...s, hm: s.driver.hm };
 }
 
-/** Reads a whole object store of the extension's database from one of its pages. */
-export async function readStore<T>(driver: HashmarkDriver, store: string): Promise<T[]> {
-  return driver.control.evaluate(
-    (name) =>
-      new Promise<T[]>((resolve, reject) => {
-        const open = indexedDB.open('hashmark');
-        open.onerror = () => reject(open.error);
-        open.onsuccess = () => {
-          const req = open.result.transaction(name).objectStore(name).getAll();
-          req.onsuccess = () => {
-            // Uint8Array fields do not survive evaluate's JSON; turn them into plain arrays of numbers.
-            resolve(
-              JSON.parse(
-                JSON.stringify(req.result, (_k, v) => (v instanceof Uint8Array ? { bytes: v.length } : v)),
-              ) as T[],
-            );
-          };
-          req.onerror = () => reject(req.error);
-        };
-      }),
-    store,
-  );
+/** Reads a whole object store of the extension's database from one of its pages (binary fields as their length). */
+export async function readStore<T>(driver: CaptureDriver, store: string): Promise<T[]> {
+  return driver.readStore<T>(store);
 }
 
 /** Arms the automation build's hold point; returns helpers to wait for it and release it. */

@@ -48,7 +48,7 @@ export async function syncWatchScript(api: RegistrationApi, activeEntries: numbe
           js: [WATCH_SCRIPT_FILE],
           matches: WATCH_MATCHES,
           runAt: 'document_idle',
-          // Top frame only: see WatchProtocol in utils/messaging.ts.
+          // Top frame only: see WatchProtocol in utils/messaging/protocol.ts.
           allFrames: false,
           persistAcrossSessions: true,
         },

@@ -4,7 +4,7 @@
  * only registers listeners and hands them these (entrypoints/background/index.ts).
  */
 import { createCase, failInterruptedJobs, isRunningJob, updateSettings, type HashmarkDb } from '@/utils/db';
-import type { ContentHandlers, Handlers, WatchHandlers } from '@/utils/messaging';
+import type { ContentHandlers, PageHandlers as Handlers, WatchHandlers } from '@/utils/messaging/receive';
 import type { CaptureOptions, CaptureResult, CaptureTrigger } from '@/utils/capture/pipeline';
 import { fetchResourceForPageCopy } from '@/utils/capture/resource-fetch';
 import { badgeForFailure, badgeForSuccess, badgeProgress, badgeWorking } from '@/utils/platform/badge';

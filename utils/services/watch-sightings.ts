@@ -14,7 +14,7 @@ import type { SeenSelector } from '@/utils/watch/types';
  * What the background does with one scan report: match the selectors against every open case's
  * watch list and log each match as a watch.hit (deduplicated in utils/db). Returns the matches
  * that were logged now: only those are alerted. The URL and tab come from the browser's sender
- * record (utils/messaging.ts), never from the report.
+ * record (utils/messaging/receive.ts), never from the report.
  */
 export async function recordSightings(
   db: HashmarkDb,

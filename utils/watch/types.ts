@@ -2,7 +2,7 @@ import type { SelectorKind } from '@/utils/selectors/types';
 
 /**
  * Watch-list types and bounds shared by the background, the pages and the scan script. Kept
- * apart from entry.ts and scan.ts so that importing them (utils/messaging.ts does) does not pull
+ * apart from entry.ts and scan.ts so that importing them (utils/messaging/protocol.ts does) does not pull
  * the extractor and its phone metadata into every extension page.
  */
 

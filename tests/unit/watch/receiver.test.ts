@@ -1,12 +1,19 @@
 import { describe, expect, test, vi } from 'vitest';
-import { dispatch, dispatchFromWatch, isContentMessage, isWatchMessage, type WatchHandlers } from '@/utils/messaging';
+import { envelope } from '@/utils/messaging/client';
+import { contextOf } from '@/utils/messaging/protocol';
+import { receive, type Receiver, type WatchHandlers } from '@/utils/messaging/receive';
 import { syncWatchScript, WATCH_SCRIPT_ID, type RegistrationApi } from '@/utils/platform/watch-registration';
 import { REPORT_MAX, VALUE_MAX } from '@/utils/watch/types';
 
 const EXT = 'extid';
 const LOAD = '6f1c1b3e-8e2a-4c55-9a51-2f0d2f1c9a10';
 const top = { id: EXT, url: 'https://annonces.example/1', frameId: 0, tab: { id: 4, url: 'https://annonces.example/1' } };
+// Raw objects on purpose: most reports below are forged (malformed) ones.
 const report = (selectors: unknown, loadId: unknown = LOAD) => ({ hashmark: 1, type: 'watch.report', payload: { loadId, selectors } });
+const SELF = { id: EXT, origin: 'chrome-extension://extid/' };
+/** The one receiver with only watch handlers (the other contexts' handlers are never reached here). */
+const receiveWatch = (m: unknown, sender: Parameters<typeof receive>[1], h: WatchHandlers, log: (m: string) => void) =>
+  receive(m, sender, { self: SELF, handlers: { watch: h } as Receiver['handlers'], isRunningJob: async () => false, log });
 
 function handlers(): WatchHandlers {
   return {
@@ -18,7 +25,7 @@ function handlers(): WatchHandlers {
 describe('watch scan messages (the page is untrusted)', () => {
   test('a report from the top frame of a web page tab reaches the handler with the browser-given tab and URL', async () => {
     const h = handlers();
-    const r = await dispatchFromWatch(report([{ kind: 'phone', value: '+33612345678' }]), top, EXT, h, () => {});
+    const r = await receiveWatch(envelope('watch.report', { loadId: LOAD, selectors: [{ kind: 'phone', value: '+33612345678' }] }), top, h, () => {});
     expect(r).toEqual({ ok: true, value: { hits: 0 } });
     expect(h['watch.report']).toHaveBeenCalledWith({ loadId: LOAD, selectors: [{ kind: 'phone', value: '+33612345678' }] }, { tabId: 4, url: 'https://annonces.example/1' });
   });
@@ -31,7 +38,7 @@ describe('watch scan messages (the page is untrusted)', () => {
   ])('drops a message from %s', async (_n, sender) => {
     const h = handlers();
     const log = vi.fn();
-    expect(await dispatchFromWatch(report([]), sender, EXT, h, log)).toBeUndefined();
+    expect(await receiveWatch(envelope('watch.report', { loadId: LOAD, selectors: [] }), sender, h, log)).toBeUndefined();
     expect(h['watch.report']).not.toHaveBeenCalled();
     expect(log).toHaveBeenCalledOnce();
   });
@@ -43,19 +50,23 @@ describe('watch scan messages (the page is untrusted)', () => {
     ['an extra field (page text smuggled in)', report([{ kind: 'phone', value: '+33612345678', text: 'x' }])],
     ['an empty value', report([{ kind: 'phone', value: '' }])],
     ['a load id that is not a UUID', report([], 'x')],
-    ['an extra payload field', { hashmark: 1, type: 'watch.report', payload: { loadId: LOAD, selectors: [], url: 'https://trusted.example/' } }],
+    [
+      'an extra payload field',
+      { hashmark: 1, type: 'watch.report', payload: { loadId: LOAD, selectors: [], url: 'https://trusted.example/' } },
+    ],
   ])('drops a malformed report: %s', async (_n, msg) => {
     const h = handlers();
-    expect(await dispatchFromWatch(msg, top, EXT, h, () => {})).toBeUndefined();
+    expect(await receiveWatch(msg, top, h, () => {})).toBeUndefined();
     expect(h['watch.report']).not.toHaveBeenCalled();
   });
 
-  test('watch messages are not extension-page messages and not capture content messages', () => {
-    const m = report([]);
-    expect(isWatchMessage(m)).toBe(true);
-    expect(isContentMessage(m)).toBe(false);
-    // Sent to the page protocol receiver, it is dropped (unknown type).
-    expect(dispatch(m, { id: EXT, url: 'chrome-extension://extid/popup.html' }, { id: EXT, origin: 'chrome-extension://extid/' }, {} as never, () => {})).toBeUndefined();
+  test('watch messages are not extension-page messages and not capture content messages', async () => {
+    const m = envelope('watch.report', { loadId: LOAD, selectors: [] });
+    expect(contextOf(m)).toBe('watch');
+    // Sent from an extension page, it is dropped (not from a web page tab).
+    const h = handlers();
+    expect(await receiveWatch(m, { id: EXT, url: 'chrome-extension://extid/popup.html' }, h, () => {})).toBeUndefined();
+    expect(h['watch.report']).not.toHaveBeenCalled();
   });
 });
 

@@ -4,24 +4,22 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
-import type { CaptureOptions, CaptureResult } from '@/utils/capture/pipeline';
 import { AUTOMATION_OPEN_ORIGIN } from '@/utils/platform/automation-hook';
-import type { CaseRecord } from '@/utils/db/schema';
-import type { Lang } from '@/utils/i18n';
-import type { MessageType, Protocol } from '@/utils/messaging';
-import { exportPageQuery } from '@/utils/package/export-params';
-import type { PartCeiling } from '@/utils/package/split';
-import { SetupError } from './chromium';
-import type { ExportedPart, HashmarkDriver } from './driver';
+import { SetupError } from '../driver';
 
 /**
  * Firefox (Debian's firefox-esr) driven by puppeteer-core over WebDriver BiDi: no geckodriver
  * (Debian has no package, and npm's downloads it from the internet). The extension is
- * installed with BiDi's webExtension.install, as a temporary add-on.
+ * installed with BiDi's webExtension.install, as a temporary add-on. The Firefox driver is in
+ * ./driver.ts; what both browsers share in cli/driver.ts.
  */
 
 /** The Firefox build the CLI and the tests drive (`npx wxt build -b firefox --mv3 --mode automation`). */
-export const FIREFOX_AUTOMATION_BUILD = join(resolve(dirname(fileURLToPath(import.meta.url)), '..'), '.output', 'firefox-mv3-automation');
+export const FIREFOX_AUTOMATION_BUILD = join(
+  resolve(dirname(fileURLToPath(import.meta.url)), '..', '..'),
+  '.output',
+  'firefox-mv3-automation',
+);
 
 /** The add-on id fixed in wxt.config.ts (browser_specific_settings.gecko.id). */
 export const GECKO_ID = 'hashmark@hashmark.invalid';
@@ -207,154 +205,5 @@ async function ensureCaptureTab(hm: FirefoxHashmark): Promise<void> {
     const s = await state(again).catch(() => null);
     if (s?.captureTab) return;
     if (Date.now() > deadline) throw new Error('Firefox did not enable tabs.captureTab after reloading the add-on.');
-  }
-}
-
-/** What the CLI needs from a driver: the same calls in Chromium and in Firefox. */
-export type CaptureDriver = Pick<HashmarkDriver, 'send' | 'ensureCase' | 'openTab' | 'capture' | 'closeTab' | 'exportCase'>;
-
-/**
- * The Firefox counterpart of HashmarkDriver: protocol messages sent from an extension page (so
- * the background's sender checks apply), the same capture pipeline and the same export page.
- */
-export class FirefoxDriver implements CaptureDriver {
-  private constructor(
-    readonly hm: FirefoxHashmark,
-    readonly control: Page,
-  ) {}
-
-  static async open(hm: FirefoxHashmark): Promise<FirefoxDriver> {
-    const control = await openExtensionPage(await hm.browser.newPage(), 'popup.html');
-    return new FirefoxDriver(hm, control);
-  }
-
-  /** Sends one protocol message from the control page; throws the background's error text. */
-  async send<K extends MessageType>(type: K, payload: Protocol[K]['req']): Promise<Protocol[K]['res']> {
-    const reply = (await this.control.evaluate(
-      (t, p) => chrome.runtime.sendMessage({ hashmark: 1, type: t, payload: p }),
-      type,
-      payload as never,
-    )) as { ok: true; value: Protocol[K]['res'] } | { ok: false; error: string } | undefined;
-    if (!reply) throw new Error(`The extension did not answer "${type}".`);
-    if (!reply.ok) throw new Error(reply.error);
-    return reply.value;
-  }
-
-  /** Reads a whole object store of the extension's database (binary fields as their length). */
-  async readStore<T>(store: string): Promise<T[]> {
-    const json = await this.control.evaluate(
-      (name) =>
-        new Promise<string>((resolve, reject) => {
-          const open = indexedDB.open('hashmark');
-          open.onerror = () => reject(open.error);
-          open.onsuccess = () => {
-            const db = open.result;
-            if (!db.objectStoreNames.contains(name)) return resolve('[]');
-            const req = db.transaction(name).objectStore(name).getAll();
-            req.onsuccess = () => resolve(JSON.stringify(req.result, (_k, v) => (v instanceof Uint8Array ? { bytes: v.length } : v)));
-            req.onerror = () => reject(req.error);
-          };
-        }),
-      store,
-    );
-    return JSON.parse(json) as T[];
-  }
-
-  /** The case with this name, created (and made active) if absent. */
-  async ensureCase(name: string, reference?: string): Promise<CaseRecord> {
-    const found = (await this.readStore<CaseRecord>('cases')).find((c) => c.name === name.trim());
-    if (found) {
-      await this.send('case.setActive', { caseId: found.id });
-      return found;
-    }
-    return this.send('case.create', { name, ...(reference ? { reference } : {}), activate: true });
-  }
-
-  /** Opens `url` in a new active tab through the tabs API and waits until it has loaded. */
-  async openTab(url: string, settleMs = 300): Promise<number> {
-    // No named inner functions in evaluate callbacks: tsx (esbuild keepNames) would wrap them
-    // in a __name helper that does not exist in the page.
-    return this.control.evaluate(
-      async (u, settle) => {
-        // Created blank, then navigated: Firefox reports the first load of a tab made by
-        // tabs.create({ url }) with tabId -1 to webRequest, so the page's network facts (status,
-        // headers, IP) would not be tied to the tab.
-        const tab = await chrome.tabs.create({ url: 'about:blank', active: true });
-        const id = tab.id!;
-        await chrome.tabs.update(id, { url: u });
-        const deadline = Date.now() + 60_000;
-        for (;;) {
-          const t = await chrome.tabs.get(id);
-          if (t.status === 'complete' && t.url !== 'about:blank') break;
-          if (Date.now() > deadline) throw new Error(`${u} did not finish loading within 60 s`);
-          await new Promise((r) => setTimeout(r, 50));
-        }
-        await new Promise((r) => setTimeout(r, settle));
-        return id;
-      },
-      url,
-      settleMs,
-    );
-  }
-
-  async capture(tabId: number, options?: Partial<CaptureOptions>): Promise<CaptureResult> {
-    return this.send('capture.start', { tabId, trigger: 'cli', ...(options ? { options } : {}) });
-  }
-
-  async closeTab(tabId: number): Promise<void> {
-    await this.control.evaluate((id) => chrome.tabs.remove(id), tabId);
-  }
-
-  /** Puppeteer's handle on the web page shown in a tab (for tests that act on the page itself). */
-  async pageOf(tabId: number): Promise<Page> {
-    const url = await this.control.evaluate(async (id) => (await chrome.tabs.get(id)).url ?? '', tabId);
-    const page = (await this.hm.browser.pages()).find((p) => p.url() === url);
-    if (!page) throw new Error(`No page shows ${url}.`);
-    return page;
-  }
-
-  /**
-   * Runs the export page for a case; resolves with every saved part's name, SHA-256 and path,
-   * in part order (the first part's fields repeated at the top level), as HashmarkDriver does.
-   */
-  async exportCase(
-    caseId: string,
-    options: { ceiling?: Partial<PartCeiling>; lang?: Lang | null } = {},
-    timeoutMs = 600_000,
-  ): Promise<ExportedPart & { parts: ExportedPart[] }> {
-    const query = exportPageQuery({ caseId, ceiling: options.ceiling ?? {}, lang: options.lang ?? null });
-    const page = await openExtensionPage(await this.hm.browser.newPage(), `export.html${query}`);
-    try {
-      const end = Date.now() + timeoutMs;
-      let state = '';
-      while (Date.now() < end) {
-        state = await page.evaluate(() => document.querySelector('main')?.getAttribute('data-state') ?? '');
-        if (state === 'done' || state === 'failed') break;
-        await sleep(100);
-      }
-      if (state === 'failed') {
-        throw new Error((await page.evaluate(() => document.querySelector('[role=alert]')?.textContent?.trim())) || 'export failed');
-      }
-      if (state !== 'done') throw new Error(`The export did not finish within ${Math.round(timeoutMs / 1000)} s.`);
-      const parts = await page.evaluate(() =>
-        Array.from(document.querySelectorAll('[data-zip-name]')).map((e) => ({
-          zipName: e.getAttribute('data-zip-name') ?? '',
-          zipSha256: e.getAttribute('data-zip-sha256') ?? '',
-          savedPath: e.getAttribute('data-saved-path') ?? '',
-          bagCount: e.getAttribute('data-bag-count'),
-        })),
-      );
-      const out = parts.map((p) => ({
-        zipName: p.zipName,
-        zipSha256: p.zipSha256,
-        // The browser reports where it wrote the file (it renames on a name clash).
-        path: p.savedPath || join(this.hm.downloadsDir, p.zipName),
-        bagCount: p.bagCount,
-      }));
-      if (!out[0]) throw new Error('The export page finished without listing a saved package.');
-      return { ...out[0], parts: out };
-    } finally {
-      await page.close().catch(() => undefined);
-    }
   }
 }

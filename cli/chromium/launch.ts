@@ -1,8 +1,22 @@
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext, type Worker } from 'playwright-core';
+import { SetupError } from '../driver';
+
+/**
+ * Chromium with the extension loaded, started by Playwright (the Chromium driver is in
+ * ./driver.ts; what both browsers share in cli/driver.ts).
+ */
+
+/** The build the CLI drives: same code as the store build, plus host access (no user gesture here). */
+export const AUTOMATION_BUILD = join(
+  resolve(dirname(fileURLToPath(import.meta.url)), '..', '..'),
+  '.output',
+  'chrome-mv3-automation',
+);
 
 /** Where Debian, Ubuntu, Fedora and macOS put Chromium or Chrome. CHROME_PATH wins. */
 const CANDIDATES = [
@@ -14,8 +28,6 @@ const CANDIDATES = [
   '/usr/bin/google-chrome',
   '/usr/bin/google-chrome-stable',
 ];
-
-export class SetupError extends Error {}
 
 /**
  * Finds a browser that can load an unpacked extension from the command line. Branded Google

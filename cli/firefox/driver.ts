@@ -1,0 +1,87 @@
+import type { Page } from 'puppeteer-core';
+import { BaseDriver, listSavedParts, type ListedPart } from '../driver';
+import { openExtensionPage, type FirefoxHashmark } from './launch';
+
+/**
+ * The Firefox driver (puppeteer-core over WebDriver BiDi): the shared steps of cli/driver.ts,
+ * run from a popup page opened through the automation build's hook.
+ */
+export class FirefoxDriver extends BaseDriver {
+  readonly browserName = 'firefox';
+
+  private constructor(
+    readonly hm: FirefoxHashmark,
+    readonly control: Page,
+  ) {
+    super();
+  }
+
+  static async open(hm: FirefoxHashmark): Promise<FirefoxDriver> {
+    const control = await openExtensionPage(await hm.browser.newPage(), 'popup.html');
+    return new FirefoxDriver(hm, control);
+  }
+
+  protected get downloadsDir(): string {
+    return this.hm.downloadsDir;
+  }
+
+  inControl<A, R>(fn: (arg: A) => R | Promise<R>, arg: A): Promise<R> {
+    // The arguments are plain JSON data, which Puppeteer passes unchanged.
+    return this.control.evaluate(fn as (arg: unknown) => R | Promise<R>, arg);
+  }
+
+  async openTab(url: string, settleMs = 300): Promise<number> {
+    // No named inner functions in evaluate callbacks: tsx (esbuild keepNames) would wrap them
+    // in a __name helper that does not exist in the page.
+    return this.control.evaluate(
+      async (u, settle) => {
+        // Created blank, then navigated: Firefox reports the first load of a tab made by
+        // tabs.create({ url }) with tabId -1 to webRequest, so the page's network facts (status,
+        // headers, IP) would not be tied to the tab.
+        const tab = await chrome.tabs.create({ url: 'about:blank', active: true });
+        const id = tab.id!;
+        await chrome.tabs.update(id, { url: u });
+        const deadline = Date.now() + 60_000;
+        for (;;) {
+          const t = await chrome.tabs.get(id);
+          if (t.status === 'complete' && t.url !== 'about:blank') break;
+          if (Date.now() > deadline) throw new Error(`${u} did not finish loading within 60 s`);
+          await new Promise((r) => setTimeout(r, 50));
+        }
+        await new Promise((r) => setTimeout(r, settle));
+        return id;
+      },
+      url,
+      settleMs,
+    );
+  }
+
+  /** Puppeteer's handle on the web page shown in a tab (for tests that act on the page itself). */
+  async pageOf(tabId: number): Promise<Page> {
+    const url = await this.control.evaluate(async (id) => (await chrome.tabs.get(id)).url ?? '', tabId);
+    const page = (await this.hm.browser.pages()).find((p) => p.url() === url);
+    if (!page) throw new Error(`No page shows ${url}.`);
+    return page;
+  }
+
+  protected async runExportPage(query: string, timeoutMs: number): Promise<ListedPart[]> {
+    const page = await openExtensionPage(await this.hm.browser.newPage(), `export.html${query}`);
+    try {
+      const end = Date.now() + timeoutMs;
+      let state = '';
+      while (Date.now() < end) {
+        state = await page.evaluate(() => document.querySelector('main')?.getAttribute('data-state') ?? '');
+        if (state === 'done' || state === 'failed') break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      if (state === 'failed') {
+        const alert = await page.evaluate(() => document.querySelector('[role=alert]')?.textContent?.trim());
+        throw new Error(alert || 'export failed');
+      }
+      if (state !== 'done') throw new Error(`The export did not finish within ${Math.round(timeoutMs / 1000)} s.`);
+      return await page.evaluate(listSavedParts);
+    } finally {
+      await page.close().catch(() => undefined);
+    }
+  }
+}
