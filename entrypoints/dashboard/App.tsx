@@ -1,18 +1,18 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { CaptureDetail } from '@/components/CaptureDetail';
-import { CaptureGrid } from '@/components/CaptureGrid';
-import { CaseHeader } from '@/components/CaseHeader';
-import { CaseList } from '@/components/CaseList';
-import { CasePicker } from '@/components/CasePicker';
-import { useDb } from '@/components/db';
-import { useI18n } from '@/components/i18n';
-import { href, parseRoute, type Route } from '@/components/route';
-import { SearchBar } from '@/components/SearchBar';
-import { SettingsView } from '@/components/SettingsView';
-import { StorageSummary } from '@/components/Status';
-import { useCaptureSearch } from '@/components/use-capture-search';
-import { useSearchResults } from '@/components/use-search-results';
-import { useLive } from '@/components/use-live';
+import { CaptureDetail } from '@/components/capture/CaptureDetail';
+import { CaptureGrid } from '@/components/capture/CaptureGrid';
+import { CaseHeader } from '@/components/case/CaseHeader';
+import { CaseList } from '@/components/case/CaseList';
+import { CasePicker } from '@/components/case/CasePicker';
+import { useDb } from '@/components/hooks/db';
+import { useI18n } from '@/components/hooks/i18n';
+import { href, parseRoute, type Route } from '@/components/common/route';
+import { SearchBar } from '@/components/capture/SearchBar';
+import { SettingsView } from '@/components/settings/SettingsView';
+import { StorageSummary } from '@/components/common/Status';
+import { useCaptureSearch } from '@/components/hooks/use-capture-search';
+import { useSearchResults } from '@/components/hooks/use-search-results';
+import { useLive } from '@/components/hooks/use-live';
 import { VerifyPackagePanel } from '@/components/VerifyPackage';
 import {
   getSettings,

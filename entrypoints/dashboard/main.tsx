@@ -1,9 +1,9 @@
 import { render } from 'preact';
 import { browser } from 'wxt/browser';
-import '@/components/styles.css';
+import '@/components/common/styles.css';
 import './dashboard.css';
-import { LanguageRoot } from '@/components/i18n';
-import { href } from '@/components/route';
+import { LanguageRoot } from '@/components/hooks/i18n';
+import { href } from '@/components/common/route';
 import { getDb } from '@/utils/db';
 import { sha256Hex } from '@/utils/evidence/hash';
 import { spkiDerToPem } from '@/utils/evidence/signing';
@@ -12,7 +12,7 @@ import { browserLanguages, resolveLang } from '@/utils/i18n';
 import { send } from '@/utils/messaging';
 import { saveDownload } from '@/utils/package/save-download';
 import { verifyPackage } from '@/utils/package/verify';
-import { WatchActionsProvider, type WatchActions } from '@/components/watch-actions';
+import { WatchActionsProvider, type WatchActions } from '@/components/hooks/watch-actions';
 import { App, type DashboardEnv } from './App';
 
 const langs = browserLanguages(browser.i18n);

@@ -7,7 +7,7 @@ import { requestTimestamp } from '@/utils/evidence/rfc3161';
 import { beginExport, buildCasePackage, IntegrityError, recordPartSaved, type ExportProgress } from '@/utils/package/export-case';
 import { parseExportParams } from '@/utils/package/export-params';
 import { saveDownload } from '@/utils/package/save-download';
-import { useI18n } from '@/components/i18n';
+import { useI18n } from '@/components/hooks/i18n';
 import type { Translator } from '@/utils/i18n';
 
 /** One saved part, as shown and as the CLI reads it from the page (data-* attributes). */

@@ -1,7 +1,7 @@
 import { render } from 'preact';
 import { browser } from 'wxt/browser';
-import '@/components/styles.css';
-import { LanguageRoot } from '@/components/i18n';
+import '@/components/common/styles.css';
+import { LanguageRoot } from '@/components/hooks/i18n';
 import { browserLanguages } from '@/utils/i18n';
 import { ExportPage } from './ExportPage';
 

@@ -1,16 +1,16 @@
 import { useState } from 'preact/hooks';
 import { browser } from 'wxt/browser';
-import { CaptureCard, JobCard } from '@/components/CaptureCard';
-import { CasePicker } from '@/components/CasePicker';
-import { useDb } from '@/components/db';
-import { useI18n } from '@/components/i18n';
-import { NotesPanel } from '@/components/NotesPanel';
-import { TagEditor } from '@/components/TagEditor';
-import { useLive } from '@/components/use-live';
+import { CaptureCard, JobCard } from '@/components/capture/CaptureCard';
+import { CasePicker } from '@/components/case/CasePicker';
+import { useDb } from '@/components/hooks/db';
+import { useI18n } from '@/components/hooks/i18n';
+import { NotesPanel } from '@/components/common/NotesPanel';
+import { TagEditor } from '@/components/capture/TagEditor';
+import { useLive } from '@/components/hooks/use-live';
 import { getSettings, listCaptures, listCases, recentJobs, type CaptureRecord, type JobRecord } from '@/utils/db';
 import { tagsInUse } from '@/utils/search/capture-list';
 import { ProtocolError, send } from '@/utils/messaging';
-import { CaptureErrorText } from '@/components/CaptureErrorText';
+import { CaptureErrorText } from '@/components/capture/CaptureErrorText';
 
 type Outcome =
   | { kind: 'idle' }

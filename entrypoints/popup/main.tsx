@@ -1,8 +1,8 @@
 import { render } from 'preact';
 import { browser } from 'wxt/browser';
-import '@/components/styles.css';
+import '@/components/common/styles.css';
 import './popup.css';
-import { LanguageRoot } from '@/components/i18n';
+import { LanguageRoot } from '@/components/hooks/i18n';
 import { browserLanguages } from '@/utils/i18n';
 import { App } from './App';
 
