@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { liveQuery } from 'dexie';
 import type { CaptureRecord, HashmarkDb } from '@/utils/db';
 
@@ -9,8 +9,12 @@ import type { CaptureRecord, HashmarkDb } from '@/utils/db';
 export function useCaptureRecords(db: HashmarkDb, ids: readonly string[], delayMs = 0): Map<string, CaptureRecord> {
   const cache = useRef(new Map<string, CaptureRecord>());
   const [, setTick] = useState(0);
+  // The caller passes a new array at each render; the effect follows its contents (ids never
+  // contain a line break), read back from the key so the effect depends on what it reads.
   const key = ids.join('\n');
+  const stableIds = useMemo(() => (key ? key.split('\n') : []), [key]);
   useEffect(() => {
+    const ids = stableIds;
     if (ids.length === 0) return;
     let sub: { unsubscribe(): void } | null = null;
     // While results change at each keystroke, wait for them to settle before reading records
@@ -37,7 +41,6 @@ export function useCaptureRecords(db: HashmarkDb, ids: readonly string[], delayM
       clearTimeout(timer);
       sub?.unsubscribe();
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- `key` stands for `ids`
-  }, [db, key]);
+  }, [db, stableIds, delayMs]);
   return cache.current;
 }
