@@ -1,4 +1,4 @@
-import type { VNode } from 'preact';
+import type { RefObject, VNode } from 'preact';
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { useI18n } from '../hooks/i18n';
 
@@ -15,6 +15,39 @@ export function visibleRange(o: {
   const first = Math.max(0, Math.floor(o.scrollTop / o.rowHeight) - o.overscan);
   const last = Math.min(rows - 1, Math.ceil((o.scrollTop + o.viewportHeight) / o.rowHeight) + o.overscan);
   return { start: Math.min(o.count, first * o.columns), end: Math.min(o.count, (last + 1) * o.columns), rows };
+}
+
+/** The item a navigation key moves focus to from item `i` (null: not a navigation key). */
+function nextIndex(key: string, i: number, o: { columns: number; page: number; count: number; dir: 'ltr' | 'rtl' }): number | null {
+  const forward = o.dir === 'rtl' ? 'ArrowLeft' : 'ArrowRight';
+  const back = o.dir === 'rtl' ? 'ArrowRight' : 'ArrowLeft';
+  return (
+    key === forward ? i + 1
+    : key === back ? i - 1
+    : key === 'ArrowDown' ? i + o.columns
+    : key === 'ArrowUp' ? i - o.columns
+    : key === 'PageDown' ? i + o.page
+    : key === 'PageUp' ? i - o.page
+    : key === 'Home' ? 0
+    : key === 'End' ? o.count - 1
+    : null
+  );
+}
+
+/** The element's inner size, kept current (zero until laid out; no observer in a test DOM). */
+function useElementSize(ref: RefObject<HTMLElement | null>): { width: number; height: number } {
+  const [size, setSize] = useState({ width: 0, height: 0 });
+  useLayoutEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    const measure = () => setSize({ width: el.clientWidth, height: el.clientHeight });
+    measure();
+    if (typeof ResizeObserver === 'undefined') return;
+    const ro = new ResizeObserver(measure);
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, [ref]);
+  return size;
 }
 
 /**
@@ -39,22 +72,12 @@ export function VirtualGrid(props: {
 }) {
   const { dir } = useI18n();
   const scroller = useRef<HTMLDivElement>(null);
-  const [size, setSize] = useState({ width: 0, height: 0 });
   const [scrollTop, setScrollTop] = useState(0);
   const pendingFocus = useRef<number | null>(null);
   const frame = useRef(0);
   const [, setTick] = useState(0);
 
-  useLayoutEffect(() => {
-    const el = scroller.current;
-    if (!el) return;
-    const measure = () => setSize({ width: el.clientWidth, height: el.clientHeight });
-    measure();
-    if (typeof ResizeObserver === 'undefined') return;
-    const ro = new ResizeObserver(measure);
-    ro.observe(el);
-    return () => ro.disconnect();
-  }, []);
+  const size = useElementSize(scroller);
 
   // Without layout (a test DOM) assume a common laptop viewport.
   const width = size.width || 1024;
@@ -118,19 +141,8 @@ export function VirtualGrid(props: {
     const item = target.closest<HTMLElement>('[data-index]');
     if (!item || e.altKey || e.metaKey) return;
     const i = Number(item.dataset.index);
-    const forward = dir === 'rtl' ? 'ArrowLeft' : 'ArrowRight';
-    const back = dir === 'rtl' ? 'ArrowRight' : 'ArrowLeft';
     const page = Math.max(1, Math.floor(height / props.rowHeight)) * columns;
-    const next =
-      e.key === forward ? i + 1
-      : e.key === back ? i - 1
-      : e.key === 'ArrowDown' ? i + columns
-      : e.key === 'ArrowUp' ? i - columns
-      : e.key === 'PageDown' ? i + page
-      : e.key === 'PageUp' ? i - page
-      : e.key === 'Home' ? 0
-      : e.key === 'End' ? props.count - 1
-      : null;
+    const next = nextIndex(e.key, i, { columns, page, count: props.count, dir });
     if (next === null) return;
     e.preventDefault();
     moveTo(Math.max(0, Math.min(props.count - 1, next)));

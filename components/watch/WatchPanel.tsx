@@ -4,9 +4,43 @@ import { WATCH_KINDS, type WatchKind } from '@/utils/watch/types';
 import { useDb } from '../hooks/db';
 import { useI18n } from '../hooks/i18n';
 import { useLive } from '../hooks/use-live';
-import { useWatchActions } from '../hooks/watch-actions';
+import { useWatchActions, type WatchActions } from '../hooks/watch-actions';
 
 const HITS_SHOWN = 20;
+
+/** What the watch needs from the browser: host access (required for the scan), notifications (optional). */
+function WatchPermissions({ actions }: { actions: WatchActions }) {
+  const tr = useI18n();
+  const [host, setHost] = useState<boolean | null>(null);
+  const [notify, setNotify] = useState<boolean | null>(null);
+  useEffect(() => {
+    void actions.hostAccess.granted().then(setHost);
+    void actions.notifications.granted().then(setNotify);
+  }, [actions]);
+  return (
+    <>
+    {host === false && (
+      <p class="watch-permission" data-testid="watch-host-missing">
+        {tr.t('watch.hostMissing')}{' '}
+        <button type="button" onClick={() => void actions.hostAccess.request().then(setHost)}>
+          {tr.t('watch.hostButton')}
+        </button>
+      </p>
+    )}
+    {notify !== null && (
+      <p class="watch-permission" data-testid="watch-notifications" data-granted={String(notify)}>
+        {notify ? tr.t('watch.notifyOn') : tr.t('watch.notifyOff')}{' '}
+        <button
+          type="button"
+          onClick={() => void (notify ? actions.notifications.remove().then((r) => setNotify(!r)) : actions.notifications.request().then(setNotify))}
+        >
+          {notify ? tr.t('watch.notifyOffButton') : tr.t('watch.notifyButton')}
+        </button>
+      </p>
+    )}
+    </>
+  );
+}
 
 /**
  * A case's watch list (issue #6 item 4): what is watched, adding and removing (each a custody
@@ -23,14 +57,6 @@ export function WatchPanel({ kase }: { kase: CaseRecord }) {
   const [value, setValue] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const [host, setHost] = useState<boolean | null>(null);
-  const [notify, setNotify] = useState<boolean | null>(null);
-
-  useEffect(() => {
-    void actions?.hostAccess.granted().then(setHost);
-    void actions?.notifications.granted().then(setNotify);
-  }, [actions]);
-
   async function add(e: Event) {
     e.preventDefault();
     if (!actions) return;
@@ -53,25 +79,7 @@ export function WatchPanel({ kase }: { kase: CaseRecord }) {
       <h3 id={`watch-${kase.id}`}>{tr.t('watch.title')}</h3>
       <p class="hint">{tr.t('watch.hint')}</p>
       {kase.status === 'closed' && <p class="muted">{tr.t('watch.closed')}</p>}
-      {actions && host === false && (
-        <p class="watch-permission" data-testid="watch-host-missing">
-          {tr.t('watch.hostMissing')}{' '}
-          <button type="button" onClick={() => void actions.hostAccess.request().then(setHost)}>
-            {tr.t('watch.hostButton')}
-          </button>
-        </p>
-      )}
-      {actions && notify !== null && (
-        <p class="watch-permission" data-testid="watch-notifications" data-granted={String(notify)}>
-          {notify ? tr.t('watch.notifyOn') : tr.t('watch.notifyOff')}{' '}
-          <button
-            type="button"
-            onClick={() => void (notify ? actions.notifications.remove().then((r) => setNotify(!r)) : actions.notifications.request().then(setNotify))}
-          >
-            {notify ? tr.t('watch.notifyOffButton') : tr.t('watch.notifyButton')}
-          </button>
-        </p>
-      )}
+      {actions && <WatchPermissions actions={actions} />}
       {entries.length === 0 ? (
         <p class="muted">{tr.t('watch.empty')}</p>
       ) : (
