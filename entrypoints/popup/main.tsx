@@ -4,11 +4,31 @@ import '@/components/common/styles.css';
 import './popup.css';
 import { LanguageRoot } from '@/components/hooks/i18n';
 import { browserLanguages } from '@/utils/i18n';
-import { App } from './App';
+import { send } from '@/utils/messaging';
+import { App, type PopupEnv } from './App';
+
+/** The popup closes when it loses focus: long work (export) and the dashboard get their own tab. */
+async function openPage(path: Parameters<typeof browser.runtime.getURL>[0]): Promise<void> {
+  await browser.tabs.create({ url: browser.runtime.getURL(path) });
+  window.close();
+}
+
+const env: PopupEnv = {
+  capture: () => send('capture.start', { trigger: 'popup' }, browser.runtime),
+  async setActiveCase(caseId) {
+    await send('case.setActive', { caseId }, browser.runtime);
+  },
+  async createCase(name, reference) {
+    await send('case.create', { name, reference, activate: true }, browser.runtime);
+  },
+  openExport: (caseId) => openPage(`/export.html?case=${encodeURIComponent(caseId)}`),
+  openDashboard: (caseId) => openPage(caseId ? `/dashboard.html#/case/${encodeURIComponent(caseId)}` : '/dashboard.html'),
+  openSettings: () => openPage('/dashboard.html#/settings'),
+};
 
 render(
   <LanguageRoot browserLanguages={browserLanguages(browser.i18n)}>
-    <App />
+    <App env={env} />
   </LanguageRoot>,
   document.getElementById('app')!,
 );
