@@ -18,7 +18,11 @@ export function visibleRange(o: {
 }
 
 /** The item a navigation key moves focus to from item `i` (null: not a navigation key). */
-function nextIndex(key: string, i: number, o: { columns: number; page: number; count: number; dir: 'ltr' | 'rtl' }): number | null {
+function nextIndex(
+  key: string,
+  i: number,
+  o: { columns: number; page: number; count: number; dir: 'ltr' | 'rtl' },
+): number | null {
   const forward = o.dir === 'rtl' ? 'ArrowLeft' : 'ArrowRight';
   const back = o.dir === 'rtl' ? 'ArrowRight' : 'ArrowLeft';
   return (

@@ -5,7 +5,9 @@ import { useI18n } from '../hooks/i18n';
 // capability passed in) and asked for from a click.
 
 /** Optional host access (network facts, cross-origin page-copy resources, Firefox's captureTab). */
-export function HostAccessSetting(props: { hostAccess: { granted: () => Promise<boolean>; request: () => Promise<boolean> } }) {
+export function HostAccessSetting(props: {
+  hostAccess: { granted: () => Promise<boolean>; request: () => Promise<boolean> };
+}) {
   const tr = useI18n();
   const [hostGranted, setHostGranted] = useState<boolean | null>(null);
   useEffect(() => {

@@ -94,7 +94,15 @@ export function App({ env }: { env: DashboardEnv }) {
       <a class="skip-link" href="#main">
         {tr.t('common.skip')}
       </a>
-      <TopBar route={route} form={form} onSearch={onSearch} tags={tags} search={search} hits={hits} hasCurrentCase={!!currentCaseId} />
+      <TopBar
+        route={route}
+        form={form}
+        onSearch={onSearch}
+        tags={tags}
+        search={search}
+        hits={hits}
+        hasCurrentCase={!!currentCaseId}
+      />
       <CaseSidebar
         cases={cases}
         summaries={summaries}

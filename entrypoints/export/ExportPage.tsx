@@ -72,7 +72,12 @@ async function logCustodyOrReport(
  * Trusted time over each part's signature. A TSA that is down or slow costs the token, never the
  * package: the failure is a timestamp.failed custody event and the export goes on.
  */
-function signatureTimestamper(tsaUrl: string, caseId: string, db: HashmarkDb, onCustodyFailure: (f: CustodyFailure) => void) {
+function signatureTimestamper(
+  tsaUrl: string,
+  caseId: string,
+  db: HashmarkDb,
+  onCustodyFailure: (f: CustodyFailure) => void,
+) {
   return async (signature: Uint8Array) => {
     try {
       const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', signature as Uint8Array<ArrayBuffer>));
@@ -134,7 +139,9 @@ async function runExport(o: {
       now,
       exportId,
       software: env.software,
-      ...(settings.tsaUrl ? { timestampSignature: signatureTimestamper(settings.tsaUrl, caseId, db, o.onCustodyFailure) } : {}),
+      ...(settings.tsaUrl
+        ? { timestampSignature: signatureTimestamper(settings.tsaUrl, caseId, db, o.onCustodyFailure) }
+        : {}),
       onProgress: (p) => setState({ kind: 'running', text: progressText(p, tr), saved: [...saved] }),
     });
     for await (const part of parts) {
@@ -155,7 +162,12 @@ async function runExport(o: {
   } catch (e) {
     const text = e instanceof Error ? e.message : String(e);
     await logCustodyOrReport(
-      { caseId, type: 'export.failed', at: new Date().toISOString(), details: { ...(exportId ? { exportId } : {}), reason: text, partsSaved: saved.length } },
+      {
+        caseId,
+        type: 'export.failed',
+        at: new Date().toISOString(),
+        details: { ...(exportId ? { exportId } : {}), reason: text, partsSaved: saved.length },
+      },
       db,
       o.onCustodyFailure,
     );

@@ -22,7 +22,8 @@ const env: PopupEnv = {
     await send('case.create', { name, reference, activate: true }, browser.runtime);
   },
   openExport: (caseId) => openPage(`/export.html?case=${encodeURIComponent(caseId)}`),
-  openDashboard: (caseId) => openPage(caseId ? `/dashboard.html#/case/${encodeURIComponent(caseId)}` : '/dashboard.html'),
+  openDashboard: (caseId) =>
+    openPage(caseId ? `/dashboard.html#/case/${encodeURIComponent(caseId)}` : '/dashboard.html'),
   openSettings: () => openPage('/dashboard.html#/settings'),
 };
 

@@ -37,13 +37,19 @@ function refuseExportFailed(): void {
   });
 }
 
+/** The export.failed events the case's custody log holds. */
+async function exportFailedEvents(): Promise<number> {
+  return (await db.custody.toArray()).filter((e) => e.caseId === 'case-1' && e.type === 'export.failed').length;
+}
+
 test.each([
   ['en', 'The custody log could not record “export.failed”'],
   ['fr', 'Le journal de la chaîne de possession n’a pas pu enregistrer « export.failed »'],
   ['ar', 'تعذّر على سجل سلسلة الحيازة تسجيل «export.failed»'],
 ] as const)('a custody write that fails is logged and shown (%s)', async (lang, shown) => {
   await seedCase(db, 'case-1', 'Case one');
-  await seedCapture(db, { id: 'cap-1', caseId: 'case-1', url: 'https://example.test/', title: 'Example', text: 'hello', minute: 1 });
+  const capture = { id: 'cap-1', caseId: 'case-1', url: 'https://a.test/', title: 'Example', text: 'hi', minute: 1 };
+  await seedCapture(db, capture);
   refuseExportFailed();
   const errors = vi.spyOn(console, 'error').mockImplementation(() => undefined);
 
@@ -54,9 +60,10 @@ test.each([
   expect(alert.textContent).toContain(shown);
   expect(alert.textContent).toContain('the disk is full');
   expect(document.querySelector('main')?.dataset.state).toBe('failed');
-  expect(errors).toHaveBeenCalledWith(expect.stringContaining('export.failed for case case-1 not written'), expect.any(Error), expect.anything());
+  const context = expect.stringContaining('export.failed for case case-1 not written');
+  expect(errors).toHaveBeenCalledWith(context, expect.any(Error), expect.anything());
   // Nothing else wrote it: the log really lacks the event the page warns about.
-  expect((await db.custody.toArray()).filter((e) => e.caseId === 'case-1' && e.type === 'export.failed').length).toBe(0);
+  expect(await exportFailedEvents()).toBe(0);
 });
 
 test('without a failing write, no custody warning is shown', async () => {
@@ -65,5 +72,5 @@ test('without a failing write, no custody warning is shown', async () => {
   renderWith(<ExportPage search="?case=case-1" env={env} />, { db });
   await waitFor(() => expect(document.querySelector('main')?.dataset.state).toBe('failed'), { timeout: 5000 });
   expect(screen.queryByTestId('custody-failed')).toBeNull();
-  expect((await db.custody.toArray()).filter((e) => e.caseId === 'case-1' && e.type === 'export.failed').length).toBe(1);
+  expect(await exportFailedEvents()).toBe(1);
 });
