@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import type { MessageKey } from '@/utils/i18n';
 import type { VerifyReport } from '@/utils/package/verify';
-import { useI18n } from './i18n';
+import { useI18n } from './hooks/i18n';
 
 /** Interface names of the verifier's check ids (a test checks every id the verifier emits is here). */
 export const CHECK_KEYS: Record<string, MessageKey> = {

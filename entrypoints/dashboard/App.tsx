@@ -1,18 +1,18 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { CaptureDetail } from '@/components/CaptureDetail';
-import { CaptureGrid } from '@/components/CaptureGrid';
-import { CaseHeader } from '@/components/CaseHeader';
-import { CaseList } from '@/components/CaseList';
-import { CasePicker } from '@/components/CasePicker';
-import { useDb } from '@/components/db';
-import { useI18n } from '@/components/i18n';
-import { href, parseRoute, type Route } from '@/components/route';
-import { SearchBar } from '@/components/SearchBar';
-import { SettingsView } from '@/components/SettingsView';
-import { StorageSummary } from '@/components/Status';
-import { useCaptureSearch } from '@/components/use-capture-search';
-import { useSearchResults } from '@/components/use-search-results';
-import { useLive } from '@/components/use-live';
+import { CaptureDetail } from '@/components/capture/CaptureDetail';
+import { CaptureGrid } from '@/components/capture/CaptureGrid';
+import { CaseHeader } from '@/components/case/CaseHeader';
+import { CasePicker } from '@/components/case/CasePicker';
+import { CaseSidebar } from '@/components/case/CaseSidebar';
+import { useDb } from '@/components/hooks/db';
+import { useI18n } from '@/components/hooks/i18n';
+import { href, type Route } from '@/components/common/route';
+import { SearchBar } from '@/components/capture/SearchBar';
+import { SettingsView } from '@/components/settings/SettingsView';
+import { useCaptureSearch, type CaptureSearchState } from '@/components/hooks/use-capture-search';
+import { useHashRoute } from '@/components/hooks/use-hash-route';
+import { useSearchResults } from '@/components/hooks/use-search-results';
+import { useLive } from '@/components/hooks/use-live';
 import { VerifyPackagePanel } from '@/components/VerifyPackage';
 import {
   getSettings,
@@ -21,6 +21,7 @@ import {
   setCaseStatus,
   storageStatus,
   type CaptureRecord,
+  type CaseRecord,
   type KeyRecord,
   type SettingsRecord,
   type StorageStatus,
@@ -50,16 +51,6 @@ export interface DashboardEnv {
   syncWatch?(): Promise<void>;
 }
 
-function useHashRoute(): Route {
-  const [route, setRoute] = useState(() => parseRoute(location.hash));
-  useEffect(() => {
-    const on = () => setRoute(parseRoute(location.hash));
-    addEventListener('hashchange', on);
-    return () => removeEventListener('hashchange', on);
-  }, []);
-  return route;
-}
-
 /** The dashboard: cases, captures, search, capture detail, verification, settings. Wiring only. */
 export function App({ env }: { env: DashboardEnv }) {
   const tr = useI18n();
@@ -73,7 +64,6 @@ export function App({ env }: { env: DashboardEnv }) {
   const [key, setKey] = useState<KeyRecord | null>(null);
   const [form, setForm] = useState<SearchForm>(EMPTY_SEARCH);
   const search = useCaptureSearch(db);
-  const searchInput = useRef<HTMLDivElement>(null);
 
   const activeCaseId = settings?.activeCaseId ?? null;
   const capture = useLive<CaptureRecord | undefined>(
@@ -83,18 +73,84 @@ export function App({ env }: { env: DashboardEnv }) {
   );
   const currentCaseId =
     route.view === 'case' ? (route.caseId ?? activeCaseId ?? cases[0]?.id ?? null) : route.view === 'capture' ? (capture?.caseId ?? null) : null;
-  const currentCase = cases.find((c) => c.id === currentCaseId) ?? null;
-  const caseNames = useMemo(() => new Map(cases.map((c) => [c.id, c.name])), [cases]);
 
   const query = toSearchQuery(form, currentCaseId);
   const listIds = useLive<string[] | null>(() => listCaptureIds(db, currentCaseId), [db, currentCaseId], null);
   const hits = useSearchResults(search, query);
-  const ids = hits ? hits.ids : (listIds ?? []);
 
   useEffect(() => {
     void storageStatus().then(setStorage);
     void env.ensureKey().then(setKey);
   }, [summaries]);
+
+  function onSearch(next: SearchForm) {
+    setForm(next);
+    // Typing from a capture's page goes back to the list, where the results are.
+    if (route.view !== 'case') location.hash = currentCaseId ? href.case(currentCaseId) : '#/';
+  }
+
+  return (
+    <div class="dashboard" data-view={route.view}>
+      <a class="skip-link" href="#main">
+        {tr.t('common.skip')}
+      </a>
+      <TopBar
+        route={route}
+        form={form}
+        onSearch={onSearch}
+        tags={tags}
+        search={search}
+        hits={hits}
+        hasCurrentCase={!!currentCaseId}
+      />
+      <CaseSidebar
+        cases={cases}
+        summaries={summaries}
+        activeCaseId={activeCaseId}
+        currentCaseId={route.view === 'case' || route.view === 'capture' ? currentCaseId : null}
+        hrefFor={href.case}
+        onMakeActive={(id) => void env.setActiveCase(id)}
+        onCreate={env.createCase}
+        onRename={async (id, name) => void (await renameCase(db, { caseId: id, name, at: new Date().toISOString() }))}
+        onSetStatus={async (id, status) => {
+          await setCaseStatus(db, { caseId: id, status, at: new Date().toISOString() });
+          await env.syncWatch?.().catch(() => undefined);
+        }}
+        storage={storage}
+        onPersist={() => void env.persistStorage().then(() => storageStatus().then(setStorage))}
+      />
+      <main id="main" tabIndex={-1}>
+        <MainView
+          env={env}
+          route={route}
+          signingKey={key}
+          capture={capture}
+          cases={cases}
+          currentCaseId={currentCaseId}
+          settingsRead={!!settings}
+          tags={tags}
+          form={form}
+          hits={hits}
+          listIds={listIds}
+        />
+      </main>
+    </div>
+  );
+}
+
+/** The header: the site name, the search bar ("/" jumps to it) and the verify and settings links. */
+function TopBar(props: {
+  route: Route;
+  form: SearchForm;
+  onSearch: (next: SearchForm) => void;
+  tags: string[];
+  search: CaptureSearchState;
+  hits: ReturnType<typeof useSearchResults>;
+  hasCurrentCase: boolean;
+}) {
+  const tr = useI18n();
+  const { route, hits } = props;
+  const searchInput = useRef<HTMLDivElement>(null);
 
   // "/" jumps to the search box (where no field has focus), as on most sites.
   useEffect(() => {
@@ -107,17 +163,59 @@ export function App({ env }: { env: DashboardEnv }) {
     return () => removeEventListener('keydown', on);
   }, []);
 
-  function onSearch(next: SearchForm) {
-    setForm(next);
-    // Typing from a capture's page goes back to the list, where the results are.
-    if (route.view !== 'case') location.hash = currentCaseId ? href.case(currentCaseId) : '#/';
-  }
+  return (
+    <header class="top">
+      <h1>
+        <a href="#/">Hashmark</a>
+      </h1>
+      <div ref={searchInput} class="top-search">
+        <SearchBar
+          value={props.form}
+          onChange={props.onSearch}
+          tags={props.tags}
+          domains={props.search.domains}
+          resultCount={hits && hits.key ? hits.ids.length : null}
+          indexing={props.search.indexing}
+          hasCurrentCase={props.hasCurrentCase}
+        />
+      </div>
+      <nav class="top-nav" aria-label={tr.t('nav.label')}>
+        <a href={href.verify} aria-current={route.view === 'verify' ? 'page' : undefined}>
+          {tr.t('nav.verify')}
+        </a>
+        <a href={href.settings} aria-current={route.view === 'settings' ? 'page' : undefined}>
+          {tr.t('nav.settings')}
+        </a>
+      </nav>
+    </header>
+  );
+}
 
-  let main;
+/** The view the route names: settings, verify, one capture, the first-case welcome, or a case's captures. */
+function MainView(props: {
+  env: DashboardEnv;
+  route: Route;
+  signingKey: KeyRecord | null;
+  capture: CaptureRecord | undefined;
+  cases: CaseRecord[];
+  currentCaseId: string | null;
+  /** False until the settings are read (no welcome flash before the cases are known). */
+  settingsRead: boolean;
+  tags: string[];
+  form: SearchForm;
+  hits: ReturnType<typeof useSearchResults>;
+  listIds: string[] | null;
+}) {
+  const tr = useI18n();
+  const { env, route, capture, cases, tags, hits, form, listIds } = props;
+  const caseNames = useMemo(() => new Map(cases.map((c) => [c.id, c.name])), [cases]);
+  const currentCase = cases.find((c) => c.id === props.currentCaseId) ?? null;
+  const ids = hits ? hits.ids : (listIds ?? []);
+
   if (route.view === 'settings') {
-    main = (
+    return (
       <SettingsView
-        signingKey={key}
+        signingKey={props.signingKey}
         onDownloadKey={env.downloadKey}
         requestOrigin={env.requestOrigin}
         browserLang={env.browserLang}
@@ -126,10 +224,10 @@ export function App({ env }: { env: DashboardEnv }) {
         {...(env.fastMode ? { fastMode: env.fastMode } : {})}
       />
     );
-  } else if (route.view === 'verify') {
-    main = <VerifyPackagePanel verify={env.verify} sha256={env.sha256} />;
-  } else if (route.view === 'capture') {
-    main = capture ? (
+  }
+  if (route.view === 'verify') return <VerifyPackagePanel verify={env.verify} sha256={env.sha256} />;
+  if (route.view === 'capture') {
+    return capture ? (
       <CaptureDetail
         capture={capture}
         tagSuggestions={tags}
@@ -139,93 +237,31 @@ export function App({ env }: { env: DashboardEnv }) {
     ) : (
       <p class="muted">{tr.t('detail.notFound')}</p>
     );
-  } else if (cases.length === 0 && settings) {
-    main = (
+  }
+  if (cases.length === 0 && props.settingsRead) {
+    return (
       <section class="welcome">
         <h2>{tr.t('cases.firstTitle')}</h2>
         <p>{tr.t('cases.firstHint')}</p>
         <CasePicker cases={[]} activeCaseId={null} onSelect={() => undefined} onCreate={env.createCase} alwaysShowForm hideSelect />
       </section>
     );
-  } else {
-    main = (
-      <>
-        {hits && form.scope === 'all' ? (
-          <h2>{tr.t('search.allTitle')}</h2>
-        ) : currentCase ? (
-          <CaseHeader kase={currentCase} captureCount={listIds?.length ?? null} onExport={() => env.openExport(currentCase.id)} />
-        ) : null}
-        <CaptureGrid
-          ids={ids}
-          caseNames={hits && form.scope === 'all' ? caseNames : undefined}
-          tagSuggestions={tags}
-          label={hits ? tr.t('search.resultsLabel') : tr.t('grid.label')}
-          resultsFor={hits ? hits.key : ''}
-          searchMs={hits?.ms}
-        />
-      </>
-    );
   }
-
   return (
-    <div class="dashboard" data-view={route.view}>
-      <a class="skip-link" href="#main">
-        {tr.t('common.skip')}
-      </a>
-      <header class="top">
-        <h1>
-          <a href="#/">Hashmark</a>
-        </h1>
-        <div ref={searchInput} class="top-search">
-          <SearchBar
-            value={form}
-            onChange={onSearch}
-            tags={tags}
-            domains={search.domains}
-            resultCount={hits && hits.key ? hits.ids.length : null}
-            indexing={search.indexing}
-            hasCurrentCase={!!currentCaseId}
-          />
-        </div>
-        <nav class="top-nav" aria-label={tr.t('nav.label')}>
-          <a href={href.verify} aria-current={route.view === 'verify' ? 'page' : undefined}>
-            {tr.t('nav.verify')}
-          </a>
-          <a href={href.settings} aria-current={route.view === 'settings' ? 'page' : undefined}>
-            {tr.t('nav.settings')}
-          </a>
-        </nav>
-      </header>
-      <aside class="sidebar" aria-labelledby="cases-title">
-        <h2 id="cases-title">{tr.t('cases.title')}</h2>
-        <CaseList
-          cases={cases}
-          summaries={summaries}
-          activeCaseId={activeCaseId}
-          currentCaseId={route.view === 'case' || route.view === 'capture' ? currentCaseId : null}
-          hrefFor={href.case}
-          onMakeActive={(id) => void env.setActiveCase(id)}
-          onRename={async (id, name) => void (await renameCase(db, { caseId: id, name, at: new Date().toISOString() }))}
-          onSetStatus={async (id, status) => {
-            await setCaseStatus(db, { caseId: id, status, at: new Date().toISOString() });
-            await env.syncWatch?.().catch(() => undefined);
-          }}
-        />
-        {cases.length > 0 && (
-          <details class="new-case-box">
-            <summary>{tr.t('case.new')}</summary>
-            <CasePicker cases={cases} activeCaseId={activeCaseId} onSelect={() => undefined} onCreate={env.createCase} alwaysShowForm hideSelect />
-          </details>
-        )}
-        <h2>{tr.t('storage.title')}</h2>
-        <StorageSummary
-          status={storage}
-          onPersist={() => void env.persistStorage().then(() => storageStatus().then(setStorage))}
-        />
-      </aside>
-      <main id="main" tabIndex={-1}>
-        {main}
-      </main>
-    </div>
+    <>
+      {hits && form.scope === 'all' ? (
+        <h2>{tr.t('search.allTitle')}</h2>
+      ) : currentCase ? (
+        <CaseHeader kase={currentCase} captureCount={listIds?.length ?? null} onExport={() => env.openExport(currentCase.id)} />
+      ) : null}
+      <CaptureGrid
+        ids={ids}
+        caseNames={hits && form.scope === 'all' ? caseNames : undefined}
+        tagSuggestions={tags}
+        label={hits ? tr.t('search.resultsLabel') : tr.t('grid.label')}
+        resultsFor={hits ? hits.key : ''}
+        searchMs={hits?.ms}
+      />
+    </>
   );
 }

@@ -1,10 +1,10 @@
 import { render } from 'preact';
 import { browser } from 'wxt/browser';
-import '@/components/styles.css';
+import '@/components/common/styles.css';
 import './dashboard.css';
-import { DbProvider } from '@/components/db';
-import { LanguageRoot } from '@/components/i18n';
-import { href } from '@/components/route';
+import { DbProvider } from '@/components/hooks/db';
+import { LanguageRoot } from '@/components/hooks/i18n';
+import { href } from '@/components/common/route';
 import { openExtensionDb } from '@/utils/db';
 import { sha256Hex } from '@/utils/evidence/hash';
 import { spkiDerToPem } from '@/utils/evidence/signing';
@@ -13,7 +13,7 @@ import { browserLanguages, resolveLang } from '@/utils/i18n';
 import { send } from '@/utils/messaging/client';
 import { saveDownload } from '@/utils/package/save-download';
 import { verifyPackage } from '@/utils/package/verify';
-import { WatchActionsProvider, type WatchActions } from '@/components/watch-actions';
+import { WatchActionsProvider, type WatchActions } from '@/components/hooks/watch-actions';
 import { App, type DashboardEnv } from './App';
 
 const db = openExtensionDb();

@@ -1,15 +1,23 @@
 import { useEffect, useState } from 'preact/hooks';
-import { browser } from 'wxt/browser';
 import { getCase, getSettings, logCustody, type HashmarkDb } from '@/utils/db';
 import { ensureSigningKey } from '@/utils/services/signing-keys';
-import { browserLanguages, resolveLang } from '@/utils/i18n';
+import { resolveLang } from '@/utils/i18n';
 import { requestTimestamp } from '@/utils/evidence/rfc3161';
 import { beginExport, buildCasePackage, IntegrityError, recordPartSaved, type ExportProgress } from '@/utils/package/export-case';
 import { parseExportParams } from '@/utils/package/export-params';
-import { saveDownload } from '@/utils/package/save-download';
-import { useDb } from '@/components/db';
-import { useI18n } from '@/components/i18n';
+import { useDb } from '@/components/hooks/db';
+import { useI18n } from '@/components/hooks/i18n';
 import type { Translator } from '@/utils/i18n';
+
+/** What the export page needs from the browser (wired in main.tsx). */
+export interface ExportEnv {
+  /** The browser's preferred languages, for the package's language when the setting is automatic. */
+  browserLanguages: readonly string[];
+  /** The software written into the package (manifest version, user agent). */
+  software: { name: string; version: string; browser: string };
+  /** Saves a ZIP through the browser's downloads and resolves with the path it wrote. */
+  save(zip: Blob, name: string): Promise<{ path: string }>;
+}
 
 /** One saved part, as shown and as the CLI reads it from the page (data-* attributes). */
 interface SavedPart {
@@ -28,11 +36,67 @@ type State =
   | { kind: 'done'; exportId: string; saved: SavedPart[] }
   | { kind: 'failed'; reason: string; saved: SavedPart[] };
 
+/** A custody event that could not be written: its type and the database's reason. */
+interface CustodyFailure {
+  event: string;
+  reason: string;
+}
+
 function progressText(p: ExportProgress, tr: Translator): string {
   const n = { done: p.done, total: p.total, part: p.part, parts: p.parts };
   if (p.phase === 'checking') return tr.t('exportPage.checking', n);
   if (p.phase === 'reading') return tr.t(p.parts > 1 ? 'exportPage.partChecking' : 'exportPage.checking', n);
   return tr.t(p.parts > 1 ? 'exportPage.partWriting' : 'exportPage.writing', n);
+}
+
+/**
+ * Writes a custody event the export cannot stop for (it is already failing, or it is a lost
+ * timestamp). A failed write is never silent: logged with its context and shown on the page,
+ * since the case's log now misses an event the investigator must account for.
+ */
+async function logCustodyOrReport(
+  ev: Parameters<typeof logCustody>[1],
+  db: HashmarkDb,
+  onFailure: (f: CustodyFailure) => void,
+): Promise<void> {
+  try {
+    await logCustody(db, ev);
+  } catch (e) {
+    const reason = e instanceof Error ? e.message : String(e);
+    console.error(`hashmark: export: custody event ${ev.type} for case ${ev.caseId} not written`, e, ev.details);
+    onFailure({ event: ev.type, reason });
+  }
+}
+
+/**
+ * Trusted time over each part's signature. A TSA that is down or slow costs the token, never the
+ * package: the failure is a timestamp.failed custody event and the export goes on.
+ */
+function signatureTimestamper(
+  tsaUrl: string,
+  caseId: string,
+  db: HashmarkDb,
+  onCustodyFailure: (f: CustodyFailure) => void,
+) {
+  return async (signature: Uint8Array) => {
+    try {
+      const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', signature as Uint8Array<ArrayBuffer>));
+      const r = await requestTimestamp({ url: tsaUrl, digest });
+      return { tsr: r.tsr, chainPem: r.certificatesPem };
+    } catch (e) {
+      await logCustodyOrReport(
+        {
+          caseId,
+          type: 'timestamp.failed',
+          at: new Date().toISOString(),
+          details: { subject: 'signature/tagmanifest-sha256.txt.sig', reason: e instanceof Error ? e.message : String(e) },
+        },
+        db,
+        onCustodyFailure,
+      );
+      return null;
+    }
+  };
 }
 
 /**
@@ -42,99 +106,85 @@ function progressText(p: ExportProgress, tr: Translator): string {
  * read, so memory holds one part at a time and every file that left the browser is logged even
  * if a later part fails (export.failed then says how many were saved).
  */
-/**
- * Trusted time over each part's signature. A TSA that is down or slow costs the token, never the
- * package: the failure is a timestamp.failed custody event and the export goes on.
- */
-function signatureTimestamper(tsaUrl: string, caseId: string, db: HashmarkDb) {
-  return async (signature: Uint8Array) => {
-    try {
-      const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', signature as Uint8Array<ArrayBuffer>));
-      const r = await requestTimestamp({ url: tsaUrl, digest });
-      return { tsr: r.tsr, chainPem: r.certificatesPem };
-    } catch (e) {
-      await logCustody(
-        db,
-        {
-          caseId,
-          type: 'timestamp.failed',
-          at: new Date().toISOString(),
-          details: { subject: 'signature/tagmanifest-sha256.txt.sig', reason: e instanceof Error ? e.message : String(e) },
-        },
-      ).catch(() => undefined);
-      return null;
+async function runExport(o: {
+  search: string;
+  db: HashmarkDb;
+  env: ExportEnv;
+  tr: Translator;
+  setState: (s: State) => void;
+  onCustodyFailure: (f: CustodyFailure) => void;
+}): Promise<void> {
+  const { db, env, tr, setState } = o;
+  const saved: SavedPart[] = [];
+  let params;
+  try {
+    params = parseExportParams(o.search);
+  } catch (e) {
+    return setState({ kind: 'failed', reason: (e as Error).message, saved });
+  }
+  const { caseId, ceiling } = params;
+  const kase = await getCase(db, caseId);
+  if (!kase) return setState({ kind: 'failed', reason: tr.t('exportPage.noCase'), saved });
+  document.title = tr.t('exportPage.docTitle', { name: kase.name });
+  let exportId: string | null = null;
+  try {
+    const settings = await getSettings(db);
+    const lang = params.lang ?? resolveLang(settings.language, env.browserLanguages);
+    const key = await ensureSigningKey(db);
+    const now = new Date();
+    ({ exportId } = await beginExport(caseId, { db, key, now, ceiling, lang }));
+    const parts = buildCasePackage(caseId, {
+      db,
+      key,
+      now,
+      exportId,
+      software: env.software,
+      ...(settings.tsaUrl
+        ? { timestampSignature: signatureTimestamper(settings.tsaUrl, caseId, db, o.onCustodyFailure) }
+        : {}),
+      onProgress: (p) => setState({ kind: 'running', text: progressText(p, tr), saved: [...saved] }),
+    });
+    for await (const part of parts) {
+      setState({ kind: 'running', text: tr.t('exportPage.saving', { name: part.zipName }), saved: [...saved] });
+      const file = await env.save(part.zip, part.zipName);
+      await recordPartSaved(caseId, part, { db, at: new Date() });
+      saved.push({
+        part: part.part,
+        parts: part.parts,
+        zipName: part.zipName,
+        zipSha256: part.zipSha256,
+        bytes: part.zipBytes,
+        captures: part.captureIds.length,
+        path: file.path,
+      });
     }
-  };
+    setState({ kind: 'done', exportId, saved: [...saved] });
+  } catch (e) {
+    const text = e instanceof Error ? e.message : String(e);
+    await logCustodyOrReport(
+      {
+        caseId,
+        type: 'export.failed',
+        at: new Date().toISOString(),
+        details: { ...(exportId ? { exportId } : {}), reason: text, partsSaved: saved.length },
+      },
+      db,
+      o.onCustodyFailure,
+    );
+    // An integrity failure in the page's language (the file named as in the package); the
+    // custody log above keeps the English words.
+    const reason = e instanceof IntegrityError ? tr.t(`exportPage.integrity.${e.kind}`, { path: e.path }) : text;
+    setState({ kind: 'failed', reason, saved: [...saved] });
+  }
 }
 
-export function ExportPage({ search }: { search: string }) {
+/** The parts saved so far: name, size, captures and the ZIP's SHA-256 (also read by the CLI). */
+function SavedParts({ saved }: { saved: SavedPart[] }) {
   const tr = useI18n();
-  const db = useDb();
-  const [state, setState] = useState<State>({ kind: 'running', text: tr.t('exportPage.starting'), saved: [] });
-
-  useEffect(() => {
-    void (async () => {
-      const saved: SavedPart[] = [];
-      let params;
-      try {
-        params = parseExportParams(search);
-      } catch (e) {
-        return setState({ kind: 'failed', reason: (e as Error).message, saved });
-      }
-      const { caseId, ceiling } = params;
-      const kase = await getCase(db, caseId);
-      if (!kase) return setState({ kind: 'failed', reason: tr.t('exportPage.noCase'), saved });
-      document.title = tr.t('exportPage.docTitle', { name: kase.name });
-      let exportId: string | null = null;
-      try {
-        const settings = await getSettings(db);
-        const lang = params.lang ?? resolveLang(settings.language, browserLanguages(browser.i18n));
-        const key = await ensureSigningKey(db);
-        const now = new Date();
-        ({ exportId } = await beginExport(caseId, { db, key, now, ceiling, lang }));
-        const manifest = browser.runtime.getManifest();
-        const parts = buildCasePackage(caseId, {
-          db,
-          key,
-          now,
-          exportId,
-          software: { name: 'Hashmark', version: manifest.version, browser: navigator.userAgent },
-          ...(settings.tsaUrl ? { timestampSignature: signatureTimestamper(settings.tsaUrl, caseId, db) } : {}),
-          onProgress: (p) => setState({ kind: 'running', text: progressText(p, tr), saved: [...saved] }),
-        });
-        for await (const part of parts) {
-          setState({ kind: 'running', text: tr.t('exportPage.saving', { name: part.zipName }), saved: [...saved] });
-          const file = await saveDownload(part.zip, part.zipName);
-          await recordPartSaved(caseId, part, { db, at: new Date() });
-          saved.push({
-            part: part.part,
-            parts: part.parts,
-            zipName: part.zipName,
-            zipSha256: part.zipSha256,
-            bytes: part.zipBytes,
-            captures: part.captureIds.length,
-            path: file.path,
-          });
-        }
-        setState({ kind: 'done', exportId, saved: [...saved] });
-      } catch (e) {
-        const text = e instanceof Error ? e.message : String(e);
-        await logCustody(
-          db,
-          { caseId, type: 'export.failed', at: new Date().toISOString(), details: { ...(exportId ? { exportId } : {}), reason: text, partsSaved: saved.length } },
-        ).catch(() => undefined);
-        // An integrity failure in the page's language (the file named as in the package); the
-        // custody log above keeps the English words.
-        const reason = e instanceof IntegrityError ? tr.t(`exportPage.integrity.${e.kind}`, { path: e.path }) : text;
-        setState({ kind: 'failed', reason, saved: [...saved] });
-      }
-    })();
-    // The language is fixed before this page renders (LanguageRoot): one export per page load.
-  }, [search]);
-
-  const list = state.saved.length > 0 && (
+  if (saved.length === 0) return null;
+  return (
     <ol class="parts">
-      {state.saved.map((p) => (
+      {saved.map((p) => (
         <li
           key={p.zipName}
           data-zip-name={p.zipName}
@@ -150,6 +200,20 @@ export function ExportPage({ search }: { search: string }) {
       ))}
     </ol>
   );
+}
+
+export function ExportPage({ search, env }: { search: string; env: ExportEnv }) {
+  const tr = useI18n();
+  const db = useDb();
+  const [state, setState] = useState<State>({ kind: 'running', text: tr.t('exportPage.starting'), saved: [] });
+  const [custodyFailures, setCustodyFailures] = useState<CustodyFailure[]>([]);
+
+  useEffect(() => {
+    const onCustodyFailure = (f: CustodyFailure) => setCustodyFailures((all) => [...all, f]);
+    void runExport({ search, db, env, tr, setState, onCustodyFailure });
+    // The language is fixed before this page renders (LanguageRoot), and the database and the
+    // browser capabilities for the page's life: one export per page load.
+  }, [search]);
 
   return (
     <main style={{ padding: '1.5em', maxInlineSize: '56em' }} data-state={state.kind} data-parts={state.saved.length}>
@@ -161,6 +225,11 @@ export function ExportPage({ search }: { search: string }) {
           {state.saved.length > 0 && ` ${tr.t('exportPage.alreadySaved', { count: state.saved.length })}`}
         </p>
       )}
+      {custodyFailures.map((f, i) => (
+        <p key={i} role="alert" class="error" data-testid="custody-failed" data-event={f.event}>
+          {tr.t('exportPage.custodyFailed', { event: f.event, reason: f.reason })}
+        </p>
+      ))}
       {state.kind === 'done' && (
         <div role="status" data-export-id={state.exportId}>
           <p class="status ok">
@@ -169,7 +238,7 @@ export function ExportPage({ search }: { search: string }) {
           <p>{tr.t('exportPage.giveHash')}</p>
         </div>
       )}
-      {list}
+      <SavedParts saved={state.saved} />
     </main>
   );
 }

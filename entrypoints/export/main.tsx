@@ -1,16 +1,25 @@
 import { render } from 'preact';
 import { browser } from 'wxt/browser';
-import '@/components/styles.css';
-import { DbProvider } from '@/components/db';
-import { LanguageRoot } from '@/components/i18n';
+import '@/components/common/styles.css';
+import { DbProvider } from '@/components/hooks/db';
+import { LanguageRoot } from '@/components/hooks/i18n';
 import { openExtensionDb } from '@/utils/db';
 import { browserLanguages } from '@/utils/i18n';
-import { ExportPage } from './ExportPage';
+import { saveDownload } from '@/utils/package/save-download';
+import { ExportPage, type ExportEnv } from './ExportPage';
+
+// The export page's browser capabilities, read here so ExportPage takes them as data.
+const langs = browserLanguages(browser.i18n);
+const env: ExportEnv = {
+  browserLanguages: langs,
+  software: { name: 'Hashmark', version: browser.runtime.getManifest().version, browser: navigator.userAgent },
+  save: (zip, name) => saveDownload(zip, name),
+};
 
 render(
   <DbProvider db={openExtensionDb()}>
-    <LanguageRoot browserLanguages={browserLanguages(browser.i18n)} titleKey="exportPage.title">
-      <ExportPage search={location.search} />
+    <LanguageRoot browserLanguages={langs} titleKey="exportPage.title">
+      <ExportPage search={location.search} env={env} />
     </LanguageRoot>
   </DbProvider>,
   document.getElementById('app')!,

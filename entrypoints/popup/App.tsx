@@ -1,16 +1,30 @@
 import { useState } from 'preact/hooks';
-import { browser } from 'wxt/browser';
-import { CaptureCard, JobCard } from '@/components/CaptureCard';
-import { CasePicker } from '@/components/CasePicker';
-import { useDb } from '@/components/db';
-import { useI18n } from '@/components/i18n';
-import { NotesPanel } from '@/components/NotesPanel';
-import { TagEditor } from '@/components/TagEditor';
-import { useLive } from '@/components/use-live';
+import { CaptureCard, JobCard } from '@/components/capture/CaptureCard';
+import { CasePicker } from '@/components/case/CasePicker';
+import { useDb } from '@/components/hooks/db';
+import { useI18n } from '@/components/hooks/i18n';
+import { NotesPanel } from '@/components/common/NotesPanel';
+import { TagEditor } from '@/components/capture/TagEditor';
+import { useLive } from '@/components/hooks/use-live';
 import { getSettings, listCaptures, listCases, recentJobs, type CaptureRecord, type JobRecord } from '@/utils/db';
 import { tagsInUse } from '@/utils/search/capture-list';
-import { ProtocolError, send } from '@/utils/messaging/client';
-import { CaptureErrorText } from '@/components/CaptureErrorText';
+import { ProtocolError } from '@/utils/messaging/client';
+import { CaptureErrorText } from '@/components/capture/CaptureErrorText';
+
+/**
+ * What the popup needs from the browser (wired in main.tsx): the background's capture and case
+ * messages, and opening extension pages in their own tab (the popup closes when it loses focus).
+ */
+export interface PopupEnv {
+  /** Captures the active tab into the active case; rejects with the background's error. */
+  capture(): Promise<{ sequence: number; elapsedMs: number; captureJsonSha256: string; captureId: string }>;
+  setActiveCase(caseId: string): Promise<void>;
+  createCase(name: string, reference: string): Promise<void>;
+  openExport(caseId: string): Promise<void>;
+  /** The dashboard, at the case when there is one. */
+  openDashboard(caseId: string | null): Promise<void>;
+  openSettings(): Promise<void>;
+}
 
 type Outcome =
   | { kind: 'idle' }
@@ -35,7 +49,7 @@ function JustTaken({ captureId }: { captureId: string }) {
 }
 
 /** Toolbar popup: active case, the Capture button, the last captures, export, the dashboard. */
-export function App() {
+export function App({ env }: { env: PopupEnv }) {
   const tr = useI18n();
   const db = useDb();
   const settings = useLive(() => getSettings(db), [db], null);
@@ -48,18 +62,12 @@ export function App() {
   async function capture() {
     setOutcome({ kind: 'busy' });
     try {
-      const r = await send('capture.start', { trigger: 'popup' }, browser.runtime);
+      const r = await env.capture();
       setOutcome({ kind: 'ok', sequence: r.sequence, elapsedMs: r.elapsedMs, sha256: r.captureJsonSha256, captureId: r.captureId });
     } catch (e) {
       const { code, detail } = e instanceof ProtocolError ? e : { code: undefined, detail: undefined };
       setOutcome({ kind: 'err', text: e instanceof Error ? e.message : String(e), code, detail });
     }
-  }
-
-  async function openPage(path: Parameters<typeof browser.runtime.getURL>[0]) {
-    // The popup closes when it loses focus: long work (export) and the dashboard get their own tab.
-    await browser.tabs.create({ url: browser.runtime.getURL(path) });
-    window.close();
   }
 
   return (
@@ -68,10 +76,8 @@ export function App() {
       <CasePicker
         cases={cases}
         activeCaseId={activeCaseId}
-        onSelect={(caseId) => void send('case.setActive', { caseId }, browser.runtime)}
-        onCreate={async (name, reference) => {
-          await send('case.create', { name, reference, activate: true }, browser.runtime);
-        }}
+        onSelect={(caseId) => void env.setActiveCase(caseId)}
+        onCreate={env.createCase}
       />
       <button
         type="button"
@@ -108,16 +114,16 @@ export function App() {
       <footer>
         <button
           type="button"
-          onClick={() => activeCaseId && void openPage(`/export.html?case=${encodeURIComponent(activeCaseId)}`)}
+          onClick={() => activeCaseId && void env.openExport(activeCaseId)}
           disabled={!activeCaseId || captures.length === 0}
           data-testid="export"
         >
           {tr.t('popup.export')}
         </button>
-        <button type="button" class="link" onClick={() => void openPage(activeCaseId ? `/dashboard.html#/case/${encodeURIComponent(activeCaseId)}` : '/dashboard.html')} data-testid="dashboard">
+        <button type="button" class="link" onClick={() => void env.openDashboard(activeCaseId)} data-testid="dashboard">
           {tr.t('popup.dashboard')}
         </button>
-        <button type="button" class="link" onClick={() => void openPage('/dashboard.html#/settings')}>
+        <button type="button" class="link" onClick={() => void env.openSettings()}>
           {tr.t('nav.settings')}
         </button>
       </footer>

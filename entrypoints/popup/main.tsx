@@ -1,17 +1,38 @@
 import { render } from 'preact';
 import { browser } from 'wxt/browser';
-import '@/components/styles.css';
+import '@/components/common/styles.css';
 import './popup.css';
-import { DbProvider } from '@/components/db';
-import { LanguageRoot } from '@/components/i18n';
+import { DbProvider } from '@/components/hooks/db';
+import { LanguageRoot } from '@/components/hooks/i18n';
 import { openExtensionDb } from '@/utils/db';
 import { browserLanguages } from '@/utils/i18n';
-import { App } from './App';
+import { send } from '@/utils/messaging/client';
+import { App, type PopupEnv } from './App';
+
+/** The popup closes when it loses focus: long work (export) and the dashboard get their own tab. */
+async function openPage(path: Parameters<typeof browser.runtime.getURL>[0]): Promise<void> {
+  await browser.tabs.create({ url: browser.runtime.getURL(path) });
+  window.close();
+}
+
+const env: PopupEnv = {
+  capture: () => send('capture.start', { trigger: 'popup' }, browser.runtime),
+  async setActiveCase(caseId) {
+    await send('case.setActive', { caseId }, browser.runtime);
+  },
+  async createCase(name, reference) {
+    await send('case.create', { name, reference, activate: true }, browser.runtime);
+  },
+  openExport: (caseId) => openPage(`/export.html?case=${encodeURIComponent(caseId)}`),
+  openDashboard: (caseId) =>
+    openPage(caseId ? `/dashboard.html#/case/${encodeURIComponent(caseId)}` : '/dashboard.html'),
+  openSettings: () => openPage('/dashboard.html#/settings'),
+};
 
 render(
   <DbProvider db={openExtensionDb()}>
     <LanguageRoot browserLanguages={browserLanguages(browser.i18n)}>
-      <App />
+      <App env={env} />
     </LanguageRoot>
   </DbProvider>,
   document.getElementById('app')!,

@@ -272,6 +272,8 @@ export const ar: Record<MessageKey, Message> = {
   'exportPage.integrity.missing': '{path}: البايتات المحفوظة مفقودة من قاعدة بيانات المتصفح؛ توقف التصدير.',
   'exportPage.integrity.mismatch': '{path}: البايتات المحفوظة لم تعد تطابق البصمات المسجّلة عند الالتقاط؛ توقف التصدير.',
   'exportPage.integrity.unlogged': '{path}: لا يوجد لهذا الالتقاط حدث «حُفظ» في سجل سلسلة الحيازة؛ توقف التصدير.',
+  'exportPage.custodyFailed':
+    'تعذّر على سجل سلسلة الحيازة تسجيل «{event}» ({reason}). دوّن ذلك في تقريرك: هذا الحدث مفقود من سجل القضية.',
   'exportPage.savedOne': 'حُفظت الحزمة في مجلد التنزيلات.',
   'exportPage.savedParts': {
     zero: 'لم تُحفظ أي حزمة.',

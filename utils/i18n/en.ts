@@ -215,6 +215,8 @@ export const en = {
   'exportPage.integrity.missing': '{path}: the stored bytes are missing from the browser’s database; export stopped.',
   'exportPage.integrity.mismatch': '{path}: the stored bytes no longer match the hashes recorded at capture; export stopped.',
   'exportPage.integrity.unlogged': '{path}: this capture has no “stored” event in the custody log; export stopped.',
+  'exportPage.custodyFailed':
+    'The custody log could not record “{event}” ({reason}). Note it in your report: the case’s log is missing this event.',
   'exportPage.savedOne': 'Saved the package in your downloads folder.',
   'exportPage.savedParts': {
     one: 'The case was saved as {count} package.',

@@ -214,6 +214,8 @@ export const fr: Record<MessageKey, Message> = {
   'exportPage.integrity.missing': '{path} : les octets enregistrés manquent dans la base de données du navigateur ; export interrompu.',
   'exportPage.integrity.mismatch': '{path} : les octets enregistrés ne correspondent plus aux empreintes relevées à la capture ; export interrompu.',
   'exportPage.integrity.unlogged': '{path} : cette capture n’a pas d’événement « enregistrée » dans le journal de la chaîne de possession ; export interrompu.',
+  'exportPage.custodyFailed':
+    'Le journal de la chaîne de possession n’a pas pu enregistrer « {event} » ({reason}). Notez-le dans votre rapport : cet événement manque au journal du dossier.',
   'exportPage.savedOne': 'Le paquet est enregistré dans votre dossier de téléchargements.',
   'exportPage.savedParts': {
     one: 'Le dossier a été enregistré en {count} paquet.',

@@ -1,7 +1,7 @@
 import type { ComponentChildren } from 'preact';
 import { render } from '@testing-library/preact';
-import { DbProvider } from '@/components/db';
-import { I18nProvider } from '@/components/i18n';
+import { DbProvider } from '@/components/hooks/db';
+import { I18nProvider } from '@/components/hooks/i18n';
 import type { HashmarkDb } from '@/utils/db';
 import type { Lang } from '@/utils/i18n';
 

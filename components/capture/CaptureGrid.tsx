@@ -1,0 +1,101 @@
+import { useState } from 'preact/hooks';
+import type { CaptureRecord } from '@/utils/db';
+import { CaptureCard } from './CaptureCard';
+import { useDb } from '../hooks/db';
+import { useI18n } from '../hooks/i18n';
+import { href } from '../common/route';
+import { TagEditor } from './TagEditor';
+import { useCaptureRecords } from '../hooks/use-captures';
+import { VirtualGrid } from '../common/VirtualGrid';
+
+/** Card height in the grid, gap included (px). */
+export const TILE_HEIGHT = 240;
+const MIN_TILE_WIDTH = 230;
+/** Results that change at each keystroke load their cards once typing pauses this long (ms). */
+const RECORDS_DELAY_MS = 80;
+
+/**
+ * The captures of a list (a case, or search results) as a virtualised grid of cards, with
+ * selection for bulk tagging. Records are read for the rows in view only.
+ */
+export function CaptureGrid(props: {
+  ids: string[];
+  /** Case names by id, shown on cards when the list spans several cases. */
+  caseNames?: Map<string, string>;
+  tagSuggestions: string[];
+  label: string;
+  /** Query whose results these are (written on the grid so tests and tools can wait for it). */
+  resultsFor?: string;
+  /** Time the index took for them (ms), for the same readers. */
+  searchMs?: number;
+}) {
+  const tr = useI18n();
+  const db = useDb();
+  const [range, setRange] = useState({ start: 0, end: 0 });
+  const [selected, setSelected] = useState<Set<string>>(new Set());
+  const visible = props.ids.slice(range.start, range.end);
+  const records = useCaptureRecords(db, visible, RECORDS_DELAY_MS);
+  const selectedIds = selected.size ? props.ids.filter((id) => selected.has(id)) : [];
+  const selectedRecords = useCaptureRecords(db, selectedIds);
+
+  const toggle = (id: string, on: boolean) => {
+    const next = new Set(selected);
+    if (on) next.add(id);
+    else next.delete(id);
+    setSelected(next);
+  };
+
+  return (
+    <div class="capture-grid" data-results-for={props.resultsFor} data-search-ms={props.searchMs?.toFixed(1)} data-count={props.ids.length}>
+      <div class="bulk-bar">
+        <span>{tr.t('grid.selected', { count: selectedIds.length })}</span>{' '}
+        <button type="button" class="small" onClick={() => setSelected(new Set(props.ids))} disabled={props.ids.length === 0}>
+          {tr.t('grid.selectAll', { count: props.ids.length })}
+        </button>{' '}
+        <button type="button" class="small" onClick={() => setSelected(new Set())} disabled={selectedIds.length === 0}>
+          {tr.t('grid.clearSelection')}
+        </button>
+        {selectedIds.length > 0 && (
+          <TagEditor
+            captures={selectedIds.map((id) => selectedRecords.get(id)).filter((c): c is CaptureRecord => !!c)}
+            suggestions={props.tagSuggestions}
+            idPrefix="bulk-tags"
+          />
+        )}
+      </div>
+      {props.ids.length === 0 ? (
+        <p class="muted empty">{tr.t('grid.empty')}</p>
+      ) : (
+        <VirtualGrid
+          count={props.ids.length}
+          rowHeight={TILE_HEIGHT}
+          minColumnWidth={MIN_TILE_WIDTH}
+          label={props.label}
+          onRangeChange={(start, end) => setRange({ start, end })}
+          renderItem={(i, style, of) => {
+            const id = props.ids[i]!;
+            const c = records.get(id);
+            return c ? (
+              <CaptureCard
+                key={id}
+                capture={c}
+                variant="tile"
+                href={href.capture(id)}
+                style={style}
+                position={{ index: i, of }}
+                selected={selected.has(id)}
+                onSelectedChange={(on) => toggle(id, on)}
+                caseName={props.caseNames?.get(c.caseId)}
+              />
+            ) : (
+              <li key={id} class="capture-card tile loading" data-index={i} style={style} aria-posinset={i + 1} aria-setsize={of} tabIndex={-1}>
+                <div class="thumb placeholder" aria-hidden="true" />
+                <span class="visually-hidden">{tr.t('common.loading')}</span>
+              </li>
+            );
+          }}
+        />
+      )}
+    </div>
+  );
+}
