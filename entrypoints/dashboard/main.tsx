@@ -5,13 +5,12 @@ import './dashboard.css';
 import { LanguageRoot } from '@/components/i18n';
 import { href } from '@/components/route';
 import { getDb } from '@/utils/db';
-import { sha256Hex } from '@/utils/evidence/hash';
 import { spkiDerToPem } from '@/utils/evidence/signing';
 import { ensureSigningKey, rotateSigningKey } from '@/utils/evidence/signing-key';
 import { browserLanguages, resolveLang } from '@/utils/i18n';
 import { send } from '@/utils/messaging';
 import { saveDownload } from '@/utils/package/save-download';
-import { verifyPackage } from '@/utils/package/verify';
+import { sha256OfBlob, verifyPackage } from '@/utils/package/verify';
 import { WatchActionsProvider, type WatchActions } from '@/components/watch-actions';
 import { App, type DashboardEnv } from './App';
 
@@ -41,7 +40,7 @@ const env: DashboardEnv = {
   requestOrigin: (origin) => browser.permissions.request({ origins: [`${origin}/*`] }),
   persistStorage: () => navigator.storage.persist(),
   verify: verifyPackage,
-  sha256: (bytes) => sha256Hex(bytes),
+  sha256: (file) => sha256OfBlob(file),
   // Host access and webRequest are asked for together: they serve the same features.
   hostAccess: {
     granted: () => browser.permissions.contains({ origins: ['<all_urls>'], permissions: ['webRequest'] }),
