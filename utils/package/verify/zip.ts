@@ -330,7 +330,8 @@ const CRC_TABLE = (() => {
   return t;
 })();
 
-function crcUpdate(crc: number, b: Uint8Array): number {
+/** CRC-32 of `b` (ZIP's checksum), continuing from `crc` (0 to start). */
+export function crcUpdate(crc: number, b: Uint8Array): number {
   let c = ~crc;
   for (let i = 0; i < b.length; i++) c = (CRC_TABLE[(c ^ (b[i] ?? 0)) & 0xff] ?? 0) ^ (c >>> 8);
   return ~c >>> 0;
