@@ -34,6 +34,8 @@ export interface BuildOptions {
   trailing?: Uint8Array;
   /** Entry count written in the end record instead of the real one. */
   eocdCount?: number;
+  /** Writes the ZIP64 end record and locator (the count then lives there). */
+  zip64?: boolean;
 }
 
 const enc = new TextEncoder();
@@ -117,13 +119,35 @@ export function buildZip(entries: RawEntry[], opts: BuildOptions = {}): Uint8Arr
   const cd = central.bytes();
   out.push(cd);
   const count = opts.eocdCount ?? entries.length;
+  if (opts.zip64) {
+    const z64 = out.length;
+    out.push(
+      header(56, (v) => {
+        v.setUint32(0, 0x06064b50, true);
+        v.setBigUint64(4, 44n, true);
+        v.setUint16(12, 45, true);
+        v.setUint16(14, 45, true);
+        v.setBigUint64(24, BigInt(count), true);
+        v.setBigUint64(32, BigInt(count), true);
+        v.setBigUint64(40, BigInt(cd.length), true);
+        v.setBigUint64(48, BigInt(cdOffset), true);
+      }),
+    );
+    out.push(
+      header(20, (v) => {
+        v.setUint32(0, 0x07064b50, true);
+        v.setBigUint64(8, BigInt(z64), true);
+        v.setUint32(16, 1, true);
+      }),
+    );
+  }
   out.push(
     header(22, (v) => {
       v.setUint32(0, 0x06054b50, true);
-      v.setUint16(8, Math.min(count, 0xffff), true);
-      v.setUint16(10, Math.min(count, 0xffff), true);
-      v.setUint32(12, cd.length, true);
-      v.setUint32(16, cdOffset, true);
+      v.setUint16(8, opts.zip64 ? 0xffff : Math.min(count, 0xffff), true);
+      v.setUint16(10, opts.zip64 ? 0xffff : Math.min(count, 0xffff), true);
+      v.setUint32(12, opts.zip64 ? 0xffffffff : cd.length, true);
+      v.setUint32(16, opts.zip64 ? 0xffffffff : cdOffset, true);
     }),
   );
   if (opts.trailing) out.push(opts.trailing);
