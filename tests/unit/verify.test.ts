@@ -57,7 +57,7 @@ describe('verifyPackage', () => {
     // Intact, but who signed it was not checked: not PASSED.
     expect(r.verdict).toBe('unverified');
     expect(r.unverified).toHaveLength(1);
-    expect(r.unverified[0]).toMatch(/^Who signed: the signing key [0-9a-f]{64} was not compared/);
+    expect(r.unverified[0]).toMatch(/^Who signed: the signing key fingerprint [0-9a-f]{64} was not compared/);
     expect(r.caseId).toBe('case-1');
     expect(r.exportId).toBe(EXPORT_ID);
     expect(r.group).toBeNull();
@@ -286,7 +286,7 @@ describe('verifyPackage', () => {
     expect(good).toContain(`Signing key: ${t.fingerprint}`);
     expect(good.match(/^PASS {2}/gm)).toHaveLength(22);
     expect(good).toMatch(/^VERDICT: INTACT, NOT FULLY VERIFIED\. None of the 22 checks failed/m);
-    expect(good).toMatch(/^ {2}- Who signed: the signing key [0-9a-f]{64} was not compared with one obtained/m);
+    expect(good).toMatch(/^ {2}- Who signed: the signing key fingerprint [0-9a-f]{64} was not compared with one obtained/m);
     expect(good).toContain(`Export:      ${EXPORT_ID}`);
     const pinned = formatReport(await verifyPackage(clean, { keyFingerprint: t.fingerprint }));
     expect(pinned).toMatch(/^VERDICT: PASSED\. All 23 checks passed and every claim is verified/m);

@@ -40,7 +40,7 @@ test('a good package with no expected key: intact, but who signed it is listed a
   await choose(bag.zip);
   await waitFor(() => expect(document.querySelector('.verify-report')?.getAttribute('data-verdict')).toBe('unverified'));
   expect(screen.getByRole('heading', { name: /^Intact, but not fully verified/ })).toBeTruthy();
-  expect(document.querySelector('.unverified li')!.textContent).toMatch(/^Who signed: the signing key [0-9a-f]{64}/);
+  expect(document.querySelector('.unverified li')!.textContent).toMatch(/^Who signed: the signing key fingerprint [0-9a-f]{64}/);
   expect(document.querySelectorAll('.check[data-ok=false]')).toHaveLength(0);
 });
 

@@ -215,7 +215,7 @@ async function checkSignature(
     } else checks.pass('pinned-key', `The package was signed with the expected (pinned) key ${pinned}.`);
   } else if (fingerprint !== null) {
     unverified.push(
-      `Who signed: the signing key ${fingerprint} was not compared with one obtained from the investigator separately ` +
+      `Who signed: the signing key fingerprint ${fingerprint} was not compared with one obtained from the investigator separately ` +
         '(give the expected key fingerprint).',
     );
   }
