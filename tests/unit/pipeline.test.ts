@@ -1,6 +1,6 @@
 import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
-import { makeThumbnail } from '@/utils/package/thumbnail';
+import { makeThumbnail } from '@/utils/image/thumbnail';
 import { noisyPng } from './helpers/export-fixture';
 import { runCapture, type CaptureEnv } from '@/utils/capture/pipeline';
 import type { PageSnapshot } from '@/utils/capture/page-snapshot';

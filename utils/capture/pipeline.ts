@@ -9,7 +9,7 @@ import {
   type HashmarkDb,
 } from '@/utils/db';
 import { artifactEntry, digestBoth, sha256Hex, utf8 } from '@/utils/evidence/hash';
-import { makeThumbnail } from '@/utils/package/thumbnail';
+import { makeThumbnail } from '@/utils/image/thumbnail';
 import { extensionFor, mediaToFetch } from './media-fetch';
 import type { ArtifactEntry } from '@/utils/evidence/types';
 import { dataUrlToBytes } from './data-url';

@@ -49,7 +49,7 @@ import {
 } from './split';
 import { selectorCsvRows, selectorsCsv } from '@/utils/selectors/csv';
 import { CSV_BOM, capturesCsv, capturesCsvHeader, capturesCsvRow } from './tables';
-import { THUMBNAIL_MAX_BYTES, THUMBNAIL_MAX_SIDE, ThumbnailError, base64Length, makeThumbnail, toBase64 } from './thumbnail';
+import { THUMBNAIL_MAX_BYTES, THUMBNAIL_MAX_SIDE, ThumbnailError, base64Length, makeThumbnail, toBase64 } from '@/utils/image/thumbnail';
 import { verifyInstructions } from './verify-text';
 
 /**
