@@ -21,7 +21,17 @@ import {
   type BagOutput,
   type Signer,
 } from './bag-writer';
-import { SIGNATURE_TOKEN_PATH, TSA_CHAIN_PATH } from './layout';
+import {
+  CAPTURE_TOKEN,
+  CAPTURES_CSV_PATH,
+  CASE_PATH,
+  CUSTODY_PATH,
+  REPORT_PATH,
+  SELECTORS_CSV_PATH,
+  SIGNATURE_TOKEN_PATH,
+  TSA_CHAIN_PATH,
+  captureFolder as layoutFolder,
+} from './layout';
 import {
   renderReport,
   reportCaptureSection,
@@ -110,7 +120,7 @@ export function compactUtc(d: Date): string {
 }
 
 export function captureFolder(c: Pick<CaptureRecord, 'sequence' | 'id'>): string {
-  return `data/captures/${String(c.sequence).padStart(4, '0')}-${c.id}`;
+  return layoutFolder(c.sequence, c.id);
 }
 
 /**
@@ -325,7 +335,7 @@ function reportCapture(
 
 const SCREENSHOT = 'screenshot-viewport.png';
 /** RFC 3161 token over capture.json, beside it in the capture folder (evidence-package-v1.md). */
-const TOKEN_FILE = 'capture.json.tsr';
+const TOKEN_FILE = CAPTURE_TOKEN;
 
 /** Stands in for a thumbnail while planning: exactly as long as the largest one allowed. */
 const PLACEHOLDER_THUMBNAIL = {
@@ -643,11 +653,11 @@ function fixedCost(x: ExportContext, parts: number): Cost {
   );
   const tagManifests = TAGGED_FILES.reduce((n, f) => n + (64 + 2 + f.length + 1) + (128 + 2 + f.length + 1), 0);
   const dataFiles: [string, number][] = [
-    ['data/case.json', caseJson],
-    ['data/report.html', report],
-    ['data/captures.csv', utf8Length(CSV_BOM + capturesCsvHeader())],
-    ['data/selectors.csv', utf8Length(CSV_BOM) + x.selectorsHeaderBytes],
-    ['data/custody/events.jsonl', x.custodyBytes.length],
+    [CASE_PATH, caseJson],
+    [REPORT_PATH, report],
+    [CAPTURES_CSV_PATH, utf8Length(CSV_BOM + capturesCsvHeader())],
+    [SELECTORS_CSV_PATH, utf8Length(CSV_BOM) + x.selectorsHeaderBytes],
+    [CUSTODY_PATH, x.custodyBytes.length],
   ];
   let bytes = ZIP_END_BYTES;
   for (const [path, n] of dataFiles) bytes += fileCost(path, n);
@@ -709,11 +719,11 @@ async function buildPart(x: ExportContext, j: PartJob): Promise<PackagePart> {
   const partSelectors = planned.items.flatMap((c) => x.selectorsOf.get(c.id) ?? []);
   const ceiling = x.ceiling;
   payload.push(
-    { path: 'data/case.json', bytes: utf8(caseJsonText(facts, { id: o.exportId, part, parts, bagNames, ceiling }, j.all)) },
-    { path: 'data/report.html', bytes: utf8(renderReport(rf, j.index, sections)) },
-    { path: 'data/captures.csv', bytes: utf8(CSV_BOM + capturesCsv(planned.items.map((c) => ({ ...c, folder: captureFolder(c) })))) },
-    { path: 'data/selectors.csv', bytes: utf8(CSV_BOM + selectorsCsvFor(partSelectors)) },
-    { path: 'data/custody/events.jsonl', bytes: x.custodyBytes },
+    { path: CASE_PATH, bytes: utf8(caseJsonText(facts, { id: o.exportId, part, parts, bagNames, ceiling }, j.all)) },
+    { path: REPORT_PATH, bytes: utf8(renderReport(rf, j.index, sections)) },
+    { path: CAPTURES_CSV_PATH, bytes: utf8(CSV_BOM + capturesCsv(planned.items.map((c) => ({ ...c, folder: captureFolder(c) })))) },
+    { path: SELECTORS_CSV_PATH, bytes: utf8(CSV_BOM + selectorsCsvFor(partSelectors)) },
+    { path: CUSTODY_PATH, bytes: x.custodyBytes },
   );
   const bagCount = parts > 1 ? `${part} of ${parts}` : null;
   const group = parts > 1 ? { part, zipNames: bagNames.map((b) => `${b}.zip`), identifier: o.exportId } : undefined;
