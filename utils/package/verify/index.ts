@@ -18,6 +18,7 @@ import {
   blobSource,
   bytesSource,
   formatBytes,
+  readAhead,
   readZipDirectory,
   streamEntry,
   ZipError,
@@ -233,8 +234,8 @@ async function readPackage(src: ByteSource, checks: Checks): Promise<PackageCont
 
 function toSource(input: Uint8Array | Blob | ByteSource): ByteSource {
   if (input instanceof Uint8Array) return bytesSource(input);
-  if (typeof Blob !== 'undefined' && input instanceof Blob) return blobSource(input);
-  return input as ByteSource;
+  if (typeof Blob !== 'undefined' && input instanceof Blob) return readAhead(blobSource(input));
+  return readAhead(input as ByteSource);
 }
 
 function emptyReport(checks: Checks): VerifyReport {
