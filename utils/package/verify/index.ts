@@ -205,9 +205,11 @@ async function readPackage(src: ByteSource, checks: Checks): Promise<PackageCont
   try {
     for (const e of dir.entries) {
       const path = e.name.slice(prefix.length);
-      const sink = new EntrySink(e.dir ? null : keepCap(path));
+      const inside = e.name.startsWith(prefix);
+      const sink = new EntrySink(e.dir || !inside ? null : keepCap(path));
       next = await streamEntry(src, e, next, (c) => sink.push(c));
-      if (e.dir) continue;
+      // Entries outside the bag (already a failure) are read for the ZIP checks only.
+      if (e.dir || !inside) continue;
       const { digest, bytes } = await sink.finish();
       out.digests.set(path, digest);
       if (sink.overCap) {

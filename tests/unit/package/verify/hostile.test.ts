@@ -79,6 +79,25 @@ describe('hostile packages (issue 14)', () => {
     expect(failures(await verify(zip))[0]).toMatch(/^zip: The central directory holds more records .* than the \d+ its end record declares/);
   });
 
+  it('finding 2: more entries than the exporter can write are refused from the end record alone', async () => {
+    const r = await verify(buildZip(entries, { zip64: true, eocdCount: 65_536 }));
+    expect(failures(r)).toEqual([
+      'zip: The ZIP declares 65536 entries; a Hashmark package holds at most 65535 (the exporter splits larger cases into parts).',
+    ]);
+    const real = await verify(buildZip(entries, { zip64: true }));
+    expect(real.verdict).toBe('passed'); // a ZIP64 end record alone is read, not refused
+  });
+
+  it('reads a File by slices through the read-ahead window with the same verdict', async () => {
+    const zip = rebuilt((e) => e);
+    let reads = 0;
+    const blob = new Blob([zip as BlobPart]);
+    const src = { size: blob.size, read: async (o: number, n: number) => (reads++, new Uint8Array(await blob.slice(o, o + n).arrayBuffer())) };
+    const r = await verifyPackage(src, { keyFingerprint: t.fingerprint });
+    expect(r.verdict).toBe('passed');
+    expect(reads).toBeLessThan(10);
+  });
+
   it.each([
     ['before the first entry', { prefix: utf8('MZ-hidden') }, /There are 9 bytes before ZIP entry/],
     ['between two entries', { gapAfter: { index: 3, bytes: utf8('hidden') } }, /There are 6 bytes before ZIP entry/],
