@@ -76,3 +76,30 @@ test('every check id the shared verifier emits has a name in the interface langu
   const { CHECK_KEYS } = await import('@/components/VerifyPackage');
   expect([...ids].filter((id) => !CHECK_KEYS[id])).toEqual([]);
 });
+
+test('the TSA root chosen in the panel is handed to the verifier as PEM text, with the pinned key', async () => {
+  const seen: { keyFingerprint?: string; tsaRootsPem?: string }[] = [];
+  const signer = await createTestSigner();
+  const bag = await makeBag(signer.signer);
+  renderWith(
+    <VerifyPackagePanel
+      verify={(zip, opts) => {
+        seen.push(opts);
+        return verifyPackage(zip, opts);
+      }}
+      sha256={sha256OfBlob}
+    />,
+    { db },
+  );
+  fireEvent.input(document.querySelector('input[name=fingerprint]')!, { target: { value: signer.fingerprint } });
+  const root = document.querySelector<HTMLInputElement>('input[name=tsa-root]')!;
+  Object.defineProperty(root, 'files', { value: [new File(['-----BEGIN CERTIFICATE-----\n'], 'root.pem')] });
+  fireEvent.change(root);
+  const input = document.querySelector<HTMLInputElement>('input[name=package]')!;
+  Object.defineProperty(input, 'files', { value: [new File([bag.zip as BlobPart], 'case.zip')] });
+  fireEvent.change(input);
+  fireEvent.submit(input.form!);
+  await waitFor(() => expect(document.querySelector('.verify-report')).toBeTruthy());
+  expect(seen).toEqual([{ keyFingerprint: signer.fingerprint, tsaRootsPem: '-----BEGIN CERTIFICATE-----\n' }]);
+  expect(screen.getByLabelText('TSA root certificate (optional, PEM)')).toBeTruthy();
+});
