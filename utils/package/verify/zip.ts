@@ -160,6 +160,7 @@ async function readEnd(src: ByteSource): Promise<EndRecord> {
         '(the exporter writes neither).',
     );
   }
+  if (u16(e, 20) !== 0) throw new ZipError('The end-of-archive record declares a comment; the exporter writes none.');
   if (u16(e, 4) !== 0 || u16(e, 6) !== 0) throw new ZipError('The ZIP says it spans several disks; Hashmark packages never do.');
   const onDisk = u16(e, 8);
   let count = u16(e, 10);
