@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
-import { copyFile, mkdir, readFile } from 'node:fs/promises';
+import { copyFile, mkdir, open, readFile, type FileHandle } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { LANGS, type Lang } from '@/utils/i18n';
 import { resolveCeiling, type PartCeiling } from '@/utils/package/split';
-import { formatReport, verifyGroup, verifyPackage, type GroupMember } from '@/utils/package/verify';
+import { formatReport, verifyGroup, verifyPackage, type GroupMember, type VerifyReport } from '@/utils/package/verify';
 import { openDriver } from './browsers';
 import { SetupError } from './driver';
 
@@ -34,9 +34,12 @@ const USAGE = `hashmark: capture web pages as signed evidence packages, and veri
       --fast takes full pages in fast mode (Chromium's debugger, a few shots instead of one per
       screen); the profile's fast-mode setting follows the flag on every run.
   hashmark verify <zip...> [--key-fingerprint <hex>] [--tsa-root <pem>]
-      Checks a package: manifests, tag manifests, Payload-Oxum, signature, key fingerprint,
-      custody chain. Given all the parts of a split export, also checks that none is
-      missing. Exit 0 only when every check passes.
+      Checks a package: a strict reading of the ZIP, manifests, tag manifests, Payload-Oxum,
+      signature, key fingerprint, capture files, custody chain, timestamps. Given all the parts
+      of a split export, also checks that none is missing. Exit 0 (PASSED) only when every
+      claim is verified; 3 when the package is intact but a claim stands unverified (no
+      --key-fingerprint, tokens not checked up to a --tsa-root, tokens missing); 1 when a
+      check fails.
 
 Environment: CHROME_PATH (a Chromium or Chrome for Testing binary), FIREFOX_PATH (a Firefox binary).`;
 
@@ -173,25 +176,56 @@ async function verify(args: string[]): Promise<number> {
   if (fp !== undefined && !/^[0-9a-fA-F]{64}$/.test(fp)) return fail('--key-fingerprint must be 64 hex digits (SHA-256 of the public key)');
   const members: GroupMember[] = [];
   for (const file of positionals) {
-    let bytes: Uint8Array;
+    // Read by ranges from the open file: a package can be gigabytes, and a hostile one is
+    // refused from its directory before its content is read.
+    let handle: FileHandle;
+    let size: number;
     try {
-      bytes = new Uint8Array(await readFile(file));
+      handle = await open(file, 'r');
+      size = (await handle.stat()).size;
     } catch (e) {
       return fail(`cannot read ${file}: ${(e as Error).message}`);
     }
-    const report = await verifyPackage(bytes, { ...(fp ? { keyFingerprint: fp } : {}), ...(tsaRootsPem ? { tsaRootsPem } : {}) });
+    const source = {
+      size,
+      async read(offset: number, length: number): Promise<Uint8Array> {
+        const buf = new Uint8Array(Math.max(0, Math.min(length, size - offset)));
+        let done = 0;
+        while (done < buf.length) {
+          const { bytesRead } = await handle.read(buf, done, buf.length - done, offset + done);
+          if (bytesRead === 0) break;
+          done += bytesRead;
+        }
+        return buf.subarray(0, done);
+      },
+    };
+    let report: VerifyReport;
+    try {
+      report = await verifyPackage(source, { ...(fp ? { keyFingerprint: fp } : {}), ...(tsaRootsPem ? { tsaRootsPem } : {}) });
+    } finally {
+      await handle.close();
+    }
     if (positionals.length > 1) process.stdout.write(`== ${file}\n`);
     process.stdout.write(formatReport(report) + '\n');
     members.push({ name: basename(file), report });
   }
-  if (members.length === 1) return members[0]!.report.ok ? 0 : 1;
+  // Exit codes (README): 0 PASSED, 1 FAILED, 3 intact but some claims unverified.
+  const code = (v: VerifyReport['verdict']): number => (v === 'passed' ? 0 : v === 'unverified' ? 3 : 1);
+  if (members.length === 1) return code(members[0]!.report.verdict);
   const group = verifyGroup(members);
   process.stdout.write(
     `== The ${members.length} packages as one export\n${group.map((c) => `${c.ok ? 'PASS' : 'FAIL'}  ${c.message}`.replace(/[^\x20-\x7e]/g, '?')).join('\n')}\n`,
   );
-  const ok = members.every((m) => m.report.ok) && group.every((c) => c.ok);
-  process.stdout.write(ok ? `VERDICT: PASSED for all ${members.length} packages.\n` : 'VERDICT: FAILED. See the failures above.\n');
-  return ok ? 0 : 1;
+  const failed = members.some((m) => m.report.verdict === 'failed') || group.some((c) => !c.ok);
+  const unverified = members.some((m) => m.report.verdict === 'unverified');
+  process.stdout.write(
+    failed
+      ? 'VERDICT: FAILED. See the failures above.\n'
+      : unverified
+        ? `VERDICT: INTACT, NOT FULLY VERIFIED for all ${members.length} packages (see the unverified claims above).\n`
+        : `VERDICT: PASSED for all ${members.length} packages.\n`,
+  );
+  return failed ? 1 : unverified ? 3 : 0;
 }
 
 export async function main(argv: string[]): Promise<number> {

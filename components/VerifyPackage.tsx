@@ -28,6 +28,9 @@ export const CHECK_KEYS: Record<string, MessageKey> = {
   'bag-group': 'check.bag-group',
   'group': 'check.group',
   'timestamps': 'check.timestamps',
+  signer: 'check.signer',
+  'custody-order': 'check.custody-order',
+  'capture-artifacts': 'check.capture-artifacts',
   internal: 'check.internal',
 };
 
@@ -37,10 +40,22 @@ export function VerifyReportView({ report, fileName, zipSha256 }: { report: Veri
   const checks = [...report.checks].sort((a, b) => Number(a.ok) - Number(b.ok));
   const failed = report.checks.filter((c) => !c.ok).length;
   return (
-    <section class="verify-report" data-ok={String(report.ok)} aria-labelledby="verify-verdict">
-      <h3 id="verify-verdict" class={report.ok ? 'status ok' : 'status err'}>
-        {report.ok ? tr.t('verify.pass') : tr.t('verify.fail', { count: failed })}
+    <section class="verify-report" data-ok={String(report.ok)} data-verdict={report.verdict} aria-labelledby="verify-verdict">
+      <h3 id="verify-verdict" class={report.verdict === 'passed' ? 'status ok' : report.verdict === 'failed' ? 'status err' : 'status warn'}>
+        {report.verdict === 'passed'
+          ? tr.t('verify.pass')
+          : report.verdict === 'unverified'
+            ? tr.t('verify.unverified')
+            : tr.t('verify.fail', { count: failed })}
       </h3>
+      {report.verdict === 'unverified' && (
+        // Which claims stand unverified, in the verifier's words (English, like the checks).
+        <ul class="unverified" lang="en" dir="ltr">
+          {report.unverified.map((u, i) => (
+            <li key={i}>{u}</li>
+          ))}
+        </ul>
+      )}
       <dl class="meta">
         <dt>{tr.t('verify.file')}</dt>
         <dd>
@@ -91,14 +106,16 @@ export function VerifyReportView({ report, fileName, zipSha256 }: { report: Veri
 
 /**
  * Open a package ZIP from disk and check it with the same verifier as the CLI (nothing is
- * imported into the profile: a package is checked, not merged into a case).
+ * imported into the profile: a package is checked, not merged into a case). The File is read by
+ * slices, never whole; a TSA root (PEM, from the authority) lets trusted time be verified.
  */
 export function VerifyPackagePanel(props: {
-  verify: (zip: Uint8Array, opts: { keyFingerprint?: string }) => Promise<VerifyReport>;
-  sha256: (bytes: Uint8Array) => Promise<string>;
+  verify: (zip: Blob, opts: { keyFingerprint?: string; tsaRootsPem?: string }) => Promise<VerifyReport>;
+  sha256: (file: Blob) => Promise<string>;
 }) {
   const tr = useI18n();
   const [file, setFile] = useState<File | null>(null);
+  const [root, setRoot] = useState<File | null>(null);
   const [pinned, setPinned] = useState('');
   const [state, setState] = useState<
     { kind: 'idle' } | { kind: 'busy' } | { kind: 'done'; report: VerifyReport; name: string; zipSha256: string } | { kind: 'error'; text: string }
@@ -110,11 +127,11 @@ export function VerifyPackagePanel(props: {
     if (!file || !pinnedOk) return;
     setState({ kind: 'busy' });
     try {
-      const bytes = new Uint8Array(await file.arrayBuffer());
-      const [report, zipSha256] = await Promise.all([
-        props.verify(bytes, pinned.trim() ? { keyFingerprint: pinned.trim() } : {}),
-        props.sha256(bytes),
-      ]);
+      // A root certificate is a few kilobytes; anything much larger is not one.
+      const tsaRootsPem = root && root.size <= 1024 * 1024 ? await root.text() : undefined;
+      const opts = { ...(pinned.trim() ? { keyFingerprint: pinned.trim() } : {}), ...(tsaRootsPem ? { tsaRootsPem } : {}) };
+      const report = await props.verify(file, opts);
+      const zipSha256 = await props.sha256(file);
       setState({ kind: 'done', report, name: file.name, zipSha256 });
     } catch (err) {
       setState({ kind: 'error', text: err instanceof Error ? err.message : String(err) });
@@ -144,6 +161,22 @@ export function VerifyPackagePanel(props: {
         </label>
         <p id="pinned-hint" class={pinnedOk ? 'hint' : 'error'}>
           {pinnedOk ? tr.t('verify.pinnedHint') : tr.t('verify.pinnedInvalid')}
+        </p>
+        <label>
+          {tr.t('verify.tsaRoot')}{' '}
+          <input
+            type="file"
+            name="tsa-root"
+            accept=".pem,.crt,.cer,application/x-pem-file"
+            aria-describedby="tsa-root-hint"
+            onChange={(e) => {
+              setRoot((e.currentTarget as HTMLInputElement).files?.[0] ?? null);
+              setState({ kind: 'idle' });
+            }}
+          />
+        </label>
+        <p id="tsa-root-hint" class="hint">
+          {tr.t('verify.tsaRootHint')}
         </p>
         <button type="submit" class="primary" disabled={!file || !pinnedOk || state.kind === 'busy'}>
           {tr.t('verify.run')}

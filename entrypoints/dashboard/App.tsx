@@ -41,8 +41,8 @@ export interface DashboardEnv {
   downloadKey(key: KeyRecord): void;
   requestOrigin(origin: string): Promise<boolean>;
   persistStorage(): Promise<boolean>;
-  verify(zip: Uint8Array, opts: { keyFingerprint?: string }): Promise<VerifyReport>;
-  sha256(bytes: Uint8Array): Promise<string>;
+  verify(zip: Blob, opts: { keyFingerprint?: string; tsaRootsPem?: string }): Promise<VerifyReport>;
+  sha256(file: Blob): Promise<string>;
   hostAccess?: { granted(): Promise<boolean>; request(): Promise<boolean> };
   /** Fast mode's optional `debugger` permission, where the build declares it (Chromium). */
   fastMode?: { granted(): Promise<boolean>; request(): Promise<boolean>; release(): Promise<void> };

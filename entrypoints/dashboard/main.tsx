@@ -6,13 +6,12 @@ import { DbProvider } from '@/components/hooks/db';
 import { LanguageRoot } from '@/components/hooks/i18n';
 import { href } from '@/components/common/route';
 import { openExtensionDb } from '@/utils/db';
-import { sha256Hex } from '@/utils/evidence/hash';
 import { spkiDerToPem } from '@/utils/evidence/signing';
 import { ensureSigningKey, rotateSigningKey } from '@/utils/services/signing-keys';
 import { browserLanguages, resolveLang } from '@/utils/i18n';
 import { send } from '@/utils/messaging/client';
 import { saveDownload } from '@/utils/package/save-download';
-import { verifyPackage } from '@/utils/package/verify';
+import { sha256OfBlob, verifyPackage } from '@/utils/package/verify';
 import { WatchActionsProvider, type WatchActions } from '@/components/hooks/watch-actions';
 import { App, type DashboardEnv } from './App';
 
@@ -43,7 +42,7 @@ const env: DashboardEnv = {
   requestOrigin: (origin) => browser.permissions.request({ origins: [`${origin}/*`] }),
   persistStorage: () => navigator.storage.persist(),
   verify: verifyPackage,
-  sha256: (bytes) => sha256Hex(bytes),
+  sha256: (file) => sha256OfBlob(file),
   // Host access and webRequest are asked for together: they serve the same features.
   hostAccess: {
     granted: () => browser.permissions.contains({ origins: ['<all_urls>'], permissions: ['webRequest'] }),

@@ -17,7 +17,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { deflateSync } from 'node:zlib';
-import { crc32 } from '@/utils/package/thumbnail';
+import { crc32 } from '@/utils/image/png';
 import { adText, rng } from './corpus';
 
 export const BENCH_FIXTURES = resolve(fileURLToPath(new URL('../../tests/fixtures/bench', import.meta.url)));

@@ -24,7 +24,7 @@ import {
   type StoredArtifact,
 } from '@/utils/db';
 import { artifactEntry, digestBoth, sha256Hex, utf8 } from '@/utils/evidence/hash';
-import { makeThumbnail } from '@/utils/package/thumbnail';
+import { makeThumbnail } from '@/utils/image/thumbnail';
 import { adText, DOMAINS, rng } from './corpus';
 import { uniquePng } from './png-chunk';
 

@@ -1,5 +1,5 @@
 /** PNG helpers for the synthetic captures (bundled into an extension page). */
-import { crc32 } from '@/utils/package/thumbnail';
+import { crc32 } from '@/utils/image/png';
 
 /**
  * A copy of a real PNG with a private ancillary chunk ("hbNc") of `extra` bytes inserted before

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { StoredArtifact } from '@/utils/db/schema';
-import { pngSize } from '@/utils/capture/png';
+import { pngSize } from '@/utils/image/png';
 import { startFixtureServer, type FixtureServer } from '../support/fixture-server';
 import { openSession, readStore, type Session } from '../support/harness';
 

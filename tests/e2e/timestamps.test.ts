@@ -56,8 +56,10 @@ test('tokens over capture.json and the signature verify with openssl and the ver
   // The capture token is in the manifest (payload); the signature token is not (it covers the signature).
   await run('sha256sum', ['-c', 'manifest-sha256.txt'], { cwd: bag });
 
+  // Tokens checked up to the root; unpinned, who signed stands unverified (exit 3, issue 14).
   const v = await cli(['verify', zip, '--tsa-root', TSA_FIXTURES.root]);
-  expect(v.code, v.stdout).toBe(0);
+  expect(v.code, v.stdout).toBe(3);
+  expect(v.stdout).not.toContain('Trusted time:');
   expect(v.stdout.match(/a timestamp authority certified/g)?.length, v.stdout).toBe(2);
   const wrongRoot = await cli(['verify', zip, '--tsa-root', TSA_FIXTURES.otherRoot]);
   expect(wrongRoot.code).toBe(1);
@@ -77,6 +79,8 @@ test('a TSA that fails never loses a capture: the package is made, without token
   const events = (await run('cat', ['data/custody/events.jsonl'], { cwd: bag })).stdout;
   expect(events).toContain('"type":"timestamp.failed"');
   expect(events).toContain('"type":"capture.stored"');
+  // Intact, but the missing tokens are said, never PASSED (exit 3, issue 14).
   const v = await cli(['verify', zip]);
-  expect(v.code, v.stdout).toBe(0);
+  expect(v.code, v.stdout).toBe(3);
+  expect(v.stdout).toMatch(/Trusted time: 2 item\(s\) have no timestamp token \(data\/captures\/0001-[^,]+, signature\)/);
 });

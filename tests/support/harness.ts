@@ -56,7 +56,7 @@ export async function armHold(hm: HashmarkBrowser, point = 'after-screenshot') {
 }
 
 /**
- * Lowers the page-reading budgets of the automation build (utils/capture/browser-env.ts
+ * Lowers the page-reading budgets of the automation build (utils/platform/capture-env.ts
  * `pageLimits`) so a test reaches them on a small page; `null` restores the defaults.
  */
 export async function setPageLimits(

@@ -190,7 +190,7 @@ describe('writeBag', () => {
   });
 
   it('refuses at the byte limit, counting tag files too', async () => {
-    const payload = samplePayload();
+    const payload = samplePayload(t.fingerprint);
     const payloadBytes = payload.reduce((n, f) => n + f.bytes.length, 0);
     await expect(makeBag(t.signer, { limits: { maxBytes: payloadBytes } })).rejects.toThrow(
       new RegExp(`${payloadBytes} bytes reach the limit of ${payloadBytes}`),

@@ -8,11 +8,11 @@ import { baselineMs, exportPhase } from '../../scripts/bench/export';
 import { cpuModel } from '../../scripts/bench/machine';
 import { descendants, findBrowserPid, kbField, parentPid, treeMemory } from '../../scripts/bench/memory';
 import { uniquePng } from '../../scripts/bench/png-chunk';
-import { crc32 } from '@/utils/package/thumbnail';
+import { crc32 } from '@/utils/image/png';
 import { complete, jsonReport, markdownTable, meets, METRICS, unmeasured, type Metric, type MetricName } from '../../scripts/bench/report';
 import { percentile, summarize } from '../../scripts/bench/stats';
 import { photoPng } from '../../scripts/bench/make-fixtures';
-import { makeThumbnail } from '@/utils/package/thumbnail';
+import { makeThumbnail } from '@/utils/image/thumbnail';
 
 /** The bench's own logic (scripts/bench): what it computes from measurements must be right. */
 

@@ -3,7 +3,7 @@ import JSZip from 'jszip';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { addWatch, attachReportThumbnail, createDb, custodyLines, logCustody, recordWatchHit, removeWatch, type CaptureRecord, type HashmarkDb, type KeyRecord } from '@/utils/db';
 import { digestBoth, sha256Hex, utf8 } from '@/utils/evidence/hash';
-import { makeThumbnail, toBase64 } from '@/utils/package/thumbnail';
+import { makeThumbnail, toBase64 } from '@/utils/image/thumbnail';
 import { verifyDer } from '@/utils/evidence/signing';
 import { ensureSigningKey } from '@/utils/services/signing-keys';
 import {

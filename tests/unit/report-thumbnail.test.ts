@@ -1,6 +1,6 @@
 import { inflateSync } from 'node:zlib';
 import { describe, expect, test } from 'vitest';
-import { THUMBNAIL_MAX_BYTES, ThumbnailError, makeThumbnail, toBase64 } from '@/utils/package/thumbnail';
+import { THUMBNAIL_MAX_BYTES, ThumbnailError, makeThumbnail, toBase64 } from '@/utils/image/thumbnail';
 import { makePng, noisyPng } from './helpers/export-fixture';
 
 /**

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { chainEvent } from '@/utils/evidence/custody-log';
 import { sha256HexSync, utf8 } from '@/utils/evidence/hash';
 import { formatReport, verifyGroup, verifyPackage, type VerifyReport } from '@/utils/package/verify';
-import { BAG_NAME, EXPORT_ID, bagInput, caseJson, custodyLog, makeBag, samplePayload } from './helpers/bag-fixture';
+import { BAG_NAME, EXPORT_ID, bagInput, captureJson, caseJson, custodyLog, makeBag, samplePayload } from './helpers/bag-fixture';
 import { createTestSigner, type TestSigner } from './helpers/signer';
 
 /**
@@ -12,11 +12,13 @@ import { createTestSigner, type TestSigner } from './helpers/signer';
  * the honest key, so only these checks can catch the problem.
  */
 const failures = (r: VerifyReport): string[] => r.checks.filter((c) => !c.ok).map((c) => `${c.id}: ${c.message}`);
-const CJ = sha256HexSync(utf8('{"schema":"hashmark.capture/1","captureId":"cap-1"}\n'));
+const CJ = sha256HexSync(captureJson());
+/** The test signer's fingerprint (case.json and the log's export.started name it). */
+let fp = '';
 
 /** The sample payload with some files replaced (text). */
 function payloadWith(files: Record<string, string>) {
-  return samplePayload().map((f) => (f.path in files ? { ...f, bytes: utf8(files[f.path]!) } : f));
+  return samplePayload(fp).map((f) => (f.path in files ? { ...f, bytes: utf8(files[f.path]!) } : f));
 }
 
 /** Appends events (canonical, chained) to a custody log text. */
@@ -33,7 +35,7 @@ function appendEvents(log: string, events: { type: string; captureId?: string; d
 }
 
 function editedCase(edit: (c: Record<string, any>) => void): string {
-  const c = JSON.parse(caseJson());
+  const c = JSON.parse(caseJson(fp));
   edit(c);
   return `${JSON.stringify(c, null, 2)}\n`;
 }
@@ -42,12 +44,13 @@ describe('verifyPackage: case.json, custody log and captures agree', () => {
   let t: TestSigner;
   beforeAll(async () => {
     t = await createTestSigner();
+    fp = t.fingerprint;
   });
   const check = async (files: Record<string, string>, info = {}) =>
     verifyPackage((await makeBag(t.signer, { payload: payloadWith(files), info: { ...bagInput(t.signer).info, ...info } })).zip);
 
   it('a custody log of another case is refused', async () => {
-    const other = custodyLog().replaceAll('"caseId":"case-1"', '"caseId":"case-2"');
+    const other = custodyLog(4, fp).replaceAll('"caseId":"case-1"', '"caseId":"case-2"');
     // Re-chain it so that only the case mismatch is wrong.
     let prev: { seq: number; line: string } | null = null;
     let log = '';
@@ -64,7 +67,7 @@ describe('verifyPackage: case.json, custody log and captures agree', () => {
   });
 
   it('events after the start of this export are unexplained and refused', async () => {
-    const log = appendEvents(custodyLog(), [
+    const log = appendEvents(custodyLog(4, fp), [
       { type: 'note.added', details: { text: 'x' } },
       { type: 'export.completed', details: { exportId: EXPORT_ID } },
     ]);
@@ -74,7 +77,7 @@ describe('verifyPackage: case.json, custody log and captures agree', () => {
   });
 
   it('a log that ends with the start of another export is refused', async () => {
-    const log = custodyLog().replace(EXPORT_ID, '00000000-0000-4000-8000-000000000999');
+    const log = custodyLog(4, fp).replace(EXPORT_ID, '00000000-0000-4000-8000-000000000999');
     const r = await check({ 'data/custody/events.jsonl': log });
     // The edit broke nothing but the last line, which the chain cannot see: only this check can.
     expect(failures(r)).toEqual([
@@ -83,16 +86,17 @@ describe('verifyPackage: case.json, custody log and captures agree', () => {
   });
 
   it('a package without a custody log is refused', async () => {
-    const payload = samplePayload().filter((f) => f.path !== 'data/custody/events.jsonl');
+    const payload = samplePayload(fp).filter((f) => f.path !== 'data/custody/events.jsonl');
     const r = await verifyPackage((await makeBag(t.signer, { payload })).zip);
     expect(failures(r)).toEqual(["custody: data/custody/events.jsonl is missing: every package carries its case's custody log."]);
   });
 
   it('a capture folder that case.json does not list, or lists for another part, is refused', async () => {
-    const payload = [...samplePayload(), { path: 'data/captures/0002-cap-2/capture.json', bytes: utf8('{}') }];
+    const payload = [...samplePayload(fp), { path: 'data/captures/0002-cap-2/capture.json', bytes: utf8('{}') }];
     const r = await verifyPackage((await makeBag(t.signer, { payload })).zip);
     expect(failures(r)).toEqual([
       'captures: data/captures/0002-cap-2/: this capture folder is not listed in data/case.json.',
+      'capture-artifacts: data/captures/0002-cap-2/capture.json is not a Hashmark capture description (schema "hashmark.capture/1").',
       'custody-captures: data/captures/0002-cap-2/: the custody log has no capture.stored event for capture cap-2.',
     ]);
   });
@@ -101,21 +105,23 @@ describe('verifyPackage: case.json, custody log and captures agree', () => {
     const r = await check({ 'data/captures/0001-cap-1/capture.json': '{"forged":true}\n' });
     expect(failures(r)).toEqual([
       'captures: data/captures/0001-cap-1/capture.json: its SHA-256 differs from the one data/case.json gives for capture 1.',
+      'capture-artifacts: data/captures/0001-cap-1/capture.json is not a Hashmark capture description (schema "hashmark.capture/1").',
       'custody-captures: data/captures/0001-cap-1/capture.json: its SHA-256 differs from the one logged when the capture was stored (event 3).',
     ]);
   });
 
   it('a stored capture left out of the export without a deletion event is refused; with one it passes', async () => {
     const log = (deleted: boolean) => {
-      const lines = custodyLog().trimEnd().split('\n');
+      const lines = custodyLog(4, fp).trimEnd().split('\n');
       const last = JSON.parse(lines.pop()!);
       let text = `${lines.join('\n')}\n`;
+      text = appendEvents(text, [{ type: 'capture.started', captureId: 'cap-9', details: { sequence: 2 } }]);
       text = appendEvents(text, [{ type: 'capture.stored', captureId: 'cap-9', details: { sequence: 2, captureJsonSha256: CJ } }]);
       if (deleted) text = appendEvents(text, [{ type: 'capture.deleted', captureId: 'cap-9', details: { reason: 'duplicate' } }]);
       return appendEvents(text, [{ type: 'export.started', details: last.details }]);
     };
     expect(failures(await check({ 'data/custody/events.jsonl': log(false) }))).toEqual([
-      'custody-captures: Capture cap-9 was stored (custody event 4) but is neither in this export nor deleted in the log: it was left out without explanation.',
+      'custody-captures: Capture cap-9 was stored (custody event 5) but is neither in this export nor deleted in the log: it was left out without explanation.',
     ]);
     expect(failures(await check({ 'data/custody/events.jsonl': log(true) }))).toEqual([]);
   });
@@ -127,7 +133,7 @@ describe('verifyPackage: case.json, custody log and captures agree', () => {
     expect(failures(await check({ 'data/case.json': editedCase((c) => delete c.export) }))).toEqual([
       'case-json: data/case.json does not identify its export (export.id, a UUID).',
     ]);
-    const r = await verifyPackage((await makeBag(t.signer, { payload: samplePayload().filter((f) => f.path !== 'data/case.json') })).zip);
+    const r = await verifyPackage((await makeBag(t.signer, { payload: samplePayload(fp).filter((f) => f.path !== 'data/case.json') })).zip);
     expect(failures(r)).toEqual(['case-json: data/case.json is missing.']);
   });
 
@@ -166,6 +172,8 @@ describe('verifyPackage: case.json, custody log and captures agree', () => {
 describe('verifyGroup', () => {
   const report = (over: Partial<VerifyReport> & { part?: number; parts?: number; id?: string }): VerifyReport => ({
     ok: true,
+    verdict: 'passed',
+    unverified: [],
     bagName: 'b',
     fingerprint: 'f'.repeat(64),
     payloadFiles: 1,

@@ -15,7 +15,7 @@ describe('verifyInstructions', () => {
       '  sha256sum -c manifest-sha256.txt && sha256sum -c tagmanifest-sha256.txt',
       '  openssl pkey -pubin -in signature/signing-key.pem -outform DER | sha256sum',
       '  openssl dgst -sha256 -verify signature/signing-key.pem -signature signature/tagmanifest-sha256.txt.sig tagmanifest-sha256.txt',
-      '  hashmark verify case-a-20250102T030405Z.zip',
+      '  hashmark verify --key-fingerprint <fingerprint obtained separately> case-a-20250102T030405Z.zip',
     ]);
     expect(text).toContain(FP);
     expect(text).not.toContain('openssl ts');
@@ -63,13 +63,13 @@ describe('verifyInstructions', () => {
     expect(text).toContain('THIS PACKAGE IS PART 2 OF 3');
     expect(text).toContain(`\n${id}\n`);
     for (const [i, z] of zipNames.entries()) expect(text).toContain(`\nPart ${i + 1}: ${z}\n`);
-    expect(text).toContain(`  hashmark verify ${zipNames.join(' ')}\n`);
+    expect(text).toContain(`  hashmark verify --key-fingerprint <fingerprint obtained separately> ${zipNames.join(' ')}\n`);
     expect(text).toContain('  sha256sum case-a-20250102T030405Z-part2of3.zip\n');
     expect(text.indexOf('THIS PACKAGE IS PART')).toBeLessThan(text.indexOf('WHAT EACH CHECK PROVES'));
     expect(/^[\x20-\x7e\n]*$/.test(text)).toBe(true);
     // Only commands are indented by two spaces: the list of parts is not.
     expect(text.split('\n').filter((l) => l.startsWith('  ') && !l.startsWith('   ') && l.includes('part1of3'))).toEqual([
-      `  hashmark verify ${zipNames.join(' ')}`,
+      `  hashmark verify --key-fingerprint <fingerprint obtained separately> ${zipNames.join(' ')}`,
     ]);
     expect(verifyInstructions(base)).not.toContain('THIS PACKAGE IS PART');
   });

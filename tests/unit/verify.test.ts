@@ -27,13 +27,13 @@ describe('verifyPackage', () => {
     expect(r.ok).toBe(true);
     expect(r.bagName).toBe(BAG_NAME);
     expect(r.fingerprint).toBe(t.fingerprint);
-    const payload = samplePayload();
+    const payload = samplePayload(t.fingerprint);
     expect(r.payloadFiles).toBe(payload.length);
     expect(r.payloadBytes).toBe(payload.reduce((n, f) => n + f.bytes.length, 0));
     expect(r.checks.map((c) => c.id)).toEqual([
-      'zip',
       'zip-entries',
       'layout',
+      'zip',
       'bagit',
       'bag-info',
       'manifest-sha256',
@@ -44,13 +44,20 @@ describe('verifyPackage', () => {
       'payload-oxum',
       'signature',
       'key-fingerprint',
-      'custody',
       'case-json',
+      'custody',
+      'custody-order',
+      'signer',
       'captures',
+      'capture-artifacts',
       'custody-case',
       'custody-export',
       'custody-captures',
     ]);
+    // Intact, but who signed it was not checked: not PASSED.
+    expect(r.verdict).toBe('unverified');
+    expect(r.unverified).toHaveLength(1);
+    expect(r.unverified[0]).toMatch(/^Who signed: the signing key fingerprint [0-9a-f]{64} was not compared/);
     expect(r.caseId).toBe('case-1');
     expect(r.exportId).toBe(EXPORT_ID);
     expect(r.group).toBeNull();
@@ -60,6 +67,8 @@ describe('verifyPackage', () => {
   it('passes with the right pinned key, in any letter case', async () => {
     const r = await verifyPackage(clean, { keyFingerprint: t.fingerprint.toUpperCase() });
     expect(r.ok).toBe(true);
+    expect(r.verdict).toBe('passed');
+    expect(r.unverified).toEqual([]);
     expect(r.checks.find((c) => c.id === 'pinned-key')?.ok).toBe(true);
   });
 
@@ -75,6 +84,7 @@ describe('verifyPackage', () => {
     expect(failures(r)).toEqual([
       `manifest-sha256: ${DOM}: SHA-256 does not match the manifest.`,
       `manifest-sha512: ${DOM}: SHA-512 does not match the manifest.`,
+      `capture-artifacts: ${DOM}: its SHA-256 or SHA-512 differs from capture.json.`,
     ]);
   });
 
@@ -87,23 +97,24 @@ describe('verifyPackage', () => {
     zip[at + 100] = (zip[at + 100] ?? 0) ^ 0xff;
     const r = await verifyPackage(zip);
     expect(r.ok).toBe(false);
-    expect(failedIds(r)).toEqual(['manifest-sha256', 'manifest-sha512', 'zip']);
-    expect(failures(r)).toContain(
-      'manifest-sha256: data/captures/0001-cap-1/screenshot-viewport.png: SHA-256 does not match the manifest.',
-    );
+    // The strict reader stops at the damaged entry: nothing after it is trusted.
+    expect(failures(r)).toEqual([
+      `zip: ZIP entry "${P}data/captures/0001-cap-1/screenshot-viewport.png" is damaged: its CRC-32 does not match.`,
+    ]);
+    expect(r.verdict).toBe('failed');
   });
 
   it('detects a missing payload file', async () => {
     const zip = await rezip(clean, (files) => files.delete(P + DOM));
     const r = await verifyPackage(zip);
-    expect(failedIds(r)).toEqual(['manifest-sha256', 'manifest-sha512', 'payload-oxum']);
+    expect(failedIds(r)).toEqual(['capture-artifacts', 'manifest-sha256', 'manifest-sha512', 'payload-oxum']);
     expect(failures(r)).toContain(`manifest-sha256: ${DOM}: listed in manifest-sha256.txt but missing from the package.`);
   });
 
   it('detects an extra payload file', async () => {
     const zip = await rezip(clean, (files) => files.set(`${P}data/planted.txt`, utf8('planted')));
     const r = await verifyPackage(zip);
-    expect(failedIds(r)).toEqual(['manifest-sha256', 'manifest-sha512', 'payload-oxum']);
+    expect(failedIds(r)).toEqual(['manifest-sha256', 'manifest-sha512', 'payload-oxum', 'unexpected-files']);
     expect(failures(r)).toContain(
       'manifest-sha256: data/planted.txt: this file is not listed in manifest-sha256.txt (it was added to the package).',
     );
@@ -123,7 +134,7 @@ describe('verifyPackage', () => {
     const r = await verifyPackage(zip);
     expect(failedIds(r)).toEqual(['unexpected-files']);
     expect(failures(r)).toContain(
-      'unexpected-files: notes.txt: this file does not belong in the package (only data/, the tag files and signature/ are allowed).',
+      'unexpected-files: notes.txt: this entry is not a file the exporter writes (only the names listed in evidence-package-v1.md are accepted).',
     );
   });
 
@@ -143,7 +154,7 @@ describe('verifyPackage', () => {
     const files = await unzipFiles(clean);
     const oldSig = files.get(`${P}signature/tagmanifest-sha256.txt.sig`) ?? new Uint8Array();
     const replay: Signer = { ...t.signer, sign: () => Promise.resolve(oldSig) };
-    const payload = samplePayload().map((f) => (f.path === DOM ? { ...f, bytes: utf8('<html>forged</html>') } : f));
+    const payload = samplePayload(t.fingerprint).map((f) => (f.path === DOM ? { ...f, bytes: utf8('<html>forged</html>') } : f));
     // writeBag itself refuses to emit a signature that does not verify, so build the forgery by hand:
     const honest = await makeBag(t.signer, { payload });
     const forged = await rezip(honest.zip, (m) => m.set(`${P}signature/tagmanifest-sha256.txt.sig`, oldSig));
@@ -151,15 +162,20 @@ describe('verifyPackage', () => {
     const r = await verifyPackage(forged);
     expect(failures(r)).toEqual([
       `signature: The signature in signature/tagmanifest-sha256.txt.sig does not match tagmanifest-sha256.txt and signature/signing-key.pem: the package was changed after it was signed, or the key was swapped.`,
+      `capture-artifacts: ${DOM}: holds 19 bytes; capture.json says 3026.`,
     ]);
   });
 
-  it('a full re-sign with another key passes unpinned but fails against the pinned original key', async () => {
+  it('a full re-sign with another key is never PASSED unpinned, and fails against the pinned original key', async () => {
     const mallory = await createTestSigner();
-    const payload = samplePayload().map((f) => (f.path === DOM ? { ...f, bytes: utf8('<html>forged</html>') } : f));
-    const resigned = (await makeBag(mallory.signer, { payload })).zip;
+    // Re-signed as is: case.json and the custody log still name the investigator's key.
+    const lazy = await verifyPackage((await makeBag(mallory.signer, { payload: samplePayload(t.fingerprint) })).zip);
+    expect(failedIds(lazy)).toEqual(['signer']);
+    // A thorough forger rewrites them too: intact, but who signed stands unverified.
+    const resigned = (await makeBag(mallory.signer, { payload: samplePayload(mallory.fingerprint) })).zip;
     const unpinned = await verifyPackage(resigned);
     expect(unpinned.ok).toBe(true);
+    expect(unpinned.verdict).toBe('unverified');
     expect(unpinned.fingerprint).toBe(mallory.fingerprint);
     const pinned = await verifyPackage(resigned, { keyFingerprint: t.fingerprint });
     expect(pinned.ok).toBe(false);
@@ -176,7 +192,7 @@ describe('verifyPackage', () => {
       m.set(`${P}signature/tagmanifest-sha256.txt.sig`, files.get(`${P}signature/tagmanifest-sha256.txt.sig`) ?? new Uint8Array());
     });
     const r = await verifyPackage(zip);
-    expect(failedIds(r)).toEqual(['key-fingerprint', 'signature']);
+    expect(failedIds(r)).toEqual(['key-fingerprint', 'signature', 'signer']);
   });
 
   it('reports a malformed signature and a malformed key in words', async () => {
@@ -204,7 +220,8 @@ describe('verifyPackage', () => {
     const r = await verifyPackage(input);
     expect(r.ok).toBe(false);
     expect(r.checks[0]?.id).toBe('zip');
-    expect(r.checks[0]?.message).toMatch(/^The file is not a readable ZIP archive/);
+    expect(r.verdict).toBe('failed');
+    expect(r.checks[0]?.message).toMatch(/^The (file is too short to be a ZIP|ZIP does not end with its end-of-archive record)/);
     expect(formatReport(r)).toContain('VERDICT: FAILED');
   });
 
@@ -216,13 +233,13 @@ describe('verifyPackage', () => {
   });
 
   it('detects a broken custody chain (regenerated manifests, so only the chain says so)', async () => {
-    const lines = custodyLog().split('\n');
+    const lines = custodyLog(4, t.fingerprint).split('\n');
     lines.splice(1, 1); // remove the second event
-    const payload = samplePayload().map((f) =>
+    const payload = samplePayload(t.fingerprint).map((f) =>
       f.path === 'data/custody/events.jsonl' ? { ...f, bytes: utf8(lines.join('\n')) } : f,
     );
     const r = await verifyPackage((await makeBag(t.signer, { payload })).zip);
-    expect(failedIds(r)).toEqual(['custody']);
+    expect(failedIds(r)).toEqual(['custody', 'custody-order']);
     expect(failures(r)).toContain('custody: data/custody/events.jsonl line 2: seq is 3, expected 2.');
   });
 
@@ -267,13 +284,15 @@ describe('verifyPackage', () => {
     const good = formatReport(await verifyPackage(clean));
     expect(good).toContain(`Package:     ${BAG_NAME}`);
     expect(good).toContain(`Signing key: ${t.fingerprint}`);
-    expect(good.match(/^PASS {2}/gm)).toHaveLength(19);
-    expect(good).toMatch(/^VERDICT: PASSED\. All 19 checks passed/m);
+    expect(good.match(/^PASS {2}/gm)).toHaveLength(22);
+    expect(good).toMatch(/^VERDICT: INTACT, NOT FULLY VERIFIED\. None of the 22 checks failed/m);
+    expect(good).toMatch(/^ {2}- Who signed: the signing key fingerprint [0-9a-f]{64} was not compared with one obtained/m);
     expect(good).toContain(`Export:      ${EXPORT_ID}`);
-    expect(good).toContain('compare the key fingerprint');
+    const pinned = formatReport(await verifyPackage(clean, { keyFingerprint: t.fingerprint }));
+    expect(pinned).toMatch(/^VERDICT: PASSED\. All 23 checks passed and every claim is verified/m);
     const bad = formatReport(await verifyPackage(await rezip(clean, (m) => m.delete(P + DOM))));
     expect(bad).toMatch(/^FAIL {2}data\/captures\/0001-cap-1\/dom\.html: listed in manifest-sha256\.txt but missing/m);
-    expect(bad).toMatch(/^VERDICT: FAILED\. 3 of 19 checks failed\./m);
+    expect(bad).toMatch(/^VERDICT: FAILED\. 4 of 22 checks failed\./m);
     expect(/^[\x20-\x7e\n]*$/.test(bad)).toBe(true);
   });
 });

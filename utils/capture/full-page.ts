@@ -1,5 +1,5 @@
 import { hideFixedElements, lazyPass, measurePage, scrollToY, type PageMetrics } from './page-scroll';
-import { pngSize } from './png';
+import { pngSize } from '@/utils/image/png';
 import { MAX_CANVAS_AREA, MAX_CANVAS_SIDE, planStitch, type StitchPart, type TileShot } from './stitch-plan';
 
 /** A rectangle of the page, in CSS px of the document (not of the viewport). */

@@ -379,6 +379,12 @@ export const ar: Record<MessageKey, Message> = {
   'check.custody-captures': 'كل التقاط مسجَّل في سجل سلسلة الحيازة',
   'check.bag-group': 'أجزاء الحزمة (مجموعة الحاويات)',
   'check.group': 'كل الأجزاء معًا',
+  'check.signer': 'مفتاح التوقيع المذكور في الملف وسجل الحيازة',
+  'check.custody-order': 'الترتيب الزمني لأحداث سجل الحيازة',
+  'check.capture-artifacts': 'ملفات الالتقاط مطابقة لـ capture.json',
+  'verify.unverified': 'سليمة، لكن لم يتم التحقق منها بالكامل: هذه الادعاءات تبقى دون تحقق.',
+  'verify.tsaRoot': 'شهادة الجذر لسلطة الختم الزمني (اختياري، PEM)',
+  'verify.tsaRootHint': 'شهادة الجذر التي تنشرها سلطة الختم الزمني، يتم الحصول عليها منها وليس من الحزمة.',
   'check.timestamps': 'الأختام الزمنية الموثوقة (RFC 3161)',
   'check.internal': 'المدقق',
 

@@ -298,6 +298,12 @@ export const en = {
   'check.custody-captures': 'Every capture in the custody log',
   'check.bag-group': 'Package parts (bag group)',
   'check.group': 'All parts together',
+  'check.signer': 'Signing key named by the case and the custody log',
+  'check.custody-order': 'Custody events in time order',
+  'check.capture-artifacts': 'Capture files match capture.json',
+  'verify.unverified': 'Intact, but not fully verified: these claims stand unverified.',
+  'verify.tsaRoot': 'TSA root certificate (optional, PEM)',
+  'verify.tsaRootHint': 'The root certificate published by the timestamp authority, obtained from it, not from the package.',
   'check.timestamps': 'Trusted timestamps (RFC 3161)',
   'check.internal': 'Verifier',
 

@@ -299,6 +299,12 @@ export const fr: Record<MessageKey, Message> = {
   'check.custody-captures': 'Chaque capture au journal de traçabilité',
   'check.bag-group': 'Parties du paquet (groupe de sacs)',
   'check.group': 'Toutes les parties ensemble',
+  'check.signer': 'Clé de signature nommée par le dossier et le journal',
+  'check.custody-order': 'Ordre chronologique du journal de traçabilité',
+  'check.capture-artifacts': 'Fichiers des captures conformes à capture.json',
+  'verify.unverified': 'Intact, mais pas entièrement vérifié : ces affirmations restent non vérifiées.',
+  'verify.tsaRoot': 'Certificat racine de l’autorité d’horodatage (facultatif, PEM)',
+  'verify.tsaRootHint': 'Le certificat racine publié par l’autorité d’horodatage, obtenu auprès d’elle et non dans le paquet.',
   'check.timestamps': 'Horodatages certifiés (RFC 3161)',
   'check.internal': 'Vérificateur',
 

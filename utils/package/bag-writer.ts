@@ -2,6 +2,13 @@ import JSZip from 'jszip';
 import { digestBoth, sha256Hex, sha256Stream, utf8, type DigestPair } from '@/utils/evidence/hash';
 import { spkiDerToPem, verifyDer } from '@/utils/evidence/signing';
 import type { BagFile } from '@/utils/evidence/types';
+import {
+  OPTIONAL_SIGNATURE_FILES,
+  SIGNATURE_PATH,
+  SIGNING_KEY_PATH,
+  TAG_MANIFESTS,
+  TAGGED_FILES,
+} from './layout';
 
 /**
  * Writes one evidence package (evidence-package-v1.md): a signed BagIt 1.0 bag in a single
@@ -15,14 +22,8 @@ import type { BagFile } from '@/utils/evidence/types';
 export const BAGIT_TXT = 'BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n';
 /** Value of bag-info.txt `Evidence-Signature-Algorithm`. */
 export const SIGNATURE_ALGORITHM = 'ECDSA-P384-SHA256-DER';
-/** Tag files listed in both tag manifests, in manifest (code unit) order. */
-export const TAGGED_FILES = ['VERIFY.txt', 'bag-info.txt', 'bagit.txt', 'manifest-sha256.txt', 'manifest-sha512.txt'] as const;
-/** Tag manifests (not listed in any manifest). */
-export const TAG_MANIFESTS = ['tagmanifest-sha256.txt', 'tagmanifest-sha512.txt'] as const;
-export const SIGNATURE_PATH = 'signature/tagmanifest-sha256.txt.sig';
-export const SIGNING_KEY_PATH = 'signature/signing-key.pem';
-/** Optional signature/ files a package may hold (written by the timestamping step, not here). */
-export const OPTIONAL_SIGNATURE_FILES = ['signature/tagmanifest-sha256.txt.sig.tsr', 'signature/tsa-chain.pem'] as const;
+// Bag paths are named once, in layout.ts; re-exported for the writer's existing callers.
+export { OPTIONAL_SIGNATURE_FILES, SIGNATURE_PATH, SIGNING_KEY_PATH, TAG_MANIFESTS, TAGGED_FILES };
 
 /**
  * JSZip writes no ZIP64: at 65,535 entries or 4 GiB it silently produces a damaged archive.

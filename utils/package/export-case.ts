@@ -22,6 +22,17 @@ import {
   type Signer,
 } from './bag-writer';
 import {
+  CAPTURE_TOKEN,
+  CAPTURES_CSV_PATH,
+  CASE_PATH,
+  CUSTODY_PATH,
+  REPORT_PATH,
+  SELECTORS_CSV_PATH,
+  SIGNATURE_TOKEN_PATH,
+  TSA_CHAIN_PATH,
+  captureFolder as layoutFolder,
+} from './layout';
+import {
   renderReport,
   reportCaptureSection,
   reportHeadMaxBytes,
@@ -48,7 +59,7 @@ import {
 } from './split';
 import { selectorCsvRows, selectorsCsv } from '@/utils/selectors/csv';
 import { CSV_BOM, capturesCsv, capturesCsvHeader, capturesCsvRow } from './tables';
-import { THUMBNAIL_MAX_BYTES, THUMBNAIL_MAX_SIDE, ThumbnailError, base64Length, makeThumbnail, toBase64 } from './thumbnail';
+import { THUMBNAIL_MAX_BYTES, THUMBNAIL_MAX_SIDE, ThumbnailError, base64Length, makeThumbnail, toBase64 } from '@/utils/image/thumbnail';
 import { verifyInstructions } from './verify-text';
 
 /**
@@ -109,7 +120,7 @@ export function compactUtc(d: Date): string {
 }
 
 export function captureFolder(c: Pick<CaptureRecord, 'sequence' | 'id'>): string {
-  return `data/captures/${String(c.sequence).padStart(4, '0')}-${c.id}`;
+  return layoutFolder(c.sequence, c.id);
 }
 
 /**
@@ -324,7 +335,7 @@ function reportCapture(
 
 const SCREENSHOT = 'screenshot-viewport.png';
 /** RFC 3161 token over capture.json, beside it in the capture folder (evidence-package-v1.md). */
-const TOKEN_FILE = 'capture.json.tsr';
+const TOKEN_FILE = CAPTURE_TOKEN;
 
 /** Stands in for a thumbnail while planning: exactly as long as the largest one allowed. */
 const PLACEHOLDER_THUMBNAIL = {
@@ -510,15 +521,28 @@ export async function recordPartSaved(caseId: string, part: PackagePart, o: { db
   );
 }
 
-/**
- * Builds the case's package, or its parts, one at a time: each part is yielded complete and
- * signed; the next one is read from the database only when the caller asks for it, so memory
- * holds one part at a time. Every stored byte is re-hashed against what was recorded at capture;
- * a mismatch stops the export with an {@link IntegrityError} naming the file.
- *
- * @throws Error if the case does not exist, the export was not begun, or a value is not allowed.
- */
-export async function* buildCasePackage(caseId: string, o: ExportOptions): AsyncGenerator<PackagePart, void, undefined> {
+/** What every step of one export shares: the snapshot's facts and the costs model. */
+interface ExportContext {
+  o: ExportOptions;
+  facts: CaseFacts;
+  captures: CaptureRecord[];
+  tokens: ExportScope['tokens'];
+  custodyBytes: Uint8Array;
+  selectorsOf: Map<string, SelectorRecord[]>;
+  base: string;
+  info: BagInfo;
+  lang: ReportLang;
+  ceiling: PartCeiling;
+  /** Upper bound of a file's cost in the ZIP (entry, data, manifest lines). */
+  fileCost: (path: string, bytes: number) => number;
+  selectorsHeaderBytes: number;
+  bagNameMax: number;
+  reportFacts: (part: number, parts: number) => ReportFacts;
+  indexRows: (partOf: (c: CaptureRecord) => number) => ReportIndexRow[];
+}
+
+/** Reads the case as of its export.started event and derives what every part shares. */
+async function exportContext(caseId: string, o: ExportOptions): Promise<ExportContext> {
   const snap = await readExportSnapshot(o.db, caseId);
   const kase = snap.kase;
   if (!kase) throw new Error(`No case with id ${caseId}.`);
@@ -551,25 +575,39 @@ export async function* buildCasePackage(caseId: string, o: ExportOptions): Async
   const base = `${caseSlug(kase.name, kase.id)}-${compactUtc(o.now)}`;
   // The longest bag name any number of parts could give (parts <= captures).
   const bagNameMax = partBagName(base, 1, Math.max(2, captures.length)).length;
-  const info = bagInfoFor(settings, facts, o.key, exportedAt.slice(0, 10));
-  const reportFacts = (part: number, parts: number): ReportFacts => ({ lang, ...facts, exportId: o.exportId, part, parts });
-  const indexRows = (partOf: (c: CaptureRecord) => number): ReportIndexRow[] =>
-    captures.map((c) => ({ sequence: c.sequence, part: partOf(c), finishedAt: c.finishedAt, url: c.url, title: c.title }));
+  return {
+    o,
+    facts,
+    captures,
+    tokens,
+    custodyBytes,
+    selectorsOf,
+    base,
+    info: bagInfoFor(settings, facts, o.key, exportedAt.slice(0, 10)),
+    lang,
+    ceiling,
+    fileCost: (path, bytes) =>
+      zipEntryOverhead(bagNameMax + 1 + path.length) + zipDataBound(path, bytes) + deflatePieceBound(manifestLinesBytes(path)),
+    selectorsHeaderBytes: utf8Length(selectorsCsvFor([])),
+    bagNameMax,
+    reportFacts: (part, parts) => ({ lang, ...facts, exportId: o.exportId, part, parts }),
+    indexRows: (partOf) =>
+      captures.map((c) => ({ sequence: c.sequence, part: partOf(c), finishedAt: c.finishedAt, url: c.url, title: c.title })),
+  };
+}
 
-  // --- Plan: what each capture and each part costs, before reading any artifact --------------
-  const fileCost = (path: string, bytes: number): number =>
-    zipEntryOverhead(bagNameMax + 1 + path.length) + zipDataBound(path, bytes) + deflatePieceBound(manifestLinesBytes(path));
-  const folderCost = (folder: string): number => zipEntryOverhead(bagNameMax + 1 + folder.length + 1);
-  const selectorsHeaderBytes = utf8Length(selectorsCsvFor([]));
-
+/** What each capture costs in a part, before reading any artifact but capture.json. */
+async function captureCosts(x: ExportContext): Promise<Map<string, Cost>> {
+  const { o, lang, fileCost } = x;
+  const folderCost = (folder: string): number => zipEntryOverhead(x.bagNameMax + 1 + folder.length + 1);
   const costs = new Map<string, Cost>();
   let checked = 0;
-  for (const c of captures) {
+  for (const c of x.captures) {
     const folder = captureFolder(c);
     // capture.json is read (and verified) here to measure the capture's report section.
     const cj = await readVerified(o.db, `${folder}/capture.json`, c.captureJson);
     const hasShot = c.artifacts.some((a) => a.path === SCREENSHOT);
-    const token = tokens.get(c.id);
+    const token = x.tokens.get(c.id);
     const section = reportCaptureSection(
       reportCapture(c, cj, hasShot ? { path: SCREENSHOT, thumbnail: PLACEHOLDER_THUMBNAIL } : null, token),
       lang,
@@ -581,154 +619,185 @@ export async function* buildCasePackage(caseId: string, o: ExportOptions): Async
     for (const f of folders) bytes += folderCost(f);
     bytes += deflatePieceBound(utf8Length(section));
     bytes += deflatePieceBound(utf8Length(capturesCsvRow({ ...c, folder })));
-    const sel = selectorsOf.get(c.id);
-    if (sel) bytes += deflatePieceBound(utf8Length(selectorsCsvFor(sel)) - selectorsHeaderBytes);
+    const sel = x.selectorsOf.get(c.id);
+    if (sel) bytes += deflatePieceBound(utf8Length(selectorsCsvFor(sel)) - x.selectorsHeaderBytes);
     costs.set(c.id, { bytes, entries: 1 + c.artifacts.length + folders.length + (token ? 1 : 0) });
-    o.onProgress?.({ phase: 'checking', part: 0, parts: 0, done: ++checked, total: captures.length });
+    o.onProgress?.({ phase: 'checking', part: 0, parts: 0, done: ++checked, total: x.captures.length });
   }
+  return costs;
+}
 
-  const pem = utf8Length(spkiDerToPem(o.key.spkiDer));
-  const fixed = (parts: number): Cost => {
-    const bagNames = Array.from({ length: parts }, (_, i) => partBagName(base, i + 1, parts));
-    // Part numbers at their widest: every number in these files then has its longest form.
-    const widest = { id: o.exportId, part: parts, parts, bagNames, ceiling };
-    const caseJson = utf8Length(caseJsonText(facts, widest, captures.map((c) => ({ c, part: parts }))));
-    const report =
-      reportHeadMaxBytes(reportFacts(parts, parts), indexRows(() => parts)) + utf8Length(reportTail(reportFacts(parts, parts)));
-    const verify = utf8Length(
-      verifyInstructions({
-        bagName: bagNames[parts - 1]!,
-        zipName: `${bagNames[parts - 1]!}.zip`,
-        fingerprint: o.key.fingerprint,
-        hasTimestamps: tokens.size > 0,
-        ...(parts > 1 ? { group: { part: parts, zipNames: bagNames.map((b) => `${b}.zip`), identifier: o.exportId } } : {}),
-      }),
+/** The cost of what every part holds whatever its captures, for an export in `parts` parts. */
+function fixedCost(x: ExportContext, parts: number): Cost {
+  const { o, facts, captures, info, fileCost } = x;
+  const bagNames = Array.from({ length: parts }, (_, i) => partBagName(x.base, i + 1, parts));
+  // Part numbers at their widest: every number in these files then has its longest form.
+  const widest = { id: o.exportId, part: parts, parts, bagNames, ceiling: x.ceiling };
+  const caseJson = utf8Length(caseJsonText(facts, widest, captures.map((c) => ({ c, part: parts }))));
+  const rf = x.reportFacts(parts, parts);
+  const report = reportHeadMaxBytes(rf, x.indexRows(() => parts)) + utf8Length(reportTail(rf));
+  const verify = utf8Length(
+    verifyInstructions({
+      bagName: bagNames[parts - 1]!,
+      zipName: `${bagNames[parts - 1]!}.zip`,
+      fingerprint: o.key.fingerprint,
+      hasTimestamps: x.tokens.size > 0,
+      ...(parts > 1 ? { group: { part: parts, zipNames: bagNames.map((b) => `${b}.zip`), identifier: o.exportId } } : {}),
+    }),
+  );
+  const infoText = utf8Length(
+    bagInfoText(
+      parts > 1 ? { ...info, bagGroupIdentifier: o.exportId, bagCount: `${parts} of ${parts}` } : info,
+      `${'9'.repeat(16)}.${'9'.repeat(8)}`,
+    ),
+  );
+  const tagManifests = TAGGED_FILES.reduce((n, f) => n + (64 + 2 + f.length + 1) + (128 + 2 + f.length + 1), 0);
+  const dataFiles: [string, number][] = [
+    [CASE_PATH, caseJson],
+    [REPORT_PATH, report],
+    [CAPTURES_CSV_PATH, utf8Length(CSV_BOM + capturesCsvHeader())],
+    [SELECTORS_CSV_PATH, utf8Length(CSV_BOM) + x.selectorsHeaderBytes],
+    [CUSTODY_PATH, x.custodyBytes.length],
+  ];
+  let bytes = ZIP_END_BYTES;
+  for (const [path, n] of dataFiles) bytes += fileCost(path, n);
+  const tagFiles: [string, number][] = [
+    ['bagit.txt', BAGIT_TXT.length],
+    ['bag-info.txt', infoText],
+    ['VERIFY.txt', verify],
+    // Manifest lines are charged with their files; only the per-file constant is left here.
+    ['manifest-sha256.txt', 0],
+    ['manifest-sha512.txt', 0],
+    ['tagmanifest-sha256.txt', tagManifests],
+    ['tagmanifest-sha512.txt', 0],
+    ['signature/tagmanifest-sha256.txt.sig', MAX_SIGNATURE_BYTES],
+    ['signature/signing-key.pem', utf8Length(spkiDerToPem(o.key.spkiDer))],
+  ];
+  for (const [path, n] of tagFiles) {
+    bytes += zipEntryOverhead(x.bagNameMax + 1 + path.length) + deflatePieceBound(n) + DEFLATE_FILE_CONSTANT;
+  }
+  const folders = ['', 'data', 'data/captures', 'data/custody', 'signature'];
+  for (const f of folders) bytes += zipEntryOverhead(x.bagNameMax + (f ? 1 + f.length : 0) + 1);
+  return addCost({ bytes, entries: dataFiles.length + tagFiles.length + folders.length }, SIGNATURE_EXTRAS_RESERVE);
+}
+
+/** One planned part of the export, with what it needs from the whole plan. */
+interface PartJob {
+  planned: { items: CaptureRecord[]; cost: Cost; oversize: boolean };
+  part: number;
+  parts: number;
+  bagNames: string[];
+  all: { c: CaptureRecord; part: number }[];
+  index: ReportIndexRow[];
+}
+
+/** Reads a part's captures (verified) and writes its signed bag. */
+async function buildPart(x: ExportContext, j: PartJob): Promise<PackagePart> {
+  const { o, facts } = x;
+  const { planned, part, parts, bagNames } = j;
+  const bagName = bagNames[part - 1]!;
+  const zipName = `${bagName}.zip`;
+  const payload: BagFile[] = [];
+  const sections: ReportCapture[] = [];
+  let done = 0;
+  for (const c of planned.items) {
+    const folder = captureFolder(c);
+    const cj = await readVerified(o.db, `${folder}/capture.json`, c.captureJson);
+    payload.push({ path: `${folder}/capture.json`, bytes: cj });
+    const token = x.tokens.get(c.id);
+    if (token) payload.push({ path: `${folder}/${TOKEN_FILE}`, bytes: await readToken(o.db, `${folder}/${TOKEN_FILE}`, token.sha256) });
+    let screenshot: ReportCapture['screenshot'] = null;
+    for (const a of c.artifacts) {
+      const bytes = await readVerified(o.db, `${folder}/${a.path}`, a);
+      payload.push({ path: `${folder}/${a.path}`, bytes });
+      if (a.path === SCREENSHOT) screenshot = await thumbnailFor(bytes, a.sha256, c.reportThumbnail, o.db);
+    }
+    sections.push(reportCapture(c, cj, screenshot, token));
+    o.onProgress?.({ phase: 'reading', part, parts, done: ++done, total: planned.items.length });
+  }
+  const rf = x.reportFacts(part, parts);
+  const partSelectors = planned.items.flatMap((c) => x.selectorsOf.get(c.id) ?? []);
+  const ceiling = x.ceiling;
+  payload.push(
+    { path: CASE_PATH, bytes: utf8(caseJsonText(facts, { id: o.exportId, part, parts, bagNames, ceiling }, j.all)) },
+    { path: REPORT_PATH, bytes: utf8(renderReport(rf, j.index, sections)) },
+    { path: CAPTURES_CSV_PATH, bytes: utf8(CSV_BOM + capturesCsv(planned.items.map((c) => ({ ...c, folder: captureFolder(c) })))) },
+    { path: SELECTORS_CSV_PATH, bytes: utf8(CSV_BOM + selectorsCsvFor(partSelectors)) },
+    { path: CUSTODY_PATH, bytes: x.custodyBytes },
+  );
+  const bagCount = parts > 1 ? `${part} of ${parts}` : null;
+  const group = parts > 1 ? { part, zipNames: bagNames.map((b) => `${b}.zip`), identifier: o.exportId } : undefined;
+  const out = await writeBag({
+    bagName,
+    payload,
+    info: bagCount ? { ...x.info, bagGroupIdentifier: o.exportId, bagCount } : x.info,
+    verifyText: verifyInstructions({
+      bagName,
+      zipName,
+      fingerprint: o.key.fingerprint,
+      hasTimestamps: !!o.timestampSignature || planned.items.some((c) => x.tokens.has(c.id)),
+      ...(group ? { group } : {}),
+    }),
+    signer: signerFor(o.key),
+    date: o.now,
+    onProgress: (d, t) => o.onProgress?.({ phase: 'writing', part, parts, done: d, total: t }),
+    ...(o.timestampSignature
+      ? {
+          afterSign: async (signature: Uint8Array) => {
+            const got = await o.timestampSignature!(signature);
+            return got
+              ? [
+                  { path: SIGNATURE_TOKEN_PATH, bytes: got.tsr },
+                  { path: TSA_CHAIN_PATH, bytes: utf8(got.chainPem) },
+                ]
+              : [];
+          },
+        }
+      : {}),
+  });
+  // The plan is an upper bound by construction; a part over it is a bug in the size model,
+  // and the ceiling is a promise (media size, memory): stop rather than hand it out.
+  if (out.zipBytes > planned.cost.bytes) {
+    throw new Error(
+      `export: internal error, part ${part} is ${out.zipBytes} bytes but was planned at most ${planned.cost.bytes}; nothing was saved for it.`,
     );
-    const infoText = utf8Length(
-      bagInfoText(
-        parts > 1 ? { ...info, bagGroupIdentifier: o.exportId, bagCount: `${parts} of ${parts}` } : info,
-        `${'9'.repeat(16)}.${'9'.repeat(8)}`,
-      ),
-    );
-    const tagManifests = TAGGED_FILES.reduce((n, f) => n + (64 + 2 + f.length + 1) + (128 + 2 + f.length + 1), 0);
-    const dataFiles: [string, number][] = [
-      ['data/case.json', caseJson],
-      ['data/report.html', report],
-      ['data/captures.csv', utf8Length(CSV_BOM + capturesCsvHeader())],
-      ['data/selectors.csv', utf8Length(CSV_BOM) + selectorsHeaderBytes],
-      ['data/custody/events.jsonl', custodyBytes.length],
-    ];
-    let bytes = ZIP_END_BYTES;
-    for (const [path, n] of dataFiles) bytes += fileCost(path, n);
-    const tagFiles: [string, number][] = [
-      ['bagit.txt', BAGIT_TXT.length],
-      ['bag-info.txt', infoText],
-      ['VERIFY.txt', verify],
-      // Manifest lines are charged with their files; only the per-file constant is left here.
-      ['manifest-sha256.txt', 0],
-      ['manifest-sha512.txt', 0],
-      ['tagmanifest-sha256.txt', tagManifests],
-      ['tagmanifest-sha512.txt', 0],
-      ['signature/tagmanifest-sha256.txt.sig', MAX_SIGNATURE_BYTES],
-      ['signature/signing-key.pem', pem],
-    ];
-    for (const [path, n] of tagFiles) bytes += zipEntryOverhead(bagNameMax + 1 + path.length) + deflatePieceBound(n) + DEFLATE_FILE_CONSTANT;
-    const folders = ['', 'data', 'data/captures', 'data/custody', 'signature'];
-    for (const f of folders) bytes += zipEntryOverhead(bagNameMax + (f ? 1 + f.length : 0) + 1);
-    return addCost({ bytes, entries: dataFiles.length + tagFiles.length + folders.length }, SIGNATURE_EXTRAS_RESERVE);
+  }
+  // The files are in the ZIP now: let them go before the caller saves it.
+  payload.length = 0;
+  sections.length = 0;
+  return {
+    ...out,
+    exportId: o.exportId,
+    bagName,
+    part,
+    parts,
+    bagCount,
+    captureIds: planned.items.map((c) => c.id),
+    oversize: planned.oversize,
+    plannedBytes: planned.cost.bytes,
   };
+}
 
-  const plan = planParts(captures, (c) => costs.get(c.id)!, fixed, ceiling);
+/**
+ * Builds the case's package, or its parts, one at a time: each part is yielded complete and
+ * signed; the next one is read from the database only when the caller asks for it, so memory
+ * holds one part at a time. Every stored byte is re-hashed against what was recorded at capture;
+ * a mismatch stops the export with an {@link IntegrityError} naming the file.
+ *
+ * @throws Error if the case does not exist, the export was not begun, or a value is not allowed.
+ */
+export async function* buildCasePackage(caseId: string, o: ExportOptions): AsyncGenerator<PackagePart, void, undefined> {
+  const x = await exportContext(caseId, o);
+  const costs = await captureCosts(x);
+  const plan = planParts(x.captures, (c) => costs.get(c.id)!, (parts) => fixedCost(x, parts), x.ceiling);
   const parts = plan.length;
-  const bagNames = plan.map((_, i) => partBagName(base, i + 1, parts));
+  const bagNames = plan.map((_, i) => partBagName(x.base, i + 1, parts));
   const partOfCapture = new Map<string, number>();
   plan.forEach((p, i) => p.items.forEach((c) => partOfCapture.set(c.id, i + 1)));
-  const all = captures.map((c) => ({ c, part: partOfCapture.get(c.id)! }));
-  const index = indexRows((c) => partOfCapture.get(c.id)!);
-
-  // --- Build each part ----------------------------------------------------------------------
+  const all = x.captures.map((c) => ({ c, part: partOfCapture.get(c.id)! }));
+  const index = x.indexRows((c) => partOfCapture.get(c.id)!);
   for (const [i, planned] of plan.entries()) {
-    const part = i + 1;
-    const bagName = bagNames[i]!;
-    const zipName = `${bagName}.zip`;
-    const payload: BagFile[] = [];
-    const sections: ReportCapture[] = [];
-    let done = 0;
-    for (const c of planned.items) {
-      const folder = captureFolder(c);
-      const cj = await readVerified(o.db, `${folder}/capture.json`, c.captureJson);
-      payload.push({ path: `${folder}/capture.json`, bytes: cj });
-      const token = tokens.get(c.id);
-      if (token) payload.push({ path: `${folder}/${TOKEN_FILE}`, bytes: await readToken(o.db, `${folder}/${TOKEN_FILE}`, token.sha256) });
-      let screenshot: ReportCapture['screenshot'] = null;
-      for (const a of c.artifacts) {
-        const bytes = await readVerified(o.db, `${folder}/${a.path}`, a);
-        payload.push({ path: `${folder}/${a.path}`, bytes });
-        if (a.path === SCREENSHOT) screenshot = await thumbnailFor(bytes, a.sha256, c.reportThumbnail, o.db);
-      }
-      sections.push(reportCapture(c, cj, screenshot, token));
-      o.onProgress?.({ phase: 'reading', part, parts, done: ++done, total: planned.items.length });
-    }
-    const rf = reportFacts(part, parts);
-    const partSelectors = planned.items.flatMap((c) => selectorsOf.get(c.id) ?? []);
-    payload.push(
-      { path: 'data/case.json', bytes: utf8(caseJsonText(facts, { id: o.exportId, part, parts, bagNames, ceiling }, all)) },
-      { path: 'data/report.html', bytes: utf8(renderReport(rf, index, sections)) },
-      { path: 'data/captures.csv', bytes: utf8(CSV_BOM + capturesCsv(planned.items.map((c) => ({ ...c, folder: captureFolder(c) })))) },
-      { path: 'data/selectors.csv', bytes: utf8(CSV_BOM + selectorsCsvFor(partSelectors)) },
-      { path: 'data/custody/events.jsonl', bytes: custodyBytes },
-    );
-    const bagCount = parts > 1 ? `${part} of ${parts}` : null;
-    const group = parts > 1 ? { part, zipNames: bagNames.map((b) => `${b}.zip`), identifier: o.exportId } : undefined;
-    const out = await writeBag({
-      bagName,
-      payload,
-      info: bagCount ? { ...info, bagGroupIdentifier: o.exportId, bagCount } : info,
-      verifyText: verifyInstructions({
-        bagName,
-        zipName,
-        fingerprint: o.key.fingerprint,
-        hasTimestamps: !!o.timestampSignature || planned.items.some((c) => tokens.has(c.id)),
-        ...(group ? { group } : {}),
-      }),
-      signer: signerFor(o.key),
-      date: o.now,
-      onProgress: (d, t) => o.onProgress?.({ phase: 'writing', part, parts, done: d, total: t }),
-      ...(o.timestampSignature
-        ? {
-            afterSign: async (signature: Uint8Array) => {
-              const got = await o.timestampSignature!(signature);
-              return got
-                ? [
-                    { path: 'signature/tagmanifest-sha256.txt.sig.tsr' as const, bytes: got.tsr },
-                    { path: 'signature/tsa-chain.pem' as const, bytes: utf8(got.chainPem) },
-                  ]
-                : [];
-            },
-          }
-        : {}),
-    });
-    // The plan is an upper bound by construction; a part over it is a bug in the size model,
-    // and the ceiling is a promise (media size, memory): stop rather than hand it out.
-    if (out.zipBytes > planned.cost.bytes) {
-      throw new Error(
-        `export: internal error, part ${part} is ${out.zipBytes} bytes but was planned at most ${planned.cost.bytes}; nothing was saved for it.`,
-      );
-    }
-    // The files are in the ZIP now: let them go before the caller saves it (this generator's
-    // frame stays alive while suspended at the yield).
-    payload.length = 0;
-    sections.length = 0;
-    yield {
-      ...out,
-      exportId: o.exportId,
-      bagName,
-      part,
-      parts,
-      bagCount,
-      captureIds: planned.items.map((c) => c.id),
-      oversize: planned.oversize,
-      plannedBytes: planned.cost.bytes,
-    };
+    // One part at a time: a part's files are let go before the next is read.
+    yield await buildPart(x, { planned, part: i + 1, parts, bagNames, all, index });
   }
 }

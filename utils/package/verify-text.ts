@@ -196,17 +196,38 @@ If openssl says it cannot find the issuer certificate, add
   }
 
   const all = g ? g.zipNames.join(' ') : zipName;
+  const root = o.hasTimestamps ? ' --tsa-root <tsa-root.pem>' : '';
   sections.push(`ALL CHECKS AT ONCE, WITH HASHMARK
 
-Hashmark's verifier runs steps 3 to 5 and also checks that no file was added
-to or removed from "data", that the file count and size in bag-info.txt
-(Payload-Oxum) match, that the custody log chain is unbroken and ends with
-the start of this export, and that every capture in the package has its
-"stored" event in that log. It explains every failure in words.${
+Hashmark's verifier reads the ZIP strictly (a file hidden from one ZIP tool
+but extracted by another is refused), runs steps 3 to 5${o.hasTimestamps ? ' and 6' : ''}, and also
+checks that no file was added to or removed from "data", that each
+capture.json lists exactly the files of its folder, that the file count and
+size in bag-info.txt (Payload-Oxum) match, that the custody log chain is
+unbroken, in time order and ends with the start of this export, that every
+capture in the package has its "stored" event in that log, and that
+data/case.json and the log name the key that signed. It explains every
+failure in words.${
     g ? '\nGiven every part, it also checks that none is missing and that they\nbelong to the same export.' : ''
   }
 
-  hashmark verify ${all}`);
+Give it the key fingerprint you obtained separately${o.hasTimestamps ? ', and the TSA root' : ''}:
+
+  hashmark verify --key-fingerprint <fingerprint obtained separately>${root} ${all}
+
+It ends with one of three verdicts:
+PASSED: every check passed and every claim was verified (exit code 0).
+INTACT, NOT FULLY VERIFIED: nothing failed, but it lists the claims it could
+not check, such as who signed (no fingerprint given) or trusted time (no TSA
+root given, or tokens missing) (exit code 3).
+FAILED: a check failed; do not rely on the package (exit code 1).`);
+
+  sections.push(`OPENING THE CAPTURED PAGES
+
+dom.html and page.mhtml are the page as the browser held it, including the
+site's own scripts: opening them in a browser runs those scripts, which may
+contact the site. Open page.html (a copy with the scripts removed), or open
+dom.html only in a sandbox or with scripts and network access turned off.`);
 
   return `${sections.join('\n\n')}\n`;
 }

@@ -1,6 +1,6 @@
 /**
  * What the background does for each message, command and alarm: the handlers of the three
- * protocols (utils/messaging.ts), built on the database the background opened. The entrypoint
+ * protocols (utils/messaging/protocol.ts), built on the database the background opened. The entrypoint
  * only registers listeners and hands them these (entrypoints/background/index.ts).
  */
 import { createCase, failInterruptedJobs, isRunningJob, updateSettings, type HashmarkDb } from '@/utils/db';

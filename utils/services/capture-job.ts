@@ -19,7 +19,7 @@ import {
 } from '@/utils/db';
 import { artifactEntry, digestBoth, sha256Hex, utf8 } from '@/utils/evidence/hash';
 import type { ArtifactEntry } from '@/utils/evidence/types';
-import { makeThumbnail } from '@/utils/package/thumbnail';
+import { makeThumbnail } from '@/utils/image/thumbnail';
 import { extractSelectors } from '@/utils/selectors/extract';
 import { chooseRegion } from '@/utils/selectors/region';
 import { limitationsFor } from '@/utils/capture/limitations';

@@ -1,6 +1,7 @@
 import JSZip from 'jszip';
 import { chainEvent } from '@/utils/evidence/custody-log';
-import { digestBoth, sha256HexSync, utf8 } from '@/utils/evidence/hash';
+import { sha512 as nobleSha512 } from '@noble/hashes/sha2.js';
+import { digestBoth, sha256HexSync, toHex, utf8 } from '@/utils/evidence/hash';
 import { writeBag, type BagInput, type BagOutput, type Signer } from '@/utils/package/bag-writer';
 import { verifyInstructions } from '@/utils/package/verify-text';
 import type { BagFile } from '@/utils/evidence/types';
@@ -10,53 +11,7 @@ export const FIXED_DATE = new Date('2025-01-02T03:04:06Z');
 
 /** The export the sample package belongs to (case.json `export.id`, the log's last export.started). */
 export const EXPORT_ID = '4f1c2a3b-5d6e-4f70-8a9b-0c1d2e3f4a5b';
-/** capture.json of the sample's one capture. */
-const CAPTURE_JSON = utf8('{"schema":"hashmark.capture/1","captureId":"cap-1"}\n');
-
-/**
- * A valid custody log of `n` events (n >= 4) for case `case-1`, shaped like a real one: the case
- * created, capture cap-1 started and stored (with its capture.json SHA-256), `n - 4` notes, and
- * last the start of export {@link EXPORT_ID}.
- */
-export function custodyLog(n = 4): string {
-  let prev: { seq: number; line: string } | null = null;
-  let out = '';
-  for (let i = 0; i < n; i++) {
-    const base = { at: new Date(Date.UTC(2025, 0, 2, 3, 4, i)).toISOString(), caseId: 'case-1', actor: 'DC Example' };
-    const ev =
-      i === 0
-        ? { ...base, type: 'case.created', details: { name: 'Burglary 2024', reference: 'CR/2024/0001' } }
-        : i === n - 1
-          ? { ...base, type: 'export.started', details: { exportId: EXPORT_ID } }
-          : i === 1
-            ? { ...base, type: 'capture.started', captureId: 'cap-1', details: { sequence: 1 } }
-            : i === 2
-              ? { ...base, type: 'capture.stored', captureId: 'cap-1', details: { sequence: 1, captureJsonSha256: sha256HexSync(CAPTURE_JSON) } }
-              : { ...base, type: 'note.added', details: { text: `note ${i}` } };
-    const { event, line } = chainEvent(prev, ev);
-    out += `${line}\n`;
-    prev = { seq: event.seq, line };
-  }
-  return out;
-}
-
-/** data/case.json of the sample package (one part, one capture). */
-export function caseJson(): string {
-  return `${JSON.stringify(
-    {
-      schema: 'hashmark.case/1',
-      caseId: 'case-1',
-      name: 'Burglary 2024',
-      reference: 'CR/2024/0001',
-      export: { id: EXPORT_ID, part: 1, parts: 1, bagNames: [BAG_NAME] },
-      captures: [
-        { captureId: 'cap-1', sequence: 1, part: 1, folder: 'data/captures/0001-cap-1', captureJsonSha256: sha256HexSync(CAPTURE_JSON) },
-      ],
-    },
-    null,
-    2,
-  )}\n`;
-}
+const CAP = 'data/captures/0001-cap-1';
 
 /** Bytes that look like a PNG (signature) followed by noise: the writer must STORE them. */
 function fakeBinary(signature: number[], length: number, seed: number): Uint8Array {
@@ -70,19 +25,97 @@ function fakeBinary(signature: number[], length: number, seed: number): Uint8Arr
   return out;
 }
 
-/** A small but realistic payload: case files, a custody log and one capture. */
-export function samplePayload(): BagFile[] {
-  const cap = 'data/captures/0001-cap-1';
+/** The files of the sample's one capture besides capture.json, relative to its folder. */
+function captureFiles(): { path: string; mediaType: string; bytes: Uint8Array }[] {
   return [
-    { path: 'data/case.json', bytes: utf8(caseJson()) },
+    { path: 'dom.html', mediaType: 'text/html', bytes: utf8(`<html><body>${'<p>evidence</p>'.repeat(200)}</body></html>`) },
+    { path: 'media/0123abcd.jpg', mediaType: 'image/jpeg', bytes: fakeBinary([0xff, 0xd8, 0xff], 1500, 2) },
+    { path: 'screenshot-viewport.png', mediaType: 'image/png', bytes: fakeBinary([0x89, 0x50, 0x4e, 0x47], 3000, 1) },
+    { path: 'text.txt', mediaType: 'text/plain', bytes: utf8('evidence\n') },
+  ];
+}
+
+/** capture.json of the sample's one capture: its artifacts[] lists the folder's other files. */
+export function captureJson(): Uint8Array {
+  const artifacts = captureFiles().map((f) => ({
+    path: f.path,
+    mediaType: f.mediaType,
+    bytes: f.bytes.length,
+    sha256: sha256HexSync(f.bytes),
+    sha512: toHex(nobleSha512(f.bytes)),
+    method: 'fixture',
+    role: 'original',
+  }));
+  const doc = {
+    schema: 'hashmark.capture/1',
+    captureId: 'cap-1',
+    startedAt: '2025-01-02T03:04:01.000Z',
+    finishedAt: '2025-01-02T03:04:01.500Z',
+    artifacts,
+  };
+  return utf8(`${JSON.stringify(doc)}\n`);
+}
+const CAPTURE_JSON = captureJson();
+
+/**
+ * A valid custody log of `n` events (n >= 4) for case `case-1`, shaped like a real one: the case
+ * created, capture cap-1 started and stored (with its capture.json SHA-256), `n - 4` notes, and
+ * last the start of export {@link EXPORT_ID} with signing key `fingerprint`.
+ */
+export function custodyLog(n = 4, fingerprint?: string): string {
+  let prev: { seq: number; line: string } | null = null;
+  let out = '';
+  for (let i = 0; i < n; i++) {
+    const base = { at: new Date(Date.UTC(2025, 0, 2, 3, 4, i)).toISOString(), caseId: 'case-1', actor: 'DC Example' };
+    const key = fingerprint ? { keyFingerprint: fingerprint } : {};
+    const ev =
+      i === 0
+        ? { ...base, type: 'case.created', details: { name: 'Burglary 2024', reference: 'CR/2024/0001' } }
+        : i === n - 1
+          ? { ...base, type: 'export.started', details: { exportId: EXPORT_ID, ...key } }
+          : i === 1
+            ? { ...base, type: 'capture.started', captureId: 'cap-1', details: { sequence: 1 } }
+            : i === 2
+              ? { ...base, type: 'capture.stored', captureId: 'cap-1', details: { sequence: 1, captureJsonSha256: sha256HexSync(CAPTURE_JSON) } }
+              : { ...base, type: 'note.added', details: { text: `note ${i}` } };
+    const { event, line } = chainEvent(prev, ev);
+    out += `${line}\n`;
+    prev = { seq: event.seq, line };
+  }
+  return out;
+}
+
+/** data/case.json of the sample package (one part, one capture), naming signing key `fingerprint`. */
+export function caseJson(fingerprint?: string): string {
+  return `${JSON.stringify(
+    {
+      schema: 'hashmark.case/1',
+      caseId: 'case-1',
+      name: 'Burglary 2024',
+      reference: 'CR/2024/0001',
+      ...(fingerprint ? { signingKeySha256: fingerprint } : {}),
+      export: { id: EXPORT_ID, part: 1, parts: 1, bagNames: [BAG_NAME] },
+      captures: [
+        { captureId: 'cap-1', sequence: 1, part: 1, folder: CAP, captureJsonSha256: sha256HexSync(CAPTURE_JSON) },
+      ],
+    },
+    null,
+    2,
+  )}\n`;
+}
+
+/**
+ * A small but realistic payload: case files, a custody log and one capture. Give the signer's
+ * fingerprint: case.json and the log's export.started name the signing key, as the exporter's do.
+ */
+export function samplePayload(fingerprint?: string): BagFile[] {
+  return [
+    { path: 'data/case.json', bytes: utf8(caseJson(fingerprint)) },
     { path: 'data/report.html', bytes: utf8('<!doctype html><title>Report</title><p>Grüße, café</p>\n') },
     { path: 'data/captures.csv', bytes: utf8('captureId,url\ncap-1,https://example.org/\n') },
-    { path: 'data/custody/events.jsonl', bytes: utf8(custodyLog()) },
-    { path: `${cap}/capture.json`, bytes: CAPTURE_JSON.slice() },
-    { path: `${cap}/dom.html`, bytes: utf8(`<html><body>${'<p>evidence</p>'.repeat(200)}</body></html>`) },
-    { path: `${cap}/screenshot-viewport.png`, bytes: fakeBinary([0x89, 0x50, 0x4e, 0x47], 3000, 1) },
-    { path: `${cap}/media/0123abcd.jpg`, bytes: fakeBinary([0xff, 0xd8, 0xff], 1500, 2) },
-    { path: `${cap}/text.txt`, bytes: utf8('evidence\n') },
+    { path: 'data/custody/events.jsonl', bytes: utf8(custodyLog(4, fingerprint)) },
+    { path: `${CAP}/capture.json`, bytes: CAPTURE_JSON.slice() },
+    ...captureFiles().map((f) => ({ path: `${CAP}/${f.path}`, bytes: f.bytes })),
   ];
 }
 
@@ -90,7 +123,7 @@ export function samplePayload(): BagFile[] {
 export function bagInput(signer: Signer, overrides: Partial<BagInput> = {}): BagInput {
   return {
     bagName: BAG_NAME,
-    payload: samplePayload(),
+    payload: samplePayload(signer.fingerprint),
     info: {
       sourceOrganization: 'Example Police',
       contactName: 'DC Example',

@@ -1,6 +1,6 @@
 import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
-import { makeThumbnail } from '@/utils/package/thumbnail';
+import { makeThumbnail } from '@/utils/image/thumbnail';
 import { noisyPng } from '../helpers/export-fixture';
 import type { CaptureEnv } from '@/utils/capture/pipeline';
 import { runCapture as runCaptureJob, type CaptureRequest } from '@/utils/services/capture-job';

@@ -1,5 +1,6 @@
 import { base64 } from '@scure/base';
 import pako from 'pako';
+import { PNG_SIGNATURE, encodeRgb, paeth } from './png';
 
 /**
  * Thumbnails for data/report.html, made from screenshot-viewport.png in plain JavaScript.
@@ -31,25 +32,6 @@ export class ThumbnailError extends Error {
   override name = 'ThumbnailError';
 }
 
-const SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
-
-const CRC_TABLE = (() => {
-  const t = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    t[n] = c >>> 0;
-  }
-  return t;
-})();
-
-/** CRC-32 (ISO 3309, as PNG chunks use it) over `parts` taken as one run of bytes. */
-export function crc32(parts: Uint8Array[]): number {
-  let c = 0xffffffff;
-  for (const p of parts) for (let i = 0; i < p.length; i++) c = (CRC_TABLE[(c ^ p[i]!) & 0xff]! ^ (c >>> 8)) >>> 0;
-  return (c ^ 0xffffffff) >>> 0;
-}
-
 interface Decoded {
   width: number;
   height: number;
@@ -66,13 +48,6 @@ interface Decoded {
 
 const CHANNELS: Record<number, number> = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 };
 
-function paeth(a: number, b: number, c: number): number {
-  const p = a + b - c;
-  const pa = Math.abs(p - a);
-  const pb = Math.abs(p - b);
-  const pc = Math.abs(p - c);
-  return pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
-}
 
 /**
  * zlib inflate. The browser's and Node's native DecompressionStream is several times faster than
@@ -151,7 +126,7 @@ function unfilter(raw: Uint8Array, height: number, stride: number, bpp: number):
 
 /** Parses and inflates a PNG; undoes the row filters in place. */
 async function decode(png: Uint8Array): Promise<Decoded> {
-  if (png.length < 8 || SIGNATURE.some((b, i) => png[i] !== b)) throw new ThumbnailError('not a PNG image');
+  if (png.length < 8 || PNG_SIGNATURE.some((b, i) => png[i] !== b)) throw new ThumbnailError('not a PNG image');
   const view = new DataView(png.buffer, png.byteOffset, png.byteLength);
   let p = 8;
   let header: { width: number; height: number; bitDepth: number; colorType: number; interlace: number } | null = null;
@@ -324,76 +299,6 @@ function downscale(d: Decoded, factor: number): { rgb: Uint8Array; width: number
     }
   }
   return { rgb, width: outW, height: outH };
-}
-
-function chunk(type: string, data: Uint8Array): Uint8Array {
-  const out = new Uint8Array(12 + data.length);
-  const v = new DataView(out.buffer);
-  v.setUint32(0, data.length);
-  const t = new Uint8Array([...type].map((c) => c.charCodeAt(0)));
-  out.set(t, 4);
-  out.set(data, 8);
-  v.setUint32(8 + data.length, crc32([t, data]));
-  return out;
-}
-
-/** An 8-bit RGB PNG; each row gets the filter with the smallest sum of absolute values (the usual heuristic). */
-function encodeRgb(rgb: Uint8Array, width: number, height: number): Uint8Array {
-  const stride = width * 3;
-  const filtered = new Uint8Array(height * (stride + 1));
-  const none = new Uint8Array(stride);
-  const sub = new Uint8Array(stride);
-  const upF = new Uint8Array(stride);
-  const avg = new Uint8Array(stride);
-  const pae = new Uint8Array(stride);
-  const zero = new Uint8Array(stride);
-  const abs = (v: number): number => (v < 128 ? v : 256 - v);
-  for (let y = 0; y < height; y++) {
-    const cur = rgb.subarray(y * stride, (y + 1) * stride);
-    const up = y > 0 ? rgb.subarray((y - 1) * stride, y * stride) : zero;
-    let s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0;
-    for (let i = 0; i < stride; i++) {
-      const x = cur[i]!;
-      const a = i >= 3 ? cur[i - 3]! : 0;
-      const b = up[i]!;
-      const c = i >= 3 ? up[i - 3]! : 0;
-      const v1 = (x - a) & 0xff;
-      const v2 = (x - b) & 0xff;
-      const v3 = (x - ((a + b) >> 1)) & 0xff;
-      const v4 = (x - paeth(a, b, c)) & 0xff;
-      none[i] = x;
-      sub[i] = v1;
-      upF[i] = v2;
-      avg[i] = v3;
-      pae[i] = v4;
-      s0 += abs(x);
-      s1 += abs(v1);
-      s2 += abs(v2);
-      s3 += abs(v3);
-      s4 += abs(v4);
-    }
-    const scores = [s0, s1, s2, s3, s4];
-    let best = 0;
-    for (let f = 1; f < 5; f++) if (scores[f]! < scores[best]!) best = f;
-    filtered[y * (stride + 1)] = best;
-    filtered.set([none, sub, upF, avg, pae][best]!, y * (stride + 1) + 1);
-  }
-  const ihdr = new Uint8Array(13);
-  const v = new DataView(ihdr.buffer);
-  v.setUint32(0, width);
-  v.setUint32(4, height);
-  ihdr[8] = 8; // bit depth
-  ihdr[9] = 2; // RGB
-  // Level 6: level 9 spends far more time on long match chains for a few bytes less on screenshots.
-  const idat = pako.deflate(filtered, { level: 6 });
-  const parts = [Uint8Array.from(SIGNATURE), chunk('IHDR', ihdr), chunk('IDAT', idat), chunk('IEND', new Uint8Array())];
-  const out = new Uint8Array(parts.reduce((n, x) => n + x.length, 0));
-  let o = 0;
-  for (const x of parts) {
-    out.set(x, o);
-    o += x.length;
-  }
-  return out;
 }
 
 /**

@@ -1,0 +1,438 @@
+import type { CustodyEvent } from '@/utils/evidence/types';
+import { CASE_PATH, CUSTODY_PATH } from '../layout';
+import { parseBoundedJson } from './bag';
+
+/**
+ * The verifier's cross-checks: what no single file shows. case.json against the capture
+ * folders, each capture.json's artifacts[] against its folder, the custody log against the case
+ * and against itself (time order, captures stored after they started, the export after them),
+ * and the signing key against the one case.json and the log name. Each adds checks with
+ * stable ids and plain sentences; none throws.
+ */
+
+/** One check. `id` is stable (for UI mapping); `message` is a plain sentence. */
+export interface VerifyCheck {
+  /**
+   * One of: zip, zip-entries, layout, bagit, bag-info, manifest-sha256, manifest-sha512,
+   * tagmanifest-sha256, tagmanifest-sha512, unexpected-files, payload-oxum, signature,
+   * key-fingerprint, pinned-key, signer, custody, custody-order, case-json, captures,
+   * capture-artifacts, custody-case, custody-export, custody-captures, timestamps, bag-group,
+   * group (several packages), internal. An id can appear several times, once per problem.
+   */
+  id: string;
+  ok: boolean;
+  message: string;
+}
+
+/** Problems reported per check id before the rest is summarised, so a wrecked package gives a readable report. */
+const MAX_PROBLEMS_PER_CHECK = 25;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** Size and digests of one file, as streamed from the ZIP. */
+export interface FileDigest {
+  bytes: number;
+  sha256: string;
+  sha512: string;
+}
+
+export class Checks {
+  readonly list: VerifyCheck[] = [];
+  private readonly failures = new Map<string, number>();
+
+  pass(id: string, message: string): void {
+    this.list.push({ id, ok: true, message });
+  }
+
+  fail(id: string, message: string): void {
+    const n = (this.failures.get(id) ?? 0) + 1;
+    this.failures.set(id, n);
+    if (n <= MAX_PROBLEMS_PER_CHECK) this.list.push({ id, ok: false, message });
+  }
+
+  /** Passes with `message` if `id` had no failures; otherwise adds the count of unlisted failures. */
+  settle(id: string, message: string): void {
+    const n = this.failures.get(id) ?? 0;
+    if (n === 0) this.pass(id, message);
+    else if (n > MAX_PROBLEMS_PER_CHECK) {
+      this.list.push({ id, ok: false, message: `${n - MAX_PROBLEMS_PER_CHECK} more problems of this kind are not listed.` });
+    }
+  }
+
+  failed(id: string): boolean {
+    return (this.failures.get(id) ?? 0) > 0;
+  }
+}
+
+// case.json (evidence-package-v1.md: case id, export, every capture with the part holding it).
+
+export interface CaseCapture {
+  captureId: string;
+  sequence: number;
+  part: number;
+  folder: string;
+  captureJsonSha256: string;
+}
+
+export interface CaseView {
+  caseId: string;
+  /** case.json `signingKeySha256`, when given. */
+  signingKeySha256: string | null;
+  exportId: string;
+  part: number;
+  parts: number;
+  bagNames: string[];
+  captures: CaseCapture[];
+}
+
+export const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 1;
+
+/** The parts of case.json the verifier relies on, or null after recording why it cannot be used. */
+export function readCaseJson(t: string | null, checks: Checks): CaseView | null {
+  if (t === null) return null;
+  const bad = (why: string): null => {
+    checks.fail('case-json', `${CASE_PATH} ${why}.`);
+    return null;
+  };
+  const parsed = parseBoundedJson(t);
+  if ('problem' in parsed) return bad(parsed.problem);
+  const v = parsed.value;
+  if (!isObject(v) || v.schema !== 'hashmark.case/1') return bad('is not a Hashmark case description (schema "hashmark.case/1")');
+  if (typeof v.caseId !== 'string' || v.caseId === '') return bad('has no caseId');
+  const e = v.export;
+  if (!isObject(e) || typeof e.id !== 'string' || !UUID.test(e.id)) return bad('does not identify its export (export.id, a UUID)');
+  if (!isCount(e.part) || !isCount(e.parts) || e.part > e.parts) return bad('gives no valid part number (export.part of export.parts)');
+  const bagNames = Array.isArray(e.bagNames) && e.bagNames.every((b) => typeof b === 'string') ? (e.bagNames as string[]) : [];
+  if (bagNames.length !== e.parts) return bad(`lists ${bagNames.length} part names for ${e.parts} parts (export.bagNames)`);
+  if (!Array.isArray(v.captures)) return bad('has no list of captures');
+  const captures: CaseCapture[] = [];
+  for (const [i, c] of v.captures.entries()) {
+    if (
+      !isObject(c) ||
+      typeof c.captureId !== 'string' ||
+      !isCount(c.sequence) ||
+      !isCount(c.part) ||
+      c.part > e.parts ||
+      typeof c.folder !== 'string' ||
+      typeof c.captureJsonSha256 !== 'string'
+    ) {
+      return bad(`captures[${i}] is not a capture entry (captureId, sequence, part, folder, captureJsonSha256)`);
+    }
+    captures.push({ captureId: c.captureId, sequence: c.sequence, part: c.part, folder: c.folder, captureJsonSha256: c.captureJsonSha256 });
+  }
+  const key = typeof v.signingKeySha256 === 'string' ? v.signingKeySha256 : null;
+  return { caseId: v.caseId, signingKeySha256: key, exportId: e.id, part: e.part, parts: e.parts, bagNames, captures };
+}
+
+/** The capture folders in this package are exactly those case.json assigns to this part, with the same capture.json. */
+export function checkCaptures(kase: CaseView, folders: Set<string>, digests: Map<string, FileDigest>, checks: Checks): void {
+  const byFolder = new Map(kase.captures.map((c) => [c.folder, c]));
+  const mine = kase.captures.filter((c) => c.part === kase.part);
+  for (const c of mine) {
+    const d = digests.get(`${c.folder}/capture.json`);
+    if (!folders.has(c.folder)) {
+      checks.fail('captures', `Capture ${c.sequence} (${c.captureId}) is listed in ${CASE_PATH} as held in this part, but ${c.folder}/ is missing.`);
+    } else if (!d) {
+      checks.fail('captures', `${c.folder}/capture.json is missing.`);
+    } else if (d.sha256 !== c.captureJsonSha256.toLowerCase()) {
+      checks.fail('captures', `${c.folder}/capture.json: its SHA-256 differs from the one ${CASE_PATH} gives for capture ${c.sequence}.`);
+    }
+  }
+  for (const f of folders) {
+    const c = byFolder.get(f);
+    if (!c) checks.fail('captures', `${f}/: this capture folder is not listed in ${CASE_PATH}.`);
+    else if (c.part !== kase.part) checks.fail('captures', `${f}/: ${CASE_PATH} says this capture is held in part ${c.part}, not in this part (${kase.part}).`);
+  }
+  checks.settle(
+    'captures',
+    `The ${mine.length} capture(s) held in this part are the ones ${CASE_PATH} lists for it, and their capture.json files match it` +
+      (kase.parts > 1 ? ` (the export has ${kase.captures.length} in all).` : '.'),
+  );
+}
+
+export function detailString(e: CustodyEvent, key: string): string | null {
+  const v = e.details[key];
+  return typeof v === 'string' ? v : null;
+}
+
+/** The custody log belongs to this case, ends with the start of this export, and accounts for every capture. */
+export function checkCustodyAgainstCase(
+  kase: CaseView,
+  events: CustodyEvent[],
+  folders: Set<string>,
+  digests: Map<string, FileDigest>,
+  checks: Checks,
+): void {
+  const other = events.find((e) => e.caseId !== kase.caseId);
+  if (other) {
+    checks.fail('custody-case', `${CUSTODY_PATH} is the log of case ${JSON.stringify(other.caseId)}, but ${CASE_PATH} describes case ${JSON.stringify(kase.caseId)}.`);
+  }
+  checks.settle('custody-case', `The custody log is the log of case ${kase.caseId}, the case this package describes.`);
+
+  const last = events.at(-1);
+  const isStart = (e: CustodyEvent | undefined): boolean => e?.type === 'export.started' && detailString(e, 'exportId') === kase.exportId;
+  if (!last) {
+    checks.fail('custody-export', `${CUSTODY_PATH} has no events, so it does not show this export being made.`);
+  } else if (!isStart(last)) {
+    let i = events.length - 1;
+    while (i >= 0 && !isStart(events[i])) i--;
+    if (i < 0) {
+      checks.fail('custody-export', `${CUSTODY_PATH} has no export.started event for this export (${kase.exportId}): the log does not show this export being made.`);
+    } else {
+      const after = events.slice(i + 1);
+      const types = [...new Set(after.map((e) => e.type))].join(', ');
+      checks.fail(
+        'custody-export',
+        `${CUSTODY_PATH}: ${after.length} event(s) (${types}) come after the start of this export (event ${events[i]!.seq}); a package's custody log must end with the start of its own export.`,
+      );
+    }
+  } else {
+    checks.pass('custody-export', `The custody log ends with the start of this export (event ${last.seq}, ${last.at}); nothing comes after it.`);
+  }
+
+  const stored = new Map<string, CustodyEvent>();
+  const deleted = new Set<string>();
+  for (const e of events) {
+    if (!e.captureId) continue;
+    if (e.type === 'capture.stored') stored.set(e.captureId, e);
+    if (e.type === 'capture.deleted') deleted.add(e.captureId);
+  }
+  const byFolder = new Map(kase.captures.map((c) => [c.folder, c]));
+  for (const f of folders) {
+    const c = byFolder.get(f);
+    const id = c?.captureId ?? /^data\/captures\/\d+-(.+)$/.exec(f)?.[1] ?? f;
+    const ev = stored.get(id);
+    const actual = digests.get(`${f}/capture.json`)?.sha256;
+    if (!ev) {
+      checks.fail('custody-captures', `${f}/: the custody log has no capture.stored event for capture ${id}.`);
+    } else {
+      const logged = detailString(ev, 'captureJsonSha256');
+      if (logged !== null && actual !== undefined && logged !== actual) {
+        checks.fail('custody-captures', `${f}/capture.json: its SHA-256 differs from the one logged when the capture was stored (event ${ev.seq}).`);
+      }
+    }
+  }
+  const exported = new Set(kase.captures.map((c) => c.captureId));
+  for (const [id, ev] of stored) {
+    if (!exported.has(id) && !deleted.has(id)) {
+      checks.fail(
+        'custody-captures',
+        `Capture ${id} was stored (custody event ${ev.seq}) but is neither in this export nor deleted in the log: it was left out without explanation.`,
+      );
+    }
+  }
+  checks.settle(
+    'custody-captures',
+    'Every capture in this package has its capture.stored event with the same capture.json SHA-256, and every capture stored before the export is in it or was deleted.',
+  );
+}
+
+/** Bag-Count and Bag-Group-Identifier agree with case.json; null for a package that is not part of a group. */
+export function checkGroup(kase: CaseView, bagCount: string | null, groupId: string | null, checks: Checks): VerifyGroupInfo | null {
+  if (kase.parts === 1 && bagCount === null && groupId === null) return null;
+  const m = bagCount === null ? null : /^(\d+) of (\d+)$/.exec(bagCount);
+  if (bagCount === null || groupId === null) {
+    checks.fail(
+      'bag-group',
+      `bag-info.txt must give both Bag-Group-Identifier and Bag-Count for one part of a split export (${CASE_PATH} says part ${kase.part} of ${kase.parts}).`,
+    );
+  } else if (!m || Number(m[1]) !== kase.part || Number(m[2]) !== kase.parts) {
+    checks.fail('bag-group', `bag-info.txt gives Bag-Count "${bagCount}", but ${CASE_PATH} says part ${kase.part} of ${kase.parts}.`);
+  } else if (groupId !== kase.exportId) {
+    checks.fail('bag-group', `bag-info.txt gives Bag-Group-Identifier ${groupId}, but ${CASE_PATH} names export ${kase.exportId}.`);
+  }
+  const others = kase.bagNames.filter((_, i) => i + 1 !== kase.part);
+  checks.settle(
+    'bag-group',
+    kase.parts > 1
+      ? `This package is part ${kase.part} of ${kase.parts} of export ${kase.exportId} (Bag-Group-Identifier). Verify the other part(s) too: ${others.map((b) => `${b}.zip`).join(', ')}.`
+      : `This package is the only part of export ${kase.exportId}.`,
+  );
+  return { identifier: kase.exportId, part: kase.part, parts: kase.parts, bagNames: kase.bagNames };
+}
+
+
+/** A package's place in a bag group. */
+export interface VerifyGroupInfo {
+  /** Bag-Group-Identifier: the export id. */
+  identifier: string;
+  part: number;
+  parts: number;
+  /** Bag names of every part, from data/case.json. */
+  bagNames: string[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// capture.json: read as it streams by and kept in compact form (a package can hold thousands).
+
+/** What the verifier keeps of one capture.json. */
+export interface CaptureFacts {
+  folder: string;
+  captureId: string | null;
+  startedAt: number | null;
+  finishedAt: number | null;
+  artifacts: { path: string; bytes: number; sha256: string; sha512: string }[];
+  /** Why the document could not be used, or null. */
+  problem: string | null;
+}
+
+const time = (v: unknown): number | null => {
+  if (typeof v !== 'string') return null;
+  const t = Date.parse(v);
+  return Number.isNaN(t) ? null : t;
+};
+
+/** The facts of a capture.json the verifier compares; `problem` says why it could not be read. */
+export function readCaptureJson(folder: string, text: string): CaptureFacts {
+  const facts: CaptureFacts = { folder, captureId: null, startedAt: null, finishedAt: null, artifacts: [], problem: null };
+  const parsed = parseBoundedJson(text);
+  if ('problem' in parsed) return { ...facts, problem: parsed.problem };
+  const v = parsed.value;
+  if (!isObject(v) || v.schema !== 'hashmark.capture/1') {
+    return { ...facts, problem: 'is not a Hashmark capture description (schema "hashmark.capture/1")' };
+  }
+  if (!Array.isArray(v.artifacts)) return { ...facts, problem: 'has no artifacts[] list' };
+  for (const [i, a] of v.artifacts.entries()) {
+    if (
+      !isObject(a) ||
+      typeof a.path !== 'string' ||
+      typeof a.bytes !== 'number' ||
+      typeof a.sha256 !== 'string' ||
+      typeof a.sha512 !== 'string'
+    ) {
+      return { ...facts, problem: `artifacts[${i}] is not an artifact entry (path, bytes, sha256, sha512)` };
+    }
+    facts.artifacts.push({ path: a.path, bytes: a.bytes, sha256: a.sha256.toLowerCase(), sha512: a.sha512.toLowerCase() });
+  }
+  return {
+    ...facts,
+    captureId: typeof v.captureId === 'string' ? v.captureId : null,
+    startedAt: time(v.startedAt),
+    finishedAt: time(v.finishedAt),
+  };
+}
+
+/** Files of a capture folder that capture.json does not list: itself and its timestamp token. */
+const NOT_ARTIFACTS = new Set(['capture.json', 'capture.json.tsr']);
+
+/**
+ * Each capture.json's artifacts[] names exactly the files of its folder, with their size and
+ * both digests: a re-signer cannot delete, swap or invent a file without capture.json (whose
+ * hash the custody log and case.json hold) saying otherwise.
+ */
+export function checkCaptureArtifacts(
+  captures: Map<string, CaptureFacts>,
+  folders: Set<string>,
+  digests: Map<string, FileDigest>,
+  checks: Checks,
+): void {
+  const byFolder = new Map<string, string[]>();
+  for (const path of digests.keys()) {
+    const m = /^(data\/captures\/[^/]+)\/(.+)$/.exec(path);
+    if (m?.[1] && m[2] && !NOT_ARTIFACTS.has(m[2])) byFolder.set(m[1], [...(byFolder.get(m[1]) ?? []), m[2]]);
+  }
+  let files = 0;
+  for (const folder of folders) {
+    const c = captures.get(folder);
+    if (!c) continue; // a missing capture.json is reported by the captures check
+    if (c.problem) {
+      checks.fail('capture-artifacts', `${folder}/capture.json ${c.problem}.`);
+      continue;
+    }
+    const listed = new Set<string>();
+    for (const a of c.artifacts) {
+      listed.add(a.path);
+      const d = digests.get(`${folder}/${a.path}`);
+      if (!d) checks.fail('capture-artifacts', `${folder}/${a.path}: listed in capture.json but missing from the folder.`);
+      else if (d.bytes !== a.bytes) {
+        checks.fail('capture-artifacts', `${folder}/${a.path}: holds ${d.bytes} bytes; capture.json says ${a.bytes}.`);
+      } else if (d.sha256 !== a.sha256 || d.sha512 !== a.sha512) {
+        checks.fail('capture-artifacts', `${folder}/${a.path}: its SHA-256 or SHA-512 differs from capture.json.`);
+      }
+    }
+    for (const f of byFolder.get(folder) ?? []) {
+      files++;
+      if (!listed.has(f)) checks.fail('capture-artifacts', `${folder}/${f}: this file is not listed in its capture.json.`);
+    }
+  }
+  checks.settle('capture-artifacts', `The ${files} capture file(s) are exactly those their capture.json lists, with the same sizes and digests.`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Who signed, and when things happened.
+
+/** The package's signing key is the one case.json names and the one the log's export.started names. */
+export function checkSigner(fingerprint: string | null, kase: CaseView | null, start: CustodyEvent | null, checks: Checks): void {
+  if (fingerprint === null) return; // reported by key-fingerprint
+  if (kase) {
+    if (kase.signingKeySha256 === null) checks.fail('signer', `${CASE_PATH} does not name the signing key (signingKeySha256).`);
+    else if (kase.signingKeySha256.toLowerCase() !== fingerprint) {
+      checks.fail('signer', `${CASE_PATH} names signing key ${kase.signingKeySha256}, but the package was signed with ${fingerprint}.`);
+    }
+  }
+  if (start) {
+    const logged = detailString(start, 'keyFingerprint');
+    if (logged === null) checks.fail('signer', `The custody log's export.started event (event ${start.seq}) does not name the signing key.`);
+    else if (logged.toLowerCase() !== fingerprint) {
+      checks.fail(
+        'signer',
+        `The custody log says this export was started with key ${logged} (event ${start.seq}), but the package was signed with ${fingerprint}.`,
+      );
+    }
+  }
+  checks.settle('signer', `The signing key is the one ${CASE_PATH} and the custody log's export.started event name.`);
+}
+
+/**
+ * The custody log in time order and consistent: every capture stored after it started, the
+ * export started after the last capture was stored. Returns this export's start event.
+ */
+export function checkCustodyOrder(events: CustodyEvent[], exportId: string | null, checks: Checks): CustodyEvent | null {
+  let prev: CustodyEvent | null = null;
+  const started = new Map<string, number>();
+  let lastStored: CustodyEvent | null = null;
+  let start: CustodyEvent | null = null;
+  for (const e of events) {
+    const at = Date.parse(e.at);
+    if (Number.isNaN(at)) {
+      checks.fail('custody-order', `Custody event ${e.seq} has no valid time (${JSON.stringify(e.at)}).`);
+      continue;
+    }
+    if (prev && at < Date.parse(prev.at)) {
+      checks.fail('custody-order', `Custody event ${e.seq} (${e.type}, ${e.at}) is dated before event ${prev.seq} (${prev.at}).`);
+    }
+    prev = e;
+    if (e.type === 'capture.started' && e.captureId) started.set(e.captureId, at);
+    if (e.type === 'capture.stored' && e.captureId) {
+      const s = started.get(e.captureId);
+      if (s === undefined) checks.fail('custody-order', `Capture ${e.captureId} was stored (event ${e.seq}) without a capture.started event before it.`);
+      else if (at < s) checks.fail('custody-order', `Capture ${e.captureId} was stored (event ${e.seq}) before it started.`);
+      lastStored = e;
+    }
+    if (e.type === 'export.started' && exportId !== null && detailString(e, 'exportId') === exportId) start = e;
+  }
+  if (start && lastStored && Date.parse(start.at) < Date.parse(lastStored.at)) {
+    checks.fail('custody-order', `This export started (event ${start.seq}, ${start.at}) before the last capture was stored (event ${lastStored.seq}).`);
+  }
+  checks.settle('custody-order', 'Custody events are in time order; every capture was stored after it started, and the export after them.');
+  return start;
+}
+
+/** Clock difference tolerated between the investigator's computer and a TSA. */
+export const CLOCK_TOLERANCE_MS = 10 * 60 * 1000;
+
+/**
+ * A token's time against the times it must fall between: a capture token after its capture
+ * started and before the export; the signature token after the export started. Null if it fits.
+ */
+export function tokenTimeProblem(genTime: string, after: number | null, before: number | null): string | null {
+  const t = Date.parse(genTime);
+  if (Number.isNaN(t)) return `its time ${JSON.stringify(genTime)} cannot be read`;
+  if (after !== null && t < after - CLOCK_TOLERANCE_MS) {
+    return `it is dated ${genTime}, before ${new Date(after).toISOString()}, when what it certifies did not yet exist`;
+  }
+  if (before !== null && t > before + CLOCK_TOLERANCE_MS) {
+    return `it is dated ${genTime}, after ${new Date(before).toISOString()}, when the export had already started`;
+  }
+  return null;
+}
