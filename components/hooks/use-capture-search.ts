@@ -2,7 +2,7 @@ import { liveQuery } from 'dexie';
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { DB_NAME, type HashmarkDb } from '@/utils/db';
 import type { SearchQuery } from '@/utils/search/capture-index';
-import { createSearchHost, type HostMessage, type HostRequest } from '@/utils/search/search-host';
+import { createSearchHost, type HostMessage, type HostRequest } from '@/utils/services/search-host';
 
 export interface CaptureSearchState {
   ready: boolean;

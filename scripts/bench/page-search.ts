@@ -2,7 +2,7 @@
  * Runs inside an extension page (bundled by page-bundle.ts, separately from page-lib.ts so that
  * the bench still runs, and reports search as not built, when utils/search is absent). Uses the
  * dashboard's own search engine: CaptureSearch opened from IndexedDB and caught up with the
- * captures table, as utils/search/search-host.ts does inside the dashboard's search worker. The
+ * captures table, as utils/services/search-host.ts does inside the dashboard's search worker. The
  * worker's message hop (postMessage both ways) is not in the timings.
  */
 import { openExtensionDb } from '@/utils/db';

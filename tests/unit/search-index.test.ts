@@ -1,6 +1,6 @@
 import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { addNote, addTags, createDb, deleteCapture, type HashmarkDb } from '@/utils/db';
+import { addNote, addTags, createDb, deleteCapture, putSearchIndex, type HashmarkDb } from '@/utils/db';
 import { CaptureSearch, SEARCH_INDEX_ID, createCaptureIndex, captureDocument, runSearch } from '@/utils/search/capture-index';
 import { domainOf, inDomain, normalizeTerm } from '@/utils/search/normalize';
 import { localDayStart, toSearchQuery, EMPTY_SEARCH } from '@/utils/search/query';
@@ -100,7 +100,7 @@ describe('CaptureSearch: persisted, caught up from the captures table', () => {
     expect(await s.catchUp((d) => progress.push(d))).toEqual({ added: 1, updated: 0, removed: 0 });
     expect(progress).toEqual([1]);
     expect(hits(s, 'piscine')).toEqual([a.id]);
-    await s.save();
+    await s.save((rec) => putSearchIndex(db, rec));
     expect(await db.searchIndex.get(SEARCH_INDEX_ID)).toBeDefined();
 
     const again = await CaptureSearch.open(db);
@@ -113,7 +113,7 @@ describe('CaptureSearch: persisted, caught up from the captures table', () => {
     const a = await seedCapture(db, { caseId: 'c1', url: 'https://a.example/', title: 'Villa Agadir', text: 'piscine', minute: 1 });
     const s = await CaptureSearch.open(db);
     await s.catchUp();
-    await s.save();
+    await s.save((rec) => putSearchIndex(db, rec));
 
     // "Dashboard closed": the worker stores a capture, the popup tags and notes, a capture is deleted.
     const b = await seedCapture(db, { caseId: 'c1', url: 'https://b.example/', title: 'Riad Fès', text: 'terrasse', minute: 2 });

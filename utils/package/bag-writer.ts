@@ -292,14 +292,8 @@ function digestAt(digests: DigestPair[], i: number): DigestPair {
   return d;
 }
 
-/**
- * Builds, signs and zips a bag. Checks everything it can before doing the work: names, paths,
- * bag-info values, that the signer's fingerprint matches its key, the ZIP limits (payload alone
- * first, everything before generating) and that the signature it got verifies.
- *
- * @throws Error naming the offending name, path or value; {@link BagLimitError} over a limit.
- */
-export async function writeBag(input: BagInput): Promise<BagOutput> {
+/** The checks writeBag makes before any long work: names, date, payload paths, the signer's key. */
+async function checkBagInput(input: BagInput): Promise<void> {
   const { bagName, payload, info, signer, date } = input;
   if (!isSafeSegment(bagName)) {
     throw new Error(`bag: bag name ${JSON.stringify(bagName)} must be ASCII [A-Za-z0-9._-] only`);
@@ -315,7 +309,45 @@ export async function writeBag(input: BagInput): Promise<BagOutput> {
   if (info.signingKeyFingerprint !== fingerprint) {
     throw new Error("bag: info.signingKeyFingerprint is not the signer's key fingerprint");
   }
+}
 
+/**
+ * Generates the ZIP as a stream: chunks are hashed as they come and handed to a Blob, so the ZIP
+ * is never also held as one array (with generateAsync the part was in memory about five times at
+ * once). `onPercent` gets JSZip's percentage over its entries.
+ */
+async function streamZip(zip: JSZip, onPercent: (percent: number) => void): Promise<{ blob: Blob; bytes: number; sha256: string }> {
+  const chunks: Uint8Array[] = [];
+  const hash = sha256Stream();
+  let bytes = 0;
+  await new Promise<void>((resolve, reject) => {
+    zip
+      .generateInternalStream({ type: 'uint8array', platform: 'DOS', streamFiles: false })
+      .on('data', (chunk, meta) => {
+        chunks.push(chunk);
+        hash.update(chunk);
+        bytes += chunk.byteLength;
+        onPercent(meta.percent);
+      })
+      .on('error', reject)
+      .on('end', () => resolve())
+      .resume();
+  });
+  const blob = new Blob(chunks as BlobPart[], { type: 'application/zip' });
+  chunks.length = 0;
+  return { blob, bytes, sha256: hash.hex() };
+}
+
+/**
+ * Builds, signs and zips a bag. Checks everything it can before doing the work: names, paths,
+ * bag-info values, that the signer's fingerprint matches its key, the ZIP limits (payload alone
+ * first, everything before generating) and that the signature it got verifies.
+ *
+ * @throws Error naming the offending name, path or value; {@link BagLimitError} over a limit.
+ */
+export async function writeBag(input: BagInput): Promise<BagOutput> {
+  const { bagName, payload, info, signer, date } = input;
+  await checkBagInput(input);
   const limits = resolveLimits(input.limits);
   const payloadBytes = payload.reduce((sum, f) => sum + f.bytes.length, 0);
   const payloadFolders = folderEntries(payload.map((f) => `${bagName}/${f.path}`));
@@ -400,38 +432,21 @@ export async function writeBag(input: BagInput): Promise<BagOutput> {
   const base = done;
   total = base + names.length;
   progress();
-  // Streamed: chunks are hashed as they come and handed to a Blob, so the ZIP is never also held
-  // as one array (with generateAsync the part was in memory about five times at once).
-  const chunks: Uint8Array[] = [];
-  const hash = sha256Stream();
-  let zipBytes = 0;
-  await new Promise<void>((resolve, reject) => {
-    zip
-      .generateInternalStream({ type: 'uint8array', platform: 'DOS', streamFiles: false })
-      .on('data', (chunk, meta) => {
-        chunks.push(chunk);
-        hash.update(chunk);
-        zipBytes += chunk.byteLength;
-        // JSZip reports a percentage over its entries; map it onto entry steps, never going back.
-        const step = base + Math.floor((meta.percent / 100) * names.length);
-        if (step > done && step < total) {
-          done = step;
-          progress();
-        }
-      })
-      .on('error', reject)
-      .on('end', () => resolve())
-      .resume();
+  const out = await streamZip(zip, (percent) => {
+    // JSZip reports a percentage over its entries; map it onto entry steps, never going back.
+    const step = base + Math.floor((percent / 100) * names.length);
+    if (step > done && step < total) {
+      done = step;
+      progress();
+    }
   });
-  const out = new Blob(chunks as BlobPart[], { type: 'application/zip' });
-  chunks.length = 0;
   done = total;
   progress();
 
   return {
-    zip: out,
-    zipBytes,
-    zipSha256: hash.hex(),
+    zip: out.blob,
+    zipBytes: out.bytes,
+    zipSha256: out.sha256,
     zipName: `${bagName}.zip`,
     payloadOxum,
     tagManifestSha256: await sha256Hex(tagManifest256),

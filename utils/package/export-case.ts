@@ -1,14 +1,5 @@
-import {
-  getBlob,
-  logCustody,
-  readExportSnapshot,
-  type CaptureRecord,
-  type CustodyRecord,
-  type HashmarkDb,
-  type KeyRecord,
-  type SelectorRecord,
-  type SettingsRecord,
-} from '@/utils/db';
+import type { BlobRecord, CaptureRecord, CustodyRecord, KeyRecord, SelectorRecord, SettingsRecord } from '@/utils/db/schema';
+import type { ExportSnapshot } from '@/utils/db/export-snapshot';
 import { digestBoth, sha256Hex, utf8 } from '@/utils/evidence/hash';
 import { signDer, spkiDerToPem } from '@/utils/evidence/signing';
 import type { BagFile } from '@/utils/evidence/types';
@@ -69,6 +60,9 @@ import { verifyInstructions } from './verify-text';
  *   beginExport          logs export.started with a new export id (the Bag-Group-Identifier)
  *   buildCasePackage     yields the parts one at a time; each is complete and signed
  *   recordPartSaved      logs export.completed for each part once the browser has saved it
+ *
+ * This module builds; it reads the case through an {@link ExportStore} and writes nothing.
+ * The custody writes (beginExport, recordPartSaved) live in utils/services/export-job.ts.
  *
  * What is exported is the case as of its export.started event: the custody log up to and
  * including that event, and the captures stored before it and not deleted before it. So the
@@ -138,11 +132,10 @@ export function signerFor(key: KeyRecord): Signer {
   return { spkiDer: key.spkiDer, fingerprint: key.fingerprint, sign: (data) => signDer(key.privateKey, data) };
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** Reads a stored RFC 3161 token by the SHA-256 logged when it was obtained, and proves it still has those bytes. */
-async function readToken(db: HashmarkDb, bagPath: string, sha256: string): Promise<Uint8Array> {
-  const blob = await getBlob(db, sha256);
+async function readToken(store: ExportStore, bagPath: string, sha256: string): Promise<Uint8Array> {
+  const blob = await store.blob(sha256);
   if (!blob) throw new IntegrityError(`${bagPath}: the stored bytes are missing from the database; export stopped.`, 'missing', bagPath);
   const data = blob.data instanceof Uint8Array ? blob.data : new Uint8Array(blob.data as ArrayBuffer);
   if ((await sha256Hex(data)) !== sha256) {
@@ -153,11 +146,11 @@ async function readToken(db: HashmarkDb, bagPath: string, sha256: string): Promi
 
 /** Reads a stored artifact and proves it still has the bytes hashed at capture time. */
 async function readVerified(
-  db: HashmarkDb,
+  store: ExportStore,
   bagPath: string,
   expected: { sha256: string; sha512: string; bytes: number },
 ): Promise<Uint8Array> {
-  const blob = await getBlob(db, expected.sha256);
+  const blob = await store.blob(expected.sha256);
   if (!blob) throw new IntegrityError(`${bagPath}: the stored bytes are missing from the database; export stopped.`, 'missing', bagPath);
   const data = blob.data instanceof Uint8Array ? blob.data : new Uint8Array(blob.data as ArrayBuffer);
   const d = await digestBoth(data);
@@ -184,8 +177,17 @@ export interface ExportProgress {
   total: number;
 }
 
+/**
+ * What the exporter reads, and nothing else: the case as stored (read in one transaction) and
+ * stored bytes by SHA-256. utils/services/export-job.ts gives the database's; tests may give theirs.
+ */
+export interface ExportStore {
+  snapshot(caseId: string): Promise<ExportSnapshot>;
+  blob(sha256: string): Promise<Pick<BlobRecord, 'data'> | undefined>;
+}
+
 export interface ExportOptions {
-  db: HashmarkDb;
+  store: ExportStore;
   key: KeyRecord;
   /** The export's clock: bag names, Bagging-Date, case.json `exported` and every ZIP entry date. */
   now: Date;
@@ -352,10 +354,10 @@ async function thumbnailFor(
   png: Uint8Array,
   pngSha256: string,
   cached: CaptureRecord['reportThumbnail'],
-  db: HashmarkDb,
+  store: ExportStore,
 ): Promise<ReportCapture['screenshot']> {
   if (cached && cached.source === pngSha256) {
-    const kept = await getBlob(db, cached.sha256);
+    const kept = await store.blob(cached.sha256);
     const data = kept ? (kept.data instanceof Uint8Array ? kept.data : new Uint8Array(kept.data as ArrayBuffer)) : null;
     if (data && data.byteLength <= THUMBNAIL_MAX_BYTES && (await sha256Hex(data)) === cached.sha256) {
       return { path: SCREENSHOT, thumbnail: { dataUri: `data:image/png;base64,${toBase64(data)}`, width: cached.width, height: cached.height } };
@@ -458,69 +460,6 @@ const MAX_SIGNATURE_BYTES = 104;
 
 // ---------------------------------------------------------------------------------------------
 
-/**
- * Logs export.started for a new export of `caseId` and returns its id (a UUID, used as
- * Bag-Group-Identifier and in case.json). Call before {@link buildCasePackage}.
- */
-export async function beginExport(
-  caseId: string,
-  o: {
-    db: HashmarkDb;
-    key: KeyRecord;
-    now: Date;
-    /** Part ceiling; defaults 1 GiB and 50,000 entries. */
-    ceiling?: Partial<PartCeiling>;
-    /** Language of report.html; default English. */
-    lang?: ReportLang;
-    newId?: () => string;
-  },
-): Promise<{ exportId: string }> {
-  const ceiling = resolveCeiling(o.ceiling);
-  const lang = o.lang ?? 'en';
-  if (!LANGS.includes(lang)) throw new Error(`The report language must be one of ${LANGS.join(', ')}.`);
-  const exportId = (o.newId ?? (() => crypto.randomUUID()))();
-  if (!UUID.test(exportId)) throw new Error(`export id ${JSON.stringify(exportId)} is not a lowercase UUID`);
-  await logCustody(
-    o.db,
-    {
-      caseId,
-      type: 'export.started',
-      at: o.now.toISOString(),
-      details: {
-        exportId,
-        keyFingerprint: o.key.fingerprint,
-        maxPartBytes: ceiling.maxPartBytes,
-        maxPartEntries: ceiling.maxPartEntries,
-        reportLanguage: lang,
-      },
-    },
-  );
-  return { exportId };
-}
-
-/** Logs export.completed for one saved part, with its ZIP name and SHA-256 (the value a recipient compares). */
-export async function recordPartSaved(caseId: string, part: PackagePart, o: { db: HashmarkDb; at: Date }): Promise<void> {
-  await logCustody(
-    o.db,
-    {
-      caseId,
-      type: 'export.completed',
-      at: o.at.toISOString(),
-      details: {
-        exportId: part.exportId,
-        part: part.part,
-        parts: part.parts,
-        zipName: part.zipName,
-        zipSha256: part.zipSha256,
-        bytes: part.zipBytes,
-        payloadOxum: part.payloadOxum,
-        tagManifestSha256: part.tagManifestSha256,
-        captures: part.captureIds.length,
-      },
-    },
-  );
-}
-
 /** What every step of one export shares: the snapshot's facts and the costs model. */
 interface ExportContext {
   o: ExportOptions;
@@ -543,7 +482,7 @@ interface ExportContext {
 
 /** Reads the case as of its export.started event and derives what every part shares. */
 async function exportContext(caseId: string, o: ExportOptions): Promise<ExportContext> {
-  const snap = await readExportSnapshot(o.db, caseId);
+  const snap = await o.store.snapshot(caseId);
   const kase = snap.kase;
   if (!kase) throw new Error(`No case with id ${caseId}.`);
   const { custody, captures, tokens, startedEvent } = scopeOf(snap.custody, snap.captures, o.exportId);
@@ -605,7 +544,7 @@ async function captureCosts(x: ExportContext): Promise<Map<string, Cost>> {
   for (const c of x.captures) {
     const folder = captureFolder(c);
     // capture.json is read (and verified) here to measure the capture's report section.
-    const cj = await readVerified(o.db, `${folder}/capture.json`, c.captureJson);
+    const cj = await readVerified(o.store, `${folder}/capture.json`, c.captureJson);
     const hasShot = c.artifacts.some((a) => a.path === SCREENSHOT);
     const token = x.tokens.get(c.id);
     const section = reportCaptureSection(
@@ -614,7 +553,7 @@ async function captureCosts(x: ExportContext): Promise<Map<string, Cost>> {
     );
     const folders = captureFolders(folder, c.artifacts.map((a) => a.path));
     let bytes = fileCost(`${folder}/capture.json`, c.captureJson.bytes);
-    if (token) bytes += fileCost(`${folder}/${TOKEN_FILE}`, (await readToken(o.db, `${folder}/${TOKEN_FILE}`, token.sha256)).length);
+    if (token) bytes += fileCost(`${folder}/${TOKEN_FILE}`, (await readToken(o.store, `${folder}/${TOKEN_FILE}`, token.sha256)).length);
     for (const a of c.artifacts) bytes += fileCost(`${folder}/${a.path}`, a.bytes);
     for (const f of folders) bytes += folderCost(f);
     bytes += deflatePieceBound(utf8Length(section));
@@ -702,15 +641,15 @@ async function buildPart(x: ExportContext, j: PartJob): Promise<PackagePart> {
   let done = 0;
   for (const c of planned.items) {
     const folder = captureFolder(c);
-    const cj = await readVerified(o.db, `${folder}/capture.json`, c.captureJson);
+    const cj = await readVerified(o.store, `${folder}/capture.json`, c.captureJson);
     payload.push({ path: `${folder}/capture.json`, bytes: cj });
     const token = x.tokens.get(c.id);
-    if (token) payload.push({ path: `${folder}/${TOKEN_FILE}`, bytes: await readToken(o.db, `${folder}/${TOKEN_FILE}`, token.sha256) });
+    if (token) payload.push({ path: `${folder}/${TOKEN_FILE}`, bytes: await readToken(o.store, `${folder}/${TOKEN_FILE}`, token.sha256) });
     let screenshot: ReportCapture['screenshot'] = null;
     for (const a of c.artifacts) {
-      const bytes = await readVerified(o.db, `${folder}/${a.path}`, a);
+      const bytes = await readVerified(o.store, `${folder}/${a.path}`, a);
       payload.push({ path: `${folder}/${a.path}`, bytes });
-      if (a.path === SCREENSHOT) screenshot = await thumbnailFor(bytes, a.sha256, c.reportThumbnail, o.db);
+      if (a.path === SCREENSHOT) screenshot = await thumbnailFor(bytes, a.sha256, c.reportThumbnail, o.store);
     }
     sections.push(reportCapture(c, cj, screenshot, token));
     o.onProgress?.({ phase: 'reading', part, parts, done: ++done, total: planned.items.length });

@@ -1,5 +1,5 @@
 import MiniSearch, { type Options, type SearchOptions, type SearchResult } from 'minisearch';
-import { getSearchIndex, putSearchIndex, type CaptureRecord, type HashmarkDb, type NoteRecord, type SelectorRecord } from '@/utils/db';
+import { getSearchIndex, type CaptureRecord, type HashmarkDb, type NoteRecord, type SearchIndexRecord, type SelectorRecord } from '@/utils/db';
 import { domainOf, inDomain, normalizeTerm } from './normalize';
 import type { SearchQuery } from './query';
 
@@ -269,15 +269,18 @@ export class CaptureSearch {
     return result;
   }
 
-  /** Writes the index to IndexedDB (one put). */
-  async save(now: () => Date = () => new Date()): Promise<void> {
+  /**
+   * Hands the index to `write` as one record (the caller stores it: utils/services/search-host.ts
+   * puts it in IndexedDB; this room only reads the database).
+   */
+  async save(write: (rec: SearchIndexRecord) => Promise<void>, now: () => Date = () => new Date()): Promise<void> {
     const p: Persisted = {
       format: SEARCH_FORMAT,
       watermark: this.watermark,
       revisions: Object.fromEntries(this.revisions),
       index: this.index.toJSON(),
     };
-    await putSearchIndex(this.db, { id: SEARCH_INDEX_ID, json: JSON.stringify(p), updatedAt: now().toISOString() });
+    await write({ id: SEARCH_INDEX_ID, json: JSON.stringify(p), updatedAt: now().toISOString() });
   }
 
   private async readTexts(captures: CaptureRecord[]): Promise<Map<string, string>> {

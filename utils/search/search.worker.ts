@@ -1,5 +1,5 @@
 import { openExtensionDb } from '@/utils/db';
-import { createSearchHost, type HostRequest } from './search-host';
+import { createSearchHost, type HostRequest } from '@/utils/services/search-host';
 
 /**
  * The dashboard's search worker: the index lives here, off the page's thread. Messages come

@@ -6,18 +6,11 @@ import { digestBoth, sha256Hex, utf8 } from '@/utils/evidence/hash';
 import { makeThumbnail, toBase64 } from '@/utils/image/thumbnail';
 import { verifyDer } from '@/utils/evidence/signing';
 import { ensureSigningKey } from '@/utils/services/signing-keys';
-import {
-  IntegrityError,
-  beginExport,
-  buildCasePackage,
-  captureFolder,
-  partBagName,
-  type ExportOptions,
-  type PackagePart,
-} from '@/utils/package/export-case';
+import { IntegrityError, captureFolder, partBagName, type PackagePart } from '@/utils/package/export-case';
+import { beginExport, buildCasePackage, type ExportJobOptions as ExportOptions } from '@/utils/services/export-job';
 import { verifyGroup, verifyPackage } from '@/utils/package/verify';
-import { at, makePng, noise, noisyPng, seedCase, storeCapture } from './helpers/export-fixture';
-import { withBytes, type BagBytes } from './helpers/bag-fixture';
+import { at, makePng, noise, noisyPng, seedCase, storeCapture } from '../helpers/export-fixture';
+import { withBytes, type BagBytes } from '../helpers/bag-fixture';
 
 type Part = BagBytes<PackagePart>;
 

@@ -1,5 +1,5 @@
-import type { HashmarkDb } from '@/utils/db';
-import { CaptureSearch, type SearchQuery } from './capture-index';
+import { putSearchIndex, type HashmarkDb } from '@/utils/db';
+import { CaptureSearch, type SearchQuery } from '@/utils/search/capture-index';
 
 /**
  * The search index's owner: opens it, catches it up (one run at a time; a change during a run
@@ -57,7 +57,7 @@ export function createSearchHost(
       // Someone is typing, or indexing runs: try again when it is quiet.
       if (quietFor < policy.quietMs || running) return scheduleSave(e, Math.max(250, policy.quietMs - quietFor));
       const saving = unsaved;
-      void e.save().then(
+      void e.save((rec) => putSearchIndex(db, rec)).then(
         () => (unsaved -= saving),
         (err) => emit({ kind: 'error', message: `saving the search index: ${String(err)}` }),
       );
