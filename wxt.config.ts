@@ -43,9 +43,7 @@ export default defineConfig({
     // Host access is optional for users (asked for when a feature needs it). The automation
     // build that tests and the CLI drive has it up front: with no user gesture there is no
     // activeTab grant, and the same pipeline must still read the page and take the screenshot.
-    ...(mode === 'automation'
-      ? { host_permissions: ['<all_urls>'] }
-      : { optional_host_permissions: ['<all_urls>'] }),
+    ...(mode === 'automation' ? { host_permissions: ['<all_urls>'] } : { optional_host_permissions: ['<all_urls>'] }),
     commands: {
       'capture-page': {
         suggested_key: { default: 'Alt+Shift+S' },

@@ -90,7 +90,10 @@ async function capture(args: string[]): Promise<number> {
     if (!/^(https?|file):$/.test(p.protocol)) return fail(`only http, https and file URLs can be captured: ${u}`);
   }
   const ceiling: Partial<PartCeiling> = {};
-  for (const [flag, field] of [['max-part-bytes', 'maxPartBytes'], ['max-part-entries', 'maxPartEntries']] as const) {
+  for (const [flag, field] of [
+    ['max-part-bytes', 'maxPartBytes'],
+    ['max-part-entries', 'maxPartEntries'],
+  ] as const) {
     const raw = values[flag];
     if (raw === undefined) continue;
     if (!/^[1-9]\d*$/.test(raw)) return fail(`--${flag} must be a whole number greater than 0`);
@@ -102,11 +105,14 @@ async function capture(args: string[]): Promise<number> {
     return fail((e as Error).message);
   }
   const lang = values.lang ?? null;
-  if (lang !== null && !(LANGS as readonly string[]).includes(lang)) return fail(`--lang must be one of ${LANGS.join(', ')}`);
+  if (lang !== null && !(LANGS as readonly string[]).includes(lang))
+    return fail(`--lang must be one of ${LANGS.join(', ')}`);
   const region = values.region?.toUpperCase();
-  if (region !== undefined && !/^[A-Z]{2}$/.test(region)) return fail('--region must be a two-letter country code (ISO 3166-1), e.g. FR, MA, DZ');
+  if (region !== undefined && !/^[A-Z]{2}$/.test(region))
+    return fail('--region must be a two-letter country code (ISO 3166-1), e.g. FR, MA, DZ');
   const tsa = values.tsa;
-  if (tsa !== undefined && !/^https?:\/\/\S+$/i.test(tsa)) return fail('--tsa must be the http(s) address of an RFC 3161 timestamp authority');
+  if (tsa !== undefined && !/^https?:\/\/\S+$/i.test(tsa))
+    return fail('--tsa must be the http(s) address of an RFC 3161 timestamp authority');
   const browserName = values.browser ?? 'chromium';
   if (browserName !== 'chromium' && browserName !== 'firefox') return fail('--browser must be chromium or firefox');
   const outDir = resolve(values.out);
@@ -128,7 +134,9 @@ async function capture(args: string[]): Promise<number> {
       const tabId = await driver.openTab(url);
       try {
         const r = await driver.capture(tabId, Object.keys(options).length ? options : undefined);
-        process.stdout.write(`captured #${r.sequence} ${r.url} (capture.json SHA-256 ${r.captureJsonSha256}, ${r.elapsedMs} ms)\n`);
+        process.stdout.write(
+          `captured #${r.sequence} ${r.url} (capture.json SHA-256 ${r.captureJsonSha256}, ${r.elapsedMs} ms)\n`,
+        );
       } catch (e) {
         return fail(`capture of ${url} failed: ${(e as Error).message}`);
       } finally {
@@ -139,16 +147,23 @@ async function capture(args: string[]): Promise<number> {
       // Tokens are requested after each capture without blocking it; give pending ones a last
       // chance before exporting. A TSA failure never loses a capture: it is said and logged.
       const ts = await driver.send('timestamps.process', {});
-      if (ts.pending > 0) process.stdout.write(`warning: ${ts.pending} capture(s) without a trusted timestamp (the TSA did not answer; see timestamp.failed in the custody log)\n`);
+      if (ts.pending > 0)
+        process.stdout.write(
+          `warning: ${ts.pending} capture(s) without a trusted timestamp (the TSA did not answer; see timestamp.failed in the custody log)\n`,
+        );
     }
     const exp = await driver.exportCase(kase.id, { ceiling, lang: lang as Lang | null });
-    if (exp.parts.length > 1) process.stdout.write(`parts ${exp.parts.length} (the case was split; each part is a complete package)\n`);
+    if (exp.parts.length > 1)
+      process.stdout.write(`parts ${exp.parts.length} (the case was split; each part is a complete package)\n`);
     for (const part of exp.parts) {
       const dest = join(outDir, part.zipName);
       await copyFile(part.path, dest);
       // Re-hash the copy: what is printed is what is in <dir>, not what the page said it wrote.
-      const sha256 = createHash('sha256').update(await readFile(dest)).digest('hex');
-      if (sha256 !== part.zipSha256) return fail(`${dest}: SHA-256 ${sha256} differs from the ${part.zipSha256} logged at export`);
+      const sha256 = createHash('sha256')
+        .update(await readFile(dest))
+        .digest('hex');
+      if (sha256 !== part.zipSha256)
+        return fail(`${dest}: SHA-256 ${sha256} differs from the ${part.zipSha256} logged at export`);
       process.stdout.write(`package ${dest}\nsha256 ${sha256}\n`);
     }
     return 0;
@@ -173,7 +188,8 @@ async function verify(args: string[]): Promise<number> {
   }
   if (positionals.length === 0) return fail('verify needs a ZIP file (or every part of a split export)');
   const fp = values['key-fingerprint'];
-  if (fp !== undefined && !/^[0-9a-fA-F]{64}$/.test(fp)) return fail('--key-fingerprint must be 64 hex digits (SHA-256 of the public key)');
+  if (fp !== undefined && !/^[0-9a-fA-F]{64}$/.test(fp))
+    return fail('--key-fingerprint must be 64 hex digits (SHA-256 of the public key)');
   const members: GroupMember[] = [];
   for (const file of positionals) {
     // Read by ranges from the open file: a package can be gigabytes, and a hostile one is
@@ -201,7 +217,10 @@ async function verify(args: string[]): Promise<number> {
     };
     let report: VerifyReport;
     try {
-      report = await verifyPackage(source, { ...(fp ? { keyFingerprint: fp } : {}), ...(tsaRootsPem ? { tsaRootsPem } : {}) });
+      report = await verifyPackage(source, {
+        ...(fp ? { keyFingerprint: fp } : {}),
+        ...(tsaRootsPem ? { tsaRootsPem } : {}),
+      });
     } finally {
       await handle.close();
     }

@@ -21,13 +21,13 @@ export const CHECK_KEYS: Record<string, MessageKey> = {
   'pinned-key': 'check.pinned-key',
   custody: 'check.custody',
   'case-json': 'check.case-json',
-  'captures': 'check.captures',
+  captures: 'check.captures',
   'custody-case': 'check.custody-case',
   'custody-export': 'check.custody-export',
   'custody-captures': 'check.custody-captures',
   'bag-group': 'check.bag-group',
-  'group': 'check.group',
-  'timestamps': 'check.timestamps',
+  group: 'check.group',
+  timestamps: 'check.timestamps',
   signer: 'check.signer',
   'custody-order': 'check.custody-order',
   'capture-artifacts': 'check.capture-artifacts',
@@ -35,13 +35,29 @@ export const CHECK_KEYS: Record<string, MessageKey> = {
 };
 
 /** The shared verifier's report: verdict, package facts, then each check (failures first). */
-export function VerifyReportView({ report, fileName, zipSha256 }: { report: VerifyReport; fileName: string; zipSha256: string | null }) {
+export function VerifyReportView({
+  report,
+  fileName,
+  zipSha256,
+}: {
+  report: VerifyReport;
+  fileName: string;
+  zipSha256: string | null;
+}) {
   const tr = useI18n();
   const checks = [...report.checks].sort((a, b) => Number(a.ok) - Number(b.ok));
   const failed = report.checks.filter((c) => !c.ok).length;
   return (
-    <section class="verify-report" data-ok={String(report.ok)} data-verdict={report.verdict} aria-labelledby="verify-verdict">
-      <h3 id="verify-verdict" class={report.verdict === 'passed' ? 'status ok' : report.verdict === 'failed' ? 'status err' : 'status warn'}>
+    <section
+      class="verify-report"
+      data-ok={String(report.ok)}
+      data-verdict={report.verdict}
+      aria-labelledby="verify-verdict"
+    >
+      <h3
+        id="verify-verdict"
+        class={report.verdict === 'passed' ? 'status ok' : report.verdict === 'failed' ? 'status err' : 'status warn'}
+      >
         {report.verdict === 'passed'
           ? tr.t('verify.pass')
           : report.verdict === 'unverified'
@@ -118,7 +134,10 @@ export function VerifyPackagePanel(props: {
   const [root, setRoot] = useState<File | null>(null);
   const [pinned, setPinned] = useState('');
   const [state, setState] = useState<
-    { kind: 'idle' } | { kind: 'busy' } | { kind: 'done'; report: VerifyReport; name: string; zipSha256: string } | { kind: 'error'; text: string }
+    | { kind: 'idle' }
+    | { kind: 'busy' }
+    | { kind: 'done'; report: VerifyReport; name: string; zipSha256: string }
+    | { kind: 'error'; text: string }
   >({ kind: 'idle' });
   const pinnedOk = !pinned.trim() || /^[0-9a-f]{64}$/i.test(pinned.replace(/[\s:]/g, ''));
 
@@ -129,7 +148,10 @@ export function VerifyPackagePanel(props: {
     try {
       // A root certificate is a few kilobytes; anything much larger is not one.
       const tsaRootsPem = root && root.size <= 1024 * 1024 ? await root.text() : undefined;
-      const opts = { ...(pinned.trim() ? { keyFingerprint: pinned.trim() } : {}), ...(tsaRootsPem ? { tsaRootsPem } : {}) };
+      const opts = {
+        ...(pinned.trim() ? { keyFingerprint: pinned.trim() } : {}),
+        ...(tsaRootsPem ? { tsaRootsPem } : {}),
+      };
       const report = await props.verify(file, opts);
       const zipSha256 = await props.sha256(file);
       setState({ kind: 'done', report, name: file.name, zipSha256 });
@@ -157,7 +179,15 @@ export function VerifyPackagePanel(props: {
         </label>
         <label>
           {tr.t('verify.pinned')}{' '}
-          <input name="fingerprint" dir="ltr" size={70} value={pinned} onInput={(e) => setPinned(e.currentTarget.value)} aria-invalid={!pinnedOk} aria-describedby="pinned-hint" />
+          <input
+            name="fingerprint"
+            dir="ltr"
+            size={70}
+            value={pinned}
+            onInput={(e) => setPinned(e.currentTarget.value)}
+            aria-invalid={!pinnedOk}
+            aria-describedby="pinned-hint"
+          />
         </label>
         <p id="pinned-hint" class={pinnedOk ? 'hint' : 'error'}>
           {pinnedOk ? tr.t('verify.pinnedHint') : tr.t('verify.pinnedInvalid')}
@@ -190,7 +220,9 @@ export function VerifyPackagePanel(props: {
           {state.text}
         </p>
       )}
-      {state.kind === 'done' && <VerifyReportView report={state.report} fileName={state.name} zipSha256={state.zipSha256} />}
+      {state.kind === 'done' && (
+        <VerifyReportView report={state.report} fileName={state.name} zipSha256={state.zipSha256} />
+      )}
     </section>
   );
 }

@@ -15,7 +15,11 @@ import { FIREFOX_AUTOMATION_BUILD, launchFirefoxHashmark } from '../cli/firefox/
 import { startFixtureServer } from '../tests/support/fixture-server';
 import type { CaptureResult } from '@/utils/capture/pipeline';
 
-type Driver = { openTab(url: string): Promise<number>; capture(tab: number, o: { pageCopy: boolean; mhtml: boolean }): Promise<CaptureResult>; closeTab(tab: number): Promise<void> };
+type Driver = {
+  openTab(url: string): Promise<number>;
+  capture(tab: number, o: { pageCopy: boolean; mhtml: boolean }): Promise<CaptureResult>;
+  closeTab(tab: number): Promise<void>;
+};
 
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);

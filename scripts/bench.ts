@@ -42,16 +42,43 @@ const MiB = 1024 * 1024;
 /** Sizes and repetitions: --quick stays under 10 minutes on 2 cores; the full run uses the issue's bigger sizes. */
 function plan(quick: boolean) {
   return quick
-    ? { viewportRuns: 9, fullRuns: 3, tallRuns: 3, fastRuns: 5, exportCaptures: 200, exportRuns: 3, maxPartBytes: 64 * MiB, listRuns: 100, searchPasses: 3 }
+    ? {
+        viewportRuns: 9,
+        fullRuns: 3,
+        tallRuns: 3,
+        fastRuns: 5,
+        exportCaptures: 200,
+        exportRuns: 3,
+        maxPartBytes: 64 * MiB,
+        listRuns: 100,
+        searchPasses: 3,
+      }
     : // 2,000 captures of 1 MB = 2 GB, under the default part ceiling (1 GiB), as an investigator exports it.
-      { viewportRuns: 21, fullRuns: 7, tallRuns: 5, fastRuns: 5, exportCaptures: 2000, exportRuns: 3, maxPartBytes: 1024 * MiB, listRuns: 300, searchPasses: 5 };
+      {
+        viewportRuns: 21,
+        fullRuns: 7,
+        tallRuns: 5,
+        fastRuns: 5,
+        exportCaptures: 2000,
+        exportRuns: 3,
+        maxPartBytes: 1024 * MiB,
+        listRuns: 300,
+        searchPasses: 5,
+      };
 }
 
 /** Runs the chosen stages in one browser; a stage that fails reports its metrics as unmeasured, the others still run. */
 async function measure(
   hm: HashmarkBrowser,
   site: FixtureServer,
-  o: { stages: Set<string>; plan: ReturnType<typeof plan>; libCode: string; search: Awaited<ReturnType<typeof searchBundle>>; work: string; log: (s: string) => void },
+  o: {
+    stages: Set<string>;
+    plan: ReturnType<typeof plan>;
+    libCode: string;
+    search: Awaited<ReturnType<typeof searchBundle>>;
+    work: string;
+    log: (s: string) => void;
+  },
 ): Promise<{ measured: Metric[]; others: number }> {
   const { plan: p, log } = o;
   const measured: Metric[] = [];
@@ -84,7 +111,8 @@ async function measure(
         // The export's screenshots start from a real one of the typical ad.
         await driver.ensureCase('Bench: captures');
         const tab = await driver.openTab(site.url('ad.html'), 500);
-        screenshotSha256 = (await timedCapture(driver, tab, { fullPage: false, pageCopy: false, mhtml: false })).result.screenshotSha256;
+        screenshotSha256 = (await timedCapture(driver, tab, { fullPage: false, pageCopy: false, mhtml: false })).result
+          .screenshotSha256;
         await driver.closeTab(tab);
       }
       const png = await lib(driver.control, 'blobBase64', screenshotSha256);
@@ -103,14 +131,24 @@ async function measure(
       );
     } catch (e) {
       const why = failure(e, log);
-      measured.push(unmeasured('export-throughput', 'MB/s', '>= 0.5', why), unmeasured('export-peak-memory', 'MB', '<= 1.25', why));
+      measured.push(
+        unmeasured('export-throughput', 'MB/s', '>= 0.5', why),
+        unmeasured('export-peak-memory', 'MB', '<= 1.25', why),
+      );
     }
     others = Math.max(others, otherChromiumBrowsers(own));
   }
 
   if (o.stages.has('dashboard')) {
     measured.push(
-      ...(await dashboardStage(hm, { captures: 10_000, listRuns: p.listRuns, searchPasses: p.searchPasses, libCode: o.libCode, search: o.search, log })),
+      ...(await dashboardStage(hm, {
+        captures: 10_000,
+        listRuns: p.listRuns,
+        searchPasses: p.searchPasses,
+        libCode: o.libCode,
+        search: o.search,
+        log,
+      })),
     );
     others = Math.max(others, otherChromiumBrowsers(own));
   }
@@ -142,10 +180,17 @@ async function main(argv: string[]): Promise<number> {
   const work = mkdtempSync(join(tmpdir(), 'hashmark-bench-'));
   let result: { measured: Metric[]; others: number };
   try {
-    const [libCode, search] = await Promise.all([bundle(join(ROOT, 'scripts/bench/page-lib.ts'), ROOT), searchBundle(ROOT)]);
+    const [libCode, search] = await Promise.all([
+      bundle(join(ROOT, 'scripts/bench/page-lib.ts'), ROOT),
+      searchBundle(ROOT),
+    ]);
     const site = await startFixtureServer(BENCH_FIXTURES);
     try {
-      const hm = await launchHashmark({ extensionDir: ext.dir, profileDir: join(work, 'profile'), downloadsDir: join(work, 'downloads') });
+      const hm = await launchHashmark({
+        extensionDir: ext.dir,
+        profileDir: join(work, 'profile'),
+        downloadsDir: join(work, 'downloads'),
+      });
       try {
         result = await measure(hm, site, { stages, plan: plan(args.quick), libCode, search, work, log });
       } finally {
@@ -171,7 +216,14 @@ async function main(argv: string[]): Promise<number> {
     (args.extension ? `; extension measured: ${args.extension}` : '');
   process.stdout.write(`${header}\n\n${markdownTable(metrics)}\n`);
   if (args.json) {
-    const extra = { mode: args.quick ? 'quick' : 'full', at: new Date().toISOString(), minutes: Math.round(minutes * 10) / 10, buildSeconds: prepSeconds, rebuilt: ext.built, machine };
+    const extra = {
+      mode: args.quick ? 'quick' : 'full',
+      at: new Date().toISOString(),
+      minutes: Math.round(minutes * 10) / 10,
+      buildSeconds: prepSeconds,
+      rebuilt: ext.built,
+      machine,
+    };
     writeFileSync(args.json, jsonReport(metrics, extra));
     log(`bench: wrote ${args.json}`);
   }

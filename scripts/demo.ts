@@ -15,7 +15,9 @@ execFileSync('npx', ['wxt', 'build', '--mode', 'automation'], { stdio: ['ignore'
 
 /** Runs the CLI asynchronously: the fixture server lives in this process and must keep serving. */
 function hashmark(args: string[]): Promise<number> {
-  return new Promise((resolve) => spawn('node', ['cli/hashmark.mjs', ...args], { stdio: 'inherit' }).on('exit', (code) => resolve(code ?? 1)));
+  return new Promise((resolve) =>
+    spawn('node', ['cli/hashmark.mjs', ...args], { stdio: 'inherit' }).on('exit', (code) => resolve(code ?? 1)),
+  );
 }
 
 const site = await startFixtureServer();
@@ -33,7 +35,9 @@ try {
   // 3: intact, but unpinned (the demo has no key fingerprint obtained separately to give).
   if (ver !== 0 && ver !== 3) process.exit(ver);
   console.log(`\ndemo: done. The signed package is ${zipPath}`);
-  console.log('      Check it yourself with the commands in its VERIFY.txt (unzip, sha256sum -c, openssl dgst -verify).');
+  console.log(
+    '      Check it yourself with the commands in its VERIFY.txt (unzip, sha256sum -c, openssl dgst -verify).',
+  );
 } finally {
   await site.close();
 }

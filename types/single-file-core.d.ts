@@ -2,7 +2,10 @@
 declare module 'single-file-core/single-file.js' {
   export function getPageData(
     options: Record<string, unknown>,
-    initOptions: { fetch: (url: string, init?: unknown) => Promise<unknown>; frameFetch?: (url: string, init?: unknown) => Promise<unknown> },
+    initOptions: {
+      fetch: (url: string, init?: unknown) => Promise<unknown>;
+      frameFetch?: (url: string, init?: unknown) => Promise<unknown>;
+    },
     doc?: Document,
     win?: Window,
   ): Promise<{ content: string; title?: string }>;

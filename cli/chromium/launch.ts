@@ -78,7 +78,10 @@ export async function launchHashmark(o: {
   // Real file names in a known folder (Playwright's own download handling renames them).
   const prefsPath = join(profileDir, 'Default', 'Preferences');
   if (!existsSync(prefsPath)) {
-    await writeFile(prefsPath, JSON.stringify({ download: { default_directory: downloadsDir, prompt_for_download: false } }));
+    await writeFile(
+      prefsPath,
+      JSON.stringify({ download: { default_directory: downloadsDir, prompt_for_download: false } }),
+    );
   }
   const context = await chromium.launchPersistentContext(profileDir, {
     executablePath: o.executablePath ?? findChromium(),

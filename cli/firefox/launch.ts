@@ -43,7 +43,9 @@ const CANDIDATES = [
 export function findFirefox(env: NodeJS.ProcessEnv = process.env): string {
   const path = env.FIREFOX_PATH || CANDIDATES.find((p) => existsSync(p));
   if (!path || !existsSync(path)) {
-    throw new SetupError('No Firefox found. Install it (Debian/Ubuntu: sudo apt-get install firefox-esr) or set FIREFOX_PATH to a Firefox binary (140 or later).');
+    throw new SetupError(
+      'No Firefox found. Install it (Debian/Ubuntu: sudo apt-get install firefox-esr) or set FIREFOX_PATH to a Firefox binary (140 or later).',
+    );
   }
   return path;
 }
@@ -84,17 +86,26 @@ export async function openExtensionPage(page: Page, pathAndQuery: string, timeou
     // The background's tabs.update interrupts this navigation: the rejection is expected.
     await page.goto(`${AUTOMATION_OPEN_ORIGIN}/${target}`, { timeout: 5000 }).catch(() => undefined);
     // Retry the navigation if the background was not listening yet (just installed or reloaded).
-    for (const stop = Date.now() + 2000; Date.now() < stop; ) {
-      const here = await page.evaluate(() => location.protocol + '//' + location.host + location.pathname).catch(() => '');
+    for (const stop = Date.now() + 2000; Date.now() < stop;) {
+      const here = await page
+        .evaluate(() => location.protocol + '//' + location.host + location.pathname)
+        .catch(() => '');
       if (here.startsWith('moz-extension:') && here.endsWith('/' + target.split('?')[0])) {
         // Wait for the page's own scripts (module scripts run after parsing).
-        await page.evaluate(() => new Promise<void>((r) => (document.readyState === 'complete' ? r() : addEventListener('load', () => r(), { once: true }))));
+        await page.evaluate(
+          () =>
+            new Promise<void>((r) =>
+              document.readyState === 'complete' ? r() : addEventListener('load', () => r(), { once: true }),
+            ),
+        );
         return page;
       }
       await sleep(100);
     }
   }
-  throw new Error(`Firefox did not open the extension page ${pathAndQuery}: is this the automation build (npx wxt build -b firefox --mv3 --mode automation)?`);
+  throw new Error(
+    `Firefox did not open the extension page ${pathAndQuery}: is this the automation build (npx wxt build -b firefox --mv3 --mode automation)?`,
+  );
 }
 
 /**
@@ -110,7 +121,9 @@ export async function launchFirefoxHashmark(o: {
   executablePath?: string;
 }): Promise<FirefoxHashmark> {
   if (!existsSync(join(o.extensionDir, 'manifest.json'))) {
-    throw new SetupError(`No built extension in ${o.extensionDir}. Run: npx wxt build -b firefox --mv3 --mode automation`);
+    throw new SetupError(
+      `No built extension in ${o.extensionDir}. Run: npx wxt build -b firefox --mv3 --mode automation`,
+    );
   }
   const executablePath = o.executablePath ?? findFirefox();
   const tempProfile = !o.profileDir;
@@ -129,7 +142,13 @@ export async function launchFirefoxHashmark(o: {
     // included) on this process's output.
     dumpio: !!process.env.HASHMARK_FIREFOX_LOG,
     extraPrefsFirefox: {
-      ...(process.env.HASHMARK_FIREFOX_LOG ? { 'devtools.console.stdout.chrome': true, 'devtools.console.stdout.content': true, 'extensions.logging.enabled': true } : {}),
+      ...(process.env.HASHMARK_FIREFOX_LOG
+        ? {
+            'devtools.console.stdout.chrome': true,
+            'devtools.console.stdout.content': true,
+            'extensions.logging.enabled': true,
+          }
+        : {}),
       'extensions.webextensions.uuids': JSON.stringify({ [GECKO_ID]: FIREFOX_EXTENSION_UUID }),
       // A temporary add-on is uninstalled when Firefox closes: keep its storage (the cases and
       // the signing key) for the next launch on the same profile.
@@ -152,7 +171,14 @@ export async function launchFirefoxHashmark(o: {
   try {
     await browser.installExtension(o.extensionDir);
     const version = (await browser.version()).replace(/^firefox\//i, '');
-    const hm: FirefoxHashmark = { browser, origin: `moz-extension://${FIREFOX_EXTENSION_UUID}/`, downloadsDir, profileDir, version, close };
+    const hm: FirefoxHashmark = {
+      browser,
+      origin: `moz-extension://${FIREFOX_EXTENSION_UUID}/`,
+      downloadsDir,
+      profileDir,
+      version,
+      close,
+    };
     await ensureCaptureTab(hm);
     return hm;
   } catch (e) {

@@ -51,7 +51,11 @@ export function CaptureCard(props: {
           onChange={(e) => props.onSelectedChange!((e.currentTarget as HTMLInputElement).checked)}
         />
       )}
-      {shot ? <BlobImage sha256={shot.sha256} mediaType="image/png" alt="" class="thumb" /> : <div class="thumb placeholder" aria-hidden="true" />}
+      {shot ? (
+        <BlobImage sha256={shot.sha256} mediaType="image/png" alt="" class="thumb" />
+      ) : (
+        <div class="thumb placeholder" aria-hidden="true" />
+      )}
       <div class="capture-body">
         {/* dir="auto" on the block, so a French title in the Arabic interface (and the reverse)
             lays out and truncates at its own end. */}

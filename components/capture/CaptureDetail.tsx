@@ -17,7 +17,12 @@ import { useLive } from '../hooks/use-live';
  * scripts and network off, what capture.json records, every file with its hashes, limitations,
  * tags, notes, custody events, and soft delete.
  */
-export function CaptureDetail(props: { capture: CaptureRecord; tagSuggestions: string[]; onDeleted: () => void; backHref: string }) {
+export function CaptureDetail(props: {
+  capture: CaptureRecord;
+  tagSuggestions: string[];
+  onDeleted: () => void;
+  backHref: string;
+}) {
   const tr = useI18n();
   const db = useDb();
   const c = props.capture;

@@ -46,10 +46,20 @@ export function CaptureGrid(props: {
   };
 
   return (
-    <div class="capture-grid" data-results-for={props.resultsFor} data-search-ms={props.searchMs?.toFixed(1)} data-count={props.ids.length}>
+    <div
+      class="capture-grid"
+      data-results-for={props.resultsFor}
+      data-search-ms={props.searchMs?.toFixed(1)}
+      data-count={props.ids.length}
+    >
       <div class="bulk-bar">
         <span>{tr.t('grid.selected', { count: selectedIds.length })}</span>{' '}
-        <button type="button" class="small" onClick={() => setSelected(new Set(props.ids))} disabled={props.ids.length === 0}>
+        <button
+          type="button"
+          class="small"
+          onClick={() => setSelected(new Set(props.ids))}
+          disabled={props.ids.length === 0}
+        >
           {tr.t('grid.selectAll', { count: props.ids.length })}
         </button>{' '}
         <button type="button" class="small" onClick={() => setSelected(new Set())} disabled={selectedIds.length === 0}>
@@ -88,7 +98,15 @@ export function CaptureGrid(props: {
                 caseName={props.caseNames?.get(c.caseId)}
               />
             ) : (
-              <li key={id} class="capture-card tile loading" data-index={i} style={style} aria-posinset={i + 1} aria-setsize={of} tabIndex={-1}>
+              <li
+                key={id}
+                class="capture-card tile loading"
+                data-index={i}
+                style={style}
+                aria-posinset={i + 1}
+                aria-setsize={of}
+                tabIndex={-1}
+              >
                 <div class="thumb placeholder" aria-hidden="true" />
                 <span class="visually-hidden">{tr.t('common.loading')}</span>
               </li>

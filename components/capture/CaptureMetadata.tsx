@@ -20,7 +20,8 @@ export function CaptureMetadata({ capture: c }: { capture: CaptureRecord }) {
     cj = null;
   }
   const operator = cj?.operator as { name?: string; unit?: string; organization?: string } | undefined;
-  const browserFacts = cj?.browser as { name?: string; version?: string; viewport?: { width: number; height: number } } | undefined;
+  const browserFacts = cj?.browser as
+    { name?: string; version?: string; viewport?: { width: number; height: number } } | undefined;
   const asserted = cj?.pageAsserted as { title?: string; canonical?: string | null } | undefined;
   return (
     <section id="sec-meta" aria-labelledby="h-meta">

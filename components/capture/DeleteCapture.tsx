@@ -25,7 +25,11 @@ export function DeleteCapture(props: { captureId: string; sequence: number; onDe
         e.preventDefault();
         setError(null);
         try {
-          await deleteCapture(db, { captureId: props.captureId, reason, at: (props.now ?? (() => new Date()))().toISOString() });
+          await deleteCapture(db, {
+            captureId: props.captureId,
+            reason,
+            at: (props.now ?? (() => new Date()))().toISOString(),
+          });
           props.onDeleted();
         } catch (err) {
           setError(err instanceof Error ? err.message : String(err));
@@ -35,7 +39,15 @@ export function DeleteCapture(props: { captureId: string; sequence: number; onDe
       <p>{tr.t('delete.explain', { n: props.sequence })}</p>
       <label>
         {tr.t('delete.reason')}
-        <textarea name="reason" required dir="auto" rows={2} maxLength={REASON_MAX} value={reason} onInput={(e) => setReason(e.currentTarget.value)} />
+        <textarea
+          name="reason"
+          required
+          dir="auto"
+          rows={2}
+          maxLength={REASON_MAX}
+          value={reason}
+          onInput={(e) => setReason(e.currentTarget.value)}
+        />
       </label>
       <button type="submit" class="danger" disabled={!reason.trim()}>
         {tr.t('delete.confirm')}

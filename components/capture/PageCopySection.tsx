@@ -29,7 +29,13 @@ export function PageCopySection({ capture: c }: { capture: CaptureRecord }) {
         <p class="error">{tr.t('detail.missingBytes')}</p>
       ) : (
         // sandbox="" : opaque origin, no scripts, no forms, no popups, no top navigation.
-        <iframe class="page-copy" sandbox="" srcdoc={sandboxedSrcdoc(copyHtml)} title={tr.t('detail.pageCopyFrame', { file: copy.path })} referrerpolicy="no-referrer" />
+        <iframe
+          class="page-copy"
+          sandbox=""
+          srcdoc={sandboxedSrcdoc(copyHtml)}
+          title={tr.t('detail.pageCopyFrame', { file: copy.path })}
+          referrerpolicy="no-referrer"
+        />
       )}
     </section>
   );

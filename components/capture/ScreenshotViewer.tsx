@@ -8,11 +8,18 @@ const ZOOMS = [0.25, 0.5, 0.75, 1, 1.5, 2, 3, 4];
 
 /** Screenshots first the viewport, then the stitched full page, then the tiles in order. */
 export function screenshotsOf(artifacts: readonly StoredArtifact[]): StoredArtifact[] {
-  const rank = (a: StoredArtifact) => (a.path === 'screenshot-viewport.png' ? 0 : a.path === 'screenshot-full.png' ? 1 : 2);
-  return artifacts.filter((a) => a.mediaType.startsWith('image/') && a.path.startsWith('screenshot')).sort((a, b) => rank(a) - rank(b) || a.path.localeCompare(b.path));
+  const rank = (a: StoredArtifact) =>
+    a.path === 'screenshot-viewport.png' ? 0 : a.path === 'screenshot-full.png' ? 1 : 2;
+  return artifacts
+    .filter((a) => a.mediaType.startsWith('image/') && a.path.startsWith('screenshot'))
+    .sort((a, b) => rank(a) - rank(b) || a.path.localeCompare(b.path));
 }
 
-function shotLabel(a: StoredArtifact, tiles: StoredArtifact[], t: (k: MessageKey, p?: Record<string, string | number>) => string): string {
+function shotLabel(
+  a: StoredArtifact,
+  tiles: StoredArtifact[],
+  t: (k: MessageKey, p?: Record<string, string | number>) => string,
+): string {
   const role = a.role === 'derived' ? t('artifact.derived') : t('artifact.original');
   if (a.path === 'screenshot-viewport.png') return `${t('shots.viewport')} (${role})`;
   if (a.path === 'screenshot-full.png') return `${t('shots.full')} (${role})`;
@@ -49,7 +56,9 @@ export function ScreenshotViewer({ artifacts }: { artifacts: readonly StoredArti
     e.preventDefault();
   };
   const style: Record<string, string> =
-    current && natural ? { inlineSize: `${Math.round(natural.w * current)}px`, maxInlineSize: 'none' } : { inlineSize: '100%' };
+    current && natural
+      ? { inlineSize: `${Math.round(natural.w * current)}px`, maxInlineSize: 'none' }
+      : { inlineSize: '100%' };
 
   return (
     <div class="screenshot-viewer">
@@ -57,7 +66,13 @@ export function ScreenshotViewer({ artifacts }: { artifacts: readonly StoredArti
         {shots.length > 1 && (
           <label>
             {tr.t('shots.choose')}{' '}
-            <select value={shot.path} onChange={(e) => { setPath(e.currentTarget.value); setNatural(null); }}>
+            <select
+              value={shot.path}
+              onChange={(e) => {
+                setPath(e.currentTarget.value);
+                setNatural(null);
+              }}
+            >
               {shots.map((s) => (
                 <option key={s.path} value={s.path}>
                   {shotLabel(s, tiles, tr.t)}
@@ -88,7 +103,13 @@ export function ScreenshotViewer({ artifacts }: { artifacts: readonly StoredArti
         )}
       </div>
       {/* Focusable so the keyboard can scroll a zoomed image and use + − 0. */}
-      <div class="viewer-canvas" tabIndex={0} onKeyDown={onKey} aria-label={tr.t('shots.canvas', { name: shotLabel(shot, tiles, tr.t) })} role="group">
+      <div
+        class="viewer-canvas"
+        tabIndex={0}
+        onKeyDown={onKey}
+        aria-label={tr.t('shots.canvas', { name: shotLabel(shot, tiles, tr.t) })}
+        role="group"
+      >
         <BlobImage
           key={shot.sha256}
           sha256={shot.sha256}

@@ -39,12 +39,23 @@ export function SearchBar(props: {
       </label>
       <label>
         <span class="visually-hidden">{tr.t('search.scope')}</span>
-        <select name="scope" value={props.hasCurrentCase ? v.scope : 'all'} disabled={!props.hasCurrentCase} onChange={(e) => set({ scope: e.currentTarget.value as SearchForm['scope'] })}>
+        <select
+          name="scope"
+          value={props.hasCurrentCase ? v.scope : 'all'}
+          disabled={!props.hasCurrentCase}
+          onChange={(e) => set({ scope: e.currentTarget.value as SearchForm['scope'] })}
+        >
           <option value="case">{tr.t('search.scopeCase')}</option>
           <option value="all">{tr.t('search.scopeAll')}</option>
         </select>
       </label>
-      <button type="button" class="small" aria-expanded={showFilters} aria-controls="search-filters" onClick={() => setShowFilters(!showFilters)}>
+      <button
+        type="button"
+        class="small"
+        aria-expanded={showFilters}
+        aria-controls="search-filters"
+        onClick={() => setShowFilters(!showFilters)}
+      >
         {filtered ? tr.t('search.filtersOn') : tr.t('search.filters')}
       </button>
       <span class="search-count" role="status" aria-live="polite">
@@ -57,14 +68,35 @@ export function SearchBar(props: {
       <fieldset id="search-filters" class="search-filters" hidden={!showFilters}>
         <legend class="visually-hidden">{tr.t('search.filters')}</legend>
         <label>
-          {tr.t('search.from')} <input type="date" name="from" value={v.from} max={v.to || undefined} onInput={(e) => set({ from: e.currentTarget.value })} />
+          {tr.t('search.from')}{' '}
+          <input
+            type="date"
+            name="from"
+            value={v.from}
+            max={v.to || undefined}
+            onInput={(e) => set({ from: e.currentTarget.value })}
+          />
         </label>
         <label>
-          {tr.t('search.to')} <input type="date" name="to" value={v.to} min={v.from || undefined} onInput={(e) => set({ to: e.currentTarget.value })} />
+          {tr.t('search.to')}{' '}
+          <input
+            type="date"
+            name="to"
+            value={v.to}
+            min={v.from || undefined}
+            onInput={(e) => set({ to: e.currentTarget.value })}
+          />
         </label>
         <label>
           {tr.t('search.domain')}{' '}
-          <input name="domain" dir="ltr" list="search-domains" value={v.domain} placeholder="example.com" onInput={(e) => set({ domain: e.currentTarget.value })} />
+          <input
+            name="domain"
+            dir="ltr"
+            list="search-domains"
+            value={v.domain}
+            placeholder="example.com"
+            onInput={(e) => set({ domain: e.currentTarget.value })}
+          />
           <datalist id="search-domains">
             {props.domains.map((d) => (
               <option key={d} value={d} />

@@ -91,7 +91,14 @@ export function TagEditor(props: {
       >
         <label>
           {bulk ? tr.t('tags.addToSelected', { count: props.captures.length }) : tr.t('tags.add')}{' '}
-          <input name="tag" dir="auto" list={listId} maxLength={200} value={input} onInput={(e) => setInput(e.currentTarget.value)} />
+          <input
+            name="tag"
+            dir="auto"
+            list={listId}
+            maxLength={200}
+            value={input}
+            onInput={(e) => setInput(e.currentTarget.value)}
+          />
         </label>
         <datalist id={listId}>
           {props.suggestions.map((s) => (

@@ -9,7 +9,9 @@ import { useLive } from '../hooks/use-live';
 import { WatchPanel } from '../watch/WatchPanel';
 
 /** The latest export.* custody event of a case (the export page logs them as it goes). */
-function useLastExport(caseId: string): { type: string; at: string; zipName?: string; zipSha256?: string; reason?: string } | null {
+function useLastExport(
+  caseId: string,
+): { type: string; at: string; zipName?: string; zipSha256?: string; reason?: string } | null {
   const db = useDb();
   return useLive(
     async () => {
@@ -58,8 +60,16 @@ export function CaseHeader(props: { kase: CaseRecord; captureCount: number | nul
           </span>
         )}
         {c.status === 'closed' && <span class="badge closed">{tr.t('cases.closedBadge')}</span>}
-        {props.captureCount !== null && <span class="muted">{tr.t('cases.captures', { count: props.captureCount })}</span>}
-        <button type="button" class="primary" data-testid="export" onClick={props.onExport} disabled={!props.captureCount}>
+        {props.captureCount !== null && (
+          <span class="muted">{tr.t('cases.captures', { count: props.captureCount })}</span>
+        )}
+        <button
+          type="button"
+          class="primary"
+          data-testid="export"
+          onClick={props.onExport}
+          disabled={!props.captureCount}
+        >
           {tr.t('export.button')}
         </button>
       </div>
@@ -67,7 +77,8 @@ export function CaseHeader(props: { kase: CaseRecord; captureCount: number | nul
         {last?.type === 'export.started' && tr.t('export.running', { at: tr.dateTime(last.at) })}
         {last?.type === 'export.completed' && (
           <>
-            {tr.t('export.completed', { at: tr.dateTime(last.at), name: last.zipName ?? '' })} <code dir="ltr">{last.zipSha256}</code>
+            {tr.t('export.completed', { at: tr.dateTime(last.at), name: last.zipName ?? '' })}{' '}
+            <code dir="ltr">{last.zipSha256}</code>
           </>
         )}
         {last?.type === 'export.failed' && (
@@ -102,7 +113,12 @@ function CaseLog({ caseId }: { caseId: string }) {
   const events = useLive<CustodyRecord[]>(
     () =>
       open
-        ? db.custody.where('[caseId+seq]').between([caseId, Dexie.minKey], [caseId, Dexie.maxKey]).reverse().limit(LOG_SHOWN).toArray()
+        ? db.custody
+            .where('[caseId+seq]')
+            .between([caseId, Dexie.minKey], [caseId, Dexie.maxKey])
+            .reverse()
+            .limit(LOG_SHOWN)
+            .toArray()
         : Promise.resolve([]),
     [caseId, open, db],
     [],

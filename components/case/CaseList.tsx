@@ -23,7 +23,12 @@ export function CaseList(props: {
   return (
     <ul class="case-list" aria-label={tr.t('cases.title')}>
       {props.cases.map((c) => (
-        <CaseRow key={c.id} kase={c} summary={props.summaries?.get(c.id) ?? (props.summaries ? EMPTY : null)} {...props} />
+        <CaseRow
+          key={c.id}
+          kase={c}
+          summary={props.summaries?.get(c.id) ?? (props.summaries ? EMPTY : null)}
+          {...props}
+        />
       ))}
     </ul>
   );
@@ -94,7 +99,14 @@ function CaseRow(
         >
           <label>
             {tr.t('cases.renameLabel', { name: c.name })}{' '}
-            <input name="case-rename" required maxLength={200} dir="auto" value={name} onInput={(e) => setName(e.currentTarget.value)} />
+            <input
+              name="case-rename"
+              required
+              maxLength={200}
+              dir="auto"
+              value={name}
+              onInput={(e) => setName(e.currentTarget.value)}
+            />
           </label>
           <button type="submit">{tr.t('common.save')}</button>{' '}
           <button
@@ -110,19 +122,39 @@ function CaseRow(
       ) : (
         <div class="case-actions">
           {!active && c.status === 'open' && (
-            <button type="button" class="small" onClick={() => props.onMakeActive(c.id)} aria-label={tr.t('cases.makeActiveFor', { name: c.name })}>
+            <button
+              type="button"
+              class="small"
+              onClick={() => props.onMakeActive(c.id)}
+              aria-label={tr.t('cases.makeActiveFor', { name: c.name })}
+            >
               {tr.t('cases.makeActive')}
             </button>
           )}
-          <button type="button" class="small" onClick={() => setRenaming(true)} aria-label={tr.t('cases.renameFor', { name: c.name })}>
+          <button
+            type="button"
+            class="small"
+            onClick={() => setRenaming(true)}
+            aria-label={tr.t('cases.renameFor', { name: c.name })}
+          >
             {tr.t('cases.rename')}
           </button>
           {c.status === 'open' ? (
-            <button type="button" class="small" onClick={() => void run(() => props.onSetStatus(c.id, 'closed'))} aria-label={tr.t('cases.closeFor', { name: c.name })}>
+            <button
+              type="button"
+              class="small"
+              onClick={() => void run(() => props.onSetStatus(c.id, 'closed'))}
+              aria-label={tr.t('cases.closeFor', { name: c.name })}
+            >
               {tr.t('cases.close')}
             </button>
           ) : (
-            <button type="button" class="small" onClick={() => void run(() => props.onSetStatus(c.id, 'open'))} aria-label={tr.t('cases.reopenFor', { name: c.name })}>
+            <button
+              type="button"
+              class="small"
+              onClick={() => void run(() => props.onSetStatus(c.id, 'open'))}
+              aria-label={tr.t('cases.reopenFor', { name: c.name })}
+            >
               {tr.t('cases.reopen')}
             </button>
           )}

@@ -60,11 +60,24 @@ export function CasePicker(props: {
         <form class="new-case" onSubmit={submit}>
           <label>
             {t('case.newName')}{' '}
-            <input name="case-name" required maxLength={200} value={name} onInput={(e) => setName(e.currentTarget.value)} dir="auto" />
+            <input
+              name="case-name"
+              required
+              maxLength={200}
+              value={name}
+              onInput={(e) => setName(e.currentTarget.value)}
+              dir="auto"
+            />
           </label>
           <label>
             {t('case.reference')}{' '}
-            <input name="case-reference" maxLength={200} value={reference} onInput={(e) => setReference(e.currentTarget.value)} dir="auto" />
+            <input
+              name="case-reference"
+              maxLength={200}
+              value={reference}
+              onInput={(e) => setReference(e.currentTarget.value)}
+              dir="auto"
+            />
           </label>
           <button type="submit" disabled={busy}>
             {t('case.create')}

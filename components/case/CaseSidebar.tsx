@@ -41,7 +41,14 @@ export function CaseSidebar(props: {
       {cases.length > 0 && (
         <details class="new-case-box">
           <summary>{tr.t('case.new')}</summary>
-          <CasePicker cases={cases} activeCaseId={activeCaseId} onSelect={() => undefined} onCreate={props.onCreate} alwaysShowForm hideSelect />
+          <CasePicker
+            cases={cases}
+            activeCaseId={activeCaseId}
+            onSelect={() => undefined}
+            onCreate={props.onCreate}
+            alwaysShowForm
+            hideSelect
+          />
         </details>
       )}
       <h2>{tr.t('storage.title')}</h2>

@@ -36,6 +36,11 @@ export function BlobImage(props: {
       onLoad={(e) => props.onLoad?.(e.currentTarget as HTMLImageElement)}
     />
   ) : (
-    <div class={`${props.class ?? ''} placeholder`} role={props.alt ? 'img' : undefined} aria-label={props.alt || undefined} aria-hidden={props.alt ? undefined : 'true'} />
+    <div
+      class={`${props.class ?? ''} placeholder`}
+      role={props.alt ? 'img' : undefined}
+      aria-label={props.alt || undefined}
+      aria-hidden={props.alt ? undefined : 'true'}
+    />
   );
 }

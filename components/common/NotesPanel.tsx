@@ -34,16 +34,13 @@ export function NotesPanel(props: {
     setError(null);
     setBusy(true);
     try {
-      await addNote(
-        db,
-        {
-          id: (props.newId ?? (() => crypto.randomUUID()))(),
-          caseId: props.caseId,
-          captureId: props.captureId,
-          text,
-          at: (props.now ?? (() => new Date()))().toISOString(),
-        },
-      );
+      await addNote(db, {
+        id: (props.newId ?? (() => crypto.randomUUID()))(),
+        caseId: props.caseId,
+        captureId: props.captureId,
+        text,
+        at: (props.now ?? (() => new Date()))().toISOString(),
+      });
       setText('');
     } catch (err) {
       setError(err instanceof Error ? err.message : String(err));
@@ -74,7 +71,16 @@ export function NotesPanel(props: {
       {!props.readOnly && (
         <form class="note-add" onSubmit={submit}>
           <label for={fieldId}>{tr.t('notes.add')}</label>
-          <textarea id={fieldId} name="note" dir="auto" rows={3} maxLength={NOTE_MAX} required value={text} onInput={(e) => setText(e.currentTarget.value)} />
+          <textarea
+            id={fieldId}
+            name="note"
+            dir="auto"
+            rows={3}
+            maxLength={NOTE_MAX}
+            required
+            value={text}
+            onInput={(e) => setText(e.currentTarget.value)}
+          />
           <p class="hint">{tr.t('notes.permanent')}</p>
           <button type="submit" disabled={busy || !text.trim()}>
             {tr.t('notes.addButton')}

@@ -7,7 +7,12 @@ export type CaptureState = 'stored' | 'running' | 'failed' | 'deleted';
 export function StatusBadge({ state }: { state: CaptureState }) {
   const { t } = useI18n();
   const cls = state === 'stored' ? 'ok' : state === 'running' ? 'busy' : 'err';
-  const label = { stored: t('status.stored'), running: t('status.running'), failed: t('status.failed'), deleted: t('status.deleted') }[state];
+  const label = {
+    stored: t('status.stored'),
+    running: t('status.running'),
+    failed: t('status.failed'),
+    deleted: t('status.deleted'),
+  }[state];
   return (
     <span class={`status ${cls}`} data-state={state}>
       {label}
@@ -30,7 +35,11 @@ export function StorageSummary(props: { status: StorageStatus | null; onPersist?
       </p>
       {pct !== null && <progress max={100} value={pct} aria-label={tr.t('storage.usedLabel')} />}
       <p class={s.persisted ? 'status ok' : 'status warn'}>
-        {s.persisted === true ? tr.t('storage.persistent') : s.persisted === false ? tr.t('storage.notPersistent') : tr.t('storage.persistUnknown')}
+        {s.persisted === true
+          ? tr.t('storage.persistent')
+          : s.persisted === false
+            ? tr.t('storage.notPersistent')
+            : tr.t('storage.persistUnknown')}
       </p>
       {s.persisted === false && props.onPersist && (
         <button type="button" class="link" onClick={props.onPersist}>

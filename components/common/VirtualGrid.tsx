@@ -25,17 +25,23 @@ function nextIndex(
 ): number | null {
   const forward = o.dir === 'rtl' ? 'ArrowLeft' : 'ArrowRight';
   const back = o.dir === 'rtl' ? 'ArrowRight' : 'ArrowLeft';
-  return (
-    key === forward ? i + 1
-    : key === back ? i - 1
-    : key === 'ArrowDown' ? i + o.columns
-    : key === 'ArrowUp' ? i - o.columns
-    : key === 'PageDown' ? i + o.page
-    : key === 'PageUp' ? i - o.page
-    : key === 'Home' ? 0
-    : key === 'End' ? o.count - 1
-    : null
-  );
+  return key === forward
+    ? i + 1
+    : key === back
+      ? i - 1
+      : key === 'ArrowDown'
+        ? i + o.columns
+        : key === 'ArrowUp'
+          ? i - o.columns
+          : key === 'PageDown'
+            ? i + o.page
+            : key === 'PageUp'
+              ? i - o.page
+              : key === 'Home'
+                ? 0
+                : key === 'End'
+                  ? o.count - 1
+                  : null;
 }
 
 /** The element's inner size, kept current (zero until laid out; no observer in a test DOM). */
@@ -172,8 +178,19 @@ export function VirtualGrid(props: {
   }
 
   return (
-    <div ref={scroller} class={`virtual-grid ${props.class ?? ''}`} onScroll={onScroll} data-columns={columns} data-rendered={end - start}>
-      <ul class="virtual-grid-items" aria-label={props.label} style={{ position: 'relative', blockSize: `${rows * props.rowHeight}px` }} onKeyDown={onKeyDown}>
+    <div
+      ref={scroller}
+      class={`virtual-grid ${props.class ?? ''}`}
+      onScroll={onScroll}
+      data-columns={columns}
+      data-rendered={end - start}
+    >
+      <ul
+        class="virtual-grid-items"
+        aria-label={props.label}
+        style={{ position: 'relative', blockSize: `${rows * props.rowHeight}px` }}
+        onKeyDown={onKeyDown}
+      >
         {items}
       </ul>
     </div>

@@ -21,7 +21,9 @@ export function acquireBlobUrl(db: HashmarkDb, sha256: string, mediaType: string
   let e = cache.get(key);
   if (!e) {
     const entry: Entry = { url: null, refs: 0, used: 0, ready: Promise.resolve(null) };
-    entry.ready = getBlob(db, sha256).then((b) => (entry.url = b ? URL.createObjectURL(new Blob([b.data as BlobPart], { type: mediaType })) : null));
+    entry.ready = getBlob(db, sha256).then(
+      (b) => (entry.url = b ? URL.createObjectURL(new Blob([b.data as BlobPart], { type: mediaType })) : null),
+    );
     cache.set(key, entry);
     e = entry;
     evict();
@@ -38,7 +40,9 @@ export function releaseBlobUrl(db: HashmarkDb, sha256: string, mediaType: string
 
 function evict() {
   if (cache.size <= KEEP) return;
-  const idle = [...cache.entries()].filter(([, e]) => e.refs === 0 && e.url !== null).sort((a, b) => a[1].used - b[1].used);
+  const idle = [...cache.entries()]
+    .filter(([, e]) => e.refs === 0 && e.url !== null)
+    .sort((a, b) => a[1].used - b[1].used);
   for (const [key, e] of idle.slice(0, cache.size - KEEP)) {
     URL.revokeObjectURL(e.url!);
     cache.delete(key);

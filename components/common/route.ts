@@ -6,13 +6,16 @@ export type Route =
   | { view: 'verify' };
 
 export function parseRoute(hash: string): Route {
-  const parts = hash.replace(/^#\/?/, '').split('/').map((p) => {
-    try {
-      return decodeURIComponent(p);
-    } catch {
-      return '';
-    }
-  });
+  const parts = hash
+    .replace(/^#\/?/, '')
+    .split('/')
+    .map((p) => {
+      try {
+        return decodeURIComponent(p);
+      } catch {
+        return '';
+      }
+    });
   if (parts[0] === 'settings') return { view: 'settings' };
   if (parts[0] === 'verify') return { view: 'verify' };
   if (parts[0] === 'capture' && parts[1]) return { view: 'capture', captureId: parts[1] };

@@ -10,7 +10,8 @@ const Db = createContext<HashmarkDb | null>(null);
  */
 export function useDb(): HashmarkDb {
   const db = useContext(Db);
-  if (!db) throw new Error('useDb: no DbProvider above this component (the entrypoint mounts it with the opened database).');
+  if (!db)
+    throw new Error('useDb: no DbProvider above this component (the entrypoint mounts it with the opened database).');
   return db;
 }
 

@@ -20,7 +20,12 @@ export interface CaptureSearchState {
  * or revised from any context (the worker, the popup, another tab).
  */
 export function useCaptureSearch(db: HashmarkDb): CaptureSearchState {
-  const [state, setState] = useState({ ready: false, version: 0, indexing: null as CaptureSearchState['indexing'], domains: [] as string[] });
+  const [state, setState] = useState({
+    ready: false,
+    version: 0,
+    indexing: null as CaptureSearchState['indexing'],
+    domains: [] as string[],
+  });
   const send = useRef<(r: HostRequest) => void>(() => undefined);
   const pending = useRef(new Map<number, (r: { ids: string[]; ms: number }) => void>());
   const nextId = useRef(1);
@@ -47,7 +52,9 @@ export function useCaptureSearch(db: HashmarkDb): CaptureSearchState {
       close = () => host.close();
     }
     // Catch up on any new capture (count) and any revision (the newest revisedAt key).
-    const sub = liveQuery(() => Promise.all([db.captures.count(), db.captures.orderBy('revisedAt').reverse().limit(1).keys()])).subscribe({
+    const sub = liveQuery(() =>
+      Promise.all([db.captures.count(), db.captures.orderBy('revisedAt').reverse().limit(1).keys()]),
+    ).subscribe({
       next: () => send.current({ kind: 'catchUp' }),
       error: (e) => console.error('hashmark: search live query', e),
     });

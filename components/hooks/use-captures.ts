@@ -20,23 +20,26 @@ export function useCaptureRecords(db: HashmarkDb, ids: readonly string[], delayM
     // While results change at each keystroke, wait for them to settle before reading records
     // (and so thumbnails): typing stays responsive, the cards fill in a moment later.
     const missing = ids.some((id) => !cache.current.has(id));
-    const timer = setTimeout(() => {
-      sub = liveQuery(() => db.captures.bulkGet([...ids])).subscribe({
-        next: (records) => {
-          records.forEach((r, i) => {
-            if (r) cache.current.set(r.id, r);
-            else cache.current.delete(ids[i]!);
-          });
-          // Bound memory on long scrolls: the cache holds a few thousand records at most.
-          if (cache.current.size > 5000) {
-            const keep = new Set(ids);
-            for (const k of cache.current.keys()) if (!keep.has(k)) cache.current.delete(k);
-          }
-          setTick((t) => t + 1);
-        },
-        error: (e) => console.error('hashmark: capture records', e),
-      });
-    }, missing ? delayMs : 0);
+    const timer = setTimeout(
+      () => {
+        sub = liveQuery(() => db.captures.bulkGet([...ids])).subscribe({
+          next: (records) => {
+            records.forEach((r, i) => {
+              if (r) cache.current.set(r.id, r);
+              else cache.current.delete(ids[i]!);
+            });
+            // Bound memory on long scrolls: the cache holds a few thousand records at most.
+            if (cache.current.size > 5000) {
+              const keep = new Set(ids);
+              for (const k of cache.current.keys()) if (!keep.has(k)) cache.current.delete(k);
+            }
+            setTick((t) => t + 1);
+          },
+          error: (e) => console.error('hashmark: capture records', e),
+        });
+      },
+      missing ? delayMs : 0,
+    );
     return () => {
       clearTimeout(timer);
       sub?.unsubscribe();

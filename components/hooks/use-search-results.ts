@@ -8,7 +8,10 @@ import type { CaptureSearchState } from './use-capture-search';
  * instead of flashing empty); `key` says which query they answer. Inactive (no words, no filter):
  * null, and the caller shows the plain list.
  */
-export function useSearchResults(search: CaptureSearchState, query: SearchQuery): { ids: string[]; key: string; ms: number } | null {
+export function useSearchResults(
+  search: CaptureSearchState,
+  query: SearchQuery,
+): { ids: string[]; key: string; ms: number } | null {
   const key = JSON.stringify(query);
   // A new query object arrives at each render; the effect follows its value (the key), and reads
   // the query back from the key so that what it searches for and what it depends on are one thing.

@@ -55,7 +55,13 @@ export function FastModeSetting(props: {
     <form class="settings-fast" onSubmit={(e) => e.preventDefault()}>
       <h3>{tr.t('settings.fast')}</h3>
       <label>
-        <input name="fastScreenshots" type="checkbox" checked={s.fastScreenshots} aria-describedby="fast-hint" onChange={(e) => toggleFast(e.currentTarget.checked)} />{' '}
+        <input
+          name="fastScreenshots"
+          type="checkbox"
+          checked={s.fastScreenshots}
+          aria-describedby="fast-hint"
+          onChange={(e) => toggleFast(e.currentTarget.checked)}
+        />{' '}
         {tr.t('settings.fastToggle')}
       </label>
       <p id="fast-hint" class="hint">

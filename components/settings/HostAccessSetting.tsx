@@ -17,7 +17,9 @@ export function HostAccessSetting(props: {
     <>
       <h3>{tr.t('settings.hostAccess')}</h3>
       <p class="hint">{tr.t('settings.hostAccessHint')}</p>
-      <p data-testid="host-access">{hostGranted ? tr.t('settings.hostAccessGranted') : tr.t('settings.hostAccessMissing')}</p>
+      <p data-testid="host-access">
+        {hostGranted ? tr.t('settings.hostAccessGranted') : tr.t('settings.hostAccessMissing')}
+      </p>
       {!hostGranted && (
         <button type="button" onClick={() => void props.hostAccess.request().then(setHostGranted)}>
           {tr.t('settings.hostAccessButton')}

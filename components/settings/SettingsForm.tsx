@@ -8,7 +8,37 @@ import { useI18n } from '../hooks/i18n';
 // includes, the region for phone numbers. Split out of SettingsView (issue 13); same behaviour.
 
 /** Regions offered for phone numbers (any ISO code is accepted). */
-const REGIONS = ['FR', 'BE', 'CH', 'LU', 'CA', 'MA', 'DZ', 'TN', 'LY', 'EG', 'LB', 'JO', 'SY', 'IQ', 'SA', 'AE', 'QA', 'SN', 'CI', 'ML', 'NE', 'BF', 'CM', 'GB', 'US', 'ES', 'IT', 'DE', 'NL'];
+const REGIONS = [
+  'FR',
+  'BE',
+  'CH',
+  'LU',
+  'CA',
+  'MA',
+  'DZ',
+  'TN',
+  'LY',
+  'EG',
+  'LB',
+  'JO',
+  'SY',
+  'IQ',
+  'SA',
+  'AE',
+  'QA',
+  'SN',
+  'CI',
+  'ML',
+  'NE',
+  'BF',
+  'CM',
+  'GB',
+  'US',
+  'ES',
+  'IT',
+  'DE',
+  'NL',
+];
 
 /** A TSA URL is http(s) with a host; returns its origin or null. */
 export function tsaOrigin(url: string): string | null {
@@ -91,7 +121,13 @@ export function SettingsForm(props: {
   const text = (k: 'investigatorName' | 'investigatorUnit' | 'organization', label: string) => (
     <label>
       {label}{' '}
-      <input name={k} dir="auto" maxLength={200} value={s[k]} onInput={(e) => setS({ ...s, [k]: e.currentTarget.value })} />
+      <input
+        name={k}
+        dir="auto"
+        maxLength={200}
+        value={s[k]}
+        onInput={(e) => setS({ ...s, [k]: e.currentTarget.value })}
+      />
     </label>
   );
 
@@ -106,12 +142,12 @@ export function SettingsForm(props: {
     try {
       const ok = await granted;
       await saveSettings(db, {
-          investigatorName: s.investigatorName.trim(),
-          investigatorUnit: s.investigatorUnit.trim(),
-          organization: s.organization.trim(),
-          tsaUrl: s.tsaUrl.trim(),
-          defaultRegion: s.defaultRegion,
-          captureDefaults: s.captureDefaults,
+        investigatorName: s.investigatorName.trim(),
+        investigatorUnit: s.investigatorUnit.trim(),
+        organization: s.organization.trim(),
+        tsaUrl: s.tsaUrl.trim(),
+        defaultRegion: s.defaultRegion,
+        captureDefaults: s.captureDefaults,
       });
       setSaved(ok ? tr.t('settings.saved') : tr.t('settings.savedNoTsaAccess'));
     } catch (err) {
@@ -126,7 +162,6 @@ export function SettingsForm(props: {
       {text('investigatorName', tr.t('settings.name'))}
       {text('investigatorUnit', tr.t('settings.unit'))}
       {text('organization', tr.t('settings.organisation'))}
-
       <h3>{tr.t('settings.tsa')}</h3>
       <p class="hint">{tr.t('settings.tsaHint')}</p>
       <label>
@@ -143,7 +178,6 @@ export function SettingsForm(props: {
         />
       </label>
       {!tsaOk && <p class="error">{tr.t('settings.tsaInvalid')}</p>}
-
       <h3>{tr.t('settings.capture')}</h3>
       <fieldset class="capture-defaults">
         <legend>{tr.t('settings.includes')}</legend>

@@ -15,7 +15,10 @@ export function SigningKeySetting(props: {
       <h3>{tr.t('settings.key')}</h3>
       <p class="hint">{tr.t('settings.keyHint')}</p>
       <p>
-        {tr.t('settings.fingerprint')} <code data-testid="key-fingerprint" dir="ltr">{props.signingKey?.fingerprint ?? '…'}</code>
+        {tr.t('settings.fingerprint')}{' '}
+        <code data-testid="key-fingerprint" dir="ltr">
+          {props.signingKey?.fingerprint ?? '…'}
+        </code>
       </p>
       {props.signingKey && (
         <button type="button" onClick={() => props.onDownloadKey(props.signingKey!)}>

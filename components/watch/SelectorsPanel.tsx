@@ -16,7 +16,11 @@ export function SelectorsPanel({ captureId, caseId }: { captureId: string; caseI
   const links = useLive<SelectorLinks[]>(() => selectorLinks(db, captureId), [captureId, db], []);
   // "Watch this": adds the value to the capture's case watch list (through the background).
   const actions = useWatchActions();
-  const watched = useLive<WatchRecord[]>(() => (caseId ? listWatches(db, caseId) : Promise.resolve([])), [caseId, db], []);
+  const watched = useLive<WatchRecord[]>(
+    () => (caseId ? listWatches(db, caseId) : Promise.resolve([])),
+    [caseId, db],
+    [],
+  );
   const [watchError, setWatchError] = useState<string | null>(null);
   if (!links.length) return <p class="selectors-none">{tr.t('selectors.none')}</p>;
   return (
@@ -46,14 +50,20 @@ export function SelectorsPanel({ captureId, caseId }: { captureId: string; caseI
                     class="link"
                     data-testid="watch-selector"
                     aria-label={tr.t('selectors.watchFor', { value: s.value })}
-                    onClick={() => void actions.add(caseId, s.kind, s.value).then(() => setWatchError(null), (e: Error) => setWatchError(e.message))}
+                    onClick={() =>
+                      void actions.add(caseId, s.kind, s.value).then(
+                        () => setWatchError(null),
+                        (e: Error) => setWatchError(e.message),
+                      )
+                    }
                   >
                     {tr.t('selectors.watch')}
                   </button>
                 </>
               ))}
             <div class="selector-raw">
-              {tr.t('selectors.written')}: {s.raw.map((r, i) => (
+              {tr.t('selectors.written')}:{' '}
+              {s.raw.map((r, i) => (
                 <span key={i}>
                   {i ? ', ' : ''}
                   <q dir="auto">{r}</q>

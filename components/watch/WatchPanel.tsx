@@ -19,25 +19,29 @@ function WatchPermissions({ actions }: { actions: WatchActions }) {
   }, [actions]);
   return (
     <>
-    {host === false && (
-      <p class="watch-permission" data-testid="watch-host-missing">
-        {tr.t('watch.hostMissing')}{' '}
-        <button type="button" onClick={() => void actions.hostAccess.request().then(setHost)}>
-          {tr.t('watch.hostButton')}
-        </button>
-      </p>
-    )}
-    {notify !== null && (
-      <p class="watch-permission" data-testid="watch-notifications" data-granted={String(notify)}>
-        {notify ? tr.t('watch.notifyOn') : tr.t('watch.notifyOff')}{' '}
-        <button
-          type="button"
-          onClick={() => void (notify ? actions.notifications.remove().then((r) => setNotify(!r)) : actions.notifications.request().then(setNotify))}
-        >
-          {notify ? tr.t('watch.notifyOffButton') : tr.t('watch.notifyButton')}
-        </button>
-      </p>
-    )}
+      {host === false && (
+        <p class="watch-permission" data-testid="watch-host-missing">
+          {tr.t('watch.hostMissing')}{' '}
+          <button type="button" onClick={() => void actions.hostAccess.request().then(setHost)}>
+            {tr.t('watch.hostButton')}
+          </button>
+        </p>
+      )}
+      {notify !== null && (
+        <p class="watch-permission" data-testid="watch-notifications" data-granted={String(notify)}>
+          {notify ? tr.t('watch.notifyOn') : tr.t('watch.notifyOff')}{' '}
+          <button
+            type="button"
+            onClick={() =>
+              void (notify
+                ? actions.notifications.remove().then((r) => setNotify(!r))
+                : actions.notifications.request().then(setNotify))
+            }
+          >
+            {notify ? tr.t('watch.notifyOffButton') : tr.t('watch.notifyButton')}
+          </button>
+        </p>
+      )}
     </>
   );
 }
@@ -72,7 +76,8 @@ export function WatchPanel({ kase }: { kase: CaseRecord }) {
     }
   }
 
-  const kindLabel = (k: WatchKind) => tr.t(k === 'pattern' ? 'watch.kind.pattern' : (`selectors.kind.${k}` as 'selectors.kind.phone'));
+  const kindLabel = (k: WatchKind) =>
+    tr.t(k === 'pattern' ? 'watch.kind.pattern' : (`selectors.kind.${k}` as 'selectors.kind.phone'));
 
   return (
     <section class="watch" aria-labelledby={`watch-${kase.id}`} data-testid="watch-panel">
@@ -92,7 +97,12 @@ export function WatchPanel({ kase }: { kase: CaseRecord }) {
                 <code>{w.value}</code>
               </bdi>{' '}
               {actions && (
-                <button type="button" class="link" aria-label={tr.t('watch.removeFor', { value: w.value })} onClick={() => void actions.remove(w.id)}>
+                <button
+                  type="button"
+                  class="link"
+                  aria-label={tr.t('watch.removeFor', { value: w.value })}
+                  onClick={() => void actions.remove(w.id)}
+                >
                   {tr.t('watch.remove')}
                 </button>
               )}
@@ -114,7 +124,14 @@ export function WatchPanel({ kase }: { kase: CaseRecord }) {
           </label>{' '}
           <label>
             {tr.t('watch.value')}{' '}
-            <input name="value" dir="ltr" maxLength={300} required value={value} onInput={(e) => setValue(e.currentTarget.value)} />
+            <input
+              name="value"
+              dir="ltr"
+              maxLength={300}
+              required
+              value={value}
+              onInput={(e) => setValue(e.currentTarget.value)}
+            />
           </label>{' '}
           <button type="submit" disabled={busy || !value.trim()}>
             {tr.t('watch.add')}
@@ -134,7 +151,8 @@ export function WatchPanel({ kase }: { kase: CaseRecord }) {
         <ol class="watch-hits">
           {hits.map((h) => (
             <li key={h.seq} data-seq={h.seq}>
-              <time dateTime={h.at}>{tr.dateTime(h.at)}</time> · <bdi dir="ltr">
+              <time dateTime={h.at}>{tr.dateTime(h.at)}</time> ·{' '}
+              <bdi dir="ltr">
                 <code>{h.matched}</code>
               </bdi>{' '}
               · <bdi dir="ltr">{h.url}</bdi>

@@ -57,7 +57,8 @@ export default defineBackground(() => {
     });
   });
   browser.contextMenus.onClicked.addListener((info, tab) => {
-    if (info.menuItemId === 'hashmark-capture' && tab?.id !== undefined) void s.capture('context-menu', tab.id).catch(() => undefined);
+    if (info.menuItemId === 'hashmark-capture' && tab?.id !== undefined)
+      void s.capture('context-menu', tab.id).catch(() => undefined);
   });
   browser.commands.onCommand.addListener((command, tab) => {
     if (command === 'capture-page') void s.capture('command', tab?.id).catch(() => undefined);

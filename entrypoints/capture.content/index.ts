@@ -4,7 +4,10 @@ import { stashIfLarge, type StashedString } from '@/utils/capture/transfer';
 import type { PageSnapshot } from '@/utils/capture/page-snapshot';
 
 /** What the script returns: the snapshot, with its two large strings possibly left in the page. */
-type SnapshotReply = Omit<PageSnapshot, 'domHtml' | 'text'> & { domHtml: string | StashedString; text: string | StashedString };
+type SnapshotReply = Omit<PageSnapshot, 'domHtml' | 'text'> & {
+  domHtml: string | StashedString;
+  text: string | StashedString;
+};
 
 /**
  * Injected on demand by the background (scripting.executeScript) into the top frame of the
@@ -22,8 +25,9 @@ export default defineContentScript({
       if (!nonce) return { error: 'no capture job is waiting for this page' };
       const limits = readPlantedLimits();
       // Chromium: chrome.dom.openOrClosedShadowRoot; Firefox: Element.openOrClosedShadowRoot.
-      const chromeDom = (globalThis as unknown as { chrome?: { dom?: { openOrClosedShadowRoot?: (e: Element) => ShadowRoot | null } } })
-        .chrome?.dom?.openOrClosedShadowRoot;
+      const chromeDom = (
+        globalThis as unknown as { chrome?: { dom?: { openOrClosedShadowRoot?: (e: Element) => ShadowRoot | null } } }
+      ).chrome?.dom?.openOrClosedShadowRoot;
       const firefoxOpener = (el: Element) =>
         (el as Element & { openOrClosedShadowRoot?: ShadowRoot | null }).openOrClosedShadowRoot ?? null;
       const opener = chromeDom

@@ -72,7 +72,11 @@ export function App({ env }: { env: DashboardEnv }) {
     undefined,
   );
   const currentCaseId =
-    route.view === 'case' ? (route.caseId ?? activeCaseId ?? cases[0]?.id ?? null) : route.view === 'capture' ? (capture?.caseId ?? null) : null;
+    route.view === 'case'
+      ? (route.caseId ?? activeCaseId ?? cases[0]?.id ?? null)
+      : route.view === 'capture'
+        ? (capture?.caseId ?? null)
+        : null;
 
   const query = toSearchQuery(form, currentCaseId);
   const listIds = useLive<string[] | null>(() => listCaptureIds(db, currentCaseId), [db, currentCaseId], null);
@@ -243,7 +247,14 @@ function MainView(props: {
       <section class="welcome">
         <h2>{tr.t('cases.firstTitle')}</h2>
         <p>{tr.t('cases.firstHint')}</p>
-        <CasePicker cases={[]} activeCaseId={null} onSelect={() => undefined} onCreate={env.createCase} alwaysShowForm hideSelect />
+        <CasePicker
+          cases={[]}
+          activeCaseId={null}
+          onSelect={() => undefined}
+          onCreate={env.createCase}
+          alwaysShowForm
+          hideSelect
+        />
       </section>
     );
   }
@@ -252,7 +263,11 @@ function MainView(props: {
       {hits && form.scope === 'all' ? (
         <h2>{tr.t('search.allTitle')}</h2>
       ) : currentCase ? (
-        <CaseHeader kase={currentCase} captureCount={listIds?.length ?? null} onExport={() => env.openExport(currentCase.id)} />
+        <CaseHeader
+          kase={currentCase}
+          captureCount={listIds?.length ?? null}
+          onExport={() => env.openExport(currentCase.id)}
+        />
       ) : null}
       <CaptureGrid
         ids={ids}

@@ -19,7 +19,9 @@ const db = openExtensionDb();
 const langs = browserLanguages(browser.i18n);
 /** Capability, not browser name: Chromium builds declare `debugger` (optional), Firefox builds do not. */
 const manifest = browser.runtime.getManifest() as { permissions?: string[]; optional_permissions?: string[] };
-const declaresDebugger = [...(manifest.permissions ?? []), ...(manifest.optional_permissions ?? [])].includes('debugger');
+const declaresDebugger = [...(manifest.permissions ?? []), ...(manifest.optional_permissions ?? [])].includes(
+  'debugger',
+);
 const DEBUGGER = { permissions: ['debugger'] } as Parameters<typeof browser.permissions.request>[0];
 
 const env: DashboardEnv = {
@@ -37,7 +39,11 @@ const env: DashboardEnv = {
   },
   ensureKey: () => ensureSigningKey(db),
   downloadKey(key) {
-    void saveDownload(new TextEncoder().encode(spkiDerToPem(key.spkiDer)), `hashmark-signing-key-${key.fingerprint.slice(0, 16)}.pem`, 'application/x-pem-file');
+    void saveDownload(
+      new TextEncoder().encode(spkiDerToPem(key.spkiDer)),
+      `hashmark-signing-key-${key.fingerprint.slice(0, 16)}.pem`,
+      'application/x-pem-file',
+    );
   },
   requestOrigin: (origin) => browser.permissions.request({ origins: [`${origin}/*`] }),
   persistStorage: () => navigator.storage.persist(),

@@ -90,7 +90,10 @@ function signatureTimestamper(
           caseId,
           type: 'timestamp.failed',
           at: new Date().toISOString(),
-          details: { subject: 'signature/tagmanifest-sha256.txt.sig', reason: e instanceof Error ? e.message : String(e) },
+          details: {
+            subject: 'signature/tagmanifest-sha256.txt.sig',
+            reason: e instanceof Error ? e.message : String(e),
+          },
         },
         db,
         onCustodyFailure,
@@ -193,10 +196,14 @@ function SavedParts({ saved }: { saved: SavedPart[] }) {
           data-saved-path={p.path}
           data-bag-count={p.parts > 1 ? `${p.part} of ${p.parts}` : undefined}
         >
-          <code dir="ltr">{p.zipName}</code> ({tr.t('exportPage.partSize', { size: tr.bytes(p.bytes), count: p.captures })})
+          <code dir="ltr">{p.zipName}</code> (
+          {tr.t('exportPage.partSize', { size: tr.bytes(p.bytes), count: p.captures })})
           {p.parts > 1 ? ` – ${tr.t('exportPage.partOf', { part: p.part, parts: p.parts })}` : ''}
           <br />
-          SHA-256: <code class="zip-sha256" dir="ltr">{p.zipSha256}</code>
+          SHA-256:{' '}
+          <code class="zip-sha256" dir="ltr">
+            {p.zipSha256}
+          </code>
         </li>
       ))}
     </ol>
@@ -234,7 +241,9 @@ export function ExportPage({ search, env }: { search: string; env: ExportEnv }) 
       {state.kind === 'done' && (
         <div role="status" data-export-id={state.exportId}>
           <p class="status ok">
-            {state.saved.length === 1 ? tr.t('exportPage.savedOne') : tr.t('exportPage.savedParts', { count: state.saved.length })}
+            {state.saved.length === 1
+              ? tr.t('exportPage.savedOne')
+              : tr.t('exportPage.savedParts', { count: state.saved.length })}
           </p>
           <p>{tr.t('exportPage.giveHash')}</p>
         </div>

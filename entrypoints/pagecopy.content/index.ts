@@ -17,7 +17,9 @@ export default defineContentScript({
     const nonce = readPlantedNonce();
     if (!nonce) return { error: 'no capture job is waiting for this page' };
     try {
-      const copy = await makePageCopy(nonce, (url) => send('pagecopy.fetch', { url, nonce }, browser.runtime, 'no answer'));
+      const copy = await makePageCopy(nonce, (url) =>
+        send('pagecopy.fetch', { url, nonce }, browser.runtime, 'no answer'),
+      );
       // With many images inlined, a copy can be larger than one message may carry.
       return { ...copy, html: stashIfLarge(copy.html, `${nonce}:pagecopy`, readPlantedLimits().chunkChars) };
     } catch (e) {

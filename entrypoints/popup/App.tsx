@@ -55,15 +55,29 @@ export function App({ env }: { env: PopupEnv }) {
   const settings = useLive(() => getSettings(db), [db], null);
   const cases = useLive(() => listCases(db), [db], []);
   const activeCaseId = settings?.activeCaseId ?? null;
-  const captures = useLive<CaptureRecord[]>(() => (activeCaseId ? listCaptures(db, activeCaseId, 10) : Promise.resolve([])), [activeCaseId, db], []);
-  const jobs = useLive<JobRecord[]>(() => (activeCaseId ? recentJobs(db, activeCaseId, 3) : Promise.resolve([])), [activeCaseId, db], []);
+  const captures = useLive<CaptureRecord[]>(
+    () => (activeCaseId ? listCaptures(db, activeCaseId, 10) : Promise.resolve([])),
+    [activeCaseId, db],
+    [],
+  );
+  const jobs = useLive<JobRecord[]>(
+    () => (activeCaseId ? recentJobs(db, activeCaseId, 3) : Promise.resolve([])),
+    [activeCaseId, db],
+    [],
+  );
   const [outcome, setOutcome] = useState<Outcome>({ kind: 'idle' });
 
   async function capture() {
     setOutcome({ kind: 'busy' });
     try {
       const r = await env.capture();
-      setOutcome({ kind: 'ok', sequence: r.sequence, elapsedMs: r.elapsedMs, sha256: r.captureJsonSha256, captureId: r.captureId });
+      setOutcome({
+        kind: 'ok',
+        sequence: r.sequence,
+        elapsedMs: r.elapsedMs,
+        sha256: r.captureJsonSha256,
+        captureId: r.captureId,
+      });
     } catch (e) {
       const { code, detail } = e instanceof ProtocolError ? e : { code: undefined, detail: undefined };
       setOutcome({ kind: 'err', text: e instanceof Error ? e.message : String(e), code, detail });
@@ -91,7 +105,8 @@ export function App({ env }: { env: PopupEnv }) {
       <p class="outcome" role="status" aria-live="polite" data-state={outcome.kind}>
         {outcome.kind === 'ok' && (
           <span class="status ok">
-            {tr.t('popup.stored', { n: outcome.sequence, ms: outcome.elapsedMs })} SHA-256 <code dir="ltr">{outcome.sha256.slice(0, 16)}…</code>
+            {tr.t('popup.stored', { n: outcome.sequence, ms: outcome.elapsedMs })} SHA-256{' '}
+            <code dir="ltr">{outcome.sha256.slice(0, 16)}…</code>
           </span>
         )}
         {outcome.kind === 'err' && (
@@ -105,9 +120,19 @@ export function App({ env }: { env: PopupEnv }) {
       {activeCaseId && (
         <section aria-label={tr.t('popup.recent')}>
           <ul class="capture-list">
-            {jobs.filter((j) => j.state === 'running').map((j) => <JobCard key={j.id} job={j} />)}
-            {captures.map((c) => <CaptureCard key={c.id} capture={c} />)}
-            {jobs.filter((j) => j.state === 'failed').map((j) => <JobCard key={j.id} job={j} />)}
+            {jobs
+              .filter((j) => j.state === 'running')
+              .map((j) => (
+                <JobCard key={j.id} job={j} />
+              ))}
+            {captures.map((c) => (
+              <CaptureCard key={c.id} capture={c} />
+            ))}
+            {jobs
+              .filter((j) => j.state === 'failed')
+              .map((j) => (
+                <JobCard key={j.id} job={j} />
+              ))}
           </ul>
         </section>
       )}

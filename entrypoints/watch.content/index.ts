@@ -39,11 +39,14 @@ function startPageLoop(region: string, observe: (onChange: () => void) => () => 
       const found = selectorsOf(page, region);
       // Automation builds only (tests and benchmarks read it from the console): the scan's cost.
       if (import.meta.env.MODE === 'automation') {
-        console.debug(`hashmark-watch: scan ${Math.round(performance.now() - t0)} ms, ${page.text.length} chars${page.truncated ? ' (cut)' : ''}, ${found.length} selectors`);
+        console.debug(
+          `hashmark-watch: scan ${Math.round(performance.now() - t0)} ms, ${page.text.length} chars${page.truncated ? ' (cut)' : ''}, ${found.length} selectors`,
+        );
       }
       return found;
     },
-    report: async (selectors: SeenSelector[]) => void (await send('watch.report', { loadId, selectors }, browser.runtime)),
+    report: async (selectors: SeenSelector[]) =>
+      void (await send('watch.report', { loadId, selectors }, browser.runtime)),
     observe,
     now: () => performance.now(),
     setTimeout: (f, ms) => setTimeout(f, ms),

@@ -32,7 +32,10 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
       if (a === '--json') out.json = v;
       else if (a === '--extension') out.extension = v;
       else {
-        out.only = v.split(',').map((s) => s.trim()).filter(Boolean);
+        out.only = v
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean);
         const unknown = out.only.filter((s) => !(STAGES as readonly string[]).includes(s));
         if (unknown.length) throw new Error(`Unknown stage ${unknown.join(', ')}: choose from ${STAGES.join(', ')}.`);
       }

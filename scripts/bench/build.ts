@@ -20,9 +20,13 @@ const SOURCES = ['entrypoints', 'utils', 'components', 'public', 'wxt.config.ts'
  * bench loads. Staleness is decided inside the lock (another engineer's build may be finishing).
  * Returns the copy's path and whether a build ran.
  */
-export function prepareExtension(log: (s: string) => void, given: string | null = null): { dir: string; built: boolean } {
+export function prepareExtension(
+  log: (s: string) => void,
+  given: string | null = null,
+): { dir: string; built: boolean } {
   if (given) {
-    if (!existsSync(join(given, 'manifest.json'))) throw new Error(`${given} is not a built extension (no manifest.json).`);
+    if (!existsSync(join(given, 'manifest.json')))
+      throw new Error(`${given} is not a built extension (no manifest.json).`);
     const copy = join(mkdtempSync(join(tmpdir(), 'hashmark-bench-ext-')), 'extension');
     cpSync(given, copy, { recursive: true });
     return { dir: copy, built: false };

@@ -34,13 +34,20 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * One capture, timed where the click happens: in an extension page, around the protocol message
  * the popup sends (the same message as ChromiumDriver.capture, with the same sender checks).
  */
-export async function timedCapture(driver: ChromiumDriver, tabId: number, options: Partial<CaptureOptions>): Promise<TimedCapture> {
+export async function timedCapture(
+  driver: ChromiumDriver,
+  tabId: number,
+  options: Partial<CaptureOptions>,
+): Promise<TimedCapture> {
   const t0 = performance.now();
-  const out = await driver.control.evaluate(async (m) => {
-    const start = performance.now();
-    const reply: unknown = await chrome.runtime.sendMessage(m);
-    return { ms: performance.now() - start, reply };
-  }, envelope('capture.start', { tabId, trigger: 'cli', options }));
+  const out = await driver.control.evaluate(
+    async (m) => {
+      const start = performance.now();
+      const reply: unknown = await chrome.runtime.sendMessage(m);
+      return { ms: performance.now() - start, reply };
+    },
+    envelope('capture.start', { tabId, trigger: 'cli', options }),
+  );
   const nodeRoundTripMs = performance.now() - t0;
   let result: CaptureResult;
   try {
@@ -52,14 +59,20 @@ export async function timedCapture(driver: ChromiumDriver, tabId: number, option
 }
 
 /** The page's height and viewport as the full-page capture will see them, and the tiles that makes. */
-export async function tilesFor(driver: ChromiumDriver, tabId: number): Promise<{ scrollHeight: number; innerHeight: number; tiles: number }> {
+export async function tilesFor(
+  driver: ChromiumDriver,
+  tabId: number,
+): Promise<{ scrollHeight: number; innerHeight: number; tiles: number }> {
   const m = await driver.control.evaluate(
     async (id) =>
       (
         await chrome.scripting.executeScript({
           target: { tabId: id },
           func: () => ({
-            scrollHeight: Math.max(document.documentElement.scrollHeight, document.body ? document.body.scrollHeight : 0),
+            scrollHeight: Math.max(
+              document.documentElement.scrollHeight,
+              document.body ? document.body.scrollHeight : 0,
+            ),
             innerHeight: window.innerHeight,
           }),
         })
@@ -105,7 +118,9 @@ async function expectArtifacts(
   const missing = others.filter((p) => !paths.includes(p));
   if (!paths.some((p) => p.startsWith('screenshot-full'))) missing.push('screenshot-full*.png');
   if (got !== tiles || missing.length) {
-    throw new Error(`the capture did not make what was measured: ${got} of ${tiles} tiles${missing.length ? `, missing ${missing.join(', ')}` : ''}`);
+    throw new Error(
+      `the capture did not make what was measured: ${got} of ${tiles} tiles${missing.length ? `, missing ${missing.join(', ')}` : ''}`,
+    );
   }
 }
 
@@ -156,7 +171,12 @@ export async function captureStage(
       ratio: null,
       target: '<= 400 ms',
       pass: meets('<= 400', click.p50),
-      spread: { p25: round(click.p25, 1), p75: round(click.p75, 1), min: round(click.min, 1), max: round(click.max, 1) },
+      spread: {
+        p25: round(click.p25, 1),
+        p75: round(click.p75, 1),
+        min: round(click.min, 1),
+        max: round(click.max, 1),
+      },
       runs: click.n,
       note:
         `p50 click-to-stored timed in the extension page around capture.start (typical ad, 1280x800, screenshot + DOM + text + metadata + hashes + commit); ` +
@@ -178,8 +198,13 @@ export async function captureStage(
     await driver.closeTab(warm);
     const tab = await driver.openTab(site.url('ad-long.html'), 500);
     const t = await tilesFor(driver, tab);
-    if (t.scrollHeight > 10_000) throw new Error(`ad-long.html is ${t.scrollHeight} px tall; this metric is defined on an ad page of at most 10,000 px`);
-    o.log(`bench: full capture of ad-long.html (${t.scrollHeight} px, ${t.tiles} tiles), ${o.fullRuns} runs, each with a page-copy-only capture`);
+    if (t.scrollHeight > 10_000)
+      throw new Error(
+        `ad-long.html is ${t.scrollHeight} px tall; this metric is defined on an ad page of at most 10,000 px`,
+      );
+    o.log(
+      `bench: full capture of ad-long.html (${t.scrollHeight} px, ${t.tiles} tiles), ${o.fullRuns} runs, each with a page-copy-only capture`,
+    );
     const copyAlone: number[] = [];
     for (let i = 0; i < o.fullRuns; i++) {
       // Interleaved, so the baseline and the value share the machine's moods.
@@ -189,7 +214,11 @@ export async function captureStage(
       await sleep(GAP_MS);
       full.push(await timedCapture(driver, tab, FULL));
     }
-    await expectArtifacts(o.artifactsOf, full.at(-1)!.result.captureId, t.tiles, ['page.html', 'page.mhtml', 'screenshot-full.png']);
+    await expectArtifacts(o.artifactsOf, full.at(-1)!.result.captureId, t.tiles, [
+      'page.html',
+      'page.mhtml',
+      'screenshot-full.png',
+    ]);
     const value = summarize(full.map((r) => r.clickToStoredMs));
     const copy = summarize(copyAlone);
     const floorMs = QUOTA_S_PER_SHOT * 1000 * (t.tiles + 1);
@@ -203,7 +232,12 @@ export async function captureStage(
       ratio: round(value.p50 / baseline),
       target: '<= 1.15',
       pass: meets('<= 1.15', value.p50 / baseline),
-      spread: { p25: round(value.p25, 0), p75: round(value.p75, 0), min: round(value.min, 0), max: round(value.max, 0) },
+      spread: {
+        p25: round(value.p25, 0),
+        p75: round(value.p75, 0),
+        min: round(value.min, 0),
+        max: round(value.max, 0),
+      },
       runs: value.n,
       note:
         `click-to-stored p50 with full page + page copy + MHTML of a ${t.scrollHeight} px ad page (${t.tiles} tiles); baseline = quota floor ` +
@@ -284,7 +318,9 @@ export async function captureStage(
     const t = await tilesFor(driver, tab);
     if (t.scrollHeight !== 20_000) throw new Error(`tall-20k.html is ${t.scrollHeight} px tall, not 20,000 px`);
     const fastTiles = Math.ceil(t.scrollHeight / CDP_MAX_TILE_CSS);
-    o.log(`bench: full page of tall-20k.html in fast mode (${fastTiles} debugger tiles), ${o.fastRuns} runs after a warm-up`);
+    o.log(
+      `bench: full page of tall-20k.html in fast mode (${fastTiles} debugger tiles), ${o.fastRuns} runs after a warm-up`,
+    );
     const runs: TimedCapture[] = [];
     await driver.send('settings.update', { fastScreenshots: true });
     try {
@@ -316,7 +352,9 @@ export async function captureStage(
       note:
         `worker timings.fullPage p50 in fast mode (lazy-load pass, ${fastTiles} debugger tiles of at most 10,000 px, stitching) of a ${t.scrollHeight} px page; ` +
         `baseline = the usual way's quota floor, ${t.tiles} tiles x 0.5 s; ` +
-        (usual20k !== null ? `the usual way measured ${ms(usual20k)} p50 in this run (fast mode ${(usual20k / fp.p50).toFixed(1)}x faster); ` : '') +
+        (usual20k !== null
+          ? `the usual way measured ${ms(usual20k)} p50 in this run (fast mode ${(usual20k / fp.p50).toFixed(1)}x faster); `
+          : '') +
         `whole capture click-to-stored p50 ${ms(click.p50)}; worker timings p50: ${timingMedians(runs)}`,
     });
     await driver.closeTab(tab);

@@ -16,10 +16,54 @@ export function rng(seed: number): () => number {
 }
 
 export const BASE_WORDS = [
-  'appartement', 'louer', 'marseille', 'studio', 'meublé', 'quartier', 'gare', 'contact', 'urgent', 'massage', 'annonce',
-  'travail', 'offre', 'salaire', 'logement', 'nourri', 'transport', 'voyage', 'passeport', 'visa', 'téléphone', 'whatsapp',
-  'شقة', 'للكراء', 'الدار', 'البيضاء', 'عمل', 'راتب', 'سفر', 'تأشيرة', 'اتصل', 'سري', 'الدفع', 'نقدا', 'فقط', 'فتيات',
-  'job', 'room', 'rent', 'girls', 'agency', 'escort', 'cash', 'only', 'private', 'discreet', 'hotel', 'night',
+  'appartement',
+  'louer',
+  'marseille',
+  'studio',
+  'meublé',
+  'quartier',
+  'gare',
+  'contact',
+  'urgent',
+  'massage',
+  'annonce',
+  'travail',
+  'offre',
+  'salaire',
+  'logement',
+  'nourri',
+  'transport',
+  'voyage',
+  'passeport',
+  'visa',
+  'téléphone',
+  'whatsapp',
+  'شقة',
+  'للكراء',
+  'الدار',
+  'البيضاء',
+  'عمل',
+  'راتب',
+  'سفر',
+  'تأشيرة',
+  'اتصل',
+  'سري',
+  'الدفع',
+  'نقدا',
+  'فقط',
+  'فتيات',
+  'job',
+  'room',
+  'rent',
+  'girls',
+  'agency',
+  'escort',
+  'cash',
+  'only',
+  'private',
+  'discreet',
+  'hotel',
+  'night',
 ];
 const SYL = ['ka', 'ri', 'mo', 'sa', 'le', 'tu', 'ne', 'bo', 'za', 'fi', 'ou', 'an', 'el', 'ma', 'di', 'ro'];
 
@@ -60,7 +104,14 @@ export function adText(seed: number): { words(n: number): string[] } {
   return { words: (n) => Array.from({ length: n }, () => vocab[pick()]!) };
 }
 
-export const DOMAINS = ['annonces.example', 'm.souk.ma', 'petites-annonces.example', 'classifieds.example', 'facebook.example', 'forum.example'];
+export const DOMAINS = [
+  'annonces.example',
+  'm.souk.ma',
+  'petites-annonces.example',
+  'classifieds.example',
+  'facebook.example',
+  'forum.example',
+];
 
 /**
  * What people type in the search box: real words of the corpus (frequent and rare), each typed
@@ -68,11 +119,25 @@ export const DOMAINS = ['annonces.example', 'm.souk.ma', 'petites-annonces.examp
  */
 export function typedQueries(caseId: string): { text: string; caseId?: string; domain?: string }[] {
   const queries: { text: string; caseId?: string; domain?: string }[] = [];
-  const typed = ['marseille', 'appartement', 'whatsapp', 'passeport', 'للكراء', 'البيضاء', 'escort', 'kari', 'salaire', 'prioritaire', 'de', 'pour'];
+  const typed = [
+    'marseille',
+    'appartement',
+    'whatsapp',
+    'passeport',
+    'للكراء',
+    'البيضاء',
+    'escort',
+    'kari',
+    'salaire',
+    'prioritaire',
+    'de',
+    'pour',
+  ];
   for (const w of typed) for (let i = 1; i <= w.length; i++) queries.push({ text: w.slice(0, i), caseId });
   for (const w of ['marseille st', 'studio meu', 'شقة للك', 'cash onl', 'urgent contact', 'annonce de la gare']) {
     for (let i = 1; i <= w.length; i++) queries.push({ text: w.slice(0, i), caseId });
   }
-  for (const w of ['gare', 'visa']) for (let i = 1; i <= w.length; i++) queries.push({ text: w.slice(0, i), caseId, domain: 'souk.ma' });
+  for (const w of ['gare', 'visa'])
+    for (let i = 1; i <= w.length; i++) queries.push({ text: w.slice(0, i), caseId, domain: 'souk.ma' });
   return queries;
 }

@@ -12,7 +12,14 @@ import { round, summarize } from './stats';
 
 export async function dashboardStage(
   hm: HashmarkBrowser,
-  o: { captures: number; listRuns: number; searchPasses: number; libCode: string; search: { code: string } | { missing: string }; log: (s: string) => void },
+  o: {
+    captures: number;
+    listRuns: number;
+    searchPasses: number;
+    libCode: string;
+    search: { code: string } | { missing: string };
+    log: (s: string) => void;
+  },
 ): Promise<Metric[]> {
   const metrics: Metric[] = [];
   const page = await hm.context.newPage();
@@ -20,7 +27,13 @@ export async function dashboardStage(
     await page.goto(`chrome-extension://${hm.extensionId}/export.html`);
     await inject(page, o.libCode, LIB);
     o.log(`bench: seeding a case of ${o.captures.toLocaleString('en')} captures for the dashboard`);
-    const seeded = await lib(page, 'seedListCase', { name: 'Bench dashboard', captures: o.captures, words: 300, batch: 500, seed: 42 });
+    const seeded = await lib(page, 'seedListCase', {
+      name: 'Bench dashboard',
+      captures: o.captures,
+      words: 300,
+      batch: 500,
+      seed: 42,
+    });
     const count = await lib(page, 'countCaptures', seeded.caseId);
     if (count !== o.captures) throw new Error(`seeding stored ${count} captures, not ${o.captures}`);
     o.log(`bench: seeded in ${(seeded.ms / 1000).toFixed(1)} s; timing the newest-50 list`);
@@ -45,7 +58,9 @@ export async function dashboardStage(
     });
 
     if ('missing' in o.search) {
-      metrics.push(unmeasured('search-10k', 'ms', '<= 100 ms', `the dashboard search is not built: ${o.search.missing}`));
+      metrics.push(
+        unmeasured('search-10k', 'ms', '<= 100 ms', `the dashboard search is not built: ${o.search.missing}`),
+      );
       return metrics;
     }
     await inject(page, o.search.code, SEARCH);
@@ -61,7 +76,7 @@ export async function dashboardStage(
       pass: meets('<= 50', d.p95),
       spread: { min: round(d.min, 1), p50: round(d.p50, 1), max: round(d.max, 1) },
       runs: d.n,
-      note: 'informational: p95 of the dashboard grid\'s own path (utils/search listCaptureIds: every id of the case from the index, then bulkGet of the first 50 records)',
+      note: "informational: p95 of the dashboard grid's own path (utils/search listCaptureIds: every id of the case from the index, then bulkGet of the first 50 records)",
     });
 
     o.log('bench: building the search index (CaptureSearch.open + catchUp), then timing the queries');

@@ -105,13 +105,20 @@ export function baselineMs(dir: string, zipPath: string): { zipMs: number; shaMs
   rmSync(zipPath, { force: true });
   const zipMs = timed(() => execFileSync('zip', ['-0', '-r', '-q', zipPath, '.'], { cwd: dir, stdio: 'ignore' }));
   const shaMs = timed(() =>
-    execFileSync('sh', ['-c', 'find . -type f -print0 | xargs -0 sha256sum > /dev/null'], { cwd: dir, stdio: 'ignore' }),
+    execFileSync('sh', ['-c', 'find . -type f -print0 | xargs -0 sha256sum > /dev/null'], {
+      cwd: dir,
+      stdio: 'ignore',
+    }),
   );
   rmSync(zipPath, { force: true });
   return { zipMs, shaMs };
 }
 
-export async function exportStage(hm: HashmarkBrowser, driver: ChromiumDriver, o: ExportStageOptions): Promise<Metric[]> {
+export async function exportStage(
+  hm: HashmarkBrowser,
+  driver: ChromiumDriver,
+  o: ExportStageOptions,
+): Promise<Metric[]> {
   const metrics: Metric[] = [];
   const caseBytes = o.captures * o.bytesPerCapture;
   o.log(`bench: seeding an export case of ${o.captures} captures (~${Math.round(caseBytes / MB)} MB)`);
@@ -188,7 +195,10 @@ export async function exportStage(hm: HashmarkBrowser, driver: ChromiumDriver, o
     }
   } catch (e) {
     const why = failure(e, o.log);
-    return [unmeasured('export-throughput', 'MB/s', '>= 0.5', why), unmeasured('export-peak-memory', 'MB', '<= 1.25', why)];
+    return [
+      unmeasured('export-throughput', 'MB/s', '>= 0.5', why),
+      unmeasured('export-peak-memory', 'MB', '<= 1.25', why),
+    ];
   } finally {
     rmSync(unpacked, { recursive: true, force: true });
   }

@@ -57,7 +57,12 @@ export function otherChromiumBrowsers(own: number[]): number {
     if (!/^\d+$/.test(name) || own.includes(Number(name))) continue;
     try {
       const args = readFileSync(`/proc/${name}/cmdline`, 'utf8').split('\0');
-      if (/chrom/i.test(args[0] ?? '') && args.some((a) => a.startsWith('--user-data-dir=')) && !args.some((a) => a.startsWith('--type='))) n++;
+      if (
+        /chrom/i.test(args[0] ?? '') &&
+        args.some((a) => a.startsWith('--user-data-dir=')) &&
+        !args.some((a) => a.startsWith('--type='))
+      )
+        n++;
     } catch {
       // ended meanwhile
     }

@@ -22,7 +22,6 @@ import { adText, rng } from './corpus';
 
 export const BENCH_FIXTURES = resolve(fileURLToPath(new URL('../../tests/fixtures/bench', import.meta.url)));
 
-
 function chunk(type: string, data: Uint8Array): Buffer {
   const len = Buffer.alloc(4);
   len.writeUInt32BE(data.length);
@@ -37,7 +36,12 @@ export function photoPng(width: number, height: number, seed: number): Buffer {
   const r = rng(seed);
   const a = [r() * 255, r() * 255, r() * 255];
   const b = [r() * 255, r() * 255, r() * 255];
-  const blobs = Array.from({ length: 6 }, () => ({ x: r() * width, y: r() * height, rad: 30 + r() * 120, c: [r() * 255, r() * 255, r() * 255] }));
+  const blobs = Array.from({ length: 6 }, () => ({
+    x: r() * width,
+    y: r() * height,
+    rad: 30 + r() * 120,
+    c: [r() * 255, r() * 255, r() * 255],
+  }));
   const raw = Buffer.alloc((width * 3 + 1) * height);
   let p = 0;
   for (let y = 0; y < height; y++) {
@@ -172,15 +176,26 @@ export function writeFixtures(dir = BENCH_FIXTURES): void {
   const w1 = adText(11).words;
   writeFileSync(
     join(dir, 'ad.html'),
-    page('Studio meublé proche gare – 650 € – Marseille', null, `${adBlock(w1)}\n${similarCards(w1, 8, true)}\n<footer>© petites-annonces · Conditions · Vie privée</footer>`),
+    page(
+      'Studio meublé proche gare – 650 € – Marseille',
+      null,
+      `${adBlock(w1)}\n${similarCards(w1, 8, true)}\n<footer>© petites-annonces · Conditions · Vie privée</footer>`,
+    ),
   );
   const w2 = adText(12).words;
   writeFileSync(
     join(dir, 'ad-long.html'),
-    page('Studio meublé proche gare – 650 € – Marseille (toutes les annonces du vendeur)', 9600, `${adBlock(w2)}\n${similarCards(w2, 8, true)}\n<h2>Autres annonces de Karima</h2>\n${rows(w2, 36)}`),
+    page(
+      'Studio meublé proche gare – 650 € – Marseille (toutes les annonces du vendeur)',
+      9600,
+      `${adBlock(w2)}\n${similarCards(w2, 8, true)}\n<h2>Autres annonces de Karima</h2>\n${rows(w2, 36)}`,
+    ),
   );
   const w3 = adText(13).words;
-  writeFileSync(join(dir, 'tall-20k.html'), page('Locations – Marseille – toutes les annonces', 20000, `<h1>Locations à Marseille</h1>\n${rows(w3, 110)}`));
+  writeFileSync(
+    join(dir, 'tall-20k.html'),
+    page('Locations – Marseille – toutes les annonces', 20000, `<h1>Locations à Marseille</h1>\n${rows(w3, 110)}`),
+  );
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

@@ -71,7 +71,8 @@ export function findBrowserPid(profileDir: string): number {
     const cmd = read(`/proc/${pid}/cmdline`);
     if (!cmd) continue;
     const args = cmd.split('\0');
-    if (args.some((a) => a === `--user-data-dir=${profileDir}`) && !args.some((a) => a.startsWith('--type='))) return pid;
+    if (args.some((a) => a === `--user-data-dir=${profileDir}`) && !args.some((a) => a.startsWith('--type=')))
+      return pid;
   }
   throw new Error(`No Chromium process runs with the profile ${profileDir}.`);
 }
@@ -97,7 +98,10 @@ export function treeMemory(rootPid: number): ProcMemory {
 }
 
 /** Samples the tree every `intervalMs` until stopped; returns the peak and the samples. */
-export function startSampler(rootPid: number, intervalMs = 150): { stop(): { peakPss: number; peakRss: number; samples: number } } {
+export function startSampler(
+  rootPid: number,
+  intervalMs = 150,
+): { stop(): { peakPss: number; peakRss: number; samples: number } } {
   let peakPss = 0;
   let peakRss = 0;
   let samples = 0;

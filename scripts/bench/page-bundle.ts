@@ -46,10 +46,11 @@ export function call<M, K extends keyof M & string>(
   name: K,
   ...args: M[K] extends (...a: infer A) => unknown ? A : never
 ): Promise<M[K] extends (...a: never[]) => infer R ? Awaited<R> : never> {
-  return page.evaluate(
-    ([g, n, a]) => (globalThis as unknown as Record<string, Api>)[g]![n]!(...a),
-    [global, name, args as unknown[]] as const,
-  ) as never;
+  return page.evaluate(([g, n, a]) => (globalThis as unknown as Record<string, Api>)[g]![n]!(...a), [
+    global,
+    name,
+    args as unknown[],
+  ] as const) as never;
 }
 
 /** A function of page-lib.ts in `page`. */
@@ -57,8 +58,11 @@ export const lib = <K extends keyof PageLibApi & string>(page: Page, name: K, ..
   call<PageLibApi, K>(page, LIB, name, ...(args as never));
 
 /** A function of page-search.ts in `page`. */
-export const searchLib = <K extends keyof PageSearchApi & string>(page: Page, name: K, ...args: Parameters<PageSearchApi[K]>) =>
-  call<PageSearchApi, K>(page, SEARCH, name, ...(args as never));
+export const searchLib = <K extends keyof PageSearchApi & string>(
+  page: Page,
+  name: K,
+  ...args: Parameters<PageSearchApi[K]>
+) => call<PageSearchApi, K>(page, SEARCH, name, ...(args as never));
 
 /** Loads a bundle into `page` under `globalThis[name]`. */
 export async function inject(page: Page, code: string, name: string): Promise<void> {
@@ -67,7 +71,8 @@ export async function inject(page: Page, code: string, name: string): Promise<vo
 
 /** The search bundle, or null with the reason when the dashboard search is not built (utils/search absent). */
 export async function searchBundle(root: string): Promise<{ code: string } | { missing: string }> {
-  if (!existsSync(join(root, 'utils/search/capture-index.ts'))) return { missing: 'utils/search/capture-index.ts does not exist' };
+  if (!existsSync(join(root, 'utils/search/capture-index.ts')))
+    return { missing: 'utils/search/capture-index.ts does not exist' };
   try {
     return { code: await bundle(join(root, 'scripts/bench/page-search.ts'), root) };
   } catch (e) {

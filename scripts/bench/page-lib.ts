@@ -174,7 +174,8 @@ async function commitBatch(batch: Prepared[]): Promise<void> {
   await db.transaction('rw', db.tables, async () => {
     for (const p of batch) {
       const job = await beginCaptureJob(db, p.job);
-      if (job.sequence !== p.sequence) throw new Error(`seeding: expected sequence ${p.sequence}, the case gave ${job.sequence}`);
+      if (job.sequence !== p.sequence)
+        throw new Error(`seeding: expected sequence ${p.sequence}, the case gave ${job.sequence}`);
       await commitCapture(db, { jobId: p.job.jobId, record: p.record, blobs: p.blobs, at: p.job.at });
     }
   });
@@ -197,7 +198,9 @@ export async function seedExportCase(o: {
   return relaxed(() => seedExport(o));
 }
 
-async function seedExport(o: Parameters<typeof seedExportCase>[0]): Promise<{ caseId: string; bytes: number; ms: number }> {
+async function seedExport(
+  o: Parameters<typeof seedExportCase>[0],
+): Promise<{ caseId: string; bytes: number; ms: number }> {
   const t0 = performance.now();
   const caseId = crypto.randomUUID();
   await createCase(db, { id: caseId, name: o.name, at: new Date().toISOString() });
@@ -210,7 +213,9 @@ async function seedExport(o: Parameters<typeof seedExportCase>[0]): Promise<{ ca
   for (let i = 0; i < o.captures; i++) {
     const dom = utf8(`<!doctype html><html><body>${markup(words, textBytes * 0.3)}</body></html>`);
     const copy = utf8(`<!doctype html><html><body>${markup(words, textBytes * 0.3)}</body></html>`);
-    const mhtml = utf8(`MIME-Version: 1.0\r\nContent-Type: multipart/related\r\n\r\n${markup(words, textBytes * 0.37)}`);
+    const mhtml = utf8(
+      `MIME-Version: 1.0\r\nContent-Type: multipart/related\r\n\r\n${markup(words, textBytes * 0.37)}`,
+    );
     const text = utf8(words(300).join(' '));
     const shot = uniquePng(png, randomBytes(16));
     const used = dom.length + copy.length + mhtml.length + text.length + shot.length + 3000;
@@ -220,10 +225,34 @@ async function seedExport(o: Parameters<typeof seedExportCase>[0]): Promise<{ ca
       i + 1,
       [
         { path: 'dom.html', mediaType: 'text/html; charset=utf-8', bytes: dom, method: 'outerHTML', role: 'original' },
-        { path: 'text.txt', mediaType: 'text/plain; charset=utf-8', bytes: text, method: 'innerText', role: 'original' },
-        { path: 'screenshot-viewport.png', mediaType: 'image/png', bytes: shot, method: 'captureVisibleTab', role: 'original' },
-        { path: 'screenshot-full.png', mediaType: 'image/png', bytes: full, method: 'stitch:OffscreenCanvas', role: 'derived' },
-        { path: 'page.html', mediaType: 'text/html; charset=utf-8', bytes: copy, method: 'single-file-core', role: 'derived' },
+        {
+          path: 'text.txt',
+          mediaType: 'text/plain; charset=utf-8',
+          bytes: text,
+          method: 'innerText',
+          role: 'original',
+        },
+        {
+          path: 'screenshot-viewport.png',
+          mediaType: 'image/png',
+          bytes: shot,
+          method: 'captureVisibleTab',
+          role: 'original',
+        },
+        {
+          path: 'screenshot-full.png',
+          mediaType: 'image/png',
+          bytes: full,
+          method: 'stitch:OffscreenCanvas',
+          role: 'derived',
+        },
+        {
+          path: 'page.html',
+          mediaType: 'text/html; charset=utf-8',
+          bytes: copy,
+          method: 'single-file-core',
+          role: 'derived',
+        },
         { path: 'page.mhtml', mediaType: 'multipart/related', bytes: mhtml, method: 'pageCapture', role: 'original' },
       ],
       words,
@@ -239,7 +268,11 @@ async function seedExport(o: Parameters<typeof seedExportCase>[0]): Promise<{ ca
       for (const p of batch) {
         const shot = p.record.artifacts.find((a) => a.path === 'screenshot-viewport.png')!;
         const t = await makeThumbnail(p.blobs.find((b) => b.sha256 === shot.sha256)!.data);
-        await attachReportThumbnail(db, { captureId: p.record.id, png: t.png, thumbnail: { sha256: await sha256Hex(t.png), width: t.width, height: t.height, source: shot.sha256 } });
+        await attachReportThumbnail(db, {
+          captureId: p.record.id,
+          png: t.png,
+          thumbnail: { sha256: await sha256Hex(t.png), width: t.width, height: t.height, source: shot.sha256 },
+        });
       }
       batch = [];
     }
@@ -258,7 +291,13 @@ async function seedExport(o: Parameters<typeof seedExportCase>[0]): Promise<{ ca
  * the list and the search read only the captures and blobs tables. So this case has no jobs and
  * no custody events: it is never exported (the export would rightly refuse it).
  */
-export async function seedListCase(o: { name: string; captures: number; words: number; batch: number; seed: number }): Promise<{
+export async function seedListCase(o: {
+  name: string;
+  captures: number;
+  words: number;
+  batch: number;
+  seed: number;
+}): Promise<{
   caseId: string;
   ms: number;
 }> {
@@ -282,9 +321,27 @@ async function seedList(o: Parameters<typeof seedListCase>[0]): Promise<{ caseId
           caseId,
           i + 1,
           [
-            { path: 'dom.html', mediaType: 'text/html; charset=utf-8', bytes: text, method: 'outerHTML', role: 'original' },
-            { path: 'text.txt', mediaType: 'text/plain; charset=utf-8', bytes: text, method: 'innerText', role: 'original' },
-            { path: 'screenshot-viewport.png', mediaType: 'image/png', bytes: png, method: 'captureVisibleTab', role: 'original' },
+            {
+              path: 'dom.html',
+              mediaType: 'text/html; charset=utf-8',
+              bytes: text,
+              method: 'outerHTML',
+              role: 'original',
+            },
+            {
+              path: 'text.txt',
+              mediaType: 'text/plain; charset=utf-8',
+              bytes: text,
+              method: 'innerText',
+              role: 'original',
+            },
+            {
+              path: 'screenshot-viewport.png',
+              mediaType: 'image/png',
+              bytes: png,
+              method: 'captureVisibleTab',
+              role: 'original',
+            },
             ...Array.from({ length: 12 }, (_, t) => ({
               path: `screenshot-tiles/${String(t).padStart(3, '0')}.png`,
               mediaType: 'image/png',
@@ -292,9 +349,27 @@ async function seedList(o: Parameters<typeof seedListCase>[0]): Promise<{ caseId
               method: 'captureVisibleTab',
               role: 'original' as const,
             })),
-            { path: 'screenshot-full.png', mediaType: 'image/png', bytes: png, method: 'stitch:OffscreenCanvas', role: 'derived' },
-            { path: 'page.html', mediaType: 'text/html; charset=utf-8', bytes: text, method: 'single-file-core', role: 'derived' },
-            { path: 'page.mhtml', mediaType: 'multipart/related', bytes: text, method: 'pageCapture', role: 'original' },
+            {
+              path: 'screenshot-full.png',
+              mediaType: 'image/png',
+              bytes: png,
+              method: 'stitch:OffscreenCanvas',
+              role: 'derived',
+            },
+            {
+              path: 'page.html',
+              mediaType: 'text/html; charset=utf-8',
+              bytes: text,
+              method: 'single-file-core',
+              role: 'derived',
+            },
+            {
+              path: 'page.mhtml',
+              mediaType: 'multipart/related',
+              bytes: text,
+              method: 'pageCapture',
+              role: 'original',
+            },
           ],
           words,
           new Date(start + i * 3_600_000 + Math.floor(r() * 1000)),
@@ -313,9 +388,12 @@ async function seedList(o: Parameters<typeof seedListCase>[0]): Promise<{ caseId
   return { caseId, ms: performance.now() - t0 };
 }
 
-
 /** Times `listCaptures(caseId, limit)` (the newest-first list of utils/db) `runs` times, ms each. */
-export async function timeListCaptures(caseId: string, limit: number, runs: number): Promise<{ ms: number[]; count: number }> {
+export async function timeListCaptures(
+  caseId: string,
+  limit: number,
+  runs: number,
+): Promise<{ ms: number[]; count: number }> {
   const ms: number[] = [];
   let count = 0;
   for (let i = 0; i < runs; i++) {

@@ -54,7 +54,11 @@ export function timeQueries(
  * The dashboard's newest-first list when nothing is searched: the ids from the indexes
  * (listCaptureIds), then the records of the first `limit` rows (the grid reads what it shows).
  */
-export async function timeDashboardList(caseId: string, limit: number, runs: number): Promise<{ ms: number[]; count: number }> {
+export async function timeDashboardList(
+  caseId: string,
+  limit: number,
+  runs: number,
+): Promise<{ ms: number[]; count: number }> {
   const ms: number[] = [];
   let count = 0;
   for (let i = 0; i < runs; i++) {

@@ -83,19 +83,21 @@ export function markdownTable(metrics: Metric[]): string {
   const rows = [
     '| metric | value | spread | runs | baseline | ratio | target | pass | how |',
     '|---|---|---|---|---|---|---|---|---|',
-    ...metrics.map((m) =>
-      [
-        `\`${m.metric}\``,
-        fmt(m.value, m.unit),
-        spreadText(m),
-        m.runs ?? '–',
-        fmt(m.baseline),
-        fmt(m.ratio),
-        m.target.replace(/</g, '&lt;').replace(/>/g, '&gt;'),
-        m.pass ? 'yes' : '**no**',
-        (m.note ?? '').replace(/\|/g, '\\|').replace(/\n/g, ' '),
-      ].join(' | '),
-    ).map((r) => `| ${r} |`),
+    ...metrics
+      .map((m) =>
+        [
+          `\`${m.metric}\``,
+          fmt(m.value, m.unit),
+          spreadText(m),
+          m.runs ?? '–',
+          fmt(m.baseline),
+          fmt(m.ratio),
+          m.target.replace(/</g, '&lt;').replace(/>/g, '&gt;'),
+          m.pass ? 'yes' : '**no**',
+          (m.note ?? '').replace(/\|/g, '\\|').replace(/\n/g, ' '),
+        ].join(' | '),
+      )
+      .map((r) => `| ${r} |`),
   ];
   return rows.join('\n');
 }

@@ -35,7 +35,10 @@ describe('popup flow', () => {
     // The toolbar popup cannot be clicked headless; open the same page in a popup-type window,
     // so the ad stays the active tab of the last focused normal window, as behind a real popup.
     const popupPromise = context.waitForEvent('page', (p) => p.url().endsWith('/popup.html'));
-    await worker.evaluate((url) => chrome.windows.create({ url, type: 'popup', width: 420, height: 600 }), `chrome-extension://${extensionId}/popup.html`);
+    await worker.evaluate(
+      (url) => chrome.windows.create({ url, type: 'popup', width: 420, height: 600 }),
+      `chrome-extension://${extensionId}/popup.html`,
+    );
     const popup = await popupPromise;
     await popup.waitForLoadState();
 
@@ -47,7 +50,7 @@ describe('popup flow', () => {
     await popup.getByTestId('capture').click();
     const outcome = popup.locator('.outcome[data-state=ok], .outcome[data-state=err]');
     await outcome.waitFor({ timeout: 30_000 });
-    expect(await outcome.getAttribute('data-state'), await outcome.textContent() ?? '').toBe('ok');
+    expect(await outcome.getAttribute('data-state'), (await outcome.textContent()) ?? '').toBe('ok');
 
     const card = popup.locator('.capture-card[data-status=stored]');
     await expect.poll(() => card.count()).toBe(1);
@@ -60,12 +63,22 @@ describe('popup flow', () => {
     expect(capture!.url).toBe(site.url('ad-fr.html'));
     expect(capture!.title).toBe('Appartement T2 à louer – Marseille 3e – 650 €');
     expect(capture!.artifacts.map((a) => a.path)).toEqual(
-      expect.arrayContaining(['dom.html', 'text.txt', 'screenshot-viewport.png', 'screenshot-tiles/000.png', 'screenshot-full.png', 'page.html', 'page.mhtml']),
+      expect.arrayContaining([
+        'dom.html',
+        'text.txt',
+        'screenshot-viewport.png',
+        'screenshot-tiles/000.png',
+        'screenshot-full.png',
+        'page.html',
+        'page.mhtml',
+      ]),
     );
     // The service worker keeps the report's thumbnail right after (exports read it instead of remaking it).
     const shot = capture!.artifacts.find((a) => a.path === 'screenshot-viewport.png')!;
     await expect
-      .poll(async () => (await readStore<CaptureRecord>(s.driver, 'captures'))[0]!.reportThumbnail?.source, { timeout: 10_000 })
+      .poll(async () => (await readStore<CaptureRecord>(s.driver, 'captures'))[0]!.reportThumbnail?.source, {
+        timeout: 10_000,
+      })
       .toBe(shot.sha256);
     await popup.close();
   });
@@ -73,14 +86,17 @@ describe('popup flow', () => {
   test('export from the popup, then sha256sum, openssl and the verifier accept the package', async () => {
     const { context, extensionId, worker } = s.hm;
     const popupPromise = context.waitForEvent('page', (p) => p.url().endsWith('/popup.html'));
-    await worker.evaluate((url) => chrome.windows.create({ url, type: 'popup' }), `chrome-extension://${extensionId}/popup.html`);
+    await worker.evaluate(
+      (url) => chrome.windows.create({ url, type: 'popup' }),
+      `chrome-extension://${extensionId}/popup.html`,
+    );
     const popup = await popupPromise;
     const exportTab = context.waitForEvent('page', (p) => p.url().includes('/export.html'));
     await popup.getByTestId('export').click();
     const page = await exportTab;
     const main = page.locator('main[data-state=done], main[data-state=failed]');
     await main.waitFor({ timeout: 60_000 });
-    expect(await main.getAttribute('data-state'), await main.textContent() ?? '').toBe('done');
+    expect(await main.getAttribute('data-state'), (await main.textContent()) ?? '').toBe('done');
     const zipName = (await page.locator('[data-zip-name]').getAttribute('data-zip-name'))!;
     const zipSha = (await page.locator('[data-zip-name]').getAttribute('data-zip-sha256'))!;
     expect(zipName).toMatch(/^reseau-marseille-annonces-\d{8}T\d{6}Z\.zip$/);
@@ -96,9 +112,23 @@ describe('popup flow', () => {
     expect(m.stdout).toContain(`data/captures/0001-${captureId}/dom.html: OK`);
     await run('sha256sum', ['-c', 'tagmanifest-sha256.txt'], { cwd: bag });
     await run('sha512sum', ['-c', 'manifest-sha512.txt'], { cwd: bag });
-    const v = await run('openssl', ['dgst', '-sha256', '-verify', 'signature/signing-key.pem', '-signature', 'signature/tagmanifest-sha256.txt.sig', 'tagmanifest-sha256.txt'], { cwd: bag });
+    const v = await run(
+      'openssl',
+      [
+        'dgst',
+        '-sha256',
+        '-verify',
+        'signature/signing-key.pem',
+        '-signature',
+        'signature/tagmanifest-sha256.txt.sig',
+        'tagmanifest-sha256.txt',
+      ],
+      { cwd: bag },
+    );
     expect(v.stdout.trim()).toBe('Verified OK');
-    const fp = await run('sh', ['-c', 'openssl pkey -pubin -in signature/signing-key.pem -outform DER | sha256sum'], { cwd: bag });
+    const fp = await run('sh', ['-c', 'openssl pkey -pubin -in signature/signing-key.pem -outform DER | sha256sum'], {
+      cwd: bag,
+    });
     const bagInfo = await readFile(join(bag, 'bag-info.txt'), 'utf8');
     expect(bagInfo).toContain(`Evidence-Signing-Key-SHA256: ${fp.stdout.split(' ')[0]}`);
     expect(bagInfo).toContain('External-Identifier: PV-2026-118');
@@ -114,7 +144,9 @@ describe('popup flow', () => {
     expect(cj.url.start).toBe(site.url('ad-fr.html'));
     expect(cj.pageAsserted.canonical).toBe('https://annonces.example/marseille/t2-4471');
     expect(cj.pageAsserted.og['og:url']).toBe('https://annonces.example/marseille/t2-4471');
-    expect(cj.artifacts.find((a: { path: string }) => a.path === 'screenshot-viewport.png').method).toBe('captureVisibleTab');
+    expect(cj.artifacts.find((a: { path: string }) => a.path === 'screenshot-viewport.png').method).toBe(
+      'captureVisibleTab',
+    );
     expect(cj.browser.name).toMatch(/Chrom/);
     expect(cj.artifacts.map((a: { path: string }) => a.path)).toContain('page.html');
     expect(cj.limitations.join(' ')).toMatch(/shadow roots is in dom.html but not in text.txt/);
@@ -125,12 +157,18 @@ describe('popup flow', () => {
     expect(report.checks.filter((c) => !c.ok)).toEqual([]);
     expect(report.ok).toBe(true);
 
-    const events = (await readFile(join(bag, 'data', 'custody', 'events.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
+    const events = (await readFile(join(bag, 'data', 'custody', 'events.jsonl'), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(events.map((e) => e.type)).toEqual(['case.created', 'capture.started', 'capture.stored', 'export.started']);
 
     // export.completed is logged after the file is saved, with the ZIP's hash.
     await expect
-      .poll(async () => (await readStore<CustodyRecord>(s.driver, 'custody')).find((e) => e.type === 'export.completed')?.line ?? '')
+      .poll(
+        async () =>
+          (await readStore<CustodyRecord>(s.driver, 'custody')).find((e) => e.type === 'export.completed')?.line ?? '',
+      )
       .toContain(zipSha);
   });
 });

@@ -29,7 +29,16 @@ let zipPath = '';
 
 test('capture several pages into a case, export, verify', async () => {
   const out = join(tmp, 'out');
-  const r = await cli(['capture', site.url('ad-fr.html'), site.url('ad-ar.html'), site.url('poison.html'), '--case', 'قضية تهريب 7', '--out', out]);
+  const r = await cli([
+    'capture',
+    site.url('ad-fr.html'),
+    site.url('ad-ar.html'),
+    site.url('poison.html'),
+    '--case',
+    'قضية تهريب 7',
+    '--out',
+    out,
+  ]);
   expect(r.code, r.stderr).toBe(0);
   const files = await readdir(out);
   expect(files).toHaveLength(1);
@@ -97,7 +106,17 @@ test('bad arguments give a one-line reason and a non-zero exit', async () => {
 
 test('--no-full-page, --no-page-copy and --no-mhtml leave those artifacts out and the capture says so', async () => {
   const out = join(tmp, 'out-lean');
-  const r = await cli(['capture', site.url('ad-fr.html'), '--case', 'lean', '--out', out, '--no-full-page', '--no-page-copy', '--no-mhtml']);
+  const r = await cli([
+    'capture',
+    site.url('ad-fr.html'),
+    '--case',
+    'lean',
+    '--out',
+    out,
+    '--no-full-page',
+    '--no-page-copy',
+    '--no-mhtml',
+  ]);
   expect(r.code, r.stderr).toBe(0);
   const [file] = await readdir(out);
   const zip = await JSZip.loadAsync(await readFile(join(out, file!)));
@@ -118,15 +137,42 @@ test('--fast takes the full page in fast mode (debugger tiles), and a later run 
   const methods = async (out: string) => {
     const files = await readdir(out);
     const zip = await JSZip.loadAsync(await readFile(join(out, files[0]!)));
-    const caps = Object.keys(zip.files).filter((n) => n.endsWith('/capture.json')).sort();
+    const caps = Object.keys(zip.files)
+      .filter((n) => n.endsWith('/capture.json'))
+      .sort();
     const cj = JSON.parse(await zip.file(caps.at(-1)!)!.async('string'));
-    return [...new Set(cj.artifacts.filter((a: { path: string }) => a.path.startsWith('screenshot-tiles/')).map((a: { method: string }) => a.method))];
+    return [
+      ...new Set(
+        cj.artifacts
+          .filter((a: { path: string }) => a.path.startsWith('screenshot-tiles/'))
+          .map((a: { method: string }) => a.method),
+      ),
+    ];
   };
-  const fast = await cli(['capture', site.url('tall.html'), '--case', 'Fast', '--out', join(tmp, 'fast'), '--profile', profile, '--fast']);
+  const fast = await cli([
+    'capture',
+    site.url('tall.html'),
+    '--case',
+    'Fast',
+    '--out',
+    join(tmp, 'fast'),
+    '--profile',
+    profile,
+    '--fast',
+  ]);
   expect(fast.code, fast.stderr).toBe(0);
   expect(await methods(join(tmp, 'fast'))).toEqual(['debugger:Page.captureScreenshot']);
   // The kept profile follows the command line: no --fast, the usual way.
-  const usual = await cli(['capture', site.url('tall.html'), '--case', 'Fast', '--out', join(tmp, 'usual'), '--profile', profile]);
+  const usual = await cli([
+    'capture',
+    site.url('tall.html'),
+    '--case',
+    'Fast',
+    '--out',
+    join(tmp, 'usual'),
+    '--profile',
+    profile,
+  ]);
   expect(usual.code, usual.stderr).toBe(0);
   expect(await methods(join(tmp, 'usual'))).toEqual(['captureVisibleTab']);
 });

@@ -41,7 +41,8 @@ function printedParts(stdout: string): { path: string; sha256: string }[] {
   const lines = stdout.split('\n');
   const out: { path: string; sha256: string }[] = [];
   lines.forEach((l, i) => {
-    if (l.startsWith('package ')) out.push({ path: l.slice('package '.length), sha256: (lines[i + 1] ?? '').replace(/^sha256 /, '') });
+    if (l.startsWith('package '))
+      out.push({ path: l.slice('package '.length), sha256: (lines[i + 1] ?? '').replace(/^sha256 /, '') });
   });
   return out;
 }
@@ -53,13 +54,30 @@ async function thirdPartyChecks(zipPath: string, sha256: string): Promise<string
   await run('unzip', ['-q', zipPath, '-d', dir]);
   const [bagName] = await readdir(dir);
   const bag = join(dir, bagName!);
-  for (const [tool, manifest] of [['sha256sum', 'manifest-sha256.txt'], ['sha256sum', 'tagmanifest-sha256.txt'], ['sha512sum', 'manifest-sha512.txt']] as const) {
+  for (const [tool, manifest] of [
+    ['sha256sum', 'manifest-sha256.txt'],
+    ['sha256sum', 'tagmanifest-sha256.txt'],
+    ['sha512sum', 'manifest-sha512.txt'],
+  ] as const) {
     const out = (await run(tool, ['-c', '--strict', manifest], { cwd: bag })).stdout;
-    expect(out.trim().split('\n').every((l) => l.endsWith(': OK'))).toBe(true);
+    expect(
+      out
+        .trim()
+        .split('\n')
+        .every((l) => l.endsWith(': OK')),
+    ).toBe(true);
   }
   const v = await run(
     'openssl',
-    ['dgst', '-sha256', '-verify', 'signature/signing-key.pem', '-signature', 'signature/tagmanifest-sha256.txt.sig', 'tagmanifest-sha256.txt'],
+    [
+      'dgst',
+      '-sha256',
+      '-verify',
+      'signature/signing-key.pem',
+      '-signature',
+      'signature/tagmanifest-sha256.txt.sig',
+      'tagmanifest-sha256.txt',
+    ],
     { cwd: bag },
   );
   expect(v.stdout.trim()).toBe('Verified OK');
@@ -71,7 +89,10 @@ interface PartInfo {
   sha256: string;
   bag: string;
   bagInfo: string;
-  caseJson: { export: { id: string; part: number; parts: number }; captures: { captureId: string; part: number; folder: string }[] };
+  caseJson: {
+    export: { id: string; part: number; parts: number };
+    captures: { captureId: string; part: number; folder: string }[];
+  };
   entries: number;
   /** ZIP entries of each capture folder held (folder and everything under it). */
   captureEntries: Map<string, number>;
@@ -103,7 +124,22 @@ describe('a case split into parts, through the CLI', () => {
   test('run 1: --max-part-bytes 1 puts each capture alone in its part; every part passes sha256sum, openssl and the verifier', async () => {
     const out = join(tmp, 'out1');
     const pages = ['ad-fr.html', 'ad-ar.html', 'poison.html'].map((p) => site.url(p));
-    const r = await cli(['capture', ...pages, '--case', 'Réseau – parts', '--reference', 'PARTS-1', '--out', out, '--profile', profile(), '--max-part-bytes', '1', '--lang', 'fr']);
+    const r = await cli([
+      'capture',
+      ...pages,
+      '--case',
+      'Réseau – parts',
+      '--reference',
+      'PARTS-1',
+      '--out',
+      out,
+      '--profile',
+      profile(),
+      '--max-part-bytes',
+      '1',
+      '--lang',
+      'fr',
+    ]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain('parts 3 (the case was split; each part is a complete package)');
     const printed = printedParts(r.stdout);
@@ -131,7 +167,9 @@ describe('a case split into parts, through the CLI', () => {
     }
     const all = await cli(['verify', ...run1.map((p) => p.path)]);
     expect(all.code, all.stdout).toBe(3);
-    expect(all.stdout).toContain(`PASS  All 3 parts of export ${exportId} are here, from the same case, key and custody log.`);
+    expect(all.stdout).toContain(
+      `PASS  All 3 parts of export ${exportId} are here, from the same case, key and custody log.`,
+    );
     const missing = await cli(['verify', run1[0]!.path, run1[2]!.path]);
     expect(missing.code).toBe(1);
     expect(missing.stdout).toMatch(/FAIL {2}Part\(s\) 2 of 3 are missing: .*-part2of3\.zip\./);
@@ -142,7 +180,11 @@ describe('a case split into parts, through the CLI', () => {
     const reportPath = join(poisonPart.bag, 'data', 'report.html');
     const html = await readFile(reportPath, 'utf8');
     expect(html).not.toMatch(/<script/i);
-    const browser = await chromium.launch({ executablePath: findChromium(), headless: true, args: ['--no-sandbox', '--disable-gpu'] });
+    const browser = await chromium.launch({
+      executablePath: findChromium(),
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu'],
+    });
     try {
       const context = await browser.newContext({ javaScriptEnabled: false });
       const page = await context.newPage();
@@ -177,8 +219,18 @@ describe('a case split into parts, through the CLI', () => {
 
     const out = join(tmp, 'out2');
     const r = await cli([
-      'capture', site.url('next.html'), '--case', 'Réseau – parts', '--out', out, '--profile', profile(),
-      '--max-part-entries', String(ceiling), '--max-part-bytes', String(64 * 1024 * 1024),
+      'capture',
+      site.url('next.html'),
+      '--case',
+      'Réseau – parts',
+      '--out',
+      out,
+      '--profile',
+      profile(),
+      '--max-part-entries',
+      String(ceiling),
+      '--max-part-bytes',
+      String(64 * 1024 * 1024),
     ]);
     expect(r.code, r.stderr).toBe(0);
     const printed = printedParts(r.stdout);
@@ -202,7 +254,10 @@ describe('a case split into parts, through the CLI', () => {
     const completed = events.filter((e) => e.type === 'export.completed');
     expect(completed.map((e) => e.details.zipSha256)).toEqual(run1.map((p) => p.sha256));
     expect(completed.map((e) => e.details.part)).toEqual([1, 2, 3]);
-    expect(events.at(-1)).toMatchObject({ type: 'export.started', details: { exportId: parts[0]!.caseJson.export.id } });
+    expect(events.at(-1)).toMatchObject({
+      type: 'export.started',
+      details: { exportId: parts[0]!.caseJson.export.id },
+    });
   });
 
   test('a ceiling the CLI cannot honour is refused in one line before Chromium starts', async () => {

@@ -39,25 +39,56 @@ describe.skipIf(!FIREFOX)(firefoxSuite('the CLI, and packages from both browsers
 
   async function captureJsons(zipPath: string) {
     const zip = await JSZip.loadAsync(await readFile(zipPath));
-    const names = Object.keys(zip.files).filter((n) => n.endsWith('/capture.json')).sort();
+    const names = Object.keys(zip.files)
+      .filter((n) => n.endsWith('/capture.json'))
+      .sort();
     return Promise.all(names.map(async (n) => JSON.parse(await zip.file(n)!.async('string'))));
   }
 
   test('an unknown --browser is refused with a plain message', async () => {
-    const r = await cli(['capture', site.url('ad-fr.html'), '--case', 'x', '--out', join(tmp, 'x'), '--browser', 'safari']);
+    const r = await cli([
+      'capture',
+      site.url('ad-fr.html'),
+      '--case',
+      'x',
+      '--out',
+      join(tmp, 'x'),
+      '--browser',
+      'safari',
+    ]);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('--browser must be chromium or firefox');
   });
 
   test('the same page captured by the CLI in Firefox and in Chromium: both packages pass the same verifier', async () => {
     const ffOut = join(tmp, 'firefox');
-    const ff = await cli(['capture', site.url('ad-fr.html'), site.url('tall.html'), '--case', 'Deux navigateurs', '--out', ffOut, '--browser', 'firefox']);
+    const ff = await cli([
+      'capture',
+      site.url('ad-fr.html'),
+      site.url('tall.html'),
+      '--case',
+      'Deux navigateurs',
+      '--out',
+      ffOut,
+      '--browser',
+      'firefox',
+    ]);
     expect(ff.code, ff.stderr).toBe(0);
     const ffZip = await onlyZip(ffOut);
     expect(ff.stdout).toContain(`package ${ffZip}`);
 
     const crOut = join(tmp, 'chromium');
-    const cr = await cli(['capture', site.url('ad-fr.html'), site.url('tall.html'), '--case', 'Deux navigateurs', '--out', crOut, '--browser', 'chromium']);
+    const cr = await cli([
+      'capture',
+      site.url('ad-fr.html'),
+      site.url('tall.html'),
+      '--case',
+      'Deux navigateurs',
+      '--out',
+      crOut,
+      '--browser',
+      'chromium',
+    ]);
     expect(cr.code, cr.stderr).toBe(0);
     const crZip = await onlyZip(crOut);
 
@@ -76,13 +107,15 @@ describe.skipIf(!FIREFOX)(firefoxSuite('the CLI, and packages from both browsers
     expect(crAd.browser.name).toMatch(/Chrom/);
     expect(ffAd.trigger).toBe('cli');
     // Same artifacts, except the MHTML that only Chromium offers (a limitation in Firefox).
-    const paths = (cj: { artifacts: { path: string }[] }) => cj.artifacts.map((a) => a.path).filter((p) => !p.startsWith('screenshot-tiles/'));
+    const paths = (cj: { artifacts: { path: string }[] }) =>
+      cj.artifacts.map((a) => a.path).filter((p) => !p.startsWith('screenshot-tiles/'));
     expect(paths(crAd).filter((p) => p !== 'page.mhtml')).toEqual(paths(ffAd));
     expect(paths(crAd)).toContain('page.mhtml');
     expect(ffAd.limitations).toContain('No MHTML archive: this browser does not offer one to extensions.');
     // The methods say how each browser made the full page.
-    const tileMethods = (cj: { artifacts: { path: string; method: string }[] }) =>
-      [...new Set(cj.artifacts.filter((a) => a.path.startsWith('screenshot-tiles/')).map((a) => a.method))];
+    const tileMethods = (cj: { artifacts: { path: string; method: string }[] }) => [
+      ...new Set(cj.artifacts.filter((a) => a.path.startsWith('screenshot-tiles/')).map((a) => a.method)),
+    ];
     expect(tileMethods(ffTall)).toEqual(['captureTab:rect']);
     expect(tileMethods(crTall)).toEqual(['captureVisibleTab']);
     // Both browsers record the network facts of the page.
@@ -91,13 +124,36 @@ describe.skipIf(!FIREFOX)(firefoxSuite('the CLI, and packages from both browsers
 
   test('--profile keeps the case and the signing key between Firefox runs', async () => {
     const profile = join(tmp, 'kept-profile');
-    const a = await cli(['capture', site.url('ad-fr.html'), '--case', 'Suivi', '--out', join(tmp, 'k1'), '--browser', 'firefox', '--profile', profile]);
+    const a = await cli([
+      'capture',
+      site.url('ad-fr.html'),
+      '--case',
+      'Suivi',
+      '--out',
+      join(tmp, 'k1'),
+      '--browser',
+      'firefox',
+      '--profile',
+      profile,
+    ]);
     expect(a.code, a.stderr).toBe(0);
     expect(a.stdout).toMatch(/captured #1 /);
-    const b = await cli(['capture', site.url('ad-ar.html'), '--case', 'Suivi', '--out', join(tmp, 'k2'), '--browser', 'firefox', '--profile', profile]);
+    const b = await cli([
+      'capture',
+      site.url('ad-ar.html'),
+      '--case',
+      'Suivi',
+      '--out',
+      join(tmp, 'k2'),
+      '--browser',
+      'firefox',
+      '--profile',
+      profile,
+    ]);
     expect(b.code, b.stderr).toBe(0);
     expect(b.stdout).toMatch(/captured #2 /);
-    const fingerprint = async (dir: string) => (await cli(['verify', await onlyZip(dir)])).stdout.match(/key fingerprint ([0-9a-f]{64})/)?.[1];
+    const fingerprint = async (dir: string) =>
+      (await cli(['verify', await onlyZip(dir)])).stdout.match(/key fingerprint ([0-9a-f]{64})/)?.[1];
     const [k1, k2] = [await fingerprint(join(tmp, 'k1')), await fingerprint(join(tmp, 'k2'))];
     expect(k1).toMatch(/^[0-9a-f]{64}$/);
     expect(k2).toBe(k1);

@@ -21,7 +21,9 @@ beforeAll(async () => {
   try {
     automation = JSON.parse(readFileSync('.output/firefox-mv3-automation/manifest.json', 'utf8'));
   } catch {
-    execFileSync('npx', ['wxt', 'build', '-b', 'firefox', '--mv3', '--mode', 'automation'], { stdio: ['ignore', 'ignore', 'inherit'] });
+    execFileSync('npx', ['wxt', 'build', '-b', 'firefox', '--mv3', '--mode', 'automation'], {
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
     automation = JSON.parse(readFileSync('.output/firefox-mv3-automation/manifest.json', 'utf8'));
   }
   const version = (JSON.parse(readFileSync('package.json', 'utf8')) as { version: string }).version;
@@ -50,7 +52,9 @@ test('store build: no pageCapture or debugger, host access only optional, nothin
   expect(store.optional_permissions).toEqual(['webRequest', 'notifications']);
   expect(store.web_accessible_resources).toBeUndefined();
   expect(store.content_scripts).toBeUndefined();
-  expect((store.content_security_policy as { extension_pages: string }).extension_pages).toMatch(/^script-src 'self'; object-src 'none'/);
+  expect((store.content_security_policy as { extension_pages: string }).extension_pages).toMatch(
+    /^script-src 'self'; object-src 'none'/,
+  );
 });
 
 test('the automation hook is compiled into the automation build only', () => {
@@ -67,8 +71,18 @@ test('wxt zip -b firefox: the MV3 store build, and a sources ZIP with what rebui
   const zipped = JSON.parse(await zips.ext.file('manifest.json')!.async('string'));
   expect(zipped).toEqual(store);
   const names = Object.keys(zips.sources.files);
-  for (const needed of ['package.json', 'package-lock.json', 'wxt.config.ts', 'tsconfig.json', 'entrypoints/background/index.ts', 'utils/capture/full-page.ts', 'public/_locales/en/messages.json']) {
+  for (const needed of [
+    'package.json',
+    'package-lock.json',
+    'wxt.config.ts',
+    'tsconfig.json',
+    'entrypoints/background/index.ts',
+    'utils/capture/full-page.ts',
+    'public/_locales/en/messages.json',
+  ]) {
     expect(names).toContain(needed);
   }
-  expect(names.filter((n) => /^(node_modules|\.output|\.wxt|tests|demo-output|tmp)\//.test(n) || n.endsWith('.zip'))).toEqual([]);
+  expect(
+    names.filter((n) => /^(node_modules|\.output|\.wxt|tests|demo-output|tmp)\//.test(n) || n.endsWith('.zip')),
+  ).toEqual([]);
 });

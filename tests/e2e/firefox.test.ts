@@ -35,7 +35,9 @@ describe.skipIf(!FIREFOX)(firefoxSuite('capture, full page, export and verificat
 
   /** Captures `file` in a new tab and returns its capture.json and files from the case's export. */
   async function captureOf(zip: JSZip, captureId: string) {
-    const dir = Object.keys(zip.files).find((n) => n.endsWith(`-${captureId}/capture.json`))!.replace(/capture\.json$/, '');
+    const dir = Object.keys(zip.files)
+      .find((n) => n.endsWith(`-${captureId}/capture.json`))!
+      .replace(/capture\.json$/, '');
     return {
       dir,
       cj: JSON.parse(await zip.file(dir + 'capture.json')!.async('string')),
@@ -83,23 +85,50 @@ describe.skipIf(!FIREFOX)(firefoxSuite('capture, full page, export and verificat
     expect(m.stdout).not.toMatch(/FAILED/);
     await run('sha256sum', ['-c', 'tagmanifest-sha256.txt'], { cwd: bag });
     await run('sha512sum', ['-c', 'manifest-sha512.txt'], { cwd: bag });
-    const v = await run('openssl', ['dgst', '-sha256', '-verify', 'signature/signing-key.pem', '-signature', 'signature/tagmanifest-sha256.txt.sig', 'tagmanifest-sha256.txt'], { cwd: bag });
+    const v = await run(
+      'openssl',
+      [
+        'dgst',
+        '-sha256',
+        '-verify',
+        'signature/signing-key.pem',
+        '-signature',
+        'signature/tagmanifest-sha256.txt.sig',
+        'tagmanifest-sha256.txt',
+      ],
+      { cwd: bag },
+    );
     expect(v.stdout.trim()).toBe('Verified OK');
-    const fp = await run('sh', ['-c', 'openssl pkey -pubin -in signature/signing-key.pem -outform DER | sha256sum'], { cwd: bag });
+    const fp = await run('sh', ['-c', 'openssl pkey -pubin -in signature/signing-key.pem -outform DER | sha256sum'], {
+      cwd: bag,
+    });
     const bagInfo = await readFile(join(bag, 'bag-info.txt'), 'utf8');
     expect(bagInfo).toContain(`Evidence-Signing-Key-SHA256: ${fp.stdout.split(' ')[0]}`);
     expect(bagInfo).toContain('External-Identifier: PV-2026-207');
     // P-384, as in Chromium.
-    expect((await run('openssl', ['pkey', '-pubin', '-in', 'signature/signing-key.pem', '-noout', '-text'], { cwd: bag })).stdout).toMatch(/384 bit|secp384r1|P-384/);
+    expect(
+      (await run('openssl', ['pkey', '-pubin', '-in', 'signature/signing-key.pem', '-noout', '-text'], { cwd: bag }))
+        .stdout,
+    ).toMatch(/384 bit|secp384r1|P-384/);
 
     const report = await verifyPackage(new Uint8Array(bytes));
     expect(report.checks.filter((c) => !c.ok)).toEqual([]);
     expect(report.ok).toBe(true);
 
-    const events = (await readFile(join(bag, 'data', 'custody', 'events.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { type: string });
-    expect(events.map((e) => e.type).filter((t) => t.startsWith('capture.'))).toEqual(Array(8).fill(0).map((_, i) => (i % 2 ? 'capture.stored' : 'capture.started')));
+    const events = (await readFile(join(bag, 'data', 'custody', 'events.jsonl'), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { type: string });
+    expect(events.map((e) => e.type).filter((t) => t.startsWith('capture.'))).toEqual(
+      Array(8)
+        .fill(0)
+        .map((_, i) => (i % 2 ? 'capture.stored' : 'capture.started')),
+    );
     await expect
-      .poll(async () => (await s.driver.readStore<CustodyRecord>('custody')).find((e) => e.type === 'export.completed')?.line ?? '')
+      .poll(
+        async () =>
+          (await s.driver.readStore<CustodyRecord>('custody')).find((e) => e.type === 'export.completed')?.line ?? '',
+      )
       .toContain(exp.zipSha256);
     zip = await JSZip.loadAsync(bytes);
   });
@@ -141,8 +170,12 @@ describe.skipIf(!FIREFOX)(firefoxSuite('capture, full page, export and verificat
     expect(cj.network.statusCode).toBe(200);
     expect(cj.network.ip).toBe('127.0.0.1');
     expect(cj.network.url).toBe(site.url('ad-fr.html'));
-    expect(cj.network.responseHeaders.some((h: { name: string }) => h.name.toLowerCase() === 'content-type')).toBe(true);
-    expect((await file('screenshot-viewport.png')!.async('uint8array')).subarray(1, 4)).toEqual(new TextEncoder().encode('PNG'));
+    expect(cj.network.responseHeaders.some((h: { name: string }) => h.name.toLowerCase() === 'content-type')).toBe(
+      true,
+    );
+    expect((await file('screenshot-viewport.png')!.async('uint8array')).subarray(1, 4)).toEqual(
+      new TextEncoder().encode('PNG'),
+    );
   });
 
   test('the closed shadow root is reached (Element.openOrClosedShadowRoot in Firefox content scripts)', async () => {
@@ -158,11 +191,19 @@ describe.skipIf(!FIREFOX)(firefoxSuite('capture, full page, export and verificat
   test('full page of the 6,000 px page in one captureTab tile: every row covered, fixed header once', async () => {
     const { cj, file } = await captureOf(zip, ids['tall.html']!);
     const tiles = (cj.artifacts as Artifact[]).filter((a) => a.path.startsWith('screenshot-tiles/'));
-    expect(tiles.map((t) => `${t.path} ${t.method} ${t.role}`)).toEqual(['screenshot-tiles/000.png captureTab:rect original']);
+    expect(tiles.map((t) => `${t.path} ${t.method} ${t.role}`)).toEqual([
+      'screenshot-tiles/000.png captureTab:rect original',
+    ]);
     const page = await s.driver.pageOf(pixelTab);
     const tile = await pngPixels(page, await file('screenshot-tiles/000.png')!.async('uint8array'), [[600, 10]]);
     expect(tile.size).toEqual([1280, 6000]);
-    const px = await pngPixels(page, await file('screenshot-full.png')!.async('uint8array'), [[600, 10], [600, 810], [600, 1010], [600, 2500], [600, 5990]]);
+    const px = await pngPixels(page, await file('screenshot-full.png')!.async('uint8array'), [
+      [600, 10],
+      [600, 810],
+      [600, 1010],
+      [600, 2500],
+      [600, 5990],
+    ]);
     expect(px.size).toEqual([1280, 6000]);
     expect(px.rgb[0]).toEqual([255, 0, 0]); // the fixed header, on top of the page
     expect(px.rgb[1]).toEqual([0, 0, 255]); // not repeated further down
@@ -178,7 +219,11 @@ describe.skipIf(!FIREFOX)(firefoxSuite('capture, full page, export and verificat
     expect(tiles.map((t) => t.method)).toEqual(['captureTab:rect']);
     const page = await s.driver.pageOf(pixelTab);
     const ys = [10, 810, 1010, 9500, 15500, 18500, 19990];
-    const px = await pngPixels(page, await file('screenshot-full.png')!.async('uint8array'), ys.map((y) => [600, y]));
+    const px = await pngPixels(
+      page,
+      await file('screenshot-full.png')!.async('uint8array'),
+      ys.map((y) => [600, y]),
+    );
     expect(px.size).toEqual([1280, 20_000]);
     const RED = [255, 0, 0];
     const BLUE = [0, 0, 255];
@@ -187,7 +232,7 @@ describe.skipIf(!FIREFOX)(firefoxSuite('capture, full page, export and verificat
     expect(px.rgb).toEqual([RED, BLUE, GREEN, GREEN, GREEN, BLUE, GREEN]);
   });
 
-  test('a page whose text is longer than one message chunk comes through in pieces, whole (text.txt hashes as the page\'s own)', async () => {
+  test("a page whose text is longer than one message chunk comes through in pieces, whole (text.txt hashes as the page's own)", async () => {
     // 17 Mi characters of text: over the 16 Mi-character chunk (utils/capture/transfer.ts).
     const url = site.url('huge.html?mb=17');
     const tab = await s.driver.openTab(url);

@@ -49,13 +49,18 @@ async function blob(sha256: string): Promise<Uint8Array> {
 }
 
 async function stored(captureId: string) {
-  const rec = (await readStore<{ id: string; artifacts: StoredArtifact[]; captureJson: { sha256: string } }>(s.driver, 'captures')).find((c) => c.id === captureId)!;
+  const rec = (
+    await readStore<{ id: string; artifacts: StoredArtifact[]; captureJson: { sha256: string } }>(s.driver, 'captures')
+  ).find((c) => c.id === captureId)!;
   const cj = JSON.parse(new TextDecoder().decode(await blob(rec.captureJson.sha256))) as { limitations: string[] };
   return { artifacts: rec.artifacts, limitations: cj.limitations };
 }
 
 /** Reads pixels of a PNG in the browser (no image library in Node). */
-async function pixels(png: Uint8Array, points: [number, number][]): Promise<{ size: [number, number]; rgb: number[][] }> {
+async function pixels(
+  png: Uint8Array,
+  points: [number, number][],
+): Promise<{ size: [number, number]; rgb: number[][] }> {
   const page = await s.hm.context.newPage();
   try {
     return await page.evaluate(
@@ -64,7 +69,10 @@ async function pixels(png: Uint8Array, points: [number, number][]): Promise<{ si
         const c = new OffscreenCanvas(bmp.width, bmp.height);
         const ctx = c.getContext('2d')!;
         ctx.drawImage(bmp, 0, 0);
-        return { size: [bmp.width, bmp.height] as [number, number], rgb: pts.map(([x, y]) => Array.from(ctx.getImageData(x, y, 1, 1).data.slice(0, 3))) };
+        return {
+          size: [bmp.width, bmp.height] as [number, number],
+          rgb: pts.map(([x, y]) => Array.from(ctx.getImageData(x, y, 1, 1).data.slice(0, 3))),
+        };
       },
       [Buffer.from(png).toString('base64'), points] as const,
     );
@@ -73,21 +81,28 @@ async function pixels(png: Uint8Array, points: [number, number][]): Promise<{ si
   }
 }
 
-
 test('fast mode: a 20,000 px page in debugger tiles of at most 10,000 px, stitched to the page height, fixed header once', async () => {
   const tab = await s.driver.openTab(site.url('tall-20k.html'));
-  await s.driver.control.evaluate((id) => chrome.scripting.executeScript({ target: { tabId: id }, func: () => window.scrollTo(0, 1234) }), tab);
+  await s.driver.control.evaluate(
+    (id) => chrome.scripting.executeScript({ target: { tabId: id }, func: () => window.scrollTo(0, 1234) }),
+    tab,
+  );
   const page = await s.driver.control.evaluate(
     async (id) =>
-      (await chrome.scripting.executeScript({ target: { tabId: id }, func: () => ({ height: document.documentElement.scrollHeight, dpr: devicePixelRatio }) }))[0]!
-        .result as { height: number; dpr: number },
+      (
+        await chrome.scripting.executeScript({
+          target: { tabId: id },
+          func: () => ({ height: document.documentElement.scrollHeight, dpr: devicePixelRatio }),
+        })
+      )[0]!.result as { height: number; dpr: number },
     tab,
   );
   expect(page.height).toBe(20_000);
   const r = await s.driver.capture(tab, FULL_PAGE_ONLY);
 
   const scrollAfter = await s.driver.control.evaluate(
-    async (id) => (await chrome.scripting.executeScript({ target: { tabId: id }, func: () => window.scrollY }))[0]!.result,
+    async (id) =>
+      (await chrome.scripting.executeScript({ target: { tabId: id }, func: () => window.scrollY }))[0]!.result,
     tab,
   );
   expect(scrollAfter).toBe(1234);
@@ -103,8 +118,20 @@ test('fast mode: a 20,000 px page in debugger tiles of at most 10,000 px, stitch
   expect(tileSizes.reduce((n, z) => n + z.height, 0)).toBe(20_000 * page.dpr);
 
   const full = artifacts.find((a) => a.path === 'screenshot-full.png')!;
-  expect([full.role, full.method, full.derivedFrom]).toEqual(['derived', 'stitch:OffscreenCanvas', tiles.map((t) => t.path)]);
-  const px = await pixels(await blob(full.sha256), [[600, 10], [600, 810], [600, 1010], [600, 9990], [600, 10_010], [600, 15_500], [600, 19_990]]);
+  expect([full.role, full.method, full.derivedFrom]).toEqual([
+    'derived',
+    'stitch:OffscreenCanvas',
+    tiles.map((t) => t.path),
+  ]);
+  const px = await pixels(await blob(full.sha256), [
+    [600, 10],
+    [600, 810],
+    [600, 1010],
+    [600, 9990],
+    [600, 10_010],
+    [600, 15_500],
+    [600, 19_990],
+  ]);
   expect(px.size).toEqual([1280 * page.dpr, 20_000 * page.dpr]);
   expect(px.rgb[0]).toEqual([255, 0, 0]); // the fixed header, on top of the page
   expect(px.rgb[1]).toEqual([0, 0, 255]); // not repeated one screen down
@@ -130,7 +157,14 @@ test('fast mode: a sticky header and a chat button fixed to the bottom appear on
   const tiles = artifacts.filter((a) => a.path.startsWith('screenshot-tiles/'));
   expect(tiles.map((t) => t.method)).toEqual(['debugger:Page.captureScreenshot', 'debugger:Page.captureScreenshot']);
   const full = artifacts.find((a) => a.path === 'screenshot-full.png')!;
-  const px = await pixels(await blob(full.sha256), [[600, 10], [600, 810], [600, 10_010], [1250, 775], [1250, 9_990], [1250, 12_040]]);
+  const px = await pixels(await blob(full.sha256), [
+    [600, 10],
+    [600, 810],
+    [600, 10_010],
+    [1250, 775],
+    [1250, 9_990],
+    [1250, 12_040],
+  ]);
   expect(px.size).toEqual([1280, 12_060]);
   expect(px.rgb[0]).toEqual([255, 0, 0]); // the sticky header, at the top
   expect(px.rgb[1]).toEqual([0, 0, 255]); // not stuck one screen down

@@ -22,7 +22,10 @@ afterAll(async () => {
 });
 
 /** Reads pixels of a PNG in the browser (no image library in Node). */
-async function pixels(png: Uint8Array, points: [number, number][]): Promise<{ size: [number, number]; rgb: number[][] }> {
+async function pixels(
+  png: Uint8Array,
+  points: [number, number][],
+): Promise<{ size: [number, number]; rgb: number[][] }> {
   const page = await s.hm.context.newPage();
   try {
     return await page.evaluate(
@@ -47,29 +50,43 @@ async function pixels(png: Uint8Array, points: [number, number][]): Promise<{ si
 test('full page of a 6,000 px page: tiles kept, stitched image covers every row, fixed header once', async () => {
   const tab = await s.driver.openTab(site.url('tall.html'));
   // Scroll the page a little first: the capture must give the position back.
-  await s.driver.control.evaluate((id) => chrome.scripting.executeScript({ target: { tabId: id }, func: () => window.scrollTo(0, 1234) }), tab);
+  await s.driver.control.evaluate(
+    (id) => chrome.scripting.executeScript({ target: { tabId: id }, func: () => window.scrollTo(0, 1234) }),
+    tab,
+  );
   const r = await s.driver.capture(tab);
   const scrollAfter = await s.driver.control.evaluate(
-    async (id) => (await chrome.scripting.executeScript({ target: { tabId: id }, func: () => window.scrollY }))[0]!.result,
+    async (id) =>
+      (await chrome.scripting.executeScript({ target: { tabId: id }, func: () => window.scrollY }))[0]!.result,
     tab,
   );
   expect(scrollAfter).toBe(1234);
 
   const exp = await s.driver.exportCase(r.caseId);
   const zip = await JSZip.loadAsync(await readFile(exp.path));
-  const dir = Object.keys(zip.files).find((n) => n.includes(`/captures/0001-${r.captureId}/capture.json`))!.replace('capture.json', '');
+  const dir = Object.keys(zip.files)
+    .find((n) => n.includes(`/captures/0001-${r.captureId}/capture.json`))!
+    .replace('capture.json', '');
   const cj = JSON.parse(await zip.file(dir + 'capture.json')!.async('string'));
   const byPath = Object.fromEntries(cj.artifacts.map((a: { path: string }) => [a.path, a]));
 
   const tiles = cj.artifacts.filter((a: { path: string }) => a.path.startsWith('screenshot-tiles/'));
   expect(tiles.length).toBe(8); // 6,000 px / 800 px viewport
-  expect(tiles.every((t: { role: string; method: string }) => t.role === 'original' && t.method === 'captureVisibleTab')).toBe(true);
+  expect(
+    tiles.every((t: { role: string; method: string }) => t.role === 'original' && t.method === 'captureVisibleTab'),
+  ).toBe(true);
   const full = byPath['screenshot-full.png'];
   expect(full.role).toBe('derived');
   expect(full.derivedFrom).toEqual(tiles.map((t: { path: string }) => t.path));
 
   const png = await zip.file(dir + 'screenshot-full.png')!.async('uint8array');
-  const px = await pixels(png, [[600, 10], [600, 810], [600, 1010], [600, 2500], [600, 5990]]);
+  const px = await pixels(png, [
+    [600, 10],
+    [600, 810],
+    [600, 1010],
+    [600, 2500],
+    [600, 5990],
+  ]);
   expect(px.size).toEqual([1280, 6000]);
   expect(px.rgb[0]).toEqual([255, 0, 0]); // header on top of the first screen
   expect(px.rgb[1]).toEqual([0, 0, 255]); // not repeated at the top of the second tile
@@ -88,5 +105,7 @@ test('full page of a 6,000 px page: tiles kept, stitched image covers every row,
   expect(cj.network.responseHeaders.some((h: { name: string }) => h.name.toLowerCase() === 'content-type')).toBe(true);
 
   // The lazy image at the bottom is listed in media.
-  expect(cj.media.some((m: { kind: string; url: string }) => m.kind === 'image' && m.url.startsWith('data:image/svg+xml'))).toBe(true);
+  expect(
+    cj.media.some((m: { kind: string; url: string }) => m.kind === 'image' && m.url.startsWith('data:image/svg+xml')),
+  ).toBe(true);
 });

@@ -15,7 +15,16 @@ beforeAll(() => {
 
 test('required permissions are the least the features need', () => {
   expect([...(manifest.permissions as string[])].sort()).toEqual(
-    ['activeTab', 'alarms', 'contextMenus', 'downloads', 'pageCapture', 'scripting', 'storage', 'unlimitedStorage'].sort(),
+    [
+      'activeTab',
+      'alarms',
+      'contextMenus',
+      'downloads',
+      'pageCapture',
+      'scripting',
+      'storage',
+      'unlimitedStorage',
+    ].sort(),
   );
   expect(manifest.host_permissions).toBeUndefined();
   expect(manifest.optional_host_permissions).toEqual(['<all_urls>']);

@@ -23,7 +23,9 @@ test('page.html inlines same-origin and cross-origin images, keeps shadow conten
   const r = await s.driver.capture(tab);
   const exp = await s.driver.exportCase(r.caseId);
   const zip = await JSZip.loadAsync(await readFile(exp.path));
-  const dir = Object.keys(zip.files).find((n) => n.endsWith(`0001-${r.captureId}/capture.json`))!.replace('capture.json', '');
+  const dir = Object.keys(zip.files)
+    .find((n) => n.endsWith(`0001-${r.captureId}/capture.json`))!
+    .replace('capture.json', '');
   const cj = JSON.parse(await zip.file(dir + 'capture.json')!.async('string'));
   const art = cj.artifacts.find((a: { path: string }) => a.path === 'page.html');
   expect(art).toMatchObject({ role: 'derived', method: 'single-file-core', mediaType: 'text/html; charset=utf-8' });
@@ -47,7 +49,9 @@ test('media at full resolution (optional): fetched by the background, stored onc
   const r = await s.driver.capture(tab, { fullPage: false, pageCopy: false, mhtml: false, media: true });
   const exp = await s.driver.exportCase(r.caseId);
   const zip = await JSZip.loadAsync(await readFile(exp.path));
-  const dir = Object.keys(zip.files).find((n) => n.includes(r.captureId) && n.endsWith('/capture.json'))!.replace('capture.json', '');
+  const dir = Object.keys(zip.files)
+    .find((n) => n.includes(r.captureId) && n.endsWith('/capture.json'))!
+    .replace('capture.json', '');
   const cj = JSON.parse(await zip.file(dir + 'capture.json')!.async('string'));
   const media = cj.artifacts.filter((a: { path: string }) => a.path.startsWith('media/'));
   // photo.png is served from two origins (same bytes): one file, both entries point to it.

@@ -44,7 +44,7 @@ async function sendFromTab(tabId: number, message: unknown): Promise<unknown> {
 }
 
 describe('messages', () => {
-  test('a content script (a web page\'s world) cannot create cases or start captures', async () => {
+  test("a content script (a web page's world) cannot create cases or start captures", async () => {
     const tab = await s.driver.openTab(site.url('poison.html'));
     // Well-formed messages (the client's envelope): only the sender is wrong.
     expect(await sendFromTab(tab, envelope('case.create', { name: 'forged case' }))).toBe('no-reply');
@@ -55,7 +55,7 @@ describe('messages', () => {
     await s.driver.closeTab(tab);
   });
 
-  test('the page-copy fetch proxy answers only the running job\'s tab, with its nonce', async () => {
+  test("the page-copy fetch proxy answers only the running job's tab, with its nonce", async () => {
     const tabA = await s.driver.openTab(site.url('ad-fr.html'));
     const tabB = await s.driver.openTab(site.url('next.html'));
     const fetchMsg = (nonce: string) => envelope('pagecopy.fetch', { url: site.url('photo.png'), nonce });
@@ -71,7 +71,10 @@ describe('messages', () => {
     expect(await sendFromTab(tabA, fetchMsg('wrong-nonce'))).toBe('no-reply');
     expect(await sendFromTab(tabB, fetchMsg(job.nonce))).toBe('no-reply'); // another tab, even with the nonce
     // Positive control: the captured tab with the job's nonce gets the resource.
-    const ok = (await sendFromTab(tabA, fetchMsg(job.nonce))) as { ok: boolean; value: { status: number; contentType: string } };
+    const ok = (await sendFromTab(tabA, fetchMsg(job.nonce))) as {
+      ok: boolean;
+      value: { status: number; contentType: string };
+    };
     expect(ok.ok).toBe(true);
     expect(ok.value).toMatchObject({ status: 200, contentType: 'image/png' });
 
@@ -103,12 +106,16 @@ describe('worker restart', () => {
     // Any event starts the worker again; at start it fails the interrupted job.
     await s.driver.send('case.setActive', { caseId: (await readStore<CaseRecord>(s.driver, 'cases'))[0]!.id });
     await expect
-      .poll(async () => (await readStore<JobRecord>(s.driver, 'jobs')).find((j) => j.id === jobId)?.state, { timeout: 15_000 })
+      .poll(async () => (await readStore<JobRecord>(s.driver, 'jobs')).find((j) => j.id === jobId)?.state, {
+        timeout: 15_000,
+      })
       .toBe('failed');
     const job = (await readStore<JobRecord>(s.driver, 'jobs')).find((j) => j.id === jobId)!;
     expect(job.error).toMatch(/interrupted/);
     expect((await readStore<CaptureRecord>(s.driver, 'captures')).length).toBe(before);
-    const events = (await readStore<CustodyRecord>(s.driver, 'custody')).filter((e) => e.captureId === jobId).map((e) => e.type);
+    const events = (await readStore<CustodyRecord>(s.driver, 'custody'))
+      .filter((e) => e.captureId === jobId)
+      .map((e) => e.type);
     expect(events).toEqual(['capture.started', 'capture.failed']);
     s.hm.worker = s.hm.context.serviceWorkers()[0] ?? (await s.hm.context.waitForEvent('serviceworker'));
     await s.driver.closeTab(tab);
@@ -160,9 +167,13 @@ describe('stored evidence changed behind the extension', () => {
     } finally {
       await patch('settings', 'profile', { language: 'auto' });
     }
-    const failed = (await readStore<CustodyRecord>(s.driver, 'custody')).filter((e) => e.caseId === kase.id && e.type === 'export.failed');
+    const failed = (await readStore<CustodyRecord>(s.driver, 'custody')).filter(
+      (e) => e.caseId === kase.id && e.type === 'export.failed',
+    );
     expect(failed).toHaveLength(1);
-    expect(JSON.parse(failed[0]!.line).details.reason).toMatch(/dom\.html: the stored bytes no longer match the hashes recorded at capture/);
+    expect(JSON.parse(failed[0]!.line).details.reason).toMatch(
+      /dom\.html: the stored bytes no longer match the hashes recorded at capture/,
+    );
   });
 });
 
@@ -192,7 +203,7 @@ describe('hostile pages', () => {
     return (await readStore<CaptureRecord>(s.driver, 'captures')).find((c) => c.id === id)!;
   }
 
-  test('a DOM over 64 MiB comes through in chunks, whole: text.txt hashes as the page\'s own text, the page keeps nothing', async () => {
+  test("a DOM over 64 MiB comes through in chunks, whole: text.txt hashes as the page's own text, the page keeps nothing", async () => {
     const url = site.url('huge.html?mb=66');
     const tab = await s.driver.openTab(url);
     const r = await s.driver.capture(tab, { fullPage: false, pageCopy: false, mhtml: false });
@@ -208,7 +219,7 @@ describe('hostile pages', () => {
     await s.driver.closeTab(tab);
   }, 120_000);
 
-  test('chunk boundaries never split a character: astral-plane text in odd-sized chunks hashes as the page\'s own', async () => {
+  test("chunk boundaries never split a character: astral-plane text in odd-sized chunks hashes as the page's own", async () => {
     await setPageLimits(s.hm, { chunkChars: 999_999 });
     try {
       const url = site.url('huge.html?mb=3&emoji=1');
@@ -281,7 +292,9 @@ describe('hostile pages', () => {
       await new Promise((r) => setTimeout(r, 1000)); // the page's loop has started
       const before = (await readStore<CaptureRecord>(s.driver, 'captures')).length;
       const t0 = Date.now();
-      await expect(s.driver.capture(tab, { fullPage: false, pageCopy: false, mhtml: false })).rejects.toThrow(/did not answer within 3 s/);
+      await expect(s.driver.capture(tab, { fullPage: false, pageCopy: false, mhtml: false })).rejects.toThrow(
+        /did not answer within 3 s/,
+      );
       expect(Date.now() - t0).toBeLessThan(10_000);
       expect((await readStore<CaptureRecord>(s.driver, 'captures')).length).toBe(before);
       const jobs = await readStore<JobRecord>(s.driver, 'jobs');

@@ -42,14 +42,36 @@ test('tokens over capture.json and the signature verify with openssl and the ver
   const bag = join(unz, (await readdir(unz))[0]!);
   const sigTs = await run(
     'openssl',
-    ['ts', '-verify', '-data', 'signature/tagmanifest-sha256.txt.sig', '-in', 'signature/tagmanifest-sha256.txt.sig.tsr', '-CAfile', TSA_FIXTURES.root, '-untrusted', 'signature/tsa-chain.pem'],
+    [
+      'ts',
+      '-verify',
+      '-data',
+      'signature/tagmanifest-sha256.txt.sig',
+      '-in',
+      'signature/tagmanifest-sha256.txt.sig.tsr',
+      '-CAfile',
+      TSA_FIXTURES.root,
+      '-untrusted',
+      'signature/tsa-chain.pem',
+    ],
     { cwd: bag },
   );
   expect(sigTs.stdout).toContain('Verification: OK');
   const folder = (await readdir(join(bag, 'data', 'captures')))[0]!;
   const capTs = await run(
     'openssl',
-    ['ts', '-verify', '-data', `data/captures/${folder}/capture.json`, '-in', `data/captures/${folder}/capture.json.tsr`, '-CAfile', TSA_FIXTURES.root, '-untrusted', 'signature/tsa-chain.pem'],
+    [
+      'ts',
+      '-verify',
+      '-data',
+      `data/captures/${folder}/capture.json`,
+      '-in',
+      `data/captures/${folder}/capture.json.tsr`,
+      '-CAfile',
+      TSA_FIXTURES.root,
+      '-untrusted',
+      'signature/tsa-chain.pem',
+    ],
     { cwd: bag },
   );
   expect(capTs.stdout).toContain('Verification: OK');
@@ -68,7 +90,16 @@ test('tokens over capture.json and the signature verify with openssl and the ver
 test('a TSA that fails never loses a capture: the package is made, without tokens, and says so', async () => {
   tsa.setMode('http500');
   const out = join(tmp, 'down');
-  const r = await cli(['capture', site.url('ad-fr.html'), '--case', 'Horodatage panne', '--out', out, '--tsa', tsa.url]);
+  const r = await cli([
+    'capture',
+    site.url('ad-fr.html'),
+    '--case',
+    'Horodatage panne',
+    '--out',
+    out,
+    '--tsa',
+    tsa.url,
+  ]);
   expect(r.code, r.stderr).toBe(0);
   expect(r.stdout).toMatch(/captured #1/);
   expect(r.stdout).toMatch(/without a trusted timestamp/);
@@ -82,5 +113,7 @@ test('a TSA that fails never loses a capture: the package is made, without token
   // Intact, but the missing tokens are said, never PASSED (exit 3, issue 14).
   const v = await cli(['verify', zip]);
   expect(v.code, v.stdout).toBe(3);
-  expect(v.stdout).toMatch(/Trusted time: 2 item\(s\) have no timestamp token \(data\/captures\/0001-[^,]+, signature\)/);
+  expect(v.stdout).toMatch(
+    /Trusted time: 2 item\(s\) have no timestamp token \(data\/captures\/0001-[^,]+, signature\)/,
+  );
 });

@@ -20,7 +20,9 @@ beforeAll(async () => {
   site = await startFixtureServer();
   s = await openSession();
   // The scan script logs its cost in automation builds: collect it from every tab.
-  s.hm.context.on('page', (p: Page) => p.on('console', (m) => m.text().startsWith('hashmark-watch:') && scanLog.push(`${p.url()} ${m.text()}`)));
+  s.hm.context.on('page', (p: Page) =>
+    p.on('console', (m) => m.text().startsWith('hashmark-watch:') && scanLog.push(`${p.url()} ${m.text()}`)),
+  );
   await s.driver.send('settings.update', { defaultRegion: 'FR' });
   caseId = (await s.driver.ensureCase('Surveillance Marseille')).id;
 });
@@ -31,7 +33,8 @@ afterAll(async () => {
 });
 
 // Extension APIs from the control page (an extension page): it outlives worker restarts.
-const registered = () => s.driver.control.evaluate(async () => (await chrome.scripting.getRegisteredContentScripts()).map((r) => r.id));
+const registered = () =>
+  s.driver.control.evaluate(async () => (await chrome.scripting.getRegisteredContentScripts()).map((r) => r.id));
 const badge = (tabId: number) => s.driver.control.evaluate((id) => chrome.action.getBadgeText({ tabId: id }), tabId);
 const notifications = () => s.driver.control.evaluate(async () => Object.keys(await chrome.notifications.getAll()));
 const hits = async () =>
@@ -50,7 +53,9 @@ test('a watched number written another way on a page: badge, watch.hit event, no
   entry = await s.driver.send('watch.add', { caseId, kind: 'phone', value: '06 12 34 56 78' });
   expect(entry.value).toBe('+33612345678');
   expect(await registered()).toEqual(['hashmark-watch']);
-  const events = (await readStore<CustodyRecord>(s.driver, 'custody')).filter((e) => e.caseId === caseId).map((e) => e.type);
+  const events = (await readStore<CustodyRecord>(s.driver, 'custody'))
+    .filter((e) => e.caseId === caseId)
+    .map((e) => e.type);
   expect(events).toContain('watch.added');
 
   const url = site.url('ad-fr-2.html'); // "+33 6.12.34.56.78"
@@ -59,11 +64,19 @@ test('a watched number written another way on a page: badge, watch.hit event, no
   const h = await hits();
   expect(h).toHaveLength(1);
   expect(h[0]).toMatchObject({ watchId: entry.id, matched: '+33612345678', url });
-  await expect.poll(notifications, { timeout: 5_000 }).toEqual([expect.stringMatching(new RegExp(`^hashmark-watch\\|${caseId}\\|`))]);
+  await expect
+    .poll(notifications, { timeout: 5_000 })
+    .toEqual([expect.stringMatching(new RegExp(`^hashmark-watch\\|${caseId}\\|`))]);
   // The badge belongs to the page: the browser clears it when the tab goes to another page.
-  await s.driver.control.evaluate(async ([id, u]) => void (await chrome.tabs.update(id, { url: u })), [tab, site.url('next.html')] as const);
+  await s.driver.control.evaluate(async ([id, u]) => void (await chrome.tabs.update(id, { url: u })), [
+    tab,
+    site.url('next.html'),
+  ] as const);
   await expect.poll(() => badge(tab), { timeout: 10_000 }).toBe('');
-  await s.driver.control.evaluate(async ([id, u]) => void (await chrome.tabs.update(id, { url: u })), [tab, url] as const);
+  await s.driver.control.evaluate(async ([id, u]) => void (await chrome.tabs.update(id, { url: u })), [
+    tab,
+    url,
+  ] as const);
   await expect.poll(() => badge(tab), { timeout: 15_000 }).toBe(WATCH_BADGE);
   expect(await hits()).toHaveLength(2); // a new page load is a new sighting
   // Nothing captured: no capture record, no capture job.
@@ -152,7 +165,9 @@ test('removing the entry unregisters the scan and stops alerts', async () => {
   await new Promise((r) => setTimeout(r, 2_000));
   expect(await badge(tab)).toBe('');
   expect(await hits()).toHaveLength(before);
-  const types = (await readStore<CustodyRecord>(s.driver, 'custody')).filter((e) => e.caseId === caseId).map((e) => e.type);
+  const types = (await readStore<CustodyRecord>(s.driver, 'custody'))
+    .filter((e) => e.caseId === caseId)
+    .map((e) => e.type);
   expect(types.at(-1)).toBe('watch.removed');
   expect(await readStore<CaptureRecord>(s.driver, 'captures')).toHaveLength(captures); // sightings never capture
   await s.driver.closeTab(tab);

@@ -27,7 +27,11 @@ export async function openFirefoxSession(): Promise<FirefoxSession> {
  * Reads pixels of a PNG by decoding it in a web page of the browser (no image library in
  * Node). `page` must be an ordinary web page (a fixture), not an extension page.
  */
-export async function pngPixels(page: Page, png: Uint8Array, points: [number, number][]): Promise<{ size: [number, number]; rgb: number[][] }> {
+export async function pngPixels(
+  page: Page,
+  png: Uint8Array,
+  points: [number, number][],
+): Promise<{ size: [number, number]; rgb: number[][] }> {
   return page.evaluate(
     async (b64, pts) => {
       const blob = await (await fetch(`data:image/png;base64,${b64}`)).blob();

@@ -24,6 +24,8 @@ export default function setup(): void {
     execFileSync('npx', ['wxt', 'build', '--mode', 'automation'], { stdio: ['ignore', 'ignore', 'inherit'] });
   }
   if (firefox && !(skip && existsSync(resolve('.output/firefox-mv3-automation/manifest.json')))) {
-    execFileSync('npx', ['wxt', 'build', '-b', 'firefox', '--mv3', '--mode', 'automation'], { stdio: ['ignore', 'ignore', 'inherit'] });
+    execFileSync('npx', ['wxt', 'build', '-b', 'firefox', '--mv3', '--mode', 'automation'], {
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
   }
 }

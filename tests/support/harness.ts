@@ -33,7 +33,9 @@ export async function readStore<T>(driver: CaptureDriver, store: string): Promis
 export async function armHold(hm: HashmarkBrowser, point = 'after-screenshot') {
   await hm.worker.evaluate((p) => {
     // Created here too: a fresh worker has not made its capture environment yet.
-    const g = globalThis as unknown as { __hashmarkTest?: { armed: string | null; waiting: string | null; release: null } };
+    const g = globalThis as unknown as {
+      __hashmarkTest?: { armed: string | null; waiting: string | null; release: null };
+    };
     g.__hashmarkTest ??= { armed: null, waiting: null, release: null };
     g.__hashmarkTest.armed = p;
   }, point);
@@ -50,7 +52,9 @@ export async function armHold(hm: HashmarkBrowser, point = 'after-screenshot') {
       throw new Error('the capture never reached the hold point');
     },
     async release() {
-      await hm.worker.evaluate(() => (globalThis as unknown as { __hashmarkTest: { release: (() => void) | null } }).__hashmarkTest.release?.());
+      await hm.worker.evaluate(() =>
+        (globalThis as unknown as { __hashmarkTest: { release: (() => void) | null } }).__hashmarkTest.release?.(),
+      );
     },
   };
 }
@@ -61,10 +65,17 @@ export async function armHold(hm: HashmarkBrowser, point = 'after-screenshot') {
  */
 export async function setPageLimits(
   hm: HashmarkBrowser,
-  limits: { snapshot?: { budgetMs?: number; maxDomChars?: number; maxTextChars?: number }; chunkChars?: number; snapshotTimeoutMs?: number; callTimeoutMs?: number } | null,
+  limits: {
+    snapshot?: { budgetMs?: number; maxDomChars?: number; maxTextChars?: number };
+    chunkChars?: number;
+    snapshotTimeoutMs?: number;
+    callTimeoutMs?: number;
+  } | null,
 ): Promise<void> {
   await hm.worker.evaluate((l) => {
-    const g = globalThis as unknown as { __hashmarkTest?: { armed: null; waiting: null; release: null; limits?: unknown } };
+    const g = globalThis as unknown as {
+      __hashmarkTest?: { armed: null; waiting: null; release: null; limits?: unknown };
+    };
     g.__hashmarkTest ??= { armed: null, waiting: null, release: null };
     if (l) g.__hashmarkTest.limits = l;
     else delete g.__hashmarkTest.limits;

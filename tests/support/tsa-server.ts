@@ -42,14 +42,7 @@ export const TSA_FIXTURES = {
 } as const;
 
 export type TsaMode =
-  | 'normal'
-  | 'slow'
-  | 'http500'
-  | 'garbage'
-  | 'rejection'
-  | 'wrong-nonce'
-  | 'wrong-imprint'
-  | 'bad-signature';
+  'normal' | 'slow' | 'http500' | 'garbage' | 'rejection' | 'wrong-nonce' | 'wrong-imprint' | 'bad-signature';
 
 export interface TsaOptions {
   /** Key type of the TSA certificate; default rsa (what most public TSAs use). */
@@ -167,7 +160,18 @@ export async function startTsa(mode: TsaMode = 'normal', opts: TsaOptions = {}):
       const r = join(dir, `resp-${n}.tsr`);
       await writeFile(q, query);
       try {
-        await execFileAsync('openssl', ['ts', '-reply', '-config', cnf, '-section', section, '-queryfile', q, '-out', r]);
+        await execFileAsync('openssl', [
+          'ts',
+          '-reply',
+          '-config',
+          cnf,
+          '-section',
+          section,
+          '-queryfile',
+          q,
+          '-out',
+          r,
+        ]);
         return new Uint8Array(await readFile(r));
       } finally {
         await rm(q, { force: true });
@@ -198,7 +202,9 @@ export async function startTsa(mode: TsaMode = 'normal', opts: TsaOptions = {}):
         return;
       }
       if (m === 'garbage') {
-        res.writeHead(200, { 'content-type': 'application/timestamp-reply' }).end('<html>Service temporarily unavailable</html>');
+        res
+          .writeHead(200, { 'content-type': 'application/timestamp-reply' })
+          .end('<html>Service temporarily unavailable</html>');
         return;
       }
       let query = body;
@@ -215,7 +221,9 @@ export async function startTsa(mode: TsaMode = 'normal', opts: TsaOptions = {}):
         reply = Uint8Array.from(reply);
         reply[reply.length - 1]! ^= 0x01; // the last byte is the SignerInfo signature's
       }
-      res.writeHead(200, { 'content-type': 'application/timestamp-reply', 'content-length': String(reply.length) }).end(reply);
+      res
+        .writeHead(200, { 'content-type': 'application/timestamp-reply', 'content-length': String(reply.length) })
+        .end(reply);
     })().catch((e: unknown) => {
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' }).end(String(e));
     });

@@ -11,7 +11,15 @@ import {
   writeBag,
   type Signer,
 } from '@/utils/package/bag-writer';
-import { BAG_NAME, FIXED_DATE, bagInput, compressionMethods, makeBag, samplePayload, unzipFiles } from './helpers/bag-fixture';
+import {
+  BAG_NAME,
+  FIXED_DATE,
+  bagInput,
+  compressionMethods,
+  makeBag,
+  samplePayload,
+  unzipFiles,
+} from './helpers/bag-fixture';
 import { createTestSigner, type TestSigner } from './helpers/signer';
 
 const text = (b: Uint8Array | undefined): string => new TextDecoder().decode(b);
@@ -113,7 +121,9 @@ describe('writeBag', () => {
     const tagFiles = ['VERIFY.txt', 'bag-info.txt', 'bagit.txt', 'manifest-sha256.txt', 'manifest-sha512.txt'];
     for (const alg of ['sha256', 'sha512'] as const) {
       const expected = await Promise.all(
-        tagFiles.map(async (f) => `${(await digestBoth(files.get(`${BAG_NAME}/${f}`) ?? new Uint8Array()))[alg]}  ${f}\n`),
+        tagFiles.map(
+          async (f) => `${(await digestBoth(files.get(`${BAG_NAME}/${f}`) ?? new Uint8Array()))[alg]}  ${f}\n`,
+        ),
       );
       expect(text(files.get(`${BAG_NAME}/tagmanifest-${alg}.txt`))).toBe(expected.join(''));
     }
@@ -135,8 +145,12 @@ describe('writeBag', () => {
     expect(methods.get(`${cap}/media/0123abcd.jpg`)).toBe(0);
     expect(methods.get(`${cap}/dom.html`)).toBe(8);
     expect(methods.get(`${BAG_NAME}/manifest-sha256.txt`)).toBe(8);
-    expect(['a.png', 'a.JPG', 'a.jpeg', 'a.webp', 'a.gif', 'a.mp4', 'a.zip'].map(compressionFor)).toEqual(Array(7).fill('STORE'));
-    expect(['a.html', 'a.json', 'a.txt', 'a.mhtml', 'a.tsr', 'a.sig', 'png', 'x/.png'].map(compressionFor)).toEqual(Array(8).fill('DEFLATE'));
+    expect(['a.png', 'a.JPG', 'a.jpeg', 'a.webp', 'a.gif', 'a.mp4', 'a.zip'].map(compressionFor)).toEqual(
+      Array(7).fill('STORE'),
+    );
+    expect(['a.html', 'a.json', 'a.txt', 'a.mhtml', 'a.tsr', 'a.sig', 'png', 'x/.png'].map(compressionFor)).toEqual(
+      Array(8).fill('DEFLATE'),
+    );
   });
 
   it('is deterministic: same input, date and signature give identical bytes', async () => {
@@ -222,12 +236,12 @@ describe('writeBag', () => {
 
   it('rejects duplicate, case-colliding and file/folder-clashing paths, naming them', async () => {
     const base = samplePayload();
-    await expect(makeBag(t.signer, { payload: [...base, { path: 'data/case.json', bytes: utf8('') }] })).rejects.toThrow(
-      'payload path data/case.json appears twice',
-    );
-    await expect(makeBag(t.signer, { payload: [...base, { path: 'data/Case.json', bytes: utf8('') }] })).rejects.toThrow(
-      'data/case.json and data/Case.json differ only in letter case',
-    );
+    await expect(
+      makeBag(t.signer, { payload: [...base, { path: 'data/case.json', bytes: utf8('') }] }),
+    ).rejects.toThrow('payload path data/case.json appears twice');
+    await expect(
+      makeBag(t.signer, { payload: [...base, { path: 'data/Case.json', bytes: utf8('') }] }),
+    ).rejects.toThrow('data/case.json and data/Case.json differ only in letter case');
     await expect(makeBag(t.signer, { payload: [...base, { path: 'data/custody', bytes: utf8('') }] })).rejects.toThrow(
       'data/custody is both a file and the folder of data/custody/events.jsonl',
     );
@@ -242,8 +256,12 @@ describe('writeBag', () => {
     await expect(makeBag(t.signer, { info: { ...info, externalDescription: 'two\nlines' } })).rejects.toThrow(
       'External-Description contains a line break',
     );
-    await expect(makeBag(t.signer, { info: { ...info, contactName: 'x\r' } })).rejects.toThrow('Contact-Name contains a line break');
-    await expect(makeBag(t.signer, { info: { ...info, baggingDate: '2025-1-2' } })).rejects.toThrow('is not YYYY-MM-DD');
+    await expect(makeBag(t.signer, { info: { ...info, contactName: 'x\r' } })).rejects.toThrow(
+      'Contact-Name contains a line break',
+    );
+    await expect(makeBag(t.signer, { info: { ...info, baggingDate: '2025-1-2' } })).rejects.toThrow(
+      'is not YYYY-MM-DD',
+    );
     await expect(makeBag(t.signer, { info: { ...info, bagCount: '3' } })).rejects.toThrow('is not "<k> of <n>"');
   });
 
@@ -256,11 +274,13 @@ describe('writeBag', () => {
     await expect(makeBag(t.signer, { info: { ...info, signingKeyFingerprint: other.fingerprint } })).rejects.toThrow(
       "info.signingKeyFingerprint is not the signer's key fingerprint",
     );
-    await expect(makeBag({ ...t.signer, sign: other.signer.sign })).rejects.toThrow('does not verify with its own public key');
+    await expect(makeBag({ ...t.signer, sign: other.signer.sign })).rejects.toThrow(
+      'does not verify with its own public key',
+    );
     // P1363 instead of DER: the mistake signDer exists to prevent.
-    await expect(
-      makeBag({ ...t.signer, sign: async (d) => derToP1363(await t.signer.sign(d)) }),
-    ).rejects.toThrow('does not verify with its own public key');
+    await expect(makeBag({ ...t.signer, sign: async (d) => derToP1363(await t.signer.sign(d)) })).rejects.toThrow(
+      'does not verify with its own public key',
+    );
   });
 
   it('writes an empty payload as Payload-Oxum 0.0 with an explicit data/ folder', async () => {
@@ -290,9 +310,12 @@ describe('writeBag', () => {
     const files = await unzipFiles(out.zip);
     expect(files.get(`${BAG_NAME}/signature/tagmanifest-sha256.txt.sig`)).toEqual(signed);
     expect(text(files.get(`${BAG_NAME}/signature/tagmanifest-sha256.txt.sig.tsr`))).toBe('token');
-    for (const m of ['manifest-sha256.txt', 'tagmanifest-sha256.txt']) expect(text(files.get(`${BAG_NAME}/${m}`))).not.toContain('signature/');
+    for (const m of ['manifest-sha256.txt', 'tagmanifest-sha256.txt'])
+      expect(text(files.get(`${BAG_NAME}/${m}`))).not.toContain('signature/');
     await expect(
-      makeBag(t.signer, { afterSign: async () => [{ path: 'signature/other.bin' as 'signature/tsa-chain.pem', bytes: utf8('x') }] }),
+      makeBag(t.signer, {
+        afterSign: async () => [{ path: 'signature/other.bin' as 'signature/tsa-chain.pem', bytes: utf8('x') }],
+      }),
     ).rejects.toThrow('"signature/other.bin" is not an optional signature/ file');
   });
 });

@@ -9,7 +9,16 @@ import { cpuModel } from '../../scripts/bench/machine';
 import { descendants, findBrowserPid, kbField, parentPid, treeMemory } from '../../scripts/bench/memory';
 import { uniquePng } from '../../scripts/bench/png-chunk';
 import { crc32 } from '@/utils/image/png';
-import { complete, jsonReport, markdownTable, meets, METRICS, unmeasured, type Metric, type MetricName } from '../../scripts/bench/report';
+import {
+  complete,
+  jsonReport,
+  markdownTable,
+  meets,
+  METRICS,
+  unmeasured,
+  type Metric,
+  type MetricName,
+} from '../../scripts/bench/report';
 import { percentile, summarize } from '../../scripts/bench/stats';
 import { photoPng } from '../../scripts/bench/make-fixtures';
 import { makeThumbnail } from '@/utils/image/thumbnail';
@@ -35,7 +44,10 @@ describe('stats', () => {
 });
 
 describe('report', () => {
-  const units = Object.fromEntries(METRICS.map((m) => [m, { unit: 'ms', target: '<= 1' }])) as Record<MetricName, { unit: string; target: string }>;
+  const units = Object.fromEntries(METRICS.map((m) => [m, { unit: 'ms', target: '<= 1' }])) as Record<
+    MetricName,
+    { unit: string; target: string }
+  >;
 
   test('targets are checked in their direction; null never passes', () => {
     expect(meets('<= 400 ms', 400)).toBe(true);
@@ -50,7 +62,15 @@ describe('report', () => {
   test('every metric of the issue is reported, in its order, missing ones as null and failing', () => {
     const measured: Metric[] = [
       { metric: 'search-10k', value: 20, unit: 'ms', baseline: null, ratio: null, target: '<= 100 ms', pass: true },
-      { metric: 'list-10k-dashboard', value: 9, unit: 'ms', baseline: null, ratio: null, target: '<= 50 ms', pass: true },
+      {
+        metric: 'list-10k-dashboard',
+        value: 9,
+        unit: 'ms',
+        baseline: null,
+        ratio: null,
+        target: '<= 50 ms',
+        pass: true,
+      },
     ];
     const all = complete(measured, units);
     expect(all.map((m) => m.metric)).toEqual([...METRICS, 'list-10k-dashboard']);
@@ -60,7 +80,9 @@ describe('report', () => {
   });
 
   test('the JSON has the seven fields of the issue for every metric', () => {
-    const doc = JSON.parse(jsonReport(complete([unmeasured('full-capture', 'ms', '<= 1.15', 'not built')], units), { mode: 'quick' })) as {
+    const doc = JSON.parse(
+      jsonReport(complete([unmeasured('full-capture', 'ms', '<= 1.15', 'not built')], units), { mode: 'quick' }),
+    ) as {
       metrics: Record<string, unknown>[];
       mode: string;
     };
@@ -84,7 +106,13 @@ describe('report', () => {
 
 describe('arguments', () => {
   test('quick, json and only', () => {
-    expect(parseArgs(['--quick', '--json', 'out.json'])).toEqual({ quick: true, json: 'out.json', only: [], extension: null, help: false });
+    expect(parseArgs(['--quick', '--json', 'out.json'])).toEqual({
+      quick: true,
+      json: 'out.json',
+      only: [],
+      extension: null,
+      help: false,
+    });
     expect(parseArgs(['--extension', '/tmp/x']).extension).toBe('/tmp/x');
     expect(parseArgs(['--json=x.json', '--only', 'export,dashboard']).only).toEqual(['export', 'dashboard']);
   });

@@ -15,9 +15,15 @@ test('a capture failure crosses the protocol with its code and detail, and send(
       throw new CaptureError('The page could not be read: boom', 'unreadable', 'boom');
     },
   } as unknown as Receiver['handlers']['page'];
-  const r: Receiver = { self, handlers: { page: handlers } as Receiver['handlers'], isRunningJob: async () => false, log: () => {} };
+  const r: Receiver = {
+    self,
+    handlers: { page: handlers } as Receiver['handlers'],
+    isRunningJob: async () => false,
+    log: () => {},
+  };
   const runtime = {
-    sendMessage: async (m: unknown) => receive(m, { id: 'ext', url: 'chrome-extension://ext/popup.html', origin: self.origin }, r),
+    sendMessage: async (m: unknown) =>
+      receive(m, { id: 'ext', url: 'chrome-extension://ext/popup.html', origin: self.origin }, r),
   };
   const err = await send('capture.start', { trigger: 'popup' }, runtime).catch((e: unknown) => e);
   expect(err).toBeInstanceOf(ProtocolError);

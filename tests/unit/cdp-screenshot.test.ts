@@ -1,5 +1,11 @@
 import { describe, expect, test } from 'vitest';
-import { CDP_MAX_TILE_CSS, CDP_SCREENSHOT_METHOD, FastModeUnavailable, openCdpScreenshots, type DebuggerApi } from '@/utils/capture/cdp-screenshot';
+import {
+  CDP_MAX_TILE_CSS,
+  CDP_SCREENSHOT_METHOD,
+  FastModeUnavailable,
+  openCdpScreenshots,
+  type DebuggerApi,
+} from '@/utils/capture/cdp-screenshot';
 
 /**
  * The DevTools-protocol side of fast mode against a scripted chrome.debugger: what is sent, and
@@ -40,7 +46,13 @@ describe('openCdpScreenshots', () => {
         { tabId: 42 },
         'Page.captureScreenshot',
         // scale 1: the clip's own factor on top of the device pixel ratio (never the DPR again).
-        { format: 'png', clip: { x: 0, y: 10_000, width: 1280, height: 10_000, scale: 1 }, captureBeyondViewport: true, fromSurface: true, optimizeForSpeed: true },
+        {
+          format: 'png',
+          clip: { x: 0, y: 10_000, width: 1280, height: 10_000, scale: 1 },
+          captureBeyondViewport: true,
+          fromSurface: true,
+          optimizeForSpeed: true,
+        },
       ],
     ]);
   });
@@ -53,7 +65,7 @@ describe('openCdpScreenshots', () => {
     expect(d.calls.filter((c) => c[0] === 'detach')).toEqual([['detach', { tabId: 42 }]]);
   });
 
-  test('a refused attach is FastModeUnavailable with the browser\'s reason', async () => {
+  test("a refused attach is FastModeUnavailable with the browser's reason", async () => {
     const d = fakeDebugger({ attachError: 'Another debugger is already attached to the tab with id: 42.' });
     const e = await openCdpScreenshots(d.api, 42).catch((x: unknown) => x);
     expect(e).toBeInstanceOf(FastModeUnavailable);

@@ -99,7 +99,11 @@ describe('conventions', () => {
     const awaits = transactionBodies(src).flatMap(awaitsIn);
     expect(awaits.filter((a) => !ALLOWED_AWAIT.test(a))).toHaveLength(1);
     const inAll = `db.transaction('r', db.cases, async () => { const [a, b] = await Promise.all([db.cases.get(x), fetch(u)]); });`;
-    expect(transactionBodies(inAll).flatMap(awaitsIn).filter((a) => !ALLOWED_AWAIT.test(a))).toEqual(['await fetch(u)']);
+    expect(
+      transactionBodies(inAll)
+        .flatMap(awaitsIn)
+        .filter((a) => !ALLOWED_AWAIT.test(a)),
+    ).toEqual(['await fetch(u)']);
   });
 
   test('components never call utils/db write functions (they write through utils/services)', () => {
@@ -107,8 +111,10 @@ describe('conventions', () => {
     const fns = files(join('utils', 'db')).flatMap((f) => [
       ...readFileSync(f, 'utf8').matchAll(/async function (\w+)([^]*?)\n}\n/g),
     ]);
-    const writers = fns.filter((m) => /transaction\(\s*'rw'|\.(put|add|update|delete|bulkAdd)\(/.test(m[2]!)).map((m) => m[1]!);
-    for (let grew = true; grew; ) {
+    const writers = fns
+      .filter((m) => /transaction\(\s*'rw'|\.(put|add|update|delete|bulkAdd)\(/.test(m[2]!))
+      .map((m) => m[1]!);
+    for (let grew = true; grew;) {
       const more = fns.filter((m) => !writers.includes(m[1]!) && writers.some((w) => m[2]!.includes(`${w}(`)));
       writers.push(...more.map((m) => m[1]!));
       grew = more.length > 0;
@@ -137,7 +143,9 @@ describe('conventions', () => {
   });
 
   test('every fixture page is used by a test or the demo', () => {
-    const users = [...files('tests'), 'scripts/demo.ts', ...files('scripts')].map((f) => readFileSync(f, 'utf8')).join('\n');
+    const users = [...files('tests'), 'scripts/demo.ts', ...files('scripts')]
+      .map((f) => readFileSync(f, 'utf8'))
+      .join('\n');
     const unused = readdirSync(join('tests', 'fixtures', 'site')).filter((name) => !users.includes(name));
     expect(unused).toEqual([]);
   });

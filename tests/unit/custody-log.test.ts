@@ -127,7 +127,11 @@ describe('verifyCustodyChain', () => {
   });
 
   it('reports CRLF line ends', () => {
-    const r = verifyCustodyChain(chainLines(2).map((l) => `${l}\r\n`).join(''));
+    const r = verifyCustodyChain(
+      chainLines(2)
+        .map((l) => `${l}\r\n`)
+        .join(''),
+    );
     expect(r.ok).toBe(false);
     expect(r.errors[0]).toMatch(/^line 1: ends with a carriage return/);
   });

@@ -4,9 +4,17 @@ import { exportPageQuery, parseExportParams } from '@/utils/package/export-param
 /** The export page's URL, as the CLI writes it and the page reads it. */
 describe('export page parameters', () => {
   test('round-trip: what the CLI asks for is what the page uses', () => {
-    const q = exportPageQuery({ caseId: 'a b&c', ceiling: { maxPartBytes: 1_000_000, maxPartEntries: 500 }, lang: 'ar' });
+    const q = exportPageQuery({
+      caseId: 'a b&c',
+      ceiling: { maxPartBytes: 1_000_000, maxPartEntries: 500 },
+      lang: 'ar',
+    });
     expect(q).toBe('?case=a+b%26c&maxPartBytes=1000000&maxPartEntries=500&lang=ar');
-    expect(parseExportParams(q)).toEqual({ caseId: 'a b&c', ceiling: { maxPartBytes: 1_000_000, maxPartEntries: 500 }, lang: 'ar' });
+    expect(parseExportParams(q)).toEqual({
+      caseId: 'a b&c',
+      ceiling: { maxPartBytes: 1_000_000, maxPartEntries: 500 },
+      lang: 'ar',
+    });
     expect(parseExportParams('?case=x')).toEqual({ caseId: 'x', ceiling: {}, lang: null });
   });
 

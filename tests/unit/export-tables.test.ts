@@ -45,8 +45,24 @@ const capture = (over: Partial<CaptureRecord> = {}): CaptureRecord & { folder: s
   title: 'A "quoted", title\r\nwith a line break',
   captureJson: { sha256: 'c'.repeat(64), sha512: 'c'.repeat(128), bytes: 10 },
   artifacts: [
-    { path: 'dom.html', mediaType: 'text/html', bytes: 1, sha256: 'd'.repeat(64), sha512: 'd'.repeat(128), method: 'x', role: 'original' },
-    { path: 'screenshot-viewport.png', mediaType: 'image/png', bytes: 1, sha256: 'e'.repeat(64), sha512: 'e'.repeat(128), method: 'x', role: 'original' },
+    {
+      path: 'dom.html',
+      mediaType: 'text/html',
+      bytes: 1,
+      sha256: 'd'.repeat(64),
+      sha512: 'd'.repeat(128),
+      method: 'x',
+      role: 'original',
+    },
+    {
+      path: 'screenshot-viewport.png',
+      mediaType: 'image/png',
+      bytes: 1,
+      sha256: 'e'.repeat(64),
+      sha512: 'e'.repeat(128),
+      method: 'x',
+      role: 'original',
+    },
   ],
   limitations: ['a', 'b', 'c'],
   tags: ['suspect', 'مهم'],
@@ -66,12 +82,32 @@ describe('captures.csv', () => {
     expect(unquoted.split('\r\n')).toHaveLength(4);
     const rows = parseCsv(text);
     expect(rows[0]).toEqual([
-      'sequence', 'capture_id', 'folder', 'started_at', 'finished_at', 'url', 'title',
-      'capture_json_sha256', 'screenshot_sha256', 'artifact_count', 'limitation_count', 'tags',
+      'sequence',
+      'capture_id',
+      'folder',
+      'started_at',
+      'finished_at',
+      'url',
+      'title',
+      'capture_json_sha256',
+      'screenshot_sha256',
+      'artifact_count',
+      'limitation_count',
+      'tags',
     ]);
     expect(rows[1]).toEqual([
-      '7', 'cap-1', 'data/captures/0007-cap-1/', '2026-11-27T12:00:10.000Z', '2026-11-27T12:00:11.000Z', 'https://a.example/?q=1,2',
-      'A "quoted", title\r\nwith a line break', 'c'.repeat(64), 'e'.repeat(64), '2', '3', 'suspect; مهم',
+      '7',
+      'cap-1',
+      'data/captures/0007-cap-1/',
+      '2026-11-27T12:00:10.000Z',
+      '2026-11-27T12:00:11.000Z',
+      'https://a.example/?q=1,2',
+      'A "quoted", title\r\nwith a line break',
+      'c'.repeat(64),
+      'e'.repeat(64),
+      '2',
+      '3',
+      'suspect; مهم',
     ]);
     expect(rows[2]![11]).toBe('');
     expect(rows).toHaveLength(3);

@@ -1,5 +1,11 @@
 import { describe, expect, test } from 'vitest';
-import { captureFullPage, planRectTiles, rectTileCssHeight, type FullPageEnv, type PageRect } from '@/utils/capture/full-page';
+import {
+  captureFullPage,
+  planRectTiles,
+  rectTileCssHeight,
+  type FullPageEnv,
+  type PageRect,
+} from '@/utils/capture/full-page';
 import { hideFixedElements, lazyPass, measurePage, scrollToY, type PageMetrics } from '@/utils/capture/page-scroll';
 import { MAX_CANVAS_AREA, MAX_CANVAS_SIDE, type StitchPart } from '@/utils/capture/stitch-plan';
 import { automationPageFor } from '@/utils/platform/automation-hook';
@@ -21,7 +27,16 @@ function pngHeader(width: number, height: number): Uint8Array {
 }
 
 function scriptedPage(m: Partial<PageMetrics> = {}) {
-  const metrics: PageMetrics = { scrollWidth: 1280, scrollHeight: 6000, innerWidth: 1280, innerHeight: 800, devicePixelRatio: 1, scrollX: 0, scrollY: 1234, ...m };
+  const metrics: PageMetrics = {
+    scrollWidth: 1280,
+    scrollHeight: 6000,
+    innerWidth: 1280,
+    innerHeight: 800,
+    devicePixelRatio: 1,
+    scrollX: 0,
+    scrollY: 1234,
+    ...m,
+  };
   let y = metrics.scrollY;
   const calls: string[] = [];
   const rects: { rect: PageRect; scale: number }[] = [];
@@ -70,7 +85,9 @@ describe('captureFullPage', () => {
   test('with a rectangle capture (Firefox captureTab): one tile for the whole page, no scrolling per tile, scroll restored', async () => {
     const p = scriptedPage();
     const r = await captureFullPage(7, 1, p.withRect);
-    expect(r.tiles.map((t) => [t.path, t.method, t.scrollY, t.cssHeight])).toEqual([['screenshot-tiles/000.png', 'captureTab:rect', 0, 6000]]);
+    expect(r.tiles.map((t) => [t.path, t.method, t.scrollY, t.cssHeight])).toEqual([
+      ['screenshot-tiles/000.png', 'captureTab:rect', 0, 6000],
+    ]);
     expect(p.rects).toEqual([{ rect: { x: 0, y: 0, width: 1280, height: 6000 }, scale: 1 }]);
     expect(p.calls.filter((c) => c.startsWith('shoot'))).toEqual([]); // captureVisibleTab never used
     expect(p.calls).not.toContain('hide true'); // fixed elements drawn once anyway
@@ -109,13 +126,17 @@ describe('captureFullPage', () => {
     const p = scriptedPage({ scrollHeight: 100_000 });
     const r = await captureFullPage(7, 1, p.withRect, { maxTiles: 10, lazyBudgetMs: 1 });
     expect(p.rects.reduce((n, x) => n + x.rect.height, 0)).toBe(8000);
-    expect(r.limitations).toContain('Full-page screenshot truncated: the page is 100000 px tall; the first 8000 px were captured.');
+    expect(r.limitations).toContain(
+      'Full-page screenshot truncated: the page is 100000 px tall; the first 8000 px were captured.',
+    );
   });
 
   test('without it (Chromium, or Firefox with activeTab only): scroll-and-stitch, one captureVisibleTab per screen', async () => {
     const p = scriptedPage();
     const r = await captureFullPage(7, 1, p.env);
-    expect(r.tiles.map((t) => [t.scrollY, t.method])).toEqual([0, 800, 1600, 2400, 3200, 4000, 4800, 5200].map((y) => [y, 'captureVisibleTab']));
+    expect(r.tiles.map((t) => [t.scrollY, t.method])).toEqual(
+      [0, 800, 1600, 2400, 3200, 4000, 4800, 5200].map((y) => [y, 'captureVisibleTab']),
+    );
     expect(p.calls.filter((c) => c.startsWith('hide'))).toEqual(['hide true', 'hide false']);
     expect(p.scrollY()).toBe(1234);
     expect(r.full.map((f) => [f.path, f.method])).toEqual([['screenshot-full.png', 'stitch:OffscreenCanvas']]);
@@ -134,7 +155,9 @@ describe('rectTileCssHeight', () => {
 describe('automationPageFor (automation builds: how a BiDi client opens an extension page)', () => {
   test('opens only the listed pages of the reserved .invalid origin, with their query', () => {
     expect(automationPageFor('http://hashmark-automation.invalid/popup.html')).toBe('/popup.html');
-    expect(automationPageFor('http://hashmark-automation.invalid/export.html?case=abc&lang=ar')).toBe('/export.html?case=abc&lang=ar');
+    expect(automationPageFor('http://hashmark-automation.invalid/export.html?case=abc&lang=ar')).toBe(
+      '/export.html?case=abc&lang=ar',
+    );
     expect(automationPageFor('http://hashmark-automation.invalid/background.js')).toBeNull();
     expect(automationPageFor('http://hashmark-automation.invalid/../popup.html')).toBe('/popup.html'); // URL normalises; still a listed page
     expect(automationPageFor('https://hashmark-automation.invalid/popup.html')).toBeNull();
@@ -152,9 +175,13 @@ describe('planRectTiles', () => {
     ]);
   });
 
-  test('the last tile takes what is left; tiles never exceed the shooter\'s height', () => {
+  test("the last tile takes what is left; tiles never exceed the shooter's height", () => {
     const r = planRectTiles(25_001, 1280, 1, 10_000);
-    expect(r.map((x) => [x.y, x.height])).toEqual([[0, 10_000], [10_000, 10_000], [20_000, 5_001]]);
+    expect(r.map((x) => [x.y, x.height])).toEqual([
+      [0, 10_000],
+      [10_000, 10_000],
+      [20_000, 5_001],
+    ]);
   });
 
   test('the canvas limit wins when it is lower (DPR 4: 32,767 device px = 8,191 CSS px)', () => {

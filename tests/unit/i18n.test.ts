@@ -17,7 +17,13 @@ import frLocale from '@/public/_locales/fr/messages.json';
 import arLocale from '@/public/_locales/ar/messages.json';
 
 const placeholders = (m: Message) =>
-  [...new Set((typeof m === 'string' ? [m] : Object.values(m)).flatMap((t) => [...(t ?? '').matchAll(/\{(\w+)\}/g)].map((x) => x[1])))].sort();
+  [
+    ...new Set(
+      (typeof m === 'string' ? [m] : Object.values(m)).flatMap((t) =>
+        [...(t ?? '').matchAll(/\{(\w+)\}/g)].map((x) => x[1]),
+      ),
+    ),
+  ].sort();
 
 describe('catalogues', () => {
   const keys = Object.keys(en).sort();
@@ -38,7 +44,10 @@ describe('catalogues', () => {
       // A plural form may leave the number out ("one capture" = "التقاط واحد"), never add an unknown one.
       const own = placeholders(m);
       const ref = placeholders(en[k as keyof typeof en]);
-      expect(own.filter((p) => !ref.includes(p)), `${lang} ${k}`).toEqual([]);
+      expect(
+        own.filter((p) => !ref.includes(p)),
+        `${lang} ${k}`,
+      ).toEqual([]);
       if (typeof m === 'string') expect(own, `${lang} ${k}`).toEqual(ref);
     }
   });
@@ -56,18 +65,35 @@ describe('catalogues', () => {
 
   test('French and Arabic are translations, not copies of English', () => {
     const same = (lang: 'fr' | 'ar') =>
-      Object.keys(en).filter((k) => JSON.stringify(CATALOGUES[lang][k as keyof typeof en]) === JSON.stringify(en[k as keyof typeof en]));
+      Object.keys(en).filter(
+        (k) => JSON.stringify(CATALOGUES[lang][k as keyof typeof en]) === JSON.stringify(en[k as keyof typeof en]),
+      );
     // Only names and file names may read the same in every language.
     // (French shares a few words with English: Pages, Notes, Sections, Signature, Captures…)
     expect(same('fr').sort()).toEqual(
-      ['nav.label', 'cases.activeBadge', 'notes.title', 'detail.sections', 'artifact.original', 'check.bagit', 'check.bag-info', 'check.case-json', 'check.signature', 'settings.capture'].sort(),
+      [
+        'nav.label',
+        'cases.activeBadge',
+        'notes.title',
+        'detail.sections',
+        'artifact.original',
+        'check.bagit',
+        'check.bag-info',
+        'check.case-json',
+        'check.signature',
+        'settings.capture',
+      ].sort(),
     );
     expect(same('ar').sort()).toEqual(['check.bag-info', 'check.bagit', 'check.case-json'].sort());
     expect(String(CATALOGUES.ar['popup.capture'])).toMatch(/[\u0600-\u06ff]/);
   });
 
   test('the extension manifest locales name their own language (the dashboard follows the browser through them)', () => {
-    expect([enLocale.uiLanguage.message, frLocale.uiLanguage.message, arLocale.uiLanguage.message]).toEqual(['en', 'fr', 'ar']);
+    expect([enLocale.uiLanguage.message, frLocale.uiLanguage.message, arLocale.uiLanguage.message]).toEqual([
+      'en',
+      'fr',
+      'ar',
+    ]);
   });
 });
 
@@ -90,7 +116,16 @@ describe('language choice', () => {
   test('browserLanguages puts the locale the browser chose for the extension first', () => {
     const api = { getMessage: (n: string) => (n === 'uiLanguage' ? 'fr' : ''), getUILanguage: () => 'en-US' };
     expect(browserLanguages(api, { languages: ['de'] })).toEqual(['fr', 'en-US', 'de']);
-    expect(browserLanguages({ getMessage: () => { throw new Error('no i18n'); } }, { languages: ['ar'] })).toEqual(['ar']);
+    expect(
+      browserLanguages(
+        {
+          getMessage: () => {
+            throw new Error('no i18n');
+          },
+        },
+        { languages: ['ar'] },
+      ),
+    ).toEqual(['ar']);
   });
 
   test('applyDocumentLanguage sets <html lang dir>', () => {
@@ -104,7 +139,9 @@ describe('language choice', () => {
 
 describe('translator', () => {
   test('placeholders are filled and numbers formatted for the language', () => {
-    expect(createTranslator('en').t('search.indexing', { done: 1200, total: 10000 })).toBe('Indexing captures for search: 1,200 of 10,000…');
+    expect(createTranslator('en').t('search.indexing', { done: 1200, total: 10000 })).toBe(
+      'Indexing captures for search: 1,200 of 10,000…',
+    );
     expect(createTranslator('fr').t('search.indexing', { done: 1200, total: 10000 })).toMatch(/1\s200 sur 10\s000/);
   });
 

@@ -36,7 +36,10 @@ describe('network facts', () => {
   });
 
   test('server clock skew comes from the Date header; none for cached responses', () => {
-    const f = factsFromCompleted({ ...base, responseHeaders: [{ name: 'date', value: 'Fri, 27 Nov 2026 12:00:00 GMT' }] });
+    const f = factsFromCompleted({
+      ...base,
+      responseHeaders: [{ name: 'date', value: 'Fri, 27 Nov 2026 12:00:00 GMT' }],
+    });
     expect(serverDateSkewMs(f)).toBe(-2500);
     expect(serverDateSkewMs({ ...f, fromCache: true })).toBeNull();
   });

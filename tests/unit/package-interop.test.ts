@@ -38,20 +38,37 @@ describe('package interop with unzip, sha256sum and openssl', () => {
       const tool = m.includes('512') ? 'sha512sum' : 'sha256sum';
       const report = run(tool, ['-c', '--strict', m], bag);
       expect(report).not.toMatch(/FAILED|WARNING/);
-      expect(report.trim().split('\n').every((l) => l.endsWith(': OK'))).toBe(true);
+      expect(
+        report
+          .trim()
+          .split('\n')
+          .every((l) => l.endsWith(': OK')),
+      ).toBe(true);
     }
   });
 
   it('openssl prints the key fingerprint and verifies the signature', () => {
     const bag = join(dir, BAG_NAME);
-    const fp = execFileSync('sh', ['-c', 'openssl pkey -pubin -in signature/signing-key.pem -outform DER | sha256sum'], {
-      cwd: bag,
-      encoding: 'utf8',
-    });
+    const fp = execFileSync(
+      'sh',
+      ['-c', 'openssl pkey -pubin -in signature/signing-key.pem -outform DER | sha256sum'],
+      {
+        cwd: bag,
+        encoding: 'utf8',
+      },
+    );
     expect(fp.slice(0, 64)).toBe(t.fingerprint);
     const verified = run(
       'openssl',
-      ['dgst', '-sha256', '-verify', 'signature/signing-key.pem', '-signature', 'signature/tagmanifest-sha256.txt.sig', 'tagmanifest-sha256.txt'],
+      [
+        'dgst',
+        '-sha256',
+        '-verify',
+        'signature/signing-key.pem',
+        '-signature',
+        'signature/tagmanifest-sha256.txt.sig',
+        'tagmanifest-sha256.txt',
+      ],
       bag,
     );
     expect(verified.trim()).toBe('Verified OK');
@@ -78,7 +95,9 @@ describe('package interop with unzip, sha256sum and openssl', () => {
 
   it('a ZIP re-made by Info-ZIP from the unzipped folder still verifies', async () => {
     run('zip', ['-qrX', 'rezipped.zip', BAG_NAME], dir);
-    const r = await verifyPackage(new Uint8Array(readFileSync(join(dir, 'rezipped.zip'))), { keyFingerprint: t.fingerprint });
+    const r = await verifyPackage(new Uint8Array(readFileSync(join(dir, 'rezipped.zip'))), {
+      keyFingerprint: t.fingerprint,
+    });
     expect(r.checks.filter((c) => !c.ok)).toEqual([]);
   });
 });

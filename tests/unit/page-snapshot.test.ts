@@ -12,7 +12,11 @@ import { limitationsFor } from '@/utils/capture/limitations';
 function page(rows: number): Document {
   document.documentElement.innerHTML =
     '<head><title>Ad</title></head><body>' +
-    Array.from({ length: rows }, (_, i) => `<div><img src="/p${i}.jpg"><a href="tel:+3361234${String(i).padStart(4, '0')}">call</a> Annonce ${i}</div>`).join('') +
+    Array.from(
+      { length: rows },
+      (_, i) =>
+        `<div><img src="/p${i}.jpg"><a href="tel:+3361234${String(i).padStart(4, '0')}">call</a> Annonce ${i}</div>`,
+    ).join('') +
     '</body>';
   return document;
 }
@@ -50,7 +54,11 @@ describe('snapshot budgets', () => {
   });
 
   test('dom.html and text.txt beyond their caps are truncated, with the full length in the limitation', () => {
-    const s = snapshotPage('n', page(400), window, null, Date.now, { budgetMs: 60_000, maxDomChars: 5000, maxTextChars: 1000 });
+    const s = snapshotPage('n', page(400), window, null, Date.now, {
+      budgetMs: 60_000,
+      maxDomChars: 5000,
+      maxTextChars: 1000,
+    });
     expect(s.domHtml.length).toBe(5000);
     expect(s.text.length).toBe(1000);
     expect(s.budget.domTruncatedFrom).toBeGreaterThan(5000);
@@ -62,7 +70,11 @@ describe('snapshot budgets', () => {
 
   test('a cap never splits a surrogate pair', () => {
     document.documentElement.innerHTML = '<body>' + 'x' + '📞'.repeat(100) + '</body>';
-    const s = snapshotPage('n', document, window, null, Date.now, { budgetMs: 60_000, maxDomChars: 1_000_000, maxTextChars: 10 });
+    const s = snapshotPage('n', document, window, null, Date.now, {
+      budgetMs: 60_000,
+      maxDomChars: 1_000_000,
+      maxTextChars: 10,
+    });
     expect(s.text).toBe('x' + '📞'.repeat(4)); // 9 code units: the 10th would be half an emoji
   });
 

@@ -9,14 +9,18 @@ import { makePng, noisyPng } from './helpers/export-fixture';
  */
 
 /** Decodes an 8-bit RGB, non-interlaced PNG (what makeThumbnail writes) with Node's zlib. */
-function readRgb(png: Uint8Array): { width: number; height: number; px: (x: number, y: number) => [number, number, number] } {
+function readRgb(png: Uint8Array): {
+  width: number;
+  height: number;
+  px: (x: number, y: number) => [number, number, number];
+} {
   const b = Buffer.from(png);
   expect(b.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
   const width = b.readUInt32BE(16);
   const height = b.readUInt32BE(20);
   expect([b[24], b[25], b[28]]).toEqual([8, 2, 0]);
   const idat: Buffer[] = [];
-  for (let p = 8; p < b.length; ) {
+  for (let p = 8; p < b.length;) {
     const len = b.readUInt32BE(p);
     if (b.toString('latin1', p + 4, p + 8) === 'IDAT') idat.push(b.subarray(p + 8, p + 8 + len));
     p += 12 + len;
@@ -32,15 +36,27 @@ function readRgb(png: Uint8Array): { width: number; height: number; px: (x: numb
       const up = y > 0 ? out[(y - 1) * stride + i]! : 0;
       const c = y > 0 && i >= 3 ? out[(y - 1) * stride + i - 3]! : 0;
       const p = a + up - c;
-      const pr = Math.abs(p - a) <= Math.abs(p - up) && Math.abs(p - a) <= Math.abs(p - c) ? a : Math.abs(p - up) <= Math.abs(p - c) ? up : c;
+      const pr =
+        Math.abs(p - a) <= Math.abs(p - up) && Math.abs(p - a) <= Math.abs(p - c)
+          ? a
+          : Math.abs(p - up) <= Math.abs(p - c)
+            ? up
+            : c;
       out[y * stride + i] = (x + [0, a, up, (a + up) >> 1, pr][f]!) & 0xff;
     }
   }
-  return { width, height, px: (x, y) => [out[(y * width + x) * 3]!, out[(y * width + x) * 3 + 1]!, out[(y * width + x) * 3 + 2]!] };
+  return {
+    width,
+    height,
+    px: (x, y) => [out[(y * width + x) * 3]!, out[(y * width + x) * 3 + 1]!, out[(y * width + x) * 3 + 2]!],
+  };
 }
 
 /** Left half red, right half blue: averages must keep the halves apart. */
-const halves = (width: number) => (x: number): [number, number, number, number] => (x < width / 2 ? [255, 0, 0, 255] : [0, 0, 255, 255]);
+const halves =
+  (width: number) =>
+  (x: number): [number, number, number, number] =>
+    x < width / 2 ? [255, 0, 0, 255] : [0, 0, 255, 255];
 
 describe('makeThumbnail', () => {
   test('shrinks a screenshot to at most 320 px and keeps its colours (RGBA, all five row filters)', async () => {
@@ -55,12 +71,47 @@ describe('makeThumbnail', () => {
   });
 
   test.each([
-    ['grey', { colorType: 0 as const, pixel: () => [200, 0, 0, 255] as [number, number, number, number] }, [200, 200, 200]],
-    ['grey + alpha (transparent on white)', { colorType: 4 as const, pixel: () => [0, 0, 0, 0] as [number, number, number, number] }, [255, 255, 255]],
-    ['RGB', { colorType: 2 as const, pixel: () => [10, 20, 30, 255] as [number, number, number, number] }, [10, 20, 30]],
-    ['RGBA half transparent black', { colorType: 6 as const, pixel: () => [0, 0, 0, 128] as [number, number, number, number] }, [127, 127, 127]],
-    ['16-bit RGB', { colorType: 2 as const, bitDepth: 16 as const, pixel: () => [10, 20, 30, 255] as [number, number, number, number] }, [10, 20, 30]],
-    ['palette', { colorType: 3 as const, palette: [[0, 0, 0], [1, 200, 3]] as [number, number, number][], pixel: () => [1, 0, 0, 255] as [number, number, number, number] }, [1, 200, 3]],
+    [
+      'grey',
+      { colorType: 0 as const, pixel: () => [200, 0, 0, 255] as [number, number, number, number] },
+      [200, 200, 200],
+    ],
+    [
+      'grey + alpha (transparent on white)',
+      { colorType: 4 as const, pixel: () => [0, 0, 0, 0] as [number, number, number, number] },
+      [255, 255, 255],
+    ],
+    [
+      'RGB',
+      { colorType: 2 as const, pixel: () => [10, 20, 30, 255] as [number, number, number, number] },
+      [10, 20, 30],
+    ],
+    [
+      'RGBA half transparent black',
+      { colorType: 6 as const, pixel: () => [0, 0, 0, 128] as [number, number, number, number] },
+      [127, 127, 127],
+    ],
+    [
+      '16-bit RGB',
+      {
+        colorType: 2 as const,
+        bitDepth: 16 as const,
+        pixel: () => [10, 20, 30, 255] as [number, number, number, number],
+      },
+      [10, 20, 30],
+    ],
+    [
+      'palette',
+      {
+        colorType: 3 as const,
+        palette: [
+          [0, 0, 0],
+          [1, 200, 3],
+        ] as [number, number, number][],
+        pixel: () => [1, 0, 0, 255] as [number, number, number, number],
+      },
+      [1, 200, 3],
+    ],
   ])('reads %s PNGs', async (_name, spec, rgb) => {
     const t = await makeThumbnail(makePng({ width: 700, height: 90, cycleFilters: true, ...spec }));
     expect([t.width, t.height]).toEqual([234, 30]); // factor 3, edges rounded up
@@ -68,8 +119,14 @@ describe('makeThumbnail', () => {
   });
 
   test('small images are kept at their size; tall ones are bounded by their height', async () => {
-    expect(await makeThumbnail(makePng({ width: 40, height: 30, pixel: () => [1, 2, 3, 255] }))).toMatchObject({ width: 40, height: 30 });
-    expect(await makeThumbnail(makePng({ width: 400, height: 2000, pixel: () => [1, 2, 3, 255] }))).toMatchObject({ width: 58, height: 286 });
+    expect(await makeThumbnail(makePng({ width: 40, height: 30, pixel: () => [1, 2, 3, 255] }))).toMatchObject({
+      width: 40,
+      height: 30,
+    });
+    expect(await makeThumbnail(makePng({ width: 400, height: 2000, pixel: () => [1, 2, 3, 255] }))).toMatchObject({
+      width: 58,
+      height: 286,
+    });
   });
 
   test('the same input gives the same bytes (the export is reproducible)', async () => {
@@ -87,7 +144,14 @@ describe('makeThumbnail', () => {
     ['not a PNG', new TextEncoder().encode('GIF89a...')],
     ['a truncated PNG', makePng({ width: 10, height: 10, pixel: () => [0, 0, 0, 255] }).slice(0, 40)],
     ['an interlaced PNG', makePng({ width: 10, height: 10, interlace: true, pixel: () => [0, 0, 0, 255] })],
-    ['damaged image data', (() => { const p = makePng({ width: 50, height: 50, pixel: (x) => [x, 0, 0, 255] }); p[60] = p[60]! ^ 0xff; return p; })()],
+    [
+      'damaged image data',
+      (() => {
+        const p = makePng({ width: 50, height: 50, pixel: (x) => [x, 0, 0, 255] });
+        p[60] = p[60]! ^ 0xff;
+        return p;
+      })(),
+    ],
   ])('refuses %s with a ThumbnailError (the report then links the file)', async (_name, bytes) => {
     await expect(makeThumbnail(bytes)).rejects.toThrow(ThumbnailError);
   });

@@ -12,7 +12,14 @@ import {
   type ReportFacts,
   type ReportIndexRow,
 } from '@/utils/package/report';
-import { REPORT_STRINGS, fill, formatDateTime, formatInteger, formatUtcOffset, type ReportLang } from '@/utils/package/report-text';
+import {
+  REPORT_STRINGS,
+  fill,
+  formatDateTime,
+  formatInteger,
+  formatUtcOffset,
+  type ReportLang,
+} from '@/utils/package/report-text';
 
 /** data/report.html: hostile page text stays text, every language is complete, nothing runs. */
 
@@ -49,7 +56,15 @@ function capture(over: Partial<ReportCapture> = {}): ReportCapture {
     title: { start: HOSTILE_TITLE, end: 'Another <b>title</b>' },
     clock: { timeZone: 'Europe/Paris', utcOffsetMinutes: 60 },
     artifacts: [
-      { path: 'dom.html', mediaType: 'text/html; charset=utf-8', bytes: 1234567, sha256: 'ef'.repeat(32), sha512: 'ef'.repeat(64), method: 'dom-serialiser', role: 'original' },
+      {
+        path: 'dom.html',
+        mediaType: 'text/html; charset=utf-8',
+        bytes: 1234567,
+        sha256: 'ef'.repeat(32),
+        sha512: 'ef'.repeat(64),
+        method: 'dom-serialiser',
+        role: 'original',
+      },
       {
         path: 'screenshot-full.png',
         mediaType: 'image/png',
@@ -69,7 +84,10 @@ function capture(over: Partial<ReportCapture> = {}): ReportCapture {
       { weird: '<object>' },
     ],
     tags: ['<b>tag</b>', 'مهم'],
-    screenshot: { path: 'screenshot-viewport.png', thumbnail: { dataUri: 'data:image/png;base64,AAAA', width: 320, height: 200 } },
+    screenshot: {
+      path: 'screenshot-viewport.png',
+      thumbnail: { dataUri: 'data:image/png;base64,AAAA', width: 320, height: 200 },
+    },
     timestamp: null,
     captureJsonProblem: null,
     ...over,
@@ -83,7 +101,9 @@ const index: ReportIndexRow[] = [
 
 /** Parses the report without running anything (happy-dom with scripts disabled). */
 function parse(html: string): Document {
-  const window = new Window({ settings: { disableJavaScriptEvaluation: true, disableJavaScriptFileLoading: true, disableCSSFileLoading: true } });
+  const window = new Window({
+    settings: { disableJavaScriptEvaluation: true, disableJavaScriptFileLoading: true, disableCSSFileLoading: true },
+  });
   window.document.write(html);
   return window.document as unknown as Document;
 }
@@ -102,7 +122,7 @@ describe('report.html', () => {
     const body = doc.body.textContent ?? '';
     expect(body).toContain('</title><script>alert("x")</script>');
     expect(body).toContain(`"quoted" 'single'`);
-    expect(body).toContain('https://evil.example/"><script>alert(1)</script>?q=<b>&x=\'y\'');
+    expect(body).toContain("https://evil.example/\"><script>alert(1)</script>?q=<b>&x='y'");
     expect(doc.title).toBe('Evidence report: Op <Sirocco> & "co"');
     // URLs are never links: reading the report must not contact a suspect's site.
     expect([...doc.querySelectorAll('a')].map((a) => a.getAttribute('href'))).toEqual([
@@ -124,13 +144,15 @@ describe('report.html', () => {
 
   test('is self-contained and static: a CSP that blocks scripts and remote loads, no external resource', () => {
     const html = renderReport(facts(), index, [capture()]);
-    expect(html).toContain(`<meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src data:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'">`);
+    expect(html).toContain(
+      `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src data:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'">`,
+    );
     expect(html).not.toMatch(/<(link|iframe|object|embed|base|form|meta http-equiv="refresh")/i);
     expect(html).not.toMatch(/(src|href)="(https?:)?\/\//i);
     expect(html).not.toMatch(/url\(/i);
   });
 
-  test('shows the case facts, each capture\'s times, hashes, files, limitations, selectors and tags', () => {
+  test("shows the case facts, each capture's times, hashes, files, limitations, selectors and tags", () => {
     const html = renderReport(facts(), index.slice(0, 1), [capture()]);
     const body = parse(html).body.textContent ?? '';
     for (const s of [
@@ -179,13 +201,18 @@ describe('report.html', () => {
     const keys = Object.keys(REPORT_STRINGS.en) as (keyof typeof REPORT_STRINGS.en)[];
     for (const lang of ['fr', 'ar'] as const) {
       expect(Object.keys(REPORT_STRINGS[lang]).sort()).toEqual([...keys].sort());
-      const same = keys.filter((k) => typeof REPORT_STRINGS.en[k] === 'string' && REPORT_STRINGS[lang][k] === REPORT_STRINGS.en[k]);
+      const same = keys.filter(
+        (k) => typeof REPORT_STRINGS.en[k] === 'string' && REPORT_STRINGS[lang][k] === REPORT_STRINGS.en[k],
+      );
       // Only words that are the same in the language may match English ("SHA-256"; French "Type", "original").
       const allowed = lang === 'fr' ? ['dir', 'colSha256', 'colType', 'original'] : ['colSha256'];
       expect(same.filter((k) => !allowed.includes(k))).toEqual([]);
       for (const k of keys) {
         const en = REPORT_STRINGS.en[k];
-        if (typeof en === 'string') expect(REPORT_STRINGS[lang][k], k).toSatisfy((v: string) => [...en.matchAll(/\{\w+\}/g)].every((m) => v.includes(m[0])));
+        if (typeof en === 'string')
+          expect(REPORT_STRINGS[lang][k], k).toSatisfy((v: string) =>
+            [...en.matchAll(/\{\w+\}/g)].every((m) => v.includes(m[0])),
+          );
       }
     }
     expect(REPORT_STRINGS.ar.months).toHaveLength(12);
@@ -203,7 +230,10 @@ describe('report.html', () => {
   });
 
   test('a trusted timestamp of capture.json is shown with its time and its token file', () => {
-    const section = reportCaptureSection(capture({ timestamp: { file: 'capture.json.tsr', genTime: '2026-11-27T12:00:12.345Z' } }), 'fr');
+    const section = reportCaptureSection(
+      capture({ timestamp: { file: 'capture.json.tsr', genTime: '2026-11-27T12:00:12.345Z' } }),
+      'fr',
+    );
     const text = parse(section).body.textContent ?? '';
     expect(text).toContain('Horodatage de capture.json par un tiers (RFC 3161)');
     expect(text).toContain('27 novembre 2026 à 12:00:12 UTC');
@@ -212,7 +242,13 @@ describe('report.html', () => {
   });
 
   test('an unreadable capture.json and a missing thumbnail are said in words', () => {
-    const section = reportCaptureSection(capture({ captureJsonProblem: 'Unexpected token', screenshot: { path: 'screenshot-viewport.png', thumbnail: null } }), 'en');
+    const section = reportCaptureSection(
+      capture({
+        captureJsonProblem: 'Unexpected token',
+        screenshot: { path: 'screenshot-viewport.png', thumbnail: null },
+      }),
+      'en',
+    );
     expect(section).toContain('capture.json could not be read (Unexpected token)');
     expect(section).toContain('No reduced copy could be made; see the file');
     expect(section).not.toContain('<img');
@@ -227,7 +263,10 @@ describe('report.html', () => {
       title: HOSTILE_TITLE.slice(0, i * 3),
     }));
     for (const lang of ['en', 'fr', 'ar'] as const) {
-      const bound = reportHeadMaxBytes(facts({ lang, part: 3, parts: 3 }), rows.map((r) => ({ ...r, part: 3 })));
+      const bound = reportHeadMaxBytes(
+        facts({ lang, part: 3, parts: 3 }),
+        rows.map((r) => ({ ...r, part: 3 })),
+      );
       for (const part of [1, 2, 3]) {
         const actual = utf8Length(reportHead(facts({ lang, part, parts: 3 }), rows));
         expect(actual).toBeLessThanOrEqual(bound);

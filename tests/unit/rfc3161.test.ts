@@ -41,7 +41,11 @@ async function openssl(args: string[]): Promise<{ code: number; out: string }> {
   }
 }
 
-async function expectTimestampError(p: Promise<unknown>, kind: TimestampErrorKind, words: RegExp): Promise<TimestampError> {
+async function expectTimestampError(
+  p: Promise<unknown>,
+  kind: TimestampErrorKind,
+  words: RegExp,
+): Promise<TimestampError> {
   const e = await p.then(
     () => null,
     (err: unknown) => err,
@@ -65,7 +69,9 @@ describe('buildTimeStampRequest', () => {
     expect(out).toMatch(/Hash Algorithm: sha256/);
     expect(out).toMatch(/Nonce: 0x9F01020304050607\b/i);
     expect(out).toMatch(/Certificate required: yes/);
-    const hexDump = [...out.matchAll(/^\s+[0-9a-f]{4} - (.*?)\s{2,}/gim)].map((m) => m[1]!.replace(/[- ]/g, '')).join('');
+    const hexDump = [...out.matchAll(/^\s+[0-9a-f]{4} - (.*?)\s{2,}/gim)]
+      .map((m) => m[1]!.replace(/[- ]/g, ''))
+      .join('');
     expect(hexDump).toBe(toHex(digest));
   });
 
@@ -123,10 +129,29 @@ for (const signer of ['rsa', 'ec'] as const) {
       await writeFile(dataFile, data);
       await writeFile(tsrFile, result.tsr);
       await writeFile(tokenFile, result.token);
-      const asResponse = await openssl(['ts', '-verify', '-data', dataFile, '-in', tsrFile, '-CAfile', TSA_FIXTURES.root]);
+      const asResponse = await openssl([
+        'ts',
+        '-verify',
+        '-data',
+        dataFile,
+        '-in',
+        tsrFile,
+        '-CAfile',
+        TSA_FIXTURES.root,
+      ]);
       expect(asResponse.out).toMatch(/Verification: OK/);
       expect(asResponse.code).toBe(0);
-      const asToken = await openssl(['ts', '-verify', '-data', dataFile, '-in', tokenFile, '-token_in', '-CAfile', TSA_FIXTURES.root]);
+      const asToken = await openssl([
+        'ts',
+        '-verify',
+        '-data',
+        dataFile,
+        '-in',
+        tokenFile,
+        '-token_in',
+        '-CAfile',
+        TSA_FIXTURES.root,
+      ]);
       expect(asToken.out).toMatch(/Verification: OK/);
       // The nonce in the token is the one we sent.
       const text = await openssl(['ts', '-reply', '-in', tsrFile, '-text']);
@@ -134,17 +159,46 @@ for (const signer of ['rsa', 'ec'] as const) {
       // tsa-chain.pem as written at export: openssl uses it as untrusted intermediates.
       const chainFile = join(dir, `chain-${signer}.pem`);
       await writeFile(chainFile, result.certificatesPem);
-      const withChain = await openssl(['ts', '-verify', '-data', dataFile, '-in', tsrFile, '-CAfile', TSA_FIXTURES.root, '-untrusted', chainFile]);
+      const withChain = await openssl([
+        'ts',
+        '-verify',
+        '-data',
+        dataFile,
+        '-in',
+        tsrFile,
+        '-CAfile',
+        TSA_FIXTURES.root,
+        '-untrusted',
+        chainFile,
+      ]);
       expect(withChain.code).toBe(0);
     });
 
     test('openssl rejects it with another root of the same name, or for other data', async () => {
       const dataFile = join(dir, `capture-${signer}.json`);
-      const wrongRoot = await openssl(['ts', '-verify', '-data', dataFile, '-in', `${dataFile}.tsr`, '-CAfile', TSA_FIXTURES.otherRoot]);
+      const wrongRoot = await openssl([
+        'ts',
+        '-verify',
+        '-data',
+        dataFile,
+        '-in',
+        `${dataFile}.tsr`,
+        '-CAfile',
+        TSA_FIXTURES.otherRoot,
+      ]);
       expect(wrongRoot.code).not.toBe(0);
       const other = join(dir, `other-${signer}.json`);
       await writeFile(other, utf8('something else'));
-      const wrongData = await openssl(['ts', '-verify', '-data', other, '-in', `${dataFile}.tsr`, '-CAfile', TSA_FIXTURES.root]);
+      const wrongData = await openssl([
+        'ts',
+        '-verify',
+        '-data',
+        other,
+        '-in',
+        `${dataFile}.tsr`,
+        '-CAfile',
+        TSA_FIXTURES.root,
+      ]);
       expect(wrongData.code).not.toBe(0);
     });
 
@@ -154,7 +208,10 @@ for (const signer of ['rsa', 'ec'] as const) {
       expect(ok.genTime).toBe(result.genTime);
       expect(ok.serial).toBe(result.serial);
       await expectTimestampError(
-        checkTimeStampResponse(result.tsr, { digest: await digestOf(data), trustedRootsPem: await readFile(TSA_FIXTURES.otherRoot, 'utf8') }),
+        checkTimeStampResponse(result.tsr, {
+          digest: await digestOf(data),
+          trustedRootsPem: await readFile(TSA_FIXTURES.otherRoot, 'utf8'),
+        }),
         'untrusted',
         /does not chain to the trusted TSA root/,
       );
@@ -167,8 +224,16 @@ for (const signer of ['rsa', 'ec'] as const) {
 
     test('parseTimeStampResponse refuses the same answer for another nonce or another digest', async () => {
       const digest = await digestOf(data);
-      await expectTimestampError(parseTimeStampResponse(result.tsr, { digest, nonce: Uint8Array.of(1, 2, 3) }), 'nonce', /another request/);
-      await expectTimestampError(parseTimeStampResponse(result.tsr, { digest: new Uint8Array(32), nonce }), 'imprint', /different data/);
+      await expectTimestampError(
+        parseTimeStampResponse(result.tsr, { digest, nonce: Uint8Array.of(1, 2, 3) }),
+        'nonce',
+        /another request/,
+      );
+      await expectTimestampError(
+        parseTimeStampResponse(result.tsr, { digest: new Uint8Array(32), nonce }),
+        'imprint',
+        /different data/,
+      );
       const again = await parseTimeStampResponse(result.tsr, { digest, nonce, receivedAt: new Date(result.genTime) });
       expect(again.skewMs).toBe(0);
     });
@@ -179,7 +244,12 @@ describe('a TSA that misbehaves gives a TimestampError quickly', () => {
   const cases: { mode: TsaMode; kind: TimestampErrorKind; words: RegExp }[] = [
     { mode: 'http500', kind: 'http', words: /answered with HTTP 500/ },
     { mode: 'garbage', kind: 'malformed', words: /not valid ASN\.1|not an RFC 3161/ },
-    { mode: 'rejection', kind: 'not-granted', words: /did not grant the timestamp: rejection "Message digest algorithm is not supported\." \(unsupported algorithm\)/ },
+    {
+      mode: 'rejection',
+      kind: 'not-granted',
+      words:
+        /did not grant the timestamp: rejection "Message digest algorithm is not supported\." \(unsupported algorithm\)/,
+    },
     { mode: 'wrong-nonce', kind: 'nonce', words: /nonce/ },
     { mode: 'wrong-imprint', kind: 'imprint', words: /different data/ },
     { mode: 'bad-signature', kind: 'signature', words: /signature of the timestamp token does not match/ },
@@ -225,16 +295,36 @@ describe('a TSA that misbehaves gives a TimestampError quickly', () => {
     const url = tsa.url;
     await tsa.close();
     const started = Date.now();
-    await expectTimestampError(requestTimestamp({ url, digest: new Uint8Array(32) }), 'unreachable', /could not be reached: the connection was refused/);
+    await expectTimestampError(
+      requestTimestamp({ url, digest: new Uint8Array(32) }),
+      'unreachable',
+      /could not be reached: the connection was refused/,
+    );
     expect(Date.now() - started).toBeLessThan(2_000);
   });
 
   test('an injected fetch that fails is unreachable; a bad URL or timeout is bad-input', async () => {
     const failing: typeof fetch = () => Promise.reject(new TypeError('Failed to fetch'));
-    await expectTimestampError(requestTimestamp({ url: 'https://tsa.example/', digest: new Uint8Array(32), fetch: failing }), 'unreachable', /tsa\.example could not be reached: Failed to fetch/);
-    await expectTimestampError(requestTimestamp({ url: 'ftp://tsa.example/', digest: new Uint8Array(32) }), 'bad-input', /http/);
-    await expectTimestampError(requestTimestamp({ url: 'https://tsa.example/', digest: new Uint8Array(32), timeoutMs: 30_000 }), 'bad-input', /timeout/);
-    await expectTimestampError(requestTimestamp({ url: 'https://tsa.example/', digest: new Uint8Array(20), fetch: failing }), 'bad-input', /32 bytes/);
+    await expectTimestampError(
+      requestTimestamp({ url: 'https://tsa.example/', digest: new Uint8Array(32), fetch: failing }),
+      'unreachable',
+      /tsa\.example could not be reached: Failed to fetch/,
+    );
+    await expectTimestampError(
+      requestTimestamp({ url: 'ftp://tsa.example/', digest: new Uint8Array(32) }),
+      'bad-input',
+      /http/,
+    );
+    await expectTimestampError(
+      requestTimestamp({ url: 'https://tsa.example/', digest: new Uint8Array(32), timeoutMs: 30_000 }),
+      'bad-input',
+      /timeout/,
+    );
+    await expectTimestampError(
+      requestTimestamp({ url: 'https://tsa.example/', digest: new Uint8Array(20), fetch: failing }),
+      'bad-input',
+      /32 bytes/,
+    );
   });
 });
 
@@ -253,8 +343,16 @@ describe('parseTimeStampResponse on damaged bytes', () => {
 
   test('empty, truncated, trailing bytes, random bytes', async () => {
     await expectTimestampError(parseTimeStampResponse(new Uint8Array(0), { digest, nonce }), 'malformed', /empty/);
-    await expectTimestampError(parseTimeStampResponse(good.tsr.subarray(0, good.tsr.length - 10), { digest, nonce }), 'malformed', /ASN\.1/);
-    await expectTimestampError(parseTimeStampResponse(Uint8Array.from([...good.tsr, 0]), { digest, nonce }), 'malformed', /unexpected bytes after its end/);
+    await expectTimestampError(
+      parseTimeStampResponse(good.tsr.subarray(0, good.tsr.length - 10), { digest, nonce }),
+      'malformed',
+      /ASN\.1/,
+    );
+    await expectTimestampError(
+      parseTimeStampResponse(Uint8Array.from([...good.tsr, 0]), { digest, nonce }),
+      'malformed',
+      /unexpected bytes after its end/,
+    );
     const random = crypto.getRandomValues(new Uint8Array(300));
     await expect(parseTimeStampResponse(random, { digest, nonce })).rejects.toBeInstanceOf(TimestampError);
   });

@@ -1,7 +1,13 @@
 import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { addNote, addTags, createDb, deleteCapture, putSearchIndex, type HashmarkDb } from '@/utils/db';
-import { CaptureSearch, SEARCH_INDEX_ID, createCaptureIndex, captureDocument, runSearch } from '@/utils/search/capture-index';
+import {
+  CaptureSearch,
+  SEARCH_INDEX_ID,
+  createCaptureIndex,
+  captureDocument,
+  runSearch,
+} from '@/utils/search/capture-index';
 import { domainOf, inDomain, normalizeTerm } from '@/utils/search/normalize';
 import { localDayStart, toSearchQuery, EMPTY_SEARCH } from '@/utils/search/query';
 import { at, seedCapture, seedCase } from './search-seed';
@@ -43,12 +49,52 @@ describe('search form', () => {
 
 describe('runSearch on an in-memory index', () => {
   const docs = [
-    { id: '1', caseId: 'A', finishedAt: at(1), url: 'https://annonces.example/marseille/t2-4471', title: 'Appartement T2 à louer – Marseille', text: 'Vendeur : Karim. Appelez le 06 12 34 56 78', tags: ['logement'] },
-    { id: '2', caseId: 'A', finishedAt: at(2), url: 'https://m.souk.ma/ad/99', title: 'شقة للكراء في الدار البيضاء', text: 'اتصل على ٠٦١٢٣٤٥٦٧٨ سري: الدفع نقدًا فقط', tags: ['عاجل'] },
-    { id: '3', caseId: 'B', finishedAt: at(3), url: 'https://annonces.example/lyon/studio', title: 'Studio Lyon', text: 'Réseau de location meublée', tags: [] },
+    {
+      id: '1',
+      caseId: 'A',
+      finishedAt: at(1),
+      url: 'https://annonces.example/marseille/t2-4471',
+      title: 'Appartement T2 à louer – Marseille',
+      text: 'Vendeur : Karim. Appelez le 06 12 34 56 78',
+      tags: ['logement'],
+    },
+    {
+      id: '2',
+      caseId: 'A',
+      finishedAt: at(2),
+      url: 'https://m.souk.ma/ad/99',
+      title: 'شقة للكراء في الدار البيضاء',
+      text: 'اتصل على ٠٦١٢٣٤٥٦٧٨ سري: الدفع نقدًا فقط',
+      tags: ['عاجل'],
+    },
+    {
+      id: '3',
+      caseId: 'B',
+      finishedAt: at(3),
+      url: 'https://annonces.example/lyon/studio',
+      title: 'Studio Lyon',
+      text: 'Réseau de location meublée',
+      tags: [],
+    },
   ];
   const index = createCaptureIndex();
-  index.addAll(docs.map((d) => captureDocument({ ...d, startedAt: d.finishedAt, sequence: 1, captureJson: { sha256: '', sha512: '', bytes: 0 }, artifacts: [], limitations: [], status: 'stored' }, d.text, d.id === '3' ? ['Propriétaire contacté par téléphone'] : [])));
+  index.addAll(
+    docs.map((d) =>
+      captureDocument(
+        {
+          ...d,
+          startedAt: d.finishedAt,
+          sequence: 1,
+          captureJson: { sha256: '', sha512: '', bytes: 0 },
+          artifacts: [],
+          limitations: [],
+          status: 'stored',
+        },
+        d.text,
+        d.id === '3' ? ['Propriétaire contacté par téléphone'] : [],
+      ),
+    ),
+  );
   const ids = (q: Parameters<typeof runSearch>[1]) => runSearch(index, q).map((h) => h.id);
 
   test('title, URL, text, notes and tags, accent- and case-folded, prefix as you type', () => {
@@ -94,7 +140,13 @@ describe('CaptureSearch: persisted, caught up from the captures table', () => {
   const hits = (s: CaptureSearch, text: string) => s.search({ text }).map((h) => h.id);
 
   test('indexes what is stored, saves, and reopens without re-indexing', async () => {
-    const a = await seedCapture(db, { caseId: 'c1', url: 'https://a.example/', title: 'Villa Agadir', text: 'piscine vue mer', minute: 1 });
+    const a = await seedCapture(db, {
+      caseId: 'c1',
+      url: 'https://a.example/',
+      title: 'Villa Agadir',
+      text: 'piscine vue mer',
+      minute: 1,
+    });
     const s = await CaptureSearch.open(db);
     const progress: number[] = [];
     expect(await s.catchUp((d) => progress.push(d))).toEqual({ added: 1, updated: 0, removed: 0 });
@@ -110,14 +162,32 @@ describe('CaptureSearch: persisted, caught up from the captures table', () => {
   });
 
   test('captures, tags, notes and deletions made while the dashboard was closed are caught up on open', async () => {
-    const a = await seedCapture(db, { caseId: 'c1', url: 'https://a.example/', title: 'Villa Agadir', text: 'piscine', minute: 1 });
+    const a = await seedCapture(db, {
+      caseId: 'c1',
+      url: 'https://a.example/',
+      title: 'Villa Agadir',
+      text: 'piscine',
+      minute: 1,
+    });
     const s = await CaptureSearch.open(db);
     await s.catchUp();
     await s.save((rec) => putSearchIndex(db, rec));
 
     // "Dashboard closed": the worker stores a capture, the popup tags and notes, a capture is deleted.
-    const b = await seedCapture(db, { caseId: 'c1', url: 'https://b.example/', title: 'Riad Fès', text: 'terrasse', minute: 2 });
-    const c = await seedCapture(db, { caseId: 'c1', url: 'https://c.example/', title: 'Studio Rabat', text: 'meublé', minute: 3 });
+    const b = await seedCapture(db, {
+      caseId: 'c1',
+      url: 'https://b.example/',
+      title: 'Riad Fès',
+      text: 'terrasse',
+      minute: 2,
+    });
+    const c = await seedCapture(db, {
+      caseId: 'c1',
+      url: 'https://c.example/',
+      title: 'Studio Rabat',
+      text: 'meublé',
+      minute: 3,
+    });
     await addTags(db, { captureIds: [a.id], tags: ['prioritaire'], at: at(4) });
     await addNote(db, { id: 'n1', caseId: 'c1', captureId: b.id, text: 'même numéro que la villa', at: at(5) });
     await deleteCapture(db, { captureId: c.id, reason: 'doublon', at: at(6) });
@@ -138,7 +208,13 @@ describe('CaptureSearch: persisted, caught up from the captures table', () => {
   });
 
   test('selectors found in a capture are searchable in the forms people type', async () => {
-    const a = await seedCapture(db, { caseId: 'c1', url: 'https://a.example/', title: 'Annonce', text: 'Appelez le 06 12 34 56 78', minute: 1 });
+    const a = await seedCapture(db, {
+      caseId: 'c1',
+      url: 'https://a.example/',
+      title: 'Annonce',
+      text: 'Appelez le 06 12 34 56 78',
+      minute: 1,
+    });
     await db.selectors.bulkAdd([
       { caseId: 'c1', captureId: a.id, kind: 'phone', value: '+33612345678', raw: ['06 12 34 56 78'] },
       { caseId: 'c1', captureId: a.id, kind: 'email', value: 'karim.loc@example.com', raw: ['Karim.Loc@example.com'] },
@@ -153,7 +229,11 @@ describe('CaptureSearch: persisted, caught up from the captures table', () => {
 
   test('an index of an older format is rebuilt', async () => {
     const a = await seedCapture(db, { caseId: 'c1', url: 'https://a.example/', title: 'Villa', text: 'x', minute: 1 });
-    await db.searchIndex.put({ id: SEARCH_INDEX_ID, json: JSON.stringify({ format: 1, watermark: '', revisions: { [a.id]: '' }, index: {} }), updatedAt: at(2) });
+    await db.searchIndex.put({
+      id: SEARCH_INDEX_ID,
+      json: JSON.stringify({ format: 1, watermark: '', revisions: { [a.id]: '' }, index: {} }),
+      updatedAt: at(2),
+    });
     const s = await CaptureSearch.open(db);
     expect((await s.catchUp()).added).toBe(1);
   });

@@ -21,15 +21,80 @@ function rng(seed: number) {
 }
 
 const BASE = [
-  'appartement', 'louer', 'marseille', 'studio', 'meublé', 'quartier', 'gare', 'contact', 'urgent', 'massage', 'annonce',
-  'travail', 'offre', 'salaire', 'logement', 'nourri', 'transport', 'voyage', 'passeport', 'visa', 'téléphone', 'whatsapp',
-  'شقة', 'للكراء', 'الدار', 'البيضاء', 'عمل', 'راتب', 'سفر', 'تأشيرة', 'اتصل', 'سري', 'الدفع', 'نقدا', 'فقط', 'فتيات',
-  'job', 'room', 'rent', 'girls', 'agency', 'escort', 'cash', 'only', 'private', 'discreet', 'hotel', 'night',
+  'appartement',
+  'louer',
+  'marseille',
+  'studio',
+  'meublé',
+  'quartier',
+  'gare',
+  'contact',
+  'urgent',
+  'massage',
+  'annonce',
+  'travail',
+  'offre',
+  'salaire',
+  'logement',
+  'nourri',
+  'transport',
+  'voyage',
+  'passeport',
+  'visa',
+  'téléphone',
+  'whatsapp',
+  'شقة',
+  'للكراء',
+  'الدار',
+  'البيضاء',
+  'عمل',
+  'راتب',
+  'سفر',
+  'تأشيرة',
+  'اتصل',
+  'سري',
+  'الدفع',
+  'نقدا',
+  'فقط',
+  'فتيات',
+  'job',
+  'room',
+  'rent',
+  'girls',
+  'agency',
+  'escort',
+  'cash',
+  'only',
+  'private',
+  'discreet',
+  'hotel',
+  'night',
 ];
 const SYL = ['ka', 'ri', 'mo', 'sa', 'le', 'tu', 'ne', 'bo', 'za', 'fi', 'ou', 'an', 'el', 'ma', 'di', 'ro'];
 
 /** Function words: the most frequent words of real pages, in every capture. */
-const FUNCTION_WORDS = ['de', 'la', 'le', 'et', 'à', 'les', 'des', 'en', 'un', 'pour', 'the', 'and', 'to', 'of', 'في', 'من', 'على', 'مع', 'إلى', 'و'];
+const FUNCTION_WORDS = [
+  'de',
+  'la',
+  'le',
+  'et',
+  'à',
+  'les',
+  'des',
+  'en',
+  'un',
+  'pour',
+  'the',
+  'and',
+  'to',
+  'of',
+  'في',
+  'من',
+  'على',
+  'مع',
+  'إلى',
+  'و',
+];
 
 /**
  * Vocabulary by frequency rank: function words first, then the content words above at ranks
@@ -76,7 +141,14 @@ export function syntheticDocs(count: number, seed = 42): SearchDoc[] {
   const r = rng(seed);
   const vocab = vocabulary(r, 20_000);
   const pick = zipfPicker(r, vocab.length);
-  const domains = ['annonces.example', 'm.souk.ma', 'petites-annonces.example', 'classifieds.example', 'facebook.example', 'forum.example'];
+  const domains = [
+    'annonces.example',
+    'm.souk.ma',
+    'petites-annonces.example',
+    'classifieds.example',
+    'facebook.example',
+    'forum.example',
+  ];
   const docs: SearchDoc[] = [];
   const t0 = Date.UTC(2025, 0, 1);
   for (let i = 0; i < count; i++) {
@@ -118,11 +190,26 @@ test('search p95 with 10,000 captures, typed one key at a time', { timeout: 180_
 
   // What people type: real words of the corpus (frequent and rare), each typed key by key, then
   // two-word queries, with and without filters.
-  const typed = ['marseille', 'appartement', 'whatsapp', 'passeport', 'للكراء', 'البيضاء', 'escort', 'kari', 'salaire', 'prioritaire', 'de', 'pour'];
+  const typed = [
+    'marseille',
+    'appartement',
+    'whatsapp',
+    'passeport',
+    'للكراء',
+    'البيضاء',
+    'escort',
+    'kari',
+    'salaire',
+    'prioritaire',
+    'de',
+    'pour',
+  ];
   const queries: { text: string; caseId?: string; domain?: string }[] = [];
   for (const w of typed) for (let i = 1; i <= w.length; i++) queries.push({ text: w.slice(0, i) });
-  for (const w of ['marseille st', 'studio meu', 'شقة للك', 'cash onl', 'urgent contact', 'annonce de la gare']) for (let i = 1; i <= w.length; i++) queries.push({ text: w.slice(0, i) });
-  for (const w of ['gare', 'visa']) for (let i = 1; i <= w.length; i++) queries.push({ text: w.slice(0, i), caseId: 'case-3', domain: 'souk.ma' });
+  for (const w of ['marseille st', 'studio meu', 'شقة للك', 'cash onl', 'urgent contact', 'annonce de la gare'])
+    for (let i = 1; i <= w.length; i++) queries.push({ text: w.slice(0, i) });
+  for (const w of ['gare', 'visa'])
+    for (let i = 1; i <= w.length; i++) queries.push({ text: w.slice(0, i), caseId: 'case-3', domain: 'souk.ma' });
 
   // Warm up (JIT), then three passes over every query (the machine is shared: one pass can be
   // slowed by a neighbour); each query keeps its median time.
@@ -141,7 +228,10 @@ test('search p95 with 10,000 captures, typed one key at a time', { timeout: 180_
   // The fastest of the three estimates each query's own cost (a busy neighbour only adds time):
   // the assertion uses it, the report gives both.
   const best = runs.map((r) => r[0]!).sort((a, b) => a - b);
-  const slowest = queries.map((q, i) => [times[i]!, q.text] as const).sort((a, b) => b[0] - a[0]).slice(0, 6);
+  const slowest = queries
+    .map((q, i) => [times[i]!, q.text] as const)
+    .sort((a, b) => b[0] - a[0])
+    .slice(0, 6);
   times.sort((a, b) => a - b);
   const p50 = pct(times, 50);
   const p95 = pct(times, 95);

@@ -16,10 +16,16 @@ export async function seedCapture(
   o: { caseId: string; url: string; title: string; text: string; minute: number; id?: string },
 ): Promise<CaptureRecord> {
   const id = o.id ?? `cap-${++n}`;
-  const job = await beginCaptureJob(
-    db,
-    { jobId: id, captureId: id, caseId: o.caseId, tabId: 1, nonce: 'n', at: at(o.minute), trigger: 'cli', url: o.url },
-  );
+  const job = await beginCaptureJob(db, {
+    jobId: id,
+    captureId: id,
+    caseId: o.caseId,
+    tabId: 1,
+    nonce: 'n',
+    at: at(o.minute),
+    trigger: 'cli',
+    url: o.url,
+  });
   const text = utf8(o.text);
   const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, n & 0xff]);
   const cjBytes = utf8(JSON.stringify({ captureId: id, n }));
@@ -34,25 +40,38 @@ export async function seedCapture(
     title: o.title,
     captureJson: { sha256: cj.sha256, sha512: cj.sha512, bytes: cjBytes.byteLength },
     artifacts: [
-      { path: 'text.txt', mediaType: 'text/plain; charset=utf-8', bytes: text.byteLength, sha256: td.sha256, sha512: td.sha512, method: 'innerText', role: 'original' },
-      { path: 'screenshot-viewport.png', mediaType: 'image/png', bytes: png.byteLength, sha256: pd.sha256, sha512: pd.sha512, method: 'captureVisibleTab', role: 'original' },
+      {
+        path: 'text.txt',
+        mediaType: 'text/plain; charset=utf-8',
+        bytes: text.byteLength,
+        sha256: td.sha256,
+        sha512: td.sha512,
+        method: 'innerText',
+        role: 'original',
+      },
+      {
+        path: 'screenshot-viewport.png',
+        mediaType: 'image/png',
+        bytes: png.byteLength,
+        sha256: pd.sha256,
+        sha512: pd.sha512,
+        method: 'captureVisibleTab',
+        role: 'original',
+      },
     ],
     limitations: ['Full-page screenshot not taken (test).'],
     tags: [],
     status: 'stored',
   };
-  await commitCapture(
-    db,
-    {
-      jobId: id,
-      record,
-      blobs: [
-        { sha256: td.sha256, data: text, size: text.byteLength },
-        { sha256: pd.sha256, data: png, size: png.byteLength },
-        { sha256: cj.sha256, data: cjBytes, size: cjBytes.byteLength },
-      ],
-      at: at(o.minute),
-    },
-  );
+  await commitCapture(db, {
+    jobId: id,
+    record,
+    blobs: [
+      { sha256: td.sha256, data: text, size: text.byteLength },
+      { sha256: pd.sha256, data: png, size: png.byteLength },
+      { sha256: cj.sha256, data: cjBytes, size: cjBytes.byteLength },
+    ],
+    at: at(o.minute),
+  });
   return record;
 }

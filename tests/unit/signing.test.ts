@@ -91,7 +91,9 @@ describe('PEM and fingerprint', () => {
     const body = pem.split('\n').slice(1, -2);
     expect(body.slice(0, -1).every((l) => l.length === 64)).toBe(true);
     expect(body.at(-1)?.length).toBeLessThanOrEqual(64);
-    expect(pem).toBe(createPublicKey({ key: Buffer.from(der), format: 'der', type: 'spki' }).export({ type: 'spki', format: 'pem' }));
+    expect(pem).toBe(
+      createPublicKey({ key: Buffer.from(der), format: 'der', type: 'spki' }).export({ type: 'spki', format: 'pem' }),
+    );
     expect(pemToDer(pem)).toEqual(der);
     expect(pemToDer(`\r\n${pem.replace(/\n/g, '\r\n')}\r\n`)).toEqual(der);
   });
@@ -103,7 +105,11 @@ describe('PEM and fingerprint', () => {
     ['bad base64', '-----BEGIN PUBLIC KEY-----\nAA*A\n-----END PUBLIC KEY-----\n', /not valid base64/],
     ['bad padding', '-----BEGIN PUBLIC KEY-----\nAAA\n-----END PUBLIC KEY-----\n', /not valid base64/],
     ['empty body', '-----BEGIN PUBLIC KEY-----\n\n-----END PUBLIC KEY-----\n', /empty/],
-    ['two blocks', '-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n', /more than one block/],
+    [
+      'two blocks',
+      '-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n',
+      /more than one block/,
+    ],
     ['text after the block', '-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\ntrailer\n', /end with/],
   ])('pemToDer rejects %s', (_name, pem, message) => {
     expect(() => pemToDer(pem)).toThrow(message);
@@ -145,7 +151,12 @@ describe('signDer / verifyDer', () => {
     for (let i = 0; i < 10; i++) {
       const sig = await signDer(keyPair.privateKey, data);
       expect(sig[0]).toBe(0x30);
-      const key = { key: Buffer.from(spki), format: 'der' as const, type: 'spki' as const, dsaEncoding: 'der' as const };
+      const key = {
+        key: Buffer.from(spki),
+        format: 'der' as const,
+        type: 'spki' as const,
+        dsaEncoding: 'der' as const,
+      };
       expect(nodeVerify('sha256', data, key, sig)).toBe(true);
       expect(await verifyDer(spki, sig, data)).toBe(true);
     }
@@ -156,9 +167,13 @@ describe('signDer / verifyDer', () => {
     writeFileSync(join(dir, 'data.txt'), data);
     writeFileSync(join(dir, 'data.sig'), sig);
     writeFileSync(join(dir, 'key.pem'), spkiDerToPem(spki));
-    const out = execFileSync('openssl', ['dgst', '-sha256', '-verify', 'key.pem', '-signature', 'data.sig', 'data.txt'], {
-      cwd: dir,
-    }).toString();
+    const out = execFileSync(
+      'openssl',
+      ['dgst', '-sha256', '-verify', 'key.pem', '-signature', 'data.sig', 'data.txt'],
+      {
+        cwd: dir,
+      },
+    ).toString();
     expect(out.trim()).toBe('Verified OK');
   });
 

@@ -22,7 +22,10 @@ import { createTestSigner } from './helpers/signer';
 
 describe('resolveCeiling', () => {
   test('defaults: 1 GiB and 50,000 entries, under the ZIP limits', () => {
-    expect(resolveCeiling()).toEqual({ maxPartBytes: DEFAULT_MAX_PART_BYTES, maxPartEntries: DEFAULT_MAX_PART_ENTRIES });
+    expect(resolveCeiling()).toEqual({
+      maxPartBytes: DEFAULT_MAX_PART_BYTES,
+      maxPartEntries: DEFAULT_MAX_PART_ENTRIES,
+    });
     expect(DEFAULT_MAX_PART_BYTES).toBe(1024 ** 3);
     expect(DEFAULT_MAX_PART_ENTRIES).toBe(50_000);
   });
@@ -51,25 +54,52 @@ describe('planParts', () => {
   const sizes = (plan: { items: number[] }[]) => plan.map((p) => p.items);
 
   test('packs in order, starting a new part when the next item would cross the ceiling', () => {
-    const plan = planParts([40, 30, 20, 50, 10], (b) => cost(b), () => cost(10), { maxPartBytes: 100, maxPartEntries: 100 });
-    expect(sizes(plan)).toEqual([[40, 30, 20], [50, 10]]);
+    const plan = planParts(
+      [40, 30, 20, 50, 10],
+      (b) => cost(b),
+      () => cost(10),
+      { maxPartBytes: 100, maxPartEntries: 100 },
+    );
+    expect(sizes(plan)).toEqual([
+      [40, 30, 20],
+      [50, 10],
+    ]);
     expect(plan.map((p) => p.cost.bytes)).toEqual([100, 70]);
     expect(plan.every((p) => !p.oversize)).toBe(true);
   });
 
   test('an item over the ceiling alone goes alone, flagged oversize; its neighbours are not dragged in', () => {
-    const plan = planParts([10, 500, 10, 10], (b) => cost(b), () => cost(10), { maxPartBytes: 100, maxPartEntries: 100 });
+    const plan = planParts(
+      [10, 500, 10, 10],
+      (b) => cost(b),
+      () => cost(10),
+      { maxPartBytes: 100, maxPartEntries: 100 },
+    );
     expect(sizes(plan)).toEqual([[10], [500], [10, 10]]);
     expect(plan.map((p) => p.oversize)).toEqual([false, true, false]);
   });
 
   test('the entry ceiling splits too', () => {
-    const plan = planParts([1, 1, 1, 1, 1], () => cost(1, 4), () => cost(0, 5), { maxPartBytes: 1e9, maxPartEntries: 13 });
+    const plan = planParts(
+      [1, 1, 1, 1, 1],
+      () => cost(1, 4),
+      () => cost(0, 5),
+      { maxPartBytes: 1e9, maxPartEntries: 13 },
+    );
     expect(plan.map((p) => p.items.length)).toEqual([2, 2, 1]);
   });
 
   test('no items: one empty part', () => {
-    expect(sizes(planParts([], () => cost(1), () => cost(10), { maxPartBytes: 100, maxPartEntries: 100 }))).toEqual([[]]);
+    expect(
+      sizes(
+        planParts(
+          [],
+          () => cost(1),
+          () => cost(10),
+          { maxPartBytes: 100, maxPartEntries: 100 },
+        ),
+      ),
+    ).toEqual([[]]);
   });
 
   test('a fixed cost that grows with the number of parts settles on a consistent plan', () => {

@@ -3,16 +3,35 @@ import { MAX_CANVAS_SIDE, planStitch } from '@/utils/capture/stitch-plan';
 
 describe('planStitch', () => {
   test('tiles that fit exactly are copied whole, end to end', () => {
-    const parts = planStitch([{ scrollY: 0, cssHeight: 800 }, { scrollY: 800, cssHeight: 800 }], 1, 1600, 1280);
+    const parts = planStitch(
+      [
+        { scrollY: 0, cssHeight: 800 },
+        { scrollY: 800, cssHeight: 800 },
+      ],
+      1,
+      1600,
+      1280,
+    );
     expect(parts).toEqual([
-      { top: 0, height: 1600, copies: [{ tile: 0, srcY: 0, height: 800, destY: 0 }, { tile: 1, srcY: 0, height: 800, destY: 800 }] },
+      {
+        top: 0,
+        height: 1600,
+        copies: [
+          { tile: 0, srcY: 0, height: 800, destY: 0 },
+          { tile: 1, srcY: 0, height: 800, destY: 800 },
+        ],
+      },
     ]);
   });
 
   test('the last tile, clamped by the browser, contributes only its new rows', () => {
     // page 2000 px, viewport 800: tiles at 0, 800 and (clamped) 1200
     const parts = planStitch(
-      [{ scrollY: 0, cssHeight: 800 }, { scrollY: 800, cssHeight: 800 }, { scrollY: 1200, cssHeight: 800 }],
+      [
+        { scrollY: 0, cssHeight: 800 },
+        { scrollY: 800, cssHeight: 800 },
+        { scrollY: 1200, cssHeight: 800 },
+      ],
       2,
       2000,
       2560,

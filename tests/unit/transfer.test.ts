@@ -16,10 +16,12 @@ import {
  * browser path (executeScript between the isolated world and the worker) is in
  * tests/e2e/security.test.ts.
  */
-const reader = (calls: number[] = []) => async (id: string, offset: number, size: number) => {
-  calls.push(offset);
-  return readStashedChunk(id, offset, size);
-};
+const reader =
+  (calls: number[] = []) =>
+  async (id: string, offset: number, size: number) => {
+    calls.push(offset);
+    return readStashedChunk(id, offset, size);
+  };
 
 afterEach(() => dropStashed(''));
 
@@ -44,11 +46,15 @@ describe('chunked transfer of large strings', () => {
     const s = 'a' + '📞'.repeat(5000);
     const ref = stashIfLarge(s, 'n2:text', 999) as StashedString;
     const chunks: string[] = [];
-    const got = await pullStashed(ref, async (id, o, n) => {
-      const c = readStashedChunk(id, o, n);
-      if (typeof c === 'string') chunks.push(c);
-      return c;
-    }, 999);
+    const got = await pullStashed(
+      ref,
+      async (id, o, n) => {
+        const c = readStashedChunk(id, o, n);
+        if (typeof c === 'string') chunks.push(c);
+        return c;
+      },
+      999,
+    );
     expect(got).toBe(s);
     const enc = new TextEncoder();
     const joined = Buffer.concat(chunks.map((c) => enc.encode(c)));
@@ -60,9 +66,9 @@ describe('chunked transfer of large strings', () => {
     const s = 'x'.repeat(5000);
     const ref = stashIfLarge(s, 'n3:dom', 1000) as StashedString;
     let n = 0;
-    await expect(pullStashed(ref, async (id, o, size) => (++n === 3 ? null : readStashedChunk(id, o, size)), 1000)).rejects.toThrow(
-      /broke off after 2000 of 5000 characters/,
-    );
+    await expect(
+      pullStashed(ref, async (id, o, size) => (++n === 3 ? null : readStashedChunk(id, o, size)), 1000),
+    ).rejects.toThrow(/broke off after 2000 of 5000 characters/);
     // A chunk longer than asked, or past the announced length, is refused too.
     await expect(pullStashed(ref, async () => 'y'.repeat(1001), 1000)).rejects.toThrow(/broke off after 0/);
     await expect(pullStashed({ stashed: 'n3:dom', length: 10 }, reader(), 1000)).rejects.toThrow(/broke off/);
@@ -70,12 +76,23 @@ describe('chunked transfer of large strings', () => {
 
   test('resolveStashed replaces only references in the named fields and always frees the page', async () => {
     const dom = '<p>' + 'z'.repeat(3000) + '</p>';
-    const raw = { nonce: 'n4', domHtml: stashIfLarge(dom, 'n4:dom', 1000), text: 'short', other: { stashed: 'n4:dom', length: 3007 } };
+    const raw = {
+      nonce: 'n4',
+      domHtml: stashIfLarge(dom, 'n4:dom', 1000),
+      text: 'short',
+      other: { stashed: 'n4:dom', length: 3007 },
+    };
     let dropped = 0;
-    const out = (await resolveStashed(raw, ['domHtml', 'text'], reader(), async () => {
-      dropped++;
-      dropStashed('n4');
-    }, 1000)) as Record<string, unknown>;
+    const out = (await resolveStashed(
+      raw,
+      ['domHtml', 'text'],
+      reader(),
+      async () => {
+        dropped++;
+        dropStashed('n4');
+      },
+      1000,
+    )) as Record<string, unknown>;
     expect(out.domHtml).toBe(dom);
     expect(out.text).toBe('short');
     expect(out.other).toEqual({ stashed: 'n4:dom', length: 3007 }); // not a named field: left for the shape check
@@ -84,12 +101,30 @@ describe('chunked transfer of large strings', () => {
 
     // On failure too.
     const raw2 = { domHtml: stashIfLarge(dom, 'n5:dom', 1000) };
-    await expect(resolveStashed(raw2, ['domHtml'], async () => null, async () => { dropped++; }, 1000)).rejects.toThrow();
+    await expect(
+      resolveStashed(
+        raw2,
+        ['domHtml'],
+        async () => null,
+        async () => {
+          dropped++;
+        },
+        1000,
+      ),
+    ).rejects.toThrow();
     expect(dropped).toBe(2);
   });
 
   test('references are checked before anything is pulled', () => {
-    for (const bad of [null, 'x', { stashed: '', length: 5 }, { stashed: 'a', length: 0 }, { stashed: 'a', length: 1.5 }, { stashed: 'a'.repeat(201), length: 5 }, { stashed: 'a', length: 2 ** 40 }]) {
+    for (const bad of [
+      null,
+      'x',
+      { stashed: '', length: 5 },
+      { stashed: 'a', length: 0 },
+      { stashed: 'a', length: 1.5 },
+      { stashed: 'a'.repeat(201), length: 5 },
+      { stashed: 'a', length: 2 ** 40 },
+    ]) {
       expect(isStashedString(bad)).toBe(false);
     }
   });

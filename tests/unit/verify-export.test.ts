@@ -2,7 +2,16 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { chainEvent } from '@/utils/evidence/custody-log';
 import { sha256HexSync, utf8 } from '@/utils/evidence/hash';
 import { formatReport, verifyGroup, verifyPackage, type VerifyReport } from '@/utils/package/verify';
-import { BAG_NAME, EXPORT_ID, bagInput, captureJson, caseJson, custodyLog, makeBag, samplePayload } from './helpers/bag-fixture';
+import {
+  BAG_NAME,
+  EXPORT_ID,
+  bagInput,
+  captureJson,
+  caseJson,
+  custodyLog,
+  makeBag,
+  samplePayload,
+} from './helpers/bag-fixture';
 import { createTestSigner, type TestSigner } from './helpers/signer';
 
 /**
@@ -22,12 +31,20 @@ function payloadWith(files: Record<string, string>) {
 }
 
 /** Appends events (canonical, chained) to a custody log text. */
-function appendEvents(log: string, events: { type: string; captureId?: string; details: Record<string, unknown> }[]): string {
+function appendEvents(
+  log: string,
+  events: { type: string; captureId?: string; details: Record<string, unknown> }[],
+): string {
   const lines = log.trimEnd().split('\n');
   let prev = { seq: lines.length, line: lines.at(-1)! };
   let out = log;
   for (const e of events) {
-    const { event, line } = chainEvent(prev, { at: '2025-01-02T04:00:00.000Z', caseId: 'case-1', actor: 'DC Example', ...e });
+    const { event, line } = chainEvent(prev, {
+      at: '2025-01-02T04:00:00.000Z',
+      caseId: 'case-1',
+      actor: 'DC Example',
+      ...e,
+    });
     out += `${line}\n`;
     prev = { seq: event.seq, line };
   }
@@ -47,7 +64,9 @@ describe('verifyPackage: case.json, custody log and captures agree', () => {
     fp = t.fingerprint;
   });
   const check = async (files: Record<string, string>, info = {}) =>
-    verifyPackage((await makeBag(t.signer, { payload: payloadWith(files), info: { ...bagInput(t.signer).info, ...info } })).zip);
+    verifyPackage(
+      (await makeBag(t.signer, { payload: payloadWith(files), info: { ...bagInput(t.signer).info, ...info } })).zip,
+    );
 
   it('a custody log of another case is refused', async () => {
     const other = custodyLog(4, fp).replaceAll('"caseId":"case-1"', '"caseId":"case-2"');
@@ -88,7 +107,9 @@ describe('verifyPackage: case.json, custody log and captures agree', () => {
   it('a package without a custody log is refused', async () => {
     const payload = samplePayload(fp).filter((f) => f.path !== 'data/custody/events.jsonl');
     const r = await verifyPackage((await makeBag(t.signer, { payload })).zip);
-    expect(failures(r)).toEqual(["custody: data/custody/events.jsonl is missing: every package carries its case's custody log."]);
+    expect(failures(r)).toEqual([
+      "custody: data/custody/events.jsonl is missing: every package carries its case's custody log.",
+    ]);
   });
 
   it('a capture folder that case.json does not list, or lists for another part, is refused', async () => {
@@ -116,8 +137,11 @@ describe('verifyPackage: case.json, custody log and captures agree', () => {
       const last = JSON.parse(lines.pop()!);
       let text = `${lines.join('\n')}\n`;
       text = appendEvents(text, [{ type: 'capture.started', captureId: 'cap-9', details: { sequence: 2 } }]);
-      text = appendEvents(text, [{ type: 'capture.stored', captureId: 'cap-9', details: { sequence: 2, captureJsonSha256: CJ } }]);
-      if (deleted) text = appendEvents(text, [{ type: 'capture.deleted', captureId: 'cap-9', details: { reason: 'duplicate' } }]);
+      text = appendEvents(text, [
+        { type: 'capture.stored', captureId: 'cap-9', details: { sequence: 2, captureJsonSha256: CJ } },
+      ]);
+      if (deleted)
+        text = appendEvents(text, [{ type: 'capture.deleted', captureId: 'cap-9', details: { reason: 'duplicate' } }]);
       return appendEvents(text, [{ type: 'export.started', details: last.details }]);
     };
     expect(failures(await check({ 'data/custody/events.jsonl': log(false) }))).toEqual([
@@ -133,21 +157,36 @@ describe('verifyPackage: case.json, custody log and captures agree', () => {
     expect(failures(await check({ 'data/case.json': editedCase((c) => delete c.export) }))).toEqual([
       'case-json: data/case.json does not identify its export (export.id, a UUID).',
     ]);
-    const r = await verifyPackage((await makeBag(t.signer, { payload: samplePayload(fp).filter((f) => f.path !== 'data/case.json') })).zip);
+    const r = await verifyPackage(
+      (await makeBag(t.signer, { payload: samplePayload(fp).filter((f) => f.path !== 'data/case.json') })).zip,
+    );
     expect(failures(r)).toEqual(['case-json: data/case.json is missing.']);
   });
 
   describe('bag groups', () => {
     const partCase = (part: number, parts: number) =>
       editedCase((c) => {
-        c.export = { id: EXPORT_ID, part, parts, bagNames: Array.from({ length: parts }, (_, i) => `${BAG_NAME}-part${i + 1}of${parts}`) };
+        c.export = {
+          id: EXPORT_ID,
+          part,
+          parts,
+          bagNames: Array.from({ length: parts }, (_, i) => `${BAG_NAME}-part${i + 1}of${parts}`),
+        };
         c.captures[0].part = part;
       });
 
     it('reports Bag-Count and Bag-Group-Identifier of a part that agrees with case.json', async () => {
-      const r = await check({ 'data/case.json': partCase(2, 3) }, { bagGroupIdentifier: EXPORT_ID, bagCount: '2 of 3' });
+      const r = await check(
+        { 'data/case.json': partCase(2, 3) },
+        { bagGroupIdentifier: EXPORT_ID, bagCount: '2 of 3' },
+      );
       expect(failures(r)).toEqual([]);
-      expect(r.group).toEqual({ identifier: EXPORT_ID, part: 2, parts: 3, bagNames: [1, 2, 3].map((k) => `${BAG_NAME}-part${k}of3`) });
+      expect(r.group).toEqual({
+        identifier: EXPORT_ID,
+        part: 2,
+        parts: 3,
+        bagNames: [1, 2, 3].map((k) => `${BAG_NAME}-part${k}of3`),
+      });
       expect(r.checks.find((c) => c.id === 'bag-group')?.message).toBe(
         `This package is part 2 of 3 of export ${EXPORT_ID} (Bag-Group-Identifier). Verify the other part(s) too: ${BAG_NAME}-part1of3.zip, ${BAG_NAME}-part3of3.zip.`,
       );
@@ -155,11 +194,17 @@ describe('verifyPackage: case.json, custody log and captures agree', () => {
     });
 
     it('refuses a Bag-Count or group identifier that disagrees with case.json, or a missing one', async () => {
-      expect(failures(await check({ 'data/case.json': partCase(2, 3) }, { bagGroupIdentifier: EXPORT_ID, bagCount: '1 of 3' }))).toEqual([
-        'bag-group: bag-info.txt gives Bag-Count "1 of 3", but data/case.json says part 2 of 3.',
-      ]);
+      expect(
+        failures(
+          await check({ 'data/case.json': partCase(2, 3) }, { bagGroupIdentifier: EXPORT_ID, bagCount: '1 of 3' }),
+        ),
+      ).toEqual(['bag-group: bag-info.txt gives Bag-Count "1 of 3", but data/case.json says part 2 of 3.']);
       const otherId = '11111111-2222-4333-8444-555555555555';
-      expect(failures(await check({ 'data/case.json': partCase(2, 3) }, { bagGroupIdentifier: otherId, bagCount: '2 of 3' }))).toEqual([
+      expect(
+        failures(
+          await check({ 'data/case.json': partCase(2, 3) }, { bagGroupIdentifier: otherId, bagCount: '2 of 3' }),
+        ),
+      ).toEqual([
         `bag-group: bag-info.txt gives Bag-Group-Identifier ${otherId}, but data/case.json names export ${EXPORT_ID}.`,
       ]);
       expect(failures(await check({ 'data/case.json': partCase(2, 3) }))).toEqual([
@@ -183,21 +228,37 @@ describe('verifyGroup', () => {
     captures: 1,
     custodySha256: 'c'.repeat(64),
     checks: [],
-    group: { identifier: over.id ?? EXPORT_ID, part: over.part ?? 1, parts: over.parts ?? 3, bagNames: ['p1', 'p2', 'p3'] },
+    group: {
+      identifier: over.id ?? EXPORT_ID,
+      part: over.part ?? 1,
+      parts: over.parts ?? 3,
+      bagNames: ['p1', 'p2', 'p3'],
+    },
     ...over,
   });
-  const messages = (members: { name: string; report: VerifyReport }[]) => verifyGroup(members).filter((c) => !c.ok).map((c) => c.message);
+  const messages = (members: { name: string; report: VerifyReport }[]) =>
+    verifyGroup(members)
+      .filter((c) => !c.ok)
+      .map((c) => c.message);
 
   it('passes a complete set in any order', () => {
     const checks = verifyGroup([3, 1, 2].map((part) => ({ name: `p${part}.zip`, report: report({ part }) })));
-    expect(checks).toEqual([{ id: 'group', ok: true, message: `All 3 parts of export ${EXPORT_ID} are here, from the same case, key and custody log.` }]);
+    expect(checks).toEqual([
+      {
+        id: 'group',
+        ok: true,
+        message: `All 3 parts of export ${EXPORT_ID} are here, from the same case, key and custody log.`,
+      },
+    ]);
   });
 
   it('names missing and duplicated parts, foreign parts and different custody logs', () => {
-    expect(messages([{ name: 'a.zip', report: report({ part: 1 }) }, { name: 'b.zip', report: report({ part: 1 }) }])).toEqual([
-      'b.zip and a.zip are both part 1.',
-      'Part(s) 2, 3 of 3 are missing: p2.zip, p3.zip.',
-    ]);
+    expect(
+      messages([
+        { name: 'a.zip', report: report({ part: 1 }) },
+        { name: 'b.zip', report: report({ part: 1 }) },
+      ]),
+    ).toEqual(['b.zip and a.zip are both part 1.', 'Part(s) 2, 3 of 3 are missing: p2.zip, p3.zip.']);
     expect(
       messages([
         { name: 'a.zip', report: report({ part: 1 }) },
@@ -209,6 +270,8 @@ describe('verifyGroup', () => {
       `c.zip belongs to export 11111111-2222-4333-8444-555555555555, not ${EXPORT_ID} (the export of a.zip).`,
       'Part(s) 3 of 3 are missing: p3.zip.',
     ]);
-    expect(messages([{ name: 'single.zip', report: report({ group: null }) }])[0]).toMatch(/^single\.zip is not one part of a split export/);
+    expect(messages([{ name: 'single.zip', report: report({ group: null }) }])[0]).toMatch(
+      /^single\.zip is not one part of a split export/,
+    );
   });
 });

@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { verifyInstructions } from '@/utils/package/verify-text';
 
 const FP = 'ab'.repeat(32);
-const base = { bagName: 'case-a-20250102T030405Z', zipName: 'case-a-20250102T030405Z.zip', fingerprint: FP, hasTimestamps: false };
+const base = {
+  bagName: 'case-a-20250102T030405Z',
+  zipName: 'case-a-20250102T030405Z.zip',
+  fingerprint: FP,
+  hasTimestamps: false,
+};
 
 describe('verifyInstructions', () => {
   it('explains first, then gives the exact commands with the real names', () => {
@@ -52,7 +57,11 @@ describe('verifyInstructions', () => {
   });
 
   it('says which part of a split export this is, lists every part, and verifies them all at once', () => {
-    const zipNames = ['case-a-20250102T030405Z-part1of3.zip', 'case-a-20250102T030405Z-part2of3.zip', 'case-a-20250102T030405Z-part3of3.zip'];
+    const zipNames = [
+      'case-a-20250102T030405Z-part1of3.zip',
+      'case-a-20250102T030405Z-part2of3.zip',
+      'case-a-20250102T030405Z-part3of3.zip',
+    ];
     const id = '6a0b1c2d-3e4f-4a5b-8c6d-7e8f9a0b1c2d';
     const text = verifyInstructions({
       ...base,
@@ -63,21 +72,25 @@ describe('verifyInstructions', () => {
     expect(text).toContain('THIS PACKAGE IS PART 2 OF 3');
     expect(text).toContain(`\n${id}\n`);
     for (const [i, z] of zipNames.entries()) expect(text).toContain(`\nPart ${i + 1}: ${z}\n`);
-    expect(text).toContain(`  hashmark verify --key-fingerprint <fingerprint obtained separately> ${zipNames.join(' ')}\n`);
+    expect(text).toContain(
+      `  hashmark verify --key-fingerprint <fingerprint obtained separately> ${zipNames.join(' ')}\n`,
+    );
     expect(text).toContain('  sha256sum case-a-20250102T030405Z-part2of3.zip\n');
     expect(text.indexOf('THIS PACKAGE IS PART')).toBeLessThan(text.indexOf('WHAT EACH CHECK PROVES'));
     expect(/^[\x20-\x7e\n]*$/.test(text)).toBe(true);
     // Only commands are indented by two spaces: the list of parts is not.
-    expect(text.split('\n').filter((l) => l.startsWith('  ') && !l.startsWith('   ') && l.includes('part1of3'))).toEqual([
-      `  hashmark verify --key-fingerprint <fingerprint obtained separately> ${zipNames.join(' ')}`,
-    ]);
+    expect(
+      text.split('\n').filter((l) => l.startsWith('  ') && !l.startsWith('   ') && l.includes('part1of3')),
+    ).toEqual([`  hashmark verify --key-fingerprint <fingerprint obtained separately> ${zipNames.join(' ')}`]);
     expect(verifyInstructions(base)).not.toContain('THIS PACKAGE IS PART');
   });
 
   it('refuses a group that does not list this package at its number, or has unsafe names', () => {
     const g = { part: 1, zipNames: ['x.zip', 'y.zip'], identifier: 'id' };
     expect(() => verifyInstructions({ ...base, group: g })).toThrow(/does not list this package/);
-    expect(() => verifyInstructions({ ...base, group: { ...g, zipNames: [base.zipName, 'y z.zip'] } })).toThrow(/not plain ASCII/);
+    expect(() => verifyInstructions({ ...base, group: { ...g, zipNames: [base.zipName, 'y z.zip'] } })).toThrow(
+      /not plain ASCII/,
+    );
   });
 
   it('mentions data/report.html, which every package holds', () => {

@@ -3,7 +3,18 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { utf8 } from '@/utils/evidence/hash';
 import type { Signer } from '@/utils/package/bag-writer';
 import { formatReport, verifyPackage, type VerifyReport } from '@/utils/package/verify';
-import { BAG_NAME, EXPORT_ID, FIXED_DATE, custodyLog, makeBag, patchAscii, retag, rezip, samplePayload, unzipFiles } from './helpers/bag-fixture';
+import {
+  BAG_NAME,
+  EXPORT_ID,
+  FIXED_DATE,
+  custodyLog,
+  makeBag,
+  patchAscii,
+  retag,
+  rezip,
+  samplePayload,
+  unzipFiles,
+} from './helpers/bag-fixture';
 import { createTestSigner, type TestSigner } from './helpers/signer';
 
 const P = `${BAG_NAME}/`;
@@ -108,7 +119,9 @@ describe('verifyPackage', () => {
     const zip = await rezip(clean, (files) => files.delete(P + DOM));
     const r = await verifyPackage(zip);
     expect(failedIds(r)).toEqual(['capture-artifacts', 'manifest-sha256', 'manifest-sha512', 'payload-oxum']);
-    expect(failures(r)).toContain(`manifest-sha256: ${DOM}: listed in manifest-sha256.txt but missing from the package.`);
+    expect(failures(r)).toContain(
+      `manifest-sha256: ${DOM}: listed in manifest-sha256.txt but missing from the package.`,
+    );
   });
 
   it('detects an extra payload file', async () => {
@@ -154,7 +167,9 @@ describe('verifyPackage', () => {
     const files = await unzipFiles(clean);
     const oldSig = files.get(`${P}signature/tagmanifest-sha256.txt.sig`) ?? new Uint8Array();
     const replay: Signer = { ...t.signer, sign: () => Promise.resolve(oldSig) };
-    const payload = samplePayload(t.fingerprint).map((f) => (f.path === DOM ? { ...f, bytes: utf8('<html>forged</html>') } : f));
+    const payload = samplePayload(t.fingerprint).map((f) =>
+      f.path === DOM ? { ...f, bytes: utf8('<html>forged</html>') } : f,
+    );
     // writeBag itself refuses to emit a signature that does not verify, so build the forgery by hand:
     const honest = await makeBag(t.signer, { payload });
     const forged = await rezip(honest.zip, (m) => m.set(`${P}signature/tagmanifest-sha256.txt.sig`, oldSig));
@@ -189,7 +204,10 @@ describe('verifyPackage', () => {
     const files = await unzipFiles((await makeBag(mallory.signer)).zip);
     const zip = await rezip(clean, (m) => {
       m.set(`${P}signature/signing-key.pem`, files.get(`${P}signature/signing-key.pem`) ?? new Uint8Array());
-      m.set(`${P}signature/tagmanifest-sha256.txt.sig`, files.get(`${P}signature/tagmanifest-sha256.txt.sig`) ?? new Uint8Array());
+      m.set(
+        `${P}signature/tagmanifest-sha256.txt.sig`,
+        files.get(`${P}signature/tagmanifest-sha256.txt.sig`) ?? new Uint8Array(),
+      );
     });
     const r = await verifyPackage(zip);
     expect(failedIds(r)).toEqual(['key-fingerprint', 'signature', 'signer']);
@@ -221,7 +239,9 @@ describe('verifyPackage', () => {
     expect(r.ok).toBe(false);
     expect(r.checks[0]?.id).toBe('zip');
     expect(r.verdict).toBe('failed');
-    expect(r.checks[0]?.message).toMatch(/^The (file is too short to be a ZIP|ZIP does not end with its end-of-archive record)/);
+    expect(r.checks[0]?.message).toMatch(
+      /^The (file is too short to be a ZIP|ZIP does not end with its end-of-archive record)/,
+    );
     expect(formatReport(r)).toContain('VERDICT: FAILED');
   });
 
@@ -229,7 +249,9 @@ describe('verifyPackage', () => {
     const z = new JSZip();
     z.file('hello.txt', 'hi', { date: FIXED_DATE });
     const r = await verifyPackage(await z.generateAsync({ type: 'uint8array' }));
-    expect(failures(r)).toEqual(['layout: No bag folder was found: the ZIP must hold one folder containing bagit.txt.']);
+    expect(failures(r)).toEqual([
+      'layout: No bag folder was found: the ZIP must hold one folder containing bagit.txt.',
+    ]);
   });
 
   it('detects a broken custody chain (regenerated manifests, so only the chain says so)', async () => {
@@ -257,7 +279,9 @@ describe('verifyPackage', () => {
     const withEvil = await rezip(clean, (m) => m.set(`${P}data/xx/evil.txt`, utf8('x')));
     const r = await verifyPackage(patchAscii(withEvil, 'data/xx/evil.txt', 'data/../evil.txt'));
     expect(r.ok).toBe(false);
-    expect(failures(r)[0]).toMatch(/^zip-entries: ZIP entry ".*data\/\.\.\/evil\.txt" has an empty, "\." or "\.\." part/);
+    expect(failures(r)[0]).toMatch(
+      /^zip-entries: ZIP entry ".*data\/\.\.\/evil\.txt" has an empty, "\." or "\.\." part/,
+    );
   });
 
   it('flags a Payload-Oxum that disagrees with data/ even when the package is validly signed', async () => {
@@ -268,7 +292,9 @@ describe('verifyPackage', () => {
     });
     const r = await verifyPackage(zip);
     expect(failedIds(r)).toEqual(['payload-oxum']);
-    expect(failures(r)[0]).toMatch(/^payload-oxum: Payload-Oxum in bag-info.txt is \d+\.10 \(bytes.files\), but data\/ holds \d+\.9:/);
+    expect(failures(r)[0]).toMatch(
+      /^payload-oxum: Payload-Oxum in bag-info.txt is \d+\.10 \(bytes.files\), but data\/ holds \d+\.9:/,
+    );
   });
 
   it('passes a package whose tag manifests were rebuilt and re-signed by the same key (sanity check of retag)', async () => {
@@ -277,7 +303,9 @@ describe('verifyPackage', () => {
 
   it('a pinned key that is not a fingerprint is reported, not ignored', async () => {
     const r = await verifyPackage(clean, { keyFingerprint: 'abc' });
-    expect(failures(r)).toEqual(['pinned-key: The expected (pinned) key fingerprint given to the verifier is not 64 hex digits.']);
+    expect(failures(r)).toEqual([
+      'pinned-key: The expected (pinned) key fingerprint given to the verifier is not 64 hex digits.',
+    ]);
   });
 
   it('formatReport prints one PASS/FAIL line per check and a verdict', async () => {
@@ -286,7 +314,9 @@ describe('verifyPackage', () => {
     expect(good).toContain(`Signing key: ${t.fingerprint}`);
     expect(good.match(/^PASS {2}/gm)).toHaveLength(22);
     expect(good).toMatch(/^VERDICT: INTACT, NOT FULLY VERIFIED\. None of the 22 checks failed/m);
-    expect(good).toMatch(/^ {2}- Who signed: the signing key fingerprint [0-9a-f]{64} was not compared with one obtained/m);
+    expect(good).toMatch(
+      /^ {2}- Who signed: the signing key fingerprint [0-9a-f]{64} was not compared with one obtained/m,
+    );
     expect(good).toContain(`Export:      ${EXPORT_ID}`);
     const pinned = formatReport(await verifyPackage(clean, { keyFingerprint: t.fingerprint }));
     expect(pinned).toMatch(/^VERDICT: PASSED\. All 23 checks passed and every claim is verified/m);

@@ -50,7 +50,9 @@ export async function openCdpScreenshots(api: DebuggerApi, tabId: number): Promi
   try {
     await api.attach(target, PROTOCOL_VERSION);
   } catch (e) {
-    throw new FastModeUnavailable(`the browser did not let Hashmark attach its debugger to the tab (${(e as Error)?.message ?? String(e)})`);
+    throw new FastModeUnavailable(
+      `the browser did not let Hashmark attach its debugger to the tab (${(e as Error)?.message ?? String(e)})`,
+    );
   }
   let attached = true;
   return {

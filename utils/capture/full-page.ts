@@ -98,11 +98,15 @@ export async function captureFullPage(
     const lazy = await env.inPage(tabId, lazyPass, [opts.lazyBudgetMs, opts.maxTiles * before.innerHeight]);
     lap('lazy');
     if (lazy.timedOut) {
-      limitations.push(`Lazy-loaded content: the pass that scrolls the page to load it stopped after ${opts.lazyBudgetMs / 1000} s; content loading later may be missing from the full-page screenshot.`);
+      limitations.push(
+        `Lazy-loaded content: the pass that scrolls the page to load it stopped after ${opts.lazyBudgetMs / 1000} s; content loading later may be missing from the full-page screenshot.`,
+      );
     }
     metrics = await env.inPage(tabId, measurePage, []);
     if (metrics.scrollWidth > metrics.innerWidth + 1) {
-      limitations.push(`The page is wider (${metrics.scrollWidth} px) than the window (${metrics.innerWidth} px); content to the right is not in the screenshots.`);
+      limitations.push(
+        `The page is wider (${metrics.scrollWidth} px) than the window (${metrics.innerWidth} px); content to the right is not in the screenshots.`,
+      );
     }
     if (env.shootRect) await shootByRect(tabId, env, env.shootRect, metrics, opts, tiles, limitations);
     else await shootByScroll(tabId, windowId, env, metrics, opts, tiles, limitations);
@@ -124,7 +128,13 @@ export async function captureFullPage(
   // is then the tile's bytes, and its method says so.
   const only = plan.length === 1 && plan[0]!.copies.length === 1 ? plan[0]!.copies[0]! : null;
   if (tiles.length === 1 && only && only.srcY === 0 && only.destY === 0 && only.height === first.height) {
-    return { tiles, full: [{ path: 'screenshot-full.png', bytes: tiles[0]!.bytes, method: 'stitch:single-tile' }], limitations, metrics, timings };
+    return {
+      tiles,
+      full: [{ path: 'screenshot-full.png', bytes: tiles[0]!.bytes, method: 'stitch:single-tile' }],
+      limitations,
+      metrics,
+      timings,
+    };
   }
   const images = await env.stitch(
     plan,
@@ -168,7 +178,13 @@ async function shootByScroll(
     // Fixed headers and chat buttons would repeat on every tile: keep them on the first only.
     if (i === 1) await env.inPage(tabId, hideFixedElements, [true]);
     const bytes = await env.shoot(windowId);
-    tiles.push({ path: `screenshot-tiles/${pad(i)}.png`, bytes, scrollY: y, cssHeight: metrics.innerHeight, method: 'captureVisibleTab' });
+    tiles.push({
+      path: `screenshot-tiles/${pad(i)}.png`,
+      bytes,
+      scrollY: y,
+      cssHeight: metrics.innerHeight,
+      method: 'captureVisibleTab',
+    });
     env.progress?.(i + 1, n);
     if (y + vh >= metrics.scrollHeight) break; // the browser clamped the scroll: bottom reached
   }
@@ -191,7 +207,8 @@ export function rectTileCssHeight(widthCss: number, scale: number): number {
 export function planRectTiles(heightCss: number, widthCss: number, scale: number, maxTileCss: number): PageRect[] {
   const step = Math.max(1, Math.min(Math.floor(maxTileCss), rectTileCssHeight(widthCss, scale)));
   const out: PageRect[] = [];
-  for (let y = 0; y < heightCss; y += step) out.push({ x: 0, y, width: widthCss, height: Math.min(step, heightCss - y) });
+  for (let y = 0; y < heightCss; y += step)
+    out.push({ x: 0, y, width: widthCss, height: Math.min(step, heightCss - y) });
   return out;
 }
 
@@ -213,14 +230,22 @@ async function shootByRect(
   const cap = opts.maxTiles * Math.max(1, metrics.innerHeight);
   const height = Math.min(metrics.scrollHeight, cap);
   if (metrics.scrollHeight > height) {
-    limitations.push(`Full-page screenshot truncated: the page is ${metrics.scrollHeight} px tall; the first ${height} px were captured.`);
+    limitations.push(
+      `Full-page screenshot truncated: the page is ${metrics.scrollHeight} px tall; the first ${height} px were captured.`,
+    );
   }
   await env.inPage(tabId, scrollToY, [0]);
   const scale = metrics.devicePixelRatio > 0 ? metrics.devicePixelRatio : 1;
   const rects = planRectTiles(height, metrics.innerWidth, scale, shooter.maxTileCss);
   for (const [i, rect] of rects.entries()) {
     const bytes = await shooter.shoot(rect, scale);
-    tiles.push({ path: `screenshot-tiles/${pad(i)}.png`, bytes, scrollY: rect.y, cssHeight: rect.height, method: shooter.method });
+    tiles.push({
+      path: `screenshot-tiles/${pad(i)}.png`,
+      bytes,
+      scrollY: rect.y,
+      cssHeight: rect.height,
+      method: shooter.method,
+    });
     env.progress?.(i + 1, rects.length);
   }
 }

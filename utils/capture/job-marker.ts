@@ -23,8 +23,7 @@ const positive = (x: unknown): x is number => typeof x === 'number' && Number.is
 /** The budgets planted with the nonce, each checked, or the defaults (content scripts only). */
 export function readPlantedLimits(): { snapshot: SnapshotLimits; chunkChars: number } {
   const p = (globalThis as { __hashmarkCaptureLimits?: unknown }).__hashmarkCaptureLimits as
-    | { snapshot?: Partial<Record<keyof SnapshotLimits, unknown>>; chunkChars?: unknown }
-    | undefined;
+    { snapshot?: Partial<Record<keyof SnapshotLimits, unknown>>; chunkChars?: unknown } | undefined;
   const s = p?.snapshot ?? {};
   const d = DEFAULT_SNAPSHOT_LIMITS;
   return {

@@ -14,16 +14,23 @@ export interface CaptureCoverage {
  */
 export function limitationsFor(snapshot: PageSnapshot, cov: CaptureCoverage, extra: string[] = []): string[] {
   const out: string[] = [];
-  if (cov.fullPage === 'off') out.push('Full-page screenshot not taken (turned off for this capture): only the visible part of the page is in the screenshot.');
+  if (cov.fullPage === 'off')
+    out.push(
+      'Full-page screenshot not taken (turned off for this capture): only the visible part of the page is in the screenshot.',
+    );
   if (cov.pageCopy === 'off') out.push('No self-contained page copy (page.html): turned off for this capture.');
   if (cov.pageCopy === 'unsupported') out.push('No self-contained page copy (page.html): not made by this version.');
   if (cov.mhtml === 'off') out.push('No MHTML archive: turned off for this capture.');
   if (cov.mhtml === 'unsupported') out.push('No MHTML archive: this browser does not offer one to extensions.');
   if (cov.network === 'no-permission') {
-    out.push('Network facts (HTTP status, response headers, server IP) not recorded: Hashmark has no access to this site. Allow it in the settings, reload the page and capture again to record them.');
+    out.push(
+      'Network facts (HTTP status, response headers, server IP) not recorded: Hashmark has no access to this site. Allow it in the settings, reload the page and capture again to record them.',
+    );
   }
   if (cov.network === 'not-observed') {
-    out.push('Network facts (HTTP status, response headers, server IP) not recorded: the page was loaded before Hashmark could observe it (e.g. opened before the extension started). Reload the page and capture again to record them.');
+    out.push(
+      'Network facts (HTTP status, response headers, server IP) not recorded: the page was loaded before Hashmark could observe it (e.g. opened before the extension started). Reload the page and capture again to record them.',
+    );
   }
   const c = snapshot.counts;
   const b = snapshot.budget;
@@ -35,7 +42,9 @@ export function limitationsFor(snapshot: PageSnapshot, cov: CaptureCoverage, ext
     );
   }
   if (c.closedShadowRootsUnreachable < 0) {
-    out.push('Closed shadow roots cannot be reached in this browser: any content inside them is missing from dom.html.');
+    out.push(
+      'Closed shadow roots cannot be reached in this browser: any content inside them is missing from dom.html.',
+    );
   }
   if (c.openShadowRoots + c.closedShadowRoots > 0) {
     out.push("Text inside shadow roots is in dom.html but not in text.txt (text.txt is the page body's visible text).");
@@ -47,27 +56,41 @@ export function limitationsFor(snapshot: PageSnapshot, cov: CaptureCoverage, ext
   }
   const unloaded = snapshot.media.filter((m) => m.kind === 'image' && !m.loaded).length;
   if (unloaded > 0) {
-    out.push(`${unloaded} image(s) had not loaded when the page was read (lazy images not yet scrolled into view, or broken links); they are listed in media with loaded=false.`);
+    out.push(
+      `${unloaded} image(s) had not loaded when the page was read (lazy images not yet scrolled into view, or broken links); they are listed in media with loaded=false.`,
+    );
   }
   if (snapshot.mediaTruncated > 0) {
-    out.push(`${snapshot.mediaTruncated} further media element(s) not listed (list capped${b.cut.includes('media') ? ' by the time budget' : ''}).`);
+    out.push(
+      `${snapshot.mediaTruncated} further media element(s) not listed (list capped${b.cut.includes('media') ? ' by the time budget' : ''}).`,
+    );
   }
   const mib = (chars: number) => `${(chars / 1048576).toFixed(0)} Mi characters`;
   if (b.domTruncatedFrom !== null) {
-    out.push(`dom.html is truncated: the serialised page is ${mib(b.domTruncatedFrom)} long, more than the ${mib(snapshot.domHtml.length)} kept; the rest of the page is only in the screenshots and the page copy.`);
+    out.push(
+      `dom.html is truncated: the serialised page is ${mib(b.domTruncatedFrom)} long, more than the ${mib(snapshot.domHtml.length)} kept; the rest of the page is only in the screenshots and the page copy.`,
+    );
   }
   if (b.textTruncatedFrom !== null) {
-    out.push(`text.txt is truncated: the page's text is ${mib(b.textTruncatedFrom)} long; the first ${mib(snapshot.text.length)} are kept (and searched for selectors).`);
+    out.push(
+      `text.txt is truncated: the page's text is ${mib(b.textTruncatedFrom)} long; the first ${mib(snapshot.text.length)} are kept (and searched for selectors).`,
+    );
   }
   const secs = `${Math.round(b.elapsedMs / 1000)} s`;
   if (b.cut.includes('shadow-roots')) {
-    out.push(`Reading the page took longer than its time budget (${secs}): shadow roots after the point reached were not looked for, so their content may be missing from dom.html.`);
+    out.push(
+      `Reading the page took longer than its time budget (${secs}): shadow roots after the point reached were not looked for, so their content may be missing from dom.html.`,
+    );
   }
   if (b.cut.includes('visible-text')) {
-    out.push(`Reading the page took longer than its time budget: text.txt holds all the text of the page body (textContent), including text that was hidden, instead of only the visible text.`);
+    out.push(
+      `Reading the page took longer than its time budget: text.txt holds all the text of the page body (textContent), including text that was hidden, instead of only the visible text.`,
+    );
   }
   if (b.cut.includes('links')) {
-    out.push(`Reading the page took longer than its time budget: not every link target was read, so selectors found only in link targets may be missing.`);
+    out.push(
+      `Reading the page took longer than its time budget: not every link target was read, so selectors found only in link targets may be missing.`,
+    );
   }
   return [...out, ...extra];
 }

@@ -1,7 +1,12 @@
 import type { MediaEntry } from './page-snapshot';
 
 /** Limits of the optional full-resolution media fetch: a hostile page cannot fill the disk. */
-export const MEDIA_LIMITS = { maxItems: 100, maxItemBytes: 25 * 1024 * 1024, maxTotalBytes: 200 * 1024 * 1024, timeoutMs: 15_000 };
+export const MEDIA_LIMITS = {
+  maxItems: 100,
+  maxItemBytes: 25 * 1024 * 1024,
+  maxTotalBytes: 200 * 1024 * 1024,
+  timeoutMs: 15_000,
+};
 
 const EXT: Record<string, string> = {
   'image/jpeg': 'jpg',
@@ -69,7 +74,11 @@ export async function fetchMedia(
         continue;
       }
       total += bytes.byteLength;
-      items.push({ url: res.url || url, mediaType: (res.headers.get('content-type') ?? 'application/octet-stream').split(';')[0]!.trim(), bytes });
+      items.push({
+        url: res.url || url,
+        mediaType: (res.headers.get('content-type') ?? 'application/octet-stream').split(';')[0]!.trim(),
+        bytes,
+      });
     } catch {
       failed++;
     } finally {
@@ -77,7 +86,13 @@ export async function fetchMedia(
     }
   }
   const limitations: string[] = [];
-  if (failed) limitations.push(`${failed} media file(s) could not be fetched at full resolution (network error, refused, or timed out); they are listed in media with their URLs.`);
-  if (skipped) limitations.push(`${skipped} media file(s) were not fetched: over the size limits (25 MiB each, 200 MiB per capture).`);
+  if (failed)
+    limitations.push(
+      `${failed} media file(s) could not be fetched at full resolution (network error, refused, or timed out); they are listed in media with their URLs.`,
+    );
+  if (skipped)
+    limitations.push(
+      `${skipped} media file(s) were not fetched: over the size limits (25 MiB each, 200 MiB per capture).`,
+    );
   return { items, limitations };
 }

@@ -30,10 +30,14 @@ export const DEFAULT_PAGE_COPY: PageCopyOptions = { budgetMs: 30_000, resourceTi
 export function pageCopyLimitations(stats: PageCopyResult['stats'], budgetMs: number): string[] {
   const out: string[] = [];
   if (stats.budgetExceeded) {
-    out.push(`Page copy (page.html) is partial: the ${budgetMs / 1000} s budget ran out; ${stats.skipped} resource(s) were not inlined.`);
+    out.push(
+      `Page copy (page.html) is partial: the ${budgetMs / 1000} s budget ran out; ${stats.skipped} resource(s) were not inlined.`,
+    );
   }
   if (stats.failed - stats.skipped > 0) {
-    out.push(`Page copy (page.html): ${stats.failed - stats.skipped} resource(s) (images, styles or fonts) could not be fetched and are missing from it.`);
+    out.push(
+      `Page copy (page.html): ${stats.failed - stats.skipped} resource(s) (images, styles or fonts) could not be fetched and are missing from it.`,
+    );
   }
   return out;
 }

@@ -84,7 +84,11 @@ export function hideFixedElements(hide: boolean): number {
     const el = all[i] as HTMLElement;
     const pos = getComputedStyle(el).position;
     if ((pos === 'fixed' || pos === 'sticky') && el.style) {
-      saved.push({ el, value: el.style.getPropertyValue('visibility'), priority: el.style.getPropertyPriority('visibility') });
+      saved.push({
+        el,
+        value: el.style.getPropertyValue('visibility'),
+        priority: el.style.getPropertyPriority('visibility'),
+      });
       el.style.setProperty('visibility', 'hidden', 'important');
     }
   }

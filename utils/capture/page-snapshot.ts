@@ -213,8 +213,7 @@ export function snapshotPage(
     domMethod = 'dom-serialiser:outerHTML';
   }
 
-  const meta = (sel: string): string | null =>
-    doc.querySelector<HTMLMetaElement>(sel)?.getAttribute('content') ?? null;
+  const meta = (sel: string): string | null => doc.querySelector<HTMLMetaElement>(sel)?.getAttribute('content') ?? null;
   const og: Record<string, string> = {};
   for (const m of Array.from(doc.querySelectorAll<HTMLMetaElement>('meta[property^="og:"]'))) {
     const p = m.getAttribute('property');

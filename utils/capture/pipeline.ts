@@ -61,7 +61,9 @@ export interface CaptureEnv {
   /** The main document's response as observed by webRequest, and whether Hashmark may observe it. */
   networkFacts(tabId: number): Promise<{ facts: NetworkFacts | null; permitted: boolean }>;
   /** Fetches page media at full resolution (background fetch, limits, failures as limitations). */
-  fetchMedia?(urls: string[]): Promise<{ items: { url: string; mediaType: string; bytes: Uint8Array }[]; limitations: string[] }>;
+  fetchMedia?(
+    urls: string[],
+  ): Promise<{ items: { url: string; mediaType: string; bytes: Uint8Array }[]; limitations: string[] }>;
   /**
    * Fast mode (Chromium, optional `debugger` permission): attaches the debugger to the tab to
    * render page rectangles beyond the viewport; the session must be closed (detached). Absent
@@ -117,7 +119,7 @@ export async function refusalFor(
   const generic = {
     code: 'refused-page' as const,
     reason:
-      'This page cannot be captured: only web pages (http, https) and allowed local files can. Browser pages, other extensions and the browser\'s PDF viewer cannot.',
+      "This page cannot be captured: only web pages (http, https) and allowed local files can. Browser pages, other extensions and the browser's PDF viewer cannot.",
   };
   let u: URL;
   try {
@@ -131,7 +133,8 @@ export async function refusalFor(
       ? null
       : {
           code: 'file-access',
-          reason: 'Local files (file://) can only be captured after you allow it: open the extension\'s details page and turn on "Allow access to file URLs".',
+          reason:
+            'Local files (file://) can only be captured after you allow it: open the extension\'s details page and turn on "Allow access to file URLs".',
         };
   }
   return generic;
@@ -168,7 +171,12 @@ export function makeShooter(env: CaptureEnv): (windowId: number) => Promise<stri
  * because DevTools or another debugger is on the tab, a failed shot) costs only the speed: the
  * full page is then taken the usual way and a limitation says why fast mode was not used.
  */
-async function fastFullPage(env: CaptureEnv, tab: TabInfo, fpEnv: FullPageEnv, limits: string[]): Promise<FullPageResult> {
+async function fastFullPage(
+  env: CaptureEnv,
+  tab: TabInfo,
+  fpEnv: FullPageEnv,
+  limits: string[],
+): Promise<FullPageResult> {
   const text = (e: unknown) => (e as Error)?.message ?? String(e);
   let why = 'this browser offers no debugger to extensions';
   if (env.openDebuggerShots) {
@@ -190,7 +198,9 @@ async function fastFullPage(env: CaptureEnv, tab: TabInfo, fpEnv: FullPageEnv, l
       }
     }
   }
-  limits.push(`Fast full-page mode is on but was not used for this capture: ${why}. The full page was taken the usual way instead.`);
+  limits.push(
+    `Fast full-page mode is on but was not used for this capture: ${why}. The full page was taken the usual way instead.`,
+  );
   return captureFullPage(tab.id, tab.windowId, fpEnv, DEFAULT_FULL_PAGE);
 }
 
@@ -226,7 +236,7 @@ export async function readPage(env: CaptureEnv, tab: TabInfo, nonce: string): Pr
   }
   if (raw.contentType === 'application/pdf') {
     throw new CaptureError(
-      'This tab shows a PDF in the browser\'s viewer; PDF capture is not supported yet. Download the PDF instead.',
+      "This tab shows a PDF in the browser's viewer; PDF capture is not supported yet. Download the PDF instead.",
       'pdf',
     );
   }
@@ -272,9 +282,27 @@ export async function collectFiles(
 
   const c: Collected = {
     files: [
-      { path: 'dom.html', mediaType: 'text/html; charset=utf-8', bytes: utf8(snap.domHtml), method: snap.domMethod, role: 'original' },
-      { path: 'text.txt', mediaType: 'text/plain; charset=utf-8', bytes: utf8(snap.text), method: snap.textMethod, role: 'original' },
-      { path: 'screenshot-viewport.png', mediaType: 'image/png', bytes: shot.bytes, method: 'captureVisibleTab', role: 'original' },
+      {
+        path: 'dom.html',
+        mediaType: 'text/html; charset=utf-8',
+        bytes: utf8(snap.domHtml),
+        method: snap.domMethod,
+        role: 'original',
+      },
+      {
+        path: 'text.txt',
+        mediaType: 'text/plain; charset=utf-8',
+        bytes: utf8(snap.text),
+        method: snap.textMethod,
+        role: 'original',
+      },
+      {
+        path: 'screenshot-viewport.png',
+        mediaType: 'image/png',
+        bytes: shot.bytes,
+        method: 'captureVisibleTab',
+        role: 'original',
+      },
     ],
     extraLimits: [],
     coverage: { fullPage: 'off', pageCopy: 'off', mhtml: 'off', network: 'not-observed' },
@@ -293,7 +321,14 @@ export async function collectFiles(
       if (copy.html !== null && copy.nonce === o.nonce) {
         // Derived from the live document (not from another artifact): SingleFile re-serialises it
         // with resources inlined and scripts removed.
-        c.files.push({ path: 'page.html', mediaType: 'text/html; charset=utf-8', bytes: utf8(copy.html), method: 'single-file-core', role: 'derived', derivedFrom: [] });
+        c.files.push({
+          path: 'page.html',
+          mediaType: 'text/html; charset=utf-8',
+          bytes: utf8(copy.html),
+          method: 'single-file-core',
+          role: 'derived',
+          derivedFrom: [],
+        });
         c.coverage.pageCopy = 'done';
       } else {
         c.coverage.pageCopy = 'failed';
@@ -306,7 +341,13 @@ export async function collectFiles(
     if (!env.saveMhtml) c.coverage.mhtml = 'unsupported';
     else {
       t = performance.now();
-      c.files.push({ path: 'page.mhtml', mediaType: 'multipart/related', bytes: await env.saveMhtml(tab.id), method: 'pageCapture', role: 'original' });
+      c.files.push({
+        path: 'page.mhtml',
+        mediaType: 'multipart/related',
+        bytes: await env.saveMhtml(tab.id),
+        method: 'pageCapture',
+        role: 'original',
+      });
       c.coverage.mhtml = 'done';
       lap(o.timings, 'mhtml', t);
     }
@@ -334,7 +375,8 @@ async function collectFullPage(
           shootRect: {
             method: 'captureTab:rect',
             maxTileCss: Infinity,
-            shoot: async (rect: PageRect, scale: number) => dataUrlToBytes(await env.captureRect!(tab.id, rect, scale)).bytes,
+            shoot: async (rect: PageRect, scale: number) =>
+              dataUrlToBytes(await env.captureRect!(tab.id, rect, scale)).bytes,
           },
         }
       : {}),
@@ -360,7 +402,11 @@ async function collectFullPage(
   c.extraLimits.push(...fp.limitations);
   c.coverage.fullPage = 'done';
   lap(timings, 'fullPage', t);
-  Object.assign(timings, { fullPageLazy: fp.timings.lazy, fullPageTiles: fp.timings.tiles, fullPageStitch: fp.timings.stitch });
+  Object.assign(timings, {
+    fullPageLazy: fp.timings.lazy,
+    fullPageTiles: fp.timings.tiles,
+    fullPageStitch: fp.timings.stitch,
+  });
 }
 
 /** Media at full resolution (optional). Named by their own SHA-256, never by the page. */
@@ -382,7 +428,8 @@ async function collectMedia(env: CaptureEnv, snap: PageSnapshot, c: Collected, t
   lap(timings, 'media', t);
 }
 
-const NAVIGATED = 'The page changed to a new document during the capture (navigation or reload); nothing was stored. Capture again.';
+const NAVIGATED =
+  'The page changed to a new document during the capture (navigation or reload); nothing was stored. Capture again.';
 
 /**
  * Same tab, same document? The planted nonce lives in this document's isolated world only.
@@ -404,7 +451,12 @@ export interface PageContext {
 }
 
 /** Reads the page's context and adds what it implies to `c` (coverage, limitations). */
-export async function readPageContext(env: CaptureEnv, tab: TabInfo, endTab: TabInfo, c: Collected): Promise<PageContext> {
+export async function readPageContext(
+  env: CaptureEnv,
+  tab: TabInfo,
+  endTab: TabInfo,
+  c: Collected,
+): Promise<PageContext> {
   const [zoom, browserFacts, net] = await Promise.all([
     env.zoom(tab.id).catch(() => null),
     env.browserFacts(),
@@ -413,7 +465,9 @@ export async function readPageContext(env: CaptureEnv, tab: TabInfo, endTab: Tab
   const network = factsMatch(net.facts, tab.url) ? net.facts : null;
   c.coverage.network = network ? 'done' : net.permitted ? 'not-observed' : 'no-permission';
   if (network?.redacted.length) {
-    c.extraLimits.push('Session cookie values sent by the site (Set-Cookie) are withheld from the network facts: they would expose the investigator\'s account.');
+    c.extraLimits.push(
+      "Session cookie values sent by the site (Set-Cookie) are withheld from the network facts: they would expose the investigator's account.",
+    );
   }
 
   if (endTab.url !== tab.url) {
@@ -432,7 +486,9 @@ export function captureFailure(e: unknown): CaptureError {
   if (e instanceof CaptureError) return e;
   const msg = (e as Error)?.message ?? String(e);
   if (tabGone(e)) return new CaptureError('The tab was closed during the capture; nothing was stored.', 'tab-closed');
-  if (/frame.*(removed|was removed)|document.*(unloaded|changed)|navigated|Receiving end|back\/forward cache/i.test(msg)) {
+  if (
+    /frame.*(removed|was removed)|document.*(unloaded|changed)|navigated|Receiving end|back\/forward cache/i.test(msg)
+  ) {
     return new CaptureError(NAVIGATED, 'navigated');
   }
   if (/cannot access|cannot be scripted|permission|extensions gallery|chrome:\/\//i.test(msg)) {
@@ -499,7 +555,13 @@ export function buildCaptureJson(i: CaptureJsonInput) {
       const file = i.mediaFiles.get(m.bestUrl ?? m.url);
       return file ? { ...m, file } : m;
     }),
-    selectors: i.selectors.map((x) => ({ kind: x.kind, value: x.value, raw: x.raw, ...(x.platform ? { platform: x.platform } : {}), source: x.source })),
+    selectors: i.selectors.map((x) => ({
+      kind: x.kind,
+      value: x.value,
+      raw: x.raw,
+      ...(x.platform ? { platform: x.platform } : {}),
+      source: x.source,
+    })),
     selectorsRegion: i.region,
     limitations: i.limitations,
     tags: [],

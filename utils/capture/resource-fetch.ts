@@ -24,7 +24,12 @@ export async function fetchResourceForPageCopy(url: string, timeoutMs = 12_000):
     if (declared > MAX_BYTES) throw new Error('Resource larger than 10 MiB: not inlined.');
     const buf = new Uint8Array(await res.arrayBuffer());
     if (buf.byteLength > MAX_BYTES) throw new Error('Resource larger than 10 MiB: not inlined.');
-    return { status: res.status, url: res.url || url, contentType: res.headers.get('content-type') ?? '', body: bytesToBase64(buf) };
+    return {
+      status: res.status,
+      url: res.url || url,
+      contentType: res.headers.get('content-type') ?? '',
+      body: bytesToBase64(buf),
+    };
   } finally {
     clearTimeout(timer);
   }

@@ -18,7 +18,8 @@ export function isPageSnapshot(v: unknown): v is PageSnapshot {
   for (const k of ['baseHref', 'canonical', 'metaDescription', 'lang'] as const) {
     if (pa[k] !== null && typeof pa[k] !== 'string') return false;
   }
-  if (!['width', 'height', 'devicePixelRatio'].every((k) => num((s.viewport as Record<string, unknown>)[k]))) return false;
+  if (!['width', 'height', 'devicePixelRatio'].every((k) => num((s.viewport as Record<string, unknown>)[k])))
+    return false;
   if (!['x', 'y', 'width', 'height'].every((k) => num((s.scroll as Record<string, unknown>)[k]))) return false;
   if (!Object.values(s.counts).every(num)) return false;
   if (!num(s.mediaTruncated) || !Array.isArray(s.media)) return false;
@@ -26,8 +27,17 @@ export function isPageSnapshot(v: unknown): v is PageSnapshot {
   const b = s.budget;
   if (!obj(b) || !num(b.elapsedMs) || !Array.isArray(b.cut)) return false;
   if (!b.cut.every((x) => ['shadow-roots', 'visible-text', 'media', 'links'].includes(x as string))) return false;
-  if ((b.domTruncatedFrom !== null && !num(b.domTruncatedFrom)) || (b.textTruncatedFrom !== null && !num(b.textTruncatedFrom))) return false;
-  if (!Array.isArray(s.links) || s.links.length > 5000 || !s.links.every((l) => typeof l === 'string' && l.length <= 4096)) return false;
+  if (
+    (b.domTruncatedFrom !== null && !num(b.domTruncatedFrom)) ||
+    (b.textTruncatedFrom !== null && !num(b.textTruncatedFrom))
+  )
+    return false;
+  if (
+    !Array.isArray(s.links) ||
+    s.links.length > 5000 ||
+    !s.links.every((l) => typeof l === 'string' && l.length <= 4096)
+  )
+    return false;
   return s.media.every(
     (m: unknown) =>
       obj(m) &&

@@ -90,8 +90,15 @@ export async function pullStashed(ref: StashedString, read: ChunkReader, chunkCh
   let got = 0;
   while (got < ref.length) {
     const chunk = await read(ref.stashed, got, chunkChars);
-    if (typeof chunk !== 'string' || chunk.length === 0 || chunk.length > chunkChars || got + chunk.length > ref.length) {
-      throw new Error(`the page's answer broke off after ${got} of ${ref.length} characters (it may have navigated or run out of memory)`);
+    if (
+      typeof chunk !== 'string' ||
+      chunk.length === 0 ||
+      chunk.length > chunkChars ||
+      got + chunk.length > ref.length
+    ) {
+      throw new Error(
+        `the page's answer broke off after ${got} of ${ref.length} characters (it may have navigated or run out of memory)`,
+      );
     }
     parts.push(chunk);
     got += chunk.length;

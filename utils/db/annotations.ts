@@ -11,12 +11,18 @@ import { normalizeTag, normalizeText, NOTE_MAX } from './text-rules';
  * Adds tags to captures (bulk). One transaction; one tag.added event per capture that gained a
  * tag, naming the tags it gained. Returns how many captures changed.
  */
-export async function addTags(db: HashmarkDb, input: { captureIds: string[]; tags: string[]; at: string }): Promise<number> {
+export async function addTags(
+  db: HashmarkDb,
+  input: { captureIds: string[]; tags: string[]; at: string },
+): Promise<number> {
   return changeTags(db, 'add', input);
 }
 
 /** Removes tags from captures (bulk); one tag.removed event per capture that lost a tag. */
-export async function removeTags(db: HashmarkDb, input: { captureIds: string[]; tags: string[]; at: string }): Promise<number> {
+export async function removeTags(
+  db: HashmarkDb,
+  input: { captureIds: string[]; tags: string[]; at: string },
+): Promise<number> {
   return changeTags(db, 'remove', input);
 }
 
@@ -70,7 +76,14 @@ export async function addNote(
       await db.captures.update(c.id, { revisedAt: input.at });
     }
     const settings = (await db.settings.get('profile')) ?? DEFAULT_SETTINGS;
-    const note: NoteRecord = { id: input.id, caseId: kase.id, captureId: input.captureId, text, at: input.at, author: actorOf(settings) };
+    const note: NoteRecord = {
+      id: input.id,
+      caseId: kase.id,
+      captureId: input.captureId,
+      text,
+      at: input.at,
+      author: actorOf(settings),
+    };
     await db.notes.add(note);
     await db.cases.update(kase.id, { updatedAt: input.at });
     await appendCustodyInTx(db, {
@@ -92,7 +105,11 @@ export async function captureNotes(db: HashmarkDb, captureId: string): Promise<N
 
 /** Notes on the case itself (not on a capture), oldest first. */
 export async function caseNotes(db: HashmarkDb, caseId: string): Promise<NoteRecord[]> {
-  return (await db.notes.where('caseId').equals(caseId).filter((n) => n.captureId === null).toArray()).sort((a, b) =>
-    a.at.localeCompare(b.at),
-  );
+  return (
+    await db.notes
+      .where('caseId')
+      .equals(caseId)
+      .filter((n) => n.captureId === null)
+      .toArray()
+  ).sort((a, b) => a.at.localeCompare(b.at));
 }

@@ -31,7 +31,10 @@ export async function allCaptures(db: HashmarkDb, caseId: string): Promise<Captu
  * Soft delete: the capture leaves lists, search and exports; its bytes stay stored and the
  * custody log gains capture.deleted with the reason. Nothing is erased from the log.
  */
-export async function deleteCapture(db: HashmarkDb, input: { captureId: string; reason: string; at: string }): Promise<void> {
+export async function deleteCapture(
+  db: HashmarkDb,
+  input: { captureId: string; reason: string; at: string },
+): Promise<void> {
   const reason = normalizeText(input.reason, 'The reason', REASON_MAX);
   await db.transaction('rw', [db.captures, db.custody, db.settings, db.cases], async () => {
     const c = await liveCaptureInTx(db, input.captureId);

@@ -42,7 +42,10 @@ export async function getCase(db: HashmarkDb, id: string): Promise<CaseRecord | 
 }
 
 /** Renames a case; logs case.renamed with both names. */
-export async function renameCase(db: HashmarkDb, input: { caseId: string; name: string; at: string }): Promise<CaseRecord> {
+export async function renameCase(
+  db: HashmarkDb,
+  input: { caseId: string; name: string; at: string },
+): Promise<CaseRecord> {
   const name = input.name.normalize('NFC').trim();
   if (!name) throw new Error('A case needs a name.');
   if ([...name].length > 200) throw new Error('A case name is at most 200 characters.');

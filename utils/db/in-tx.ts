@@ -11,7 +11,14 @@ import { actorOf, DEFAULT_SETTINGS } from './settings';
 /** Appends one event to a case's hash chain. Must be called inside a rw transaction on `custody`. */
 export async function appendCustodyInTx(
   db: HashmarkDb,
-  ev: { caseId: string; type: string; at: string; actor?: string; captureId?: string; details: Record<string, unknown> },
+  ev: {
+    caseId: string;
+    type: string;
+    at: string;
+    actor?: string;
+    captureId?: string;
+    details: Record<string, unknown>;
+  },
 ): Promise<CustodyRecord> {
   // The investigator named in the settings, unless the caller already has it (the transaction
   // must include db.settings then).

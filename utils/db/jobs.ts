@@ -10,7 +10,16 @@ export class CaptureAbortedError extends Error {}
 /** Opens a capture job: allocates the sequence number and logs capture.started. */
 export async function beginCaptureJob(
   db: HashmarkDb,
-  input: { jobId: string; captureId: string; caseId: string; tabId: number; nonce: string; at: string; trigger: string; url: string },
+  input: {
+    jobId: string;
+    captureId: string;
+    caseId: string;
+    tabId: number;
+    nonce: string;
+    at: string;
+    trigger: string;
+    url: string;
+  },
 ): Promise<JobRecord> {
   return db.transaction('rw', [db.cases, db.jobs, db.custody, db.settings], async () => {
     const c = await db.cases.get(input.caseId);
@@ -50,31 +59,39 @@ export async function commitCapture(
   db: HashmarkDb,
   input: { jobId: string; record: CaptureRecord; blobs: BlobRecord[]; selectors?: SelectorRecord[]; at: string },
 ): Promise<void> {
-  await db.transaction('rw', [db.jobs, db.captures, db.blobs, db.selectors, db.custody, db.settings, db.cases], async () => {
-    const job = await db.jobs.get(input.jobId);
-    if (!job || job.state !== 'running') {
-      throw new CaptureAbortedError(`Capture job ${input.jobId} is not running (state: ${job?.state ?? 'missing'}).`);
-    }
-    const known = new Set((await db.blobs.bulkGet(input.blobs.map((b) => b.sha256))).filter(Boolean).map((b) => b!.sha256));
-    const fresh = input.blobs.filter((b, i, all) => !known.has(b.sha256) && all.findIndex((x) => x.sha256 === b.sha256) === i);
-    if (fresh.length) await db.blobs.bulkAdd(fresh);
-    await db.captures.add(input.record);
-    if (input.selectors?.length) await db.selectors.bulkAdd(input.selectors);
-    await db.jobs.update(job.id, { state: 'stored', updatedAt: input.at });
-    await db.cases.update(job.caseId, { updatedAt: input.at });
-    await appendCustodyInTx(db, {
-      caseId: job.caseId,
-      captureId: job.captureId,
-      type: 'capture.stored',
-      at: input.at,
-      details: {
-        sequence: job.sequence,
-        url: input.record.url,
-        captureJsonSha256: input.record.captureJson.sha256,
-        artifacts: input.record.artifacts.length,
-      },
-    });
-  });
+  await db.transaction(
+    'rw',
+    [db.jobs, db.captures, db.blobs, db.selectors, db.custody, db.settings, db.cases],
+    async () => {
+      const job = await db.jobs.get(input.jobId);
+      if (!job || job.state !== 'running') {
+        throw new CaptureAbortedError(`Capture job ${input.jobId} is not running (state: ${job?.state ?? 'missing'}).`);
+      }
+      const known = new Set(
+        (await db.blobs.bulkGet(input.blobs.map((b) => b.sha256))).filter(Boolean).map((b) => b!.sha256),
+      );
+      const fresh = input.blobs.filter(
+        (b, i, all) => !known.has(b.sha256) && all.findIndex((x) => x.sha256 === b.sha256) === i,
+      );
+      if (fresh.length) await db.blobs.bulkAdd(fresh);
+      await db.captures.add(input.record);
+      if (input.selectors?.length) await db.selectors.bulkAdd(input.selectors);
+      await db.jobs.update(job.id, { state: 'stored', updatedAt: input.at });
+      await db.cases.update(job.caseId, { updatedAt: input.at });
+      await appendCustodyInTx(db, {
+        caseId: job.caseId,
+        captureId: job.captureId,
+        type: 'capture.stored',
+        at: input.at,
+        details: {
+          sequence: job.sequence,
+          url: input.record.url,
+          captureJsonSha256: input.record.captureJson.sha256,
+          artifacts: input.record.artifacts.length,
+        },
+      });
+    },
+  );
 }
 
 /** Marks a job failed and logs capture.failed with the reason. Idempotent for finished jobs. */
@@ -109,7 +126,10 @@ export async function getJob(db: HashmarkDb, jobId: string): Promise<JobRecord |
 /** Jobs of a case, newest first (the popup shows failed ones with their reason). */
 export async function recentJobs(db: HashmarkDb, caseId: string, limit = 20): Promise<JobRecord[]> {
   const all = await db.jobs.where('state').anyOf('running', 'failed').toArray();
-  return all.filter((j) => j.caseId === caseId).sort((a, b) => b.startedAt.localeCompare(a.startedAt)).slice(0, limit);
+  return all
+    .filter((j) => j.caseId === caseId)
+    .sort((a, b) => b.startedAt.localeCompare(a.startedAt))
+    .slice(0, limit);
 }
 
 /**
@@ -134,5 +154,11 @@ export async function isRunningJob(db: HashmarkDb, tabId: number, nonce: string)
 
 /** Is a capture running in this tab? (A watch alert must not overwrite its progress badge.) */
 export async function hasRunningCapture(db: HashmarkDb, tabId: number): Promise<boolean> {
-  return (await db.jobs.where('state').equals('running').filter((j) => j.tabId === tabId).count()) > 0;
+  return (
+    (await db.jobs
+      .where('state')
+      .equals('running')
+      .filter((j) => j.tabId === tabId)
+      .count()) > 0
+  );
 }

@@ -19,13 +19,21 @@ export async function selectorLinks(db: HashmarkDb, captureId: string): Promise<
     const rows = await db.selectors.where('value').equals(sel.value).toArray();
     const ids = [...new Set(rows.filter((r) => r.kind === sel.kind).map((r) => r.captureId))];
     const caps = (await db.captures.bulkGet(ids)).filter((c): c is CaptureRecord => !!c && !c.deletedAt);
-    const cases = new Map((await db.cases.bulkGet([...new Set(caps.map((c) => c.caseId))])).filter(Boolean).map((k) => [k!.id, k!.name]));
+    const cases = new Map(
+      (await db.cases.bulkGet([...new Set(caps.map((c) => c.caseId))])).filter(Boolean).map((k) => [k!.id, k!.name]),
+    );
     out.push({
       kind: sel.kind,
       value: sel.value,
       raw: sel.raw,
       ...(sel.platform ? { platform: sel.platform } : {}),
-      captures: caps.map((c) => ({ captureId: c.id, caseId: c.caseId, caseName: cases.get(c.caseId) ?? '', sequence: c.sequence, title: c.title })),
+      captures: caps.map((c) => ({
+        captureId: c.id,
+        caseId: c.caseId,
+        caseName: cases.get(c.caseId) ?? '',
+        sequence: c.sequence,
+        title: c.title,
+      })),
       cases: cases.size,
     });
   }

@@ -66,7 +66,10 @@ export function validateSettingsPatch(patch: unknown): string | null {
   if (p.language !== undefined && !LANGUAGES.includes(p.language as SettingsRecord['language'])) {
     return `The language must be one of ${LANGUAGES.join(', ')}.`;
   }
-  if (p.defaultRegion !== undefined && (typeof p.defaultRegion !== 'string' || !/^([A-Z]{2})?$/.test(p.defaultRegion))) {
+  if (
+    p.defaultRegion !== undefined &&
+    (typeof p.defaultRegion !== 'string' || !/^([A-Z]{2})?$/.test(p.defaultRegion))
+  ) {
     return 'The phone region must be a two-letter ISO code (or empty).';
   }
   if (p.captureDefaults !== undefined) {

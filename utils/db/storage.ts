@@ -12,7 +12,9 @@ export interface StorageStatus {
   persisted: boolean | null;
 }
 
-export async function storageStatus(storage: Pick<StorageManager, 'estimate' | 'persisted'> | undefined = globalThis.navigator?.storage): Promise<StorageStatus> {
+export async function storageStatus(
+  storage: Pick<StorageManager, 'estimate' | 'persisted'> | undefined = globalThis.navigator?.storage,
+): Promise<StorageStatus> {
   if (!storage) return { usage: null, quota: null, persisted: null };
   const [estimate, persisted] = await Promise.all([
     storage.estimate().catch(() => null),

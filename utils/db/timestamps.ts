@@ -93,7 +93,12 @@ export async function failTimestampAttempt(
       captureId: job.captureId,
       type: 'timestamp.failed',
       at: input.at,
-      details: { ...input.details, reason: input.reason, attempt: job.attempts + 1, nextAttemptAt: input.nextAttemptAt },
+      details: {
+        ...input.details,
+        reason: input.reason,
+        attempt: job.attempts + 1,
+        nextAttemptAt: input.nextAttemptAt,
+      },
     });
     return true;
   });

@@ -22,9 +22,19 @@ export async function addWatch(
     const kase = await db.cases.get(input.caseId);
     if (!kase) throw new Error(`No case with id ${input.caseId}.`);
     if (kase.status === 'closed') throw new Error('This case is closed; reopen it to watch for new values.');
-    const same = await db.watchlist.where('caseId').equals(kase.id).filter((w) => w.kind === input.kind && w.value === input.value).first();
+    const same = await db.watchlist
+      .where('caseId')
+      .equals(kase.id)
+      .filter((w) => w.kind === input.kind && w.value === input.value)
+      .first();
     if (same) return same;
-    const rec: WatchRecord = { id: input.id, caseId: kase.id, kind: input.kind, value: input.value, createdAt: input.at };
+    const rec: WatchRecord = {
+      id: input.id,
+      caseId: kase.id,
+      kind: input.kind,
+      value: input.value,
+      createdAt: input.at,
+    };
     await db.watchlist.add(rec);
     await db.cases.update(kase.id, { updatedAt: input.at });
     await appendCustodyInTx(db, {
@@ -56,7 +66,9 @@ export async function removeWatch(db: HashmarkDb, input: { watchId: string; at: 
 
 /** A case's watch list, oldest first. */
 export async function listWatches(db: HashmarkDb, caseId: string): Promise<WatchRecord[]> {
-  return (await db.watchlist.where('caseId').equals(caseId).toArray()).sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
+  return (await db.watchlist.where('caseId').equals(caseId).toArray()).sort(
+    (a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id),
+  );
 }
 
 /** Every entry of every open case: what page scans are matched against (closed cases do not watch). */
@@ -89,7 +101,10 @@ export interface WatchHitDetails {
  * is one event. The check and the write are one transaction, so two reports racing cannot both
  * log. Null when it was a repeat or the entry was removed meanwhile.
  */
-export async function recordWatchHit(db: HashmarkDb, input: { details: WatchHitDetails; at: string }): Promise<CustodyRecord | null> {
+export async function recordWatchHit(
+  db: HashmarkDb,
+  input: { details: WatchHitDetails; at: string },
+): Promise<CustodyRecord | null> {
   const d = input.details;
   const since = new Date(Date.parse(input.at) - WATCH_DEDUPE_MS).toISOString();
   return db.transaction('rw', [db.watchlist, db.cases, db.custody, db.settings], async () => {
@@ -118,7 +133,11 @@ function sameHit(line: string, d: WatchHitDetails): boolean {
 }
 
 /** The latest watch.hit events of a case, newest first (read from the custody log, the record). */
-export async function watchHits(db: HashmarkDb, caseId: string, limit = 50): Promise<(WatchHitDetails & { at: string; seq: number })[]> {
+export async function watchHits(
+  db: HashmarkDb,
+  caseId: string,
+  limit = 50,
+): Promise<(WatchHitDetails & { at: string; seq: number })[]> {
   const recs = await db.custody
     .where('[caseId+seq]')
     .between([caseId, Dexie.minKey], [caseId, Dexie.maxKey])
@@ -126,5 +145,5 @@ export async function watchHits(db: HashmarkDb, caseId: string, limit = 50): Pro
     .filter((e) => e.type === 'watch.hit')
     .limit(limit)
     .toArray();
-  return recs.map((r) => ({ ...((JSON.parse(r.line) as { details: WatchHitDetails }).details), at: r.at, seq: r.seq }));
+  return recs.map((r) => ({ ...(JSON.parse(r.line) as { details: WatchHitDetails }).details, at: r.at, seq: r.seq }));
 }

@@ -153,7 +153,9 @@ export function verifyCustodyChain(jsonl: string): CustodyChainReport {
 
     if (caseId === null) caseId = event.caseId;
     else if (event.caseId !== caseId) {
-      errors.push(`line ${n}: caseId is ${JSON.stringify(event.caseId)}, but the log belongs to ${JSON.stringify(caseId)}`);
+      errors.push(
+        `line ${n}: caseId is ${JSON.stringify(event.caseId)}, but the log belongs to ${JSON.stringify(caseId)}`,
+      );
     }
   }
 

@@ -137,7 +137,8 @@ export function pemCertificates(pem: string): Uint8Array[] {
   const re = /-----BEGIN CERTIFICATE-----([\s\S]*?)-----END CERTIFICATE-----/g;
   for (let m = re.exec(pem); m; m = re.exec(pem)) {
     const b64 = (m[1] ?? '').replace(/\s+/g, '');
-    if (!/^[A-Za-z0-9+/]+={0,2}$/.test(b64) || b64.length % 4 !== 0) throw new Error('PEM: a certificate block is not valid base64');
+    if (!/^[A-Za-z0-9+/]+={0,2}$/.test(b64) || b64.length % 4 !== 0)
+      throw new Error('PEM: a certificate block is not valid base64');
     const bin = atob(b64);
     const der = new Uint8Array(bin.length);
     for (let i = 0; i < bin.length; i++) der[i] = bin.charCodeAt(i);
@@ -181,10 +182,16 @@ function generalNameText(g: pkijs.GeneralName): string {
 function parseOne(bytes: Uint8Array, what: string): asn1js.AsnType {
   const parsed = asn1js.fromBER(toBufferSource(bytes));
   if (parsed.offset === -1 || parsed.result.error) {
-    throw new TimestampError('malformed', `${what} is not valid ASN.1 (${parsed.result.error || 'cannot be decoded'}).`);
+    throw new TimestampError(
+      'malformed',
+      `${what} is not valid ASN.1 (${parsed.result.error || 'cannot be decoded'}).`,
+    );
   }
   if (parsed.offset !== bytes.length) {
-    throw new TimestampError('malformed', `${what} has ${bytes.length - parsed.offset} unexpected bytes after its end.`);
+    throw new TimestampError(
+      'malformed',
+      `${what} has ${bytes.length - parsed.offset} unexpected bytes after its end.`,
+    );
   }
   return parsed.result;
 }
@@ -203,8 +210,10 @@ function errorText(e: unknown): string {
  * @throws TimestampError (bad-input) if `sha256` is not 32 bytes or `nonce` is empty.
  */
 export function buildTimeStampRequest(sha256: Uint8Array, nonce: Uint8Array): Uint8Array {
-  if (sha256.length !== 32) throw new TimestampError('bad-input', `A SHA-256 digest has 32 bytes, not ${sha256.length}.`);
-  if (nonce.length === 0 || nonce.length > 32) throw new TimestampError('bad-input', 'The nonce must have 1 to 32 bytes.');
+  if (sha256.length !== 32)
+    throw new TimestampError('bad-input', `A SHA-256 digest has 32 bytes, not ${sha256.length}.`);
+  if (nonce.length === 0 || nonce.length > 32)
+    throw new TimestampError('bad-input', 'The nonce must have 1 to 32 bytes.');
   const req = new pkijs.TimeStampReq({
     version: 1,
     messageImprint: new pkijs.MessageImprint({
@@ -221,7 +230,14 @@ export function buildTimeStampRequest(sha256: Uint8Array, nonce: Uint8Array): Ui
 // ---------------------------------------------------------------------------------------------
 // Response.
 
-const STATUS_NAMES = ['granted', 'grantedWithMods', 'rejection', 'waiting', 'revocationWarning', 'revocationNotification'];
+const STATUS_NAMES = [
+  'granted',
+  'grantedWithMods',
+  'rejection',
+  'waiting',
+  'revocationWarning',
+  'revocationNotification',
+];
 const FAIL_INFO_NAMES: Record<number, string> = {
   0: 'unsupported algorithm',
   2: 'badly formed request',
@@ -239,12 +255,19 @@ function statusText(info: pkijs.PKIStatusInfo): string {
   const texts = (info.statusStrings ?? [])
     .map((s) => (s as asn1js.Utf8String).valueBlock?.value)
     .filter((s): s is string => typeof s === 'string' && s.length > 0);
-  if (texts.length) parts.push(`"${texts.join(' ').replace(/[\u0000-\u001f\u007f]/g, ' ').slice(0, 300)}"`);
+  if (texts.length)
+    parts.push(
+      `"${texts
+        .join(' ')
+        .replace(/[\u0000-\u001f\u007f]/g, ' ')
+        .slice(0, 300)}"`,
+    );
   const bits = info.failInfo?.valueBlock.valueHexView;
   if (bits && bits.length) {
     const reasons: string[] = [];
     bits.forEach((byte, i) => {
-      for (let b = 0; b < 8; b++) if (byte & (0x80 >> b)) reasons.push(FAIL_INFO_NAMES[i * 8 + b] ?? `failure code ${i * 8 + b}`);
+      for (let b = 0; b < 8; b++)
+        if (byte & (0x80 >> b)) reasons.push(FAIL_INFO_NAMES[i * 8 + b] ?? `failure code ${i * 8 + b}`);
     });
     if (reasons.length) parts.push(`(${reasons.join(', ')})`);
   }
@@ -290,7 +313,10 @@ function parseResponse(der: Uint8Array): ParsedResponse {
   if (!tokenAsn) throw new TimestampError('malformed', 'The timestamp response has no token.');
   const token = new Uint8Array(tokenAsn.valueBeforeDecodeView);
   if (resp.timeStampToken.contentType !== OID_SIGNED_DATA) {
-    throw new TimestampError('malformed', `The timestamp token is not CMS signed data (content type ${resp.timeStampToken.contentType}).`);
+    throw new TimestampError(
+      'malformed',
+      `The timestamp token is not CMS signed data (content type ${resp.timeStampToken.contentType}).`,
+    );
   }
   let signedData: pkijs.SignedData;
   try {
@@ -309,7 +335,8 @@ function parseResponse(der: Uint8Array): ParsedResponse {
     if (e instanceof TimestampError) throw e;
     throw new TimestampError('malformed', `The timestamp information (TSTInfo) cannot be read (${errorText(e)}).`);
   }
-  if (tstInfo.version !== 1) throw new TimestampError('malformed', `The timestamp information has version ${tstInfo.version}, expected 1.`);
+  if (tstInfo.version !== 1)
+    throw new TimestampError('malformed', `The timestamp information has version ${tstInfo.version}, expected 1.`);
 
   // Certificates: the raw elements of SignedData.certificates ([0] IMPLICIT SET OF), so PEM and
   // the ESS hash use the bytes the TSA sent.
@@ -319,7 +346,8 @@ function parseResponse(der: Uint8Array): ParsedResponse {
     if (el.idBlock.tagClass === 3 && el.idBlock.tagNumber === 0 && el instanceof asn1js.Constructed) {
       for (const c of el.valueBlock.value) {
         // CertificateChoices: only plain X.509 certificates (a SEQUENCE); skip attribute certificates.
-        if (c.idBlock.tagClass === 1 && c.idBlock.tagNumber === 16) certificates.push(new Uint8Array(c.valueBeforeDecodeView));
+        if (c.idBlock.tagClass === 1 && c.idBlock.tagNumber === 16)
+          certificates.push(new Uint8Array(c.valueBeforeDecodeView));
       }
     }
   }
@@ -340,27 +368,40 @@ async function sha(name: 'SHA-1' | 'SHA-256' | 'SHA-384' | 'SHA-512', data: Uint
 
 function digestName(oid: string): 'SHA-1' | 'SHA-256' | 'SHA-384' | 'SHA-512' | null {
   return (
-    ({ [OID_SHA1]: 'SHA-1', [OID_SHA256]: 'SHA-256', '2.16.840.1.101.3.4.2.2': 'SHA-384', '2.16.840.1.101.3.4.2.3': 'SHA-512' } as const)[
-      oid
-    ] ?? null
+    (
+      {
+        [OID_SHA1]: 'SHA-1',
+        [OID_SHA256]: 'SHA-256',
+        '2.16.840.1.101.3.4.2.2': 'SHA-384',
+        '2.16.840.1.101.3.4.2.3': 'SHA-512',
+      } as const
+    )[oid] ?? null
   );
 }
 
 /** Finds the certificate the SignerInfo names (issuer+serial, or subject key identifier). */
-async function findSigner(signerInfo: pkijs.SignerInfo, certs: Uint8Array[]): Promise<{ der: Uint8Array; cert: pkijs.Certificate }> {
+async function findSigner(
+  signerInfo: pkijs.SignerInfo,
+  certs: Uint8Array[],
+): Promise<{ der: Uint8Array; cert: pkijs.Certificate }> {
   for (const der of certs) {
     const cert = certificateOf(der);
     if (signerInfo.sid instanceof pkijs.IssuerAndSerialNumber) {
-      if (cert.issuer.isEqual(signerInfo.sid.issuer) && cert.serialNumber.isEqual(signerInfo.sid.serialNumber)) return { der, cert };
+      if (cert.issuer.isEqual(signerInfo.sid.issuer) && cert.serialNumber.isEqual(signerInfo.sid.serialNumber))
+        return { der, cert };
     } else {
       const sid = signerInfo.sid as asn1js.Constructed | asn1js.Primitive;
       const keyId =
         sid.idBlock.isConstructed && sid instanceof asn1js.Constructed
           ? new Uint8Array((sid.valueBlock.value[0] as asn1js.OctetString | undefined)?.valueBlock.valueHexView ?? [])
           : new Uint8Array((sid as asn1js.Primitive).valueBlock.valueHexView);
-      const ski = cert.extensions?.find((x) => x.extnID === OID_SUBJECT_KEY_ID)?.parsedValue as asn1js.OctetString | undefined;
+      const ski = cert.extensions?.find((x) => x.extnID === OID_SUBJECT_KEY_ID)?.parsedValue as
+        asn1js.OctetString | undefined;
       if (ski && bytesEqual(new Uint8Array(ski.valueBlock.valueHexView), keyId)) return { der, cert };
-      const spkiHash = await sha('SHA-1', new Uint8Array(cert.subjectPublicKeyInfo.subjectPublicKey.valueBlock.valueHexView));
+      const spkiHash = await sha(
+        'SHA-1',
+        new Uint8Array(cert.subjectPublicKeyInfo.subjectPublicKey.valueBlock.valueHexView),
+      );
       if (bytesEqual(spkiHash, keyId)) return { der, cert };
     }
   }
@@ -372,7 +413,8 @@ async function findSigner(signerInfo: pkijs.SignerInfo, certs: Uint8Array[]): Pr
 
 function attributeValue(signerInfo: pkijs.SignerInfo, oid: string): asn1js.AsnType | undefined {
   const matches = signerInfo.signedAttrs?.attributes.filter((a) => a.type === oid) ?? [];
-  if (matches.length > 1) throw new TimestampError('signature', `The timestamp token has the signed attribute ${oid} twice.`);
+  if (matches.length > 1)
+    throw new TimestampError('signature', `The timestamp token has the signed attribute ${oid} twice.`);
   return matches[0]?.values[0] as asn1js.AsnType | undefined;
 }
 
@@ -386,11 +428,13 @@ async function checkEssBinding(signerInfo: pkijs.SignerInfo, signerDer: Uint8Arr
   const v2 = attributeValue(signerInfo, OID_SIGNING_CERTIFICATE_V2);
   const attr = v2 ?? v1;
   if (!attr) {
-    throw new TimestampError('signature', 'The timestamp token does not say which certificate signed it (no ESS signing-certificate attribute).');
+    throw new TimestampError(
+      'signature',
+      'The timestamp token does not say which certificate signed it (no ESS signing-certificate attribute).',
+    );
   }
-  const first = ((attr as asn1js.Sequence).valueBlock?.value?.[0] as asn1js.Sequence | undefined)?.valueBlock?.value?.[0] as
-    | asn1js.Sequence
-    | undefined;
+  const first = ((attr as asn1js.Sequence).valueBlock?.value?.[0] as asn1js.Sequence | undefined)?.valueBlock
+    ?.value?.[0] as asn1js.Sequence | undefined;
   const fields = first?.valueBlock?.value ?? [];
   let alg: 'SHA-1' | 'SHA-256' | 'SHA-384' | 'SHA-512' | null = v2 ? 'SHA-256' : 'SHA-1';
   let hashEl = fields[0];
@@ -399,10 +443,16 @@ async function checkEssBinding(signerInfo: pkijs.SignerInfo, signerDer: Uint8Arr
     hashEl = fields[1];
   }
   if (!(hashEl instanceof asn1js.OctetString) || !alg) {
-    throw new TimestampError('signature', 'The ESS signing-certificate attribute of the timestamp token cannot be read.');
+    throw new TimestampError(
+      'signature',
+      'The ESS signing-certificate attribute of the timestamp token cannot be read.',
+    );
   }
   if (!bytesEqual(new Uint8Array(hashEl.valueBlock.valueHexView), await sha(alg, signerDer))) {
-    throw new TimestampError('signature', 'The timestamp token names a different signing certificate than the one it carries.');
+    throw new TimestampError(
+      'signature',
+      'The timestamp token names a different signing certificate than the one it carries.',
+    );
   }
 }
 
@@ -423,24 +473,37 @@ async function verifyTokenSignature(p: ParsedResponse): Promise<{ der: Uint8Arra
   const sd = p.signedData;
   if (!sd || !p.eContent) throw new TimestampError('malformed', 'The timestamp response has no token.');
   if (sd.signerInfos.length !== 1) {
-    throw new TimestampError('signature', `A timestamp token has exactly one signature; this one has ${sd.signerInfos.length}.`);
+    throw new TimestampError(
+      'signature',
+      `A timestamp token has exactly one signature; this one has ${sd.signerInfos.length}.`,
+    );
   }
   const signerInfo = sd.signerInfos[0]!;
   const signer = await findSigner(signerInfo, p.certificates);
   checkTimestampingCertificate(signer.cert);
 
-  if (!signerInfo.signedAttrs) throw new TimestampError('signature', 'The timestamp token signs no attributes (RFC 3161 requires them).');
+  if (!signerInfo.signedAttrs)
+    throw new TimestampError('signature', 'The timestamp token signs no attributes (RFC 3161 requires them).');
   const contentType = attributeValue(signerInfo, OID_CONTENT_TYPE);
   if (!(contentType instanceof asn1js.ObjectIdentifier) || contentType.valueBlock.toString() !== OID_TST_INFO) {
     throw new TimestampError('signature', 'The signed content type of the timestamp token is not TSTInfo.');
   }
   const digestAlg = digestName(signerInfo.digestAlgorithm.algorithmId);
   if (!digestAlg || digestAlg === 'SHA-1') {
-    throw new TimestampError('signature', `The timestamp token is signed with an unsupported or weak digest (${signerInfo.digestAlgorithm.algorithmId}).`);
+    throw new TimestampError(
+      'signature',
+      `The timestamp token is signed with an unsupported or weak digest (${signerInfo.digestAlgorithm.algorithmId}).`,
+    );
   }
   const md = attributeValue(signerInfo, OID_MESSAGE_DIGEST);
-  if (!(md instanceof asn1js.OctetString) || !bytesEqual(new Uint8Array(md.valueBlock.valueHexView), await sha(digestAlg, p.eContent))) {
-    throw new TimestampError('signature', 'The timestamp information does not match the digest the TSA signed: the token was altered.');
+  if (
+    !(md instanceof asn1js.OctetString) ||
+    !bytesEqual(new Uint8Array(md.valueBlock.valueHexView), await sha(digestAlg, p.eContent))
+  ) {
+    throw new TimestampError(
+      'signature',
+      'The timestamp information does not match the digest the TSA signed: the token was altered.',
+    );
   }
   await checkEssBinding(signerInfo, signer.der);
 
@@ -458,32 +521,50 @@ async function verifyTokenSignature(p: ParsedResponse): Promise<{ der: Uint8Arra
   } catch (e) {
     throw new TimestampError('signature', `The signature of the timestamp token cannot be checked (${errorText(e)}).`);
   }
-  if (!ok) throw new TimestampError('signature', "The signature of the timestamp token does not match the TSA's certificate: the token was altered or forged.");
+  if (!ok)
+    throw new TimestampError(
+      'signature',
+      "The signature of the timestamp token does not match the TSA's certificate: the token was altered or forged.",
+    );
   return signer;
 }
 
 function genTimeOf(t: pkijs.TSTInfo): Date {
   const d = t.genTime;
-  if (!(d instanceof Date) || Number.isNaN(d.getTime())) throw new TimestampError('malformed', 'The timestamp carries no valid time.');
+  if (!(d instanceof Date) || Number.isNaN(d.getTime()))
+    throw new TimestampError('malformed', 'The timestamp carries no valid time.');
   return d;
 }
 
 function checkImprint(t: pkijs.TSTInfo, digest: Uint8Array): void {
   const alg = t.messageImprint.hashAlgorithm.algorithmId;
   if (alg !== OID_SHA256) {
-    throw new TimestampError('imprint', `The timestamp covers a ${digestName(alg) ?? alg} digest, but a SHA-256 digest was sent.`);
+    throw new TimestampError(
+      'imprint',
+      `The timestamp covers a ${digestName(alg) ?? alg} digest, but a SHA-256 digest was sent.`,
+    );
   }
   if (!bytesEqual(new Uint8Array(t.messageImprint.hashedMessage.valueBlock.valueHexView), digest)) {
-    throw new TimestampError('imprint', 'The timestamp is for different data than what was sent (its digest does not match).');
+    throw new TimestampError(
+      'imprint',
+      'The timestamp is for different data than what was sent (its digest does not match).',
+    );
   }
 }
 
 function checkNonce(t: pkijs.TSTInfo, nonce: Uint8Array): void {
-  if (!t.nonce) throw new TimestampError('nonce', 'The timestamp does not repeat the request\'s nonce, so it cannot be tied to this request.');
+  if (!t.nonce)
+    throw new TimestampError(
+      'nonce',
+      "The timestamp does not repeat the request's nonce, so it cannot be tied to this request.",
+    );
   const got = new Uint8Array(t.nonce.valueBlock.valueHexView);
   // A negative INTEGER cannot be our (positive) nonce even if the bytes look alike.
   if (((got[0] ?? 0) & 0x80) !== 0 || !bytesEqual(magnitude(got), magnitude(nonce))) {
-    throw new TimestampError('nonce', "The timestamp answers another request (its nonce is not this request's nonce): it may be replayed.");
+    throw new TimestampError(
+      'nonce',
+      "The timestamp answers another request (its nonce is not this request's nonce): it may be replayed.",
+    );
   }
 }
 
@@ -569,7 +650,10 @@ export async function checkTimeStampResponse(
     try {
       roots = pemCertificates(expected.trustedRootsPem).map(certificateOf);
     } catch (e) {
-      throw new TimestampError('bad-input', `The trusted TSA root file is not readable PEM certificates (${errorText(e)}).`);
+      throw new TimestampError(
+        'bad-input',
+        `The trusted TSA root file is not readable PEM certificates (${errorText(e)}).`,
+      );
     }
     if (roots.length === 0) throw new TimestampError('bad-input', 'The trusted TSA root file holds no certificate.');
     const engine = new pkijs.CertificateChainValidationEngine({
@@ -650,10 +734,16 @@ export async function requestTimestamp(opts: RequestTimestampOptions): Promise<T
   try {
     url = new URL(opts.url);
   } catch {
-    throw new TimestampError('bad-input', `The timestamp authority address ${JSON.stringify(opts.url)} is not a valid URL.`);
+    throw new TimestampError(
+      'bad-input',
+      `The timestamp authority address ${JSON.stringify(opts.url)} is not a valid URL.`,
+    );
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new TimestampError('bad-input', `The timestamp authority address must start with http:// or https:// (got ${url.protocol}).`);
+    throw new TimestampError(
+      'bad-input',
+      `The timestamp authority address must start with http:// or https:// (got ${url.protocol}).`,
+    );
   }
   const now = opts.now ?? (() => new Date());
   const nonce = (opts.randomBytes ?? defaultRandomBytes)(NONCE_BYTES);
@@ -682,29 +772,49 @@ export async function requestTimestamp(opts: RequestTimestampOptions): Promise<T
         cache: 'no-store',
       });
     } catch (e) {
-      if (timedOut) throw new TimestampError('timeout', `The timestamp authority at ${host} did not answer within ${seconds} s.`);
-      throw new TimestampError('unreachable', `The timestamp authority at ${host} could not be reached: ${describeNetworkError(e)}.`);
+      if (timedOut)
+        throw new TimestampError('timeout', `The timestamp authority at ${host} did not answer within ${seconds} s.`);
+      throw new TimestampError(
+        'unreachable',
+        `The timestamp authority at ${host} could not be reached: ${describeNetworkError(e)}.`,
+      );
     }
     if (res.status !== 200) {
       void res.body?.cancel().catch(() => undefined);
-      throw new TimestampError('http', `The timestamp authority at ${host} answered with HTTP ${res.status}${res.statusText ? ` ${res.statusText}` : ''} instead of a timestamp.`);
+      throw new TimestampError(
+        'http',
+        `The timestamp authority at ${host} answered with HTTP ${res.status}${res.statusText ? ` ${res.statusText}` : ''} instead of a timestamp.`,
+      );
     }
     const declared = Number(res.headers.get('content-length') ?? NaN);
     if (declared > MAX_RESPONSE_BYTES) {
       void res.body?.cancel().catch(() => undefined);
-      throw new TimestampError('malformed', `The timestamp authority at ${host} sent ${declared} bytes, far too much for a timestamp.`);
+      throw new TimestampError(
+        'malformed',
+        `The timestamp authority at ${host} sent ${declared} bytes, far too much for a timestamp.`,
+      );
     }
     try {
       der = new Uint8Array(await res.arrayBuffer());
     } catch (e) {
-      if (timedOut) throw new TimestampError('timeout', `The timestamp authority at ${host} did not finish its answer within ${seconds} s.`);
-      throw new TimestampError('unreachable', `The answer of the timestamp authority at ${host} was cut off: ${describeNetworkError(e)}.`);
+      if (timedOut)
+        throw new TimestampError(
+          'timeout',
+          `The timestamp authority at ${host} did not finish its answer within ${seconds} s.`,
+        );
+      throw new TimestampError(
+        'unreachable',
+        `The answer of the timestamp authority at ${host} was cut off: ${describeNetworkError(e)}.`,
+      );
     }
   } finally {
     clearTimeout(timer);
   }
   if (der.length > MAX_RESPONSE_BYTES) {
-    throw new TimestampError('malformed', `The timestamp authority at ${host} sent ${der.length} bytes, far too much for a timestamp.`);
+    throw new TimestampError(
+      'malformed',
+      `The timestamp authority at ${host} sent ${der.length} bytes, far too much for a timestamp.`,
+    );
   }
   const receivedAt = now();
   try {
@@ -714,6 +824,9 @@ export async function requestTimestamp(opts: RequestTimestampOptions): Promise<T
       // Name the TSA: the custody log and the UI show this sentence alone.
       throw new TimestampError(e.kind, `Timestamp from ${host} not accepted. ${e.message}`);
     }
-    throw new TimestampError('malformed', `Timestamp from ${host} not accepted. The answer cannot be read (${errorText(e)}).`);
+    throw new TimestampError(
+      'malformed',
+      `Timestamp from ${host} not accepted. The answer cannot be read (${errorText(e)}).`,
+    );
   }
 }

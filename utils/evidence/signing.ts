@@ -174,7 +174,9 @@ export function derToP1363(der: Uint8Array, size = P384_SCALAR_BYTES): Uint8Arra
   if (der[0] !== 0x30) throw new Error('DER signature: does not start with a SEQUENCE');
   const [seqLen, start] = readDerLength(der, 1, 'SEQUENCE');
   if (start + seqLen !== der.length) {
-    throw new Error(`DER signature: SEQUENCE length ${seqLen} does not match the ${der.length - start} bytes that follow`);
+    throw new Error(
+      `DER signature: SEQUENCE length ${seqLen} does not match the ${der.length - start} bytes that follow`,
+    );
   }
   const [r, afterR] = readUnsignedInteger(der, start, size, 'r');
   const [s, afterS] = readUnsignedInteger(der, afterR, size, 's');

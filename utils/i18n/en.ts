@@ -91,7 +91,10 @@ export const en = {
   'selectors.kind.handle': 'Handle',
   'selectors.kind.wallet': 'Wallet',
   'selectors.written': 'Written as',
-  'selectors.seenIn': { one: 'Seen in {count} capture ({cases} case)', other: 'Seen in {count} captures across {cases} case(s)' },
+  'selectors.seenIn': {
+    one: 'Seen in {count} capture ({cases} case)',
+    other: 'Seen in {count} captures across {cases} case(s)',
+  },
   'tags.label': 'Tags',
   'tags.none': 'No tags.',
   'tags.inSelection': 'Tags in the selection',
@@ -100,15 +103,24 @@ export const en = {
   'tags.addButton': 'Add',
   'tags.remove': 'Remove tag “{tag}”',
   'tags.removeFromSelected': 'Remove tag “{tag}” from the selected captures',
-  'tags.addedTo': { zero: 'Every capture already had {tags}.', one: '{tags} added to {count} capture.', other: '{tags} added to {count} captures.' },
-  'tags.removedFrom': { zero: 'No capture had “{tag}”.', one: '“{tag}” removed from {count} capture.', other: '“{tag}” removed from {count} captures.' },
+  'tags.addedTo': {
+    zero: 'Every capture already had {tags}.',
+    one: '{tags} added to {count} capture.',
+    other: '{tags} added to {count} captures.',
+  },
+  'tags.removedFrom': {
+    zero: 'No capture had “{tag}”.',
+    one: '“{tag}” removed from {count} capture.',
+    other: '“{tag}” removed from {count} captures.',
+  },
 
   'notes.title': 'Notes',
   'notes.caseNotes': 'Case notes',
   'notes.none': 'No notes yet.',
   'notes.add': 'Add a note',
   'notes.addButton': 'Add note',
-  'notes.permanent': 'A note cannot be edited or removed: it is written in the custody log with your name and the time.',
+  'notes.permanent':
+    'A note cannot be edited or removed: it is written in the custody log with your name and the time.',
 
   'detail.back': 'Back to the captures',
   'detail.notFound': 'This capture does not exist.',
@@ -213,7 +225,8 @@ export const en = {
     other: '({count} parts had already been saved and logged; they are listed below.)',
   },
   'exportPage.integrity.missing': '{path}: the stored bytes are missing from the browser’s database; export stopped.',
-  'exportPage.integrity.mismatch': '{path}: the stored bytes no longer match the hashes recorded at capture; export stopped.',
+  'exportPage.integrity.mismatch':
+    '{path}: the stored bytes no longer match the hashes recorded at capture; export stopped.',
   'exportPage.integrity.unlogged': '{path}: this capture has no “stored” event in the custody log; export stopped.',
   'exportPage.custodyFailed':
     'The custody log could not record “{event}” ({reason}). Note it in your report: the case’s log is missing this event.',
@@ -229,14 +242,19 @@ export const en = {
   'exportPage.partOf': 'part {part} of {parts}',
   'captureError.no-case': 'No active case: create or choose a case first.',
   'captureError.no-tab': 'There is no tab to capture.',
-  'captureError.refused-page': 'This page cannot be captured: only web pages (http, https) and allowed local files can. Browser pages, other extensions and the browser’s PDF viewer cannot.',
-  'captureError.file-access': 'Local files (file://) can only be captured after you allow it: open the extension’s details page and turn on “Allow access to file URLs”.',
+  'captureError.refused-page':
+    'This page cannot be captured: only web pages (http, https) and allowed local files can. Browser pages, other extensions and the browser’s PDF viewer cannot.',
+  'captureError.file-access':
+    'Local files (file://) can only be captured after you allow it: open the extension’s details page and turn on “Allow access to file URLs”.',
   'captureError.unreadable': 'The page could not be read: {detail}',
   'captureError.unexpected-result': 'The page returned an unexpected result; nothing was stored.',
-  'captureError.pdf': 'This tab shows a PDF in the browser’s viewer; PDF capture is not supported yet. Download the PDF instead.',
+  'captureError.pdf':
+    'This tab shows a PDF in the browser’s viewer; PDF capture is not supported yet. Download the PDF instead.',
   'captureError.tab-closed': 'The tab was closed during the capture; nothing was stored.',
-  'captureError.navigated': 'The page changed to a new document during the capture (navigation or reload); nothing was stored. Capture again.',
-  'captureError.storage-full': 'The browser’s storage is full: the capture was not stored. Free space or export and archive a case, then capture again.',
+  'captureError.navigated':
+    'The page changed to a new document during the capture (navigation or reload); nothing was stored. Capture again.',
+  'captureError.storage-full':
+    'The browser’s storage is full: the capture was not stored. Free space or export and archive a case, then capture again.',
   'captureError.store-failed': 'The capture could not be stored: {detail}',
   'captureError.not-allowed': 'The browser does not let the extension read this page ({detail}).',
   'captureError.interrupted': 'The capture was interrupted (the extension was restarted before it finished).',
@@ -303,7 +321,8 @@ export const en = {
   'check.capture-artifacts': 'Capture files match capture.json',
   'verify.unverified': 'Intact, but not fully verified: these claims stand unverified.',
   'verify.tsaRoot': 'TSA root certificate (optional, PEM)',
-  'verify.tsaRootHint': 'The root certificate published by the timestamp authority, obtained from it, not from the package.',
+  'verify.tsaRootHint':
+    'The root certificate published by the timestamp authority, obtained from it, not from the package.',
   'check.timestamps': 'Trusted timestamps (RFC 3161)',
   'check.internal': 'Verifier',
 
@@ -326,18 +345,22 @@ export const en = {
   'settings.includePageCopy': 'Self-contained copy of the page (page.html, opens offline)',
   'settings.includeMhtml': 'MHTML archive of the page (Chromium only)',
   'settings.includeMedia': 'The page’s images and videos at full resolution (can be large)',
-  'settings.includesHint': 'Turning something off makes captures faster and smaller; each capture then says what it lacks in its limitations.',
+  'settings.includesHint':
+    'Turning something off makes captures faster and smaller; each capture then says what it lacks in its limitations.',
   'settings.region': 'Country for phone numbers',
-  'settings.regionHint': 'Two-letter code (FR, MA, DZ…): numbers written without an international prefix are read as this country’s.',
+  'settings.regionHint':
+    'Two-letter code (FR, MA, DZ…): numbers written without an international prefix are read as this country’s.',
   'settings.regionInvalid': 'Use a two-letter country code such as FR or MA.',
   'settings.saved': 'Saved.',
-  'settings.savedNoTsaAccess': 'Saved, but access to the time-stamping authority was not allowed: captures will not be timestamped.',
+  'settings.savedNoTsaAccess':
+    'Saved, but access to the time-stamping authority was not allowed: captures will not be timestamped.',
   'settings.fast': 'Fast full-page screenshots (Chrome, Chromium)',
   'settings.fastToggle': 'Take full pages in fast mode',
   'settings.fastHint':
     'Instead of scrolling the page screen by screen (the browser allows two screenshots per second), Hashmark asks the browser’s debugging interface to draw the whole page in a few shots: a long page takes seconds instead of tens of seconds. It needs the “debugger” permission, which would let Hashmark inspect and control the pages open in this browser; Hashmark uses it only to take the screenshots of the tab you capture, and lets go of the tab as soon as they are taken. While such a capture runs, Chrome shows a bar saying “Hashmark started debugging this browser”: this is expected and the bar goes away after the capture. If fast mode cannot be used (permission withdrawn, developer tools open on the tab, bar cancelled), the page is captured the usual way and the capture says why.',
   'settings.fastRefused': 'The browser did not grant the “debugger” permission: fast mode stays off.',
-  'settings.fastMissing': 'Fast mode is on, but the “debugger” permission has been withdrawn: captures are taken the usual way. Turn fast mode off and on again to grant it.',
+  'settings.fastMissing':
+    'Fast mode is on, but the “debugger” permission has been withdrawn: captures are taken the usual way. Turn fast mode off and on again to grant it.',
   'settings.hostAccess': 'Access to web pages',
   'settings.hostAccessHint':
     'With it, captures also record the HTTP status, response headers and server IP, the page copy includes images from other sites, and Firefox takes the full page without scrolling. Without it, a capture sees only the tab you click on.',
@@ -356,11 +379,13 @@ export const en = {
   'selectors.watchFor': 'Watch {value} in this case',
   'selectors.watching': 'watched in this case',
   'watch.title': 'Watch list',
-  'watch.hint': 'While you browse, Hashmark looks for these values in the pages you open (their visible text and links, read on your computer only) and alerts you when one appears. Each sighting is written in the custody log of this case. Nothing is captured unless you capture it.',
+  'watch.hint':
+    'While you browse, Hashmark looks for these values in the pages you open (their visible text and links, read on your computer only) and alerts you when one appears. Each sighting is written in the custody log of this case. Nothing is captured unless you capture it.',
   'watch.closed': 'This case is closed: its watch list is paused until you reopen it.',
   'watch.hostMissing': 'Watching needs access to web pages, which is not granted: nothing is being watched.',
   'watch.hostButton': 'Allow access to web pages',
-  'watch.notifyOff': 'Sightings show as a mark on the Hashmark toolbar button. Turn on notifications to also get a system notification.',
+  'watch.notifyOff':
+    'Sightings show as a mark on the Hashmark toolbar button. Turn on notifications to also get a system notification.',
   'watch.notifyOn': 'Sightings also show as system notifications.',
   'watch.notifyButton': 'Turn on notifications',
   'watch.notifyOffButton': 'Turn off notifications',
@@ -368,7 +393,8 @@ export const en = {
   'watch.kind': 'Kind',
   'watch.kind.pattern': 'Pattern',
   'watch.value': 'Value to watch',
-  'watch.valueHint': 'Write it in any form (“06 12 34 56 78”, “t.me/name”): it is stored in the same normalised form as the selectors of captures; national numbers are read in the default country of the settings. A pattern matches whole values: * for any characters, ? for one (“+3361234*”, “*@example.com”).',
+  'watch.valueHint':
+    'Write it in any form (“06 12 34 56 78”, “t.me/name”): it is stored in the same normalised form as the selectors of captures; national numbers are read in the default country of the settings. A pattern matches whole values: * for any characters, ? for one (“+3361234*”, “*@example.com”).',
   'watch.add': 'Watch',
   'watch.remove': 'Stop watching',
   'watch.removeFor': 'Stop watching {value}',

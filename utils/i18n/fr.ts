@@ -35,8 +35,14 @@ export const fr: Record<MessageKey, Message> = {
   'cases.title': 'Affaires',
   'cases.none': 'Aucune affaire pour l’instant.',
   'cases.firstTitle': 'Créez votre première affaire',
-  'cases.firstHint': 'Une affaire regroupe les captures d’une enquête, leurs étiquettes et leurs notes, et son journal de traçabilité.',
-  'cases.captures': { zero: 'aucune capture', one: '{count} capture', many: '{count} captures', other: '{count} captures' },
+  'cases.firstHint':
+    'Une affaire regroupe les captures d’une enquête, leurs étiquettes et leurs notes, et son journal de traçabilité.',
+  'cases.captures': {
+    zero: 'aucune capture',
+    one: '{count} capture',
+    many: '{count} captures',
+    other: '{count} captures',
+  },
   'cases.lastActivity': 'dernière activité',
   'cases.activeBadge': 'active',
   'cases.closedBadge': 'clôturée',
@@ -56,11 +62,21 @@ export const fr: Record<MessageKey, Message> = {
 
   'grid.label': 'Captures de l’affaire, les plus récentes d’abord',
   'grid.empty': 'Aucune capture ici.',
-  'grid.selected': { zero: 'Aucune sélection', one: '{count} sélectionnée', many: '{count} sélectionnées', other: '{count} sélectionnées' },
-  'grid.selectAll': { one: 'Sélectionner la capture affichée', many: 'Sélectionner les {count} captures affichées', other: 'Sélectionner les {count} captures affichées' },
+  'grid.selected': {
+    zero: 'Aucune sélection',
+    one: '{count} sélectionnée',
+    many: '{count} sélectionnées',
+    other: '{count} sélectionnées',
+  },
+  'grid.selectAll': {
+    one: 'Sélectionner la capture affichée',
+    many: 'Sélectionner les {count} captures affichées',
+    other: 'Sélectionner les {count} captures affichées',
+  },
   'grid.clearSelection': 'Tout désélectionner',
 
-  'search.label': 'Rechercher dans les captures (titre, adresse, texte, notes, étiquettes, numéros, e-mails, identifiants)',
+  'search.label':
+    'Rechercher dans les captures (titre, adresse, texte, notes, étiquettes, numéros, e-mails, identifiants)',
   'search.placeholder': 'Titre, adresse, texte, notes, étiquettes, numéros…',
   'search.scope': 'Rechercher dans',
   'search.scopeCase': 'Cette affaire',
@@ -73,13 +89,19 @@ export const fr: Record<MessageKey, Message> = {
   'search.tag': 'Étiquette',
   'search.anyTag': 'Toutes les étiquettes',
   'search.clearFilters': 'Effacer les filtres',
-  'search.results': { zero: 'Aucune capture trouvée', one: '{count} capture trouvée', many: '{count} captures trouvées', other: '{count} captures trouvées' },
+  'search.results': {
+    zero: 'Aucune capture trouvée',
+    one: '{count} capture trouvée',
+    many: '{count} captures trouvées',
+    other: '{count} captures trouvées',
+  },
   'search.indexing': 'Indexation des captures pour la recherche : {done} sur {total}…',
   'search.allTitle': 'Résultats dans toutes les affaires',
   'search.resultsLabel': 'Résultats de la recherche',
 
   'selectors.label': 'Sélecteurs',
-  'selectors.none': 'Aucun numéro de téléphone, adresse e-mail, identifiant ou portefeuille n’a été trouvé dans cette capture.',
+  'selectors.none':
+    'Aucun numéro de téléphone, adresse e-mail, identifiant ou portefeuille n’a été trouvé dans cette capture.',
   'selectors.kind.phone': 'Téléphone',
   'selectors.kind.email': 'Courriel',
   'selectors.kind.handle': 'Identifiant',
@@ -94,19 +116,34 @@ export const fr: Record<MessageKey, Message> = {
   'tags.none': 'Aucune étiquette.',
   'tags.inSelection': 'Étiquettes de la sélection',
   'tags.add': 'Ajouter des étiquettes (séparées par des virgules)',
-  'tags.addToSelected': { one: 'Ajouter des étiquettes à la capture sélectionnée', many: 'Ajouter des étiquettes aux {count} captures sélectionnées', other: 'Ajouter des étiquettes aux {count} captures sélectionnées' },
+  'tags.addToSelected': {
+    one: 'Ajouter des étiquettes à la capture sélectionnée',
+    many: 'Ajouter des étiquettes aux {count} captures sélectionnées',
+    other: 'Ajouter des étiquettes aux {count} captures sélectionnées',
+  },
   'tags.addButton': 'Ajouter',
   'tags.remove': 'Retirer l’étiquette « {tag} »',
   'tags.removeFromSelected': 'Retirer l’étiquette « {tag} » des captures sélectionnées',
-  'tags.addedTo': { zero: 'Toutes les captures avaient déjà {tags}.', one: '{tags} ajouté à {count} capture.', many: '{tags} ajouté à {count} captures.', other: '{tags} ajouté à {count} captures.' },
-  'tags.removedFrom': { zero: 'Aucune capture n’avait « {tag} ».', one: '« {tag} » retiré de {count} capture.', many: '« {tag} » retiré de {count} captures.', other: '« {tag} » retiré de {count} captures.' },
+  'tags.addedTo': {
+    zero: 'Toutes les captures avaient déjà {tags}.',
+    one: '{tags} ajouté à {count} capture.',
+    many: '{tags} ajouté à {count} captures.',
+    other: '{tags} ajouté à {count} captures.',
+  },
+  'tags.removedFrom': {
+    zero: 'Aucune capture n’avait « {tag} ».',
+    one: '« {tag} » retiré de {count} capture.',
+    many: '« {tag} » retiré de {count} captures.',
+    other: '« {tag} » retiré de {count} captures.',
+  },
 
   'notes.title': 'Notes',
   'notes.caseNotes': 'Notes de l’affaire',
   'notes.none': 'Aucune note pour l’instant.',
   'notes.add': 'Ajouter une note',
   'notes.addButton': 'Ajouter la note',
-  'notes.permanent': 'Une note ne peut être ni modifiée ni supprimée : elle est inscrite au journal de traçabilité avec votre nom et l’heure.',
+  'notes.permanent':
+    'Une note ne peut être ni modifiée ni supprimée : elle est inscrite au journal de traçabilité avec votre nom et l’heure.',
 
   'detail.back': 'Retour aux captures',
   'detail.notFound': 'Cette capture n’existe pas.',
@@ -166,7 +203,8 @@ export const fr: Record<MessageKey, Message> = {
   'custody.actor': 'Par',
   'custody.details': 'Détails',
   'custody.caseLog': 'Journal de traçabilité de l’affaire',
-  'custody.caseLogHint': 'Les {count} derniers événements, les plus récents d’abord. Le paquet exporté contient le journal complet.',
+  'custody.caseLogHint':
+    'Les {count} derniers événements, les plus récents d’abord. Le paquet exporté contient le journal complet.',
 
   'event.case.created': 'Affaire créée',
   'event.case.renamed': 'Affaire renommée',
@@ -211,33 +249,44 @@ export const fr: Record<MessageKey, Message> = {
     many: '({count} parties avaient déjà été enregistrées et journalisées ; elles figurent ci-dessous.)',
     other: '({count} parties avaient déjà été enregistrées et journalisées ; elles figurent ci-dessous.)',
   },
-  'exportPage.integrity.missing': '{path} : les octets enregistrés manquent dans la base de données du navigateur ; export interrompu.',
-  'exportPage.integrity.mismatch': '{path} : les octets enregistrés ne correspondent plus aux empreintes relevées à la capture ; export interrompu.',
-  'exportPage.integrity.unlogged': '{path} : cette capture n’a pas d’événement « enregistrée » dans le journal de la chaîne de possession ; export interrompu.',
+  'exportPage.integrity.missing':
+    '{path} : les octets enregistrés manquent dans la base de données du navigateur ; export interrompu.',
+  'exportPage.integrity.mismatch':
+    '{path} : les octets enregistrés ne correspondent plus aux empreintes relevées à la capture ; export interrompu.',
+  'exportPage.integrity.unlogged':
+    '{path} : cette capture n’a pas d’événement « enregistrée » dans le journal de la chaîne de possession ; export interrompu.',
   'exportPage.custodyFailed':
     'Le journal de la chaîne de possession n’a pas pu enregistrer « {event} » ({reason}). Notez-le dans votre rapport : cet événement manque au journal du dossier.',
   'exportPage.savedOne': 'Le paquet est enregistré dans votre dossier de téléchargements.',
   'exportPage.savedParts': {
     one: 'Le dossier a été enregistré en {count} paquet.',
-    many:
-      'Le dossier a été découpé en {count} paquets (parties) pour que chacun reste sous la taille maximale ; tous sont enregistrés dans votre dossier de téléchargements. Chaque partie est complète et se vérifie seule ; conservez-les ensemble.',
+    many: 'Le dossier a été découpé en {count} paquets (parties) pour que chacun reste sous la taille maximale ; tous sont enregistrés dans votre dossier de téléchargements. Chaque partie est complète et se vérifie seule ; conservez-les ensemble.',
     other:
       'Le dossier a été découpé en {count} paquets (parties) pour que chacun reste sous la taille maximale ; tous sont enregistrés dans votre dossier de téléchargements. Chaque partie est complète et se vérifie seule ; conservez-les ensemble.',
   },
   'exportPage.giveHash':
     'Le SHA-256 de chaque ZIP est aussi inscrit dans le journal de la chaîne de possession du dossier. Transmettez ces valeurs au destinataire séparément, pour qu’il puisse vérifier que les fichiers reçus sont bien ceux que vous avez envoyés.',
-  'exportPage.partSize': { one: '{size}, {count} capture', many: '{size}, {count} captures', other: '{size}, {count} captures' },
+  'exportPage.partSize': {
+    one: '{size}, {count} capture',
+    many: '{size}, {count} captures',
+    other: '{size}, {count} captures',
+  },
   'exportPage.partOf': 'partie {part} sur {parts}',
   'captureError.no-case': 'Aucun dossier actif : créez ou choisissez d’abord un dossier.',
   'captureError.no-tab': 'Il n’y a aucun onglet à capturer.',
-  'captureError.refused-page': 'Cette page ne peut pas être capturée : seules les pages web (http, https) et les fichiers locaux autorisés le peuvent. Les pages du navigateur, les autres extensions et la visionneuse PDF du navigateur ne le peuvent pas.',
-  'captureError.file-access': 'Les fichiers locaux (file://) ne peuvent être capturés qu’après votre autorisation : ouvrez la page de détails de l’extension et activez « Autoriser l’accès aux URL de fichier ».',
+  'captureError.refused-page':
+    'Cette page ne peut pas être capturée : seules les pages web (http, https) et les fichiers locaux autorisés le peuvent. Les pages du navigateur, les autres extensions et la visionneuse PDF du navigateur ne le peuvent pas.',
+  'captureError.file-access':
+    'Les fichiers locaux (file://) ne peuvent être capturés qu’après votre autorisation : ouvrez la page de détails de l’extension et activez « Autoriser l’accès aux URL de fichier ».',
   'captureError.unreadable': 'La page n’a pas pu être lue : {detail}',
   'captureError.unexpected-result': 'La page a renvoyé un résultat inattendu ; rien n’a été enregistré.',
-  'captureError.pdf': 'Cet onglet affiche un PDF dans la visionneuse du navigateur ; la capture des PDF n’est pas encore prise en charge. Téléchargez plutôt le PDF.',
+  'captureError.pdf':
+    'Cet onglet affiche un PDF dans la visionneuse du navigateur ; la capture des PDF n’est pas encore prise en charge. Téléchargez plutôt le PDF.',
   'captureError.tab-closed': 'L’onglet a été fermé pendant la capture ; rien n’a été enregistré.',
-  'captureError.navigated': 'La page est passée à un nouveau document pendant la capture (navigation ou rechargement) ; rien n’a été enregistré. Capturez à nouveau.',
-  'captureError.storage-full': 'Le stockage du navigateur est plein : la capture n’a pas été enregistrée. Libérez de l’espace ou exportez et archivez un dossier, puis capturez à nouveau.',
+  'captureError.navigated':
+    'La page est passée à un nouveau document pendant la capture (navigation ou rechargement) ; rien n’a été enregistré. Capturez à nouveau.',
+  'captureError.storage-full':
+    'Le stockage du navigateur est plein : la capture n’a pas été enregistrée. Libérez de l’espace ou exportez et archivez un dossier, puis capturez à nouveau.',
   'captureError.store-failed': 'La capture n’a pas pu être enregistrée : {detail}',
   'captureError.not-allowed': 'Le navigateur ne permet pas à l’extension de lire cette page ({detail}).',
   'captureError.interrupted': 'La capture a été interrompue (l’extension a redémarré avant la fin).',
@@ -267,13 +316,21 @@ export const fr: Record<MessageKey, Message> = {
   'verify.run': 'Vérifier',
   'verify.running': 'Contrôle de chaque fichier…',
   'verify.pass': 'Vérifié : tous les contrôles sont réussis.',
-  'verify.fail': { one: 'Non vérifié : {count} contrôle a échoué.', many: 'Non vérifié : {count} contrôles ont échoué.', other: 'Non vérifié : {count} contrôles ont échoué.' },
+  'verify.fail': {
+    one: 'Non vérifié : {count} contrôle a échoué.',
+    many: 'Non vérifié : {count} contrôles ont échoué.',
+    other: 'Non vérifié : {count} contrôles ont échoué.',
+  },
   'verify.file': 'Fichier',
   'verify.zipSha256': 'SHA-256 du ZIP',
   'verify.bag': 'Sac (bag)',
   'verify.fingerprint': 'Empreinte de la clé de signature',
   'verify.payload': 'Contenu',
-  'verify.payloadValue': { one: '{count} fichier, {size}', many: '{count} fichiers, {size}', other: '{count} fichiers, {size}' },
+  'verify.payloadValue': {
+    one: '{count} fichier, {size}',
+    many: '{count} fichiers, {size}',
+    other: '{count} fichiers, {size}',
+  },
   'verify.checkOk': 'réussi',
   'verify.checkFailed': 'échoué',
 
@@ -304,7 +361,8 @@ export const fr: Record<MessageKey, Message> = {
   'check.capture-artifacts': 'Fichiers des captures conformes à capture.json',
   'verify.unverified': 'Intact, mais pas entièrement vérifié : ces affirmations restent non vérifiées.',
   'verify.tsaRoot': 'Certificat racine de l’autorité d’horodatage (facultatif, PEM)',
-  'verify.tsaRootHint': 'Le certificat racine publié par l’autorité d’horodatage, obtenu auprès d’elle et non dans le paquet.',
+  'verify.tsaRootHint':
+    'Le certificat racine publié par l’autorité d’horodatage, obtenu auprès d’elle et non dans le paquet.',
   'check.timestamps': 'Horodatages certifiés (RFC 3161)',
   'check.internal': 'Vérificateur',
 
@@ -312,7 +370,8 @@ export const fr: Record<MessageKey, Message> = {
   'settings.language': 'Langue de l’interface',
   'settings.languageAuto': 'Celle du navigateur ({name})',
   'settings.investigator': 'Enquêteur',
-  'settings.investigatorHint': 'Inscrit dans chaque capture et chaque paquet réalisés désormais, ainsi qu’au journal de traçabilité.',
+  'settings.investigatorHint':
+    'Inscrit dans chaque capture et chaque paquet réalisés désormais, ainsi qu’au journal de traçabilité.',
   'settings.name': 'Nom',
   'settings.unit': 'Service',
   'settings.organisation': 'Organisme',
@@ -327,18 +386,22 @@ export const fr: Record<MessageKey, Message> = {
   'settings.includePageCopy': 'Copie autonome de la page (page.html, lisible hors ligne)',
   'settings.includeMhtml': 'Archive MHTML de la page (Chromium uniquement)',
   'settings.includeMedia': 'Les images et vidéos de la page en pleine résolution (peut être volumineux)',
-  'settings.includesHint': 'Désactiver un élément rend les captures plus rapides et plus légères ; chaque capture indique alors ce qui lui manque dans ses limites.',
+  'settings.includesHint':
+    'Désactiver un élément rend les captures plus rapides et plus légères ; chaque capture indique alors ce qui lui manque dans ses limites.',
   'settings.region': 'Pays des numéros de téléphone',
-  'settings.regionHint': 'Code à deux lettres (FR, MA, DZ…) : les numéros écrits sans indicatif international sont lus comme ceux de ce pays.',
+  'settings.regionHint':
+    'Code à deux lettres (FR, MA, DZ…) : les numéros écrits sans indicatif international sont lus comme ceux de ce pays.',
   'settings.regionInvalid': 'Utilisez un code pays à deux lettres, par exemple FR ou MA.',
   'settings.saved': 'Enregistré.',
-  'settings.savedNoTsaAccess': 'Enregistré, mais l’accès à l’autorité d’horodatage n’a pas été autorisé : les captures ne seront pas horodatées.',
+  'settings.savedNoTsaAccess':
+    'Enregistré, mais l’accès à l’autorité d’horodatage n’a pas été autorisé : les captures ne seront pas horodatées.',
   'settings.fast': 'Captures d’écran de page entière rapides (Chrome, Chromium)',
   'settings.fastToggle': 'Capturer les pages entières en mode rapide',
   'settings.fastHint':
     'Au lieu de faire défiler la page écran par écran (le navigateur n’autorise que deux captures d’écran par seconde), Hashmark demande à l’interface de débogage du navigateur de dessiner toute la page en quelques prises : une longue page prend quelques secondes au lieu de plusieurs dizaines. Il faut pour cela l’autorisation « debugger », qui permettrait à Hashmark d’inspecter et de piloter les pages ouvertes dans ce navigateur ; Hashmark ne s’en sert que pour les captures d’écran de l’onglet que vous capturez, et le libère dès qu’elles sont prises. Pendant une telle capture, Chrome affiche une barre « Hashmark a commencé à déboguer ce navigateur » : c’est normal, et la barre disparaît après la capture. Si le mode rapide ne peut pas servir (autorisation retirée, outils de développement ouverts sur l’onglet, barre annulée), la page est capturée de la manière habituelle et la capture en indique la raison.',
   'settings.fastRefused': 'Le navigateur n’a pas accordé l’autorisation « debugger » : le mode rapide reste désactivé.',
-  'settings.fastMissing': 'Le mode rapide est activé, mais l’autorisation « debugger » a été retirée : les captures se font de la manière habituelle. Désactivez puis réactivez le mode rapide pour l’accorder.',
+  'settings.fastMissing':
+    'Le mode rapide est activé, mais l’autorisation « debugger » a été retirée : les captures se font de la manière habituelle. Désactivez puis réactivez le mode rapide pour l’accorder.',
   'settings.hostAccess': 'Accès aux pages web',
   'settings.hostAccessHint':
     'Avec cet accès, les captures enregistrent aussi le statut HTTP, les en-têtes de réponse et l’adresse IP du serveur, la copie de la page inclut les images d’autres sites, et Firefox prend la page entière sans défilement. Sans lui, une capture ne voit que l’onglet sur lequel vous cliquez.',
@@ -357,11 +420,14 @@ export const fr: Record<MessageKey, Message> = {
   'selectors.watchFor': 'Surveiller {value} dans ce dossier',
   'selectors.watching': 'surveillé dans ce dossier',
   'watch.title': 'Liste de surveillance',
-  'watch.hint': 'Pendant que vous naviguez, Hashmark cherche ces valeurs dans les pages que vous ouvrez (leur texte visible et leurs liens, lus sur votre ordinateur uniquement) et vous avertit quand l’une apparaît. Chaque repérage est inscrit dans le journal de traçabilité de ce dossier. Rien n’est capturé sans que vous le capturiez.',
+  'watch.hint':
+    'Pendant que vous naviguez, Hashmark cherche ces valeurs dans les pages que vous ouvrez (leur texte visible et leurs liens, lus sur votre ordinateur uniquement) et vous avertit quand l’une apparaît. Chaque repérage est inscrit dans le journal de traçabilité de ce dossier. Rien n’est capturé sans que vous le capturiez.',
   'watch.closed': 'Ce dossier est clos : sa liste de surveillance est suspendue jusqu’à sa réouverture.',
-  'watch.hostMissing': 'La surveillance a besoin de l’accès aux pages web, qui n’est pas accordé : rien n’est surveillé.',
+  'watch.hostMissing':
+    'La surveillance a besoin de l’accès aux pages web, qui n’est pas accordé : rien n’est surveillé.',
   'watch.hostButton': 'Autoriser l’accès aux pages web',
-  'watch.notifyOff': 'Les repérages s’affichent par une marque sur le bouton Hashmark de la barre d’outils. Activez les notifications pour recevoir aussi une notification du système.',
+  'watch.notifyOff':
+    'Les repérages s’affichent par une marque sur le bouton Hashmark de la barre d’outils. Activez les notifications pour recevoir aussi une notification du système.',
   'watch.notifyOn': 'Les repérages s’affichent aussi en notifications du système.',
   'watch.notifyButton': 'Activer les notifications',
   'watch.notifyOffButton': 'Désactiver les notifications',
@@ -369,7 +435,8 @@ export const fr: Record<MessageKey, Message> = {
   'watch.kind': 'Type',
   'watch.kind.pattern': 'Motif',
   'watch.value': 'Valeur à surveiller',
-  'watch.valueHint': 'Écrivez-la sous n’importe quelle forme (« 06 12 34 56 78 », « t.me/nom ») : elle est enregistrée sous la même forme normalisée que les sélecteurs des captures ; les numéros nationaux sont lus dans le pays par défaut des réglages. Un motif porte sur des valeurs entières : * pour n’importe quels caractères, ? pour un seul (« +3361234* », « *@example.com »).',
+  'watch.valueHint':
+    'Écrivez-la sous n’importe quelle forme (« 06 12 34 56 78 », « t.me/nom ») : elle est enregistrée sous la même forme normalisée que les sélecteurs des captures ; les numéros nationaux sont lus dans le pays par défaut des réglages. Un motif porte sur des valeurs entières : * pour n’importe quels caractères, ? pour un seul (« +3361234* », « *@example.com »).',
   'watch.add': 'Surveiller',
   'watch.remove': 'Ne plus surveiller',
   'watch.removeFor': 'Ne plus surveiller {value}',

@@ -23,7 +23,10 @@ export function matchLang(tag: string | null | undefined): Lang | null {
 }
 
 /** The settings override when set, else the first browser language we have, else English. */
-export function resolveLang(setting: LanguageSetting | undefined, browserLangs: readonly (string | null | undefined)[]): Lang {
+export function resolveLang(
+  setting: LanguageSetting | undefined,
+  browserLangs: readonly (string | null | undefined)[],
+): Lang {
   if (setting && setting !== 'auto') return setting;
   for (const tag of browserLangs) {
     const l = matchLang(tag);
@@ -115,10 +118,15 @@ export function formatBytes(n: number, lang: Lang): string {
  * navigator.languages follow. (Measured: with --lang=fr, Chromium 150 under Playwright still
  * answers getUILanguage() "en-US" while choosing the French messages.)
  */
-export function browserLanguages(api: {
-  getMessage?(name: string): string;
-  getUILanguage?(): string;
-} | undefined, nav: { languages?: readonly string[] } | undefined = globalThis.navigator): string[] {
+export function browserLanguages(
+  api:
+    | {
+        getMessage?(name: string): string;
+        getUILanguage?(): string;
+      }
+    | undefined,
+  nav: { languages?: readonly string[] } | undefined = globalThis.navigator,
+): string[] {
   const out: string[] = [];
   try {
     const m = api?.getMessage?.('uiLanguage');

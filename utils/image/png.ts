@@ -33,7 +33,6 @@ export function crc32(parts: Uint8Array[]): number {
   return (c ^ 0xffffffff) >>> 0;
 }
 
-
 function chunk(type: string, data: Uint8Array): Uint8Array {
   const out = new Uint8Array(12 + data.length);
   const v = new DataView(out.buffer);
@@ -59,7 +58,11 @@ export function encodeRgb(rgb: Uint8Array, width: number, height: number): Uint8
   for (let y = 0; y < height; y++) {
     const cur = rgb.subarray(y * stride, (y + 1) * stride);
     const up = y > 0 ? rgb.subarray((y - 1) * stride, y * stride) : zero;
-    let s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0;
+    let s0 = 0,
+      s1 = 0,
+      s2 = 0,
+      s3 = 0,
+      s4 = 0;
     for (let i = 0; i < stride; i++) {
       const x = cur[i]!;
       const a = i >= 3 ? cur[i - 3]! : 0;
@@ -94,7 +97,12 @@ export function encodeRgb(rgb: Uint8Array, width: number, height: number): Uint8
   ihdr[9] = 2; // RGB
   // Level 6: level 9 spends far more time on long match chains for a few bytes less on screenshots.
   const idat = pako.deflate(filtered, { level: 6 });
-  const parts = [Uint8Array.from(PNG_SIGNATURE), chunk('IHDR', ihdr), chunk('IDAT', idat), chunk('IEND', new Uint8Array())];
+  const parts = [
+    Uint8Array.from(PNG_SIGNATURE),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', idat),
+    chunk('IEND', new Uint8Array()),
+  ];
   const out = new Uint8Array(parts.reduce((n, x) => n + x.length, 0));
   let o = 0;
   for (const x of parts) {

@@ -48,7 +48,6 @@ interface Decoded {
 
 const CHANNELS: Record<number, number> = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 };
 
-
 /**
  * zlib inflate. The browser's and Node's native DecompressionStream is several times faster than
  * pako on a 4 MB screenshot; inflating has one right answer, so using the native one costs
@@ -171,7 +170,8 @@ async function decode(png: Uint8Array): Promise<Decoded> {
   }
   if (interlace !== 0) throw new ThumbnailError('interlaced PNGs are not supported for thumbnails');
   if (colorType === 3 && !palette) throw new ThumbnailError('the PNG has no palette');
-  if (width * height > THUMBNAIL_MAX_SOURCE_PIXELS) throw new ThumbnailError(`the image is too large for a thumbnail (${width} x ${height} pixels)`);
+  if (width * height > THUMBNAIL_MAX_SOURCE_PIXELS)
+    throw new ThumbnailError(`the image is too large for a thumbnail (${width} x ${height} pixels)`);
 
   const joined = new Uint8Array(idatBytes);
   let o = 0;
@@ -255,7 +255,9 @@ function downscale(d: Decoded, factor: number): { rgb: Uint8Array; width: number
       if (rgb8) {
         for (let ox = 0, x = 0, s = s0; ox < outW; ox++) {
           const xEnd = Math.min(w, x + factor);
-          let r = 0, g = 0, b = 0;
+          let r = 0,
+            g = 0,
+            b = 0;
           for (; x < xEnd; x++, s += 3) {
             r += raw[s]!;
             g += raw[s + 1]!;
@@ -277,7 +279,9 @@ function downscale(d: Decoded, factor: number): { rgb: Uint8Array; width: number
       }
       for (let ox = 0, x = 0; ox < outW; ox++) {
         const xEnd = Math.min(w, x + factor);
-        let r = 0, g = 0, b = 0;
+        let r = 0,
+          g = 0,
+          b = 0;
         for (; x < xEnd; x++, s += 4) {
           const a = src[s + 3]!;
           const white = 255 * (255 - a);

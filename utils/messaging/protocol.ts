@@ -99,8 +99,7 @@ export type ContextOf<K extends MessageType> = {
 export type Envelope<K extends MessageType = MessageType> = { hashmark: 1; type: K; payload: Req<K> };
 /** A failure carries the English text and, for capture failures, a code the interface translates. */
 export type Reply<K extends MessageType> =
-  | { ok: true; value: Res<K> }
-  | { ok: false; error: string; code?: string; detail?: string };
+  { ok: true; value: Res<K> } | { ok: false; error: string; code?: string; detail?: string };
 
 /**
  * The sender-context table: who may send each message type. receive.ts applies the checks of
@@ -150,7 +149,9 @@ export const validators: Validators = {
   'settings.update': (p): p is Req<'settings.update'> =>
     isObj(p) &&
     Object.keys(p).every((k) =>
-      ['tsaUrl', 'investigatorName', 'investigatorUnit', 'organization', 'defaultRegion', 'fastScreenshots'].includes(k),
+      ['tsaUrl', 'investigatorName', 'investigatorUnit', 'organization', 'defaultRegion', 'fastScreenshots'].includes(
+        k,
+      ),
     ) &&
     validateSettingsPatch(p) === null,
   'timestamps.process': (p): p is Req<'timestamps.process'> => isObj(p) && Object.keys(p).length === 0,

@@ -1,11 +1,4 @@
-import {
-  contextOf,
-  validators,
-  type MessageType,
-  type Protocols,
-  type Reply,
-  type SenderContext,
-} from './protocol';
+import { contextOf, validators, type MessageType, type Protocols, type Reply, type SenderContext } from './protocol';
 
 /**
  * The background's one receiver: every runtime message goes through `receive`, which looks the

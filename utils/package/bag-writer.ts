@@ -2,13 +2,7 @@ import JSZip from 'jszip';
 import { digestBoth, sha256Hex, sha256Stream, utf8, type DigestPair } from '@/utils/evidence/hash';
 import { spkiDerToPem, verifyDer } from '@/utils/evidence/signing';
 import type { BagFile } from '@/utils/evidence/types';
-import {
-  OPTIONAL_SIGNATURE_FILES,
-  SIGNATURE_PATH,
-  SIGNING_KEY_PATH,
-  TAG_MANIFESTS,
-  TAGGED_FILES,
-} from './layout';
+import { OPTIONAL_SIGNATURE_FILES, SIGNATURE_PATH, SIGNING_KEY_PATH, TAG_MANIFESTS, TAGGED_FILES } from './layout';
 
 /**
  * Writes one evidence package (evidence-package-v1.md): a signed BagIt 1.0 bag in a single
@@ -108,7 +102,9 @@ export interface BagInput {
    * from {@link OPTIONAL_SIGNATURE_FILES} only). They are in no manifest: the token covers the
    * signature, which covers the tag manifest.
    */
-  afterSign?: (signature: Uint8Array) => Promise<{ path: (typeof OPTIONAL_SIGNATURE_FILES)[number]; bytes: Uint8Array }[]>;
+  afterSign?: (
+    signature: Uint8Array,
+  ) => Promise<{ path: (typeof OPTIONAL_SIGNATURE_FILES)[number]; bytes: Uint8Array }[]>;
 }
 
 export interface BagOutput {
@@ -145,8 +141,27 @@ export class BagLimitError extends Error {
 
 /** Media formats that are already compressed: STORE them (DEFLATE would only cost time). */
 const STORED_EXTENSIONS = new Set([
-  'png', 'jpg', 'jpeg', 'webp', 'gif', 'avif', 'mp4', 'webm', 'mov', 'm4v', 'mp3', 'm4a', 'ogg', 'oga', 'ogv',
-  'opus', 'woff', 'woff2', 'zip', 'gz', '7z',
+  'png',
+  'jpg',
+  'jpeg',
+  'webp',
+  'gif',
+  'avif',
+  'mp4',
+  'webm',
+  'mov',
+  'm4v',
+  'mp3',
+  'm4a',
+  'ogg',
+  'oga',
+  'ogv',
+  'opus',
+  'woff',
+  'woff2',
+  'zip',
+  'gz',
+  '7z',
 ]);
 
 /** ZIP compression for a file: STORE for already-compressed media, DEFLATE for everything else. */
@@ -316,7 +331,10 @@ async function checkBagInput(input: BagInput): Promise<void> {
  * is never also held as one array (with generateAsync the part was in memory about five times at
  * once). `onPercent` gets JSZip's percentage over its entries.
  */
-async function streamZip(zip: JSZip, onPercent: (percent: number) => void): Promise<{ blob: Blob; bytes: number; sha256: string }> {
+async function streamZip(
+  zip: JSZip,
+  onPercent: (percent: number) => void,
+): Promise<{ blob: Blob; bytes: number; sha256: string }> {
   const chunks: Uint8Array[] = [];
   const hash = sha256Stream();
   let bytes = 0;

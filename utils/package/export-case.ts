@@ -1,4 +1,11 @@
-import type { BlobRecord, CaptureRecord, CustodyRecord, KeyRecord, SelectorRecord, SettingsRecord } from '@/utils/db/schema';
+import type {
+  BlobRecord,
+  CaptureRecord,
+  CustodyRecord,
+  KeyRecord,
+  SelectorRecord,
+  SettingsRecord,
+} from '@/utils/db/schema';
 import type { ExportSnapshot } from '@/utils/db/export-snapshot';
 import { digestBoth, sha256Hex, utf8 } from '@/utils/evidence/hash';
 import { signDer, spkiDerToPem } from '@/utils/evidence/signing';
@@ -50,7 +57,14 @@ import {
 } from './split';
 import { selectorCsvRows, selectorsCsv } from '@/utils/selectors/csv';
 import { CSV_BOM, capturesCsv, capturesCsvHeader, capturesCsvRow } from './tables';
-import { THUMBNAIL_MAX_BYTES, THUMBNAIL_MAX_SIDE, ThumbnailError, base64Length, makeThumbnail, toBase64 } from '@/utils/image/thumbnail';
+import {
+  THUMBNAIL_MAX_BYTES,
+  THUMBNAIL_MAX_SIDE,
+  ThumbnailError,
+  base64Length,
+  makeThumbnail,
+  toBase64,
+} from '@/utils/image/thumbnail';
 import { verifyInstructions } from './verify-text';
 
 /**
@@ -104,13 +118,20 @@ export function caseSlug(name: string, caseId: string): string {
   // name the folder after the case id instead.
   const letters = (name.match(/\p{L}/gu) ?? []).length;
   const kept = (ascii.match(/[A-Za-z]/g) ?? []).length;
-  if (!s || kept < letters / 2) return `case-${caseId.replace(/[^a-z0-9]/gi, '').slice(0, 8).toLowerCase()}`;
+  if (!s || kept < letters / 2)
+    return `case-${caseId
+      .replace(/[^a-z0-9]/gi, '')
+      .slice(0, 8)
+      .toLowerCase()}`;
   return s;
 }
 
 /** 20261127T195012Z */
 export function compactUtc(d: Date): string {
-  return d.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}Z$/, 'Z');
+  return d
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}Z$/, 'Z');
 }
 
 export function captureFolder(c: Pick<CaptureRecord, 'sequence' | 'id'>): string {
@@ -132,14 +153,22 @@ export function signerFor(key: KeyRecord): Signer {
   return { spkiDer: key.spkiDer, fingerprint: key.fingerprint, sign: (data) => signDer(key.privateKey, data) };
 }
 
-
 /** Reads a stored RFC 3161 token by the SHA-256 logged when it was obtained, and proves it still has those bytes. */
 async function readToken(store: ExportStore, bagPath: string, sha256: string): Promise<Uint8Array> {
   const blob = await store.blob(sha256);
-  if (!blob) throw new IntegrityError(`${bagPath}: the stored bytes are missing from the database; export stopped.`, 'missing', bagPath);
+  if (!blob)
+    throw new IntegrityError(
+      `${bagPath}: the stored bytes are missing from the database; export stopped.`,
+      'missing',
+      bagPath,
+    );
   const data = blob.data instanceof Uint8Array ? blob.data : new Uint8Array(blob.data as ArrayBuffer);
   if ((await sha256Hex(data)) !== sha256) {
-    throw new IntegrityError(`${bagPath}: the stored bytes no longer match the SHA-256 logged when the token was obtained; export stopped.`, 'mismatch', bagPath);
+    throw new IntegrityError(
+      `${bagPath}: the stored bytes no longer match the SHA-256 logged when the token was obtained; export stopped.`,
+      'mismatch',
+      bagPath,
+    );
   }
   return data;
 }
@@ -151,7 +180,12 @@ async function readVerified(
   expected: { sha256: string; sha512: string; bytes: number },
 ): Promise<Uint8Array> {
   const blob = await store.blob(expected.sha256);
-  if (!blob) throw new IntegrityError(`${bagPath}: the stored bytes are missing from the database; export stopped.`, 'missing', bagPath);
+  if (!blob)
+    throw new IntegrityError(
+      `${bagPath}: the stored bytes are missing from the database; export stopped.`,
+      'missing',
+      bagPath,
+    );
   const data = blob.data instanceof Uint8Array ? blob.data : new Uint8Array(blob.data as ArrayBuffer);
   const d = await digestBoth(data);
   if (data.byteLength !== expected.bytes || d.sha256 !== expected.sha256 || d.sha512 !== expected.sha512) {
@@ -248,7 +282,9 @@ function scopeOf(custodyAll: CustodyRecord[], capturesAll: CaptureRecord[], expo
     (e) => e.type === 'export.started' && parseLine(e.line)?.details?.exportId === exportId,
   );
   if (!startedEvent) {
-    throw new Error(`This case's custody log has no export.started event for export ${exportId}: log it (beginExport) before building the package.`);
+    throw new Error(
+      `This case's custody log has no export.started event for export ${exportId}: log it (beginExport) before building the package.`,
+    );
   }
   const custody = custodyAll.filter((e) => e.seq <= startedEvent.seq);
   const stored = new Map<string, number>();
@@ -260,16 +296,26 @@ function scopeOf(custodyAll: CustodyRecord[], capturesAll: CaptureRecord[], expo
     if (e.type === 'capture.deleted') deleted.add(e.captureId);
     if (e.type === 'timestamp.obtained') {
       const d = parseLine(e.line)?.details ?? {};
-      if (typeof d.tokenSha256 === 'string' && /^[0-9a-f]{64}$/.test(d.tokenSha256) && (d.subject ?? 'capture.json') === 'capture.json') {
+      if (
+        typeof d.tokenSha256 === 'string' &&
+        /^[0-9a-f]{64}$/.test(d.tokenSha256) &&
+        (d.subject ?? 'capture.json') === 'capture.json'
+      ) {
         tokens.set(e.captureId, { sha256: d.tokenSha256, genTime: typeof d.genTime === 'string' ? d.genTime : null });
       }
     }
   }
-  const everStored = new Set(custodyAll.filter((e) => e.type === 'capture.stored' && e.captureId).map((e) => e.captureId!));
+  const everStored = new Set(
+    custodyAll.filter((e) => e.type === 'capture.stored' && e.captureId).map((e) => e.captureId!),
+  );
   const captures: CaptureRecord[] = [];
   for (const c of capturesAll) {
     if (!everStored.has(c.id)) {
-      throw new IntegrityError(`Capture #${c.sequence} (${c.id}) has no capture.stored event in the custody log; export stopped.`, 'unlogged', captureFolder(c));
+      throw new IntegrityError(
+        `Capture #${c.sequence} (${c.id}) has no capture.stored event in the custody log; export stopped.`,
+        'unlogged',
+        captureFolder(c),
+      );
     }
     if (stored.has(c.id) && !deleted.has(c.id)) captures.push(c);
   }
@@ -360,12 +406,18 @@ async function thumbnailFor(
     const kept = await store.blob(cached.sha256);
     const data = kept ? (kept.data instanceof Uint8Array ? kept.data : new Uint8Array(kept.data as ArrayBuffer)) : null;
     if (data && data.byteLength <= THUMBNAIL_MAX_BYTES && (await sha256Hex(data)) === cached.sha256) {
-      return { path: SCREENSHOT, thumbnail: { dataUri: `data:image/png;base64,${toBase64(data)}`, width: cached.width, height: cached.height } };
+      return {
+        path: SCREENSHOT,
+        thumbnail: { dataUri: `data:image/png;base64,${toBase64(data)}`, width: cached.width, height: cached.height },
+      };
     }
   }
   try {
     const t = await makeThumbnail(png);
-    return { path: SCREENSHOT, thumbnail: { dataUri: `data:image/png;base64,${toBase64(t.png)}`, width: t.width, height: t.height } };
+    return {
+      path: SCREENSHOT,
+      thumbnail: { dataUri: `data:image/png;base64,${toBase64(t.png)}`, width: t.width, height: t.height },
+    };
   } catch (e) {
     if (e instanceof ThumbnailError) return { path: SCREENSHOT, thumbnail: null };
     throw e;
@@ -423,7 +475,10 @@ function caseJsonText(
 
 function bagInfoFor(settings: SettingsRecord, facts: CaseFacts, key: KeyRecord, baggingDate: string): BagInfo {
   // bag-info values are trimmed: BagIt readers strip surrounding spaces, the writer refuses them.
-  const who = [settings.investigatorName, settings.investigatorUnit].map((s) => s.trim()).filter(Boolean).join(', ');
+  const who = [settings.investigatorName, settings.investigatorUnit]
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .join(', ');
   return {
     sourceOrganization: settings.organization.trim() || 'not set',
     contactName: who || 'not set',
@@ -488,7 +543,10 @@ async function exportContext(caseId: string, o: ExportOptions): Promise<ExportCo
   const { custody, captures, tokens, startedEvent } = scopeOf(snap.custody, snap.captures, o.exportId);
   const started = parseLine(startedEvent.line)?.details ?? {};
   const num = (v: unknown): number | undefined => (typeof v === 'number' ? v : undefined);
-  const ceiling = resolveCeiling({ maxPartBytes: num(started.maxPartBytes), maxPartEntries: num(started.maxPartEntries) });
+  const ceiling = resolveCeiling({
+    maxPartBytes: num(started.maxPartBytes),
+    maxPartEntries: num(started.maxPartEntries),
+  });
   const lang: ReportLang = LANGS.find((l) => l === started.reportLanguage) ?? 'en';
   const settings = snap.settings;
   const exportedAt = o.now.toISOString();
@@ -496,7 +554,11 @@ async function exportContext(caseId: string, o: ExportOptions): Promise<ExportCo
     caseId: kase.id,
     name: kase.name,
     reference: kase.reference,
-    investigator: { name: settings.investigatorName, unit: settings.investigatorUnit, organization: settings.organization },
+    investigator: {
+      name: settings.investigatorName,
+      unit: settings.investigatorUnit,
+      organization: settings.organization,
+    },
     created: kase.createdAt,
     exported: exportedAt,
     software: o.software,
@@ -526,12 +588,20 @@ async function exportContext(caseId: string, o: ExportOptions): Promise<ExportCo
     lang,
     ceiling,
     fileCost: (path, bytes) =>
-      zipEntryOverhead(bagNameMax + 1 + path.length) + zipDataBound(path, bytes) + deflatePieceBound(manifestLinesBytes(path)),
+      zipEntryOverhead(bagNameMax + 1 + path.length) +
+      zipDataBound(path, bytes) +
+      deflatePieceBound(manifestLinesBytes(path)),
     selectorsHeaderBytes: utf8Length(selectorsCsvFor([])),
     bagNameMax,
     reportFacts: (part, parts) => ({ lang, ...facts, exportId: o.exportId, part, parts }),
     indexRows: (partOf) =>
-      captures.map((c) => ({ sequence: c.sequence, part: partOf(c), finishedAt: c.finishedAt, url: c.url, title: c.title })),
+      captures.map((c) => ({
+        sequence: c.sequence,
+        part: partOf(c),
+        finishedAt: c.finishedAt,
+        url: c.url,
+        title: c.title,
+      })),
   };
 }
 
@@ -551,9 +621,16 @@ async function captureCosts(x: ExportContext): Promise<Map<string, Cost>> {
       reportCapture(c, cj, hasShot ? { path: SCREENSHOT, thumbnail: PLACEHOLDER_THUMBNAIL } : null, token),
       lang,
     );
-    const folders = captureFolders(folder, c.artifacts.map((a) => a.path));
+    const folders = captureFolders(
+      folder,
+      c.artifacts.map((a) => a.path),
+    );
     let bytes = fileCost(`${folder}/capture.json`, c.captureJson.bytes);
-    if (token) bytes += fileCost(`${folder}/${TOKEN_FILE}`, (await readToken(o.store, `${folder}/${TOKEN_FILE}`, token.sha256)).length);
+    if (token)
+      bytes += fileCost(
+        `${folder}/${TOKEN_FILE}`,
+        (await readToken(o.store, `${folder}/${TOKEN_FILE}`, token.sha256)).length,
+      );
     for (const a of c.artifacts) bytes += fileCost(`${folder}/${a.path}`, a.bytes);
     for (const f of folders) bytes += folderCost(f);
     bytes += deflatePieceBound(utf8Length(section));
@@ -572,16 +649,28 @@ function fixedCost(x: ExportContext, parts: number): Cost {
   const bagNames = Array.from({ length: parts }, (_, i) => partBagName(x.base, i + 1, parts));
   // Part numbers at their widest: every number in these files then has its longest form.
   const widest = { id: o.exportId, part: parts, parts, bagNames, ceiling: x.ceiling };
-  const caseJson = utf8Length(caseJsonText(facts, widest, captures.map((c) => ({ c, part: parts }))));
+  const caseJson = utf8Length(
+    caseJsonText(
+      facts,
+      widest,
+      captures.map((c) => ({ c, part: parts })),
+    ),
+  );
   const rf = x.reportFacts(parts, parts);
-  const report = reportHeadMaxBytes(rf, x.indexRows(() => parts)) + utf8Length(reportTail(rf));
+  const report =
+    reportHeadMaxBytes(
+      rf,
+      x.indexRows(() => parts),
+    ) + utf8Length(reportTail(rf));
   const verify = utf8Length(
     verifyInstructions({
       bagName: bagNames[parts - 1]!,
       zipName: `${bagNames[parts - 1]!}.zip`,
       fingerprint: o.key.fingerprint,
       hasTimestamps: x.tokens.size > 0,
-      ...(parts > 1 ? { group: { part: parts, zipNames: bagNames.map((b) => `${b}.zip`), identifier: o.exportId } } : {}),
+      ...(parts > 1
+        ? { group: { part: parts, zipNames: bagNames.map((b) => `${b}.zip`), identifier: o.exportId } }
+        : {}),
     }),
   );
   const infoText = utf8Length(
@@ -644,7 +733,11 @@ async function buildPart(x: ExportContext, j: PartJob): Promise<PackagePart> {
     const cj = await readVerified(o.store, `${folder}/capture.json`, c.captureJson);
     payload.push({ path: `${folder}/capture.json`, bytes: cj });
     const token = x.tokens.get(c.id);
-    if (token) payload.push({ path: `${folder}/${TOKEN_FILE}`, bytes: await readToken(o.store, `${folder}/${TOKEN_FILE}`, token.sha256) });
+    if (token)
+      payload.push({
+        path: `${folder}/${TOKEN_FILE}`,
+        bytes: await readToken(o.store, `${folder}/${TOKEN_FILE}`, token.sha256),
+      });
     let screenshot: ReportCapture['screenshot'] = null;
     for (const a of c.artifacts) {
       const bytes = await readVerified(o.store, `${folder}/${a.path}`, a);
@@ -660,7 +753,10 @@ async function buildPart(x: ExportContext, j: PartJob): Promise<PackagePart> {
   payload.push(
     { path: CASE_PATH, bytes: utf8(caseJsonText(facts, { id: o.exportId, part, parts, bagNames, ceiling }, j.all)) },
     { path: REPORT_PATH, bytes: utf8(renderReport(rf, j.index, sections)) },
-    { path: CAPTURES_CSV_PATH, bytes: utf8(CSV_BOM + capturesCsv(planned.items.map((c) => ({ ...c, folder: captureFolder(c) })))) },
+    {
+      path: CAPTURES_CSV_PATH,
+      bytes: utf8(CSV_BOM + capturesCsv(planned.items.map((c) => ({ ...c, folder: captureFolder(c) })))),
+    },
     { path: SELECTORS_CSV_PATH, bytes: utf8(CSV_BOM + selectorsCsvFor(partSelectors)) },
     { path: CUSTODY_PATH, bytes: x.custodyBytes },
   );
@@ -725,10 +821,18 @@ async function buildPart(x: ExportContext, j: PartJob): Promise<PackagePart> {
  *
  * @throws Error if the case does not exist, the export was not begun, or a value is not allowed.
  */
-export async function* buildCasePackage(caseId: string, o: ExportOptions): AsyncGenerator<PackagePart, void, undefined> {
+export async function* buildCasePackage(
+  caseId: string,
+  o: ExportOptions,
+): AsyncGenerator<PackagePart, void, undefined> {
   const x = await exportContext(caseId, o);
   const costs = await captureCosts(x);
-  const plan = planParts(x.captures, (c) => costs.get(c.id)!, (parts) => fixedCost(x, parts), x.ceiling);
+  const plan = planParts(
+    x.captures,
+    (c) => costs.get(c.id)!,
+    (parts) => fixedCost(x, parts),
+    x.ceiling,
+  );
   const parts = plan.length;
   const bagNames = plan.map((_, i) => partBagName(x.base, i + 1, parts));
   const partOfCapture = new Map<string, number>();

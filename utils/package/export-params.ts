@@ -24,7 +24,8 @@ export function exportPageQuery(p: ExportParams): string {
 
 function wholeNumber(name: string, raw: string | null): number | undefined {
   if (raw === null) return undefined;
-  if (!/^[1-9]\d*$/.test(raw)) throw new Error(`${name} must be a whole number greater than 0; got ${JSON.stringify(raw)}.`);
+  if (!/^[1-9]\d*$/.test(raw))
+    throw new Error(`${name} must be a whole number greater than 0; got ${JSON.stringify(raw)}.`);
   return Number(raw);
 }
 

@@ -6,7 +6,13 @@
  */
 
 /** Tag files listed in both tag manifests, in manifest (code unit) order. */
-export const TAGGED_FILES = ['VERIFY.txt', 'bag-info.txt', 'bagit.txt', 'manifest-sha256.txt', 'manifest-sha512.txt'] as const;
+export const TAGGED_FILES = [
+  'VERIFY.txt',
+  'bag-info.txt',
+  'bagit.txt',
+  'manifest-sha256.txt',
+  'manifest-sha512.txt',
+] as const;
 /** Tag manifests (not listed in any manifest). */
 export const TAG_MANIFESTS = ['tagmanifest-sha256.txt', 'tagmanifest-sha512.txt'] as const;
 export const SIGNATURE_PATH = 'signature/tagmanifest-sha256.txt.sig';

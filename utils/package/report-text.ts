@@ -172,7 +172,20 @@ const en: ReportStrings = {
   invisibleLegend:
     'Invisible control characters in page text (such as direction overrides) are shown as [U+XXXX]; the exact text is in capture.json. Web addresses are shown as text, not links, so that reading the report never contacts a website.',
   footer: 'Made by {software} on {date}. Hashes are SHA-256, in hexadecimal.',
-  months: ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'],
+  months: [
+    'January',
+    'February',
+    'March',
+    'April',
+    'May',
+    'June',
+    'July',
+    'August',
+    'September',
+    'October',
+    'November',
+    'December',
+  ],
 };
 
 const fr: ReportStrings = {
@@ -209,7 +222,7 @@ const fr: ReportStrings = {
   colTitle: 'Titre de la page',
   inThisPart: 'dans cette partie',
   seePart: 'voir la partie {k}',
-  noCaptures: "Cette affaire ne contient aucune capture.",
+  noCaptures: 'Cette affaire ne contient aucune capture.',
   captureHeading: 'Capture n° {n}',
   urlStart: 'Adresse au début',
   urlEnd: 'Adresse à la fin',
@@ -227,7 +240,8 @@ const fr: ReportStrings = {
   openFullImage: 'Image en taille réelle : {path}',
   noThumbnail: "Aucune copie réduite n'a pu être produite ; voir le fichier {path}.",
   noScreenshot: "Cette capture ne comporte pas de capture d'écran de la partie visible de la page.",
-  captureJsonUnreadable: "Le fichier capture.json n'a pas pu être lu ({reason}) ; le fichier et son empreinte figurent ci-dessous.",
+  captureJsonUnreadable:
+    "Le fichier capture.json n'a pas pu être lu ({reason}) ; le fichier et son empreinte figurent ci-dessous.",
   artifactsHeading: 'Fichiers',
   colFile: 'Fichier',
   colType: 'Type',
@@ -241,7 +255,7 @@ const fr: ReportStrings = {
   limitationsHeading: "Limites (ce que cette capture n'a pas pu enregistrer)",
   limitationsNote: 'Telles qu’enregistrées lors de la capture.',
   noLimitations: 'Aucune limite enregistrée.',
-  selectorsHeading: "Coordonnées et identifiants relevés",
+  selectorsHeading: 'Coordonnées et identifiants relevés',
   noSelectors: 'Aucun relevé.',
   asWritten: 'forme relevée sur la page : {forms}',
   tagsHeading: 'Étiquettes',
@@ -250,7 +264,20 @@ const fr: ReportStrings = {
   invisibleLegend:
     "Les caractères de contrôle invisibles présents dans le texte des pages (par exemple les inversions du sens d'écriture) sont affichés sous la forme [U+XXXX] ; le texte exact figure dans capture.json. Les adresses web sont affichées en texte et non en liens, afin que la lecture du rapport ne contacte jamais un site.",
   footer: 'Établi par {software} le {date}. Les empreintes sont des SHA-256, en hexadécimal.',
-  months: ['janvier', 'février', 'mars', 'avril', 'mai', 'juin', 'juillet', 'août', 'septembre', 'octobre', 'novembre', 'décembre'],
+  months: [
+    'janvier',
+    'février',
+    'mars',
+    'avril',
+    'mai',
+    'juin',
+    'juillet',
+    'août',
+    'septembre',
+    'octobre',
+    'novembre',
+    'décembre',
+  ],
 };
 
 const ar: ReportStrings = {
@@ -328,7 +355,20 @@ const ar: ReportStrings = {
   invisibleLegend:
     'تظهر أحرف التحكم غير المرئية الواردة في نصوص الصفحات (مثل أحرف عكس اتجاه الكتابة) على شكل [U+XXXX]، والنص الدقيق موجود في الملف capture.json. تُعرض عناوين المواقع كنص وليس كروابط، حتى لا تؤدي قراءة التقرير إلى الاتصال بأي موقع.',
   footer: 'أُعدّ بواسطة {software} في {date}. البصمات هي قيم SHA-256 بالترميز الست عشري.',
-  months: ['يناير', 'فبراير', 'مارس', 'أبريل', 'مايو', 'يونيو', 'يوليو', 'أغسطس', 'سبتمبر', 'أكتوبر', 'نوفمبر', 'ديسمبر'],
+  months: [
+    'يناير',
+    'فبراير',
+    'مارس',
+    'أبريل',
+    'مايو',
+    'يونيو',
+    'يوليو',
+    'أغسطس',
+    'سبتمبر',
+    'أكتوبر',
+    'نوفمبر',
+    'ديسمبر',
+  ],
 };
 
 export const REPORT_STRINGS: Record<ReportLang, ReportStrings> = { en, fr, ar };

@@ -1,5 +1,13 @@
 import type { ArtifactEntry } from '@/utils/evidence/types';
-import { fill, formatDateTime, formatInteger, formatUtcOffset, REPORT_STRINGS, type ReportLang, type ReportStrings } from './report-text';
+import {
+  fill,
+  formatDateTime,
+  formatInteger,
+  formatUtcOffset,
+  REPORT_STRINGS,
+  type ReportLang,
+  type ReportStrings,
+} from './report-text';
 
 /**
  * data/report.html: the human-readable summary of a package (evidence-package-v1.md), for a
@@ -232,7 +240,8 @@ export function reportHeadMaxBytes(f: ReportFacts, index: ReportIndexRow[]): num
   const t = REPORT_STRINGS[f.lang];
   const { before, after } = headParts(f);
   let n = utf8Length(before) + utf8Length(after) + utf8Length(noCaptures(index, t));
-  for (const r of index) n += Math.max(utf8Length(indexRowHtml(r, f, t, true)), utf8Length(indexRowHtml(r, f, t, false)));
+  for (const r of index)
+    n += Math.max(utf8Length(indexRowHtml(r, f, t, true)), utf8Length(indexRowHtml(r, f, t, false)));
   return n;
 }
 
@@ -289,13 +298,19 @@ export function reportCaptureSection(c: ReportCapture, lang: ReportLang): string
     [t.finished, time(c.finishedAt, lang)],
   ];
   if (c.clock?.timeZone || typeof c.clock?.utcOffsetMinutes === 'number') {
-    const parts = [c.clock.timeZone ? code(c.clock.timeZone) : '', typeof c.clock.utcOffsetMinutes === 'number' ? escapeHtml(`(${formatUtcOffset(c.clock.utcOffsetMinutes)})`) : ''];
+    const parts = [
+      c.clock.timeZone ? code(c.clock.timeZone) : '',
+      typeof c.clock.utcOffsetMinutes === 'number' ? escapeHtml(`(${formatUtcOffset(c.clock.utcOffsetMinutes)})`) : '',
+    ];
     facts.push([t.timeZone, parts.filter(Boolean).join(' ')]);
   }
   facts.push([t.folder, code(`${c.folder}/`)], [t.captureJsonSha256, hash(c.captureJsonSha256)]);
   if (c.timestamp) {
     const when = c.timestamp.genTime ? `${time(c.timestamp.genTime, lang)} ` : '';
-    facts.push([t.trustedTime, `${when}${escapeHtml(fill(t.tokenFile, { file: '\u0000' })).replace('\u0000', code(`${c.folder}/${c.timestamp.file}`))}`]);
+    facts.push([
+      t.trustedTime,
+      `${when}${escapeHtml(fill(t.tokenFile, { file: '\u0000' })).replace('\u0000', code(`${c.folder}/${c.timestamp.file}`))}`,
+    ]);
   }
 
   const inData = c.folder.replace(/^data\//, '');
@@ -314,7 +329,10 @@ export function reportCaptureSection(c: ReportCapture, lang: ReportLang): string
   const rows = c.artifacts
     .map((a) => {
       const role = a.role === 'derived' ? t.derived : t.original;
-      const from = a.role === 'derived' && a.derivedFrom?.length ? ` <span class="muted">(${escapeHtml(fill(t.derivedFrom, { files: a.derivedFrom.join(', ') }))})</span>` : '';
+      const from =
+        a.role === 'derived' && a.derivedFrom?.length
+          ? ` <span class="muted">(${escapeHtml(fill(t.derivedFrom, { files: a.derivedFrom.join(', ') }))})</span>`
+          : '';
       return `<tr><td>${code(a.path)}</td><td>${code(a.mediaType)}</td><td class="n">${escapeHtml(formatInteger(a.bytes, lang))}</td><td>${escapeHtml(role)}${from}</td><td>${code(a.method)}</td><td>${hash(a.sha256)}</td></tr>`;
     })
     .join('\n');
@@ -334,9 +352,18 @@ export function reportCaptureSection(c: ReportCapture, lang: ReportLang): string
     `<h3>${escapeHtml(t.artifactsHeading)}</h3>\n${table}` +
     `<h3>${escapeHtml(t.limitationsHeading)}</h3>\n` +
     (c.limitations.length ? `<p class="muted">${escapeHtml(t.limitationsNote)}</p>\n` : '') +
-    list(c.limitations.map((l) => `<li>${bidi(l)}</li>`), t.noLimitations) +
-    `<h3>${escapeHtml(t.selectorsHeading)}</h3>\n${list(c.selectors.map((s) => selectorItem(s, t)), t.noSelectors)}` +
-    `<h3>${escapeHtml(t.tagsHeading)}</h3>\n${list(c.tags.map((x) => `<li>${bidi(x)}</li>`), t.noTags)}` +
+    list(
+      c.limitations.map((l) => `<li>${bidi(l)}</li>`),
+      t.noLimitations,
+    ) +
+    `<h3>${escapeHtml(t.selectorsHeading)}</h3>\n${list(
+      c.selectors.map((s) => selectorItem(s, t)),
+      t.noSelectors,
+    )}` +
+    `<h3>${escapeHtml(t.tagsHeading)}</h3>\n${list(
+      c.tags.map((x) => `<li>${bidi(x)}</li>`),
+      t.noTags,
+    )}` +
     `</section>\n`
   );
 }

@@ -12,7 +12,11 @@ export interface SavedDownload {
  * complete (or rejects with the browser's reason). Only in extension pages: the service worker
  * has no URL.createObjectURL.
  */
-export async function saveDownload(data: Uint8Array | Blob, filename: string, mediaType = 'application/zip'): Promise<SavedDownload> {
+export async function saveDownload(
+  data: Uint8Array | Blob,
+  filename: string,
+  mediaType = 'application/zip',
+): Promise<SavedDownload> {
   const url = URL.createObjectURL(data instanceof Blob ? data : new Blob([data as BlobPart], { type: mediaType }));
   try {
     const id = await browser.downloads.download({ url, filename, saveAs: false, conflictAction: 'uniquify' });
@@ -20,7 +24,8 @@ export async function saveDownload(data: Uint8Array | Blob, filename: string, me
       const check = async () => {
         const [item] = await browser.downloads.search({ id });
         if (item?.state === 'complete') return done(() => resolve(item.filename));
-        if (item?.state === 'interrupted') return done(() => reject(new Error(`The browser could not save the file (${item.error ?? 'interrupted'}).`)));
+        if (item?.state === 'interrupted')
+          return done(() => reject(new Error(`The browser could not save the file (${item.error ?? 'interrupted'}).`)));
       };
       const listener = (d: { id: number; state?: { current?: string } }) => {
         if (d.id === id && d.state?.current) void check();

@@ -27,7 +27,9 @@ export interface PartCeiling {
  * The ceiling to use, with defaults, or an Error saying which value is wrong and why.
  * Both must be whole numbers from 1 to just under the ZIP limits.
  */
-export function resolveCeiling(given: { maxPartBytes?: number | undefined; maxPartEntries?: number | undefined } = {}): PartCeiling {
+export function resolveCeiling(
+  given: { maxPartBytes?: number | undefined; maxPartEntries?: number | undefined } = {},
+): PartCeiling {
   const maxPartBytes = given.maxPartBytes ?? DEFAULT_MAX_PART_BYTES;
   const maxPartEntries = given.maxPartEntries ?? DEFAULT_MAX_PART_ENTRIES;
   if (!Number.isSafeInteger(maxPartBytes) || maxPartBytes < 1 || maxPartBytes >= MAX_ZIP_BYTES) {
@@ -105,7 +107,12 @@ export interface PlannedPart<T> {
  * The number of parts and the fixed cost depend on each other; `fixed` is non-decreasing in
  * `n`, so iterating from n = 1 reaches the smallest consistent n in a few rounds.
  */
-export function planParts<T>(items: T[], cost: (item: T) => Cost, fixed: (parts: number) => Cost, ceiling: PartCeiling): PlannedPart<T>[] {
+export function planParts<T>(
+  items: T[],
+  cost: (item: T) => Cost,
+  fixed: (parts: number) => Cost,
+  ceiling: PartCeiling,
+): PlannedPart<T>[] {
   const costs = items.map(cost);
   let n = 1;
   for (let round = 0; ; round++) {
@@ -123,7 +130,8 @@ export function planParts<T>(items: T[], cost: (item: T) => Cost, fixed: (parts:
       const placed = addCost(current.cost, c);
       current.items.push(item);
       current.cost = placed;
-      current.oversize = current.items.length === 1 && (placed.bytes > ceiling.maxPartBytes || placed.entries > ceiling.maxPartEntries);
+      current.oversize =
+        current.items.length === 1 && (placed.bytes > ceiling.maxPartBytes || placed.entries > ceiling.maxPartEntries);
     });
     parts.push(current);
     if (parts.length <= n) return parts;

@@ -53,7 +53,16 @@ export const CAPTURES_CSV_HEADER = [
 /** What captures.csv needs of a capture; `folder` is its folder in the package. */
 export type CapturesCsvInput = Pick<
   CaptureRecord,
-  'sequence' | 'id' | 'startedAt' | 'finishedAt' | 'url' | 'title' | 'captureJson' | 'artifacts' | 'limitations' | 'tags'
+  | 'sequence'
+  | 'id'
+  | 'startedAt'
+  | 'finishedAt'
+  | 'url'
+  | 'title'
+  | 'captureJson'
+  | 'artifacts'
+  | 'limitations'
+  | 'tags'
 > & { folder: string };
 
 /** The header row. */

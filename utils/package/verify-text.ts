@@ -36,14 +36,21 @@ const SAFE_NAME = /^[A-Za-z0-9._-]+$/;
  * @throws Error if a name is not plain ASCII `[A-Za-z0-9._-]` or the fingerprint is not 64 lowercase hex digits.
  */
 export function verifyInstructions(o: VerifyTextOptions): string {
-  if (!SAFE_NAME.test(o.bagName)) throw new Error(`VERIFY.txt: bag name ${JSON.stringify(o.bagName)} is not plain ASCII`);
-  if (!SAFE_NAME.test(o.zipName)) throw new Error(`VERIFY.txt: ZIP name ${JSON.stringify(o.zipName)} is not plain ASCII`);
+  if (!SAFE_NAME.test(o.bagName))
+    throw new Error(`VERIFY.txt: bag name ${JSON.stringify(o.bagName)} is not plain ASCII`);
+  if (!SAFE_NAME.test(o.zipName))
+    throw new Error(`VERIFY.txt: ZIP name ${JSON.stringify(o.zipName)} is not plain ASCII`);
   if (!/^[0-9a-f]{64}$/.test(o.fingerprint)) {
     throw new Error('VERIFY.txt: fingerprint must be 64 lowercase hex digits');
   }
   const g = o.group;
   if (g) {
-    if (!Number.isSafeInteger(g.part) || g.part < 1 || g.part > g.zipNames.length || g.zipNames[g.part - 1] !== o.zipName) {
+    if (
+      !Number.isSafeInteger(g.part) ||
+      g.part < 1 ||
+      g.part > g.zipNames.length ||
+      g.zipNames[g.part - 1] !== o.zipName
+    ) {
       throw new Error('VERIFY.txt: the group does not list this package at its part number');
     }
     for (const z of g.zipNames) {

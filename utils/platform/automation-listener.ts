@@ -19,7 +19,9 @@ export function registerAutomationHooks(): void {
     (d) => {
       const page = automationPageFor(d.url);
       if (page && d.tabId >= 0) {
-        void browser.tabs.update(d.tabId, { url: browser.runtime.getURL(page as '/popup.html') }).catch(() => undefined);
+        void browser.tabs
+          .update(d.tabId, { url: browser.runtime.getURL(page as '/popup.html') })
+          .catch(() => undefined);
       }
       return undefined;
     },

@@ -18,4 +18,5 @@ export const badgeForSuccess = (sequence: number, tabId?: number) =>
   setBadge('✓', '#1b7f3a', `Hashmark: capture #${sequence} stored`, tabId);
 export const badgeForFailure = (reason: string, tabId?: number) =>
   setBadge('!', '#b3261e', `Hashmark: capture failed: ${reason}`, tabId);
-export const badgeProgress = (text: string, tabId?: number) => setBadge(text, '#555555', `Hashmark: capturing (${text})`, tabId);
+export const badgeProgress = (text: string, tabId?: number) =>
+  setBadge(text, '#555555', `Hashmark: capturing (${text})`, tabId);

@@ -12,7 +12,12 @@ import { DEFAULT_PAGE_COPY, pageCopyLimitations, type PageCopyResult } from '@/u
 import type { PageRect } from '@/utils/capture/full-page';
 import { DEFAULT_SNAPSHOT_LIMITS, type SnapshotLimits } from '@/utils/capture/page-snapshot';
 import { CHUNK_CHARS, dropStashed, readStashedChunk, resolveStashed } from '@/utils/capture/transfer';
-import { FastModeUnavailable, openCdpScreenshots, type DebuggerApi, type RectSession } from '@/utils/capture/cdp-screenshot';
+import {
+  FastModeUnavailable,
+  openCdpScreenshots,
+  type DebuggerApi,
+  type RectSession,
+} from '@/utils/capture/cdp-screenshot';
 
 function isPageCopyResult(v: unknown): v is PageCopyResult {
   if (!v || typeof v !== 'object') return false;
@@ -39,21 +44,30 @@ function toTabInfo(t: { id?: number; windowId?: number; url?: string; title?: st
 }
 
 async function browserFacts(): Promise<BrowserFacts> {
-  const rt = browser.runtime as typeof browser.runtime & { getBrowserInfo?: () => Promise<{ name: string; version: string }> };
+  const rt = browser.runtime as typeof browser.runtime & {
+    getBrowserInfo?: () => Promise<{ name: string; version: string }>;
+  };
   const platform = (await browser.runtime.getPlatformInfo().catch(() => null)) as { os?: string; arch?: string } | null;
   const plat = platform ? `${platform.os ?? ''} ${platform.arch ?? ''}`.trim() : '';
   if (typeof rt.getBrowserInfo === 'function') {
     const info = await rt.getBrowserInfo();
     return { name: info.name, version: info.version, userAgent: navigator.userAgent, platform: plat };
   }
-  type UAData = { getHighEntropyValues(h: string[]): Promise<{ fullVersionList?: { brand: string; version: string }[] }> };
+  type UAData = {
+    getHighEntropyValues(h: string[]): Promise<{ fullVersionList?: { brand: string; version: string }[] }>;
+  };
   const uad = (navigator as Navigator & { userAgentData?: UAData }).userAgentData;
   const list = uad ? ((await uad.getHighEntropyValues(['fullVersionList'])).fullVersionList ?? []) : [];
   const brand =
     list.find((b) => b.brand === 'Google Chrome') ??
     list.find((b) => b.brand === 'Chromium') ??
     list.find((b) => !/not.?a.?brand/i.test(b.brand));
-  return { name: brand?.brand ?? 'unknown', version: brand?.version ?? 'unknown', userAgent: navigator.userAgent, platform: plat };
+  return {
+    name: brand?.brand ?? 'unknown',
+    version: brand?.version ?? 'unknown',
+    userAgent: navigator.userAgent,
+    platform: plat,
+  };
 }
 
 /**
@@ -95,7 +109,12 @@ async function inTime<T>(p: Promise<T>, ms: number): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const late = new Promise<never>((_, reject) => {
     timer = setTimeout(
-      () => reject(new PageTimeoutError(`the page did not answer within ${Math.round(ms / 1000)} s (a script on it may be keeping it busy)`)),
+      () =>
+        reject(
+          new PageTimeoutError(
+            `the page did not answer within ${Math.round(ms / 1000)} s (a script on it may be keeping it busy)`,
+          ),
+        ),
       ms,
     );
   });
@@ -107,16 +126,30 @@ async function inTime<T>(p: Promise<T>, ms: number): Promise<T> {
 }
 
 /** Runs `func` in the isolated world of the tab's top frame, within the call time limit. */
-async function callInPage<A extends unknown[], R>(tabId: number, func: (...a: A) => R, args: A, ms = pageLimits().callTimeoutMs): Promise<Awaited<R> | undefined> {
+async function callInPage<A extends unknown[], R>(
+  tabId: number,
+  func: (...a: A) => R,
+  args: A,
+  ms = pageLimits().callTimeoutMs,
+): Promise<Awaited<R> | undefined> {
   const [res] = await inTime(
-    browser.scripting.executeScript({ target: { tabId, frameIds: [0] }, func: func as (...a: unknown[]) => unknown, args: args as unknown[] }),
+    browser.scripting.executeScript({
+      target: { tabId, frameIds: [0] },
+      func: func as (...a: unknown[]) => unknown,
+      args: args as unknown[],
+    }),
     ms,
   );
   return res?.result as Awaited<R> | undefined;
 }
 
 /** Puts a large result's strings back together from the page (transfer.ts), then frees them there. */
-function resolveFromPage(tabId: number, raw: unknown, fields: readonly string[], nonce: string | null): Promise<unknown> {
+function resolveFromPage(
+  tabId: number,
+  raw: unknown,
+  fields: readonly string[],
+  nonce: string | null,
+): Promise<unknown> {
   const { chunkChars } = pageLimits();
   return resolveStashed(
     raw,
@@ -204,7 +237,9 @@ function debuggerShots(): ((tabId: number) => Promise<RectSession>) | null {
     const api = (globalThis as { chrome?: { debugger?: DebuggerApi } }).chrome?.debugger;
     const granted = await browser.permissions.contains({ permissions: ['debugger'] }).catch(() => false);
     if (!api || !granted) {
-      throw new FastModeUnavailable('the "debugger" permission is not granted (turn fast mode off and on again in the settings to grant it)');
+      throw new FastModeUnavailable(
+        'the "debugger" permission is not granted (turn fast mode off and on again in the settings to grant it)',
+      );
     }
     return openCdpScreenshots(api, tabId);
   };
@@ -212,9 +247,7 @@ function debuggerShots(): ((tabId: number) => Promise<RectSession>) | null {
 
 /** Whether Hashmark may observe responses (webRequest) for web pages. */
 export async function hostAccess(): Promise<boolean> {
-  return browser.permissions
-    .contains({ permissions: ['webRequest'], origins: ['<all_urls>'] })
-    .catch(() => false);
+  return browser.permissions.contains({ permissions: ['webRequest'], origins: ['<all_urls>'] }).catch(() => false);
 }
 
 /** The capture environment backed by the real extension APIs. */
@@ -229,7 +262,9 @@ export function createBrowserCaptureEnv(): CaptureEnv {
     focusedTab: async () => {
       // The last focused normal window: from the toolbar popup this is the window behind it.
       const win = await browser.windows.getLastFocused({ windowTypes: ['normal'] }).catch(() => null);
-      const [t] = await browser.tabs.query(win?.id !== undefined ? { active: true, windowId: win.id } : { active: true, lastFocusedWindow: true });
+      const [t] = await browser.tabs.query(
+        win?.id !== undefined ? { active: true, windowId: win.id } : { active: true, lastFocusedWindow: true },
+      );
       return t ? toTabInfo(t) : null;
     },
     activateTab: async (tabId) => {
@@ -261,10 +296,16 @@ export function createBrowserCaptureEnv(): CaptureEnv {
       return typeof n === 'string' ? n : null;
     },
     captureVisibleTab: (windowId) => browser.tabs.captureVisibleTab(windowId, { format: 'png' }),
-    ...(captureTab ? { captureRect: (tabId: number, rect: PageRect, scale: number) => captureTab(tabId, { format: 'png', rect, scale }) } : {}),
+    ...(captureTab
+      ? {
+          captureRect: (tabId: number, rect: PageRect, scale: number) =>
+            captureTab(tabId, { format: 'png', rect, scale }),
+        }
+      : {}),
     zoom: (tabId) => browser.tabs.getZoom(tabId),
     browserFacts,
-    inPage: async (tabId, func, args) => (await callInPage(tabId, func as (...a: unknown[]) => unknown, args as unknown[])) as never,
+    inPage: async (tabId, func, args) =>
+      (await callInPage(tabId, func as (...a: unknown[]) => unknown, args as unknown[])) as never,
     stitch: stitchParts,
     fetchMedia: (urls) => fetchMedia(urls),
     pageCopy: async (tabId) => {
@@ -275,16 +316,27 @@ export function createBrowserCaptureEnv(): CaptureEnv {
         .then(([res]) => res?.result as unknown);
       const timeout = new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), DEFAULT_PAGE_COPY.budgetMs + 8000));
       const first = await Promise.race([run, timeout]);
-      if (first === 'timeout') return { html: null, limitations: ['No page copy (page.html): the page did not answer within the time budget.'] };
+      if (first === 'timeout')
+        return {
+          html: null,
+          limitations: ['No page copy (page.html): the page did not answer within the time budget.'],
+        };
       // A page copy with many inlined images can be far larger than one message may carry.
       const raw = await resolveFromPage(tabId, first, ['html'], nonceOf(first)).catch((e: unknown) => ({
         error: e instanceof Error ? e.message : String(e),
       }));
       if (!isPageCopyResult(raw)) {
-        const why = raw && typeof raw === 'object' && 'error' in raw ? String((raw as { error: unknown }).error) : 'unexpected result';
+        const why =
+          raw && typeof raw === 'object' && 'error' in raw
+            ? String((raw as { error: unknown }).error)
+            : 'unexpected result';
         return { html: null, limitations: [`No page copy (page.html): it could not be made (${why}).`] };
       }
-      return { html: raw.html, nonce: raw.nonce, limitations: pageCopyLimitations(raw.stats, DEFAULT_PAGE_COPY.budgetMs) };
+      return {
+        html: raw.html,
+        nonce: raw.nonce,
+        limitations: pageCopyLimitations(raw.stats, DEFAULT_PAGE_COPY.budgetMs),
+      };
     },
     ...(pageCaptureApi() ? { saveMhtml } : {}),
     ...(openDebuggerShots ? { openDebuggerShots } : {}),

@@ -18,7 +18,8 @@ export function observeResponses(): void {
   if (!wr?.onCompleted || wr.onCompleted.hasListener(onCompleted as never)) return;
   const extra = ['responseHeaders'];
   // Chromium hides some headers unless asked for 'extraHeaders'; Firefox does not know it.
-  if ((wr as unknown as { OnCompletedOptions?: Record<string, string> }).OnCompletedOptions?.EXTRA_HEADERS) extra.push('extraHeaders');
+  if ((wr as unknown as { OnCompletedOptions?: Record<string, string> }).OnCompletedOptions?.EXTRA_HEADERS)
+    extra.push('extraHeaders');
   wr.onCompleted.addListener(onCompleted as never, { urls: ['<all_urls>'], types: ['main_frame'] }, extra as never);
 }
 

@@ -25,7 +25,10 @@ const WATCH_ICON =
   'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAACAAAAAgCAYAAABzenr0AAAAcUlEQVR42u2XuQ0AIAwDswcbMhLLQk+BcB7FimKJlruG4Ih0wMyx9uukgcNEULCriBVukvCCqyS84ZBEFPxbIlUAueiOi4QGrBEJg5sk6AXQtEA9gfqvIH0QUYzi/g0pCglFJaMopRS1nGIxoVnNyuYAuv/pnECIei4AAAAASUVORK5CYII=';
 
 type NotificationsApi = {
-  create(id: string, o: { type: 'basic'; iconUrl: string; title: string; message: string; contextMessage?: string }): Promise<string>;
+  create(
+    id: string,
+    o: { type: 'basic'; iconUrl: string; title: string; message: string; contextMessage?: string },
+  ): Promise<string>;
 };
 
 /** The notifications API when the optional permission is granted, else null. */
@@ -35,7 +38,12 @@ export async function notificationsApi(): Promise<NotificationsApi | null> {
   return granted && api ? api : null;
 }
 
-export async function notifyWatchHit(o: { caseId: string; title: string; message: string; contextMessage: string }): Promise<string | null> {
+export async function notifyWatchHit(o: {
+  caseId: string;
+  title: string;
+  message: string;
+  contextMessage: string;
+}): Promise<string | null> {
   const api = await notificationsApi();
   if (!api) return null;
   const id = `${NOTIFICATION_PREFIX}${o.caseId}|${crypto.randomUUID()}`;
@@ -60,8 +68,12 @@ export function caseOfNotification(id: string): string | null {
 function onNotificationClicked(id: string) {
   const caseId = caseOfNotification(id);
   if (!caseId) return;
-  void browser.tabs.create({ url: browser.runtime.getURL(`/dashboard.html#/case/${encodeURIComponent(caseId)}` as '/dashboard.html') });
-  void (browser as unknown as { notifications: { clear(id: string): Promise<boolean> } }).notifications.clear(id).catch(() => undefined);
+  void browser.tabs.create({
+    url: browser.runtime.getURL(`/dashboard.html#/case/${encodeURIComponent(caseId)}` as '/dashboard.html'),
+  });
+  void (browser as unknown as { notifications: { clear(id: string): Promise<boolean> } }).notifications
+    .clear(id)
+    .catch(() => undefined);
 }
 
 /**

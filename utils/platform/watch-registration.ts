@@ -17,14 +17,16 @@ export const WATCH_MATCHES = ['http://*/*', 'https://*/*'];
 export interface RegistrationApi {
   scripting: {
     getRegisteredContentScripts(filter?: { ids?: string[] }): Promise<{ id: string }[]>;
-    registerContentScripts(scripts: {
-      id: string;
-      js: string[];
-      matches: string[];
-      runAt: 'document_idle';
-      allFrames: boolean;
-      persistAcrossSessions: boolean;
-    }[]): Promise<unknown>;
+    registerContentScripts(
+      scripts: {
+        id: string;
+        js: string[];
+        matches: string[];
+        runAt: 'document_idle';
+        allFrames: boolean;
+        persistAcrossSessions: boolean;
+      }[],
+    ): Promise<unknown>;
     unregisterContentScripts(filter: { ids: string[] }): Promise<unknown>;
   };
   permissions: { contains(p: { origins: string[] }): Promise<boolean> };
@@ -38,7 +40,8 @@ export interface RegistrationApi {
 export async function syncWatchScript(api: RegistrationApi, activeEntries: number): Promise<boolean> {
   const hostAccess = await api.permissions.contains({ origins: WATCH_MATCHES }).catch(() => false);
   const wanted = hostAccess && activeEntries > 0;
-  const registered = async () => (await api.scripting.getRegisteredContentScripts({ ids: [WATCH_SCRIPT_ID] })).length > 0;
+  const registered = async () =>
+    (await api.scripting.getRegisteredContentScripts({ ids: [WATCH_SCRIPT_ID] })).length > 0;
   const now = await registered();
   if (wanted && !now) {
     await api.scripting

@@ -1,5 +1,12 @@
 import MiniSearch, { type Options, type SearchOptions, type SearchResult } from 'minisearch';
-import { getSearchIndex, type CaptureRecord, type HashmarkDb, type NoteRecord, type SearchIndexRecord, type SelectorRecord } from '@/utils/db';
+import {
+  getSearchIndex,
+  type CaptureRecord,
+  type HashmarkDb,
+  type NoteRecord,
+  type SearchIndexRecord,
+  type SelectorRecord,
+} from '@/utils/db';
 import { domainOf, inDomain, normalizeTerm } from './normalize';
 import type { SearchQuery } from './query';
 
@@ -48,7 +55,6 @@ export interface SearchHit {
   tags: string[];
   score: number;
 }
-
 
 const FIELDS = ['title', 'url', 'text', 'notes', 'tags', 'selectors'] as const;
 const MIN_PREFIX = 3;
@@ -107,7 +113,12 @@ export function selectorTerms(sel: Pick<SelectorRecord, 'kind' | 'value' | 'raw'
 }
 
 /** The searchable document of a capture. */
-export function captureDocument(c: CaptureRecord, text: string, notes: readonly string[], selectors: readonly string[] = []): SearchDoc {
+export function captureDocument(
+  c: CaptureRecord,
+  text: string,
+  notes: readonly string[],
+  selectors: readonly string[] = [],
+): SearchDoc {
   return {
     id: c.id,
     caseId: c.caseId,
@@ -208,7 +219,10 @@ export class CaptureSearch {
       const d = this.index.getStoredFields(id)?.domain;
       if (typeof d === 'string' && d) counts.set(d, (counts.get(d) ?? 0) + 1);
     }
-    return [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, limit).map(([d]) => d);
+    return [...counts.entries()]
+      .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+      .slice(0, limit)
+      .map(([d]) => d);
   }
 
   /**
@@ -247,7 +261,11 @@ export class CaptureSearch {
       }
       const live = [...records.values()].filter((c) => !c.deletedAt);
       const liveIds = live.map((c) => c.id);
-      const [texts, notes, selectors] = await Promise.all([this.readTexts(live), this.readNotes(liveIds), this.readSelectors(liveIds)]);
+      const [texts, notes, selectors] = await Promise.all([
+        this.readTexts(live),
+        this.readNotes(liveIds),
+        this.readSelectors(liveIds),
+      ]);
       for (const c of records.values()) {
         const had = this.index.has(c.id);
         if (had) this.index.discard(c.id);

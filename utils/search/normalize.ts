@@ -12,18 +12,18 @@
 const MARKS = /[\u0300-\u036f\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]/g;
 
 const MAP: Record<string, string> = {
-  'أ': 'ا',
-  'إ': 'ا',
-  'آ': 'ا',
-  'ٱ': 'ا',
-  'ى': 'ي',
-  'ة': 'ه',
-  'ؤ': 'و',
-  'ئ': 'ي',
-  'œ': 'oe',
-  'æ': 'ae',
-  'ß': 'ss',
-  'ı': 'i',
+  أ: 'ا',
+  إ: 'ا',
+  آ: 'ا',
+  ٱ: 'ا',
+  ى: 'ي',
+  ة: 'ه',
+  ؤ: 'و',
+  ئ: 'ي',
+  œ: 'oe',
+  æ: 'ae',
+  ß: 'ss',
+  ı: 'i',
 };
 const MAPPED = /[أإآٱىةؤئœæßı]/g;
 
@@ -58,7 +58,11 @@ export function domainOf(url: string): string {
 
 /** True when `host` is `domain` or one of its subdomains ("m.site.ma" is in "site.ma"). */
 export function inDomain(host: string, domain: string): boolean {
-  const d = domain.trim().toLowerCase().replace(/^www\./, '').replace(/^\*?\./, '');
+  const d = domain
+    .trim()
+    .toLowerCase()
+    .replace(/^www\./, '')
+    .replace(/^\*?\./, '');
   if (!d) return true;
   return host === d || host.endsWith('.' + d);
 }

@@ -29,11 +29,14 @@ export function toSearchQuery(f: SearchForm, currentCaseId: string | null): Sear
   const from = localDayStart(f.from);
   const toStart = localDayStart(f.to);
   // The next local midnight minus 1 ms (a day is not always 24 h: daylight saving).
-  const to = toStart === null ? null : (() => {
-    const d = new Date(toStart);
-    d.setDate(d.getDate() + 1);
-    return d.getTime() - 1;
-  })();
+  const to =
+    toStart === null
+      ? null
+      : (() => {
+          const d = new Date(toStart);
+          d.setDate(d.getDate() + 1);
+          return d.getTime() - 1;
+        })();
   return {
     text: f.text,
     caseId: f.scope === 'case' ? currentCaseId : null,

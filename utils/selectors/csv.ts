@@ -61,8 +61,19 @@ export function usableForm(kind: SelectorKind, value: string): string {
 function checkRow(r: unknown, i: number): SelectorCsvRow {
   const o = r as Partial<SelectorCsvRow> | null;
   const strings = (x: unknown) => Array.isArray(x) && x.every((s) => typeof s === 'string');
-  if (!o || typeof o !== 'object' || typeof o.kind !== 'string' || !KINDS.has(o.kind) || typeof o.value !== 'string' || !o.value || !strings(o.raw) || !strings(o.captureIds)) {
-    throw new TypeError(`selectorsCsv: row ${i} must be { kind: phone|email|handle|wallet, value: non-empty string, raw: string[], captureIds: string[] }`);
+  if (
+    !o ||
+    typeof o !== 'object' ||
+    typeof o.kind !== 'string' ||
+    !KINDS.has(o.kind) ||
+    typeof o.value !== 'string' ||
+    !o.value ||
+    !strings(o.raw) ||
+    !strings(o.captureIds)
+  ) {
+    throw new TypeError(
+      `selectorsCsv: row ${i} must be { kind: phone|email|handle|wallet, value: non-empty string, raw: string[], captureIds: string[] }`,
+    );
   }
   return o as SelectorCsvRow;
 }
@@ -81,7 +92,13 @@ export function selectorsCsv(rows: SelectorCsvRow[]): string {
   const lines = [SELECTORS_CSV_HEADER.join(',')];
   for (const r of sorted) {
     lines.push(
-      [csvCell(usableForm(r.kind, r.value)), csvCell(r.kind), csvCell(r.value), csvCell(JSON.stringify(r.raw)), csvCell(JSON.stringify(r.captureIds))].join(','),
+      [
+        csvCell(usableForm(r.kind, r.value)),
+        csvCell(r.kind),
+        csvCell(r.value),
+        csvCell(JSON.stringify(r.raw)),
+        csvCell(JSON.stringify(r.captureIds)),
+      ].join(','),
     );
   }
   return `${lines.join('\r\n')}\r\n`;
@@ -91,7 +108,9 @@ export function selectorsCsv(rows: SelectorCsvRow[]): string {
  * Groups per-capture selector records (the `selectors` table's shape) into CSV rows: one per
  * (kind, value), raw forms and capture ids distinct, in order of first appearance in `records`.
  */
-export function selectorCsvRows(records: Array<{ kind: SelectorKind; value: string; raw: string[]; captureId: string }>): SelectorCsvRow[] {
+export function selectorCsvRows(
+  records: Array<{ kind: SelectorKind; value: string; raw: string[]; captureId: string }>,
+): SelectorCsvRow[] {
   const groups = new Map<string, SelectorCsvRow>();
   for (const r of records) {
     const key = `${r.kind}\u0000${r.value}`;

@@ -17,22 +17,113 @@
  */
 
 // Top-level domains of file names that turn up as "name@2x.png" in page text.
-const FILE_TLDS = new Set(['png', 'jpg', 'jpeg', 'gif', 'webp', 'svg', 'css', 'js', 'html', 'htm', 'php', 'pdf', 'ico', 'avif', 'mp4', 'json', 'xml']);
+const FILE_TLDS = new Set([
+  'png',
+  'jpg',
+  'jpeg',
+  'gif',
+  'webp',
+  'svg',
+  'css',
+  'js',
+  'html',
+  'htm',
+  'php',
+  'pdf',
+  'ico',
+  'avif',
+  'mp4',
+  'json',
+  'xml',
+]);
 
 // Domains an unbracketed " at " may end in: the common generic ones and those of the countries in scope.
 const COMMON_TLDS = new Set([
-  'com', 'net', 'org', 'info', 'biz', 'io', 'me', 'co', 'eu', 'fr', 'es', 'it', 'ma', 'dz', 'tn', 'ly', 'eg', 'de', 'be', 'ch',
-  'uk', 'nl', 'pt', 'ru', 'tr', 'ca', 'us', 'ae', 'sa', 'qa', 'edu', 'gov',
+  'com',
+  'net',
+  'org',
+  'info',
+  'biz',
+  'io',
+  'me',
+  'co',
+  'eu',
+  'fr',
+  'es',
+  'it',
+  'ma',
+  'dz',
+  'tn',
+  'ly',
+  'eg',
+  'de',
+  'be',
+  'ch',
+  'uk',
+  'nl',
+  'pt',
+  'ru',
+  'tr',
+  'ca',
+  'us',
+  'ae',
+  'sa',
+  'qa',
+  'edu',
+  'gov',
 ]);
 
 const STOPWORDS = new Set([
-  'me', 'us', 'you', 'him', 'her', 'them', 'it', 'we', 'i', 'he', 'she', 'they', 'is', 'are', 'be', 'am', 'was', 'were',
-  'available', 'here', 'there', 'look', 'arrive', 'arrives', 'stay', 'meet', 'call', 'contact', 'write', 'email', 'mail',
-  'found', 'located', 'home', 'work', 'office', 'moi', 'nous', 'vous', 'lui', 'eux', 'yo', 'tu', 'io', 'noi',
+  'me',
+  'us',
+  'you',
+  'him',
+  'her',
+  'them',
+  'it',
+  'we',
+  'i',
+  'he',
+  'she',
+  'they',
+  'is',
+  'are',
+  'be',
+  'am',
+  'was',
+  'were',
+  'available',
+  'here',
+  'there',
+  'look',
+  'arrive',
+  'arrives',
+  'stay',
+  'meet',
+  'call',
+  'contact',
+  'write',
+  'email',
+  'mail',
+  'found',
+  'located',
+  'home',
+  'work',
+  'office',
+  'moi',
+  'nous',
+  'vous',
+  'lui',
+  'eux',
+  'yo',
+  'tu',
+  'io',
+  'noi',
 ]);
 
 /** Plain addresses. The local part starts with a letter or digit (never "=", "+", "-": see csv.ts). */
-const PLAIN = /(?<![A-Za-z0-9._%+-])[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,24}(?![A-Za-z0-9-])/g;
+const PLAIN =
+  /(?<![A-Za-z0-9._%+-])[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,24}(?![A-Za-z0-9-])/g;
 
 const SP = '[ ]*';
 const BR_AT = `(?:\\[${SP}(?:at|@|arobase|arroba|chiocciola)${SP}\\]|\\(${SP}(?:at|@|arobase|arroba|chiocciola)${SP}\\)|\\{${SP}(?:at|@)${SP}\\}|<${SP}(?:at|@)${SP}>)`;
@@ -46,7 +137,10 @@ const LABEL = '[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?';
 const DOT = `(?:${SP}${BR_DOT}${SP}|[ ]+${WORD_DOT}[ ]+|\\.|[ ]+\\.[ ]+)`;
 const DOMAIN = `(${LABEL}(?:${DOT}${LABEL})*${DOT}[A-Za-z]{2,24})`;
 
-const BRACKETED = new RegExp(`(?<![A-Za-z0-9._%+-])${LOCAL}(?:${SP}${BR_AT}${SP}|[ ]+@[ ]+|[ ]+${WORD_AT}[ ]+)${DOMAIN}(?![A-Za-z0-9-])`, 'gi');
+const BRACKETED = new RegExp(
+  `(?<![A-Za-z0-9._%+-])${LOCAL}(?:${SP}${BR_AT}${SP}|[ ]+@[ ]+|[ ]+${WORD_AT}[ ]+)${DOMAIN}(?![A-Za-z0-9-])`,
+  'gi',
+);
 const SPOKEN = new RegExp(`(?<![A-Za-z0-9._%+-])${LOCAL}[ ]+at[ ]+${DOMAIN}(?![A-Za-z0-9-])`, 'gi');
 
 export interface EmailMatch {
@@ -84,7 +178,11 @@ const LOCAL_CHAR = /[A-Za-z0-9._%+-]/;
 /** Start of the local part that ends before `at` (skipping spaces and an opening bracket). */
 function localStart(text: string, at: number): number {
   let i = at;
-  while (i > 0 && (text[i - 1] === ' ' || text[i - 1] === '[' || text[i - 1] === '(' || text[i - 1] === '{' || text[i - 1] === '<')) i--;
+  while (
+    i > 0 &&
+    (text[i - 1] === ' ' || text[i - 1] === '[' || text[i - 1] === '(' || text[i - 1] === '{' || text[i - 1] === '<')
+  )
+    i--;
   const end = i;
   while (i > 0 && end - i < 65 && LOCAL_CHAR.test(text[i - 1]!)) i--;
   return i;

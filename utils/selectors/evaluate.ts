@@ -37,10 +37,15 @@ function score(tp: number, fp: number, fn: number): Score {
 
 export function evaluate(ads: LabelledAd[]): Evaluation {
   const kinds: SelectorKind[] = ['phone', 'email', 'handle', 'wallet'];
-  const counts = Object.fromEntries(kinds.map((k) => [k, { tp: 0, fp: 0, fn: 0 }])) as Record<SelectorKind, { tp: number; fp: number; fn: number }>;
+  const counts = Object.fromEntries(kinds.map((k) => [k, { tp: 0, fp: 0, fn: 0 }])) as Record<
+    SelectorKind,
+    { tp: number; fp: number; fn: number }
+  >;
   const errors: Evaluation['errors'] = [];
   for (const ad of ads) {
-    const got = new Set(extractSelectors({ text: ad.text, links: ad.links, region: ad.region }).map((s) => `${s.kind} ${s.value}`));
+    const got = new Set(
+      extractSelectors({ text: ad.text, links: ad.links, region: ad.region }).map((s) => `${s.kind} ${s.value}`),
+    );
     const want = new Set(ad.expected.map((s) => `${s.kind} ${s.value}`));
     for (const g of got) {
       const [kind, value] = g.split(' ') as [SelectorKind, string];
@@ -57,7 +62,10 @@ export function evaluate(ads: LabelledAd[]): Evaluation {
       errors.push({ id: ad.id, type: 'fn', kind, value });
     }
   }
-  const byKind = Object.fromEntries(kinds.map((k) => [k, score(counts[k].tp, counts[k].fp, counts[k].fn)])) as Record<SelectorKind, Score>;
+  const byKind = Object.fromEntries(kinds.map((k) => [k, score(counts[k].tp, counts[k].fp, counts[k].fn)])) as Record<
+    SelectorKind,
+    Score
+  >;
   const sum = (f: 'tp' | 'fp' | 'fn') => kinds.reduce((n, k) => n + counts[k][f], 0);
   return { byKind, overall: score(sum('tp'), sum('fp'), sum('fn')), errors };
 }

@@ -19,7 +19,8 @@ export interface ExtractInput {
 
 // URLs written in the text. Contact-platform hosts count even without "https://" or "www."
 // ("wa.me/212661234567", "t.me/name"): ads write them that way so that they are not clickable.
-const CONTACT_HOSTS = 'wa\\.me|t\\.me|telegram\\.me|telegram\\.dog|instagram\\.com|instagr\\.am|facebook\\.com|fb\\.com|fb\\.me|m\\.me|ig\\.me|tiktok\\.com|twitter\\.com|x\\.com|snapchat\\.com|whatsapp\\.com';
+const CONTACT_HOSTS =
+  'wa\\.me|t\\.me|telegram\\.me|telegram\\.dog|instagram\\.com|instagr\\.am|facebook\\.com|fb\\.com|fb\\.me|m\\.me|ig\\.me|tiktok\\.com|twitter\\.com|x\\.com|snapchat\\.com|whatsapp\\.com';
 const URL_IN_TEXT = new RegExp(
   `(?:https?:\\/\\/|(?<![\\w@.\\-\\/])www\\.)[^\\s<>"'«»]+|(?<![\\w@.\\-\\/])(?:[a-z0-9-]+\\.)*(?:${CONTACT_HOSTS})\\/[^\\s<>"'«»]*`,
   'gi',
@@ -45,10 +46,12 @@ function mask(text: string, spans: Array<[number, number]>): string {
 }
 
 function checkInput(input: unknown): ExtractInput {
-  if (!input || typeof input !== 'object') throw new TypeError('extractSelectors: input must be { text, links, region }');
+  if (!input || typeof input !== 'object')
+    throw new TypeError('extractSelectors: input must be { text, links, region }');
   const { text, links, region } = input as Record<string, unknown>;
   if (typeof text !== 'string') throw new TypeError('extractSelectors: text must be a string');
-  if (!Array.isArray(links) || !links.every((l) => typeof l === 'string')) throw new TypeError('extractSelectors: links must be an array of strings');
+  if (!Array.isArray(links) || !links.every((l) => typeof l === 'string'))
+    throw new TypeError('extractSelectors: links must be an array of strings');
   checkRegion(region);
   return { text, links, region: region as string };
 }
@@ -77,29 +80,58 @@ export function extractSelectors(input: ExtractInput): ExtractedSelector[] {
     const end = start + s.length;
     urlSpans.push([start, end]);
     const href = /^[a-z]+:\/\//i.test(s) ? s : `https://${s}`;
-    for (const sel of linkSelectors(href, parser)) hits.push({ ...sel, raw: raw(start, end), source: 'text', pos: start });
+    for (const sel of linkSelectors(href, parser))
+      hits.push({ ...sel, raw: raw(start, end), source: 'text', pos: start });
   }
   t = mask(t, urlSpans);
 
   const emails = findEmails(t);
-  for (const e of emails) hits.push({ kind: 'email', value: e.address, raw: raw(e.start, e.end), source: 'text', pos: e.start });
-  t = mask(t, emails.map((e) => [e.start, e.end]));
+  for (const e of emails)
+    hits.push({ kind: 'email', value: e.address, raw: raw(e.start, e.end), source: 'text', pos: e.start });
+  t = mask(
+    t,
+    emails.map((e) => [e.start, e.end]),
+  );
 
   const wallets = findWallets(t);
-  for (const w of wallets) hits.push({ kind: 'wallet', value: w.address, platform: w.platform, raw: raw(w.start, w.end), source: 'text', pos: w.start });
-  t = mask(t, wallets.map((w) => [w.start, w.end]));
+  for (const w of wallets)
+    hits.push({
+      kind: 'wallet',
+      value: w.address,
+      platform: w.platform,
+      raw: raw(w.start, w.end),
+      source: 'text',
+      pos: w.start,
+    });
+  t = mask(
+    t,
+    wallets.map((w) => [w.start, w.end]),
+  );
 
   const handles = findTextHandles(t);
-  for (const h of handles) hits.push({ kind: 'handle', value: h.value, platform: h.platform, raw: raw(h.start, h.end), source: 'text', pos: h.start });
-  t = mask(t, handles.map((h) => [h.start, h.end]));
+  for (const h of handles)
+    hits.push({
+      kind: 'handle',
+      value: h.value,
+      platform: h.platform,
+      raw: raw(h.start, h.end),
+      source: 'text',
+      pos: h.start,
+    });
+  t = mask(
+    t,
+    handles.map((h) => [h.start, h.end]),
+  );
 
   t = mask(t, nonPhoneSpans(t));
-  for (const p of findPhones(t, parser)) hits.push({ kind: 'phone', value: p.e164, raw: raw(p.start, p.end), source: 'text', pos: p.start });
+  for (const p of findPhones(t, parser))
+    hits.push({ kind: 'phone', value: p.e164, raw: raw(p.start, p.end), source: 'text', pos: p.start });
 
   hits.sort((a, b) => a.pos - b.pos);
   links.forEach((href, i) => {
     const form = cleanForm(href);
-    for (const sel of linkSelectors(href, parser)) hits.push({ ...sel, raw: form, source: 'link', pos: folded.text.length + i });
+    for (const sel of linkSelectors(href, parser))
+      hits.push({ ...sel, raw: form, source: 'link', pos: folded.text.length + i });
   });
   return merge(hits);
 }
@@ -118,5 +150,7 @@ function merge(hits: SelectorHit[]): ExtractedSelector[] {
     if (h.platform && !sel.platform) sel.platform = h.platform;
   }
   // Key order as documented in ExtractedSelector, platform only where known.
-  return [...byKey.values()].map(({ kind, value, raw, platform, source }) => (platform ? { kind, value, raw, platform, source } : { kind, value, raw, source }));
+  return [...byKey.values()].map(({ kind, value, raw, platform, source }) =>
+    platform ? { kind, value, raw, platform, source } : { kind, value, raw, source },
+  );
 }

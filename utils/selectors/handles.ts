@@ -81,17 +81,182 @@ export function handleUrl(value: string): string | null {
   }
 }
 
-const TELEGRAM_RESERVED = new Set(['c', 's', 'joinchat', 'addstickers', 'addemoji', 'addtheme', 'addlist', 'share', 'proxy', 'socks', 'iv', 'login', 'setlanguage', 'confirmphone', 'bg', 'invoice', 'boost', 'contact', 'm', 'giftcode', 'nft', 'premium']);
-const INSTAGRAM_RESERVED = new Set(['p', 'reel', 'reels', 'tv', 'explore', 'accounts', 'direct', 'stories', 'about', 'legal', 'developer', 'web', 'emails', 'challenge', 'graphql', 'api', 'static', 'locations', 'ar', 'oauth', 'privacy', 'terms', 'session', 'data', 'download', 'press', 'blog', 'help', 's', '_n', '_u', 'threads', 'your_activity', 'nametag', 'lite']);
-const FACEBOOK_RESERVED = new Set([
-  'sharer', 'sharer.php', 'share', 'share.php', 'dialog', 'plugins', 'groups', 'pages', 'events', 'watch', 'marketplace', 'photo.php', 'photo', 'photos',
-  'story.php', 'permalink.php', 'login', 'login.php', 'help', 'policies', 'privacy', 'hashtag', 'search', 'home.php', 'tr', 'l.php', 'business',
-  'gaming', 'messages', 'notifications', 'settings', 'reel', 'reels', 'videos', 'video.php', 'ads', 'media', 'friends', 'bookmarks', 'saved',
-  'legal', 'terms', 'about', 'careers', 'fundraisers', 'recover', 'checkpoint', 'r.php', 'reg', 'signup', 'stories', 'live', 'places', 'apps',
-  'games', 'notes', 'campaign', 'public', 'directory', 'index.php', 'home', 'ajax', 'profile.php', 'people', 'pg', 'story', 'posts', 'permalink',
-  'watchparty', 'commerce', 'shops', 'jobs', 'dating', 'memories', 'offers', 'donate', 'messenger', 'privacy', 'security', 'mobile', 'find-friends',
+const TELEGRAM_RESERVED = new Set([
+  'c',
+  's',
+  'joinchat',
+  'addstickers',
+  'addemoji',
+  'addtheme',
+  'addlist',
+  'share',
+  'proxy',
+  'socks',
+  'iv',
+  'login',
+  'setlanguage',
+  'confirmphone',
+  'bg',
+  'invoice',
+  'boost',
+  'contact',
+  'm',
+  'giftcode',
+  'nft',
+  'premium',
 ]);
-const X_RESERVED = new Set(['home', 'explore', 'notifications', 'messages', 'i', 'intent', 'share', 'search', 'settings', 'login', 'logout', 'signup', 'hashtag', 'compose', 'tos', 'privacy', 'account', 'about', 'download', 'jobs', 'en', 'search-advanced', 'lists', 'bookmarks', 'communities', 'premium', 'verified-choose', 'rules', 'help', 'status']);
+const INSTAGRAM_RESERVED = new Set([
+  'p',
+  'reel',
+  'reels',
+  'tv',
+  'explore',
+  'accounts',
+  'direct',
+  'stories',
+  'about',
+  'legal',
+  'developer',
+  'web',
+  'emails',
+  'challenge',
+  'graphql',
+  'api',
+  'static',
+  'locations',
+  'ar',
+  'oauth',
+  'privacy',
+  'terms',
+  'session',
+  'data',
+  'download',
+  'press',
+  'blog',
+  'help',
+  's',
+  '_n',
+  '_u',
+  'threads',
+  'your_activity',
+  'nametag',
+  'lite',
+]);
+const FACEBOOK_RESERVED = new Set([
+  'sharer',
+  'sharer.php',
+  'share',
+  'share.php',
+  'dialog',
+  'plugins',
+  'groups',
+  'pages',
+  'events',
+  'watch',
+  'marketplace',
+  'photo.php',
+  'photo',
+  'photos',
+  'story.php',
+  'permalink.php',
+  'login',
+  'login.php',
+  'help',
+  'policies',
+  'privacy',
+  'hashtag',
+  'search',
+  'home.php',
+  'tr',
+  'l.php',
+  'business',
+  'gaming',
+  'messages',
+  'notifications',
+  'settings',
+  'reel',
+  'reels',
+  'videos',
+  'video.php',
+  'ads',
+  'media',
+  'friends',
+  'bookmarks',
+  'saved',
+  'legal',
+  'terms',
+  'about',
+  'careers',
+  'fundraisers',
+  'recover',
+  'checkpoint',
+  'r.php',
+  'reg',
+  'signup',
+  'stories',
+  'live',
+  'places',
+  'apps',
+  'games',
+  'notes',
+  'campaign',
+  'public',
+  'directory',
+  'index.php',
+  'home',
+  'ajax',
+  'profile.php',
+  'people',
+  'pg',
+  'story',
+  'posts',
+  'permalink',
+  'watchparty',
+  'commerce',
+  'shops',
+  'jobs',
+  'dating',
+  'memories',
+  'offers',
+  'donate',
+  'messenger',
+  'privacy',
+  'security',
+  'mobile',
+  'find-friends',
+]);
+const X_RESERVED = new Set([
+  'home',
+  'explore',
+  'notifications',
+  'messages',
+  'i',
+  'intent',
+  'share',
+  'search',
+  'settings',
+  'login',
+  'logout',
+  'signup',
+  'hashtag',
+  'compose',
+  'tos',
+  'privacy',
+  'account',
+  'about',
+  'download',
+  'jobs',
+  'en',
+  'search-advanced',
+  'lists',
+  'bookmarks',
+  'communities',
+  'premium',
+  'verified-choose',
+  'rules',
+  'help',
+  'status',
+]);
 
 /** Host without "www.", "m." and similar mobile/web prefixes, lowercase ("m.me" stays "m.me"). */
 export function baseHost(host: string): string {
@@ -101,17 +266,22 @@ export function baseHost(host: string): string {
 }
 
 function segments(url: URL): string[] {
-  return url.pathname.split('/').filter(Boolean).map((s) => {
-    try {
-      return decodeURIComponent(s);
-    } catch {
-      return s;
-    }
-  });
+  return url.pathname
+    .split('/')
+    .filter(Boolean)
+    .map((s) => {
+      try {
+        return decodeURIComponent(s);
+      } catch {
+        return s;
+      }
+    });
 }
 
 /** What a profile-like URL points at: a handle value, or (t.me/+<number>) a phone number. */
-export type UrlTarget = { kind: 'handle'; platform: HandlePlatform; value: string } | { kind: 'phone'; platform: HandlePlatform; number: string };
+export type UrlTarget =
+  | { kind: 'handle'; platform: HandlePlatform; value: string }
+  | { kind: 'phone'; platform: HandlePlatform; number: string };
 
 function handle(platform: HandlePlatform, h: string | undefined): UrlTarget | null {
   const value = h === undefined ? null : normaliseHandle(platform, h);
@@ -151,7 +321,8 @@ export function urlTarget(url: URL): UrlTarget | null {
     }
     case 'instagram.com':
     case 'instagr.am':
-      if (s0 === 'stories') return seg[1] && !INSTAGRAM_RESERVED.has(seg[1].toLowerCase()) ? handle('instagram', seg[1]) : null;
+      if (s0 === 'stories')
+        return seg[1] && !INSTAGRAM_RESERVED.has(seg[1].toLowerCase()) ? handle('instagram', seg[1]) : null;
       if (INSTAGRAM_RESERVED.has(s0.toLowerCase())) return null;
       return handle('instagram', s0);
     case 'ig.me':
@@ -161,7 +332,11 @@ export function urlTarget(url: URL): UrlTarget | null {
     case 'fb.me': {
       const low = s0.toLowerCase();
       if (low === 'profile.php') return handle('facebook', url.searchParams.get('id') ?? undefined);
-      if (low === 'people') return handle('facebook', seg.slice(2).find((s) => /^\d{5,20}$/.test(s)));
+      if (low === 'people')
+        return handle(
+          'facebook',
+          seg.slice(2).find((s) => /^\d{5,20}$/.test(s)),
+        );
       if (low === 'pg') return handle('facebook', seg[1]);
       if (FACEBOOK_RESERVED.has(low)) return null;
       return handle('facebook', s0);
@@ -196,8 +371,45 @@ export function urlTarget(url: URL): UrlTarget | null {
 
 // Platform names as ads write them, Latin and Arabic script (lowercase).
 const KEYWORDS: Array<[Exclude<HandlePlatform, 'whatsapp'>, string[]]> = [
-  ['telegram', ['telegram', 'télégram', 'telegramme', 'télégramme', 'tlg', 'tg', 'تيليغرام', 'تلغرام', 'تليغرام', 'تيليجرام', 'تليجرام', 'تلجرام', 'تيلجرام', 'التيليغرام', 'التلغرام', 'التليجرام', 'التيليجرام']],
-  ['instagram', ['instagram', 'insta', 'ig', 'انستغرام', 'انستقرام', 'إنستغرام', 'إنستقرام', 'انستجرام', 'انستا', 'الانستغرام', 'الانستقرام', 'الانستا']],
+  [
+    'telegram',
+    [
+      'telegram',
+      'télégram',
+      'telegramme',
+      'télégramme',
+      'tlg',
+      'tg',
+      'تيليغرام',
+      'تلغرام',
+      'تليغرام',
+      'تيليجرام',
+      'تليجرام',
+      'تلجرام',
+      'تيلجرام',
+      'التيليغرام',
+      'التلغرام',
+      'التليجرام',
+      'التيليجرام',
+    ],
+  ],
+  [
+    'instagram',
+    [
+      'instagram',
+      'insta',
+      'ig',
+      'انستغرام',
+      'انستقرام',
+      'إنستغرام',
+      'إنستقرام',
+      'انستجرام',
+      'انستا',
+      'الانستغرام',
+      'الانستقرام',
+      'الانستا',
+    ],
+  ],
   ['snapchat', ['snapchat', 'snap', 'سناب', 'سنابشات', 'سناب شات', 'السناب']],
   ['tiktok', ['tiktok', 'tik tok', 'تيك توك', 'تيكتوك', 'التيك توك']],
   ['x', ['twitter', 'tweeter', 'تويتر', 'x.com']],
@@ -205,14 +417,23 @@ const KEYWORDS: Array<[Exclude<HandlePlatform, 'whatsapp'>, string[]]> = [
 ];
 const PLATFORM_OF = new Map(KEYWORDS.flatMap(([p, words]) => words.map((w) => [w, p] as const)));
 // Longest first, so that "snapchat" wins over "snap" and "tik tok" over nothing.
-const KW = [...PLATFORM_OF.keys()].sort((a, b) => b.length - a.length).map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|');
+const KW = [...PLATFORM_OF.keys()]
+  .sort((a, b) => b.length - a.length)
+  .map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+  .join('|');
 const PREP = 'sur|on|en|su|via|على|عبر|في';
 // "<kw>[ / <kw>…] [:→-(] @", anchored at the end of the text before the "@".
-const BEFORE = new RegExp(`(?<![\\p{L}])((?:${KW})(?:\\s*(?:[/&,+|]|et|and|y|e|o|ou|or|و)\\s*(?:${KW}))*)\\s*(?:[:：=>→\\-–—(]\\s*)*$`, 'iu');
+const BEFORE = new RegExp(
+  `(?<![\\p{L}])((?:${KW})(?:\\s*(?:[/&,+|]|et|and|y|e|o|ou|or|و)\\s*(?:${KW}))*)\\s*(?:[:：=>→\\-–—(]\\s*)*$`,
+  'iu',
+);
 // "@name (insta)", "@name sur snap", "@name على تيليغرام".
 const AFTER = new RegExp(`^\\s*(?:[(\\[]\\s*(?:(?:${PREP})\\s+)?|(?:${PREP})\\s+)(${KW})(?![\\p{L}])`, 'iu');
 // "Snap : karim.dz", "Insta/Snap: lina_22": a platform list, a colon, a handle-shaped name.
-const COLON_NAME = new RegExp(`(?<![\\p{L}])((?:${KW})(?:\\s*(?:[/&,+|]|et|and|y|e|o|ou|or|و)\\s*(?:${KW}))*)\\s*[:：]\\s*([A-Za-z0-9][A-Za-z0-9._-]{2,29})(?![A-Za-z0-9_@-]|\\.[A-Za-z0-9])`, 'giu');
+const COLON_NAME = new RegExp(
+  `(?<![\\p{L}])((?:${KW})(?:\\s*(?:[/&,+|]|et|and|y|e|o|ou|or|و)\\s*(?:${KW}))*)\\s*[:：]\\s*([A-Za-z0-9][A-Za-z0-9._-]{2,29})(?![A-Za-z0-9_@-]|\\.[A-Za-z0-9])`,
+  'giu',
+);
 const KW_SPLIT = new RegExp(`(?<![\\p{L}])(?:${KW})(?![\\p{L}])`, 'giu');
 const AT_NAME = /(?<![A-Za-z0-9._@-])@([A-Za-z0-9._-]{1,50})/g;
 

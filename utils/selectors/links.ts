@@ -39,7 +39,10 @@ function whatsappNumber(parser: PhoneParser, s: string | null): LinkSelector[] {
   const t = foldText(s).text.trim();
   const digits = t.replace(/\D/g, '');
   if (!digits) return [];
-  const e164 = t.startsWith('+') || digits.startsWith('00') || !digits.startsWith('0') ? parser.any(`+${digits.replace(/^00/, '')}`) : parser.national(digits);
+  const e164 =
+    t.startsWith('+') || digits.startsWith('00') || !digits.startsWith('0')
+      ? parser.any(`+${digits.replace(/^00/, '')}`)
+      : parser.national(digits);
   return e164 ? [{ kind: 'phone', value: e164, platform: 'whatsapp' }] : [];
 }
 

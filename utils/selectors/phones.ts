@@ -1,4 +1,11 @@
-import { getCountries, getCountryCallingCode, isSupportedCountry, Metadata, parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
+import {
+  getCountries,
+  getCountryCallingCode,
+  isSupportedCountry,
+  Metadata,
+  parsePhoneNumberFromString,
+  type CountryCode,
+} from 'libphonenumber-js/max';
 
 /**
  * Phone numbers in ad text, normalised to E.164 (issue 6).
@@ -21,7 +28,9 @@ export class RegionError extends RangeError {}
 /** Checks a default region: ISO 3166-1 alpha-2, known to libphonenumber. Throws a clear error otherwise. */
 export function checkRegion(region: unknown): CountryCode {
   if (typeof region !== 'string' || !/^[A-Z]{2}$/.test(region) || !isSupportedCountry(region)) {
-    throw new RegionError(`region must be an ISO 3166-1 alpha-2 code with a phone numbering plan (e.g. "FR", "MA"), got ${JSON.stringify(region)}`);
+    throw new RegionError(
+      `region must be an ISO 3166-1 alpha-2 code with a phone numbering plan (e.g. "FR", "MA"), got ${JSON.stringify(region)}`,
+    );
   }
   return region;
 }
@@ -178,7 +187,12 @@ const NOT_PHONE_BEFORE_CS = /^(?:DA|DT)[\s:]*$/u;
  */
 function announcesNonPhone(before: string): boolean {
   const trimmed = before.replace(/[\s:#°º.\-]+$/, '');
-  const last = Math.max(trimmed.lastIndexOf(' '), trimmed.lastIndexOf('\n'), trimmed.lastIndexOf('('), trimmed.lastIndexOf(','));
+  const last = Math.max(
+    trimmed.lastIndexOf(' '),
+    trimmed.lastIndexOf('\n'),
+    trimmed.lastIndexOf('('),
+    trimmed.lastIndexOf(','),
+  );
   for (const start of [last + 1, trimmed.lastIndexOf(' ', last - 1) + 1]) {
     if (start < 0 || (start === 0 && last < 0 && before.length >= 32)) continue; // a word cut by the window
     const tail = before.slice(start);
@@ -197,7 +211,8 @@ const NOT_PHONE_AFTER_CS = /^\s*(?:DA|DT|Da)(?![\p{L}])/u;
 // Spans that are never phones, masked before the search so their digits cannot join a number.
 // Dates use the same separator twice and are not part of a longer dotted/dashed run
 // ("06.12.34.56.78" is not 06.12.34 followed by something).
-const DATE = /(?<!\d[./-]?)(?:(\d{1,2})([./-])(\d{1,2})\2(\d{4}|\d{2})|((?:19|20)\d\d)([./-])(\d{1,2})\6(\d{1,2}))(?![./-]?\d)/g;
+const DATE =
+  /(?<!\d[./-]?)(?:(\d{1,2})([./-])(\d{1,2})\2(\d{4}|\d{2})|((?:19|20)\d\d)([./-])(\d{1,2})\6(\d{1,2}))(?![./-]?\d)/g;
 const YEAR_RANGE = /(?<![\d.\/-])(?:19|20)\d\d ?[-\/] ?(?:19|20)\d\d(?![\d])/g;
 const IP = /(?<![\d.])\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}(?![.]?\d)/g;
 // Month and year ("12/2026", "06-2027"), alone: not followed by more digits in any separator.
@@ -226,16 +241,23 @@ export function nonPhoneSpans(text: string): Array<[number, number]> {
   const spans: Array<[number, number]> = [];
   for (const m of text.matchAll(IBAN)) if (ibanValid(m[0])) spans.push([m.index, m.index + m[0].length]);
   for (const m of text.matchAll(DATE)) {
-    const ok = m[1] !== undefined
-      ? Number(m[1]) >= 1 && Number(m[1]) <= 31 && Number(m[3]) >= 1 && Number(m[3]) <= 31 && (Number(m[1]) <= 12 || Number(m[3]) <= 12)
-      : Number(m[7]) >= 1 && Number(m[7]) <= 12 && Number(m[8]) >= 1 && Number(m[8]) <= 31;
+    const ok =
+      m[1] !== undefined
+        ? Number(m[1]) >= 1 &&
+          Number(m[1]) <= 31 &&
+          Number(m[3]) >= 1 &&
+          Number(m[3]) <= 31 &&
+          (Number(m[1]) <= 12 || Number(m[3]) <= 12)
+        : Number(m[7]) >= 1 && Number(m[7]) <= 12 && Number(m[8]) >= 1 && Number(m[8]) <= 31;
     if (ok) spans.push([m.index, m.index + m[0].length]);
   }
-  for (const re of [YEAR_RANGE, MONTH_YEAR, COORDINATES]) for (const m of text.matchAll(re)) spans.push([m.index, m.index + m[0].length]);
+  for (const re of [YEAR_RANGE, MONTH_YEAR, COORDINATES])
+    for (const m of text.matchAll(re)) spans.push([m.index, m.index + m[0].length]);
   for (const m of text.matchAll(IP)) {
     const parts = m[0].split('.');
     // "20.12.34.56" is a Tunisian number written in pairs, not an address: require a 3-digit part.
-    if (parts.every((p) => Number(p) <= 255) && parts.some((p) => p.length === 3)) spans.push([m.index, m.index + m[0].length]);
+    if (parts.every((p) => Number(p) <= 255) && parts.some((p) => p.length === 3))
+      spans.push([m.index, m.index + m[0].length]);
   }
   return spans;
 }
@@ -310,7 +332,7 @@ export function findPhones(text: string, parser: PhoneParser): PhoneMatch[] {
     let nDigits = 0;
     let prevEnd = -1;
     let hasPlus = false;
-    for (let k = 0; k < runText.length; ) {
+    for (let k = 0; k < runText.length;) {
       const c = runText.charCodeAt(k);
       if (c < 48 || c > 57) {
         if (c === 43 && prevEnd < 0) hasPlus = true; // "+" before the first digit
@@ -362,7 +384,17 @@ interface RunContext {
  * wins, then the search resumes after it. This separates "13003 06 12 34 56 78" (postcode, phone)
  * and two numbers written side by side ("06 12 34 56 78 / 07 98 76 54 32").
  */
-function scanGroups(text: string, groups: Group[], lo: number, hi: number, plus: boolean, runStart: number, parser: PhoneParser, ctx: RunContext, out: PhoneMatch[]): void {
+function scanGroups(
+  text: string,
+  groups: Group[],
+  lo: number,
+  hi: number,
+  plus: boolean,
+  runStart: number,
+  parser: PhoneParser,
+  ctx: RunContext,
+  out: PhoneMatch[],
+): void {
   let i = lo;
   while (i <= hi) {
     let found: PhoneMatch | null = null;
@@ -387,7 +419,15 @@ function scanGroups(text: string, groups: Group[], lo: number, hi: number, plus:
   }
 }
 
-function candidate(text: string, groups: Group[], i: number, j: number, intl: boolean, parser: PhoneParser, ctx: RunContext): string | null {
+function candidate(
+  text: string,
+  groups: Group[],
+  i: number,
+  j: number,
+  intl: boolean,
+  parser: PhoneParser,
+  ctx: RunContext,
+): string | null {
   let digits = '';
   for (let k = i; k <= j; k++) digits += groups[k]!.digits;
   if (digits.length < 6) return null;

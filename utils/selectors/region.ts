@@ -12,7 +12,10 @@ const NOT_COUNTRIES = new Set(['co', 'me', 'tv', 'io', 'ai']);
  * else the browser's locale region; else France. Always recorded with its source, so a reader
  * knows how "0612…" became "+33612…".
  */
-export function chooseRegion(o: { setting?: string; url: string; uiLanguage?: string }): { region: string; source: RegionSource } {
+export function chooseRegion(o: { setting?: string; url: string; uiLanguage?: string }): {
+  region: string;
+  source: RegionSource;
+} {
   const ok = (r: string | undefined): r is string => !!r && /^[A-Z]{2}$/.test(r) && isSupportedCountry(r as never);
   if (ok(o.setting)) return { region: o.setting, source: 'settings' };
   try {

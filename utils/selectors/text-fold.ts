@@ -16,7 +16,8 @@ import { RAW_FORM_MAX } from './types';
  */
 
 // Matches every character the fold changes; text without any is folded for free (identity map).
-const NEEDS_FOLD = /\uD835[\uDFCE-\uDFFF]|[\uFE0E\uFE0F\u20E3\u0660-\u0669\u06F0-\u06F9\uFF10-\uFF19\uFF0B\u00AD\u061C\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF\t\u00A0\u1680\u2000-\u200A\u202F\u205F\u3000\u2010-\u2015\u2212\uFE58\uFE63\uFF0D]/;
+const NEEDS_FOLD =
+  /\uD835[\uDFCE-\uDFFF]|[\uFE0E\uFE0F\u20E3\u0660-\u0669\u06F0-\u06F9\uFF10-\uFF19\uFF0B\u00AD\u061C\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF\t\u00A0\u1680\u2000-\u200A\u202F\u205F\u3000\u2010-\u2015\u2212\uFE58\uFE63\uFF0D]/;
 
 /** Invisible format characters: removed from the folded text and from raw forms. */
 export const INVISIBLE = /[\u00AD\u061C\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]/g;
@@ -33,10 +34,20 @@ function foldChar(c: number): number | -1 {
   if (c >= 0x06f0 && c <= 0x06f9) return 0x30 + (c - 0x06f0);
   if (c >= 0xff10 && c <= 0xff19) return 0x30 + (c - 0xff10);
   if (c === 0xff0b) return 0x2b; // full-width plus
-  if (c === 0x00ad || c === 0x061c || c === 0x180e || (c >= 0x200b && c <= 0x200f) || (c >= 0x202a && c <= 0x202e)) return -1;
+  if (c === 0x00ad || c === 0x061c || c === 0x180e || (c >= 0x200b && c <= 0x200f) || (c >= 0x202a && c <= 0x202e))
+    return -1;
   if ((c >= 0x2060 && c <= 0x2064) || (c >= 0x2066 && c <= 0x2069) || c === 0xfeff) return -1;
   if (c === 0xfe0e || c === 0xfe0f || c === 0x20e3) return -1; // variation selectors, keycap
-  if (c === 0x09 || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x202f || c === 0x205f || c === 0x3000) return 0x20;
+  if (
+    c === 0x09 ||
+    c === 0xa0 ||
+    c === 0x1680 ||
+    (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x202f ||
+    c === 0x205f ||
+    c === 0x3000
+  )
+    return 0x20;
   if ((c >= 0x2010 && c <= 0x2015) || c === 0x2212 || c === 0xfe58 || c === 0xfe63 || c === 0xff0d) return 0x2d;
   return c;
 }
@@ -101,6 +112,9 @@ export function rawForm(raw: string, f: FoldedText, start: number, end: number):
 export function cleanForm(s: string): string {
   // Control and bidi-override characters in a stored form would let a page make two different
   // values look identical, or reorder what an investigator reads in a spreadsheet.
-  const t = s.replace(INVISIBLE, '').replace(/[\s\u0000-\u001f\u007f]+/g, ' ').trim();
+  const t = s
+    .replace(INVISIBLE, '')
+    .replace(/[\s\u0000-\u001f\u007f]+/g, ' ')
+    .trim();
   return t.length > RAW_FORM_MAX ? `${t.slice(0, RAW_FORM_MAX - 1)}…` : t;
 }

@@ -32,7 +32,8 @@ function tryBase58check(s: string): Uint8Array | null {
 function btcBase58(s: string): Wallet | null {
   const bytes = tryBase58check(s);
   if (!bytes || bytes.length !== 21) return null;
-  if ((bytes[0] === 0x00 && s[0] === '1') || (bytes[0] === 0x05 && s[0] === '3')) return { platform: 'btc', address: s };
+  if ((bytes[0] === 0x00 && s[0] === '1') || (bytes[0] === 0x05 && s[0] === '3'))
+    return { platform: 'btc', address: s };
   return null;
 }
 
@@ -44,7 +45,10 @@ function btcBase58(s: string): Wallet | null {
 function btcSegwit(s: string): Wallet | null {
   if (s !== s.toLowerCase() && s !== s.toUpperCase()) return null;
   const lower = s.toLowerCase();
-  for (const [codec, v0] of [[bech32, true], [bech32m, false]] as const) {
+  for (const [codec, v0] of [
+    [bech32, true],
+    [bech32m, false],
+  ] as const) {
     const dec = codec.decodeUnsafe(lower, 90);
     if (!dec || dec.prefix !== 'bc' || dec.words.length < 1) continue;
     const version = dec.words[0]!;

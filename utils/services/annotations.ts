@@ -16,12 +16,18 @@ import {
 } from '@/utils/db';
 
 /** Adds tags to captures; returns how many captures changed (tag.added per capture). */
-export function tagCaptures(db: HashmarkDb, input: { captureIds: string[]; tags: string[]; at: string }): Promise<number> {
+export function tagCaptures(
+  db: HashmarkDb,
+  input: { captureIds: string[]; tags: string[]; at: string },
+): Promise<number> {
   return addTags(db, input);
 }
 
 /** Removes tags from captures; returns how many captures changed (tag.removed per capture). */
-export function untagCaptures(db: HashmarkDb, input: { captureIds: string[]; tags: string[]; at: string }): Promise<number> {
+export function untagCaptures(
+  db: HashmarkDb,
+  input: { captureIds: string[]; tags: string[]; at: string },
+): Promise<number> {
   return removeTags(db, input);
 }
 

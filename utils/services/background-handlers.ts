@@ -66,7 +66,12 @@ export function createBackgroundServices(db: HashmarkDb): BackgroundServices {
   const handlers: Handlers = {
     'capture.start': (p) => capture(p.trigger, p.tabId, p.options),
     'case.create': async (p) => {
-      const rec = await createCase(db, { id: crypto.randomUUID(), name: p.name, reference: p.reference, at: new Date().toISOString() });
+      const rec = await createCase(db, {
+        id: crypto.randomUUID(),
+        name: p.name,
+        reference: p.reference,
+        at: new Date().toISOString(),
+      });
       if (p.activate) await updateSettings(db, { activeCaseId: rec.id });
       return rec;
     },

@@ -83,7 +83,13 @@ export async function runCapture(db: HashmarkDb, env: CaptureEnv, req: CaptureRe
   } catch (e) {
     const f = captureFailure(e);
     const detail = f.detail !== undefined ? { detail: f.detail } : {};
-    await failCaptureJob(db, { jobId: job.id, reason: f.message, code: f.code, ...detail, at: env.now().toISOString() });
+    await failCaptureJob(db, {
+      jobId: job.id,
+      reason: f.message,
+      code: f.code,
+      ...detail,
+      at: env.now().toISOString(),
+    });
     throw f;
   }
 }
@@ -207,7 +213,7 @@ async function commit(db: HashmarkDb, input: Parameters<typeof commitCapture>[1]
     const inner = (e as { inner?: { name?: string } })?.inner?.name ?? '';
     if (name === 'QuotaExceededError' || inner === 'QuotaExceededError') {
       throw new CaptureError(
-        'The browser\'s storage is full: the capture was not stored. Free space or export and archive a case, then capture again.',
+        "The browser's storage is full: the capture was not stored. Free space or export and archive a case, then capture again.",
         'storage-full',
       );
     }

@@ -55,44 +55,41 @@ export async function beginExport(
   if (!LANGS.includes(lang)) throw new Error(`The report language must be one of ${LANGS.join(', ')}.`);
   const exportId = (o.newId ?? (() => crypto.randomUUID()))();
   if (!UUID.test(exportId)) throw new Error(`export id ${JSON.stringify(exportId)} is not a lowercase UUID`);
-  await logCustody(
-    o.db,
-    {
-      caseId,
-      type: 'export.started',
-      at: o.now.toISOString(),
-      details: {
-        exportId,
-        keyFingerprint: o.key.fingerprint,
-        maxPartBytes: ceiling.maxPartBytes,
-        maxPartEntries: ceiling.maxPartEntries,
-        reportLanguage: lang,
-      },
+  await logCustody(o.db, {
+    caseId,
+    type: 'export.started',
+    at: o.now.toISOString(),
+    details: {
+      exportId,
+      keyFingerprint: o.key.fingerprint,
+      maxPartBytes: ceiling.maxPartBytes,
+      maxPartEntries: ceiling.maxPartEntries,
+      reportLanguage: lang,
     },
-  );
+  });
   return { exportId };
 }
 
 /** Logs export.completed for one saved part, with its ZIP name and SHA-256 (the value a recipient compares). */
-export async function recordPartSaved(caseId: string, part: PackagePart, o: { db: HashmarkDb; at: Date }): Promise<void> {
-  await logCustody(
-    o.db,
-    {
-      caseId,
-      type: 'export.completed',
-      at: o.at.toISOString(),
-      details: {
-        exportId: part.exportId,
-        part: part.part,
-        parts: part.parts,
-        zipName: part.zipName,
-        zipSha256: part.zipSha256,
-        bytes: part.zipBytes,
-        payloadOxum: part.payloadOxum,
-        tagManifestSha256: part.tagManifestSha256,
-        captures: part.captureIds.length,
-      },
+export async function recordPartSaved(
+  caseId: string,
+  part: PackagePart,
+  o: { db: HashmarkDb; at: Date },
+): Promise<void> {
+  await logCustody(o.db, {
+    caseId,
+    type: 'export.completed',
+    at: o.at.toISOString(),
+    details: {
+      exportId: part.exportId,
+      part: part.part,
+      parts: part.parts,
+      zipName: part.zipName,
+      zipSha256: part.zipSha256,
+      bytes: part.zipBytes,
+      payloadOxum: part.payloadOxum,
+      tagManifestSha256: part.tagManifestSha256,
+      captures: part.captureIds.length,
     },
-  );
+  });
 }
-

@@ -10,7 +10,13 @@ import { CaptureSearch, type SearchQuery } from '@/utils/search/capture-index';
 export type HostRequest = { kind: 'search'; id: number; query: SearchQuery } | { kind: 'catchUp' };
 export type HostMessage =
   | { kind: 'result'; id: number; ids: string[]; ms: number }
-  | { kind: 'state'; version: number; indexing: { done: number; total: number } | null; domains: string[]; ready: boolean }
+  | {
+      kind: 'state';
+      version: number;
+      indexing: { done: number; total: number } | null;
+      domains: string[];
+      ready: boolean;
+    }
   | { kind: 'error'; message: string };
 
 export interface SearchHost {
@@ -57,10 +63,12 @@ export function createSearchHost(
       // Someone is typing, or indexing runs: try again when it is quiet.
       if (quietFor < policy.quietMs || running) return scheduleSave(e, Math.max(250, policy.quietMs - quietFor));
       const saving = unsaved;
-      void e.save((rec) => putSearchIndex(db, rec)).then(
-        () => (unsaved -= saving),
-        (err) => emit({ kind: 'error', message: `saving the search index: ${String(err)}` }),
-      );
+      void e
+        .save((rec) => putSearchIndex(db, rec))
+        .then(
+          () => (unsaved -= saving),
+          (err) => emit({ kind: 'error', message: `saving the search index: ${String(err)}` }),
+        );
     }, delay);
   }
   const opening = CaptureSearch.open(db).then((e) => {

@@ -20,7 +20,14 @@ async function newKey(createdAt: string): Promise<KeyRecord> {
   const pair = await generateSigningKeyPair();
   const spkiDer = await exportSpkiDer(pair.publicKey);
   const fingerprint = await keyFingerprint(spkiDer);
-  return { id: CURRENT_KEY_ID, privateKey: pair.privateKey, publicKey: pair.publicKey, spkiDer, fingerprint, createdAt };
+  return {
+    id: CURRENT_KEY_ID,
+    privateKey: pair.privateKey,
+    publicKey: pair.publicKey,
+    spkiDer,
+    fingerprint,
+    createdAt,
+  };
 }
 
 /**

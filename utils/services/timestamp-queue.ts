@@ -19,7 +19,12 @@ import {
 } from '@/utils/db';
 import { sha256Hex } from '@/utils/evidence/hash';
 
-import { requestTimestamp, TimestampError, type RequestTimestampOptions, type TimestampResult } from '@/utils/evidence/rfc3161';
+import {
+  requestTimestamp,
+  TimestampError,
+  type RequestTimestampOptions,
+  type TimestampResult,
+} from '@/utils/evidence/rfc3161';
 
 /** Waits after the 1st, 2nd, 3rd, 4th failure; every later failure waits the last value (6 h). */
 export const RETRY_DELAYS_MS = [60_000, 5 * 60_000, 30 * 60_000, 2 * 3_600_000, 6 * 3_600_000] as const;
@@ -72,24 +77,24 @@ export async function enqueueTimestamp(input: {
   digestSha256: string;
   now?: () => Date;
 }): Promise<TimestampJobRecord> {
-  if (!/^[0-9a-f]{64}$/.test(input.digestSha256)) throw new Error('enqueueTimestamp: digestSha256 must be 64 lowercase hex digits');
+  if (!/^[0-9a-f]{64}$/.test(input.digestSha256))
+    throw new Error('enqueueTimestamp: digestSha256 must be 64 lowercase hex digits');
   const now = (input.now ?? (() => new Date()))().toISOString();
-  return addTimestampJob(
-    input.db,
-    {
-      id: timestampJobId(input.captureId),
-      caseId: input.caseId,
-      captureId: input.captureId,
-      digestSha256: input.digestSha256,
-      state: 'pending',
-      attempts: 0,
-      nextAttemptAt: now,
-    },
-  );
+  return addTimestampJob(input.db, {
+    id: timestampJobId(input.captureId),
+    caseId: input.caseId,
+    captureId: input.captureId,
+    digestSha256: input.digestSha256,
+    state: 'pending',
+    attempts: 0,
+    nextAttemptAt: now,
+  });
 }
 
 /** The network call; tests and callers may wrap requestTimestamp (e.g. to pass a timeout). */
-export type TimestampRequester = (opts: Pick<RequestTimestampOptions, 'url' | 'digest' | 'now'>) => Promise<TimestampResult>;
+export type TimestampRequester = (
+  opts: Pick<RequestTimestampOptions, 'url' | 'digest' | 'now'>,
+) => Promise<TimestampResult>;
 
 export interface ProcessTimestampsOptions {
   db: HashmarkDb;
@@ -129,10 +134,11 @@ export async function processDueTimestamps(o: ProcessTimestampsOptions): Promise
   const due = await dueTimestampJobs(o.db, now().toISOString(), o.limit ?? 20);
   for (const [i, candidate] of due.entries()) {
     const t0 = now();
-    const job = await claimTimestampJob(
-      o.db,
-      { jobId: candidate.id, at: t0.toISOString(), leaseUntil: new Date(t0.getTime() + CLAIM_LEASE_MS).toISOString() },
-    );
+    const job = await claimTimestampJob(o.db, {
+      jobId: candidate.id,
+      at: t0.toISOString(),
+      leaseUntil: new Date(t0.getTime() + CLAIM_LEASE_MS).toISOString(),
+    });
     if (!job) continue; // done or taken by another context meanwhile
 
     const subject = { subject: CAPTURE_JSON_SUBJECT, digestSha256: job.digestSha256, tsa };
@@ -141,43 +147,39 @@ export async function processDueTimestamps(o: ProcessTimestampsOptions): Promise
       result = await request({ url: o.tsaUrl, digest: hexToBytes(job.digestSha256), now });
     } catch (e) {
       const reason =
-        e instanceof TimestampError ? e.message : `Unexpected error while requesting the timestamp: ${e instanceof Error ? e.message : String(e)}`;
+        e instanceof TimestampError
+          ? e.message
+          : `Unexpected error while requesting the timestamp: ${e instanceof Error ? e.message : String(e)}`;
       const at = now();
       const nextAttemptAt = new Date(at.getTime() + retryDelayMs(job.attempts + 1)).toISOString();
-      await failTimestampAttempt(
-        o.db,
-        {
-          jobId: job.id,
-          reason,
-          at: at.toISOString(),
-          nextAttemptAt,
-          details: { ...subject, ...(e instanceof TimestampError ? { kind: e.kind } : {}) },
-        },
-      );
+      await failTimestampAttempt(o.db, {
+        jobId: job.id,
+        reason,
+        at: at.toISOString(),
+        nextAttemptAt,
+        details: { ...subject, ...(e instanceof TimestampError ? { kind: e.kind } : {}) },
+      });
       report.failed.push({ jobId: job.id, captureId: job.captureId, reason, nextAttemptAt });
       report.deferred = due.length - i - 1;
       break;
     }
 
     const tokenSha256 = await sha256Hex(result.tsr); // hashed before the transaction
-    const stored = await completeTimestampJob(
-      o.db,
-      {
-        jobId: job.id,
-        tsr: { sha256: tokenSha256, data: result.tsr, size: result.tsr.length },
-        at: now().toISOString(),
-        details: {
-          ...subject,
-          genTime: result.genTime,
-          serial: result.serial,
-          skewMs: result.skewMs,
-          tokenSha256,
-          policy: result.policy,
-          signer: result.signer,
-          ...(result.tsaName ? { tsaName: result.tsaName } : {}),
-        },
+    const stored = await completeTimestampJob(o.db, {
+      jobId: job.id,
+      tsr: { sha256: tokenSha256, data: result.tsr, size: result.tsr.length },
+      at: now().toISOString(),
+      details: {
+        ...subject,
+        genTime: result.genTime,
+        serial: result.serial,
+        skewMs: result.skewMs,
+        tokenSha256,
+        policy: result.policy,
+        signer: result.signer,
+        ...(result.tsaName ? { tsaName: result.tsaName } : {}),
       },
-    );
+    });
     if (stored) report.obtained.push({ jobId: job.id, captureId: job.captureId, genTime: result.genTime, tokenSha256 });
   }
   return report;
@@ -207,7 +209,12 @@ export async function processTimestampsFromSettings(db: HashmarkDb): Promise<Tim
 export async function processFirstAttempts(db: HashmarkDb, waitMs = 30_000): Promise<TimestampRoundSummary> {
   const deadline = Date.now() + waitMs;
   let r = await processTimestampsFromSettings(db);
-  const untried = () => db.timestamps.where('state').equals('pending').filter((j) => j.attempts === 0).count();
+  const untried = () =>
+    db.timestamps
+      .where('state')
+      .equals('pending')
+      .filter((j) => j.attempts === 0)
+      .count();
   while (Date.now() < deadline && (await untried()) > 0) {
     await new Promise((ok) => setTimeout(ok, 200));
     r = await processTimestampsFromSettings(db);

@@ -28,10 +28,18 @@ export async function addWatchEntry(
   p: { caseId: string; kind: WatchRecord['kind']; value: string; region?: string },
 ): Promise<WatchRecord> {
   const settings = await getSettings(db);
-  const region = p.region ?? chooseRegion({ setting: settings.defaultRegion, url: '', uiLanguage: uiLanguage() }).region;
+  const region =
+    p.region ?? chooseRegion({ setting: settings.defaultRegion, url: '', uiLanguage: uiLanguage() }).region;
   const value = normaliseWatchValue(p.kind, p.value, region);
   const at = new Date().toISOString();
-  const rec = await addWatch(db, { id: crypto.randomUUID(), caseId: p.caseId, kind: p.kind, value, typed: p.value.trim(), at });
+  const rec = await addWatch(db, {
+    id: crypto.randomUUID(),
+    caseId: p.caseId,
+    kind: p.kind,
+    value,
+    typed: p.value.trim(),
+    at,
+  });
   await syncWatch(db);
   return rec;
 }

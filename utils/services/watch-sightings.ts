@@ -2,7 +2,14 @@
  * Watch sightings: what the background does with a page scan (which region to read numbers in,
  * and each report's matches logged and alerted). The writes are deduplicated in utils/db.
  */
-import { activeWatches, getSettings, hasRunningCapture, recordWatchHit, type HashmarkDb, type WatchRecord } from '@/utils/db';
+import {
+  activeWatches,
+  getSettings,
+  hasRunningCapture,
+  recordWatchHit,
+  type HashmarkDb,
+  type WatchRecord,
+} from '@/utils/db';
 import { createTranslator, resolveLang } from '@/utils/i18n';
 import { chooseRegion } from '@/utils/selectors/region';
 import { uiLanguage } from '@/utils/platform/extension';
@@ -23,22 +30,19 @@ export async function recordSightings(
   const matches = matchWatchList(await activeWatches(db), input.selectors);
   const logged: WatchMatch<WatchRecord>[] = [];
   for (const m of matches) {
-    const rec = await recordWatchHit(
-      db,
-      {
-        at: input.now().toISOString(),
-        details: {
-          watchId: m.entry.id,
-          kind: m.entry.kind,
-          value: m.entry.value,
-          matched: m.matched,
-          matchedKind: m.matchedKind,
-          url: input.url,
-          tabId: input.tabId,
-          loadId: input.loadId,
-        },
+    const rec = await recordWatchHit(db, {
+      at: input.now().toISOString(),
+      details: {
+        watchId: m.entry.id,
+        kind: m.entry.kind,
+        value: m.entry.value,
+        matched: m.matched,
+        matchedKind: m.matchedKind,
+        url: input.url,
+        tabId: input.tabId,
+        loadId: input.loadId,
       },
-    );
+    });
     if (rec) logged.push(m);
   }
   return logged;
@@ -81,7 +85,12 @@ export async function reportSightings(
   // A capture in progress in this tab keeps its badge; the sighting is in the custody log anyway.
   if (!(await hasRunningCapture(db, from.tabId))) await badgeForWatchHit(from.tabId, `Hashmark: ${text(logged[0]!)}`);
   for (const m of logged) {
-    const note = { caseId: m.entry.caseId, title: tr.t('watch.notifyTitle'), message: text(m), contextMessage: from.url };
+    const note = {
+      caseId: m.entry.caseId,
+      title: tr.t('watch.notifyTitle'),
+      message: text(m),
+      contextMessage: from.url,
+    };
     await notifyWatchHit(note).catch((e) => console.error('hashmark: watch notification', e));
   }
   return { hits: logged.length };

@@ -21,7 +21,6 @@ export { WATCH_KINDS, type SeenSelector, type WatchKind } from './types';
  * (docs/security.md). Matching a glob against a short value is bounded (see globMatch).
  */
 
-
 /** Longest text accepted when adding an entry, and longest pattern (characters). */
 export const WATCH_INPUT_MAX = 300;
 export const PATTERN_MAX = 100;
@@ -31,7 +30,15 @@ export const PATTERN_MIN_LITERALS = 4;
 export class WatchValueError extends Error {}
 
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/u;
-const PLATFORMS: readonly HandlePlatform[] = ['telegram', 'instagram', 'facebook', 'tiktok', 'x', 'snapchat', 'whatsapp'];
+const PLATFORMS: readonly HandlePlatform[] = [
+  'telegram',
+  'instagram',
+  'facebook',
+  'tiktok',
+  'x',
+  'snapchat',
+  'whatsapp',
+];
 
 /**
  * The stored form of an entry, or a WatchValueError saying why not. `region` reads numbers
@@ -40,7 +47,8 @@ const PLATFORMS: readonly HandlePlatform[] = ['telegram', 'instagram', 'facebook
 export function normaliseWatchValue(kind: WatchKind, raw: string, region: string): string {
   const input = raw.normalize('NFC').trim();
   if (!input) throw new WatchValueError('Type a value to watch.');
-  if ([...input].length > WATCH_INPUT_MAX) throw new WatchValueError(`A watched value is at most ${WATCH_INPUT_MAX} characters.`);
+  if ([...input].length > WATCH_INPUT_MAX)
+    throw new WatchValueError(`A watched value is at most ${WATCH_INPUT_MAX} characters.`);
   if (kind === 'pattern') return checkPattern(input);
   // Already normalised handles ("telegram:karim_13") and wallets: checked the extractor's way.
   if (kind === 'handle') {
@@ -56,21 +64,24 @@ export function normaliseWatchValue(kind: WatchKind, raw: string, region: string
     if (w) return w.address;
   }
   // Everything else: exactly what the extractor would find in that text or link.
-  const looksLikeLink = /^(?:[a-z][a-z0-9+.-]*:|(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)+\/)/i.test(input) && !/^\S+@\S+$/.test(input);
+  const looksLikeLink =
+    /^(?:[a-z][a-z0-9+.-]*:|(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)+\/)/i.test(input) && !/^\S+@\S+$/.test(input);
   const links = looksLikeLink ? [/^[a-z][a-z0-9+.-]*:/i.test(input) ? input : `https://${input}`] : [];
   // A bare number: tell the extractor it is one ("Tél") so a short national number is read too.
   const text = kind === 'phone' && /^[+\d\s().\-\/٠-٩۰-۹]+$/.test(input) ? `Tél : ${input}` : input;
   const found = extractSelectors({ text, links, region: checkRegion(region) }).filter((s) => s.kind === kind);
   const values = [...new Set(found.map((s) => s.value))];
   if (values.length === 1) return values[0]!;
-  if (values.length > 1) throw new WatchValueError(`That text holds ${values.length} different values; add them one at a time.`);
+  if (values.length > 1)
+    throw new WatchValueError(`That text holds ${values.length} different values; add them one at a time.`);
   throw new WatchValueError(NOT_A[kind]);
 }
 
 const NOT_A: Record<SelectorKind, string> = {
   phone: 'That is not a valid phone number (for a national number, check the default country in the settings).',
   email: 'That is not an e-mail address.',
-  handle: 'That is not a handle Hashmark recognises: write it as a profile link (t.me/name) or as platform:name (telegram:name).',
+  handle:
+    'That is not a handle Hashmark recognises: write it as a profile link (t.me/name) or as platform:name (telegram:name).',
   wallet: 'That is not a valid wallet address (the checksum does not match).',
 };
 
@@ -79,7 +90,8 @@ export function checkPattern(p: string): string {
   const s = p.normalize('NFC').trim().toLowerCase();
   if ([...s].length > PATTERN_MAX) throw new WatchValueError(`A pattern is at most ${PATTERN_MAX} characters.`);
   if (CONTROL.test(s)) throw new WatchValueError('A pattern cannot contain control characters.');
-  if (/\s/.test(s)) throw new WatchValueError('A pattern matches one value (a number, address or handle): it cannot contain spaces.');
+  if (/\s/.test(s))
+    throw new WatchValueError('A pattern matches one value (a number, address or handle): it cannot contain spaces.');
   if ([...s.replace(/[*?]/g, '')].length < PATTERN_MIN_LITERALS) {
     throw new WatchValueError(`A pattern needs at least ${PATTERN_MIN_LITERALS} characters besides * and ?.`);
   }
@@ -135,7 +147,10 @@ export interface WatchMatch<E extends WatchEntryLike = WatchEntryLike> {
  * Entries matched by the selectors seen on a page: a value entry by kind and exact normalised
  * value, a pattern by globMatch on any value. One match per (entry, value).
  */
-export function matchWatchList<E extends WatchEntryLike>(entries: readonly E[], seen: readonly SeenSelector[]): WatchMatch<E>[] {
+export function matchWatchList<E extends WatchEntryLike>(
+  entries: readonly E[],
+  seen: readonly SeenSelector[],
+): WatchMatch<E>[] {
   const out: WatchMatch<E>[] = [];
   const byValue = new Map<string, E[]>();
   const patterns: E[] = [];
@@ -145,7 +160,10 @@ export function matchWatchList<E extends WatchEntryLike>(entries: readonly E[], 
   }
   const done = new Set<string>();
   for (const s of seen) {
-    const hits = [...(byValue.get(`${s.kind}\u0000${s.value}`) ?? []), ...patterns.filter((p) => globMatch(p.value, s.value))];
+    const hits = [
+      ...(byValue.get(`${s.kind}\u0000${s.value}`) ?? []),
+      ...patterns.filter((p) => globMatch(p.value, s.value)),
+    ];
     for (const entry of hits) {
       const key = `${entry.id}\u0000${s.value}`;
       if (done.has(key)) continue;

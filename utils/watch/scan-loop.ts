@@ -97,7 +97,11 @@ export function startScanLoop(d: ScanLoopDeps): ScanLoop {
  * reported on the previous post is reported on this one too. Checked on DOM changes (such a
  * navigation redraws the page), which costs one string comparison per batch of changes.
  */
-export function followNavigation(d: { href(): string; observe(onChange: () => void): () => void; start(): ScanLoop }): () => void {
+export function followNavigation(d: {
+  href(): string;
+  observe(onChange: () => void): () => void;
+  start(): ScanLoop;
+}): () => void {
   const page = (h: string) => h.split('#')[0]!;
   let href = page(d.href());
   let loop = d.start();

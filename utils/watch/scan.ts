@@ -34,7 +34,11 @@ export function readPage(doc: Document): PageText {
       links.push(href);
     }
   }
-  return { text: full.length > SCAN_TEXT_MAX ? full.slice(0, SCAN_TEXT_MAX) : full, links, truncated: full.length > SCAN_TEXT_MAX };
+  return {
+    text: full.length > SCAN_TEXT_MAX ? full.slice(0, SCAN_TEXT_MAX) : full,
+    links,
+    truncated: full.length > SCAN_TEXT_MAX,
+  };
 }
 
 /** The normalised selectors of a page's text and links (kind and value only), bounded. */

@@ -38,9 +38,13 @@ test('a good package with no expected key: intact, but who signed it is listed a
   const signer = await createTestSigner();
   const bag = await makeBag(signer.signer);
   await choose(bag.zip);
-  await waitFor(() => expect(document.querySelector('.verify-report')?.getAttribute('data-verdict')).toBe('unverified'));
+  await waitFor(() =>
+    expect(document.querySelector('.verify-report')?.getAttribute('data-verdict')).toBe('unverified'),
+  );
   expect(screen.getByRole('heading', { name: /^Intact, but not fully verified/ })).toBeTruthy();
-  expect(document.querySelector('.unverified li')!.textContent).toMatch(/^Who signed: the signing key fingerprint [0-9a-f]{64}/);
+  expect(document.querySelector('.unverified li')!.textContent).toMatch(
+    /^Who signed: the signing key fingerprint [0-9a-f]{64}/,
+  );
   expect(document.querySelectorAll('.check[data-ok=false]')).toHaveLength(0);
 });
 

@@ -45,7 +45,16 @@ function record(job: { captureId: string; caseId: string; sequence: number }): C
 }
 
 async function job(caseId: string, id: string, s = 1) {
-  return beginCaptureJob(db, { jobId: id, captureId: id, caseId, tabId: 1, nonce: 'n', at: at(s), trigger: 'popup', url: 'https://a.example/' });
+  return beginCaptureJob(db, {
+    jobId: id,
+    captureId: id,
+    caseId,
+    tabId: 1,
+    nonce: 'n',
+    at: at(s),
+    trigger: 'popup',
+    url: 'https://a.example/',
+  });
 }
 
 describe('cases and custody', () => {
@@ -76,11 +85,20 @@ describe('capture jobs', () => {
   test('commit writes blobs, record, job state and custody in one transaction', async () => {
     await createCase(db, { id: 'c', name: 'C', at: at(0) });
     const j = await job('c', 'j1');
-    await commitCapture(db, { jobId: j.id, record: record(j), blobs: [{ sha256: 'c'.repeat(64), data: new Uint8Array([1, 2, 3]), size: 3 }], at: at(3) });
+    await commitCapture(db, {
+      jobId: j.id,
+      record: record(j),
+      blobs: [{ sha256: 'c'.repeat(64), data: new Uint8Array([1, 2, 3]), size: 3 }],
+      at: at(3),
+    });
     expect(await db.captures.count()).toBe(1);
     expect(await db.blobs.count()).toBe(1);
     expect((await db.jobs.get('j1'))!.state).toBe('stored');
-    expect((await custodyLines(db, 'c')).map((l) => l.type)).toEqual(['case.created', 'capture.started', 'capture.stored']);
+    expect((await custodyLines(db, 'c')).map((l) => l.type)).toEqual([
+      'case.created',
+      'capture.started',
+      'capture.stored',
+    ]);
   });
 
   test('a QuotaExceededError during the commit leaves no partial record', async () => {
@@ -90,7 +108,12 @@ describe('capture jobs', () => {
       throw new DOMException('quota', 'QuotaExceededError');
     });
     await expect(
-      commitCapture(db, { jobId: j.id, record: record(j), blobs: [{ sha256: 'c'.repeat(64), data: new Uint8Array([1]), size: 1 }], at: at(3) }),
+      commitCapture(db, {
+        jobId: j.id,
+        record: record(j),
+        blobs: [{ sha256: 'c'.repeat(64), data: new Uint8Array([1]), size: 1 }],
+        at: at(3),
+      }),
     ).rejects.toThrow();
     spy.mockRestore();
     expect(await db.blobs.count()).toBe(0);
@@ -110,7 +133,14 @@ describe('capture jobs', () => {
     expect(last.type).toBe('capture.failed');
     expect(JSON.parse(last.line).details.reason).toMatch(/interrupted/);
     // A failed job can no longer be committed (no late half-capture after recovery).
-    await expect(commitCapture(db, { jobId: 'old', record: record({ captureId: 'old', caseId: 'c', sequence: 1 }), blobs: [], at: at(12) })).rejects.toThrow(/not running/);
+    await expect(
+      commitCapture(db, {
+        jobId: 'old',
+        record: record({ captureId: 'old', caseId: 'c', sequence: 1 }),
+        blobs: [],
+        at: at(12),
+      }),
+    ).rejects.toThrow(/not running/);
   });
 
   test('a capture into a closed case is refused before anything is written', async () => {

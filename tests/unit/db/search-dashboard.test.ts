@@ -94,7 +94,13 @@ describe('notes', () => {
   test('a note on a capture is stored and logged as note.added with its full text', async () => {
     const { a } = await twoCaptures();
     await updateSettings(db, { investigatorName: 'Brigadière Martin', investigatorUnit: 'OCRTEH' });
-    const note = await addNote(db, { id: 'n1', caseId: 'c1', captureId: a.id, text: '  Numéro vu aussi\r\nsur ad-ar  ', at: at(5) });
+    const note = await addNote(db, {
+      id: 'n1',
+      caseId: 'c1',
+      captureId: a.id,
+      text: '  Numéro vu aussi\r\nsur ad-ar  ',
+      at: at(5),
+    });
     expect(note.text).toBe('Numéro vu aussi\nsur ad-ar');
     expect(note.author).toBe('Brigadière Martin, OCRTEH');
     expect((await captureNotes(db, a.id)).map((n) => n.id)).toEqual(['n1']);
@@ -111,8 +117,12 @@ describe('notes', () => {
     await seedCase(db, 'c2');
     await addNote(db, { id: 'n0', caseId: 'c1', captureId: null, text: 'Suspect network', at: at(6) });
     expect((await caseNotes(db, 'c1')).map((n) => n.text)).toEqual(['Suspect network']);
-    await expect(addNote(db, { id: 'n2', caseId: 'c1', captureId: a.id, text: ' \n ', at: at(6) })).rejects.toThrow(/cannot be empty/);
-    await expect(addNote(db, { id: 'n3', caseId: 'c2', captureId: a.id, text: 'x', at: at(6) })).rejects.toThrow(/another case/);
+    await expect(addNote(db, { id: 'n2', caseId: 'c1', captureId: a.id, text: ' \n ', at: at(6) })).rejects.toThrow(
+      /cannot be empty/,
+    );
+    await expect(addNote(db, { id: 'n3', caseId: 'c2', captureId: a.id, text: 'x', at: at(6) })).rejects.toThrow(
+      /another case/,
+    );
     expect(await db.notes.count()).toBe(1);
   });
 });
@@ -132,7 +142,11 @@ describe('soft delete', () => {
     expect(rec.deleteReason).toBe('Capturée dans la mauvaise affaire');
     const ev = (await custodyLines(db, 'c1')).at(-1)!;
     expect(ev.type).toBe('capture.deleted');
-    expect(details(ev.line)).toMatchObject({ sequence: a.sequence, reason: 'Capturée dans la mauvaise affaire', captureJsonSha256: a.captureJson.sha256 });
+    expect(details(ev.line)).toMatchObject({
+      sequence: a.sequence,
+      reason: 'Capturée dans la mauvaise affaire',
+      captureJsonSha256: a.captureJson.sha256,
+    });
     // Every earlier event is still there and the chain still verifies.
     expect((await custodyLines(db, 'c1')).map((l) => l.type).filter((t) => t === 'capture.stored')).toHaveLength(2);
     expect((await chainOk('c1')).ok).toBe(true);
@@ -146,11 +160,15 @@ describe('soft delete', () => {
 
   test('a reason is required; a deleted capture cannot be deleted, tagged or noted again', async () => {
     const { a } = await twoCaptures();
-    await expect(deleteCapture(db, { captureId: a.id, reason: '  ', at: at(7) })).rejects.toThrow(/reason cannot be empty/i);
+    await expect(deleteCapture(db, { captureId: a.id, reason: '  ', at: at(7) })).rejects.toThrow(
+      /reason cannot be empty/i,
+    );
     await deleteCapture(db, { captureId: a.id, reason: 'doublon', at: at(7) });
     await expect(deleteCapture(db, { captureId: a.id, reason: 'again', at: at(8) })).rejects.toThrow(/was deleted/);
     await expect(addTags(db, { captureIds: [a.id], tags: ['x'], at: at(8) })).rejects.toThrow(/was deleted/);
-    await expect(addNote(db, { id: 'n', caseId: 'c1', captureId: a.id, text: 'x', at: at(8) })).rejects.toThrow(/was deleted/);
+    await expect(addNote(db, { id: 'n', caseId: 'c1', captureId: a.id, text: 'x', at: at(8) })).rejects.toThrow(
+      /was deleted/,
+    );
   });
 });
 
@@ -180,16 +198,32 @@ describe('cases', () => {
 
 describe('settings and storage', () => {
   test('new settings fields have defaults, also for a record saved before they existed', async () => {
-    await db.settings.put({ id: 'profile', activeCaseId: null, investigatorName: 'X', investigatorUnit: '', organization: '' } as never);
+    await db.settings.put({
+      id: 'profile',
+      activeCaseId: null,
+      investigatorName: 'X',
+      investigatorUnit: '',
+      organization: '',
+    } as never);
     const s = await getSettings(db);
-    expect(s).toMatchObject({ investigatorName: 'X', tsaUrl: '', language: 'auto', defaultRegion: '', fastScreenshots: false });
+    expect(s).toMatchObject({
+      investigatorName: 'X',
+      tsaUrl: '',
+      language: 'auto',
+      defaultRegion: '',
+      fastScreenshots: false,
+    });
     await updateSettings(db, { language: 'ar' });
     expect((await getSettings(db)).language).toBe('ar');
   });
 
   test('storageStatus reports what the browser says, and null where it says nothing', async () => {
-    expect(await storageStatus({ estimate: async () => ({ usage: 10, quota: 100 }), persisted: async () => true })).toEqual({ usage: 10, quota: 100, persisted: true });
-    expect(await storageStatus({ estimate: () => Promise.reject(new Error('x')), persisted: async () => false })).toEqual({ usage: null, quota: null, persisted: false });
+    expect(
+      await storageStatus({ estimate: async () => ({ usage: 10, quota: 100 }), persisted: async () => true }),
+    ).toEqual({ usage: 10, quota: 100, persisted: true });
+    expect(
+      await storageStatus({ estimate: () => Promise.reject(new Error('x')), persisted: async () => false }),
+    ).toEqual({ usage: null, quota: null, persisted: false });
     expect(await storageStatus(undefined)).toEqual({ usage: null, quota: null, persisted: null });
   });
 });

@@ -48,7 +48,14 @@ const jsonl = async (caseId: string) => (await custodyLines(db, caseId)).map((e)
 
 describe('watch list entries', () => {
   test('adding and removing are custody events of the case; the chain stays valid', async () => {
-    const w = await addWatch(db, { id: 'w1', caseId: 'c1', kind: 'phone', value: '+33612345678', typed: '06 12 34 56 78', at: at(1) });
+    const w = await addWatch(db, {
+      id: 'w1',
+      caseId: 'c1',
+      kind: 'phone',
+      value: '+33612345678',
+      typed: '06 12 34 56 78',
+      at: at(1),
+    });
     expect(await listWatches(db, 'c1')).toEqual([w]);
     await removeWatch(db, { watchId: 'w1', at: at(2) });
     expect(await listWatches(db, 'c1')).toEqual([]);
@@ -59,8 +66,22 @@ describe('watch list entries', () => {
   });
 
   test('the same value twice in a case is one entry and one event', async () => {
-    const a = await addWatch(db, { id: 'w1', caseId: 'c1', kind: 'phone', value: '+33612345678', typed: 'x', at: at(1) });
-    const b = await addWatch(db, { id: 'w2', caseId: 'c1', kind: 'phone', value: '+33612345678', typed: 'y', at: at(2) });
+    const a = await addWatch(db, {
+      id: 'w1',
+      caseId: 'c1',
+      kind: 'phone',
+      value: '+33612345678',
+      typed: 'x',
+      at: at(1),
+    });
+    const b = await addWatch(db, {
+      id: 'w2',
+      caseId: 'c1',
+      kind: 'phone',
+      value: '+33612345678',
+      typed: 'y',
+      at: at(2),
+    });
     expect(b).toEqual(a);
     expect(await types('c1')).toEqual(['case.created', 'watch.added']);
   });
@@ -70,7 +91,9 @@ describe('watch list entries', () => {
     await addWatch(db, { id: 'w2', caseId: 'c2', kind: 'phone', value: '+33612345678', typed: 'x', at: at(1) });
     await setCaseStatus(db, { caseId: 'c1', status: 'closed', at: at(2) });
     expect((await activeWatches(db)).map((w) => w.id)).toEqual(['w2']);
-    await expect(addWatch(db, { id: 'w3', caseId: 'c1', kind: 'email', value: 'a@b.example', typed: 'x', at: at(3) })).rejects.toThrow('closed');
+    await expect(
+      addWatch(db, { id: 'w3', caseId: 'c1', kind: 'email', value: 'a@b.example', typed: 'x', at: at(3) }),
+    ).rejects.toThrow('closed');
   });
 
   test('removing an entry that is gone says so', async () => {
@@ -92,15 +115,21 @@ describe('watch hits', () => {
   });
 
   test('one page load reporting the number 30 times (or re-scans) gives one event', async () => {
-    const results = await Promise.all(Array.from({ length: 30 }, (_, i) => recordWatchHit(db, { details: hit(), at: at(10 + i) })));
+    const results = await Promise.all(
+      Array.from({ length: 30 }, (_, i) => recordWatchHit(db, { details: hit(), at: at(10 + i) })),
+    );
     expect(results.filter(Boolean)).toHaveLength(1);
     expect((await types('c1')).filter((t) => t === 'watch.hit')).toHaveLength(1);
   });
 
   test('another page load, another URL or another value is another event', async () => {
     await recordWatchHit(db, { details: hit(), at: at(10) });
-    expect(await recordWatchHit(db, { details: hit({ loadId: '00000000-0000-4000-8000-000000000002' }), at: at(11) })).not.toBeNull();
-    expect(await recordWatchHit(db, { details: hit({ url: 'https://annonces.example/2' }), at: at(12) })).not.toBeNull();
+    expect(
+      await recordWatchHit(db, { details: hit({ loadId: '00000000-0000-4000-8000-000000000002' }), at: at(11) }),
+    ).not.toBeNull();
+    expect(
+      await recordWatchHit(db, { details: hit({ url: 'https://annonces.example/2' }), at: at(12) }),
+    ).not.toBeNull();
     expect(await recordWatchHit(db, { details: hit({ matched: '+33698765432' }), at: at(13) })).not.toBeNull();
     expect((await types('c1')).filter((t) => t === 'watch.hit')).toHaveLength(4);
   });
@@ -117,7 +146,11 @@ describe('watch hits', () => {
 });
 
 describe('a scan report, as the background handles it', () => {
-  const report = (selectors: { kind: 'phone' | 'email' | 'handle' | 'wallet'; value: string }[], loadId = 'load-1', url = 'https://annonces.example/1') => ({
+  const report = (
+    selectors: { kind: 'phone' | 'email' | 'handle' | 'wallet'; value: string }[],
+    loadId = 'load-1',
+    url = 'https://annonces.example/1',
+  ) => ({
     selectors,
     loadId,
     url,
@@ -128,10 +161,17 @@ describe('a scan report, as the background handles it', () => {
   test('matches every open case watching the value, once per page load however often it is reported', async () => {
     await addWatch(db, { id: 'w1', caseId: 'c1', kind: 'phone', value: '+33612345678', typed: 'x', at: at(1) });
     await addWatch(db, { id: 'w2', caseId: 'c2', kind: 'pattern', value: '+336123*', typed: '+336123*', at: at(1) });
-    const first = await recordSightings(db, report([{ kind: 'phone', value: '+33612345678' }, { kind: 'email', value: 'x@y.example' }]));
+    const first = await recordSightings(
+      db,
+      report([
+        { kind: 'phone', value: '+33612345678' },
+        { kind: 'email', value: 'x@y.example' },
+      ]),
+    );
     expect(first.map((m) => m.entry.id).sort()).toEqual(['w1', 'w2']);
     // The same load again (a re-scan, or the number 30 times): nothing new.
-    for (let i = 0; i < 30; i++) expect(await recordSightings(db, report([{ kind: 'phone', value: '+33612345678' }]))).toEqual([]);
+    for (let i = 0; i < 30; i++)
+      expect(await recordSightings(db, report([{ kind: 'phone', value: '+33612345678' }]))).toEqual([]);
     expect((await types('c1')).filter((t) => t === 'watch.hit')).toHaveLength(1);
     expect((await types('c2')).filter((t) => t === 'watch.hit')).toHaveLength(1);
     // The next page load is a new sighting.

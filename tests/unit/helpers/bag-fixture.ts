@@ -28,7 +28,11 @@ function fakeBinary(signature: number[], length: number, seed: number): Uint8Arr
 /** The files of the sample's one capture besides capture.json, relative to its folder. */
 function captureFiles(): { path: string; mediaType: string; bytes: Uint8Array }[] {
   return [
-    { path: 'dom.html', mediaType: 'text/html', bytes: utf8(`<html><body>${'<p>evidence</p>'.repeat(200)}</body></html>`) },
+    {
+      path: 'dom.html',
+      mediaType: 'text/html',
+      bytes: utf8(`<html><body>${'<p>evidence</p>'.repeat(200)}</body></html>`),
+    },
     { path: 'media/0123abcd.jpg', mediaType: 'image/jpeg', bytes: fakeBinary([0xff, 0xd8, 0xff], 1500, 2) },
     { path: 'screenshot-viewport.png', mediaType: 'image/png', bytes: fakeBinary([0x89, 0x50, 0x4e, 0x47], 3000, 1) },
     { path: 'text.txt', mediaType: 'text/plain', bytes: utf8('evidence\n') },
@@ -76,7 +80,12 @@ export function custodyLog(n = 4, fingerprint?: string): string {
           : i === 1
             ? { ...base, type: 'capture.started', captureId: 'cap-1', details: { sequence: 1 } }
             : i === 2
-              ? { ...base, type: 'capture.stored', captureId: 'cap-1', details: { sequence: 1, captureJsonSha256: sha256HexSync(CAPTURE_JSON) } }
+              ? {
+                  ...base,
+                  type: 'capture.stored',
+                  captureId: 'cap-1',
+                  details: { sequence: 1, captureJsonSha256: sha256HexSync(CAPTURE_JSON) },
+                }
               : { ...base, type: 'note.added', details: { text: `note ${i}` } };
     const { event, line } = chainEvent(prev, ev);
     out += `${line}\n`;
@@ -167,15 +176,13 @@ export async function unzipFiles(zip: Uint8Array): Promise<Map<string, Uint8Arra
 /** A ZIP of `files` (full entry names), sorted, with the fixed date. */
 export function zipFiles(files: Map<string, Uint8Array>): Promise<Uint8Array> {
   const out = new JSZip();
-  for (const [name, bytes] of [...files].sort(([a], [b]) => (a < b ? -1 : 1))) out.file(name, bytes, { date: FIXED_DATE });
+  for (const [name, bytes] of [...files].sort(([a], [b]) => (a < b ? -1 : 1)))
+    out.file(name, bytes, { date: FIXED_DATE });
   return out.generateAsync({ type: 'uint8array', compression: 'DEFLATE' });
 }
 
 /** Rebuilds a ZIP after `mutate` edits its files (full entry names; delete to remove). */
-export async function rezip(
-  zip: Uint8Array,
-  mutate: (files: Map<string, Uint8Array>) => void,
-): Promise<Uint8Array> {
+export async function rezip(zip: Uint8Array, mutate: (files: Map<string, Uint8Array>) => void): Promise<Uint8Array> {
   const files = await unzipFiles(zip);
   mutate(files);
   return zipFiles(files);

@@ -76,7 +76,16 @@ export function makePng(spec: PngSpec): Uint8Array {
     const row = new Uint8Array(stride);
     for (let x = 0; x < spec.width; x++) {
       const [r, g, b, a] = spec.pixel(x, y);
-      const samples = colorType === 0 ? [r] : colorType === 2 ? [r, g, b] : colorType === 3 ? [r] : colorType === 4 ? [r, a] : [r, g, b, a];
+      const samples =
+        colorType === 0
+          ? [r]
+          : colorType === 2
+            ? [r, g, b]
+            : colorType === 3
+              ? [r]
+              : colorType === 4
+                ? [r, a]
+                : [r, g, b, a];
       samples.forEach((v, i) => {
         if (depth === 8) row[x * bpp + i] = v;
         else {
@@ -129,10 +138,15 @@ export function noise(length: number, seed: number): Uint8Array {
 /** A noisy screenshot-like PNG of about `bytes` bytes (RGB noise does not compress). */
 export function noisyPng(width: number, height: number, seed: number): Uint8Array {
   const n = noise(width * height * 3, seed);
-  return makePng({ width, height, colorType: 2, pixel: (x, y) => {
-    const i = (y * width + x) * 3;
-    return [n[i]!, n[i + 1]!, n[i + 2]!, 255];
-  } });
+  return makePng({
+    width,
+    height,
+    colorType: 2,
+    pixel: (x, y) => {
+      const i = (y * width + x) * 3;
+      return [n[i]!, n[i + 1]!, n[i + 2]!, 255];
+    },
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -149,7 +163,13 @@ export interface CaptureSpec {
   dom?: string;
   screenshot?: Uint8Array | null;
   /** More files: path inside the capture folder and bytes. */
-  extra?: { path: string; bytes: Uint8Array; mediaType?: string; role?: 'original' | 'derived'; derivedFrom?: string[] }[];
+  extra?: {
+    path: string;
+    bytes: Uint8Array;
+    mediaType?: string;
+    role?: 'original' | 'derived';
+    derivedFrom?: string[];
+  }[];
   tags?: string[];
   limitations?: string[];
   selectors?: { kind: SelectorRecord['kind']; value: string; raw: string[] }[];
@@ -167,23 +187,62 @@ export async function seedCase(
   o: { id?: string; name?: string; reference?: string } = {},
 ): Promise<string> {
   const id = o.id ?? 'case-1';
-  await updateSettings(db, { investigatorName: 'Insp. Leila Benali', investigatorUnit: 'OCRTEH', organization: 'Police nationale' });
-  await createCase(db, { id, name: o.name ?? 'Réseau Marseille – annonces', reference: o.reference ?? 'PV-2026-118', at: at(0) });
+  await updateSettings(db, {
+    investigatorName: 'Insp. Leila Benali',
+    investigatorUnit: 'OCRTEH',
+    organization: 'Police nationale',
+  });
+  await createCase(db, {
+    id,
+    name: o.name ?? 'Réseau Marseille – annonces',
+    reference: o.reference ?? 'PV-2026-118',
+    at: at(0),
+  });
   return id;
 }
 
 /** Stores one capture as the pipeline would: blobs, record, capture.json, custody events. */
-export async function storeCapture(db: HashmarkDb, caseId: string, spec: CaptureSpec, clock: number): Promise<CaptureRecord> {
+export async function storeCapture(
+  db: HashmarkDb,
+  caseId: string,
+  spec: CaptureSpec,
+  clock: number,
+): Promise<CaptureRecord> {
   const captureId = fixtureId();
   const url = spec.url ?? `https://annonces.example/ad/${clock}`;
   const title = spec.title ?? `Annonce ${clock}`;
-  const job = await beginCaptureJob(
-    db,
-    { jobId: captureId, captureId, caseId, tabId: 1, nonce: 'n', at: at(clock), trigger: 'popup', url: spec.urlStart ?? url },
-  );
-  const files: { path: string; bytes: Uint8Array; mediaType: string; method: string; role: 'original' | 'derived'; derivedFrom?: string[] }[] = [
-    { path: 'dom.html', bytes: utf8(spec.dom ?? `<!DOCTYPE html><html><body><p>${title}</p></body></html>`), mediaType: 'text/html; charset=utf-8', method: 'dom-serialiser', role: 'original' },
-    { path: 'text.txt', bytes: utf8(title), mediaType: 'text/plain; charset=utf-8', method: 'innerText', role: 'original' },
+  const job = await beginCaptureJob(db, {
+    jobId: captureId,
+    captureId,
+    caseId,
+    tabId: 1,
+    nonce: 'n',
+    at: at(clock),
+    trigger: 'popup',
+    url: spec.urlStart ?? url,
+  });
+  const files: {
+    path: string;
+    bytes: Uint8Array;
+    mediaType: string;
+    method: string;
+    role: 'original' | 'derived';
+    derivedFrom?: string[];
+  }[] = [
+    {
+      path: 'dom.html',
+      bytes: utf8(spec.dom ?? `<!DOCTYPE html><html><body><p>${title}</p></body></html>`),
+      mediaType: 'text/html; charset=utf-8',
+      method: 'dom-serialiser',
+      role: 'original',
+    },
+    {
+      path: 'text.txt',
+      bytes: utf8(title),
+      mediaType: 'text/plain; charset=utf-8',
+      method: 'innerText',
+      role: 'original',
+    },
   ];
   if (spec.screenshot !== null) {
     files.push({
@@ -195,7 +254,14 @@ export async function storeCapture(db: HashmarkDb, caseId: string, spec: Capture
     });
   }
   for (const e of spec.extra ?? []) {
-    files.push({ path: e.path, bytes: e.bytes, mediaType: e.mediaType ?? 'application/octet-stream', method: 'test', role: e.role ?? 'original', ...(e.derivedFrom ? { derivedFrom: e.derivedFrom } : {}) });
+    files.push({
+      path: e.path,
+      bytes: e.bytes,
+      mediaType: e.mediaType ?? 'application/octet-stream',
+      method: 'test',
+      role: e.role ?? 'original',
+      ...(e.derivedFrom ? { derivedFrom: e.derivedFrom } : {}),
+    });
   }
   const digests = await Promise.all(files.map((f) => digestBoth(f.bytes)));
   const artifacts: ArtifactEntry[] = files.map((f, i) => artifactEntry(f, digests[i]!));
@@ -238,7 +304,9 @@ export async function storeCapture(db: HashmarkDb, caseId: string, spec: Capture
   ];
   await commitCapture(db, { jobId: captureId, record, blobs, at: at(clock + 1) });
   if (spec.selectors?.length) {
-    await db.selectors.bulkAdd(spec.selectors.map((s) => ({ caseId, captureId, kind: s.kind, value: s.value, raw: s.raw })));
+    await db.selectors.bulkAdd(
+      spec.selectors.map((s) => ({ caseId, captureId, kind: s.kind, value: s.value, raw: s.raw })),
+    );
   }
   return record;
 }

@@ -79,7 +79,11 @@ describe('convention', () => {
     const h = handlers();
     const handled = Object.entries(h).flatMap(([c, hs]) => Object.keys(hs).map((t) => `${t}@${c}`));
     expect(Object.keys(validators).sort()).toEqual([...TYPES].sort());
-    expect(Object.entries(SENDER_CONTEXT).map(([t, c]) => `${t}@${c}`).sort()).toEqual(handled.sort());
+    expect(
+      Object.entries(SENDER_CONTEXT)
+        .map(([t, c]) => `${t}@${c}`)
+        .sort(),
+    ).toEqual(handled.sort());
   });
 });
 
@@ -183,7 +187,7 @@ describe('extension pages', () => {
 describe('page-copy content script', () => {
   const fetchMsg = envelope('pagecopy.fetch', { url: 'https://site.example/p.png', nonce: 'n1' });
 
-  test('accepted from the running job\'s tab with its nonce; the tab comes from the browser', async () => {
+  test("accepted from the running job's tab with its nonce; the tab comes from the browser", async () => {
     const h = handlers();
     const { r, isRunningJob } = receiver(h);
     expect(await receive(fetchMsg, topFrame, r)).toMatchObject({ ok: true, value: { status: 200 } });

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { csvCell, selectorCsvRows, selectorsCsv, SELECTORS_CSV_HEADER, type SelectorCsvRow } from '@/utils/selectors/csv';
+import {
+  csvCell,
+  selectorCsvRows,
+  selectorsCsv,
+  SELECTORS_CSV_HEADER,
+  type SelectorCsvRow,
+} from '@/utils/selectors/csv';
 
 /** A small RFC 4180 reader, to check that what we write parses back to what we meant. */
 function parseCsv(text: string): string[][] {
@@ -43,22 +49,66 @@ describe('selectorsCsv', () => {
 
   it('writes one row per selector, sorted by kind then value, with usable form, exact value and JSON lists', () => {
     const rows: SelectorCsvRow[] = [
-      { kind: 'wallet', value: 'TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t', raw: ['TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t'], captureIds: [B] },
-      { kind: 'phone', value: '+33612345678', raw: ['06 12 34 56 78', '٠٦١٢٣٤٥٦٧٨', 'https://wa.me/33612345678'], captureIds: [A, B] },
+      {
+        kind: 'wallet',
+        value: 'TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t',
+        raw: ['TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t'],
+        captureIds: [B],
+      },
+      {
+        kind: 'phone',
+        value: '+33612345678',
+        raw: ['06 12 34 56 78', '٠٦١٢٣٤٥٦٧٨', 'https://wa.me/33612345678'],
+        captureIds: [A, B],
+      },
       { kind: 'handle', value: 'telegram:travel_jobs_eu', raw: ['@travel_jobs_eu'], captureIds: [A] },
-      { kind: 'email', value: 'lola.casting75@gmail.com', raw: ['lola.casting75 [at] gmail [dot] com'], captureIds: [A] },
-      { kind: 'handle', value: 'facebook:100089123456789', raw: ['https://www.facebook.com/profile.php?id=100089123456789'], captureIds: [B] },
+      {
+        kind: 'email',
+        value: 'lola.casting75@gmail.com',
+        raw: ['lola.casting75 [at] gmail [dot] com'],
+        captureIds: [A],
+      },
+      {
+        kind: 'handle',
+        value: 'facebook:100089123456789',
+        raw: ['https://www.facebook.com/profile.php?id=100089123456789'],
+        captureIds: [B],
+      },
     ];
     const csv = selectorsCsv(rows);
     expect(csv.split('\r\n')).toHaveLength(7); // header, 5 rows, empty after the last CRLF
     expect(csv.replace(/\r\n/g, '')).not.toMatch(/[\r\n]/); // no bare line break anywhere
     expect(parseCsv(csv)).toEqual([
       ['value', 'kind', 'normalised', 'raw_forms', 'capture_ids'],
-      ['lola.casting75@gmail.com', 'email', 'lola.casting75@gmail.com', '["lola.casting75 [at] gmail [dot] com"]', `["${A}"]`],
-      ['https://www.facebook.com/profile.php?id=100089123456789', 'handle', 'facebook:100089123456789', '["https://www.facebook.com/profile.php?id=100089123456789"]', `["${B}"]`],
+      [
+        'lola.casting75@gmail.com',
+        'email',
+        'lola.casting75@gmail.com',
+        '["lola.casting75 [at] gmail [dot] com"]',
+        `["${A}"]`,
+      ],
+      [
+        'https://www.facebook.com/profile.php?id=100089123456789',
+        'handle',
+        'facebook:100089123456789',
+        '["https://www.facebook.com/profile.php?id=100089123456789"]',
+        `["${B}"]`,
+      ],
       ['https://t.me/travel_jobs_eu', 'handle', 'telegram:travel_jobs_eu', '["@travel_jobs_eu"]', `["${A}"]`],
-      ['+33612345678', 'phone', '+33612345678', '["06 12 34 56 78","٠٦١٢٣٤٥٦٧٨","https://wa.me/33612345678"]', `["${A}","${B}"]`],
-      ['TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t', 'wallet', 'TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t', '["TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t"]', `["${B}"]`],
+      [
+        '+33612345678',
+        'phone',
+        '+33612345678',
+        '["06 12 34 56 78","٠٦١٢٣٤٥٦٧٨","https://wa.me/33612345678"]',
+        `["${A}","${B}"]`,
+      ],
+      [
+        'TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t',
+        'wallet',
+        'TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t',
+        '["TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t"]',
+        `["${B}"]`,
+      ],
     ]);
     // The list columns are JSON: they read back exactly, whatever the raw forms hold.
     const phoneRow = parseCsv(csv)[4]!;
@@ -83,7 +133,16 @@ describe('selectorsCsv', () => {
 });
 
 describe('CSV injection', () => {
-  it.each(['=HYPERLINK("http://evil","x")', '+cmd|" /C calc"!A0', '-2+3', '@SUM(A1)', '\tx', '\rx', '+33 6 12 34 56 78', '+33612345678x'])('neutralises %j', (v) => {
+  it.each([
+    '=HYPERLINK("http://evil","x")',
+    '+cmd|" /C calc"!A0',
+    '-2+3',
+    '@SUM(A1)',
+    '\tx',
+    '\rx',
+    '+33 6 12 34 56 78',
+    '+33612345678x',
+  ])('neutralises %j', (v) => {
     const cell = csvCell(v);
     expect(cell.replace(/^"/, '')).toMatch(/^'/);
   });
@@ -106,7 +165,9 @@ describe('CSV injection', () => {
   it('rejects malformed rows instead of dropping them', () => {
     expect(() => selectorsCsv([{ kind: 'fax', value: 'x', raw: [], captureIds: [] } as never])).toThrow(/row 0/);
     expect(() => selectorsCsv([{ kind: 'phone', value: '', raw: [], captureIds: [] }])).toThrow(/row 0/);
-    expect(() => selectorsCsv([{ kind: 'phone', value: '+33612345678', raw: [1], captureIds: [] } as never])).toThrow(/row 0/);
+    expect(() => selectorsCsv([{ kind: 'phone', value: '+33612345678', raw: [1], captureIds: [] } as never])).toThrow(
+      /row 0/,
+    );
     expect(() => selectorsCsv('nope' as never)).toThrow(/array/);
   });
 });

@@ -12,7 +12,11 @@ describe('emails in text', () => {
   const cases: Array<[string, string, string]> = [
     ['plain', 'ou karim.lyon69@hotmail.fr', 'karim.lyon69@hotmail.fr'],
     ['upper case, lowercased', 'Email: PROF.MATHS.CASA@GMAIL.COM', 'prof.maths.casa@gmail.com'],
-    ['plus and dash in the local part', 'écrire à lina+annonces@mail-pro.example.fr.', 'lina+annonces@mail-pro.example.fr'],
+    [
+      'plus and dash in the local part',
+      'écrire à lina+annonces@mail-pro.example.fr.',
+      'lina+annonces@mail-pro.example.fr',
+    ],
     ['[at] [dot]', 'lola.casting75 [at] gmail [dot] com', 'lola.casting75@gmail.com'],
     ['(at)(dot) without spaces', 'cairo.jobs(at)outlook(dot)com', 'cairo.jobs@outlook.com'],
     ['{at} and a real dot', 'djerba {at} gnet.tn', 'djerba@gnet.tn'],
@@ -41,7 +45,8 @@ describe('emails in text', () => {
   ];
   it.each(notEmails)('not: %s', (_, text) => {
     const found = emails(text).map(([v]) => v);
-    if (text.includes('Merci')) expect(found).toEqual(['karim@gmail.com']); // the address, without "Merci"
+    if (text.includes('Merci'))
+      expect(found).toEqual(['karim@gmail.com']); // the address, without "Merci"
     else expect(found).toEqual([]);
   });
 
@@ -60,8 +65,15 @@ describe('mailto links', () => {
   });
 
   it('merges a mailto link with the same address written in the text', () => {
-    expect(extractSelectors({ text: 'karim.lyon69@hotmail.fr', links: ['mailto:karim.lyon69@hotmail.fr'], region: 'FR' })).toEqual([
-      { kind: 'email', value: 'karim.lyon69@hotmail.fr', raw: ['karim.lyon69@hotmail.fr', 'mailto:karim.lyon69@hotmail.fr'], source: ['text', 'link'] },
+    expect(
+      extractSelectors({ text: 'karim.lyon69@hotmail.fr', links: ['mailto:karim.lyon69@hotmail.fr'], region: 'FR' }),
+    ).toEqual([
+      {
+        kind: 'email',
+        value: 'karim.lyon69@hotmail.fr',
+        raw: ['karim.lyon69@hotmail.fr', 'mailto:karim.lyon69@hotmail.fr'],
+        source: ['text', 'link'],
+      },
     ]);
   });
 });

@@ -4,30 +4,54 @@ import { extractSelectors } from '@/utils/selectors/extract';
 import { foldText, rawForm } from '@/utils/selectors/text-fold';
 import type { LabelledAd } from '@/utils/selectors/evaluate';
 
-const { ads } = JSON.parse(readFileSync(new URL('../../fixtures/selectors/labelled.json', import.meta.url), 'utf8')) as { ads: LabelledAd[] };
+const { ads } = JSON.parse(
+  readFileSync(new URL('../../fixtures/selectors/labelled.json', import.meta.url), 'utf8'),
+) as { ads: LabelledAd[] };
 
 describe('extractSelectors', () => {
   it('reads the sample French ad (tests/fixtures/site/ad-fr.html) as an investigator would', () => {
     const text =
       'Appartement T2 à louer – Marseille 3e\n650 € / mois\nAnnonce n° 4471-2026 publiée le 27/11/2026. T2 meublé de 38 m², proche gare Saint-Charles, disponible de suite. ' +
       'Pas de dossier, paiement en espèces accepté.\nContact : 06 12 34 56 78 ou WhatsApp wa.me/33612345678\nVendeur : Karim — répond sous 1 h';
-    expect(extractSelectors({ text, links: ['https://wa.me/33612345678', 'https://annonces.example/marseille/t2-4471'], region: 'FR' })).toEqual([
-      { kind: 'phone', value: '+33612345678', raw: ['06 12 34 56 78', 'wa.me/33612345678', 'https://wa.me/33612345678'], platform: 'whatsapp', source: ['text', 'link'] },
+    expect(
+      extractSelectors({
+        text,
+        links: ['https://wa.me/33612345678', 'https://annonces.example/marseille/t2-4471'],
+        region: 'FR',
+      }),
+    ).toEqual([
+      {
+        kind: 'phone',
+        value: '+33612345678',
+        raw: ['06 12 34 56 78', 'wa.me/33612345678', 'https://wa.me/33612345678'],
+        platform: 'whatsapp',
+        source: ['text', 'link'],
+      },
     ]);
   });
 
   it('reads the sample Arabic ad (tests/fixtures/site/ad-ar.html): one number in two scripts, one handle', () => {
-    const text = 'فرصة عمل في أوروبا – السفر خلال أسبوع\nنوفر التأشيرة والسكن. الاتصال على \u200e+212 6 12 34 56 78\u200e أو على تيليغرام @travel_jobs_eu\nالرقم: ٠٦١٢٣٤٥٦٧٨';
+    const text =
+      'فرصة عمل في أوروبا – السفر خلال أسبوع\nنوفر التأشيرة والسكن. الاتصال على \u200e+212 6 12 34 56 78\u200e أو على تيليغرام @travel_jobs_eu\nالرقم: ٠٦١٢٣٤٥٦٧٨';
     expect(extractSelectors({ text, links: ['https://t.me/travel_jobs_eu'], region: 'MA' })).toEqual([
       { kind: 'phone', value: '+212612345678', raw: ['+212 6 12 34 56 78', '٠٦١٢٣٤٥٦٧٨'], source: ['text'] },
-      { kind: 'handle', value: 'telegram:travel_jobs_eu', raw: ['@travel_jobs_eu', 'https://t.me/travel_jobs_eu'], platform: 'telegram', source: ['text', 'link'] },
+      {
+        kind: 'handle',
+        value: 'telegram:travel_jobs_eu',
+        raw: ['@travel_jobs_eu', 'https://t.me/travel_jobs_eu'],
+        platform: 'telegram',
+        source: ['text', 'link'],
+      },
     ]);
   });
 
   it('orders selectors by first appearance: text by position across kinds, then links in order', () => {
-    const text = 'mail lina.22@gmail.com, tél 06 12 34 56 78, Telegram @lina_2222, ETH 0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed, 07 81 23 45 67';
+    const text =
+      'mail lina.22@gmail.com, tél 06 12 34 56 78, Telegram @lina_2222, ETH 0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed, 07 81 23 45 67';
     const links = ['https://x.com/lina_22', 'tel:+33612345678', 'https://t.me/zen_paris_7'];
-    expect(extractSelectors({ text, links, region: 'FR' }).map((s) => `${s.kind} ${s.value} ${s.source.join('+')}`)).toEqual([
+    expect(
+      extractSelectors({ text, links, region: 'FR' }).map((s) => `${s.kind} ${s.value} ${s.source.join('+')}`),
+    ).toEqual([
       'email lina.22@gmail.com text',
       'phone +33612345678 text+link',
       'handle telegram:lina_2222 text',
@@ -62,8 +86,12 @@ describe('extractSelectors', () => {
   it('rejects malformed input with a clear error and no partial result', () => {
     expect(() => extractSelectors(null as never)).toThrow(TypeError);
     expect(() => extractSelectors({ text: 42, links: [], region: 'FR' } as never)).toThrow(/text must be a string/);
-    expect(() => extractSelectors({ text: '', links: 'https://t.me/x', region: 'FR' } as never)).toThrow(/links must be an array of strings/);
-    expect(() => extractSelectors({ text: '', links: [null], region: 'FR' } as never)).toThrow(/links must be an array of strings/);
+    expect(() => extractSelectors({ text: '', links: 'https://t.me/x', region: 'FR' } as never)).toThrow(
+      /links must be an array of strings/,
+    );
+    expect(() => extractSelectors({ text: '', links: [null], region: 'FR' } as never)).toThrow(
+      /links must be an array of strings/,
+    );
     expect(() => extractSelectors({ text: '', links: [], region: 'ZZ' })).toThrow(/region must be/);
   });
 
@@ -77,7 +105,14 @@ describe('extractSelectors', () => {
   });
 
   it('ignores links that are not contact links, huge or malformed, without throwing', () => {
-    const links = ['data:text/html,<b>06 12 34 56 78</b>', `https://example.com/${'9'.repeat(10_000)}`, 'http://[::1', '#', '/relative/06-12-34-56-78', 'mailto:'];
+    const links = [
+      'data:text/html,<b>06 12 34 56 78</b>',
+      `https://example.com/${'9'.repeat(10_000)}`,
+      'http://[::1',
+      '#',
+      '/relative/06-12-34-56-78',
+      'mailto:',
+    ];
     expect(extractSelectors({ text: '', links, region: 'FR' })).toEqual([]);
   });
 });

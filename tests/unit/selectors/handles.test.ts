@@ -98,8 +98,16 @@ describe('handles written in text', () => {
   });
 
   it('merges a handle written in text with its profile link', () => {
-    expect(extractSelectors({ text: 'تيليغرام @travel_jobs_eu', links: ['https://t.me/travel_jobs_eu'], region: 'MA' })).toEqual([
-      { kind: 'handle', value: 'telegram:travel_jobs_eu', raw: ['@travel_jobs_eu', 'https://t.me/travel_jobs_eu'], platform: 'telegram', source: ['text', 'link'] },
+    expect(
+      extractSelectors({ text: 'تيليغرام @travel_jobs_eu', links: ['https://t.me/travel_jobs_eu'], region: 'MA' }),
+    ).toEqual([
+      {
+        kind: 'handle',
+        value: 'telegram:travel_jobs_eu',
+        raw: ['@travel_jobs_eu', 'https://t.me/travel_jobs_eu'],
+        platform: 'telegram',
+        source: ['text', 'link'],
+      },
     ]);
   });
 });
@@ -142,6 +150,12 @@ describe('normalisation and profile URLs', () => {
   });
 
   it('gives no URL for values it did not make', () => {
-    expect(['telegram:a b', 'x:', 'myspace:karim', 'nope', 'instagram:javascript:alert(1)'].map(handleUrl)).toEqual([null, null, null, null, null]);
+    expect(['telegram:a b', 'x:', 'myspace:karim', 'nope', 'instagram:javascript:alert(1)'].map(handleUrl)).toEqual([
+      null,
+      null,
+      null,
+      null,
+      null,
+    ]);
   });
 });

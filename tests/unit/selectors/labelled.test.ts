@@ -4,7 +4,9 @@ import { evaluate, type LabelledAd } from '@/utils/selectors/evaluate';
 
 // The labelled set (tests/fixtures/selectors/labelled.json) and the figures issue 6 holds it to.
 // scripts/selectors-eval.ts prints the same evaluation with every error.
-const { ads } = JSON.parse(readFileSync(new URL('../../fixtures/selectors/labelled.json', import.meta.url), 'utf8')) as { ads: LabelledAd[] };
+const { ads } = JSON.parse(
+  readFileSync(new URL('../../fixtures/selectors/labelled.json', import.meta.url), 'utf8'),
+) as { ads: LabelledAd[] };
 
 describe('labelled ad set', () => {
   it('has at least 60 ads from each of the eight countries, with expected selectors of every kind', () => {
@@ -31,7 +33,13 @@ describe('labelled ad set', () => {
   });
 
   it('scores a wrong answer as wrong (the evaluation itself can fail)', () => {
-    const ad: LabelledAd = { id: 't', region: 'FR', text: 'Tél 06 12 34 56 78', links: [], expected: [{ kind: 'phone', value: '+33700000000' }] };
+    const ad: LabelledAd = {
+      id: 't',
+      region: 'FR',
+      text: 'Tél 06 12 34 56 78',
+      links: [],
+      expected: [{ kind: 'phone', value: '+33700000000' }],
+    };
     const r = evaluate([ad]);
     expect(r.overall).toMatchObject({ tp: 0, fp: 1, fn: 1, precision: 0, recall: 0 });
     expect(r.errors).toEqual([

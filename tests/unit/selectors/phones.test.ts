@@ -4,7 +4,9 @@ import { checkRegion, ibanValid, PhoneParser } from '@/utils/selectors/phones';
 
 /** The phones extraction reports for a text, in order. */
 function phones(region: string, text: string, links: string[] = []): string[] {
-  return extractSelectors({ text, links, region }).filter((s) => s.kind === 'phone').map((s) => s.value);
+  return extractSelectors({ text, links, region })
+    .filter((s) => s.kind === 'phone')
+    .map((s) => s.value);
 }
 
 const LRM = '\u200e';
@@ -30,8 +32,16 @@ const WRITTEN: Array<[string, string, string[]]> = [
   ['FR', 'Agence : 04 91 12 34 56 / 06 12 34 56 78', ['+33491123456', '+33612345678']],
   ['FR', 'Marseille 13003 06 12 34 56 78', ['+33612345678']],
   ['FR', 'Jeune femme, contactez-moi au O6 12 34 56 78', ['+33612345678']],
-  ['FR', `Appelle ${'06 12 34 56 78'.replace(/\d/g, (d) => String.fromCodePoint(0x1d7ce + Number(d)))}`, ['+33612345678']],
-  ['FR', `Dispo ☎️ ${['07', '81', '23', '45', '67'].map((g) => [...g].map((d) => `${d}\ufe0f\u20e3`).join('')).join(' ')}`, ['+33781234567']],
+  [
+    'FR',
+    `Appelle ${'06 12 34 56 78'.replace(/\d/g, (d) => String.fromCodePoint(0x1d7ce + Number(d)))}`,
+    ['+33612345678'],
+  ],
+  [
+    'FR',
+    `Dispo ☎️ ${['07', '81', '23', '45', '67'].map((g) => [...g].map((d) => `${d}\ufe0f\u20e3`).join('')).join(' ')}`,
+    ['+33781234567'],
+  ],
   // Morocco
   ['MA', `الاتصال على ${LRM}+212 6 12 34 56 78${LRM}`, ['+212612345678']],
   ['MA', 'الرقم: ٠٦١٢٣٤٥٦٧٨', ['+212612345678']],
@@ -110,7 +120,7 @@ const NOT_PHONES: Array<[string, string]> = [
   ['DZ', 'Paiement par CCP 0012345678 clé 45 ou RIP 00799999001234567845.'],
   ['DZ', 'Frais 3000 DZD, 180 مليون.'],
   ['TN', 'Carte grise 2019-2026, 32 000 DT, publié le 27/11/2026, réf. annonce 27112026.'],
-  ['TN', 'Libre à partir du 01.12.2026, garantie jusqu\'au 15/06/2027.'],
+  ['TN', "Libre à partir du 01.12.2026, garantie jusqu'au 15/06/2027."],
   ['TN', 'Virement sur RIB 08 006 0123456789012 34 (BIAT).'],
   ['TN', 'IBAN TN59 1000 6035 1835 9847 8831.'],
   ['TN', 'Années 2024 2025 2026. Appartement 2026-4471-FR.'],
@@ -156,8 +166,17 @@ describe('a page of numbers that are not phones', () => {
 
 describe('phones with their raw forms', () => {
   it('keeps Arabic-Indic digits as written and drops the bidi marks around the number', () => {
-    const [sel] = extractSelectors({ text: `الاتصال على ${LRM}+212 6 12 34 56 78${LRM} الرقم: ٠٦١٢٣٤٥٦٧٨`, links: [], region: 'MA' });
-    expect(sel).toEqual({ kind: 'phone', value: '+212612345678', raw: ['+212 6 12 34 56 78', '٠٦١٢٣٤٥٦٧٨'], source: ['text'] });
+    const [sel] = extractSelectors({
+      text: `الاتصال على ${LRM}+212 6 12 34 56 78${LRM} الرقم: ٠٦١٢٣٤٥٦٧٨`,
+      links: [],
+      region: 'MA',
+    });
+    expect(sel).toEqual({
+      kind: 'phone',
+      value: '+212612345678',
+      raw: ['+212 6 12 34 56 78', '٠٦١٢٣٤٥٦٧٨'],
+      source: ['text'],
+    });
   });
 
   it('keeps a bidi mark inside a number out of the raw form but reads through it', () => {
@@ -191,18 +210,39 @@ describe('phones from links', () => {
   ];
   it.each(cases)('%s %s', (region, link, e164, platform) => {
     const sels = extractSelectors({ text: '', links: [link], region });
-    expect(sels).toEqual([{ kind: 'phone', value: e164, raw: [link], ...(platform ? { platform } : {}), source: ['link'] }]);
+    expect(sels).toEqual([
+      { kind: 'phone', value: e164, raw: [link], ...(platform ? { platform } : {}), source: ['link'] },
+    ]);
   });
 
   it('gives nothing for invalid numbers and non-phone links', () => {
-    const links = ['tel:123', 'https://wa.me/123', 'https://wa.me/qr/ABCDEF', 'https://api.whatsapp.com/send?text=hi', 'javascript:alert(1)', 'tel:', 'not a url', ''];
+    const links = [
+      'tel:123',
+      'https://wa.me/123',
+      'https://wa.me/qr/ABCDEF',
+      'https://api.whatsapp.com/send?text=hi',
+      'javascript:alert(1)',
+      'tel:',
+      'not a url',
+      '',
+    ];
     expect(extractSelectors({ text: '', links, region: 'FR' })).toEqual([]);
   });
 
   it('one number written as text and linked through WhatsApp is one selector with both forms', () => {
-    const sels = extractSelectors({ text: 'Contact : 06 12 34 56 78 ou WhatsApp wa.me/33612345678', links: ['https://wa.me/33612345678'], region: 'FR' });
+    const sels = extractSelectors({
+      text: 'Contact : 06 12 34 56 78 ou WhatsApp wa.me/33612345678',
+      links: ['https://wa.me/33612345678'],
+      region: 'FR',
+    });
     expect(sels).toEqual([
-      { kind: 'phone', value: '+33612345678', raw: ['06 12 34 56 78', 'wa.me/33612345678', 'https://wa.me/33612345678'], platform: 'whatsapp', source: ['text', 'link'] },
+      {
+        kind: 'phone',
+        value: '+33612345678',
+        raw: ['06 12 34 56 78', 'wa.me/33612345678', 'https://wa.me/33612345678'],
+        platform: 'whatsapp',
+        source: ['text', 'link'],
+      },
     ]);
   });
 });
@@ -217,7 +257,9 @@ describe('region', () => {
 
   it.each([['fr'], ['XX'], ['FRA'], [''], [null], [undefined], [33]])('rejects %j with a clear error', (region) => {
     expect(() => checkRegion(region)).toThrow(/ISO 3166-1 alpha-2/);
-    expect(() => extractSelectors({ text: '06 12 34 56 78', links: [], region: region as string })).toThrow(/region must be/);
+    expect(() => extractSelectors({ text: '06 12 34 56 78', links: [], region: region as string })).toThrow(
+      /region must be/,
+    );
   });
 });
 
@@ -234,28 +276,43 @@ describe('the metadata prefilter', () => {
   // A seeded generator: the same strings every run.
   function rng(seed: number): () => number {
     let s = seed >>> 0;
-    return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+    return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
   }
 
-  it.each(['FR', 'MA', 'DZ', 'TN', 'LY', 'EG', 'ES', 'IT', 'GB', 'DE', 'US', 'AR', 'MX', 'BR'])('never changes a result (%s)', (region) => {
-    const rand = rng(region.charCodeAt(0) * 31 + region.charCodeAt(1));
-    const fast = new PhoneParser(checkRegion(region));
-    const full = new PhoneParser(checkRegion(region), false);
-    let valid = 0;
-    for (let n = 0; n < 1500; n++) {
-      const len = 6 + Math.floor(rand() * 10);
-      let d = rand() < 0.5 ? '0' : '';
-      while (d.length < len) d += String(Math.floor(rand() * 10));
-      const a = fast.national(d);
-      expect(a).toBe(full.national(d));
-      expect(fast.international(d)).toBe(full.international(d));
-      if (a) valid++;
-    }
-    // The comparison must include real numbers, not only rejections.
-    for (const d of ['0612345678', '0661234567', '0550123456', '20123456', '0912345678', '01012345678', '612345678', '3471234567', '02087654321', '030123456', '2015550123']) {
-      expect(fast.national(d)).toBe(full.national(d));
-      if (fast.national(d)) valid++;
-    }
-    expect(valid).toBeGreaterThan(0);
-  });
+  it.each(['FR', 'MA', 'DZ', 'TN', 'LY', 'EG', 'ES', 'IT', 'GB', 'DE', 'US', 'AR', 'MX', 'BR'])(
+    'never changes a result (%s)',
+    (region) => {
+      const rand = rng(region.charCodeAt(0) * 31 + region.charCodeAt(1));
+      const fast = new PhoneParser(checkRegion(region));
+      const full = new PhoneParser(checkRegion(region), false);
+      let valid = 0;
+      for (let n = 0; n < 1500; n++) {
+        const len = 6 + Math.floor(rand() * 10);
+        let d = rand() < 0.5 ? '0' : '';
+        while (d.length < len) d += String(Math.floor(rand() * 10));
+        const a = fast.national(d);
+        expect(a).toBe(full.national(d));
+        expect(fast.international(d)).toBe(full.international(d));
+        if (a) valid++;
+      }
+      // The comparison must include real numbers, not only rejections.
+      for (const d of [
+        '0612345678',
+        '0661234567',
+        '0550123456',
+        '20123456',
+        '0912345678',
+        '01012345678',
+        '612345678',
+        '3471234567',
+        '02087654321',
+        '030123456',
+        '2015550123',
+      ]) {
+        expect(fast.national(d)).toBe(full.national(d));
+        if (fast.national(d)) valid++;
+      }
+      expect(valid).toBeGreaterThan(0);
+    },
+  );
 });

@@ -60,7 +60,9 @@ describe('valid addresses', () => {
   it.each(valid)('%s', (_, written, canonical) => {
     expect(parseWallet(written)?.address).toBe(canonical);
     const sels = extractSelectors({ text: `Paiement : ${written}.`, links: [], region: 'FR' });
-    expect(sels).toEqual([{ kind: 'wallet', value: canonical, raw: [written], platform: walletPlatform(canonical), source: ['text'] }]);
+    expect(sels).toEqual([
+      { kind: 'wallet', value: canonical, raw: [written], platform: walletPlatform(canonical), source: ['text'] },
+    ]);
   });
 
   it('EIP-55 checksums the lower-case form into the published examples', () => {
@@ -90,7 +92,9 @@ describe('corrupted or invalid addresses are not reported', () => {
   ];
   it.each(invalid)('%s', (_, s) => {
     expect(parseWallet(s)).toBeNull();
-    expect(extractSelectors({ text: `Paiement : ${s}.`, links: [], region: 'FR' }).filter((x) => x.kind === 'wallet')).toEqual([]);
+    expect(
+      extractSelectors({ text: `Paiement : ${s}.`, links: [], region: 'FR' }).filter((x) => x.kind === 'wallet'),
+    ).toEqual([]);
   });
 
   it('does not cut an address out of a longer string', () => {
@@ -101,8 +105,9 @@ describe('corrupted or invalid addresses are not reported', () => {
 
   it('reports no wallet in 2,000 random base58 and hex strings of address shape', () => {
     let s = 12345;
-    const rand = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
-    const pick = (alphabet: string, n: number) => Array.from({ length: n }, () => alphabet[Math.floor(rand() * alphabet.length)]).join('');
+    const rand = () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
+    const pick = (alphabet: string, n: number) =>
+      Array.from({ length: n }, () => alphabet[Math.floor(rand() * alphabet.length)]).join('');
     for (let i = 0; i < 500; i++) {
       expect(parseWallet(`1${pick(B58, 33)}`)).toBeNull();
       expect(parseWallet(`T${pick(B58, 33)}`)).toBeNull();
@@ -131,6 +136,13 @@ describe('wallets from links', () => {
   });
 
   it('knows the chain of a normalised address', () => {
-    expect([P2PKH, P2SH, P2TR, EIP55[0]!, TRON, 'nope'].map(walletPlatform)).toEqual(['btc', 'btc', 'btc', 'eth', 'tron', null]);
+    expect([P2PKH, P2SH, P2TR, EIP55[0]!, TRON, 'nope'].map(walletPlatform)).toEqual([
+      'btc',
+      'btc',
+      'btc',
+      'eth',
+      'tron',
+      null,
+    ]);
   });
 });

@@ -26,11 +26,28 @@ function snapshot(nonce: string, over: Partial<PageSnapshot> = {}): PageSnapshot
     domMethod: 'dom-serialiser:getHTML',
     text: 'hi',
     textMethod: 'innerText',
-    pageAsserted: { documentTitle: 't', documentUrl: 'https://a.example/', baseHref: null, canonical: null, metaDescription: null, og: {}, lang: null },
+    pageAsserted: {
+      documentTitle: 't',
+      documentUrl: 'https://a.example/',
+      baseHref: null,
+      canonical: null,
+      metaDescription: null,
+      og: {},
+      lang: null,
+    },
     contentType: 'text/html',
     viewport: { width: 800, height: 600, devicePixelRatio: 1 },
     scroll: { x: 0, y: 0, width: 800, height: 600 },
-    counts: { elements: 3, openShadowRoots: 0, closedShadowRoots: 0, closedShadowRootsUnreachable: 0, frames: 0, crossOriginFrames: 0, canvases: 0, videos: 0 },
+    counts: {
+      elements: 3,
+      openShadowRoots: 0,
+      closedShadowRoots: 0,
+      closedShadowRootsUnreachable: 0,
+      frames: 0,
+      crossOriginFrames: 0,
+      canvases: 0,
+      videos: 0,
+    },
     media: [],
     links: [],
     mediaTruncated: 0,
@@ -100,7 +117,11 @@ describe('runCapture', () => {
     const cj = JSON.parse(new TextDecoder().decode((await db.blobs.get(rec.captureJson.sha256))!.data));
     expect(cj.url).toEqual({ start: 'https://a.example/', end: 'https://a.example/' });
     expect(cj.artifacts[0].sha256).toBe(rec.artifacts[0]!.sha256);
-    expect((await custodyLines(db, 'case')).map((e) => e.type)).toEqual(['case.created', 'capture.started', 'capture.stored']);
+    expect((await custodyLines(db, 'case')).map((e) => e.type)).toEqual([
+      'case.created',
+      'capture.started',
+      'capture.stored',
+    ]);
   });
 
   test('after the capture is stored, its report thumbnail is made once and kept (a cache for exports, not an artifact)', async () => {
@@ -133,7 +154,7 @@ describe('runCapture', () => {
     expect(mhtml).toBe(1);
   });
 
-  test('selectors from text and links go into capture.json and the selectors table, in the site\'s region', async () => {
+  test("selectors from text and links go into capture.json and the selectors table, in the site's region", async () => {
     let planted = '';
     const r = await runCapture(
       { trigger: 'popup', options: NO_EXTRAS },
@@ -142,7 +163,10 @@ describe('runCapture', () => {
           plantNonce: async (_t, n) => void (planted = n),
           readNonce: async () => planted,
           snapshot: async () =>
-            snapshot(planted, { text: 'Appelez le 06 12 34 56 78 ou karim.dz [at] gmail [dot] com', links: ['https://wa.me/212612345678'] }),
+            snapshot(planted, {
+              text: 'Appelez le 06 12 34 56 78 ou karim.dz [at] gmail [dot] com',
+              links: ['https://wa.me/212612345678'],
+            }),
         },
         'https://annonces.example.ma/a/1',
       ),
@@ -159,24 +183,35 @@ describe('runCapture', () => {
   });
 
   test('a local file without file access is refused, the job failed in the custody log', async () => {
-    await expectFailed(runCapture({ trigger: 'popup', options: NO_EXTRAS }, env({}, 'file:///home/me/ad.html')), /Allow access to file URLs/);
+    await expectFailed(
+      runCapture({ trigger: 'popup', options: NO_EXTRAS }, env({}, 'file:///home/me/ad.html')),
+      /Allow access to file URLs/,
+    );
     // The code the interface translates travels with the English words, and stays on the job.
     expect((await db.jobs.toArray())[0]).toMatchObject({ errorCode: 'file-access' });
   });
 
   test('a failure thrown to the caller carries its code (the popup translates it)', async () => {
-    await expect(runCapture({ trigger: 'popup', options: NO_EXTRAS }, env({}, 'chrome://settings/'))).rejects.toMatchObject({
+    await expect(
+      runCapture({ trigger: 'popup', options: NO_EXTRAS }, env({}, 'chrome://settings/')),
+    ).rejects.toMatchObject({
       name: 'CaptureError',
       code: 'refused-page',
     });
   });
 
-  test('a snapshot with another nonce is rejected (not this job\'s page)', async () => {
-    await expectFailed(runCapture({ trigger: 'popup', options: NO_EXTRAS }, env({ snapshot: async () => snapshot('forged') })), /unexpected result/);
+  test("a snapshot with another nonce is rejected (not this job's page)", async () => {
+    await expectFailed(
+      runCapture({ trigger: 'popup', options: NO_EXTRAS }, env({ snapshot: async () => snapshot('forged') })),
+      /unexpected result/,
+    );
   });
 
   test('a malformed snapshot is rejected', async () => {
-    await expectFailed(runCapture({ trigger: 'popup', options: NO_EXTRAS }, env({ snapshot: async () => ({ nonce: 'x', domHtml: 5 }) })), /unexpected result/);
+    await expectFailed(
+      runCapture({ trigger: 'popup', options: NO_EXTRAS }, env({ snapshot: async () => ({ nonce: 'x', domHtml: 5 }) })),
+      /unexpected result/,
+    );
   });
 
   test('a PDF document is refused with a plain message', async () => {
@@ -184,7 +219,10 @@ describe('runCapture', () => {
     await expectFailed(
       runCapture(
         { trigger: 'popup' },
-        env({ plantNonce: async (_t, n) => void (planted = n), snapshot: async () => snapshot(planted, { contentType: 'application/pdf' }) }),
+        env({
+          plantNonce: async (_t, n) => void (planted = n),
+          snapshot: async () => snapshot(planted, { contentType: 'application/pdf' }),
+        }),
       ),
       /PDF/,
     );
@@ -196,7 +234,8 @@ describe('runCapture', () => {
       { trigger: 'popup', options: NO_EXTRAS },
       env({
         captureVisibleTab: async () => {
-          if (++calls === 1) throw new Error('This request exceeds the MAX_CAPTURE_VISIBLE_TAB_CALLS_PER_SECOND quota.');
+          if (++calls === 1)
+            throw new Error('This request exceeds the MAX_CAPTURE_VISIBLE_TAB_CALLS_PER_SECOND quota.');
           return PNG;
         },
       }),
@@ -209,7 +248,15 @@ describe('runCapture', () => {
     let calls = 0;
     const r = await runCapture(
       { trigger: 'popup', tabId: 7, options: NO_EXTRAS },
-      env({ getTab: async (id) => ({ id, windowId: 1, url: ++calls > 1 ? 'https://a.example/#/photo/2' : 'https://a.example/', title: 'A', active: true }) }),
+      env({
+        getTab: async (id) => ({
+          id,
+          windowId: 1,
+          url: ++calls > 1 ? 'https://a.example/#/photo/2' : 'https://a.example/',
+          title: 'A',
+          active: true,
+        }),
+      }),
     );
     const rec = (await db.captures.get(r.captureId))!;
     const cj = JSON.parse(new TextDecoder().decode((await db.blobs.get(rec.captureJson.sha256))!.data));
@@ -243,7 +290,15 @@ describe('fast mode', () => {
   /** A 1,600 px page in a 1280x800 window, and what the debugger session was asked. */
   function page(session: 'works' | 'fails-to-shoot' | Error | 'none') {
     const log: string[] = [];
-    const metrics = { scrollWidth: 1280, scrollHeight: 1600, innerWidth: 1280, innerHeight: 800, devicePixelRatio: 1, scrollX: 0, scrollY: 0 };
+    const metrics = {
+      scrollWidth: 1280,
+      scrollHeight: 1600,
+      innerWidth: 1280,
+      innerHeight: 800,
+      devicePixelRatio: 1,
+      scrollX: 0,
+      scrollY: 0,
+    };
     const inPage = (async (_tab: number, func: { name: string }, args: unknown[]) => {
       if (func === measurePage) return metrics;
       if (func === lazyPass) return { height: 1600, timedOut: false };
@@ -270,7 +325,8 @@ describe('fast mode', () => {
       over: {
         inPage,
         captureVisibleTab: async () => dataUrl(pngOf(1280, 800)),
-        stitch: async (parts: { height: number }[], _tiles: Uint8Array[], w: number) => parts.map((p) => pngOf(w, p.height)),
+        stitch: async (parts: { height: number }[], _tiles: Uint8Array[], w: number) =>
+          parts.map((p) => pngOf(w, p.height)),
         ...(session === 'none' ? {} : { openDebuggerShots: open }),
       } satisfies Partial<CaptureEnv>,
     };
@@ -283,13 +339,17 @@ describe('fast mode', () => {
       limitations: string[];
     };
   }
-  const tiles = (cj: Awaited<ReturnType<typeof captureJson>>) => cj.artifacts.filter((a) => a.path.startsWith('screenshot-tiles/'));
+  const tiles = (cj: Awaited<ReturnType<typeof captureJson>>) =>
+    cj.artifacts.filter((a) => a.path.startsWith('screenshot-tiles/'));
 
   test('off (the default): the debugger is never touched', async () => {
     const p = page('works');
     const r = await runCapture({ trigger: 'popup', options: FULL_ONLY }, env(p.over));
     expect(p.log).toEqual([]);
-    expect(tiles(await captureJson(r.captureId)).map((t) => t.method)).toEqual(['captureVisibleTab', 'captureVisibleTab']);
+    expect(tiles(await captureJson(r.captureId)).map((t) => t.method)).toEqual([
+      'captureVisibleTab',
+      'captureVisibleTab',
+    ]);
   });
 
   test('on: tiles from the debugger (at most its tile height), stitched the same way, detached after', async () => {
@@ -303,13 +363,27 @@ describe('fast mode', () => {
       ['screenshot-tiles/001.png', 'debugger:Page.captureScreenshot', 'original'],
     ]);
     const full = cj.artifacts.find((a) => a.path === 'screenshot-full.png')!;
-    expect([full.role, full.method, full.derivedFrom]).toEqual(['derived', 'stitch:OffscreenCanvas', ['screenshot-tiles/000.png', 'screenshot-tiles/001.png']]);
+    expect([full.role, full.method, full.derivedFrom]).toEqual([
+      'derived',
+      'stitch:OffscreenCanvas',
+      ['screenshot-tiles/000.png', 'screenshot-tiles/001.png'],
+    ]);
     expect(cj.limitations.join(' ')).not.toMatch(/Fast full-page mode/);
   });
 
   test.each([
-    ['the permission is not granted', new FastModeUnavailable('the "debugger" permission is not granted'), /"debugger" permission is not granted/],
-    ['the attach is refused (DevTools open)', new FastModeUnavailable('the browser did not let Hashmark attach its debugger to the tab (Another debugger is already attached)'), /Another debugger is already attached/],
+    [
+      'the permission is not granted',
+      new FastModeUnavailable('the "debugger" permission is not granted'),
+      /"debugger" permission is not granted/,
+    ],
+    [
+      'the attach is refused (DevTools open)',
+      new FastModeUnavailable(
+        'the browser did not let Hashmark attach its debugger to the tab (Another debugger is already attached)',
+      ),
+      /Another debugger is already attached/,
+    ],
     ['this browser has no debugger API', 'none' as const, /offers no debugger/],
     ['a shot fails after the attach', 'fails-to-shoot' as const, /screenshot failed \(Target closed\)/],
   ])('on, but %s: the usual full page, the capture stored, a limitation says why', async (_name, session, why) => {

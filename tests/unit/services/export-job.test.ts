@@ -1,7 +1,18 @@
 import 'fake-indexeddb/auto';
 import JSZip from 'jszip';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { addWatch, attachReportThumbnail, createDb, custodyLines, logCustody, recordWatchHit, removeWatch, type CaptureRecord, type HashmarkDb, type KeyRecord } from '@/utils/db';
+import {
+  addWatch,
+  attachReportThumbnail,
+  createDb,
+  custodyLines,
+  logCustody,
+  recordWatchHit,
+  removeWatch,
+  type CaptureRecord,
+  type HashmarkDb,
+  type KeyRecord,
+} from '@/utils/db';
 import { digestBoth, sha256Hex, utf8 } from '@/utils/evidence/hash';
 import { makeThumbnail, toBase64 } from '@/utils/image/thumbnail';
 import { verifyDer } from '@/utils/evidence/signing';
@@ -40,7 +51,10 @@ function options(exportId: string, extra: Partial<ExportOptions> = {}): ExportOp
 }
 
 /** beginExport (export.started) then every part, as the export page does (minus saving). */
-async function exportAll(caseId: string, begin: Pick<Parameters<typeof beginExport>[1], 'ceiling' | 'lang'> = {}): Promise<Part[]> {
+async function exportAll(
+  caseId: string,
+  begin: Pick<Parameters<typeof beginExport>[1], 'ceiling' | 'lang'> = {},
+): Promise<Part[]> {
   const { exportId } = await beginExport(caseId, { db, key, now: NOW, ...begin });
   const parts: Part[] = [];
   for await (const p of buildCasePackage(caseId, options(exportId))) parts.push(await withBytes(p));
@@ -50,14 +64,19 @@ async function exportAll(caseId: string, begin: Pick<Parameters<typeof beginExpo
 async function files(zip: Uint8Array): Promise<Map<string, Uint8Array>> {
   const z = await JSZip.loadAsync(zip);
   const out = new Map<string, Uint8Array>();
-  for (const f of Object.values(z.files)) if (!f.dir) out.set(f.name.slice(f.name.indexOf('/') + 1), await f.async('uint8array'));
+  for (const f of Object.values(z.files))
+    if (!f.dir) out.set(f.name.slice(f.name.indexOf('/') + 1), await f.async('uint8array'));
   return out;
 }
 // ignoreBOM: keep the CSV files' byte order mark in the decoded text.
 const text = (b: Uint8Array | undefined): string => new TextDecoder('utf-8', { ignoreBOM: true }).decode(b);
-const failures = (r: Awaited<ReturnType<typeof verifyPackage>>) => r.checks.filter((c) => !c.ok).map((c) => `${c.id}: ${c.message}`);
+const failures = (r: Awaited<ReturnType<typeof verifyPackage>>) =>
+  r.checks.filter((c) => !c.ok).map((c) => `${c.id}: ${c.message}`);
 
-async function seedCaptures(count: number, spec: (i: number) => Parameters<typeof storeCapture>[2] = () => ({})): Promise<{ caseId: string; captures: CaptureRecord[] }> {
+async function seedCaptures(
+  count: number,
+  spec: (i: number) => Parameters<typeof storeCapture>[2] = () => ({}),
+): Promise<{ caseId: string; captures: CaptureRecord[] }> {
   const caseId = await seedCase(db);
   const captures: CaptureRecord[] = [];
   for (let i = 0; i < count; i++) captures.push(await storeCapture(db, caseId, spec(i), 10 + i * 10));
@@ -68,7 +87,11 @@ describe('buildCasePackage: one package', () => {
   test('exports a signed package that verifies, with case.json, report, tables and the custody log ending at export.started', async () => {
     const { caseId, captures } = await seedCaptures(3, (i) =>
       i === 1
-        ? { title: 'Studio – 06 12 34 56 78', tags: ['=HYPERLINK("x")', 'annonce'], selectors: [{ kind: 'phone', value: '+33612345678', raw: ['06 12 34 56 78'] }] }
+        ? {
+            title: 'Studio – 06 12 34 56 78',
+            tags: ['=HYPERLINK("x")', 'annonce'],
+            selectors: [{ kind: 'phone', value: '+33612345678', raw: ['06 12 34 56 78'] }],
+          }
         : {},
     );
     const parts = await exportAll(caseId);
@@ -90,7 +113,10 @@ describe('buildCasePackage: one package', () => {
     expect(caseJson.captures.map((c: { part: number }) => c.part)).toEqual([1, 1, 1]);
     expect(caseJson.exported).toBe(NOW.toISOString());
 
-    const events = text(f.get('data/custody/events.jsonl')).trim().split('\n').map((l) => JSON.parse(l));
+    const events = text(f.get('data/custody/events.jsonl'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(events.at(-1)).toMatchObject({ type: 'export.started', details: { exportId: p.exportId } });
 
     const report = text(f.get('data/report.html'));
@@ -105,7 +131,9 @@ describe('buildCasePackage: one package', () => {
     expect(csv.split('\r\n').filter(Boolean)).toHaveLength(4);
     expect(csv).toContain(`,"'=HYPERLINK(""x""); annonce"\r\n`);
     const sel = text(f.get('data/selectors.csv'));
-    expect(sel).toBe(`\ufeffvalue,kind,normalised,raw_forms,capture_ids\r\n+33612345678,phone,+33612345678,"[""06 12 34 56 78""]","[""${captures[1]!.id}""]"\r\n`);
+    expect(sel).toBe(
+      `\ufeffvalue,kind,normalised,raw_forms,capture_ids\r\n+33612345678,phone,+33612345678,"[""06 12 34 56 78""]","[""${captures[1]!.id}""]"\r\n`,
+    );
     expect(text(f.get('VERIFY.txt'))).toContain('data/report.html');
     expect(text(f.get('VERIFY.txt'))).not.toContain('PART 1 OF');
   });
@@ -123,12 +151,24 @@ describe('buildCasePackage: one package', () => {
   test('watch-list events (added, a sighting, removed) go into the package custody log, which verifies', async () => {
     const { caseId } = await seedCaptures(1);
     await addWatch(db, { id: 'w1', caseId, kind: 'phone', value: '+33612345678', typed: '06 12 34 56 78', at: at(20) });
-    const details = { watchId: 'w1', kind: 'phone' as const, value: '+33612345678', matched: '+33612345678', matchedKind: 'phone', url: 'https://annonces.example/7', tabId: 3, loadId: 'l1' };
+    const details = {
+      watchId: 'w1',
+      kind: 'phone' as const,
+      value: '+33612345678',
+      matched: '+33612345678',
+      matchedKind: 'phone',
+      url: 'https://annonces.example/7',
+      tabId: 3,
+      loadId: 'l1',
+    };
     expect(await recordWatchHit(db, { details, at: at(21) })).not.toBeNull();
     await removeWatch(db, { watchId: 'w1', at: at(22) });
     const [p] = await exportAll(caseId);
     expect(failures(await verifyPackage(p!.zip, { keyFingerprint: key.fingerprint }))).toEqual([]);
-    const events = text((await files(p!.zip)).get('data/custody/events.jsonl')).trim().split('\n').map((l) => JSON.parse(l));
+    const events = text((await files(p!.zip)).get('data/custody/events.jsonl'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(events.map((e) => e.type)).toEqual(expect.arrayContaining(['watch.added', 'watch.hit', 'watch.removed']));
     expect(events.find((e) => e.type === 'watch.hit').details).toEqual(details);
   });
@@ -157,7 +197,9 @@ describe('reproducible export', () => {
     expect(b!.payloadOxum).toBe(a!.payloadOxum);
     for (const x of [a!, b!]) {
       const f = await files(x.zip);
-      expect(await verifyDer(key.spkiDer, f.get('signature/tagmanifest-sha256.txt.sig')!, f.get('tagmanifest-sha256.txt')!)).toBe(true);
+      expect(
+        await verifyDer(key.spkiDer, f.get('signature/tagmanifest-sha256.txt.sig')!, f.get('tagmanifest-sha256.txt')!),
+      ).toBe(true);
     }
   });
 });
@@ -174,15 +216,27 @@ describe('report thumbnails kept at capture time', () => {
 
     // A kept thumbnail is what the report shows (a recognisable stand-in proves it is read).
     const standIn = (await makeThumbnail(noisyPng(40, 30, 99))).png;
-    await attachReportThumbnail(db, { captureId: c.id, png: standIn, thumbnail: { sha256: await sha256Hex(standIn), width: 40, height: 30, source: shot.sha256 } });
+    await attachReportThumbnail(db, {
+      captureId: c.id,
+      png: standIn,
+      thumbnail: { sha256: await sha256Hex(standIn), width: 40, height: 30, source: shot.sha256 },
+    });
     expect(await reportOf()).toContain(toBase64(standIn));
 
     // Kept for another screenshot: ignored.
-    await attachReportThumbnail(db, { captureId: c.id, png: standIn, thumbnail: { sha256: await sha256Hex(standIn), width: 40, height: 30, source: 'f'.repeat(64) } });
+    await attachReportThumbnail(db, {
+      captureId: c.id,
+      png: standIn,
+      thumbnail: { sha256: await sha256Hex(standIn), width: 40, height: 30, source: 'f'.repeat(64) },
+    });
     expect(await reportOf()).toContain(toBase64(made.png));
 
     // Damaged in storage: remade from the screenshot, never shown damaged, the export goes on.
-    await attachReportThumbnail(db, { captureId: c.id, png: standIn, thumbnail: { sha256: await sha256Hex(standIn), width: 40, height: 30, source: shot.sha256 } });
+    await attachReportThumbnail(db, {
+      captureId: c.id,
+      png: standIn,
+      thumbnail: { sha256: await sha256Hex(standIn), width: 40, height: 30, source: shot.sha256 },
+    });
     const stored = (await db.blobs.get(await sha256Hex(standIn)))!;
     const flipped = new Uint8Array(stored.data);
     flipped[flipped.length - 5]! ^= 0xff;
@@ -203,7 +257,11 @@ describe('report thumbnails kept at capture time', () => {
       const shot = c.artifacts.find((a) => a.path === 'screenshot-viewport.png')!;
       const png = (await db.blobs.get(shot.sha256))!.data;
       const t = await makeThumbnail(png);
-      await attachReportThumbnail(db, { captureId: c.id, png: t.png, thumbnail: { sha256: await sha256Hex(t.png), width: t.width, height: t.height, source: shot.sha256 } });
+      await attachReportThumbnail(db, {
+        captureId: c.id,
+        png: t.png,
+        thumbnail: { sha256: await sha256Hex(t.png), width: t.width, height: t.height, source: shot.sha256 },
+      });
     }
     expect((await db.captures.toArray()).every((c) => c.reportThumbnail)).toBe(true);
     expect(await report()).toBe(before);
@@ -226,7 +284,9 @@ describe('integrity', () => {
     const error = await run().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(IntegrityError);
     expect((error as Error).message).toContain(`${captureFolder(victim)}/dom.html`);
-    expect((error as Error).message).toMatch(/^data\/captures\/0002-[0-9a-f-]{36}\/dom\.html: the stored bytes no longer match/);
+    expect((error as Error).message).toMatch(
+      /^data\/captures\/0002-[0-9a-f-]{36}\/dom\.html: the stored bytes no longer match/,
+    );
     // What the export page needs to say it in the investigator's language.
     expect(error).toMatchObject({ kind: 'mismatch', path: `${captureFolder(victim)}/dom.html` });
   });
@@ -237,19 +297,29 @@ describe('integrity', () => {
     await db.blobs.delete(shot.sha256);
     const { exportId } = await beginExport(caseId, { db, key, now: NOW });
     const gen = buildCasePackage(caseId, options(exportId));
-    await expect(gen.next()).rejects.toThrow(`${captureFolder(captures[0]!)}/screenshot-viewport.png: the stored bytes are missing`);
+    await expect(gen.next()).rejects.toThrow(
+      `${captureFolder(captures[0]!)}/screenshot-viewport.png: the stored bytes are missing`,
+    );
   });
 });
 
 describe('scope: the case as of export.started', () => {
   test('refuses to build without an export.started event for this export id', async () => {
     const { caseId } = await seedCaptures(1);
-    await expect(buildCasePackage(caseId, options(EXPORT_ID)).next()).rejects.toThrow(/no export\.started event for export/);
+    await expect(buildCasePackage(caseId, options(EXPORT_ID)).next()).rejects.toThrow(
+      /no export\.started event for export/,
+    );
   });
 
   test('captures stored after the export started are left out; deleted captures are left out and their event kept', async () => {
     const { caseId, captures } = await seedCaptures(3);
-    await logCustody(db, { caseId, captureId: captures[1]!.id, type: 'capture.deleted', at: at(500), details: { reason: 'duplicate' } });
+    await logCustody(db, {
+      caseId,
+      captureId: captures[1]!.id,
+      type: 'capture.deleted',
+      at: at(500),
+      details: { reason: 'duplicate' },
+    });
     await db.captures.update(captures[1]!.id, { deletedAt: at(500) });
     const { exportId } = await beginExport(caseId, { db, key, now: NOW });
     const late = await storeCapture(db, caseId, {}, 1500);
@@ -278,7 +348,10 @@ describe('bag groups', () => {
   test('a case over the ceiling is split into complete parts that each verify, share the group and hold every capture once', async () => {
     // The same phone number in the first and the last capture: they end up in different parts.
     const phone = { kind: 'phone' as const, value: '+212612345678', raw: ['06 12 34 56 78'] };
-    const { caseId, captures } = await seedCaptures(7, (i) => ({ ...heavy(i), ...(i === 0 || i === 6 ? { selectors: [phone] } : {}) }));
+    const { caseId, captures } = await seedCaptures(7, (i) => ({
+      ...heavy(i),
+      ...(i === 0 || i === 6 ? { selectors: [phone] } : {}),
+    }));
     const ceiling = { maxPartBytes: 400_000 };
     const parts = await exportAll(caseId, { ceiling });
     expect(parts.length).toBeGreaterThanOrEqual(2);
@@ -301,7 +374,12 @@ describe('bag groups', () => {
       expect(info).toContain(`Bag-Count: ${p.part} of ${n}\n`);
       const caseJson = JSON.parse(text(f.get('data/case.json')));
       expect(caseJson.captures).toHaveLength(7);
-      expect(caseJson.export).toMatchObject({ id: exportId, part: p.part, parts: n, bagNames: parts.map((x) => x.bagName) });
+      expect(caseJson.export).toMatchObject({
+        id: exportId,
+        part: p.part,
+        parts: n,
+        bagNames: parts.map((x) => x.bagName),
+      });
       const folders = [...f.keys()].filter((k) => k.endsWith('/capture.json')).map((k) => k.split('/')[2]);
       expect(folders).toHaveLength(p.captureIds.length);
       expect(text(f.get('data/captures.csv')).split('\r\n').filter(Boolean)).toHaveLength(p.captureIds.length + 1);
@@ -316,7 +394,9 @@ describe('bag groups', () => {
       const withPhone = [captures[0]!.id, captures[6]!.id].filter((id) => p.captureIds.includes(id));
       expect(sel).toBe(
         '\ufeffvalue,kind,normalised,raw_forms,capture_ids\r\n' +
-          (withPhone.length ? `+212612345678,phone,+212612345678,"[""06 12 34 56 78""]","[${withPhone.map((id) => `""${id}""`).join(',')}]"\r\n` : ''),
+          (withPhone.length
+            ? `+212612345678,phone,+212612345678,"[""06 12 34 56 78""]","[${withPhone.map((id) => `""${id}""`).join(',')}]"\r\n`
+            : ''),
       );
       seen.push(...p.captureIds);
     }
@@ -325,14 +405,20 @@ describe('bag groups', () => {
     // Each export.completed is the page's job; the log here ends with export.started.
     expect((await custodyLines(db, caseId)).at(-1)!.type).toBe('export.started');
 
-    const reports = await Promise.all(parts.map(async (p) => ({ name: p.zipName, report: await verifyPackage(p.zip) })));
+    const reports = await Promise.all(
+      parts.map(async (p) => ({ name: p.zipName, report: await verifyPackage(p.zip) })),
+    );
     expect(verifyGroup(reports).filter((c) => !c.ok)).toEqual([]);
     const missing = verifyGroup(reports.slice(1));
-    expect(missing.filter((c) => !c.ok).map((c) => c.message)).toEqual([`Part(s) 1 of ${n} are missing: ${parts[0]!.zipName}.`]);
+    expect(missing.filter((c) => !c.ok).map((c) => c.message)).toEqual([
+      `Part(s) 1 of ${n} are missing: ${parts[0]!.zipName}.`,
+    ]);
   });
 
   test('a capture larger than the ceiling goes alone in its part, over the ceiling, and still verifies', async () => {
-    const { caseId, captures } = await seedCaptures(4, (i) => (i === 2 ? { screenshot: noisyPng(300, 300, 99) } : heavy(i)));
+    const { caseId, captures } = await seedCaptures(4, (i) =>
+      i === 2 ? { screenshot: noisyPng(300, 300, 99) } : heavy(i),
+    );
     const parts = await exportAll(caseId, { ceiling: { maxPartBytes: 300_000 } });
     const big = parts.find((p) => p.captureIds.includes(captures[2]!.id))!;
     expect(big.captureIds).toEqual([captures[2]!.id]);
@@ -345,7 +431,15 @@ describe('bag groups', () => {
   });
 
   test('the entry ceiling splits too', async () => {
-    const { caseId } = await seedCaptures(5, (i) => ({ extra: [{ path: `screenshot-tiles/00${i}.png`, bytes: makePng({ width: 4, height: 4, pixel: () => [i, i, i, 255] }), mediaType: 'image/png' }] }));
+    const { caseId } = await seedCaptures(5, (i) => ({
+      extra: [
+        {
+          path: `screenshot-tiles/00${i}.png`,
+          bytes: makePng({ width: 4, height: 4, pixel: () => [i, i, i, 255] }),
+          mediaType: 'image/png',
+        },
+      ],
+    }));
     const parts = await exportAll(caseId, { ceiling: { maxPartEntries: 40 } });
     expect(parts.length).toBeGreaterThan(1);
     for (const p of parts) {
@@ -374,9 +468,15 @@ describe('bag groups', () => {
   test('ceilings out of range are refused with a sentence before anything is logged', async () => {
     const { caseId } = await seedCaptures(1);
     const before = (await custodyLines(db, caseId)).length;
-    await expect(beginExport(caseId, { db, key, now: NOW, ceiling: { maxPartBytes: 5 * 1024 ** 3 } })).rejects.toThrow(/4 GiB/);
-    await expect(beginExport(caseId, { db, key, now: NOW, ceiling: { maxPartEntries: 70_000 } })).rejects.toThrow(/65,535 entries/);
-    await expect(beginExport(caseId, { db, key, now: NOW, ceiling: { maxPartBytes: 1.5 } })).rejects.toThrow(/whole number/);
+    await expect(beginExport(caseId, { db, key, now: NOW, ceiling: { maxPartBytes: 5 * 1024 ** 3 } })).rejects.toThrow(
+      /4 GiB/,
+    );
+    await expect(beginExport(caseId, { db, key, now: NOW, ceiling: { maxPartEntries: 70_000 } })).rejects.toThrow(
+      /65,535 entries/,
+    );
+    await expect(beginExport(caseId, { db, key, now: NOW, ceiling: { maxPartBytes: 1.5 } })).rejects.toThrow(
+      /whole number/,
+    );
     expect((await custodyLines(db, caseId)).length).toBe(before);
   });
 });
@@ -386,10 +486,13 @@ describe('RFC 3161 tokens over capture.json', () => {
   async function storeToken(caseId: string, c: CaptureRecord, bytes: Uint8Array): Promise<string> {
     const sha256 = (await digestBoth(bytes)).sha256;
     await db.blobs.put({ sha256, data: bytes, size: bytes.length });
-    await logCustody(
-      db,
-      { caseId, captureId: c.id, type: 'timestamp.obtained', at: at(600), details: { subject: 'capture.json', tokenSha256: sha256, genTime: at(599) } },
-    );
+    await logCustody(db, {
+      caseId,
+      captureId: c.id,
+      type: 'timestamp.obtained',
+      at: at(600),
+      details: { subject: 'capture.json', tokenSha256: sha256, genTime: at(599) },
+    });
     return sha256;
   }
 
@@ -414,13 +517,17 @@ describe('RFC 3161 tokens over capture.json', () => {
     const { caseId, captures } = await seedCaptures(1);
     const sha = await storeToken(caseId, captures[0]!, utf8('token'));
     await db.blobs.put({ sha256: sha, data: utf8('tokeN'), size: 5 });
-    await expect(exportAll(caseId)).rejects.toThrow(`${captureFolder(captures[0]!)}/capture.json.tsr: the stored bytes no longer match`);
+    await expect(exportAll(caseId)).rejects.toThrow(
+      `${captureFolder(captures[0]!)}/capture.json.tsr: the stored bytes no longer match`,
+    );
   });
 });
 
 describe('report content from the stored case', () => {
   test('no screenshot and an unreadable screenshot still export; the report says why there is no image', async () => {
-    const { caseId } = await seedCaptures(2, (i) => (i === 0 ? { screenshot: null } : { screenshot: utf8('not a png at all') }));
+    const { caseId } = await seedCaptures(2, (i) =>
+      i === 0 ? { screenshot: null } : { screenshot: utf8('not a png at all') },
+    );
     const [p] = await exportAll(caseId, { lang: 'ar' });
     const report = text((await files(p!.zip)).get('data/report.html'));
     expect(report).toContain('<html lang="ar" dir="rtl">');

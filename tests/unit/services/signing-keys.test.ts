@@ -70,7 +70,12 @@ describe('rotateSigningKey', () => {
     expect(events.map((e) => e.type)).toEqual(['key.created', 'key.rotated']);
     expect(events[1]).toMatchObject({
       at: at(5)().toISOString(),
-      details: { algorithm: 'ECDSA-P384-SHA256', oldFingerprint: old.fingerprint, newFingerprint: next.fingerprint, reason: 'annual rotation' },
+      details: {
+        algorithm: 'ECDSA-P384-SHA256',
+        oldFingerprint: old.fingerprint,
+        newFingerprint: next.fingerprint,
+        reason: 'annual rotation',
+      },
     });
 
     const keys = await listSigningKeys(await reopened());
@@ -78,7 +83,11 @@ describe('rotateSigningKey', () => {
       ['current', next.fingerprint],
       ['retired', old.fingerprint],
     ]);
-    expect(keys[1]).toMatchObject({ createdAt: at(0)().toISOString(), retiredAt: at(5)().toISOString(), replacedBy: next.fingerprint });
+    expect(keys[1]).toMatchObject({
+      createdAt: at(0)().toISOString(),
+      retiredAt: at(5)().toISOString(),
+      replacedBy: next.fingerprint,
+    });
     expect(keys[1]!.publicKeyPem).toBe(spkiDerToPem(old.spkiDer));
 
     // The retired key can sign nothing more: its private half is gone from storage.

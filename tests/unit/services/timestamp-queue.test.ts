@@ -64,11 +64,18 @@ function clock(start = T0) {
 
 /** Stores a real capture (with its capture.json blob) through the same functions the pipeline uses. */
 async function storedCapture(id: string, caseId = 'case-1'): Promise<{ record: CaptureRecord; json: Uint8Array }> {
-  if (!(await db.cases.get(caseId))) await createCase(db, { id: caseId, name: 'Op. Sirocco', at: new Date(T0).toISOString() });
-  const job = await beginCaptureJob(
-    db,
-    { jobId: `job-${id}`, captureId: id, caseId, tabId: 1, nonce: 'n', at: new Date(T0).toISOString(), trigger: 'popup', url: 'https://a.example/' },
-  );
+  if (!(await db.cases.get(caseId)))
+    await createCase(db, { id: caseId, name: 'Op. Sirocco', at: new Date(T0).toISOString() });
+  const job = await beginCaptureJob(db, {
+    jobId: `job-${id}`,
+    captureId: id,
+    caseId,
+    tabId: 1,
+    nonce: 'n',
+    at: new Date(T0).toISOString(),
+    trigger: 'popup',
+    url: 'https://a.example/',
+  });
   const json = utf8(`{"schema":"hashmark.capture/1","captureId":"${id}"}\n`);
   const d = await digestBoth(json);
   const record: CaptureRecord = {
@@ -85,7 +92,12 @@ async function storedCapture(id: string, caseId = 'case-1'): Promise<{ record: C
     tags: [],
     status: 'stored',
   };
-  await commitCapture(db, { jobId: job.id, record, blobs: [{ sha256: d.sha256, data: json, size: json.length }], at: new Date(T0 + 1000).toISOString() });
+  await commitCapture(db, {
+    jobId: job.id,
+    record,
+    blobs: [{ sha256: d.sha256, data: json, size: json.length }],
+    at: new Date(T0 + 1000).toISOString(),
+  });
   return { record, json };
 }
 
@@ -100,15 +112,34 @@ describe('enqueueTimestamp', () => {
   test('one pending job per capture, due at once; enqueueing again changes nothing', async () => {
     const { record } = await storedCapture('cap-1');
     const c = clock();
-    const job = await enqueueTimestamp({ db, caseId: 'case-1', captureId: 'cap-1', digestSha256: record.captureJson.sha256, now: c.now });
-    expect(job).toMatchObject({ id: timestampJobId('cap-1'), state: 'pending', attempts: 0, nextAttemptAt: new Date(T0).toISOString() });
+    const job = await enqueueTimestamp({
+      db,
+      caseId: 'case-1',
+      captureId: 'cap-1',
+      digestSha256: record.captureJson.sha256,
+      now: c.now,
+    });
+    expect(job).toMatchObject({
+      id: timestampJobId('cap-1'),
+      state: 'pending',
+      attempts: 0,
+      nextAttemptAt: new Date(T0).toISOString(),
+    });
     c.advance(5 * MIN);
-    await enqueueTimestamp({ db, caseId: 'case-1', captureId: 'cap-1', digestSha256: record.captureJson.sha256, now: c.now });
+    await enqueueTimestamp({
+      db,
+      caseId: 'case-1',
+      captureId: 'cap-1',
+      digestSha256: record.captureJson.sha256,
+      now: c.now,
+    });
     expect(await timestampJobsOfCapture(db, 'cap-1')).toEqual([job]);
   });
 
   test('refuses a digest that is not 64 lowercase hex digits', async () => {
-    await expect(enqueueTimestamp({ db, caseId: 'case-1', captureId: 'x', digestSha256: 'ABC' })).rejects.toThrow(/64 lowercase hex/);
+    await expect(enqueueTimestamp({ db, caseId: 'case-1', captureId: 'x', digestSha256: 'ABC' })).rejects.toThrow(
+      /64 lowercase hex/,
+    );
   });
 });
 
@@ -151,7 +182,16 @@ describe('processDueTimestamps with the local TSA', () => {
     // What the export will write as capture.json + capture.json.tsr verifies with openssl alone.
     await writeFile(join(dir, 'capture.json'), json);
     await writeFile(join(dir, 'capture.json.tsr'), blob!.data);
-    const { stdout } = await run('openssl', ['ts', '-verify', '-data', join(dir, 'capture.json'), '-in', join(dir, 'capture.json.tsr'), '-CAfile', TSA_FIXTURES.root]);
+    const { stdout } = await run('openssl', [
+      'ts',
+      '-verify',
+      '-data',
+      join(dir, 'capture.json'),
+      '-in',
+      join(dir, 'capture.json.tsr'),
+      '-CAfile',
+      TSA_FIXTURES.root,
+    ]);
     expect(stdout).toMatch(/Verification: OK/);
 
     expect(await db.captures.get('cap-1')).toEqual(before);
@@ -164,7 +204,13 @@ describe('processDueTimestamps with the local TSA', () => {
     const { record } = await storedCapture('cap-1');
     const before = await db.captures.get('cap-1');
     const c = clock();
-    await enqueueTimestamp({ db, caseId: 'case-1', captureId: 'cap-1', digestSha256: record.captureJson.sha256, now: c.now });
+    await enqueueTimestamp({
+      db,
+      caseId: 'case-1',
+      captureId: 'cap-1',
+      digestSha256: record.captureJson.sha256,
+      now: c.now,
+    });
 
     const down = await startTsa('normal');
     const downUrl = down.url;
@@ -177,12 +223,21 @@ describe('processDueTimestamps with the local TSA', () => {
     expect(job!.lastError).toMatch(/could not be reached/);
     const failed = (await events()).at(-1)!;
     expect(failed).toMatchObject({ type: 'timestamp.failed', captureId: 'cap-1' });
-    expect(failed.details).toMatchObject({ kind: 'unreachable', attempt: 1, nextAttemptAt: new Date(T0 + MIN).toISOString(), reason: expect.stringMatching(/could not be reached/) });
+    expect(failed.details).toMatchObject({
+      kind: 'unreachable',
+      attempt: 1,
+      nextAttemptAt: new Date(T0 + MIN).toISOString(),
+      reason: expect.stringMatching(/could not be reached/),
+    });
 
     // Not due yet: no request at all.
     c.advance(30_000);
     const requestsBefore = tsa.requests;
-    expect(await processDueTimestamps({ db, tsaUrl: tsa.url, now: c.now })).toEqual({ obtained: [], failed: [], deferred: 0 });
+    expect(await processDueTimestamps({ db, tsaUrl: tsa.url, now: c.now })).toEqual({
+      obtained: [],
+      failed: [],
+      deferred: 0,
+    });
     expect(tsa.requests).toBe(requestsBefore);
 
     c.advance(31_000);
@@ -190,7 +245,13 @@ describe('processDueTimestamps with the local TSA', () => {
     expect(r2.obtained).toHaveLength(1);
     [job] = await timestampJobsOfCapture(db, 'cap-1');
     expect(job).toMatchObject({ state: 'done', attempts: 2 });
-    expect((await events()).map((e) => e.type)).toEqual(['case.created', 'capture.started', 'capture.stored', 'timestamp.failed', 'timestamp.obtained']);
+    expect((await events()).map((e) => e.type)).toEqual([
+      'case.created',
+      'capture.started',
+      'capture.stored',
+      'timestamp.failed',
+      'timestamp.obtained',
+    ]);
     expect(await db.captures.get('cap-1')).toEqual(before);
   });
 
@@ -199,7 +260,11 @@ describe('processDueTimestamps with the local TSA', () => {
     await enqueueTimestamp({ db, caseId: 'case-1', captureId: 'cap-1', digestSha256: record.captureJson.sha256 });
     tsa.setMode('slow');
     const started = Date.now();
-    const r = await processDueTimestamps({ db, tsaUrl: tsa.url, request: (o) => requestTimestamp({ ...o, timeoutMs: 1_000 }) });
+    const r = await processDueTimestamps({
+      db,
+      tsaUrl: tsa.url,
+      request: (o) => requestTimestamp({ ...o, timeoutMs: 1_000 }),
+    });
     expect(Date.now() - started).toBeLessThan(3_000);
     expect(r.failed[0]!.reason).toMatch(/did not answer within 1 s/);
     expect((await events()).at(-1)!.details).toMatchObject({ kind: 'timeout' });
@@ -221,7 +286,13 @@ describe('processDueTimestamps with the local TSA', () => {
     const c = clock();
     for (const id of ['cap-1', 'cap-2', 'cap-3']) {
       const { record } = await storedCapture(id);
-      await enqueueTimestamp({ db, caseId: 'case-1', captureId: id, digestSha256: record.captureJson.sha256, now: c.now });
+      await enqueueTimestamp({
+        db,
+        caseId: 'case-1',
+        captureId: id,
+        digestSha256: record.captureJson.sha256,
+        now: c.now,
+      });
     }
     tsa.setMode('http500');
     const base = tsa.requests;
@@ -246,7 +317,10 @@ describe('processDueTimestamps with the local TSA', () => {
       await enqueueTimestamp({ db, caseId: 'case-1', captureId: id, digestSha256: record.captureJson.sha256 });
     }
     const base = tsa.requests;
-    const [a, b] = await Promise.all([processDueTimestamps({ db, tsaUrl: tsa.url }), processDueTimestamps({ db, tsaUrl: tsa.url })]);
+    const [a, b] = await Promise.all([
+      processDueTimestamps({ db, tsaUrl: tsa.url }),
+      processDueTimestamps({ db, tsaUrl: tsa.url }),
+    ]);
     expect(a.obtained.length + b.obtained.length).toBe(4);
     expect(tsa.requests - base).toBe(4);
     expect((await events()).filter((e) => e.type === 'timestamp.obtained')).toHaveLength(4);
@@ -256,7 +330,11 @@ describe('processDueTimestamps with the local TSA', () => {
     const { record } = await storedCapture('cap-1');
     await enqueueTimestamp({ db, caseId: 'case-1', captureId: 'cap-1', digestSha256: record.captureJson.sha256 });
     let called = false;
-    const r = await processDueTimestamps({ db, tsaUrl: '  ', request: () => ((called = true), Promise.reject(new Error('no'))) });
+    const r = await processDueTimestamps({
+      db,
+      tsaUrl: '  ',
+      request: () => ((called = true), Promise.reject(new Error('no'))),
+    });
     expect(r).toEqual({ obtained: [], failed: [], deferred: 0 });
     expect(called).toBe(false);
   });
@@ -264,15 +342,35 @@ describe('processDueTimestamps with the local TSA', () => {
 
 describe('backoff', () => {
   test('1 min, 5 min, 30 min, 2 h, then every 6 h, never dropped', async () => {
-    expect([1, 2, 3, 4, 5, 6, 50].map(retryDelayMs)).toEqual([MIN, 5 * MIN, 30 * MIN, 120 * MIN, 360 * MIN, 360 * MIN, 360 * MIN]);
+    expect([1, 2, 3, 4, 5, 6, 50].map(retryDelayMs)).toEqual([
+      MIN,
+      5 * MIN,
+      30 * MIN,
+      120 * MIN,
+      360 * MIN,
+      360 * MIN,
+      360 * MIN,
+    ]);
 
     const { record } = await storedCapture('cap-1');
     const c = clock();
-    await enqueueTimestamp({ db, caseId: 'case-1', captureId: 'cap-1', digestSha256: record.captureJson.sha256, now: c.now });
-    const failing: TimestampRequester = () => Promise.reject(new TimestampError('unreachable', 'tsa.example: could not be reached.'));
+    await enqueueTimestamp({
+      db,
+      caseId: 'case-1',
+      captureId: 'cap-1',
+      digestSha256: record.captureJson.sha256,
+      now: c.now,
+    });
+    const failing: TimestampRequester = () =>
+      Promise.reject(new TimestampError('unreachable', 'tsa.example: could not be reached.'));
     const waits: number[] = [];
     for (let i = 0; i < 7; i++) {
-      const r = await processDueTimestamps({ db, tsaUrl: 'https://user:secret@tsa.example/ts?key=1', now: c.now, request: failing });
+      const r = await processDueTimestamps({
+        db,
+        tsaUrl: 'https://user:secret@tsa.example/ts?key=1',
+        now: c.now,
+        request: failing,
+      });
       expect(r.failed).toHaveLength(1);
       const next = Date.parse(r.failed[0]!.nextAttemptAt);
       waits.push((next - c.now().getTime()) / MIN);

@@ -7,13 +7,27 @@ import { REPORT_MAX, VALUE_MAX } from '@/utils/watch/types';
 
 const EXT = 'extid';
 const LOAD = '6f1c1b3e-8e2a-4c55-9a51-2f0d2f1c9a10';
-const top = { id: EXT, url: 'https://annonces.example/1', frameId: 0, tab: { id: 4, url: 'https://annonces.example/1' } };
+const top = {
+  id: EXT,
+  url: 'https://annonces.example/1',
+  frameId: 0,
+  tab: { id: 4, url: 'https://annonces.example/1' },
+};
 // Raw objects on purpose: most reports below are forged (malformed) ones.
-const report = (selectors: unknown, loadId: unknown = LOAD) => ({ hashmark: 1, type: 'watch.report', payload: { loadId, selectors } });
+const report = (selectors: unknown, loadId: unknown = LOAD) => ({
+  hashmark: 1,
+  type: 'watch.report',
+  payload: { loadId, selectors },
+});
 const SELF = { id: EXT, origin: 'chrome-extension://extid/' };
 /** The one receiver with only watch handlers (the other contexts' handlers are never reached here). */
 const receiveWatch = (m: unknown, sender: Parameters<typeof receive>[1], h: WatchHandlers, log: (m: string) => void) =>
-  receive(m, sender, { self: SELF, handlers: { watch: h } as Receiver['handlers'], isRunningJob: async () => false, log });
+  receive(m, sender, {
+    self: SELF,
+    handlers: { watch: h } as Receiver['handlers'],
+    isRunningJob: async () => false,
+    log,
+  });
 
 function handlers(): WatchHandlers {
   return {
@@ -25,9 +39,17 @@ function handlers(): WatchHandlers {
 describe('watch scan messages (the page is untrusted)', () => {
   test('a report from the top frame of a web page tab reaches the handler with the browser-given tab and URL', async () => {
     const h = handlers();
-    const r = await receiveWatch(envelope('watch.report', { loadId: LOAD, selectors: [{ kind: 'phone', value: '+33612345678' }] }), top, h, () => {});
+    const r = await receiveWatch(
+      envelope('watch.report', { loadId: LOAD, selectors: [{ kind: 'phone', value: '+33612345678' }] }),
+      top,
+      h,
+      () => {},
+    );
     expect(r).toEqual({ ok: true, value: { hits: 0 } });
-    expect(h['watch.report']).toHaveBeenCalledWith({ loadId: LOAD, selectors: [{ kind: 'phone', value: '+33612345678' }] }, { tabId: 4, url: 'https://annonces.example/1' });
+    expect(h['watch.report']).toHaveBeenCalledWith(
+      { loadId: LOAD, selectors: [{ kind: 'phone', value: '+33612345678' }] },
+      { tabId: 4, url: 'https://annonces.example/1' },
+    );
   });
 
   test.each([
@@ -38,13 +60,18 @@ describe('watch scan messages (the page is untrusted)', () => {
   ])('drops a message from %s', async (_n, sender) => {
     const h = handlers();
     const log = vi.fn();
-    expect(await receiveWatch(envelope('watch.report', { loadId: LOAD, selectors: [] }), sender, h, log)).toBeUndefined();
+    expect(
+      await receiveWatch(envelope('watch.report', { loadId: LOAD, selectors: [] }), sender, h, log),
+    ).toBeUndefined();
     expect(h['watch.report']).not.toHaveBeenCalled();
     expect(log).toHaveBeenCalledOnce();
   });
 
   test.each([
-    ['too many selectors', report(Array.from({ length: REPORT_MAX + 1 }, (_, i) => ({ kind: 'email', value: `a${i}@b.example` })))],
+    [
+      'too many selectors',
+      report(Array.from({ length: REPORT_MAX + 1 }, (_, i) => ({ kind: 'email', value: `a${i}@b.example` }))),
+    ],
     ['a value too long', report([{ kind: 'email', value: `${'a'.repeat(VALUE_MAX)}@b.example` }])],
     ['an unknown kind', report([{ kind: 'text', value: 'page text' }])],
     ['an extra field (page text smuggled in)', report([{ kind: 'phone', value: '+33612345678', text: 'x' }])],
@@ -74,7 +101,8 @@ function fakeApi(hostAccess: boolean) {
   const scripts = new Map<string, unknown>();
   const api: RegistrationApi = {
     scripting: {
-      getRegisteredContentScripts: async (f) => [...scripts.keys()].filter((id) => !f?.ids || f.ids.includes(id)).map((id) => ({ id })),
+      getRegisteredContentScripts: async (f) =>
+        [...scripts.keys()].filter((id) => !f?.ids || f.ids.includes(id)).map((id) => ({ id })),
       registerContentScripts: async (list) => {
         for (const sc of list) {
           if (scripts.has(sc.id)) throw new Error(`Duplicate script ID '${sc.id}'`);
@@ -93,7 +121,11 @@ describe('scan registration', () => {
     const on = fakeApi(true);
     expect(await syncWatchScript(on.api, 0)).toBe(false);
     expect(await syncWatchScript(on.api, 2)).toBe(true);
-    expect(on.scripts.get(WATCH_SCRIPT_ID)).toMatchObject({ allFrames: false, runAt: 'document_idle', matches: ['http://*/*', 'https://*/*'] });
+    expect(on.scripts.get(WATCH_SCRIPT_ID)).toMatchObject({
+      allFrames: false,
+      runAt: 'document_idle',
+      matches: ['http://*/*', 'https://*/*'],
+    });
     expect(await syncWatchScript(on.api, 2)).toBe(true); // idempotent
     expect(await syncWatchScript(on.api, 0)).toBe(false);
     expect(on.scripts.size).toBe(0);

@@ -1,7 +1,14 @@
 // @vitest-environment happy-dom
 import { describe, expect, test, vi } from 'vitest';
 import { readPage, SCAN_LINKS_MAX, SCAN_TEXT_MAX, selectorsOf } from '@/utils/watch/scan';
-import { followNavigation, RESCAN_DEBOUNCE_MS, RESCAN_MAX, RESCAN_WINDOW_MS, startScanLoop, type ScanLoopDeps } from '@/utils/watch/scan-loop';
+import {
+  followNavigation,
+  RESCAN_DEBOUNCE_MS,
+  RESCAN_MAX,
+  RESCAN_WINDOW_MS,
+  startScanLoop,
+  type ScanLoopDeps,
+} from '@/utils/watch/scan-loop';
 import type { SeenSelector } from '@/utils/watch/types';
 
 describe('reading a page', () => {

@@ -45,7 +45,10 @@ export function decodeText(bytes: Uint8Array): { text: string } | { problem: str
  * JSON.parse after checking the nesting depth (a deeply nested document can exhaust the stack
  * of some parsers and the patience of every reader). Null with a phrase when refused.
  */
-export function parseBoundedJson(text: string, maxDepth: number = TEXT_CAPS.jsonDepth): { value: unknown } | { problem: string } {
+export function parseBoundedJson(
+  text: string,
+  maxDepth: number = TEXT_CAPS.jsonDepth,
+): { value: unknown } | { problem: string } {
   let depth = 0;
   let inString = false;
   for (let i = 0; i < text.length; i++) {

@@ -54,7 +54,11 @@ export class Checks {
     const n = this.failures.get(id) ?? 0;
     if (n === 0) this.pass(id, message);
     else if (n > MAX_PROBLEMS_PER_CHECK) {
-      this.list.push({ id, ok: false, message: `${n - MAX_PROBLEMS_PER_CHECK} more problems of this kind are not listed.` });
+      this.list.push({
+        id,
+        ok: false,
+        message: `${n - MAX_PROBLEMS_PER_CHECK} more problems of this kind are not listed.`,
+      });
     }
   }
 
@@ -84,7 +88,8 @@ export interface CaseView {
   captures: CaseCapture[];
 }
 
-export const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+export const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
 const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 1;
 
 /** The parts of case.json the verifier relies on, or null after recording why it cannot be used. */
@@ -97,13 +102,18 @@ export function readCaseJson(t: string | null, checks: Checks): CaseView | null 
   const parsed = parseBoundedJson(t);
   if ('problem' in parsed) return bad(parsed.problem);
   const v = parsed.value;
-  if (!isObject(v) || v.schema !== 'hashmark.case/1') return bad('is not a Hashmark case description (schema "hashmark.case/1")');
+  if (!isObject(v) || v.schema !== 'hashmark.case/1')
+    return bad('is not a Hashmark case description (schema "hashmark.case/1")');
   if (typeof v.caseId !== 'string' || v.caseId === '') return bad('has no caseId');
   const e = v.export;
-  if (!isObject(e) || typeof e.id !== 'string' || !UUID.test(e.id)) return bad('does not identify its export (export.id, a UUID)');
-  if (!isCount(e.part) || !isCount(e.parts) || e.part > e.parts) return bad('gives no valid part number (export.part of export.parts)');
-  const bagNames = Array.isArray(e.bagNames) && e.bagNames.every((b) => typeof b === 'string') ? (e.bagNames as string[]) : [];
-  if (bagNames.length !== e.parts) return bad(`lists ${bagNames.length} part names for ${e.parts} parts (export.bagNames)`);
+  if (!isObject(e) || typeof e.id !== 'string' || !UUID.test(e.id))
+    return bad('does not identify its export (export.id, a UUID)');
+  if (!isCount(e.part) || !isCount(e.parts) || e.part > e.parts)
+    return bad('gives no valid part number (export.part of export.parts)');
+  const bagNames =
+    Array.isArray(e.bagNames) && e.bagNames.every((b) => typeof b === 'string') ? (e.bagNames as string[]) : [];
+  if (bagNames.length !== e.parts)
+    return bad(`lists ${bagNames.length} part names for ${e.parts} parts (export.bagNames)`);
   if (!Array.isArray(v.captures)) return bad('has no list of captures');
   const captures: CaseCapture[] = [];
   for (const [i, c] of v.captures.entries()) {
@@ -118,30 +128,51 @@ export function readCaseJson(t: string | null, checks: Checks): CaseView | null 
     ) {
       return bad(`captures[${i}] is not a capture entry (captureId, sequence, part, folder, captureJsonSha256)`);
     }
-    captures.push({ captureId: c.captureId, sequence: c.sequence, part: c.part, folder: c.folder, captureJsonSha256: c.captureJsonSha256 });
+    captures.push({
+      captureId: c.captureId,
+      sequence: c.sequence,
+      part: c.part,
+      folder: c.folder,
+      captureJsonSha256: c.captureJsonSha256,
+    });
   }
   const key = typeof v.signingKeySha256 === 'string' ? v.signingKeySha256 : null;
   return { caseId: v.caseId, signingKeySha256: key, exportId: e.id, part: e.part, parts: e.parts, bagNames, captures };
 }
 
 /** The capture folders in this package are exactly those case.json assigns to this part, with the same capture.json. */
-export function checkCaptures(kase: CaseView, folders: Set<string>, digests: Map<string, FileDigest>, checks: Checks): void {
+export function checkCaptures(
+  kase: CaseView,
+  folders: Set<string>,
+  digests: Map<string, FileDigest>,
+  checks: Checks,
+): void {
   const byFolder = new Map(kase.captures.map((c) => [c.folder, c]));
   const mine = kase.captures.filter((c) => c.part === kase.part);
   for (const c of mine) {
     const d = digests.get(`${c.folder}/capture.json`);
     if (!folders.has(c.folder)) {
-      checks.fail('captures', `Capture ${c.sequence} (${c.captureId}) is listed in ${CASE_PATH} as held in this part, but ${c.folder}/ is missing.`);
+      checks.fail(
+        'captures',
+        `Capture ${c.sequence} (${c.captureId}) is listed in ${CASE_PATH} as held in this part, but ${c.folder}/ is missing.`,
+      );
     } else if (!d) {
       checks.fail('captures', `${c.folder}/capture.json is missing.`);
     } else if (d.sha256 !== c.captureJsonSha256.toLowerCase()) {
-      checks.fail('captures', `${c.folder}/capture.json: its SHA-256 differs from the one ${CASE_PATH} gives for capture ${c.sequence}.`);
+      checks.fail(
+        'captures',
+        `${c.folder}/capture.json: its SHA-256 differs from the one ${CASE_PATH} gives for capture ${c.sequence}.`,
+      );
     }
   }
   for (const f of folders) {
     const c = byFolder.get(f);
     if (!c) checks.fail('captures', `${f}/: this capture folder is not listed in ${CASE_PATH}.`);
-    else if (c.part !== kase.part) checks.fail('captures', `${f}/: ${CASE_PATH} says this capture is held in part ${c.part}, not in this part (${kase.part}).`);
+    else if (c.part !== kase.part)
+      checks.fail(
+        'captures',
+        `${f}/: ${CASE_PATH} says this capture is held in part ${c.part}, not in this part (${kase.part}).`,
+      );
   }
   checks.settle(
     'captures',
@@ -165,19 +196,26 @@ export function checkCustodyAgainstCase(
 ): void {
   const other = events.find((e) => e.caseId !== kase.caseId);
   if (other) {
-    checks.fail('custody-case', `${CUSTODY_PATH} is the log of case ${JSON.stringify(other.caseId)}, but ${CASE_PATH} describes case ${JSON.stringify(kase.caseId)}.`);
+    checks.fail(
+      'custody-case',
+      `${CUSTODY_PATH} is the log of case ${JSON.stringify(other.caseId)}, but ${CASE_PATH} describes case ${JSON.stringify(kase.caseId)}.`,
+    );
   }
   checks.settle('custody-case', `The custody log is the log of case ${kase.caseId}, the case this package describes.`);
 
   const last = events.at(-1);
-  const isStart = (e: CustodyEvent | undefined): boolean => e?.type === 'export.started' && detailString(e, 'exportId') === kase.exportId;
+  const isStart = (e: CustodyEvent | undefined): boolean =>
+    e?.type === 'export.started' && detailString(e, 'exportId') === kase.exportId;
   if (!last) {
     checks.fail('custody-export', `${CUSTODY_PATH} has no events, so it does not show this export being made.`);
   } else if (!isStart(last)) {
     let i = events.length - 1;
     while (i >= 0 && !isStart(events[i])) i--;
     if (i < 0) {
-      checks.fail('custody-export', `${CUSTODY_PATH} has no export.started event for this export (${kase.exportId}): the log does not show this export being made.`);
+      checks.fail(
+        'custody-export',
+        `${CUSTODY_PATH} has no export.started event for this export (${kase.exportId}): the log does not show this export being made.`,
+      );
     } else {
       const after = events.slice(i + 1);
       const types = [...new Set(after.map((e) => e.type))].join(', ');
@@ -187,7 +225,10 @@ export function checkCustodyAgainstCase(
       );
     }
   } else {
-    checks.pass('custody-export', `The custody log ends with the start of this export (event ${last.seq}, ${last.at}); nothing comes after it.`);
+    checks.pass(
+      'custody-export',
+      `The custody log ends with the start of this export (event ${last.seq}, ${last.at}); nothing comes after it.`,
+    );
   }
 
   const stored = new Map<string, CustodyEvent>();
@@ -208,7 +249,10 @@ export function checkCustodyAgainstCase(
     } else {
       const logged = detailString(ev, 'captureJsonSha256');
       if (logged !== null && actual !== undefined && logged !== actual) {
-        checks.fail('custody-captures', `${f}/capture.json: its SHA-256 differs from the one logged when the capture was stored (event ${ev.seq}).`);
+        checks.fail(
+          'custody-captures',
+          `${f}/capture.json: its SHA-256 differs from the one logged when the capture was stored (event ${ev.seq}).`,
+        );
       }
     }
   }
@@ -228,7 +272,12 @@ export function checkCustodyAgainstCase(
 }
 
 /** Bag-Count and Bag-Group-Identifier agree with case.json; null for a package that is not part of a group. */
-export function checkGroup(kase: CaseView, bagCount: string | null, groupId: string | null, checks: Checks): VerifyGroupInfo | null {
+export function checkGroup(
+  kase: CaseView,
+  bagCount: string | null,
+  groupId: string | null,
+  checks: Checks,
+): VerifyGroupInfo | null {
   if (kase.parts === 1 && bagCount === null && groupId === null) return null;
   const m = bagCount === null ? null : /^(\d+) of (\d+)$/.exec(bagCount);
   if (bagCount === null || groupId === null) {
@@ -237,9 +286,15 @@ export function checkGroup(kase: CaseView, bagCount: string | null, groupId: str
       `bag-info.txt must give both Bag-Group-Identifier and Bag-Count for one part of a split export (${CASE_PATH} says part ${kase.part} of ${kase.parts}).`,
     );
   } else if (!m || Number(m[1]) !== kase.part || Number(m[2]) !== kase.parts) {
-    checks.fail('bag-group', `bag-info.txt gives Bag-Count "${bagCount}", but ${CASE_PATH} says part ${kase.part} of ${kase.parts}.`);
+    checks.fail(
+      'bag-group',
+      `bag-info.txt gives Bag-Count "${bagCount}", but ${CASE_PATH} says part ${kase.part} of ${kase.parts}.`,
+    );
   } else if (groupId !== kase.exportId) {
-    checks.fail('bag-group', `bag-info.txt gives Bag-Group-Identifier ${groupId}, but ${CASE_PATH} names export ${kase.exportId}.`);
+    checks.fail(
+      'bag-group',
+      `bag-info.txt gives Bag-Group-Identifier ${groupId}, but ${CASE_PATH} names export ${kase.exportId}.`,
+    );
   }
   const others = kase.bagNames.filter((_, i) => i + 1 !== kase.part);
   checks.settle(
@@ -250,7 +305,6 @@ export function checkGroup(kase: CaseView, bagCount: string | null, groupId: str
   );
   return { identifier: kase.exportId, part: kase.part, parts: kase.parts, bagNames: kase.bagNames };
 }
-
 
 /** A package's place in a bag group. */
 export interface VerifyGroupInfo {
@@ -284,7 +338,14 @@ const time = (v: unknown): number | null => {
 
 /** The facts of a capture.json the verifier compares; `problem` says why it could not be read. */
 export function readCaptureJson(folder: string, text: string): CaptureFacts {
-  const facts: CaptureFacts = { folder, captureId: null, startedAt: null, finishedAt: null, artifacts: [], problem: null };
+  const facts: CaptureFacts = {
+    folder,
+    captureId: null,
+    startedAt: null,
+    finishedAt: null,
+    artifacts: [],
+    problem: null,
+  };
   const parsed = parseBoundedJson(text);
   if ('problem' in parsed) return { ...facts, problem: parsed.problem };
   const v = parsed.value;
@@ -302,7 +363,12 @@ export function readCaptureJson(folder: string, text: string): CaptureFacts {
     ) {
       return { ...facts, problem: `artifacts[${i}] is not an artifact entry (path, bytes, sha256, sha512)` };
     }
-    facts.artifacts.push({ path: a.path, bytes: a.bytes, sha256: a.sha256.toLowerCase(), sha512: a.sha512.toLowerCase() });
+    facts.artifacts.push({
+      path: a.path,
+      bytes: a.bytes,
+      sha256: a.sha256.toLowerCase(),
+      sha512: a.sha512.toLowerCase(),
+    });
   }
   return {
     ...facts,
@@ -343,7 +409,8 @@ export function checkCaptureArtifacts(
     for (const a of c.artifacts) {
       listed.add(a.path);
       const d = digests.get(`${folder}/${a.path}`);
-      if (!d) checks.fail('capture-artifacts', `${folder}/${a.path}: listed in capture.json but missing from the folder.`);
+      if (!d)
+        checks.fail('capture-artifacts', `${folder}/${a.path}: listed in capture.json but missing from the folder.`);
       else if (d.bytes !== a.bytes) {
         checks.fail('capture-artifacts', `${folder}/${a.path}: holds ${d.bytes} bytes; capture.json says ${a.bytes}.`);
       } else if (d.sha256 !== a.sha256 || d.sha512 !== a.sha512) {
@@ -352,27 +419,44 @@ export function checkCaptureArtifacts(
     }
     for (const f of byFolder.get(folder) ?? []) {
       files++;
-      if (!listed.has(f)) checks.fail('capture-artifacts', `${folder}/${f}: this file is not listed in its capture.json.`);
+      if (!listed.has(f))
+        checks.fail('capture-artifacts', `${folder}/${f}: this file is not listed in its capture.json.`);
     }
   }
-  checks.settle('capture-artifacts', `The ${files} capture file(s) are exactly those their capture.json lists, with the same sizes and digests.`);
+  checks.settle(
+    'capture-artifacts',
+    `The ${files} capture file(s) are exactly those their capture.json lists, with the same sizes and digests.`,
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
 // Who signed, and when things happened.
 
 /** The package's signing key is the one case.json names and the one the log's export.started names. */
-export function checkSigner(fingerprint: string | null, kase: CaseView | null, start: CustodyEvent | null, checks: Checks): void {
+export function checkSigner(
+  fingerprint: string | null,
+  kase: CaseView | null,
+  start: CustodyEvent | null,
+  checks: Checks,
+): void {
   if (fingerprint === null) return; // reported by key-fingerprint
   if (kase) {
-    if (kase.signingKeySha256 === null) checks.fail('signer', `${CASE_PATH} does not name the signing key (signingKeySha256).`);
+    if (kase.signingKeySha256 === null)
+      checks.fail('signer', `${CASE_PATH} does not name the signing key (signingKeySha256).`);
     else if (kase.signingKeySha256.toLowerCase() !== fingerprint) {
-      checks.fail('signer', `${CASE_PATH} names signing key ${kase.signingKeySha256}, but the package was signed with ${fingerprint}.`);
+      checks.fail(
+        'signer',
+        `${CASE_PATH} names signing key ${kase.signingKeySha256}, but the package was signed with ${fingerprint}.`,
+      );
     }
   }
   if (start) {
     const logged = detailString(start, 'keyFingerprint');
-    if (logged === null) checks.fail('signer', `The custody log's export.started event (event ${start.seq}) does not name the signing key.`);
+    if (logged === null)
+      checks.fail(
+        'signer',
+        `The custody log's export.started event (event ${start.seq}) does not name the signing key.`,
+      );
     else if (logged.toLowerCase() !== fingerprint) {
       checks.fail(
         'signer',
@@ -387,7 +471,11 @@ export function checkSigner(fingerprint: string | null, kase: CaseView | null, s
  * The custody log in time order and consistent: every capture stored after it started, the
  * export started after the last capture was stored. Returns this export's start event.
  */
-export function checkCustodyOrder(events: CustodyEvent[], exportId: string | null, checks: Checks): CustodyEvent | null {
+export function checkCustodyOrder(
+  events: CustodyEvent[],
+  exportId: string | null,
+  checks: Checks,
+): CustodyEvent | null {
   let prev: CustodyEvent | null = null;
   const started = new Map<string, number>();
   let lastStored: CustodyEvent | null = null;
@@ -399,22 +487,36 @@ export function checkCustodyOrder(events: CustodyEvent[], exportId: string | nul
       continue;
     }
     if (prev && at < Date.parse(prev.at)) {
-      checks.fail('custody-order', `Custody event ${e.seq} (${e.type}, ${e.at}) is dated before event ${prev.seq} (${prev.at}).`);
+      checks.fail(
+        'custody-order',
+        `Custody event ${e.seq} (${e.type}, ${e.at}) is dated before event ${prev.seq} (${prev.at}).`,
+      );
     }
     prev = e;
     if (e.type === 'capture.started' && e.captureId) started.set(e.captureId, at);
     if (e.type === 'capture.stored' && e.captureId) {
       const s = started.get(e.captureId);
-      if (s === undefined) checks.fail('custody-order', `Capture ${e.captureId} was stored (event ${e.seq}) without a capture.started event before it.`);
-      else if (at < s) checks.fail('custody-order', `Capture ${e.captureId} was stored (event ${e.seq}) before it started.`);
+      if (s === undefined)
+        checks.fail(
+          'custody-order',
+          `Capture ${e.captureId} was stored (event ${e.seq}) without a capture.started event before it.`,
+        );
+      else if (at < s)
+        checks.fail('custody-order', `Capture ${e.captureId} was stored (event ${e.seq}) before it started.`);
       lastStored = e;
     }
     if (e.type === 'export.started' && exportId !== null && detailString(e, 'exportId') === exportId) start = e;
   }
   if (start && lastStored && Date.parse(start.at) < Date.parse(lastStored.at)) {
-    checks.fail('custody-order', `This export started (event ${start.seq}, ${start.at}) before the last capture was stored (event ${lastStored.seq}).`);
+    checks.fail(
+      'custody-order',
+      `This export started (event ${start.seq}, ${start.at}) before the last capture was stored (event ${lastStored.seq}).`,
+    );
   }
-  checks.settle('custody-order', 'Custody events are in time order; every capture was stored after it started, and the export after them.');
+  checks.settle(
+    'custody-order',
+    'Custody events are in time order; every capture was stored after it started, and the export after them.',
+  );
   return start;
 }
 

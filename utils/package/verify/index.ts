@@ -12,7 +12,14 @@ import {
   exporterPathProblem,
 } from '../layout';
 import { TEXT_CAPS } from './bag';
-import { Checks, readCaptureJson, type CaptureFacts, type FileDigest, type VerifyCheck, type VerifyGroupInfo } from './checks';
+import {
+  Checks,
+  readCaptureJson,
+  type CaptureFacts,
+  type FileDigest,
+  type VerifyCheck,
+  type VerifyGroupInfo,
+} from './checks';
 import { checkBag } from './verdict';
 import {
   blobSource,
@@ -90,7 +97,8 @@ export interface PackageContents {
 
 /** Cap for a file the verifier keeps in memory, or null for files only hashed. */
 function keepCap(path: string): number | null {
-  if ((TAGGED_FILES as readonly string[]).includes(path)) return path.startsWith('manifest-') ? TEXT_CAPS.manifest : TEXT_CAPS.tagFile;
+  if ((TAGGED_FILES as readonly string[]).includes(path))
+    return path.startsWith('manifest-') ? TEXT_CAPS.manifest : TEXT_CAPS.tagFile;
   if ((TAG_MANIFESTS as readonly string[]).includes(path)) return TEXT_CAPS.manifest;
   if (path === SIGNATURE_PATH) return TEXT_CAPS.signature;
   if (path === SIGNING_KEY_PATH) return TEXT_CAPS.pem;
@@ -139,7 +147,10 @@ class EntrySink {
   /** The digests, and the bytes when kept (within the cap). */
   async finish(): Promise<{ digest: FileDigest; bytes: Uint8Array | null }> {
     if (this.s256 && this.s512) {
-      return { digest: { bytes: this.bytes, sha256: toHex(this.s256.digest()), sha512: toHex(this.s512.digest()) }, bytes: null };
+      return {
+        digest: { bytes: this.bytes, sha256: toHex(this.s256.digest()), sha512: toHex(this.s512.digest()) },
+        bytes: null,
+      };
     }
     const all = new Uint8Array(this.held);
     let o = 0;
@@ -149,7 +160,10 @@ class EntrySink {
     }
     this.chunks = [];
     const d = await digestBoth(all);
-    return { digest: { bytes: this.bytes, sha256: d.sha256, sha512: d.sha512 }, bytes: this.cap !== null && !this.overCap ? all : null };
+    return {
+      digest: { bytes: this.bytes, sha256: d.sha256, sha512: d.sha512 },
+      bytes: this.cap !== null && !this.overCap ? all : null,
+    };
   }
 }
 
@@ -177,9 +191,16 @@ function checkLayout(entries: ZipEntry[], checks: Checks): string | null {
     }
     const rel = e.name.slice(prefix.length);
     const problem = exporterPathProblem(rel);
-    if (problem) checks.fail('unexpected-files', `${rel}: this entry ${problem} (only the names listed in evidence-package-v1.md are accepted).`);
+    if (problem)
+      checks.fail(
+        'unexpected-files',
+        `${rel}: this entry ${problem} (only the names listed in evidence-package-v1.md are accepted).`,
+      );
     else if (e.dir && rel !== 'data/' && !files.some((f) => f.startsWith(e.name))) {
-      checks.fail('unexpected-files', `${rel}: an empty folder; the exporter writes folders only for the files they hold.`);
+      checks.fail(
+        'unexpected-files',
+        `${rel}: an empty folder; the exporter writes folders only for the files they hold.`,
+      );
     }
   }
   checks.settle('layout', `The ZIP holds a single folder, ${bag}.`);
@@ -196,11 +217,20 @@ async function readPackage(src: ByteSource, checks: Checks): Promise<PackageCont
     return null;
   }
   for (const p of dir.problems) checks.fail('zip-entries', p);
-  checks.settle('zip-entries', `All ${dir.entries.length} ZIP entries are regular files or folders with safe, unique names.`);
+  checks.settle(
+    'zip-entries',
+    `All ${dir.entries.length} ZIP entries are regular files or folders with safe, unique names.`,
+  );
   const bagName = checkLayout(dir.entries, checks);
   if (bagName === null) return null;
   const prefix = `${bagName}/`;
-  const out: PackageContents = { bagName, digests: new Map(), kept: new Map(), unreadable: new Set(), captures: new Map() };
+  const out: PackageContents = {
+    bagName,
+    digests: new Map(),
+    kept: new Map(),
+    unreadable: new Set(),
+    captures: new Map(),
+  };
   let next = 0;
   try {
     for (const e of dir.entries) {
@@ -214,7 +244,10 @@ async function readPackage(src: ByteSource, checks: Checks): Promise<PackageCont
       out.digests.set(path, digest);
       if (sink.overCap) {
         out.unreadable.add(path);
-        checks.fail('zip', `${path} is ${formatBytes(digest.bytes)}, more than any genuine file of its kind; it is not read.`);
+        checks.fail(
+          'zip',
+          `${path} is ${formatBytes(digest.bytes)}, more than any genuine file of its kind; it is not read.`,
+        );
       } else if (bytes) {
         const folder = captureFolderOf(path);
         if (folder && path === `${folder}/${CAPTURE_JSON}`) {
@@ -224,13 +257,18 @@ async function readPackage(src: ByteSource, checks: Checks): Promise<PackageCont
       }
     }
     if (next !== dir.centralOffset) {
-      throw new ZipError(`There are ${dir.centralOffset - next} bytes after the last entry that belong to no entry (hidden data).`);
+      throw new ZipError(
+        `There are ${dir.centralOffset - next} bytes after the last entry that belong to no entry (hidden data).`,
+      );
     }
   } catch (e) {
     checks.fail('zip', e instanceof ZipError ? e.message : `The ZIP could not be read (${String(e)}).`);
     return null;
   }
-  checks.pass('zip', `The ZIP is well formed: every entry agrees with its central record and passes its CRC check; no hidden bytes.`);
+  checks.pass(
+    'zip',
+    `The ZIP is well formed: every entry agrees with its central record and passes its CRC check; no hidden bytes.`,
+  );
   return out;
 }
 
@@ -263,7 +301,10 @@ function emptyReport(checks: Checks): VerifyReport {
  * (the CLI's file handle). Never throws: an unreadable or hostile file gives verdict "failed"
  * with a check saying why.
  */
-export async function verifyPackage(input: Uint8Array | Blob | ByteSource, opts: VerifyOptions = {}): Promise<VerifyReport> {
+export async function verifyPackage(
+  input: Uint8Array | Blob | ByteSource,
+  opts: VerifyOptions = {},
+): Promise<VerifyReport> {
   const checks = new Checks();
   try {
     const contents = await readPackage(toSource(input), checks);
@@ -271,7 +312,10 @@ export async function verifyPackage(input: Uint8Array | Blob | ByteSource, opts:
     return await checkBag(contents, opts, checks);
   } catch (e) {
     // A bug, not an input: report, never throw.
-    checks.fail('internal', `Verification stopped unexpectedly: ${(e instanceof Error ? e.message : String(e)).replace(/\.$/, '')}.`);
+    checks.fail(
+      'internal',
+      `Verification stopped unexpectedly: ${(e instanceof Error ? e.message : String(e)).replace(/\.$/, '')}.`,
+    );
     return emptyReport(checks);
   }
 }

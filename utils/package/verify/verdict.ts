@@ -53,7 +53,12 @@ const REQUIRED_INFO_LABELS = [
   'Evidence-Signing-Key-SHA256',
 ] as const;
 /** Labels whose value the verifier relies on: a second copy would make them ambiguous. */
-const SINGLE_INFO_LABELS = new Set(['Payload-Oxum', 'Evidence-Signature-Algorithm', 'Evidence-Signing-Key-SHA256', 'Bag-Count']);
+const SINGLE_INFO_LABELS = new Set([
+  'Payload-Oxum',
+  'Evidence-Signature-Algorithm',
+  'Evidence-Signing-Key-SHA256',
+  'Bag-Count',
+]);
 
 const errorText = (e: unknown): string => (e instanceof Error ? e.message : String(e)).replace(/\.$/, '');
 
@@ -76,7 +81,10 @@ function textOf(c: PackageContents, path: string, id: string, checks: Checks): s
 function checkTagFiles(c: PackageContents, checks: Checks): (label: string) => string | null {
   const bagit = textOf(c, 'bagit.txt', 'bagit', checks);
   if (bagit !== null && bagit !== BAGIT_TXT) {
-    checks.fail('bagit', 'bagit.txt does not declare "BagIt-Version: 1.0" and "Tag-File-Character-Encoding: UTF-8" exactly.');
+    checks.fail(
+      'bagit',
+      'bagit.txt does not declare "BagIt-Version: 1.0" and "Tag-File-Character-Encoding: UTF-8" exactly.',
+    );
   }
   checks.settle('bagit', 'bagit.txt declares BagIt 1.0, UTF-8.');
 
@@ -85,18 +93,25 @@ function checkTagFiles(c: PackageContents, checks: Checks): (label: string) => s
   const value = (label: string): string | null => info?.values.get(label)?.[0] ?? null;
   if (info) {
     for (const p of info.problems) checks.fail('bag-info', `${p}.`);
-    for (const label of REQUIRED_INFO_LABELS) if (!info.values.has(label)) checks.fail('bag-info', `bag-info.txt has no ${label}.`);
+    for (const label of REQUIRED_INFO_LABELS)
+      if (!info.values.has(label)) checks.fail('bag-info', `bag-info.txt has no ${label}.`);
     for (const [label, list] of info.values) {
-      if (SINGLE_INFO_LABELS.has(label) && list.length > 1) checks.fail('bag-info', `bag-info.txt gives ${label} more than once.`);
+      if (SINGLE_INFO_LABELS.has(label) && list.length > 1)
+        checks.fail('bag-info', `bag-info.txt gives ${label} more than once.`);
     }
     const algorithm = value('Evidence-Signature-Algorithm');
     if (algorithm !== null && algorithm !== SIGNATURE_ALGORITHM) {
-      checks.fail('bag-info', `bag-info.txt names the signature algorithm ${algorithm}; this verifier knows only ${SIGNATURE_ALGORITHM}.`);
+      checks.fail(
+        'bag-info',
+        `bag-info.txt names the signature algorithm ${algorithm}; this verifier knows only ${SIGNATURE_ALGORITHM}.`,
+      );
     }
     const fp = value('Evidence-Signing-Key-SHA256');
-    if (fp !== null && !/^[0-9a-f]{64}$/.test(fp)) checks.fail('bag-info', 'bag-info.txt Evidence-Signing-Key-SHA256 is not 64 lowercase hex digits.');
+    if (fp !== null && !/^[0-9a-f]{64}$/.test(fp))
+      checks.fail('bag-info', 'bag-info.txt Evidence-Signing-Key-SHA256 is not 64 lowercase hex digits.');
     const date = value('Bagging-Date');
-    if (date !== null && !/^\d{4}-\d{2}-\d{2}$/.test(date)) checks.fail('bag-info', 'bag-info.txt Bagging-Date is not YYYY-MM-DD.');
+    if (date !== null && !/^\d{4}-\d{2}-\d{2}$/.test(date))
+      checks.fail('bag-info', 'bag-info.txt Bagging-Date is not YYYY-MM-DD.');
   }
   checks.settle('bag-info', 'bag-info.txt has every required field.');
   return value;
@@ -125,7 +140,8 @@ function checkManifests(c: PackageContents, oxum: string | null, checks: Checks)
       else if (d[alg.key] !== hex) checks.fail(id, `${path}: ${alg.name} does not match the manifest.`);
     }
     for (const path of payloadPaths) {
-      if (!m.entries.has(path)) checks.fail(id, `${path}: this file is not listed in ${file} (it was added to the package).`);
+      if (!m.entries.has(path))
+        checks.fail(id, `${path}: this file is not listed in ${file} (it was added to the package).`);
     }
     checks.settle(id, `All ${files} payload files are listed in ${file} and match their ${alg.name}.`);
   }
@@ -140,15 +156,22 @@ function checkManifests(c: PackageContents, oxum: string | null, checks: Checks)
     for (const path of TAGGED_FILES) if (!m.entries.has(path)) checks.fail(id, `${file} does not list ${path}.`);
     for (const [path, hex] of m.entries) {
       const d = c.digests.get(path);
-      if (!tagged.has(path)) checks.fail(id, `${file} lists ${path}, which is not one of the tag files it should cover.`);
+      if (!tagged.has(path))
+        checks.fail(id, `${file} lists ${path}, which is not one of the tag files it should cover.`);
       else if (d === undefined) checks.fail(id, `${path}: listed in ${file} but missing from the package.`);
       else if (d[alg.key] !== hex) {
-        checks.fail(id, `${path}: ${alg.name} does not match ${file} (the file was changed after the package was made).`);
+        checks.fail(
+          id,
+          `${path}: ${alg.name} does not match ${file} (the file was changed after the package was made).`,
+        );
       }
     }
     checks.settle(id, `${file} covers ${TAGGED_FILES.join(', ')} and they match.`);
   }
-  checks.settle('unexpected-files', 'There are no files outside data/, the tag files and signature/, and every name is one the exporter writes.');
+  checks.settle(
+    'unexpected-files',
+    'There are no files outside data/, the tag files and signature/, and every name is one the exporter writes.',
+  );
   const actual = `${bytes}.${files}`;
   if (oxum === null) checks.fail('payload-oxum', 'Payload-Oxum cannot be checked: bag-info.txt does not give it.');
   else if (oxum !== actual) {
@@ -180,7 +203,8 @@ async function checkSignature(
     }
   }
   const sig = c.kept.get(SIGNATURE_PATH);
-  if (sig === undefined && !c.unreadable.has(SIGNATURE_PATH)) checks.fail('signature', `${SIGNATURE_PATH} is missing: the package is not signed.`);
+  if (sig === undefined && !c.unreadable.has(SIGNATURE_PATH))
+    checks.fail('signature', `${SIGNATURE_PATH} is missing: the package is not signed.`);
   const signed = c.kept.get('tagmanifest-sha256.txt');
   if (spki && sig && signed) {
     let wellFormed = true;
@@ -199,19 +223,38 @@ async function checkSignature(
   } else if (!signed) checks.fail('signature', 'The signature cannot be checked: tagmanifest-sha256.txt is missing.');
   checks.settle('signature', `The signature over tagmanifest-sha256.txt is valid for the key in ${SIGNING_KEY_PATH}.`);
 
-  if (fingerprint === null) checks.fail('key-fingerprint', 'The signing key fingerprint cannot be checked: there is no readable signing key.');
+  if (fingerprint === null)
+    checks.fail('key-fingerprint', 'The signing key fingerprint cannot be checked: there is no readable signing key.');
   else if (declared === null) {
-    checks.fail('key-fingerprint', 'The signing key fingerprint cannot be checked: bag-info.txt does not give Evidence-Signing-Key-SHA256.');
+    checks.fail(
+      'key-fingerprint',
+      'The signing key fingerprint cannot be checked: bag-info.txt does not give Evidence-Signing-Key-SHA256.',
+    );
   } else if (declared !== fingerprint) {
-    checks.fail('key-fingerprint', `bag-info.txt gives the signing key fingerprint ${declared}, but ${SIGNING_KEY_PATH} has fingerprint ${fingerprint}.`);
-  } else checks.pass('key-fingerprint', `The signing key fingerprint in bag-info.txt matches ${SIGNING_KEY_PATH}: ${fingerprint}.`);
+    checks.fail(
+      'key-fingerprint',
+      `bag-info.txt gives the signing key fingerprint ${declared}, but ${SIGNING_KEY_PATH} has fingerprint ${fingerprint}.`,
+    );
+  } else
+    checks.pass(
+      'key-fingerprint',
+      `The signing key fingerprint in bag-info.txt matches ${SIGNING_KEY_PATH}: ${fingerprint}.`,
+    );
 
   if (opts.keyFingerprint !== undefined) {
     const pinned = opts.keyFingerprint.replace(/[\s:]/g, '').toLowerCase();
-    if (!/^[0-9a-f]{64}$/.test(pinned)) checks.fail('pinned-key', 'The expected (pinned) key fingerprint given to the verifier is not 64 hex digits.');
-    else if (fingerprint === null) checks.fail('pinned-key', `Pinned key check failed: the package has no readable signing key, expected ${pinned}.`);
+    if (!/^[0-9a-f]{64}$/.test(pinned))
+      checks.fail('pinned-key', 'The expected (pinned) key fingerprint given to the verifier is not 64 hex digits.');
+    else if (fingerprint === null)
+      checks.fail(
+        'pinned-key',
+        `Pinned key check failed: the package has no readable signing key, expected ${pinned}.`,
+      );
     else if (pinned !== fingerprint) {
-      checks.fail('pinned-key', `Pinned key check failed: the package was signed with key ${fingerprint}, not the expected key ${pinned}.`);
+      checks.fail(
+        'pinned-key',
+        `Pinned key check failed: the package was signed with key ${fingerprint}, not the expected key ${pinned}.`,
+      );
     } else checks.pass('pinned-key', `The package was signed with the expected (pinned) key ${pinned}.`);
   } else if (fingerprint !== null) {
     unverified.push(
@@ -254,7 +297,9 @@ async function checkTimestamps(
       const folder = captureFolderOf(subject);
       const started = folder ? (c.captures.get(folder)?.startedAt ?? null) : null;
       const problem =
-        subject === SIGNATURE_PATH ? tokenTimeProblem(r.genTime, exportAt, null) : tokenTimeProblem(r.genTime, started, exportAt);
+        subject === SIGNATURE_PATH
+          ? tokenTimeProblem(r.genTime, exportAt, null)
+          : tokenTimeProblem(r.genTime, started, exportAt);
       if (problem) {
         checks.fail('timestamps', `${path}: ${problem}.`);
         continue;
@@ -263,7 +308,9 @@ async function checkTimestamps(
       checks.pass(
         'timestamps',
         `${path}: a timestamp authority certified ${subject} at ${r.genTime}` +
-          (opts.tsaRootsPem ? ' (TSA chain checked up to the given root).' : ' (TSA root not given: who the authority is was not checked).'),
+          (opts.tsaRootsPem
+            ? ' (TSA chain checked up to the given root).'
+            : ' (TSA root not given: who the authority is was not checked).'),
       );
     } catch (e) {
       checks.fail('timestamps', `${path}: ${errorText(e)}`);
@@ -318,7 +365,9 @@ export async function checkBag(c: PackageContents, opts: VerifyOptions, checks: 
   const kase = readCaseJson(caseText, checks);
   checks.settle(
     'case-json',
-    kase ? `${CASE_PATH} describes case ${kase.caseId}, export ${kase.exportId}, part ${kase.part} of ${kase.parts}.` : `${CASE_PATH} was read.`,
+    kase
+      ? `${CASE_PATH} describes case ${kase.caseId}, export ${kase.exportId}, part ${kase.part} of ${kase.parts}.`
+      : `${CASE_PATH} was read.`,
   );
   const custody = checkCustody(c, kase, checks);
   checkSigner(fingerprint, kase, custody.start, checks);
@@ -367,13 +416,17 @@ export function formatReport(r: VerifyReport): string {
     `Payload:     ${r.payloadFiles} files, ${r.payloadBytes} bytes`,
     ...(r.caseId ? [`Case:        ${r.caseId}`] : []),
     ...(r.exportId ? [`Export:      ${r.exportId}`] : []),
-    ...(r.group ? [`Part:        ${r.group.part} of ${r.group.parts} (Bag-Group-Identifier ${r.group.identifier})`] : []),
+    ...(r.group
+      ? [`Part:        ${r.group.part} of ${r.group.parts} (Bag-Group-Identifier ${r.group.identifier})`]
+      : []),
     '',
     ...r.checks.map((c) => `${c.ok ? 'PASS' : 'FAIL'}  ${c.message.replace(/[\r\n]+/g, ' ')}`),
     '',
   ];
   if (r.verdict === 'passed') {
-    lines.push(`VERDICT: PASSED. All ${r.checks.length} checks passed and every claim is verified; the package is intact and was signed by the expected key.`);
+    lines.push(
+      `VERDICT: PASSED. All ${r.checks.length} checks passed and every claim is verified; the package is intact and was signed by the expected key.`,
+    );
   } else if (r.verdict === 'unverified') {
     lines.push(
       `VERDICT: INTACT, NOT FULLY VERIFIED. None of the ${r.checks.length} checks failed and the signature is valid, but these claims stand unverified:`,
@@ -405,7 +458,10 @@ export function verifyGroup(members: GroupMember[]): VerifyCheck[] {
   const ungrouped = members.filter((m) => !m.report.group);
   const grouped = members.filter((m) => m.report.group);
   for (const m of ungrouped) {
-    checks.fail('group', `${m.name} is not one part of a split export (its bag-info.txt and case.json name no group), so it is not checked as part of a set.`);
+    checks.fail(
+      'group',
+      `${m.name} is not one part of a split export (its bag-info.txt and case.json name no group), so it is not checked as part of a set.`,
+    );
   }
   const first = grouped[0];
   if (first?.report.group) {
@@ -414,23 +470,33 @@ export function verifyGroup(members: GroupMember[]): VerifyCheck[] {
     const seen = new Map<number, string>();
     for (const m of grouped) {
       const g = m.report.group!;
-      if (g.identifier !== id) checks.fail('group', `${m.name} belongs to export ${g.identifier}, not ${id} (the export of ${first.name}).`);
-      else if (g.parts !== n) checks.fail('group', `${m.name} says the export has ${g.parts} parts; ${first.name} says ${n}.`);
+      if (g.identifier !== id)
+        checks.fail('group', `${m.name} belongs to export ${g.identifier}, not ${id} (the export of ${first.name}).`);
+      else if (g.parts !== n)
+        checks.fail('group', `${m.name} says the export has ${g.parts} parts; ${first.name} says ${n}.`);
       else {
         const again = seen.get(g.part);
         if (again) checks.fail('group', `${m.name} and ${again} are both part ${g.part}.`);
         seen.set(g.part, m.name);
       }
-      if (m.report.caseId !== first.report.caseId) checks.fail('group', `${m.name} is from case ${m.report.caseId ?? '?'}, not ${first.report.caseId ?? '?'}.`);
-      if (m.report.fingerprint !== first.report.fingerprint) checks.fail('group', `${m.name} was signed with another key than ${first.name}.`);
+      if (m.report.caseId !== first.report.caseId)
+        checks.fail('group', `${m.name} is from case ${m.report.caseId ?? '?'}, not ${first.report.caseId ?? '?'}.`);
+      if (m.report.fingerprint !== first.report.fingerprint)
+        checks.fail('group', `${m.name} was signed with another key than ${first.name}.`);
       if (m.report.custodySha256 !== first.report.custodySha256) {
-        checks.fail('group', `${m.name} holds a different custody log than ${first.name}; the parts of one export hold the same log.`);
+        checks.fail(
+          'group',
+          `${m.name} holds a different custody log than ${first.name}; the parts of one export hold the same log.`,
+        );
       }
     }
     const missing = Array.from({ length: n }, (_, i) => i + 1).filter((k) => !seen.has(k));
     if (missing.length) {
       const names = first.report.group.bagNames;
-      checks.fail('group', `Part(s) ${missing.join(', ')} of ${n} are missing: ${missing.map((k) => `${names[k - 1] ?? `part ${k}`}.zip`).join(', ')}.`);
+      checks.fail(
+        'group',
+        `Part(s) ${missing.join(', ')} of ${n} are missing: ${missing.map((k) => `${names[k - 1] ?? `part ${k}`}.zip`).join(', ')}.`,
+      );
     }
     checks.settle('group', `All ${n} parts of export ${id} are here, from the same case, key and custody log.`);
   }

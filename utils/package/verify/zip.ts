@@ -38,7 +38,8 @@ export function readAhead(src: ByteSource, windowBytes = 1024 ** 2): ByteSource 
   return {
     size: src.size,
     async read(offset, length) {
-      if (offset >= start && offset + length <= start + buf.length) return buf.subarray(offset - start, offset - start + length);
+      if (offset >= start && offset + length <= start + buf.length)
+        return buf.subarray(offset - start, offset - start + length);
       if (length >= windowBytes) return src.read(offset, length);
       start = offset;
       buf = await src.read(offset, Math.min(windowBytes, src.size - offset));
@@ -161,7 +162,8 @@ async function readEnd(src: ByteSource): Promise<EndRecord> {
     );
   }
   if (u16(e, 20) !== 0) throw new ZipError('The end-of-archive record declares a comment; the exporter writes none.');
-  if (u16(e, 4) !== 0 || u16(e, 6) !== 0) throw new ZipError('The ZIP says it spans several disks; Hashmark packages never do.');
+  if (u16(e, 4) !== 0 || u16(e, 6) !== 0)
+    throw new ZipError('The ZIP says it spans several disks; Hashmark packages never do.');
   const onDisk = u16(e, 8);
   let count = u16(e, 10);
   if (onDisk !== count) throw new ZipError('The end-of-archive record gives two different entry counts.');
@@ -177,9 +179,11 @@ async function readEnd(src: ByteSource): Promise<EndRecord> {
       throw new ZipError('The ZIP64 end-of-archive record is not where its locator says, or has extra data.');
     }
     const z = await src.read(z64Offset, 56);
-    if (u32(z, 0) !== SIG_Z64_EOCD || u64(z, 4) !== 44) throw new ZipError('The ZIP64 end-of-archive record is damaged.');
+    if (u32(z, 0) !== SIG_Z64_EOCD || u64(z, 4) !== 44)
+      throw new ZipError('The ZIP64 end-of-archive record is damaged.');
     if (u32(z, 16) !== 0 || u32(z, 20) !== 0) throw new ZipError('The ZIP says it spans several disks.');
-    if (u64(z, 24) !== u64(z, 32)) throw new ZipError('The ZIP64 end-of-archive record gives two different entry counts.');
+    if (u64(z, 24) !== u64(z, 32))
+      throw new ZipError('The ZIP64 end-of-archive record gives two different entry counts.');
     count = u64(z, 32);
     cdSize = u64(z, 40);
     cdOffset = u64(z, 48);
@@ -193,7 +197,9 @@ async function readEnd(src: ByteSource): Promise<EndRecord> {
     );
   }
   if (cdOffset + cdSize !== cdEnd) {
-    throw new ZipError('The central directory does not end where the end-of-archive record begins (bytes hidden between them).');
+    throw new ZipError(
+      'The central directory does not end where the end-of-archive record begins (bytes hidden between them).',
+    );
   }
   if (cdSize > ZIP_LIMITS.maxCentralDirectoryBytes) {
     throw new ZipError(`The central directory is ${formatBytes(cdSize)}, more than any Hashmark package holds.`);
@@ -217,7 +223,8 @@ function readExtra(b: Uint8Array, need: { size: boolean; csize: boolean; offset:
     const len = u16(b, p + 2);
     if (p + 4 + len > b.length) throw new ZipError(`ZIP entry ${shown} has a damaged extra field.`);
     if (id !== ZIP64_EXTRA) {
-      const what = id === 0x7075 ? 'an Info-ZIP Unicode Path field, which renames the entry for some tools' : 'an extra field';
+      const what =
+        id === 0x7075 ? 'an Info-ZIP Unicode Path field, which renames the entry for some tools' : 'an extra field';
       throw new ZipError(
         `ZIP entry ${shown} carries ${what} (0x${id.toString(16).padStart(4, '0')}); the exporter writes none, so it is refused.`,
       );
@@ -279,42 +286,57 @@ export async function readZipDirectory(src: ByteSource): Promise<ZipDirectory> {
     p += 46 + nameLength + extraLength + commentLength;
 
     if (flags & 1 || flags & 0x40) throw new ZipError(`ZIP entry ${shown} is encrypted.`);
-    if (flags & ~ALLOWED_FLAGS) throw new ZipError(`ZIP entry ${shown} uses ZIP features the exporter never writes (flags 0x${flags.toString(16)}).`);
+    if (flags & ~ALLOWED_FLAGS)
+      throw new ZipError(
+        `ZIP entry ${shown} uses ZIP features the exporter never writes (flags 0x${flags.toString(16)}).`,
+      );
     if (method !== 0 && method !== 8) {
-      throw new ZipError(`ZIP entry ${shown} uses compression method ${method}; only stored (0) and deflated (8) are read.`);
+      throw new ZipError(
+        `ZIP entry ${shown} uses compression method ${method}; only stored (0) and deflated (8) are read.`,
+      );
     }
     if (commentLength !== 0) problems.push(`ZIP entry ${shown} carries a comment; the exporter writes none.`);
     if (u16(cd, r + 34) !== 0) {
       throw new ZipError(`ZIP entry ${shown} says it starts on another disk.`);
     }
-    if (host !== 0 && host !== 3) problems.push(`ZIP entry ${shown} was made on a system the exporter never names (${host}).`);
-    if (method === 0 && size !== compressedSize) throw new ZipError(`ZIP entry ${shown} is stored but its two sizes differ.`);
+    if (host !== 0 && host !== 3)
+      problems.push(`ZIP entry ${shown} was made on a system the exporter never names (${host}).`);
+    if (method === 0 && size !== compressedSize)
+      throw new ZipError(`ZIP entry ${shown} is stored but its two sizes differ.`);
     const problem = nameProblem(name);
     if (problem) problems.push(`${problem}.`);
     const dir = name.endsWith('/');
     const mode = (external >>> 16) & S_IFMT;
     if (dir) {
-      if (size !== 0 || compressedSize !== 0 || method !== 0) problems.push(`ZIP entry ${shown} is a folder that holds data.`);
-      if (mode !== 0 && mode !== S_IFDIR) problems.push(`ZIP entry ${shown} is a folder with a file type that is not a folder.`);
+      if (size !== 0 || compressedSize !== 0 || method !== 0)
+        problems.push(`ZIP entry ${shown} is a folder that holds data.`);
+      if (mode !== 0 && mode !== S_IFDIR)
+        problems.push(`ZIP entry ${shown} is a folder with a file type that is not a folder.`);
     } else {
       if (external & DOS_DIRECTORY) {
         problems.push(`ZIP entry ${shown} is a file marked as a folder (some tools skip it, others extract it).`);
       }
       if (mode !== 0 && mode !== S_IFREG) {
-        const kind = mode === 0o120000 ? 'a symbolic link' : mode === S_IFDIR ? 'a folder' : 'a device or other special file';
+        const kind =
+          mode === 0o120000 ? 'a symbolic link' : mode === S_IFDIR ? 'a folder' : 'a device or other special file';
         problems.push(`ZIP entry ${shown} is ${kind}, not a regular file.`);
       }
     }
     const key = name.toLowerCase();
     const other = seen.get(key);
-    if (other === name) problems.push(`The ZIP holds two entries named ${name}; unzip tools would keep only one of them.`);
+    if (other === name)
+      problems.push(`The ZIP holds two entries named ${name}; unzip tools would keep only one of them.`);
     else if (other !== undefined) {
-      problems.push(`The ZIP entries ${other} and ${name} differ only in letter case; on Windows or macOS one would overwrite the other.`);
+      problems.push(
+        `The ZIP entries ${other} and ${name} differ only in letter case; on Windows or macOS one would overwrite the other.`,
+      );
     }
     seen.set(key, name);
     total += size;
     if (total > ZIP_LIMITS.maxTotalBytes) {
-      throw new ZipError(`The ZIP declares more than ${formatBytes(ZIP_LIMITS.maxTotalBytes)} of content; a Hashmark package never holds more.`);
+      throw new ZipError(
+        `The ZIP declares more than ${formatBytes(ZIP_LIMITS.maxTotalBytes)} of content; a Hashmark package never holds more.`,
+      );
     }
     if (method === 8 && size > ZIP_LIMITS.ratioFloorBytes && size / Math.max(compressedSize, 1) > ZIP_LIMITS.maxRatio) {
       throw new ZipError(
@@ -323,14 +345,29 @@ export async function readZipDirectory(src: ByteSource): Promise<ZipDirectory> {
       );
     }
     const crc = u32(cd, r + 16);
-    entries.push({ name, dir, method, flags, crc, compressedSize, size, offset, nameBytes, time: u16(cd, r + 12), date: u16(cd, r + 14) });
+    entries.push({
+      name,
+      dir,
+      method,
+      flags,
+      crc,
+      compressedSize,
+      size,
+      offset,
+      nameBytes,
+      time: u16(cd, r + 12),
+      date: u16(cd, r + 14),
+    });
   }
   if (p !== cd.length) {
-    throw new ZipError(`The central directory holds more records (or bytes) than the ${end.count} its end record declares.`);
+    throw new ZipError(
+      `The central directory holds more records (or bytes) than the ${end.count} its end record declares.`,
+    );
   }
   for (const e of entries) {
     // A file that is also a folder of another entry: extraction would fail or overwrite.
-    if (!e.dir && seen.has(`${e.name.toLowerCase()}/`)) problems.push(`ZIP entry ${e.name} is both a file and a folder.`);
+    if (!e.dir && seen.has(`${e.name.toLowerCase()}/`))
+      problems.push(`ZIP entry ${e.name} is both a file and a folder.`);
     const parts = e.name.toLowerCase().split('/');
     for (let k = 1; k < parts.length; k++) {
       const parent = seen.get(parts.slice(0, k).join('/'));
@@ -378,13 +415,16 @@ export async function streamEntry(
     );
   }
   const head = await src.read(e.offset, 30);
-  if (head.length < 30 || u32(head, 0) !== SIG_LOCAL) throw new ZipError(`ZIP entry ${shown} has no local header where the directory says.`);
+  if (head.length < 30 || u32(head, 0) !== SIG_LOCAL)
+    throw new ZipError(`ZIP entry ${shown} has no local header where the directory says.`);
   const nameLength = u16(head, 26);
   const extraLength = u16(head, 28);
   const rest = await src.read(e.offset + 30, nameLength + extraLength);
   const localName = rest.subarray(0, nameLength);
   const differ = (what: string): ZipError =>
-    new ZipError(`ZIP entry ${shown}: its local header gives a different ${what} than the central directory (two readings of one file).`);
+    new ZipError(
+      `ZIP entry ${shown}: its local header gives a different ${what} than the central directory (two readings of one file).`,
+    );
   if (localName.length !== e.nameBytes.length || localName.some((b, i) => b !== e.nameBytes[i])) throw differ('name');
   if (u16(head, 6) !== e.flags) throw differ('flags');
   if (u16(head, 8) !== e.method) throw differ('compression method');
@@ -395,7 +435,8 @@ export async function streamEntry(
     shown,
   );
   if (u32(head, 14) !== e.crc) throw differ('CRC-32');
-  if ((z64.compressedSize ?? u32(head, 18)) !== e.compressedSize || (z64.size ?? u32(head, 22)) !== e.size) throw differ('size');
+  if ((z64.compressedSize ?? u32(head, 18)) !== e.compressedSize || (z64.size ?? u32(head, 22)) !== e.size)
+    throw differ('size');
 
   const start = e.offset + 30 + nameLength + extraLength;
   const end = start + e.compressedSize;
@@ -404,7 +445,8 @@ export async function streamEntry(
   const take = (chunk: Uint8Array): void => {
     produced += chunk.length;
     // Checked as it inflates: a bomb is stopped at its declared size, not after.
-    if (produced > e.size) throw new ZipError(`ZIP entry ${shown} inflates to more than its declared ${formatBytes(e.size)}.`);
+    if (produced > e.size)
+      throw new ZipError(`ZIP entry ${shown} inflates to more than its declared ${formatBytes(e.size)}.`);
     crc = crcUpdate(crc, chunk);
     onData(chunk);
   };
@@ -421,7 +463,8 @@ export async function streamEntry(
   }
   // pako's typings omit the stream state; its input left over at the end is read here.
   const leftover = (): number => (inflate as unknown as { strm: { avail_in: number } }).strm.avail_in;
-  const damaged = (): ZipError => new ZipError(`ZIP entry ${shown} is damaged (${inflate?.msg || 'invalid compressed data'}).`);
+  const damaged = (): ZipError =>
+    new ZipError(`ZIP entry ${shown} is damaged (${inflate?.msg || 'invalid compressed data'}).`);
   for (let o = start; o < end; o += ZIP_LIMITS.readChunk) {
     const n = Math.min(ZIP_LIMITS.readChunk, end - o);
     const chunk = await src.read(o, n);
@@ -438,7 +481,8 @@ export async function streamEntry(
     if (status !== 0) throw damaged();
     if (leftover() > 0) throw new ZipError(`ZIP entry ${shown} has data after the end of its compressed stream.`);
   }
-  if (produced !== e.size) throw new ZipError(`ZIP entry ${shown} holds ${produced} bytes, not the ${e.size} it declares.`);
+  if (produced !== e.size)
+    throw new ZipError(`ZIP entry ${shown} holds ${produced} bytes, not the ${e.size} it declares.`);
   if (crc !== e.crc) throw new ZipError(`ZIP entry ${shown} is damaged: its CRC-32 does not match.`);
   return end;
 }

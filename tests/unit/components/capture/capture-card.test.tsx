@@ -14,7 +14,13 @@ beforeEach(async () => {
   db = createDb(`card-${++k}`);
   await db.open();
   await seedCase(db, 'c1', 'Réseau Marseille');
-  capture = await seedCapture(db, { caseId: 'c1', url: 'https://www.annonces.example/t2', title: 'Appartement T2 à louer', text: 'x', minute: 3 });
+  capture = await seedCapture(db, {
+    caseId: 'c1',
+    url: 'https://www.annonces.example/t2',
+    title: 'Appartement T2 à louer',
+    text: 'x',
+    minute: 3,
+  });
 });
 afterEach(async () => {
   cleanup();
@@ -23,7 +29,12 @@ afterEach(async () => {
 });
 
 test('shows number, title, time, domain, hash prefix, status, and the stored thumbnail (the popup hooks)', async () => {
-  const { container } = renderWith(<ul><CaptureCard capture={capture} /></ul>, { db });
+  const { container } = renderWith(
+    <ul>
+      <CaptureCard capture={capture} />
+    </ul>,
+    { db },
+  );
   const card = container.querySelector('.capture-card[data-status=stored]')!;
   expect(card.getAttribute('data-capture-id')).toBe(capture.id);
   expect(screen.getByText('#1 Appartement T2 à louer')).toBeTruthy();
@@ -39,7 +50,18 @@ test('in the dashboard: a link to the detail, a labelled selection box, tags and
   await addTags(db, { captureIds: [capture.id], tags: ['urgent'], at: capture.finishedAt });
   const tagged = (await db.captures.get(capture.id))!;
   const onSel = vi.fn();
-  renderWith(<ul><CaptureCard capture={tagged} variant="tile" href="#/capture/x" onSelectedChange={onSel} caseName="Réseau Marseille" /></ul>, { db });
+  renderWith(
+    <ul>
+      <CaptureCard
+        capture={tagged}
+        variant="tile"
+        href="#/capture/x"
+        onSelectedChange={onSel}
+        caseName="Réseau Marseille"
+      />
+    </ul>,
+    { db },
+  );
   expect(screen.getByRole('link', { name: '#1 Appartement T2 à louer' }).getAttribute('href')).toBe('#/capture/x');
   const box = screen.getByRole('checkbox', { name: 'Select #1 Appartement T2 à louer' });
   fireEvent.click(box);
@@ -49,16 +71,37 @@ test('in the dashboard: a link to the detail, a labelled selection box, tags and
 });
 
 test('in Arabic the status and date are Arabic, the hash stays left-to-right', () => {
-  const { container } = renderWith(<ul><CaptureCard capture={capture} /></ul>, { db, lang: 'ar' });
+  const { container } = renderWith(
+    <ul>
+      <CaptureCard capture={capture} />
+    </ul>,
+    { db, lang: 'ar' },
+  );
   expect(screen.getByText('محفوظ')).toBeTruthy();
   expect(container.querySelector('.hash code')!.getAttribute('dir')).toBe('ltr');
-  expect(container.querySelector('time')!.textContent).not.toBe(new Intl.DateTimeFormat('en', { dateStyle: 'medium', timeStyle: 'medium' }).format(new Date(capture.finishedAt)));
+  expect(container.querySelector('time')!.textContent).not.toBe(
+    new Intl.DateTimeFormat('en', { dateStyle: 'medium', timeStyle: 'medium' }).format(new Date(capture.finishedAt)),
+  );
 });
 
 test('a failed job shows its reason', () => {
   const { container } = renderWith(
     <ul>
-      <JobCard job={{ id: 'j', captureId: 'j', caseId: 'c1', sequence: 4, tabId: 1, nonce: 'n', state: 'failed', startedAt: capture.startedAt, updatedAt: capture.startedAt, trigger: 'popup', error: 'The tab was closed during the capture; nothing was stored.' }} />
+      <JobCard
+        job={{
+          id: 'j',
+          captureId: 'j',
+          caseId: 'c1',
+          sequence: 4,
+          tabId: 1,
+          nonce: 'n',
+          state: 'failed',
+          startedAt: capture.startedAt,
+          updatedAt: capture.startedAt,
+          trigger: 'popup',
+          error: 'The tab was closed during the capture; nothing was stored.',
+        }}
+      />
     </ul>,
     { db, lang: 'fr' },
   );
@@ -68,11 +111,33 @@ test('a failed job shows its reason', () => {
 });
 
 test('a failed job with a known code shows its reason in the interface language, the technical detail as it came', () => {
-  const job = { id: 'j', captureId: 'j', caseId: 'c1', sequence: 5, tabId: 1, nonce: 'n', state: 'failed' as const, startedAt: capture.startedAt, updatedAt: capture.startedAt, trigger: 'popup' };
+  const job = {
+    id: 'j',
+    captureId: 'j',
+    caseId: 'c1',
+    sequence: 5,
+    tabId: 1,
+    nonce: 'n',
+    state: 'failed' as const,
+    startedAt: capture.startedAt,
+    updatedAt: capture.startedAt,
+    trigger: 'popup',
+  };
   const { container } = renderWith(
     <ul>
-      <JobCard job={{ ...job, error: 'The tab was closed during the capture; nothing was stored.', errorCode: 'tab-closed' }} />
-      <JobCard job={{ ...job, id: 'k', captureId: 'k', error: 'The page could not be read: the page did not answer within 60 s', errorCode: 'unreadable', errorDetail: 'the page did not answer within 60 s' }} />
+      <JobCard
+        job={{ ...job, error: 'The tab was closed during the capture; nothing was stored.', errorCode: 'tab-closed' }}
+      />
+      <JobCard
+        job={{
+          ...job,
+          id: 'k',
+          captureId: 'k',
+          error: 'The page could not be read: the page did not answer within 60 s',
+          errorCode: 'unreadable',
+          errorDetail: 'the page did not answer within 60 s',
+        }}
+      />
     </ul>,
     { db, lang: 'ar' },
   );

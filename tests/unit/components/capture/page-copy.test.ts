@@ -4,7 +4,9 @@ import { parseRoute } from '@/components/common/route';
 
 describe('sandboxedSrcdoc', () => {
   test('the policy comes before anything of the page, after its doctype', () => {
-    const out = sandboxedSrcdoc('<!DOCTYPE html><html><head><meta http-equiv="Content-Security-Policy" content="default-src *"><base href="https://evil.example/"></head><body><img src="https://tracker.example/p.gif"></body></html>');
+    const out = sandboxedSrcdoc(
+      '<!DOCTYPE html><html><head><meta http-equiv="Content-Security-Policy" content="default-src *"><base href="https://evil.example/"></head><body><img src="https://tracker.example/p.gif"></body></html>',
+    );
     expect(out.startsWith('<!DOCTYPE html><meta http-equiv="Content-Security-Policy"')).toBe(true);
     expect(out.indexOf(PAGE_COPY_CSP)).toBeLessThan(out.indexOf('default-src *'));
     expect(out.indexOf('<base target="_blank">')).toBeLessThan(out.indexOf('evil.example'));
@@ -13,7 +15,9 @@ describe('sandboxedSrcdoc', () => {
   });
 
   test('a page without a doctype stays without one (same rendering mode); a BOM is handled', () => {
-    expect(sandboxedSrcdoc('<p>hi')).toMatch(/^<meta http-equiv="Content-Security-Policy"[^>]*><meta name="referrer"[^>]*><base target="_blank"><p>hi$/);
+    expect(sandboxedSrcdoc('<p>hi')).toMatch(
+      /^<meta http-equiv="Content-Security-Policy"[^>]*><meta name="referrer"[^>]*><base target="_blank"><p>hi$/,
+    );
     expect(sandboxedSrcdoc('\uFEFF  <!doctype html><p>x').startsWith('<!doctype html><meta')).toBe(true);
   });
 

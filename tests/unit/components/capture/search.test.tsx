@@ -20,9 +20,30 @@ beforeEach(async () => {
   await db.open();
   await seedCase(db, 'c1', 'Marseille');
   await seedCase(db, 'c2', 'Casablanca');
-  await seedCapture(db, { id: 'villa', caseId: 'c1', url: 'https://annonces.example/villa', title: 'Villa avec piscine', text: 'Contact Karim 06 12 34 56 78', minute: 1 });
-  await seedCapture(db, { id: 'studio', caseId: 'c1', url: 'https://m.souk.ma/studio', title: 'Studio meublé', text: 'Paiement en espèces', minute: 2 });
-  await seedCapture(db, { id: 'riad', caseId: 'c2', url: 'https://m.souk.ma/riad', title: 'رياض للكراء', text: 'اتصل على ٠٦١٢٣٤٥٦٧٨', minute: 3 });
+  await seedCapture(db, {
+    id: 'villa',
+    caseId: 'c1',
+    url: 'https://annonces.example/villa',
+    title: 'Villa avec piscine',
+    text: 'Contact Karim 06 12 34 56 78',
+    minute: 1,
+  });
+  await seedCapture(db, {
+    id: 'studio',
+    caseId: 'c1',
+    url: 'https://m.souk.ma/studio',
+    title: 'Studio meublé',
+    text: 'Paiement en espèces',
+    minute: 2,
+  });
+  await seedCapture(db, {
+    id: 'riad',
+    caseId: 'c2',
+    url: 'https://m.souk.ma/riad',
+    title: 'رياض للكراء',
+    text: 'اتصل على ٠٦١٢٣٤٥٦٧٨',
+    minute: 3,
+  });
 });
 afterEach(async () => {
   cleanup();
@@ -37,13 +58,22 @@ function Harness() {
   const hits = useSearchResults(search, toSearchQuery(form, 'c1'));
   return (
     <>
-      <SearchBar value={form} onChange={setForm} tags={['urgent']} domains={search.domains} resultCount={hits?.key ? hits.ids.length : null} indexing={search.indexing} hasCurrentCase />
+      <SearchBar
+        value={form}
+        onChange={setForm}
+        tags={['urgent']}
+        domains={search.domains}
+        resultCount={hits?.key ? hits.ids.length : null}
+        indexing={search.indexing}
+        hasCurrentCase
+      />
       <CaptureGrid ids={hits ? hits.ids : ['studio', 'villa']} tagSuggestions={[]} label="Captures" />
     </>
   );
 }
 
-const shown = () => [...document.querySelectorAll('.capture-card[data-capture-id]')].map((e) => e.getAttribute('data-capture-id'));
+const shown = () =>
+  [...document.querySelectorAll('.capture-card[data-capture-id]')].map((e) => e.getAttribute('data-capture-id'));
 const type = (text: string) => fireEvent.input(screen.getByRole('searchbox'), { target: { value: text } });
 
 test('typing narrows the list, results as you type, over title, text, notes and tags', async () => {
@@ -103,9 +133,24 @@ test('filters: domain and dates, behind a labelled disclosure button', async () 
 
 test('the search bar in French announces counts in French', () => {
   const onChange = vi.fn();
-  renderWith(<SearchBar value={{ ...EMPTY_SEARCH, text: 'x' }} onChange={onChange} tags={[]} domains={[]} resultCount={3} indexing={null} hasCurrentCase />, { db, lang: 'fr' });
+  renderWith(
+    <SearchBar
+      value={{ ...EMPTY_SEARCH, text: 'x' }}
+      onChange={onChange}
+      tags={[]}
+      domains={[]}
+      resultCount={3}
+      indexing={null}
+      hasCurrentCase
+    />,
+    { db, lang: 'fr' },
+  );
   expect(screen.getByRole('status').textContent).toBe('3 captures trouvées');
-  expect(screen.getByRole('searchbox', { name: 'Rechercher dans les captures (titre, adresse, texte, notes, étiquettes, numéros, e-mails, identifiants)' })).toBeTruthy();
+  expect(
+    screen.getByRole('searchbox', {
+      name: 'Rechercher dans les captures (titre, adresse, texte, notes, étiquettes, numéros, e-mails, identifiants)',
+    }),
+  ).toBeTruthy();
   fireEvent.input(screen.getByRole('searchbox'), { target: { value: 'abc' } });
   expect(onChange).toHaveBeenCalledWith({ ...EMPTY_SEARCH, text: 'abc' });
 });

@@ -27,11 +27,18 @@ afterEach(async () => {
 
 /** The editor over live records, as the dashboard uses it. */
 function Live({ ids }: { ids: string[] }) {
-  const caps = useLive(async () => (await db.captures.bulkGet(ids)).filter((c): c is CaptureRecord => !!c), [ids.join()], []);
+  const caps = useLive(
+    async () => (await db.captures.bulkGet(ids)).filter((c): c is CaptureRecord => !!c),
+    [ids.join()],
+    [],
+  );
   return <TagEditor captures={caps} suggestions={['urgent']} now={() => new Date(at(30))} />;
 }
 
-const tagEvents = async () => (await custodyLines(db, 'c1')).filter((e) => e.type.startsWith('tag.')).map((e) => [e.type, e.captureId, JSON.parse(e.line).details.tags]);
+const tagEvents = async () =>
+  (await custodyLines(db, 'c1'))
+    .filter((e) => e.type.startsWith('tag.'))
+    .map((e) => [e.type, e.captureId, JSON.parse(e.line).details.tags]);
 
 test('parseTagInput splits on Latin and Arabic commas and new lines', () => {
   expect(parseTagInput(' urgent, Marseille ،عاجل\n\n x ')).toEqual(['urgent', 'Marseille', 'عاجل', 'x']);

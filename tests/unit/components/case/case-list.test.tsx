@@ -4,7 +4,15 @@ import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/pr
 import { afterEach, beforeEach, expect, test, vi } from 'vitest';
 import { CaseList } from '@/components/case/CaseList';
 import { CasePicker } from '@/components/case/CasePicker';
-import { createDb, custodyLines, listCases, renameCase, setCaseStatus, type CaseRecord, type HashmarkDb } from '@/utils/db';
+import {
+  createDb,
+  custodyLines,
+  listCases,
+  renameCase,
+  setCaseStatus,
+  type CaseRecord,
+  type HashmarkDb,
+} from '@/utils/db';
 import { caseSummaries } from '@/utils/search/capture-list';
 import { at, seedCapture, seedCase } from '../../search-seed';
 import { renderWith } from '../render';
@@ -37,13 +45,17 @@ async function show(lang: 'en' | 'fr' | 'ar' = 'en', handlers: Partial<Parameter
       hrefFor={(id) => `#/case/${id}`}
       onMakeActive={handlers.onMakeActive ?? vi.fn()}
       onRename={handlers.onRename ?? (async (id, name) => void (await renameCase(db, { caseId: id, name, at: at(9) })))}
-      onSetStatus={handlers.onSetStatus ?? (async (id, status) => void (await setCaseStatus(db, { caseId: id, status, at: at(9) })))}
+      onSetStatus={
+        handlers.onSetStatus ??
+        (async (id, status) => void (await setCaseStatus(db, { caseId: id, status, at: at(9) })))
+      }
     />,
     { db, lang },
   );
 }
 
-const row = (container: Element, id: string) => container.querySelector<HTMLElement>(`.case-row[data-case-id="${id}"]`)!;
+const row = (container: Element, id: string) =>
+  container.querySelector<HTMLElement>(`.case-row[data-case-id="${id}"]`)!;
 
 test('each case with its captures, size and last activity; the active and the current one are marked', async () => {
   const { container } = await show();
@@ -61,7 +73,11 @@ test('make active is offered on the other open cases only', async () => {
   const onMakeActive = vi.fn();
   const { container } = await show('en', { onMakeActive });
   expect(within(row(container, 'c1')).queryByRole('button', { name: /active case/ })).toBeNull();
-  fireEvent.click(within(row(container, 'c2')).getByRole('button', { name: 'Make “قضية تهريب 7” the active case (new captures go there)' }));
+  fireEvent.click(
+    within(row(container, 'c2')).getByRole('button', {
+      name: 'Make “قضية تهريب 7” the active case (new captures go there)',
+    }),
+  );
   expect(onMakeActive).toHaveBeenCalledWith('c2');
 });
 
@@ -82,7 +98,11 @@ test('close and reopen; a failure is shown, not swallowed', async () => {
     await setCaseStatus(db, { caseId: id, status, at: at(9) });
   });
   const { container, unmount } = await show('fr', { onSetStatus });
-  fireEvent.click(within(row(container, 'c2')).getByRole('button', { name: /^Clôturer «\s?قضية تهريب 7\s?» \(plus de nouvelles captures\)$/ }));
+  fireEvent.click(
+    within(row(container, 'c2')).getByRole('button', {
+      name: /^Clôturer «\s?قضية تهريب 7\s?» \(plus de nouvelles captures\)$/,
+    }),
+  );
   await waitFor(async () => expect((await db.cases.get('c2'))!.status).toBe('closed'));
   unmount();
   const again = await show('fr', { onSetStatus });

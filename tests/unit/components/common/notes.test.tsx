@@ -3,7 +3,14 @@ import 'fake-indexeddb/auto';
 import { cleanup, fireEvent, screen, waitFor } from '@testing-library/preact';
 import { afterEach, beforeEach, expect, test } from 'vitest';
 import { NotesPanel } from '@/components/common/NotesPanel';
-import { captureCustody, createDb, custodyLines, updateSettings, type CaptureRecord, type HashmarkDb } from '@/utils/db';
+import {
+  captureCustody,
+  createDb,
+  custodyLines,
+  updateSettings,
+  type CaptureRecord,
+  type HashmarkDb,
+} from '@/utils/db';
 import { at, seedCapture, seedCase } from '../../search-seed';
 import { renderWith } from '../render';
 
@@ -27,7 +34,10 @@ let id = 0;
 const newId = () => `note-${++id}`;
 
 test('a note added to a capture is listed with its author and time, and logged as note.added', async () => {
-  const { container } = renderWith(<NotesPanel caseId="c1" captureId={a.id} now={() => new Date(at(20))} newId={newId} />, { db });
+  const { container } = renderWith(
+    <NotesPanel caseId="c1" captureId={a.id} now={() => new Date(at(20))} newId={newId} />,
+    { db },
+  );
   await screen.findByText('No notes yet.');
   const field = screen.getByLabelText('Add a note') as HTMLTextAreaElement;
   const button = screen.getByRole('button', { name: 'Add note' }) as HTMLButtonElement;
@@ -35,7 +45,9 @@ test('a note added to a capture is listed with its author and time, and logged a
   fireEvent.input(field, { target: { value: 'Même numéro que sur\nl’annonce ar' } });
   expect(button.disabled).toBe(false);
   fireEvent.click(button);
-  await waitFor(() => expect(container.querySelector('.note-text')?.textContent).toBe('Même numéro que sur\nl’annonce ar'));
+  await waitFor(() =>
+    expect(container.querySelector('.note-text')?.textContent).toBe('Même numéro que sur\nl’annonce ar'),
+  );
   expect(container.querySelector('.note-meta')!.textContent).toContain('Lt. Haddad');
   expect(field.value).toBe('');
   const ev = (await captureCustody(db, a.id)).at(-1)!;

@@ -29,9 +29,15 @@ function grid(count: number, lang: 'en' | 'ar' = 'en') {
 }
 
 test('visibleRange: the rows in view plus overscan, never past the end', () => {
-  expect(visibleRange({ count: 10_000, columns: 4, rowHeight: 100, scrollTop: 0, viewportHeight: 768, overscan: 2 })).toEqual({ start: 0, end: 44, rows: 2500 });
-  expect(visibleRange({ count: 10_000, columns: 4, rowHeight: 100, scrollTop: 50_000, viewportHeight: 768, overscan: 2 })).toEqual({ start: 1992, end: 2044, rows: 2500 });
-  expect(visibleRange({ count: 10, columns: 4, rowHeight: 100, scrollTop: 99_999, viewportHeight: 768, overscan: 2 }).end).toBe(10);
+  expect(
+    visibleRange({ count: 10_000, columns: 4, rowHeight: 100, scrollTop: 0, viewportHeight: 768, overscan: 2 }),
+  ).toEqual({ start: 0, end: 44, rows: 2500 });
+  expect(
+    visibleRange({ count: 10_000, columns: 4, rowHeight: 100, scrollTop: 50_000, viewportHeight: 768, overscan: 2 }),
+  ).toEqual({ start: 1992, end: 2044, rows: 2500 });
+  expect(
+    visibleRange({ count: 10, columns: 4, rowHeight: 100, scrollTop: 99_999, viewportHeight: 768, overscan: 2 }).end,
+  ).toBe(10);
 });
 
 test('10,000 items: only a window is in the DOM, each item knows its place in the whole list', () => {

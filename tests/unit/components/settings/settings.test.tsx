@@ -51,13 +51,28 @@ test('what a capture includes: the choices are saved as the capture defaults', a
   fireEvent.click(media);
   fireEvent.click(screen.getByRole('button', { name: 'Save' }));
   await waitFor(async () =>
-    expect((await db.settings.get('profile'))?.captureDefaults).toEqual({ fullPage: false, pageCopy: true, mhtml: true, media: true }),
+    expect((await db.settings.get('profile'))?.captureDefaults).toEqual({
+      fullPage: false,
+      pageCopy: true,
+      mhtml: true,
+      media: true,
+    }),
   );
 });
 
-function fastView(fastMode?: { granted: () => Promise<boolean>; request: () => Promise<boolean>; release: () => Promise<void> }) {
+function fastView(fastMode?: {
+  granted: () => Promise<boolean>;
+  request: () => Promise<boolean>;
+  release: () => Promise<void>;
+}) {
   return renderWith(
-    <SettingsView signingKey={null} onDownloadKey={() => {}} requestOrigin={async () => true} browserLang="en" {...(fastMode ? { fastMode } : {})} />,
+    <SettingsView
+      signingKey={null}
+      onDownloadKey={() => {}}
+      requestOrigin={async () => true}
+      browserLang="en"
+      {...(fastMode ? { fastMode } : {})}
+    />,
     { db },
   );
 }
@@ -86,7 +101,9 @@ test('fast mode: a refused permission leaves it off and says so', async () => {
   fireEvent.click(await screen.findByRole('checkbox', { name: 'Take full pages in fast mode' }));
   await screen.findByText(/did not grant the “debugger” permission/);
   expect((await getSettings(db)).fastScreenshots).toBe(false);
-  expect((screen.getByRole('checkbox', { name: 'Take full pages in fast mode' }) as HTMLInputElement).checked).toBe(false);
+  expect((screen.getByRole('checkbox', { name: 'Take full pages in fast mode' }) as HTMLInputElement).checked).toBe(
+    false,
+  );
 });
 
 test('fast mode: on, but the permission withdrawn since, is shown as such', async () => {

@@ -80,7 +80,9 @@ test('"Watch" next to a selector adds its normalised value to the capture\'s cas
   );
   await waitFor(() => expect(container.querySelectorAll('[data-testid="watch-selector"]').length).toBe(2));
   fireEvent.click(screen.getByRole('button', { name: 'Watch +33612345678 in this case' }));
-  await waitFor(() => expect(container.querySelector('li[data-selector="+33612345678"]')!.textContent).toContain('watched in this case'));
+  await waitFor(() =>
+    expect(container.querySelector('li[data-selector="+33612345678"]')!.textContent).toContain('watched in this case'),
+  );
   expect(added).toEqual([{ caseId: 'c1', kind: 'phone', value: '+33612345678' }]);
   expect(container.querySelectorAll('[data-testid="watch-selector"]').length).toBe(1);
 });

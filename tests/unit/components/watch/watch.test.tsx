@@ -29,10 +29,21 @@ function actions(o: { host?: boolean; notify?: boolean } = {}): WatchActions {
   let n = 0;
   return {
     add: async (caseId, kind, value) =>
-      addWatch(db, { id: `w${++n}`, caseId, kind, value: normaliseWatchValue(kind, value, 'FR'), typed: value, at: at(10) }),
+      addWatch(db, {
+        id: `w${++n}`,
+        caseId,
+        kind,
+        value: normaliseWatchValue(kind, value, 'FR'),
+        typed: value,
+        at: at(10),
+      }),
     remove: async (watchId) => void (await removeWatch(db, { watchId, at: at(11) })),
     hostAccess: { granted: async () => o.host ?? true, request: vi.fn(async () => true) },
-    notifications: { granted: async () => o.notify ?? false, request: vi.fn(async () => true), remove: vi.fn(async () => true) },
+    notifications: {
+      granted: async () => o.notify ?? false,
+      request: vi.fn(async () => true),
+      remove: vi.fn(async () => true),
+    },
   };
 }
 
@@ -47,14 +58,22 @@ test('add a number as written, see it normalised, see a sighting, remove it', as
   fireEvent.input(screen.getByLabelText('Value to watch'), { target: { value: '06 12 34 56 78' } });
   fireEvent.click(screen.getByRole('button', { name: 'Watch' }));
   await waitFor(() => expect(container.querySelector('[data-value="+33612345678"]')).not.toBeNull());
-  await recordWatchHit(
-    db,
-    {
-      at: at(20),
-      details: { watchId: 'w1', kind: 'phone', value: '+33612345678', matched: '+33612345678', matchedKind: 'phone', url: 'https://annonces.example/7', tabId: 3, loadId: 'l' },
+  await recordWatchHit(db, {
+    at: at(20),
+    details: {
+      watchId: 'w1',
+      kind: 'phone',
+      value: '+33612345678',
+      matched: '+33612345678',
+      matchedKind: 'phone',
+      url: 'https://annonces.example/7',
+      tabId: 3,
+      loadId: 'l',
     },
+  });
+  await waitFor(() =>
+    expect(container.querySelector('.watch-hits')?.textContent).toContain('https://annonces.example/7'),
   );
-  await waitFor(() => expect(container.querySelector('.watch-hits')?.textContent).toContain('https://annonces.example/7'));
   fireEvent.click(screen.getByRole('button', { name: 'Stop watching +33612345678' }));
   await screen.findByText('Nothing is watched in this case.');
 });

@@ -56,18 +56,25 @@ describe('bombs and floods cost seconds and < 256 MB (child process)', () => {
   async function verifyInChild(name: string, zip: Uint8Array): Promise<ChildResult> {
     const file = join(dir, name);
     await writeFile(file, zip);
-    const { stdout } = await run(process.execPath, ['--import', 'tsx', 'tests/unit/package/verify/verify-child.ts', file], {
-      timeout: 60_000,
-      // The runner's own loader options would be measured too: the child gets a plain Node.
-      env: { ...process.env, NODE_OPTIONS: '' },
-    });
+    const { stdout } = await run(
+      process.execPath,
+      ['--import', 'tsx', 'tests/unit/package/verify/verify-child.ts', file],
+      {
+        timeout: 60_000,
+        // The runner's own loader options would be measured too: the child gets a plain Node.
+        env: { ...process.env, NODE_OPTIONS: '' },
+      },
+    );
     return JSON.parse(stdout) as ChildResult;
   }
 
   it('a 1.9 GiB entry in a package of about 2 MB is refused up front', async () => {
     // 300 MiB of zeros deflate to about 300 KB; declared as 1.9 GiB, as in the review's bomb.
     const bomb = await deflatedZeros(300);
-    const zip = buildZip([...entries, { name: `${P}data/bomb.html`, data: new Uint8Array(), compressed: bomb, declaredSize: 1900 * 1024 ** 2 }]);
+    const zip = buildZip([
+      ...entries,
+      { name: `${P}data/bomb.html`, data: new Uint8Array(), compressed: bomb, declaredSize: 1900 * 1024 ** 2 },
+    ]);
     expect(zip.length).toBeLessThan(3 * 1024 ** 2);
     const r = await verifyInChild('bomb.zip', zip);
     expect(r.verdict).toBe('failed');
@@ -82,7 +89,10 @@ describe('bombs and floods cost seconds and < 256 MB (child process)', () => {
     const bomb = await deflatedZeros(400);
     const declared = 80 * 1024 ** 2;
     expect(declared / bomb.length).toBeLessThan(250);
-    const zip = buildZip([...entries, { name: `${P}data/bomb.html`, data: new Uint8Array(), compressed: bomb, declaredSize: declared }]);
+    const zip = buildZip([
+      ...entries,
+      { name: `${P}data/bomb.html`, data: new Uint8Array(), compressed: bomb, declaredSize: declared },
+    ]);
     const r = await verifyInChild('liar.zip', zip);
     expect(r.verdict).toBe('failed');
     expect(r.failures).toContain(`zip: ZIP entry "${P}data/bomb.html" inflates to more than its declared 80.0 MiB.`);

@@ -40,7 +40,9 @@ describe('hostile packages (issue 14)', () => {
   });
 
   it('finding 1: a file added with the MS-DOS directory attribute is refused', async () => {
-    const r = await verify(rebuilt((e) => [...e, { name: `${P}data/planted.html`, data: utf8('<p>forged</p>'), external: 0x10 }]));
+    const r = await verify(
+      rebuilt((e) => [...e, { name: `${P}data/planted.html`, data: utf8('<p>forged</p>'), external: 0x10 }]),
+    );
     expect(r.verdict).toBe('failed');
     expect(failures(r)).toContain(
       `zip-entries: ZIP entry "${P}data/planted.html" is a file marked as a folder (some tools skip it, others extract it).`,
@@ -76,7 +78,9 @@ describe('hostile packages (issue 14)', () => {
 
   it('finding 1: an end record whose entry count differs from the records is refused', async () => {
     const zip = buildZip(entries, { eocdCount: entries.length - 1 });
-    expect(failures(await verify(zip))[0]).toMatch(/^zip: The central directory holds more records .* than the \d+ its end record declares/);
+    expect(failures(await verify(zip))[0]).toMatch(
+      /^zip: The central directory holds more records .* than the \d+ its end record declares/,
+    );
   });
 
   it('finding 2: more entries than the exporter can write are refused from the end record alone', async () => {
@@ -92,7 +96,10 @@ describe('hostile packages (issue 14)', () => {
     const zip = rebuilt((e) => e);
     let reads = 0;
     const blob = new Blob([zip as BlobPart]);
-    const src = { size: blob.size, read: async (o: number, n: number) => (reads++, new Uint8Array(await blob.slice(o, o + n).arrayBuffer())) };
+    const src = {
+      size: blob.size,
+      read: async (o: number, n: number) => (reads++, new Uint8Array(await blob.slice(o, o + n).arrayBuffer())),
+    };
     const r = await verifyPackage(src, { keyFingerprint: t.fingerprint });
     expect(r.verdict).toBe('passed');
     expect(reads).toBeLessThan(10);
@@ -111,7 +118,9 @@ describe('hostile packages (issue 14)', () => {
   it('finding 2 (quick form): an entry that inflates beyond its declared size is stopped there', async () => {
     const big = new Uint8Array(4 * 1024 * 1024); // zeros: about 4 KiB deflated
     const r = await verify(rebuilt((e) => [...e, { name: `${P}data/bomb.txt`, data: big, declaredSize: 100_000 }]));
-    expect(failures(r)).toContain(`zip: ZIP entry "${P}data/bomb.txt" inflates to more than its declared 100000 bytes.`);
+    expect(failures(r)).toContain(
+      `zip: ZIP entry "${P}data/bomb.txt" inflates to more than its declared 100000 bytes.`,
+    );
   });
 
   it('finding 2: an entry declaring 2.5 GiB is refused up front with its size and the ratio cap, not as "damaged"', async () => {
@@ -129,22 +138,32 @@ describe('hostile packages (issue 14)', () => {
       const zip = (
         await makeBag(t.signer, {
           afterSign: async (sig) => {
-            const r = await requestTimestamp({ url: tsa.url, digest: Uint8Array.from(Buffer.from(sha256HexSync(sig), 'hex')) });
+            const r = await requestTimestamp({
+              url: tsa.url,
+              digest: Uint8Array.from(Buffer.from(sha256HexSync(sig), 'hex')),
+            });
             return [{ path: SIGNATURE_TOKEN_PATH, bytes: r.tsr }];
           },
         })
       ).zip;
       const unrooted = await verify(zip);
       expect(unrooted.verdict).toBe('unverified');
-      expect(unrooted.unverified.join('\n')).toMatch(/1 timestamp token\(s\) were not checked up to a timestamp authority's root/);
+      expect(unrooted.unverified.join('\n')).toMatch(
+        /1 timestamp token\(s\) were not checked up to a timestamp authority's root/,
+      );
       expect(formatReport(unrooted)).toMatch(/^VERDICT: INTACT, NOT FULLY VERIFIED/m);
       // A package using trusted time without a token over its capture: that claim is missing.
-      expect(unrooted.unverified.join('\n')).toMatch(/1 item\(s\) have no timestamp token \(data\/captures\/0001-cap-1\)/);
+      expect(unrooted.unverified.join('\n')).toMatch(
+        /1 item\(s\) have no timestamp token \(data\/captures\/0001-cap-1\)/,
+      );
       const root = await readFile(TSA_FIXTURES.root, 'utf8');
       const rooted = await verifyPackage(zip, { keyFingerprint: t.fingerprint, tsaRootsPem: root });
       expect(failures(rooted)).toEqual([]);
       expect(rooted.unverified).toHaveLength(1); // only the capture token stays missing
-      const other = await verifyPackage(zip, { keyFingerprint: t.fingerprint, tsaRootsPem: await readFile(TSA_FIXTURES.otherRoot, 'utf8') });
+      const other = await verifyPackage(zip, {
+        keyFingerprint: t.fingerprint,
+        tsaRootsPem: await readFile(TSA_FIXTURES.otherRoot, 'utf8'),
+      });
       expect(other.verdict).toBe('failed');
       expect(failures(other)[0]).toMatch(/^timestamps: signature\/tagmanifest-sha256\.txt\.sig\.tsr: /);
     } finally {
@@ -158,7 +177,10 @@ describe('hostile packages (issue 14)', () => {
       // The fixture's capture and export are dated 2025-01-02; the test TSA signs with today's time.
       const payload = samplePayload(t.fingerprint);
       const cj = payload.find((f) => f.path.endsWith('/capture.json'))!;
-      const r = await requestTimestamp({ url: tsa.url, digest: Uint8Array.from(Buffer.from(sha256HexSync(cj.bytes), 'hex')) });
+      const r = await requestTimestamp({
+        url: tsa.url,
+        digest: Uint8Array.from(Buffer.from(sha256HexSync(cj.bytes), 'hex')),
+      });
       payload.push({ path: 'data/captures/0001-cap-1/capture.json.tsr', bytes: r.tsr });
       const report = await verifyPackage((await makeBag(t.signer, { payload })).zip, {
         keyFingerprint: t.fingerprint,
@@ -182,19 +204,31 @@ describe('hostile packages (issue 14)', () => {
       { type: 'timestamp.obtained', captureId: 'cap-1', details: { genTime: '2025-01-02T03:04:02.500Z' } },
       { type: 'export.started', details: last.details },
     ]) {
-      const { event, line } = chainEvent(prev, { at: '2025-01-02T03:04:03.000Z', caseId: 'case-1', actor: 'DC Example', ...ev });
+      const { event, line } = chainEvent(prev, {
+        at: '2025-01-02T03:04:03.000Z',
+        caseId: 'case-1',
+        actor: 'DC Example',
+        ...ev,
+      });
       log += `${line}\n`;
       prev = { seq: event.seq, line };
     }
-    const payload = samplePayload(t.fingerprint).map((f) => (f.path === 'data/custody/events.jsonl' ? { ...f, bytes: utf8(log) } : f));
+    const payload = samplePayload(t.fingerprint).map((f) =>
+      f.path === 'data/custody/events.jsonl' ? { ...f, bytes: utf8(log) } : f,
+    );
     const r = await verify((await makeBag(t.signer, { payload })).zip);
     expect(failures(r)).toEqual([]);
     expect(r.verdict).toBe('unverified');
-    expect(r.unverified[0]).toMatch(/^Trusted time: 2 item\(s\) have no timestamp token \(data\/captures\/0001-cap-1, signature\)/);
+    expect(r.unverified[0]).toMatch(
+      /^Trusted time: 2 item\(s\) have no timestamp token \(data\/captures\/0001-cap-1, signature\)/,
+    );
   });
 
   it('finding 4: a file added to a capture folder and re-signed is refused: capture.json does not list it', async () => {
-    const payload = [...samplePayload(t.fingerprint), { path: 'data/captures/0001-cap-1/page.html', bytes: utf8('<p>planted</p>') }];
+    const payload = [
+      ...samplePayload(t.fingerprint),
+      { path: 'data/captures/0001-cap-1/page.html', bytes: utf8('<p>planted</p>') },
+    ];
     const r = await verify((await makeBag(t.signer, { payload })).zip);
     expect(failures(r)).toEqual([
       'capture-artifacts: data/captures/0001-cap-1/page.html: this file is not listed in its capture.json.',
@@ -203,9 +237,13 @@ describe('hostile packages (issue 14)', () => {
 
   it('finding 4: a deeply nested capture.json is refused without being parsed', async () => {
     const deep = `{"schema":"hashmark.capture/1","x":${'['.repeat(10_000)}${']'.repeat(10_000)}}`;
-    const payload = samplePayload(t.fingerprint).map((f) => (f.path.endsWith('/capture.json') ? { ...f, bytes: utf8(deep) } : f));
+    const payload = samplePayload(t.fingerprint).map((f) =>
+      f.path.endsWith('/capture.json') ? { ...f, bytes: utf8(deep) } : f,
+    );
     const r = await verify((await makeBag(t.signer, { payload })).zip);
-    expect(failures(r)).toContain('capture-artifacts: data/captures/0001-cap-1/capture.json nests deeper than 64 levels.');
+    expect(failures(r)).toContain(
+      'capture-artifacts: data/captures/0001-cap-1/capture.json nests deeper than 64 levels.',
+    );
   });
 
   it('finding 5: a package signed by another key than case.json and the custody log name fails, even unpinned', async () => {
@@ -225,15 +263,24 @@ describe('hostile packages (issue 14)', () => {
   });
 
   it('finding 7: a symbolic link entry is refused', async () => {
-    const link = { name: `${P}data/link.html`, data: utf8('/etc/passwd'), madeBy: 0x0314, external: (0o120777 << 16) >>> 0 };
+    const link = {
+      name: `${P}data/link.html`,
+      data: utf8('/etc/passwd'),
+      madeBy: 0x0314,
+      external: (0o120777 << 16) >>> 0,
+    };
     const r = await verify(rebuilt((e) => [...e, link]));
-    expect(failures(r)).toContain(`zip-entries: ZIP entry "${P}data/link.html" is a symbolic link, not a regular file.`);
+    expect(failures(r)).toContain(
+      `zip-entries: ZIP entry "${P}data/link.html" is a symbolic link, not a regular file.`,
+    );
   });
 
   it('finding 7: a device entry is refused', async () => {
     const dev = { name: `${P}data/dev.bin`, data: new Uint8Array(), madeBy: 0x0314, external: (0o020644 << 16) >>> 0 };
     const r = await verify(rebuilt((e) => [...e, dev]));
-    expect(failures(r)).toContain(`zip-entries: ZIP entry "${P}data/dev.bin" is a device or other special file, not a regular file.`);
+    expect(failures(r)).toContain(
+      `zip-entries: ZIP entry "${P}data/dev.bin" is a device or other special file, not a regular file.`,
+    );
   });
 
   it.each([
