@@ -97,7 +97,7 @@ export abstract class BaseDriver implements CaptureDriver {
 
   async send<K extends MessageType<'page'>>(type: K, payload: Req<K>): Promise<Res<K>> {
     const message = envelope(type, payload);
-    const reply = await this.inControl((m: unknown) => chrome.runtime.sendMessage(m) as Promise<unknown>, message);
+    const reply = await this.inControl((m: unknown): Promise<unknown> => chrome.runtime.sendMessage(m), message);
     return unwrapReply<K>(reply, `The extension did not answer "${type}".`);
   }
 
@@ -106,15 +106,17 @@ export abstract class BaseDriver implements CaptureDriver {
       (name: string) =>
         new Promise<string>((resolve, reject) => {
           const open = indexedDB.open('hashmark');
-          open.onerror = () => reject(open.error);
+          open.onerror = () => reject(open.error ?? new Error('indexedDB.open failed'));
           open.onsuccess = () => {
             const db = open.result;
             if (!db.objectStoreNames.contains(name)) return resolve('[]');
             const req = db.transaction(name).objectStore(name).getAll();
             // Uint8Array fields do not survive the trip out of the page: their length stands in.
             req.onsuccess = () =>
-              resolve(JSON.stringify(req.result, (_k, v) => (v instanceof Uint8Array ? { bytes: v.length } : v)));
-            req.onerror = () => reject(req.error);
+              resolve(
+                JSON.stringify(req.result, (_k, v: unknown) => (v instanceof Uint8Array ? { bytes: v.length } : v)),
+              );
+            req.onerror = () => reject(req.error ?? new Error('getAll failed'));
           };
         }),
       store,

@@ -172,7 +172,7 @@ export function VerifyPackagePanel(props: {
             name="package"
             accept=".zip,application/zip"
             onChange={(e) => {
-              setFile((e.currentTarget as HTMLInputElement).files?.[0] ?? null);
+              setFile(e.currentTarget.files?.[0] ?? null);
               setState({ kind: 'idle' });
             }}
           />
@@ -200,7 +200,7 @@ export function VerifyPackagePanel(props: {
             accept=".pem,.crt,.cer,application/x-pem-file"
             aria-describedby="tsa-root-hint"
             onChange={(e) => {
-              setRoot((e.currentTarget as HTMLInputElement).files?.[0] ?? null);
+              setRoot(e.currentTarget.files?.[0] ?? null);
               setState({ kind: 'idle' });
             }}
           />

@@ -48,7 +48,7 @@ export function CaptureCard(props: {
           class="select"
           checked={!!props.selected}
           aria-label={tr.t('card.select', { label })}
-          onChange={(e) => props.onSelectedChange!((e.currentTarget as HTMLInputElement).checked)}
+          onChange={(e) => props.onSelectedChange!(e.currentTarget.checked)}
         />
       )}
       {shot ? (

@@ -13,7 +13,7 @@ export function CaptureMetadata({ capture: c }: { capture: CaptureRecord }) {
   const db = useDb();
   const kase = useLive<CaseRecord | undefined>(() => getCase(db, c.caseId), [c.caseId, db], undefined);
   const captureJsonText = useBlobText(c.captureJson.sha256);
-  let cj: Record<string, unknown> | null = null;
+  let cj: Record<string, unknown> | null;
   try {
     cj = captureJsonText ? (JSON.parse(captureJsonText) as Record<string, unknown>) : null;
   } catch {

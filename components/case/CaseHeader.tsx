@@ -124,7 +124,7 @@ function CaseLog({ caseId }: { caseId: string }) {
     [],
   );
   return (
-    <details class="case-log" onToggle={(e) => setOpen((e.currentTarget as HTMLDetailsElement).open)}>
+    <details class="case-log" onToggle={(e) => setOpen(e.currentTarget.open)}>
       <summary>{tr.t('custody.caseLog')}</summary>
       {open && (
         <>

@@ -45,7 +45,7 @@ export function CasePicker(props: {
           <select
             name="active-case"
             value={props.activeCaseId ?? ''}
-            onChange={(e) => props.onSelect((e.currentTarget as HTMLSelectElement).value)}
+            onChange={(e) => props.onSelect(e.currentTarget.value)}
           >
             {open.map((c) => (
               <option value={c.id} key={c.id}>

@@ -33,7 +33,7 @@ export function BlobImage(props: {
       class={props.class}
       style={props.style}
       decoding="async"
-      onLoad={(e) => props.onLoad?.(e.currentTarget as HTMLImageElement)}
+      onLoad={(e) => props.onLoad?.(e.currentTarget)}
     />
   ) : (
     <div

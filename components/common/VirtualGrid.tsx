@@ -102,6 +102,8 @@ export function VirtualGrid(props: {
     overscan: props.overscan ?? 2,
   });
 
+  // Only a new range is news: the callback is a new function at every render of the parent.
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- see above
   useEffect(() => props.onRangeChange?.(start, end), [start, end]);
 
   // A shorter list (a narrower search) must not leave the view scrolled past its end.
@@ -111,6 +113,8 @@ export function VirtualGrid(props: {
       el.scrollTop = 0;
       setScrollTop(0);
     }
+    // Only when the list itself shrinks: a scroll or a new row height must not jump to the top.
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- see above
   }, [rows]);
 
   useEffect(() => {

@@ -39,6 +39,7 @@ export function useCaptureSearch(db: HashmarkDb): CaptureSearchState {
         setState({ ready: m.ready, version: m.version, indexing: m.indexing, domains: m.domains });
       } else console.error('hashmark:', m.message);
     };
+    const waiting = pending.current;
     let close: () => void;
     if (typeof Worker !== 'undefined' && db.name === DB_NAME) {
       const worker = new Worker(new URL('../../utils/search/search.worker.ts', import.meta.url), { type: 'module' });
@@ -61,7 +62,7 @@ export function useCaptureSearch(db: HashmarkDb): CaptureSearchState {
     return () => {
       sub.unsubscribe();
       close();
-      pending.current.clear();
+      waiting.clear();
     };
   }, [db]);
 

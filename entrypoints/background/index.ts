@@ -32,7 +32,7 @@ export default defineBackground(() => {
   browser.tabs.onRemoved.addListener((tabId) => forgetTabFacts(tabId));
 
   // Timestamps are retried from the persisted queue every minute.
-  browser.alarms.create(TIMESTAMP_ALARM, { periodInMinutes: 1 });
+  void browser.alarms.create(TIMESTAMP_ALARM, { periodInMinutes: 1 });
   browser.alarms.onAlarm.addListener((a) => {
     if (a.name === TIMESTAMP_ALARM) s.timestampRound();
   });
@@ -41,6 +41,8 @@ export default defineBackground(() => {
   listenToNotificationClicks();
 
   const self = { id: browser.runtime.id, origin: browser.runtime.getURL('/') };
+  // A listener that returns a promise is how a runtime message gets its answer (or none: undefined).
+  // eslint-disable-next-line @typescript-eslint/no-misused-promises -- the promise is the reply
   browser.runtime.onMessage.addListener((message, sender) =>
     receive(message, sender, {
       self,

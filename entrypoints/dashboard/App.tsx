@@ -85,7 +85,7 @@ export function App({ env }: { env: DashboardEnv }) {
   useEffect(() => {
     void storageStatus().then(setStorage);
     void env.ensureKey().then(setKey);
-  }, [summaries]);
+  }, [summaries, env]);
 
   function onSearch(next: SearchForm) {
     setForm(next);

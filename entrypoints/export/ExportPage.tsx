@@ -221,6 +221,7 @@ export function ExportPage({ search, env }: { search: string; env: ExportEnv }) 
     void runExport({ search, db, env, tr, setState, onCustodyFailure });
     // The language is fixed before this page renders (LanguageRoot), and the database and the
     // browser capabilities for the page's life: one export per page load.
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- re-running would start a second export
   }, [search]);
 
   return (

@@ -150,7 +150,7 @@ export async function captureStage(
   await driver.ensureCase('Bench: captures');
 
   // --- viewport-capture ------------------------------------------------------------------------
-  let viewport: TimedCapture[] = [];
+  const viewport: TimedCapture[] = [];
   try {
     const tab = await driver.openTab(site.url('ad.html'), 500);
     o.log(`bench: viewport capture of ad.html, ${o.viewportRuns} runs after a warm-up`);
@@ -189,7 +189,7 @@ export async function captureStage(
   }
 
   // --- full-capture + hash-share ------------------------------------------------------------------
-  let full: TimedCapture[] = [];
+  const full: TimedCapture[] = [];
   try {
     const warm = await driver.openTab(site.url('ad.html'), 500);
     // Warm-up of the page copy and MHTML paths (the first MHTML read after start may be retried).

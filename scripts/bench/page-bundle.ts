@@ -54,15 +54,12 @@ export function call<M, K extends keyof M & string>(
 }
 
 /** A function of page-lib.ts in `page`. */
-export const lib = <K extends keyof PageLibApi & string>(page: Page, name: K, ...args: Parameters<PageLibApi[K]>) =>
+export const lib = <K extends keyof PageLibApi>(page: Page, name: K, ...args: Parameters<PageLibApi[K]>) =>
   call<PageLibApi, K>(page, LIB, name, ...(args as never));
 
 /** A function of page-search.ts in `page`. */
-export const searchLib = <K extends keyof PageSearchApi & string>(
-  page: Page,
-  name: K,
-  ...args: Parameters<PageSearchApi[K]>
-) => call<PageSearchApi, K>(page, SEARCH, name, ...(args as never));
+export const searchLib = <K extends keyof PageSearchApi>(page: Page, name: K, ...args: Parameters<PageSearchApi[K]>) =>
+  call<PageSearchApi, K>(page, SEARCH, name, ...(args as never));
 
 /** Loads a bundle into `page` under `globalThis[name]`. */
 export async function inject(page: Page, code: string, name: string): Promise<void> {

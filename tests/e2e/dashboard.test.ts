@@ -213,7 +213,7 @@ describe('a profile filled by the CLI', () => {
       const frameEl = page.locator('iframe.page-copy');
       await frameEl.waitFor();
       expect(await frameEl.getAttribute('sandbox')).toBe('');
-      const frame = await (await frameEl.elementHandle())!.contentFrame();
+      const frame = await (await frameEl.elementHandle()).contentFrame();
       await expect.poll(() => frame!.locator('h1').textContent()).toBe('Page avec pixel');
       // The script ran once on the live page (its output is in the DOM copy), and not again here.
       expect((await frame!.locator('#out').textContent())!.trim()).toBe('RAN-http:');

@@ -39,7 +39,7 @@ test('page.html inlines same-origin and cross-origin images, keeps shadow conten
   const page = await s.hm.context.newPage();
   await page.route('**/*', (route) => route.abort());
   await page.setContent(html);
-  const widths = await page.$$eval('img', (imgs) => imgs.map((i) => (i as HTMLImageElement).naturalWidth));
+  const widths = await page.$$eval('img', (imgs) => imgs.map((i) => i.naturalWidth));
   expect(widths.filter((w) => w === 64).length).toBeGreaterThanOrEqual(2);
   await page.close();
 });

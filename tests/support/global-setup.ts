@@ -15,7 +15,7 @@ export default function setup(): void {
   try {
     findChromium();
   } catch (e) {
-    throw new Error(`Real-browser tests cannot run: ${(e as Error).message}`);
+    throw new Error(`Real-browser tests cannot run: ${(e as Error).message}`, { cause: e });
   }
   const firefox = hasFirefox();
   if (!firefox) process.stdout.write(`\n${FIREFOX_SKIPPED}\n\n`);

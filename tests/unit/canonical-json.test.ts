@@ -96,7 +96,8 @@ describe('canonicalJson (RFC 8785)', () => {
     ['symbol', Symbol('s'), '$'],
     ['top-level undefined', undefined, '$'],
     ['undefined in an array', [1, undefined], '$[1]'],
-    ['array hole', [1, , 3], '$[1]'], // a sparse array on purpose: the hole is the test
+    // eslint-disable-next-line no-sparse-arrays -- a sparse array on purpose: the hole is the test
+    ['array hole', [1, , 3], '$[1]'],
     ['Date', { at: new Date(0) }, '$.at'],
     ['Map', new Map(), '$'],
     ['class instance', new (class Thing {})(), '$'],

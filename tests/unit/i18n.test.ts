@@ -59,7 +59,7 @@ describe('catalogues', () => {
       const m = CATALOGUES[lang][k as keyof typeof en];
       expect(typeof m, `${lang} ${k}: plural in English, so plural here too`).toBe(typeof enMsg);
       if (typeof m === 'string') continue;
-      for (const c of categories) expect(m[c as keyof typeof m], `${lang} ${k} lacks "${c}"`).toBeTruthy();
+      for (const c of categories) expect(m[c], `${lang} ${k} lacks "${c}"`).toBeTruthy();
     }
   });
 
@@ -85,7 +85,7 @@ describe('catalogues', () => {
       ].sort(),
     );
     expect(same('ar').sort()).toEqual(['check.bag-info', 'check.bagit', 'check.case-json'].sort());
-    expect(String(CATALOGUES.ar['popup.capture'])).toMatch(/[\u0600-\u06ff]/);
+    expect(CATALOGUES.ar['popup.capture'] as string).toMatch(/[\u0600-\u06ff]/);
   });
 
   test('the extension manifest locales name their own language (the dashboard follows the browser through them)', () => {

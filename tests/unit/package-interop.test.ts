@@ -3,7 +3,6 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BagOutput } from '@/utils/package/bag-writer';
 import { verifyPackage } from '@/utils/package/verify';
 import { BAG_NAME, bagInput, makeBag, type BagBytes } from './helpers/bag-fixture';
 import { createTestSigner, type TestSigner } from './helpers/signer';

@@ -51,6 +51,7 @@ function appendEvents(
   return out;
 }
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a forger edits any field of case.json, typed or not
 function editedCase(edit: (c: Record<string, any>) => void): string {
   const c = JSON.parse(caseJson(fp));
   edit(c);

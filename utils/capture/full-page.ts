@@ -86,7 +86,7 @@ export async function captureFullPage(
   const limitations: string[] = [];
   const before = await env.inPage(tabId, measurePage, []);
   const tiles: FullPageTile[] = [];
-  let metrics = before;
+  let metrics: typeof before;
   const timings = { lazy: 0, tiles: 0, stitch: 0 };
   let t = performance.now();
   const lap = (k: keyof typeof timings) => {

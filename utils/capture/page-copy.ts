@@ -24,7 +24,8 @@ function responseLike(r: { status: number; url: string; contentType: string; byt
     status: r.status,
     url: r.url,
     headers: { get: (name: string) => (name.toLowerCase() === 'content-type' ? r.contentType : null) },
-    arrayBuffer: async () => r.bytes.buffer.slice(r.bytes.byteOffset, r.bytes.byteOffset + r.bytes.byteLength),
+    arrayBuffer: () =>
+      Promise.resolve(r.bytes.buffer.slice(r.bytes.byteOffset, r.bytes.byteOffset + r.bytes.byteLength)),
   };
 }
 

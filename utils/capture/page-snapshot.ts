@@ -128,7 +128,7 @@ function collectShadowRoots(
 ): void {
   const walker = root.ownerDocument
     ? root.ownerDocument.createTreeWalker(root, NodeFilter.SHOW_ELEMENT)
-    : (root as Document).createTreeWalker(root, NodeFilter.SHOW_ELEMENT);
+    : root.createTreeWalker(root, NodeFilter.SHOW_ELEMENT);
   for (let n = walker.nextNode(); n; n = walker.nextNode()) {
     if (out.cut) return;
     const el = n as Element;

@@ -12,7 +12,7 @@ import type { ExtractedSelector } from '@/utils/selectors/extract';
 import { dataUrlToBytes } from './data-url';
 import { captureFullPage, DEFAULT_FULL_PAGE, type FullPageEnv, type FullPageResult, type PageRect } from './full-page';
 import { FastModeUnavailable, type RectSession } from './cdp-screenshot';
-import { limitationsFor, type CaptureCoverage } from './limitations';
+import type { CaptureCoverage } from './limitations';
 import { factsMatch, serverDateSkewMs, type NetworkFacts } from './network-facts';
 import { CaptureError, type CaptureErrorCode } from './errors';
 import { isPageSnapshot } from './snapshot-shape';
@@ -228,7 +228,7 @@ export async function readPage(env: CaptureEnv, tab: TabInfo, nonce: string): Pr
   await env.plantNonce(tab.id, nonce);
   const raw = await env.snapshot(tab.id);
   if (raw && typeof raw === 'object' && 'error' in raw) {
-    const detail = String((raw as { error: unknown }).error);
+    const detail = String(raw.error);
     throw new CaptureError(`The page could not be read: ${detail}`, 'unreadable', detail);
   }
   if (!isPageSnapshot(raw) || raw.nonce !== nonce) {
@@ -436,7 +436,9 @@ const NAVIGATED =
  * Returns the tab as it is at the end of the capture.
  */
 export async function confirmSameDocument(env: CaptureEnv, tab: TabInfo, nonce: string): Promise<TabInfo> {
-  const endTab = await env.getTab(tab.id).catch((e: unknown) => (tabGone(e) ? null : Promise.reject(e)));
+  const endTab = await env
+    .getTab(tab.id)
+    .catch((e: unknown) => (tabGone(e) ? null : Promise.reject(e instanceof Error ? e : new Error(String(e)))));
   if (!endTab) throw new CaptureError('The tab was closed during the capture; nothing was stored.', 'tab-closed');
   const stillThere = await env.readNonce(tab.id).catch(() => null);
   if (stillThere !== nonce) throw new CaptureError(NAVIGATED, 'navigated');

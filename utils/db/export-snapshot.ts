@@ -10,7 +10,7 @@ export interface ExportSnapshot {
   captures: CaptureRecord[];
   custody: CustodyRecord[];
   settings: SettingsRecord;
-  selectors: import('./schema').SelectorRecord[];
+  selectors: SelectorRecord[];
 }
 
 /** Read-only snapshot of a case for export (utils/package/export-case.ts). Opens no write transaction. */

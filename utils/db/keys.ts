@@ -8,7 +8,7 @@ import { PROFILE_LOG } from './custody';
 
 /** Only the current key lives under CURRENT_KEY_ID; retired keys have `retired-…` ids. */
 function asCurrentKey(rec: KeyRecord | RetiredKeyRecord | undefined): KeyRecord | undefined {
-  return rec && rec.id === CURRENT_KEY_ID ? (rec as KeyRecord) : undefined;
+  return rec && rec.id === CURRENT_KEY_ID ? rec : undefined;
 }
 
 /** The current signing key (the one that signs), if one was made. */

@@ -19,7 +19,7 @@ export interface CaseRecord {
   nextSequence: number;
 }
 
-export interface StoredArtifact extends ArtifactEntry {}
+export type StoredArtifact = ArtifactEntry;
 
 export interface CaptureRecord {
   id: string;

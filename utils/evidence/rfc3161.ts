@@ -253,7 +253,7 @@ const FAIL_INFO_NAMES: Record<number, string> = {
 function statusText(info: pkijs.PKIStatusInfo): string {
   const parts = [STATUS_NAMES[info.status] ?? `status ${info.status}`];
   const texts = (info.statusStrings ?? [])
-    .map((s) => (s as asn1js.Utf8String).valueBlock?.value)
+    .map((s) => s.valueBlock?.value)
     .filter((s): s is string => typeof s === 'string' && s.length > 0);
   if (texts.length)
     parts.push(

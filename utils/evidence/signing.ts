@@ -38,7 +38,9 @@ export async function importPublicKey(spkiDer: Uint8Array): Promise<CryptoKey> {
   try {
     return await webCrypto.importKey('spki', toBufferSource(spkiDer), EC_PARAMS, true, ['verify']);
   } catch (e) {
-    throw new Error(`not an ECDSA P-384 public key (SPKI DER): ${e instanceof Error ? e.message : String(e)}`);
+    throw new Error(`not an ECDSA P-384 public key (SPKI DER): ${e instanceof Error ? e.message : String(e)}`, {
+      cause: e,
+    });
   }
 }
 

@@ -79,7 +79,7 @@ export function createTranslator(lang: Lang): Translator {
     if (typeof msg === 'string') return msg;
     const count = Number(params?.count ?? 0);
     // An exact zero form first (Arabic and English both word "no captures" differently).
-    const form = plural.select(count) as keyof PluralMessage;
+    const form = plural.select(count);
     return (count === 0 ? msg.zero : undefined) ?? msg[form] ?? msg.other;
   };
   const toDate = (v: string | number | Date) => (v instanceof Date ? v : new Date(v));

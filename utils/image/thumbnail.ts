@@ -1,6 +1,6 @@
 import { base64 } from '@scure/base';
 import pako from 'pako';
-import { PNG_SIGNATURE, encodeRgb, paeth } from './png';
+import { PNG_SIGNATURE, encodeRgb } from './png';
 
 /**
  * Thumbnails for data/report.html, made from screenshot-viewport.png in plain JavaScript.
@@ -190,7 +190,7 @@ async function decode(png: Uint8Array): Promise<Decoded> {
   }
   if (raw.length !== stride * height) throw new ThumbnailError('the PNG image data has the wrong length');
   unfilter(raw, height, stride, bpp);
-  return { width, height, channels, bitDepth: bitDepth as 8 | 16, colorType, raw, stride, palette, paletteAlpha };
+  return { width, height, channels, bitDepth: bitDepth, colorType, raw, stride, palette, paletteAlpha };
 }
 
 /** One decoded row as 8-bit RGBA (one branch per row; the loops stay tight). */

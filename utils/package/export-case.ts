@@ -162,7 +162,7 @@ async function readToken(store: ExportStore, bagPath: string, sha256: string): P
       'missing',
       bagPath,
     );
-  const data = blob.data instanceof Uint8Array ? blob.data : new Uint8Array(blob.data as ArrayBuffer);
+  const data = blob.data instanceof Uint8Array ? blob.data : new Uint8Array(blob.data);
   if ((await sha256Hex(data)) !== sha256) {
     throw new IntegrityError(
       `${bagPath}: the stored bytes no longer match the SHA-256 logged when the token was obtained; export stopped.`,
@@ -186,7 +186,7 @@ async function readVerified(
       'missing',
       bagPath,
     );
-  const data = blob.data instanceof Uint8Array ? blob.data : new Uint8Array(blob.data as ArrayBuffer);
+  const data = blob.data instanceof Uint8Array ? blob.data : new Uint8Array(blob.data);
   const d = await digestBoth(data);
   if (data.byteLength !== expected.bytes || d.sha256 !== expected.sha256 || d.sha512 !== expected.sha512) {
     throw new IntegrityError(
@@ -337,7 +337,7 @@ function parseCaptureJson(bytes: Uint8Array): { view: CaptureJsonView; problem: 
   try {
     const v: unknown = JSON.parse(strictUtf8.decode(bytes));
     if (typeof v !== 'object' || v === null || Array.isArray(v)) return { view: {}, problem: 'not a JSON object' };
-    return { view: v as CaptureJsonView, problem: null };
+    return { view: v, problem: null };
   } catch (e) {
     return { view: {}, problem: e instanceof Error ? e.message : String(e) };
   }
@@ -404,7 +404,7 @@ async function thumbnailFor(
 ): Promise<ReportCapture['screenshot']> {
   if (cached && cached.source === pngSha256) {
     const kept = await store.blob(cached.sha256);
-    const data = kept ? (kept.data instanceof Uint8Array ? kept.data : new Uint8Array(kept.data as ArrayBuffer)) : null;
+    const data = kept ? (kept.data instanceof Uint8Array ? kept.data : new Uint8Array(kept.data)) : null;
     if (data && data.byteLength <= THUMBNAIL_MAX_BYTES && (await sha256Hex(data)) === cached.sha256) {
       return {
         path: SCREENSHOT,

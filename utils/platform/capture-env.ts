@@ -136,7 +136,7 @@ async function callInPage<A extends unknown[], R>(
     browser.scripting.executeScript({
       target: { tabId, frameIds: [0] },
       func: func as (...a: unknown[]) => unknown,
-      args: args as unknown[],
+      args,
     }),
     ms,
   );
@@ -195,7 +195,7 @@ function testHold(): CaptureEnv['hold'] {
 type PageCaptureApi = { saveAsMHTML(d: { tabId: number }): Promise<Blob> };
 /** Capability check, not browser sniffing: Firefox has no pageCapture. */
 function pageCaptureApi(): PageCaptureApi | null {
-  return ((browser as unknown as { pageCapture?: PageCaptureApi }).pageCapture ?? null) as PageCaptureApi | null;
+  return (browser as unknown as { pageCapture?: PageCaptureApi }).pageCapture ?? null;
 }
 
 async function saveMhtml(tabId: number): Promise<Uint8Array> {
@@ -313,7 +313,7 @@ export function createBrowserCaptureEnv(): CaptureEnv {
       // the page's renderer stalls entirely.
       const run = browser.scripting
         .executeScript({ target: { tabId, frameIds: [0] }, files: [PAGE_COPY_SCRIPT] })
-        .then(([res]) => res?.result as unknown);
+        .then(([res]): unknown => res?.result);
       const timeout = new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), DEFAULT_PAGE_COPY.budgetMs + 8000));
       const first = await Promise.race([run, timeout]);
       if (first === 'timeout')
@@ -326,10 +326,7 @@ export function createBrowserCaptureEnv(): CaptureEnv {
         error: e instanceof Error ? e.message : String(e),
       }));
       if (!isPageCopyResult(raw)) {
-        const why =
-          raw && typeof raw === 'object' && 'error' in raw
-            ? String((raw as { error: unknown }).error)
-            : 'unexpected result';
+        const why = raw && typeof raw === 'object' && 'error' in raw ? String(raw.error) : 'unexpected result';
         return { html: null, limitations: [`No page copy (page.html): it could not be made (${why}).`] };
       }
       return {
@@ -342,7 +339,7 @@ export function createBrowserCaptureEnv(): CaptureEnv {
     ...(openDebuggerShots ? { openDebuggerShots } : {}),
     networkFacts: async (tabId) => {
       const permitted = await hostAccess();
-      const got = await browser.storage.session.get(sessionKey(tabId)).catch(() => ({}) as Record<string, unknown>);
+      const got: Record<string, unknown> = await browser.storage.session.get(sessionKey(tabId)).catch(() => ({}));
       return { facts: (got[sessionKey(tabId)] as NetworkFacts | undefined) ?? null, permitted };
     },
     software: { name: 'Hashmark', version: manifest.version, build: import.meta.env.MODE },

@@ -15,12 +15,12 @@ function onCompleted(d: CompletedDetails) {
 /** Starts observing main-frame responses, once (a no-op without webRequest or when already on). */
 export function observeResponses(): void {
   const wr = (browser as unknown as { webRequest?: typeof browser.webRequest }).webRequest;
-  if (!wr?.onCompleted || wr.onCompleted.hasListener(onCompleted as never)) return;
+  if (!wr?.onCompleted || wr.onCompleted.hasListener(onCompleted)) return;
   const extra = ['responseHeaders'];
   // Chromium hides some headers unless asked for 'extraHeaders'; Firefox does not know it.
   if ((wr as unknown as { OnCompletedOptions?: Record<string, string> }).OnCompletedOptions?.EXTRA_HEADERS)
     extra.push('extraHeaders');
-  wr.onCompleted.addListener(onCompleted as never, { urls: ['<all_urls>'], types: ['main_frame'] }, extra as never);
+  wr.onCompleted.addListener(onCompleted, { urls: ['<all_urls>'], types: ['main_frame'] }, extra as never);
 }
 
 /** Drops a closed tab's facts. */

@@ -69,5 +69,5 @@ export async function syncWatchScript(api: RegistrationApi, activeEntries: numbe
 
 /** syncWatchScript with the extension's own scripting and permissions APIs. */
 export function syncWatchRegistration(activeEntries: number): Promise<boolean> {
-  return syncWatchScript(browser as never, activeEntries);
+  return syncWatchScript(browser, activeEntries);
 }

@@ -20,9 +20,9 @@ export async function listCaptureIds(db: HashmarkDb, caseId: string | null): Pro
     // Only soft-deleted captures carry deletedAt, so this index holds exactly them.
     db.captures.where('deletedAt').above('').primaryKeys(),
   ]);
-  const ids = (forward as string[]).reverse();
+  const ids = forward.reverse();
   if (deleted.length === 0) return ids;
-  const gone = new Set(deleted as string[]);
+  const gone = new Set(deleted);
   return ids.filter((id) => !gone.has(id));
 }
 

@@ -172,7 +172,7 @@ const sticky = (re: RegExp) => new RegExp(re.source, `${re.flags.replace('g', ''
 const PLAIN_AT = sticky(PLAIN);
 const BRACKETED_AT = sticky(BRACKETED);
 const SPOKEN_AT = sticky(SPOKEN);
-const ANCHOR = /@|[\[({<] *(?:at|arobase|arroba|chiocciola) *[\])}>]| (?:at|arobase|arroba|chiocciola) /gi;
+const ANCHOR = /@|[[({<] *(?:at|arobase|arroba|chiocciola) *[\])}>]| (?:at|arobase|arroba|chiocciola) /gi;
 const LOCAL_CHAR = /[A-Za-z0-9._%+-]/;
 
 /** Start of the local part that ends before `at` (skipping spaces and an opening bracket). */

@@ -458,7 +458,7 @@ export interface TextHandle {
 export function findTextHandles(text: string): TextHandle[] {
   const out: TextHandle[] = [];
   for (const m of text.matchAll(COLON_NAME)) {
-    const name = m[2]!.replace(/[.\-]+$/, '');
+    const name = m[2]!.replace(/[.-]+$/, '');
     if (!/[a-z]/i.test(name) || !/[\d._]/.test(name)) continue;
     const start = m.index + m[0].length - m[2]!.length;
     for (const platform of platformsIn(m[1]!)) {
@@ -468,7 +468,7 @@ export function findTextHandles(text: string): TextHandle[] {
   }
   if (!text.includes('@')) return out;
   for (const m of text.matchAll(AT_NAME)) {
-    const name = m[1]!.replace(/[.\-]+$/, ''); // a sentence's full stop is not part of the name
+    const name = m[1]!.replace(/[.-]+$/, ''); // a sentence's full stop is not part of the name
     const start = m.index;
     const end = start + 1 + name.length;
     const before = BEFORE.exec(text.slice(Math.max(0, start - 60), start));

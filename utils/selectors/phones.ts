@@ -186,7 +186,7 @@ const NOT_PHONE_BEFORE_CS = /^(?:DA|DT)[\s:]*$/u;
  * anchored regex is tried at two positions only, not at every position of the window.
  */
 function announcesNonPhone(before: string): boolean {
-  const trimmed = before.replace(/[\s:#°º.\-]+$/, '');
+  const trimmed = before.replace(/[\s:#°º.-]+$/, '');
   const last = Math.max(
     trimmed.lastIndexOf(' '),
     trimmed.lastIndexOf('\n'),
@@ -213,7 +213,7 @@ const NOT_PHONE_AFTER_CS = /^\s*(?:DA|DT|Da)(?![\p{L}])/u;
 // ("06.12.34.56.78" is not 06.12.34 followed by something).
 const DATE =
   /(?<!\d[./-]?)(?:(\d{1,2})([./-])(\d{1,2})\2(\d{4}|\d{2})|((?:19|20)\d\d)([./-])(\d{1,2})\6(\d{1,2}))(?![./-]?\d)/g;
-const YEAR_RANGE = /(?<![\d.\/-])(?:19|20)\d\d ?[-\/] ?(?:19|20)\d\d(?![\d])/g;
+const YEAR_RANGE = /(?<![\d./-])(?:19|20)\d\d ?[-/] ?(?:19|20)\d\d(?![\d])/g;
 const IP = /(?<![\d.])\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}(?![.]?\d)/g;
 // Month and year ("12/2026", "06-2027"), alone: not followed by more digits in any separator.
 const MONTH_YEAR = /(?<!\d[./ -]?)(0?[1-9]|1[0-2])[./-](?:19|20)\d\d(?![./ -]?\d)/g;
@@ -270,7 +270,7 @@ export interface PhoneMatch {
 }
 
 // A run of digit groups and separators, with an optional "+", "(+" or "(" before it.
-const RUN = /(?:\+ ?|\( ?\+? ?)?\d[\d .\-\/()]{4,}/g; // at least 5 more characters: 6 digits is the shortest phone
+const RUN = /(?:\+ ?|\( ?\+? ?)?\d[\d .\-/()]{4,}/g; // at least 5 more characters: 6 digits is the shortest phone
 const GLUE = /[A-Za-z_#@&=\\]/; // a number glued to these is part of a word or an identifier
 
 /**

@@ -16,7 +16,7 @@ export function chooseRegion(o: { setting?: string; url: string; uiLanguage?: st
   region: string;
   source: RegionSource;
 } {
-  const ok = (r: string | undefined): r is string => !!r && /^[A-Z]{2}$/.test(r) && isSupportedCountry(r as never);
+  const ok = (r: string | undefined): r is string => !!r && /^[A-Z]{2}$/.test(r) && isSupportedCountry(r);
   if (ok(o.setting)) return { region: o.setting, source: 'settings' };
   try {
     const tld = new URL(o.url).hostname.split('.').pop()?.toLowerCase() ?? '';

@@ -29,7 +29,7 @@ export interface FoldedText {
   map: Int32Array | null;
 }
 
-function foldChar(c: number): number | -1 {
+function foldChar(c: number): number {
   if (c >= 0x0660 && c <= 0x0669) return 0x30 + (c - 0x0660);
   if (c >= 0x06f0 && c <= 0x06f9) return 0x30 + (c - 0x06f0);
   if (c >= 0xff10 && c <= 0xff19) return 0x30 + (c - 0xff10);

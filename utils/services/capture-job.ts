@@ -122,7 +122,7 @@ async function captureInJob(
   // Hash everything at once, in the background, from the bytes it holds (never trust a hash
   // computed by the page).
   let t = performance.now();
-  const digests = await Promise.all(c.files.map((f) => c.known.get(f.bytes) ?? digestBoth(f.bytes)));
+  const digests = await Promise.all(c.files.map((f) => Promise.resolve(c.known.get(f.bytes) ?? digestBoth(f.bytes))));
   lap(timings, 'hash', t);
   const artifacts: ArtifactEntry[] = c.files.map((f, i) => artifactEntry(f, digests[i]!));
   // Selectors (phones, emails, handles, wallets) from the visible text and link targets,

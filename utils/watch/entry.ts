@@ -68,7 +68,7 @@ export function normaliseWatchValue(kind: WatchKind, raw: string, region: string
     /^(?:[a-z][a-z0-9+.-]*:|(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)+\/)/i.test(input) && !/^\S+@\S+$/.test(input);
   const links = looksLikeLink ? [/^[a-z][a-z0-9+.-]*:/i.test(input) ? input : `https://${input}`] : [];
   // A bare number: tell the extractor it is one ("Tél") so a short national number is read too.
-  const text = kind === 'phone' && /^[+\d\s().\-\/٠-٩۰-۹]+$/.test(input) ? `Tél : ${input}` : input;
+  const text = kind === 'phone' && /^[+\d\s().\-/٠-٩۰-۹]+$/.test(input) ? `Tél : ${input}` : input;
   const found = extractSelectors({ text, links, region: checkRegion(region) }).filter((s) => s.kind === kind);
   const values = [...new Set(found.map((s) => s.value))];
   if (values.length === 1) return values[0]!;

@@ -57,7 +57,7 @@ export function startScanLoop(d: ScanLoopDeps): ScanLoop {
 
   const runOnce = () => {
     const t0 = d.now();
-    let found: SeenSelector[] = [];
+    let found: SeenSelector[];
     try {
       found = d.scan();
     } catch {

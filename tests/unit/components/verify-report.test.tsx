@@ -66,7 +66,7 @@ test('a malformed expected fingerprint is refused before verifying', async () =>
   renderWith(<VerifyPackagePanel verify={verifyPackage} sha256={sha256OfBlob} />, { db });
   fireEvent.input(screen.getByLabelText('Expected key fingerprint (optional)'), { target: { value: 'abc' } });
   expect(screen.getByText('A fingerprint is 64 hexadecimal digits.')).toBeTruthy();
-  expect((screen.getByRole('button', { name: 'Verify' }) as HTMLButtonElement).disabled).toBe(true);
+  expect(screen.getByRole<HTMLButtonElement>('button', { name: 'Verify' }).disabled).toBe(true);
 });
 
 test('every check id the shared verifier emits has a name in the interface languages', async () => {

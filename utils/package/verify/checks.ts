@@ -110,8 +110,7 @@ export function readCaseJson(t: string | null, checks: Checks): CaseView | null 
     return bad('does not identify its export (export.id, a UUID)');
   if (!isCount(e.part) || !isCount(e.parts) || e.part > e.parts)
     return bad('gives no valid part number (export.part of export.parts)');
-  const bagNames =
-    Array.isArray(e.bagNames) && e.bagNames.every((b) => typeof b === 'string') ? (e.bagNames as string[]) : [];
+  const bagNames = Array.isArray(e.bagNames) && e.bagNames.every((b) => typeof b === 'string') ? e.bagNames : [];
   if (bagNames.length !== e.parts)
     return bad(`lists ${bagNames.length} part names for ${e.parts} parts (export.bagNames)`);
   if (!Array.isArray(v.captures)) return bad('has no list of captures');

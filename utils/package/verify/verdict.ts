@@ -1,5 +1,4 @@
 import { verifyCustodyChain } from '@/utils/evidence/custody-log';
-import { digestBoth } from '@/utils/evidence/hash';
 import { checkTimeStampResponse } from '@/utils/evidence/rfc3161';
 import { derToP1363, keyFingerprint, pemToDer, verifyDer } from '@/utils/evidence/signing';
 import type { CustodyEvent } from '@/utils/evidence/types';

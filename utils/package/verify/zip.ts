@@ -19,7 +19,7 @@ export interface ByteSource {
 
 /** A source over bytes already in memory (tests, small packages). */
 export function bytesSource(bytes: Uint8Array): ByteSource {
-  return { size: bytes.length, read: async (o, n) => bytes.subarray(o, o + n) };
+  return { size: bytes.length, read: (o, n) => Promise.resolve(bytes.subarray(o, o + n)) };
 }
 
 /** A source over a File or Blob: each read is one slice, so the whole file is never loaded. */

@@ -48,14 +48,14 @@ test('add and remove tags on one capture: stored, shown, and each change a custo
   renderWith(<Live ids={[a.id]} />, { db });
   await screen.findByText('No tags.');
   fireEvent.input(screen.getByLabelText('Add tags (separated by commas)'), { target: { value: 'urgent, عاجل' } });
-  const add = screen.getByRole('button', { name: 'Add' }) as HTMLButtonElement;
+  const add = screen.getByRole<HTMLButtonElement>('button', { name: 'Add' });
   // Enabled once the capture's record has loaded and something is typed.
   await waitFor(() => expect(add.disabled).toBe(false));
   fireEvent.click(add);
   await screen.findByRole('button', { name: 'Remove tag “urgent”' });
   expect((await db.captures.get(a.id))!.tags).toEqual(['urgent', 'عاجل']);
   expect(screen.getByRole('status').textContent).toBe('urgent, عاجل added to 1 capture.');
-  expect((screen.getByLabelText('Add tags (separated by commas)') as HTMLInputElement).value).toBe('');
+  expect(screen.getByLabelText<HTMLInputElement>('Add tags (separated by commas)').value).toBe('');
 
   fireEvent.click(screen.getByRole('button', { name: 'Remove tag “urgent”' }));
   await waitFor(() => expect(screen.queryByRole('button', { name: 'Remove tag “urgent”' })).toBeNull());

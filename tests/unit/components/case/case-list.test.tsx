@@ -84,7 +84,7 @@ test('make active is offered on the other open cases only', async () => {
 test('rename through the labelled field: the case is renamed and the rename is logged', async () => {
   const { container } = await show();
   fireEvent.click(within(row(container, 'c1')).getByRole('button', { name: 'Rename “Réseau Marseille”' }));
-  const field = screen.getByLabelText('New name for “Réseau Marseille”') as HTMLInputElement;
+  const field = screen.getByLabelText<HTMLInputElement>('New name for “Réseau Marseille”');
   expect(field.value).toBe('Réseau Marseille');
   fireEvent.input(field, { target: { value: 'Réseau Marseille Nord' } });
   fireEvent.submit(field.form!);

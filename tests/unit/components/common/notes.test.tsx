@@ -39,8 +39,8 @@ test('a note added to a capture is listed with its author and time, and logged a
     { db },
   );
   await screen.findByText('No notes yet.');
-  const field = screen.getByLabelText('Add a note') as HTMLTextAreaElement;
-  const button = screen.getByRole('button', { name: 'Add note' }) as HTMLButtonElement;
+  const field = screen.getByLabelText<HTMLTextAreaElement>('Add a note');
+  const button = screen.getByRole<HTMLButtonElement>('button', { name: 'Add note' });
   expect(button.disabled).toBe(true);
   fireEvent.input(field, { target: { value: 'Même numéro que sur\nl’annonce ar' } });
   expect(button.disabled).toBe(false);

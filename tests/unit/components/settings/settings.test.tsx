@@ -101,9 +101,7 @@ test('fast mode: a refused permission leaves it off and says so', async () => {
   fireEvent.click(await screen.findByRole('checkbox', { name: 'Take full pages in fast mode' }));
   await screen.findByText(/did not grant the “debugger” permission/);
   expect((await getSettings(db)).fastScreenshots).toBe(false);
-  expect((screen.getByRole('checkbox', { name: 'Take full pages in fast mode' }) as HTMLInputElement).checked).toBe(
-    false,
-  );
+  expect(screen.getByRole<HTMLInputElement>('checkbox', { name: 'Take full pages in fast mode' }).checked).toBe(false);
 });
 
 test('fast mode: on, but the permission withdrawn since, is shown as such', async () => {
