@@ -35,7 +35,7 @@ export const CHECK_KEYS: Record<string, MessageKey> = {
 };
 
 /** The shared verifier's report: verdict, package facts, then each check (failures first). */
-export function VerifyReportView({
+function VerifyReportView({
   report,
   fileName,
   zipSha256,

@@ -22,13 +22,13 @@ export const FIREFOX_AUTOMATION_BUILD = join(
 );
 
 /** The add-on id fixed in wxt.config.ts (browser_specific_settings.gecko.id). */
-export const GECKO_ID = 'hashmark@hashmark.invalid';
+const GECKO_ID = 'hashmark@hashmark.invalid';
 /**
  * The moz-extension:// host Firefox gives the add-on (through the `extensions.webextensions.uuids`
  * pref). Fixed so a kept profile (`--profile`) finds the same origin, and so the same IndexedDB,
  * on every launch.
  */
-export const FIREFOX_EXTENSION_UUID = '5f0e3c1a-7b2d-4e8f-9a6c-1d2b3c4e5f60';
+const FIREFOX_EXTENSION_UUID = '5f0e3c1a-7b2d-4e8f-9a6c-1d2b3c4e5f60';
 
 /** Where Debian, Ubuntu, Fedora and macOS put Firefox. FIREFOX_PATH wins. */
 const CANDIDATES = [
@@ -40,7 +40,7 @@ const CANDIDATES = [
 ];
 
 /** The Firefox binary to drive, or a SetupError that says how to get one. */
-export function findFirefox(env: NodeJS.ProcessEnv = process.env): string {
+function findFirefox(env: NodeJS.ProcessEnv = process.env): string {
   const path = env.FIREFOX_PATH || CANDIDATES.find((p) => existsSync(p));
   if (!path || !existsSync(path)) {
     throw new SetupError(

@@ -6,7 +6,7 @@ import { useI18n } from '../hooks/i18n';
 import { StatusBadge } from '../common/Status';
 
 /** The viewport screenshot, which every capture has; the card's thumbnail. */
-export function thumbnailOf(c: CaptureRecord) {
+function thumbnailOf(c: CaptureRecord) {
   return c.artifacts.find((a) => a.path === 'screenshot-viewport.png');
 }
 

@@ -9,7 +9,7 @@ import { useCaptureRecords } from '../hooks/use-captures';
 import { VirtualGrid } from '../common/VirtualGrid';
 
 /** Card height in the grid, gap included (px). */
-export const TILE_HEIGHT = 240;
+const TILE_HEIGHT = 240;
 const MIN_TILE_WIDTH = 230;
 /** Results that change at each keystroke load their cards once typing pauses this long (ms). */
 const RECORDS_DELAY_MS = 80;

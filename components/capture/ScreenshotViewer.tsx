@@ -7,7 +7,7 @@ import { useI18n } from '../hooks/i18n';
 const ZOOMS = [0.25, 0.5, 0.75, 1, 1.5, 2, 3, 4];
 
 /** Screenshots first the viewport, then the stitched full page, then the tiles in order. */
-export function screenshotsOf(artifacts: readonly StoredArtifact[]): StoredArtifact[] {
+function screenshotsOf(artifacts: readonly StoredArtifact[]): StoredArtifact[] {
   const rank = (a: StoredArtifact) =>
     a.path === 'screenshot-viewport.png' ? 0 : a.path === 'screenshot-full.png' ? 1 : 2;
   return artifacts

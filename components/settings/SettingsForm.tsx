@@ -41,7 +41,7 @@ const REGIONS = [
 ];
 
 /** A TSA URL is http(s) with a host; returns its origin or null. */
-export function tsaOrigin(url: string): string | null {
+function tsaOrigin(url: string): string | null {
   try {
     const u = new URL(url.trim());
     return (u.protocol === 'https:' || u.protocol === 'http:') && u.hostname ? u.origin : null;

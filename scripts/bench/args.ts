@@ -17,7 +17,7 @@ export const USAGE = `Usage: npm run bench [-- --quick] [--json <file>] [--only 
   --extension <dir>  measure this built extension (chrome-mv3 folder) instead of building this checkout
 `;
 
-export const STAGES = ['capture', 'export', 'dashboard'] as const;
+const STAGES = ['capture', 'export', 'dashboard'] as const;
 
 /** Parses the arguments; throws an Error with a sentence for anything it does not know. */
 export function parseArgs(argv: readonly string[]): BenchArgs {

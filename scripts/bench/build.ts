@@ -6,9 +6,9 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 /** The build the CLI and the e2e tests drive (host access up front, test hooks). */
-export const AUTOMATION_BUILD = join(ROOT, '.output/chrome-mv3-automation');
+const AUTOMATION_BUILD = join(ROOT, '.output/chrome-mv3-automation');
 /** Engineers rebuild .output under this lock; the bench takes it too (see tests/support/global-setup.ts). */
-export const E2E_LOCK = '/tmp/hashmark-e2e.lock';
+const E2E_LOCK = '/tmp/hashmark-e2e.lock';
 
 /** What the extension is built from: any of these newer than the build means it is stale. */
 const SOURCES = ['entrypoints', 'utils', 'components', 'public', 'wxt.config.ts', 'package.json', 'package-lock.json'];

@@ -16,7 +16,7 @@ import { envelope, unwrapReply } from '@/utils/messaging/client';
  */
 
 /** Seconds the quota costs per screenshot. */
-export const QUOTA_S_PER_SHOT = 0.5;
+const QUOTA_S_PER_SHOT = 0.5;
 /** Between two measured captures: the quota window (1 s) has passed, so no capture waits for the previous one. */
 const GAP_MS = 1100;
 
@@ -59,7 +59,7 @@ export async function timedCapture(
 }
 
 /** The page's height and viewport as the full-page capture will see them, and the tiles that makes. */
-export async function tilesFor(
+async function tilesFor(
   driver: ChromiumDriver,
   tabId: number,
 ): Promise<{ scrollHeight: number; innerHeight: number; tiles: number }> {

@@ -15,7 +15,7 @@ export function rng(seed: number): () => number {
   };
 }
 
-export const BASE_WORDS = [
+const BASE_WORDS = [
   'appartement',
   'louer',
   'marseille',
@@ -67,7 +67,7 @@ export const BASE_WORDS = [
 ];
 const SYL = ['ka', 'ri', 'mo', 'sa', 'le', 'tu', 'ne', 'bo', 'za', 'fi', 'ou', 'an', 'el', 'ma', 'di', 'ro'];
 
-export function vocabulary(r: () => number, size: number): string[] {
+function vocabulary(r: () => number, size: number): string[] {
   const words = new Set(BASE_WORDS);
   while (words.size < size) {
     let w = '';
@@ -79,7 +79,7 @@ export function vocabulary(r: () => number, size: number): string[] {
 }
 
 /** Index draws with P(k) proportional to 1/(k+1). */
-export function zipfPicker(r: () => number, n: number): () => number {
+function zipfPicker(r: () => number, n: number): () => number {
   const cum = new Float64Array(n);
   let s = 0;
   for (let k = 0; k < n; k++) cum[k] = s += 1 / (k + 1);

@@ -169,7 +169,7 @@ function rows(words: (n: number) => string[], n: number): string {
   }).join('\n');
 }
 
-export function writeFixtures(dir = BENCH_FIXTURES): void {
+function writeFixtures(dir = BENCH_FIXTURES): void {
   mkdirSync(dir, { recursive: true });
   for (let i = 1; i <= 4; i++) writeFileSync(join(dir, `photo-${i}.png`), photoPng(400, 300, 1000 + i));
   writeFileSync(join(dir, 'bench.css'), CSS);

@@ -40,7 +40,7 @@ type Api = Record<string, (...args: unknown[]) => unknown>;
  * Calls a function of a bundle loaded in `page` (see {@link inject}), typed after its module.
  * Arguments and results cross the DevTools protocol, so they must be JSON-like.
  */
-export function call<M, K extends keyof M & string>(
+function call<M, K extends keyof M & string>(
   page: Page,
   global: string,
   name: K,

@@ -35,7 +35,7 @@ export interface FullPageEnv {
   progress?(done: number, total: number): void;
 }
 
-export interface FullPageTile {
+interface FullPageTile {
   path: string;
   bytes: Uint8Array;
   /** Top of the tile in the page (CSS px): the scroll position it was shot at, or its rectangle's top. */

@@ -1,7 +1,7 @@
 import type { MediaEntry } from './page-snapshot';
 
 /** Limits of the optional full-resolution media fetch: a hostile page cannot fill the disk. */
-export const MEDIA_LIMITS = {
+const MEDIA_LIMITS = {
   maxItems: 100,
   maxItemBytes: 25 * 1024 * 1024,
   maxTotalBytes: 200 * 1024 * 1024,

@@ -6,7 +6,7 @@
  */
 
 /** What the page claims about itself, kept apart from the browser's facts. */
-export interface PageAsserted {
+interface PageAsserted {
   documentTitle: string;
   documentUrl: string;
   baseHref: string | null;
@@ -29,8 +29,8 @@ export interface MediaEntry {
   loaded: boolean;
 }
 
-export const MAX_MEDIA = 2000;
-export const MAX_LINKS = 5000;
+const MAX_MEDIA = 2000;
+const MAX_LINKS = 5000;
 
 /**
  * Size and time budgets of the snapshot. A hostile or simply enormous page must give a partial
@@ -54,10 +54,10 @@ export const DEFAULT_SNAPSHOT_LIMITS: SnapshotLimits = {
 };
 
 /** The steps the time budget can cut short. */
-export type BudgetStep = 'shadow-roots' | 'visible-text' | 'media' | 'links';
+type BudgetStep = 'shadow-roots' | 'visible-text' | 'media' | 'links';
 
 /** What the budgets cut; all empty/null when the snapshot is whole. */
-export interface SnapshotBudget {
+interface SnapshotBudget {
   elapsedMs: number;
   /** Steps stopped (or, for visible-text, done the cheap way) because time ran out. */
   cut: BudgetStep[];
@@ -68,7 +68,7 @@ export interface SnapshotBudget {
 }
 
 /** The srcset candidate with the largest width (w) or density (x) descriptor. */
-export function largestSrcsetCandidate(srcset: string, base: string): string | null {
+function largestSrcsetCandidate(srcset: string, base: string): string | null {
   let best: { url: string; size: number } | null = null;
   for (const part of srcset.split(/,\s+(?=\S)/)) {
     const [url, desc] = part.trim().split(/\s+/);

@@ -110,7 +110,7 @@ export { CaptureError } from './errors';
 const QUOTA_RE = /MAX_CAPTURE_VISIBLE_TAB_CALLS_PER_SECOND|exceeds the .*quota/i;
 
 /** Why a URL cannot be captured, in words and as a code, or null when it can. */
-export async function refusalFor(
+async function refusalFor(
   url: string,
   env: Pick<CaptureEnv, 'fileAccessAllowed'>,
 ): Promise<{ code: CaptureErrorCode; reason: string } | null> {
@@ -144,7 +144,7 @@ export async function refusalFor(
  * captureVisibleTab allows 2 calls per rolling second: space shots by 510 ms, and if the quota
  * is hit anyway (another capture running), wait it out and retry instead of failing.
  */
-export function makeShooter(env: CaptureEnv): (windowId: number) => Promise<string> {
+function makeShooter(env: CaptureEnv): (windowId: number) => Promise<string> {
   let last = 0;
   return async (windowId) => {
     for (let attempt = 0; ; attempt++) {
@@ -204,7 +204,7 @@ async function fastFullPage(
   return captureFullPage(tab.id, tab.windowId, fpEnv, DEFAULT_FULL_PAGE);
 }
 
-export function tabGone(e: unknown): boolean {
+function tabGone(e: unknown): boolean {
   return /no tab with id|tab.*closed|cannot find tab/i.test(String((e as Error)?.message ?? e));
 }
 
@@ -244,7 +244,7 @@ export async function readPage(env: CaptureEnv, tab: TabInfo, nonce: string): Pr
 }
 
 /** One file of the capture, before it is hashed. */
-export interface CaptureFile {
+interface CaptureFile {
   path: string;
   mediaType: string;
   bytes: Uint8Array;

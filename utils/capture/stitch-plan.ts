@@ -15,7 +15,7 @@ export interface TileShot {
   cssHeight: number;
 }
 
-export interface TileCopy {
+interface TileCopy {
   tile: number;
   /** Source rows in the tile image (device px). */
   srcY: number;

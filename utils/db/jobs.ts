@@ -5,7 +5,7 @@
 import type { BlobRecord, CaptureRecord, HashmarkDb, JobRecord, SelectorRecord } from './schema';
 import { appendCustodyInTx } from './in-tx';
 
-export class CaptureAbortedError extends Error {}
+class CaptureAbortedError extends Error {}
 
 /** Opens a capture job: allocates the sequence number and logs capture.started. */
 export async function beginCaptureJob(
@@ -117,10 +117,6 @@ export async function failCaptureJob(
       details: { sequence: job.sequence, reason: input.reason },
     });
   });
-}
-
-export async function getJob(db: HashmarkDb, jobId: string): Promise<JobRecord | undefined> {
-  return db.jobs.get(jobId);
 }
 
 /** Jobs of a case, newest first (the popup shows failed ones with their reason). */

@@ -55,8 +55,6 @@ export interface CaptureRecord {
 }
 
 import type { SelectorKind } from '@/utils/selectors/types';
-export type { SelectorKind };
-
 /** One selector (normalised contact/identity value) seen in one capture. */
 export interface SelectorRecord {
   id?: number;
@@ -134,7 +132,7 @@ export interface CustodyRecord {
   hash: string;
 }
 
-export type JobState = 'running' | 'stored' | 'failed';
+type JobState = 'running' | 'stored' | 'failed';
 
 /** An in-flight capture, persisted so a worker restart can resume or fail it honestly. */
 export interface JobRecord {

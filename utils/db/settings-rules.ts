@@ -10,9 +10,9 @@ import type { CaptureDefaults, SettingsRecord } from './schema';
 export type SettingsPatch = Partial<Omit<SettingsRecord, 'id'>>;
 
 /** Longest investigator name, unit and organization (characters). */
-export const SETTINGS_TEXT_MAX = 200;
+const SETTINGS_TEXT_MAX = 200;
 /** Longest TSA address accepted. */
-export const TSA_URL_MAX = 2000;
+const TSA_URL_MAX = 2000;
 
 const LANGUAGES: readonly SettingsRecord['language'][] = ['auto', 'en', 'fr', 'ar'];
 const CAPTURE_DEFAULT_KEYS: readonly (keyof CaptureDefaults)[] = ['fullPage', 'pageCopy', 'mhtml', 'media'];
@@ -28,7 +28,7 @@ const KEYS: readonly (keyof SettingsPatch)[] = [
 ];
 
 /** A TSA address: http(s) with a host, no whitespace; returns its origin, or null when it is not one. */
-export function tsaUrlOrigin(url: string): string | null {
+function tsaUrlOrigin(url: string): string | null {
   if (url.length > TSA_URL_MAX || /\s/.test(url)) return null;
   try {
     const u = new URL(url);

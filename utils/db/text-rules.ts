@@ -4,7 +4,7 @@
  */
 
 /** Longest tag, note and delete reason accepted (characters). */
-export const TAG_MAX = 64;
+const TAG_MAX = 64;
 export const NOTE_MAX = 10_000;
 export const REASON_MAX = 2_000;
 

@@ -24,12 +24,12 @@ import { toBufferSource, toHex } from './hash';
  */
 
 /** Requests abort before this: a capture must never wait on a TSA for 30 s or more. */
-export const MAX_TIMEOUT_MS = 29_000;
-export const DEFAULT_TIMEOUT_MS = 25_000;
+const MAX_TIMEOUT_MS = 29_000;
+const DEFAULT_TIMEOUT_MS = 25_000;
 /** Real tokens are a few KiB (with the TSA's chain); anything this large is not a token. */
-export const MAX_RESPONSE_BYTES = 1024 * 1024;
+const MAX_RESPONSE_BYTES = 1024 * 1024;
 /** Nonce length sent with every request (64 random bits, as openssl ts -query). */
-export const NONCE_BYTES = 8;
+const NONCE_BYTES = 8;
 
 const OID_SHA256 = '2.16.840.1.101.3.4.2.1';
 const OID_SIGNED_DATA = '1.2.840.113549.1.7.2';
@@ -126,13 +126,13 @@ function base64(bytes: Uint8Array): string {
 }
 
 /** DER certificate as PEM, 64-character lines, trailing newline. */
-export function certificateToPem(der: Uint8Array): string {
+function certificateToPem(der: Uint8Array): string {
   const lines = base64(der).match(/.{1,64}/g) ?? [];
   return `-----BEGIN CERTIFICATE-----\n${lines.join('\n')}\n-----END CERTIFICATE-----\n`;
 }
 
 /** Every `CERTIFICATE` block of a PEM text, as DER. */
-export function pemCertificates(pem: string): Uint8Array[] {
+function pemCertificates(pem: string): Uint8Array[] {
   const out: Uint8Array[] = [];
   const re = /-----BEGIN CERTIFICATE-----([\s\S]*?)-----END CERTIFICATE-----/g;
   for (let m = re.exec(pem); m; m = re.exec(pem)) {

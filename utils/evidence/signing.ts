@@ -9,7 +9,7 @@ import { sha256Hex, toBufferSource } from './hash';
 const EC_PARAMS: EcKeyImportParams & EcKeyGenParams = { name: 'ECDSA', namedCurve: 'P-384' };
 const SIGN_PARAMS: EcdsaParams = { name: 'ECDSA', hash: 'SHA-256' };
 /** Bytes of r and of s for P-384. */
-export const P384_SCALAR_BYTES = 48;
+const P384_SCALAR_BYTES = 48;
 
 function subtle(): SubtleCrypto {
   return globalThis.crypto.subtle;
@@ -33,7 +33,7 @@ export async function exportSpkiDer(publicKey: CryptoKey): Promise<Uint8Array> {
  * Imports an SPKI DER public key for verification.
  * @throws Error if the bytes are not a P-384 ECDSA public key.
  */
-export async function importPublicKey(spkiDer: Uint8Array): Promise<CryptoKey> {
+async function importPublicKey(spkiDer: Uint8Array): Promise<CryptoKey> {
   const webCrypto = subtle(); // outside the try: a missing WebCrypto is not a bad key
   try {
     return await webCrypto.importKey('spki', toBufferSource(spkiDer), EC_PARAMS, true, ['verify']);

@@ -1,6 +1,6 @@
 /** Shapes shared by capture, storage, packaging and verification (evidence-package-v1.md). */
 
-export type ArtifactRole = 'original' | 'derived';
+type ArtifactRole = 'original' | 'derived';
 
 /** One file of a capture, as listed in capture.json `artifacts[]`. */
 export interface ArtifactEntry {

@@ -4,7 +4,7 @@
  * `{name}` is a placeholder; a plural message picks its form from `{count}` (Intl.PluralRules),
  * with `zero` used for exactly 0 when given.
  */
-export type PluralMessage = { zero?: string; one?: string; two?: string; few?: string; many?: string; other: string };
+type PluralMessage = { zero?: string; one?: string; two?: string; few?: string; many?: string; other: string };
 export type Message = string | PluralMessage;
 
 export const en = {

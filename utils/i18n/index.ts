@@ -1,8 +1,8 @@
 import { ar } from './ar';
-import { en, type MessageKey, type Message, type PluralMessage } from './en';
+import { en, type MessageKey, type Message } from './en';
 import { fr } from './fr';
 
-export type { MessageKey, Message, PluralMessage };
+export type { MessageKey, Message };
 
 /**
  * The interface languages and their message catalogues. A typed catalogue of our own rather than
@@ -35,7 +35,7 @@ export function resolveLang(
   return 'en';
 }
 
-export function dirOf(lang: Lang): 'ltr' | 'rtl' {
+function dirOf(lang: Lang): 'ltr' | 'rtl' {
   return lang === 'ar' ? 'rtl' : 'ltr';
 }
 
@@ -45,7 +45,7 @@ export function applyDocumentLanguage(lang: Lang, doc: Document = document): voi
   doc.documentElement.dir = dirOf(lang);
 }
 
-export type Params = Record<string, string | number>;
+type Params = Record<string, string | number>;
 
 export interface Translator {
   lang: Lang;

@@ -112,7 +112,7 @@ export function encodeRgb(rgb: Uint8Array, width: number, height: number): Uint8
   return out;
 }
 
-export function paeth(a: number, b: number, c: number): number {
+function paeth(a: number, b: number, c: number): number {
   const p = a + b - c;
   const pa = Math.abs(p - a);
   const pb = Math.abs(p - b);

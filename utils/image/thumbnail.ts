@@ -19,7 +19,7 @@ export const THUMBNAIL_MAX_SIDE = 320;
 /** A thumbnail never exceeds this many bytes (the export reserves room for it when splitting). */
 export const THUMBNAIL_MAX_BYTES = 40 * 1024;
 /** Larger images are not decoded (memory): the report says there is no thumbnail and why. */
-export const THUMBNAIL_MAX_SOURCE_PIXELS = 50_000_000;
+const THUMBNAIL_MAX_SOURCE_PIXELS = 50_000_000;
 
 export interface Thumbnail {
   png: Uint8Array;

@@ -24,7 +24,7 @@ import { REPORT_MAX, VALUE_MAX, WATCH_KINDS, type SeenSelector, type WatchKind }
  */
 
 /** Messages of our own extension pages. */
-export interface PageProtocol {
+interface PageProtocol {
   'capture.start': {
     req: { tabId?: number; trigger: CaptureTrigger; options?: Partial<CaptureOptions> };
     res: CaptureResult;
@@ -56,7 +56,7 @@ export interface PageProtocol {
 }
 
 /** Messages of the page-copy content script (today: resource fetches for the page copy). */
-export interface ContentProtocol {
+interface ContentProtocol {
   'pagecopy.fetch': { req: { url: string; nonce: string }; res: FetchedResource };
 }
 
@@ -69,7 +69,7 @@ export interface ContentProtocol {
  * contact details in the main document; frames are mostly third-party ads and trackers, and
  * scanning them would multiply the work on every page.
  */
-export interface WatchProtocol {
+interface WatchProtocol {
   /** Asked once per page load: the region to read national numbers in, or null (nothing to watch: stop). */
   'watch.config': { req: Record<string, never>; res: { region: string } | null };
   /** The selectors a scan found that this page load has not reported yet. */

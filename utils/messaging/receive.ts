@@ -17,20 +17,20 @@ export interface SenderLike {
 }
 
 /** Where a watch message came from, as the browser (not the page) says. */
-export interface WatchSenderContext {
+interface WatchSenderContext {
   tabId: number;
   /** The tab's URL from the browser's tab record. */
   url: string;
 }
 
 /** What each context's handlers learn about the sender (from the browser, never the payload). */
-export interface SenderFacts {
+interface SenderFacts {
   page: Record<string, never>;
   content: { tabId: number };
   watch: WatchSenderContext;
 }
 
-export type HandlersOf<C extends SenderContext> = {
+type HandlersOf<C extends SenderContext> = {
   [K in keyof Protocols[C]]: Protocols[C][K] extends { req: infer Q; res: infer S }
     ? (payload: Q, from: SenderFacts[C]) => Promise<S>
     : never;

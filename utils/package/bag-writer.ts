@@ -17,7 +17,7 @@ export const BAGIT_TXT = 'BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8
 /** Value of bag-info.txt `Evidence-Signature-Algorithm`. */
 export const SIGNATURE_ALGORITHM = 'ECDSA-P384-SHA256-DER';
 // Bag paths are named once, in layout.ts; re-exported for the writer's existing callers.
-export { OPTIONAL_SIGNATURE_FILES, SIGNATURE_PATH, SIGNING_KEY_PATH, TAG_MANIFESTS, TAGGED_FILES };
+export { TAGGED_FILES };
 
 /**
  * JSZip writes no ZIP64: at 65,535 entries or 4 GiB it silently produces a damaged archive.
@@ -31,12 +31,12 @@ export const MAX_ZIP_BYTES = 4 * 1024 ** 3;
 const SAFE_SEGMENT = /^[A-Za-z0-9._-]+$/;
 
 /** True if `name` is one safe path segment (ASCII `[A-Za-z0-9._-]`, not `.` or `..`). */
-export function isSafeSegment(name: string): boolean {
+function isSafeSegment(name: string): boolean {
   return SAFE_SEGMENT.test(name) && name !== '.' && name !== '..';
 }
 
 /** True if `path` is a payload path the writer accepts: `data/` then safe segments separated by `/`. */
-export function isSafePayloadPath(path: string): boolean {
+function isSafePayloadPath(path: string): boolean {
   const parts = path.split('/');
   return parts.length >= 2 && parts[0] === 'data' && parts.slice(1).every(isSafeSegment);
 }

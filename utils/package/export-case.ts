@@ -106,7 +106,7 @@ export class IntegrityError extends Error {
 }
 
 /** ASCII-only slug for the bag folder (case names may be Arabic or French; names never come from pages). */
-export function caseSlug(name: string, caseId: string): string {
+function caseSlug(name: string, caseId: string): string {
   const ascii = name.normalize('NFKD').replace(/[\u0300-\u036f]/g, '');
   const s = ascii
     .toLowerCase()
@@ -127,7 +127,7 @@ export function caseSlug(name: string, caseId: string): string {
 }
 
 /** 20261127T195012Z */
-export function compactUtc(d: Date): string {
+function compactUtc(d: Date): string {
   return d
     .toISOString()
     .replace(/[-:]/g, '')
@@ -509,7 +509,7 @@ function selectorsCsvFor(records: SelectorRecord[]): string {
  * Room kept in every part for the signature/ files added after signing (RFC 3161 token over the
  * signature, TSA certificate chain): a token with its certificates is a few kB.
  */
-export const SIGNATURE_EXTRAS_RESERVE: Cost = { bytes: 32 * 1024, entries: 2 };
+const SIGNATURE_EXTRAS_RESERVE: Cost = { bytes: 32 * 1024, entries: 2 };
 /** A DER ECDSA P-384 signature is at most 104 bytes. */
 const MAX_SIGNATURE_BYTES = 104;
 

@@ -53,7 +53,7 @@ export interface ReportIndexRow {
   title: string;
 }
 
-export interface ReportThumbnail {
+interface ReportThumbnail {
   /** `data:image/png;base64,…` */
   dataUri: string;
   width: number;

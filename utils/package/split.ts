@@ -84,8 +84,6 @@ export interface Cost {
   entries: number;
 }
 
-export const ZERO_COST: Cost = { bytes: 0, entries: 0 };
-
 export function addCost(a: Cost, b: Cost): Cost {
   return { bytes: a.bytes + b.bytes, entries: a.entries + b.entries };
 }

@@ -20,7 +20,7 @@ export interface VerifyTextOptions {
 }
 
 /** The set of packages (parts) one split export made. */
-export interface VerifyTextGroup {
+interface VerifyTextGroup {
   /** This package's place in the set, from 1. */
   part: number;
   /** The ZIP name of every part, in order (this one included). */

@@ -100,7 +100,7 @@ function pageLimits(): PageLimits {
   return o ? { ...PAGE_LIMITS, ...o, snapshot: { ...PAGE_LIMITS.snapshot, ...o.snapshot } } : PAGE_LIMITS;
 }
 
-export class PageTimeoutError extends Error {
+class PageTimeoutError extends Error {
   override name = 'PageTimeoutError';
 }
 
@@ -246,7 +246,7 @@ function debuggerShots(): ((tabId: number) => Promise<RectSession>) | null {
 }
 
 /** Whether Hashmark may observe responses (webRequest) for web pages. */
-export async function hostAccess(): Promise<boolean> {
+async function hostAccess(): Promise<boolean> {
   return browser.permissions.contains({ permissions: ['webRequest'], origins: ['<all_urls>'] }).catch(() => false);
 }
 

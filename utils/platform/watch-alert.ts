@@ -6,7 +6,7 @@
 import { browser } from 'wxt/browser';
 
 /** The watch badge text (tests read it back with action.getBadgeText). */
-export const WATCH_BADGE = '◉';
+const WATCH_BADGE = '◉';
 const WATCH_COLOR = '#6a1b9a';
 /** Notification ids: prefix, then the case id, then a random part. Clicking one opens that case. */
 export const NOTIFICATION_PREFIX = 'hashmark-watch|';
@@ -32,7 +32,7 @@ type NotificationsApi = {
 };
 
 /** The notifications API when the optional permission is granted, else null. */
-export async function notificationsApi(): Promise<NotificationsApi | null> {
+async function notificationsApi(): Promise<NotificationsApi | null> {
   const granted = await browser.permissions.contains({ permissions: ['notifications'] }).catch(() => false);
   const api = (browser as unknown as { notifications?: NotificationsApi }).notifications;
   return granted && api ? api : null;

@@ -10,9 +10,9 @@ import { browser } from 'wxt/browser';
 
 export const WATCH_SCRIPT_ID = 'hashmark-watch';
 /** The scan script as WXT builds it (entrypoints/watch.content). */
-export const WATCH_SCRIPT_FILE = 'content-scripts/watch.js';
+const WATCH_SCRIPT_FILE = 'content-scripts/watch.js';
 /** Web pages only: never file://, extension or browser pages. */
-export const WATCH_MATCHES = ['http://*/*', 'https://*/*'];
+const WATCH_MATCHES = ['http://*/*', 'https://*/*'];
 
 export interface RegistrationApi {
   scripting: {

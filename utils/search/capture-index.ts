@@ -27,9 +27,9 @@ export type { SearchQuery } from './query';
 
 export const SEARCH_INDEX_ID = 'captures';
 /** Bump when the document shape or the normalisation changes: the stored index is then rebuilt. */
-export const SEARCH_FORMAT = 2;
+const SEARCH_FORMAT = 2;
 /** Visible text indexed per capture (characters); the evidence itself is never cut. */
-export const MAX_INDEXED_TEXT = 100_000;
+const MAX_INDEXED_TEXT = 100_000;
 
 export interface SearchDoc {
   id: string;
@@ -65,7 +65,7 @@ const WORD_SPLIT = /[\n\r\p{Z}\p{P}]+/u;
  * words is not searched yet ("studio m" searches "studio"), so the list narrows instead of
  * emptying at each new word.
  */
-export function wordsToSearch(text: string): string {
+function wordsToSearch(text: string): string {
   const words = text.split(WORD_SPLIT).filter(Boolean);
   if (words.length > 1 && [...words.at(-1)!].length < MIN_PREFIX) words.pop();
   return words.join(' ');
@@ -106,7 +106,7 @@ export function createCaptureIndex(): MiniSearch<SearchDoc> {
  * phone numbers those forms' digits run together ("06 12 34 56 78" is found by "0612345678",
  * "+33 6 12…" by "33612…").
  */
-export function selectorTerms(sel: Pick<SelectorRecord, 'kind' | 'value' | 'raw'>): string[] {
+function selectorTerms(sel: Pick<SelectorRecord, 'kind' | 'value' | 'raw'>): string[] {
   const out = new Set([sel.value, ...sel.raw]);
   if (sel.kind === 'phone') for (const f of [sel.value, ...sel.raw]) out.add(f.replace(/\D/g, ''));
   return [...out].filter(Boolean);

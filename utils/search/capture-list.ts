@@ -27,7 +27,7 @@ export async function listCaptureIds(db: HashmarkDb, caseId: string | null): Pro
 }
 
 /** Bytes a capture's files take in a package (artifacts plus capture.json). */
-export function captureBytes(c: Pick<CaptureRecord, 'artifacts' | 'captureJson'>): number {
+function captureBytes(c: Pick<CaptureRecord, 'artifacts' | 'captureJson'>): number {
   return c.artifacts.reduce((n, a) => n + a.bytes, c.captureJson.bytes);
 }
 

@@ -54,7 +54,7 @@ export function csvCell(value: string): string {
 }
 
 /** The `value` column: the selector as used (profile URL for handles). */
-export function usableForm(kind: SelectorKind, value: string): string {
+function usableForm(kind: SelectorKind, value: string): string {
   return kind === 'handle' ? (handleUrl(value) ?? value) : value;
 }
 

@@ -157,7 +157,7 @@ function joinDomain(obfuscated: string): string {
 }
 
 /** Returns the lowercase address if it is well-formed, else null. */
-export function normaliseEmail(local: string, domain: string): string | null {
+function normaliseEmail(local: string, domain: string): string | null {
   const l = local.toLowerCase();
   const d = domain.toLowerCase();
   if (l.endsWith('.') || l.includes('..') || d.includes('..')) return null;

@@ -15,7 +15,7 @@ export interface LabelledAd {
   expected: Array<{ kind: SelectorKind; value: string }>;
 }
 
-export interface Score {
+interface Score {
   tp: number;
   fp: number;
   fn: number;

@@ -6,7 +6,7 @@ import { foldText, rawForm, cleanForm } from './text-fold';
 import type { ExtractedSelector, SelectorHit } from './types';
 import { findWallets } from './wallets';
 
-export type { ExtractedSelector, SelectorKind, HandlePlatform, WalletPlatform, SelectorSource } from './types';
+export type { ExtractedSelector } from './types';
 
 export interface ExtractInput {
   /** The capture's visible text. */

@@ -23,7 +23,7 @@ import {
  * number, "612345678" in France is not.
  */
 
-export class RegionError extends RangeError {}
+class RegionError extends RangeError {}
 
 /** Checks a default region: ISO 3166-1 alpha-2, known to libphonenumber. Throws a clear error otherwise. */
 export function checkRegion(region: unknown): CountryCode {

@@ -20,7 +20,7 @@ const NEEDS_FOLD =
   /\uD835[\uDFCE-\uDFFF]|[\uFE0E\uFE0F\u20E3\u0660-\u0669\u06F0-\u06F9\uFF10-\uFF19\uFF0B\u00AD\u061C\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF\t\u00A0\u1680\u2000-\u200A\u202F\u205F\u3000\u2010-\u2015\u2212\uFE58\uFE63\uFF0D]/;
 
 /** Invisible format characters: removed from the folded text and from raw forms. */
-export const INVISIBLE = /[\u00AD\u061C\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]/g;
+const INVISIBLE = /[\u00AD\u061C\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]/g;
 
 export interface FoldedText {
   /** The folded text the extractors scan. */

@@ -12,7 +12,7 @@ export type HandlePlatform = 'whatsapp' | 'telegram' | 'instagram' | 'facebook' 
 /** Chains a wallet address belongs to. "eth" covers every EVM chain (same address format). */
 export type WalletPlatform = 'btc' | 'eth' | 'tron';
 
-export type SelectorSource = 'text' | 'link';
+type SelectorSource = 'text' | 'link';
 
 export interface ExtractedSelector {
   kind: SelectorKind;

@@ -17,7 +17,7 @@ import { resolveCeiling, type PartCeiling } from '@/utils/package/split';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** The database as the exporter's read-only store. */
-export function exportStoreOf(db: HashmarkDb): ExportStore {
+function exportStoreOf(db: HashmarkDb): ExportStore {
   return { snapshot: (caseId) => readExportSnapshot(db, caseId), blob: (sha256) => getBlob(db, sha256) };
 }
 

@@ -36,7 +36,7 @@ export interface SavePolicy {
   bigChange: number;
   lazyMs: number;
 }
-export const DEFAULT_SAVE_POLICY: SavePolicy = { quietMs: 4000, bigChange: 200, lazyMs: 120_000 };
+const DEFAULT_SAVE_POLICY: SavePolicy = { quietMs: 4000, bigChange: 200, lazyMs: 120_000 };
 
 export function createSearchHost(
   db: HashmarkDb,

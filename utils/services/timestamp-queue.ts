@@ -27,15 +27,15 @@ import {
 } from '@/utils/evidence/rfc3161';
 
 /** Waits after the 1st, 2nd, 3rd, 4th failure; every later failure waits the last value (6 h). */
-export const RETRY_DELAYS_MS = [60_000, 5 * 60_000, 30 * 60_000, 2 * 3_600_000, 6 * 3_600_000] as const;
+const RETRY_DELAYS_MS = [60_000, 5 * 60_000, 30 * 60_000, 2 * 3_600_000, 6 * 3_600_000] as const;
 /**
  * How long a claimed job stays invisible to other processors. Longer than any request can take
  * (timeouts are under 30 s), so a job is never tried twice at once; short enough that a job
  * whose worker died mid-request is retried soon.
  */
-export const CLAIM_LEASE_MS = 2 * 60_000;
+const CLAIM_LEASE_MS = 2 * 60_000;
 /** What the queue timestamps today (one job per capture). */
-export const CAPTURE_JSON_SUBJECT = 'capture.json';
+const CAPTURE_JSON_SUBJECT = 'capture.json';
 
 /** Delay before the next try after `failures` failed attempts (1 = the first failure). */
 export function retryDelayMs(failures: number): number {
@@ -55,7 +55,7 @@ function hexToBytes(hex: string): Uint8Array {
 }
 
 /** The TSA address as logged: no user name or password, no query (they may hold credentials). */
-export function tsaForLog(url: string): string {
+function tsaForLog(url: string): string {
   try {
     const u = new URL(url);
     return `${u.protocol}//${u.host}${u.pathname}`;

@@ -49,7 +49,7 @@ export async function recordSightings(
 }
 
 /** The host of a URL for an alert ("annonces.example"), or the URL itself if it has none. */
-export function hostOf(url: string): string {
+function hostOf(url: string): string {
   try {
     return new URL(url).host || url;
   } catch {

@@ -5,7 +5,7 @@ import type { HandlePlatform, SelectorKind } from '@/utils/selectors/types';
 import { parseWallet } from '@/utils/selectors/wallets';
 import type { SeenSelector, WatchKind } from './types';
 
-export { WATCH_KINDS, type SeenSelector, type WatchKind } from './types';
+export { type SeenSelector, type WatchKind } from './types';
 
 /**
  * Watch-list entries (issue #6 item 4): what an investigator types, turned into what is stored
@@ -22,10 +22,10 @@ export { WATCH_KINDS, type SeenSelector, type WatchKind } from './types';
  */
 
 /** Longest text accepted when adding an entry, and longest pattern (characters). */
-export const WATCH_INPUT_MAX = 300;
-export const PATTERN_MAX = 100;
+const WATCH_INPUT_MAX = 300;
+const PATTERN_MAX = 100;
 /** A pattern needs this many literal characters: "*" or "+3*" would match nearly everything. */
-export const PATTERN_MIN_LITERALS = 4;
+const PATTERN_MIN_LITERALS = 4;
 
 export class WatchValueError extends Error {}
 

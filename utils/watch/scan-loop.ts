@@ -15,7 +15,7 @@ export const RESCAN_MAX = 5;
 /** No re-scan is started this long after the first scan. */
 export const RESCAN_WINDOW_MS = 60_000;
 /** A scan slower than this (a huge page) is the last one. */
-export const SLOW_SCAN_MS = 500;
+const SLOW_SCAN_MS = 500;
 
 export interface ScanLoopDeps {
   /** Reads the page and extracts its selectors (utils/watch/scan.ts). */
@@ -28,7 +28,7 @@ export interface ScanLoopDeps {
   clearTimeout(t: unknown): void;
 }
 
-export interface ScanStats {
+interface ScanStats {
   scans: number;
   lastScanMs: number;
   reported: number;

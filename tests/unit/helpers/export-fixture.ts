@@ -152,7 +152,7 @@ export function noisyPng(width: number, height: number, seed: number): Uint8Arra
 // ---------------------------------------------------------------------------------------------
 // Stored captures.
 
-export const T0 = Date.UTC(2026, 10, 27, 12, 0, 0);
+const T0 = Date.UTC(2026, 10, 27, 12, 0, 0);
 export const at = (s: number): string => new Date(T0 + s * 1000).toISOString();
 
 export interface CaptureSpec {
@@ -177,7 +177,7 @@ export interface CaptureSpec {
 
 let ids = 0;
 /** Deterministic UUIDs (v4 layout) for fixtures. */
-export function fixtureId(): string {
+function fixtureId(): string {
   return `00000000-0000-4000-8000-${String(++ids).padStart(12, '0')}`;
 }
 

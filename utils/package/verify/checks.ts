@@ -69,7 +69,7 @@ export class Checks {
 
 // case.json (evidence-package-v1.md: case id, export, every capture with the part holding it).
 
-export interface CaseCapture {
+interface CaseCapture {
   captureId: string;
   sequence: number;
   part: number;
@@ -88,8 +88,7 @@ export interface CaseView {
   captures: CaseCapture[];
 }
 
-export const isObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 1;
 
 /** The parts of case.json the verifier relies on, or null after recording why it cannot be used. */
@@ -180,7 +179,7 @@ export function checkCaptures(
   );
 }
 
-export function detailString(e: CustodyEvent, key: string): string | null {
+function detailString(e: CustodyEvent, key: string): string | null {
   const v = e.details[key];
   return typeof v === 'string' ? v : null;
 }
@@ -520,7 +519,7 @@ export function checkCustodyOrder(
 }
 
 /** Clock difference tolerated between the investigator's computer and a TSA. */
-export const CLOCK_TOLERANCE_MS = 10 * 60 * 1000;
+const CLOCK_TOLERANCE_MS = 10 * 60 * 1000;
 
 /**
  * A token's time against the times it must fall between: a capture token after its capture

@@ -43,9 +43,8 @@ import {
  * It never throws for bad input.
  */
 
-export type { VerifyCheck, VerifyGroupInfo } from './checks';
 export { formatReport, verifyGroup, type GroupMember } from './verdict';
-export { blobSource, bytesSource, type ByteSource } from './zip';
+export { type ByteSource } from './zip';
 
 /** passed: every claim verified; unverified: nothing failed, but `unverified` lists open claims. */
 export type Verdict = 'passed' | 'unverified' | 'failed';
