@@ -1,0 +1,203 @@
+/**
+ * The harvest engine in a real browser (issue 15), without the extension: runHarvest drives the
+ * self-contained in-page step (page.evaluate is what executeScript will do) over the virtualised
+ * fixtures in tests/fixtures/harvest/. Checks that every post, comment and message is collected
+ * exactly once, expanded, in page order, with permalink, author and time, that French and Arabic
+ * text (bidi controls included) is kept exactly, that a login wall or a Stop keeps what was
+ * collected with the reason, and that no decoy control (Like, Share, Send, Delete, links away) is
+ * ever clicked.
+ */
+import { resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { findChromium } from '../../cli/chromium';
+import { harvestStep } from '../../utils/capture/in-page/harvest-step';
+import type { SiteDefinition } from '../../utils/harvest/definition';
+import type { HarvestItem } from '../../utils/harvest/items';
+import { itemsJsonl, parseItemsJsonl, sortPageOrder } from '../../utils/harvest/items';
+import { runHarvest, type HarvestDriver, type HarvestOptions } from '../../utils/harvest/run';
+import { facebook } from '../../utils/harvest/sites/facebook';
+import { generic } from '../../utils/harvest/sites/generic';
+import { whatsappWeb } from '../../utils/harvest/sites/whatsapp';
+import { startFixtureServer, type FixtureServer } from '../support/fixture-server';
+import { feedPosts, harvestRoutes, threadMessages, type FeedComment } from '../support/harvest-data';
+
+const DIR = resolve('tests/fixtures/harvest');
+// Quicker settling than the default: the fixtures answer in ≤ 500 ms and the machine is shared.
+const TUNING = { settleMs: 150, maxSettleMs: 3000, edgeWaitMs: 1000 };
+
+let server: FixtureServer;
+let browser: Browser;
+
+beforeAll(async () => {
+  server = await startFixtureServer(DIR, harvestRoutes());
+  browser = await chromium.launch({
+    executablePath: findChromium(),
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking'],
+  });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+async function open(path: string): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  await page.goto(server.url(path));
+  await page.waitForFunction(() => document.querySelector('[role=article], [role=row]') !== null);
+  return page;
+}
+
+/** Runs a harvest on `page`, keeping every batch's items (the test plays the service's store). */
+async function harvest(page: Page, def: SiteDefinition, extra: Partial<HarvestOptions<number>> = {}) {
+  const items: HarvestItem[] = [];
+  const lines = new Map<string, string>();
+  let shots = 0;
+  const driver: HarvestDriver<number> = {
+    step: (args) => page.evaluate(harvestStep, args),
+    screenshot: async () => ++shots,
+    now: () => Date.now(),
+  };
+  const report = await runHarvest(driver, {
+    definition: def,
+    fallback: generic,
+    tuning: TUNING,
+    ...extra,
+    sink: async (batch) => {
+      for (const c of batch.items) {
+        items.push(c.item);
+        lines.set(c.item.key, c.line);
+      }
+      await extra.sink?.(batch);
+    },
+  });
+  return { report, items: sortPageOrder(items), lines };
+}
+
+const postKey = (id: string) => `url:${server.origin}/groups/smuggling-watch/posts/${id}/`;
+const commentKey = (postId: string, c: FeedComment) => `url:${server.origin}/groups/smuggling-watch/posts/${postId}/?comment_id=${c.id}`;
+
+describe('harvest engine in Chromium', () => {
+  it('feed: every post once, expanded, with its comments and replies, in order, and no decoy clicked', { timeout: 600_000 }, async () => {
+    const page = await open('feed.html');
+    const { report, items, lines } = await harvest(page, facebook);
+    const posts = feedPosts(300);
+
+    // The expected page order: each post, then its comments, each comment followed by its replies.
+    const expected: string[] = [];
+    for (const p of posts) {
+      expected.push(postKey(p.id));
+      for (const c of p.comments) {
+        expected.push(commentKey(p.id, c));
+        for (const r of c.replies) expected.push(commentKey(p.id, r));
+      }
+    }
+    expect(new Set(items.map((i) => i.key)).size).toBe(items.length);
+    expect(items.map((i) => i.key)).toEqual(expected);
+    expect(report.stopReason).toBe('end-of-feed');
+    expect(report.definition).toMatchObject({ id: 'facebook', matched: true });
+
+    const byKey = new Map(items.map((i) => [i.key, i]));
+    for (const p of posts) {
+      const it = byKey.get(postKey(p.id));
+      expect(it?.permalink).toContain(`/groups/smuggling-watch/posts/${p.id}/?__cft__`);
+      expect(it?.posinset).toBe(p.index);
+      expect(it?.author).toEqual({ name: p.author.name, url: `${server.origin}/profile/${p.author.handle}` });
+      expect(it?.time.machine).toBe(p.time);
+      if (p.brokenSeeMore) expect(it?.expansionFailed).toEqual(['see more']);
+      else expect(it?.text, `post ${p.index}`).toBe(p.text);
+      for (const c of p.comments) {
+        const ci = byKey.get(commentKey(p.id, c));
+        expect(ci?.parentKey).toBe(postKey(p.id));
+        expect(ci?.text).toBe(c.text);
+        expect(ci?.author.name).toBe(c.author.name);
+        for (const r of c.replies) expect(byKey.get(commentKey(p.id, r))?.parentKey).toBe(commentKey(p.id, c));
+      }
+    }
+    // French and Arabic kept exactly, bidi controls included.
+    const ar = posts.find((p) => p.lang === 'ar' && /[\u2066\u2067\u202b]/.test(p.text))!;
+    expect(byKey.get(postKey(ar.id))?.text).toBe(ar.text);
+    expect(byKey.get(postKey(ar.id))?.text).toMatch(/[\u2066\u2067\u202b]/);
+    const fr = posts.find((p) => p.lang === 'fr' && p.cut !== null)!;
+    expect(byKey.get(postKey(fr.id))?.text).toBe(fr.text);
+
+    expect(report.expansionFailures.map((f) => f.key)).toEqual([postKey(posts[6]!.id)]);
+    expect(report.refusedControls).toContain('see more'); // the "See more" links that navigate away
+    expect(report.complete).toBe(false); // one post could not be expanded, and the report says so
+    expect(report.mayBeMissing.join(' ')).toMatch(/could not be fully expanded/);
+    expect(await page.evaluate(() => (window as unknown as { __decoys: string[] }).__decoys)).toEqual([]);
+    expect(await page.evaluate(() => (window as unknown as { __maxMounted: number }).__maxMounted)).toBeLessThanOrEqual(15);
+    expect(page.url()).toBe(server.url('feed.html'));
+    // items.jsonl round-trips: canonical lines in page order.
+    const jsonl = itemsJsonl(items);
+    expect(jsonl.split('\n').slice(0, -1)).toEqual(items.map((i) => lines.get(i.key)));
+    expect(parseItemsJsonl(jsonl).map((i) => i.key)).toEqual(expected);
+    await page.close();
+  });
+
+  it('thread: every message once, oldest first, with sender and time, in an inner pane', { timeout: 600_000 }, async () => {
+    const page = await open('thread.html');
+    await page.waitForFunction(() => (window as unknown as { __ready?: boolean }).__ready === true);
+    const { report, items } = await harvest(page, whatsappWeb);
+    const msgs = threadMessages(400);
+    expect(items.map((i) => i.key)).toEqual(msgs.map((m) => `id:data-id=${m.id}`));
+    expect(report.stopReason).toBe('start-of-thread');
+    for (const [i, m] of msgs.entries()) {
+      const it = items[i]!;
+      expect(it.author.name).toBe(m.sender);
+      expect(it.time).toEqual({ shown: m.prePlainText.slice(1, m.prePlainText.indexOf(']')), machine: m.machineTime, source: 'pre-plain-text' });
+      expect(it.text, `message ${m.index}`).toBe(m.text);
+      expect(it.replyTo).toBe(m.quotedId);
+    }
+    expect(await page.evaluate(() => (window as unknown as { __decoys: string[] }).__decoys)).toEqual([]);
+    expect(await page.evaluate(() => (window as unknown as { __maxMounted: number }).__maxMounted)).toBeLessThanOrEqual(60);
+    await page.close();
+  });
+
+  it('generic definition alone finds the thread in its pane, and a stale site definition falls back and says so', { timeout: 300_000 }, async () => {
+    const page = await open('thread.html');
+    await page.waitForFunction(() => (window as unknown as { __ready?: boolean }).__ready === true);
+    const stale: SiteDefinition = { ...whatsappWeb, items: ['#main ._amjv[role=row]'], version: '2025.01.1' };
+    const { report, items } = await harvest(page, stale, { maxItems: 120 });
+    expect(report.definition).toMatchObject({ id: 'whatsapp-web', matched: false, usedId: 'generic' });
+    expect(report.mayBeMissing.join(' ')).toMatch(/no longer matches the page/);
+    const msgs = threadMessages(400).slice(-120);
+    expect(items.map((i) => i.key)).toEqual(msgs.map((m) => `id:data-id=${m.id}`));
+    expect(items.map((i) => i.author.name)).toEqual(msgs.map((m) => m.sender));
+    expect(report.stopReason).toBe('max-items');
+    await page.close();
+  });
+
+  it('login wall midway: the posts before it are kept, with the reason', { timeout: 300_000 }, async () => {
+    const page = await open('feed-login-wall.html');
+    const { report, items } = await harvest(page, facebook);
+    const posts = items.filter((i) => i.depth === 0);
+    expect(report.stopReason).toBe('login-wall');
+    expect(report.detail).toMatch(/See more on Facebook/);
+    expect(posts.map((p) => p.posinset)).toEqual(Array.from({ length: 60 }, (_, i) => i + 1));
+    expect(report.complete).toBe(false);
+    expect(await page.evaluate(() => (window as unknown as { __decoys: string[] }).__decoys)).toEqual([]);
+    await page.close();
+  });
+
+  it('Stop midway: what was collected is kept, in order, and the report says it was stopped', { timeout: 300_000 }, async () => {
+    const page = await open('feed-stop.html');
+    const stop = new AbortController();
+    const { report, items } = await harvest(page, generic, {
+      signal: stop.signal,
+      sink: async () => {
+        if (!stop.signal.aborted && (await page.evaluate(() => document.querySelectorAll('.slot').length)) >= 60) stop.abort();
+      },
+    });
+    expect(report.stopReason).toBe('stopped');
+    expect(report.mayBeMissing.join(' ')).toMatch(/stopped by the user/);
+    const posts = items.filter((i) => i.depth === 0).map((i) => i.posinset);
+    expect(posts.length).toBeGreaterThan(10);
+    expect(posts.length).toBeLessThan(300);
+    expect(posts).toEqual(Array.from({ length: posts.length }, (_, i) => i + 1));
+    expect(report.items).toBe(items.length);
+    await page.close();
+  });
+});
