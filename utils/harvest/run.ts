@@ -107,7 +107,10 @@ export async function runHarvest<Shot>(driver: HarvestDriver<Shot>, o: HarvestOp
     for (const label of r.refused) refused.add(label);
 
     const fresh = r.items.filter((it) => !order.has(it.key));
-    const kept = fresh.slice(0, Math.max(0, maxItems - counters.items));
+    // At the item limit keep the fresh items next to those already collected (a thread read upwards
+    // keeps the newest of the batch), so the harvest stays one contiguous stretch of the page.
+    const room = Math.max(0, maxItems - counters.items);
+    const kept = direction === 'down' ? fresh.slice(0, room) : fresh.slice(Math.max(0, fresh.length - room));
     const keptKeys = new Set(kept.map((it) => it.key));
     // Only kept items get a position: the DOM keys of items cut by the limit are left out.
     const positions = order.place(r.keys.filter((k) => order.has(k) || keptKeys.has(k)));

@@ -398,7 +398,8 @@ export async function harvestStep(args: HarvestStepArgs): Promise<HarvestStepRes
     const byLabel = el.querySelector('input[type=password]') !== null ||
       all(el, 'button, [role=button], a, h1, h2').some((c) => walls.some((r) => r.test(labelOf(c))));
     if (byRule || byLabel) {
-      blocked = { kind: 'login-wall', text: (el.textContent ?? '').replace(/\s+/g, ' ').trim().slice(0, 300) };
+      const box = el.closest('[role=dialog], [aria-modal=true]') ?? el;
+      blocked = { kind: 'login-wall', text: (box.textContent ?? '').replace(/\s+/g, ' ').trim().slice(0, 300) };
       break;
     }
   }
