@@ -55,7 +55,12 @@ export class PageOrder {
     return placed;
   }
 
-  private assign(run: string[], left: number | undefined, right: number | undefined, placed: Map<string, number>): void {
+  private assign(
+    run: string[],
+    left: number | undefined,
+    right: number | undefined,
+    placed: Map<string, number>,
+  ): void {
     let lo: number | undefined = left;
     let hi: number | undefined = right;
     if (lo !== undefined) hi = this.after(lo, hi);

@@ -23,7 +23,14 @@ export const COMPLETE_REASONS: readonly StopReason[] = ['end-of-feed', 'start-of
 
 export interface CompletenessReport {
   /** The definition asked for, and whether its selectors matched (false = the generic structures were used). */
-  definition: { id: string; version: string; matched: boolean; usedId: string | null; usedVersion: string | null; selector: string | null };
+  definition: {
+    id: string;
+    version: string;
+    matched: boolean;
+    usedId: string | null;
+    usedVersion: string | null;
+    selector: string | null;
+  };
   direction: HarvestDirection;
   items: number;
   steps: number;
@@ -34,7 +41,7 @@ export interface CompletenessReport {
   complete: boolean;
   /** What the page said (the login wall's or "unavailable" text), or the error message. */
   detail: string | null;
-  /** Items whose expansion controls were clicked but revealed nothing (first 500; `expansionFailureCount` counts all). */
+  /** Items whose expansion controls were clicked but revealed nothing (the first 500; the count counts all). */
   expansionFailures: { key: string; labels: string[] }[];
   expansionFailureCount: number;
   /** Labels of controls that looked like expansions but navigate away or act on the site, so were never clicked. */
@@ -95,10 +102,13 @@ export function mayBeMissing(r: ReportCounters): string[] {
     out.push(`${r.expansionFailureCount} item(s) could not be fully expanded: their text or comments may be cut.`);
   }
   if (r.refusedControls.length > 0) {
-    out.push(`Some "more" controls navigate away or act on the site and were not clicked (${r.refusedControls.join(', ')}).`);
+    const labels = r.refusedControls.join(', ');
+    out.push(`Some "more" controls navigate away or act on the site and were not clicked (${labels}).`);
   }
   if (r.contentKeyed > 0) {
-    out.push(`${r.contentKeyed} item(s) have no permalink or id: identical ones (same author, time and text) may be merged.`);
+    out.push(
+      `${r.contentKeyed} item(s) have no permalink or id: identical ones (same author, time and text) may be merged.`,
+    );
   }
   if (r.htmlTruncated > 0) out.push(`${r.htmlTruncated} item(s) have their HTML fragment cut at the size limit.`);
   if (r.unsettledSteps > 0) {
@@ -108,5 +118,6 @@ export function mayBeMissing(r: ReportCounters): string[] {
 }
 
 export function completenessReport(r: ReportCounters): CompletenessReport {
-  return { ...r, complete: COMPLETE_REASONS.includes(r.stopReason) && r.expansionFailureCount === 0, mayBeMissing: mayBeMissing(r) };
+  const complete = COMPLETE_REASONS.includes(r.stopReason) && r.expansionFailureCount === 0;
+  return { ...r, complete, mayBeMissing: mayBeMissing(r) };
 }

@@ -44,20 +44,29 @@ export interface HarvestOptions<Shot> {
   edgeSteps?: number;
   signal?: AbortSignal;
   sink(batch: HarvestBatch<Shot>): Promise<void>;
-  tuning?: Partial<Pick<HarvestStepArgs, 'stepFraction' | 'settleMs' | 'maxSettleMs' | 'edgeWaitMs' | 'maxClicks' | 'maxHtmlChars'>>;
+  tuning?: Partial<HarvestTuning>;
 }
 
-export const DEFAULT_TUNING = {
+/** The step arguments a caller may tune (how far to scroll, how long to wait, how much to click). */
+export type HarvestTuning = Pick<
+  HarvestStepArgs,
+  'stepFraction' | 'settleMs' | 'maxSettleMs' | 'edgeWaitMs' | 'maxClicks' | 'maxHtmlChars'
+>;
+
+export const DEFAULT_TUNING: HarvestTuning = {
   stepFraction: 0.8,
   settleMs: 250,
   maxSettleMs: 4000,
   edgeWaitMs: 1200,
   maxClicks: 60,
   maxHtmlChars: 200_000,
-} as const;
+};
 
 /** Runs a harvest to its end or a limit; the items go to the sink, the report comes back. */
-export async function runHarvest<Shot>(driver: HarvestDriver<Shot>, o: HarvestOptions<Shot>): Promise<CompletenessReport> {
+export async function runHarvest<Shot>(
+  driver: HarvestDriver<Shot>,
+  o: HarvestOptions<Shot>,
+): Promise<CompletenessReport> {
   const direction = o.direction ?? o.definition.direction;
   const maxItems = o.maxItems ?? Number.POSITIVE_INFINITY;
   const maxMs = (o.maxMinutes ?? Number.POSITIVE_INFINITY) * 60_000;

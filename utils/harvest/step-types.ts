@@ -28,6 +28,9 @@ export interface HarvestStepArgs {
   maxHtmlChars: number;
 }
 
+/** Where an item's machine-readable time came from. */
+export type TimeSource = 'datetime' | 'data-utime' | 'title' | 'pre-plain-text';
+
 export interface ItemRect {
   x: number;
   y: number;
@@ -46,7 +49,7 @@ export interface PageItem {
   /** The permalink exactly as the page gives it (absolute), tracking parameters included. */
   permalink: string | null;
   author: { name: string | null; url: string | null };
-  time: { shown: string | null; machine: string | null; source: 'datetime' | 'data-utime' | 'title' | 'pre-plain-text' | null };
+  time: { shown: string | null; machine: string | null; source: TimeSource | null };
   /** Text nodes verbatim (bidi controls kept), `<br>` as "\n", emoji images as their alt text. */
   text: string;
   textSource: 'selector' | 'item';

@@ -19,10 +19,12 @@ export async function harvestStep(args: HarvestStepArgs): Promise<HarvestStepRes
   const mem = (g.__hashmarkHarvest ??= { clicked: new WeakSet<Element>() });
   // Never clicked, whatever a definition says (a definition can only add to this list).
   const BUILTIN_DENY = ['like', 'share', 'follow', 'send', 'delete', 'remove', 'reply', 'comment', 'report', 'block',
-    'post', 'publier', 'envoyer', 'supprimer', 'partager', 'suivre', 'j.aime', 'répondre', 'إرسال', 'حذف', 'مشاركة',
+    'post', 'publier', 'envoyer', 'supprimer', 'partager', 'suivre', 'j.aime', 'répondre',
+    'إرسال', 'حذف', 'مشاركة',
     'متابعة', 'أعجبني', 'subscribe', 'join', 'buy', 'log ?in', 'sign ?(in|up)'];
   const BIDI = /[\u200e\u200f\u202a-\u202e\u2066-\u2069\u061c]/g;
-  const fold = (s: string): string => s.replace(BIDI, '').replace(/[…]|\.\.\./g, ' ').replace(/\s+/g, ' ').trim().toLowerCase();
+  const fold = (s: string): string =>
+    s.replace(BIDI, '').replace(/[…]|\.\.\./g, ' ').replace(/\s+/g, ' ').trim().toLowerCase();
   const anchored = (list: string[]): RegExp[] => {
     const out: RegExp[] = [];
     for (const p of list) {
@@ -112,7 +114,8 @@ export async function harvestStep(args: HarvestStepArgs): Promise<HarvestStepRes
     if (pane) break;
   }
   if (!pane && found && found.els[0]) {
-    for (let el = found.els[0].parentElement; el && el !== document.body && el !== document.documentElement; el = el.parentElement) {
+    const stopAt = [document.body, document.documentElement];
+    for (let el = found.els[0].parentElement; el && !stopAt.includes(el); el = el.parentElement) {
       if (scrollable(el)) {
         pane = el;
         break;
@@ -124,7 +127,9 @@ export async function harvestStep(args: HarvestStepArgs): Promise<HarvestStepRes
   const height = () => (pane ? pane.scrollHeight : se.scrollHeight);
   const view = () => (pane ? pane.clientHeight : window.innerHeight);
   const setTop = (y: number) =>
-    pane ? (pane.scrollTop = y) : window.scrollTo({ left: window.scrollX, top: y, behavior: 'instant' as ScrollBehavior });
+    pane
+      ? (pane.scrollTop = y)
+      : window.scrollTo({ left: window.scrollX, top: y, behavior: 'instant' as ScrollBehavior });
 
   // 1. Scroll one step, settle, and tell the edge of the content from a slow load.
   const before = top();
@@ -165,7 +170,8 @@ export async function harvestStep(args: HarvestStepArgs): Promise<HarvestStepRes
   const here = location.href.split('#')[0];
   const refused: string[] = [];
   const failedBy = new Map<Element, string[]>();
-  const ctrlSel = ['button', '[role=button]', 'a', 'summary', '[aria-expanded=false]', ...def.expandSelectors].join(', ');
+  const ctrlSel = ['button', '[role=button]', 'a', 'summary', '[aria-expanded=false]', ...def.expandSelectors]
+    .join(', ');
   const isExpansion = (el: Element): boolean => {
     const label = labelOf(el);
     const wanted = expand.some((r) => r.test(label)) || def.expandSelectors.some((s) => el.matches(s)) ||
@@ -178,7 +184,8 @@ export async function harvestStep(args: HarvestStepArgs): Promise<HarvestStepRes
       if (/^javascript:/i.test(href) || a.getAttribute('target')) return true;
       return (a as HTMLAnchorElement).href.split('#')[0] !== here;
     })();
-    const acts = deny.some((r) => r.test(label)) || el.closest('form') !== null || el.matches('input, select, textarea') ||
+    const acts = deny.some((r) => r.test(label)) || el.closest('form') !== null ||
+      el.matches('input, select, textarea') ||
       el.getAttribute('type') === 'submit' || (el.getAttribute('aria-haspopup') ?? 'false') !== 'false' ||
       el.hasAttribute('aria-pressed') || el.hasAttribute('contenteditable');
     if (navigates || acts) {
@@ -223,7 +230,9 @@ export async function harvestStep(args: HarvestStepArgs): Promise<HarvestStepRes
   const keyOfUrl = (u: string): string => {
     const url = new URL(u);
     url.hash = '';
-    for (const name of Array.from(url.searchParams.keys())) if (strip.some((r) => r.test(name))) url.searchParams.delete(name);
+    for (const name of Array.from(url.searchParams.keys())) {
+      if (strip.some((r) => r.test(name))) url.searchParams.delete(name);
+    }
     return url.href;
   };
   const hash = (s: string): string => {
@@ -293,8 +302,9 @@ export async function harvestStep(args: HarvestStepArgs): Promise<HarvestStepRes
     const first = (sels: string[]) => own(el, sels, items)[0] ?? null;
     const linkEl = first(def.permalink);
     const permalink = linkEl ? abs(linkEl.getAttribute('href')) : null;
-    const preEl = def.prePlainText ? (el.matches(`[${def.prePlainText.attribute}]`) ? el : first([`[${def.prePlainText.attribute}]`])) : null;
-    const pre = preEl && def.prePlainText ? parsePre(preEl.getAttribute(def.prePlainText.attribute) ?? '', def.prePlainText.dateOrder) : null;
+    const ppt = def.prePlainText;
+    const preEl = ppt ? (el.matches(`[${ppt.attribute}]`) ? el : first([`[${ppt.attribute}]`])) : null;
+    const pre = preEl && ppt ? parsePre(preEl.getAttribute(ppt.attribute) ?? '', ppt.dateOrder) : null;
     const nameEl = first(def.authorName);
     const authorLinkEl = first(def.authorLink);
     const authorA = authorLinkEl ? authorLinkEl.closest('a[href]') ?? authorLinkEl.querySelector('a[href]') : null;
@@ -310,7 +320,9 @@ export async function harvestStep(args: HarvestStepArgs): Promise<HarvestStepRes
       const dt = timeEl.getAttribute('datetime');
       const ut = timeEl.getAttribute('data-utime');
       if (dt) time = { shown, machine: dt, source: 'datetime' };
-      else if (ut && /^\d+$/.test(ut)) time = { shown, machine: new Date(Number(ut) * 1000).toISOString(), source: 'data-utime' };
+      else if (ut && /^\d+$/.test(ut)) {
+        time = { shown, machine: new Date(Number(ut) * 1000).toISOString(), source: 'data-utime' };
+      }
       else time = { shown, machine: timeEl.getAttribute('title'), source: 'title' };
     }
     const textEl = first(def.text);
@@ -392,7 +404,11 @@ export async function harvestStep(args: HarvestStepArgs): Promise<HarvestStepRes
   // 4. Walls and "content unavailable".
   let blocked: HarvestStepResult['blocked'] = null;
   const walls = anchored(def.wallLabels);
-  for (const el of [...def.wallSelectors.flatMap((s) => all(document, s)), ...all(document, '[role=dialog], [aria-modal=true]')]) {
+  const wallCandidates = [
+    ...def.wallSelectors.flatMap((s) => all(document, s)),
+    ...all(document, '[role=dialog], [aria-modal=true]'),
+  ];
+  for (const el of wallCandidates) {
     if (!isVisible(el)) continue;
     const byRule = def.wallSelectors.some((s) => el.matches(s));
     const byLabel = el.querySelector('input[type=password]') !== null ||
@@ -414,7 +430,14 @@ export async function harvestStep(args: HarvestStepArgs): Promise<HarvestStepRes
   }
   return {
     items: out, keys, visible, mounted: keys.length,
-    matched: found ? { definition: def.id, version: def.version, selector: found.selector, generic: usedFallback || def.id === 'generic' } : null,
+    matched: found
+      ? {
+          definition: def.id,
+          version: def.version,
+          selector: found.selector,
+          generic: usedFallback || def.id === 'generic',
+        }
+      : null,
     clicks, refused,
     scroll: { pane: pane ? 'element' : 'window', before, after: top(), height: height(), viewport: view() },
     atEdge, settled, blocked, elapsedMs: Math.round(performance.now() - t0),

@@ -46,7 +46,8 @@ export const DENY_LABELS: string[] = [
 ];
 
 export const WALL_LABELS: string[] = [
-  'log in', 'sign in', 'sign up', 'create (new )?account', 'se connecter', 'connectez-vous', 'créer (un|nouveau) compte',
+  'log in', 'sign in', 'sign up', 'create (new )?account',
+  'se connecter', 'connectez-vous', 'créer (un|nouveau) compte',
   'تسجيل الدخول', 'إنشاء حساب جديد',
 ];
 
@@ -57,7 +58,9 @@ export const UNAVAILABLE_LABELS: string[] = [
 ];
 
 /** Tracking parameters that change on every render and must not split one item into two keys. */
-export const STRIP_PARAMS: string[] = ['utm_.*', 'fbclid', '__cft__.*', '__tn__', '__xts__.*', 'ref', 'refsrc', 's', 't', 'igsh'];
+export const STRIP_PARAMS: string[] = [
+  'utm_.*', 'fbclid', '__cft__.*', '__tn__', '__xts__.*', 'ref', 'refsrc', 's', 't', 'igsh',
+];
 
 export const generic: SiteDefinition = {
   id: 'generic',

@@ -41,8 +41,8 @@ export function definitionFor(url: string): SiteDefinition {
     return generic;
   }
   const host = parsed.hostname.toLowerCase();
-  const found = SITE_DEFINITIONS.find(
-    (d) => d.hosts.some((h) => hostMatches(host, h)) && (d.paths.length === 0 || d.paths.some((p) => new RegExp(p).test(parsed.pathname))),
-  );
+  const pathMatches = (d: SiteDefinition) =>
+    d.paths.length === 0 || d.paths.some((p) => new RegExp(p).test(parsed.pathname));
+  const found = SITE_DEFINITIONS.find((d) => d.hosts.some((h) => hostMatches(host, h)) && pathMatches(d));
   return found ?? generic;
 }

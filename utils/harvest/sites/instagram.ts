@@ -14,7 +14,11 @@ export const instagram: SiteDefinition = {
   name: 'Instagram',
   hosts: ['instagram.com'],
   direction: 'down',
-  items: ['main article', 'article ul > li[role=listitem], article ul > div[role=button] + li', '[role=feed] [role=article]'],
+  items: [
+    'main article',
+    'article ul > li[role=listitem], article ul > div[role=button] + li',
+    '[role=feed] [role=article]',
+  ],
   pane: [],
   permalink: ['a[href*="/p/"]:has(time)', 'a[href*="/reel/"]:has(time)', 'a[href*="/p/"]', 'a[href*="/reel/"]'],
   authorName: ['header a[role=link] span', 'h2 a, h3 a', 'a[href^="/"][role=link]'],

@@ -14,7 +14,10 @@ export const tiktok: SiteDefinition = {
   name: 'TikTok',
   hosts: ['tiktok.com'],
   direction: 'down',
-  items: ['[data-e2e=user-post-item], [data-e2e=search_top-item]', '[data-e2e=comment-level-1], [data-e2e=comment-level-2]'],
+  items: [
+    '[data-e2e=user-post-item], [data-e2e=search_top-item]',
+    '[data-e2e=comment-level-1], [data-e2e=comment-level-2]',
+  ],
   pane: ['[data-e2e=comment-list]'],
   permalink: ['a[href*="/video/"]', 'a[href*="/photo/"]'],
   authorName: ['[data-e2e=comment-username-1]', '[data-e2e=video-author-uniqueid]'],
