@@ -77,10 +77,13 @@ async function harvest(page: Page, def: SiteDefinition, extra: Partial<HarvestOp
 }
 
 const postKey = (id: string) => `url:${server.origin}/groups/smuggling-watch/posts/${id}/`;
-const commentKey = (postId: string, c: FeedComment) => `url:${server.origin}/groups/smuggling-watch/posts/${postId}/?comment_id=${c.id}`;
+const commentKey = (postId: string, c: FeedComment) =>
+  `url:${server.origin}/groups/smuggling-watch/posts/${postId}/?comment_id=${c.id}`;
+const pageValue = <T>(page: Page, name: '__decoys' | '__maxMounted') =>
+  page.evaluate((n) => (window as unknown as Record<string, T>)[n] as T, name);
 
 describe('harvest engine in Chromium', () => {
-  it('feed: every post once, expanded, with its comments and replies, in order, and no decoy clicked', { timeout: 600_000 }, async () => {
+  it('feed: every post once, expanded, with comments and replies, in order', { timeout: 600_000 }, async () => {
     const page = await open('feed.html');
     const { report, items, lines } = await harvest(page, facebook);
     const posts = feedPosts(300);
@@ -127,8 +130,8 @@ describe('harvest engine in Chromium', () => {
     expect(report.refusedControls).toContain('see more'); // the "See more" links that navigate away
     expect(report.complete).toBe(false); // one post could not be expanded, and the report says so
     expect(report.mayBeMissing.join(' ')).toMatch(/could not be fully expanded/);
-    expect(await page.evaluate(() => (window as unknown as { __decoys: string[] }).__decoys)).toEqual([]);
-    expect(await page.evaluate(() => (window as unknown as { __maxMounted: number }).__maxMounted)).toBeLessThanOrEqual(15);
+    expect(await pageValue<string[]>(page, '__decoys')).toEqual([]);
+    expect(await pageValue<number>(page, '__maxMounted')).toBeLessThanOrEqual(15);
     expect(page.url()).toBe(server.url('feed.html'));
     // items.jsonl round-trips: canonical lines in page order.
     const jsonl = itemsJsonl(items);
@@ -137,7 +140,7 @@ describe('harvest engine in Chromium', () => {
     await page.close();
   });
 
-  it('thread: every message once, oldest first, with sender and time, in an inner pane', { timeout: 600_000 }, async () => {
+  it('thread: every message once, oldest first, with sender and time', { timeout: 600_000 }, async () => {
     const page = await open('thread.html');
     await page.waitForFunction(() => (window as unknown as { __ready?: boolean }).__ready === true);
     const { report, items } = await harvest(page, whatsappWeb);
@@ -147,16 +150,17 @@ describe('harvest engine in Chromium', () => {
     for (const [i, m] of msgs.entries()) {
       const it = items[i]!;
       expect(it.author.name).toBe(m.sender);
-      expect(it.time).toEqual({ shown: m.prePlainText.slice(1, m.prePlainText.indexOf(']')), machine: m.machineTime, source: 'pre-plain-text' });
+      const shown = m.prePlainText.slice(1, m.prePlainText.indexOf(']'));
+      expect(it.time).toEqual({ shown, machine: m.machineTime, source: 'pre-plain-text' });
       expect(it.text, `message ${m.index}`).toBe(m.text);
       expect(it.replyTo).toBe(m.quotedId);
     }
-    expect(await page.evaluate(() => (window as unknown as { __decoys: string[] }).__decoys)).toEqual([]);
-    expect(await page.evaluate(() => (window as unknown as { __maxMounted: number }).__maxMounted)).toBeLessThanOrEqual(60);
+    expect(await pageValue<string[]>(page, '__decoys')).toEqual([]);
+    expect(await pageValue<number>(page, '__maxMounted')).toBeLessThanOrEqual(60);
     await page.close();
   });
 
-  it('generic definition alone finds the thread in its pane, and a stale site definition falls back and says so', { timeout: 300_000 }, async () => {
+  it('a stale site definition falls back to the generic structures and says so', { timeout: 300_000 }, async () => {
     const page = await open('thread.html');
     await page.waitForFunction(() => (window as unknown as { __ready?: boolean }).__ready === true);
     const stale: SiteDefinition = { ...whatsappWeb, items: ['#main ._amjv[role=row]'], version: '2025.01.1' };
@@ -182,17 +186,18 @@ describe('harvest engine in Chromium', () => {
     expect(posts.length).toBeLessThanOrEqual(60);
     expect(posts.map((p) => p.posinset)).toEqual(Array.from({ length: posts.length }, (_, i) => i + 1));
     expect(report.complete).toBe(false);
-    expect(await page.evaluate(() => (window as unknown as { __decoys: string[] }).__decoys)).toEqual([]);
+    expect(await pageValue<string[]>(page, '__decoys')).toEqual([]);
     await page.close();
   });
 
-  it('Stop midway: what was collected is kept, in order, and the report says it was stopped', { timeout: 300_000 }, async () => {
+  it('Stop midway: what was collected is kept, in order, and the report says so', { timeout: 300_000 }, async () => {
     const page = await open('feed-stop.html');
     const stop = new AbortController();
     const { report, items } = await harvest(page, generic, {
       signal: stop.signal,
       sink: async () => {
-        if (!stop.signal.aborted && (await page.evaluate(() => document.querySelectorAll('.slot').length)) >= 60) stop.abort();
+        const loaded = await page.evaluate(() => document.querySelectorAll('.slot').length);
+        if (!stop.signal.aborted && loaded >= 60) stop.abort();
       },
     });
     expect(report.stopReason).toBe('stopped');

@@ -25,14 +25,18 @@ export interface FixtureServer {
 export type JsonRouteHandler = (u: URL) => { status: number; body: string };
 
 /** Serves the fixture pages on 127.0.0.1 (never the internet), on a free port; `routes` answer JSON paths. */
-export async function startFixtureServer(dir = FIXTURE_DIR, routes: Record<string, JsonRouteHandler> = {}): Promise<FixtureServer> {
+export async function startFixtureServer(
+  dir = FIXTURE_DIR,
+  routes: Record<string, JsonRouteHandler> = {},
+): Promise<FixtureServer> {
   const server: Server = createServer(async (req, res) => {
     const u = new URL(req.url ?? '/', 'http://x');
     const path = decodeURIComponent(u.pathname);
     const route = routes[path];
     if (route) {
       const r = route(u);
-      res.writeHead(r.status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' }).end(r.body);
+      res.writeHead(r.status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
+      res.end(r.body);
       return;
     }
     const file = normalize(join(dir, path === '/' ? 'index.html' : path));

@@ -109,7 +109,10 @@ function comment(r: () => number, postId: string, n: number, depth: number): Fee
     author: pick(r, PEOPLE),
     time: new Date(BASE - Math.floor(r() * 1e8)).toISOString(),
     text: longText(r, lang, 1),
-    replies: depth === 0 && r() < 0.3 ? Array.from({ length: 1 + Math.floor(r() * 2) }, (_, i) => comment(r, id, i + 1, 1)) : [],
+    replies:
+      depth === 0 && r() < 0.3
+        ? Array.from({ length: 1 + Math.floor(r() * 2) }, (_, i) => comment(r, id, i + 1, 1))
+        : [],
   };
 }
 
@@ -168,7 +171,8 @@ export function threadMessages(total: number, seed = 'hashmark'): ThreadMessage[
       quotedId: null,
     });
   }
-  for (const m of out) if (m.index > 3 && m.index % 9 === 0) m.quotedId = out[m.index - 4]?.id ?? null; // quotes the message three before
+  // Every ninth message quotes the message three before it.
+  for (const m of out) if (m.index > 3 && m.index % 9 === 0) m.quotedId = out[m.index - 4]?.id ?? null;
   return out;
 }
 

@@ -7,7 +7,7 @@ import type { HarvestStepArgs, HarvestStepResult, PageItem } from '../../../util
 import { pageItem } from './page-item';
 
 /** A page of `total` items showing a window of `size`, moving `move` items per step (by direction). */
-function scripted(total: number, o: { size?: number; move?: number; wallAt?: number; failAt?: number; clock?: number[] } = {}) {
+function scripted(total: number, o: { size?: number; move?: number; wallAt?: number; failAt?: number } = {}) {
   const size = o.size ?? 5, move = o.move ?? 3;
   let start = 0;
   let t = 1_000_000;
@@ -26,7 +26,8 @@ function scripted(total: number, o: { size?: number; move?: number; wallAt?: num
         matched: { definition: args.def.id, version: args.def.version, selector: 'x', generic: false },
         scroll: { pane: 'window', before, after: start, height: 1000, viewport: 100 },
         atEdge: args.scroll && before === start,
-        blocked: o.wallAt !== undefined && start >= o.wallAt ? { kind: 'login-wall', text: 'Log in to see more' } : null,
+        blocked:
+          o.wallAt !== undefined && start >= o.wallAt ? { kind: 'login-wall', text: 'Log in to see more' } : null,
       };
       return r;
     },
@@ -45,7 +46,7 @@ async function run(d: ReturnType<typeof scripted>, extra: Partial<Parameters<typ
 }
 
 describe('runHarvest', () => {
-  it('collects every item once to the end, in batches with their screenshot, and reports a complete harvest', async () => {
+  it('collects every item once to the end, in batches with their screenshot; the harvest is complete', async () => {
     const d = scripted(20);
     const { report, batches, keys } = await run(d);
     expect(keys).toEqual(Array.from({ length: 20 }, (_, i) => `k${i}`));

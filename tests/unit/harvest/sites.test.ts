@@ -23,18 +23,22 @@ describe('site definitions', () => {
       expect(JSON.parse(JSON.stringify(d))).toEqual(d);
       expect(d.version).toMatch(/^\d/);
       expect(d.verified).toBe('fixtures-only');
-      for (const p of [...d.expandLabels, ...d.denyLabels, ...d.stripParams, ...d.wallLabels, ...d.unavailableLabels, ...d.paths]) {
+      const patterns = [...d.expandLabels, ...d.denyLabels, ...d.stripParams, ...d.wallLabels, ...d.unavailableLabels];
+      for (const p of [...patterns, ...d.paths]) {
         expect(() => new RegExp(p, 'iu')).not.toThrow();
       }
       const deny = d.denyLabels.map((p) => new RegExp(`^(?:${p})$`, 'iu'));
-      for (const word of ['like', 'share', 'follow', 'send', 'delete']) expect(deny.some((r) => r.test(word)), `${d.id} ${word}`).toBe(true);
+      for (const word of ['like', 'share', 'follow', 'send', 'delete']) {
+        expect(deny.some((r) => r.test(word)), `${d.id} ${word}`).toBe(true);
+      }
     }
   });
 
-  it('expansion labels match See more / Voir plus / عرض المزيد and View N comments, never acting controls', () => {
+  it('expansion labels match See more, Voir plus, عرض المزيد, View N comments; not acting controls', () => {
     const expand = generic.expandLabels.map((p) => new RegExp(`^(?:${p})$`, 'iu'));
     const deny = generic.denyLabels.map((p) => new RegExp(`^(?:${p})$`, 'iu'));
-    for (const l of ['see more', 'voir plus', 'عرض المزيد', 'view 12 comments', 'voir les 3 commentaires', 'عرض 3 تعليقات',
+    for (const l of ['see more', 'voir plus', 'عرض المزيد', 'view 12 comments', 'voir les 3 commentaires',
+      'عرض 3 تعليقات',
       'view 2 replies', 'view more comments', '4 replies']) {
       expect(expand.some((r) => r.test(l)), l).toBe(true);
       expect(deny.some((r) => r.test(l)), l).toBe(false);
