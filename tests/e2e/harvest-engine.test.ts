@@ -7,10 +7,14 @@
  * collected with the reason, and that no decoy control (Like, Share, Send, Delete, links away) is
  * ever clicked.
  */
-import { resolve } from 'node:path';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium } from 'playwright-core';
+import puppeteer from 'puppeteer-core';
 import { findChromium } from '../../cli/chromium';
+import { findFirefox } from '../../cli/firefox';
 import { harvestStep } from '../../utils/capture/in-page/harvest-step';
 import type { SiteDefinition } from '../../utils/harvest/definition';
 import type { HarvestItem } from '../../utils/harvest/items';
@@ -19,6 +23,8 @@ import { runHarvest, type HarvestDriver, type HarvestOptions } from '../../utils
 import { facebook } from '../../utils/harvest/sites/facebook';
 import { generic } from '../../utils/harvest/sites/generic';
 import { whatsappWeb } from '../../utils/harvest/sites/whatsapp';
+import type { HarvestStepArgs, HarvestStepResult } from '../../utils/harvest/step-types';
+import { FIREFOX, firefoxSuite } from '../support/firefox-harness';
 import { startFixtureServer, type FixtureServer } from '../support/fixture-server';
 import { feedPosts, harvestRoutes, threadMessages, type FeedComment } from '../support/harvest-data';
 
@@ -26,29 +32,82 @@ const DIR = resolve('tests/fixtures/harvest');
 // Quicker settling than the default: the fixtures answer in ≤ 500 ms and the machine is shared.
 const TUNING = { stepFraction: 0.9, settleMs: 150, maxSettleMs: 3000, edgeWaitMs: 1000 };
 
-let server: FixtureServer;
-let browser: Browser;
+/** What the tests need of a page, in Playwright (Chromium) and Puppeteer (Firefox) alike. */
+interface Page {
+  step(args: HarvestStepArgs): Promise<HarvestStepResult>;
+  value<T>(expression: string): Promise<T>;
+  url(): string;
+  close(): Promise<void>;
+}
 
-beforeAll(async () => {
-  server = await startFixtureServer(DIR, harvestRoutes());
-  browser = await chromium.launch({
+interface Engine {
+  open(url: string, ready: string): Promise<Page>;
+  close(): Promise<void>;
+}
+
+async function chromiumEngine(): Promise<Engine> {
+  const browser = await chromium.launch({
     executablePath: findChromium(),
     headless: true,
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking'],
   });
+  return {
+    async open(url, ready) {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+      await page.goto(url);
+      await page.waitForFunction(ready);
+      return {
+        step: (args) => page.evaluate(harvestStep, args),
+        value: (expression) => page.evaluate(expression),
+        url: () => page.url(),
+        close: () => page.close(),
+      };
+    },
+    close: () => browser.close(),
+  };
+}
+
+async function firefoxEngine(): Promise<Engine> {
+  const profile = await mkdtemp(join(tmpdir(), 'hashmark-ff-harvest-'));
+  const browser = await puppeteer.launch({
+    browser: 'firefox',
+    executablePath: findFirefox(),
+    headless: true,
+    userDataDir: profile,
+    defaultViewport: null,
+    env: { ...process.env, MOZ_HEADLESS_WIDTH: '1280', MOZ_HEADLESS_HEIGHT: '800' },
+  });
+  return {
+    async open(url, ready) {
+      const page = await browser.newPage();
+      await page.goto(url);
+      await page.waitForFunction(ready);
+      return {
+        step: (args) => page.evaluate(harvestStep, args),
+        value: async <T>(expression: string) => (await page.evaluate(expression)) as T,
+        url: () => page.url(),
+        close: () => page.close(),
+      };
+    },
+    async close() {
+      await browser.close();
+      await rm(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+let server: FixtureServer;
+
+beforeAll(async () => {
+  server = await startFixtureServer(DIR, harvestRoutes());
 });
 
 afterAll(async () => {
-  await browser?.close();
   await server?.close();
 });
 
-async function open(path: string): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-  await page.goto(server.url(path));
-  await page.waitForFunction(() => document.querySelector('[role=article], [role=row]') !== null);
-  return page;
-}
+const ITEMS_SHOWN = "document.querySelector('[role=article], [role=row]') !== null";
+const THREAD_READY = 'window.__ready === true';
 
 /** Runs a harvest on `page`, keeping every batch's items (the test plays the service's store). */
 async function harvest(page: Page, def: SiteDefinition, extra: Partial<HarvestOptions<number>> = {}) {
@@ -56,7 +115,7 @@ async function harvest(page: Page, def: SiteDefinition, extra: Partial<HarvestOp
   const lines = new Map<string, string>();
   let shots = 0;
   const driver: HarvestDriver<number> = {
-    step: (args) => page.evaluate(harvestStep, args),
+    step: (args) => page.step(args),
     screenshot: async () => ++shots,
     now: () => Date.now(),
   };
@@ -79,10 +138,19 @@ async function harvest(page: Page, def: SiteDefinition, extra: Partial<HarvestOp
 const postKey = (id: string) => `url:${server.origin}/groups/smuggling-watch/posts/${id}/`;
 const commentKey = (postId: string, c: FeedComment) =>
   `url:${server.origin}/groups/smuggling-watch/posts/${postId}/?comment_id=${c.id}`;
-const pageValue = <T>(page: Page, name: '__decoys' | '__maxMounted') =>
-  page.evaluate((n) => (window as unknown as Record<string, T>)[n] as T, name);
+const decoys = (page: Page) => page.value<string[]>('window.__decoys');
+const maxMounted = (page: Page) => page.value<number>('window.__maxMounted');
 
-describe('harvest engine in Chromium', () => {
+function engineSuite(start: () => Promise<Engine>): void {
+  let engine: Engine;
+  beforeAll(async () => {
+    engine = await start();
+  });
+  afterAll(async () => {
+    await engine?.close();
+  });
+  const open = (path: string, ready = ITEMS_SHOWN) => engine.open(server.url(path), ready);
+
   it('feed: every post once, expanded, with comments and replies, in order', { timeout: 600_000 }, async () => {
     const page = await open('feed.html');
     const { report, items, lines } = await harvest(page, facebook);
@@ -130,8 +198,8 @@ describe('harvest engine in Chromium', () => {
     expect(report.refusedControls).toContain('see more'); // the "See more" links that navigate away
     expect(report.complete).toBe(false); // one post could not be expanded, and the report says so
     expect(report.mayBeMissing.join(' ')).toMatch(/could not be fully expanded/);
-    expect(await pageValue<string[]>(page, '__decoys')).toEqual([]);
-    expect(await pageValue<number>(page, '__maxMounted')).toBeLessThanOrEqual(15);
+    expect(await decoys(page)).toEqual([]);
+    expect(await maxMounted(page)).toBeLessThanOrEqual(15);
     expect(page.url()).toBe(server.url('feed.html'));
     // items.jsonl round-trips: canonical lines in page order.
     const jsonl = itemsJsonl(items);
@@ -141,8 +209,7 @@ describe('harvest engine in Chromium', () => {
   });
 
   it('thread: every message once, oldest first, with sender and time', { timeout: 600_000 }, async () => {
-    const page = await open('thread.html');
-    await page.waitForFunction(() => (window as unknown as { __ready?: boolean }).__ready === true);
+    const page = await open('thread.html', THREAD_READY);
     const { report, items } = await harvest(page, whatsappWeb);
     const msgs = threadMessages(400);
     expect(items.map((i) => i.key)).toEqual(msgs.map((m) => `id:data-id=${m.id}`));
@@ -155,14 +222,13 @@ describe('harvest engine in Chromium', () => {
       expect(it.text, `message ${m.index}`).toBe(m.text);
       expect(it.replyTo).toBe(m.quotedId);
     }
-    expect(await pageValue<string[]>(page, '__decoys')).toEqual([]);
-    expect(await pageValue<number>(page, '__maxMounted')).toBeLessThanOrEqual(60);
+    expect(await decoys(page)).toEqual([]);
+    expect(await maxMounted(page)).toBeLessThanOrEqual(60);
     await page.close();
   });
 
   it('a stale site definition falls back to the generic structures and says so', { timeout: 300_000 }, async () => {
-    const page = await open('thread.html');
-    await page.waitForFunction(() => (window as unknown as { __ready?: boolean }).__ready === true);
+    const page = await open('thread.html', THREAD_READY);
     const stale: SiteDefinition = { ...whatsappWeb, items: ['#main ._amjv[role=row]'], version: '2025.01.1' };
     const { report, items } = await harvest(page, stale, { maxItems: 120 });
     expect(report.definition).toMatchObject({ id: 'whatsapp-web', matched: false, usedId: 'generic' });
@@ -186,7 +252,7 @@ describe('harvest engine in Chromium', () => {
     expect(posts.length).toBeLessThanOrEqual(60);
     expect(posts.map((p) => p.posinset)).toEqual(Array.from({ length: posts.length }, (_, i) => i + 1));
     expect(report.complete).toBe(false);
-    expect(await pageValue<string[]>(page, '__decoys')).toEqual([]);
+    expect(await decoys(page)).toEqual([]);
     await page.close();
   });
 
@@ -196,7 +262,7 @@ describe('harvest engine in Chromium', () => {
     const { report, items } = await harvest(page, generic, {
       signal: stop.signal,
       sink: async () => {
-        const loaded = await page.evaluate(() => document.querySelectorAll('.slot').length);
+        const loaded = await page.value<number>("document.querySelectorAll('.slot').length");
         if (!stop.signal.aborted && loaded >= 60) stop.abort();
       },
     });
@@ -209,4 +275,8 @@ describe('harvest engine in Chromium', () => {
     expect(report.items).toBe(items.length);
     await page.close();
   });
-});
+}
+
+describe('harvest engine in Chromium', () => engineSuite(chromiumEngine));
+
+describe.skipIf(!FIREFOX)(firefoxSuite('harvest engine'), () => engineSuite(firefoxEngine));
