@@ -15,8 +15,8 @@ import type { HarvestStepArgs, HarvestStepResult, ItemRect, PageItem } from '../
 
 export async function harvestStep(args: HarvestStepArgs): Promise<HarvestStepResult> {
   const t0 = performance.now();
-  const g = globalThis as unknown as { __hashmarkHarvest?: { clicked: WeakSet<Element> } };
-  const mem = (g.__hashmarkHarvest ??= { clicked: new WeakSet<Element>() });
+  const g = globalThis as unknown as { __hashmarkHarvest?: { clicked: WeakSet<Element>; deferred: WeakSet<Element> } };
+  const mem = (g.__hashmarkHarvest ??= { clicked: new WeakSet<Element>(), deferred: new WeakSet<Element>() });
   // Never clicked, whatever a definition says (a definition can only add to this list).
   const BUILTIN_DENY = ['like', 'share', 'follow', 'send', 'delete', 'remove', 'reply', 'comment', 'report', 'block',
     'post', 'publier', 'envoyer', 'supprimer', 'partager', 'suivre', 'j.aime', 'répondre',
@@ -163,7 +163,7 @@ export async function harvestStep(args: HarvestStepArgs): Promise<HarvestStepRes
     return out;
   };
 
-  // 2. Expand: safe controls only, up to three rounds (comments reveal "See more" and "View replies").
+  // 2. Expand: safe controls only, up to four rounds (comments reveal "See more" and "View replies").
   const deny = anchored([...BUILTIN_DENY, ...def.denyLabels]);
   const expand = anchored(def.expandLabels);
   const labelOf = (el: Element) => fold(el.getAttribute('aria-label') || el.textContent || '');
@@ -195,7 +195,7 @@ export async function harvestStep(args: HarvestStepArgs): Promise<HarvestStepRes
     return isVisible(el);
   };
   let clicks = 0;
-  for (let round = 0; round < 3 && clicks < args.maxClicks; round++) {
+  for (let round = 0; round < 4 && clicks < args.maxClicks; round++) {
     const pending: { el: Element; item: Element; label: string; size: number }[] = [];
     for (const el of all(document, ctrlSel)) {
       const item = owner(el, items);
@@ -215,6 +215,16 @@ export async function harvestStep(args: HarvestStepArgs): Promise<HarvestStepRes
       if ((p.item.textContent ?? '').length > p.size) mem.clicked.delete(p.el); // it loaded some: may click again
       else failedBy.set(p.item, [...(failedBy.get(p.item) ?? []), p.label]);
     }
+  }
+
+  // Items that still hold an expansion control nobody clicked (they mounted during the last wait,
+  // or the click budget ran out) are left for the next step, once: collected now they would be
+  // stored unexpanded. The second time they are collected as they are, with the control named.
+  const unexpanded = new Map<Element, string[]>();
+  for (const el of all(document, ctrlSel)) {
+    const item = owner(el, items);
+    if (!item || mem.clicked.has(el) || !isExpansion(el)) continue;
+    unexpanded.set(item, [...(unexpanded.get(item) ?? []), labelOf(el)]);
   }
 
   // 3. Read every item now in the DOM.
@@ -385,6 +395,12 @@ export async function harvestStep(args: HarvestStepArgs): Promise<HarvestStepRes
     const rect = rectOf(el);
     if (rect) visible.push({ key, rect });
     if (seen.has(key)) continue;
+    const notClicked = unexpanded.get(el);
+    if (notClicked && !mem.deferred.has(el)) {
+      mem.deferred.add(el);
+      continue;
+    }
+    if (notClicked) failedBy.set(el, [...(failedBy.get(el) ?? []), ...notClicked.map((l) => `not clicked: ${l}`)]);
     let parent: Element | null = null;
     let depth = 0;
     for (let p = el.parentElement; p; p = p.parentElement) {
