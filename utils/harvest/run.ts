@@ -110,8 +110,6 @@ export async function runHarvest<Shot>(
     }
     const step = counters.steps++;
     matched = r.matched ?? matched;
-    recent.push(r.keys);
-    if (recent.length > 3) recent.shift();
     if (!r.settled) counters.unsettled++;
     for (const label of r.refused) refused.add(label);
 
@@ -137,6 +135,9 @@ export async function runHarvest<Shot>(
       }
     }
     await o.sink({ step, at, items, visible: r.visible, screenshot: shot, scroll: r.scroll });
+    // Only stored keys count as seen: an item the page left for later (not expanded yet) must come back.
+    recent.push(r.keys.filter((k) => order.has(k)));
+    if (recent.length > 3) recent.shift();
 
     if (o.signal?.aborted) stop = 'stopped';
     else if (r.blocked) {

@@ -107,6 +107,24 @@ describe('runHarvest', () => {
     expect(keys.length).toBe(5 + 2 * 3);
   });
 
+  it('an item the page leaves for later (shown but not returned) is not treated as seen, and comes back', async () => {
+    const d = scripted(20, { move: 1 }); // k2 stays mounted for the next step
+    const step = d.driver.step.bind(d.driver);
+    let held = false;
+    d.driver.step = async (args) => {
+      const r = await step(args);
+      if (!held && r.items.some((i) => i.key === 'k2')) {
+        held = true;
+        return { ...r, items: r.items.filter((i) => i.key !== 'k2') };
+      }
+      return r;
+    };
+    const { keys, report } = await run(d);
+    expect(held).toBe(true);
+    expect([...keys].sort()).toEqual(Array.from({ length: 20 }, (_, i) => `k${i}`).sort());
+    expect(report.stopReason).toBe('end-of-feed');
+  });
+
   it('passes only recent keys to the page (a bounded window, not the whole harvest)', async () => {
     const d = scripted(200);
     await run(d);
