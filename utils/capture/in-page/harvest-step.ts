@@ -207,11 +207,22 @@ export async function harvestStep(args: HarvestStepArgs): Promise<HarvestStepRes
       clicks++;
     }
     if (pending.length === 0) break;
+    const still = (p: (typeof pending)[number]) =>
+      p.el.isConnected && p.el.getAttribute('aria-expanded') !== 'true' && labelOf(p.el) === p.label;
+    // A quiet page is not enough: a slow site answers the click later. Wait (bounded) until every
+    // clicked control has changed or gone, or its item has grown.
+    const clickedAt = performance.now();
     settled = (await settle(args.settleMs, args.maxSettleMs)) && settled;
+    while (
+      pending.some((p) => still(p) && (p.item.textContent ?? '').length <= p.size) &&
+      performance.now() - clickedAt < args.maxSettleMs
+    ) {
+      await sleep(100);
+      settled = (await settle(args.settleMs, args.maxSettleMs)) && settled;
+    }
     items = itemSet();
     for (const p of pending) {
-      const still = p.el.isConnected && p.el.getAttribute('aria-expanded') !== 'true' && labelOf(p.el) === p.label;
-      if (!still) continue;
+      if (!still(p)) continue;
       if ((p.item.textContent ?? '').length > p.size) mem.clicked.delete(p.el); // it loaded some: may click again
       else failedBy.set(p.item, [...(failedBy.get(p.item) ?? []), p.label]);
     }
