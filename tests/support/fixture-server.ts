@@ -21,10 +21,24 @@ export interface FixtureServer {
   close(): Promise<void>;
 }
 
-/** Serves the fixture pages on 127.0.0.1 (never the internet), on a free port. */
-export async function startFixtureServer(dir = FIXTURE_DIR): Promise<FixtureServer> {
+/** A generated JSON response for one path (the harvest fixtures' endpoints); `u` is the request URL. */
+export type JsonRouteHandler = (u: URL) => { status: number; body: string };
+
+/** Serves the fixture pages on 127.0.0.1 (never the internet), on a free port; `routes` answer JSON paths. */
+export async function startFixtureServer(
+  dir = FIXTURE_DIR,
+  routes: Record<string, JsonRouteHandler> = {},
+): Promise<FixtureServer> {
   const server: Server = createServer(async (req, res) => {
-    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+    const u = new URL(req.url ?? '/', 'http://x');
+    const path = decodeURIComponent(u.pathname);
+    const route = routes[path];
+    if (route) {
+      const r = route(u);
+      res.writeHead(r.status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
+      res.end(r.body);
+      return;
+    }
     const file = normalize(join(dir, path === '/' ? 'index.html' : path));
     if (!file.startsWith(dir + sep)) {
       res.writeHead(403).end();
