@@ -15,6 +15,8 @@ export default {
   ignore: [
     // Source that injected-functions.test.ts parses as text (the executeScript shapes it must follow).
     'tests/unit/conventions/*.fixture.ts',
+    // Pages and their scripts served to the browser by the fixture server, never imported.
+    'tests/fixtures/**',
   ],
   ignoreBinaries: [
     // System tools the bench (one build at a time) and the signing test (interop with OpenSSL) spawn.

@@ -40,7 +40,7 @@ const CANDIDATES = [
 ];
 
 /** The Firefox binary to drive, or a SetupError that says how to get one. */
-function findFirefox(env: NodeJS.ProcessEnv = process.env): string {
+export function findFirefox(env: NodeJS.ProcessEnv = process.env): string {
   const path = env.FIREFOX_PATH || CANDIDATES.find((p) => existsSync(p));
   if (!path || !existsSync(path)) {
     throw new SetupError(

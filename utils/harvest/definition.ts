@@ -10,13 +10,13 @@
 export type HarvestDirection = 'down' | 'up';
 
 /** A named count read from an item ("reactions", "comments"…): the first selector found wins. */
-export interface CountRule {
+interface CountRule {
   name: string;
   selector: string;
 }
 
 /** Where a reply names the message it answers: an attribute on a descendant of the item. */
-export interface ReplyToRule {
+interface ReplyToRule {
   selector: string;
   attribute: string;
 }

@@ -57,7 +57,7 @@ function wellFormed<T>(value: T, count: { n: number }): T {
 }
 
 /** The stored record of a page item (everything but its HTML, which is referenced by hash). */
-export function toHarvestItem(
+function toHarvestItem(
   page: PageItem,
   meta: { seq: number; position: number; step: number; at: string; htmlSha256: string },
 ): HarvestItem {
@@ -76,13 +76,8 @@ export function toHarvestItem(
 }
 
 /** The item's line in items.jsonl: RFC 8785 canonical JSON, no newline. */
-export function itemLine(item: HarvestItem): string {
+function itemLine(item: HarvestItem): string {
   return canonicalJson(item);
-}
-
-/** SHA-256 (lowercase hex) of the item's canonical line as UTF-8: the per-item hash. */
-export function itemLineSha256(item: HarvestItem): Promise<string> {
-  return sha256Hex(itemLine(item));
 }
 
 /** Builds the record, line and hashes of a page item as it is collected. */
@@ -103,7 +98,9 @@ export function sortPageOrder<T extends { position: number; seq: number }>(items
 
 /** items.jsonl: one canonical line per item in page order, each ending with "\n". */
 export function itemsJsonl(items: readonly HarvestItem[]): string {
-  return sortPageOrder(items).map((i) => `${itemLine(i)}\n`).join('');
+  return sortPageOrder(items)
+    .map((i) => `${itemLine(i)}\n`)
+    .join('');
 }
 
 /** Reads items.jsonl back (verifier, tests): every line must parse and be canonical already. */

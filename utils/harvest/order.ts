@@ -97,7 +97,8 @@ export class PageOrder {
   }
 
   private lowerBound(p: number): number {
-    let a = 0, b = this.sorted.length;
+    let a = 0,
+      b = this.sorted.length;
     while (a < b) {
       const m = (a + b) >> 1;
       if ((this.sorted[m] as number) < p) a = m + 1;
@@ -107,7 +108,8 @@ export class PageOrder {
   }
 
   private upperBound(p: number): number {
-    let a = 0, b = this.sorted.length;
+    let a = 0,
+      b = this.sorted.length;
     while (a < b) {
       const m = (a + b) >> 1;
       if ((this.sorted[m] as number) <= p) a = m + 1;

@@ -19,7 +19,7 @@ export type StopReason =
   | 'error';
 
 /** Reasons after which the harvest covers everything the page would show. */
-export const COMPLETE_REASONS: readonly StopReason[] = ['end-of-feed', 'start-of-thread'];
+const COMPLETE_REASONS: readonly StopReason[] = ['end-of-feed', 'start-of-thread'];
 
 export interface CompletenessReport {
   /** The definition asked for, and whether its selectors matched (false = the generic structures were used). */
@@ -57,7 +57,7 @@ export interface CompletenessReport {
 export type ReportCounters = Omit<CompletenessReport, 'complete' | 'mayBeMissing'>;
 
 /** Plain statements of what the harvest may not contain, derived from the counters. */
-export function mayBeMissing(r: ReportCounters): string[] {
+function mayBeMissing(r: ReportCounters): string[] {
   const out: string[] = [];
   const further = r.direction === 'down' ? 'further down the feed' : 'earlier in the thread';
   switch (r.stopReason) {

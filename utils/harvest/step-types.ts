@@ -29,7 +29,7 @@ export interface HarvestStepArgs {
 }
 
 /** Where an item's machine-readable time came from. */
-export type TimeSource = 'datetime' | 'data-utime' | 'title' | 'pre-plain-text';
+type TimeSource = 'datetime' | 'data-utime' | 'title' | 'pre-plain-text';
 
 export interface ItemRect {
   x: number;

@@ -17,6 +17,7 @@ const ALLOWED_LONG: Record<string, string> = {
   // Injected with executeScript({ func }): it must carry every helper inside itself (it closes over
   // nothing, see injected-functions.test.ts), so its inner helpers count towards its length.
   'utils/capture/page-snapshot.ts:snapshotPage': 'self-contained injected function',
+  'utils/capture/in-page/harvest-step.ts:harvestStep': 'self-contained injected function',
   // The text of VERIFY.txt (the commands a recipient runs and what each proves): a template, not logic.
   'utils/package/verify-text.ts:verifyInstructions': 'VERIFY.txt template text',
 };
@@ -78,11 +79,11 @@ describe('conventions: size', () => {
 
   // Issue 13 asked for verify.ts under 400 lines; issue 14 made it a folder (zip reader, bag parsing,
   // checks, verdict): no file of it may grow back into a god-module.
-  test('no file of the evidence verifier (utils/package/verify/) reaches 480 lines', () => {
+  test('no file of the evidence verifier (utils/package/verify/) reaches 450 lines', () => {
     const verify = sourceFiles('utils').filter((f) => f.startsWith('utils/package/verify/'));
     expect(verify.length).toBeGreaterThan(3);
     expect(sourceFiles('utils').filter((f) => f.endsWith('/verify.ts'))).toEqual([]);
-    expect(verify.map((f) => [f, lineCount(f)]).filter(([, n]) => (n as number) >= 480)).toEqual([]);
+    expect(verify.map((f) => [f, lineCount(f)]).filter(([, n]) => (n as number) >= 450)).toEqual([]);
   });
 
   test('the background entrypoint is under 100 lines (wiring only)', () => {

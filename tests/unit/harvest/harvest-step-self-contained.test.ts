@@ -15,6 +15,7 @@ describe('harvestStep is self-contained', () => {
     const src = harvestStep.toString();
     expect(src).not.toMatch(/__name|__vite|import\(/);
     type Step = (a: HarvestStepArgs) => Promise<HarvestStepResult>;
+    // eslint-disable-next-line @typescript-eslint/no-implied-eval -- rebuilding from source text is the test
     const rebuilt = new Function(`"use strict"; return (${src});`)() as Step;
     document.body.innerHTML = `<div role="feed">
       <div role="article" aria-posinset="1"><h3><a href="/u/a">A</a></h3>
@@ -22,8 +23,14 @@ describe('harvestStep is self-contained', () => {
         <div data-ad-preview="message" dir="auto">Hello <br>world</div></div>
       <div role="article" aria-posinset="2"><div data-ad-preview="message">\u202bمرحبا\u202c</div></div></div>`;
     const r = await rebuilt({
-      ...DEFAULT_TUNING, settleMs: 20, maxSettleMs: 200,
-      def: generic, fallback: null, direction: 'down', scroll: false, seen: [],
+      ...DEFAULT_TUNING,
+      settleMs: 20,
+      maxSettleMs: 200,
+      def: generic,
+      fallback: null,
+      direction: 'down',
+      scroll: false,
+      seen: [],
     });
     expect(r.items.map((i) => i.key)).toEqual([`url:${new URL('/posts/1/', location.href).href}`, 'pos:2']);
     expect(r.items[0]?.text).toBe('Hello \nworld');

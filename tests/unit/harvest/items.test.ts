@@ -20,8 +20,7 @@ describe('harvest items', () => {
   });
 
   it('keeps Arabic and French text with bidi controls byte for byte', async () => {
-    const text = '\u202bالرحلة يوم الجمعة\u202c — départ « vendredi » ' +
-      '\u2066+33 6 12 34 56 78\u2069\nligne 2';
+    const text = '\u202bالرحلة يوم الجمعة\u202c — départ « vendredi » ' + '\u2066+33 6 12 34 56 78\u2069\nligne 2';
     const c = await collectItem(pageItem('ar', { text }), meta(0, 0));
     expect(c.item.text).toBe(text);
     expect(parseItemsJsonl(`${c.line}\n`)[0]?.text).toBe(text);

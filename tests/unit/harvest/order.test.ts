@@ -19,9 +19,18 @@ describe('PageOrder', () => {
     o.place(['m8', 'm9', 'm10']);
     o.place(['m5', 'm6', 'm7', 'm8', 'm9']);
     o.place(['m1', 'm2', 'm3', 'm4', 'm5']);
-    expect(sorted(o, ['m10', 'm1', 'm7', 'm3', 'm9', 'm2', 'm5', 'm8', 'm4', 'm6'])).toEqual(
-      ['m1', 'm2', 'm3', 'm4', 'm5', 'm6', 'm7', 'm8', 'm9', 'm10'],
-    );
+    expect(sorted(o, ['m10', 'm1', 'm7', 'm3', 'm9', 'm2', 'm5', 'm8', 'm4', 'm6'])).toEqual([
+      'm1',
+      'm2',
+      'm3',
+      'm4',
+      'm5',
+      'm6',
+      'm7',
+      'm8',
+      'm9',
+      'm10',
+    ]);
   });
 
   it('comments revealed later sit between their post and the next post', () => {

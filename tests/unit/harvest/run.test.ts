@@ -8,7 +8,8 @@ import { pageItem } from './page-item';
 
 /** A page of `total` items showing a window of `size`, moving `move` items per step (by direction). */
 function scripted(total: number, o: { size?: number; move?: number; wallAt?: number; failAt?: number } = {}) {
-  const size = o.size ?? 5, move = o.move ?? 3;
+  const size = o.size ?? 5,
+    move = o.move ?? 3;
   let start = 0;
   let t = 1_000_000;
   const calls: HarvestStepArgs[] = [];
@@ -22,7 +23,14 @@ function scripted(total: number, o: { size?: number; move?: number; wallAt?: num
       const seen = new Set(args.seen);
       const items: PageItem[] = keys.filter((k) => !seen.has(k)).map((k) => pageItem(k));
       const r: HarvestStepResult = {
-        items, keys, visible: [], mounted: keys.length, clicks: 0, refused: [], settled: true, elapsedMs: 1,
+        items,
+        keys,
+        visible: [],
+        mounted: keys.length,
+        clicks: 0,
+        refused: [],
+        settled: true,
+        elapsedMs: 1,
         matched: { definition: args.def.id, version: args.def.version, selector: 'x', generic: false },
         scroll: { pane: 'window', before, after: start, height: 1000, viewport: 100 },
         atEdge: args.scroll && before === start,
@@ -40,7 +48,10 @@ function scripted(total: number, o: { size?: number; move?: number; wallAt?: num
 async function run(d: ReturnType<typeof scripted>, extra: Partial<Parameters<typeof runHarvest<string>>[1]> = {}) {
   const batches: HarvestBatch<string>[] = [];
   const report = await runHarvest(d.driver, {
-    definition: facebook, fallback: generic, sink: async (b) => void batches.push(b), ...extra,
+    definition: facebook,
+    fallback: generic,
+    sink: async (b) => void batches.push(b),
+    ...extra,
   });
   return { report, batches, keys: batches.flatMap((b) => b.items.map((c) => c.item.key)) };
 }

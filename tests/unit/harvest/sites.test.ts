@@ -29,7 +29,10 @@ describe('site definitions', () => {
       }
       const deny = d.denyLabels.map((p) => new RegExp(`^(?:${p})$`, 'iu'));
       for (const word of ['like', 'share', 'follow', 'send', 'delete']) {
-        expect(deny.some((r) => r.test(word)), `${d.id} ${word}`).toBe(true);
+        expect(
+          deny.some((r) => r.test(word)),
+          `${d.id} ${word}`,
+        ).toBe(true);
       }
     }
   });
@@ -37,14 +40,31 @@ describe('site definitions', () => {
   it('expansion labels match See more, Voir plus, عرض المزيد, View N comments; not acting controls', () => {
     const expand = generic.expandLabels.map((p) => new RegExp(`^(?:${p})$`, 'iu'));
     const deny = generic.denyLabels.map((p) => new RegExp(`^(?:${p})$`, 'iu'));
-    for (const l of ['see more', 'voir plus', 'عرض المزيد', 'view 12 comments', 'voir les 3 commentaires',
+    for (const l of [
+      'see more',
+      'voir plus',
+      'عرض المزيد',
+      'view 12 comments',
+      'voir les 3 commentaires',
       'عرض 3 تعليقات',
-      'view 2 replies', 'view more comments', '4 replies']) {
-      expect(expand.some((r) => r.test(l)), l).toBe(true);
-      expect(deny.some((r) => r.test(l)), l).toBe(false);
+      'view 2 replies',
+      'view more comments',
+      '4 replies',
+    ]) {
+      expect(
+        expand.some((r) => r.test(l)),
+        l,
+      ).toBe(true);
+      expect(
+        deny.some((r) => r.test(l)),
+        l,
+      ).toBe(false);
     }
     for (const l of ['like', 'share', 'send', 'comment', 'reply', 'delete', 'follow', 'join group']) {
-      expect(expand.some((r) => r.test(l)), l).toBe(false);
+      expect(
+        expand.some((r) => r.test(l)),
+        l,
+      ).toBe(false);
     }
   });
 });

@@ -18,13 +18,44 @@ export async function harvestStep(args: HarvestStepArgs): Promise<HarvestStepRes
   const g = globalThis as unknown as { __hashmarkHarvest?: { clicked: WeakSet<Element>; deferred: WeakSet<Element> } };
   const mem = (g.__hashmarkHarvest ??= { clicked: new WeakSet<Element>(), deferred: new WeakSet<Element>() });
   // Never clicked, whatever a definition says (a definition can only add to this list).
-  const BUILTIN_DENY = ['like', 'share', 'follow', 'send', 'delete', 'remove', 'reply', 'comment', 'report', 'block',
-    'post', 'publier', 'envoyer', 'supprimer', 'partager', 'suivre', 'j.aime', 'répondre',
-    'إرسال', 'حذف', 'مشاركة',
-    'متابعة', 'أعجبني', 'subscribe', 'join', 'buy', 'log ?in', 'sign ?(in|up)'];
+  const BUILTIN_DENY = [
+    'like',
+    'share',
+    'follow',
+    'send',
+    'delete',
+    'remove',
+    'reply',
+    'comment',
+    'report',
+    'block',
+    'post',
+    'publier',
+    'envoyer',
+    'supprimer',
+    'partager',
+    'suivre',
+    'j.aime',
+    'répondre',
+    'إرسال',
+    'حذف',
+    'مشاركة',
+    'متابعة',
+    'أعجبني',
+    'subscribe',
+    'join',
+    'buy',
+    'log ?in',
+    'sign ?(in|up)',
+  ];
   const BIDI = /[\u200e\u200f\u202a-\u202e\u2066-\u2069\u061c]/g;
   const fold = (s: string): string =>
-    s.replace(BIDI, '').replace(/[…]|\.\.\./g, ' ').replace(/\s+/g, ' ').trim().toLowerCase();
+    s
+      .replace(BIDI, '')
+      .replace(/[…]|\.\.\./g, ' ')
+      .replace(/\s+/g, ' ')
+      .trim()
+      .toLowerCase();
   const anchored = (list: string[]): RegExp[] => {
     const out: RegExp[] = [];
     for (const p of list) {
@@ -170,11 +201,14 @@ export async function harvestStep(args: HarvestStepArgs): Promise<HarvestStepRes
   const here = location.href.split('#')[0];
   const refused: string[] = [];
   const failedBy = new Map<Element, string[]>();
-  const ctrlSel = ['button', '[role=button]', 'a', 'summary', '[aria-expanded=false]', ...def.expandSelectors]
-    .join(', ');
+  const ctrlSel = ['button', '[role=button]', 'a', 'summary', '[aria-expanded=false]', ...def.expandSelectors].join(
+    ', ',
+  );
   const isExpansion = (el: Element): boolean => {
     const label = labelOf(el);
-    const wanted = expand.some((r) => r.test(label)) || def.expandSelectors.some((s) => el.matches(s)) ||
+    const wanted =
+      expand.some((r) => r.test(label)) ||
+      def.expandSelectors.some((s) => el.matches(s)) ||
       el.getAttribute('aria-expanded') === 'false';
     if (!wanted || !label) return false;
     const navigates = (() => {
@@ -184,10 +218,14 @@ export async function harvestStep(args: HarvestStepArgs): Promise<HarvestStepRes
       if (/^javascript:/i.test(href) || a.getAttribute('target')) return true;
       return (a as HTMLAnchorElement).href.split('#')[0] !== here;
     })();
-    const acts = deny.some((r) => r.test(label)) || el.closest('form') !== null ||
+    const acts =
+      deny.some((r) => r.test(label)) ||
+      el.closest('form') !== null ||
       el.matches('input, select, textarea') ||
-      el.getAttribute('type') === 'submit' || (el.getAttribute('aria-haspopup') ?? 'false') !== 'false' ||
-      el.hasAttribute('aria-pressed') || el.hasAttribute('contenteditable');
+      el.getAttribute('type') === 'submit' ||
+      (el.getAttribute('aria-haspopup') ?? 'false') !== 'false' ||
+      el.hasAttribute('aria-pressed') ||
+      el.hasAttribute('contenteditable');
     if (navigates || acts) {
       if (expand.some((r) => r.test(label)) && !refused.includes(label)) refused.push(label);
       return false;
@@ -223,7 +261,8 @@ export async function harvestStep(args: HarvestStepArgs): Promise<HarvestStepRes
     items = itemSet();
     for (const p of pending) {
       if (!still(p)) continue;
-      if ((p.item.textContent ?? '').length > p.size) mem.clicked.delete(p.el); // it loaded some: may click again
+      if ((p.item.textContent ?? '').length > p.size)
+        mem.clicked.delete(p.el); // it loaded some: may click again
       else failedBy.set(p.item, [...(failedBy.get(p.item) ?? []), p.label]);
     }
   }
@@ -258,7 +297,8 @@ export async function harvestStep(args: HarvestStepArgs): Promise<HarvestStepRes
   };
   const hash = (s: string): string => {
     // cyrb53-style 2 x 32-bit mix: an identity, not a security hash (the loop hashes items with SHA-256).
-    let h1 = 0xdeadbeef, h2 = 0x41c6ce57;
+    let h1 = 0xdeadbeef,
+      h2 = 0x41c6ce57;
     for (let i = 0; i < s.length; i++) {
       const c = s.charCodeAt(i);
       h1 = Math.imul(h1 ^ c, 2654435761);
@@ -309,8 +349,10 @@ export async function harvestStep(args: HarvestStepArgs): Promise<HarvestStepRes
   const vh = window.innerHeight;
   const rectOf = (el: Element): ItemRect | null => {
     const r = el.getBoundingClientRect();
-    const x = Math.max(0, r.left), y = Math.max(0, r.top);
-    const w = Math.min(vw, r.right) - x, h = Math.min(vh, r.bottom) - y;
+    const x = Math.max(0, r.left),
+      y = Math.max(0, r.top);
+    const w = Math.min(vw, r.right) - x,
+      h = Math.min(vh, r.bottom) - y;
     return w > 0 && h > 0 ? { x: Math.round(x), y: Math.round(y), width: Math.round(w), height: Math.round(h) } : null;
   };
   const seen = new Set(args.seen);
@@ -328,7 +370,7 @@ export async function harvestStep(args: HarvestStepArgs): Promise<HarvestStepRes
     const pre = preEl && ppt ? parsePre(preEl.getAttribute(ppt.attribute) ?? '', ppt.dateOrder) : null;
     const nameEl = first(def.authorName);
     const authorLinkEl = first(def.authorLink);
-    const authorA = authorLinkEl ? authorLinkEl.closest('a[href]') ?? authorLinkEl.querySelector('a[href]') : null;
+    const authorA = authorLinkEl ? (authorLinkEl.closest('a[href]') ?? authorLinkEl.querySelector('a[href]')) : null;
     const author = {
       name: pre?.name ?? (nameEl ? (nameEl.textContent ?? '').replace(/\s+/g, ' ').trim() || null : null),
       url: authorA ? abs(authorA.getAttribute('href')) : null,
@@ -343,8 +385,7 @@ export async function harvestStep(args: HarvestStepArgs): Promise<HarvestStepRes
       if (dt) time = { shown, machine: dt, source: 'datetime' };
       else if (ut && /^\d+$/.test(ut)) {
         time = { shown, machine: new Date(Number(ut) * 1000).toISOString(), source: 'data-utime' };
-      }
-      else time = { shown, machine: timeEl.getAttribute('title'), source: 'title' };
+      } else time = { shown, machine: timeEl.getAttribute('title'), source: 'title' };
     }
     const textEl = first(def.text);
     const text = textEl ? textOf(textEl, items, true) : textOf(el, items, true).trim();
@@ -356,7 +397,7 @@ export async function harvestStep(args: HarvestStepArgs): Promise<HarvestStepRes
     const media: string[] = [];
     for (const m of own(el, def.media, items)) {
       const bg = /url\(["']?([^"')]+)["']?\)/.exec((m as HTMLElement).style?.backgroundImage ?? '');
-      const src = abs((m as HTMLImageElement).currentSrc || m.getAttribute('src') || (bg ? bg[1] ?? null : null));
+      const src = abs((m as HTMLImageElement).currentSrc || m.getAttribute('src') || (bg ? (bg[1] ?? null) : null));
       if (src && !src.startsWith('data:') && !media.includes(src)) media.push(src);
     }
     const counts: Record<string, string> = {};
@@ -421,10 +462,24 @@ export async function harvestStep(args: HarvestStepArgs): Promise<HarvestStepRes
     }
     const html = el.outerHTML;
     out.push({
-      key, keySource, parentKey: parent ? keyOf.get(parent) ?? null : null, depth, permalink, author, time, text,
-      textSource: textEl ? 'selector' : 'item', links, media, counts, replyTo, posinset,
+      key,
+      keySource,
+      parentKey: parent ? (keyOf.get(parent) ?? null) : null,
+      depth,
+      permalink,
+      author,
+      time,
+      text,
+      textSource: textEl ? 'selector' : 'item',
+      links,
+      media,
+      counts,
+      replyTo,
+      posinset,
       html: html.length > args.maxHtmlChars ? html.slice(0, args.maxHtmlChars) : html,
-      htmlTruncated: html.length > args.maxHtmlChars, rect, expansionFailed: failedBy.get(el) ?? [],
+      htmlTruncated: html.length > args.maxHtmlChars,
+      rect,
+      expansionFailed: failedBy.get(el) ?? [],
     });
   }
 
@@ -438,7 +493,8 @@ export async function harvestStep(args: HarvestStepArgs): Promise<HarvestStepRes
   for (const el of wallCandidates) {
     if (!isVisible(el)) continue;
     const byRule = def.wallSelectors.some((s) => el.matches(s));
-    const byLabel = el.querySelector('input[type=password]') !== null ||
+    const byLabel =
+      el.querySelector('input[type=password]') !== null ||
       all(el, 'button, [role=button], a, h1, h2').some((c) => walls.some((r) => r.test(labelOf(c))));
     if (byRule || byLabel) {
       const box = el.closest('[role=dialog], [aria-modal=true]') ?? el;
@@ -456,7 +512,10 @@ export async function harvestStep(args: HarvestStepArgs): Promise<HarvestStepRes
     }
   }
   return {
-    items: out, keys, visible, mounted: keys.length,
+    items: out,
+    keys,
+    visible,
+    mounted: keys.length,
     matched: found
       ? {
           definition: def.id,
@@ -465,8 +524,12 @@ export async function harvestStep(args: HarvestStepArgs): Promise<HarvestStepRes
           generic: usedFallback || def.id === 'generic',
         }
       : null,
-    clicks, refused,
+    clicks,
+    refused,
     scroll: { pane: pane ? 'element' : 'window', before, after: top(), height: height(), viewport: view() },
-    atEdge, settled, blocked, elapsedMs: Math.round(performance.now() - t0),
+    atEdge,
+    settled,
+    blocked,
+    elapsedMs: Math.round(performance.now() - t0),
   };
 }

@@ -23,6 +23,9 @@ export const tiktok: SiteDefinition = {
   authorName: ['[data-e2e=comment-username-1]', '[data-e2e=video-author-uniqueid]'],
   authorLink: ['a[href^="/@"]'],
   text: ['[data-e2e=comment-level-1] > p', '[data-e2e=video-desc]', '[data-e2e=user-post-item-desc]'],
-  counts: [{ name: 'views', selector: '[data-e2e=video-views]' }, { name: 'likes', selector: '[data-e2e=like-count]' }],
+  counts: [
+    { name: 'views', selector: '[data-e2e=video-views]' },
+    { name: 'likes', selector: '[data-e2e=like-count]' },
+  ],
   expandLabels: [...EXPAND_LABELS, 'view \\d+ more', 'afficher \\d+ réponses?'],
 };

@@ -12,14 +12,8 @@ import {
   exporterPathProblem,
 } from '../layout';
 import { TEXT_CAPS } from './bag';
-import {
-  Checks,
-  readCaptureJson,
-  type CaptureFacts,
-  type FileDigest,
-  type VerifyCheck,
-  type VerifyGroupInfo,
-} from './checks';
+import { Checks, type FileDigest, type VerifyCheck, type VerifyGroupInfo } from './checks';
+import { readCaptureJson, type CaptureFacts } from './captures';
 import { checkBag } from './verdict';
 import {
   blobSource,
@@ -43,7 +37,7 @@ import {
  * It never throws for bad input.
  */
 
-export { formatReport, verifyGroup, type GroupMember } from './verdict';
+export { formatReport, verifyGroup, type GroupMember } from './report';
 export { type ByteSource } from './zip';
 
 /** passed: every claim verified; unverified: nothing failed, but `unverified` lists open claims. */

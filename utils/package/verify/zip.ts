@@ -1,4 +1,5 @@
 import pako from 'pako';
+import { collisionProblems, nameProblem } from './zip-names';
 
 /**
  * THE ZIP reader of the verifier (issue 14): one strict reading, so what is hashed is exactly
@@ -114,33 +115,10 @@ const S_IFMT = 0o170000;
 const S_IFREG = 0o100000;
 const S_IFDIR = 0o040000;
 const DOS_DIRECTORY = 0x10;
-/** Raw name bytes: the characters the exporter writes (ASCII letters, digits, . _ - and /). */
-const NAME_BYTES = /^[A-Za-z0-9._\-/]+$/;
-/** Device names Windows will not create, with or without an extension. */
-const WINDOWS_RESERVED = /^(con|prn|aux|nul|com[0-9]|lpt[0-9]|conin\$|conout\$)(\.|$)/i;
-
 export function formatBytes(n: number): string {
   if (n >= 1024 ** 3) return `${(n / 1024 ** 3).toFixed(1)} GiB`;
   if (n >= 1024 ** 2) return `${(n / 1024 ** 2).toFixed(1)} MiB`;
   return `${n} bytes`;
-}
-
-/** Sentence saying why a raw entry name is refused, or null. Only exporter-shaped names pass. */
-export function nameProblem(name: string): string | null {
-  const shown = JSON.stringify(name);
-  if (name.length > ZIP_LIMITS.maxNameBytes) return `ZIP entry ${shown.slice(0, 80)}… has a name longer than 255 bytes`;
-  if (!NAME_BYTES.test(name)) {
-    return `ZIP entry ${shown} has a character the exporter never writes (only ASCII letters, digits, ".", "_", "-" and "/")`;
-  }
-  if (name.startsWith('/')) return `ZIP entry ${shown} is an absolute path`;
-  for (const s of name.replace(/\/$/, '').split('/')) {
-    if (s === '' || s === '.' || s === '..') {
-      return `ZIP entry ${shown} has an empty, "." or ".." part (it could be written outside the folder when unzipped)`;
-    }
-    if (s.endsWith('.')) return `ZIP entry ${shown} has a part ending in "." (Windows drops it and renames the file)`;
-    if (WINDOWS_RESERVED.test(s)) return `ZIP entry ${shown} uses the Windows device name ${JSON.stringify(s)}`;
-  }
-  return null;
 }
 
 interface EndRecord {
@@ -250,7 +228,7 @@ export async function readZipDirectory(src: ByteSource): Promise<ZipDirectory> {
   const cd = await src.read(end.cdOffset, end.cdSize);
   const entries: ZipEntry[] = [];
   const problems: string[] = [];
-  const seen = new Map<string, string>();
+  const names: string[] = [];
   const ascii = new TextDecoder('latin1');
   let p = 0;
   let total = 0;
@@ -322,16 +300,7 @@ export async function readZipDirectory(src: ByteSource): Promise<ZipDirectory> {
         problems.push(`ZIP entry ${shown} is ${kind}, not a regular file.`);
       }
     }
-    const key = name.toLowerCase();
-    const other = seen.get(key);
-    if (other === name)
-      problems.push(`The ZIP holds two entries named ${name}; unzip tools would keep only one of them.`);
-    else if (other !== undefined) {
-      problems.push(
-        `The ZIP entries ${other} and ${name} differ only in letter case; on Windows or macOS one would overwrite the other.`,
-      );
-    }
-    seen.set(key, name);
+    names.push(name);
     total += size;
     if (total > ZIP_LIMITS.maxTotalBytes) {
       throw new ZipError(
@@ -364,16 +333,7 @@ export async function readZipDirectory(src: ByteSource): Promise<ZipDirectory> {
       `The central directory holds more records (or bytes) than the ${end.count} its end record declares.`,
     );
   }
-  for (const e of entries) {
-    // A file that is also a folder of another entry: extraction would fail or overwrite.
-    if (!e.dir && seen.has(`${e.name.toLowerCase()}/`))
-      problems.push(`ZIP entry ${e.name} is both a file and a folder.`);
-    const parts = e.name.toLowerCase().split('/');
-    for (let k = 1; k < parts.length; k++) {
-      const parent = seen.get(parts.slice(0, k).join('/'));
-      if (parent !== undefined) problems.push(`ZIP entry ${parent} is a file, but ${e.name} is inside it.`);
-    }
-  }
+  problems.push(...collisionProblems(names));
   entries.sort((a, b) => a.offset - b.offset);
   return { entries, centralOffset: end.cdOffset, problems };
 }

@@ -3,7 +3,7 @@ import { sha256HexSync, utf8 } from '@/utils/evidence/hash';
 import { requestTimestamp } from '@/utils/evidence/rfc3161';
 import { SIGNATURE_TOKEN_PATH } from '@/utils/package/layout';
 import { formatReport, verifyPackage, type VerifyReport } from '@/utils/package/verify';
-import { nameProblem } from '@/utils/package/verify/zip';
+import { nameProblem } from '@/utils/package/verify/zip-names';
 import { readFile } from 'node:fs/promises';
 import { startTsa, TSA_FIXTURES } from '../../../support/tsa-server';
 import { BAG_NAME, custodyLog, makeBag, retag, samplePayload } from '../../helpers/bag-fixture';
