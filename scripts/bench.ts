@@ -1,7 +1,7 @@
 /**
  * `npm run bench [-- --quick] [--json <file>]`: measures capture, export and dashboard scale in a
  * real headless Chromium with the automation build, against fixture pages served on 127.0.0.1
- * (issue 8). A script, not a timed test: every figure is a median (or the p95 the metric names)
+ * (issue 8), and `hashmark verify` on a large genuine package, without a browser (issue 14). A script, not a timed test: every figure is a median (or the p95 the metric names)
  * with its spread over several runs, and every comparison is a ratio to a baseline measured in
  * the same run, because these machines are shared and noisy. See docs/performance.md.
  */
@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { findChromium, launchHashmark, type HashmarkBrowser } from '../cli/chromium/launch';
 import { ChromiumDriver } from '../cli/chromium/driver';
 import { startFixtureServer, type FixtureServer } from '../tests/support/fixture-server';
-import { parseArgs, USAGE } from './bench/args';
+import { BROWSER_STAGES, parseArgs, STAGES, USAGE } from './bench/args';
 import { prepareExtension } from './bench/build';
 import { captureStage, timedCapture } from './bench/capture';
 import { dashboardStage } from './bench/dashboard';
@@ -22,6 +22,7 @@ import { BENCH_FIXTURES } from './bench/make-fixtures';
 import { findBrowserPid } from './bench/memory';
 import { bundle, inject, lib, LIB, searchBundle } from './bench/page-bundle';
 import { complete, failure, jsonReport, markdownTable, unmeasured, type Metric, type MetricName } from './bench/report';
+import { VERIFY_TARGETS, verifyStage } from './bench/verify';
 
 const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 
@@ -35,6 +36,7 @@ const UNITS: Record<MetricName, { unit: string; target: string }> = {
   'export-peak-memory': { unit: 'MB', target: '<= 1.25' },
   'list-10k': { unit: 'ms', target: '<= 50 ms' },
   'search-10k': { unit: 'ms', target: '<= 100 ms' },
+  ...VERIFY_TARGETS,
 };
 
 const MiB = 1024 * 1024;
@@ -52,6 +54,9 @@ function plan(quick: boolean) {
         maxPartBytes: 64 * MiB,
         listRuns: 100,
         searchPasses: 3,
+        // The verify stages' package: smaller than the issue's 1 GB (the report says so).
+        verifyBytes: 256 * MiB,
+        verifyRuns: 3,
       }
     : // 2,000 captures of 1 MB = 2 GB, under the default part ceiling (1 GiB), as an investigator exports it.
       {
@@ -64,6 +69,9 @@ function plan(quick: boolean) {
         maxPartBytes: 1024 * MiB,
         listRuns: 300,
         searchPasses: 5,
+        // Over 1 GB (10^9 bytes) of payload, in one part (the builder raises the ceiling above it).
+        verifyBytes: 1088 * MiB,
+        verifyRuns: 5,
       };
 }
 
@@ -155,6 +163,32 @@ async function measure(
   return { measured, others };
 }
 
+/** The browser stages (capture, export, dashboard) in one headless Chromium with the extension in `extensionDir`. */
+async function browserStages(
+  extensionDir: string,
+  o: { stages: Set<string>; plan: ReturnType<typeof plan>; work: string; log: (s: string) => void },
+): Promise<{ measured: Metric[]; others: number }> {
+  const [libCode, search] = await Promise.all([
+    bundle(join(ROOT, 'scripts/bench/page-lib.ts'), ROOT),
+    searchBundle(ROOT),
+  ]);
+  const site = await startFixtureServer(BENCH_FIXTURES);
+  try {
+    const hm = await launchHashmark({
+      extensionDir,
+      profileDir: join(o.work, 'profile'),
+      downloadsDir: join(o.work, 'downloads'),
+    });
+    try {
+      return await measure(hm, site, { ...o, libCode, search });
+    } finally {
+      await hm.close().catch(() => undefined);
+    }
+  } finally {
+    await site.close();
+  }
+}
+
 async function main(argv: string[]): Promise<number> {
   let args;
   try {
@@ -171,37 +205,37 @@ async function main(argv: string[]): Promise<number> {
   process.chdir(ROOT);
   const log = (s: string) => process.stderr.write(`${s}\n`);
   const started = Date.now();
-  const stages = new Set(args.only.length ? args.only : ['capture', 'export', 'dashboard']);
+  const stages = new Set<string>(args.only.length ? args.only : STAGES);
+  const browser = [...stages].some((s) => BROWSER_STAGES.includes(s));
   const machine = describeMachine(findChromium());
 
+  // The verify stages alone need neither the extension build nor a browser.
   const prepStart = Date.now();
-  const ext = prepareExtension(log, given);
+  const ext = browser ? prepareExtension(log, given) : null;
   const prepSeconds = Math.round((Date.now() - prepStart) / 1000);
   const work = mkdtempSync(join(tmpdir(), 'hashmark-bench-'));
-  let result: { measured: Metric[]; others: number };
+  let result: { measured: Metric[]; others: number } = { measured: [], others: otherChromiumBrowsers([]) };
+  const p = plan(args.quick);
   try {
-    const [libCode, search] = await Promise.all([
-      bundle(join(ROOT, 'scripts/bench/page-lib.ts'), ROOT),
-      searchBundle(ROOT),
-    ]);
-    const site = await startFixtureServer(BENCH_FIXTURES);
-    try {
-      const hm = await launchHashmark({
-        extensionDir: ext.dir,
-        profileDir: join(work, 'profile'),
-        downloadsDir: join(work, 'downloads'),
-      });
-      try {
-        result = await measure(hm, site, { stages, plan: plan(args.quick), libCode, search, work, log });
-      } finally {
-        await hm.close().catch(() => undefined);
-      }
-    } finally {
-      await site.close();
+    if (ext) result = await browserStages(ext.dir, { stages, plan: p, work, log });
+    if (stages.has('verify-throughput') || stages.has('verify-peak-memory')) {
+      // After the browser is closed: the verifier is measured alone.
+      result.measured.push(
+        ...(await verifyStage({
+          stages,
+          packageBytes: p.verifyBytes,
+          bytesPerArtifact: 16 * MiB,
+          runs: p.verifyRuns,
+          quick: args.quick,
+          root: ROOT,
+          workDir: work,
+          log,
+        })),
+      );
     }
   } finally {
     rmSync(work, { recursive: true, force: true });
-    rmSync(dirname(ext.dir), { recursive: true, force: true });
+    if (ext) rmSync(dirname(ext.dir), { recursive: true, force: true });
   }
 
   const metrics = complete(result.measured, UNITS);
@@ -212,7 +246,9 @@ async function main(argv: string[]): Promise<number> {
     `Hashmark bench (${args.quick ? 'quick' : 'full'}), ${new Date().toISOString()}, ${minutes.toFixed(1)} min\n` +
     `${machine.nproc} cores, ${machine.cpuModel}, ${machine.memTotalGiB} GiB RAM, ${machine.chromium}, Node ${machine.node}; ` +
     `load ${machine.loadAtStart.join(' ')} -> ${machine.loadAtEnd.join(' ')}; other Chromium browsers seen: ${result.others}; ` +
-    `build check${ext.built ? ' and rebuild' : ''} (with the wait for the e2e lock) ${prepSeconds} s` +
+    (ext
+      ? `build check${ext.built ? ' and rebuild' : ''} (with the wait for the e2e lock) ${prepSeconds} s`
+      : 'no browser stage: no build, no browser') +
     (args.extension ? `; extension measured: ${args.extension}` : '');
   process.stdout.write(`${header}\n\n${markdownTable(metrics)}\n`);
   if (args.json) {
@@ -221,7 +257,7 @@ async function main(argv: string[]): Promise<number> {
       at: new Date().toISOString(),
       minutes: Math.round(minutes * 10) / 10,
       buildSeconds: prepSeconds,
-      rebuilt: ext.built,
+      rebuilt: ext?.built ?? false,
       machine,
     };
     writeFileSync(args.json, jsonReport(metrics, extra));

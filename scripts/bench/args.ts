@@ -13,11 +13,15 @@ export const USAGE = `Usage: npm run bench [-- --quick] [--json <file>] [--only 
 
   --quick         smaller sizes and fewer runs (under 10 minutes on 2 cores)
   --json <file>   also write { "metrics": [ { metric, value, unit, baseline, ratio, target, pass } ] }
-  --only <list>   run only these stages: capture, export, dashboard (the others report null)
+  --only <list>   run only these stages: capture, export, dashboard, verify-throughput, verify-peak-memory
+                  (the others report null; the verify stages need no browser and no build)
   --extension <dir>  measure this built extension (chrome-mv3 folder) instead of building this checkout
 `;
 
-const STAGES = ['capture', 'export', 'dashboard'] as const;
+export const STAGES = ['capture', 'export', 'dashboard', 'verify-throughput', 'verify-peak-memory'] as const;
+
+/** The stages that drive the extension in Chromium (the others run the CLI in Node). */
+export const BROWSER_STAGES: readonly string[] = ['capture', 'export', 'dashboard'];
 
 /** Parses the arguments; throws an Error with a sentence for anything it does not know. */
 export function parseArgs(argv: readonly string[]): BenchArgs {
