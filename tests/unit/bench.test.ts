@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { parseArgs } from '../../scripts/bench/args';
+import { BROWSER_STAGES, parseArgs, STAGES } from '../../scripts/bench/args';
 import { typedQueries } from '../../scripts/bench/corpus';
 import { baselineMs, exportPhase } from '../../scripts/bench/export';
 import { cpuModel } from '../../scripts/bench/machine';
@@ -22,6 +22,7 @@ import {
 import { percentile, summarize } from '../../scripts/bench/stats';
 import { photoPng } from '../../scripts/bench/make-fixtures';
 import { makeThumbnail } from '@/utils/image/thumbnail';
+import { manifestBytes, parseVerifyChild, VERIFY_TARGETS } from '../../scripts/bench/verify';
 
 /** The bench's own logic (scripts/bench): what it computes from measurements must be right. */
 
@@ -122,6 +123,46 @@ describe('arguments', () => {
     expect(() => parseArgs(['--json'])).toThrow(/--json needs a value/);
     expect(() => parseArgs(['--json', '--quick'])).toThrow(/--json needs a value/);
     expect(() => parseArgs(['--only', 'search'])).toThrow(/Unknown stage search/);
+    expect(() => parseArgs(['--only', 'verify'])).toThrow(/Unknown stage verify: choose from .*verify-throughput/);
+  });
+
+  test('the verify stages can be chosen alone, and are not browser stages', () => {
+    expect(parseArgs(['--quick', '--only', 'verify-throughput,verify-peak-memory']).only).toEqual([
+      'verify-throughput',
+      'verify-peak-memory',
+    ]);
+    expect(STAGES.filter((s) => !BROWSER_STAGES.includes(s))).toEqual(['verify-throughput', 'verify-peak-memory']);
+  });
+});
+
+describe('verify stages', () => {
+  test("their metrics are in every report, after issue 8's, with a target each", () => {
+    expect(METRICS.slice(-2)).toEqual(['verify-throughput', 'verify-peak-memory']);
+    expect(meets(VERIFY_TARGETS['verify-peak-memory'].target, 200)).toBe(true);
+    expect(meets(VERIFY_TARGETS['verify-peak-memory'].target, 300)).toBe(false);
+    expect(meets(VERIFY_TARGETS['verify-throughput'].target, 0.1)).toBe(false);
+  });
+
+  test("the child's result is its last BENCH-VERIFY line, after the CLI's report", () => {
+    const out =
+      'PASS  x\nBENCH-VERIFY {"code":9}\nVERDICT: PASSED.\nBENCH-VERIFY {"code":0,"ms":5,"peakMb":90,"loadedMb":80}\n';
+    expect(parseVerifyChild(out)).toEqual({ code: 0, ms: 5, peakMb: 90, loadedMb: 80 });
+    expect(() => parseVerifyChild('VERDICT: FAILED.\n')).toThrow(/printed no result/);
+  });
+
+  test('the baseline counts the bytes of the files manifest-sha256.txt lists, not the tag files', () => {
+    const bag = mkdtempSync(join(tmpdir(), 'bench-bag-'));
+    try {
+      mkdirSync(join(bag, 'data', 'sub dir'), { recursive: true });
+      writeFileSync(join(bag, 'data', 'a.bin'), Buffer.alloc(1000));
+      writeFileSync(join(bag, 'data', 'sub dir', 'b.txt'), 'hello');
+      writeFileSync(join(bag, 'bagit.txt'), 'BagIt-Version: 1.0\n');
+      const h = 'ab'.repeat(32);
+      writeFileSync(join(bag, 'manifest-sha256.txt'), `${h}  data/a.bin\n${h}  data/sub dir/b.txt\n`);
+      expect(manifestBytes(bag)).toEqual({ bytes: 1005, files: 2 });
+    } finally {
+      rmSync(bag, { recursive: true, force: true });
+    }
   });
 });
 
