@@ -11,7 +11,7 @@
  */
 import 'fake-indexeddb/auto';
 import { randomBytes } from 'node:crypto';
-import { open } from 'node:fs/promises';
+import { open, readFile } from 'node:fs/promises';
 import { createDb } from '@/utils/db';
 import { beginExport, buildCasePackage } from '@/utils/services/export-job';
 import { ensureSigningKey } from '@/utils/services/signing-keys';
@@ -25,6 +25,8 @@ export interface VerifyPackageBuilt {
   captures: number;
   artifacts: number;
   ms: number;
+  /** Peak resident memory of the builder (VmHWM; the case in fake-indexeddb, then the ZIP as a Blob), MB. */
+  peakMb: number | null;
 }
 
 async function build(file: string, totalBytes: number, perArtifact: number): Promise<VerifyPackageBuilt> {
@@ -54,7 +56,7 @@ async function build(file: string, totalBytes: number, perArtifact: number): Pro
   const maxPartBytes = Math.min(4 * 1024 ** 3 - 1, Math.ceil(totalBytes * 1.1) + 64 * 1024 ** 2);
   const { exportId } = await beginExport(caseId, { db, key, now, ceiling: { maxPartBytes } });
   const software = { name: 'Hashmark', version: 'bench', browser: 'none (bench)' };
-  let out: Omit<VerifyPackageBuilt, 'ms'> | null = null;
+  let out: Omit<VerifyPackageBuilt, 'ms' | 'peakMb'> | null = null;
   for await (const part of buildCasePackage(caseId, { db, key, now, exportId, software })) {
     if (out) throw new Error('the bench package was split into parts; raise its ceiling');
     // Written chunk by chunk from the Blob's stream, never joined into one buffer.
@@ -75,7 +77,12 @@ async function build(file: string, totalBytes: number, perArtifact: number): Pro
   }
   db.close();
   if (!out) throw new Error('the exporter wrote no package');
-  return { ...out, ms: Math.round(performance.now() - started) };
+  const hwm = /^VmHWM:\s+(\d+) kB/m.exec(await readFile('/proc/self/status', 'utf8').catch(() => ''));
+  return {
+    ...out,
+    ms: Math.round(performance.now() - started),
+    peakMb: hwm ? Math.round(Number(hwm[1]) / 1024) : null,
+  };
 }
 
 const [file, total, per] = process.argv.slice(2);

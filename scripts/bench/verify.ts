@@ -104,14 +104,17 @@ export async function verifyStage(o: VerifyStageOptions): Promise<Metric[]> {
         .split('\n')
         .at(-1)!,
     ) as VerifyPackageBuilt;
-    o.log(`bench: package ${(built.zipBytes / MB).toFixed(0)} MiB written in ${(built.ms / 1000).toFixed(1)} s`);
+    o.log(
+      `bench: package ${(built.zipBytes / MB).toFixed(0)} MiB written in ${(built.ms / 1000).toFixed(1)} s ` +
+        `(builder peak RSS ${built.peakMb ?? '?'} MB)`,
+    );
     const verifyArgs = [zip, '--key-fingerprint', built.keyFingerprint];
 
     const metrics: Metric[] = [];
     const packageText =
       `genuine signed package from the exporter: ${built.captures} capture(s), ${built.artifacts} random ` +
       `(incompressible) artifacts of ${Math.round(o.bytesPerArtifact / MB)} MiB, ZIP ${(built.zipBytes / MB).toFixed(0)} MiB` +
-      `${o.quick ? " (quick mode: smaller than the issue's 1 GB)" : ''}, built in ${(built.ms / 1000).toFixed(0)} s`;
+      `${o.quick ? " (quick mode: smaller than the issue's 1 GB)" : ''}, built in ${(built.ms / 1000).toFixed(0)} s (builder peak RSS ${built.peakMb ?? '?'} MB)`;
 
     if (o.stages.has('verify-throughput')) {
       mkdirSync(unpacked, { recursive: true });
