@@ -6,7 +6,7 @@
  * (fetches finish in any order; the section is sorted).
  */
 
-export interface FetchedEntry {
+interface FetchedEntry {
   url: string;
   /** HTTP status of the final response. */
   status: number;
@@ -18,7 +18,7 @@ export interface FetchedEntry {
   for: 'page-copy' | 'media';
 }
 
-export interface RefusedEntry {
+interface RefusedEntry {
   url: string;
   reason: string;
   for: 'page-copy' | 'media';
@@ -33,7 +33,7 @@ export interface FetchedSection {
 }
 
 /** At most this many entries of each list in capture.json. */
-export const FETCH_LOG_MAX = 500;
+const FETCH_LOG_MAX = 500;
 /** URLs longer than this are cut (a data-heavy query string must not bloat capture.json). */
 const URL_MAX = 2048;
 

@@ -16,7 +16,7 @@
  * answer is dropped.
  */
 
-export type FetchDecision = { allowed: true; credentials: 'include' | 'omit' } | { allowed: false; reason: string };
+type FetchDecision = { allowed: true; credentials: 'include' | 'omit' } | { allowed: false; reason: string };
 
 /** The four bytes of a dotted IPv4 address, or null. */
 function ipv4Bytes(host: string): number[] | null {
