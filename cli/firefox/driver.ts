@@ -1,6 +1,6 @@
 import type { Page } from 'puppeteer-core';
 import { BaseDriver, listSavedParts, type ListedPart } from '../driver';
-import { openExtensionPage, type FirefoxHashmark } from './launch';
+import { openExportPage, openExtensionPage, type FirefoxHashmark } from './launch';
 
 /**
  * The Firefox driver (puppeteer-core over WebDriver BiDi): the shared steps of cli/driver.ts,
@@ -65,7 +65,7 @@ export class FirefoxDriver extends BaseDriver {
   }
 
   protected async runExportPage(query: string, timeoutMs: number): Promise<ListedPart[]> {
-    const page = await openExtensionPage(await this.hm.browser.newPage(), `export.html${query}`);
+    const page = await openExportPage(await this.hm.browser.newPage(), query);
     try {
       const end = Date.now() + timeoutMs;
       let state = '';

@@ -109,6 +109,24 @@ export async function openExtensionPage(page: Page, pathAndQuery: string, timeou
 }
 
 /**
+ * Opens the export page, which exports when it opens. The automation hook does not open it (a
+ * web page could navigate there and export a case without a click), so the popup is opened
+ * through the hook and that extension page, which only this driver can script, navigates on to
+ * the export page.
+ */
+export async function openExportPage(page: Page, query: string, timeoutMs = 20_000): Promise<Page> {
+  await openExtensionPage(page, 'popup.html', timeoutMs);
+  // The navigation tears down the page's evaluation context: the rejection is expected.
+  await page.evaluate((q) => location.assign(`/export.html${q}`), query).catch(() => undefined);
+  for (const end = Date.now() + timeoutMs; Date.now() < end;) {
+    const here = await page.evaluate(() => `${location.pathname} ${document.readyState}`).catch(() => '');
+    if (here === '/export.html complete') return page;
+    await sleep(100);
+  }
+  throw new Error('Firefox did not open the export page from the popup.');
+}
+
+/**
  * Starts Firefox headless with the built extension. `profileDir` keeps the profile (and the
  * captures: the add-on's storage is kept across launches); without it a temporary profile is
  * made and removed on close.

@@ -34,6 +34,21 @@ test('page.html inlines same-origin and cross-origin images, keeps shadow conten
   expect(html.match(/data:image\/png;base64,/g)?.length ?? 0).toBeGreaterThanOrEqual(2);
   expect(html).toContain('Vendeur : Karim');
   expect(cj.limitations.join(' ')).not.toMatch(/page\.html/);
+  // What the extension fetched is in capture.json; cookies went only to the page's own site
+  // (127.0.0.1), not to the "CDN" (localhost: another site, allowed because the page is on loopback).
+  type Fetched = { url: string; status: number; bytes: number; credentials: boolean; for: string };
+  const copyFetches = (cj.fetched.fetched as Fetched[]).filter((f) => f.for === 'page-copy');
+  expect(copyFetches).toContainEqual({
+    url: site.url('photo.png'),
+    status: 200,
+    bytes: expect.any(Number),
+    credentials: true,
+    for: 'page-copy',
+  });
+  const cdn = copyFetches.filter((f) => f.url.startsWith('http://localhost:'));
+  expect(cdn.length).toBeGreaterThanOrEqual(1);
+  expect(cdn.every((f) => !f.credentials)).toBe(true);
+  expect(cj.fetched.refused).toEqual([]);
 
   // Open the copy with the network cut and scripts off: the images still show.
   const page = await s.hm.context.newPage();
@@ -62,4 +77,12 @@ test('media at full resolution (optional): fetched by the background, stored onc
   expect(linked.length).toBe(2);
   const bytes = await zip.file(dir + media[0].path)!.async('uint8array');
   expect(Buffer.from(bytes)).toEqual(await readFile('tests/fixtures/site/photo.png'));
+  // Both fetches are listed in capture.json, with cookies only for the page's own site.
+  const fetched = (cj.fetched.fetched as { url: string; credentials: boolean; for: string }[])
+    .filter((f) => f.for === 'media')
+    .map((f) => [new URL(f.url).hostname, f.credentials]);
+  expect(fetched).toEqual([
+    ['127.0.0.1', true],
+    ['localhost', false],
+  ]);
 });

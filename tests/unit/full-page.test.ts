@@ -155,9 +155,11 @@ describe('rectTileCssHeight', () => {
 describe('automationPageFor (automation builds: how a BiDi client opens an extension page)', () => {
   test('opens only the listed pages of the reserved .invalid origin, with their query', () => {
     expect(automationPageFor('http://hashmark-automation.invalid/popup.html')).toBe('/popup.html');
-    expect(automationPageFor('http://hashmark-automation.invalid/export.html?case=abc&lang=ar')).toBe(
-      '/export.html?case=abc&lang=ar',
-    );
+    expect(automationPageFor('http://hashmark-automation.invalid/dashboard.html?x=1')).toBe('/dashboard.html?x=1');
+    // The export page exports on opening: a captured page navigating here must not get it (issue 14).
+    expect(automationPageFor('http://hashmark-automation.invalid/export.html?case=abc&lang=ar')).toBeNull();
+    expect(automationPageFor('http://hashmark-automation.invalid/export.html')).toBeNull();
+    expect(automationPageFor('http://hashmark-automation.invalid/EXPORT.HTML?case=abc')).toBeNull();
     expect(automationPageFor('http://hashmark-automation.invalid/background.js')).toBeNull();
     expect(automationPageFor('http://hashmark-automation.invalid/../popup.html')).toBe('/popup.html'); // URL normalises; still a listed page
     expect(automationPageFor('https://hashmark-automation.invalid/popup.html')).toBeNull();

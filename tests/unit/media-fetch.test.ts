@@ -34,7 +34,7 @@ describe('media fetch', () => {
       const size = url.endsWith('/big') ? 3000 : 10;
       return new Response(new Uint8Array(size), { status: 200, headers: { 'content-type': 'image/png' } });
     }) as typeof fetch;
-    const r = await fetchMedia(['https://x/ok', 'https://x/down', 'https://x/big'], fake, {
+    const r = await fetchMedia(['https://x/ok', 'https://x/down', 'https://x/big'], 'https://x/page', fake, {
       maxItems: 10,
       maxItemBytes: 1000,
       maxTotalBytes: 10_000,

@@ -1,4 +1,11 @@
+/**
+ * The optional fetch of page media at full resolution, from the background. Pure room: the
+ * page's URL comes in as an argument; fetch-policy.ts decides what may be fetched and with which
+ * cookies, and every fetch and refusal is returned for capture.json's `fetched` section.
+ */
 import type { MediaEntry } from './page-snapshot';
+import { fetchDecision, redirectRefusal } from './fetch-policy';
+import { createFetchLog, type FetchedSection } from './fetch-log';
 
 /** Limits of the optional full-resolution media fetch: a hostile page cannot fill the disk. */
 const MEDIA_LIMITS = {
@@ -46,36 +53,56 @@ export interface FetchedMedia {
 }
 
 /**
- * Fetches media at full resolution from the background (the investigator's cookies, host
- * access). Failures and limits are returned as limitations, never thrown: media are extra.
+ * Fetches media at full resolution from the background (host access; the investigator's cookies
+ * only for media of the page's own site; never a private address unless the page is on one).
+ * Failures, refusals and limits are returned as limitations, never thrown: media are extra.
  */
 export async function fetchMedia(
   urls: string[],
+  pageUrl: string,
   doFetch: typeof fetch = fetch,
   limits = MEDIA_LIMITS,
-): Promise<{ items: FetchedMedia[]; limitations: string[] }> {
+): Promise<{ items: FetchedMedia[]; limitations: string[]; fetched: FetchedSection }> {
   const items: FetchedMedia[] = [];
+  const log = createFetchLog();
   let total = 0;
   let failed = 0;
   let skipped = 0;
   for (const url of urls) {
+    const d = fetchDecision(url, pageUrl);
+    if (!d.allowed) {
+      log.refused({ url, reason: d.reason, for: 'media' });
+      failed++;
+      continue;
+    }
     if (total >= limits.maxTotalBytes) {
       skipped++;
       continue;
     }
     const ctrl = new AbortController();
     const timer = setTimeout(() => ctrl.abort(), limits.timeoutMs);
+    const credentials = d.credentials === 'include';
     try {
-      const res = await doFetch(url, { credentials: 'include', signal: ctrl.signal });
-      if (!res.ok) throw new Error(`HTTP ${res.status}`);
+      const res = await doFetch(url, { credentials: d.credentials, signal: ctrl.signal });
+      const finalUrl = res.url || url;
+      const redirect = finalUrl === url ? null : redirectRefusal(finalUrl, pageUrl, credentials);
+      if (redirect) {
+        log.refused({ url: finalUrl, reason: redirect, for: 'media' });
+        throw new Error(redirect);
+      }
+      if (!res.ok) {
+        log.fetched({ url: finalUrl, status: res.status, bytes: 0, credentials, for: 'media' });
+        throw new Error(`HTTP ${res.status}`);
+      }
       const bytes = new Uint8Array(await res.arrayBuffer());
+      log.fetched({ url: finalUrl, status: res.status, bytes: bytes.byteLength, credentials, for: 'media' });
       if (bytes.byteLength > limits.maxItemBytes || total + bytes.byteLength > limits.maxTotalBytes) {
         skipped++;
         continue;
       }
       total += bytes.byteLength;
       items.push({
-        url: res.url || url,
+        url: finalUrl,
         mediaType: (res.headers.get('content-type') ?? 'application/octet-stream').split(';')[0]!.trim(),
         bytes,
       });
@@ -94,5 +121,5 @@ export async function fetchMedia(
     limitations.push(
       `${skipped} media file(s) were not fetched: over the size limits (25 MiB each, 200 MiB per capture).`,
     );
-  return { items, limitations };
+  return { items, limitations, fetched: log.section() };
 }

@@ -6,6 +6,7 @@
  */
 import { digestBoth, utf8, type DigestPair } from '@/utils/evidence/hash';
 import { extensionFor, mediaToFetch } from './media-fetch';
+import { createFetchLog, type FetchedSection, type FetchLog } from './fetch-log';
 import type { ArtifactEntry } from '@/utils/evidence/types';
 import type { RegionSource } from '@/utils/selectors/region';
 import type { ExtractedSelector } from '@/utils/selectors/extract';
@@ -57,13 +58,23 @@ export interface CaptureEnv {
   /** MHTML of the tab, where the browser offers it (Chromium pageCapture); absent otherwise. */
   saveMhtml?(tabId: number): Promise<Uint8Array>;
   /** Self-contained copy of the page (scripts removed, resources inlined); absent when not built in. */
-  pageCopy?(tabId: number): Promise<{ html: string | null; nonce?: string; limitations: string[] }>;
+  pageCopy?(
+    tabId: number,
+  ): Promise<{ html: string | null; nonce?: string; limitations: string[]; fetched?: FetchedSection }>;
   /** The main document's response as observed by webRequest, and whether Hashmark may observe it. */
   networkFacts(tabId: number): Promise<{ facts: NetworkFacts | null; permitted: boolean }>;
-  /** Fetches page media at full resolution (background fetch, limits, failures as limitations). */
+  /**
+   * Fetches page media at full resolution (background fetch, limits, failures as limitations);
+   * `pageUrl` decides cookies and private addresses (fetch-policy.ts).
+   */
   fetchMedia?(
     urls: string[],
-  ): Promise<{ items: { url: string; mediaType: string; bytes: Uint8Array }[]; limitations: string[] }>;
+    pageUrl: string,
+  ): Promise<{
+    items: { url: string; mediaType: string; bytes: Uint8Array }[];
+    limitations: string[];
+    fetched?: FetchedSection;
+  }>;
   /**
    * Fast mode (Chromium, optional `debugger` permission): attaches the debugger to the tab to
    * render page rectangles beyond the viewport; the session must be closed (detached). Absent
@@ -263,6 +274,8 @@ export interface Collected {
   mediaFiles: Map<string, string>;
   /** Digests already computed (media), reused when everything is hashed. */
   known: Map<Uint8Array, DigestPair>;
+  /** What the extension fetched for the page, and refused (capture.json's `fetched`). */
+  fetchLog: FetchLog;
 }
 
 /**
@@ -308,6 +321,7 @@ export async function collectFiles(
     coverage: { fullPage: 'off', pageCopy: 'off', mhtml: 'off', network: 'not-observed' },
     mediaFiles: new Map(),
     known: new Map(),
+    fetchLog: createFetchLog(),
   };
 
   if (o.opts.fullPage) await collectFullPage(env, tab, shoot, o.fast, c, o.timings);
@@ -318,6 +332,7 @@ export async function collectFiles(
       t = performance.now();
       const copy = await env.pageCopy(tab.id);
       c.extraLimits.push(...copy.limitations);
+      if (copy.fetched) c.fetchLog.merge(copy.fetched);
       if (copy.html !== null && copy.nonce === o.nonce) {
         // Derived from the live document (not from another artifact): SingleFile re-serialises it
         // with resources inlined and scripts removed.
@@ -353,7 +368,7 @@ export async function collectFiles(
     }
   }
 
-  if (o.opts.media && env.fetchMedia) await collectMedia(env, snap, c, o.timings);
+  if (o.opts.media && env.fetchMedia) await collectMedia(env, tab, snap, c, o.timings);
   return c;
 }
 
@@ -410,10 +425,17 @@ async function collectFullPage(
 }
 
 /** Media at full resolution (optional). Named by their own SHA-256, never by the page. */
-async function collectMedia(env: CaptureEnv, snap: PageSnapshot, c: Collected, timings: Timings): Promise<void> {
+async function collectMedia(
+  env: CaptureEnv,
+  tab: TabInfo,
+  snap: PageSnapshot,
+  c: Collected,
+  timings: Timings,
+): Promise<void> {
   const t = performance.now();
-  const got = await env.fetchMedia!(mediaToFetch(snap.media));
+  const got = await env.fetchMedia!(mediaToFetch(snap.media), tab.url);
   c.extraLimits.push(...got.limitations);
+  if (got.fetched) c.fetchLog.merge(got.fetched);
   for (const m of got.items) {
     // Hash once: the digest names the file and is reused below (no second pass over the bytes).
     const digest = await digestBoth(m.bytes);
@@ -515,6 +537,8 @@ export interface CaptureJsonInput {
   software: CaptureEnv['software'];
   artifacts: ArtifactEntry[];
   mediaFiles: Map<string, string>;
+  /** What the extension fetched for the page and what it refused (fetch-log.ts). */
+  fetched: FetchedSection;
   selectors: ExtractedSelector[];
   region: { region: string; source: RegionSource };
   limitations: string[];
@@ -557,6 +581,7 @@ export function buildCaptureJson(i: CaptureJsonInput) {
       const file = i.mediaFiles.get(m.bestUrl ?? m.url);
       return file ? { ...m, file } : m;
     }),
+    fetched: i.fetched,
     selectors: i.selectors.map((x) => ({
       kind: x.kind,
       value: x.value,

@@ -26,7 +26,8 @@ interface WatchSenderContext {
 /** What each context's handlers learn about the sender (from the browser, never the payload). */
 interface SenderFacts {
   page: Record<string, never>;
-  content: { tabId: number };
+  /** `url`: the tab's URL from the browser's tab record ('' when the browser gives none). */
+  content: { tabId: number; url: string };
   watch: WatchSenderContext;
 }
 
@@ -77,7 +78,7 @@ const admit: { [C in SenderContext]: (type: string, sender: SenderLike, self: Re
     if (sender.id !== self.id || tabId === undefined || sender.frameId !== 0) {
       return { refused: `hashmark: dropped "${type}": not from the top frame of a tab` };
     }
-    return { from: { tabId } };
+    return { from: { tabId, url: sender.tab?.url ?? '' } };
   },
   watch: (type, sender, self) => {
     const tabId = sender.tab?.id;

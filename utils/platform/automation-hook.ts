@@ -11,12 +11,18 @@
  * resolves (RFC 2606), so no site can answer in its place; the page list is fixed; and a web
  * page that navigates there gains nothing (it cannot script the extension page it opened).
  * Production builds never register the listener.
+ *
+ * The export page is not in the list: it exports as soon as it opens with `?case=…`, so a
+ * captured page could have navigated to the hook and exported a case without a click (issue 14).
+ * Only the driver can script the pages it opens, so it opens the popup here and navigates that
+ * extension page on to export.html (cli/firefox/launch.ts, openExportPage). Chromium's driver
+ * opens chrome-extension:// URLs directly; web pages cannot (export.html is not web-accessible).
  */
 
 export const AUTOMATION_OPEN_ORIGIN = 'http://hashmark-automation.invalid';
 
-/** The extension pages a client may open this way. */
-const PAGES = ['/popup.html', '/export.html', '/dashboard.html', '/options.html'] as const;
+/** The extension pages a client may open this way: none of them acts without a click. */
+const PAGES = ['/popup.html', '/dashboard.html', '/options.html'] as const;
 
 /**
  * The extension path (with its query) that a navigation to `url` asks for, or null when `url`

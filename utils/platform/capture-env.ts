@@ -307,7 +307,7 @@ export function createBrowserCaptureEnv(): CaptureEnv {
     inPage: async (tabId, func, args) =>
       (await callInPage(tabId, func as (...a: unknown[]) => unknown, args as unknown[])) as never,
     stitch: stitchParts,
-    fetchMedia: (urls) => fetchMedia(urls),
+    fetchMedia: (urls, pageUrl) => fetchMedia(urls, pageUrl),
     pageCopy: async (tabId) => {
       // The content script keeps its own 30 s budget; this guard only protects the pipeline if
       // the page's renderer stalls entirely.

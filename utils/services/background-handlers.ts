@@ -7,6 +7,7 @@ import { createCase, failInterruptedJobs, isRunningJob, updateSettings, type Has
 import type { ContentHandlers, PageHandlers as Handlers, WatchHandlers } from '@/utils/messaging/receive';
 import type { CaptureOptions, CaptureResult, CaptureTrigger } from '@/utils/capture/pipeline';
 import { fetchResourceForPageCopy } from '@/utils/capture/resource-fetch';
+import { createFetchLog, type FetchLog } from '@/utils/capture/fetch-log';
 import { badgeForFailure, badgeForSuccess, badgeProgress, badgeWorking } from '@/utils/platform/badge';
 import { createBrowserCaptureEnv } from '@/utils/platform/capture-env';
 import { requestPersistentStorage } from '@/utils/platform/extension';
@@ -42,11 +43,39 @@ export function startBackground(db: HashmarkDb, bootedAt: string, s: BackgroundS
   void s.syncWatch();
 }
 
+/**
+ * The page copy's fetches are asked for by the content script ('pagecopy.fetch'), one message
+ * each, while the capture job waits for the copy: each tab's page copy gets a fetch log, opened
+ * before the copy starts and closed when it ends, so what was fetched reaches capture.json.
+ */
+function pageCopyFetchLogs() {
+  const logs = new Map<number, FetchLog>();
+  return {
+    open: (tabId: number) => logs.set(tabId, createFetchLog()).get(tabId)!,
+    close: (tabId: number) => logs.delete(tabId),
+    /** The open log of the tab; a throwaway one if none is open (a late message after the copy ended). */
+    of: (tabId: number) => logs.get(tabId) ?? createFetchLog(),
+  };
+}
+
 export function createBackgroundServices(db: HashmarkDb): BackgroundServices {
+  const fetchLogs = pageCopyFetchLogs();
+
   async function capture(trigger: CaptureTrigger, tabId?: number, options?: Partial<CaptureOptions>) {
     await badgeWorking(tabId);
     try {
       const env = createBrowserCaptureEnv();
+      const pageCopy = env.pageCopy;
+      if (pageCopy) {
+        env.pageCopy = async (id) => {
+          const log = fetchLogs.open(id);
+          try {
+            return { ...(await pageCopy(id)), fetched: log.section() };
+          } finally {
+            fetchLogs.close(id);
+          }
+        };
+      }
       env.progress = (text) => void badgeProgress(text, tabId);
       const req = { trigger, ...(tabId !== undefined ? { tabId } : {}), ...(options ? { options } : {}) };
       const r = await runCapture(db, env, req);
@@ -98,7 +127,11 @@ export function createBackgroundServices(db: HashmarkDb): BackgroundServices {
       'watch.config': (_p, from) => watchConfig(db, from),
       'watch.report': (p, from) => reportSightings(db, p, from),
     },
-    contentHandlers: { 'pagecopy.fetch': (p) => fetchResourceForPageCopy(p.url) },
+    // The page's URL is the browser's tab record (receive.ts), never the payload: it decides
+    // cookies and private addresses (fetch-policy.ts).
+    contentHandlers: {
+      'pagecopy.fetch': (p, from) => fetchResourceForPageCopy(p.url, from.url, fetchLogs.of(from.tabId)),
+    },
     isRunningJob: (tabId, nonce) => isRunningJob(db, tabId, nonce),
     capture,
     syncWatch: () => syncWatch(db),

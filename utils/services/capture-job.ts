@@ -149,6 +149,7 @@ async function captureInJob(
     software: env.software,
     artifacts,
     mediaFiles: c.mediaFiles,
+    fetched: c.fetchLog.section(),
     selectors,
     region,
     limitations,

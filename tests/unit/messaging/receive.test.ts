@@ -192,7 +192,11 @@ describe('page-copy content script', () => {
     const { r, isRunningJob } = receiver(h);
     expect(await receive(fetchMsg, topFrame, r)).toMatchObject({ ok: true, value: { status: 200 } });
     expect(isRunningJob).toHaveBeenCalledWith(7, 'n1');
-    expect(h.content['pagecopy.fetch']).toHaveBeenCalledWith(fetchMsg.payload, { tabId: 7 });
+    // The page's URL (cookies, private addresses) is the browser's tab record, not the payload.
+    expect(h.content['pagecopy.fetch']).toHaveBeenCalledWith(fetchMsg.payload, {
+      tabId: 7,
+      url: 'https://site.example/a',
+    });
   });
 
   test('dropped without a running job with that nonce, and from a sub-frame', async () => {

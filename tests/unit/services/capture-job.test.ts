@@ -124,6 +124,57 @@ describe('runCapture', () => {
     ]);
   });
 
+  test('capture.json lists what the extension fetched for the page and what it refused (page copy, media)', async () => {
+    let planted = '';
+    const mediaPage: string[] = [];
+    const e = env({
+      plantNonce: async (_t, n) => void (planted = n),
+      readNonce: async () => planted,
+      snapshot: async () =>
+        snapshot(planted, {
+          media: [
+            { kind: 'image', url: 'https://cdn.other.net/a.jpg', bestUrl: null, width: 1, height: 1, loaded: true },
+          ],
+        }),
+      pageCopy: async () => ({
+        html: '<html></html>',
+        nonce: planted,
+        limitations: [],
+        fetched: {
+          fetched: [{ url: 'https://a.example/s.css', status: 200, bytes: 3, credentials: true, for: 'page-copy' }],
+          refused: [{ url: 'http://10.0.0.1/', reason: 'private', for: 'page-copy' }],
+          notListed: { fetched: 0, refused: 0 },
+        },
+      }),
+      fetchMedia: async (_urls, pageUrl) => {
+        mediaPage.push(pageUrl);
+        return {
+          items: [],
+          limitations: [],
+          fetched: {
+            fetched: [{ url: 'https://cdn.other.net/a.jpg', status: 404, bytes: 0, credentials: false, for: 'media' }],
+            refused: [],
+            notListed: { fetched: 0, refused: 0 },
+          },
+        };
+      },
+    });
+    const opts = { fullPage: false, pageCopy: true, mhtml: false, media: true };
+    const r = await runCapture({ trigger: 'popup', options: opts }, e);
+    const rec = (await db.captures.get(r.captureId))!;
+    const cj = JSON.parse(new TextDecoder().decode((await db.blobs.get(rec.captureJson.sha256))!.data));
+    // The media fetch is told the captured page's URL (it decides cookies and private addresses).
+    expect(mediaPage).toEqual(['https://a.example/']);
+    expect(cj.fetched).toEqual({
+      fetched: [
+        { url: 'https://cdn.other.net/a.jpg', status: 404, bytes: 0, credentials: false, for: 'media' },
+        { url: 'https://a.example/s.css', status: 200, bytes: 3, credentials: true, for: 'page-copy' },
+      ],
+      refused: [{ url: 'http://10.0.0.1/', reason: 'private', for: 'page-copy' }],
+      notListed: { fetched: 0, refused: 0 },
+    });
+  });
+
   test('after the capture is stored, its report thumbnail is made once and kept (a cache for exports, not an artifact)', async () => {
     const png = noisyPng(640, 400, 3);
     const url = 'data:image/png;base64,' + Buffer.from(png).toString('base64');
