@@ -5,7 +5,6 @@ import { parseArgs } from 'node:util';
 import { LANGS, type Lang } from '@/utils/i18n';
 import { resolveCeiling, type PartCeiling } from '@/utils/package/split';
 import { formatReport, verifyGroup, verifyPackage, type GroupMember, type VerifyReport } from '@/utils/package/verify';
-import { openDriver } from './browsers';
 import { SetupError } from './driver';
 
 /**
@@ -118,6 +117,8 @@ async function capture(args: string[]): Promise<number> {
   const outDir = resolve(values.out);
   await mkdir(outDir, { recursive: true });
   const profile = values.profile ? { profileDir: resolve(values.profile) } : {};
+  // Loaded here, not at the top: `verify` needs no browser library (Playwright alone is ~150 MB of memory).
+  const { openDriver } = await import('./browsers');
   const session = await openDriver(browserName, profile);
   try {
     const { driver } = session;
