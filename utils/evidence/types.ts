@@ -35,3 +35,6 @@ export interface BagFile {
   path: string;
   bytes: Uint8Array;
 }
+
+/** A lowercase UUID (export ids, watch-scan load ids): one pattern for every reader and writer. */
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;

@@ -3,6 +3,7 @@ import type { CaseRecord, WatchRecord } from '@/utils/db/schema';
 import { validateSettingsPatch } from '@/utils/db/settings-rules';
 import type { FetchedResource } from '@/utils/capture/page-copy-shared';
 import { REPORT_MAX, VALUE_MAX, WATCH_KINDS, type SeenSelector, type WatchKind } from '@/utils/watch/types';
+import { UUID } from '@/utils/evidence/types';
 
 /**
  * Every message the background accepts, grouped by the context allowed to send it, with one
@@ -171,7 +172,7 @@ export const validators: Validators = {
     isObj(p) &&
     Object.keys(p).length === 2 &&
     typeof p.loadId === 'string' &&
-    /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(p.loadId) &&
+    UUID.test(p.loadId) &&
     Array.isArray(p.selectors) &&
     p.selectors.length <= REPORT_MAX &&
     p.selectors.every(

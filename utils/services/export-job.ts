@@ -4,6 +4,7 @@
  * saved) and the package build fed from the database. The export page runs these in order.
  */
 import { getBlob, logCustody, readExportSnapshot, type HashmarkDb, type KeyRecord } from '@/utils/db';
+import { UUID } from '@/utils/evidence/types';
 import { LANGS } from '@/utils/i18n';
 import {
   buildCasePackage as buildPackage,
@@ -13,8 +14,6 @@ import {
 } from '@/utils/package/export-case';
 import type { ReportLang } from '@/utils/package/report-text';
 import { resolveCeiling, type PartCeiling } from '@/utils/package/split';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** The database as the exporter's read-only store. */
 function exportStoreOf(db: HashmarkDb): ExportStore {

@@ -1,4 +1,4 @@
-import type { CustodyEvent } from '@/utils/evidence/types';
+import { UUID, type CustodyEvent } from '@/utils/evidence/types';
 import { CASE_PATH, CUSTODY_PATH } from '../layout';
 import { parseBoundedJson } from './bag';
 
@@ -26,7 +26,6 @@ export interface VerifyCheck {
 
 /** Problems reported per check id before the rest is summarised, so a wrecked package gives a readable report. */
 const MAX_PROBLEMS_PER_CHECK = 25;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** Size and digests of one file, as streamed from the ZIP. */
 export interface FileDigest {
