@@ -155,7 +155,7 @@ async function refusalFor(
  * captureVisibleTab allows 2 calls per rolling second: space shots by 510 ms, and if the quota
  * is hit anyway (another capture running), wait it out and retry instead of failing.
  */
-function makeShooter(env: CaptureEnv): (windowId: number) => Promise<string> {
+export function makeShooter(env: CaptureEnv): (windowId: number) => Promise<string> {
   let last = 0;
   return async (windowId) => {
     for (let attempt = 0; ; attempt++) {

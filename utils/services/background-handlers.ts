@@ -12,6 +12,7 @@ import { badgeForFailure, badgeForSuccess, badgeProgress, badgeWorking } from '@
 import { createBrowserCaptureEnv } from '@/utils/platform/capture-env';
 import { requestPersistentStorage } from '@/utils/platform/extension';
 import { runCapture } from './capture-job';
+import { createHarvestControl } from './harvest-control';
 import { ensureSigningKey } from './signing-keys';
 import { processFirstAttempts, processTimestampsFromSettings, timestampStoredCapture } from './timestamp-queue';
 import { addWatchEntry, removeWatchEntry, syncWatch } from './watch-list';
@@ -25,6 +26,8 @@ export interface BackgroundServices {
   isRunningJob(tabId: number, nonce: string): Promise<boolean>;
   /** A capture started without the popup open (command, context menu): the badge tells the outcome. */
   capture(trigger: CaptureTrigger, tabId?: number, options?: Partial<CaptureOptions>): Promise<CaptureResult>;
+  /** A harvest started from the context menu: the badge counts items, then tells the outcome. */
+  harvest(trigger: CaptureTrigger, tabId?: number): Promise<void>;
   syncWatch(): Promise<boolean>;
   /** One timestamp round (the alarm); failures are logged, never thrown. */
   timestampRound(): void;
@@ -61,24 +64,29 @@ function pageCopyFetchLogs() {
 export function createBackgroundServices(db: HashmarkDb): BackgroundServices {
   const fetchLogs = pageCopyFetchLogs();
 
+  /** The browser's capture environment, with the page copy's fetch log and the badge wired in. */
+  function captureEnv(tabId: number | undefined) {
+    const env = createBrowserCaptureEnv();
+    const pageCopy = env.pageCopy;
+    if (pageCopy) {
+      env.pageCopy = async (id) => {
+        const log = fetchLogs.open(id);
+        try {
+          return { ...(await pageCopy(id)), fetched: log.section() };
+        } finally {
+          fetchLogs.close(id);
+        }
+      };
+    }
+    env.progress = (text) => void badgeProgress(text, tabId);
+    return env;
+  }
+
   async function capture(trigger: CaptureTrigger, tabId?: number, options?: Partial<CaptureOptions>) {
     await badgeWorking(tabId);
     try {
-      const env = createBrowserCaptureEnv();
-      const pageCopy = env.pageCopy;
-      if (pageCopy) {
-        env.pageCopy = async (id) => {
-          const log = fetchLogs.open(id);
-          try {
-            return { ...(await pageCopy(id)), fetched: log.section() };
-          } finally {
-            fetchLogs.close(id);
-          }
-        };
-      }
-      env.progress = (text) => void badgeProgress(text, tabId);
       const req = { trigger, ...(tabId !== undefined ? { tabId } : {}), ...(options ? { options } : {}) };
-      const r = await runCapture(db, env, req);
+      const r = await runCapture(db, captureEnv(tabId), req);
       await badgeForSuccess(r.sequence, tabId);
       // The capture is stored: nothing about its timestamp may turn it into a reported failure.
       void timestampStoredCapture(db, r);
@@ -89,11 +97,24 @@ export function createBackgroundServices(db: HashmarkDb): BackgroundServices {
     }
   }
 
+  const harvests = createHarvestControl(db, {
+    env: captureEnv,
+    started: (h) => void badgeWorking(h.tabId),
+    stored: (h, captureJsonSha256) => {
+      void badgeForSuccess(h.sequence, h.tabId);
+      void timestampStoredCapture(db, { caseId: h.caseId, captureId: h.captureId, captureJsonSha256 });
+    },
+    failed: (h, reason) => void badgeForFailure(reason, h.tabId),
+  });
+
   // Trusted time (RFC 3161): each stored capture.json gets a token when a TSA is set. Never
   // awaited by the capture: a TSA that is down or slow costs a timestamp.failed event and a
   // retry from the persisted queue (alarm), never the capture.
   const handlers: Handlers = {
     'capture.start': (p) => capture(p.trigger, p.tabId, p.options),
+    'harvest.start': (p) => harvests.start(p),
+    'harvest.status': (p) => harvests.status(p),
+    'harvest.stop': (p) => Promise.resolve(harvests.stop(p.jobId)),
     'case.create': async (p) => {
       const rec = await createCase(db, {
         id: crypto.randomUUID(),
@@ -134,6 +155,11 @@ export function createBackgroundServices(db: HashmarkDb): BackgroundServices {
     },
     isRunningJob: (tabId, nonce) => isRunningJob(db, tabId, nonce),
     capture,
+    harvest: async (trigger, tabId) => {
+      await harvests.start({ trigger, mode: 'auto', ...(tabId !== undefined ? { tabId } : {}) }).catch(async (e) => {
+        await badgeForFailure(e instanceof Error ? e.message : String(e), tabId);
+      });
+    },
     syncWatch: () => syncWatch(db),
     timestampRound: () => void processTimestampsFromSettings(db).catch((e) => console.error('hashmark: timestamps', e)),
   };
