@@ -564,7 +564,8 @@ export function buildCaptureJson(i: CaptureJsonInput) {
       serverDateSkewMs: network ? serverDateSkewMs(network) : null,
       tsaSkewMs: null,
     },
-    url: { start: i.tab.url, end: i.endTab.url },
+    // The address asked for, when redirects led to the page (from the browser's network facts).
+    url: { start: i.tab.url, end: i.endTab.url, ...(network?.requestedUrl ? { requested: network.requestedUrl } : {}) },
     title: { start: i.tab.title, end: i.endTab.title },
     pageAsserted: snap.pageAsserted,
     browser: {
