@@ -18,7 +18,7 @@ const USAGE = `hashmark: capture web pages as signed evidence packages, and veri
   hashmark capture <url...> --case <name> --out <dir> [--profile <dir>] [--reference <ref>]
                    [--max-part-bytes <n>] [--max-part-entries <n>] [--lang en|fr|ar]
                    [--browser chromium|firefox] [--region <ISO>] [--tsa <url>] [--media]
-                   [--no-full-page] [--no-page-copy] [--no-mhtml] [--fast]
+                   [--no-full-page] [--no-page-copy] [--no-mhtml] [--fast] [--stop-on-error]
       Captures each URL in headless Chromium (or Firefox) with the Hashmark extension, exports the case
       as a signed ZIP into <dir>, and prints its path and SHA-256. A case larger than
       --max-part-bytes (default 1 GiB) or --max-part-entries (default 50000) is split into
@@ -32,6 +32,10 @@ const USAGE = `hashmark: capture web pages as signed evidence packages, and veri
       self-contained page copy (page.html) or the MHTML archive (all three are on by default).
       --fast takes full pages in fast mode (Chromium's debugger, a few shots instead of one per
       screen); the profile's fast-mode setting follows the flag on every run.
+      Every URL is tried; a failure is reported per URL and the case is exported with the
+      captures that succeeded. Exit 0 when all were captured, 4 when some failed (the package
+      holds the others), 1 when none could be captured or on any other error.
+      --stop-on-error stops at the first failure instead (exit 1, nothing exported).
   hashmark verify <zip...> [--key-fingerprint <hex>] [--tsa-root <pem>]
       Checks a package: a strict reading of the ZIP, manifests, tag manifests, Payload-Oxum,
       signature, key fingerprint, capture files, custody chain, timestamps. Given all the parts
@@ -41,6 +45,9 @@ const USAGE = `hashmark: capture web pages as signed evidence packages, and veri
       check fails.
 
 Environment: CHROME_PATH (a Chromium or Chrome for Testing binary), FIREFOX_PATH (a Firefox binary).`;
+
+/** `capture`: some URLs failed, the package holds the others (1: none could be captured, or another error). */
+const SOME_FAILED = 4;
 
 function fail(msg: string): number {
   process.stderr.write(`hashmark: ${msg.split('\n')[0]}\n`);
@@ -67,6 +74,7 @@ async function capture(args: string[]): Promise<number> {
       'no-page-copy': { type: 'boolean' },
       'no-mhtml': { type: 'boolean' },
       fast: { type: 'boolean' },
+      'stop-on-error': { type: 'boolean' },
     },
   });
   if (!positionals.length) return fail('capture needs at least one URL');
@@ -131,19 +139,31 @@ async function capture(args: string[]): Promise<number> {
       ...(tsa !== undefined ? { tsaUrl: tsa } : {}),
       fastScreenshots: values.fast === true,
     });
+    // Every URL is tried (issue 21): a link that died, turned into a PDF or timed out must not
+    // cost the investigator the others. Each failure is said here and, once a capture job had
+    // started, logged in the custody log (capture.failed).
+    const failed: string[] = [];
     for (const url of positionals) {
-      const tabId = await driver.openTab(url);
+      let tabId: number | null = null;
       try {
+        tabId = await driver.openTab(url);
         const r = await driver.capture(tabId, Object.keys(options).length ? options : undefined);
         process.stdout.write(
           `captured #${r.sequence} ${r.url} (capture.json SHA-256 ${r.captureJsonSha256}, ${r.elapsedMs} ms)\n`,
         );
+        if (r.httpStatus !== null && r.httpStatus >= 400)
+          process.stdout.write(
+            `warning: #${r.sequence} ${r.url} answered HTTP ${r.httpStatus}: the capture shows the server's error page (see its limitations)\n`,
+          );
       } catch (e) {
-        return fail(`capture of ${url} failed: ${(e as Error).message}`);
+        process.stderr.write(`hashmark: capture of ${url} failed: ${(e as Error).message.split('\n')[0]}\n`);
+        failed.push(url);
+        if (values['stop-on-error']) return 1;
       } finally {
-        await driver.closeTab(tabId).catch(() => undefined);
+        if (tabId !== null) await driver.closeTab(tabId).catch(() => undefined);
       }
     }
+    if (failed.length === positionals.length) return fail('no URL could be captured; nothing was exported');
     if (tsa !== undefined) {
       // Tokens are requested after each capture without blocking it; give pending ones a last
       // chance before exporting. A TSA failure never loses a capture: it is said and logged.
@@ -166,6 +186,12 @@ async function capture(args: string[]): Promise<number> {
       if (sha256 !== part.zipSha256)
         return fail(`${dest}: SHA-256 ${sha256} differs from the ${part.zipSha256} logged at export`);
       process.stdout.write(`package ${dest}\nsha256 ${sha256}\n`);
+    }
+    if (failed.length) {
+      process.stderr.write(
+        `hashmark: ${failed.length} of ${positionals.length} URL(s) failed (listed above); the package holds the others\n`,
+      );
+      return SOME_FAILED;
     }
     return 0;
   } finally {

@@ -11,7 +11,14 @@ let site: FixtureServer;
 let tmp: string;
 
 beforeAll(async () => {
-  site = await startFixtureServer();
+  site = await startFixtureServer(undefined, {
+    // An ad taken down: the site answers 404 with its own page.
+    '/removed-ad': () => ({
+      status: 404,
+      contentType: 'text/html; charset=utf-8',
+      body: '<!doctype html><title>Annonce introuvable</title><h1>Cette annonce a été supprimée</h1>',
+    }),
+  });
   tmp = await mkdtemp(join(tmpdir(), 'hashmark-cli-'));
 });
 afterAll(async () => {
@@ -96,6 +103,39 @@ test('verify fails on a flipped byte and on a wrong pinned key, with a non-zero 
   expect(pinned.code).toBe(1);
   expect(pinned.stdout).toMatch(/FAIL/);
 });
+
+test(
+  'every URL is tried: one unreachable, one 404 with a warning, the package holds the others (exit 4)',
+  { timeout: 300_000 },
+  async () => {
+    const out = join(tmp, 'out-partial');
+    const unreachable = 'http://127.0.0.1:9/gone';
+    const args = ['--case', 'Partiel', '--out', out, '--no-full-page', '--no-page-copy', '--no-mhtml'];
+    const r = await cli(['capture', site.url('ad-fr.html'), unreachable, site.url('removed-ad'), ...args]);
+    expect(r.code, r.stderr).toBe(4);
+    expect(r.stderr).toContain(`capture of ${unreachable} failed: The site did not answer`);
+    expect(r.stderr).toContain('1 of 3 URL(s) failed');
+    expect(r.stdout).toMatch(/warning: #\d+ \S+removed-ad answered HTTP 404/);
+    const files = await readdir(out);
+    expect(files).toHaveLength(1);
+    const zip = await JSZip.loadAsync(await readFile(join(out, files[0]!)));
+    const caps = Object.keys(zip.files).filter((n) => n.endsWith('/capture.json'));
+    expect(caps).toHaveLength(2);
+    const cjs = await Promise.all(caps.map(async (n) => JSON.parse(await zip.file(n)!.async('string'))));
+    const removed = cjs.find((c) => c.url.start === site.url('removed-ad'));
+    expect(removed.network.statusCode).toBe(404);
+    expect(removed.limitations.join(' ')).toMatch(/status 404/);
+    const events = await zip.file(/events\.jsonl$/)[0]!.async('string');
+    expect(events).toContain('"capture.failed"');
+    expect((await cli(['verify', join(out, files[0]!)])).code).toBe(3);
+
+    // --stop-on-error: the old behaviour, stop at the first failure and export nothing.
+    const stopArgs = [...args, '--out', join(tmp, 'out-stop'), '--stop-on-error'];
+  const stop = await cli(['capture', unreachable, site.url('ad-fr.html'), ...stopArgs]);
+    expect(stop.code).toBe(1);
+    expect(stop.stdout).not.toContain('captured #');
+  },
+);
 
 test('bad arguments give a one-line reason and a non-zero exit', async () => {
   const r = await cli(['capture', 'chrome://settings', '--case', 'x', '--out', join(tmp, 'o2')]);

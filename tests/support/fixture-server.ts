@@ -22,10 +22,10 @@ export interface FixtureServer {
 }
 
 /**
- * A generated JSON response for one path (the harvest fixtures' endpoints), or a redirect when it
- * gives `location`; `u` is the request URL.
+ * A generated response for one path (JSON unless it names its type: the harvest fixtures'
+ * endpoints, an error page), or a redirect when it gives `location`; `u` is the request URL.
  */
-export type JsonRouteHandler = (u: URL) => { status: number; body: string; location?: string };
+export type JsonRouteHandler = (u: URL) => { status: number; body: string; location?: string; contentType?: string };
 
 /** Serves the fixture pages on 127.0.0.1 (never the internet), on a free port; `routes` answer JSON paths. */
 export async function startFixtureServer(
@@ -40,7 +40,7 @@ export async function startFixtureServer(
     if (route) {
       const r = route(u);
       res.writeHead(r.status, {
-        'content-type': 'application/json; charset=utf-8',
+        'content-type': r.contentType ?? 'application/json; charset=utf-8',
         'cache-control': 'no-store',
         ...(r.location ? { location: r.location } : {}),
       });

@@ -17,6 +17,7 @@ export const CAPTURE_ERROR_CODES = [
   'store-failed',
   'not-allowed',
   'interrupted',
+  'unreachable',
   'failed',
 ] as const;
 

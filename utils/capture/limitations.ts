@@ -1,4 +1,15 @@
+import type { NetworkFacts } from './network-facts';
 import type { PageSnapshot } from './page-snapshot';
+
+/**
+ * A document the server sent with an error status reads like any other page in the screenshots:
+ * say so (issue 21 item 6). "The post is gone" is a fact too, but it must not pass for the post.
+ */
+export function statusLimitation(network: Pick<NetworkFacts, 'statusCode' | 'statusLine'> | null): string | null {
+  if (!network || (network.statusCode >= 200 && network.statusCode < 400)) return null;
+  const line = network.statusLine.trim() || `HTTP ${network.statusCode}`;
+  return `The server answered this address with status ${network.statusCode} (${line}): what was captured is the page sent with that status (an error, "not found" or "removed" page), not the content that may once have been there.`;
+}
 
 /** What the capture did, so the limitations say exactly what is missing and why. */
 export interface CaptureCoverage {

@@ -16,6 +16,7 @@ import { FastModeUnavailable, type RectSession } from './cdp-screenshot';
 import type { CaptureCoverage } from './limitations';
 import { factsMatch, serverDateSkewMs, type NetworkFacts } from './network-facts';
 import { CaptureError, type CaptureErrorCode } from './errors';
+import { statusLimitation } from './limitations';
 import { isPageSnapshot } from './snapshot-shape';
 import type { PageSnapshot } from './page-snapshot';
 
@@ -114,6 +115,8 @@ export interface CaptureResult {
   elapsedMs: number;
   /** Where the time went (ms): for benchmarks, not evidence. */
   timings: Record<string, number>;
+  /** The document's HTTP status as the browser saw it, or null when not observed (the CLI warns on errors). */
+  httpStatus: number | null;
 }
 
 export { CaptureError } from './errors';
@@ -488,6 +491,8 @@ export async function readPageContext(
   ]);
   const network = factsMatch(net.facts, tab.url) ? net.facts : null;
   c.coverage.network = network ? 'done' : net.permitted ? 'not-observed' : 'no-permission';
+  const status = statusLimitation(network);
+  if (status) c.extraLimits.push(status);
   if (network?.redacted.length) {
     c.extraLimits.push(
       "Session cookie values sent by the site (Set-Cookie) are withheld from the network facts: they would expose the investigator's account.",
@@ -510,6 +515,14 @@ export function captureFailure(e: unknown): CaptureError {
   if (e instanceof CaptureError) return e;
   const msg = (e as Error)?.message ?? String(e);
   if (tabGone(e)) return new CaptureError('The tab was closed during the capture; nothing was stored.', 'tab-closed');
+  // Chromium's words for a tab showing its own error page (DNS failure, refused connection, timeout).
+  if (/showing error page/i.test(msg)) {
+    return new CaptureError(
+      'The site did not answer: the browser shows its own error page (the address does not resolve, the connection was refused or timed out); nothing was stored.',
+      'unreachable',
+      msg,
+    );
+  }
   if (
     /frame.*(removed|was removed)|document.*(unloaded|changed)|navigated|Receiving end|back\/forward cache/i.test(msg)
   ) {

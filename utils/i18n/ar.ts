@@ -313,6 +313,8 @@ export const ar: Record<MessageKey, Message> = {
     'مساحة تخزين المتصفح ممتلئة: لم يُحفظ الالتقاط. أفرغ بعض المساحة أو صدّر قضية وأرشفها، ثم التقط من جديد.',
   'captureError.store-failed': 'تعذّر حفظ الالتقاط: {detail}',
   'captureError.not-allowed': 'لا يسمح المتصفح للإضافة بقراءة هذه الصفحة ({detail}).',
+  'captureError.unreachable':
+    'لم يستجب الموقع: يعرض المتصفح صفحة الخطأ الخاصة به (العنوان لا يُحلّ أو رُفض الاتصال أو انتهت المهلة)؛ لم يُحفظ شيء.',
   'captureError.interrupted': 'توقف الالتقاط (أُعيد تشغيل الإضافة قبل أن ينتهي).',
   'captureError.failed': 'فشل الالتقاط: {detail}',
   'export.button': 'تصدير القضية',

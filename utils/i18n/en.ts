@@ -257,6 +257,8 @@ export const en = {
     'The browser’s storage is full: the capture was not stored. Free space or export and archive a case, then capture again.',
   'captureError.store-failed': 'The capture could not be stored: {detail}',
   'captureError.not-allowed': 'The browser does not let the extension read this page ({detail}).',
+  'captureError.unreachable':
+    'The site did not answer: the browser shows its own error page (the address does not resolve, the connection was refused or timed out); nothing was stored.',
   'captureError.interrupted': 'The capture was interrupted (the extension was restarted before it finished).',
   'captureError.failed': 'The capture failed: {detail}',
   'export.button': 'Export case',

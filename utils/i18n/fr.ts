@@ -289,6 +289,8 @@ export const fr: Record<MessageKey, Message> = {
     'Le stockage du navigateur est plein : la capture n’a pas été enregistrée. Libérez de l’espace ou exportez et archivez un dossier, puis capturez à nouveau.',
   'captureError.store-failed': 'La capture n’a pas pu être enregistrée : {detail}',
   'captureError.not-allowed': 'Le navigateur ne permet pas à l’extension de lire cette page ({detail}).',
+  'captureError.unreachable':
+    'Le site n’a pas répondu : le navigateur affiche sa propre page d’erreur (adresse introuvable, connexion refusée ou délai dépassé) ; rien n’a été enregistré.',
   'captureError.interrupted': 'La capture a été interrompue (l’extension a redémarré avant la fin).',
   'captureError.failed': 'La capture a échoué : {detail}',
   'export.button': 'Exporter l’affaire',

@@ -210,6 +210,7 @@ async function captureInJob(
     screenshotSha256: screenshot,
     elapsedMs: Math.round(performance.now() - j.t0),
     timings,
+    httpStatus: context.network?.statusCode ?? null,
   };
 }
 

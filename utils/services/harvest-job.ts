@@ -382,6 +382,7 @@ async function commitHarvest(
     screenshotSha256: h.start.artifacts[2]!.sha256,
     elapsedMs: Math.round(performance.now() - j.t0),
     timings: {},
+    httpStatus: h.start.context.network?.statusCode ?? null,
     report: h.report,
   };
 }
