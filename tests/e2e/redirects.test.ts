@@ -61,6 +61,8 @@ describe.each(BROWSERS)('%s', (browser) => {
         [site.url('track?to=ad'), 302, site.url('ad-fr.html')],
       ]);
       for (const h of cj.network.redirects) expect(typeof h.at).toBe('number');
+      // Where the time went, per stage (issue 21 item 11).
+      expect(Object.keys(cj.timings)).toEqual(expect.arrayContaining(['viewport', 'hash', 'selectors']));
       const rec = (await s.driver.readStore<CaptureRecord>('captures')).find((c) => c.id === r.captureId)!;
       expect(rec.url).toBe(site.url('ad-fr.html'));
       await s.driver.closeTab(tab);

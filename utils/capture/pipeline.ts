@@ -555,6 +555,8 @@ export interface CaptureJsonInput {
   selectors: ExtractedSelector[];
   region: { region: string; source: RegionSource };
   limitations: string[];
+  /** Milliseconds per stage up to capture.json (issue 21 item 11): where a slow capture spent its time. */
+  timings: Timings;
 }
 
 /** capture.json's content (its key order is part of the bytes that are hashed and signed). */
@@ -596,6 +598,7 @@ export function buildCaptureJson(i: CaptureJsonInput) {
       return file ? { ...m, file } : m;
     }),
     fetched: i.fetched,
+    timings: i.timings,
     selectors: i.selectors.map((x) => ({
       kind: x.kind,
       value: x.value,

@@ -161,6 +161,7 @@ async function captureInJob(
     selectors,
     region,
     limitations,
+    timings: { ...timings },
   });
   const captureJsonBytes = utf8(JSON.stringify(captureJson, null, 2) + '\n');
   t = performance.now();

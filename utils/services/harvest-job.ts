@@ -137,7 +137,8 @@ async function captureStartState(db: HashmarkDb, env: CaptureEnv, j: HarvestJob,
   const viewport = c.files[2]!.bytes;
   const limitations = limitationsFor(snap, c.coverage, c.extraLimits);
   c.files.length = 0;
-  return { snap, context, artifacts, viewport, limitations, mediaFiles: c.mediaFiles, fetched: c.fetchLog.section() };
+  const fetched = c.fetchLog.section();
+  return { snap, context, artifacts, viewport, limitations, mediaFiles: c.mediaFiles, fetched, timings };
 }
 
 /** The loop's view of the browser: the in-page step (refused once the document changed) and the paced shot. */
@@ -325,6 +326,7 @@ async function commitHarvest(
       selectors: pageSelectors,
       region: h.region,
       limitations,
+      timings: { ...h.start.timings, harvest: h.report.elapsedMs },
     }),
     kind: 'harvest',
     harvest: {
