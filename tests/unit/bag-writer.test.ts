@@ -175,21 +175,33 @@ describe('writeBag', () => {
     expect(later.tagManifestSha256).toBe(a.tagManifestSha256);
   });
 
-  it('reports monotonic progress that ends at total', async () => {
-    const calls: [number, number][] = [];
-    await makeBag(t.signer, { onProgress: (done, total) => calls.push([done, total]) });
-    expect(calls[0]).toEqual([0, samplePayload().length]);
-    const last = calls.at(-1);
-    expect(last?.[0]).toBe(last?.[1]);
-    for (let i = 1; i < calls.length; i++) expect(calls[i]?.[0]).toBeGreaterThanOrEqual(calls[i - 1]?.[0] ?? 0);
+  it('reports exact progress in files and bytes, monotonic, ending at its totals', async () => {
+    const calls: [number, number, number, number][] = [];
+    const out = await makeBag(t.signer, {
+      onProgress: (done, total, bytes) => calls.push([done, total, bytes.done, bytes.total]),
+    });
+    // 9 payload files + VERIFY.txt, bag-info.txt, bagit.txt + 2 manifests, 2 tag manifests, 2 signature/ files.
+    expect(calls[0]?.slice(0, 3)).toEqual([0, samplePayload().length + 9, 0]);
+    const last = calls.at(-1)!;
+    expect(last[0]).toBe(last[1]);
+    expect(last[2]).toBe(last[3]);
+    // The byte total is every file's content, as unzipped.
+    const z = await JSZip.loadAsync(out.zip);
+    let unzipped = 0;
+    for (const f of Object.values(z.files)) if (!f.dir) unzipped += (await f.async('uint8array')).length;
+    expect(last[3]).toBe(unzipped);
+    for (let i = 1; i < calls.length; i++) {
+      expect(calls[i]![0]).toBeGreaterThanOrEqual(calls[i - 1]![0]);
+      expect(calls[i]![2]).toBeGreaterThanOrEqual(calls[i - 1]![2]);
+    }
   });
 
-  it('exports the JSZip (no ZIP64) ceilings', () => {
+  it("exports the package ceilings (the verifier's reader limits)", () => {
     expect(MAX_ZIP_ENTRIES).toBe(65_535);
     expect(MAX_ZIP_BYTES).toBe(4 * 1024 * 1024 * 1024);
   });
 
-  it('refuses at the entry limit before generating (and before signing)', async () => {
+  it('refuses at the entry limit before reading the payload (and before signing)', async () => {
     // 9 payload files + 9 tag and signature files + 7 folders = 25 entries.
     const sign = vi.fn(t.signer.sign);
     const signer = { ...t.signer, sign };
@@ -200,7 +212,8 @@ describe('writeBag', () => {
     await expect(refusal).rejects.toThrow(/25 ZIP entries reach the limit of 25/);
     // Payload alone over the limit: refused before hashing or signing.
     await expect(makeBag(signer, { limits: { maxEntries: 5 } })).rejects.toThrow(BagLimitError);
-    expect(sign).toHaveBeenCalledTimes(1); // only by the 25-entry attempt, which failed after signing
+    // Every entry but afterSign's is known before the payload is read: neither attempt signed.
+    expect(sign).toHaveBeenCalledTimes(0);
   });
 
   it('refuses at the byte limit, counting tag files too', async () => {
