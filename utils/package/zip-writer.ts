@@ -179,11 +179,17 @@ export class ZipWriter {
   private stage = new Uint8Array(STAGE_BYTES);
   private staged = 0;
   private finished = false;
+  private readonly always64: boolean;
 
-  /** Every entry gets `date` (so the same input gives the same bytes). */
-  constructor(sink: ZipSink, date: Date) {
+  /**
+   * Every entry gets `date` (so the same input gives the same bytes). `zip64: 'always'` writes
+   * every ZIP64 field even where the plain one would do (valid ZIP 4.5; tests reach the ZIP64
+   * paths with small data that way).
+   */
+  constructor(sink: ZipSink, date: Date, o: { zip64?: 'auto' | 'always' } = {}) {
     this.sink = sink;
     ({ time: this.time, date: this.date } = dosDateTime(date));
+    this.always64 = o.zip64 === 'always';
   }
 
   /** Bytes handed to the sink or staged so far. */
@@ -229,7 +235,7 @@ export class ZipWriter {
       dir,
     };
     // Sizes at or past the marker go in a ZIP64 extra field, both of them (APPNOTE 4.5.3).
-    const big = e.size >= MAX32 || e.compressedSize >= MAX32;
+    const big = this.always64 || e.size >= MAX32 || e.compressedSize >= MAX32;
     const h = new Fields(30 + e.name.length + (big ? 20 : 0))
       .u32(SIG_LOCAL)
       .u16(big ? VERSION_ZIP64 : VERSION)
@@ -257,7 +263,8 @@ export class ZipWriter {
     for (const e of this.entries) await this.put(this.central(e));
     const cdSize = this.offset - cdOffset;
     const count = this.entries.length;
-    if (count >= MAX16 || cdSize >= MAX32 || cdOffset >= MAX32) {
+    const z64 = this.always64 || count >= MAX16 || cdSize >= MAX32 || cdOffset >= MAX32;
+    if (z64) {
       const z64Offset = this.offset;
       await this.put(
         new Fields(56 + 20)
@@ -283,10 +290,10 @@ export class ZipWriter {
         .u32(SIG_EOCD)
         .u16(0)
         .u16(0)
-        .u16(Math.min(count, MAX16))
-        .u16(Math.min(count, MAX16))
-        .u32(Math.min(cdSize, MAX32))
-        .u32(Math.min(cdOffset, MAX32))
+        .u16(z64 ? MAX16 : count)
+        .u16(z64 ? MAX16 : count)
+        .u32(z64 ? MAX32 : cdSize)
+        .u32(z64 ? MAX32 : cdOffset)
         .u16(0)
         .done(),
     );
@@ -295,8 +302,8 @@ export class ZipWriter {
   }
 
   private central(e: Written): Uint8Array {
-    const big = e.size >= MAX32 || e.compressedSize >= MAX32;
-    const farOffset = e.offset >= MAX32;
+    const big = this.always64 || e.size >= MAX32 || e.compressedSize >= MAX32;
+    const farOffset = this.always64 || e.offset >= MAX32;
     const extra = (big ? 16 : 0) + (farOffset ? 8 : 0);
     const h = new Fields(46 + e.name.length + (extra ? 4 + extra : 0))
       .u32(SIG_CENTRAL)
