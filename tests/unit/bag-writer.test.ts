@@ -153,6 +153,16 @@ describe('writeBag', () => {
     );
   });
 
+  it("with deflateText false (the exporter's choice) STOREs every file, and the ZIP still reads", async () => {
+    const out = await makeBag(t.signer, { deflateText: false });
+    const methods = compressionMethods(out.zip);
+    expect(methods.size).toBeGreaterThan(20);
+    expect(new Set(methods.values())).toEqual(new Set([0]));
+    const z = await JSZip.loadAsync(out.zip);
+    const dom = await z.file(`${BAG_NAME}/data/captures/0001-cap-1/dom.html`)!.async('string');
+    expect(dom).toContain('<p>evidence</p>');
+  });
+
   it('is deterministic: same input, date and signature give identical bytes', async () => {
     // ECDSA signatures are randomised (WebCrypto has no RFC 6979), so a memoising signer stands
     // in for "the same signature"; everything else must be byte-identical.

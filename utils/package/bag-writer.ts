@@ -122,6 +122,11 @@ export interface BagInput {
   onProgress?: (done: number, total: number, bytes: { done: number; total: number }) => void;
   /** Stops between two files with the signal's reason; nothing is returned then. */
   signal?: AbortSignal;
+  /**
+   * DEFLATE text files (default true). The exporter turns it off: measured, DEFLATE of the text
+   * cost more of the export's time than anything else the writer does (docs/performance.md).
+   */
+  deflateText?: boolean;
   /** Override the ceilings (tests; the exporter's own, lower split size is its business). */
   limits?: Partial<BagLimits>;
   /**
@@ -166,11 +171,6 @@ export class BagLimitError extends Error {
 }
 
 // ---------------------------------------------------------------------------------------------
-
-/**
- * Whether text files are DEFLATEd. Chosen by measurement (docs/performance.md, export): see there.
- */
-const DEFLATE_TEXT = true;
 
 /** Media formats that are already compressed: STORE them (DEFLATE would only cost time). */
 const STORED_EXTENSIONS = new Set([
@@ -340,7 +340,7 @@ async function checkBagInput(input: BagInput): Promise<void> {
 // Streaming: each payload file is read when its turn comes, hashed, written and let go.
 
 /** Blobs are made from the pending chunks every this many bytes, so JavaScript holds at most this much of the ZIP. */
-const BLOB_FLUSH_BYTES = 8 * 1024 * 1024;
+const BLOB_FLUSH_BYTES = 16 * 1024 * 1024;
 
 /**
  * Where the ZIP goes: chunks are hashed as they pass (the ZIP's SHA-256, recorded at export) and
@@ -398,10 +398,11 @@ async function readPayload(f: PayloadFile): Promise<ReadPayload> {
 async function zipForm(
   name: string,
   bytes: Uint8Array,
+  deflateText: boolean,
 ): Promise<{ data: Uint8Array; method: 0 | 8; crc: number; size: number }> {
   const crc = crc32(bytes);
   const stored = { data: bytes, method: 0 as const, crc, size: bytes.length };
-  if (!DEFLATE_TEXT || bytes.length === 0 || compressionFor(name) === 'STORE') return stored;
+  if (!deflateText || bytes.length === 0 || compressionFor(name) === 'STORE') return stored;
   const z = await deflateRaw(bytes);
   const bomb = bytes.length > ZIP_LIMITS.ratioFloorBytes && bytes.length / Math.max(z.length, 1) > ZIP_LIMITS.maxRatio;
   return z.length >= bytes.length || bomb ? stored : { data: z, method: 8, crc, size: bytes.length };
@@ -445,7 +446,7 @@ async function writeHead(
   payload: PayloadFile[],
   steps: Steps,
   tick: () => void,
-  signal: AbortSignal | undefined,
+  o: { signal?: AbortSignal | undefined; deflateText: boolean },
 ): Promise<(DigestPair | undefined)[]> {
   const order = entries.flatMap((e) => (e.kind === 'payload' ? [e.i] : []));
   const reads = new Map<number, Promise<ReadPayload>>();
@@ -459,7 +460,7 @@ async function writeHead(
   const digests = new Array<DigestPair | undefined>(payload.length);
   let k = 0;
   for (const e of entries) {
-    signal?.throwIfAborted();
+    o.signal?.throwIfAborted();
     if (e.kind === 'dir') {
       await zip.directory(e.name);
       continue;
@@ -474,7 +475,7 @@ async function writeHead(
       digests[e.i] = { sha256: r.sha256, sha512: r.sha512 };
       bytes = r.bytes;
     } else bytes = e.bytes;
-    const form = await zipForm(e.name, bytes);
+    const form = await zipForm(e.name, bytes, o.deflateText);
     await zip.file(e.name, form.data, form);
     steps.files++;
     steps.bytes += bytes.length;
@@ -528,7 +529,8 @@ export async function writeBag(input: BagInput): Promise<BagOutput> {
 
   const sink = new BlobSink();
   const zip = new ZipWriter(sink.write, date);
-  const digests = await writeHead(zip, head, payload, steps, tick, signal);
+  const deflateText = input.deflateText ?? true;
+  const digests = await writeHead(zip, head, payload, steps, tick, { signal, deflateText });
   const digestOf = (i: number): DigestPair => {
     const d = digests[i];
     if (d === undefined) throw new Error(`bag: internal error, payload file ${i} was not written`);
@@ -582,7 +584,7 @@ export async function writeBag(input: BagInput): Promise<BagOutput> {
     signal?.throwIfAborted();
     if (e.kind === 'dir') await zip.directory(e.name);
     else if (e.kind === 'bytes') {
-      const form = await zipForm(e.name, e.bytes);
+      const form = await zipForm(e.name, e.bytes, deflateText);
       await zip.file(e.name, form.data, form);
       steps.files++;
       steps.bytes += e.bytes.length;

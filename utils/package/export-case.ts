@@ -810,6 +810,8 @@ async function buildPart(x: ExportContext, j: PartJob): Promise<PackagePart> {
     date: o.now,
     onProgress: (d, t, bytes) => o.onProgress?.({ phase: 'writing', part, parts, done: d, total: t, bytes }),
     ...(o.signal ? { signal: o.signal } : {}),
+    // Everything STOREd: DEFLATE of the text was the writer's largest cost (docs/performance.md).
+    deflateText: false,
     ...(o.timestampSignature
       ? {
           afterSign: async (signature: Uint8Array) => {
