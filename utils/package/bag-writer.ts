@@ -409,7 +409,11 @@ async function zipForm(
 }
 
 /** One ZIP entry in the order written: a folder, a file already in memory, or a payload file. */
-type Planned = { name: string } & ({ kind: 'dir' } | { kind: 'bytes'; bytes: Uint8Array } | { kind: 'payload'; i: number });
+type Planned = { name: string } & (
+  | { kind: 'dir' }
+  | { kind: 'bytes'; bytes: Uint8Array }
+  | { kind: 'payload'; i: number }
+);
 
 function byName(a: { name: string }, b: { name: string }): number {
   return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
@@ -501,12 +505,12 @@ export async function writeBag(input: BagInput): Promise<BagOutput> {
   const limits = resolveLimits(input.limits);
   const payloadBytes = payload.reduce((sum, f) => sum + sizeOf(f), 0);
   const root = `${bagName}/`;
+  const bagInfo = utf8(bagInfoText(info, `${payloadBytes}.${payload.length}`)); // validates before the long work
   const head = planEntries(
     [
       ...payload.map((f, i): Planned => ({ name: root + f.path, kind: 'payload', i })),
       { name: `${root}VERIFY.txt`, kind: 'bytes', bytes: utf8(input.verifyText) },
-      // validates the bag-info values before the long work
-      { name: `${root}bag-info.txt`, kind: 'bytes', bytes: utf8(bagInfoText(info, `${payloadBytes}.${payload.length}`)) },
+      { name: `${root}bag-info.txt`, kind: 'bytes', bytes: bagInfo },
       { name: `${root}bagit.txt`, kind: 'bytes', bytes: utf8(BAGIT_TXT) },
     ],
     [`${root}data/`], // BagIt requires data/ even when the payload is empty
@@ -524,7 +528,8 @@ export async function writeBag(input: BagInput): Promise<BagOutput> {
   enforceLimits(knownEntries, knownBytes, limits);
 
   const steps: Steps = { files: 0, totalFiles: knownEntries - folderCount(head) - 1, bytes: 0, totalBytes: knownBytes };
-  const tick = (): void => input.onProgress?.(steps.files, steps.totalFiles, { done: steps.bytes, total: steps.totalBytes });
+  const tick = (): void =>
+    input.onProgress?.(steps.files, steps.totalFiles, { done: steps.bytes, total: steps.totalBytes });
   tick();
 
   const sink = new BlobSink();
@@ -572,8 +577,8 @@ export async function writeBag(input: BagInput): Promise<BagOutput> {
     }
     tail.set(extra.path, extra.bytes);
   }
-  const tailEntries = planEntries([...tail].map(([path, bytes]): Planned => ({ name: root + path, kind: 'bytes', bytes })))
-    .filter((e) => e.name !== root);
+  const tailFiles = [...tail].map(([path, bytes]): Planned => ({ name: root + path, kind: 'bytes', bytes }));
+  const tailEntries = planEntries(tailFiles).filter((e) => e.name !== root);
   if (tailEntries[0] && head.at(-1)!.name >= tailEntries[0].name) throw new Error('bag: internal error, entry order');
   let tailBytes = 0;
   for (const b of tail.values()) tailBytes += b.length;

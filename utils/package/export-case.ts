@@ -175,7 +175,7 @@ async function readToken(store: ExportStore, bagPath: string, sha256: string): P
   return data;
 }
 
-/** Reads a stored artifact and proves it still has the bytes hashed at capture time; returns them with their digests. */
+/** Reads a stored artifact and proves it still has the bytes hashed at capture; returns them with their digests. */
 async function readChecked(
   store: ExportStore,
   bagPath: string,
