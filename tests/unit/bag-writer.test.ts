@@ -10,6 +10,7 @@ import {
   compressionFor,
   writeBag,
   type Signer,
+  type StreamedFile,
 } from '@/utils/package/bag-writer';
 import {
   BAG_NAME,
@@ -161,6 +162,70 @@ describe('writeBag', () => {
     const z = await JSZip.loadAsync(out.zip);
     const dom = await z.file(`${BAG_NAME}/data/captures/0001-cap-1/dom.html`)!.async('string');
     expect(dom).toContain('<p>evidence</p>');
+  });
+
+  it('reads streamed files in ZIP order, at most one ahead, giving the same ZIP as bytes in memory', async () => {
+    const memo = new Map<string, Uint8Array>();
+    const signer: Signer = {
+      ...t.signer,
+      sign: async (data) => memo.get('s') ?? (memo.set('s', await t.signer.sign(data)).get('s') as Uint8Array),
+    };
+    const files = samplePayload(t.fingerprint);
+    const log: string[] = [];
+    let written = 0;
+    const streamed: StreamedFile[] = files.map((f) => ({
+      path: f.path,
+      size: f.bytes.length,
+      read: async () => {
+        log.push(`read ${f.path} after ${written} written`);
+        return { bytes: f.bytes, ...(await digestBoth(f.bytes)) };
+      },
+    }));
+    const fromMemory = await makeBag(signer, { payload: files });
+    const fromStore = await makeBag(signer, {
+      payload: streamed,
+      onProgress: (done) => void (written = done),
+    });
+    expect(Buffer.from(fromStore.zip).equals(Buffer.from(fromMemory.zip))).toBe(true);
+    const order = [...files].map((f) => f.path).sort();
+    expect(log.map((l) => l.split(' ')[1])).toEqual(order);
+    // The k-th payload file (0-based) is read once the 3 tag files before data/ and k - 1 payload files are written.
+    log.forEach((l, k) => expect(Number(/after (\d+)/.exec(l)![1])).toBeGreaterThanOrEqual(3 + k - 1));
+  });
+
+  it("a streamed file whose read fails abandons the bag: the error is the reader's, later files are not read", async () => {
+    const files = samplePayload(t.fingerprint);
+    const sorted = [...files].sort((a, b) => (a.path < b.path ? -1 : 1));
+    const bad = sorted[2]!.path;
+    const reads: string[] = [];
+    const streamed: StreamedFile[] = files.map((f) => ({
+      path: f.path,
+      size: f.bytes.length,
+      read: async () => {
+        reads.push(f.path);
+        if (f.path === bad) throw new Error(`${f.path}: the stored bytes no longer match`);
+        return { bytes: f.bytes, ...(await digestBoth(f.bytes)) };
+      },
+    }));
+    await expect(makeBag(t.signer, { payload: streamed })).rejects.toThrow(`${bad}: the stored bytes no longer match`);
+    expect(reads.length).toBeLessThanOrEqual(4);
+    const announced = streamed.map((f) => (f.path === sorted[0]!.path ? { ...f, size: f.size + 1 } : f));
+    await expect(makeBag(t.signer, { payload: announced })).rejects.toThrow(/not the \d+ announced/);
+  });
+
+  it('stops between files when its signal is aborted, with the signal\'s reason', async () => {
+    const ctl = new AbortController();
+    const streamed: StreamedFile[] = samplePayload(t.fingerprint).map((f) => ({
+      path: f.path,
+      size: f.bytes.length,
+      read: async () => {
+        ctl.abort(new Error('cancelled by the investigator'));
+        return { bytes: f.bytes, ...(await digestBoth(f.bytes)) };
+      },
+    }));
+    await expect(makeBag(t.signer, { payload: streamed, signal: ctl.signal })).rejects.toThrow(
+      'cancelled by the investigator',
+    );
   });
 
   it('is deterministic: same input, date and signature give identical bytes', async () => {
