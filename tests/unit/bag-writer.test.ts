@@ -193,7 +193,7 @@ describe('writeBag', () => {
     log.forEach((l, k) => expect(Number(/after (\d+)/.exec(l)![1])).toBeGreaterThanOrEqual(3 + k - 1));
   });
 
-  it("a streamed file whose read fails abandons the bag: the error is the reader's, later files are not read", async () => {
+  it("a failing streamed read abandons the bag with the reader's error; later files are not read", async () => {
     const files = samplePayload(t.fingerprint);
     const sorted = [...files].sort((a, b) => (a.path < b.path ? -1 : 1));
     const bad = sorted[2]!.path;
