@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { getCase, getSettings, logCustody, type HashmarkDb } from '@/utils/db';
 import { ensureSigningKey } from '@/utils/services/signing-keys';
 import { resolveLang } from '@/utils/i18n';
@@ -35,7 +35,8 @@ interface SavedPart {
 type State =
   | { kind: 'running'; text: string; saved: SavedPart[] }
   | { kind: 'done'; exportId: string; saved: SavedPart[] }
-  | { kind: 'failed'; reason: string; saved: SavedPart[] };
+  | { kind: 'failed'; reason: string; saved: SavedPart[] }
+  | { kind: 'cancelled'; saved: SavedPart[] };
 
 /** A custody event that could not be written: its type and the database's reason. */
 interface CustodyFailure {
@@ -117,8 +118,10 @@ async function runExport(o: {
   tr: Translator;
   setState: (s: State) => void;
   onCustodyFailure: (f: CustodyFailure) => void;
+  /** The Cancel button: stops between two files; a part already being saved is finished first. */
+  signal: AbortSignal;
 }): Promise<void> {
-  const { db, env, tr, setState } = o;
+  const { db, env, tr, setState, signal } = o;
   const saved: SavedPart[] = [];
   let params;
   try {
@@ -147,6 +150,7 @@ async function runExport(o: {
         ? { timestampSignature: signatureTimestamper(settings.tsaUrl, caseId, db, o.onCustodyFailure) }
         : {}),
       onProgress: (p) => setState({ kind: 'running', text: progressText(p, tr), saved: [...saved] }),
+      signal,
     });
     for await (const part of parts) {
       setState({ kind: 'running', text: tr.t('exportPage.saving', { name: part.zipName }), saved: [...saved] });
@@ -161,9 +165,26 @@ async function runExport(o: {
         captures: part.captureIds.length,
         path: file.path,
       });
+      // A saved part is whole and logged; the cancel takes effect before the next one is read.
+      signal.throwIfAborted();
     }
     setState({ kind: 'done', exportId, saved: [...saved] });
   } catch (e) {
+    if (signal.aborted) {
+      // Nothing half-written: a part is handed to the downloads only once complete, and the one
+      // being written when the investigator cancelled is dropped with its Blobs.
+      await logCustodyOrReport(
+        {
+          caseId,
+          type: 'export.cancelled',
+          at: new Date().toISOString(),
+          details: { ...(exportId ? { exportId } : {}), partsSaved: saved.length },
+        },
+        db,
+        o.onCustodyFailure,
+      );
+      return setState({ kind: 'cancelled', saved: [...saved] });
+    }
     const text = e instanceof Error ? e.message : String(e);
     await logCustodyOrReport(
       {
@@ -215,10 +236,11 @@ export function ExportPage({ search, env }: { search: string; env: ExportEnv }) 
   const db = useDb();
   const [state, setState] = useState<State>({ kind: 'running', text: tr.t('exportPage.starting'), saved: [] });
   const [custodyFailures, setCustodyFailures] = useState<CustodyFailure[]>([]);
+  const cancel = useRef(new AbortController());
 
   useEffect(() => {
     const onCustodyFailure = (f: CustodyFailure) => setCustodyFailures((all) => [...all, f]);
-    void runExport({ search, db, env, tr, setState, onCustodyFailure });
+    void runExport({ search, db, env, tr, setState, onCustodyFailure, signal: cancel.current.signal });
     // The language is fixed before this page renders (LanguageRoot), and the database and the
     // browser capabilities for the page's life: one export per page load.
     // eslint-disable-next-line react-hooks/exhaustive-deps -- re-running would start a second export
@@ -228,6 +250,22 @@ export function ExportPage({ search, env }: { search: string; env: ExportEnv }) 
     <main style={{ padding: '1.5em', maxInlineSize: '56em' }} data-state={state.kind} data-parts={state.saved.length}>
       <h1>{tr.t('exportPage.title')}</h1>
       {state.kind === 'running' && <p role="status">{state.text}</p>}
+      {state.kind === 'running' && (
+        <button
+          type="button"
+          data-testid="export-cancel"
+          disabled={cancel.current.signal.aborted}
+          onClick={() => cancel.current.abort()}
+        >
+          {tr.t('common.cancel')}
+        </button>
+      )}
+      {state.kind === 'cancelled' && (
+        <p role="alert" class="error">
+          {tr.t('exportPage.cancelled')}
+          {state.saved.length > 0 && ` ${tr.t('exportPage.alreadySaved', { count: state.saved.length })}`}
+        </p>
+      )}
       {state.kind === 'failed' && (
         <p role="alert" class="error">
           {tr.t('exportPage.stopped', { reason: state.reason })}

@@ -10,6 +10,7 @@ import {
   compressionFor,
   writeBag,
   type Signer,
+  type StreamedFile,
 } from '@/utils/package/bag-writer';
 import {
   BAG_NAME,
@@ -153,6 +154,80 @@ describe('writeBag', () => {
     );
   });
 
+  it("with deflateText false (the exporter's choice) STOREs every file, and the ZIP still reads", async () => {
+    const out = await makeBag(t.signer, { deflateText: false });
+    const methods = compressionMethods(out.zip);
+    expect(methods.size).toBeGreaterThan(20);
+    expect(new Set(methods.values())).toEqual(new Set([0]));
+    const z = await JSZip.loadAsync(out.zip);
+    const dom = await z.file(`${BAG_NAME}/data/captures/0001-cap-1/dom.html`)!.async('string');
+    expect(dom).toContain('<p>evidence</p>');
+  });
+
+  it('reads streamed files in ZIP order, at most one ahead, giving the same ZIP as bytes in memory', async () => {
+    const memo = new Map<string, Uint8Array>();
+    const signer: Signer = {
+      ...t.signer,
+      sign: async (data) => memo.get('s') ?? (memo.set('s', await t.signer.sign(data)).get('s') as Uint8Array),
+    };
+    const files = samplePayload(t.fingerprint);
+    const log: string[] = [];
+    let written = 0;
+    const streamed: StreamedFile[] = files.map((f) => ({
+      path: f.path,
+      size: f.bytes.length,
+      read: async () => {
+        log.push(`read ${f.path} after ${written} written`);
+        return { bytes: f.bytes, ...(await digestBoth(f.bytes)) };
+      },
+    }));
+    const fromMemory = await makeBag(signer, { payload: files });
+    const fromStore = await makeBag(signer, {
+      payload: streamed,
+      onProgress: (done) => void (written = done),
+    });
+    expect(Buffer.from(fromStore.zip).equals(Buffer.from(fromMemory.zip))).toBe(true);
+    const order = [...files].map((f) => f.path).sort();
+    expect(log.map((l) => l.split(' ')[1])).toEqual(order);
+    // The k-th payload file (0-based) is read once the 3 tag files before data/ and k - 1 payload files are written.
+    log.forEach((l, k) => expect(Number(/after (\d+)/.exec(l)![1])).toBeGreaterThanOrEqual(3 + k - 1));
+  });
+
+  it("a failing streamed read abandons the bag with the reader's error; later files are not read", async () => {
+    const files = samplePayload(t.fingerprint);
+    const sorted = [...files].sort((a, b) => (a.path < b.path ? -1 : 1));
+    const bad = sorted[2]!.path;
+    const reads: string[] = [];
+    const streamed: StreamedFile[] = files.map((f) => ({
+      path: f.path,
+      size: f.bytes.length,
+      read: async () => {
+        reads.push(f.path);
+        if (f.path === bad) throw new Error(`${f.path}: the stored bytes no longer match`);
+        return { bytes: f.bytes, ...(await digestBoth(f.bytes)) };
+      },
+    }));
+    await expect(makeBag(t.signer, { payload: streamed })).rejects.toThrow(`${bad}: the stored bytes no longer match`);
+    expect(reads.length).toBeLessThanOrEqual(4);
+    const announced = streamed.map((f) => (f.path === sorted[0]!.path ? { ...f, size: f.size + 1 } : f));
+    await expect(makeBag(t.signer, { payload: announced })).rejects.toThrow(/not the \d+ announced/);
+  });
+
+  it('stops between files when its signal is aborted, with the signal\'s reason', async () => {
+    const ctl = new AbortController();
+    const streamed: StreamedFile[] = samplePayload(t.fingerprint).map((f) => ({
+      path: f.path,
+      size: f.bytes.length,
+      read: async () => {
+        ctl.abort(new Error('cancelled by the investigator'));
+        return { bytes: f.bytes, ...(await digestBoth(f.bytes)) };
+      },
+    }));
+    await expect(makeBag(t.signer, { payload: streamed, signal: ctl.signal })).rejects.toThrow(
+      'cancelled by the investigator',
+    );
+  });
+
   it('is deterministic: same input, date and signature give identical bytes', async () => {
     // ECDSA signatures are randomised (WebCrypto has no RFC 6979), so a memoising signer stands
     // in for "the same signature"; everything else must be byte-identical.
@@ -175,21 +250,33 @@ describe('writeBag', () => {
     expect(later.tagManifestSha256).toBe(a.tagManifestSha256);
   });
 
-  it('reports monotonic progress that ends at total', async () => {
-    const calls: [number, number][] = [];
-    await makeBag(t.signer, { onProgress: (done, total) => calls.push([done, total]) });
-    expect(calls[0]).toEqual([0, samplePayload().length]);
-    const last = calls.at(-1);
-    expect(last?.[0]).toBe(last?.[1]);
-    for (let i = 1; i < calls.length; i++) expect(calls[i]?.[0]).toBeGreaterThanOrEqual(calls[i - 1]?.[0] ?? 0);
+  it('reports exact progress in files and bytes, monotonic, ending at its totals', async () => {
+    const calls: [number, number, number, number][] = [];
+    const out = await makeBag(t.signer, {
+      onProgress: (done, total, bytes) => calls.push([done, total, bytes.done, bytes.total]),
+    });
+    // 9 payload files + VERIFY.txt, bag-info.txt, bagit.txt + 2 manifests, 2 tag manifests, 2 signature/ files.
+    expect(calls[0]?.slice(0, 3)).toEqual([0, samplePayload().length + 9, 0]);
+    const last = calls.at(-1)!;
+    expect(last[0]).toBe(last[1]);
+    expect(last[2]).toBe(last[3]);
+    // The byte total is every file's content, as unzipped.
+    const z = await JSZip.loadAsync(out.zip);
+    let unzipped = 0;
+    for (const f of Object.values(z.files)) if (!f.dir) unzipped += (await f.async('uint8array')).length;
+    expect(last[3]).toBe(unzipped);
+    for (let i = 1; i < calls.length; i++) {
+      expect(calls[i]![0]).toBeGreaterThanOrEqual(calls[i - 1]![0]);
+      expect(calls[i]![2]).toBeGreaterThanOrEqual(calls[i - 1]![2]);
+    }
   });
 
-  it('exports the JSZip (no ZIP64) ceilings', () => {
+  it("exports the package ceilings (the verifier's reader limits)", () => {
     expect(MAX_ZIP_ENTRIES).toBe(65_535);
     expect(MAX_ZIP_BYTES).toBe(4 * 1024 * 1024 * 1024);
   });
 
-  it('refuses at the entry limit before generating (and before signing)', async () => {
+  it('refuses at the entry limit before reading the payload (and before signing)', async () => {
     // 9 payload files + 9 tag and signature files + 7 folders = 25 entries.
     const sign = vi.fn(t.signer.sign);
     const signer = { ...t.signer, sign };
@@ -200,7 +287,8 @@ describe('writeBag', () => {
     await expect(refusal).rejects.toThrow(/25 ZIP entries reach the limit of 25/);
     // Payload alone over the limit: refused before hashing or signing.
     await expect(makeBag(signer, { limits: { maxEntries: 5 } })).rejects.toThrow(BagLimitError);
-    expect(sign).toHaveBeenCalledTimes(1); // only by the 25-entry attempt, which failed after signing
+    // Every entry but afterSign's is known before the payload is read: neither attempt signed.
+    expect(sign).toHaveBeenCalledTimes(0);
   });
 
   it('refuses at the byte limit, counting tag files too', async () => {

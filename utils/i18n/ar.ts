@@ -261,6 +261,7 @@ export const ar: Record<MessageKey, Message> = {
   'exportPage.writing': 'جارٍ كتابة الملف {done} من {total}…',
   'exportPage.partWriting': 'الجزء {part} من {parts}: جارٍ كتابة الملف {done} من {total}…',
   'exportPage.saving': 'جارٍ حفظ {name}…',
+  'exportPage.cancelled': 'أُلغي التصدير: لم يُحفظ شيء من الجزء الذي كان قيد الكتابة.',
   'exportPage.stopped': 'توقف التصدير: {reason}',
   'exportPage.alreadySaved': {
     zero: '(لم يكن قد حُفظ أي جزء.)',

@@ -219,6 +219,7 @@ export const en = {
   'exportPage.writing': 'Writing file {done} of {total}…',
   'exportPage.partWriting': 'Part {part} of {parts}: writing file {done} of {total}…',
   'exportPage.saving': 'Saving {name}…',
+  'exportPage.cancelled': 'Export cancelled: nothing was saved of the part being written.',
   'exportPage.stopped': 'Export stopped: {reason}',
   'exportPage.alreadySaved': {
     one: '({count} part had already been saved and logged; it is listed below.)',

@@ -243,6 +243,7 @@ export const fr: Record<MessageKey, Message> = {
   'exportPage.writing': 'Écriture du fichier {done} sur {total}…',
   'exportPage.partWriting': 'Partie {part} sur {parts} : écriture du fichier {done} sur {total}…',
   'exportPage.saving': 'Enregistrement de {name}…',
+  'exportPage.cancelled': 'Export annulé : rien n’a été enregistré de la partie en cours d’écriture.',
   'exportPage.stopped': 'Export interrompu : {reason}',
   'exportPage.alreadySaved': {
     one: '({count} partie avait déjà été enregistrée et journalisée ; elle figure ci-dessous.)',

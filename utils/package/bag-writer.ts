@@ -1,12 +1,14 @@
-import JSZip from 'jszip';
 import { digestBoth, sha256Hex, sha256Stream, utf8, type DigestPair } from '@/utils/evidence/hash';
 import { spkiDerToPem, verifyDer } from '@/utils/evidence/signing';
 import type { BagFile } from '@/utils/evidence/types';
 import { OPTIONAL_SIGNATURE_FILES, SIGNATURE_PATH, SIGNING_KEY_PATH, TAG_MANIFESTS, TAGGED_FILES } from './layout';
+import { ZIP_LIMITS } from './verify/zip';
+import { ZipWriter, crc32, deflateRaw } from './zip-writer';
 
 /**
  * Writes one evidence package (evidence-package-v1.md): a signed BagIt 1.0 bag in a single
- * top-level folder, zipped with JSZip. Same input and `date` give byte-identical ZIPs.
+ * top-level folder, zipped as a stream by zip-writer.ts (issue 17: files read when their turn
+ * comes, never the whole part in memory). Same input and `date` give byte-identical ZIPs.
  */
 
 // ---------------------------------------------------------------------------------------------
@@ -20,8 +22,9 @@ export const SIGNATURE_ALGORITHM = 'ECDSA-P384-SHA256-DER';
 export { TAGGED_FILES };
 
 /**
- * JSZip writes no ZIP64: at 65,535 entries or 4 GiB it silently produces a damaged archive.
- * The writer refuses at these values, before generating (the exporter splits cases well below).
+ * Package ceilings: what the verifier's strict reader accepts (verify/zip.ts ZIP_LIMITS), not
+ * what the ZIP writer can do (it writes ZIP64 past 4 GiB and 65,535 entries). The writer refuses
+ * at these values, before reading the payload (the exporter splits cases below them).
  */
 export const MAX_ZIP_ENTRIES = 65_535;
 /** See {@link MAX_ZIP_ENTRIES}: 4 GiB of uncompressed bytes. */
@@ -73,7 +76,7 @@ export interface Signer {
   sign(data: Uint8Array): Promise<Uint8Array>;
 }
 
-/** Ceilings enforced before the ZIP is generated; defaults {@link MAX_ZIP_ENTRIES} and {@link MAX_ZIP_BYTES}. */
+/** Ceilings enforced before the payload is read; defaults {@link MAX_ZIP_ENTRIES} and {@link MAX_ZIP_BYTES}. */
 export interface BagLimits {
   /** Refuse when the ZIP would hold this many entries (files and folders) or more. */
   maxEntries: number;
@@ -81,19 +84,49 @@ export interface BagLimits {
   maxBytes: number;
 }
 
+/** A payload file's bytes with their SHA-256 and SHA-512 (lowercase hex). */
+export interface ReadPayload extends DigestPair {
+  bytes: Uint8Array;
+}
+
+/**
+ * A payload file read only when the writer reaches it (the exporter reads it from IndexedDB
+ * then). `read` returns the bytes with their digests and throws when they are not the bytes
+ * recorded (the exporter checks both digests against the capture record): the part is abandoned.
+ */
+export interface StreamedFile {
+  path: string;
+  /** Size announced before reading: Payload-Oxum is written before the payload. */
+  size: number;
+  read(): Promise<ReadPayload>;
+}
+
+/** A payload file: bytes in memory (hashed by the writer) or read in its turn. */
+export type PayloadFile = BagFile | StreamedFile;
+
 export interface BagInput {
   /** Base folder name and ZIP name stem; ASCII `[A-Za-z0-9._-]` only. */
   bagName: string;
   /** Payload files; every path starts with `data/`. */
-  payload: BagFile[];
+  payload: PayloadFile[];
   info: BagInfo;
   /** Content of VERIFY.txt (see verifyInstructions). */
   verifyText: string;
   signer: Signer;
   /** Date of every ZIP entry, so the same input gives identical bytes. */
   date: Date;
-  /** Progress in steps: each payload file hashed, then each ZIP entry written. */
-  onProgress?: (done: number, total: number) => void;
+  /**
+   * Progress: files written of all files, and their (uncompressed) bytes written of all bytes.
+   * Exact: the totals are known before the payload is read, and grow once by what signing adds.
+   */
+  onProgress?: (done: number, total: number, bytes: { done: number; total: number }) => void;
+  /** Stops between two files with the signal's reason; nothing is returned then. */
+  signal?: AbortSignal;
+  /**
+   * DEFLATE text files (default true). The exporter turns it off: measured, DEFLATE of the text
+   * cost more of the export's time than anything else the writer does (docs/performance.md).
+   */
+  deflateText?: boolean;
   /** Override the ceilings (tests; the exporter's own, lower split size is its business). */
   limits?: Partial<BagLimits>;
   /**
@@ -172,7 +205,7 @@ export function compressionFor(path: string): 'STORE' | 'DEFLATE' {
   return STORED_EXTENSIONS.has(ext) ? 'STORE' : 'DEFLATE';
 }
 
-function validatePayload(payload: BagFile[]): void {
+function validatePayload(payload: readonly { path: string }[]): void {
   const seen = new Map<string, string>(); // lower-cased path -> path
   const folders = new Map<string, string>(); // lower-cased folder -> a file inside it
   for (const f of payload) {
@@ -284,29 +317,6 @@ function folderEntries(paths: Iterable<string>): Set<string> {
   return folders;
 }
 
-async function hashAll(files: BagFile[], onDone: () => void): Promise<DigestPair[]> {
-  // A few digests in flight: WebCrypto hashes off the main thread in browsers.
-  const results: DigestPair[] = new Array<DigestPair>(files.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < files.length) {
-      const i = next++;
-      const file = files[i];
-      if (file === undefined) continue;
-      results[i] = await digestBoth(file.bytes);
-      onDone();
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(4, files.length) }, worker));
-  return results;
-}
-
-function digestAt(digests: DigestPair[], i: number): DigestPair {
-  const d = digests[i];
-  if (d === undefined) throw new Error(`bag: internal error, payload file ${i} was not hashed`);
-  return d;
-}
-
 /** The checks writeBag makes before any long work: names, date, payload paths, the signer's key. */
 async function checkBagInput(input: BagInput): Promise<void> {
   const { bagName, payload, info, signer, date } = input;
@@ -326,72 +336,217 @@ async function checkBagInput(input: BagInput): Promise<void> {
   }
 }
 
+// ---------------------------------------------------------------------------------------------
+// Streaming: each payload file is read when its turn comes, hashed, written and let go.
+
+/** Blobs are made from the pending chunks every this many bytes, so JavaScript holds at most this much of the ZIP. */
+const BLOB_FLUSH_BYTES = 16 * 1024 * 1024;
+
 /**
- * Generates the ZIP as a stream: chunks are hashed as they come and handed to a Blob, so the ZIP
- * is never also held as one array (with generateAsync the part was in memory about five times at
- * once). `onPercent` gets JSZip's percentage over its entries.
+ * Where the ZIP goes: chunks are hashed as they pass (the ZIP's SHA-256, recorded at export) and
+ * turned into Blobs every {@link BLOB_FLUSH_BYTES}; the Blob of Blobs is never one joined array
+ * (the browser keeps Blob data outside the page's heap, on disk past its memory quota).
  */
-async function streamZip(
-  zip: JSZip,
-  onPercent: (percent: number) => void,
-): Promise<{ blob: Blob; bytes: number; sha256: string }> {
-  const chunks: Uint8Array[] = [];
-  const hash = sha256Stream();
-  let bytes = 0;
-  await new Promise<void>((resolve, reject) => {
-    zip
-      .generateInternalStream({ type: 'uint8array', platform: 'DOS', streamFiles: false })
-      .on('data', (chunk, meta) => {
-        chunks.push(chunk);
-        hash.update(chunk);
-        bytes += chunk.byteLength;
-        onPercent(meta.percent);
-      })
-      .on('error', reject)
-      .on('end', () => resolve())
-      .resume();
-  });
-  const blob = new Blob(chunks as BlobPart[], { type: 'application/zip' });
-  chunks.length = 0;
-  return { blob, bytes, sha256: hash.hex() };
+class BlobSink {
+  private readonly blobs: Blob[] = [];
+  private pending: Uint8Array[] = [];
+  private pendingBytes = 0;
+  private readonly hash = sha256Stream();
+  bytes = 0;
+
+  readonly write = (chunk: Uint8Array): void => {
+    this.hash.update(chunk);
+    this.pending.push(chunk);
+    this.pendingBytes += chunk.length;
+    this.bytes += chunk.length;
+    if (this.pendingBytes >= BLOB_FLUSH_BYTES) this.flush();
+  };
+
+  private flush(): void {
+    if (this.pending.length === 0) return;
+    this.blobs.push(new Blob(this.pending as BlobPart[]));
+    this.pending = [];
+    this.pendingBytes = 0;
+  }
+
+  finish(): { blob: Blob; sha256: string } {
+    this.flush();
+    const blob = new Blob(this.blobs, { type: 'application/zip' });
+    this.blobs.length = 0;
+    return { blob, sha256: this.hash.hex() };
+  }
+}
+
+function sizeOf(f: PayloadFile): number {
+  return 'read' in f ? f.size : f.bytes.length;
+}
+
+/** A payload file's bytes with their digests: read (and checked by its reader), or hashed here. */
+async function readPayload(f: PayloadFile): Promise<ReadPayload> {
+  if (!('read' in f)) return { bytes: f.bytes, ...(await digestBoth(f.bytes)) };
+  const r = await f.read();
+  if (r.bytes.length !== f.size) {
+    throw new Error(`bag: ${f.path} is ${r.bytes.length} bytes, not the ${f.size} announced (Payload-Oxum)`);
+  }
+  return r;
 }
 
 /**
- * Builds, signs and zips a bag. Checks everything it can before doing the work: names, paths,
- * bag-info values, that the signer's fingerprint matches its key, the ZIP limits (payload alone
- * first, everything before generating) and that the signature it got verifies.
+ * The ZIP form of a file: STOREd media, DEFLATEd text when that is smaller, but never at a ratio
+ * the verifier refuses as a decompression bomb (verify/zip.ts ZIP_LIMITS): those are STOREd.
+ */
+async function zipForm(
+  name: string,
+  bytes: Uint8Array,
+  deflateText: boolean,
+): Promise<{ data: Uint8Array; method: 0 | 8; crc: number; size: number }> {
+  const crc = crc32(bytes);
+  const stored = { data: bytes, method: 0 as const, crc, size: bytes.length };
+  if (!deflateText || bytes.length === 0 || compressionFor(name) === 'STORE') return stored;
+  const z = await deflateRaw(bytes);
+  const bomb = bytes.length > ZIP_LIMITS.ratioFloorBytes && bytes.length / Math.max(z.length, 1) > ZIP_LIMITS.maxRatio;
+  return z.length >= bytes.length || bomb ? stored : { data: z, method: 8, crc, size: bytes.length };
+}
+
+/** One ZIP entry in the order written: a folder, a file already in memory, or a payload file. */
+type Planned = { name: string } & (
+  | { kind: 'dir' }
+  | { kind: 'bytes'; bytes: Uint8Array }
+  | { kind: 'payload'; i: number }
+);
+
+function byName(a: { name: string }, b: { name: string }): number {
+  return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+}
+
+/** Files and their folders as entries sorted by name (code units: the same order on every system). */
+function planEntries(files: Planned[], extraFolders: Iterable<string> = []): Planned[] {
+  const folders = folderEntries(files.map((f) => f.name));
+  for (const f of extraFolders) folders.add(f);
+  return [...files, ...[...folders].map((name): Planned => ({ name, kind: 'dir' }))].sort(byName);
+}
+
+/** Bytes of manifest lines (`<hex>  <path>\n`, SHA-256 and SHA-512) for these paths. */
+function manifestBytes(paths: readonly string[]): number {
+  return paths.reduce((n, p) => n + (64 + 2 + p.length + 1) + (128 + 2 + p.length + 1), 0);
+}
+
+/** What writeBag is doing now, for progress: files written of all files, and their bytes. */
+interface Steps {
+  files: number;
+  totalFiles: number;
+  bytes: number;
+  totalBytes: number;
+}
+
+/**
+ * Writes the payload half of the bag (the bag folder, VERIFY.txt, bag-info.txt, bagit.txt, data/)
+ * in name order. Each payload file is read when its turn comes, the next one being read (and
+ * hashed, off the main thread) while this one is written; returns the payload's digests.
+ */
+async function writeHead(
+  zip: ZipWriter,
+  entries: Planned[],
+  payload: PayloadFile[],
+  steps: Steps,
+  tick: () => void,
+  o: { signal?: AbortSignal | undefined; deflateText: boolean },
+): Promise<(DigestPair | undefined)[]> {
+  const order = entries.flatMap((e) => (e.kind === 'payload' ? [e.i] : []));
+  const reads = new Map<number, Promise<ReadPayload>>();
+  const start = (k: number): void => {
+    const i = order[k];
+    if (i === undefined || reads.has(i)) return;
+    const p = readPayload(payload[i]!);
+    p.catch(() => undefined); // awaited in its turn; a failure while another file is written is not unhandled
+    reads.set(i, p);
+  };
+  const digests = new Array<DigestPair | undefined>(payload.length);
+  let k = 0;
+  for (const e of entries) {
+    o.signal?.throwIfAborted();
+    if (e.kind === 'dir') {
+      await zip.directory(e.name);
+      continue;
+    }
+    let bytes: Uint8Array;
+    if (e.kind === 'payload') {
+      start(k);
+      start(k + 1);
+      const r = await reads.get(e.i)!;
+      reads.delete(e.i);
+      k++;
+      digests[e.i] = { sha256: r.sha256, sha512: r.sha512 };
+      bytes = r.bytes;
+    } else bytes = e.bytes;
+    const form = await zipForm(e.name, bytes, o.deflateText);
+    await zip.file(e.name, form.data, form);
+    steps.files++;
+    steps.bytes += bytes.length;
+    tick();
+  }
+  return digests;
+}
+
+/**
+ * Builds, signs and zips a bag, streaming: the ZIP is written in name order as the payload is
+ * read, so only the file being written (and the next, being read) is in memory. Checks
+ * everything it can before the long work: names, paths, bag-info values, that the signer's
+ * fingerprint matches its key, the ZIP limits (payload alone first, then everything known
+ * before signing); after signing, that the signature verifies and the limits with what it added.
  *
- * @throws Error naming the offending name, path or value; {@link BagLimitError} over a limit.
+ * @throws Error naming the offending name, path or value; {@link BagLimitError} over a limit;
+ *   whatever a payload file's `read` throws (the part is then abandoned: nothing is returned).
  */
 export async function writeBag(input: BagInput): Promise<BagOutput> {
-  const { bagName, payload, info, signer, date } = input;
+  const { bagName, payload, info, signer, date, signal } = input;
   await checkBagInput(input);
+  signal?.throwIfAborted();
   const limits = resolveLimits(input.limits);
-  const payloadBytes = payload.reduce((sum, f) => sum + f.bytes.length, 0);
-  const payloadFolders = folderEntries(payload.map((f) => `${bagName}/${f.path}`));
-  // Fail fast before hashing: the payload alone must already fit.
-  enforceLimits(payload.length + payloadFolders.size, payloadBytes, limits);
-  const payloadOxum = `${payloadBytes}.${payload.length}`;
-  const bagInfo = utf8(bagInfoText(info, payloadOxum)); // validates the values before the long work
+  const payloadBytes = payload.reduce((sum, f) => sum + sizeOf(f), 0);
+  const root = `${bagName}/`;
+  const bagInfo = utf8(bagInfoText(info, `${payloadBytes}.${payload.length}`)); // validates before the long work
+  const head = planEntries(
+    [
+      ...payload.map((f, i): Planned => ({ name: root + f.path, kind: 'payload', i })),
+      { name: `${root}VERIFY.txt`, kind: 'bytes', bytes: utf8(input.verifyText) },
+      { name: `${root}bag-info.txt`, kind: 'bytes', bytes: bagInfo },
+      { name: `${root}bagit.txt`, kind: 'bytes', bytes: utf8(BAGIT_TXT) },
+    ],
+    [`${root}data/`], // BagIt requires data/ even when the payload is empty
+  );
+  // Fail fast before reading: the payload alone must already fit.
+  enforceLimits(head.filter((e) => e.kind !== 'bytes').length, payloadBytes, limits);
+  const pem = utf8(spkiDerToPem(signer.spkiDer));
+  const headBytes = head.reduce((n, e) => n + (e.kind === 'bytes' ? e.bytes.length : 0), payloadBytes);
+  const tagManifestBytes = manifestBytes(TAGGED_FILES);
+  const paths = payload.map((f) => f.path);
+  // Known before reading: every entry, and every byte but the signature's and afterSign's.
+  const tailNames = [...TAG_MANIFESTS, 'manifest-sha256.txt', 'manifest-sha512.txt', SIGNATURE_PATH, SIGNING_KEY_PATH];
+  const knownBytes = headBytes + manifestBytes(paths) + tagManifestBytes + pem.length;
+  const knownEntries = head.length + tailNames.length + 1; // + signature/
+  enforceLimits(knownEntries, knownBytes, limits);
 
-  const tagFileCount = TAGGED_FILES.length + TAG_MANIFESTS.length + 2;
-  let done = 0;
-  let total = payload.length; // grows by the entry count once it is known
-  const progress = (): void => input.onProgress?.(done, total);
-  progress();
+  const steps: Steps = { files: 0, totalFiles: knownEntries - folderCount(head) - 1, bytes: 0, totalBytes: knownBytes };
+  const tick = (): void =>
+    input.onProgress?.(steps.files, steps.totalFiles, { done: steps.bytes, total: steps.totalBytes });
+  tick();
 
-  const digests = await hashAll(payload, () => {
-    done++;
-    progress();
-  });
-
-  const rows256 = payload.map((f, i) => ({ path: f.path, hex: digestAt(digests, i).sha256 }));
-  const rows512 = payload.map((f, i) => ({ path: f.path, hex: digestAt(digests, i).sha512 }));
-
+  const sink = new BlobSink();
+  const zip = new ZipWriter(sink.write, date);
+  const deflateText = input.deflateText ?? true;
+  const digests = await writeHead(zip, head, payload, steps, tick, { signal, deflateText });
+  const digestOf = (i: number): DigestPair => {
+    const d = digests[i];
+    if (d === undefined) throw new Error(`bag: internal error, payload file ${i} was not written`);
+    return d;
+  };
+  const rows256 = paths.map((path, i) => ({ path, hex: digestOf(i).sha256 }));
+  const rows512 = paths.map((path, i) => ({ path, hex: digestOf(i).sha512 }));
   const tagged: Record<(typeof TAGGED_FILES)[number], Uint8Array> = {
-    'VERIFY.txt': utf8(input.verifyText),
-    'bag-info.txt': bagInfo,
-    'bagit.txt': utf8(BAGIT_TXT),
+    'VERIFY.txt': bytesOf(head, `${root}VERIFY.txt`),
+    'bag-info.txt': bytesOf(head, `${root}bag-info.txt`),
+    'bagit.txt': bytesOf(head, `${root}bagit.txt`),
     'manifest-sha256.txt': utf8(manifestText(rows256)),
     'manifest-sha512.txt': utf8(manifestText(rows512)),
   };
@@ -401,72 +556,64 @@ export async function writeBag(input: BagInput): Promise<BagOutput> {
   const tagManifest256 = utf8(manifestText(tagDigests.map((d) => ({ path: d.path, hex: d.sha256 }))));
   const tagManifest512 = utf8(manifestText(tagDigests.map((d) => ({ path: d.path, hex: d.sha512 }))));
 
+  signal?.throwIfAborted();
   const signature = await signer.sign(tagManifest256);
   // Never write a package whose signature does not check out (wrong key, P1363 instead of DER…).
   if (!(await verifyDer(signer.spkiDer, signature, tagManifest256))) {
     throw new Error("bag: the signer's signature does not verify with its own public key");
   }
 
-  const files = new Map<string, Uint8Array>();
-  for (const f of payload) files.set(`${bagName}/${f.path}`, f.bytes);
-  for (const path of TAGGED_FILES) files.set(`${bagName}/${path}`, tagged[path]);
-  files.set(`${bagName}/tagmanifest-sha256.txt`, tagManifest256);
-  files.set(`${bagName}/tagmanifest-sha512.txt`, tagManifest512);
-  files.set(`${bagName}/${SIGNATURE_PATH}`, signature);
-  files.set(`${bagName}/${SIGNING_KEY_PATH}`, utf8(spkiDerToPem(signer.spkiDer)));
-  if (files.size !== payload.length + tagFileCount) throw new Error('bag: internal error, file count mismatch');
+  const tail = new Map<string, Uint8Array>([
+    ['manifest-sha256.txt', tagged['manifest-sha256.txt']],
+    ['manifest-sha512.txt', tagged['manifest-sha512.txt']],
+    ['tagmanifest-sha256.txt', tagManifest256],
+    ['tagmanifest-sha512.txt', tagManifest512],
+    [SIGNATURE_PATH, signature],
+    [SIGNING_KEY_PATH, pem],
+  ]);
   for (const extra of (await input.afterSign?.(signature)) ?? []) {
-    const name = `${bagName}/${extra.path}`;
-    if (!(OPTIONAL_SIGNATURE_FILES as readonly string[]).includes(extra.path) || files.has(name)) {
+    if (!(OPTIONAL_SIGNATURE_FILES as readonly string[]).includes(extra.path) || tail.has(extra.path)) {
       throw new Error(`bag: ${JSON.stringify(extra.path)} is not an optional signature/ file, or is given twice`);
     }
-    files.set(name, extra.bytes);
+    tail.set(extra.path, extra.bytes);
   }
-
-  // Explicit folder entries with the fixed date (JSZip's implicit ones would carry "now").
-  const folders = folderEntries(files.keys());
-  folders.add(`${bagName}/data/`); // BagIt requires data/ even when the payload is empty
-  const names = [...files.keys(), ...folders].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  let totalBytes = 0;
-  for (const bytes of files.values()) totalBytes += bytes.length;
-  enforceLimits(names.length, totalBytes, limits);
-
-  const zip = new JSZip();
-  for (const name of names) {
-    const bytes = files.get(name);
-    if (bytes === undefined) {
-      zip.file(name, null, { dir: true, date, createFolders: false });
-    } else {
-      zip.file(name, bytes, {
-        binary: true,
-        date,
-        createFolders: false,
-        compression: compressionFor(name),
-        compressionOptions: { level: 6 },
-      });
+  const tailFiles = [...tail].map(([path, bytes]): Planned => ({ name: root + path, kind: 'bytes', bytes }));
+  const tailEntries = planEntries(tailFiles).filter((e) => e.name !== root);
+  if (tailEntries[0] && head.at(-1)!.name >= tailEntries[0].name) throw new Error('bag: internal error, entry order');
+  let tailBytes = 0;
+  for (const b of tail.values()) tailBytes += b.length;
+  steps.totalFiles = steps.files + tail.size;
+  steps.totalBytes = steps.bytes + tailBytes;
+  enforceLimits(head.length + tailEntries.length, steps.totalBytes, limits);
+  for (const e of tailEntries) {
+    signal?.throwIfAborted();
+    if (e.kind === 'dir') await zip.directory(e.name);
+    else if (e.kind === 'bytes') {
+      const form = await zipForm(e.name, e.bytes, deflateText);
+      await zip.file(e.name, form.data, form);
+      steps.files++;
+      steps.bytes += e.bytes.length;
+      tick();
     }
   }
-
-  const base = done;
-  total = base + names.length;
-  progress();
-  const out = await streamZip(zip, (percent) => {
-    // JSZip reports a percentage over its entries; map it onto entry steps, never going back.
-    const step = base + Math.floor((percent / 100) * names.length);
-    if (step > done && step < total) {
-      done = step;
-      progress();
-    }
-  });
-  done = total;
-  progress();
-
+  await zip.finish();
+  const out = sink.finish();
   return {
     zip: out.blob,
-    zipBytes: out.bytes,
+    zipBytes: sink.bytes,
     zipSha256: out.sha256,
     zipName: `${bagName}.zip`,
-    payloadOxum,
+    payloadOxum: `${payloadBytes}.${payload.length}`,
     tagManifestSha256: await sha256Hex(tagManifest256),
   };
+}
+
+function folderCount(entries: Planned[]): number {
+  return entries.filter((e) => e.kind === 'dir').length;
+}
+
+function bytesOf(entries: Planned[], name: string): Uint8Array {
+  const e = entries.find((x) => x.name === name);
+  if (e?.kind !== 'bytes') throw new Error(`bag: internal error, ${name} not planned`);
+  return e.bytes;
 }

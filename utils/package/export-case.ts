@@ -9,7 +9,6 @@ import type {
 import type { ExportSnapshot } from '@/utils/db/export-snapshot';
 import { digestBoth, sha256Hex, utf8 } from '@/utils/evidence/hash';
 import { signDer, spkiDerToPem } from '@/utils/evidence/signing';
-import type { BagFile } from '@/utils/evidence/types';
 import {
   BAGIT_TXT,
   TAGGED_FILES,
@@ -17,7 +16,10 @@ import {
   writeBag,
   type BagInfo,
   type BagOutput,
+  type PayloadFile,
+  type ReadPayload,
   type Signer,
+  type StreamedFile,
 } from './bag-writer';
 import {
   CAPTURE_TOKEN,
@@ -173,12 +175,12 @@ async function readToken(store: ExportStore, bagPath: string, sha256: string): P
   return data;
 }
 
-/** Reads a stored artifact and proves it still has the bytes hashed at capture time. */
-async function readVerified(
+/** Reads a stored artifact and proves it still has the bytes hashed at capture; returns them with their digests. */
+async function readChecked(
   store: ExportStore,
   bagPath: string,
   expected: { sha256: string; sha512: string; bytes: number },
-): Promise<Uint8Array> {
+): Promise<ReadPayload> {
   const blob = await store.blob(expected.sha256);
   if (!blob)
     throw new IntegrityError(
@@ -195,7 +197,28 @@ async function readVerified(
       bagPath,
     );
   }
-  return data;
+  return { bytes: data, ...d };
+}
+
+/** {@link readChecked}, the bytes only. */
+async function readVerified(
+  store: ExportStore,
+  bagPath: string,
+  expected: { sha256: string; sha512: string; bytes: number },
+): Promise<Uint8Array> {
+  return (await readChecked(store, bagPath, expected)).bytes;
+}
+
+/**
+ * A stored artifact as a payload file the writer reads in its turn: checked against both digests
+ * recorded at capture then, so a changed byte abandons the part, naming the file.
+ */
+function streamedArtifact(
+  store: ExportStore,
+  bagPath: string,
+  expected: { sha256: string; sha512: string; bytes: number },
+): StreamedFile {
+  return { path: bagPath, size: expected.bytes, read: () => readChecked(store, bagPath, expected) };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -209,6 +232,8 @@ export interface ExportProgress {
   parts: number;
   done: number;
   total: number;
+  /** While writing: the part's file bytes written of all (exact; the ZIP adds its headers). */
+  bytes?: { done: number; total: number };
 }
 
 /**
@@ -232,6 +257,8 @@ export interface ExportOptions {
   exportId: string;
   software: { name: string; version: string; browser: string };
   onProgress?: (p: ExportProgress) => void;
+  /** Cancels the export between two files: the part being written is dropped, never returned. */
+  signal?: AbortSignal;
   /**
    * RFC 3161 token over the signature, when a TSA is set: returns the TSA's answer and the
    * certificates it sent, or null when it failed (the caller logs timestamp.failed; the package
@@ -397,7 +424,7 @@ const PLACEHOLDER_THUMBNAIL = {
  * was made from these very bytes and is intact, else made now (the same bytes either way).
  */
 async function thumbnailFor(
-  png: Uint8Array,
+  readPng: () => Promise<Uint8Array>,
   pngSha256: string,
   cached: CaptureRecord['reportThumbnail'],
   store: ExportStore,
@@ -412,6 +439,8 @@ async function thumbnailFor(
       };
     }
   }
+  // No intact thumbnail kept: the screenshot is read (and checked) now, once more in its turn.
+  const png = await readPng();
   try {
     const t = await makeThumbnail(png);
     return {
@@ -719,13 +748,15 @@ interface PartJob {
   index: ReportIndexRow[];
 }
 
-/** Reads a part's captures (verified) and writes its signed bag. */
+/** Reads a part's captures (each file checked in its turn, as the writer streams it) and writes its signed bag. */
 async function buildPart(x: ExportContext, j: PartJob): Promise<PackagePart> {
   const { o, facts } = x;
   const { planned, part, parts, bagNames } = j;
   const bagName = bagNames[part - 1]!;
   const zipName = `${bagName}.zip`;
-  const payload: BagFile[] = [];
+  // Artifacts are read by the writer in their turn (StreamedFile); capture.json, its token and the
+  // thumbnail are read now, for the report, which must be whole before the payload's size is.
+  const payload: PayloadFile[] = [];
   const sections: ReportCapture[] = [];
   let done = 0;
   for (const c of planned.items) {
@@ -740,9 +771,11 @@ async function buildPart(x: ExportContext, j: PartJob): Promise<PackagePart> {
       });
     let screenshot: ReportCapture['screenshot'] = null;
     for (const a of c.artifacts) {
-      const bytes = await readVerified(o.store, `${folder}/${a.path}`, a);
-      payload.push({ path: `${folder}/${a.path}`, bytes });
-      if (a.path === SCREENSHOT) screenshot = await thumbnailFor(bytes, a.sha256, c.reportThumbnail, o.store);
+      const path = `${folder}/${a.path}`;
+      payload.push(streamedArtifact(o.store, path, a));
+      if (a.path === SCREENSHOT) {
+        screenshot = await thumbnailFor(() => readVerified(o.store, path, a), a.sha256, c.reportThumbnail, o.store);
+      }
     }
     sections.push(reportCapture(c, cj, screenshot, token));
     o.onProgress?.({ phase: 'reading', part, parts, done: ++done, total: planned.items.length });
@@ -775,7 +808,10 @@ async function buildPart(x: ExportContext, j: PartJob): Promise<PackagePart> {
     }),
     signer: signerFor(o.key),
     date: o.now,
-    onProgress: (d, t) => o.onProgress?.({ phase: 'writing', part, parts, done: d, total: t }),
+    onProgress: (d, t, bytes) => o.onProgress?.({ phase: 'writing', part, parts, done: d, total: t, bytes }),
+    ...(o.signal ? { signal: o.signal } : {}),
+    // Everything STOREd: DEFLATE of the text was the writer's largest cost (docs/performance.md).
+    deflateText: false,
     ...(o.timestampSignature
       ? {
           afterSign: async (signature: Uint8Array) => {
@@ -815,9 +851,11 @@ async function buildPart(x: ExportContext, j: PartJob): Promise<PackagePart> {
 
 /**
  * Builds the case's package, or its parts, one at a time: each part is yielded complete and
- * signed; the next one is read from the database only when the caller asks for it, so memory
- * holds one part at a time. Every stored byte is re-hashed against what was recorded at capture;
- * a mismatch stops the export with an {@link IntegrityError} naming the file.
+ * signed; the next one is read from the database only when the caller asks for it. Within a part
+ * each file is read only when the writer reaches it and let go once written, so the page holds a
+ * file or two; the part itself accumulates as Blobs. Every stored byte is re-hashed against what
+ * was recorded at capture; a mismatch stops the export with an {@link IntegrityError} naming the
+ * file, and the part being written is dropped.
  *
  * @throws Error if the case does not exist, the export was not begun, or a value is not allowed.
  */

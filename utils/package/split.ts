@@ -2,8 +2,9 @@ import { MAX_ZIP_BYTES, MAX_ZIP_ENTRIES, compressionFor } from './bag-writer';
 
 /**
  * Splitting a case into parts (evidence-package-v1.md, Limits): each part is a complete bag
- * whose ZIP stays under a ceiling of bytes and entries, so that no ZIP reaches JSZip's limits
- * (no ZIP64) and so that memory during export is bounded by the part, not the case.
+ * whose ZIP stays under a ceiling of bytes and entries, chosen by the investigator (media,
+ * e-mail, upload limits) and below what the verifier's reader accepts (bag-writer.ts
+ * MAX_ZIP_ENTRIES and MAX_ZIP_BYTES; the writer itself writes ZIP64).
  *
  * The ceiling is on the size of the ZIP file. It is enforced with an upper bound computed before
  * any blob is read: exact sizes for stored files and ZIP headers, zlib's worst case for
@@ -34,20 +35,20 @@ export function resolveCeiling(
   const maxPartEntries = given.maxPartEntries ?? DEFAULT_MAX_PART_ENTRIES;
   if (!Number.isSafeInteger(maxPartBytes) || maxPartBytes < 1 || maxPartBytes >= MAX_ZIP_BYTES) {
     throw new Error(
-      `The part size ceiling must be a whole number of bytes from 1 to ${MAX_ZIP_BYTES - 1} (a ZIP without ZIP64 cannot reach 4 GiB); got ${String(given.maxPartBytes)}.`,
+      `The part size ceiling must be a whole number of bytes from 1 to ${MAX_ZIP_BYTES - 1} (the verifier reads packages under 4 GiB); got ${String(given.maxPartBytes)}.`,
     );
   }
   if (!Number.isSafeInteger(maxPartEntries) || maxPartEntries < 1 || maxPartEntries >= MAX_ZIP_ENTRIES) {
     throw new Error(
-      `The part entry ceiling must be a whole number from 1 to ${MAX_ZIP_ENTRIES - 1} (a ZIP without ZIP64 cannot hold 65,535 entries); got ${String(given.maxPartEntries)}.`,
+      `The part entry ceiling must be a whole number from 1 to ${MAX_ZIP_ENTRIES - 1} (the verifier reads packages under 65,535 entries); got ${String(given.maxPartEntries)}.`,
     );
   }
   return { maxPartBytes, maxPartEntries };
 }
 
 // ---------------------------------------------------------------------------------------------
-// What a file costs in a JSZip archive (DOS platform, ASCII names, no data descriptors, no
-// comments: the way bag-writer.ts generates it).
+// What a file costs in the archive zip-writer.ts writes (ASCII names, no data descriptors, no
+// comments, no extra fields below the ZIP64 thresholds, which the ceilings keep parts under).
 
 /** End of central directory record. */
 export const ZIP_END_BYTES = 22;

@@ -74,3 +74,19 @@ test('without a failing write, no custody warning is shown', async () => {
   expect(screen.queryByTestId('custody-failed')).toBeNull();
   expect(await exportFailedEvents()).toBe(1);
 });
+
+test('Cancel stops the export before anything is saved and logs export.cancelled (issue 17)', async () => {
+  await seedCase(db, 'case-1', 'Case one');
+  const capture = { id: 'cap-1', caseId: 'case-1', url: 'https://a.test/', title: 'Example', text: 'hi', minute: 1 };
+  await seedCapture(db, capture);
+  const save = vi.fn(() => Promise.resolve({ path: '/downloads/x.zip' }));
+  renderWith(<ExportPage search="?case=case-1" env={{ ...env, save }} />, { db });
+  screen.getByTestId('export-cancel').click();
+  await waitFor(() => expect(document.querySelector('main')?.dataset.state).toBe('cancelled'), { timeout: 5000 });
+  expect(screen.getByRole('alert').textContent).toContain('Export cancelled');
+  expect(save).not.toHaveBeenCalled();
+  const types = (await db.custody.toArray()).filter((e) => e.caseId === 'case-1').map((e) => e.type);
+  expect(types.at(-1)).toBe('export.cancelled');
+  expect(types).not.toContain('export.completed');
+  expect(types).not.toContain('export.failed');
+});
