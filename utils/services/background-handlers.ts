@@ -10,8 +10,10 @@ import { fetchResourceForPageCopy } from '@/utils/capture/resource-fetch';
 import { createFetchLog, type FetchLog } from '@/utils/capture/fetch-log';
 import { badgeForFailure, badgeForSuccess, badgeProgress, badgeWorking } from '@/utils/platform/badge';
 import { createBrowserCaptureEnv } from '@/utils/platform/capture-env';
+import { createRecordingPlatform } from '@/utils/platform/recording-platform';
 import { requestPersistentStorage } from '@/utils/platform/extension';
-import { runCapture } from './capture-job';
+import { runCapture, type CaptureRequest } from './capture-job';
+import { RecordingService } from './recording';
 import { ensureSigningKey } from './signing-keys';
 import { processFirstAttempts, processTimestampsFromSettings, timestampStoredCapture } from './timestamp-queue';
 import { addWatchEntry, removeWatchEntry, syncWatch } from './watch-list';
@@ -28,6 +30,8 @@ export interface BackgroundServices {
   syncWatch(): Promise<boolean>;
   /** One timestamp round (the alarm); failures are logged, never thrown. */
   timestampRound(): void;
+  /** Recording mode (issue 16): its listeners are wired by the entrypoint. */
+  recording: RecordingService;
 }
 
 /**
@@ -41,6 +45,8 @@ export function startBackground(db: HashmarkDb, bootedAt: string, s: BackgroundS
   requestPersistentStorage();
   void processTimestampsFromSettings(db).catch(() => undefined);
   void s.syncWatch();
+  // A recording that was on goes on (or is shown interrupted); the custody log says which.
+  void s.recording.recover().catch((e) => console.error('hashmark: recording recovery', e));
 }
 
 /**
@@ -61,21 +67,27 @@ function pageCopyFetchLogs() {
 export function createBackgroundServices(db: HashmarkDb): BackgroundServices {
   const fetchLogs = pageCopyFetchLogs();
 
+  /** The browser's capture environment, with the page copy's fetches logged. */
+  function captureEnv() {
+    const env = createBrowserCaptureEnv();
+    const pageCopy = env.pageCopy;
+    if (pageCopy) {
+      env.pageCopy = async (id) => {
+        const log = fetchLogs.open(id);
+        try {
+          return { ...(await pageCopy(id)), fetched: log.section() };
+        } finally {
+          fetchLogs.close(id);
+        }
+      };
+    }
+    return env;
+  }
+
   async function capture(trigger: CaptureTrigger, tabId?: number, options?: Partial<CaptureOptions>) {
     await badgeWorking(tabId);
     try {
-      const env = createBrowserCaptureEnv();
-      const pageCopy = env.pageCopy;
-      if (pageCopy) {
-        env.pageCopy = async (id) => {
-          const log = fetchLogs.open(id);
-          try {
-            return { ...(await pageCopy(id)), fetched: log.section() };
-          } finally {
-            fetchLogs.close(id);
-          }
-        };
-      }
+      const env = captureEnv();
       env.progress = (text) => void badgeProgress(text, tabId);
       const req = { trigger, ...(tabId !== undefined ? { tabId } : {}), ...(options ? { options } : {}) };
       const r = await runCapture(db, env, req);
@@ -88,6 +100,17 @@ export function createBackgroundServices(db: HashmarkDb): BackgroundServices {
       throw e;
     }
   }
+
+  // Recording mode's captures: the same job, no badge of their own (the tab keeps "REC").
+  const recording = new RecordingService({
+    db,
+    platform: createRecordingPlatform(),
+    capture: async (req: CaptureRequest) => {
+      const r = await runCapture(db, captureEnv(), req);
+      void timestampStoredCapture(db, r);
+      return r;
+    },
+  });
 
   // Trusted time (RFC 3161): each stored capture.json gets a token when a TSA is set. Never
   // awaited by the capture: a TSA that is down or slow costs a timestamp.failed event and a
@@ -119,6 +142,10 @@ export function createBackgroundServices(db: HashmarkDb): BackgroundServices {
       return { ok: true };
     },
     'watch.sync': async () => ({ registered: await syncWatch(db) }),
+    'recording.start': (p) => recording.start(p),
+    'recording.stop': () => recording.stop(),
+    'recording.pause': () => recording.pause(),
+    'recording.status': () => recording.status(),
   };
 
   return {
@@ -136,5 +163,6 @@ export function createBackgroundServices(db: HashmarkDb): BackgroundServices {
     capture,
     syncWatch: () => syncWatch(db),
     timestampRound: () => void processTimestampsFromSettings(db).catch((e) => console.error('hashmark: timestamps', e)),
+    recording,
   };
 }
