@@ -54,7 +54,7 @@ test('off: Record starts with the scope and capture size chosen', async () => {
 
 test('without a case, Record is disabled', () => {
   renderWith(<RecordingToggle recording={null} disabled={true} actions={actions()} />, { db });
-  expect((screen.getByTestId('record') as HTMLButtonElement).disabled).toBe(true);
+  expect(screen.getByTestId<HTMLButtonElement>('record').disabled).toBe(true);
 });
 
 test('on: a clear "● Recording" state with Pause and Stop', async () => {
