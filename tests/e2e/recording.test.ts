@@ -112,3 +112,20 @@ test('one capture per page view in the recording tabs, none elsewhere, none afte
   expect(await recordingEvents()).toEqual(['recording.started', 'recording.stopped']);
   await s.driver.closeTab(other);
 }, 90_000);
+
+test('the worker stopped mid-recording: the next page view wakes it, the recording goes on and the log says so', async () => {
+  const first = site.url('rec-1.html?restart');
+  const tab = await s.driver.openTab(first);
+  await s.driver.send('recording.start', { tabId: tab, scope: 'tab' });
+  await expect.poll(async () => (await urls()).at(-1), { timeout: 15_000 }).toBe(first);
+  const cdp = await s.hm.context.newCDPSession(s.driver.control);
+  await cdp.send('ServiceWorker.enable');
+  await cdp.send('ServiceWorker.stopAllWorkers');
+  await pageOf(first).click('#next');
+  await expect.poll(async () => (await urls()).at(-1), { timeout: 20_000 }).toBe(site.url('rec-2.html'));
+  const events = await recordingEvents();
+  expect(events.slice(-2)).toEqual(['recording.started', 'recording.resumed']);
+  expect(await s.driver.send('recording.status', {})).toMatchObject({ state: 'active', tabIds: [tab] });
+  expect(await s.driver.send('recording.stop', {})).toEqual({ state: 'off' });
+  await s.driver.closeTab(tab);
+}, 60_000);
