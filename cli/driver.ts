@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { CaptureOptions, CaptureResult } from '@/utils/capture/pipeline';
 import type { CaseRecord } from '@/utils/db/schema';
+import type { HarvestStatus } from '@/utils/harvest/status';
 import type { Lang } from '@/utils/i18n';
 import { envelope, unwrapReply } from '@/utils/messaging/client';
 import type { MessageType, Req, Res } from '@/utils/messaging/protocol';
@@ -20,6 +21,13 @@ import type { PartCeiling } from '@/utils/package/split';
 export class SetupError extends Error {}
 
 export type BrowserName = 'chromium' | 'firefox';
+
+/** What a harvest asks for (the CLI's --harvest, --max-items, --max-minutes). */
+export interface HarvestOptions {
+  mode: 'auto' | 'feed' | 'thread';
+  maxItems?: number;
+  maxMinutes?: number;
+}
 
 /** One package (part) the export page saved. */
 export interface ExportedPart {
@@ -59,6 +67,11 @@ export interface CaptureDriver {
   capture(tabId: number, options?: Partial<CaptureOptions>): Promise<CaptureResult>;
   /** Loads `url` in an open tab, as a person typing it would, and waits until it has loaded. */
   navigate(tabId: number, url: string): Promise<void>;
+  /**
+   * Harvests the feed or thread in the tab (issue 15) and waits for its end, polling its status
+   * (a harvest outlasts a message's answer); `progress` sees each poll.
+   */
+  harvest(tabId: number, options: HarvestOptions, progress?: (s: HarvestStatus) => void): Promise<HarvestStatus>;
   closeTab(tabId: number): Promise<void>;
   /**
    * Runs the export page for a case (with the CLI's part ceiling and report language, if given);
@@ -154,6 +167,19 @@ export abstract class BaseDriver implements CaptureDriver {
       },
       [tabId, url] as const,
     );
+  }
+
+  async harvest(tabId: number, options: HarvestOptions, progress?: (s: HarvestStatus) => void): Promise<HarvestStatus> {
+    let s = await this.send('harvest.start', { tabId, trigger: 'cli', ...options });
+    while (s.state === 'running') {
+      progress?.(s);
+      await new Promise((r) => setTimeout(r, 500));
+      const next = await this.send('harvest.status', { jobId: s.jobId });
+      if (!next) throw new Error(`The extension lost harvest ${s.jobId}.`);
+      s = next;
+    }
+    if (s.state === 'failed') throw new Error(s.error ?? 'The harvest failed.');
+    return s;
   }
 
   async closeTab(tabId: number): Promise<void> {

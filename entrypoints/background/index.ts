@@ -62,10 +62,16 @@ export default defineBackground(() => {
       title: browser.i18n.getMessage('commandCapture') || 'Capture this page as evidence',
       contexts: ['page', 'frame', 'selection', 'link', 'image', 'video'],
     });
+    browser.contextMenus.create({
+      id: 'hashmark-harvest',
+      title: browser.i18n.getMessage('commandHarvest') || 'Capture feed / thread (scroll and collect every item)',
+      contexts: ['page', 'frame', 'selection', 'link', 'image', 'video'],
+    });
   });
   browser.contextMenus.onClicked.addListener((info, tab) => {
     if (info.menuItemId === 'hashmark-capture' && tab?.id !== undefined)
       void s.capture('context-menu', tab.id).catch(() => undefined);
+    if (info.menuItemId === 'hashmark-harvest' && tab?.id !== undefined) void s.harvest('context-menu', tab.id);
   });
   browser.commands.onCommand.addListener((command, tab) => {
     if (command === 'capture-page') void s.capture('command', tab?.id).catch(() => undefined);

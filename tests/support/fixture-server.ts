@@ -21,8 +21,11 @@ export interface FixtureServer {
   close(): Promise<void>;
 }
 
-/** A generated JSON response for one path (the harvest fixtures' endpoints); `u` is the request URL. */
-export type JsonRouteHandler = (u: URL) => { status: number; body: string };
+/**
+ * A generated JSON response for one path (the harvest fixtures' endpoints), or a redirect when it
+ * gives `location`; `u` is the request URL.
+ */
+export type JsonRouteHandler = (u: URL) => { status: number; body: string; location?: string };
 
 /** Serves the fixture pages on 127.0.0.1 (never the internet), on a free port; `routes` answer JSON paths. */
 export async function startFixtureServer(
@@ -36,7 +39,11 @@ export async function startFixtureServer(
     const route = routes[path];
     if (route) {
       const r = route(u);
-      res.writeHead(r.status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
+      res.writeHead(r.status, {
+        'content-type': 'application/json; charset=utf-8',
+        'cache-control': 'no-store',
+        ...(r.location ? { location: r.location } : {}),
+      });
       res.end(r.body);
       return;
     }

@@ -14,6 +14,54 @@ export interface NetworkFacts {
   observedAt: number;
   /** Header names whose values were withheld (the investigator's own session cookies). */
   redacted: string[];
+  /**
+   * The address that was asked for, when the browser was sent on by redirects (a shortened link,
+   * an ad redirector): the link as posted is often the key fact. Absent when there was no redirect.
+   */
+  requestedUrl?: string;
+  /** Every redirect hop before the document, in order (issue 21). Absent when there was none. */
+  redirects?: RedirectHop[];
+}
+
+/** One HTTP redirect of the main document, as webRequest onBeforeRedirect reported it. */
+export interface RedirectHop {
+  url: string;
+  statusCode: number;
+  statusLine: string;
+  /** Where it sent the browser (the Location header, resolved). */
+  location: string;
+  ip: string | null;
+  fromCache: boolean;
+  /** Browser time (ms since epoch). */
+  at: number;
+}
+
+/** The fields of a webRequest onBeforeRedirect event we read (main_frame only). */
+export interface RedirectDetails {
+  url: string;
+  tabId: number;
+  requestId: string;
+  statusCode: number;
+  statusLine?: string;
+  redirectUrl: string;
+  ip?: string;
+  fromCache: boolean;
+  timeStamp: number;
+}
+
+/** A chain longer than this is a loop the browser will break anyway; keep its first hops. */
+export const MAX_REDIRECT_HOPS = 30;
+
+export function hopFromRedirect(d: RedirectDetails): RedirectHop {
+  return {
+    url: d.url,
+    statusCode: d.statusCode,
+    statusLine: d.statusLine ?? '',
+    location: d.redirectUrl,
+    ip: d.ip ?? null,
+    fromCache: d.fromCache,
+    at: d.timeStamp,
+  };
 }
 
 /** The fields of a webRequest onCompleted event we read (main_frame only). */
@@ -33,7 +81,7 @@ export interface CompletedDetails {
  * a package handed to other parties would leak the account. Keep the header and cookie names,
  * withhold the values, and say so.
  */
-export function factsFromCompleted(d: CompletedDetails): NetworkFacts {
+export function factsFromCompleted(d: CompletedDetails, redirects: RedirectHop[] = []): NetworkFacts {
   const redacted = new Set<string>();
   const responseHeaders = (d.responseHeaders ?? []).map((h) => {
     const lower = h.name.toLowerCase();
@@ -53,6 +101,7 @@ export function factsFromCompleted(d: CompletedDetails): NetworkFacts {
     responseHeaders,
     observedAt: d.timeStamp,
     redacted: [...redacted],
+    ...(redirects.length ? { requestedUrl: redirects[0]!.url, redirects } : {}),
   };
 }
 

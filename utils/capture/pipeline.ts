@@ -156,7 +156,7 @@ async function refusalFor(
  * captureVisibleTab allows 2 calls per rolling second: space shots by 510 ms, and if the quota
  * is hit anyway (another capture running), wait it out and retry instead of failing.
  */
-function makeShooter(env: CaptureEnv): (windowId: number) => Promise<string> {
+export function makeShooter(env: CaptureEnv): (windowId: number) => Promise<string> {
   let last = 0;
   return async (windowId) => {
     for (let attempt = 0; ; attempt++) {
@@ -565,7 +565,8 @@ export function buildCaptureJson(i: CaptureJsonInput) {
       serverDateSkewMs: network ? serverDateSkewMs(network) : null,
       tsaSkewMs: null,
     },
-    url: { start: i.tab.url, end: i.endTab.url },
+    // The address asked for, when redirects led to the page (from the browser's network facts).
+    url: { start: i.tab.url, end: i.endTab.url, ...(network?.requestedUrl ? { requested: network.requestedUrl } : {}) },
     title: { start: i.tab.title, end: i.endTab.title },
     pageAsserted: snap.pageAsserted,
     browser: {

@@ -68,3 +68,8 @@ export async function attachReportThumbnail(
     await db.captures.update(c.id, { reportThumbnail: input.thumbnail });
   });
 }
+
+/** One capture by id. */
+export function getCapture(db: HashmarkDb, captureId: string): Promise<CaptureRecord | undefined> {
+  return db.captures.get(captureId);
+}

@@ -27,6 +27,7 @@ export * from './storage';
 export * from './search-index';
 export * from './export-snapshot';
 export * from './recordings';
+export * from './harvest';
 
 let shared: HashmarkDb | null = null;
 

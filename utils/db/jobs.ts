@@ -2,6 +2,7 @@
  * Capture jobs repository: a job opens (sequence allocated, capture.started), then either
  * commits the whole capture in one transaction or fails with a reason.
  */
+import Dexie from 'dexie';
 import type { BlobRecord, CaptureRecord, HashmarkDb, JobRecord, SelectorRecord } from './schema';
 import { appendCustodyInTx } from './in-tx';
 
@@ -99,9 +100,23 @@ export async function failCaptureJob(
   db: HashmarkDb,
   input: { jobId: string; reason: string; code?: string; detail?: string; at: string },
 ): Promise<void> {
-  await db.transaction('rw', [db.jobs, db.custody, db.settings], async () => {
+  await db.transaction('rw', [db.jobs, db.custody, db.settings, db.harvestItems, db.harvestSteps], async () => {
     const job = await db.jobs.get(input.jobId);
     if (!job || job.state !== 'running') return;
+    // A harvest's staged rows go with its job: no item of a capture that does not exist. (Its staged
+    // blobs stay: content-addressed, they may be shared, and nothing lists them.)
+    const range = [
+      [job.captureId, Dexie.minKey],
+      [job.captureId, Dexie.maxKey],
+    ] as const;
+    await db.harvestItems
+      .where('[captureId+seq]')
+      .between(...range)
+      .delete();
+    await db.harvestSteps
+      .where('[captureId+step]')
+      .between(...range)
+      .delete();
     await db.jobs.update(job.id, {
       state: 'failed',
       error: input.reason,
@@ -157,4 +172,9 @@ export async function hasRunningCapture(db: HashmarkDb, tabId: number): Promise<
       .filter((j) => j.tabId === tabId)
       .count()) > 0
   );
+}
+
+/** One job by id (a harvest's outcome after the worker restarted). */
+export function getJob(db: HashmarkDb, jobId: string): Promise<JobRecord | undefined> {
+  return db.jobs.get(jobId);
 }

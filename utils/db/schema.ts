@@ -53,6 +53,51 @@ export interface CaptureRecord {
    * capture.json; an export remakes it when it is absent or does not match.
    */
   reportThumbnail?: { sha256: string; width: number; height: number; source: string };
+  /** Set for a harvest (issue 15): its items are in `harvestItems`, its report in capture.json. */
+  harvest?: HarvestSummary;
+}
+
+/** What the lists show of a harvest without reading capture.json. */
+export interface HarvestSummary {
+  items: number;
+  steps: number;
+  stopReason: string;
+  complete: boolean;
+  definition: string;
+}
+
+/**
+ * One harvested post, comment or message (issue 15), stored while the harvest runs, in batches,
+ * so memory stays flat. `line` is the item's canonical line of items.jsonl, fixed when collected;
+ * the rest is there to list and search items without parsing every line.
+ */
+export interface HarvestItemRecord {
+  captureId: string;
+  caseId: string;
+  /** Collection order (the fragment's file name: items/<seq>.html). */
+  seq: number;
+  /** Page order: sort by (position, seq). */
+  position: number;
+  step: number;
+  line: string;
+  lineSha256: string;
+  /** The item's HTML fragment as a capture artifact (its bytes are a blob). */
+  html: ArtifactEntry;
+  author: string | null;
+  timeShown: string | null;
+  timeMachine: string | null;
+  /** The item's text, for search and lists (the full, exact text is in `line`). */
+  text: string;
+  selectors: { kind: SelectorKind; value: string; raw: string[]; platform?: string }[];
+}
+
+/** One harvest step: its viewport screenshot (an original), where the item rectangles refer to. */
+export interface HarvestStepRecord {
+  captureId: string;
+  step: number;
+  at: string;
+  screenshot: ArtifactEntry | null;
+  scroll: { pane: 'window' | 'element'; before: number; after: number; height: number; viewport: number };
 }
 
 import type { SelectorKind } from '@/utils/selectors/types';
@@ -244,6 +289,8 @@ export type HashmarkDb = Dexie & {
   watchlist: EntityTable<WatchRecord, 'id'>;
   searchIndex: EntityTable<SearchIndexRecord, 'id'>;
   recordings: EntityTable<RecordingRecord, 'id'>;
+  harvestItems: Table<HarvestItemRecord, [string, number]>;
+  harvestSteps: Table<HarvestStepRecord, [string, number]>;
 };
 
 export const DB_NAME = 'hashmark';
@@ -268,6 +315,12 @@ export function createDb(name = DB_NAME): HashmarkDb {
     timestamps: 'id, state, captureId',
     watchlist: 'id, caseId',
     searchIndex: 'id',
+  });
+  // Harvest (issue 15): items and steps keyed by capture and collection order; the page-order
+  // index lists a harvest top to bottom (feeds) or oldest first (threads) without sorting in memory.
+  db.version(2).stores({
+    harvestItems: '[captureId+seq], [captureId+position+seq], caseId',
+    harvestSteps: '[captureId+step]',
   });
   // Version 3 (issue 16, recording mode): a new table, nothing to upgrade. state: the active or
   // paused recording is found by key at every worker start; caseId: a case's recording sessions.

@@ -5,6 +5,7 @@ import type { FetchedResource } from '@/utils/capture/page-copy-shared';
 import { REPORT_MAX, VALUE_MAX, WATCH_KINDS, type SeenSelector, type WatchKind } from '@/utils/watch/types';
 import { UUID } from '@/utils/evidence/types';
 import { RECORDING_SCOPES, type RecordingScope, type RecordingStatus } from '@/utils/recording/types';
+import type { HarvestStatus } from '@/utils/harvest/status';
 
 /**
  * Every message the background accepts, grouped by the context allowed to send it, with one
@@ -31,6 +32,18 @@ interface PageProtocol {
     req: { tabId?: number; trigger: CaptureTrigger; options?: Partial<CaptureOptions> };
     res: CaptureResult;
   };
+  /**
+   * A harvest of a feed, thread or profile (issue 15): answers as soon as it runs; the sender
+   * polls `harvest.status` (a harvest outlasts a message's answer) and may send `harvest.stop`.
+   */
+  'harvest.start': {
+    req: { tabId?: number; trigger: CaptureTrigger; mode: HarvestMode; maxItems?: number; maxMinutes?: number };
+    res: HarvestStatus;
+  };
+  /** A job's harvest, or the running one of a tab (the popup reopened); null when there is none. */
+  'harvest.status': { req: { jobId?: string; tabId?: number }; res: HarvestStatus | null };
+  /** Stops a running harvest; what it collected is kept and stored. */
+  'harvest.stop': { req: { jobId: string }; res: { stopping: boolean } };
   'case.create': { req: { name: string; reference?: string; activate?: boolean }; res: CaseRecord };
   'case.setActive': { req: { caseId: string }; res: { caseId: string } };
   /** Settings the CLI sets (the dashboard writes the same fields through utils/db directly). */
@@ -118,6 +131,9 @@ export type Reply<K extends MessageType> =
  */
 export const SENDER_CONTEXT = {
   'capture.start': 'page',
+  'harvest.start': 'page',
+  'harvest.status': 'page',
+  'harvest.stop': 'page',
   'case.create': 'page',
   'case.setActive': 'page',
   'settings.update': 'page',
@@ -136,6 +152,12 @@ export const SENDER_CONTEXT = {
 
 const TRIGGERS: readonly CaptureTrigger[] = ['popup', 'command', 'context-menu', 'dashboard', 'cli', 'recording'];
 const SELECTOR_KINDS = ['phone', 'email', 'handle', 'wallet'];
+type HarvestMode = 'auto' | 'feed' | 'thread';
+const HARVEST_MODES: readonly HarvestMode[] = ['auto', 'feed', 'thread'];
+/** Harvest limits: at most 100,000 items and 24 hours (a number the investigator typed, checked here). */
+const limit = (x: unknown, max: number) =>
+  x === undefined || (Number.isInteger(x) && (x as number) >= 1 && (x as number) <= max);
+const tabIdOk = (x: unknown) => x === undefined || (Number.isInteger(x) && (x as number) >= 0);
 const str = (x: unknown, max = 500) => typeof x === 'string' && x.length <= max;
 const isObj = (x: unknown): x is Record<string, unknown> => !!x && typeof x === 'object' && !Array.isArray(x);
 
@@ -152,6 +174,21 @@ export const validators: Validators = {
         Object.entries(p.options).every(
           ([k, v]) => ['fullPage', 'pageCopy', 'mhtml', 'media'].includes(k) && typeof v === 'boolean',
         ))),
+  'harvest.start': (p): p is Req<'harvest.start'> =>
+    isObj(p) &&
+    Object.keys(p).every((k) => ['tabId', 'trigger', 'mode', 'maxItems', 'maxMinutes'].includes(k)) &&
+    tabIdOk(p.tabId) &&
+    TRIGGERS.includes(p.trigger as CaptureTrigger) &&
+    HARVEST_MODES.includes(p.mode as HarvestMode) &&
+    limit(p.maxItems, 100_000) &&
+    limit(p.maxMinutes, 1440),
+  'harvest.status': (p): p is Req<'harvest.status'> =>
+    isObj(p) &&
+    Object.keys(p).every((k) => ['jobId', 'tabId'].includes(k)) &&
+    (p.jobId === undefined || str(p.jobId, 100)) &&
+    tabIdOk(p.tabId) &&
+    (p.jobId !== undefined || p.tabId !== undefined),
+  'harvest.stop': (p): p is Req<'harvest.stop'> => isObj(p) && Object.keys(p).length === 1 && str(p.jobId, 100),
   'case.create': (p): p is Req<'case.create'> =>
     isObj(p) &&
     str(p.name, 200) &&

@@ -39,9 +39,12 @@ export function captureFolder(sequence: number, captureId: string): string {
 }
 
 const FOLDER = /^data\/captures\/\d{4,}-[A-Za-z0-9_-][A-Za-z0-9._-]*$/;
-/** Files the capture pipeline writes in a capture folder (file names never come from the page). */
+/**
+ * Files the capture pipeline writes in a capture folder (file names never come from the page); a
+ * harvest adds items.jsonl, items/<seq>.html (each item's HTML fragment) and steps/<step>.png.
+ */
 const CAPTURE_FILE =
-  /^(capture\.json|capture\.json\.tsr|dom\.html|page\.html|page\.mhtml|text\.txt|screenshot-viewport\.png|screenshot-full\.png|screenshot-full-part-\d+-of-\d+\.png|screenshot-tiles\/\d{3,}\.png|media\/[0-9a-f]{8,64}\.[a-z0-9]{1,8})$/;
+  /^(capture\.json|capture\.json\.tsr|dom\.html|page\.html|page\.mhtml|text\.txt|screenshot-viewport\.png|screenshot-full\.png|screenshot-full-part-\d+-of-\d+\.png|screenshot-tiles\/\d{3,}\.png|media\/[0-9a-f]{8,64}\.[a-z0-9]{1,8}|items\.jsonl|items\/\d{6,}\.html|steps\/\d{4,}\.png)$/;
 const FIXED_FILES = new Set<string>([
   ...TAGGED_FILES,
   ...TAG_MANIFESTS,
@@ -71,7 +74,8 @@ export function exporterPathProblem(path: string): string | null {
     const p = path.slice(0, -1);
     if (FIXED_FOLDERS.has(path) || FOLDER.test(p)) return null;
     const folder = captureFolderOf(p);
-    if (folder && FOLDER.test(folder) && /^(screenshot-tiles|media)$/.test(p.slice(folder.length + 1))) return null;
+    if (folder && FOLDER.test(folder) && /^(screenshot-tiles|media|items|steps)$/.test(p.slice(folder.length + 1)))
+      return null;
     return 'is a folder the exporter never writes';
   }
   if (FIXED_FILES.has(path)) return null;

@@ -5,11 +5,39 @@
  * worker, and again when access is granted.
  */
 import { browser } from 'wxt/browser';
-import { factsFromCompleted, sessionKey, type CompletedDetails } from '@/utils/capture/network-facts';
+import {
+  factsFromCompleted,
+  hopFromRedirect,
+  MAX_REDIRECT_HOPS,
+  sessionKey,
+  type CompletedDetails,
+  type RedirectDetails,
+  type RedirectHop,
+} from '@/utils/capture/network-facts';
 
-function onCompleted(d: CompletedDetails) {
+/**
+ * Redirect hops of main-frame requests still under way, by request id (the id stays the same
+ * through a request's redirects in Chromium and Firefox). Milliseconds apart, so the worker's
+ * memory holds them; onCompleted files them with the document's facts.
+ */
+const chains = new Map<string, RedirectHop[]>();
+
+function onBeforeRedirect(d: RedirectDetails) {
   if (d.tabId < 0) return;
-  void browser.storage.session.set({ [sessionKey(d.tabId)]: factsFromCompleted(d) }).catch(() => undefined);
+  const hops = chains.get(d.requestId) ?? [];
+  if (hops.length < MAX_REDIRECT_HOPS) hops.push(hopFromRedirect(d));
+  chains.set(d.requestId, hops);
+}
+
+function onCompleted(d: CompletedDetails & { requestId?: string }) {
+  const hops = d.requestId !== undefined ? (chains.get(d.requestId) ?? []) : [];
+  if (d.requestId !== undefined) chains.delete(d.requestId);
+  if (d.tabId < 0) return;
+  void browser.storage.session.set({ [sessionKey(d.tabId)]: factsFromCompleted(d, hops) }).catch(() => undefined);
+}
+
+function onErrorOccurred(d: { requestId: string }) {
+  chains.delete(d.requestId);
 }
 
 /** Starts observing main-frame responses, once (a no-op without webRequest or when already on). */
@@ -20,7 +48,10 @@ export function observeResponses(): void {
   // Chromium hides some headers unless asked for 'extraHeaders'; Firefox does not know it.
   if ((wr as unknown as { OnCompletedOptions?: Record<string, string> }).OnCompletedOptions?.EXTRA_HEADERS)
     extra.push('extraHeaders');
-  wr.onCompleted.addListener(onCompleted, { urls: ['<all_urls>'], types: ['main_frame'] }, extra as never);
+  const filter = { urls: ['<all_urls>'], types: ['main_frame' as const] };
+  wr.onBeforeRedirect.addListener(onBeforeRedirect, filter);
+  wr.onErrorOccurred.addListener(onErrorOccurred, filter);
+  wr.onCompleted.addListener(onCompleted, filter, extra as never);
 }
 
 /** Drops a closed tab's facts. */

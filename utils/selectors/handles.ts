@@ -369,7 +369,8 @@ export function urlTarget(url: URL): UrlTarget | null {
   }
 }
 
-// Platform names as ads write them, Latin and Arabic script (lowercase).
+// Platform names as ads write them (lowercase): Latin, Arabic, Cyrillic (Russian, Ukrainian),
+// Persian and Urdu script; Turkish, Spanish and Portuguese ads use the Latin names (issue 21 item 10).
 const KEYWORDS: Array<[Exclude<HandlePlatform, 'whatsapp'>, string[]]> = [
   [
     'telegram',
@@ -391,6 +392,15 @@ const KEYWORDS: Array<[Exclude<HandlePlatform, 'whatsapp'>, string[]]> = [
       'التلغرام',
       'التليجرام',
       'التيليجرام',
+      'телеграм',
+      'телеграмм',
+      'телеграме',
+      'телеграмі',
+      'телега',
+      'тг',
+      'تلگرام',
+      'ٹیلیگرام',
+      'ٹیلی گرام',
     ],
   ],
   [
@@ -408,12 +418,73 @@ const KEYWORDS: Array<[Exclude<HandlePlatform, 'whatsapp'>, string[]]> = [
       'الانستغرام',
       'الانستقرام',
       'الانستا',
+      'инстаграм',
+      'инстаграме',
+      'инстаграмі',
+      'инста',
+      'инсте',
+      'інстаграм',
+      'інста',
+      'اینستاگرام',
+      'اینستا',
+      'انسٹاگرام',
+      'انسٹا',
     ],
   ],
-  ['snapchat', ['snapchat', 'snap', 'سناب', 'سنابشات', 'سناب شات', 'السناب']],
-  ['tiktok', ['tiktok', 'tik tok', 'تيك توك', 'تيكتوك', 'التيك توك']],
-  ['x', ['twitter', 'tweeter', 'تويتر', 'x.com']],
-  ['facebook', ['facebook', 'fb', 'فيسبوك', 'فيس بوك', 'الفيسبوك', 'فايسبوك', 'الفايسبوك', 'الفيس بوك']],
+  [
+    'snapchat',
+    [
+      'snapchat',
+      'snap',
+      'سناب',
+      'سنابشات',
+      'سناب شات',
+      'السناب',
+      'снэпчат',
+      'снапчат',
+      'снэп',
+      'снап',
+      'اسنپ چت',
+      'اسنپ',
+      'سنیپ چیٹ',
+    ],
+  ],
+  [
+    'tiktok',
+    [
+      'tiktok',
+      'tik tok',
+      'تيك توك',
+      'تيكتوك',
+      'التيك توك',
+      'тикток',
+      'тик ток',
+      'тікток',
+      'تیک تاک',
+      'تیکتاک',
+      'ٹک ٹاک',
+    ],
+  ],
+  ['x', ['twitter', 'tweeter', 'تويتر', 'x.com', 'твиттер', 'твитер', 'твіттер', 'توییتر', 'ٹویٹر']],
+  [
+    'facebook',
+    [
+      'facebook',
+      'fb',
+      'فيسبوك',
+      'فيس بوك',
+      'الفيسبوك',
+      'فايسبوك',
+      'الفايسبوك',
+      'الفيس بوك',
+      'фейсбук',
+      'фейсбуке',
+      'фб',
+      'فیسبوک',
+      'فیس بوک',
+      'فیس بک',
+    ],
+  ],
 ];
 const PLATFORM_OF = new Map(KEYWORDS.flatMap(([p, words]) => words.map((w) => [w, p] as const)));
 // Longest first, so that "snapchat" wins over "snap" and "tik tok" over nothing.
@@ -421,17 +492,18 @@ const KW = [...PLATFORM_OF.keys()]
   .sort((a, b) => b.length - a.length)
   .map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
   .join('|');
-const PREP = 'sur|on|en|su|via|على|عبر|في';
+// Prepositions before a platform name: fr, en, es, it, pt, ar, ru/uk, fa, ur ("@name sur snap", "@name в телеграме").
+const PREP = 'sur|on|en|su|via|por|no|na|pelo|em|على|عبر|في|в|у|на|через|در|پر';
 // "<kw>[ / <kw>…] [:→-(] @", anchored at the end of the text before the "@".
 const BEFORE = new RegExp(
-  `(?<![\\p{L}])((?:${KW})(?:\\s*(?:[/&,+|]|et|and|y|e|o|ou|or|و)\\s*(?:${KW}))*)\\s*(?:[:：=>→\\-–—(]\\s*)*$`,
+  `(?<![\\p{L}])((?:${KW})(?:\\s*(?:[/&,+|]|et|and|y|e|o|ou|or|ve|veya|и|или|і|та|و|یا)\\s*(?:${KW}))*)\\s*(?:[:：=>→\\-–—(]\\s*)*$`,
   'iu',
 );
 // "@name (insta)", "@name sur snap", "@name على تيليغرام".
 const AFTER = new RegExp(`^\\s*(?:[(\\[]\\s*(?:(?:${PREP})\\s+)?|(?:${PREP})\\s+)(${KW})(?![\\p{L}])`, 'iu');
 // "Snap : karim.dz", "Insta/Snap: lina_22": a platform list, a colon, a handle-shaped name.
 const COLON_NAME = new RegExp(
-  `(?<![\\p{L}])((?:${KW})(?:\\s*(?:[/&,+|]|et|and|y|e|o|ou|or|و)\\s*(?:${KW}))*)\\s*[:：]\\s*([A-Za-z0-9][A-Za-z0-9._-]{2,29})(?![A-Za-z0-9_@-]|\\.[A-Za-z0-9])`,
+  `(?<![\\p{L}])((?:${KW})(?:\\s*(?:[/&,+|]|et|and|y|e|o|ou|or|ve|veya|и|или|і|та|و|یا)\\s*(?:${KW}))*)\\s*[:：]\\s*([A-Za-z0-9][A-Za-z0-9._-]{2,29})(?![A-Za-z0-9_@-]|\\.[A-Za-z0-9])`,
   'giu',
 );
 const KW_SPLIT = new RegExp(`(?<![\\p{L}])(?:${KW})(?![\\p{L}])`, 'giu');

@@ -13,6 +13,7 @@ import { createBrowserCaptureEnv } from '@/utils/platform/capture-env';
 import { createRecordingPlatform } from '@/utils/platform/recording-platform';
 import { requestPersistentStorage } from '@/utils/platform/extension';
 import { runCapture, type CaptureRequest } from './capture-job';
+import { createHarvestControl } from './harvest-control';
 import { RecordingService } from './recording';
 import { ensureSigningKey } from './signing-keys';
 import { processFirstAttempts, processTimestampsFromSettings, timestampStoredCapture } from './timestamp-queue';
@@ -27,6 +28,8 @@ export interface BackgroundServices {
   isRunningJob(tabId: number, nonce: string): Promise<boolean>;
   /** A capture started without the popup open (command, context menu): the badge tells the outcome. */
   capture(trigger: CaptureTrigger, tabId?: number, options?: Partial<CaptureOptions>): Promise<CaptureResult>;
+  /** A harvest started from the context menu: the badge counts items, then tells the outcome. */
+  harvest(trigger: CaptureTrigger, tabId?: number): Promise<void>;
   syncWatch(): Promise<boolean>;
   /** One timestamp round (the alarm); failures are logged, never thrown. */
   timestampRound(): void;
@@ -67,8 +70,8 @@ function pageCopyFetchLogs() {
 export function createBackgroundServices(db: HashmarkDb): BackgroundServices {
   const fetchLogs = pageCopyFetchLogs();
 
-  /** The browser's capture environment, with the page copy's fetches logged. */
-  function captureEnv() {
+  /** The browser's capture environment, with the page copy's fetch log and the badge wired in. */
+  function captureEnv(tabId: number | undefined) {
     const env = createBrowserCaptureEnv();
     const pageCopy = env.pageCopy;
     if (pageCopy) {
@@ -81,16 +84,15 @@ export function createBackgroundServices(db: HashmarkDb): BackgroundServices {
         }
       };
     }
+    env.progress = (text) => void badgeProgress(text, tabId);
     return env;
   }
 
   async function capture(trigger: CaptureTrigger, tabId?: number, options?: Partial<CaptureOptions>) {
     await badgeWorking(tabId);
     try {
-      const env = captureEnv();
-      env.progress = (text) => void badgeProgress(text, tabId);
       const req = { trigger, ...(tabId !== undefined ? { tabId } : {}), ...(options ? { options } : {}) };
-      const r = await runCapture(db, env, req);
+      const r = await runCapture(db, captureEnv(tabId), req);
       await badgeForSuccess(r.sequence, tabId);
       // The capture is stored: nothing about its timestamp may turn it into a reported failure.
       void timestampStoredCapture(db, r);
@@ -101,15 +103,28 @@ export function createBackgroundServices(db: HashmarkDb): BackgroundServices {
     }
   }
 
-  // Recording mode's captures: the same job, no badge of their own (the tab keeps "REC").
+  // Recording mode's captures: the same job, no badge of their own (the tab keeps "REC"), so no
+  // progress text either.
   const recording = new RecordingService({
     db,
     platform: createRecordingPlatform(),
     capture: async (req: CaptureRequest) => {
-      const r = await runCapture(db, captureEnv(), req);
+      const env = captureEnv(req.tabId);
+      delete env.progress;
+      const r = await runCapture(db, env, req);
       void timestampStoredCapture(db, r);
       return r;
     },
+  });
+
+  const harvests = createHarvestControl(db, {
+    env: captureEnv,
+    started: (h) => void badgeWorking(h.tabId),
+    stored: (h, captureJsonSha256) => {
+      void badgeForSuccess(h.sequence, h.tabId);
+      void timestampStoredCapture(db, { caseId: h.caseId, captureId: h.captureId, captureJsonSha256 });
+    },
+    failed: (h, reason) => void badgeForFailure(reason, h.tabId),
   });
 
   // Trusted time (RFC 3161): each stored capture.json gets a token when a TSA is set. Never
@@ -117,6 +132,9 @@ export function createBackgroundServices(db: HashmarkDb): BackgroundServices {
   // retry from the persisted queue (alarm), never the capture.
   const handlers: Handlers = {
     'capture.start': (p) => capture(p.trigger, p.tabId, p.options),
+    'harvest.start': (p) => harvests.start(p),
+    'harvest.status': (p) => harvests.status(p),
+    'harvest.stop': (p) => Promise.resolve(harvests.stop(p.jobId)),
     'case.create': async (p) => {
       const rec = await createCase(db, {
         id: crypto.randomUUID(),
@@ -161,6 +179,11 @@ export function createBackgroundServices(db: HashmarkDb): BackgroundServices {
     },
     isRunningJob: (tabId, nonce) => isRunningJob(db, tabId, nonce),
     capture,
+    harvest: async (trigger, tabId) => {
+      await harvests.start({ trigger, mode: 'auto', ...(tabId !== undefined ? { tabId } : {}) }).catch(async (e) => {
+        await badgeForFailure(e instanceof Error ? e.message : String(e), tabId);
+      });
+    },
     syncWatch: () => syncWatch(db),
     timestampRound: () => void processTimestampsFromSettings(db).catch((e) => console.error('hashmark: timestamps', e)),
     recording,

@@ -49,12 +49,21 @@ export interface CaptureRequest {
   caseId?: string;
 }
 
+/** A capture job just opened: the settings it runs under, its tab and its sequence number. */
+export interface OpenedJob {
+  settings: SettingsRecord;
+  opts: CaptureOptions;
+  tab: TabInfo;
+  job: JobRecord;
+  nonce: string;
+  startedAt: Date;
+}
+
 /**
- * Runs one capture. Either everything is stored, or nothing is and the job is failed with a
- * reason in the custody log. Never throws anything but CaptureError.
+ * The first half of every capture (a click or a harvest): the active case, the tab, the job opened
+ * with its sequence number and capture.started logged.
  */
-export async function runCapture(db: HashmarkDb, env: CaptureEnv, req: CaptureRequest): Promise<CaptureResult> {
-  const t0 = performance.now();
+export async function openCaptureJob(db: HashmarkDb, env: CaptureEnv, req: CaptureRequest): Promise<OpenedJob> {
   const settings = await getSettings(db);
   // The investigator's choices in the settings, then what this request asks for.
   const opts: CaptureOptions = { ...settings.captureDefaults, ...req.options };
@@ -80,20 +89,28 @@ export async function runCapture(db: HashmarkDb, env: CaptureEnv, req: CaptureRe
     const msg = e instanceof Error ? e.message : String(e);
     throw new CaptureError(msg, 'store-failed', msg);
   });
+  return { settings, opts, tab, job, nonce, startedAt };
+}
 
+/** Fails the job with the reason in the custody log; returns the failure to throw. */
+export async function failJob(db: HashmarkDb, env: CaptureEnv, jobId: string, e: unknown): Promise<CaptureError> {
+  const f = captureFailure(e);
+  const detail = f.detail !== undefined ? { detail: f.detail } : {};
+  await failCaptureJob(db, { jobId, reason: f.message, code: f.code, ...detail, at: env.now().toISOString() });
+  return f;
+}
+
+/**
+ * Runs one capture. Either everything is stored, or nothing is and the job is failed with a
+ * reason in the custody log. Never throws anything but CaptureError.
+ */
+export async function runCapture(db: HashmarkDb, env: CaptureEnv, req: CaptureRequest): Promise<CaptureResult> {
+  const t0 = performance.now();
+  const opened = await openCaptureJob(db, env, req);
   try {
-    return await captureInJob(db, env, { req, settings, opts, tab, job, nonce, startedAt, t0 });
+    return await captureInJob(db, env, { ...opened, req, t0 });
   } catch (e) {
-    const f = captureFailure(e);
-    const detail = f.detail !== undefined ? { detail: f.detail } : {};
-    await failCaptureJob(db, {
-      jobId: job.id,
-      reason: f.message,
-      code: f.code,
-      ...detail,
-      at: env.now().toISOString(),
-    });
-    throw f;
+    throw await failJob(db, env, opened.job.id, e);
   }
 }
 
@@ -101,16 +118,7 @@ export async function runCapture(db: HashmarkDb, env: CaptureEnv, req: CaptureRe
 async function captureInJob(
   db: HashmarkDb,
   env: CaptureEnv,
-  j: {
-    req: CaptureRequest;
-    settings: SettingsRecord;
-    opts: CaptureOptions;
-    tab: TabInfo;
-    job: JobRecord;
-    nonce: string;
-    startedAt: Date;
-    t0: number;
-  },
+  j: OpenedJob & { req: CaptureRequest; t0: number },
 ): Promise<CaptureResult> {
   const { settings, tab, job, nonce } = j;
   const timings: Timings = {};
@@ -209,7 +217,7 @@ async function captureInJob(
 }
 
 /** commitCapture, with a full disk and any other refusal said as a CaptureError. */
-async function commit(db: HashmarkDb, input: Parameters<typeof commitCapture>[1]): Promise<void> {
+export async function commit(db: HashmarkDb, input: Parameters<typeof commitCapture>[1]): Promise<void> {
   try {
     await commitCapture(db, input);
   } catch (e) {
@@ -231,7 +239,12 @@ async function commit(db: HashmarkDb, input: Parameters<typeof commitCapture>[1]
  * failure (an image too large to reduce, the worker stopped, storage) only means an export makes
  * it itself, as it did before.
  */
-async function cacheReportThumbnail(db: HashmarkDb, captureId: string, png: Uint8Array, source: string): Promise<void> {
+export async function cacheReportThumbnail(
+  db: HashmarkDb,
+  captureId: string,
+  png: Uint8Array,
+  source: string,
+): Promise<void> {
   try {
     const t = await makeThumbnail(png);
     const thumbnail = { sha256: await sha256Hex(t.png), width: t.width, height: t.height, source };

@@ -23,6 +23,9 @@ function handlers() {
   return {
     page: {
       'capture.start': vi.fn(async () => ({ ok: true }) as never),
+      'harvest.start': vi.fn(async () => ({ jobId: 'j' }) as never),
+      'harvest.status': vi.fn(async () => null),
+      'harvest.stop': vi.fn(async () => ({ stopping: false })),
       'case.create': vi.fn(async () => ({ id: 'c' }) as never),
       'case.setActive': vi.fn(async (p: { caseId: string }) => p),
       'settings.update': vi.fn(async () => ({ ok: true as const })),
@@ -56,6 +59,12 @@ function receiver(h: H, o: { running?: boolean; log?: (m: string) => void } = {}
 /** One accepted and one malformed payload per message type: the convention test wants both. */
 const SAMPLES: { [K in MessageType]: { valid: Req<K>; malformed: unknown } } = {
   'capture.start': { valid: { trigger: 'popup', tabId: 3 }, malformed: { trigger: 'page' } },
+  'harvest.start': {
+    valid: { trigger: 'popup', mode: 'thread', tabId: 3, maxItems: 500, maxMinutes: 10 },
+    malformed: { trigger: 'popup', mode: 'feed', maxItems: 0 },
+  },
+  'harvest.status': { valid: { tabId: 3 }, malformed: {} },
+  'harvest.stop': { valid: { jobId: 'j1' }, malformed: { jobId: 'j1', now: true } },
   'case.create': { valid: { name: 'Case', activate: true }, malformed: { name: '  ' } },
   'case.setActive': { valid: { caseId: 'c1' }, malformed: { caseId: 1 } },
   'settings.update': { valid: { fastScreenshots: true, tsaUrl: '' }, malformed: { activeCaseId: 'x' } },

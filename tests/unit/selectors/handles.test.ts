@@ -79,6 +79,20 @@ describe('handles written in text', () => {
     ['Contattami su telegram: lucia_roma88 oppure', ['telegram:lucia_roma88']],
     ['Instagram instagram.com/julie_coloc31', ['instagram:julie_coloc31']],
     ['Infos sur Telegram t.me/harraga_oran_2026', ['telegram:harraga_oran_2026']],
+    // Cyrillic, Persian, Urdu, Turkish, Spanish and Portuguese ads (issue 21 item 10).
+    ['Телеграм: @ivan_rabota', ['telegram:ivan_rabota']],
+    ['Работа в Польше, пишите в телеграм @rabota_pl24', ['telegram:rabota_pl24']],
+    ['Пишіть у телеграмі: @robota_ua_7', ['telegram:robota_ua_7']],
+    ['Инстаграм @viza_tur2026 и тикток @viza_tur2026', ['instagram:viza_tur2026', 'tiktok:viza_tur2026']],
+    ['@work_pl_2026 (инста)', ['instagram:work_pl_2026']],
+    ['Фейсбук: @agency.msk77', ['facebook:agencymsk77']],
+    ['Инста/Твиттер: @agency_msk', ['instagram:agency_msk', 'x:agency_msk']],
+    ['تلگرام: @kar_dar_turkiye', ['telegram:kar_dar_turkiye']],
+    ['پیج اینستاگرام @visa_kar_ir', ['instagram:visa_kar_ir']],
+    ['رابطہ کریں ٹیلیگرام @dubai_jobs_pk', ['telegram:dubai_jobs_pk']],
+    ['Instagram ve TikTok: @is_ilani_34', ['instagram:is_ilani_34', 'tiktok:is_ilani_34']],
+    ['Escríbeme por telegram @trabajo_es_1', ['telegram:trabajo_es_1']],
+    ['Chama no insta @vagas.pt_22', ['instagram:vagas.pt_22']],
   ];
   it.each(cases)('%s', (text, values) => {
     expect(handles(text)).toEqual(values);
@@ -92,6 +106,8 @@ describe('handles written in text', () => {
     'karim.lyon69@hotmail.fr', // an e-mail, not a handle
     'Telegram @abc', // too short for Telegram
     'WhatsApp @karim_22', // WhatsApp has no usernames
+    'Привет @ivan_rabota', // Cyrillic greeting, no platform named
+    'Телеграмма @ab', // too short for Telegram
   ];
   it.each(notHandles)('no handle: %s', (text) => {
     expect(handles(text)).toEqual([]);

@@ -1,0 +1,95 @@
+/**
+ * Harvest repository (issue 15): a harvest writes its items, their HTML fragments and the step
+ * screenshots batch by batch while it runs (so the worker holds none of them), then the capture is
+ * committed like any other (jobs.ts commitCapture). A job that fails takes its staged rows with it
+ * (failCaptureJob); the rows of a stored harvest are its item index for the dashboard and export.
+ */
+import Dexie from 'dexie';
+import type { BlobRecord, HarvestItemRecord, HarvestStepRecord, HashmarkDb } from './schema';
+
+/**
+ * Stores one step's harvest in one transaction: the step, its new items, and the bytes they refer
+ * to (content-addressed blobs, stored once). Refuses when the job is no longer running (the
+ * worker's recovery failed it), so nothing is staged for a capture that will never be committed.
+ */
+export async function storeHarvestBatch(
+  db: HashmarkDb,
+  input: { jobId: string; step: HarvestStepRecord; items: HarvestItemRecord[]; blobs: BlobRecord[] },
+): Promise<void> {
+  await db.transaction('rw', [db.jobs, db.blobs, db.harvestItems, db.harvestSteps], async () => {
+    const job = await db.jobs.get(input.jobId);
+    if (!job || job.state !== 'running') {
+      throw new Error(`Harvest job ${input.jobId} is not running (state: ${job?.state ?? 'missing'}).`);
+    }
+    await putBlobsInTx(db, input.blobs);
+    await db.harvestSteps.put(input.step);
+    if (input.items.length) await db.harvestItems.bulkPut(input.items);
+  });
+}
+
+/**
+ * Stores bytes a running harvest will refer to at its commit (the page as it was when the harvest
+ * started). Same rule as storeHarvestBatch: only for a running job.
+ */
+export async function stageHarvestBlobs(db: HashmarkDb, input: { jobId: string; blobs: BlobRecord[] }): Promise<void> {
+  await db.transaction('rw', [db.jobs, db.blobs], async () => {
+    const job = await db.jobs.get(input.jobId);
+    if (!job || job.state !== 'running') throw new Error(`Harvest job ${input.jobId} is not running.`);
+    await putBlobsInTx(db, input.blobs);
+  });
+}
+
+/** Adds the blobs not stored yet (content-addressed: the same bytes are kept once). */
+async function putBlobsInTx(db: HashmarkDb, blobs: BlobRecord[]): Promise<void> {
+  if (!blobs.length) return;
+  const known = new Set((await db.blobs.bulkGet(blobs.map((b) => b.sha256))).filter(Boolean).map((b) => b!.sha256));
+  const fresh = blobs.filter((b, i, all) => !known.has(b.sha256) && all.findIndex((x) => x.sha256 === b.sha256) === i);
+  if (fresh.length) await db.blobs.bulkAdd(fresh);
+}
+
+/** A capture's items in page order (feeds top to bottom, threads oldest first), a page at a time. */
+export function harvestItemsPage(
+  db: HashmarkDb,
+  captureId: string,
+  offset: number,
+  limit: number,
+): Promise<HarvestItemRecord[]> {
+  return db.harvestItems
+    .where('[captureId+position+seq]')
+    .between([captureId, Dexie.minKey, Dexie.minKey], [captureId, Dexie.maxKey, Dexie.maxKey])
+    .offset(offset)
+    .limit(limit)
+    .toArray();
+}
+
+/** Calls `each` on every item of a capture in page order, without holding them all. */
+export async function eachHarvestItem(
+  db: HashmarkDb,
+  captureId: string,
+  each: (item: HarvestItemRecord) => void,
+): Promise<void> {
+  const pageSize = 500;
+  for (let offset = 0; ; offset += pageSize) {
+    const page = await harvestItemsPage(db, captureId, offset, pageSize);
+    page.forEach(each);
+    if (page.length < pageSize) return;
+  }
+}
+
+/** How many items a capture has. */
+export function countHarvestItems(db: HashmarkDb, captureId: string): Promise<number> {
+  return db.harvestItems.where('[captureId+seq]').between([captureId, Dexie.minKey], [captureId, Dexie.maxKey]).count();
+}
+
+/** A capture's harvest steps in order. */
+export function harvestSteps(db: HashmarkDb, captureId: string): Promise<HarvestStepRecord[]> {
+  return db.harvestSteps
+    .where('[captureId+step]')
+    .between([captureId, Dexie.minKey], [captureId, Dexie.maxKey])
+    .toArray();
+}
+
+/** Items of a case in capture order (items.csv). */
+export function caseHarvestItems(db: HashmarkDb, caseId: string): Promise<HarvestItemRecord[]> {
+  return db.harvestItems.where('caseId').equals(caseId).toArray();
+}
