@@ -5,7 +5,7 @@
  */
 import { createCase, failInterruptedJobs, isRunningJob, updateSettings, type HashmarkDb } from '@/utils/db';
 import type { ContentHandlers, PageHandlers as Handlers, WatchHandlers } from '@/utils/messaging/receive';
-import type { CaptureOptions, CaptureResult, CaptureTrigger } from '@/utils/capture/pipeline';
+import type { CaptureEnv, CaptureOptions, CaptureResult, CaptureTrigger } from '@/utils/capture/pipeline';
 import { fetchResourceForPageCopy } from '@/utils/capture/resource-fetch';
 import { createFetchLog, type FetchLog } from '@/utils/capture/fetch-log';
 import { badgeForFailure, badgeForSuccess, badgeProgress, badgeWorking } from '@/utils/platform/badge';
@@ -67,6 +67,24 @@ function pageCopyFetchLogs() {
   };
 }
 
+/**
+ * Recording mode (issue 16): its captures go through the same job, with no badge of their own (the
+ * tab keeps "REC"), so no progress text either.
+ */
+function recordingService(db: HashmarkDb, captureEnv: (tabId: number | undefined) => CaptureEnv): RecordingService {
+  return new RecordingService({
+    db,
+    platform: createRecordingPlatform(),
+    capture: async (req: CaptureRequest) => {
+      const env = captureEnv(req.tabId);
+      delete env.progress;
+      const r = await runCapture(db, env, req);
+      void timestampStoredCapture(db, r);
+      return r;
+    },
+  });
+}
+
 export function createBackgroundServices(db: HashmarkDb): BackgroundServices {
   const fetchLogs = pageCopyFetchLogs();
 
@@ -103,20 +121,7 @@ export function createBackgroundServices(db: HashmarkDb): BackgroundServices {
     }
   }
 
-  // Recording mode's captures: the same job, no badge of their own (the tab keeps "REC"), so no
-  // progress text either.
-  const recording = new RecordingService({
-    db,
-    platform: createRecordingPlatform(),
-    capture: async (req: CaptureRequest) => {
-      const env = captureEnv(req.tabId);
-      delete env.progress;
-      const r = await runCapture(db, env, req);
-      void timestampStoredCapture(db, r);
-      return r;
-    },
-  });
-
+  const recording = recordingService(db, captureEnv);
   const harvests = createHarvestControl(db, {
     env: captureEnv,
     started: (h) => void badgeWorking(h.tabId),
