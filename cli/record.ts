@@ -82,14 +82,20 @@ export async function record(args: string[], fail: (msg: string) => number): Pro
       await driver.send('recording.stop', {});
     }
     await captureJobsDone(driver);
-    const events = (await driver.readStore<CustodyRecord>('custody')).filter(
+    // What became of the page views: the case's custody events since this recording started.
+    const log = (await driver.readStore<CustodyRecord>('custody'))
+      .filter((e) => e.caseId === kase.id)
+      .sort((a, b) => a.seq - b.seq);
+    const from = log.findIndex(
       (e) =>
-        e.caseId === kase.id &&
+        e.type === 'recording.started' &&
         (JSON.parse(e.line) as { details?: { recordingId?: string } }).details?.recordingId === st.recordingId,
     );
-    const missed = events.filter((e) => e.type === 'recording.missed').length;
-    const again = events.filter((e) => e.type === 'recording.seen-again').length;
-    process.stdout.write(`recording ${st.recordingId} stopped (${missed} page view(s) missed, ${again} seen again)\n`);
+    const count = (type: string) => log.slice(Math.max(0, from)).filter((e) => e.type === type).length;
+    process.stdout.write(
+      `recording ${st.recordingId} stopped: ${count('capture.stored')} captured, ${count('capture.failed')} failed, ` +
+        `${count('recording.missed')} missed, ${count('recording.seen-again')} seen again\n`,
+    );
     const problem = await exportCaseTo(driver, kase.id, outDir, { ceiling: {}, lang: lang as Lang | null });
     return problem ? fail(problem) : 0;
   } finally {
