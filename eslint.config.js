@@ -30,6 +30,8 @@ const PURE_ROOMS = [
   'utils/package/**',
   'utils/image/**',
   'utils/selectors/**',
+  // Recording mode's decisions (issue 16): scope, settling, dedupe; the service feeds them events.
+  'utils/recording/**',
 ];
 
 // Injected into untrusted pages: no database, no services, no package code (size, and what a page could reach).

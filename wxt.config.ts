@@ -31,7 +31,9 @@ export default defineConfig({
       ...(browser === 'firefox' ? [] : ['pageCapture']),
       // Watch-list alerts (issue #6 item 4): asked for when the investigator turns them on; the
       // badge alone works without. The automation build has it so tests can see a notification.
-      ...(mode === 'automation' ? ['webRequest', 'notifications'] : []),
+      // Recording mode (issue 16) sees page views through webNavigation: asked for by the popup's
+      // Record button with host access (captures without a click have no activeTab grant).
+      ...(mode === 'automation' ? ['webRequest', 'notifications', 'webNavigation'] : []),
       // Fast mode (Chromium; Firefox has no debugger API): the tests and the CLI have no user
       // gesture to grant it, so the automation build has it up front.
       ...(mode === 'automation' && browser !== 'firefox' ? ['debugger'] : []),
@@ -39,7 +41,14 @@ export default defineConfig({
     // Fast mode's `debugger` is asked for by the settings toggle, only from users who turn it on.
     ...(mode === 'automation'
       ? {}
-      : { optional_permissions: ['webRequest', 'notifications', ...(browser === 'firefox' ? [] : ['debugger'])] }),
+      : {
+          optional_permissions: [
+            'webRequest',
+            'notifications',
+            'webNavigation',
+            ...(browser === 'firefox' ? [] : ['debugger']),
+          ],
+        }),
     // Host access is optional for users (asked for when a feature needs it). The automation
     // build that tests and the CLI drive has it up front: with no user gesture there is no
     // activeTab grant, and the same pipeline must still read the page and take the screenshot.
@@ -48,6 +57,11 @@ export default defineConfig({
       'capture-page': {
         suggested_key: { default: 'Alt+Shift+S' },
         description: '__MSG_commandCapture__',
+      },
+      // Recording mode (issue 16): starts recording the current tab, or stops the recording.
+      'toggle-recording': {
+        suggested_key: { default: 'Alt+Shift+R' },
+        description: '__MSG_commandRecord__',
       },
     },
     content_security_policy: {

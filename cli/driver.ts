@@ -65,6 +65,8 @@ export interface CaptureDriver {
   /** Opens `url` in a new active tab through the tabs API and waits until it has loaded. */
   openTab(url: string, settleMs?: number): Promise<number>;
   capture(tabId: number, options?: Partial<CaptureOptions>): Promise<CaptureResult>;
+  /** Loads `url` in an open tab, as a person typing it would, and waits until it has loaded. */
+  navigate(tabId: number, url: string): Promise<void>;
   /**
    * Harvests the feed or thread in the tab (issue 15) and waits for its end, polling its status
    * (a harvest outlasts a message's answer); `progress` sees each poll.
@@ -148,6 +150,23 @@ export abstract class BaseDriver implements CaptureDriver {
 
   async capture(tabId: number, options?: Partial<CaptureOptions>): Promise<CaptureResult> {
     return this.send('capture.start', { tabId, trigger: 'cli', ...(options ? { options } : {}) });
+  }
+
+  async navigate(tabId: number, url: string): Promise<void> {
+    // No named inner functions: tsx's keepNames would wrap them in a helper the page lacks.
+    await this.inControl(
+      async ([id, u]: readonly [number, string]) => {
+        await chrome.tabs.update(id, { url: u });
+        const deadline = Date.now() + 60_000;
+        for (;;) {
+          await new Promise((r) => setTimeout(r, 100));
+          const t = await chrome.tabs.get(id);
+          if (t.status === 'complete' && !t.pendingUrl) return;
+          if (Date.now() > deadline) throw new Error(`${u} did not finish loading within 60 s`);
+        }
+      },
+      [tabId, url] as const,
+    );
   }
 
   async harvest(tabId: number, options: HarvestOptions, progress?: (s: HarvestStatus) => void): Promise<HarvestStatus> {

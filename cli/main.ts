@@ -1,11 +1,12 @@
-import { createHash } from 'node:crypto';
-import { copyFile, mkdir, open, readFile, type FileHandle } from 'node:fs/promises';
-import { basename, join, resolve } from 'node:path';
+import { mkdir, open, readFile, type FileHandle } from 'node:fs/promises';
+import { basename, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { LANGS, type Lang } from '@/utils/i18n';
 import { resolveCeiling, type PartCeiling } from '@/utils/package/split';
 import { formatReport, verifyGroup, verifyPackage, type GroupMember, type VerifyReport } from '@/utils/package/verify';
 import { SetupError } from './driver';
+import { exportCaseTo } from './export-out';
+import { record, RECORD_USAGE } from './record';
 
 /**
  * The command line: parses the arguments and runs `capture` (through the one driver interface
@@ -36,6 +37,7 @@ const USAGE = `hashmark: capture web pages as signed evidence packages, and veri
       captures that succeeded. Exit 0 when all were captured, 4 when some failed (the package
       holds the others), 1 when none could be captured or on any other error.
       --stop-on-error stops at the first failure instead (exit 1, nothing exported).
+${RECORD_USAGE}
   hashmark verify <zip...> [--key-fingerprint <hex>] [--tsa-root <pem>]
       Checks a package: a strict reading of the ZIP, manifests, tag manifests, Payload-Oxum,
       signature, key fingerprint, capture files, custody chain, timestamps. Given all the parts
@@ -173,20 +175,8 @@ async function capture(args: string[]): Promise<number> {
           `warning: ${ts.pending} capture(s) without a trusted timestamp (the TSA did not answer; see timestamp.failed in the custody log)\n`,
         );
     }
-    const exp = await driver.exportCase(kase.id, { ceiling, lang: lang as Lang | null });
-    if (exp.parts.length > 1)
-      process.stdout.write(`parts ${exp.parts.length} (the case was split; each part is a complete package)\n`);
-    for (const part of exp.parts) {
-      const dest = join(outDir, part.zipName);
-      await copyFile(part.path, dest);
-      // Re-hash the copy: what is printed is what is in <dir>, not what the page said it wrote.
-      const sha256 = createHash('sha256')
-        .update(await readFile(dest))
-        .digest('hex');
-      if (sha256 !== part.zipSha256)
-        return fail(`${dest}: SHA-256 ${sha256} differs from the ${part.zipSha256} logged at export`);
-      process.stdout.write(`package ${dest}\nsha256 ${sha256}\n`);
-    }
+    const problem = await exportCaseTo(driver, kase.id, outDir, { ceiling, lang: lang as Lang | null });
+    if (problem) return fail(problem);
     if (failed.length) {
       process.stderr.write(
         `hashmark: ${failed.length} of ${positionals.length} URL(s) failed (listed above); the package holds the others\n`,
@@ -279,6 +269,7 @@ export async function main(argv: string[]): Promise<number> {
   try {
     if (cmd === 'capture') return await capture(rest);
     if (cmd === 'verify') return await verify(rest);
+    if (cmd === 'record') return await record(rest, fail);
     if (cmd === '--help' || cmd === '-h' || cmd === 'help') {
       process.stdout.write(USAGE + '\n');
       return 0;

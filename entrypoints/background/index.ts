@@ -4,6 +4,8 @@ import { receive } from '@/utils/messaging/receive';
 import { registerAutomationHooks } from '@/utils/platform/automation-listener';
 import { forgetTabFacts, observeResponses } from '@/utils/platform/network-observer';
 import { listenToNotificationClicks } from '@/utils/platform/watch-alert';
+import { listenForRecording } from '@/utils/platform/recording-platform';
+import { badgeForFailure } from '@/utils/platform/badge';
 import { createBackgroundServices, startBackground } from '@/utils/services/background-handlers';
 
 /**
@@ -23,8 +25,11 @@ export default defineBackground(() => {
   observeResponses();
   // Automation builds only (a no-op otherwise): lets the Firefox test client open our pages.
   registerAutomationHooks();
+  // Recording mode: tabs and (once granted) webNavigation events feed the recording service.
+  listenForRecording(s.recording);
   browser.permissions.onAdded.addListener(() => {
     observeResponses();
+    listenForRecording(s.recording);
     void s.syncWatch();
     listenToNotificationClicks();
   });
@@ -70,5 +75,8 @@ export default defineBackground(() => {
   });
   browser.commands.onCommand.addListener((command, tab) => {
     if (command === 'capture-page') void s.capture('command', tab?.id).catch(() => undefined);
+    // A refused start (no case, a permission missing) shows on the badge, as a failed capture does.
+    if (command === 'toggle-recording')
+      void s.recording.toggle(tab?.id).catch((e: Error) => badgeForFailure(e.message, tab?.id));
   });
 });

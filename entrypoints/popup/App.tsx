@@ -6,10 +6,20 @@ import { useI18n } from '@/components/hooks/i18n';
 import { NotesPanel } from '@/components/common/NotesPanel';
 import { TagEditor } from '@/components/capture/TagEditor';
 import { useLive } from '@/components/hooks/use-live';
-import { getSettings, listCaptures, listCases, recentJobs, type CaptureRecord, type JobRecord } from '@/utils/db';
+import {
+  currentRecording,
+  getSettings,
+  listCaptures,
+  listCases,
+  recentJobs,
+  type CaptureRecord,
+  type JobRecord,
+  type RecordingRecord,
+} from '@/utils/db';
 import { tagsInUse } from '@/utils/search/capture-list';
 import { ProtocolError } from '@/utils/messaging/client';
 import { CaptureErrorText } from '@/components/capture/CaptureErrorText';
+import { RecordingToggle, type RecordingActions } from '@/components/capture/RecordingToggle';
 
 /**
  * What the popup needs from the browser (wired in main.tsx): the background's capture and case
@@ -24,6 +34,8 @@ export interface PopupEnv {
   /** The dashboard, at the case when there is one. */
   openDashboard(caseId: string | null): Promise<void>;
   openSettings(): Promise<void>;
+  /** Recording mode (issue 16): start, pause, stop through the background. */
+  recording: RecordingActions;
 }
 
 type Outcome =
@@ -66,6 +78,7 @@ export function App({ env }: { env: PopupEnv }) {
     [],
   );
   const [outcome, setOutcome] = useState<Outcome>({ kind: 'idle' });
+  const recording = useLive<RecordingRecord | null>(async () => (await currentRecording(db)) ?? null, [db], null);
 
   async function capture() {
     setOutcome({ kind: 'busy' });
@@ -102,6 +115,7 @@ export function App({ env }: { env: PopupEnv }) {
       >
         {outcome.kind === 'busy' ? tr.t('popup.capturing') : tr.t('popup.capture')}
       </button>
+      <RecordingToggle recording={recording} disabled={!activeCaseId} actions={env.recording} />
       <p class="outcome" role="status" aria-live="polite" data-state={outcome.kind}>
         {outcome.kind === 'ok' && (
           <span class="status ok">

@@ -27,6 +27,20 @@ const env: PopupEnv = {
   openDashboard: (caseId) =>
     openPage(caseId ? `/dashboard.html#/case/${encodeURIComponent(caseId)}` : '/dashboard.html'),
   openSettings: () => openPage('/dashboard.html#/settings'),
+  recording: {
+    async start(scope, full) {
+      // Asked inside the click (the browser prompts only then): captures without a click need
+      // host access, and page views are seen through webNavigation. Already granted: no prompt.
+      const wanted = { origins: ['<all_urls>'], permissions: ['webNavigation'] } as Parameters<
+        typeof browser.permissions.request
+      >[0];
+      const granted = await browser.permissions.request(wanted).catch(() => browser.permissions.contains(wanted));
+      if (!granted) throw new Error('Recording needs access to the sites you visit and to navigation events.');
+      await send('recording.start', { scope, full }, browser.runtime);
+    },
+    pause: async () => void (await send('recording.pause', {}, browser.runtime)),
+    stop: async () => void (await send('recording.stop', {}, browser.runtime)),
+  },
 };
 
 render(

@@ -49,7 +49,7 @@ test('store build: no pageCapture or debugger, host access only optional, nothin
   expect(perms).not.toContain('debugger');
   expect(store.host_permissions).toBeUndefined();
   expect(store.optional_host_permissions).toEqual(['<all_urls>']);
-  expect(store.optional_permissions).toEqual(['webRequest', 'notifications']);
+  expect(store.optional_permissions).toEqual(['webRequest', 'notifications', 'webNavigation']);
   expect(store.web_accessible_resources).toBeUndefined();
   expect(store.content_scripts).toBeUndefined();
   expect((store.content_security_policy as { extension_pages: string }).extension_pages).toMatch(

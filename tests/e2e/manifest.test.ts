@@ -29,8 +29,8 @@ test('required permissions are the least the features need', () => {
   expect(manifest.host_permissions).toBeUndefined();
   expect(manifest.optional_host_permissions).toEqual(['<all_urls>']);
   // notifications: watch-list alerts, asked for when the investigator turns them on; fast mode's
-  // debugger only when the investigator turns fast mode on.
-  expect(manifest.optional_permissions).toEqual(['webRequest', 'notifications', 'debugger']);
+  // debugger only when the investigator turns fast mode on; webNavigation when recording starts.
+  expect(manifest.optional_permissions).toEqual(['webRequest', 'notifications', 'webNavigation', 'debugger']);
   expect(manifest.permissions).not.toContain('debugger');
 });
 

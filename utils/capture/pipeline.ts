@@ -92,7 +92,8 @@ export interface CaptureEnv {
   hold?(point: 'after-screenshot', jobId: string): Promise<void>;
 }
 
-export type CaptureTrigger = 'popup' | 'command' | 'context-menu' | 'dashboard' | 'cli';
+/** Who asked for the capture; 'recording': a page view while recording mode was on (issue 16). */
+export type CaptureTrigger = 'popup' | 'command' | 'context-menu' | 'dashboard' | 'cli' | 'recording';
 
 /** What one capture includes; the defaults are the investigator's settings (DEFAULT_SETTINGS). */
 export interface CaptureOptions {

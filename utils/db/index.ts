@@ -26,6 +26,7 @@ export * from './selectors';
 export * from './storage';
 export * from './search-index';
 export * from './export-snapshot';
+export * from './recordings';
 export * from './harvest';
 
 let shared: HashmarkDb | null = null;

@@ -1,6 +1,7 @@
 import Dexie, { type EntityTable, type Table } from 'dexie';
 import type { CaptureOptions } from '@/utils/capture/pipeline';
 import type { ArtifactEntry } from '@/utils/evidence/types';
+import type { RecordingScope, RecordingState } from '@/utils/recording/types';
 
 /**
  * The only place that declares the schema (Dexie `version` calls). Versions are append-only:
@@ -249,6 +250,28 @@ export interface SettingsRecord {
   fastScreenshots: boolean;
 }
 
+/**
+ * A recording session (issue 16): while it is active, every page view of its tabs is captured
+ * into its case. At most one recording is active or paused at a time. Its tab and window ids are
+ * those of the browser session it was started in (a browser restart gives new ids: the recording
+ * is then shown as interrupted).
+ */
+export interface RecordingRecord {
+  id: string;
+  caseId: string;
+  state: RecordingState;
+  scope: RecordingScope;
+  windowId: number;
+  /** The tab it was started in, then the tabs opened from it (scope 'tab'). */
+  tabIds: number[];
+  /** Full captures (the investigator's capture settings) instead of light ones. */
+  full: boolean;
+  startedAt: string;
+  updatedAt: string;
+  /** When it was stopped or found interrupted. */
+  endedAt?: string;
+}
+
 /** What a capture includes by default: declared with the capture (utils/capture stays free of db imports). */
 export type CaptureDefaults = CaptureOptions;
 
@@ -265,6 +288,7 @@ export type HashmarkDb = Dexie & {
   timestamps: EntityTable<TimestampJobRecord, 'id'>;
   watchlist: EntityTable<WatchRecord, 'id'>;
   searchIndex: EntityTable<SearchIndexRecord, 'id'>;
+  recordings: EntityTable<RecordingRecord, 'id'>;
   harvestItems: Table<HarvestItemRecord, [string, number]>;
   harvestSteps: Table<HarvestStepRecord, [string, number]>;
 };
@@ -298,5 +322,8 @@ export function createDb(name = DB_NAME): HashmarkDb {
     harvestItems: '[captureId+seq], [captureId+position+seq], caseId',
     harvestSteps: '[captureId+step]',
   });
+  // Version 3 (issue 16, recording mode): a new table, nothing to upgrade. state: the active or
+  // paused recording is found by key at every worker start; caseId: a case's recording sessions.
+  db.version(3).stores({ recordings: 'id, state, caseId' });
   return db;
 }

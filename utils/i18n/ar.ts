@@ -29,6 +29,17 @@ export const ar: Record<MessageKey, Message> = {
   'popup.dashboard': 'لوحة التحكم',
   'popup.tagAndNote': 'وسوم وملاحظة للالتقاط رقم {n}',
 
+  'recording.title': 'التسجيل',
+  'recording.scopeTab': 'علامة التبويب هذه والعلامات المفتوحة منها',
+  'recording.scopeWindow': 'كل علامات التبويب في هذه النافذة',
+  'recording.full': 'التقاطات كاملة (إعدادات الالتقاط لديك)',
+  'recording.record': 'تسجيل',
+  'recording.on': '● التسجيل جارٍ: كل صفحة تعرضها هنا تُلتقط',
+  'recording.paused': 'التسجيل متوقف مؤقتًا',
+  'recording.pause': 'إيقاف مؤقت',
+  'recording.resume': 'استئناف',
+  'recording.stop': 'إيقاف التسجيل',
+
   'case.active': 'القضية',
   'case.new': 'قضية جديدة…',
   'case.newName': 'اسم القضية الجديدة',

@@ -32,6 +32,17 @@ export const en = {
   'popup.dashboard': 'Dashboard',
   'popup.tagAndNote': 'Tags and note for capture #{n}',
 
+  'recording.title': 'Recording',
+  'recording.scopeTab': 'This tab and tabs opened from it',
+  'recording.scopeWindow': 'Every tab of this window',
+  'recording.full': 'Full captures (your capture settings)',
+  'recording.record': 'Record',
+  'recording.on': '● Recording: every page you view here is captured',
+  'recording.paused': 'Recording paused',
+  'recording.pause': 'Pause',
+  'recording.resume': 'Resume',
+  'recording.stop': 'Stop recording',
+
   'case.active': 'Case',
   'case.new': 'New case…',
   'case.newName': 'New case name',

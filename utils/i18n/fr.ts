@@ -26,6 +26,17 @@ export const fr: Record<MessageKey, Message> = {
   'popup.dashboard': 'Tableau de bord',
   'popup.tagAndNote': 'Étiquettes et note de la capture n° {n}',
 
+  'recording.title': 'Enregistrement',
+  'recording.scopeTab': 'Cet onglet et les onglets ouverts depuis lui',
+  'recording.scopeWindow': 'Tous les onglets de cette fenêtre',
+  'recording.full': 'Captures complètes (vos paramètres de capture)',
+  'recording.record': 'Enregistrer',
+  'recording.on': '● Enregistrement : chaque page consultée ici est capturée',
+  'recording.paused': 'Enregistrement en pause',
+  'recording.pause': 'Mettre en pause',
+  'recording.resume': 'Reprendre',
+  'recording.stop': 'Arrêter l’enregistrement',
+
   'case.active': 'Affaire',
   'case.new': 'Nouvelle affaire…',
   'case.newName': 'Nom de la nouvelle affaire',

@@ -4,6 +4,7 @@ import { validateSettingsPatch } from '@/utils/db/settings-rules';
 import type { FetchedResource } from '@/utils/capture/page-copy-shared';
 import { REPORT_MAX, VALUE_MAX, WATCH_KINDS, type SeenSelector, type WatchKind } from '@/utils/watch/types';
 import { UUID } from '@/utils/evidence/types';
+import { RECORDING_SCOPES, type RecordingScope, type RecordingStatus } from '@/utils/recording/types';
 import type { HarvestStatus } from '@/utils/harvest/status';
 
 /**
@@ -67,6 +68,14 @@ interface PageProtocol {
   'watch.remove': { req: { watchId: string }; res: { ok: true } };
   /** Re-check host access and the watch list and (un)register the page scan (after a permission change in a page). */
   'watch.sync': { req: Record<string, never>; res: { registered: boolean } };
+  /**
+   * Recording mode (issue 16): start recording a tab (the focused one when absent) into the active
+   * case, or resume the paused recording; stop; pause; what is on. Each answers the status.
+   */
+  'recording.start': { req: { tabId?: number; scope: RecordingScope; full?: boolean }; res: RecordingStatus };
+  'recording.stop': { req: Record<string, never>; res: RecordingStatus };
+  'recording.pause': { req: Record<string, never>; res: RecordingStatus };
+  'recording.status': { req: Record<string, never>; res: RecordingStatus };
 }
 
 /** Messages of the page-copy content script (today: resource fetches for the page copy). */
@@ -132,12 +141,16 @@ export const SENDER_CONTEXT = {
   'watch.add': 'page',
   'watch.remove': 'page',
   'watch.sync': 'page',
+  'recording.start': 'page',
+  'recording.stop': 'page',
+  'recording.pause': 'page',
+  'recording.status': 'page',
   'pagecopy.fetch': 'content',
   'watch.config': 'watch',
   'watch.report': 'watch',
 } as const satisfies { readonly [K in MessageType]: ContextOf<K> };
 
-const TRIGGERS: readonly CaptureTrigger[] = ['popup', 'command', 'context-menu', 'dashboard', 'cli'];
+const TRIGGERS: readonly CaptureTrigger[] = ['popup', 'command', 'context-menu', 'dashboard', 'cli', 'recording'];
 const SELECTOR_KINDS = ['phone', 'email', 'handle', 'wallet'];
 type HarvestMode = 'auto' | 'feed' | 'thread';
 const HARVEST_MODES: readonly HarvestMode[] = ['auto', 'feed', 'thread'];
@@ -202,6 +215,15 @@ export const validators: Validators = {
     (p.region === undefined || (typeof p.region === 'string' && /^[A-Z]{2}$/.test(p.region))),
   'watch.remove': (p): p is Req<'watch.remove'> => isObj(p) && Object.keys(p).length === 1 && str(p.watchId, 100),
   'watch.sync': (p): p is Req<'watch.sync'> => isObj(p) && Object.keys(p).length === 0,
+  'recording.start': (p): p is Req<'recording.start'> =>
+    isObj(p) &&
+    Object.keys(p).every((k) => ['tabId', 'scope', 'full'].includes(k)) &&
+    (p.tabId === undefined || (Number.isInteger(p.tabId) && (p.tabId as number) >= 0)) &&
+    RECORDING_SCOPES.includes(p.scope as RecordingScope) &&
+    (p.full === undefined || typeof p.full === 'boolean'),
+  'recording.stop': (p): p is Req<'recording.stop'> => isObj(p) && Object.keys(p).length === 0,
+  'recording.pause': (p): p is Req<'recording.pause'> => isObj(p) && Object.keys(p).length === 0,
+  'recording.status': (p): p is Req<'recording.status'> => isObj(p) && Object.keys(p).length === 0,
   'pagecopy.fetch': (p): p is Req<'pagecopy.fetch'> =>
     isObj(p) && str(p.url, 8192) && /^(https?:)\/\//i.test(p.url as string) && str(p.nonce, 100),
   'watch.config': (p): p is Req<'watch.config'> => isObj(p) && Object.keys(p).length === 0,

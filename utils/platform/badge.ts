@@ -20,3 +20,17 @@ export const badgeForFailure = (reason: string, tabId?: number) =>
   setBadge('!', '#b3261e', `Hashmark: capture failed: ${reason}`, tabId);
 export const badgeProgress = (text: string, tabId?: number) =>
   setBadge(text, '#555555', `Hashmark: capturing (${text})`, tabId);
+
+/**
+ * Recording mode (issue 16): "REC" on every tab a recording covers, a pause sign while it is
+ * paused, nothing once it stops. Set per tab: other tabs must not look recorded. The browser
+ * clears a tab's badge when it navigates, so the recording sets it again after each page view.
+ */
+export async function badgeRecording(tabIds: number[], state: 'active' | 'paused' | 'off'): Promise<void> {
+  const look = {
+    active: { text: 'REC', color: '#b3261e', title: 'Hashmark: recording this tab' },
+    paused: { text: '❚❚', color: '#555555', title: 'Hashmark: recording paused' },
+    off: { text: '', color: '#555555', title: 'Hashmark' },
+  }[state];
+  await Promise.all(tabIds.map((tabId) => setBadge(look.text, look.color, look.title, tabId)));
+}

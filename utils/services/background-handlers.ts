@@ -5,14 +5,16 @@
  */
 import { createCase, failInterruptedJobs, isRunningJob, updateSettings, type HashmarkDb } from '@/utils/db';
 import type { ContentHandlers, PageHandlers as Handlers, WatchHandlers } from '@/utils/messaging/receive';
-import type { CaptureOptions, CaptureResult, CaptureTrigger } from '@/utils/capture/pipeline';
+import type { CaptureEnv, CaptureOptions, CaptureResult, CaptureTrigger } from '@/utils/capture/pipeline';
 import { fetchResourceForPageCopy } from '@/utils/capture/resource-fetch';
 import { createFetchLog, type FetchLog } from '@/utils/capture/fetch-log';
 import { badgeForFailure, badgeForSuccess, badgeProgress, badgeWorking } from '@/utils/platform/badge';
 import { createBrowserCaptureEnv } from '@/utils/platform/capture-env';
+import { createRecordingPlatform } from '@/utils/platform/recording-platform';
 import { requestPersistentStorage } from '@/utils/platform/extension';
-import { runCapture } from './capture-job';
+import { runCapture, type CaptureRequest } from './capture-job';
 import { createHarvestControl } from './harvest-control';
+import { RecordingService } from './recording';
 import { ensureSigningKey } from './signing-keys';
 import { processFirstAttempts, processTimestampsFromSettings, timestampStoredCapture } from './timestamp-queue';
 import { addWatchEntry, removeWatchEntry, syncWatch } from './watch-list';
@@ -31,6 +33,8 @@ export interface BackgroundServices {
   syncWatch(): Promise<boolean>;
   /** One timestamp round (the alarm); failures are logged, never thrown. */
   timestampRound(): void;
+  /** Recording mode (issue 16): its listeners are wired by the entrypoint. */
+  recording: RecordingService;
 }
 
 /**
@@ -44,6 +48,8 @@ export function startBackground(db: HashmarkDb, bootedAt: string, s: BackgroundS
   requestPersistentStorage();
   void processTimestampsFromSettings(db).catch(() => undefined);
   void s.syncWatch();
+  // A recording that was on goes on (or is shown interrupted); the custody log says which.
+  void s.recording.recover().catch((e) => console.error('hashmark: recording recovery', e));
 }
 
 /**
@@ -59,6 +65,24 @@ function pageCopyFetchLogs() {
     /** The open log of the tab; a throwaway one if none is open (a late message after the copy ended). */
     of: (tabId: number) => logs.get(tabId) ?? createFetchLog(),
   };
+}
+
+/**
+ * Recording mode (issue 16): its captures go through the same job, with no badge of their own (the
+ * tab keeps "REC"), so no progress text either.
+ */
+function recordingService(db: HashmarkDb, captureEnv: (tabId: number | undefined) => CaptureEnv): RecordingService {
+  return new RecordingService({
+    db,
+    platform: createRecordingPlatform(),
+    capture: async (req: CaptureRequest) => {
+      const env = captureEnv(req.tabId);
+      delete env.progress;
+      const r = await runCapture(db, env, req);
+      void timestampStoredCapture(db, r);
+      return r;
+    },
+  });
 }
 
 export function createBackgroundServices(db: HashmarkDb): BackgroundServices {
@@ -97,6 +121,7 @@ export function createBackgroundServices(db: HashmarkDb): BackgroundServices {
     }
   }
 
+  const recording = recordingService(db, captureEnv);
   const harvests = createHarvestControl(db, {
     env: captureEnv,
     started: (h) => void badgeWorking(h.tabId),
@@ -140,6 +165,10 @@ export function createBackgroundServices(db: HashmarkDb): BackgroundServices {
       return { ok: true };
     },
     'watch.sync': async () => ({ registered: await syncWatch(db) }),
+    'recording.start': (p) => recording.start(p),
+    'recording.stop': () => recording.stop(),
+    'recording.pause': () => recording.pause(),
+    'recording.status': () => recording.status(),
   };
 
   return {
@@ -162,5 +191,6 @@ export function createBackgroundServices(db: HashmarkDb): BackgroundServices {
     },
     syncWatch: () => syncWatch(db),
     timestampRound: () => void processTimestampsFromSettings(db).catch((e) => console.error('hashmark: timestamps', e)),
+    recording,
   };
 }

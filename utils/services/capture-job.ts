@@ -45,6 +45,8 @@ export interface CaptureRequest {
   tabId?: number;
   trigger: CaptureTrigger;
   options?: Partial<CaptureOptions>;
+  /** The case to capture into; the active case when absent (a recording keeps its own case). */
+  caseId?: string;
 }
 
 /** A capture job just opened: the settings it runs under, its tab and its sequence number. */
@@ -65,7 +67,8 @@ export async function openCaptureJob(db: HashmarkDb, env: CaptureEnv, req: Captu
   const settings = await getSettings(db);
   // The investigator's choices in the settings, then what this request asks for.
   const opts: CaptureOptions = { ...settings.captureDefaults, ...req.options };
-  if (!settings.activeCaseId) throw new CaptureError('No active case: create or choose a case first.', 'no-case');
+  const caseId = req.caseId ?? settings.activeCaseId;
+  if (!caseId) throw new CaptureError('No active case: create or choose a case first.', 'no-case');
 
   const tab = req.tabId !== undefined ? await env.getTab(req.tabId).catch(() => null) : await env.focusedTab();
   if (!tab) throw new CaptureError('There is no tab to capture.', 'no-tab');
@@ -76,7 +79,7 @@ export async function openCaptureJob(db: HashmarkDb, env: CaptureEnv, req: Captu
   const job = await beginCaptureJob(db, {
     jobId: captureId,
     captureId,
-    caseId: settings.activeCaseId,
+    caseId,
     tabId: tab.id,
     nonce,
     at: startedAt.toISOString(),

@@ -33,6 +33,10 @@ function handlers() {
       'watch.add': vi.fn(async () => ({ id: 'w' }) as never),
       'watch.remove': vi.fn(async () => ({ ok: true as const })),
       'watch.sync': vi.fn(async () => ({ registered: false })),
+      'recording.start': vi.fn(async () => ({ state: 'off' as const })),
+      'recording.stop': vi.fn(async () => ({ state: 'off' as const })),
+      'recording.pause': vi.fn(async () => ({ state: 'off' as const })),
+      'recording.status': vi.fn(async () => ({ state: 'off' as const })),
     },
     content: {
       'pagecopy.fetch': vi.fn(async () => ({ status: 200, url: 'u', contentType: 'image/png', body: '' })),
@@ -71,6 +75,10 @@ const SAMPLES: { [K in MessageType]: { valid: Req<K>; malformed: unknown } } = {
   },
   'watch.remove': { valid: { watchId: 'w1' }, malformed: { watchId: 'w1', caseId: 'c1' } },
   'watch.sync': { valid: {}, malformed: [] },
+  'recording.start': { valid: { tabId: 4, scope: 'tab', full: false }, malformed: { scope: 'profile' } },
+  'recording.stop': { valid: {}, malformed: { recordingId: 'r' } },
+  'recording.pause': { valid: {}, malformed: null },
+  'recording.status': { valid: {}, malformed: { tabId: 1 } },
   'pagecopy.fetch': {
     valid: { url: 'https://site.example/p.png', nonce: 'n1' },
     malformed: { url: 'file:///etc/passwd', nonce: 'n1' },

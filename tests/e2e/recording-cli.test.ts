@@ -1,0 +1,53 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import JSZip from 'jszip';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { startFixtureServer, type FixtureServer } from '../support/fixture-server';
+import { run } from '../support/harness';
+
+/**
+ * `hashmark record` (issue 16 item 9) as a user runs it: a child process, real Chromium, real
+ * files. The walk's page views are captured by the recording (trigger 'recording'), nothing is
+ * missed with a dwell longer than the settle time, and the package verifies.
+ */
+let site: FixtureServer;
+
+beforeAll(async () => {
+  site = await startFixtureServer();
+});
+afterAll(async () => {
+  await site?.close();
+});
+
+test('the CLI records a walk: one tab, each URL in turn, a package of the page views that verifies', async () => {
+  const out = await mkdtemp(join(tmpdir(), 'hashmark-record-'));
+  try {
+    const walk = [site.url('rec-1.html?cli'), site.url('rec-2.html?cli'), site.url('rec-4.html?cli')];
+    const r = await run(
+      'node',
+      ['cli/hashmark.mjs', 'record', ...walk, '--case', 'CLI walk', '--out', out, '--dwell', '4000'],
+      {
+        maxBuffer: 16 << 20,
+      },
+    );
+    expect(r.stdout).toMatch(/recording \S+ stopped: 3 captured, 0 failed, 0 missed, 0 seen again/);
+    const zipPath = /^package (.+)$/m.exec(r.stdout)![1]!;
+    const v = await run('node', ['cli/hashmark.mjs', 'verify', zipPath]).catch(
+      (e: { code: number; stdout: string }) => e,
+    );
+    expect(v.stdout).toContain('VERDICT: INTACT, NOT FULLY VERIFIED'); // unpinned key: exit 3, every check passed
+    const zip = await JSZip.loadAsync(await readFile(zipPath));
+    const names = Object.keys(zip.files).filter((n) => n.endsWith('/capture.json'));
+    const caps = await Promise.all(names.map(async (n) => JSON.parse(await zip.file(n)!.async('string'))));
+    expect(caps.map((c: { trigger: string }) => c.trigger)).toEqual(['recording', 'recording', 'recording']);
+    const events = (await zip.file(Object.keys(zip.files).find((n) => n.endsWith('events.jsonl'))!)!.async('string'))
+      .trim()
+      .split('\n')
+      .map((l) => (JSON.parse(l) as { type: string }).type);
+    expect(events.filter((t) => t.startsWith('recording.'))).toEqual(['recording.started', 'recording.stopped']);
+    expect(events.filter((t) => t === 'capture.stored')).toHaveLength(3);
+  } finally {
+    await rm(out, { recursive: true, force: true });
+  }
+}, 120_000);

@@ -1,0 +1,131 @@
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import type { CaptureRecord, CustodyRecord, StoredArtifact } from '@/utils/db/schema';
+import { startFixtureServer, type FixtureServer } from '../support/fixture-server';
+import { openSession, readStore, type Session } from '../support/harness';
+
+/**
+ * Recording mode (issue 16) in a real Chromium: recording started on a page, a walk through two
+ * more pages, a single-page move (pushState) and a link opened in a new tab give one capture per
+ * page view, each with trigger 'recording' in capture.json and the light options (no full page,
+ * MHTML); a tab not opened from the recording tab is not recorded; after stop nothing more is.
+ */
+let site: FixtureServer;
+let s: Session;
+let caseId: string;
+
+beforeAll(async () => {
+  site = await startFixtureServer();
+  s = await openSession();
+  caseId = (await s.driver.ensureCase('Recording walk')).id;
+});
+afterAll(async () => {
+  await s?.close();
+  await site?.close();
+});
+
+const badge = (tabId: number) => s.driver.control.evaluate((id) => chrome.action.getBadgeText({ tabId: id }), tabId);
+const captures = async () =>
+  (await readStore<CaptureRecord & { artifacts: StoredArtifact[] }>(s.driver, 'captures'))
+    .filter((c) => c.caseId === caseId)
+    .sort((a, b) => a.sequence - b.sequence);
+const urls = async () => (await captures()).map((c) => c.url);
+const recordingEvents = async () =>
+  (await readStore<CustodyRecord>(s.driver, 'custody'))
+    .filter((e) => e.caseId === caseId && e.type.startsWith('recording.'))
+    .map((e) => e.type);
+const pageOf = (url: string): Page => s.hm.context.pages().find((p) => p.url() === url)!;
+
+/** capture.json of a stored capture, read from the extension's database. */
+async function captureJson(sha256: string): Promise<{ trigger: string; limitations: string[] }> {
+  const text = await s.driver.control.evaluate(
+    (key) =>
+      new Promise<string>((resolve, reject) => {
+        const open = indexedDB.open('hashmark');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const req = open.result.transaction('blobs').objectStore('blobs').get(key);
+          req.onsuccess = () => resolve(new TextDecoder().decode(req.result.data as Uint8Array));
+          req.onerror = () => reject(req.error);
+        };
+      }),
+    sha256,
+  );
+  return JSON.parse(text);
+}
+
+test('one capture per page view in the recording tabs, none elsewhere, none after stop', async () => {
+  const start = site.url('rec-1.html');
+  const tab = await s.driver.openTab(start);
+  const page = pageOf(start);
+  const status = await s.driver.send('recording.start', { tabId: tab, scope: 'tab' });
+  expect(status).toMatchObject({ state: 'active', caseId, scope: 'tab', tabIds: [tab], full: false });
+  expect(await badge(tab)).toBe('REC');
+  // The page shown when recording starts is the first page view.
+  await expect.poll(urls, { timeout: 15_000 }).toEqual([start]);
+
+  await page.click('#next');
+  await expect.poll(urls, { timeout: 15_000 }).toHaveLength(2);
+  await page.click('#next');
+  await expect.poll(urls, { timeout: 15_000 }).toHaveLength(3);
+  // The browser clears the badge on navigation; the recording sets it again.
+  await expect.poll(() => badge(tab), { timeout: 5_000 }).toBe('REC');
+  await page.click('#spa'); // pushState: same document, new address
+  await expect.poll(urls, { timeout: 15_000 }).toHaveLength(4);
+
+  const [opened] = await Promise.all([s.hm.context.waitForEvent('page'), page.click('#open')]);
+  await opened.waitForLoadState('load');
+  await opened.bringToFront(); // the investigator looks at the new tab
+  await expect.poll(urls, { timeout: 15_000 }).toHaveLength(5);
+  const openedId = ((await s.driver.send('recording.status', {})) as { tabIds: number[] }).tabIds[1]!;
+  expect(await badge(openedId)).toBe('REC');
+  expect(await urls()).toEqual([
+    start,
+    site.url('rec-2.html'),
+    site.url('rec-3.html'),
+    site.url('rec-3.html?post=2'),
+    site.url('rec-4.html'),
+  ]);
+
+  // A tab the investigator opens by itself (not from a recording tab) is not recorded.
+  const other = await s.driver.openTab(site.url('next.html'));
+  await new Promise((r) => setTimeout(r, 2_500));
+  expect(await badge(other)).toBe('');
+  expect(await urls()).toHaveLength(5);
+
+  expect(await s.driver.send('recording.stop', {})).toEqual({ state: 'off' });
+  expect(await badge(tab)).toBe('');
+  await opened.bringToFront();
+  await opened.goto(site.url('rec-1.html?after-stop'));
+  await new Promise((r) => setTimeout(r, 2_500));
+  expect(await urls()).toHaveLength(5);
+
+  // capture.json says who asked: the recording; the captures are light (no full page) with MHTML.
+  for (const c of await captures()) {
+    expect((await captureJson(c.captureJson.sha256)).trigger).toBe('recording');
+    const paths = c.artifacts.map((a) => a.path);
+    expect(paths).toContain('screenshot-viewport.png');
+    expect(paths).toContain('page.mhtml');
+    expect(paths.some((p) => p.startsWith('screenshot-full') || p.startsWith('screenshot-tiles'))).toBe(false);
+    expect(paths).not.toContain('page.html');
+  }
+  expect(await recordingEvents()).toEqual(['recording.started', 'recording.stopped']);
+  await s.driver.closeTab(other);
+}, 90_000);
+
+test('the worker stopped mid-recording: the next page view wakes it, the recording goes on and the log says so', async () => {
+  const first = site.url('rec-1.html?restart');
+  const tab = await s.driver.openTab(first);
+  await s.driver.send('recording.start', { tabId: tab, scope: 'tab' });
+  await expect.poll(async () => (await urls()).at(-1), { timeout: 15_000 }).toBe(first);
+  const cdp = await s.hm.context.newCDPSession(s.driver.control);
+  await cdp.send('ServiceWorker.enable');
+  await cdp.send('ServiceWorker.stopAllWorkers');
+  await pageOf(first).click('#next');
+  await expect.poll(async () => (await urls()).at(-1), { timeout: 20_000 }).toBe(site.url('rec-2.html'));
+  const events = await recordingEvents();
+  expect(events.slice(-2)).toEqual(['recording.started', 'recording.resumed']);
+  expect(await s.driver.send('recording.status', {})).toMatchObject({ state: 'active', tabIds: [tab] });
+  expect(await s.driver.send('recording.stop', {})).toEqual({ state: 'off' });
+  await s.driver.closeTab(tab);
+}, 60_000);

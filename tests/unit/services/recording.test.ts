@@ -1,0 +1,329 @@
+/**
+ * The recording service (issue 16) with the real database (fake-indexeddb), a scripted browser
+ * and a manual clock: what it captures (trigger 'recording', the recording's case, light options),
+ * what it leaves alone (other tabs, other windows), what it logs instead of capturing, and what a
+ * worker start does with a recording that was on.
+ */
+import 'fake-indexeddb/auto';
+import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { createCase, createDb, custodyLines, updateSettings, type HashmarkDb } from '@/utils/db';
+import { CaptureError, type CaptureResult } from '@/utils/capture/pipeline';
+import type { CaptureRequest } from '@/utils/services/capture-job';
+import { LIGHT_CAPTURE, RecordingService, type RecordingPlatform, type RecordingTab } from '@/utils/services/recording';
+
+let db: HashmarkDb;
+let n = 0;
+let ids = 0;
+const CONFIG = { settleMs: 1000, maxSettleMs: 5000, dedupeMs: 60_000 };
+
+/** A scripted browser: tabs by id, a manual clock and timers, the badge and session mark it was given. */
+function fakeBrowser() {
+  let now = Date.UTC(2026, 11, 2, 12, 0, 0);
+  const timers: { at: number; fn: () => void; live: boolean }[] = [];
+  const tabs = new Map<number, RecordingTab>();
+  const badges = new Map<number, string>();
+  let mark: string | null = null;
+  const platform: RecordingPlatform = {
+    now: () => new Date(now),
+    newId: () => `id-${++ids}`,
+    getTab: async (id) => (tabs.has(id) ? { ...tabs.get(id)! } : null),
+    focusedTab: async () => [...tabs.values()].find((t) => t.active && t.windowId === 1) ?? null,
+    activeTabIds: async () => new Set([...tabs.values()].filter((t) => t.active).map((t) => t.id)),
+    tabsOfWindow: async (w) => [...tabs.values()].filter((t) => t.windowId === w).map((t) => t.id),
+    windowExists: async (w) => [...tabs.values()].some((t) => t.windowId === w),
+    badge: async (list, state) => list.forEach((id) => badges.set(id, state)),
+    missingCapability: async () => null,
+    markSession: async (id) => void (mark = id),
+    sessionMark: async () => mark,
+    setTimer(ms, fn) {
+      const t = { at: now + ms, fn, live: true };
+      timers.push(t);
+      return () => void (t.live = false);
+    },
+  };
+  return {
+    platform,
+    tabs,
+    badges,
+    setMark: (m: string | null) => void (mark = m),
+    /** Moves the clock and runs the timers that are due. */
+    advance(ms: number) {
+      now += ms;
+      for (const t of timers.filter((x) => x.live && x.at <= now)) {
+        t.live = false;
+        t.fn();
+      }
+    },
+    show(tabId: number) {
+      const t = tabs.get(tabId)!;
+      for (const o of tabs.values()) if (o.windowId === t.windowId) o.active = o.id === tabId;
+    },
+  };
+}
+
+function setup(fail?: (req: CaptureRequest) => Error | null) {
+  const b = fakeBrowser();
+  const captures: CaptureRequest[] = [];
+  const service = new RecordingService({
+    db,
+    platform: b.platform,
+    config: CONFIG,
+    capture: async (req) => {
+      const e = fail?.(req);
+      if (e) throw e;
+      captures.push(req);
+      return { ok: true } as CaptureResult;
+    },
+  });
+  b.tabs.set(1, { id: 1, windowId: 1, url: 'https://a.test/1', active: true });
+  b.tabs.set(2, { id: 2, windowId: 1, url: 'https://other.test/', active: false });
+  b.tabs.set(9, { id: 9, windowId: 2, url: 'https://w2.test/', active: true });
+  /** A page load finishing in a tab (the browser's tab record follows). */
+  const load = async (tabId: number, url: string, documentId?: string) => {
+    b.tabs.get(tabId)!.url = url;
+    await service.onNavigation({ kind: 'load', tabId, frameId: 0, url, documentId });
+  };
+  /** A single-page move (pushState, popstate) in a tab. */
+  const move = async (tabId: number, url: string, documentId?: string) => {
+    b.tabs.get(tabId)!.url = url;
+    await service.onNavigation({ kind: 'history', tabId, frameId: 0, url, documentId });
+  };
+  const settle = async () => {
+    b.advance(CONFIG.settleMs);
+    await service.idle();
+  };
+  return { b, service, captures, load, move, settle };
+}
+
+const events = async () =>
+  (await custodyLines(db, 'case-1')).map(
+    (l) => JSON.parse(l.line) as { type: string; details: Record<string, unknown> },
+  );
+const types = async () => (await events()).map((e) => e.type).filter((t) => t.startsWith('recording.'));
+
+beforeEach(async () => {
+  db = createDb(`rec-service-${++n}`);
+  await db.open();
+  await createCase(db, { id: 'case-1', name: 'Case', at: new Date().toISOString() });
+});
+afterEach(async () => {
+  db.close();
+  await db.delete();
+});
+
+describe('recording service', () => {
+  test('start: the page shown is the first page view, captured light into the recording case', async () => {
+    const { b, service, captures, settle } = setup();
+    const st = await service.start({ scope: 'tab' });
+    expect(st).toMatchObject({ state: 'active', caseId: 'case-1', scope: 'tab', tabIds: [1], full: false });
+    expect(b.badges.get(1)).toBe('active');
+    expect(captures).toEqual([]); // not before it settled
+    await settle();
+    expect(captures).toEqual([{ trigger: 'recording', tabId: 1, caseId: 'case-1', options: LIGHT_CAPTURE }]);
+    expect(LIGHT_CAPTURE).toEqual({ fullPage: false, pageCopy: false, media: false, mhtml: true });
+    expect(await types()).toEqual(['recording.started']);
+  });
+
+  test('a full recording uses the capture settings; captures keep the recording case when the active case changes', async () => {
+    const { service, captures, settle } = setup();
+    await service.start({ scope: 'tab', full: true });
+    await createCase(db, { id: 'case-2', name: 'Other', at: new Date().toISOString() });
+    await updateSettings(db, { activeCaseId: 'case-2' });
+    await settle();
+    expect(captures).toEqual([{ trigger: 'recording', tabId: 1, caseId: 'case-1' }]);
+  });
+
+  test('page loads and single-page moves in scope are captured; other tabs and windows are not', async () => {
+    const { b, service, captures, load, settle } = setup();
+    await service.start({ scope: 'tab', tabId: 1 });
+    await settle();
+    await load(1, 'https://a.test/2', 'D2');
+    await settle();
+    b.tabs.get(1)!.url = 'https://a.test/2?post=2';
+    await service.onNavigation({
+      kind: 'history',
+      tabId: 1,
+      frameId: 0,
+      url: 'https://a.test/2?post=2',
+      documentId: 'D2',
+    });
+    await service.onNavigation({ kind: 'load', tabId: 1, frameId: 4, url: 'https://ads.test/frame' }); // an iframe
+    await settle();
+    b.show(2);
+    await load(2, 'https://other.test/x'); // same window, not opened from the recording tab
+    await load(9, 'https://w2.test/y'); // another window
+    await settle();
+    expect(captures.map((c) => c.tabId)).toEqual([1, 1, 1]);
+    expect(b.badges.has(2)).toBe(false);
+    expect(b.badges.has(9)).toBe(false);
+  });
+
+  test('a tab opened from the recording tab joins; its page view waits until it is shown', async () => {
+    const { b, service, captures, load, settle } = setup();
+    await service.start({ scope: 'tab', tabId: 1 });
+    await settle();
+    b.tabs.set(3, { id: 3, windowId: 1, url: '', active: false, openerTabId: 1 });
+    await service.onTabCreated({ id: 3, windowId: 1, openerTabId: 1 });
+    expect(b.badges.get(3)).toBe('active');
+    expect((await service.status()).state === 'active' && (await service.status())).toMatchObject({ tabIds: [1, 3] });
+    await load(3, 'https://a.test/opened');
+    await settle();
+    expect(captures).toHaveLength(1); // tab 3 is in the background
+    b.show(3);
+    await service.onTabActivated();
+    await service.idle();
+    expect(captures.map((c) => c.tabId)).toEqual([1, 3]);
+    expect((await db.recordings.toArray())[0]?.tabIds).toEqual([1, 3]);
+  });
+
+  test('scope window: every tab of the window, never the other window', async () => {
+    const { b, service, captures, load, settle } = setup();
+    await service.start({ scope: 'window', tabId: 1 });
+    expect(b.badges.get(2)).toBe('active');
+    await settle();
+    b.show(2);
+    await load(2, 'https://other.test/x');
+    await load(9, 'https://w2.test/y');
+    await settle();
+    expect(captures.map((c) => c.tabId)).toEqual([1, 2]);
+  });
+
+  test('leaving a page before it settled and an unchanged page seen again are logged, not captured', async () => {
+    const { service, captures, load, move, settle } = setup();
+    await service.start({ scope: 'tab', tabId: 1 });
+    await settle();
+    await load(1, 'https://a.test/quick', 'Q');
+    await load(1, 'https://a.test/spa', 'S'); // left /quick at once
+    await settle();
+    await move(1, 'https://a.test/spa?p=2', 'S');
+    await settle();
+    await move(1, 'https://a.test/spa', 'S'); // back (popstate): same URL, same document
+    await settle();
+    expect(captures).toHaveLength(3);
+    const ev = await events();
+    const missed = ev.find((e) => e.type === 'recording.missed')!;
+    expect(missed.details).toMatchObject({
+      url: 'https://a.test/quick',
+      tabId: 1,
+      reason: expect.stringMatching(/left/),
+    });
+    const again = ev.find((e) => e.type === 'recording.seen-again')!;
+    expect(again.details).toMatchObject({ url: 'https://a.test/spa', previousAt: expect.any(String) });
+  });
+
+  test('pause: nothing captured, the badge says paused; start resumes; stop: nothing more, badge off', async () => {
+    const { b, service, captures, load, settle } = setup();
+    await service.start({ scope: 'tab', tabId: 1 });
+    await settle();
+    await load(1, 'https://a.test/p1');
+    expect(await service.pause()).toMatchObject({ state: 'paused' });
+    expect(b.badges.get(1)).toBe('paused');
+    await load(1, 'https://a.test/p2');
+    await settle();
+    expect(captures).toHaveLength(1);
+    expect(await service.start({ scope: 'tab', tabId: 1 })).toMatchObject({ state: 'active' });
+    await settle(); // the page shown at resume is a page view
+    expect(captures).toHaveLength(2);
+    await load(1, 'https://a.test/p3');
+    expect(await service.stop()).toEqual({ state: 'off' });
+    expect(b.badges.get(1)).toBe('off');
+    await load(1, 'https://a.test/p4');
+    await settle();
+    expect(captures).toHaveLength(2);
+    expect(await types()).toEqual([
+      'recording.started',
+      'recording.missed', // p1, by the pause
+      'recording.paused',
+      'recording.resumed',
+      'recording.missed', // p3, by the stop
+      'recording.stopped',
+    ]);
+  });
+
+  test('the last recording tab closed: the recording stops and says why', async () => {
+    const { b, service } = setup();
+    await service.start({ scope: 'tab', tabId: 1 });
+    b.tabs.delete(1);
+    await service.onTabRemoved(1);
+    expect(await service.status()).toEqual({ state: 'off' });
+    const ev = await events();
+    expect(ev.map((e) => e.type).slice(-2)).toEqual(['recording.missed', 'recording.stopped']);
+    expect(ev.at(-1)!.details.reason).toMatch(/closed/);
+  });
+
+  test('a capture refused before its job opened is logged as missed, never silently dropped', async () => {
+    const { service, settle } = setup(
+      () => new CaptureError('No active case: create or choose a case first.', 'no-case'),
+    );
+    await service.start({ scope: 'tab', tabId: 1 });
+    await settle();
+    const missed = (await events()).filter((e) => e.type === 'recording.missed');
+    expect(missed.map((e) => e.details.reason)).toEqual(['No active case: create or choose a case first.']);
+  });
+
+  test('refusals: no case, a private tab, a permission missing, a second start is the same recording', async () => {
+    const { b, service } = setup();
+    b.tabs.set(5, { id: 5, windowId: 1, url: 'https://p.test/', active: false, incognito: true });
+    await expect(service.start({ scope: 'tab', tabId: 5 })).rejects.toThrow(/Private/);
+    b.platform.missingCapability = async () => 'Recording needs access';
+    await expect(service.start({ scope: 'tab', tabId: 1 })).rejects.toThrow(/needs access/);
+    b.platform.missingCapability = async () => null;
+    await updateSettings(db, { activeCaseId: null });
+    await expect(service.start({ scope: 'tab', tabId: 1 })).rejects.toThrow(/No active case/);
+    await updateSettings(db, { activeCaseId: 'case-1' });
+    const a = await service.start({ scope: 'tab', tabId: 1 });
+    expect(await service.start({ scope: 'window', tabId: 2 })).toEqual(a);
+  });
+});
+
+describe('worker start', () => {
+  test('a recording that was on goes on when its tabs are there in this browser session: resumed, with the reason', async () => {
+    const first = setup();
+    const st = await first.service.start({ scope: 'tab', tabId: 1 });
+    // A new worker: a new service on the same database and browser.
+    const again = new RecordingService({
+      db,
+      platform: first.b.platform,
+      config: CONFIG,
+      capture: async () => ({}) as CaptureResult,
+    });
+    first.b.badges.clear();
+    await again.recover();
+    expect(await again.status()).toEqual(st);
+    expect(first.b.badges.get(1)).toBe('active');
+    const ev = await events();
+    expect(ev.at(-1)).toMatchObject({
+      type: 'recording.resumed',
+      details: { reason: expect.stringMatching(/restarted/) },
+    });
+  });
+
+  test('its tabs gone, or another browser session: interrupted', async () => {
+    const first = setup();
+    await first.service.start({ scope: 'tab', tabId: 1 });
+    first.b.setMark(null); // the browser was restarted (storage.session is empty)
+    const again = new RecordingService({
+      db,
+      platform: first.b.platform,
+      config: CONFIG,
+      capture: async () => ({}) as CaptureResult,
+    });
+    await again.recover();
+    expect(await again.status()).toEqual({ state: 'off' });
+    expect((await db.recordings.toArray())[0]).toMatchObject({ state: 'interrupted' });
+    expect(await types()).toEqual(['recording.started', 'recording.interrupted']);
+
+    const second = setup();
+    await second.service.start({ scope: 'tab', tabId: 1 });
+    second.b.tabs.delete(1);
+    const third = new RecordingService({
+      db,
+      platform: second.b.platform,
+      config: CONFIG,
+      capture: async () => ({}) as CaptureResult,
+    });
+    await third.recover();
+    expect(await third.status()).toEqual({ state: 'off' });
+    expect((await types()).at(-1)).toBe('recording.interrupted');
+  });
+});

@@ -1,0 +1,157 @@
+/**
+ * Recording mode's decisions (issue 16 items 2, 4 and 5), as a pure state machine with the clock
+ * passed in: which events are page views, when a page has settled, which page views are captured,
+ * which are "seen again" (same URL, same document, shortly after), and which cannot be captured
+ * (the investigator left the page before it settled, the tab was closed). The service
+ * (utils/services/recording.ts) feeds it browser events, runs the captures it asks for and logs
+ * every other outcome, so a page view is never dropped without a trace.
+ *
+ * One capture per tab at a time: a page view that settles while its tab's capture runs waits for
+ * it. Each tab keeps at most one page view waiting; a newer page view replaces it and the older
+ * one is reported as missed (its page is gone: a screenshot now would show another page).
+ */
+import type { NavEvent } from './scope';
+
+/** One page view: a document load that finished, or a single-page move to a new URL. */
+export interface PageView {
+  tabId: number;
+  url: string;
+  documentId?: string | undefined;
+  /** 'start': the page the tab showed when the recording started or resumed. */
+  kind: NavEvent['kind'] | 'start';
+  /** When it was seen (ms, the caller's clock). */
+  at: number;
+}
+
+export type MissReason = 'left' | 'tab-closed' | 'paused' | 'stopped';
+
+export type RecorderAction =
+  | { kind: 'capture'; view: PageView }
+  | { kind: 'seen-again'; view: PageView; previousAt: number }
+  | { kind: 'missed'; view: PageView; reason: MissReason };
+
+export interface RecorderConfig {
+  /** Quiet time after the last event of a page view before it is captured. */
+  settleMs: number;
+  /** Upper bound on the wait when the page keeps reporting the same view (repeated events). */
+  maxSettleMs: number;
+  /** Same URL and same document captured less than this ago: "seen again", not a new capture. */
+  dedupeMs: number;
+}
+
+export const DEFAULT_RECORDER_CONFIG: RecorderConfig = { settleMs: 1000, maxSettleMs: 5000, dedupeMs: 60_000 };
+
+interface TabState {
+  /** The page view waiting to settle (or for its tab to be free and shown). */
+  pending: { view: PageView; dueAt: number; firstAt: number } | null;
+  /** A capture of this tab is running. */
+  busy: boolean;
+  /** The URL of the tab's last page view (a history event to the same URL is no move). */
+  lastUrl: string | null;
+  /** URL → the document and time of its last capture in this tab, for deduplication. */
+  captured: Map<string, { documentId: string | undefined; at: number }>;
+}
+
+export class Recorder {
+  private readonly tabs = new Map<number, TabState>();
+
+  constructor(private readonly config: RecorderConfig = DEFAULT_RECORDER_CONFIG) {}
+
+  private tab(tabId: number): TabState {
+    let t = this.tabs.get(tabId);
+    if (!t) {
+      t = { pending: null, busy: false, lastUrl: null, captured: new Map() };
+      this.tabs.set(tabId, t);
+    }
+    return t;
+  }
+
+  /**
+   * A page view candidate of a tab in scope (the caller checked scope and top frame). Returns
+   * what must be logged now: the waiting page view it replaces, if any.
+   */
+  see(view: PageView): RecorderAction[] {
+    const t = this.tab(view.tabId);
+    // A single-page move to the URL the tab already shows is no page view (replaceState of state only).
+    if (view.kind === 'history' && t.lastUrl === view.url) return [];
+    t.lastUrl = view.url;
+    const p = t.pending;
+    if (p && p.view.url === view.url && p.view.documentId === view.documentId) {
+      // The same page view reported again (load after a history event, repeated replaceState):
+      // wait for quiet again, but never beyond the bound.
+      p.dueAt = Math.min(view.at + this.config.settleMs, p.firstAt + this.config.maxSettleMs);
+      return [];
+    }
+    const out: RecorderAction[] = p ? [{ kind: 'missed', view: p.view, reason: 'left' }] : [];
+    t.pending = { view, dueAt: view.at + this.config.settleMs, firstAt: view.at };
+    return out;
+  }
+
+  /**
+   * The page views that have settled, in tabs that are free and shown (`active`: a screenshot
+   * only sees the tab shown in its window; a page view of a background tab waits until it is
+   * shown). Each is either a capture (its tab becomes busy until `done`) or seen again.
+   */
+  due(now: number, active: ReadonlySet<number>): RecorderAction[] {
+    const out: RecorderAction[] = [];
+    for (const [tabId, t] of this.tabs) {
+      const p = t.pending;
+      if (!p || p.dueAt > now || t.busy || !active.has(tabId)) continue;
+      t.pending = null;
+      const v = p.view;
+      const l = t.captured.get(v.url);
+      if (l && v.documentId !== undefined && l.documentId === v.documentId && now - l.at < this.config.dedupeMs) {
+        out.push({ kind: 'seen-again', view: v, previousAt: l.at });
+        continue;
+      }
+      // Forget what can no longer match (older than the window), so the map stays small.
+      for (const [url, c] of t.captured) if (now - c.at >= this.config.dedupeMs) t.captured.delete(url);
+      t.captured.set(v.url, { documentId: v.documentId, at: now });
+      t.busy = true;
+      out.push({ kind: 'capture', view: v });
+    }
+    return out;
+  }
+
+  /** The capture of this tab ended (stored or failed): its next page view may go. */
+  done(tabId: number): void {
+    const t = this.tabs.get(tabId);
+    if (t) t.busy = false;
+  }
+
+  /** How long until the next waiting page view settles (ms), or null when none waits for time. */
+  nextDueIn(now: number): number | null {
+    let min: number | null = null;
+    for (const t of this.tabs.values()) {
+      if (!t.pending || t.busy || t.pending.dueAt <= now) continue;
+      const d = t.pending.dueAt - now;
+      if (min === null || d < min) min = d;
+    }
+    return min;
+  }
+
+  /** Is a page view of this tab waiting (settled or not)? */
+  hasPending(tabId: number): boolean {
+    return !!this.tabs.get(tabId)?.pending;
+  }
+
+  /** A tab was closed: its waiting page view can no longer be captured. */
+  tabClosed(tabId: number): RecorderAction[] {
+    const p = this.tabs.get(tabId)?.pending;
+    this.tabs.delete(tabId);
+    return p ? [{ kind: 'missed', view: p.view, reason: 'tab-closed' }] : [];
+  }
+
+  /** Pause or stop: every waiting page view is reported as not captured, and forgotten. */
+  flush(reason: 'paused' | 'stopped'): RecorderAction[] {
+    const out: RecorderAction[] = [];
+    for (const t of this.tabs.values()) {
+      if (t.pending) out.push({ kind: 'missed', view: t.pending.view, reason });
+      t.pending = null;
+      // After a pause, the page shown when recording resumes is a page view again.
+      t.lastUrl = null;
+    }
+    if (reason === 'stopped') this.tabs.clear();
+    return out;
+  }
+}

@@ -1,0 +1,399 @@
+/**
+ * Recording mode (issue 16): while a recording is on, every page view of its tabs is captured
+ * into its case, through the same capture job as a click (trigger 'recording'). This service owns
+ * the recording's writes (utils/db/recordings.ts) and its custody events; the decisions are the
+ * pure Recorder's (utils/recording/); the browser comes in as RecordingPlatform
+ * (utils/platform/recording-platform.ts), so all of it runs in unit tests with a scripted browser.
+ *
+ * Nothing here lives only in memory that matters after a worker stop: the recording (state,
+ * scope, tabs) is in the database; what is lost with the worker is at most a page view still
+ * settling (seconds), and the custody log says the recording went on (recording.resumed).
+ */
+import {
+  currentRecording,
+  getSettings,
+  logRecordingPageView,
+  setRecordingState,
+  setRecordingTabs,
+  startRecording,
+  type HashmarkDb,
+  type RecordingRecord,
+} from '@/utils/db';
+import { CaptureError, type CaptureOptions, type CaptureResult } from '@/utils/capture/pipeline';
+import {
+  DEFAULT_RECORDER_CONFIG,
+  Recorder,
+  type MissReason,
+  type PageView,
+  type RecorderAction,
+  type RecorderConfig,
+} from '@/utils/recording/recorder';
+import {
+  adoptOpenedTab,
+  dropTab,
+  inScope,
+  isRecordableUrl,
+  isTopLevelWebEvent,
+  type NavEvent,
+  type TabFacts,
+} from '@/utils/recording/scope';
+import type { RecordingScope, RecordingStatus } from '@/utils/recording/types';
+import type { CaptureRequest } from './capture-job';
+
+/** A tab as the recording needs it. */
+export interface RecordingTab extends TabFacts {
+  url: string;
+  active: boolean;
+}
+
+/** What the recording needs from the browser. */
+export interface RecordingPlatform {
+  now(): Date;
+  newId(): string;
+  /** The tab, or null when it is gone. */
+  getTab(tabId: number): Promise<RecordingTab | null>;
+  /** The active tab of the focused window (start from the popup or the shortcut). */
+  focusedTab(): Promise<RecordingTab | null>;
+  /** The tabs shown in their windows (a screenshot only sees those). */
+  activeTabIds(): Promise<Set<number>>;
+  /** The tabs of a window (scope 'window': they all get the badge). */
+  tabsOfWindow(windowId: number): Promise<number[]>;
+  windowExists(windowId: number): Promise<boolean>;
+  /** The toolbar badge of these tabs: recording, paused, or none. */
+  badge(tabIds: number[], state: 'active' | 'paused' | 'off'): Promise<void>;
+  /** Why recording cannot work in this browser now (a permission missing), or null. */
+  missingCapability(): Promise<string | null>;
+  /**
+   * Marks the browser session as recording `id` (null: none). Tab and window ids are only valid
+   * in the session that gave them; the mark (storage.session) is cleared when the browser quits.
+   */
+  markSession(id: string | null): Promise<void>;
+  sessionMark(): Promise<string | null>;
+  setTimer(ms: number, fn: () => void): () => void;
+}
+
+export interface RecordingDeps {
+  db: HashmarkDb;
+  platform: RecordingPlatform;
+  /** One capture through the capture job (utils/services/capture-job.ts runCapture). */
+  capture(req: CaptureRequest): Promise<CaptureResult>;
+  config?: RecorderConfig;
+}
+
+/**
+ * A light capture by default, so browsing stays fluid: viewport screenshot, DOM, text, metadata,
+ * network facts, selectors, and the MHTML where the browser has it (Chromium). A full recording
+ * uses the investigator's capture settings instead.
+ */
+export const LIGHT_CAPTURE: Partial<CaptureOptions> = { fullPage: false, pageCopy: false, media: false, mhtml: true };
+
+const MISSED_TEXT: Record<MissReason | 'changed', string> = {
+  left: 'The page was left before it had settled; it could not be captured.',
+  changed: 'The tab showed another page when its turn came; it could not be captured.',
+  'tab-closed': 'The tab was closed before the page could be captured.',
+  paused: 'The recording was paused before the page could be captured.',
+  stopped: 'The recording was stopped before the page could be captured.',
+};
+
+export class RecordingService {
+  private rec: RecordingRecord | null = null;
+  private recorder: Recorder;
+  private ready: Promise<void> | null = null;
+  /** State changes and events, one at a time (a stop never interleaves with a page view). */
+  private chain: Promise<unknown> = Promise.resolve();
+  /** Captures, one at a time: they share the window and the screenshot quota. */
+  private captures: Promise<unknown> = Promise.resolve();
+  private cancelTimer: (() => void) | null = null;
+
+  constructor(private readonly d: RecordingDeps) {
+    this.recorder = new Recorder(d.config ?? DEFAULT_RECORDER_CONFIG);
+  }
+
+  /** Runs `fn` after the recovery and after every earlier call; errors go to the caller only. */
+  private serial<T>(fn: () => Promise<T>): Promise<T> {
+    this.ready ??= this.recoverNow();
+    const run = this.chain.then(() => this.ready).then(fn);
+    this.chain = run.catch(() => undefined);
+    return run;
+  }
+
+  private at(): string {
+    return this.d.platform.now().toISOString();
+  }
+
+  private ms(): number {
+    return this.d.platform.now().getTime();
+  }
+
+  status(): Promise<RecordingStatus> {
+    return this.serial(() => Promise.resolve(this.statusNow()));
+  }
+
+  private statusNow(): RecordingStatus {
+    const r = this.rec;
+    if (!r || (r.state !== 'active' && r.state !== 'paused')) return { state: 'off' };
+    const { id: recordingId, caseId, scope, windowId, tabIds, full, startedAt } = r;
+    return { state: r.state, recordingId, caseId, scope, windowId, tabIds: [...tabIds], full, startedAt };
+  }
+
+  /** The tabs that carry the badge: the recording's tabs, or every tab of its window. */
+  private async badgeTabs(r: RecordingRecord): Promise<number[]> {
+    return r.scope === 'window' ? this.d.platform.tabsOfWindow(r.windowId) : r.tabIds;
+  }
+
+  /**
+   * Worker start: the recording that was on goes on (recording.resumed, reason "restart") when
+   * its tabs are still there in this browser session; otherwise it is shown as interrupted.
+   */
+  recover(): Promise<void> {
+    return this.serial(() => Promise.resolve());
+  }
+
+  private async recoverNow(): Promise<void> {
+    const r = await currentRecording(this.d.db);
+    if (!r) return;
+    const p = this.d.platform;
+    const sameSession = (await p.sessionMark()) === r.id;
+    const alive =
+      r.scope === 'window'
+        ? (await p.windowExists(r.windowId))
+          ? r.tabIds
+          : []
+        : (await Promise.all(r.tabIds.map(async (id) => ((await p.getTab(id)) ? id : null)))).filter(
+            (id): id is number => id !== null,
+          );
+    if (!sameSession || alive.length === 0) {
+      await setRecordingState(this.d.db, {
+        id: r.id,
+        state: 'interrupted',
+        at: this.at(),
+        reason: "The recording's tabs are gone (the browser was restarted or they were closed).",
+      });
+      return;
+    }
+    this.rec = { ...r, tabIds: alive };
+    if (alive.length !== r.tabIds.length) await setRecordingTabs(this.d.db, { id: r.id, tabIds: alive, at: this.at() });
+    if (r.state === 'active') {
+      this.rec = await setRecordingState(this.d.db, {
+        id: r.id,
+        state: 'active',
+        at: this.at(),
+        reason: "The extension's background was restarted; the recording went on.",
+      });
+    }
+    await p.badge(await this.badgeTabs(this.rec), this.rec.state === 'active' ? 'active' : 'paused');
+  }
+
+  /**
+   * Starts recording in a tab (the focused one when none is given) into the active case, or
+   * resumes a paused recording. The page the tab shows is the first page view.
+   */
+  start(req: { tabId?: number; scope: RecordingScope; full?: boolean }): Promise<RecordingStatus> {
+    return this.serial(async () => {
+      const p = this.d.platform;
+      if (this.rec?.state === 'active') return this.statusNow();
+      if (this.rec?.state === 'paused') {
+        this.rec = await setRecordingState(this.d.db, { id: this.rec.id, state: 'active', at: this.at() });
+        await this.afterStart(req.tabId);
+        return this.statusNow();
+      }
+      const tab = req.tabId !== undefined ? await p.getTab(req.tabId) : await p.focusedTab();
+      if (!tab) throw new CaptureError('There is no tab to record.', 'no-tab');
+      if (tab.incognito) throw new Error('Private (incognito) windows are never recorded.');
+      const missing = await p.missingCapability();
+      if (missing) throw new Error(missing);
+      const caseId = (await getSettings(this.d.db)).activeCaseId;
+      if (!caseId) throw new CaptureError('No active case: create or choose a case first.', 'no-case');
+      this.rec = await startRecording(this.d.db, {
+        id: p.newId(),
+        caseId,
+        scope: req.scope,
+        windowId: tab.windowId,
+        tabIds: [tab.id],
+        full: req.full ?? false,
+        startedAt: this.at(),
+      });
+      this.recorder = new Recorder(this.d.config ?? DEFAULT_RECORDER_CONFIG);
+      await this.afterStart(tab.id);
+      return this.statusNow();
+    });
+  }
+
+  /** Badge, session mark, and the page the tab shows now as a page view. */
+  private async afterStart(tabId: number | undefined): Promise<void> {
+    const r = this.rec!;
+    const p = this.d.platform;
+    await p.markSession(r.id);
+    await p.badge(await this.badgeTabs(r), 'active');
+    const tab = await (tabId !== undefined ? p.getTab(tabId) : p.focusedTab());
+    if (tab && inScope(r, tab) && isRecordableUrl(tab.url)) {
+      await this.handle(this.recorder.see({ tabId: tab.id, url: tab.url, kind: 'start', at: this.ms() }));
+    }
+    await this.pump();
+  }
+
+  /** Stops the recording; page views still waiting are logged as not captured. */
+  stop(reason?: string): Promise<RecordingStatus> {
+    return this.serial(() => this.end('stopped', reason));
+  }
+
+  private async end(state: 'stopped' | 'paused', reason?: string): Promise<RecordingStatus> {
+    const r = this.rec;
+    if (!r || (state === 'paused' && r.state !== 'active')) return this.statusNow();
+    this.cancelTimer?.();
+    await this.handle(this.recorder.flush(state));
+    this.rec = await setRecordingState(this.d.db, { id: r.id, state, at: this.at(), ...(reason ? { reason } : {}) });
+    await this.d.platform.badge(await this.badgeTabs(r), state === 'paused' ? 'paused' : 'off');
+    if (state === 'stopped') {
+      this.rec = null;
+      await this.d.platform.markSession(null);
+    }
+    return this.statusNow();
+  }
+
+  pause(): Promise<RecordingStatus> {
+    return this.serial(() => this.end('paused'));
+  }
+
+  /** The keyboard shortcut: starts recording the current tab, or stops the recording that is on. */
+  toggle(tabId?: number): Promise<RecordingStatus> {
+    return this.serial(() => Promise.resolve(this.rec)).then((r) =>
+      r ? this.stop() : this.start({ scope: 'tab', ...(tabId !== undefined ? { tabId } : {}) }),
+    );
+  }
+
+  /** A document finished loading, or a single-page site moved (webNavigation). */
+  onNavigation(ev: NavEvent): Promise<void> {
+    return this.serial(async () => {
+      const r = this.rec;
+      if (!r || !isTopLevelWebEvent(ev)) return;
+      const tab = await this.d.platform.getTab(ev.tabId);
+      if (!tab || !inScope(r, tab)) return;
+      // The browser clears a tab's badge when it navigates: set it again.
+      await this.d.platform.badge([tab.id], r.state === 'active' ? 'active' : 'paused');
+      if (r.state !== 'active') return;
+      const view: PageView = { tabId: ev.tabId, url: ev.url, documentId: ev.documentId, kind: ev.kind, at: this.ms() };
+      await this.handle(this.recorder.see(view));
+      await this.pump();
+    });
+  }
+
+  /** A new tab: it joins a 'tab' recording when opened from one of its tabs. */
+  onTabCreated(tab: TabFacts): Promise<void> {
+    return this.serial(async () => {
+      const r = this.rec;
+      if (!r) return;
+      const next = adoptOpenedTab(r, tab);
+      if (next) {
+        this.rec = { ...r, tabIds: [...next.tabIds] };
+        await setRecordingTabs(this.d.db, { id: r.id, tabIds: this.rec.tabIds, at: this.at() });
+      }
+      if (inScope(this.rec!, tab)) await this.d.platform.badge([tab.id], r.state === 'active' ? 'active' : 'paused');
+    });
+  }
+
+  /** A tab closed: its waiting page view is logged; a 'tab' recording with no tab left stops. */
+  onTabRemoved(tabId: number): Promise<void> {
+    return this.serial(async () => {
+      const r = this.rec;
+      if (!r) return;
+      await this.handle(this.recorder.tabClosed(tabId));
+      if (!r.tabIds.includes(tabId)) return;
+      this.rec = { ...r, tabIds: [...dropTab(r, tabId).tabIds] };
+      if (r.scope === 'tab' && this.rec.tabIds.length === 0) {
+        await this.end('stopped', 'Every recording tab was closed.');
+      } else {
+        await setRecordingTabs(this.d.db, { id: r.id, tabIds: this.rec.tabIds, at: this.at() });
+      }
+    });
+  }
+
+  /** A tab was shown: a page view that waited for it can go now. */
+  onTabActivated(): Promise<void> {
+    return this.serial(() => this.pump());
+  }
+
+  /** Waits until every event and capture asked for so far is done (tests, the CLI). */
+  async idle(): Promise<void> {
+    for (let i = 0; i < 5; i++) {
+      await this.chain;
+      await this.captures;
+    }
+  }
+
+  /** Takes the page views that are due, and sets the timer for the next one. */
+  private async pump(): Promise<void> {
+    this.cancelTimer?.();
+    this.cancelTimer = null;
+    if (this.rec?.state !== 'active') return;
+    const active = await this.d.platform.activeTabIds();
+    await this.handle(this.recorder.due(this.ms(), active));
+    const next = this.recorder.nextDueIn(this.ms());
+    if (next !== null) this.cancelTimer = this.d.platform.setTimer(next, () => void this.serial(() => this.pump()));
+  }
+
+  /** Logs what is not a capture, and queues the captures. */
+  private async handle(actions: RecorderAction[]): Promise<void> {
+    for (const a of actions) {
+      if (a.kind === 'capture') this.queueCapture(a.view);
+      else if (a.kind === 'seen-again') {
+        await this.logView(this.rec, a.view, 'recording.seen-again', {
+          previousAt: new Date(a.previousAt).toISOString(),
+        });
+      } else await this.logView(this.rec, a.view, 'recording.missed', { reason: MISSED_TEXT[a.reason] });
+    }
+  }
+
+  private async logView(
+    r: RecordingRecord | null,
+    view: PageView,
+    type: 'recording.seen-again' | 'recording.missed',
+    extra: Record<string, string>,
+  ): Promise<void> {
+    if (!r) return;
+    const details = { url: view.url, tabId: view.tabId, seenAt: new Date(view.at).toISOString(), ...extra };
+    await logRecordingPageView(this.d.db, { recordingId: r.id, type, at: this.at(), details }).catch((e: unknown) =>
+      console.error('hashmark: recording log', e),
+    );
+  }
+
+  private queueCapture(view: PageView): void {
+    const r = this.rec!;
+    this.captures = this.captures
+      .then(() => this.captureView(r, view))
+      .catch((e: unknown) => console.error('hashmark: recording capture', e))
+      .finally(
+        () =>
+          void this.serial(() => {
+            this.recorder.done(view.tabId);
+            return this.pump();
+          }),
+      );
+  }
+
+  /** One page view's capture; what stops it before the capture job opens is logged here. */
+  private async captureView(r: RecordingRecord, view: PageView): Promise<void> {
+    if (this.rec?.id !== r.id || this.rec.state !== 'active') {
+      return this.logView(r, view, 'recording.missed', { reason: MISSED_TEXT[this.rec ? 'paused' : 'stopped'] });
+    }
+    const tab = await this.d.platform.getTab(view.tabId);
+    if (!tab) return this.logView(r, view, 'recording.missed', { reason: MISSED_TEXT['tab-closed'] });
+    if (tab.url !== view.url || !tab.active) {
+      return this.logView(r, view, 'recording.missed', { reason: MISSED_TEXT.changed });
+    }
+    try {
+      await this.d.capture({
+        trigger: 'recording',
+        tabId: view.tabId,
+        caseId: r.caseId,
+        ...(r.full ? {} : { options: LIGHT_CAPTURE }),
+      });
+    } catch (e) {
+      // A failure inside the capture job is already in the custody log (capture.failed); one
+      // before it opened (no case, no tab) is not: log it here.
+      if (e instanceof CaptureError && (e.code === 'no-case' || e.code === 'no-tab')) {
+        await this.logView(r, view, 'recording.missed', { reason: e.message });
+      }
+    }
+  }
+}
