@@ -86,14 +86,13 @@ function hexBytes(hex: string): Uint8Array {
   return out;
 }
 
-const NAMESPACE_BYTES = hexBytes(CASE_UCO_NAMESPACE.replace(/-/g, ''));
-
-/** RFC 9562 version 5 UUID of `name` in Hashmark's namespace. */
-export function uuidV5(name: string): string {
+/** RFC 9562 version 5 UUID of `name` in `namespace` (Hashmark's unless told). */
+export function uuidV5(name: string, namespace = CASE_UCO_NAMESPACE): string {
+  const ns = hexBytes(namespace.replace(/-/g, ''));
   const n = utf8(name);
-  const input = new Uint8Array(NAMESPACE_BYTES.length + n.length);
-  input.set(NAMESPACE_BYTES);
-  input.set(n, NAMESPACE_BYTES.length);
+  const input = new Uint8Array(ns.length + n.length);
+  input.set(ns);
+  input.set(n, ns.length);
   const h = sha1(input).slice(0, 16);
   h[6] = (h[6]! & 0x0f) | 0x50;
   h[8] = (h[8]! & 0x3f) | 0x80;
@@ -223,7 +222,9 @@ function captureNodes(f: CaseUcoFacts, c: CaseUcoCapture): Node[] {
     {
       '@id': url,
       '@type': 'observable:URL',
-      'core:hasFacet': [{ '@id': iri('url-facet', url), '@type': 'observable:URLFacet', 'observable:fullValue': c.url }],
+      'core:hasFacet': [
+        { '@id': iri('url-facet', url), '@type': 'observable:URLFacet', 'observable:fullValue': c.url },
+      ],
     },
     ...files,
   ];
