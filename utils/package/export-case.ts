@@ -25,6 +25,8 @@ import {
   CASE_PATH,
   CASE_UCO_PATH,
   CUSTODY_PATH,
+  ENTITIES_CSV_PATH,
+  LINKS_CSV_PATH,
   REPORT_PATH,
   SELECTORS_CSV_PATH,
   SIGNATURE_TOKEN_PATH,
@@ -76,6 +78,14 @@ import {
   type CaseUcoCapture,
   type CaseUcoFacts,
 } from './case-uco';
+import {
+  ENTITIES_CSV_HEADER,
+  LINKS_CSV_HEADER,
+  entitiesCsv,
+  linkTablesCaptureText,
+  linksCsv,
+  type LinkCapture,
+} from './link-tables';
 
 /**
  * Export of a case as one package, or as a group of packages (parts) when it is larger than the
@@ -639,6 +649,23 @@ function ucoCaptureOf(x: ExportContext, c: CaptureRecord, tokenBytes: number): C
   );
 }
 
+/** The case as links.csv names it: its reference, or its id when it has none. */
+function caseLabel(x: ExportContext): string {
+  return x.facts.reference.trim() || x.facts.caseId;
+}
+
+/** A capture as links.csv and entities.csv describe it (utils/package/link-tables.ts). */
+function linkCaptureOf(x: ExportContext, c: CaptureRecord): LinkCapture {
+  return {
+    sequence: c.sequence,
+    exhibitNumber: exhibitOf(x, c),
+    url: c.url,
+    title: c.title,
+    finishedAt: c.finishedAt,
+    selectors: x.selectorsOf.get(c.id) ?? [],
+  };
+}
+
 /** What each capture costs in a part, before reading any artifact but capture.json. */
 async function captureCosts(x: ExportContext): Promise<Map<string, Cost>> {
   const { o, lang, fileCost } = x;
@@ -670,6 +697,7 @@ async function captureCosts(x: ExportContext): Promise<Map<string, Cost>> {
     const tokenBytes = token ? (await readToken(o.store, `${folder}/${TOKEN_FILE}`, token.sha256)).length : 0;
     if (token) bytes += fileCost(`${folder}/${TOKEN_FILE}`, tokenBytes);
     bytes += deflatePieceBound(caseUcoCaptureBytes(uco, ucoCaptureOf(x, c, tokenBytes)));
+    bytes += deflatePieceBound(utf8Length(linkTablesCaptureText(caseLabel(x), linkCaptureOf(x, c))));
     for (const a of c.artifacts) bytes += fileCost(`${folder}/${a.path}`, a.bytes);
     for (const f of folders) bytes += folderCost(f);
     bytes += deflatePieceBound(utf8Length(section));
@@ -726,6 +754,8 @@ function fixedCost(x: ExportContext, parts: number): Cost {
     [SELECTORS_CSV_PATH, utf8Length(CSV_BOM) + x.selectorsHeaderBytes],
     [CUSTODY_PATH, x.custodyBytes.length],
     [CASE_UCO_PATH, caseUcoFixedBytes(ucoFactsOf(x))],
+    [LINKS_CSV_PATH, utf8Length(`${CSV_BOM}${LINKS_CSV_HEADER.join(',')}\r\n`)],
+    [ENTITIES_CSV_PATH, utf8Length(`${CSV_BOM}${ENTITIES_CSV_HEADER.join(',')}\r\n`)],
   ];
   let bytes = ZIP_END_BYTES;
   for (const [path, n] of dataFiles) bytes += fileCost(path, n);
@@ -806,6 +836,17 @@ async function buildPart(x: ExportContext, j: PartJob): Promise<PackagePart> {
     { path: SELECTORS_CSV_PATH, bytes: utf8(CSV_BOM + selectorsCsvFor(partSelectors)) },
     { path: CUSTODY_PATH, bytes: x.custodyBytes },
     { path: CASE_UCO_PATH, bytes: caseUcoJsonld(ucoFactsOf(x), ucoCaptures) },
+    {
+      path: LINKS_CSV_PATH,
+      bytes: utf8(
+        CSV_BOM +
+          linksCsv(
+            caseLabel(x),
+            planned.items.map((c) => linkCaptureOf(x, c)),
+          ),
+      ),
+    },
+    { path: ENTITIES_CSV_PATH, bytes: utf8(CSV_BOM + entitiesCsv(planned.items.map((c) => linkCaptureOf(x, c)))) },
   );
   const bagCount = parts > 1 ? `${part} of ${parts}` : null;
   const group = parts > 1 ? { part, zipNames: bagNames.map((b) => `${b}.zip`), identifier: o.exportId } : undefined;

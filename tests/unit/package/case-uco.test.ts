@@ -219,6 +219,12 @@ describe('data/case-uco.jsonld', () => {
     expect(problems).toHaveLength(1);
     expect(problems[0]).toMatch(/^timestamps: /);
 
+    // links.csv: one row per sighting of the exported captures (2 in the first, 3 in the third).
+    const links = new TextDecoder('utf-8', { ignoreBOM: true }).decode(files.get('data/links.csv'));
+    expect(links.startsWith('\ufeffselector_type,')).toBe(true);
+    expect(links.trimEnd().split('\r\n')).toHaveLength(1 + 5);
+    expect(files.has('data/entities.csv')).toBe(true);
+
     const quads = await toQuads(bytes!);
     // A control that must fail, validated with the graph: a relationship without isDirectional.
     const bad = DataFactory.namedNode('urn:uuid:00000000-0000-4000-8000-0000000000ff');
