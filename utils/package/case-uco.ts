@@ -38,7 +38,7 @@ export interface CaseUcoFacts {
 }
 
 /** One file of a capture, with its path in the bag. */
-export interface CaseUcoFile {
+interface CaseUcoFile {
   path: string;
   bytes: number;
   sha256: string;
@@ -78,7 +78,7 @@ const CONTEXT = {
  * Namespace of Hashmark's version 5 UUIDs (fixed forever: changing it changes every IRI).
  * Documented in docs/evidence-package-v1.md.
  */
-export const CASE_UCO_NAMESPACE = '5b0f6c2e-9d3a-4e71-8c45-2f7a1d9e6b30';
+const CASE_UCO_NAMESPACE = '5b0f6c2e-9d3a-4e71-8c45-2f7a1d9e6b30';
 
 function hexBytes(hex: string): Uint8Array {
   const out = new Uint8Array(hex.length / 2);
