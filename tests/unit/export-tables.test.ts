@@ -35,7 +35,9 @@ function parseCsv(text: string): string[][] {
   return rows;
 }
 
-const capture = (over: Partial<CaptureRecord> = {}): CaptureRecord & { folder: string } => ({
+const capture = (
+  over: Partial<CaptureRecord & { exhibitNumber: string }> = {},
+): CaptureRecord & { folder: string; exhibitNumber: string } => ({
   id: 'cap-1',
   caseId: 'case-1',
   sequence: 7,
@@ -68,6 +70,7 @@ const capture = (over: Partial<CaptureRecord> = {}): CaptureRecord & { folder: s
   tags: ['suspect', 'مهم'],
   status: 'stored',
   folder: 'data/captures/0007-cap-1',
+  exhibitNumber: 'PV-2026-118-0007',
   ...over,
 });
 
@@ -94,6 +97,7 @@ describe('captures.csv', () => {
       'artifact_count',
       'limitation_count',
       'tags',
+      'exhibit_number',
     ]);
     expect(rows[1]).toEqual([
       '7',
@@ -108,6 +112,7 @@ describe('captures.csv', () => {
       '2',
       '3',
       'suspect; مهم',
+      'PV-2026-118-0007',
     ]);
     expect(rows[2]![11]).toBe('');
     expect(rows).toHaveLength(3);
@@ -116,10 +121,12 @@ describe('captures.csv', () => {
   test.each(['=1+1', '+1', '-1', '@SUM(A1)', '\t=cmd', '\r=x', '=HYPERLINK("http://evil","click")'])(
     'text starting with a formula character is neutralised: %j',
     (title) => {
-      const rows = parseCsv(capturesCsv([capture({ title, url: title, tags: [title] })]));
+      const rows = parseCsv(capturesCsv([capture({ title, url: title, tags: [title], exhibitNumber: title })]));
       expect(rows[1]![5]).toBe(`'${title}`);
       expect(rows[1]![6]).toBe(`'${title}`);
       expect(rows[1]![11]).toBe(`'${title}`);
+      // The exhibit number starts with the case reference, typed by hand.
+      expect(rows[1]![12]).toBe(`'${title}`);
     },
   );
 

@@ -47,6 +47,7 @@ function facts(over: Partial<ReportFacts> = {}): ReportFacts {
 function capture(over: Partial<ReportCapture> = {}): ReportCapture {
   return {
     sequence: 1,
+    exhibitNumber: 'PV-2026-118-0001',
     captureId: '00000000-0000-4000-8000-000000000001',
     folder: 'data/captures/0001-00000000-0000-4000-8000-000000000001',
     startedAt: '2026-11-27T12:00:10.000Z',

@@ -25,7 +25,10 @@ import {
   CAPTURE_TOKEN,
   CAPTURES_CSV_PATH,
   CASE_PATH,
+  CASE_UCO_PATH,
   CUSTODY_PATH,
+  ENTITIES_CSV_PATH,
+  LINKS_CSV_PATH,
   REPORT_PATH,
   SELECTORS_CSV_PATH,
   SIGNATURE_TOKEN_PATH,
@@ -68,6 +71,23 @@ import {
   toBase64,
 } from '@/utils/image/thumbnail';
 import { verifyInstructions } from './verify-text';
+import { exhibitNumber } from '@/utils/evidence/exhibit';
+import {
+  caseUcoCapture,
+  caseUcoCaptureBytes,
+  caseUcoFixedBytes,
+  caseUcoJsonld,
+  type CaseUcoCapture,
+  type CaseUcoFacts,
+} from './case-uco';
+import {
+  ENTITIES_CSV_HEADER,
+  LINKS_CSV_HEADER,
+  entitiesCsv,
+  linkTablesCaptureText,
+  linksCsv,
+  type LinkCapture,
+} from './link-tables';
 
 /**
  * Export of a case as one package, or as a group of packages (parts) when it is larger than the
@@ -378,12 +398,14 @@ function reportCapture(
   captureJson: Uint8Array,
   screenshot: ReportCapture['screenshot'],
   token: { genTime: string | null } | undefined,
+  exhibit: string,
 ): ReportCapture {
   const { view, problem } = parseCaptureJson(captureJson);
   const recordedTags = Array.isArray(view.tags) ? view.tags.filter((t): t is string => typeof t === 'string') : [];
   const clock = view.clock;
   return {
     sequence: c.sequence,
+    exhibitNumber: exhibit,
     captureId: c.id,
     folder: captureFolder(c),
     startedAt: c.startedAt,
@@ -634,11 +656,51 @@ async function exportContext(caseId: string, o: ExportOptions): Promise<ExportCo
   };
 }
 
+/** A capture's exhibit number (utils/evidence/exhibit.ts), as captures.csv, the report and the graph show it. */
+function exhibitOf(x: ExportContext, c: CaptureRecord): string {
+  return exhibitNumber({ id: x.facts.caseId, reference: x.facts.reference }, c.sequence);
+}
+
+/** What data/case-uco.jsonld says of the case whatever the part (utils/package/case-uco.ts). */
+function ucoFactsOf(x: ExportContext): CaseUcoFacts {
+  const log = new TextDecoder().decode(x.custodyBytes);
+  return { ...x.facts, custodyLines: log.split('\n').filter(Boolean) };
+}
+
+/** A capture as data/case-uco.jsonld describes it; `tokenBytes` is the length of its RFC 3161 token, if any. */
+function ucoCaptureOf(x: ExportContext, c: CaptureRecord, tokenBytes: number): CaseUcoCapture {
+  const token = x.tokens.get(c.id);
+  return caseUcoCapture(
+    c,
+    captureFolder(c),
+    token ? { path: TOKEN_FILE, sha256: token.sha256, bytes: tokenBytes } : null,
+    x.selectorsOf.get(c.id) ?? [],
+  );
+}
+
+/** The case as links.csv names it: its reference, or its id when it has none. */
+function caseLabel(x: ExportContext): string {
+  return x.facts.reference.trim() || x.facts.caseId;
+}
+
+/** A capture as links.csv and entities.csv describe it (utils/package/link-tables.ts). */
+function linkCaptureOf(x: ExportContext, c: CaptureRecord): LinkCapture {
+  return {
+    sequence: c.sequence,
+    exhibitNumber: exhibitOf(x, c),
+    url: c.url,
+    title: c.title,
+    finishedAt: c.finishedAt,
+    selectors: x.selectorsOf.get(c.id) ?? [],
+  };
+}
+
 /** What each capture costs in a part, before reading any artifact but capture.json. */
 async function captureCosts(x: ExportContext): Promise<Map<string, Cost>> {
   const { o, lang, fileCost } = x;
   const folderCost = (folder: string): number => zipEntryOverhead(x.bagNameMax + 1 + folder.length + 1);
   const costs = new Map<string, Cost>();
+  const uco = ucoFactsOf(x);
   let checked = 0;
   for (const c of x.captures) {
     const folder = captureFolder(c);
@@ -647,7 +709,13 @@ async function captureCosts(x: ExportContext): Promise<Map<string, Cost>> {
     const hasShot = c.artifacts.some((a) => a.path === SCREENSHOT);
     const token = x.tokens.get(c.id);
     const section = reportCaptureSection(
-      reportCapture(c, cj, hasShot ? { path: SCREENSHOT, thumbnail: PLACEHOLDER_THUMBNAIL } : null, token),
+      reportCapture(
+        c,
+        cj,
+        hasShot ? { path: SCREENSHOT, thumbnail: PLACEHOLDER_THUMBNAIL } : null,
+        token,
+        exhibitOf(x, c),
+      ),
       lang,
     );
     const folders = captureFolders(
@@ -655,15 +723,14 @@ async function captureCosts(x: ExportContext): Promise<Map<string, Cost>> {
       c.artifacts.map((a) => a.path),
     );
     let bytes = fileCost(`${folder}/capture.json`, c.captureJson.bytes);
-    if (token)
-      bytes += fileCost(
-        `${folder}/${TOKEN_FILE}`,
-        (await readToken(o.store, `${folder}/${TOKEN_FILE}`, token.sha256)).length,
-      );
+    const tokenBytes = token ? (await readToken(o.store, `${folder}/${TOKEN_FILE}`, token.sha256)).length : 0;
+    if (token) bytes += fileCost(`${folder}/${TOKEN_FILE}`, tokenBytes);
+    bytes += deflatePieceBound(caseUcoCaptureBytes(uco, ucoCaptureOf(x, c, tokenBytes)));
+    bytes += deflatePieceBound(utf8Length(linkTablesCaptureText(caseLabel(x), linkCaptureOf(x, c))));
     for (const a of c.artifacts) bytes += fileCost(`${folder}/${a.path}`, a.bytes);
     for (const f of folders) bytes += folderCost(f);
     bytes += deflatePieceBound(utf8Length(section));
-    bytes += deflatePieceBound(utf8Length(capturesCsvRow({ ...c, folder })));
+    bytes += deflatePieceBound(utf8Length(capturesCsvRow({ ...c, folder, exhibitNumber: exhibitOf(x, c) })));
     const sel = x.selectorsOf.get(c.id);
     if (sel) bytes += deflatePieceBound(utf8Length(selectorsCsvFor(sel)) - x.selectorsHeaderBytes);
     costs.set(c.id, { bytes, entries: 1 + c.artifacts.length + folders.length + (token ? 1 : 0) });
@@ -715,6 +782,9 @@ function fixedCost(x: ExportContext, parts: number): Cost {
     [CAPTURES_CSV_PATH, utf8Length(CSV_BOM + capturesCsvHeader())],
     [SELECTORS_CSV_PATH, utf8Length(CSV_BOM) + x.selectorsHeaderBytes],
     [CUSTODY_PATH, x.custodyBytes.length],
+    [CASE_UCO_PATH, caseUcoFixedBytes(ucoFactsOf(x))],
+    [LINKS_CSV_PATH, utf8Length(`${CSV_BOM}${LINKS_CSV_HEADER.join(',')}\r\n`)],
+    [ENTITIES_CSV_PATH, utf8Length(`${CSV_BOM}${ENTITIES_CSV_HEADER.join(',')}\r\n`)],
   ];
   let bytes = ZIP_END_BYTES;
   for (const [path, n] of dataFiles) bytes += fileCost(path, n);
@@ -758,6 +828,7 @@ async function buildPart(x: ExportContext, j: PartJob): Promise<PackagePart> {
   // thumbnail are read now, for the report, which must be whole before the payload's size is.
   const payload: PayloadFile[] = [];
   const sections: ReportCapture[] = [];
+  const ucoCaptures: CaseUcoCapture[] = [];
   let done = 0;
   for (const c of planned.items) {
     const folder = captureFolder(c);
@@ -777,7 +848,9 @@ async function buildPart(x: ExportContext, j: PartJob): Promise<PackagePart> {
         screenshot = await thumbnailFor(() => readVerified(o.store, path, a), a.sha256, c.reportThumbnail, o.store);
       }
     }
-    sections.push(reportCapture(c, cj, screenshot, token));
+    sections.push(reportCapture(c, cj, screenshot, token, exhibitOf(x, c)));
+    const tokenFile = payload.find((f) => f.path === `${folder}/${TOKEN_FILE}`);
+    ucoCaptures.push(ucoCaptureOf(x, c, tokenFile?.bytes.length ?? 0));
     o.onProgress?.({ phase: 'reading', part, parts, done: ++done, total: planned.items.length });
   }
   const rf = x.reportFacts(part, parts);
@@ -788,10 +861,25 @@ async function buildPart(x: ExportContext, j: PartJob): Promise<PackagePart> {
     { path: REPORT_PATH, bytes: utf8(renderReport(rf, j.index, sections)) },
     {
       path: CAPTURES_CSV_PATH,
-      bytes: utf8(CSV_BOM + capturesCsv(planned.items.map((c) => ({ ...c, folder: captureFolder(c) })))),
+      bytes: utf8(
+        CSV_BOM +
+          capturesCsv(planned.items.map((c) => ({ ...c, folder: captureFolder(c), exhibitNumber: exhibitOf(x, c) }))),
+      ),
     },
     { path: SELECTORS_CSV_PATH, bytes: utf8(CSV_BOM + selectorsCsvFor(partSelectors)) },
     { path: CUSTODY_PATH, bytes: x.custodyBytes },
+    { path: CASE_UCO_PATH, bytes: caseUcoJsonld(ucoFactsOf(x), ucoCaptures) },
+    {
+      path: LINKS_CSV_PATH,
+      bytes: utf8(
+        CSV_BOM +
+          linksCsv(
+            caseLabel(x),
+            planned.items.map((c) => linkCaptureOf(x, c)),
+          ),
+      ),
+    },
+    { path: ENTITIES_CSV_PATH, bytes: utf8(CSV_BOM + entitiesCsv(planned.items.map((c) => linkCaptureOf(x, c)))) },
   );
   const bagCount = parts > 1 ? `${part} of ${parts}` : null;
   const group = parts > 1 ? { part, zipNames: bagNames.map((b) => `${b}.zip`), identifier: o.exportId } : undefined;

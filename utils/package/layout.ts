@@ -29,6 +29,11 @@ export const REPORT_PATH = 'data/report.html';
 export const CAPTURES_CSV_PATH = 'data/captures.csv';
 export const SELECTORS_CSV_PATH = 'data/selectors.csv';
 export const CUSTODY_PATH = 'data/custody/events.jsonl';
+/** The package as a CASE/UCO JSON-LD graph (utils/package/case-uco.ts). */
+export const CASE_UCO_PATH = 'data/case-uco.jsonld';
+/** Link-chart tables (utils/package/link-tables.ts): one row per selector sighting, one per entity. */
+export const LINKS_CSV_PATH = 'data/links.csv';
+export const ENTITIES_CSV_PATH = 'data/entities.csv';
 /** Inside a capture folder. */
 export const CAPTURE_JSON = 'capture.json';
 export const CAPTURE_TOKEN = 'capture.json.tsr';
@@ -56,6 +61,9 @@ const FIXED_FILES = new Set<string>([
   CAPTURES_CSV_PATH,
   SELECTORS_CSV_PATH,
   CUSTODY_PATH,
+  CASE_UCO_PATH,
+  LINKS_CSV_PATH,
+  ENTITIES_CSV_PATH,
 ]);
 const FIXED_FOLDERS = new Set(['data/', 'data/custody/', 'data/captures/', 'signature/']);
 

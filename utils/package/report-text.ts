@@ -49,6 +49,8 @@ export interface ReportStrings {
   noCaptures: string;
   /** `{n}` */
   captureHeading: string;
+  /** `{x}`: the exhibit number, beside the capture heading. */
+  exhibit: string;
   urlStart: string;
   urlEnd: string;
   titleStart: string;
@@ -133,6 +135,7 @@ const en: ReportStrings = {
   seePart: 'see part {k}',
   noCaptures: 'This case has no captures.',
   captureHeading: 'Capture {n}',
+  exhibit: 'Exhibit {x}',
   urlStart: 'Address at start',
   urlEnd: 'Address at end',
   titleStart: 'Title at start',
@@ -224,6 +227,7 @@ const fr: ReportStrings = {
   seePart: 'voir la partie {k}',
   noCaptures: 'Cette affaire ne contient aucune capture.',
   captureHeading: 'Capture n° {n}',
+  exhibit: 'Pièce {x}',
   urlStart: 'Adresse au début',
   urlEnd: 'Adresse à la fin',
   titleStart: 'Titre au début',
@@ -316,6 +320,7 @@ const ar: ReportStrings = {
   seePart: 'انظر الجزء {k}',
   noCaptures: 'لا تتضمن هذه القضية أي عملية التقاط.',
   captureHeading: 'الالتقاط رقم {n}',
+  exhibit: 'الدليل {x}',
   urlStart: 'الرابط عند البدء',
   urlEnd: 'الرابط عند الانتهاء',
   titleStart: 'عنوان الصفحة عند البدء',

@@ -63,6 +63,8 @@ interface ReportThumbnail {
 /** One capture held in this part, in detail. */
 export interface ReportCapture {
   sequence: number;
+  /** utils/evidence/exhibit.ts: shown beside the heading. */
+  exhibitNumber: string;
   captureId: string;
   /** Capture folder relative to the bag, `data/captures/0001-<id>`. */
   folder: string;
@@ -345,7 +347,8 @@ export function reportCaptureSection(c: ReportCapture, lang: ReportLang): string
     : '';
 
   return (
-    `<section class="capture" id="${anchor(c.sequence)}">\n<h2>${escapeHtml(fill(t.captureHeading, { n: c.sequence }))}</h2>\n` +
+    `<section class="capture" id="${anchor(c.sequence)}">\n<h2>${escapeHtml(fill(t.captureHeading, { n: c.sequence }))}` +
+    ` <span class="exhibit">${escapeHtml(fill(t.exhibit, { x: '\u0000' })).replace('\u0000', bidi(c.exhibitNumber))}</span></h2>\n` +
     problem +
     dl(facts) +
     figure +

@@ -48,9 +48,13 @@ export const CAPTURES_CSV_HEADER = [
   'artifact_count',
   'limitation_count',
   'tags',
+  'exhibit_number',
 ] as const;
 
-/** What captures.csv needs of a capture; `folder` is its folder in the package. */
+/**
+ * What captures.csv needs of a capture; `folder` is its folder in the package, `exhibitNumber`
+ * its exhibit number (utils/evidence/exhibit.ts).
+ */
 export type CapturesCsvInput = Pick<
   CaptureRecord,
   | 'sequence'
@@ -63,7 +67,7 @@ export type CapturesCsvInput = Pick<
   | 'artifacts'
   | 'limitations'
   | 'tags'
-> & { folder: string };
+> & { folder: string; exhibitNumber: string };
 
 /** The header row. */
 export function capturesCsvHeader(): string {
@@ -90,6 +94,8 @@ export function capturesCsvRow(c: CapturesCsvInput): string {
     String(c.artifacts.length),
     String(c.limitations.length),
     csvText(c.tags.join('; ')),
+    // The case reference is typed by hand: neutralised like any text.
+    csvText(c.exhibitNumber),
   ]);
 }
 
