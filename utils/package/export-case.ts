@@ -850,7 +850,7 @@ async function buildPart(x: ExportContext, j: PartJob): Promise<PackagePart> {
     }
     sections.push(reportCapture(c, cj, screenshot, token, exhibitOf(x, c)));
     const tokenFile = payload.find((f) => f.path === `${folder}/${TOKEN_FILE}`);
-    ucoCaptures.push(ucoCaptureOf(x, c, tokenFile?.bytes.length ?? 0));
+    ucoCaptures.push(ucoCaptureOf(x, c, tokenFile && 'bytes' in tokenFile ? tokenFile.bytes.length : 0));
     o.onProgress?.({ phase: 'reading', part, parts, done: ++done, total: planned.items.length });
   }
   const rf = x.reportFacts(part, parts);
