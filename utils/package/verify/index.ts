@@ -8,6 +8,7 @@ import {
   SIGNING_KEY_PATH,
   TAG_MANIFESTS,
   TAGGED_FILES,
+  TSA_CHAIN_PATH,
   captureFolderOf,
   exporterPathProblem,
 } from '../layout';
@@ -73,6 +74,8 @@ export interface VerifyOptions {
   keyFingerprint?: string;
   /** PEM root certificate(s) of the TSA, obtained from the TSA: trusted time is then checked up to them. */
   tsaRootsPem?: string;
+  /** The verifier's clock, against which a token must not be in the future (tests set it; default now). */
+  now?: Date;
 }
 
 /** What reading the ZIP produced: digests of every file, the small files kept, capture facts. */
@@ -98,6 +101,7 @@ function keepCap(path: string): number | null {
   if (path === CASE_PATH) return TEXT_CAPS.caseJson;
   if (path === CUSTODY_PATH) return TEXT_CAPS.custody;
   if (path.endsWith('.tsr')) return TEXT_CAPS.token;
+  if (path === TSA_CHAIN_PATH) return TEXT_CAPS.pem;
   if (captureFolderOf(path) && path.endsWith(`/${CAPTURE_JSON}`)) return TEXT_CAPS.captureJson;
   return null;
 }
