@@ -6,6 +6,7 @@ import { LANGS, type Lang } from '@/utils/i18n';
 import { resolveCeiling, type PartCeiling } from '@/utils/package/split';
 import { formatReport, verifyGroup, verifyPackage, type GroupMember, type VerifyReport } from '@/utils/package/verify';
 import { SetupError } from './driver';
+import { nodeHashing } from './verify-hashing';
 
 /**
  * The command line: parses the arguments and runs `capture` (through the one driver interface
@@ -219,6 +220,7 @@ async function verify(args: string[]): Promise<number> {
     let report: VerifyReport;
     try {
       report = await verifyPackage(source, {
+        hashing: nodeHashing,
         ...(fp ? { keyFingerprint: fp } : {}),
         ...(tsaRootsPem ? { tsaRootsPem } : {}),
       });
