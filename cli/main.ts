@@ -7,6 +7,7 @@ import { formatReport, verifyGroup, verifyPackage, type GroupMember, type Verify
 import { SetupError } from './driver';
 import { exportCaseTo } from './export-out';
 import { record, RECORD_USAGE } from './record';
+import { nodeHashing } from './verify-hashing';
 
 /**
  * The command line: parses the arguments and runs `capture` (through the one driver interface
@@ -235,6 +236,7 @@ async function verify(args: string[]): Promise<number> {
     let report: VerifyReport;
     try {
       report = await verifyPackage(source, {
+        hashing: nodeHashing,
         ...(fp ? { keyFingerprint: fp } : {}),
         ...(tsaRootsPem ? { tsaRootsPem } : {}),
       });

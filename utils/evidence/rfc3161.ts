@@ -354,6 +354,14 @@ function parseResponse(der: Uint8Array): ParsedResponse {
   return { ...base, token, signedData, certificates, eContent, tstInfo };
 }
 
+/**
+ * Subjects of the certificates of a PEM text ("CN=..., O=..."), for a verifier that must say what
+ * a candidate chain file holds. Throws when a block is not a readable certificate.
+ */
+export function pemCertificateSubjects(pem: string): string[] {
+  return pemCertificates(pem).map((der) => nameText(certificateOf(der).subject));
+}
+
 function certificateOf(der: Uint8Array): pkijs.Certificate {
   try {
     return pkijs.Certificate.fromBER(toBufferSource(der));
@@ -624,7 +632,8 @@ export async function parseTimeStampResponse(
  * For verifiers (the package verifier, with the TSA's published root): checks a stored .tsr
  * (TimeStampResp DER) against the SHA-256 of the data it should cover, including its signature,
  * and, when `trustedRootsPem` is given, that the TSA certificate chains to one of those roots at
- * the token's time (with the intermediates carried in the token). The nonce is not checkable
+ * the token's time (with the intermediates carried in the token, and `untrustedPem`'s certificates
+ * as candidates, as openssl's -untrusted). The nonce is not checkable
  * later (the request is not kept) and is not checked.
  *
  * @returns the timestamp (skewMs is 0: there is no local receipt time).
@@ -632,7 +641,7 @@ export async function parseTimeStampResponse(
  */
 export async function checkTimeStampResponse(
   tsr: Uint8Array,
-  expected: { digest: Uint8Array; trustedRootsPem?: string },
+  expected: { digest: Uint8Array; trustedRootsPem?: string; untrustedPem?: string },
 ): Promise<TimestampResult> {
   let p: ParsedResponse;
   try {
@@ -656,9 +665,11 @@ export async function checkTimeStampResponse(
       );
     }
     if (roots.length === 0) throw new TimestampError('bad-input', 'The trusted TSA root file holds no certificate.');
+    // Candidates (signature/tsa-chain.pem, like openssl -untrusted) only help build the path; trust is the roots'.
+    const candidates = expected.untrustedPem === undefined ? [] : pemCertificates(expected.untrustedPem);
     const engine = new pkijs.CertificateChainValidationEngine({
       trustedCerts: roots,
-      certs: p.certificates.map(certificateOf),
+      certs: [...p.certificates, ...candidates].map(certificateOf),
       checkDate: genTime,
     });
     let verdict: { result: boolean; resultMessage?: string };

@@ -1,5 +1,5 @@
-import { sha256 as nobleSha256, sha512 as nobleSha512 } from '@noble/hashes/sha2.js';
-import { digestBoth, toHex } from '@/utils/evidence/hash';
+import { sha256 as nobleSha256 } from '@noble/hashes/sha2.js';
+import { toHex } from '@/utils/evidence/hash';
 import {
   CAPTURE_JSON,
   CASE_PATH,
@@ -8,12 +8,14 @@ import {
   SIGNING_KEY_PATH,
   TAG_MANIFESTS,
   TAGGED_FILES,
+  TSA_CHAIN_PATH,
   captureFolderOf,
   exporterPathProblem,
 } from '../layout';
 import { TEXT_CAPS } from './bag';
 import { Checks, type FileDigest, type VerifyCheck, type VerifyGroupInfo } from './checks';
 import { readCaptureJson, type CaptureFacts } from './captures';
+import { browserHashing, type HashingProvider, type IncrementalHash } from './hashing';
 import { checkBag } from './verdict';
 import {
   blobSource,
@@ -39,6 +41,7 @@ import {
 
 export { formatReport, verifyGroup, type GroupMember } from './report';
 export { type ByteSource } from './zip';
+export { browserHashing, type HashingProvider, type IncrementalHash } from './hashing';
 
 /** passed: every claim verified; unverified: nothing failed, but `unverified` lists open claims. */
 export type Verdict = 'passed' | 'unverified' | 'failed';
@@ -73,6 +76,10 @@ export interface VerifyOptions {
   keyFingerprint?: string;
   /** PEM root certificate(s) of the TSA, obtained from the TSA: trusted time is then checked up to them. */
   tsaRootsPem?: string;
+  /** The verifier's clock, against which a token must not be in the future (tests set it; default now). */
+  now?: Date;
+  /** Hashing to use: the CLI passes native Node hashing; default {@link browserHashing}. */
+  hashing?: HashingProvider;
 }
 
 /** What reading the ZIP produced: digests of every file, the small files kept, capture facts. */
@@ -98,65 +105,85 @@ function keepCap(path: string): number | null {
   if (path === CASE_PATH) return TEXT_CAPS.caseJson;
   if (path === CUSTODY_PATH) return TEXT_CAPS.custody;
   if (path.endsWith('.tsr')) return TEXT_CAPS.token;
+  if (path === TSA_CHAIN_PATH) return TEXT_CAPS.pem;
   if (captureFolderOf(path) && path.endsWith(`/${CAPTURE_JSON}`)) return TEXT_CAPS.captureJson;
   return null;
 }
-
-/** Files up to this size are hashed at once with WebCrypto (native, fast); larger ones stream. */
-const BUFFERED_HASH_BYTES = 8 * 1024 ** 2;
 
 /** Hashes one entry as it streams by; keeps its bytes when `cap` allows. */
 class EntrySink {
   private chunks: Uint8Array[] = [];
   private held = 0;
-  private s256: ReturnType<typeof nobleSha256.create> | null = null;
-  private s512: ReturnType<typeof nobleSha512.create> | null = null;
+  private s256: IncrementalHash | null = null;
+  private s512: IncrementalHash | null = null;
   bytes = 0;
   overCap = false;
 
-  constructor(private readonly cap: number | null) {}
+  constructor(
+    private readonly cap: number | null,
+    private readonly hashing: HashingProvider,
+  ) {
+    if (!hashing.digestAll || hashing.oneShotMaxBytes <= 0) this.streaming();
+  }
 
-  push(chunk: Uint8Array): void {
-    this.bytes += chunk.length;
-    if (this.cap !== null && this.bytes > this.cap) this.overCap = true;
-    if (this.s256 && this.s512) {
-      this.s256.update(chunk);
-      this.s512.update(chunk);
-      return;
+  /** From now on every chunk goes through the incremental hashes (and is kept only within the cap). */
+  private streaming(): void {
+    this.s256 = this.hashing.sha256();
+    this.s512 = this.hashing.sha512();
+    for (const c of this.chunks) {
+      this.s256.update(c);
+      this.s512.update(c);
     }
-    this.chunks.push(chunk.slice());
-    this.held += chunk.length;
-    if (this.held > BUFFERED_HASH_BYTES) {
-      this.s256 = nobleSha256.create();
-      this.s512 = nobleSha512.create();
-      for (const c of this.chunks) {
-        this.s256.update(c);
-        this.s512.update(c);
-      }
+    if (this.cap === null || this.overCap) {
       this.chunks = [];
+      this.held = 0;
     }
   }
 
-  /** The digests, and the bytes when kept (within the cap). */
-  async finish(): Promise<{ digest: FileDigest; bytes: Uint8Array | null }> {
-    if (this.s256 && this.s512) {
-      return {
-        digest: { bytes: this.bytes, sha256: toHex(this.s256.digest()), sha512: toHex(this.s512.digest()) },
-        bytes: null,
-      };
+  push(chunk: Uint8Array): void {
+    this.bytes += chunk.length;
+    if (this.cap !== null && this.bytes > this.cap && !this.overCap) {
+      if (!this.s256) this.streaming(); // hashes what is held before it is let go
+      this.overCap = true;
+      this.chunks = [];
+      this.held = 0;
     }
+    const keep = this.cap !== null && !this.overCap;
+    if (this.s256 && this.s512) {
+      this.s256.update(chunk);
+      this.s512.update(chunk);
+      if (!keep) return;
+    }
+    // Chunks may be reused by the reader: a copy is held.
+    this.chunks.push(chunk.slice());
+    this.held += chunk.length;
+    if (!this.s256 && this.held > this.hashing.oneShotMaxBytes) this.streaming();
+  }
+
+  private joined(): Uint8Array {
+    if (this.chunks.length === 1) return this.chunks[0]!;
     const all = new Uint8Array(this.held);
     let o = 0;
     for (const c of this.chunks) {
       all.set(c, o);
       o += c.length;
     }
+    return all;
+  }
+
+  /** The digests, and the bytes when kept (within the cap). */
+  async finish(): Promise<{ digest: FileDigest; bytes: Uint8Array | null }> {
+    const keep = this.cap !== null && !this.overCap;
+    if (this.s256 && this.s512) {
+      const digest = { bytes: this.bytes, sha256: this.s256.digestHex(), sha512: this.s512.digestHex() };
+      const bytes = keep ? this.joined() : null;
+      this.chunks = [];
+      return { digest, bytes };
+    }
+    const all = this.joined();
     this.chunks = [];
-    const d = await digestBoth(all);
-    return {
-      digest: { bytes: this.bytes, sha256: d.sha256, sha512: d.sha512 },
-      bytes: this.cap !== null && !this.overCap ? all : null,
-    };
+    const d = await this.hashing.digestAll!(all);
+    return { digest: { bytes: this.bytes, sha256: d.sha256, sha512: d.sha512 }, bytes: keep ? all : null };
   }
 }
 
@@ -201,7 +228,7 @@ function checkLayout(entries: ZipEntry[], checks: Checks): string | null {
 }
 
 /** Reads the ZIP strictly and streams every file; null when it cannot be read safely (reported). */
-async function readPackage(src: ByteSource, checks: Checks): Promise<PackageContents | null> {
+async function readPackage(src: ByteSource, checks: Checks, hashing: HashingProvider): Promise<PackageContents | null> {
   let dir;
   try {
     dir = await readZipDirectory(src);
@@ -229,8 +256,8 @@ async function readPackage(src: ByteSource, checks: Checks): Promise<PackageCont
     for (const e of dir.entries) {
       const path = e.name.slice(prefix.length);
       const inside = e.name.startsWith(prefix);
-      const sink = new EntrySink(e.dir || !inside ? null : keepCap(path));
-      next = await streamEntry(src, e, next, (c) => sink.push(c));
+      const sink = new EntrySink(e.dir || !inside ? null : keepCap(path), hashing);
+      next = await streamEntry(src, e, next, (c) => sink.push(c), hashing.crc32);
       // Entries outside the bag (already a failure) are read for the ZIP checks only.
       if (e.dir || !inside) continue;
       const { digest, bytes } = await sink.finish();
@@ -300,7 +327,7 @@ export async function verifyPackage(
 ): Promise<VerifyReport> {
   const checks = new Checks();
   try {
-    const contents = await readPackage(toSource(input), checks);
+    const contents = await readPackage(toSource(input), checks, opts.hashing ?? browserHashing);
     if (!contents) return emptyReport(checks);
     return await checkBag(contents, opts, checks);
   } catch (e) {

@@ -1,20 +1,11 @@
 import { verifyCustodyChain } from '@/utils/evidence/custody-log';
-import { checkTimeStampResponse } from '@/utils/evidence/rfc3161';
 import { derToP1363, keyFingerprint, pemToDer, verifyDer } from '@/utils/evidence/signing';
 import type { CustodyEvent } from '@/utils/evidence/types';
 import { BAGIT_TXT, SIGNATURE_ALGORITHM } from '../bag-writer';
-import {
-  CAPTURE_TOKEN,
-  CASE_PATH,
-  CUSTODY_PATH,
-  SIGNATURE_PATH,
-  SIGNATURE_TOKEN_PATH,
-  SIGNING_KEY_PATH,
-  TAGGED_FILES,
-  captureFolderOf,
-} from '../layout';
+import { CASE_PATH, CUSTODY_PATH, SIGNATURE_PATH, SIGNING_KEY_PATH, TAGGED_FILES, captureFolderOf } from '../layout';
 import { decodeText, parseBagInfo, parseManifest } from './bag';
 import { checkCaptureArtifacts } from './captures';
+import { checkTimestamps } from './timestamps';
 import {
   Checks,
   checkCaptures,
@@ -23,7 +14,6 @@ import {
   checkGroup,
   checkSigner,
   readCaseJson,
-  tokenTimeProblem,
   type CaseView,
   type VerifyGroupInfo,
 } from './checks';
@@ -261,75 +251,6 @@ async function checkSignature(
     );
   }
   return fingerprint;
-}
-
-const hexBytes = (hex: string): Uint8Array => Uint8Array.from(hex.match(/../g) ?? [], (h) => parseInt(h, 16));
-
-/**
- * Every .tsr: granted, imprint of its file, the token's own signature, the chain when a TSA root
- * is given, and its time between the times it must fall between. Tokens without a root, and
- * captures without a token when the package uses trusted time, are unverified claims.
- */
-async function checkTimestamps(
-  c: PackageContents,
-  folders: Set<string>,
-  start: CustodyEvent | null,
-  usesTsa: boolean,
-  opts: VerifyOptions,
-  checks: Checks,
-  unverified: string[],
-): Promise<void> {
-  const tokens = [...c.kept.keys()].filter((p) => p.endsWith('.tsr')).sort();
-  const exportAt = start ? Date.parse(start.at) : null;
-  let unchained = 0;
-  for (const path of tokens) {
-    const subject = path.slice(0, -'.tsr'.length);
-    const d = c.digests.get(subject);
-    if (!d) {
-      checks.fail('timestamps', `${path}: the file it timestamps (${subject}) is missing.`);
-      continue;
-    }
-    try {
-      const roots = opts.tsaRootsPem ? { trustedRootsPem: opts.tsaRootsPem } : {};
-      const r = await checkTimeStampResponse(c.kept.get(path)!, { digest: hexBytes(d.sha256), ...roots });
-      const folder = captureFolderOf(subject);
-      const started = folder ? (c.captures.get(folder)?.startedAt ?? null) : null;
-      const problem =
-        subject === SIGNATURE_PATH
-          ? tokenTimeProblem(r.genTime, exportAt, null)
-          : tokenTimeProblem(r.genTime, started, exportAt);
-      if (problem) {
-        checks.fail('timestamps', `${path}: ${problem}.`);
-        continue;
-      }
-      if (!opts.tsaRootsPem) unchained++;
-      checks.pass(
-        'timestamps',
-        `${path}: a timestamp authority certified ${subject} at ${r.genTime}` +
-          (opts.tsaRootsPem
-            ? ' (TSA chain checked up to the given root).'
-            : ' (TSA root not given: who the authority is was not checked).'),
-      );
-    } catch (e) {
-      checks.fail('timestamps', `${path}: ${errorText(e)}`);
-    }
-  }
-  if (unchained > 0) {
-    unverified.push(
-      `Trusted time: ${unchained} timestamp token(s) were not checked up to a timestamp authority's root certificate ` +
-        '(give the TSA root, obtained from the TSA): anyone can make a token that looks like these.',
-    );
-  }
-  if (usesTsa || tokens.length > 0) {
-    const missing = [...folders].filter((f) => !c.digests.has(`${f}/${CAPTURE_TOKEN}`));
-    if (!c.digests.has(SIGNATURE_TOKEN_PATH)) missing.push('signature');
-    if (missing.length) {
-      unverified.push(
-        `Trusted time: ${missing.length} item(s) have no timestamp token (${missing.slice(0, 5).join(', ')}` +
-          `${missing.length > 5 ? ', …' : ''}); their time rests on the investigator's clock only.`,
-      );
-    }
-  }
 }
 
 /** The custody log: chain, time order; returns its events, its SHA-256 and this export's start. */

@@ -1,4 +1,5 @@
 import pako from 'pako';
+import { crcUpdate } from './crc32';
 import { collisionProblems, nameProblem } from './zip-names';
 
 /**
@@ -338,33 +339,18 @@ export async function readZipDirectory(src: ByteSource): Promise<ZipDirectory> {
   return { entries, centralOffset: end.cdOffset, problems };
 }
 
-const CRC_TABLE = (() => {
-  const t = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    t[n] = c >>> 0;
-  }
-  return t;
-})();
-
-/** CRC-32 of `b` (ZIP's checksum), continuing from `crc` (0 to start). */
-export function crcUpdate(crc: number, b: Uint8Array): number {
-  let c = ~crc;
-  for (let i = 0; i < b.length; i++) c = (CRC_TABLE[(c ^ (b[i] ?? 0)) & 0xff] ?? 0) ^ (c >>> 8);
-  return ~c >>> 0;
-}
-
 /**
  * Reads entry `e` (whose local header must start at `expectedOffset`), checks its local header
  * against the central record, and hands its content to `onData` chunk by chunk. Checks the
- * inflated size and CRC-32. Returns the offset where the next entry must start.
+ * inflated size and CRC-32 (with `crc32`: the CLI passes a native one). Returns the offset where
+ * the next entry must start.
  */
 export async function streamEntry(
   src: ByteSource,
   e: ZipEntry,
   expectedOffset: number,
   onData: (chunk: Uint8Array) => void,
+  crc32: (crc: number, chunk: Uint8Array) => number = crcUpdate,
 ): Promise<number> {
   const shown = JSON.stringify(e.name);
   if (e.offset !== expectedOffset) {
@@ -407,7 +393,7 @@ export async function streamEntry(
     // Checked as it inflates: a bomb is stopped at its declared size, not after.
     if (produced > e.size)
       throw new ZipError(`ZIP entry ${shown} inflates to more than its declared ${formatBytes(e.size)}.`);
-    crc = crcUpdate(crc, chunk);
+    crc = crc32(crc, chunk);
     onData(chunk);
   };
   const inflate = e.method === 8 ? new pako.Inflate({ raw: true, chunkSize: 64 * 1024 }) : null;

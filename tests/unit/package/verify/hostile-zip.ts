@@ -1,5 +1,6 @@
 import pako from 'pako';
-import { bytesSource, crcUpdate, readZipDirectory, streamEntry } from '@/utils/package/verify/zip';
+import { crcUpdate } from '@/utils/package/verify/crc32';
+import { bytesSource, readZipDirectory, streamEntry } from '@/utils/package/verify/zip';
 
 /**
  * A hand-rolled ZIP writer for hostile packages (issue 14): every field the strict reader checks

@@ -149,7 +149,7 @@ describe('hostile packages (issue 14)', () => {
       const unrooted = await verify(zip);
       expect(unrooted.verdict).toBe('unverified');
       expect(unrooted.unverified.join('\n')).toMatch(
-        /1 timestamp token\(s\) were not checked up to a timestamp authority's root/,
+        /^Trusted time of the signature: signature\/tagmanifest-sha256\.txt\.sig\.tsr was not checked up to a timestamp authority's root/m,
       );
       expect(formatReport(unrooted)).toMatch(/^VERDICT: INTACT, NOT FULLY VERIFIED/m);
       // A package using trusted time without a token over its capture: that claim is missing.
