@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import zlib from 'node:zlib';
-import { crcUpdate } from '@/utils/package/verify/crc32';
+import { crcUpdate } from '@/utils/evidence/crc32';
 import type { HashingProvider, IncrementalHash } from '@/utils/package/verify';
 
 /**

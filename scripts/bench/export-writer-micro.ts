@@ -7,7 +7,7 @@
  */
 import { sha256 } from '@noble/hashes/sha2.js';
 import pako from 'pako';
-import { crcUpdate } from '../../utils/package/verify/zip';
+import { crcUpdate } from '../../utils/evidence/crc32';
 import { ZipWriter, crc32, deflateRaw } from '../../utils/package/zip-writer';
 
 const MB = 1024 * 1024;

@@ -1,4 +1,5 @@
 import pako from 'pako';
+import { crcUpdate } from '@/utils/evidence/crc32';
 
 /**
  * PNG code shared by the capture (sizes of screenshots), the report thumbnails and the bench:
@@ -16,21 +17,9 @@ export function pngSize(bytes: Uint8Array): { width: number; height: number } {
 
 export const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 
-const CRC_TABLE = (() => {
-  const t = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    t[n] = c >>> 0;
-  }
-  return t;
-})();
-
 /** CRC-32 (ISO 3309, as PNG chunks use it) over `parts` taken as one run of bytes. */
 export function crc32(parts: Uint8Array[]): number {
-  let c = 0xffffffff;
-  for (const p of parts) for (let i = 0; i < p.length; i++) c = (CRC_TABLE[(c ^ p[i]!) & 0xff]! ^ (c >>> 8)) >>> 0;
-  return (c ^ 0xffffffff) >>> 0;
+  return parts.reduce((c, p) => crcUpdate(c, p), 0);
 }
 
 function chunk(type: string, data: Uint8Array): Uint8Array {

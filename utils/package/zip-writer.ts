@@ -15,6 +15,7 @@
  */
 
 import pako from 'pako';
+import { crcUpdate } from '@/utils/evidence/crc32';
 
 /** Where the writer's chunks go. A chunk handed over is never written to again. */
 export type ZipSink = (chunk: Uint8Array) => void | Promise<void>;
@@ -37,50 +38,9 @@ const DOS_DIRECTORY = 0x10;
 /** Small writes (headers, small files) are gathered into chunks of this size before the sink. */
 const STAGE_BYTES = 256 * 1024;
 
-// ---------------------------------------------------------------------------------------------
-// CRC-32, slice-by-8: eight table lookups per 8 bytes. Measured in docs/performance.md against
-// the one-table loop (about 3x slower in V8); a native CRC-32 exists in neither the browser nor
-// WebCrypto.
-
-const CRC_TABLES = (() => {
-  const t = new Uint32Array(8 * 256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    t[n] = c >>> 0;
-  }
-  for (let n = 0; n < 256; n++) {
-    let c = t[n]!;
-    for (let k = 1; k < 8; k++) {
-      c = t[c & 0xff]! ^ (c >>> 8);
-      t[k * 256 + n] = c;
-    }
-  }
-  return t;
-})();
-
-/** CRC-32 (ZIP's checksum) of `b`, continuing from `crc` (0 to start). */
+/** CRC-32 (ZIP's checksum) of `b`, continuing from `crc` (0 to start): the shared slice-by-8 one. */
 export function crc32(b: Uint8Array, crc = 0): number {
-  const t = CRC_TABLES;
-  let c = ~crc;
-  let i = 0;
-  const n = b.length;
-  const end8 = n - (n % 8);
-  while (i < end8) {
-    const lo = c ^ (b[i]! | (b[i + 1]! << 8) | (b[i + 2]! << 16) | (b[i + 3]! << 24));
-    c =
-      t[1792 + (lo & 0xff)]! ^
-      t[1536 + ((lo >>> 8) & 0xff)]! ^
-      t[1280 + ((lo >>> 16) & 0xff)]! ^
-      t[1024 + (lo >>> 24)]! ^
-      t[768 + b[i + 4]!]! ^
-      t[512 + b[i + 5]!]! ^
-      t[256 + b[i + 6]!]! ^
-      t[b[i + 7]!]!;
-    i += 8;
-  }
-  while (i < n) c = t[(c ^ b[i++]!) & 0xff]! ^ (c >>> 8);
-  return ~c >>> 0;
+  return crcUpdate(crc, b);
 }
 
 /**

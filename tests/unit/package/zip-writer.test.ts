@@ -10,7 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ZipWriter, crc32, deflateRaw, dosDateTime } from '@/utils/package/zip-writer';
-import { bytesSource, crcUpdate, readZipDirectory, streamEntry, type ZipEntry } from '@/utils/package/verify/zip';
+import { crcUpdate } from '@/utils/evidence/crc32';
+import { bytesSource, readZipDirectory, streamEntry, type ZipEntry } from '@/utils/package/verify/zip';
 
 const dir = mkdtempSync(join(tmpdir(), 'hashmark-zipw-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

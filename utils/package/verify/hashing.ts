@@ -1,6 +1,6 @@
 import { sha256 as nobleSha256, sha512 as nobleSha512 } from '@noble/hashes/sha2.js';
 import { digestBoth, toHex, type DigestPair } from '@/utils/evidence/hash';
-import { crcUpdate } from './crc32';
+import { crcUpdate } from '@/utils/evidence/crc32';
 
 /**
  * The verifier's hashing, injected: the verifier runs in the dashboard (browser, no Node

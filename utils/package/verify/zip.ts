@@ -1,5 +1,5 @@
 import pako from 'pako';
-import { crcUpdate } from './crc32';
+import { crcUpdate } from '@/utils/evidence/crc32';
 import { collisionProblems, nameProblem } from './zip-names';
 
 /**

@@ -3,7 +3,7 @@ import zlib from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { nodeHashing } from '@/cli/verify-hashing';
 import { browserHashing, verifyPackage, type HashingProvider } from '@/utils/package/verify';
-import { crcUpdate } from '@/utils/package/verify/crc32';
+import { crcUpdate } from '@/utils/evidence/crc32';
 import { makeBag, samplePayload } from '../../helpers/bag-fixture';
 import { createTestSigner, type TestSigner } from '../../helpers/signer';
 

@@ -1,5 +1,5 @@
 import pako from 'pako';
-import { crcUpdate } from '@/utils/package/verify/crc32';
+import { crcUpdate } from '@/utils/evidence/crc32';
 import { bytesSource, readZipDirectory, streamEntry } from '@/utils/package/verify/zip';
 
 /**

@@ -1,6 +1,7 @@
 /**
- * ZIP's CRC-32 in JavaScript, for the verifier where no native one exists (the dashboard); the
- * CLI injects zlib's (cli/verify-hashing.ts). Its own file so the ZIP reader stays readable.
+ * The one CRC-32 in JavaScript (ISO 3309: ZIP entries and PNG chunks use the same one): the ZIP
+ * writer, the verifier where no native one exists (the dashboard; the CLI injects zlib's, see
+ * cli/verify-hashing.ts) and the PNG encoder share it.
  */
 
 /**
