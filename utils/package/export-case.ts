@@ -24,6 +24,7 @@ import {
   CAPTURES_CSV_PATH,
   CASE_PATH,
   CUSTODY_PATH,
+  ITEMS_CSV_PATH,
   REPORT_PATH,
   SELECTORS_CSV_PATH,
   SIGNATURE_TOKEN_PATH,
@@ -38,6 +39,7 @@ import {
   utf8Length,
   type ReportCapture,
   type ReportFacts,
+  type ReportHarvestItem,
   type ReportIndexRow,
 } from './report';
 import type { ReportLang } from './report-text';
@@ -56,7 +58,8 @@ import {
   type PartCeiling,
 } from './split';
 import { selectorCsvRows, selectorsCsv } from '@/utils/selectors/csv';
-import { CSV_BOM, capturesCsv, capturesCsvHeader, capturesCsvRow } from './tables';
+import { CSV_BOM, capturesCsv, capturesCsvHeader, capturesCsvRow, itemsCsvHeader } from './tables';
+import { HarvestReadError, readHarvestItems, reportHarvest, type EachHarvestItem } from './export-harvest';
 import {
   THUMBNAIL_MAX_BYTES,
   THUMBNAIL_MAX_SIDE,
@@ -218,6 +221,11 @@ export interface ExportProgress {
 export interface ExportStore {
   snapshot(caseId: string): Promise<ExportSnapshot>;
   blob(sha256: string): Promise<Pick<BlobRecord, 'data'> | undefined>;
+  /**
+   * The stored items of a harvest capture in page order, a page at a time (data/items.csv and the
+   * report's first items). Absent in a store without harvests.
+   */
+  eachHarvestItem?: EachHarvestItem;
 }
 
 export interface ExportOptions {
@@ -329,6 +337,8 @@ interface CaptureJsonView {
   clock?: { timeZone?: unknown; utcOffsetMinutes?: unknown };
   selectors?: unknown;
   tags?: unknown;
+  kind?: unknown;
+  harvest?: unknown;
 }
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
@@ -351,6 +361,7 @@ function reportCapture(
   captureJson: Uint8Array,
   screenshot: ReportCapture['screenshot'],
   token: { genTime: string | null } | undefined,
+  harvestItems: ReportHarvestItem[] | null = null,
 ): ReportCapture {
   const { view, problem } = parseCaptureJson(captureJson);
   const recordedTags = Array.isArray(view.tags) ? view.tags.filter((t): t is string => typeof t === 'string') : [];
@@ -378,7 +389,33 @@ function reportCapture(
     screenshot,
     timestamp: token ? { file: TOKEN_FILE, genTime: token.genTime } : null,
     captureJsonProblem: problem,
+    harvest: view.kind === 'harvest' ? reportHarvest(view.harvest, harvestItems ?? []) : null,
   };
+}
+
+/**
+ * A harvest capture's items (issue 15): each one's items.csv row to `row`, and the first ones for
+ * the report; null for any other capture. A stored harvest that does not read back whole stops
+ * the export, like a changed byte.
+ */
+async function harvestItemsOf(
+  store: ExportStore,
+  c: CaptureRecord,
+  row: (csvRow: string) => void,
+): Promise<ReportHarvestItem[] | null> {
+  if (!c.harvest) return null;
+  const folder = captureFolder(c);
+  const each: EachHarvestItem = store.eachHarvestItem ?? (async () => undefined);
+  try {
+    return await readHarvestItems(each, c, folder, row);
+  } catch (e) {
+    if (!(e instanceof HarvestReadError)) throw e;
+    throw new IntegrityError(
+      `${folder}/items.jsonl: the stored harvest does not read back whole (${e.message}); export stopped.`,
+      'mismatch',
+      `${folder}/items.jsonl`,
+    );
+  }
 }
 
 const SCREENSHOT = 'screenshot-viewport.png';
@@ -523,6 +560,8 @@ interface ExportContext {
   tokens: ExportScope['tokens'];
   custodyBytes: Uint8Array;
   selectorsOf: Map<string, SelectorRecord[]>;
+  /** The export holds a harvest: every part then has data/items.csv (header only in a part without one). */
+  hasHarvest: boolean;
   base: string;
   info: BagInfo;
   lang: ReportLang;
@@ -583,6 +622,7 @@ async function exportContext(caseId: string, o: ExportOptions): Promise<ExportCo
     tokens,
     custodyBytes,
     selectorsOf,
+    hasHarvest: captures.some((c) => !!c.harvest),
     base,
     info: bagInfoFor(settings, facts, o.key, exportedAt.slice(0, 10)),
     lang,
@@ -617,8 +657,10 @@ async function captureCosts(x: ExportContext): Promise<Map<string, Cost>> {
     const cj = await readVerified(o.store, `${folder}/capture.json`, c.captureJson);
     const hasShot = c.artifacts.some((a) => a.path === SCREENSHOT);
     const token = x.tokens.get(c.id);
+    let itemsCsvBytes = 0;
+    const first = await harvestItemsOf(o.store, c, (r) => (itemsCsvBytes += utf8Length(r)));
     const section = reportCaptureSection(
-      reportCapture(c, cj, hasShot ? { path: SCREENSHOT, thumbnail: PLACEHOLDER_THUMBNAIL } : null, token),
+      reportCapture(c, cj, hasShot ? { path: SCREENSHOT, thumbnail: PLACEHOLDER_THUMBNAIL } : null, token, first),
       lang,
     );
     const folders = captureFolders(
@@ -635,6 +677,7 @@ async function captureCosts(x: ExportContext): Promise<Map<string, Cost>> {
     for (const f of folders) bytes += folderCost(f);
     bytes += deflatePieceBound(utf8Length(section));
     bytes += deflatePieceBound(utf8Length(capturesCsvRow({ ...c, folder })));
+    if (itemsCsvBytes) bytes += deflatePieceBound(itemsCsvBytes);
     const sel = x.selectorsOf.get(c.id);
     if (sel) bytes += deflatePieceBound(utf8Length(selectorsCsvFor(sel)) - x.selectorsHeaderBytes);
     costs.set(c.id, { bytes, entries: 1 + c.artifacts.length + folders.length + (token ? 1 : 0) });
@@ -686,6 +729,7 @@ function fixedCost(x: ExportContext, parts: number): Cost {
     [CAPTURES_CSV_PATH, utf8Length(CSV_BOM + capturesCsvHeader())],
     [SELECTORS_CSV_PATH, utf8Length(CSV_BOM) + x.selectorsHeaderBytes],
     [CUSTODY_PATH, x.custodyBytes.length],
+    ...(x.hasHarvest ? [[ITEMS_CSV_PATH, utf8Length(CSV_BOM + itemsCsvHeader())] as [string, number]] : []),
   ];
   let bytes = ZIP_END_BYTES;
   for (const [path, n] of dataFiles) bytes += fileCost(path, n);
@@ -727,6 +771,8 @@ async function buildPart(x: ExportContext, j: PartJob): Promise<PackagePart> {
   const zipName = `${bagName}.zip`;
   const payload: BagFile[] = [];
   const sections: ReportCapture[] = [];
+  // items.csv rows of the part's harvests, made as their items go by (never the records themselves).
+  const itemRows: string[] = [];
   let done = 0;
   for (const c of planned.items) {
     const folder = captureFolder(c);
@@ -744,7 +790,8 @@ async function buildPart(x: ExportContext, j: PartJob): Promise<PackagePart> {
       payload.push({ path: `${folder}/${a.path}`, bytes });
       if (a.path === SCREENSHOT) screenshot = await thumbnailFor(bytes, a.sha256, c.reportThumbnail, o.store);
     }
-    sections.push(reportCapture(c, cj, screenshot, token));
+    const first = await harvestItemsOf(o.store, c, (r) => itemRows.push(r));
+    sections.push(reportCapture(c, cj, screenshot, token, first));
     o.onProgress?.({ phase: 'reading', part, parts, done: ++done, total: planned.items.length });
   }
   const rf = x.reportFacts(part, parts);
@@ -760,6 +807,10 @@ async function buildPart(x: ExportContext, j: PartJob): Promise<PackagePart> {
     { path: SELECTORS_CSV_PATH, bytes: utf8(CSV_BOM + selectorsCsvFor(partSelectors)) },
     { path: CUSTODY_PATH, bytes: x.custodyBytes },
   );
+  if (x.hasHarvest) {
+    payload.push({ path: ITEMS_CSV_PATH, bytes: utf8(CSV_BOM + itemsCsvHeader() + itemRows.join('')) });
+    itemRows.length = 0;
+  }
   const bagCount = parts > 1 ? `${part} of ${parts}` : null;
   const group = parts > 1 ? { part, zipNames: bagNames.map((b) => `${b}.zip`), identifier: o.exportId } : undefined;
   const out = await writeBag({

@@ -14,6 +14,7 @@ import {
 import { TEXT_CAPS } from './bag';
 import { Checks, type FileDigest, type VerifyCheck, type VerifyGroupInfo } from './checks';
 import { readCaptureJson, type CaptureFacts } from './captures';
+import { ITEMS_JSONL, ITEMS_JSONL_CAP } from './harvest';
 import { checkBag } from './verdict';
 import {
   blobSource,
@@ -99,6 +100,7 @@ function keepCap(path: string): number | null {
   if (path === CUSTODY_PATH) return TEXT_CAPS.custody;
   if (path.endsWith('.tsr')) return TEXT_CAPS.token;
   if (captureFolderOf(path) && path.endsWith(`/${CAPTURE_JSON}`)) return TEXT_CAPS.captureJson;
+  if (captureFolderOf(path) && path === `${captureFolderOf(path)}/${ITEMS_JSONL}`) return ITEMS_JSONL_CAP;
   return null;
 }
 

@@ -15,6 +15,7 @@ import {
 } from '../layout';
 import { decodeText, parseBagInfo, parseManifest } from './bag';
 import { checkCaptureArtifacts } from './captures';
+import { checkHarvests } from './harvest';
 import {
   Checks,
   checkCaptures,
@@ -383,6 +384,7 @@ export async function checkBag(c: PackageContents, opts: VerifyOptions, checks: 
   if (kase) {
     checkCaptures(kase, folders, payloadDigests, checks);
     checkCaptureArtifacts(c.captures, folders, payloadDigests, checks);
+    checkHarvests(c.captures, c.kept, payloadDigests, checks);
     if (custody.events) checkCustodyAgainstCase(kase, custody.events, folders, payloadDigests, checks);
     group = checkGroup(kase, info('Bag-Count'), info('Bag-Group-Identifier'), checks);
   }
