@@ -224,7 +224,7 @@ test('--harvest thread --max-items 30: a partial harvest, said so, in a package 
   } finally {
     await harvestSite.close();
   }
-});
+}, 400_000);
 
 /** A key as its CSV cell (quoted when it holds a comma or a quote). */
 const csvKey = (k: string) => (/[",\r\n]/.test(k) ? `"${k.replace(/"/g, '""')}"` : k);

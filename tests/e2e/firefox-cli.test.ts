@@ -187,5 +187,5 @@ describe.skipIf(!FIREFOX)(firefoxSuite('the CLI, and packages from both browsers
     } finally {
       await harvestSite.close();
     }
-  });
+  }, 400_000);
 });

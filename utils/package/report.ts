@@ -402,6 +402,15 @@ export function reportCaptureSection(c: ReportCapture, lang: ReportLang): string
 }
 
 /**
+ * Page text in a `dir="auto"` cell: the [U+XXXX] marks of invisible characters get their own
+ * `dir`, which the auto-direction rule skips, so an Arabic message that starts with an isolate
+ * (U+2067) still reads right to left instead of taking the direction of the mark's "U".
+ */
+function autoDirText(s: string): string {
+  return safeText(s).replaceAll('<span class="ctl">', '<span class="ctl" dir="ltr">');
+}
+
+/**
  * A harvest's part of its capture section: the completeness report as recorded (why it stopped,
  * complete or partial, what may be missing), the counts, the site definition, and the first
  * items; the rest point to items.jsonl and items.csv. Item text is page content: `dir="auto"`
@@ -430,7 +439,7 @@ function harvestSection(h: ReportHarvest, folder: string, lang: ReportLang): str
       const cutNote = i.textCut ? ` <span class="muted">${escapeHtml(t.textCut)}</span>` : '';
       return (
         `<tr><td class="n">${i.seq + 1}</td><td>${indent}${i.author === null ? '' : bidi(i.author)}</td>` +
-        `<td>${shown}</td><td class="item" dir="auto">${safeText(i.text)}${cutNote}</td></tr>`
+        `<td>${shown}</td><td class="item" dir="auto">${autoDirText(i.text)}${cutNote}</td></tr>`
       );
     })
     .join('\n');
