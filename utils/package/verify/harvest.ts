@@ -169,6 +169,7 @@ export function checkHarvests(
   if (harvests === 0) return;
   checks.settle(
     'harvest-items',
-    `The ${items} item(s) of ${harvests} harvest(s) agree with capture.json and each names its HTML fragment by SHA-256.`,
+    `The ${items} item(s) of ${harvests} harvest(s) agree with capture.json and each names its HTML fragment ` +
+      'by SHA-256.',
   );
 }

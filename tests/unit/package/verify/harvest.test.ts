@@ -166,7 +166,8 @@ describe('harvest packages (issue 15)', () => {
   it('a swapped fragment (re-hashed into capture.json) no longer matches its line', async () => {
     const r = await verify((h) => h.fragments.set('items/000002.html', utf8('<article>forged</article>')));
     expect(failures(r)).toEqual([
-      `harvest-items: ${CAP}/items/000002.html: its SHA-256 differs from html.sha256 of item 1 in items.jsonl (line 2).`,
+      `harvest-items: ${CAP}/items/000002.html: its SHA-256 differs from html.sha256 of item 1 in items.jsonl ` +
+        '(line 2).',
     ]);
   });
 
