@@ -4,10 +4,11 @@ import { parseArgs } from 'node:util';
 import { LANGS, type Lang } from '@/utils/i18n';
 import { resolveCeiling, type PartCeiling } from '@/utils/package/split';
 import { formatReport, verifyGroup, verifyPackage, type GroupMember, type VerifyReport } from '@/utils/package/verify';
-import { SetupError } from './driver';
+import { SetupError, type HarvestOptions } from './driver';
 import { exportCaseTo } from './export-out';
 import { record, RECORD_USAGE } from './record';
 import { nodeHashing } from './verify-hashing';
+import type { HarvestStatus } from '@/utils/harvest/status';
 
 /**
  * The command line: parses the arguments and runs `capture` (through the one driver interface
@@ -21,6 +22,7 @@ const USAGE = `hashmark: capture web pages as signed evidence packages, and veri
                    [--max-part-bytes <n>] [--max-part-entries <n>] [--lang en|fr|ar]
                    [--browser chromium|firefox] [--region <ISO>] [--tsa <url>] [--media]
                    [--no-full-page] [--no-page-copy] [--no-mhtml] [--fast] [--stop-on-error]
+                   [--harvest feed|thread|auto [--max-items <n>] [--max-minutes <m>]]
       Captures each URL in headless Chromium (or Firefox) with the Hashmark extension, exports the case
       as a signed ZIP into <dir>, and prints its path and SHA-256. A case larger than
       --max-part-bytes (default 1 GiB) or --max-part-entries (default 50000) is split into
@@ -34,6 +36,14 @@ const USAGE = `hashmark: capture web pages as signed evidence packages, and veri
       self-contained page copy (page.html) or the MHTML archive (all three are on by default).
       --fast takes full pages in fast mode (Chromium's debugger, a few shots instead of one per
       screen); the profile's fast-mode setting follows the flag on every run.
+      --harvest makes each capture a harvest (a feed, thread or profile that scrolls away):
+      the page is scrolled step by step (feed: down; thread: up to the start of the
+      conversation; auto: as the site definition says, else down), truncated text and
+      collapsed comments inside items are expanded, and every post, comment or message is kept
+      once as it is seen (items.jsonl, items/, a screenshot per step in steps/). Progress goes
+      to stderr; the end line says why it stopped and whether it is complete or partial, then
+      what may be missing. --max-items (1 to 100000) and --max-minutes (1 to 1440) stop it
+      earlier (a partial harvest is still kept, and says so).
       Every URL is tried; a failure is reported per URL and the case is exported with the
       captures that succeeded. Exit 0 when all were captured, 4 when some failed (the package
       holds the others), 1 when none could be captured or on any other error.
@@ -78,9 +88,14 @@ async function capture(args: string[]): Promise<number> {
       'no-mhtml': { type: 'boolean' },
       fast: { type: 'boolean' },
       'stop-on-error': { type: 'boolean' },
+      harvest: { type: 'string' },
+      'max-items': { type: 'string' },
+      'max-minutes': { type: 'string' },
     },
   });
   if (!positionals.length) return fail('capture needs at least one URL');
+  const harvest = harvestOptions(values);
+  if (typeof harvest === 'string') return fail(harvest);
   // Only what a flag asks for: the rest follows the profile's settings (all on by default).
   const options = {
     ...(values.media ? { media: true } : {}),
@@ -150,6 +165,11 @@ async function capture(args: string[]): Promise<number> {
       let tabId: number | null = null;
       try {
         tabId = await driver.openTab(url);
+        if (harvest) {
+          const end = await driver.harvest(tabId, harvest, harvestProgress());
+          process.stdout.write(harvestEndText(url, end));
+          continue;
+        }
         const r = await driver.capture(tabId, Object.keys(options).length ? options : undefined);
         process.stdout.write(
           `captured #${r.sequence} ${r.url} (capture.json SHA-256 ${r.captureJsonSha256}, ${r.elapsedMs} ms)\n`,
@@ -188,6 +208,60 @@ async function capture(args: string[]): Promise<number> {
   } finally {
     await session.close();
   }
+}
+
+/**
+ * --harvest, --max-items and --max-minutes as the driver's harvest options, null without
+ * --harvest, or the reason they are refused (the same bounds as the extension's harvest.start).
+ */
+export function harvestOptions(values: {
+  harvest?: string | undefined;
+  'max-items'?: string | undefined;
+  'max-minutes'?: string | undefined;
+}): HarvestOptions | null | string {
+  const mode = values.harvest;
+  if (mode === undefined) {
+    if (values['max-items'] !== undefined || values['max-minutes'] !== undefined)
+      return '--max-items and --max-minutes only apply to a harvest: add --harvest feed|thread|auto';
+    return null;
+  }
+  if (mode !== 'feed' && mode !== 'thread' && mode !== 'auto')
+    return `--harvest must be feed, thread or auto (got ${JSON.stringify(mode.slice(0, 40))})`;
+  const out: HarvestOptions = { mode };
+  for (const [flag, field, max] of [
+    ['max-items', 'maxItems', 100_000],
+    ['max-minutes', 'maxMinutes', 1440],
+  ] as const) {
+    const raw = values[flag];
+    if (raw === undefined) continue;
+    if (!/^[1-9]\d{0,9}$/.test(raw) || Number(raw) > max) return `--${flag} must be a whole number from 1 to ${max}`;
+    out[field] = Number(raw);
+  }
+  return out;
+}
+
+/** Progress lines on stderr while a harvest runs, one each time the counts move. */
+function harvestProgress(): (s: HarvestStatus) => void {
+  let last = '';
+  return (s) => {
+    const line = `harvest: ${s.items} items, ${s.steps} steps`;
+    if (line === last) return;
+    last = line;
+    process.stderr.write(`${line}\n`);
+  };
+}
+
+/** The end of one harvest on stdout: why it stopped, complete or partial, and what may be missing. */
+export function harvestEndText(url: string, s: HarvestStatus): string {
+  const r = s.report;
+  const state = r ? (r.complete ? 'complete' : 'partial') : 'no report';
+  const head =
+    `harvested #${s.sequence} ${url}: ${s.items} items, ${s.steps} steps, stopped: ${r?.stopReason ?? 'unknown'}` +
+    ` (${state}; capture.json SHA-256 ${s.captureJsonSha256 ?? 'unknown'}` +
+    (r ? `, ${r.elapsedMs} ms)` : ')');
+  // Page text can reach these sentences (a login wall's words): one line each, no control characters.
+  const missing = (r?.mayBeMissing ?? []).map((m) => `  may be missing: ${m.replace(/[\u0000-\u001f\u007f]/g, ' ')}`);
+  return [head, ...missing].join('\n') + '\n';
 }
 
 async function verify(args: string[]): Promise<number> {

@@ -1,10 +1,12 @@
 import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import JSZip from 'jszip';
 import { afterAll, beforeAll, expect, test } from 'vitest';
+import { parseItemsJsonl } from '@/utils/harvest/items';
 import { startFixtureServer, type FixtureServer } from '../support/fixture-server';
 import { run } from '../support/harness';
+import { harvestRoutes } from '../support/harvest-data';
 
 /** The CLI as a user runs it: a child process, real Chromium, real files. */
 let site: FixtureServer;
@@ -216,3 +218,53 @@ test('--fast takes the full page in fast mode (debugger tiles), and a later run 
   expect(usual.code, usual.stderr).toBe(0);
   expect(await methods(join(tmp, 'usual'))).toEqual(['captureVisibleTab']);
 });
+
+test('--harvest with a bad mode or a bad limit is refused before any browser starts', async () => {
+  const base = ['capture', 'http://127.0.0.1:9/x', '--case', 'x', '--out', join(tmp, 'o3')];
+  const bad = await cli([...base, '--harvest', 'sideways']);
+  expect(bad.code).toBe(1);
+  expect(bad.stderr).toMatch(/--harvest must be feed, thread or auto/);
+  const zero = await cli([...base, '--harvest', 'feed', '--max-items', '0']);
+  expect(zero.stderr).toMatch(/--max-items must be a whole number from 1 to 100000/);
+  const alone = await cli([...base, '--max-minutes', '5']);
+  expect(alone.stderr).toMatch(/only apply to a harvest/);
+});
+
+test('--harvest thread --max-items 30: a partial harvest, said so, in a package that verifies', async () => {
+  const harvestSite = await startFixtureServer(resolve('tests/fixtures/harvest'), harvestRoutes());
+  try {
+    const out = join(tmp, 'harvest');
+    const url = harvestSite.url('thread.html');
+    const r = await cli(['capture', url, '--case', 'Fil', '--out', out, '--harvest', 'thread', '--max-items', '30']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/^harvest: \d+ items, \d+ steps$/m);
+    expect(r.stdout).toMatch(new RegExp(`^harvested #1 ${url.replace(/[.?]/g, '\\$&')}: 30 items, \\d+ steps, `, 'm'));
+    expect(r.stdout).toMatch(/stopped: max-items \(partial; capture\.json SHA-256 [0-9a-f]{64}/);
+    expect(r.stdout).toContain('  may be missing: The item limit (30) was reached');
+    const [file] = await readdir(out);
+    const zipFile = join(out, file!);
+    const v = await cli(['verify', zipFile]);
+    expect(v.code, v.stdout).toBe(3);
+    expect(v.stdout).not.toMatch(/^FAIL/m);
+    const zip = await JSZip.loadAsync(await readFile(zipFile));
+    const names = Object.keys(zip.files);
+    const jsonl = await zip.file(names.find((n) => n.endsWith('/items.jsonl'))!)!.async('string');
+    expect(jsonl.split('\n').slice(0, -1)).toHaveLength(30);
+    const items = parseItemsJsonl(jsonl);
+    const csv = await zip.file(names.find((n) => n.endsWith('data/items.csv'))!)!.async('string');
+    const rows = csv.slice(1).split('\r\n').slice(0, -1);
+    expect(rows[0]).toMatch(/^capture_sequence,capture_id,item_seq,/);
+    expect(rows).toHaveLength(31);
+    // Thread order: oldest first, as in items.jsonl.
+    expect(rows[1]).toMatch(new RegExp(`^1,[0-9a-f-]{36},${items[0]!.seq},${items[0]!.position},`));
+    expect(rows[1]).toContain(`,${csvKey(items[0]!.key)},`);
+    const report = await zip.file(names.find((n) => n.endsWith('data/report.html'))!)!.async('string');
+    expect(report).toContain('items.jsonl');
+    expect(report).toMatch(/max-items/);
+  } finally {
+    await harvestSite.close();
+  }
+}, 400_000);
+
+/** A key as its CSV cell (quoted when it holds a comma or a quote). */
+const csvKey = (k: string) => (/[",\r\n]/.test(k) ? `"${k.replace(/"/g, '""')}"` : k);

@@ -1,12 +1,14 @@
 import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import JSZip from 'jszip';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { verifyPackage } from '@/utils/package/verify';
 import { startFixtureServer, type FixtureServer } from '../support/fixture-server';
 import { FIREFOX, firefoxSuite } from '../support/firefox-harness';
 import { run } from '../support/harness';
+import { harvestRoutes } from '../support/harvest-data';
+import { parseItemsJsonl } from '@/utils/harvest/items';
 
 /**
  * `hashmark capture --browser firefox` as a user runs it (a child process, firefox-esr, real
@@ -159,4 +161,31 @@ describe.skipIf(!FIREFOX)(firefoxSuite('the CLI, and packages from both browsers
     expect(k2).toBe(k1);
     expect(await captureJsons(await onlyZip(join(tmp, 'k2')))).toHaveLength(2);
   });
+
+  test('--harvest feed --max-items 30 in Firefox: 30 items, said partial, a package that verifies', async () => {
+    const harvestSite = await startFixtureServer(resolve('tests/fixtures/harvest'), harvestRoutes());
+    try {
+      const out = join(tmp, 'harvest');
+      const args = ['--case', 'Fil', '--out', out, '--browser', 'firefox', '--harvest', 'feed', '--max-items', '30'];
+      const r = await cli(['capture', harvestSite.url('feed.html'), ...args]);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr).toMatch(/^harvest: \d+ items, \d+ steps$/m);
+      expect(r.stdout).toMatch(/: 30 items, \d+ steps, stopped: max-items \(partial; /);
+      expect(r.stdout).toContain('  may be missing: The item limit (30) was reached');
+      const zipFile = await onlyZip(out);
+      const v = await cli(['verify', zipFile]);
+      expect(v.code, v.stdout).toBe(3);
+      const report = await verifyPackage(new Uint8Array(await readFile(zipFile)));
+      expect(report.checks.filter((c) => !c.ok)).toEqual([]);
+      expect(report.checks.find((c) => c.id === 'harvest-items')?.ok).toBe(true);
+      const zip = await JSZip.loadAsync(await readFile(zipFile));
+      const names = Object.keys(zip.files);
+      const jsonl = await zip.file(names.find((n) => n.endsWith('/items.jsonl'))!)!.async('string');
+      expect(parseItemsJsonl(jsonl)).toHaveLength(30);
+      const csv = await zip.file(names.find((n) => n.endsWith('data/items.csv'))!)!.async('string');
+      expect(csv.slice(1).split('\r\n').slice(0, -1)).toHaveLength(31);
+    } finally {
+      await harvestSite.close();
+    }
+  }, 400_000);
 });

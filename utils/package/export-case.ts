@@ -29,6 +29,7 @@ import {
   CUSTODY_PATH,
   ENTITIES_CSV_PATH,
   LINKS_CSV_PATH,
+  ITEMS_CSV_PATH,
   REPORT_PATH,
   SELECTORS_CSV_PATH,
   SIGNATURE_TOKEN_PATH,
@@ -43,6 +44,7 @@ import {
   utf8Length,
   type ReportCapture,
   type ReportFacts,
+  type ReportHarvestItem,
   type ReportIndexRow,
 } from './report';
 import type { ReportLang } from './report-text';
@@ -61,7 +63,8 @@ import {
   type PartCeiling,
 } from './split';
 import { selectorCsvRows, selectorsCsv } from '@/utils/selectors/csv';
-import { CSV_BOM, capturesCsv, capturesCsvHeader, capturesCsvRow } from './tables';
+import { CSV_BOM, capturesCsv, capturesCsvHeader, capturesCsvRow, itemsCsvHeader } from './tables';
+import { HarvestReadError, readHarvestItems, reportHarvest, type EachHarvestItem } from './export-harvest';
 import {
   THUMBNAIL_MAX_BYTES,
   THUMBNAIL_MAX_SIDE,
@@ -263,6 +266,11 @@ export interface ExportProgress {
 export interface ExportStore {
   snapshot(caseId: string): Promise<ExportSnapshot>;
   blob(sha256: string): Promise<Pick<BlobRecord, 'data'> | undefined>;
+  /**
+   * The stored items of a harvest capture in page order, a page at a time (data/items.csv and the
+   * report's first items). Absent in a store without harvests.
+   */
+  eachHarvestItem?: EachHarvestItem;
 }
 
 export interface ExportOptions {
@@ -376,6 +384,8 @@ interface CaptureJsonView {
   clock?: { timeZone?: unknown; utcOffsetMinutes?: unknown };
   selectors?: unknown;
   tags?: unknown;
+  kind?: unknown;
+  harvest?: unknown;
 }
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
@@ -399,6 +409,7 @@ function reportCapture(
   screenshot: ReportCapture['screenshot'],
   token: { genTime: string | null } | undefined,
   exhibit: string,
+  harvestItems: ReportHarvestItem[] | null = null,
 ): ReportCapture {
   const { view, problem } = parseCaptureJson(captureJson);
   const recordedTags = Array.isArray(view.tags) ? view.tags.filter((t): t is string => typeof t === 'string') : [];
@@ -427,7 +438,33 @@ function reportCapture(
     screenshot,
     timestamp: token ? { file: TOKEN_FILE, genTime: token.genTime } : null,
     captureJsonProblem: problem,
+    harvest: view.kind === 'harvest' ? reportHarvest(view.harvest, harvestItems ?? []) : null,
   };
+}
+
+/**
+ * A harvest capture's items (issue 15): each one's items.csv row to `row`, and the first ones for
+ * the report; null for any other capture. A stored harvest that does not read back whole stops
+ * the export, like a changed byte.
+ */
+async function harvestItemsOf(
+  store: ExportStore,
+  c: CaptureRecord,
+  row: (csvRow: string) => void,
+): Promise<ReportHarvestItem[] | null> {
+  if (!c.harvest) return null;
+  const folder = captureFolder(c);
+  const each: EachHarvestItem = store.eachHarvestItem ?? (async () => undefined);
+  try {
+    return await readHarvestItems(each, c, folder, row);
+  } catch (e) {
+    if (!(e instanceof HarvestReadError)) throw e;
+    throw new IntegrityError(
+      `${folder}/items.jsonl: the stored harvest does not read back whole (${e.message}); export stopped.`,
+      'mismatch',
+      `${folder}/items.jsonl`,
+    );
+  }
 }
 
 const SCREENSHOT = 'screenshot-viewport.png';
@@ -574,6 +611,8 @@ interface ExportContext {
   tokens: ExportScope['tokens'];
   custodyBytes: Uint8Array;
   selectorsOf: Map<string, SelectorRecord[]>;
+  /** The export holds a harvest: every part then has data/items.csv (header only in a part without one). */
+  hasHarvest: boolean;
   base: string;
   info: BagInfo;
   lang: ReportLang;
@@ -634,6 +673,7 @@ async function exportContext(caseId: string, o: ExportOptions): Promise<ExportCo
     tokens,
     custodyBytes,
     selectorsOf,
+    hasHarvest: captures.some((c) => !!c.harvest),
     base,
     info: bagInfoFor(settings, facts, o.key, exportedAt.slice(0, 10)),
     lang,
@@ -708,6 +748,8 @@ async function captureCosts(x: ExportContext): Promise<Map<string, Cost>> {
     const cj = await readVerified(o.store, `${folder}/capture.json`, c.captureJson);
     const hasShot = c.artifacts.some((a) => a.path === SCREENSHOT);
     const token = x.tokens.get(c.id);
+    let itemsCsvBytes = 0;
+    const first = await harvestItemsOf(o.store, c, (r) => (itemsCsvBytes += utf8Length(r)));
     const section = reportCaptureSection(
       reportCapture(
         c,
@@ -715,6 +757,7 @@ async function captureCosts(x: ExportContext): Promise<Map<string, Cost>> {
         hasShot ? { path: SCREENSHOT, thumbnail: PLACEHOLDER_THUMBNAIL } : null,
         token,
         exhibitOf(x, c),
+        first,
       ),
       lang,
     );
@@ -731,6 +774,7 @@ async function captureCosts(x: ExportContext): Promise<Map<string, Cost>> {
     for (const f of folders) bytes += folderCost(f);
     bytes += deflatePieceBound(utf8Length(section));
     bytes += deflatePieceBound(utf8Length(capturesCsvRow({ ...c, folder, exhibitNumber: exhibitOf(x, c) })));
+    if (itemsCsvBytes) bytes += deflatePieceBound(itemsCsvBytes);
     const sel = x.selectorsOf.get(c.id);
     if (sel) bytes += deflatePieceBound(utf8Length(selectorsCsvFor(sel)) - x.selectorsHeaderBytes);
     costs.set(c.id, { bytes, entries: 1 + c.artifacts.length + folders.length + (token ? 1 : 0) });
@@ -785,6 +829,7 @@ function fixedCost(x: ExportContext, parts: number): Cost {
     [CASE_UCO_PATH, caseUcoFixedBytes(ucoFactsOf(x))],
     [LINKS_CSV_PATH, utf8Length(`${CSV_BOM}${LINKS_CSV_HEADER.join(',')}\r\n`)],
     [ENTITIES_CSV_PATH, utf8Length(`${CSV_BOM}${ENTITIES_CSV_HEADER.join(',')}\r\n`)],
+    ...(x.hasHarvest ? [[ITEMS_CSV_PATH, utf8Length(CSV_BOM + itemsCsvHeader())] as [string, number]] : []),
   ];
   let bytes = ZIP_END_BYTES;
   for (const [path, n] of dataFiles) bytes += fileCost(path, n);
@@ -829,6 +874,8 @@ async function buildPart(x: ExportContext, j: PartJob): Promise<PackagePart> {
   const payload: PayloadFile[] = [];
   const sections: ReportCapture[] = [];
   const ucoCaptures: CaseUcoCapture[] = [];
+  // items.csv rows of the part's harvests, made as their items go by (never the records themselves).
+  const itemRows: string[] = [];
   let done = 0;
   for (const c of planned.items) {
     const folder = captureFolder(c);
@@ -848,7 +895,8 @@ async function buildPart(x: ExportContext, j: PartJob): Promise<PackagePart> {
         screenshot = await thumbnailFor(() => readVerified(o.store, path, a), a.sha256, c.reportThumbnail, o.store);
       }
     }
-    sections.push(reportCapture(c, cj, screenshot, token, exhibitOf(x, c)));
+    const first = await harvestItemsOf(o.store, c, (r) => itemRows.push(r));
+    sections.push(reportCapture(c, cj, screenshot, token, exhibitOf(x, c), first));
     const tokenFile = payload.find((f) => f.path === `${folder}/${TOKEN_FILE}`);
     ucoCaptures.push(ucoCaptureOf(x, c, tokenFile && 'bytes' in tokenFile ? tokenFile.bytes.length : 0));
     o.onProgress?.({ phase: 'reading', part, parts, done: ++done, total: planned.items.length });
@@ -881,6 +929,10 @@ async function buildPart(x: ExportContext, j: PartJob): Promise<PackagePart> {
     },
     { path: ENTITIES_CSV_PATH, bytes: utf8(CSV_BOM + entitiesCsv(planned.items.map((c) => linkCaptureOf(x, c)))) },
   );
+  if (x.hasHarvest) {
+    payload.push({ path: ITEMS_CSV_PATH, bytes: utf8(CSV_BOM + itemsCsvHeader() + itemRows.join('')) });
+    itemRows.length = 0;
+  }
   const bagCount = parts > 1 ? `${part} of ${parts}` : null;
   const group = parts > 1 ? { part, zipNames: bagNames.map((b) => `${b}.zip`), identifier: o.exportId } : undefined;
   const out = await writeBag({

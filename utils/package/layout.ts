@@ -28,6 +28,8 @@ export const CASE_PATH = 'data/case.json';
 export const REPORT_PATH = 'data/report.html';
 export const CAPTURES_CSV_PATH = 'data/captures.csv';
 export const SELECTORS_CSV_PATH = 'data/selectors.csv';
+/** One row per harvested item (issue 15); only in a package that holds a harvest capture. */
+export const ITEMS_CSV_PATH = 'data/items.csv';
 export const CUSTODY_PATH = 'data/custody/events.jsonl';
 /** The package as a CASE/UCO JSON-LD graph (utils/package/case-uco.ts). */
 export const CASE_UCO_PATH = 'data/case-uco.jsonld';
@@ -60,6 +62,7 @@ const FIXED_FILES = new Set<string>([
   REPORT_PATH,
   CAPTURES_CSV_PATH,
   SELECTORS_CSV_PATH,
+  ITEMS_CSV_PATH,
   CUSTODY_PATH,
   CASE_UCO_PATH,
   LINKS_CSV_PATH,

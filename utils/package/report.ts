@@ -8,6 +8,7 @@ import {
   type ReportLang,
   type ReportStrings,
 } from './report-text';
+import { HARVEST_REPORT_STRINGS } from './report-harvest-text';
 
 /**
  * data/report.html: the human-readable summary of a package (evidence-package-v1.md), for a
@@ -85,6 +86,36 @@ export interface ReportCapture {
   timestamp: { file: string; genTime: string | null } | null;
   /** Set when capture.json could not be parsed: the section then shows the stored record. */
   captureJsonProblem: string | null;
+  /** Set for a harvest capture (capture.json `kind: "harvest"`, issue 15). */
+  harvest?: ReportHarvest | null;
+}
+
+/** One harvested item as the report lists it (page text: escaped, isolated, direction from its own text). */
+export interface ReportHarvestItem {
+  seq: number;
+  depth: number;
+  author: string | null;
+  timeShown: string | null;
+  timeMachine: string | null;
+  text: string;
+  /** The text was cut for the report. */
+  textCut: boolean;
+}
+
+/** A harvest's completeness report and first items (capture.json `harvest`, the stored items). */
+export interface ReportHarvest {
+  items: number | null;
+  /** items.jsonl, relative to the capture folder. */
+  itemsFile: string;
+  steps: number | null;
+  elapsedMs: number | null;
+  stopReason: string | null;
+  complete: boolean | null;
+  detail: string | null;
+  mayBeMissing: string[];
+  /** `id@version` of the site definition asked for. */
+  site: string | null;
+  first: ReportHarvestItem[];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -148,6 +179,7 @@ dd{margin:0;overflow-wrap:anywhere}
 code{font-family:ui-monospace,"DejaVu Sans Mono",Consolas,monospace;font-size:.88em;direction:ltr;unicode-bidi:isolate;overflow-wrap:anywhere}
 code.h{word-break:break-all}
 td.n{white-space:nowrap;text-align:end}
+td.item{white-space:pre-wrap}
 table{border-collapse:collapse;width:100%;font-size:.88rem;margin:.3rem 0}
 th,td{border:1px solid #bbb;padding:.25rem .4rem;text-align:start;vertical-align:top;overflow-wrap:anywhere}
 th{background:#eee}
@@ -352,6 +384,7 @@ export function reportCaptureSection(c: ReportCapture, lang: ReportLang): string
     problem +
     dl(facts) +
     figure +
+    (c.harvest ? harvestSection(c.harvest, c.folder, lang) : '') +
     `<h3>${escapeHtml(t.artifactsHeading)}</h3>\n${table}` +
     `<h3>${escapeHtml(t.limitationsHeading)}</h3>\n` +
     (c.limitations.length ? `<p class="muted">${escapeHtml(t.limitationsNote)}</p>\n` : '') +
@@ -368,6 +401,69 @@ export function reportCaptureSection(c: ReportCapture, lang: ReportLang): string
       t.noTags,
     )}` +
     `</section>\n`
+  );
+}
+
+/**
+ * Page text in a `dir="auto"` cell: the [U+XXXX] marks of invisible characters get their own
+ * `dir`, which the auto-direction rule skips, so an Arabic message that starts with an isolate
+ * (U+2067) still reads right to left instead of taking the direction of the mark's "U".
+ */
+function autoDirText(s: string): string {
+  return safeText(s).replaceAll('<span class="ctl">', '<span class="ctl" dir="ltr">');
+}
+
+/**
+ * A harvest's part of its capture section: the completeness report as recorded (why it stopped,
+ * complete or partial, what may be missing), the counts, the site definition, and the first
+ * items; the rest point to items.jsonl and items.csv. Item text is page content: `dir="auto"`
+ * lets an Arabic message read right to left in a French or English report.
+ */
+function harvestSection(h: ReportHarvest, folder: string, lang: ReportLang): string {
+  const t = HARVEST_REPORT_STRINGS[lang];
+  const num = (n: number | null) => (n === null ? `<span class="muted">?</span>` : escapeHtml(formatInteger(n, lang)));
+  const facts: [string, string][] = [
+    [t.stopReason, h.stopReason === null ? '?' : code(h.stopReason)],
+    [t.complete, escapeHtml(h.complete === true ? t.completeYes : h.complete === false ? t.completeNo : '?')],
+    [t.items, num(h.items)],
+    [t.steps, num(h.steps)],
+  ];
+  if (h.elapsedMs !== null)
+    facts.push([t.elapsed, escapeHtml(fill(t.seconds, { s: formatInteger(Math.round(h.elapsedMs / 1000), lang) }))]);
+  if (h.site !== null) facts.push([t.site, code(h.site)]);
+  if (h.detail) facts.push([t.detail, bidi(h.detail)]);
+  const jsonl = code(`${folder}/${h.itemsFile}`);
+  const csv = code('data/items.csv');
+  const rows = h.first
+    .map((i) => {
+      const when = [i.timeShown, i.timeMachine].filter((x): x is string => !!x && x !== '');
+      const shown = when.length ? when.map(bidi).join(' <span class="muted">·</span> ') : '';
+      const indent = i.depth > 0 ? `<span class="muted">${'↳'.repeat(Math.min(i.depth, 5))}</span> ` : '';
+      const cutNote = i.textCut ? ` <span class="muted">${escapeHtml(t.textCut)}</span>` : '';
+      return (
+        `<tr><td class="n">${i.seq + 1}</td><td>${indent}${i.author === null ? '' : bidi(i.author)}</td>` +
+        `<td>${shown}</td><td class="item" dir="auto">${autoDirText(i.text)}${cutNote}</td></tr>`
+      );
+    })
+    .join('\n');
+  const total = h.items ?? h.first.length;
+  const table = h.first.length
+    ? `<p>${escapeHtml(fill(t.firstItems, { n: h.first.length, total: formatInteger(total, lang) }))}</p>\n` +
+      `<table>\n<thead><tr><th>#</th><th>${escapeHtml(t.colAuthor)}</th><th>${escapeHtml(t.colTime)}</th>` +
+      `<th>${escapeHtml(t.colText)}</th></tr></thead>\n<tbody>\n${rows}\n</tbody>\n</table>\n`
+    : `<p class="muted">${escapeHtml(t.noItems)}</p>\n`;
+  const all = escapeHtml(fill(t.allItems, { jsonl: '\u0000', csv: '\u0001' }))
+    .replace('\u0000', jsonl)
+    .replace('\u0001', csv);
+  return (
+    `<h3>${escapeHtml(t.heading)}</h3>\n${dl(facts)}` +
+    `<h3>${escapeHtml(t.mayBeMissing)}</h3>\n` +
+    list(
+      h.mayBeMissing.map((m) => `<li>${bidi(m)}</li>`),
+      t.nothingMissing,
+    ) +
+    table +
+    `<p>${all}</p>\n`
   );
 }
 

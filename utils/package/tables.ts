@@ -1,8 +1,9 @@
 import type { CaptureRecord } from '@/utils/db/schema';
+import type { HarvestItem } from '@/utils/harvest/items';
 
 /**
- * data/captures.csv: a table for spreadsheets and case-management systems (data/selectors.csv is
- * written by utils/selectors/csv.ts, with the same rules).
+ * data/captures.csv and data/items.csv: tables for spreadsheets and case-management systems
+ * (data/selectors.csv is written by utils/selectors/csv.ts, with the same rules).
  * RFC 4180: comma-separated, CRLF line ends, fields quoted when they hold a comma, quote or line
  * break, quotes doubled. Headers are ASCII column names (stable for import scripts).
  *
@@ -102,4 +103,71 @@ export function capturesCsvRow(c: CapturesCsvInput): string {
 /** captures.csv text (without the BOM), one row per capture, in the given order. */
 export function capturesCsv(captures: CapturesCsvInput[]): string {
   return capturesCsvHeader() + captures.map(capturesCsvRow).join('');
+}
+
+/**
+ * data/items.csv (issue 15): one row per harvested post, comment or message across the captures
+ * of the part, in capture order then page order (as in each capture's items.jsonl). Written only
+ * when the export holds a harvest. Every value comes from the item's line in items.jsonl, whose
+ * SHA-256 closes the row: the row names the exact line (and so the fragment) it was read from.
+ */
+export const ITEMS_CSV_HEADER = [
+  'capture_sequence',
+  'capture_id',
+  'item_seq',
+  'position',
+  'key',
+  'depth',
+  'parent_key',
+  'author_name',
+  'author_url',
+  'time_shown',
+  'time_machine',
+  'permalink',
+  'text',
+  'fragment_path',
+  'line_sha256',
+] as const;
+
+/** What one items.csv row needs: the capture, the item's line (parsed) and where its fragment is. */
+export interface ItemsCsvInput {
+  sequence: number;
+  captureId: string;
+  item: Pick<
+    HarvestItem,
+    'seq' | 'position' | 'key' | 'depth' | 'parentKey' | 'author' | 'time' | 'permalink' | 'text'
+  >;
+  /** The fragment's path relative to the bag (`data/captures/0001-<id>/items/000001.html`). */
+  fragmentPath: string;
+  lineSha256: string;
+}
+
+export function itemsCsvHeader(): string {
+  return row([...ITEMS_CSV_HEADER]);
+}
+
+/** A page-given value that may be absent (null or not a string in a hostile line): empty cell. */
+const pageCell = (v: unknown): string => (typeof v === 'string' ? csvText(v) : '');
+const numberCell = (v: unknown): string => (typeof v === 'number' && Number.isFinite(v) ? String(v) : '');
+
+/** One item's row. Keys, names, times, links and text are page content: neutralised like any page text. */
+export function itemsCsvRow(r: ItemsCsvInput): string {
+  const i = r.item;
+  return row([
+    String(r.sequence),
+    csvQuote(r.captureId),
+    numberCell(i.seq),
+    numberCell(i.position),
+    pageCell(i.key),
+    numberCell(i.depth),
+    pageCell(i.parentKey),
+    pageCell(i.author?.name),
+    pageCell(i.author?.url),
+    pageCell(i.time?.shown),
+    pageCell(i.time?.machine),
+    pageCell(i.permalink),
+    pageCell(i.text),
+    csvQuote(r.fragmentPath),
+    csvQuote(r.lineSha256),
+  ]);
 }

@@ -3,7 +3,7 @@
  * events that frame an export (export.started before the parts, export.completed after each is
  * saved) and the package build fed from the database. The export page runs these in order.
  */
-import { getBlob, logCustody, readExportSnapshot, type HashmarkDb, type KeyRecord } from '@/utils/db';
+import { eachHarvestItem, getBlob, logCustody, readExportSnapshot, type HashmarkDb, type KeyRecord } from '@/utils/db';
 import { UUID } from '@/utils/evidence/types';
 import { LANGS } from '@/utils/i18n';
 import {
@@ -17,7 +17,12 @@ import { resolveCeiling, type PartCeiling } from '@/utils/package/split';
 
 /** The database as the exporter's read-only store. */
 function exportStoreOf(db: HashmarkDb): ExportStore {
-  return { snapshot: (caseId) => readExportSnapshot(db, caseId), blob: (sha256) => getBlob(db, sha256) };
+  return {
+    snapshot: (caseId) => readExportSnapshot(db, caseId),
+    blob: (sha256) => getBlob(db, sha256),
+    // A page of items at a time (items.csv, the report's first items): a 10,000-item harvest is never held whole.
+    eachHarvestItem: (captureId, each) => eachHarvestItem(db, captureId, each),
+  };
 }
 
 /** Export options with the database in place of a store (what the export page and tests hold). */

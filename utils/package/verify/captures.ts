@@ -4,6 +4,7 @@
  */
 import { parseBoundedJson } from './bag';
 import { isObject, type Checks, type FileDigest } from './checks';
+import { readHarvestFacts, type HarvestFacts } from './harvest';
 // ---------------------------------------------------------------------------------------------
 // capture.json: read as it streams by and kept in compact form (a package can hold thousands).
 
@@ -16,6 +17,8 @@ export interface CaptureFacts {
   artifacts: { path: string; bytes: number; sha256: string; sha512: string }[];
   /** Why the document could not be used, or null. */
   problem: string | null;
+  /** Set when capture.json says `kind: "harvest"` (checked by harvest.ts). */
+  harvest?: HarvestFacts | null;
 }
 
 const time = (v: unknown): number | null => {
@@ -63,6 +66,7 @@ export function readCaptureJson(folder: string, text: string): CaptureFacts {
     captureId: typeof v.captureId === 'string' ? v.captureId : null,
     startedAt: time(v.startedAt),
     finishedAt: time(v.finishedAt),
+    harvest: readHarvestFacts(v),
   };
 }
 

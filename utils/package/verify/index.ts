@@ -16,6 +16,7 @@ import { TEXT_CAPS } from './bag';
 import { Checks, type FileDigest, type VerifyCheck, type VerifyGroupInfo } from './checks';
 import { readCaptureJson, type CaptureFacts } from './captures';
 import { browserHashing, type HashingProvider, type IncrementalHash } from './hashing';
+import { ITEMS_JSONL, ITEMS_JSONL_CAP } from './harvest';
 import { checkBag } from './verdict';
 import {
   blobSource,
@@ -107,6 +108,7 @@ function keepCap(path: string): number | null {
   if (path.endsWith('.tsr')) return TEXT_CAPS.token;
   if (path === TSA_CHAIN_PATH) return TEXT_CAPS.pem;
   if (captureFolderOf(path) && path.endsWith(`/${CAPTURE_JSON}`)) return TEXT_CAPS.captureJson;
+  if (captureFolderOf(path) && path === `${captureFolderOf(path)}/${ITEMS_JSONL}`) return ITEMS_JSONL_CAP;
   return null;
 }
 

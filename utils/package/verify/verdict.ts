@@ -6,6 +6,7 @@ import { CASE_PATH, CUSTODY_PATH, SIGNATURE_PATH, SIGNING_KEY_PATH, TAGGED_FILES
 import { decodeText, parseBagInfo, parseManifest } from './bag';
 import { checkCaptureArtifacts } from './captures';
 import { checkTimestamps } from './timestamps';
+import { checkHarvests } from './harvest';
 import {
   Checks,
   checkCaptures,
@@ -304,6 +305,7 @@ export async function checkBag(c: PackageContents, opts: VerifyOptions, checks: 
   if (kase) {
     checkCaptures(kase, folders, payloadDigests, checks);
     checkCaptureArtifacts(c.captures, folders, payloadDigests, checks);
+    checkHarvests(c.captures, c.kept, payloadDigests, checks);
     if (custody.events) checkCustodyAgainstCase(kase, custody.events, folders, payloadDigests, checks);
     group = checkGroup(kase, info('Bag-Count'), info('Bag-Group-Identifier'), checks);
   }
