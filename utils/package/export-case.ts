@@ -454,7 +454,7 @@ async function harvestItemsOf(
 ): Promise<ReportHarvestItem[] | null> {
   if (!c.harvest) return null;
   const folder = captureFolder(c);
-  const each: EachHarvestItem = store.eachHarvestItem ?? (async () => undefined);
+  const each: EachHarvestItem = store.eachHarvestItem ?? (() => Promise.resolve());
   try {
     return await readHarvestItems(each, c, folder, row);
   } catch (e) {

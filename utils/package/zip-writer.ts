@@ -49,7 +49,7 @@ export function crc32(b: Uint8Array, crc = 0): number {
  * platform; two platforms may choose different (equally valid) streams.
  */
 export async function deflateRaw(bytes: Uint8Array): Promise<Uint8Array> {
-  let cs: CompressionStream | null = null;
+  let cs: CompressionStream | null;
   try {
     cs = typeof CompressionStream === 'function' ? new CompressionStream('deflate-raw') : null;
   } catch {
