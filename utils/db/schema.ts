@@ -247,6 +247,17 @@ export interface SettingsRecord {
    * read as false through getSettings' defaults.
    */
   fastScreenshots: boolean;
+  /**
+   * What a harvest started from the popup stops at (issue 15). Not indexed, so no schema version:
+   * records saved before it existed read the defaults through getSettings.
+   */
+  harvestLimits: HarvestLimits;
+}
+
+/** A harvest's limits: it stops, keeping what it collected, at whichever comes first. */
+export interface HarvestLimits {
+  maxItems: number;
+  maxMinutes: number;
 }
 
 /** What a capture includes by default: declared with the capture (utils/capture stays free of db imports). */
