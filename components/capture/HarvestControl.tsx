@@ -167,7 +167,13 @@ export function HarvestControl({ env }: { env: HarvestEnv }) {
             <legend>{tr.t('harvest.mode')}</legend>
             {MODES.map((m) => (
               <label key={m}>
-                <input type="radio" name="harvest-mode" value={m} checked={mode === m} onChange={() => setMode(m)} />{' '}
+                <input
+                  type="radio"
+                  name="harvest-mode"
+                  value={m}
+                  checked={mode === m}
+                  onChange={() => setMode(m)}
+                />{' '}
                 {tr.t(`harvest.mode.${m}`)}
               </label>
             ))}

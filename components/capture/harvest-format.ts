@@ -88,7 +88,8 @@ export function clipBox(
   const width = Math.min(rect.width, viewportWidth - x);
   if (width <= 0) return null;
   const scale = Math.min(1, maxWidth / width, maxHeight / rect.height);
-  const r = (n: number) => Math.round(n * 100) / 100;
+  // Two decimals are enough for CSS pixels; `|| 0` writes -0 (an item at the top left) as 0.
+  const r = (n: number) => Math.round(n * 100) / 100 || 0;
   return {
     width: r(width * scale),
     height: r(rect.height * scale),

@@ -460,11 +460,13 @@ export const fr: Record<MessageKey, Message> = {
   'harvest.running': {
     zero: 'Collecte n° {n} : aucun élément pour l’instant · {elapsed}',
     one: 'Collecte n° {n} : {count} élément · {elapsed}',
+    many: 'Collecte n° {n} : {count} d’éléments · {elapsed}',
     other: 'Collecte n° {n} : {count} éléments · {elapsed}',
   },
   'harvest.stored': {
     zero: 'Collecte n° {n} enregistrée sans élément.',
     one: 'Collecte n° {n} enregistrée : {count} élément.',
+    many: 'Collecte n° {n} enregistrée : {count} d’éléments.',
     other: 'Collecte n° {n} enregistrée : {count} éléments.',
   },
   'harvest.complete': 'Complète : rien n’est connu comme manquant.',
@@ -483,7 +485,12 @@ export const fr: Record<MessageKey, Message> = {
   'harvest.reason.noItems': 'Aucune publication ni aucun message trouvé sur la page.',
   'harvest.reason.error': 'Une erreur l’a interrompue.',
   'harvest.reason.other': 'Elle s’est arrêtée pour une raison que cette version ne connaît pas.',
-  'harvest.badge': { zero: 'aucun élément', one: '{count} élément', other: '{count} éléments' },
+  'harvest.badge': {
+    zero: 'aucun élément',
+    one: '{count} élément',
+    many: '{count} d’éléments',
+    other: '{count} éléments',
+  },
   'harvest.items': 'Éléments collectés',
   'harvest.report': 'Complétude',
   'harvest.stopReason': 'Raison de l’arrêt',
