@@ -5,13 +5,15 @@
  * shows the items in page order with their authors, exact text and clips, and finds the capture
  * by a word of a later item. The harvest engine's own completeness is harvest-engine.test.ts.
  */
-import { resolve } from 'node:path';
+import { mkdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { CaptureRecord, HarvestItemRecord } from '@/utils/db/schema';
 import { startFixtureServer, type FixtureServer } from '../support/fixture-server';
 import { openSession, readStore, type Session } from '../support/harness';
 import { feedPosts, harvestRoutes } from '../support/harvest-data';
 
+const SCREENS = resolve('tmp/e2e-screenshots');
 let site: FixtureServer;
 let s: Session;
 
@@ -90,7 +92,10 @@ test('popup harvest with progress, then the items in the dashboard and found by 
   dash.on('pageerror', (e) => errors.push(e.message));
   await dash.goto(`chrome-extension://${extensionId}/dashboard.html#/case/${encodeURIComponent(caseRec.id)}`);
   const card = dash.locator(`.capture-card[data-capture-id="${capture.id}"]`);
-  await expect.poll(() => card.locator('.harvest-badge').textContent().catch(() => null)).toBe('30 items');
+  const badge = card.locator('.harvest-badge');
+  await expect
+    .poll(() => badge.textContent({ timeout: 500 }).catch(() => null), { timeout: 20_000 })
+    .toBe('30 items');
   await card.locator(`a[href="#/capture/${capture.id}"]`).click();
   const items = dash.locator('.harvest-item');
   await expect.poll(() => items.count(), { timeout: 15_000 }).toBe(30);
@@ -108,6 +113,9 @@ test('popup harvest with progress, then the items in the dashboard and found by 
   await expect.poll(() => dash.locator('.harvest-clip').count()).toBeGreaterThan(0);
   const bg = await dash.locator('.harvest-clip').first().evaluate((e) => getComputedStyle(e).backgroundImage);
   expect(bg).toMatch(/^url\("blob:chrome-extension:/);
+  // For a person to look at (the clips, Arabic items right to left).
+  await mkdir(SCREENS, { recursive: true });
+  await dash.locator('#sec-items').screenshot({ path: join(SCREENS, 'harvest-items-en.png') });
 
   // Search: a word of a later item (collected after the first step) finds the harvest.
   const later = stored.filter((r) => r.step > 0);
