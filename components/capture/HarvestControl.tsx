@@ -123,8 +123,7 @@ export function HarvestControl({ env }: { env: HarvestEnv }) {
   const itemsText = items ?? String(defaults?.maxItems ?? '');
   const minutesText = minutes ?? String(defaults?.maxMinutes ?? '');
   const limits = { maxItems: whole(itemsText), maxMinutes: whole(minutesText) };
-  const limitsOk =
-    harvestLimitValid(limits.maxItems, 'maxItems') && harvestLimitValid(limits.maxMinutes, 'maxMinutes');
+  const limitsOk = harvestLimitValid(limits.maxItems, 'maxItems') && harvestLimitValid(limits.maxMinutes, 'maxMinutes');
 
   async function start() {
     setBusy('starting');
@@ -167,13 +166,7 @@ export function HarvestControl({ env }: { env: HarvestEnv }) {
             <legend>{tr.t('harvest.mode')}</legend>
             {MODES.map((m) => (
               <label key={m}>
-                <input
-                  type="radio"
-                  name="harvest-mode"
-                  value={m}
-                  checked={mode === m}
-                  onChange={() => setMode(m)}
-                />{' '}
+                <input type="radio" name="harvest-mode" value={m} checked={mode === m} onChange={() => setMode(m)} />{' '}
                 {tr.t(`harvest.mode.${m}`)}
               </label>
             ))}

@@ -96,16 +96,17 @@ function ItemClip(props: { item: HarvestItem; step: HarvestStepRecord | undefine
   const tr = useI18n();
   const db = useDb();
   const shot = props.step?.screenshot ?? null;
+  const sha = shot?.sha256;
   const [url, setUrl] = useState<string | null>(null);
   useEffect(() => {
-    if (!shot) return;
+    if (!sha) return;
     let live = true;
-    void acquireBlobUrl(db, shot.sha256, 'image/png').then((u) => live && setUrl(u));
+    void acquireBlobUrl(db, sha, 'image/png').then((u) => live && setUrl(u));
     return () => {
       live = false;
-      releaseBlobUrl(db, shot.sha256, 'image/png');
+      releaseBlobUrl(db, sha, 'image/png');
     };
-  }, [db, shot?.sha256]);
+  }, [db, sha]);
   const vw = props.viewportWidth;
   const box = vw ? clipBox(props.item.seen.rect, vw, CLIP_MAX.width, CLIP_MAX.height) : null;
   if (!shot || !box) return <p class="harvest-clip-none hint">{tr.t('harvest.noClip')}</p>;

@@ -93,9 +93,7 @@ test('popup harvest with progress, then the items in the dashboard and found by 
   await dash.goto(`chrome-extension://${extensionId}/dashboard.html#/case/${encodeURIComponent(caseRec.id)}`);
   const card = dash.locator(`.capture-card[data-capture-id="${capture.id}"]`);
   const badge = card.locator('.harvest-badge');
-  await expect
-    .poll(() => badge.textContent({ timeout: 500 }).catch(() => null), { timeout: 20_000 })
-    .toBe('30 items');
+  await expect.poll(() => badge.textContent({ timeout: 500 }).catch(() => null), { timeout: 20_000 }).toBe('30 items');
   await card.locator(`a[href="#/capture/${capture.id}"]`).click();
   const items = dash.locator('.harvest-item');
   await expect.poll(() => items.count(), { timeout: 15_000 }).toBe(30);
@@ -111,7 +109,10 @@ test('popup harvest with progress, then the items in the dashboard and found by 
   expect(await report.locator('[data-complete]').textContent()).toBe('no');
   // Clips: the step screenshot shown through a CSS window, for items that were in view.
   await expect.poll(() => dash.locator('.harvest-clip').count()).toBeGreaterThan(0);
-  const bg = await dash.locator('.harvest-clip').first().evaluate((e) => getComputedStyle(e).backgroundImage);
+  const bg = await dash
+    .locator('.harvest-clip')
+    .first()
+    .evaluate((e) => getComputedStyle(e).backgroundImage);
   expect(bg).toMatch(/^url\("blob:chrome-extension:/);
   // For a person to look at (the clips, Arabic items right to left).
   await mkdir(SCREENS, { recursive: true });

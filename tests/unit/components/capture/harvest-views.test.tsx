@@ -72,8 +72,8 @@ describe('popup control', () => {
     const env = fakeEnv({ polls: [status({ items: 12 }), status({ items: 12 }), ended] });
     renderWith(<HarvestControl env={env} />, { db });
     fireEvent.click(screen.getByText('Capture feed / thread…'));
-    await waitFor(() => expect((screen.getByLabelText(/Max items/) as HTMLInputElement).value).toBe('30'));
-    expect((screen.getByLabelText(/Max minutes/) as HTMLInputElement).value).toBe('5');
+    await waitFor(() => expect(screen.getByLabelText<HTMLInputElement>(/Max items/).value).toBe('30'));
+    expect(screen.getByLabelText<HTMLInputElement>(/Max minutes/).value).toBe('5');
     fireEvent.click(screen.getByLabelText(/Conversation/));
     fireEvent.click(screen.getByTestId('harvest-start'));
     await waitFor(() => expect(env.harvestStart).toHaveBeenCalledWith({ mode: 'thread', maxItems: 30, maxMinutes: 5 }));
@@ -83,7 +83,12 @@ describe('popup control', () => {
     await waitFor(() => expect(screen.getByText('Harvest #7 stored: 12 items.')).toBeTruthy(), { timeout: 4000 });
     expect(screen.getByTestId('harvest-reason').textContent).toBe('You stopped it. 1:10');
     expect(screen.getByText(/Partial/)).toBeTruthy();
-    expect(screen.getByText(/stopped by the user/).closest('ul')!.getAttribute('lang')).toBe('en');
+    expect(
+      screen
+        .getByText(/stopped by the user/)
+        .closest('ul')!
+        .getAttribute('lang'),
+    ).toBe('en');
     expect(screen.queryByTestId('harvest-stop')).toBeNull();
   });
 
@@ -91,12 +96,12 @@ describe('popup control', () => {
     const env = fakeEnv({ polls: [] });
     renderWith(<HarvestControl env={env} />, { db });
     fireEvent.click(screen.getByText('Capture feed / thread…'));
-    await waitFor(() => expect((screen.getByLabelText(/Max items/) as HTMLInputElement).value).toBe('2000'));
+    await waitFor(() => expect(screen.getByLabelText<HTMLInputElement>(/Max items/).value).toBe('2000'));
     fireEvent.input(screen.getByLabelText(/Max items/), { target: { value: '0' } });
-    expect((screen.getByTestId('harvest-start') as HTMLButtonElement).disabled).toBe(true);
+    expect(screen.getByTestId<HTMLButtonElement>('harvest-start').disabled).toBe(true);
     expect(screen.getByText(/1 to 100,000 items/)).toBeTruthy();
     fireEvent.input(screen.getByLabelText(/Max items/), { target: { value: '40' } });
-    expect((screen.getByTestId('harvest-start') as HTMLButtonElement).disabled).toBe(false);
+    expect(screen.getByTestId<HTMLButtonElement>('harvest-start').disabled).toBe(false);
   });
 
   test('a reopened popup follows the harvest running in the tab behind it', async () => {

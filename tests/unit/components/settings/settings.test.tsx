@@ -121,10 +121,10 @@ test('harvest limits: the defaults shown, a value out of range refused, a valid 
     <SettingsView signingKey={null} onDownloadKey={() => {}} requestOrigin={async () => true} browserLang="en" />,
     { db },
   );
-  const items = (await screen.findByLabelText('Stop after this many items')) as HTMLInputElement;
-  const minutes = screen.getByLabelText('Stop after this many minutes') as HTMLInputElement;
+  const items = await screen.findByLabelText<HTMLInputElement>('Stop after this many items');
+  const minutes = screen.getByLabelText<HTMLInputElement>('Stop after this many minutes');
   expect([items.value, minutes.value]).toEqual(['2000', '30']);
-  const save = screen.getByRole('button', { name: 'Save the limits' }) as HTMLButtonElement;
+  const save = screen.getByRole<HTMLButtonElement>('button', { name: 'Save the limits' });
   fireEvent.input(minutes, { target: { value: '1441' } });
   expect(save.disabled).toBe(true);
   expect(screen.getByText(/1 to 1,440 minutes/)).toBeTruthy();
