@@ -27,7 +27,7 @@ export interface HarvestEnv {
 }
 
 /** How often a running harvest is asked for its progress. */
-export const HARVEST_POLL_MS = 700;
+const HARVEST_POLL_MS = 700;
 const MODES: readonly HarvestMode[] = ['feed', 'thread', 'auto'];
 
 const whole = (s: string) => (/^\s*\d+\s*$/.test(s) ? Number(s) : Number.NaN);

@@ -255,7 +255,7 @@ export interface SettingsRecord {
 }
 
 /** A harvest's limits: it stops, keeping what it collected, at whichever comes first. */
-export interface HarvestLimits {
+interface HarvestLimits {
   maxItems: number;
   maxMinutes: number;
 }
