@@ -78,6 +78,14 @@ export function CaptureCard(props: {
           </span>
           {' · '}
           <StatusBadge state="stored" />
+          {c.harvest && (
+            <>
+              {' · '}
+              <span class="badge harvest-badge" data-items={c.harvest.items}>
+                {tr.t('harvest.badge', { count: c.harvest.items })}
+              </span>
+            </>
+          )}
         </div>
         {props.caseName && (
           <div class="capture-case">

@@ -6,6 +6,7 @@ import { useI18n } from '../hooks/i18n';
 import { NotesPanel } from '../common/NotesPanel';
 import { CaptureFiles } from './CaptureFiles';
 import { CaptureMetadata } from './CaptureMetadata';
+import { HarvestItems } from './HarvestItems';
 import { PageCopySection } from './PageCopySection';
 import { ScreenshotViewer } from './ScreenshotViewer';
 import { SelectorsPanel } from '../watch/SelectorsPanel';
@@ -48,11 +49,18 @@ export function CaptureDetail(props: {
         </p>
       )}
       <nav class="toc" aria-label={tr.t('detail.sections')}>
+        {c.harvest && (
+          <>
+            <a href="#sec-items">{tr.t('harvest.items')}</a> ·{' '}
+          </>
+        )}
         <a href="#sec-shots">{tr.t('detail.screenshots')}</a> · <a href="#sec-copy">{tr.t('detail.pageCopy')}</a> ·{' '}
         <a href="#sec-meta">{tr.t('detail.metadata')}</a> · <a href="#sec-files">{tr.t('detail.files')}</a> ·{' '}
         <a href="#sec-selectors">{tr.t('selectors.label')}</a> · <a href="#sec-tags">{tr.t('tags.label')}</a> ·{' '}
         <a href="#sec-custody">{tr.t('detail.custody')}</a>
       </nav>
+
+      {c.harvest && <HarvestItems capture={c} />}
 
       <section id="sec-shots" aria-labelledby="h-shots">
         <h3 id="h-shots">{tr.t('detail.screenshots')}</h3>

@@ -4,6 +4,7 @@ import type { Lang } from '@/utils/i18n';
 import { useDb } from '../hooks/db';
 import { useI18n } from '../hooks/i18n';
 import { FastModeSetting, type FastModeAccess } from './FastModeSetting';
+import { HarvestLimitsSetting } from './HarvestLimitsSetting';
 import { HostAccessSetting } from './HostAccessSetting';
 import { LanguageSetting } from './LanguageSetting';
 import { SettingsForm } from './SettingsForm';
@@ -47,6 +48,7 @@ export function SettingsView(props: {
       <LanguageSetting s={s} setS={setS} browserLang={props.browserLang} />
       <SettingsForm s={s} setS={setS} requestOrigin={props.requestOrigin} />
       {props.fastMode && <FastModeSetting s={s} setS={setS} fastMode={props.fastMode} />}
+      <HarvestLimitsSetting s={s} setS={setS} />
       <SigningKeySetting
         signingKey={props.signingKey}
         onDownloadKey={props.onDownloadKey}

@@ -20,12 +20,13 @@ import { tagsInUse } from '@/utils/search/capture-list';
 import { ProtocolError } from '@/utils/messaging/client';
 import { CaptureErrorText } from '@/components/capture/CaptureErrorText';
 import { RecordingToggle, type RecordingActions } from '@/components/capture/RecordingToggle';
+import { HarvestControl, type HarvestEnv } from '@/components/capture/HarvestControl';
 
 /**
  * What the popup needs from the browser (wired in main.tsx): the background's capture and case
  * messages, and opening extension pages in their own tab (the popup closes when it loses focus).
  */
-export interface PopupEnv {
+export interface PopupEnv extends HarvestEnv {
   /** Captures the active tab into the active case; rejects with the background's error. */
   capture(): Promise<{ sequence: number; elapsedMs: number; captureJsonSha256: string; captureId: string }>;
   setActiveCase(caseId: string): Promise<void>;
@@ -131,6 +132,7 @@ export function App({ env }: { env: PopupEnv }) {
         {!activeCaseId && tr.t('popup.noCase')}
       </p>
       {outcome.kind === 'ok' && <JustTaken captureId={outcome.captureId} />}
+      {activeCaseId && <HarvestControl env={env} />}
       {activeCaseId && (
         <section aria-label={tr.t('popup.recent')}>
           <ul class="capture-list">

@@ -15,6 +15,15 @@ async function openPage(path: Parameters<typeof browser.runtime.getURL>[0]): Pro
   window.close();
 }
 
+/** The tab behind the popup: the active tab of the last focused normal window (as capture.start picks it). */
+async function activeTabId(): Promise<number | null> {
+  const win = await browser.windows.getLastFocused({ windowTypes: ['normal'] }).catch(() => null);
+  const [t] = await browser.tabs.query(
+    win?.id !== undefined ? { active: true, windowId: win.id } : { active: true, lastFocusedWindow: true },
+  );
+  return t?.id ?? null;
+}
+
 const env: PopupEnv = {
   capture: () => send('capture.start', { trigger: 'popup' }, browser.runtime),
   async setActiveCase(caseId) {
@@ -41,6 +50,10 @@ const env: PopupEnv = {
     pause: async () => void (await send('recording.pause', {}, browser.runtime)),
     stop: async () => void (await send('recording.stop', {}, browser.runtime)),
   },
+  harvestStart: (req) => send('harvest.start', { trigger: 'popup', ...req }, browser.runtime),
+  harvestStatus: (q) => send('harvest.status', q, browser.runtime),
+  harvestStop: (jobId) => send('harvest.stop', { jobId }, browser.runtime),
+  activeTabId,
 };
 
 render(

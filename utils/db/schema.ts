@@ -248,6 +248,17 @@ export interface SettingsRecord {
    * read as false through getSettings' defaults.
    */
   fastScreenshots: boolean;
+  /**
+   * What a harvest started from the popup stops at (issue 15). Not indexed, so no schema version:
+   * records saved before it existed read the defaults through getSettings.
+   */
+  harvestLimits: HarvestLimits;
+}
+
+/** A harvest's limits: it stops, keeping what it collected, at whichever comes first. */
+interface HarvestLimits {
+  maxItems: number;
+  maxMinutes: number;
 }
 
 /**

@@ -25,7 +25,19 @@ const KEYS: readonly (keyof SettingsPatch)[] = [
   'defaultRegion',
   'captureDefaults',
   'fastScreenshots',
+  'harvestLimits',
 ];
+
+/**
+ * Highest harvest limits a setting may hold: the same bounds as the 'harvest.start' message
+ * (utils/messaging/protocol.ts), so a saved limit is always one the background accepts.
+ */
+export const HARVEST_LIMITS_MAX = { maxItems: 100_000, maxMinutes: 1440 } as const;
+
+/** A harvest limit: a whole number from 1 to its maximum. */
+export function harvestLimitValid(v: unknown, key: keyof typeof HARVEST_LIMITS_MAX): v is number {
+  return Number.isInteger(v) && (v as number) >= 1 && (v as number) <= HARVEST_LIMITS_MAX[key];
+}
 
 /** A TSA address: http(s) with a host, no whitespace; returns its origin, or null when it is not one. */
 function tsaUrlOrigin(url: string): string | null {
@@ -82,6 +94,18 @@ export function validateSettingsPatch(patch: unknown): string | null {
   }
   if (p.fastScreenshots !== undefined && typeof p.fastScreenshots !== 'boolean') {
     return 'Fast mode must be on or off.';
+  }
+  if (p.harvestLimits !== undefined) {
+    const h = p.harvestLimits;
+    const ok =
+      isObj(h) &&
+      Object.keys(h).length === 2 &&
+      harvestLimitValid(h.maxItems, 'maxItems') &&
+      harvestLimitValid(h.maxMinutes, 'maxMinutes');
+    if (!ok) {
+      const m = HARVEST_LIMITS_MAX;
+      return `The harvest limits must be whole numbers: 1 to ${m.maxItems} items and 1 to ${m.maxMinutes} minutes.`;
+    }
   }
   return null;
 }

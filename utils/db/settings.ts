@@ -17,6 +17,7 @@ export const DEFAULT_SETTINGS: Readonly<SettingsRecord> = {
   defaultRegion: '',
   captureDefaults: { fullPage: true, pageCopy: true, mhtml: true, media: false },
   fastScreenshots: false,
+  harvestLimits: { maxItems: 2000, maxMinutes: 30 },
 };
 
 export async function getSettings(db: HashmarkDb): Promise<SettingsRecord> {

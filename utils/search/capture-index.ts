@@ -1,6 +1,7 @@
 import MiniSearch, { type Options, type SearchOptions, type SearchResult } from 'minisearch';
 import {
   getSearchIndex,
+  harvestItemsPage,
   type CaptureRecord,
   type HashmarkDb,
   type NoteRecord,
@@ -23,13 +24,23 @@ export type { SearchQuery } from './query';
  * what is new or changed, discards what was deleted. Captures made while the dashboard was closed
  * are therefore indexed the next time it opens; the worker never loads or rewrites a
  * multi-megabyte index after each capture.
+ *
+ * A harvest's items (issue 15) are words of their capture's document (field `items`: each item's
+ * author and text), not documents of their own: a hit is still one capture, the index keeps one
+ * document and one revision per capture (what the 10,000-capture timings measure), and a harvest
+ * of thousands of posts adds vocabulary, not thousands of stored documents to filter and sort at
+ * every keystroke. The dashboard opens the capture to show its items.
  */
 
 export const SEARCH_INDEX_ID = 'captures';
 /** Bump when the document shape or the normalisation changes: the stored index is then rebuilt. */
-const SEARCH_FORMAT = 2;
+const SEARCH_FORMAT = 3;
 /** Visible text indexed per capture (characters); the evidence itself is never cut. */
 const MAX_INDEXED_TEXT = 100_000;
+/** Harvested items' words indexed per capture (characters; about 2,000 posts of 250 characters). */
+const MAX_INDEXED_ITEMS = 500_000;
+/** Items read from IndexedDB at a time while indexing a harvest. */
+const ITEMS_PAGE = 200;
 
 export interface SearchDoc {
   id: string;
@@ -44,6 +55,8 @@ export interface SearchDoc {
   tags: string[];
   /** Selectors found in the capture (phones, emails, handles, wallets), in the forms people type. */
   selectors: string;
+  /** A harvest's items: author and text of each, in page order (empty for other captures). */
+  items: string;
 }
 
 /** What the index keeps of each capture besides its words: enough to filter and sort. */
@@ -56,7 +69,7 @@ export interface SearchHit {
   score: number;
 }
 
-const FIELDS = ['title', 'url', 'text', 'notes', 'tags', 'selectors'] as const;
+const FIELDS = ['title', 'url', 'text', 'notes', 'tags', 'selectors', 'items'] as const;
 const MIN_PREFIX = 3;
 const WORD_SPLIT = /[\n\r\p{Z}\p{P}]+/u;
 
@@ -72,7 +85,7 @@ function wordsToSearch(text: string): string {
 }
 
 const SEARCH_OPTIONS: SearchOptions = {
-  boost: { title: 3, tags: 3, selectors: 3, notes: 2, url: 1.5, text: 1 },
+  boost: { title: 3, tags: 3, selectors: 3, notes: 2, url: 1.5, text: 1, items: 1 },
   // Results as you type: the last word is a prefix once it has 3 letters (a 1- or 2-letter prefix
   // matches most of the vocabulary: measured 0.5-1 s with 10,000 captures); longer words forgive a typo.
   prefix: (term, i, terms) => i === terms.length - 1 && term.length >= MIN_PREFIX,
@@ -118,6 +131,7 @@ export function captureDocument(
   text: string,
   notes: readonly string[],
   selectors: readonly string[] = [],
+  items = '',
 ): SearchDoc {
   return {
     id: c.id,
@@ -130,6 +144,7 @@ export function captureDocument(
     notes: notes.join('\n'),
     tags: [...c.tags],
     selectors: selectors.join('\n'),
+    items,
   };
 }
 
@@ -261,10 +276,11 @@ export class CaptureSearch {
       }
       const live = [...records.values()].filter((c) => !c.deletedAt);
       const liveIds = live.map((c) => c.id);
-      const [texts, notes, selectors] = await Promise.all([
+      const [texts, notes, selectors, items] = await Promise.all([
         this.readTexts(live),
         this.readNotes(liveIds),
         this.readSelectors(liveIds),
+        this.readItems(live),
       ]);
       for (const c of records.values()) {
         const had = this.index.has(c.id);
@@ -272,7 +288,14 @@ export class CaptureSearch {
         if (c.deletedAt) {
           if (had) result.removed++;
         } else {
-          this.index.add(captureDocument(c, texts.get(c.id) ?? '', notes.get(c.id) ?? [], selectors.get(c.id) ?? []));
+          const doc = captureDocument(
+            c,
+            texts.get(c.id) ?? '',
+            notes.get(c.id) ?? [],
+            selectors.get(c.id) ?? [],
+            items.get(c.id) ?? '',
+          );
+          this.index.add(doc);
           if (had) result.updated++;
           else result.added++;
         }
@@ -312,6 +335,31 @@ export class CaptureSearch {
       // Decode at most what is indexed (4 bytes per character at worst).
       if (b) out.set(w.id, decoder.decode(b.data.subarray(0, MAX_INDEXED_TEXT * 4)));
     });
+    return out;
+  }
+
+  /**
+   * The words of each harvest's items, read a page at a time up to MAX_INDEXED_ITEMS characters
+   * (the items themselves are never cut; only what search knows of a very long harvest is).
+   */
+  private async readItems(captures: CaptureRecord[]): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    for (const c of captures) {
+      if (!c.harvest?.items) continue;
+      const parts: string[] = [];
+      let chars = 0;
+      for (let offset = 0; chars < MAX_INDEXED_ITEMS; offset += ITEMS_PAGE) {
+        const page = await harvestItemsPage(this.db, c.id, offset, ITEMS_PAGE);
+        for (const it of page) {
+          const words = it.author ? `${it.author}\n${it.text}` : it.text;
+          parts.push(words);
+          chars += words.length + 1;
+        }
+        if (page.length < ITEMS_PAGE) break;
+      }
+      const all = parts.join('\n');
+      out.set(c.id, all.length > MAX_INDEXED_ITEMS ? all.slice(0, MAX_INDEXED_ITEMS) : all);
+    }
     return out;
   }
 

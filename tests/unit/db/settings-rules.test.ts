@@ -17,8 +17,11 @@ describe('validateSettingsPatch', () => {
         defaultRegion: 'MA',
         captureDefaults: { fullPage: true, pageCopy: false, mhtml: true, media: false },
         fastScreenshots: true,
+        harvestLimits: { maxItems: 2000, maxMinutes: 30 },
       }),
     ).toBeNull();
+    expect(validateSettingsPatch({ harvestLimits: { maxItems: 100_000, maxMinutes: 1440 } })).toBeNull();
+    expect(validateSettingsPatch({ harvestLimits: { maxItems: 1, maxMinutes: 1 } })).toBeNull();
     expect(validateSettingsPatch({ tsaUrl: '', defaultRegion: '' })).toBeNull();
   });
 
@@ -36,6 +39,13 @@ describe('validateSettingsPatch', () => {
     [{ captureDefaults: { fullPage: true, pageCopy: true, mhtml: true, media: 'no' } }, /capture defaults/],
     [{ fastScreenshots: 'yes' }, /Fast mode/],
     [{ activeCaseId: '' }, /active case/],
+    [{ harvestLimits: { maxItems: 0, maxMinutes: 30 } }, /harvest limits/],
+    [{ harvestLimits: { maxItems: 100_001, maxMinutes: 30 } }, /harvest limits/],
+    [{ harvestLimits: { maxItems: 20.5, maxMinutes: 30 } }, /harvest limits/],
+    [{ harvestLimits: { maxItems: 2000, maxMinutes: 1441 } }, /harvest limits/],
+    [{ harvestLimits: { maxItems: 2000 } }, /harvest limits/],
+    [{ harvestLimits: { maxItems: 2000, maxMinutes: 30, maxSteps: 5 } }, /harvest limits/],
+    [{ harvestLimits: { maxItems: '2000', maxMinutes: 30 } }, /harvest limits/],
   ])('refuses %j', (patch, why) => {
     expect(validateSettingsPatch(patch)).toMatch(why);
   });

@@ -115,3 +115,22 @@ test('fast mode is not offered where the build has no debugger (Firefox)', async
   await screen.findByText('Settings');
   expect(screen.queryByRole('checkbox', { name: 'Take full pages in fast mode' })).toBeNull();
 });
+
+test('harvest limits: the defaults shown, a value out of range refused, a valid one saved', async () => {
+  renderWith(
+    <SettingsView signingKey={null} onDownloadKey={() => {}} requestOrigin={async () => true} browserLang="en" />,
+    { db },
+  );
+  const items = await screen.findByLabelText<HTMLInputElement>('Stop after this many items');
+  const minutes = screen.getByLabelText<HTMLInputElement>('Stop after this many minutes');
+  expect([items.value, minutes.value]).toEqual(['2000', '30']);
+  const save = screen.getByRole<HTMLButtonElement>('button', { name: 'Save the limits' });
+  fireEvent.input(minutes, { target: { value: '1441' } });
+  expect(save.disabled).toBe(true);
+  expect(screen.getByText(/1 to 1,440 minutes/)).toBeTruthy();
+  fireEvent.input(minutes, { target: { value: '45' } });
+  fireEvent.input(items, { target: { value: '500' } });
+  fireEvent.click(save);
+  await waitFor(() => expect(screen.getByText('Harvest limits saved.')).toBeTruthy());
+  expect((await getSettings(db)).harvestLimits).toEqual({ maxItems: 500, maxMinutes: 45 });
+});
