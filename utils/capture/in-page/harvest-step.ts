@@ -519,7 +519,11 @@ export async function harvestStep(args: HarvestStepArgs): Promise<HarvestStepRes
     for (const rule of [...rules, builtIn]) {
       const header = rule.header.flatMap((s) => all(document, s)).find(qualifies);
       if (!header) continue;
-      const pick = (sels: string[]) => sels.flatMap((s) => all(header, s)).find((e) => isVisible(e)) ?? null;
+      // Visible first; a picture that failed to load (no box) is still the profile's picture.
+      const pick = (sels: string[]) => {
+        const els = sels.flatMap((s) => all(header, s));
+        return els.find((e) => isVisible(e)) ?? els[0] ?? null;
+      };
       const oneLine = (e: Element | null) => (e ? (e.textContent ?? '').replace(/\s+/g, ' ').trim() || null : null);
       let handle = oneLine(pick(rule.handle));
       if (!handle) {
