@@ -593,7 +593,8 @@ export async function harvestStep(args: HarvestStepArgs): Promise<HarvestStepRes
         textSource: bioEl ? 'selector' : 'item',
         links,
         media: [full, shownSrc].filter((u, k, l): u is string => u !== null && l.indexOf(u) === k),
-        counts,
+        // A copy: WebDriver BiDi sends an object met twice as a reference, which Puppeteer reads as undefined.
+        counts: { ...counts },
         replyTo: null,
         posinset: null,
         html: html.length > args.maxHtmlChars ? html.slice(0, args.maxHtmlChars) : html,
