@@ -17,6 +17,7 @@ import { prepareExtension } from './bench/build';
 import { captureStage, timedCapture } from './bench/capture';
 import { dashboardStage } from './bench/dashboard';
 import { exportStage } from './bench/export';
+import { HARVEST_TARGETS, harvestStage } from './bench/harvest-stage';
 import { describeMachine, otherChromiumBrowsers } from './bench/machine';
 import { BENCH_FIXTURES } from './bench/make-fixtures';
 import { findBrowserPid } from './bench/memory';
@@ -37,6 +38,7 @@ const UNITS: Record<MetricName, { unit: string; target: string }> = {
   'list-10k': { unit: 'ms', target: '<= 50 ms' },
   'search-10k': { unit: 'ms', target: '<= 100 ms' },
   ...VERIFY_TARGETS,
+  ...HARVEST_TARGETS,
 };
 
 const MiB = 1024 * 1024;
@@ -57,6 +59,8 @@ function plan(quick: boolean) {
         // The verify stages' package: smaller than the issue's 1 GB (the report says so).
         verifyBytes: 256 * MiB,
         verifyRuns: 3,
+        // Harvests of 200 and 2,000 items (about 1 and 10 minutes each on 2 cores).
+        harvestRuns: 1,
       }
     : // 2,000 captures of 1 MB = 2 GB, under the default part ceiling (1 GiB), as an investigator exports it.
       {
@@ -72,6 +76,7 @@ function plan(quick: boolean) {
         // Over 1 GB (10^9 bytes) of payload, in one part (the builder raises the ceiling above it).
         verifyBytes: 1088 * MiB,
         verifyRuns: 5,
+        harvestRuns: 3,
       };
 }
 
@@ -157,6 +162,13 @@ async function measure(
         search: o.search,
         log,
       })),
+    );
+    others = Math.max(others, otherChromiumBrowsers(own));
+  }
+
+  if (o.stages.has('harvest-feed') || o.stages.has('harvest-memory')) {
+    measured.push(
+      ...(await harvestStage(hm, driver, { stages: o.stages, runs: p.harvestRuns, browserPid: own[0]!, log })),
     );
     others = Math.max(others, otherChromiumBrowsers(own));
   }

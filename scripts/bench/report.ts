@@ -21,7 +21,7 @@ export interface Metric {
   note?: string;
 }
 
-/** Issue 8's metrics, in its order, then issue 14's: each appears in every report, measured or not. */
+/** Issue 8's metrics, in its order, then issue 14's and issue 15's: each appears in every report, measured or not. */
 export const METRICS = [
   'viewport-capture',
   'full-capture',
@@ -34,6 +34,8 @@ export const METRICS = [
   'search-10k',
   'verify-throughput',
   'verify-peak-memory',
+  'harvest-feed',
+  'harvest-memory',
 ] as const;
 
 export type MetricName = (typeof METRICS)[number];

@@ -176,6 +176,55 @@ export function threadMessages(total: number, seed = 'hashmark'): ThreadMessage[
   return out;
 }
 
+/** One tile of a profile's post grid (newest first), as Instagram shows it: a picture linking to the post. */
+export interface GridPost {
+  /** 1-based position in the grid. */
+  index: number;
+  shortcode: string;
+  kind: 'p' | 'reel';
+  /** The picture's alt text (Instagram's generated description, or the author's). */
+  alt: string;
+  image: string;
+}
+
+/** The profile the grid belongs to (profile.html's header). */
+export const PROFILE = {
+  name: 'Amina Rahal | Voyages',
+  handle: 'rahal.travels',
+  // Verbatim, bidi controls included; "\n" is a <br> in the page.
+  bio:
+    'Départs chaque vendredi ✈️ places limitées\n' +
+    'للتواصل: \u2066+212 600 123 456\u2069 بعد الساعة ٨\n' +
+    '\u202bالدفع مقدماً\u202c — DM',
+  followersShown: '48.2K',
+  followersExact: '48,213',
+  following: '312',
+  avatarSmall: '/harvest/media/avatar-150.jpg',
+  avatarLarge: '/harvest/media/avatar-1080.jpg',
+} as const;
+
+/** The whole grid of a profile with `total` posts. */
+export function profileGrid(total: number, seed = 'hashmark'): GridPost[] {
+  const r = rng(`grid:${seed}`);
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-';
+  return Array.from({ length: total }, (_, i) => {
+    let shortcode = 'C';
+    for (let k = 0; k < 10; k++) shortcode += alphabet[Math.floor(r() * alphabet.length)];
+    const day = new Date(BASE - (i + 1) * 86_400_000).toISOString().slice(0, 10);
+    const lang = i % 5 === 2 ? 'fr' : 'en';
+    return {
+      index: i + 1,
+      shortcode,
+      kind: i % 7 === 3 ? 'reel' : 'p',
+      alt:
+        lang === 'fr'
+          ? `Photo de ${PROFILE.name} le ${day}. ${pick(r, FR)}`
+          : `Photo by ${PROFILE.name} on ${day}. May be an image of ${pick(r, ['a boat', 'a van', 'documents'])}.`,
+      image: `/harvest/media/grid-${shortcode}.jpg`,
+    };
+  });
+}
+
 export interface JsonRoute {
   status: number;
   body: string;
@@ -186,21 +235,44 @@ function intParam(u: URL, name: string, dflt: number): number {
   return Number.isInteger(v) && v >= 0 ? v : dflt;
 }
 
-/** The fixtures' JSON endpoints: /harvest/feed.json?offset&limit&total and /harvest/thread.json?before&count&total. */
+/**
+ * The fixtures' JSON endpoints: /harvest/feed.json?offset&limit&total, /harvest/thread.json?before&count&total
+ * and /harvest/profile.json?offset&limit&total.
+ */
 export function harvestRoutes(): Record<string, (u: URL) => JsonRoute> {
+  // The last list made per size and seed: the bench's 2,000-item feed asks for a page 30 times.
+  const memo = <T>(make: (total: number, seed: string) => T[]) => {
+    let last: { key: string; list: T[] } | null = null;
+    return (total: number, seed: string): T[] => {
+      const key = `${total}:${seed}`;
+      if (last?.key !== key) last = { key, list: make(total, seed) };
+      return last.list;
+    };
+  };
+  const posts = memo(feedPosts);
+  const messages = memo(threadMessages);
+  const grid = memo(profileGrid);
   return {
+    '/harvest/profile.json': (u) => {
+      const total = intParam(u, 'total', 48);
+      const offset = intParam(u, 'offset', 0);
+      const limit = Math.min(36, intParam(u, 'limit', 12));
+      const all = grid(total, u.searchParams.get('seed') ?? 'hashmark');
+      const page = { posts: all.slice(offset, offset + limit), total, ...(offset === 0 ? { profile: PROFILE } : {}) };
+      return { status: 200, body: JSON.stringify(page) };
+    },
     '/harvest/feed.json': (u) => {
       const total = intParam(u, 'total', 300);
       const offset = intParam(u, 'offset', 0);
       const limit = Math.min(50, intParam(u, 'limit', 20));
-      const all = feedPosts(total, u.searchParams.get('seed') ?? 'hashmark');
+      const all = posts(total, u.searchParams.get('seed') ?? 'hashmark');
       return { status: 200, body: JSON.stringify({ posts: all.slice(offset, offset + limit), total }) };
     },
     '/harvest/thread.json': (u) => {
       const total = intParam(u, 'total', 400);
       const before = intParam(u, 'before', total + 1);
       const count = Math.min(60, intParam(u, 'count', 30));
-      const all = threadMessages(total, u.searchParams.get('seed') ?? 'hashmark');
+      const all = messages(total, u.searchParams.get('seed') ?? 'hashmark');
       const from = Math.max(1, before - count);
       return { status: 200, body: JSON.stringify({ messages: all.slice(from - 1, before - 1), total }) };
     },

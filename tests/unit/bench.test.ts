@@ -5,6 +5,7 @@ import { describe, expect, test } from 'vitest';
 import { BROWSER_STAGES, parseArgs, STAGES } from '../../scripts/bench/args';
 import { typedQueries } from '../../scripts/bench/corpus';
 import { baselineMs, exportPhase } from '../../scripts/bench/export';
+import { feedSizeFor, HARVEST_TARGETS } from '../../scripts/bench/harvest-stage';
 import { cpuModel } from '../../scripts/bench/machine';
 import { descendants, findBrowserPid, kbField, parentPid, treeMemory } from '../../scripts/bench/memory';
 import { uniquePng } from '../../scripts/bench/png-chunk';
@@ -135,9 +136,21 @@ describe('arguments', () => {
   });
 });
 
+describe('harvest stages', () => {
+  test("their metrics close every report; the bench's feed is sized in items, not posts", () => {
+    expect(METRICS.slice(-2)).toEqual(['harvest-feed', 'harvest-memory']);
+    expect(BROWSER_STAGES).toEqual(expect.arrayContaining(['harvest-feed', 'harvest-memory']));
+    const size = feedSizeFor(2000);
+    expect(size.items).toBeGreaterThanOrEqual(2000);
+    expect(feedSizeFor(size.items - 1).posts).toBeLessThanOrEqual(size.posts);
+    expect(size.posts).toBeLessThan(2000); // posts carry comments and replies: fewer posts than items
+    expect(meets(HARVEST_TARGETS['harvest-memory'].target, 1.6)).toBe(false);
+  });
+});
+
 describe('verify stages', () => {
   test("their metrics are in every report, after issue 8's, with a target each", () => {
-    expect(METRICS.slice(-2)).toEqual(['verify-throughput', 'verify-peak-memory']);
+    expect(METRICS.slice(-4, -2)).toEqual(['verify-throughput', 'verify-peak-memory']);
     expect(meets(VERIFY_TARGETS['verify-peak-memory'].target, 200)).toBe(true);
     expect(meets(VERIFY_TARGETS['verify-peak-memory'].target, 300)).toBe(false);
     expect(meets(VERIFY_TARGETS['verify-throughput'].target, 0.1)).toBe(false);

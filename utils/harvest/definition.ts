@@ -21,6 +21,28 @@ interface ReplyToRule {
   attribute: string;
 }
 
+/**
+ * A profile page's header (issue 15 item 7): the person or account the posts below belong to.
+ * Every list is tried in order, inside the header; the first element found wins.
+ */
+export interface ProfileRule {
+  /**
+   * RegExp sources the URL path must match for a harvest to treat the page as a profile on its own
+   * (profile mode 'auto'); empty = only when the harvest asks for the profile ('always').
+   */
+  paths: string[];
+  /** The header region. The in-page step keeps only a region above the first item with a heading and an image. */
+  header: string[];
+  name: string[];
+  /** The account's handle; a leading "@" is dropped. When none matches, a "@name" text in the header. */
+  handle: string[];
+  bio: string[];
+  /** The profile picture: the largest `srcset` candidate is its full-resolution URL, else `src`. */
+  avatar: string[];
+  /** Elements each holding one count as "<number> <label>" ("1,284 posts", "48.2K followers"). */
+  counts: string[];
+}
+
 export interface SiteDefinition {
   /** Stable id (`facebook`, `whatsapp-web`…), recorded in capture.json with the version. */
   id: string;
@@ -70,4 +92,6 @@ export interface SiteDefinition {
   wallLabels: string[];
   /** "Content unavailable" pages: labels looked for in headings, alerts and dialogs. */
   unavailableLabels: string[];
+  /** How to read a profile header; absent = this site's pages are never read as profiles. */
+  profile?: ProfileRule;
 }

@@ -8,7 +8,7 @@ import type { HarvestDirection, SiteDefinition } from './definition';
 import { collectItem, type CollectedItem } from './items';
 import { PageOrder } from './order';
 import { completenessReport, type CompletenessReport, type StopReason } from './report';
-import type { HarvestStepArgs, HarvestStepResult, ItemRect } from './step-types';
+import type { HarvestStepArgs, HarvestStepResult, ItemRect, ProfileMode } from './step-types';
 
 /** What the loop needs from a browser: run the in-page step, shoot the viewport, tell the time. */
 export interface HarvestDriver<Shot> {
@@ -43,6 +43,11 @@ export interface HarvestOptions<Shot> {
   /** Steps in a row at the edge with nothing new before calling it the end. */
   edgeSteps?: number;
   signal?: AbortSignal;
+  /**
+   * Read the profile header as the first item (issue 15 item 7), on the first step only: 'auto'
+   * (the default) when the definition says the URL is a profile page, 'always', or 'never'.
+   */
+  profile?: ProfileMode;
   sink(batch: HarvestBatch<Shot>): Promise<void>;
   tuning?: Partial<HarvestTuning>;
 }
@@ -101,6 +106,7 @@ export async function runHarvest<Shot>(
         direction,
         scroll: counters.steps > 0,
         seen: recent.flat(),
+        profile: counters.steps === 0 ? (o.profile ?? 'auto') : 'never',
       });
       shot = await driver.screenshot();
     } catch (e) {

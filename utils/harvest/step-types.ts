@@ -26,6 +26,31 @@ export interface HarvestStepArgs {
   maxClicks: number;
   /** An item's HTML fragment is cut beyond this many characters (and says so). */
   maxHtmlChars: number;
+  /**
+   * Read the profile header as an item: 'auto' when the definition's profile paths match the URL,
+   * 'always' with the definition's rules or the generic ones, 'never' (every step after the first).
+   * Absent = 'never'.
+   */
+  profile?: ProfileMode;
+}
+
+/** Whether a harvest reads the page's profile header (issue 15 item 7). */
+export type ProfileMode = 'auto' | 'always' | 'never';
+
+/** The profile header as read from the page: the first item of a profile capture. */
+export interface ProfileHeader {
+  /** The profile's address (the page's URL without its fragment). */
+  url: string;
+  name: string | null;
+  handle: string | null;
+  /** Verbatim, `<br>` as "\n", bidi controls kept. */
+  bio: string | null;
+  /** As shown ("48.2K"); `<name> (exact)` holds a count's exact value when the page gives it in a title. */
+  counts: Record<string, string>;
+  /** The picture as displayed and the largest the page offers (srcset); equal when it offers one size. */
+  avatar: { shown: string | null; full: string | null };
+  /** Which rules found the header: the definition's or the generic structure. */
+  source: 'definition' | 'generic';
 }
 
 /** Where an item's machine-readable time came from. */
@@ -42,7 +67,7 @@ export interface ItemRect {
 export interface PageItem {
   /** Stable identity: `url:…` (permalink), `id:<attribute>=…`, `pos:<aria-posinset>` or `hash:…` (content). */
   key: string;
-  keySource: 'permalink' | 'attribute' | 'posinset' | 'content';
+  keySource: 'permalink' | 'attribute' | 'posinset' | 'content' | 'profile';
   /** Key of the enclosing item (the post of a comment, the comment of a reply), or null. */
   parentKey: string | null;
   depth: number;
@@ -66,6 +91,8 @@ export interface PageItem {
   rect: ItemRect | null;
   /** Labels of expansion controls clicked that did not reveal anything (still collapsed). */
   expansionFailed: string[];
+  /** Only on the profile header item (keySource 'profile', key `profile:<url>`). */
+  profile?: ProfileHeader;
 }
 
 export interface HarvestStepResult {

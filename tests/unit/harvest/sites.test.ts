@@ -18,13 +18,24 @@ describe('site definitions', () => {
     expect(definitionFor('not a url').id).toBe('generic');
   });
 
+  it("Instagram reads a profile header on its own on a profile's address only", () => {
+    const ig = definitionFor('https://www.instagram.com/rahal.travels/');
+    expect(ig.id).toBe('instagram');
+    const profile = (path: string) => ig.profile!.paths.some((p) => new RegExp(p, 'u').test(path));
+    expect(profile('/rahal.travels/')).toBe(true);
+    expect(profile('/p/C3xYz/')).toBe(false);
+    expect(profile('/explore/')).toBe(false);
+    expect(profile('/rahal.travels/reels/')).toBe(false);
+    expect(generic.profile!.paths).toEqual([]); // never on its own: a group header looks the same
+  });
+
   it('every definition is plain JSON with a version, valid patterns, and the built-in deny words kept', () => {
     for (const d of [generic, ...SITE_DEFINITIONS]) {
       expect(JSON.parse(JSON.stringify(d))).toEqual(d);
       expect(d.version).toMatch(/^\d/);
       expect(d.verified).toBe('fixtures-only');
       const patterns = [...d.expandLabels, ...d.denyLabels, ...d.stripParams, ...d.wallLabels, ...d.unavailableLabels];
-      for (const p of [...patterns, ...d.paths]) {
+      for (const p of [...patterns, ...d.paths, ...(d.profile?.paths ?? [])]) {
         expect(() => new RegExp(p, 'iu')).not.toThrow();
       }
       const deny = d.denyLabels.map((p) => new RegExp(`^(?:${p})$`, 'iu'));

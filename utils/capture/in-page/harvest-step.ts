@@ -483,6 +483,136 @@ export async function harvestStep(args: HarvestStepArgs): Promise<HarvestStepRes
     });
   }
 
+  // 3b. The profile header (first step of a profile capture): one item before the posts. Only a
+  // region above the first item, outside every item, with a heading and a picture qualifies, so a
+  // page's navigation bar or a post's own header is never taken for the profile.
+  const readProfile = (): PageItem | null => {
+    const mode = args.profile ?? 'never';
+    if (mode === 'never') return null;
+    const path = location.pathname;
+    const rules = [def.profile, args.fallback?.profile].filter((r) => r !== undefined);
+    const onPath = (p: string): boolean => {
+      try {
+        return new RegExp(p, 'u').test(path);
+      } catch {
+        return false; // a broken pattern in a definition disables that pattern only
+      }
+    };
+    if (mode === 'auto' && !def.profile?.paths.some(onPath)) return null;
+    // Built in, so 'always' works with a definition that has no profile rules and no fallback.
+    const builtIn = {
+      paths: [],
+      header: ['header', '[role=banner]'],
+      name: ['h1', 'h2'],
+      handle: [],
+      bio: ['p'],
+      avatar: ['img'],
+      counts: ['li'],
+    };
+    const firstItem = found?.els[0] ?? null;
+    const qualifies = (h: Element): boolean =>
+      h.querySelector('h1, h2') !== null &&
+      h.querySelector('img') !== null &&
+      owner(h, items) === null &&
+      !Array.from(items).some((it) => h.contains(it)) &&
+      (firstItem === null || (h.compareDocumentPosition(firstItem) & Node.DOCUMENT_POSITION_FOLLOWING) !== 0);
+    for (const rule of [...rules, builtIn]) {
+      const header = rule.header.flatMap((s) => all(document, s)).find(qualifies);
+      if (!header) continue;
+      // Visible first; a picture that failed to load (no box) is still the profile's picture.
+      const pick = (sels: string[]) => {
+        const els = sels.flatMap((s) => all(header, s));
+        return els.find((e) => isVisible(e)) ?? els[0] ?? null;
+      };
+      const oneLine = (e: Element | null) => (e ? (e.textContent ?? '').replace(/\s+/g, ' ').trim() || null : null);
+      let handle = oneLine(pick(rule.handle));
+      if (!handle) {
+        const walker = document.createTreeWalker(header, NodeFilter.SHOW_TEXT);
+        for (let n = walker.nextNode(); n && !handle; n = walker.nextNode()) {
+          const m = /^\s*(@[\p{L}\p{N}._]{2,})\s*$/u.exec((n as Text).data);
+          if (m) handle = m[1] ?? null;
+        }
+      }
+      handle = handle ? handle.replace(/^@/, '') : null;
+      const bioEl = pick(rule.bio);
+      const counts: Record<string, string> = {};
+      for (const c of rule.counts.flatMap((s) => all(header, s))) {
+        const shown = (c.textContent ?? '').replace(BIDI, '').replace(/\s+/g, ' ').trim();
+        const m =
+          /^([\p{N}][\p{N}.,\s\u00a0\u202f]*[KkMm]?)\s+(\p{L}[\p{L} ]*)$/u.exec(shown) ??
+          /^(\p{L}[\p{L} ]*?)\s*:?\s+([\p{N}][\p{N}.,\s\u00a0\u202f]*[KkMm]?)$/u.exec(shown);
+        if (!m) continue;
+        const numberFirst = /^[\p{N}]/u.test(shown);
+        const [value, label] = numberFirst ? [m[1]!, m[2]!] : [m[2]!, m[1]!];
+        const name = label.trim().toLowerCase();
+        if (counts[name] !== undefined) continue;
+        counts[name] = value.trim();
+        const exact = c.querySelector('[title]')?.getAttribute('title')?.trim();
+        if (exact && exact !== counts[name] && /^[\p{N}.,\s\u00a0\u202f]+$/u.test(exact)) {
+          counts[`${name} (exact)`] = exact;
+        }
+      }
+      const img = pick(rule.avatar) as HTMLImageElement | null;
+      const shownSrc = img ? abs(img.currentSrc || img.getAttribute('src')) : null;
+      let full = shownSrc;
+      let best = 0;
+      for (const cand of (img?.getAttribute('srcset') ?? '').split(',')) {
+        const [u, d] = cand.trim().split(/\s+/);
+        const size = d ? parseFloat(d) * (/x$/.test(d) ? 10_000 : 1) : 1;
+        if (u && Number.isFinite(size) && size > best && abs(u)) {
+          best = size;
+          full = abs(u);
+        }
+      }
+      const url = location.href.split('#')[0] ?? location.href;
+      const links: string[] = [];
+      for (const a of all(header, 'a[href]')) {
+        const h = abs(a.getAttribute('href'));
+        if (h && !/^javascript:/i.test(h) && !links.includes(h)) links.push(h);
+      }
+      const bio = bioEl ? textOf(bioEl, items, true) : null;
+      const html = header.outerHTML;
+      const profile = {
+        url,
+        name: oneLine(pick(rule.name)),
+        handle,
+        bio,
+        counts,
+        avatar: { shown: shownSrc, full },
+        source: rule === def.profile && !usedFallback && def.id !== 'generic' ? 'definition' : 'generic',
+      } as const;
+      return {
+        key: `profile:${keyOfUrl(url)}`,
+        keySource: 'profile',
+        parentKey: null,
+        depth: 0,
+        permalink: url,
+        author: { name: profile.name, url },
+        time: { shown: null, machine: null, source: null },
+        text: bio ?? '',
+        textSource: bioEl ? 'selector' : 'item',
+        links,
+        media: [full, shownSrc].filter((u, k, l): u is string => u !== null && l.indexOf(u) === k),
+        // A copy: WebDriver BiDi sends an object met twice as a reference, which Puppeteer reads as undefined.
+        counts: { ...counts },
+        replyTo: null,
+        posinset: null,
+        html: html.length > args.maxHtmlChars ? html.slice(0, args.maxHtmlChars) : html,
+        htmlTruncated: html.length > args.maxHtmlChars,
+        rect: rectOf(header),
+        expansionFailed: [],
+        profile,
+      };
+    }
+    return null;
+  };
+  const header = readProfile();
+  if (header) {
+    keys.unshift(header.key);
+    if (header.rect) visible.unshift({ key: header.key, rect: header.rect });
+    if (!seen.has(header.key)) out.unshift(header);
+  }
+
   // 4. Walls and "content unavailable".
   let blocked: HarvestStepResult['blocked'] = null;
   const walls = anchored(def.wallLabels);

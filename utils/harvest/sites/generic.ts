@@ -185,4 +185,16 @@ export const generic: SiteDefinition = {
   wallSelectors: ['form[action*="login"]', '[role=dialog] input[type=password]'],
   wallLabels: WALL_LABELS,
   unavailableLabels: UNAVAILABLE_LABELS,
+  // A profile page's header: the first header/banner-like region above the feed with a heading and
+  // a picture (the in-page step checks both, and that it holds no item). Never read on its own
+  // ('auto'): a group or page header looks the same, so only a harvest that asks for the profile gets it.
+  profile: {
+    paths: [],
+    header: ['header', '[role=banner]', '[role=main] > div:first-child', 'main > div:first-child'],
+    name: ['h1', 'h2', '[itemprop=name]'],
+    handle: ['[itemprop=alternateName]', '[data-handle]', 'a[href^="/@"]'],
+    bio: ['[itemprop=description]', '[data-bio]', 'h1 ~ p, h2 ~ p', 'p'],
+    avatar: ['img[alt*="profile" i]', 'img[alt*="avatar" i]', 'img[alt*="photo de profil" i]', 'img'],
+    counts: ['li', 'a[href$="/followers/"]', 'a[href$="/following/"]'],
+  },
 };
