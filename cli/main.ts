@@ -214,7 +214,7 @@ async function capture(args: string[]): Promise<number> {
  * --harvest, --max-items and --max-minutes as the driver's harvest options, null without
  * --harvest, or the reason they are refused (the same bounds as the extension's harvest.start).
  */
-export function harvestOptions(values: {
+function harvestOptions(values: {
   harvest?: string | undefined;
   'max-items'?: string | undefined;
   'max-minutes'?: string | undefined;
@@ -252,7 +252,7 @@ function harvestProgress(): (s: HarvestStatus) => void {
 }
 
 /** The end of one harvest on stdout: why it stopped, complete or partial, and what may be missing. */
-export function harvestEndText(url: string, s: HarvestStatus): string {
+function harvestEndText(url: string, s: HarvestStatus): string {
   const r = s.report;
   const state = r ? (r.complete ? 'complete' : 'partial') : 'no report';
   const head =

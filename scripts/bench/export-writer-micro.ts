@@ -34,7 +34,7 @@ function html(n: number): Uint8Array {
   return new TextEncoder().encode(s.slice(0, n));
 }
 
-async function timeMbps(bytes: number, f: () => Promise<unknown> | unknown): Promise<number> {
+async function timeMbps(bytes: number, f: () => unknown): Promise<number> {
   const t = performance.now();
   await f();
   return bytes / MB / ((performance.now() - t) / 1000);

@@ -133,7 +133,7 @@ test(
 
     // --stop-on-error: the old behaviour, stop at the first failure and export nothing.
     const stopArgs = [...args, '--out', join(tmp, 'out-stop'), '--stop-on-error'];
-  const stop = await cli(['capture', unreachable, site.url('ad-fr.html'), ...stopArgs]);
+    const stop = await cli(['capture', unreachable, site.url('ad-fr.html'), ...stopArgs]);
     expect(stop.code).toBe(1);
     expect(stop.stdout).not.toContain('captured #');
   },

@@ -384,4 +384,5 @@ describe('harvest engine in Chromium', () =>
   engineSuite(chromiumEngine, { feed: true, thread: 120, stale: true, stop: true }));
 
 describe.skipIf(!FIREFOX)(firefoxSuite('harvest engine'), () =>
-  engineSuite(firefoxEngine, { feed: false, thread: 400, stale: false, stop: false }));
+  engineSuite(firefoxEngine, { feed: false, thread: 400, stale: false, stop: false }),
+);

@@ -213,7 +213,7 @@ describe('writeBag', () => {
     await expect(makeBag(t.signer, { payload: announced })).rejects.toThrow(/not the \d+ announced/);
   });
 
-  it('stops between files when its signal is aborted, with the signal\'s reason', async () => {
+  it("stops between files when its signal is aborted, with the signal's reason", async () => {
     const ctl = new AbortController();
     const streamed: StreamedFile[] = samplePayload(t.fingerprint).map((f) => ({
       path: f.path,

@@ -56,7 +56,7 @@ export function harvestItemsPage(
 ): Promise<HarvestItemRecord[]> {
   return db.harvestItems
     .where('[captureId+position+seq]')
-    .between([captureId, Dexie.minKey, Dexie.minKey], [captureId, Dexie.maxKey, Dexie.maxKey])
+    .between([captureId], [captureId, Dexie.maxKey])
     .offset(offset)
     .limit(limit)
     .toArray();
@@ -76,20 +76,10 @@ export async function eachHarvestItem(
   }
 }
 
-/** How many items a capture has. */
-export function countHarvestItems(db: HashmarkDb, captureId: string): Promise<number> {
-  return db.harvestItems.where('[captureId+seq]').between([captureId, Dexie.minKey], [captureId, Dexie.maxKey]).count();
-}
-
 /** A capture's harvest steps in order. */
 export function harvestSteps(db: HashmarkDb, captureId: string): Promise<HarvestStepRecord[]> {
   return db.harvestSteps
     .where('[captureId+step]')
     .between([captureId, Dexie.minKey], [captureId, Dexie.maxKey])
     .toArray();
-}
-
-/** Items of a case in capture order (items.csv). */
-export function caseHarvestItems(db: HashmarkDb, caseId: string): Promise<HarvestItemRecord[]> {
-  return db.harvestItems.where('caseId').equals(caseId).toArray();
 }

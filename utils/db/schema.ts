@@ -58,7 +58,7 @@ export interface CaptureRecord {
 }
 
 /** What the lists show of a harvest without reading capture.json. */
-export interface HarvestSummary {
+interface HarvestSummary {
   items: number;
   steps: number;
   stopReason: string;

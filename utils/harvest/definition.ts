@@ -25,7 +25,7 @@ interface ReplyToRule {
  * A profile page's header (issue 15 item 7): the person or account the posts below belong to.
  * Every list is tried in order, inside the header; the first element found wins.
  */
-export interface ProfileRule {
+interface ProfileRule {
   /**
    * RegExp sources the URL path must match for a harvest to treat the page as a profile on its own
    * (profile mode 'auto'); empty = only when the harvest asks for the profile ('always').

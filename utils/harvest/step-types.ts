@@ -38,7 +38,7 @@ export interface HarvestStepArgs {
 export type ProfileMode = 'auto' | 'always' | 'never';
 
 /** The profile header as read from the page: the first item of a profile capture. */
-export interface ProfileHeader {
+interface ProfileHeader {
   /** The profile's address (the page's URL without its fragment). */
   url: string;
   name: string | null;

@@ -410,9 +410,7 @@ async function zipForm(
 
 /** One ZIP entry in the order written: a folder, a file already in memory, or a payload file. */
 type Planned = { name: string } & (
-  | { kind: 'dir' }
-  | { kind: 'bytes'; bytes: Uint8Array }
-  | { kind: 'payload'; i: number }
+  { kind: 'dir' } | { kind: 'bytes'; bytes: Uint8Array } | { kind: 'payload'; i: number }
 );
 
 function byName(a: { name: string }, b: { name: string }): number {

@@ -40,6 +40,13 @@ export const ENTITIES_CSV_PATH = 'data/entities.csv';
 export const CAPTURE_JSON = 'capture.json';
 export const CAPTURE_TOKEN = 'capture.json.tsr';
 
+/** A harvest's items, one canonical JSON line each, in page order (inside a capture folder). */
+export const ITEMS_JSONL = 'items.jsonl';
+/** A harvested item's HTML fragment, named by its collection order (never by the page). */
+export const itemFragmentPath = (seq: number): string => `items/${String(seq + 1).padStart(6, '0')}.html`;
+/** A harvest step's viewport screenshot. */
+export const harvestStepPath = (step: number): string => `steps/${String(step + 1).padStart(4, '0')}.png`;
+
 /** A capture's folder in the bag: `data/captures/0001-<id>`. */
 export function captureFolder(sequence: number, captureId: string): string {
   return `data/captures/${String(sequence).padStart(4, '0')}-${captureId}`;

@@ -102,5 +102,3 @@ export function createHarvestControl(db: HashmarkDb, hooks: HarvestHooks) {
 
   return { start, status, stop };
 }
-
-export type HarvestControl = ReturnType<typeof createHarvestControl>;

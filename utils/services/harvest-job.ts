@@ -45,6 +45,7 @@ import { ITEM_FORMAT } from '@/utils/harvest/items';
 import type { CompletenessReport } from '@/utils/harvest/report';
 import { runHarvest, type HarvestBatch, type HarvestDriver } from '@/utils/harvest/run';
 import { definitionFor, generic } from '@/utils/harvest/sites';
+import { harvestStepPath, itemFragmentPath, ITEMS_JSONL } from '@/utils/package/layout';
 import { cacheReportThumbnail, commit, failJob, openCaptureJob, type OpenedJob } from './capture-job';
 
 /** What a harvest request asks for (the popup, the context menu, the CLI). */
@@ -58,13 +59,13 @@ export interface HarvestRequest {
 }
 
 /** What the popup and the CLI poll while the harvest runs. */
-export interface HarvestProgress {
+interface HarvestProgress {
   items: number;
   steps: number;
   startedAt: string;
 }
 
-export interface HarvestResult extends CaptureResult {
+interface HarvestResult extends CaptureResult {
   report: CompletenessReport;
 }
 
@@ -80,11 +81,6 @@ export interface HarvestHandle {
   /** Resolves with the stored capture; rejects with a CaptureError when nothing could be stored. */
   done: Promise<HarvestResult>;
 }
-
-/** Item fragments and step screenshots inside the capture folder (names never from the page). */
-const itemPath = (seq: number) => `items/${String(seq + 1).padStart(6, '0')}.html`;
-const stepPath = (step: number) => `steps/${String(step + 1).padStart(4, '0')}.png`;
-export const ITEMS_JSONL = 'items.jsonl';
 
 /**
  * Opens the job and starts the harvest; resolves as soon as it runs (a harvest lasts minutes: the
@@ -173,7 +169,7 @@ async function storeBatch(
   if (batch.screenshot) {
     const d = await digestBoth(batch.screenshot);
     add(batch.screenshot, d);
-    const file = { path: stepPath(batch.step), mediaType: 'image/png', bytes: batch.screenshot };
+    const file = { path: harvestStepPath(batch.step), mediaType: 'image/png', bytes: batch.screenshot };
     screenshot = artifactEntry({ ...file, method: 'captureVisibleTab', role: 'original' }, d);
   }
   const items: HarvestItemRecord[] = [];
@@ -182,7 +178,7 @@ async function storeBatch(
     const d = await digestBoth(bytes);
     add(bytes, d);
     const it = ci.item;
-    const file = { path: itemPath(it.seq), mediaType: 'text/html; charset=utf-8', bytes };
+    const file = { path: itemFragmentPath(it.seq), mediaType: 'text/html; charset=utf-8', bytes };
     items.push({
       captureId: j.job.captureId,
       caseId: j.job.caseId,

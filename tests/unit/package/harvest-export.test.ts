@@ -63,8 +63,7 @@ async function stored(texts: [string, string][]): Promise<ExportHarvestItem[]> {
   return out;
 }
 
-const each = (items: ExportHarvestItem[]) => async (_id: string, f: (i: ExportHarvestItem) => void) =>
-  items.forEach(f);
+const each = (items: ExportHarvestItem[]) => async (_id: string, f: (i: ExportHarvestItem) => void) => items.forEach(f);
 
 describe('items.csv', () => {
   test('one row per item, page text neutralised and quoted, the line hash and the fragment path closing it', async () => {
@@ -89,7 +88,11 @@ describe('items.csv', () => {
 
   test('a stored harvest that does not read back whole stops the export', async () => {
     const items = await stored([['a', 'x']]);
-    const c = { id: 'cap-h', sequence: 1, harvest: { items: 2, steps: 1, stopReason: 'x', complete: false, definition: 'g' } };
+    const c = {
+      id: 'cap-h',
+      sequence: 1,
+      harvest: { items: 2, steps: 1, stopReason: 'x', complete: false, definition: 'g' },
+    };
     await expect(readHarvestItems(each(items), c, FOLDER, () => undefined)).rejects.toThrow(
       new HarvestReadError('1 stored items where the capture recorded 2'),
     );

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ZipWriter, crc32, deflateRaw, dosDateTime } from '@/utils/package/zip-writer';
 import { crcUpdate } from '@/utils/evidence/crc32';
-import { bytesSource, readZipDirectory, streamEntry, type ZipEntry } from '@/utils/package/verify/zip';
+import { bytesSource, readZipDirectory, streamEntry } from '@/utils/package/verify/zip';
 
 const dir = mkdtempSync(join(tmpdir(), 'hashmark-zipw-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -54,7 +54,7 @@ async function strictRead(zip: Uint8Array): Promise<Map<string, Uint8Array | nul
   expect(d.problems).toEqual([]);
   const out = new Map<string, Uint8Array | null>();
   let at = 0;
-  for (const e of d.entries as ZipEntry[]) {
+  for (const e of d.entries) {
     const parts: Uint8Array[] = [];
     at = await streamEntry(src, e, at, (c) => parts.push(c.slice()));
     out.set(e.name, e.dir ? null : Buffer.concat(parts));

@@ -6,6 +6,7 @@
  * re-signer cannot drop, add or swap an item (or its fragment) without the verdict saying so.
  */
 import { parseItemsJsonl } from '@/utils/harvest/items';
+import { itemFragmentPath, ITEMS_JSONL } from '../layout';
 import { parseBoundedJson } from './bag';
 import { isObject, type Checks, type FileDigest } from './checks';
 
@@ -17,9 +18,6 @@ export interface HarvestFacts {
   itemsFile: string | null;
 }
 
-/** The file every harvest writes its items to, in the capture folder. */
-export const ITEMS_JSONL = 'items.jsonl';
-
 /**
  * items.jsonl is read whole (it is checked line by line): larger than this is refused as no
  * genuine harvest writes (100,000 items at most, a few kB each).
@@ -28,9 +26,6 @@ export const ITEMS_JSONL_CAP = 256 * 1024 ** 2;
 
 /** One item line is at most this long (an item's text, links and media URLs; its HTML is apart). */
 const MAX_LINE_CHARS = 4 * 1024 ** 2;
-
-/** An item's fragment in the capture folder: items/<seq + 1, six digits>.html. */
-export const fragmentPath = (seq: number): string => `items/${String(seq + 1).padStart(6, '0')}.html`;
 
 /** The harvest facts of a parsed capture.json, or null when it is not a harvest. */
 export function readHarvestFacts(captureJson: Record<string, unknown>): HarvestFacts | null {
@@ -127,7 +122,7 @@ function checkOne(
       fail(`${ITEMS_JSONL} line ${n}: out of page order (position, then seq), or a repeated item.`);
     }
     last = { position, seq };
-    const frag = fragmentPath(seq);
+    const frag = itemFragmentPath(seq);
     if (referenced.has(frag)) fail(`${ITEMS_JSONL} line ${n}: item ${seq} appears twice.`);
     referenced.add(frag);
     const d = digests.get(`${folder}/${frag}`);

@@ -11,12 +11,13 @@ import {
   TSA_CHAIN_PATH,
   captureFolderOf,
   exporterPathProblem,
+  ITEMS_JSONL,
 } from '../layout';
 import { TEXT_CAPS } from './bag';
 import { Checks, type FileDigest, type VerifyCheck, type VerifyGroupInfo } from './checks';
 import { readCaptureJson, type CaptureFacts } from './captures';
 import { browserHashing, type HashingProvider, type IncrementalHash } from './hashing';
-import { ITEMS_JSONL, ITEMS_JSONL_CAP } from './harvest';
+import { ITEMS_JSONL_CAP } from './harvest';
 import { checkBag } from './verdict';
 import {
   blobSource,
