@@ -31,6 +31,7 @@ export const CHECK_KEYS: Record<string, MessageKey> = {
   signer: 'check.signer',
   'custody-order': 'check.custody-order',
   'capture-artifacts': 'check.capture-artifacts',
+  'harvest-items': 'check.harvest-items',
   internal: 'check.internal',
 };
 

@@ -403,6 +403,7 @@ export const ar: Record<MessageKey, Message> = {
   'check.signer': 'مفتاح التوقيع المذكور في الملف وسجل الحيازة',
   'check.custody-order': 'الترتيب الزمني لأحداث سجل الحيازة',
   'check.capture-artifacts': 'ملفات الالتقاط مطابقة لـ capture.json',
+  'check.harvest-items': 'العناصر المجمّعة مطابقة لأجزائها (items.jsonl)',
   'verify.unverified': 'سليمة، لكن لم يتم التحقق منها بالكامل: هذه الادعاءات تبقى دون تحقق.',
   'verify.tsaRoot': 'شهادة الجذر لسلطة الختم الزمني (اختياري، PEM)',
   'verify.tsaRootHint': 'شهادة الجذر التي تنشرها سلطة الختم الزمني، يتم الحصول عليها منها وليس من الحزمة.',

@@ -333,6 +333,7 @@ export const en = {
   'check.signer': 'Signing key named by the case and the custody log',
   'check.custody-order': 'Custody events in time order',
   'check.capture-artifacts': 'Capture files match capture.json',
+  'check.harvest-items': 'Harvested items match their fragments (items.jsonl)',
   'verify.unverified': 'Intact, but not fully verified: these claims stand unverified.',
   'verify.tsaRoot': 'TSA root certificate (optional, PEM)',
   'verify.tsaRootHint':

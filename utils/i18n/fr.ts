@@ -373,6 +373,7 @@ export const fr: Record<MessageKey, Message> = {
   'check.signer': 'Clé de signature nommée par le dossier et le journal',
   'check.custody-order': 'Ordre chronologique du journal de traçabilité',
   'check.capture-artifacts': 'Fichiers des captures conformes à capture.json',
+  'check.harvest-items': 'Éléments recueillis conformes à leurs fragments (items.jsonl)',
   'verify.unverified': 'Intact, mais pas entièrement vérifié : ces affirmations restent non vérifiées.',
   'verify.tsaRoot': 'Certificat racine de l’autorité d’horodatage (facultatif, PEM)',
   'verify.tsaRootHint':

@@ -863,9 +863,49 @@ interface PartJob {
   index: ReportIndexRow[];
 }
 
+/** A part's case-level files: case.json, the report, the tables, the custody log and the CASE graph. */
+function partTables(
+  x: ExportContext,
+  j: PartJob,
+  made: { sections: ReportCapture[]; ucoCaptures: CaseUcoCapture[]; itemRows: string[] },
+): PayloadFile[] {
+  const { o, facts } = x;
+  const { planned, part, parts, bagNames } = j;
+  const { sections, ucoCaptures, itemRows } = made;
+  const rf = x.reportFacts(part, parts);
+  const partSelectors = planned.items.flatMap((c) => x.selectorsOf.get(c.id) ?? []);
+  const ceiling = x.ceiling;
+  return [
+    { path: CASE_PATH, bytes: utf8(caseJsonText(facts, { id: o.exportId, part, parts, bagNames, ceiling }, j.all)) },
+    { path: REPORT_PATH, bytes: utf8(renderReport(rf, j.index, sections)) },
+    {
+      path: CAPTURES_CSV_PATH,
+      bytes: utf8(
+        CSV_BOM +
+          capturesCsv(planned.items.map((c) => ({ ...c, folder: captureFolder(c), exhibitNumber: exhibitOf(x, c) }))),
+      ),
+    },
+    { path: SELECTORS_CSV_PATH, bytes: utf8(CSV_BOM + selectorsCsvFor(partSelectors)) },
+    { path: CUSTODY_PATH, bytes: x.custodyBytes },
+    { path: CASE_UCO_PATH, bytes: caseUcoJsonld(ucoFactsOf(x), ucoCaptures) },
+    {
+      path: LINKS_CSV_PATH,
+      bytes: utf8(
+        CSV_BOM +
+          linksCsv(
+            caseLabel(x),
+            planned.items.map((c) => linkCaptureOf(x, c)),
+          ),
+      ),
+    },
+    { path: ENTITIES_CSV_PATH, bytes: utf8(CSV_BOM + entitiesCsv(planned.items.map((c) => linkCaptureOf(x, c)))) },
+    ...(x.hasHarvest ? [{ path: ITEMS_CSV_PATH, bytes: utf8(CSV_BOM + itemsCsvHeader() + itemRows.join('')) }] : []),
+  ];
+}
+
 /** Reads a part's captures (each file checked in its turn, as the writer streams it) and writes its signed bag. */
 async function buildPart(x: ExportContext, j: PartJob): Promise<PackagePart> {
-  const { o, facts } = x;
+  const { o } = x;
   const { planned, part, parts, bagNames } = j;
   const bagName = bagNames[part - 1]!;
   const zipName = `${bagName}.zip`;
@@ -901,38 +941,8 @@ async function buildPart(x: ExportContext, j: PartJob): Promise<PackagePart> {
     ucoCaptures.push(ucoCaptureOf(x, c, tokenFile && 'bytes' in tokenFile ? tokenFile.bytes.length : 0));
     o.onProgress?.({ phase: 'reading', part, parts, done: ++done, total: planned.items.length });
   }
-  const rf = x.reportFacts(part, parts);
-  const partSelectors = planned.items.flatMap((c) => x.selectorsOf.get(c.id) ?? []);
-  const ceiling = x.ceiling;
-  payload.push(
-    { path: CASE_PATH, bytes: utf8(caseJsonText(facts, { id: o.exportId, part, parts, bagNames, ceiling }, j.all)) },
-    { path: REPORT_PATH, bytes: utf8(renderReport(rf, j.index, sections)) },
-    {
-      path: CAPTURES_CSV_PATH,
-      bytes: utf8(
-        CSV_BOM +
-          capturesCsv(planned.items.map((c) => ({ ...c, folder: captureFolder(c), exhibitNumber: exhibitOf(x, c) }))),
-      ),
-    },
-    { path: SELECTORS_CSV_PATH, bytes: utf8(CSV_BOM + selectorsCsvFor(partSelectors)) },
-    { path: CUSTODY_PATH, bytes: x.custodyBytes },
-    { path: CASE_UCO_PATH, bytes: caseUcoJsonld(ucoFactsOf(x), ucoCaptures) },
-    {
-      path: LINKS_CSV_PATH,
-      bytes: utf8(
-        CSV_BOM +
-          linksCsv(
-            caseLabel(x),
-            planned.items.map((c) => linkCaptureOf(x, c)),
-          ),
-      ),
-    },
-    { path: ENTITIES_CSV_PATH, bytes: utf8(CSV_BOM + entitiesCsv(planned.items.map((c) => linkCaptureOf(x, c)))) },
-  );
-  if (x.hasHarvest) {
-    payload.push({ path: ITEMS_CSV_PATH, bytes: utf8(CSV_BOM + itemsCsvHeader() + itemRows.join('')) });
-    itemRows.length = 0;
-  }
+  payload.push(...partTables(x, j, { sections, ucoCaptures, itemRows }));
+  itemRows.length = 0;
   const bagCount = parts > 1 ? `${part} of ${parts}` : null;
   const group = parts > 1 ? { part, zipNames: bagNames.map((b) => `${b}.zip`), identifier: o.exportId } : undefined;
   const out = await writeBag({
