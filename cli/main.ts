@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { LANGS, type Lang } from '@/utils/i18n';
 import { resolveCeiling, type PartCeiling } from '@/utils/package/split';
 import { formatReport, verifyGroup, verifyPackage, type GroupMember, type VerifyReport } from '@/utils/package/verify';
+import { HARVEST_LIMITS_MAX } from '@/utils/db/settings-rules';
 import { SetupError, type HarvestOptions } from './driver';
 import { exportCaseTo } from './export-out';
 import { record, RECORD_USAGE } from './record';
@@ -229,8 +230,8 @@ function harvestOptions(values: {
     return `--harvest must be feed, thread or auto (got ${JSON.stringify(mode.slice(0, 40))})`;
   const out: HarvestOptions = { mode };
   for (const [flag, field, max] of [
-    ['max-items', 'maxItems', 100_000],
-    ['max-minutes', 'maxMinutes', 1440],
+    ['max-items', 'maxItems', HARVEST_LIMITS_MAX.maxItems],
+    ['max-minutes', 'maxMinutes', HARVEST_LIMITS_MAX.maxMinutes],
   ] as const) {
     const raw = values[flag];
     if (raw === undefined) continue;

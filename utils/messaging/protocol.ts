@@ -1,6 +1,6 @@
 import type { CaptureOptions, CaptureResult, CaptureTrigger } from '@/utils/capture/pipeline';
 import type { CaseRecord, WatchRecord } from '@/utils/db/schema';
-import { validateSettingsPatch } from '@/utils/db/settings-rules';
+import { HARVEST_LIMITS_MAX, validateSettingsPatch } from '@/utils/db/settings-rules';
 import type { FetchedResource } from '@/utils/capture/page-copy-shared';
 import { REPORT_MAX, VALUE_MAX, WATCH_KINDS, type SeenSelector, type WatchKind } from '@/utils/watch/types';
 import { UUID } from '@/utils/evidence/types';
@@ -154,7 +154,7 @@ const TRIGGERS: readonly CaptureTrigger[] = ['popup', 'command', 'context-menu',
 const SELECTOR_KINDS = ['phone', 'email', 'handle', 'wallet'];
 type HarvestMode = 'auto' | 'feed' | 'thread';
 const HARVEST_MODES: readonly HarvestMode[] = ['auto', 'feed', 'thread'];
-/** Harvest limits: at most 100,000 items and 24 hours (a number the investigator typed, checked here). */
+/** Harvest limits within HARVEST_LIMITS_MAX (100,000 items, 24 hours): a number the investigator typed, checked here. */
 const limit = (x: unknown, max: number) =>
   x === undefined || (Number.isInteger(x) && (x as number) >= 1 && (x as number) <= max);
 const tabIdOk = (x: unknown) => x === undefined || (Number.isInteger(x) && (x as number) >= 0);
@@ -180,8 +180,8 @@ export const validators: Validators = {
     tabIdOk(p.tabId) &&
     TRIGGERS.includes(p.trigger as CaptureTrigger) &&
     HARVEST_MODES.includes(p.mode as HarvestMode) &&
-    limit(p.maxItems, 100_000) &&
-    limit(p.maxMinutes, 1440),
+    limit(p.maxItems, HARVEST_LIMITS_MAX.maxItems) &&
+    limit(p.maxMinutes, HARVEST_LIMITS_MAX.maxMinutes),
   'harvest.status': (p): p is Req<'harvest.status'> =>
     isObj(p) &&
     Object.keys(p).every((k) => ['jobId', 'tabId'].includes(k)) &&

@@ -16,6 +16,7 @@
 
 import pako from 'pako';
 import { crcUpdate } from '@/utils/evidence/crc32';
+import { SIG_CENTRAL, SIG_EOCD, SIG_LOCAL, SIG_Z64_EOCD, SIG_Z64_LOCATOR } from './zip-format';
 
 /** Where the writer's chunks go. A chunk handed over is never written to again. */
 export type ZipSink = (chunk: Uint8Array) => void | Promise<void>;
@@ -25,11 +26,6 @@ const MAX32 = 0xffffffff;
 /** The marker of the end record's 16-bit entry count. */
 const MAX16 = 0xffff;
 
-const SIG_LOCAL = 0x04034b50;
-const SIG_CENTRAL = 0x02014b50;
-const SIG_EOCD = 0x06054b50;
-const SIG_Z64_EOCD = 0x06064b50;
-const SIG_Z64_LOCATOR = 0x07064b50;
 /** Version 2.0 (DOS host, byte 0): deflate and folders. 4.5 for entries with ZIP64 fields. */
 const VERSION = 20;
 const VERSION_ZIP64 = 45;

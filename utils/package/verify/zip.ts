@@ -1,6 +1,7 @@
 import pako from 'pako';
 import { crcUpdate } from '@/utils/evidence/crc32';
 import { collisionProblems, nameProblem } from './zip-names';
+import { SIG_CENTRAL, SIG_EOCD, SIG_LOCAL, SIG_Z64_EOCD, SIG_Z64_LOCATOR } from '../zip-format';
 
 /**
  * THE ZIP reader of the verifier (issue 14): one strict reading, so what is hashed is exactly
@@ -104,11 +105,6 @@ const u16 = (b: Uint8Array, o: number): number => (b[o] ?? 0) | ((b[o + 1] ?? 0)
 const u32 = (b: Uint8Array, o: number): number => (u16(b, o) + u16(b, o + 2) * 0x10000) >>> 0;
 const u64 = (b: Uint8Array, o: number): number => u32(b, o) + u32(b, o + 4) * 0x1_0000_0000;
 
-const SIG_LOCAL = 0x04034b50;
-const SIG_CENTRAL = 0x02014b50;
-const SIG_EOCD = 0x06054b50;
-const SIG_Z64_EOCD = 0x06064b50;
-const SIG_Z64_LOCATOR = 0x07064b50;
 /** Flag bits the exporter may set: 1-2 (deflate level), 11 (UTF-8 names). Never 0 (encryption), 3, 6, 13. */
 const ALLOWED_FLAGS = 0x0806;
 const ZIP64_EXTRA = 0x0001;
