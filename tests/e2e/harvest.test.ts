@@ -81,6 +81,12 @@ describe.each(BROWSERS)('%s', (browser) => {
           timeout: 60_000,
         })
         .toBeGreaterThanOrEqual(20);
+      // A click capture of the tab the harvest is scrolling is refused, and nothing of it is written.
+      const refused = await s.driver.capture(tab, { fullPage: true }).then(
+        () => new Error('expected the capture to be refused'),
+        (e: unknown) => e,
+      );
+      expect((refused as Error).message).toMatch(/harvest is running in this tab/);
       expect(await s.driver.send('harvest.stop', { jobId: started.jobId })).toEqual({ stopping: true });
       await expect
         .poll(async () => (await s.driver.send('harvest.status', { jobId: started.jobId }))?.state, {
@@ -95,6 +101,7 @@ describe.each(BROWSERS)('%s', (browser) => {
         'capture.started',
         'capture.stored',
       ]);
+      expect((await s.driver.readStore<{ state: string }>('jobs')).filter((j) => j.state === 'failed')).toEqual([]);
       await s.driver.closeTab(tab);
     });
   });

@@ -17,6 +17,7 @@ export const CAPTURE_ERROR_CODES = [
   'store-failed',
   'not-allowed',
   'interrupted',
+  'busy',
   'unreachable',
   'failed',
 ] as const;

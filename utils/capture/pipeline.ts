@@ -83,6 +83,11 @@ export interface CaptureEnv {
    * it cannot be used for this capture.
    */
   openDebuggerShots?(tabId: number): Promise<RectSession>;
+  /**
+   * Why this tab cannot be captured now, or null: a harvest scrolling it owns the tab until it
+   * ends (a second capture would scroll it under the harvest and both would record a mix).
+   */
+  tabBusy?(tabId: number): string | null;
   /** Progress for the badge/popup ("tile 3 of 12"). */
   progress?(text: string): void;
   software: { name: string; version: string; build: string };

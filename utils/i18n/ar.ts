@@ -328,6 +328,7 @@ export const ar: Record<MessageKey, Message> = {
   'captureError.unreachable':
     'لم يستجب الموقع: يعرض المتصفح صفحة الخطأ الخاصة به (العنوان لا يُحلّ أو رُفض الاتصال أو انتهت المهلة)؛ لم يُحفظ شيء.',
   'captureError.interrupted': 'توقف الالتقاط (أُعيد تشغيل الإضافة قبل أن ينتهي).',
+  'captureError.busy': 'يجري جمعٌ في هذا التبويب: أوقفه أو انتظر انتهاءه، ثم التقط.',
   'captureError.failed': 'فشل الالتقاط: {detail}',
   'export.button': 'تصدير القضية',
   'export.running': 'بدأ التصدير في {at}؛ يعرض تبويبه مدى التقدم.',

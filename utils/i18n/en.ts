@@ -272,6 +272,7 @@ export const en = {
   'captureError.unreachable':
     'The site did not answer: the browser shows its own error page (the address does not resolve, the connection was refused or timed out); nothing was stored.',
   'captureError.interrupted': 'The capture was interrupted (the extension was restarted before it finished).',
+  'captureError.busy': 'A harvest is running in this tab: stop it or wait for it to end, then capture.',
   'captureError.failed': 'The capture failed: {detail}',
   'export.button': 'Export case',
   'export.running': 'Export started at {at}; its tab shows the progress.',

@@ -304,6 +304,7 @@ export const fr: Record<MessageKey, Message> = {
   'captureError.unreachable':
     'Le site n’a pas répondu : le navigateur affiche sa propre page d’erreur (adresse introuvable, connexion refusée ou délai dépassé) ; rien n’a été enregistré.',
   'captureError.interrupted': 'La capture a été interrompue (l’extension a redémarré avant la fin).',
+  'captureError.busy': 'Une collecte est en cours dans cet onglet : arrêtez-la ou attendez sa fin, puis capturez.',
   'captureError.failed': 'La capture a échoué : {detail}',
   'export.button': 'Exporter l’affaire',
   'export.running': 'Export lancé à {at} ; son onglet affiche la progression.',

@@ -103,6 +103,7 @@ export function createBackgroundServices(db: HashmarkDb): BackgroundServices {
       };
     }
     env.progress = (text) => void badgeProgress(text, tabId);
+    env.tabBusy = (id) => harvests.busy(id);
     return env;
   }
 

@@ -72,6 +72,9 @@ export async function openCaptureJob(db: HashmarkDb, env: CaptureEnv, req: Captu
 
   const tab = req.tabId !== undefined ? await env.getTab(req.tabId).catch(() => null) : await env.focusedTab();
   if (!tab) throw new CaptureError('There is no tab to capture.', 'no-tab');
+  // Refused before a job exists: nothing is written, the running harvest goes on untouched.
+  const busy = env.tabBusy?.(tab.id);
+  if (busy) throw new CaptureError(busy, 'busy');
 
   const startedAt = env.now();
   const captureId = env.newId();

@@ -27,9 +27,11 @@ export function createHarvestControl(db: HashmarkDb, hooks: HarvestHooks) {
   const snapshot = (e: { handle: HarvestHandle; status: HarvestStatus }): HarvestStatus =>
     e.status.state === 'running' ? { ...e.status, ...e.handle.progress() } : { ...e.status };
 
+  const runningIn = (tabId: number | undefined) =>
+    [...live.values()].find((e) => e.status.state === 'running' && e.handle.tabId === tabId);
+
   async function start(req: HarvestRequest): Promise<HarvestStatus> {
-    const running = [...live.values()].find((e) => e.status.state === 'running' && e.handle.tabId === req.tabId);
-    if (running && req.tabId !== undefined) throw new Error('A harvest is already running in this tab.');
+    if (req.tabId !== undefined && runningIn(req.tabId)) throw new Error('A harvest is already running in this tab.');
     const handle = await startHarvest(db, hooks.env(req.tabId), req);
     const status: HarvestStatus = {
       jobId: handle.jobId,
@@ -67,10 +69,7 @@ export function createHarvestControl(db: HashmarkDb, hooks: HarvestHooks) {
 
   /** The harvest of a job, or the running one of a tab; from the database once it is not in memory. */
   async function status(q: { jobId?: string; tabId?: number }): Promise<HarvestStatus | null> {
-    const entry =
-      q.jobId !== undefined
-        ? live.get(q.jobId)
-        : [...live.values()].find((e) => e.status.state === 'running' && e.handle.tabId === q.tabId);
+    const entry = q.jobId !== undefined ? live.get(q.jobId) : runningIn(q.tabId);
     if (entry) return snapshot(entry);
     if (q.jobId === undefined) return null;
     const job = await getJob(db, q.jobId);
@@ -100,5 +99,9 @@ export function createHarvestControl(db: HashmarkDb, hooks: HarvestHooks) {
     return { stopping: true };
   }
 
-  return { start, status, stop };
+  /** Why another capture of this tab must wait (CaptureEnv.tabBusy): a harvest is scrolling it. */
+  const busy = (tabId: number): string | null =>
+    runningIn(tabId) ? 'A harvest is running in this tab: stop it or wait for it to end, then capture.' : null;
+
+  return { start, status, stop, busy };
 }

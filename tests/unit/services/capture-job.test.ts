@@ -124,6 +124,24 @@ describe('runCapture', () => {
     ]);
   });
 
+  test('a tab a harvest is scrolling is refused before any job is written', async () => {
+    const busyTabs: number[] = [];
+    const e = env({
+      tabBusy: (id) => {
+        busyTabs.push(id);
+        return 'A harvest is running in this tab.';
+      },
+    });
+    const failure = await runCapture({ trigger: 'popup', tabId: 9, options: NO_EXTRAS }, e).catch((x: unknown) => x);
+    expect(failure).toMatchObject({ name: 'CaptureError', code: 'busy', message: 'A harvest is running in this tab.' });
+    expect(busyTabs).toEqual([9]);
+    expect(await db.jobs.count()).toBe(0);
+    expect(await db.captures.count()).toBe(0);
+    // Once the tab is free the same request is captured.
+    const r = await runCapture({ trigger: 'popup', tabId: 9, options: NO_EXTRAS }, env({ tabBusy: () => null }));
+    expect(r.sequence).toBe(1);
+  });
+
   test('capture.json lists what the extension fetched for the page and what it refused (page copy, media)', async () => {
     let planted = '';
     const mediaPage: string[] = [];
