@@ -20,6 +20,7 @@ const REASON_KEYS = {
   'no-progress': 'harvest.reason.noProgress',
   'no-items': 'harvest.reason.noItems',
   error: 'harvest.reason.error',
+  interrupted: 'harvest.reason.interrupted',
 } as const satisfies Record<string, MessageKey>;
 
 /**

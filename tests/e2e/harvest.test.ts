@@ -10,6 +10,7 @@ import { readFile } from 'node:fs/promises';
 import JSZip from 'jszip';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { BrowserName, CaptureDriver } from '../../cli/driver';
+import type { ChromiumDriver } from '../../cli/chromium/driver';
 import type { CaptureRecord, CustodyRecord, HarvestItemRecord } from '@/utils/db/schema';
 import { parseItemsJsonl } from '@/utils/harvest/items';
 import { verifyPackage } from '@/utils/package/verify';
@@ -71,6 +72,51 @@ describe.each(BROWSERS)('%s', (browser) => {
       expect(cj.harvest.site.id).toBe('generic');
       await s.driver.closeTab(tab);
     });
+
+    // Stopping the service worker is a Chromium (DevTools protocol) operation.
+    if (browser === 'chromium') {
+      test('a worker stopped mid-harvest: the next start commits what was collected, as interrupted', async () => {
+        const d = s.driver as ChromiumDriver;
+        const caseId = (await d.ensureCase('Harvest interrupted – chromium')).id;
+        const tab = await d.openTab(site.url('thread.html'), 500);
+        const started = await d.send('harvest.start', { tabId: tab, trigger: 'cli', mode: 'thread' });
+        await expect
+          .poll(async () => (await d.send('harvest.status', { jobId: started.jobId }))?.items ?? 0, {
+            timeout: 60_000,
+          })
+          .toBeGreaterThanOrEqual(20);
+        const cdp = await d.hm.context.newCDPSession(d.control);
+        await cdp.send('ServiceWorker.enable');
+        await cdp.send('ServiceWorker.stopAllWorkers');
+        // The status message wakes a new worker; its start commits the staged harvest.
+        await expect
+          .poll(async () => (await d.send('harvest.status', { jobId: started.jobId }))?.state, { timeout: 30_000 })
+          .toBe('stored');
+        d.hm.worker = d.hm.context.serviceWorkers()[0] ?? (await d.hm.context.waitForEvent('serviceworker'));
+
+        const capture = (await d.readStore<CaptureRecord>('captures')).find((c) => c.id === started.captureId)!;
+        expect(capture.harvest).toMatchObject({ stopReason: 'interrupted', complete: false });
+        const staged = (await d.readStore<HarvestItemRecord>('harvestItems')).filter(
+          (r) => r.captureId === started.captureId,
+        );
+        expect(staged.length).toBeGreaterThanOrEqual(20);
+        expect(capture.harvest!.items).toBe(staged.length);
+        const custody = await d.readStore<CustodyRecord>('custody');
+        expect(custody.filter((e) => e.captureId === started.captureId).map((e) => e.type)).toEqual([
+          'capture.started',
+          'capture.stored',
+        ]);
+        const zip = await readFile((await d.exportCase(caseId)).path);
+        expect((await verifyPackage(new Uint8Array(zip))).checks.filter((c) => !c.ok)).toEqual([]);
+        const bag = await JSZip.loadAsync(zip);
+        const cjPath = Object.keys(bag.files).find((f) => f.endsWith(`-${started.captureId}/capture.json`))!;
+        const cj = JSON.parse(await bag.file(cjPath)!.async('string'));
+        expect(cj.harvest.report.stopReason).toBe('interrupted');
+        expect(cj.limitations.join(' ')).toMatch(/stopped during the harvest/);
+        expect(cj.harvest.items).toBe(staged.length);
+        await d.closeTab(tab);
+      });
+    }
 
     test('Stop keeps what was collected, stored with the reason', async () => {
       await s.driver.ensureCase(`Harvest stop – ${browser}`);

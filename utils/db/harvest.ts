@@ -5,7 +5,9 @@
  * (failCaptureJob); the rows of a stored harvest are its item index for the dashboard and export.
  */
 import Dexie from 'dexie';
-import type { BlobRecord, HarvestItemRecord, HarvestStepRecord, HashmarkDb } from './schema';
+import type { CompletenessReport } from '@/utils/harvest/report';
+import type { HarvestResume } from '@/utils/harvest/resume';
+import type { BlobRecord, HarvestItemRecord, HarvestStepRecord, HashmarkDb, JobRecord } from './schema';
 
 /**
  * Stores one step's harvest in one transaction: the step, its new items, and the bytes they refer
@@ -14,7 +16,14 @@ import type { BlobRecord, HarvestItemRecord, HarvestStepRecord, HashmarkDb } fro
  */
 export async function storeHarvestBatch(
   db: HashmarkDb,
-  input: { jobId: string; step: HarvestStepRecord; items: HarvestItemRecord[]; blobs: BlobRecord[] },
+  input: {
+    jobId: string;
+    step: HarvestStepRecord;
+    items: HarvestItemRecord[];
+    blobs: BlobRecord[];
+    /** The report as of this step, kept in the job's resume record with the rows it counts. */
+    soFar: CompletenessReport;
+  },
 ): Promise<void> {
   await db.transaction('rw', [db.jobs, db.blobs, db.harvestItems, db.harvestSteps], async () => {
     const job = await db.jobs.get(input.jobId);
@@ -24,7 +33,26 @@ export async function storeHarvestBatch(
     await putBlobsInTx(db, input.blobs);
     await db.harvestSteps.put(input.step);
     if (input.items.length) await db.harvestItems.bulkPut(input.items);
+    if (job.harvest) await db.jobs.update(job.id, { harvest: { ...job.harvest, soFar: input.soFar } });
   });
+}
+
+/** Keeps a running harvest's resume record in its job (after its start state is staged). */
+export async function saveHarvestResume(db: HashmarkDb, jobId: string, resume: HarvestResume): Promise<void> {
+  await db.transaction('rw', [db.jobs], async () => {
+    const job = await db.jobs.get(jobId);
+    if (!job || job.state !== 'running') throw new Error(`Harvest job ${jobId} is not running.`);
+    await db.jobs.update(jobId, { harvest: resume });
+  });
+}
+
+/**
+ * Harvests a previous worker left running with at least one stored step: the next start commits
+ * them (the services' recovery) before the remaining interrupted jobs are failed.
+ */
+export async function interruptedHarvests(db: HashmarkDb, bootedAt: string): Promise<JobRecord[]> {
+  const running = await db.jobs.where('state').equals('running').toArray();
+  return running.filter((j) => j.startedAt < bootedAt && j.harvest?.soFar);
 }
 
 /**

@@ -1,6 +1,7 @@
 import Dexie, { type EntityTable, type Table } from 'dexie';
 import type { CaptureOptions } from '@/utils/capture/pipeline';
 import type { ArtifactEntry } from '@/utils/evidence/types';
+import type { HarvestResume } from '@/utils/harvest/resume';
 import type { RecordingScope, RecordingState } from '@/utils/recording/types';
 
 /**
@@ -197,6 +198,11 @@ export interface JobRecord {
   /** The same as a stable code the interface translates (utils/capture/errors.ts), and its technical detail. */
   errorCode?: string;
   errorDetail?: string;
+  /**
+   * A running harvest's resume record (utils/harvest/resume.ts): with it, a harvest interrupted by
+   * the worker or the browser is committed at the next start instead of failed. Not indexed.
+   */
+  harvest?: HarvestResume;
 }
 
 /** Id of the current signing key in `keys` (retired keys are kept under `retired-<fingerprint>`). */

@@ -16,7 +16,9 @@ export type StopReason =
   | 'content-unavailable'
   | 'no-progress'
   | 'no-items'
-  | 'error';
+  | 'error'
+  /** The worker or the browser stopped mid-harvest; what was staged was committed at the next start. */
+  | 'interrupted';
 
 /** Reasons after which the harvest covers everything the page would show. */
 const COMPLETE_REASONS: readonly StopReason[] = ['end-of-feed', 'start-of-thread'];
@@ -90,6 +92,12 @@ function mayBeMissing(r: ReportCounters): string[] {
       break;
     case 'error':
       out.push(`The harvest ended on an error: items ${further} were not collected.`);
+      break;
+    case 'interrupted':
+      out.push(
+        `The extension or the browser stopped during the harvest: items ${further} were not collected; ` +
+          'the items collected before were kept and committed when the extension started again.',
+      );
       break;
   }
   if (!r.definition.matched && r.definition.id !== 'generic') {

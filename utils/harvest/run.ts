@@ -28,6 +28,12 @@ export interface HarvestBatch<Shot> {
   visible: { key: string; rect: ItemRect }[];
   screenshot: Shot | null;
   scroll: HarvestStepResult['scroll'];
+  /**
+   * The report as it would read if the harvest ended right after this step without a stop
+   * ('interrupted'): kept with the staged items, so a harvest whose worker or browser stopped is
+   * committed with its counters rather than lost.
+   */
+  soFar: CompletenessReport;
 }
 
 export interface HarvestOptions<Shot> {
@@ -90,6 +96,33 @@ export async function runHarvest<Shot>(
   let idle = 0;
   let edge = 0;
 
+  /** The report with the counters as they are now (the end's, or a step's report so far). */
+  const report = (stopReason: StopReason, why: string | null, ended: number): CompletenessReport =>
+    completenessReport({
+      definition: {
+        id: o.definition.id,
+        version: o.definition.version,
+        matched: matched !== null && matched.definition === o.definition.id,
+        usedId: matched?.definition ?? null,
+        usedVersion: matched?.version ?? null,
+        selector: matched?.selector ?? null,
+      },
+      direction,
+      items: counters.items,
+      steps: counters.steps,
+      startedAt: new Date(started).toISOString(),
+      endedAt: new Date(ended).toISOString(),
+      elapsedMs: ended - started,
+      stopReason,
+      detail: why,
+      expansionFailures: [...failures],
+      expansionFailureCount: counters.failures,
+      refusedControls: [...refused],
+      contentKeyed: counters.contentKeyed,
+      htmlTruncated: counters.htmlTruncated,
+      unsettledSteps: counters.unsettled,
+    });
+
   while (stop === null) {
     if (o.signal?.aborted) stop = 'stopped';
     else if (driver.now() - started >= maxMs) stop = 'max-time';
@@ -140,7 +173,8 @@ export async function runHarvest<Shot>(
         if (failures.length < 500) failures.push({ key: it.key, labels: it.expansionFailed });
       }
     }
-    await o.sink({ step, at, items, visible: r.visible, screenshot: shot, scroll: r.scroll });
+    const soFar = report('interrupted', null, driver.now());
+    await o.sink({ step, at, items, visible: r.visible, screenshot: shot, scroll: r.scroll, soFar });
     // Only stored keys count as seen: an item the page left for later (not expanded yet) must come back.
     recent.push(r.keys.filter((k) => order.has(k)));
     if (recent.length > 3) recent.shift();
@@ -159,29 +193,5 @@ export async function runHarvest<Shot>(
     }
   }
 
-  const ended = driver.now();
-  return completenessReport({
-    definition: {
-      id: o.definition.id,
-      version: o.definition.version,
-      matched: matched !== null && matched.definition === o.definition.id,
-      usedId: matched?.definition ?? null,
-      usedVersion: matched?.version ?? null,
-      selector: matched?.selector ?? null,
-    },
-    direction,
-    items: counters.items,
-    steps: counters.steps,
-    startedAt: new Date(started).toISOString(),
-    endedAt: new Date(ended).toISOString(),
-    elapsedMs: ended - started,
-    stopReason: stop ?? 'error',
-    detail,
-    expansionFailures: failures,
-    expansionFailureCount: counters.failures,
-    refusedControls: [...refused],
-    contentKeyed: counters.contentKeyed,
-    htmlTruncated: counters.htmlTruncated,
-    unsettledSteps: counters.unsettled,
-  });
+  return report(stop ?? 'error', detail, driver.now());
 }

@@ -527,6 +527,7 @@ export const ar: Record<MessageKey, Message> = {
   'harvest.reason.noProgress': 'توقفت الصفحة عن تقديم عناصر جديدة.',
   'harvest.reason.noItems': 'لم يُعثر على منشورات أو رسائل في الصفحة.',
   'harvest.reason.error': 'أنهاه خطأ.',
+  'harvest.reason.interrupted': 'توقفت الإضافة أو المتصفح؛ احتُفظ بما جُمع قبل ذلك.',
   'harvest.reason.other': 'توقف لسبب لا يعرفه هذا الإصدار.',
   'harvest.badge': {
     zero: 'لا عناصر',

@@ -456,6 +456,7 @@ export const en = {
   'harvest.reason.noProgress': 'The page stopped giving new items.',
   'harvest.reason.noItems': 'No posts or messages were found on the page.',
   'harvest.reason.error': 'An error ended it.',
+  'harvest.reason.interrupted': 'The extension or the browser stopped; what was collected before was kept.',
   'harvest.reason.other': 'It stopped for a reason this version does not know.',
   'harvest.badge': { zero: 'no items', one: '{count} item', other: '{count} items' },
   'harvest.items': 'Harvested items',

@@ -500,6 +500,7 @@ export const fr: Record<MessageKey, Message> = {
   'harvest.reason.noProgress': 'La page a cessé de donner de nouveaux éléments.',
   'harvest.reason.noItems': 'Aucune publication ni aucun message trouvé sur la page.',
   'harvest.reason.error': 'Une erreur l’a interrompue.',
+  'harvest.reason.interrupted': 'L’extension ou le navigateur s’est arrêté ; ce qui avait été collecté a été gardé.',
   'harvest.reason.other': 'Elle s’est arrêtée pour une raison que cette version ne connaît pas.',
   'harvest.badge': {
     zero: 'aucun élément',

@@ -14,6 +14,7 @@ import { createRecordingPlatform } from '@/utils/platform/recording-platform';
 import { requestPersistentStorage } from '@/utils/platform/extension';
 import { runCapture, type CaptureRequest } from './capture-job';
 import { createHarvestControl } from './harvest-control';
+import { commitInterruptedHarvests } from './harvest-job';
 import { RecordingService } from './recording';
 import { ensureSigningKey } from './signing-keys';
 import { processFirstAttempts, processTimestampsFromSettings, timestampStoredCapture } from './timestamp-queue';
@@ -35,6 +36,8 @@ export interface BackgroundServices {
   timestampRound(): void;
   /** Recording mode (issue 16): its listeners are wired by the entrypoint. */
   recording: RecordingService;
+  /** Commits the harvests a previous worker left running (what they collected is kept). */
+  recoverHarvests(bootedAt: string): Promise<void>;
 }
 
 /**
@@ -43,7 +46,12 @@ export interface BackgroundServices {
  * watch scan's registration is corrected.
  */
 export function startBackground(db: HashmarkDb, bootedAt: string, s: BackgroundServices): void {
-  void failInterruptedJobs(db, bootedAt, new Date().toISOString()).catch((e) => console.error('hashmark: recovery', e));
+  // Harvests first: what they collected is committed; every job still running after that is failed.
+  void s
+    .recoverHarvests(bootedAt)
+    .catch((e) => console.error('hashmark: harvest recovery', e))
+    .then(() => failInterruptedJobs(db, bootedAt, new Date().toISOString()))
+    .catch((e) => console.error('hashmark: recovery', e));
   void ensureSigningKey(db).catch((e) => console.error('hashmark: signing key', e));
   requestPersistentStorage();
   void processTimestampsFromSettings(db).catch(() => undefined);
@@ -193,5 +201,10 @@ export function createBackgroundServices(db: HashmarkDb): BackgroundServices {
     syncWatch: () => syncWatch(db),
     timestampRound: () => void processTimestampsFromSettings(db).catch((e) => console.error('hashmark: timestamps', e)),
     recording,
+    recoverHarvests: async (bootedAt) => {
+      for (const r of await commitInterruptedHarvests(db, captureEnv(undefined), bootedAt)) {
+        void timestampStoredCapture(db, r);
+      }
+    },
   };
 }

@@ -80,7 +80,8 @@ export function createHarvestControl(db: HashmarkDb, hooks: HarvestHooks) {
       captureId: job.captureId,
       sequence: job.sequence,
       tabId: job.tabId,
-      // A job "running" with no harvest in memory was interrupted; recovery fails it at the next start.
+      // A job "running" with no harvest in memory was interrupted: the next start commits what it
+      // collected (commitInterruptedHarvests) or fails it.
       state: job.state === 'running' ? 'failed' : job.state,
       items: capture?.harvest?.items ?? 0,
       steps: capture?.harvest?.steps ?? 0,

@@ -13,12 +13,15 @@
 import {
   eachHarvestItem,
   harvestSteps,
+  interruptedHarvests,
+  saveHarvestResume,
   stageHarvestBlobs,
   storeHarvestBatch,
   type BlobRecord,
   type CaptureRecord,
   type HarvestItemRecord,
   type HashmarkDb,
+  type JobRecord,
   type SelectorRecord,
 } from '@/utils/db';
 import { artifactEntry, digestBoth, utf8, type DigestPair } from '@/utils/evidence/hash';
@@ -40,7 +43,8 @@ import {
   type TabInfo,
   type Timings,
 } from '@/utils/capture/pipeline';
-import type { HarvestDirection } from '@/utils/harvest/definition';
+import type { HarvestDirection, SiteDefinition } from '@/utils/harvest/definition';
+import type { HarvestResume } from '@/utils/harvest/resume';
 import { ITEM_FORMAT } from '@/utils/harvest/items';
 import type { CompletenessReport } from '@/utils/harvest/report';
 import { runHarvest, type HarvestBatch, type HarvestDriver } from '@/utils/harvest/run';
@@ -114,7 +118,13 @@ export async function startHarvest(db: HashmarkDb, env: CaptureEnv, req: Harvest
 type HarvestJob = OpenedJob & { req: HarvestRequest; t0: number; signal: AbortSignal; progress: HarvestProgress };
 
 /** The page as it is at the start, as a click capture takes it (no full page: a feed's is spacers). */
-async function captureStartState(db: HashmarkDb, env: CaptureEnv, j: HarvestJob, timings: Timings) {
+async function captureStartState(
+  db: HashmarkDb,
+  env: CaptureEnv,
+  j: HarvestJob & { definition: SiteDefinition },
+  region: HarvestResume['region'],
+  timings: Timings,
+) {
   const snap = await readPage(env, j.tab, j.nonce);
   const c = await collectFiles(env, j.tab, snap, {
     opts: { ...j.opts, fullPage: false },
@@ -134,7 +144,24 @@ async function captureStartState(db: HashmarkDb, env: CaptureEnv, j: HarvestJob,
   const limitations = limitationsFor(snap, c.coverage, c.extraLimits);
   c.files.length = 0;
   const fetched = c.fetchLog.section();
-  return { snap, context, artifacts, viewport, limitations, mediaFiles: c.mediaFiles, fetched, timings };
+  const pageSelectors = extractSelectors({ text: snap.text, links: snap.links, region: region.region });
+  // The DOM and text are staged as dom.html and text.txt: the resume record keeps only the facts.
+  const facts = { ...snap, domHtml: '', text: '' };
+  const { id, version, name, verified } = j.definition;
+  const resume: HarvestResume = {
+    trigger: j.req.trigger,
+    tab: j.tab,
+    operator: {
+      name: j.settings.investigatorName,
+      unit: j.settings.investigatorUnit,
+      organization: j.settings.organization,
+    },
+    site: { id, version, name, verified },
+    region,
+    start: { snap: facts, pageSelectors, context, artifacts, limitations, mediaFiles: c.mediaFiles, fetched, timings },
+  };
+  await saveHarvestResume(db, j.job.id, resume);
+  return { resume, viewport };
 }
 
 /** The loop's view of the browser: the in-page step (refused once the document changed) and the paced shot. */
@@ -197,7 +224,7 @@ async function storeBatch(
     });
   }
   const step = { captureId: j.job.captureId, step: batch.step, at: batch.at, screenshot, scroll: batch.scroll };
-  await storeHarvestBatch(db, { jobId: j.job.id, step, items, blobs });
+  await storeHarvestBatch(db, { jobId: j.job.id, step, items, blobs, soFar: batch.soFar });
   j.progress.items += items.length;
   j.progress.steps = batch.step + 1;
   env.progress?.(String(j.progress.items));
@@ -213,9 +240,9 @@ const selectorOf = (x: ExtractedSelector): HarvestItemRecord['selectors'][number
 /** The harvest proper, then the commit. */
 async function harvestInJob(db: HashmarkDb, env: CaptureEnv, j: HarvestJob): Promise<HarvestResult> {
   const timings: Timings = {};
-  const start = await captureStartState(db, env, j, timings);
   const region = chooseRegion({ setting: j.settings.defaultRegion, url: j.tab.url, uiLanguage: env.uiLanguage });
   const definition = definitionFor(j.tab.url);
+  const { resume, viewport } = await captureStartState(db, env, { ...j, definition }, region, timings);
   const direction: HarvestDirection =
     j.req.mode === 'feed' ? 'down' : j.req.mode === 'thread' ? 'up' : definition.direction;
   const report = await runHarvest(browserDriver(env, j.tab, j.nonce), {
@@ -228,10 +255,41 @@ async function harvestInJob(db: HashmarkDb, env: CaptureEnv, j: HarvestJob): Pro
     sink: (batch) => storeBatch(db, env, j, region.region, batch),
   });
   const endTab = await env.getTab(j.tab.id).catch(() => null);
-  return commitHarvest(db, env, j, { start, report, region, definition, endTab: endTab ?? j.tab, tabClosed: !endTab });
+  const ended = { report, endTab: endTab ?? j.tab, tabClosed: !endTab, viewport };
+  return commitHarvest(db, env, { job: j.job, startedAt: j.startedAt, t0: j.t0 }, resume, ended);
 }
 
-type StartState = Awaited<ReturnType<typeof captureStartState>>;
+/**
+ * At a worker start: commits each harvest a previous worker or browser left running, with the
+ * items it had stored and the report of its last stored step (stop reason 'interrupted'), so that
+ * what was collected is kept. One that cannot be committed stays running, and the job recovery
+ * (failInterruptedJobs) then fails it with its reason, as any interrupted capture.
+ */
+export async function commitInterruptedHarvests(
+  db: HashmarkDb,
+  env: CaptureEnv,
+  bootedAt: string,
+): Promise<HarvestResult[]> {
+  const done: HarvestResult[] = [];
+  for (const job of await interruptedHarvests(db, bootedAt)) {
+    const resume = job.harvest!;
+    const ended = { report: resume.soFar!, endTab: resume.tab, tabClosed: false };
+    const j = { job, startedAt: new Date(job.startedAt), t0: performance.now() };
+    try {
+      done.push(await commitHarvest(db, env, j, resume, ended));
+    } catch (e) {
+      console.error('hashmark: an interrupted harvest could not be committed', job.id, e);
+    }
+  }
+  return done;
+}
+
+/** What the commit needs of the job besides the resume record. */
+interface CommitJob {
+  job: Pick<JobRecord, 'id' | 'captureId' | 'caseId' | 'sequence'>;
+  startedAt: Date;
+  t0: number;
+}
 
 /** items.jsonl, the artifacts and the selectors of every stored item, read back in page order. */
 async function readHarvest(db: HashmarkDb, captureId: string) {
@@ -272,17 +330,12 @@ function harvestLimitations(report: CompletenessReport, tabClosed: boolean): str
 async function commitHarvest(
   db: HashmarkDb,
   env: CaptureEnv,
-  j: HarvestJob,
-  h: {
-    start: StartState;
-    report: CompletenessReport;
-    region: ReturnType<typeof chooseRegion>;
-    definition: ReturnType<typeof definitionFor>;
-    endTab: TabInfo;
-    tabClosed: boolean;
-  },
+  j: CommitJob,
+  r: HarvestResume,
+  h: { report: CompletenessReport; endTab: TabInfo; tabClosed: boolean; viewport?: Uint8Array },
 ): Promise<HarvestResult> {
   const { job } = j;
+  const { start } = r;
   const read = await readHarvest(db, job.captureId);
   const jsonlDigest = await digestBoth(read.jsonl);
   const jsonlFile = { path: ITEMS_JSONL, mediaType: 'application/jsonl; charset=utf-8', bytes: read.jsonl };
@@ -290,51 +343,38 @@ async function commitHarvest(
     { ...jsonlFile, method: 'harvest', role: 'derived', derivedFrom: read.fragments.map((f) => f.path) },
     jsonlDigest,
   );
-  const artifacts = [...h.start.artifacts, jsonlEntry, ...read.steps, ...read.fragments];
-  const pageSelectors = extractSelectors({
-    text: h.start.snap.text,
-    links: h.start.snap.links,
-    region: h.region.region,
-  });
-  const limitations = [...h.start.limitations, ...harvestLimitations(h.report, h.tabClosed)];
+  const artifacts = [...start.artifacts, jsonlEntry, ...read.steps, ...read.fragments];
+  const pageSelectors = start.pageSelectors;
+  const limitations = [...start.limitations, ...harvestLimitations(h.report, h.tabClosed)];
   const finishedAt = env.now();
   const captureJson = {
     ...buildCaptureJson({
       captureId: job.captureId,
       caseId: job.caseId,
       sequence: job.sequence,
-      operator: {
-        name: j.settings.investigatorName,
-        unit: j.settings.investigatorUnit,
-        organization: j.settings.organization,
-      },
-      trigger: j.req.trigger,
+      operator: r.operator,
+      trigger: r.trigger,
       startedAt: j.startedAt,
       finishedAt,
-      tab: j.tab,
+      tab: r.tab,
       endTab: h.endTab,
-      snap: h.start.snap,
-      context: h.start.context,
+      snap: start.snap,
+      context: start.context,
       software: env.software,
       artifacts,
-      mediaFiles: h.start.mediaFiles,
-      fetched: h.start.fetched,
+      mediaFiles: start.mediaFiles,
+      fetched: start.fetched,
       selectors: pageSelectors,
-      region: h.region,
+      region: r.region,
       limitations,
-      timings: { ...h.start.timings, harvest: h.report.elapsedMs },
+      timings: { ...start.timings, harvest: h.report.elapsedMs },
     }),
     kind: 'harvest',
     harvest: {
       itemFormat: ITEM_FORMAT,
       itemsFile: ITEMS_JSONL,
       items: read.count,
-      site: {
-        id: h.definition.id,
-        version: h.definition.version,
-        name: h.definition.name,
-        verified: h.definition.verified,
-      },
+      site: r.site,
       report: h.report,
       selectors: read.selectors,
     },
@@ -359,7 +399,7 @@ async function commitHarvest(
       steps: h.report.steps,
       stopReason: h.report.stopReason,
       complete: h.report.complete,
-      definition: `${h.definition.id}@${h.definition.version}`,
+      definition: `${r.site.id}@${r.site.version}`,
     },
   };
   const selectors = mergeSelectorRows(job, pageSelectors, read.selectors);
@@ -368,7 +408,8 @@ async function commitHarvest(
     { sha256: cj.sha256, data: captureJsonBytes, size: captureJsonBytes.byteLength },
   ];
   await commit(db, { jobId: job.id, record, blobs, selectors, at: env.now().toISOString() });
-  void cacheReportThumbnail(db, job.captureId, h.start.viewport, h.start.artifacts[2]!.sha256);
+  // After a recovery the viewport's bytes are not in memory: the export makes the thumbnail then.
+  if (h.viewport) void cacheReportThumbnail(db, job.captureId, h.viewport, start.artifacts[2]!.sha256);
   return {
     ok: true,
     captureId: job.captureId,
@@ -377,17 +418,17 @@ async function commitHarvest(
     url: h.endTab.url,
     title: h.endTab.title,
     captureJsonSha256: cj.sha256,
-    screenshotSha256: h.start.artifacts[2]!.sha256,
+    screenshotSha256: start.artifacts[2]!.sha256,
     elapsedMs: Math.round(performance.now() - j.t0),
     timings: {},
-    httpStatus: h.start.context.network?.statusCode ?? null,
+    httpStatus: start.context.network?.statusCode ?? null,
     report: h.report,
   };
 }
 
 /** One selector row per value for the capture: the page's and the items' forms together. */
 function mergeSelectorRows(
-  job: OpenedJob['job'],
+  job: Pick<JobRecord, 'caseId' | 'captureId'>,
   page: ExtractedSelector[],
   items: { kind: string; value: string; raw: string[]; platform?: string }[],
 ): SelectorRecord[] {

@@ -141,4 +141,25 @@ describe('runHarvest', () => {
     await run(d);
     expect(Math.max(...d.calls.map((c) => c.seen.length))).toBeLessThanOrEqual(15);
   });
+
+  it('each batch carries the report as it would read if the harvest ended there (interrupted)', async () => {
+    const { report, batches } = await run(scripted(20, { wallAt: 9 }));
+    expect(batches.length).toBeGreaterThan(2);
+    let items = 0;
+    for (const b of batches) {
+      items += b.items.length;
+      expect(b.soFar).toMatchObject({ stopReason: 'interrupted', complete: false, items, steps: b.step + 1 });
+      expect(b.soFar.mayBeMissing[0]).toMatch(/stopped during the harvest.*kept/);
+    }
+    // The last batch's counters are the end report's, only the reason differs.
+    const last = batches.at(-1)!.soFar;
+    expect({ ...last, stopReason: report.stopReason, detail: report.detail }).toMatchObject({
+      ...report,
+      complete: false,
+      mayBeMissing: expect.any(Array),
+      endedAt: expect.any(String),
+      elapsedMs: expect.any(Number),
+    });
+    expect(report.stopReason).toBe('login-wall');
+  });
 });
