@@ -265,11 +265,7 @@ function MainView(props: {
       {hits && form.scope === 'all' ? (
         <h2>{tr.t('search.allTitle')}</h2>
       ) : currentCase ? (
-        <CaseHeader
-          kase={currentCase}
-          captureCount={caseCount}
-          onExport={() => env.openExport(currentCase.id)}
-        />
+        <CaseHeader kase={currentCase} captureCount={caseCount} onExport={() => env.openExport(currentCase.id)} />
       ) : null}
       <CaptureGrid
         ids={ids}

@@ -392,6 +392,8 @@ async function fillSynthetic(control: Page, caseId: string, count: number) {
           id,
           caseId,
           sequence: i + 1,
+          // As commitCapture stores a live capture (schema version 4): in the grid's live index.
+          liveSequence: i + 1,
           startedAt: at,
           finishedAt: at,
           url: `https://${['annonces.example', 'm.souk.ma', 'forum.example'][i % 3]}/ad/${100000 + i}`,
@@ -444,7 +446,20 @@ async function fillSynthetic(control: Page, caseId: string, count: number) {
             tx.objectStore('blobs').put({ sha256: 'a'.repeat(64), data: png, size: png.length });
             const cases = tx.objectStore('cases');
             const get = cases.get(cid);
-            get.onsuccess = () => cases.put({ ...get.result, nextSequence: n + 1 });
+            // The case's counters, as the capture transaction keeps them (schema version 4).
+            get.onsuccess = () => {
+              const prev = get.result.summary ?? { captures: 0, bytes: 0, lastCapture: null };
+              const summary = rows.reduce(
+                (sum, r) => ({
+                  captures: sum.captures + 1,
+                  bytes: r.record.artifacts.reduce((b, a) => b + a.bytes, sum.bytes + r.record.captureJson.bytes),
+                  lastCapture:
+                    !sum.lastCapture || r.record.finishedAt > sum.lastCapture ? r.record.finishedAt : sum.lastCapture,
+                }),
+                prev,
+              );
+              cases.put({ ...get.result, nextSequence: n + 1, summary });
+            };
             tx.oncomplete = () => resolve();
             tx.onerror = () => reject(tx.error);
           };

@@ -36,7 +36,9 @@ async function caseOf(n: number, caseId = 'c1'): Promise<CaptureRecord[]> {
   await seedCase(db, caseId);
   const out: CaptureRecord[] = [];
   for (let i = 0; i < n; i++) {
-    out.push(await seedCapture(db, { caseId, url: `https://x.example/${i}`, title: `T${i}`, text: `t${i}`, minute: i }));
+    out.push(
+      await seedCapture(db, { caseId, url: `https://x.example/${i}`, title: `T${i}`, text: `t${i}`, minute: i }),
+    );
   }
   return out;
 }
