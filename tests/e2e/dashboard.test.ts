@@ -156,7 +156,9 @@ describe('a profile filled by the CLI', () => {
       page.on('pageerror', (e) => errors.push(e.message));
       await expect.poll(() => page.evaluate(() => document.documentElement.lang)).toBe('en');
       const row = page.locator('.case-row', { hasText: CASE });
-      await expect.poll(() => row.locator('.case-count').textContent()).toBe('3 captures');
+      // The first open of this profile's dashboard (search worker start included) took over the 1 s
+      // default under a load of 20 on 2 cores.
+      await expect.poll(() => row.locator('.case-count').textContent(), { timeout: 15_000 }).toBe('3 captures');
       expect(await row.locator('.badge.active').textContent()).toBe('active');
       await expect.poll(() => page.locator('.virtual-grid .capture-card[data-status=stored]').count()).toBe(3);
       await expect.poll(() => thumbnailsLoaded(page), { timeout: 15_000 }).toBe(3);
