@@ -5,7 +5,7 @@ import { useDb } from '../hooks/db';
 import { useI18n } from '../hooks/i18n';
 import { href } from '../common/route';
 import { TagEditor } from './TagEditor';
-import { useCaptureRecords } from '../hooks/use-captures';
+import { caseCaptureIds, useCaptureRecords, useCasePage } from '../hooks/use-captures';
 import { VirtualGrid } from '../common/VirtualGrid';
 
 /** Card height in the grid, gap included (px). */
@@ -20,6 +20,8 @@ const RECORDS_DELAY_MS = 80;
  */
 export function CaptureGrid(props: {
   ids: string[];
+  /** A case's whole list instead of `ids`: its rows are read page by page by key (issue 22). */
+  page?: { caseId: string; count: number };
   /** Case names by id, shown on cards when the list spans several cases. */
   caseNames?: Map<string, string>;
   tagSuggestions: string[];
@@ -33,9 +35,13 @@ export function CaptureGrid(props: {
   const db = useDb();
   const [range, setRange] = useState({ start: 0, end: 0 });
   const [selected, setSelected] = useState<Set<string>>(new Set());
-  const visible = props.ids.slice(range.start, range.end);
+  const paged = props.page;
+  const visible = paged ? [] : props.ids.slice(range.start, range.end);
   const records = useCaptureRecords(db, visible, RECORDS_DELAY_MS);
-  const selectedIds = selected.size ? props.ids.filter((id) => selected.has(id)) : [];
+  const pageRows = useCasePage(db, paged?.caseId ?? null, range.start, range.end);
+  const count = paged ? paged.count : props.ids.length;
+  const recordAt = (i: number) => (paged ? pageRows.at(i) : records.get(props.ids[i]!));
+  const selectedIds = !selected.size ? [] : paged ? [...selected] : props.ids.filter((id) => selected.has(id));
   const selectedRecords = useCaptureRecords(db, selectedIds);
 
   const toggle = (id: string, on: boolean) => {
@@ -50,17 +56,21 @@ export function CaptureGrid(props: {
       class="capture-grid"
       data-results-for={props.resultsFor}
       data-search-ms={props.searchMs?.toFixed(1)}
-      data-count={props.ids.length}
+      data-count={count}
     >
       <div class="bulk-bar">
         <span>{tr.t('grid.selected', { count: selectedIds.length })}</span>{' '}
         <button
           type="button"
           class="small"
-          onClick={() => setSelected(new Set(props.ids))}
-          disabled={props.ids.length === 0}
+          onClick={() =>
+            paged
+              ? void caseCaptureIds(db, paged.caseId).then((ids) => setSelected(new Set(ids)))
+              : setSelected(new Set(props.ids))
+          }
+          disabled={count === 0}
         >
-          {tr.t('grid.selectAll', { count: props.ids.length })}
+          {tr.t('grid.selectAll', { count })}
         </button>{' '}
         <button type="button" class="small" onClick={() => setSelected(new Set())} disabled={selectedIds.length === 0}>
           {tr.t('grid.clearSelection')}
@@ -73,18 +83,18 @@ export function CaptureGrid(props: {
           />
         )}
       </div>
-      {props.ids.length === 0 ? (
+      {count === 0 ? (
         <p class="muted empty">{tr.t('grid.empty')}</p>
       ) : (
         <VirtualGrid
-          count={props.ids.length}
+          count={count}
           rowHeight={TILE_HEIGHT}
           minColumnWidth={MIN_TILE_WIDTH}
           label={props.label}
           onRangeChange={(start, end) => setRange({ start, end })}
           renderItem={(i, style, of) => {
-            const id = props.ids[i]!;
-            const c = records.get(id);
+            const c = recordAt(i);
+            const id = c?.id ?? props.ids[i] ?? `row-${i}`;
             return c ? (
               <CaptureCard
                 key={id}

@@ -28,7 +28,7 @@ import {
 } from '@/utils/db';
 import type { Lang } from '@/utils/i18n';
 import type { VerifyReport } from '@/utils/package/verify';
-import { caseSummaries, listCaptureIds, tagsInUse } from '@/utils/search/capture-list';
+import { caseSummaries, tagsInUse } from '@/utils/search/capture-list';
 import { EMPTY_SEARCH, toSearchQuery, type SearchForm } from '@/utils/search/query';
 
 /** What the dashboard needs from the browser (wired in main.tsx). */
@@ -79,7 +79,6 @@ export function App({ env }: { env: DashboardEnv }) {
         : null;
 
   const query = toSearchQuery(form, currentCaseId);
-  const listIds = useLive<string[] | null>(() => listCaptureIds(db, currentCaseId), [db, currentCaseId], null);
   const hits = useSearchResults(search, query);
 
   useEffect(() => {
@@ -135,7 +134,7 @@ export function App({ env }: { env: DashboardEnv }) {
           tags={tags}
           form={form}
           hits={hits}
-          listIds={listIds}
+          caseCount={currentCaseId && summaries ? (summaries.get(currentCaseId)?.captures ?? 0) : null}
         />
       </main>
     </div>
@@ -208,13 +207,16 @@ function MainView(props: {
   tags: string[];
   form: SearchForm;
   hits: ReturnType<typeof useSearchResults>;
-  listIds: string[] | null;
+  /** Live captures of the current case (the case's counter), null until read. */
+  caseCount: number | null;
 }) {
   const tr = useI18n();
-  const { env, route, capture, cases, tags, hits, form, listIds } = props;
+  const { env, route, capture, cases, tags, hits, form, caseCount } = props;
   const caseNames = useMemo(() => new Map(cases.map((c) => [c.id, c.name])), [cases]);
   const currentCase = cases.find((c) => c.id === props.currentCaseId) ?? null;
-  const ids = hits ? hits.ids : (listIds ?? []);
+  // No search: the case's list, read page by page by key (issue 22); a search: its result ids.
+  const ids = hits ? hits.ids : [];
+  const page = !hits && props.currentCaseId ? { caseId: props.currentCaseId, count: caseCount ?? 0 } : undefined;
 
   if (route.view === 'settings') {
     return (
@@ -263,14 +265,11 @@ function MainView(props: {
       {hits && form.scope === 'all' ? (
         <h2>{tr.t('search.allTitle')}</h2>
       ) : currentCase ? (
-        <CaseHeader
-          kase={currentCase}
-          captureCount={listIds?.length ?? null}
-          onExport={() => env.openExport(currentCase.id)}
-        />
+        <CaseHeader kase={currentCase} captureCount={caseCount} onExport={() => env.openExport(currentCase.id)} />
       ) : null}
       <CaptureGrid
         ids={ids}
+        page={page}
         caseNames={hits && form.scope === 'all' ? caseNames : undefined}
         tagSuggestions={tags}
         label={hits ? tr.t('search.resultsLabel') : tr.t('grid.label')}

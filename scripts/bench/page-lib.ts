@@ -19,10 +19,13 @@ import {
   createCase,
   openExtensionDb,
   listCaptures,
+  caseSummaries,
+  listCapturePage,
   type BlobRecord,
   type CaptureRecord,
   type StoredArtifact,
 } from '@/utils/db';
+import { captureBytes } from '@/utils/db/case-counters';
 import { artifactEntry, digestBoth, sha256Hex, utf8 } from '@/utils/evidence/hash';
 import { makeThumbnail } from '@/utils/image/thumbnail';
 import { adText, DOMAINS, rng } from './corpus';
@@ -297,6 +300,8 @@ export async function seedListCase(o: {
   words: number;
   batch: number;
   seed: number;
+  /** Add to this case instead of creating one, from sequence `from` (list-100k-dashboard, issue 22). */
+  more?: { caseId: string; from: number };
 }): Promise<{
   caseId: string;
   ms: number;
@@ -306,14 +311,15 @@ export async function seedListCase(o: {
 
 async function seedList(o: Parameters<typeof seedListCase>[0]): Promise<{ caseId: string; ms: number }> {
   const t0 = performance.now();
-  const caseId = crypto.randomUUID();
-  await createCase(db, { id: caseId, name: o.name, at: new Date().toISOString() });
+  const caseId = o.more?.caseId ?? crypto.randomUUID();
+  if (!o.more) await createCase(db, { id: caseId, name: o.name, at: new Date().toISOString() });
   const { words } = adText(o.seed);
   const r = rng(o.seed + 1);
   const start = Date.UTC(2025, 0, 1);
-  for (let first = 0; first < o.captures; first += o.batch) {
+  const from = (o.more?.from ?? 1) - 1;
+  for (let first = from; first < from + o.captures; first += o.batch) {
     const batch: Prepared[] = [];
-    for (let i = first; i < Math.min(o.captures, first + o.batch); i++) {
+    for (let i = first; i < Math.min(from + o.captures, first + o.batch); i++) {
       const text = utf8(words(o.words).join(' '));
       const png = uniquePng(TINY_PNG, utf8(String(i)));
       batch.push(
@@ -381,8 +387,19 @@ async function seedList(o: Parameters<typeof seedListCase>[0]): Promise<{ caseId
     const next = first + batch.length + 1;
     await db.transaction('rw', [db.cases, db.captures, db.blobs], async () => {
       await db.blobs.bulkPut(batch.flatMap((p) => p.blobs));
-      await db.captures.bulkAdd(batch.map((p) => p.record));
-      await db.cases.update(caseId, { nextSequence: next });
+      // As commitCapture stores them (schema version 4): in the live index, counted in the case.
+      await db.captures.bulkAdd(batch.map((p) => ({ ...p.record, liveSequence: p.record.sequence })));
+      const k = (await db.cases.get(caseId))!;
+      const summary = batch.reduce(
+        (sum, p) => ({
+          captures: sum.captures + 1,
+          bytes: sum.bytes + captureBytes(p.record),
+          lastCapture:
+            !sum.lastCapture || p.record.finishedAt > sum.lastCapture ? p.record.finishedAt : sum.lastCapture,
+        }),
+        k.summary ?? { captures: 0, bytes: 0, lastCapture: null as string | null },
+      );
+      await db.cases.update(caseId, { nextSequence: next, summary });
     });
   }
   return { caseId, ms: performance.now() - t0 };
@@ -404,9 +421,39 @@ export async function timeListCaptures(
   return { ms, count };
 }
 
-/** Number of captures in a case (a check that seeding did what it says). */
+/**
+ * The dashboard's first screen of a case when nothing is searched (issue 22): the cases' counters
+ * (the sidebar and the grid's row count) and the newest `limit` records, read by key from the live
+ * index (listCapturePage), as the grid does; no id list is read.
+ */
+export async function timeDashboardList(
+  caseId: string,
+  limit: number,
+  runs: number,
+): Promise<{ ms: number[]; count: number; rows: number }> {
+  const ms: number[] = [];
+  let count = 0;
+  let rows = 0;
+  for (let i = 0; i < runs; i++) {
+    const t = performance.now();
+    const [summaries, records] = await Promise.all([caseSummaries(db), listCapturePage(db, caseId, 0, limit)]);
+    rows = summaries.get(caseId)?.captures ?? 0;
+    count = records.length;
+    ms.push(performance.now() - t);
+  }
+  return { ms, count, rows };
+}
+
+/**
+ * Number of live captures in a case (a check that seeding did what it says): those in the grid's
+ * live index, -1 when the case's counter says otherwise.
+ */
 export async function countCaptures(caseId: string): Promise<number> {
-  return db.captures.where('[caseId+sequence]').between([caseId, Dexie.minKey], [caseId, Dexie.maxKey]).count();
+  const n = await db.captures
+    .where('[caseId+liveSequence]')
+    .between([caseId, Dexie.minKey], [caseId, Dexie.maxKey])
+    .count();
+  return (await db.cases.get(caseId))?.summary?.captures === n ? n : -1;
 }
 
 /** Reads one stored blob as base64 (e.g. a real screenshot to use as a template). */

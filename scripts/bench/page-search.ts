@@ -7,7 +7,6 @@
  */
 import { openExtensionDb } from '@/utils/db';
 import { CaptureSearch } from '@/utils/search/capture-index';
-import { listCaptureIds } from '@/utils/search/capture-list';
 
 const db = openExtensionDb();
 let engine: CaptureSearch | null = null;
@@ -48,27 +47,6 @@ export function timeQueries(
     .sort((a, b) => b.ms - a.ms)
     .slice(0, 5);
   return { ms, maxHits, slowest };
-}
-
-/**
- * The dashboard's newest-first list when nothing is searched: the ids from the indexes
- * (listCaptureIds), then the records of the first `limit` rows (the grid reads what it shows).
- */
-export async function timeDashboardList(
-  caseId: string,
-  limit: number,
-  runs: number,
-): Promise<{ ms: number[]; count: number }> {
-  const ms: number[] = [];
-  let count = 0;
-  for (let i = 0; i < runs; i++) {
-    const t = performance.now();
-    const ids = await listCaptureIds(db, caseId);
-    const records = await db.captures.bulkGet(ids.slice(0, limit));
-    count = records.filter(Boolean).length;
-    ms.push(performance.now() - t);
-  }
-  return { ms, count };
 }
 
 export function close(): void {

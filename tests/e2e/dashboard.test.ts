@@ -156,7 +156,9 @@ describe('a profile filled by the CLI', () => {
       page.on('pageerror', (e) => errors.push(e.message));
       await expect.poll(() => page.evaluate(() => document.documentElement.lang)).toBe('en');
       const row = page.locator('.case-row', { hasText: CASE });
-      await expect.poll(() => row.locator('.case-count').textContent()).toBe('3 captures');
+      // The first open of this profile's dashboard (search worker start included) took over the 1 s
+      // default under a load of 20 on 2 cores.
+      await expect.poll(() => row.locator('.case-count').textContent(), { timeout: 15_000 }).toBe('3 captures');
       expect(await row.locator('.badge.active').textContent()).toBe('active');
       await expect.poll(() => page.locator('.virtual-grid .capture-card[data-status=stored]').count()).toBe(3);
       await expect.poll(() => thumbnailsLoaded(page), { timeout: 15_000 }).toBe(3);
@@ -392,6 +394,8 @@ async function fillSynthetic(control: Page, caseId: string, count: number) {
           id,
           caseId,
           sequence: i + 1,
+          // As commitCapture stores a live capture (schema version 4): in the grid's live index.
+          liveSequence: i + 1,
           startedAt: at,
           finishedAt: at,
           url: `https://${['annonces.example', 'm.souk.ma', 'forum.example'][i % 3]}/ad/${100000 + i}`,
@@ -444,7 +448,20 @@ async function fillSynthetic(control: Page, caseId: string, count: number) {
             tx.objectStore('blobs').put({ sha256: 'a'.repeat(64), data: png, size: png.length });
             const cases = tx.objectStore('cases');
             const get = cases.get(cid);
-            get.onsuccess = () => cases.put({ ...get.result, nextSequence: n + 1 });
+            // The case's counters, as the capture transaction keeps them (schema version 4).
+            get.onsuccess = () => {
+              const prev = get.result.summary ?? { captures: 0, bytes: 0, lastCapture: null };
+              const summary = rows.reduce(
+                (sum, r) => ({
+                  captures: sum.captures + 1,
+                  bytes: r.record.artifacts.reduce((b, a) => b + a.bytes, sum.bytes + r.record.captureJson.bytes),
+                  lastCapture:
+                    !sum.lastCapture || r.record.finishedAt > sum.lastCapture ? r.record.finishedAt : sum.lastCapture,
+                }),
+                prev,
+              );
+              cases.put({ ...get.result, nextSequence: n + 1, summary });
+            };
             tx.oncomplete = () => resolve();
             tx.onerror = () => reject(tx.error);
           };

@@ -47,6 +47,62 @@ async function pixels(
   }
 }
 
+/** capture.json `fullPage` (docs/evidence-package-v1.md). */
+interface Layout {
+  scale: number;
+  stitchedHeight: number;
+  widthPx: number;
+  tiles: { path: string; y: number; height: number }[];
+  parts: { path: string; height: number; copies: { tile: string; srcY: number; height: number; destY: number }[] }[];
+}
+
+/**
+ * Rebuilds each stitched image from the tiles and the layout only, in the browser with the same
+ * encoder (OffscreenCanvas PNG), and compares every pixel and the bytes with the stitched file.
+ */
+async function rebuild(
+  layout: Layout,
+  tiles: Record<string, Uint8Array>,
+  stitched: Record<string, Uint8Array>,
+): Promise<{ path: string; samePixels: boolean; sameBytes: boolean }[]> {
+  const page = await s.hm.context.newPage();
+  const b64 = (b: Uint8Array) => Buffer.from(b).toString('base64');
+  try {
+    return await page.evaluate(
+      async ([l, t, st]) => {
+        const bitmap = async (b: string) => createImageBitmap(await (await fetch(`data:image/png;base64,${b}`)).blob());
+        const out: { path: string; samePixels: boolean; sameBytes: boolean }[] = [];
+        for (const part of l.parts) {
+          const canvas = new OffscreenCanvas(l.widthPx, part.height);
+          const ctx = canvas.getContext('2d')!;
+          for (const c of part.copies) {
+            const bmp = await bitmap(t[c.tile]!);
+            ctx.drawImage(bmp, 0, c.srcY, l.widthPx, c.height, 0, c.destY, l.widthPx, c.height);
+          }
+          const mine = ctx.getImageData(0, 0, l.widthPx, part.height).data;
+          const theirs = await bitmap(st[part.path]!);
+          const other = new OffscreenCanvas(theirs.width, theirs.height).getContext('2d')!;
+          other.drawImage(theirs, 0, 0);
+          const ref = other.getImageData(0, 0, theirs.width, theirs.height).data;
+          const samePixels = ref.length === mine.length && ref.every((v, i) => v === mine[i]);
+          const bytes = new Uint8Array(await (await canvas.convertToBlob({ type: 'image/png' })).arrayBuffer());
+          const given = Uint8Array.from(atob(st[part.path]!), (ch) => ch.charCodeAt(0));
+          const sameBytes = bytes.length === given.length && bytes.every((v, i) => v === given[i]);
+          out.push({ path: part.path, samePixels, sameBytes });
+        }
+        return out;
+      },
+      [
+        layout,
+        Object.fromEntries(Object.entries(tiles).map(([k, v]) => [k, b64(v)])),
+        Object.fromEntries(Object.entries(stitched).map(([k, v]) => [k, b64(v)])),
+      ] as const,
+    );
+  } finally {
+    await page.close();
+  }
+}
+
 test('full page of a 6,000 px page: tiles kept, stitched image covers every row, fixed header once', async () => {
   const tab = await s.driver.openTab(site.url('tall.html'));
   // Scroll the page a little first: the capture must give the position back.
@@ -93,6 +149,20 @@ test('full page of a 6,000 px page: tiles kept, stitched image covers every row,
   expect(px.rgb[2]).toEqual([0, 255, 0]); // section 2 starts at 1,000 px
   expect(px.rgb[3]).toEqual([0, 0, 255]); // section 3
   expect(px.rgb[4]).toEqual([0, 255, 0]); // the last rows come from the clamped last tile
+
+  // Issue 21 item 9: the stitched image rebuilt from the tiles and capture.json's fullPage alone.
+  const layout = cj.fullPage as Layout;
+  expect(layout.tiles.map((t) => [t.y, t.height])).toEqual(
+    [0, 800, 1600, 2400, 3200, 4000, 4800, 5200].map((y) => [y, 800]),
+  );
+  expect([layout.scale, layout.stitchedHeight, layout.widthPx]).toEqual([1, 6000, 1280]);
+  const tileBytes = Object.fromEntries(
+    await Promise.all(
+      layout.tiles.map(async (t) => [t.path, await zip.file(dir + t.path)!.async('uint8array')] as const),
+    ),
+  );
+  const rebuilt = await rebuild(layout, tileBytes, { 'screenshot-full.png': png });
+  expect(rebuilt).toEqual([{ path: 'screenshot-full.png', samePixels: true, sameBytes: true }]);
 
   // MHTML from the browser, with its media type.
   expect(byPath['page.mhtml'].mediaType).toBe('multipart/related');

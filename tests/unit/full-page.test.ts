@@ -142,6 +142,53 @@ describe('captureFullPage', () => {
     expect(r.full.map((f) => [f.path, f.method])).toEqual([['screenshot-full.png', 'stitch:OffscreenCanvas']]);
     expect(p.stitched).toHaveLength(1);
   });
+
+  test("capture.json fullPage: each tile's offset and the crops that rebuild the stitched image (issue 21 item 9)", async () => {
+    const p = scriptedPage({ scrollHeight: 6000, devicePixelRatio: 2 });
+    const r = await captureFullPage(7, 1, p.env);
+    const l = r.layout!;
+    expect([l.scale, l.devicePixelRatio, l.scrollHeight, l.stitchedHeight, l.widthPx]).toEqual([
+      2, 2, 6000, 6000, 2560,
+    ]);
+    expect(l.tiles.map((t) => [t.path, t.y, t.height])).toEqual(
+      [0, 800, 1600, 2400, 3200, 4000, 4800, 5200].map((y, i) => [`screenshot-tiles/00${i}.png`, y, 800]),
+    );
+    // The last tile overlaps the one before (the page ends mid-screen): only its new rows are copied.
+    expect(l.parts).toHaveLength(1);
+    const part = l.parts[0]!;
+    expect([part.path, part.top, part.height]).toEqual(['screenshot-full.png', 0, 12_000]);
+    expect(part.copies.at(-1)).toEqual({ tile: 'screenshot-tiles/007.png', srcY: 800, height: 800, destY: 11_200 });
+    // Every row of the image comes from exactly one copy, top to bottom, and the copies are the
+    // ones the stitcher drew.
+    let row = 0;
+    for (const c of part.copies) {
+      expect(c.destY).toBe(row);
+      row += c.height;
+    }
+    expect(row).toBe(part.height);
+    expect(part.copies.map((c) => c.srcY)).toEqual(p.stitched[0]!.parts[0]!.copies.map((c) => c.srcY));
+    // One tile that is the whole page (Firefox): the layout names it as the full page's only copy.
+    const q = scriptedPage();
+    const single = (await captureFullPage(7, 1, q.withRect)).layout!;
+    expect(single.parts).toEqual([
+      {
+        path: 'screenshot-full.png',
+        top: 0,
+        height: 6000,
+        copies: [{ tile: 'screenshot-tiles/000.png', srcY: 0, height: 6000, destY: 0 }],
+      },
+    ]);
+  });
+
+  test('fullPage names the parts of a page stitched in several images, in order', async () => {
+    const p = scriptedPage({ scrollHeight: 70_000, devicePixelRatio: 2 });
+    const r = await captureFullPage(7, 1, p.withRect, { maxTiles: 200, lazyBudgetMs: 1 });
+    const l = r.layout!;
+    expect(l.parts.map((x) => x.path)).toEqual(r.full.map((f) => f.path));
+    expect(l.parts[0]!.path).toBe(`screenshot-full-part-1-of-${l.parts.length}.png`);
+    expect(l.parts.reduce((n, x) => n + x.height, 0)).toBe(140_000);
+    expect(l.parts.every((x, i) => i === 0 || x.top === l.parts[i - 1]!.top + l.parts[i - 1]!.height)).toBe(true);
+  });
 });
 
 describe('rectTileCssHeight', () => {

@@ -46,8 +46,45 @@ interface FullPageTile {
   method: string;
 }
 
+/**
+ * capture.json `fullPage` (issue 21 item 9): everything needed to rebuild the stitched image(s)
+ * from the tiles, so anyone can check that screenshot-full*.png shows the tiles' pixels and
+ * nothing else. Tile offsets are CSS px of the document; the copies are device px of the images.
+ */
+export interface FullPageLayout {
+  /** Device px per CSS px of the tiles (first tile's image height / its CSS height). */
+  scale: number;
+  /** The window's device pixel ratio as the page reported it. */
+  devicePixelRatio: number;
+  /** Page height measured before shooting (CSS px, after the lazy-load pass). */
+  scrollHeight: number;
+  /**
+   * Height stitched (CSS px): the scroll height, or less when the tiles stop short (the tile cap,
+   * a page that shrank); page.scroll.height in capture.json was read earlier, with the DOM, and
+   * can differ when lazy content grew the page in between.
+   */
+  stitchedHeight: number;
+  /** Width of every tile and stitched image (device px). */
+  widthPx: number;
+  /** Each tile: its file, top in the page (CSS px, the scroll position it was shot at) and height. */
+  tiles: { path: string; y: number; height: number }[];
+  /**
+   * Each stitched image: its file, the page rows it covers (device px) and the copies that make
+   * it: rows srcY…srcY+height of a tile (full width) drawn at row destY. A row shown by two tiles
+   * (the last tile overlaps the one before when the page ends mid-screen) comes from the first.
+   */
+  parts: {
+    path: string;
+    top: number;
+    height: number;
+    copies: { tile: string; srcY: number; height: number; destY: number }[];
+  }[];
+}
+
 export interface FullPageResult {
   tiles: FullPageTile[];
+  /** How the full page is rebuilt from the tiles (capture.json `fullPage`); null without tiles. */
+  layout: FullPageLayout | null;
   /** The stitched full page (derived), in parts past canvas limits; `method` for capture.json. */
   full: { path: string; bytes: Uint8Array; method: string }[];
   limitations: string[];
@@ -115,7 +152,7 @@ export async function captureFullPage(
     await env.inPage(tabId, scrollToY, [before.scrollY]).catch(() => undefined);
   }
   lap('tiles');
-  if (!tiles.length) return { tiles, full: [], limitations, metrics, timings };
+  if (!tiles.length) return { tiles, layout: null, full: [], limitations, metrics, timings };
 
   const first = pngSize(tiles[0]!.bytes);
   const scale = first.height / Math.max(1, tiles[0]!.cssHeight);
@@ -127,9 +164,24 @@ export async function captureFullPage(
   // stitching would decode and re-encode the same pixels (~1.5 s for 20,000 px). The full page
   // is then the tile's bytes, and its method says so.
   const only = plan.length === 1 && plan[0]!.copies.length === 1 ? plan[0]!.copies[0]! : null;
+  const layoutOf = (paths: string[]): FullPageLayout => ({
+    scale,
+    devicePixelRatio: metrics.devicePixelRatio,
+    scrollHeight: metrics.scrollHeight,
+    stitchedHeight: pageCss,
+    widthPx: first.width,
+    tiles: tiles.map((t) => ({ path: t.path, y: t.scrollY, height: t.cssHeight })),
+    parts: plan.map((p, i) => ({
+      path: paths[i]!,
+      top: p.top,
+      height: p.height,
+      copies: p.copies.map((c) => ({ tile: tiles[c.tile]!.path, srcY: c.srcY, height: c.height, destY: c.destY })),
+    })),
+  });
   if (tiles.length === 1 && only && only.srcY === 0 && only.destY === 0 && only.height === first.height) {
     return {
       tiles,
+      layout: layoutOf(['screenshot-full.png']),
       full: [{ path: 'screenshot-full.png', bytes: tiles[0]!.bytes, method: 'stitch:single-tile' }],
       limitations,
       metrics,
@@ -152,7 +204,7 @@ export async function captureFullPage(
       `The full page is taller than a browser image can be (${MAX_SIDE_TEXT}); it is stitched in ${images.length} parts, top to bottom.`,
     );
   }
-  return { tiles, full, limitations, metrics, timings };
+  return { tiles, layout: layoutOf(full.map((f) => f.path)), full, limitations, metrics, timings };
 }
 
 /** Chromium (and any browser without a rectangle capture): one captureVisibleTab per viewport. */

@@ -11,7 +11,14 @@ import type { ArtifactEntry } from '@/utils/evidence/types';
 import type { RegionSource } from '@/utils/selectors/region';
 import type { ExtractedSelector } from '@/utils/selectors/extract';
 import { dataUrlToBytes } from './data-url';
-import { captureFullPage, DEFAULT_FULL_PAGE, type FullPageEnv, type FullPageResult, type PageRect } from './full-page';
+import {
+  captureFullPage,
+  DEFAULT_FULL_PAGE,
+  type FullPageEnv,
+  type FullPageLayout,
+  type FullPageResult,
+  type PageRect,
+} from './full-page';
 import { FastModeUnavailable, type RectSession } from './cdp-screenshot';
 import type { CaptureCoverage } from './limitations';
 import { factsMatch, serverDateSkewMs, type NetworkFacts } from './network-facts';
@@ -285,6 +292,8 @@ export interface Collected {
   known: Map<Uint8Array, DigestPair>;
   /** What the extension fetched for the page, and refused (capture.json's `fetched`). */
   fetchLog: FetchLog;
+  /** How the stitched full page is rebuilt from its tiles (capture.json `fullPage`, issue 21 item 9). */
+  fullPage?: FullPageLayout;
 }
 
 /**
@@ -424,6 +433,7 @@ async function collectFullPage(
     });
   }
   c.extraLimits.push(...fp.limitations);
+  if (fp.layout) c.fullPage = fp.layout;
   c.coverage.fullPage = 'done';
   lap(timings, 'fullPage', t);
   Object.assign(timings, {
@@ -481,6 +491,8 @@ export interface PageContext {
   zoom: number | null;
   browserFacts: BrowserFacts;
   network: NetworkFacts | null;
+  /** capture.json `fullPage` (tile offsets and crops), when a full page was taken. */
+  fullPage?: FullPageLayout;
 }
 
 /** Reads the page's context and adds what it implies to `c` (coverage, limitations). */
@@ -510,7 +522,7 @@ export async function readPageContext(
       'The address changed within the same page during the capture (the page rewrote its URL); both addresses are recorded.',
     );
   }
-  return { zoom, browserFacts, network };
+  return { zoom, browserFacts, network, ...(c.fullPage ? { fullPage: c.fullPage } : {}) };
 }
 
 /**
@@ -596,6 +608,7 @@ export function buildCaptureJson(i: CaptureJsonInput) {
       zoom: ctx.zoom,
     },
     page: { contentType: snap.contentType, scroll: snap.scroll, counts: snap.counts },
+    ...(ctx.fullPage ? { fullPage: ctx.fullPage } : {}),
     software: i.software,
     network,
     artifacts: i.artifacts,

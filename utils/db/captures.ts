@@ -2,17 +2,32 @@
 import Dexie from 'dexie';
 import type { CaptureRecord, HashmarkDb } from './schema';
 import { appendCustodyInTx, liveCaptureInTx } from './in-tx';
+import { liveOfCase, uncountCaptureInTx } from './case-counters';
 import { normalizeText, REASON_MAX } from './text-rules';
 
 /** Newest first; soft-deleted captures are left out. */
 export async function listCaptures(db: HashmarkDb, caseId: string, limit = 50): Promise<CaptureRecord[]> {
-  return db.captures
-    .where('[caseId+sequence]')
-    .between([caseId, Dexie.minKey], [caseId, Dexie.maxKey])
-    .reverse()
-    .filter((c) => !c.deletedAt)
-    .limit(limit)
-    .toArray();
+  return listCapturePage(db, caseId, 0, limit);
+}
+
+/**
+ * Rows `offset` to `offset + limit` of a case's newest-first list of live captures: the grid's page
+ * read by key (issue 22). The live index holds no deleted capture, so no filter runs in script and
+ * the rows before `offset` are skipped by the cursor (advance), never read.
+ */
+export async function listCapturePage(
+  db: HashmarkDb,
+  caseId: string,
+  offset: number,
+  limit: number,
+): Promise<CaptureRecord[]> {
+  if (limit <= 0) return [];
+  return liveOfCase(db.captures, caseId).reverse().offset(offset).limit(limit).toArray();
+}
+
+/** Ids of a case's live captures, newest first, from the live index (no record is read). */
+export async function listLiveCaptureIds(db: HashmarkDb, caseId: string): Promise<string[]> {
+  return (await liveOfCase(db.captures, caseId).primaryKeys()).reverse();
 }
 
 /**
@@ -38,8 +53,15 @@ export async function deleteCapture(
   const reason = normalizeText(input.reason, 'The reason', REASON_MAX);
   await db.transaction('rw', [db.captures, db.custody, db.settings, db.cases], async () => {
     const c = await liveCaptureInTx(db, input.captureId);
-    await db.captures.update(c.id, { deletedAt: input.at, deleteReason: reason, revisedAt: input.at });
+    // Without liveSequence the capture leaves the grid's live index; the counters follow.
+    await db.captures.update(c.id, {
+      deletedAt: input.at,
+      deleteReason: reason,
+      revisedAt: input.at,
+      liveSequence: undefined,
+    });
     await db.cases.update(c.caseId, { updatedAt: input.at });
+    await uncountCaptureInTx(db, c);
     await appendCustodyInTx(db, {
       caseId: c.caseId,
       captureId: c.id,

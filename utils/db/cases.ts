@@ -1,5 +1,5 @@
 /** Cases repository: creating, listing, renaming, closing and reopening cases (each change is a custody event). */
-import type { CaseRecord, HashmarkDb } from './schema';
+import type { CaseRecord, CaseSummary, HashmarkDb } from './schema';
 import { appendCustodyInTx } from './in-tx';
 import { actorOf, DEFAULT_SETTINGS } from './settings';
 
@@ -84,4 +84,16 @@ export async function setCaseStatus(
     });
     return next;
   });
+}
+
+/**
+ * Per case: live captures, their size and the latest one (the sidebar), from the counters the
+ * capture transactions keep (case-counters.ts): one record per case, whatever the captures.
+ */
+export async function caseSummaries(db: HashmarkDb): Promise<Map<string, CaseSummary>> {
+  const out = new Map<string, CaseSummary>();
+  await db.cases.each((k) => {
+    if (k.summary && k.summary.captures > 0) out.set(k.id, k.summary);
+  });
+  return out;
 }

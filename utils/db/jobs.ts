@@ -5,6 +5,7 @@
 import Dexie from 'dexie';
 import type { BlobRecord, CaptureRecord, HashmarkDb, JobRecord, SelectorRecord } from './schema';
 import { appendCustodyInTx } from './in-tx';
+import { countCaptureInTx } from './case-counters';
 
 class CaptureAbortedError extends Error {}
 
@@ -75,7 +76,9 @@ export async function commitCapture(
         (b, i, all) => !known.has(b.sha256) && all.findIndex((x) => x.sha256 === b.sha256) === i,
       );
       if (fresh.length) await db.blobs.bulkAdd(fresh);
-      await db.captures.add(input.record);
+      // liveSequence puts it in the grid's live index; the case's counters follow (issue 22).
+      await db.captures.add({ ...input.record, liveSequence: input.record.sequence });
+      await countCaptureInTx(db, input.record);
       if (input.selectors?.length) await db.selectors.bulkAdd(input.selectors);
       await db.jobs.update(job.id, { state: 'stored', updatedAt: input.at });
       await db.cases.update(job.caseId, { updatedAt: input.at });

@@ -3,6 +3,7 @@ import type { CaptureOptions } from '@/utils/capture/pipeline';
 import type { ArtifactEntry } from '@/utils/evidence/types';
 import type { HarvestResume } from '@/utils/harvest/resume';
 import type { RecordingScope, RecordingState } from '@/utils/recording/types';
+import { upgradeToV4 } from './case-counters';
 
 /**
  * The only place that declares the schema (Dexie `version` calls). Versions are append-only:
@@ -19,6 +20,20 @@ export interface CaseRecord {
   status: 'open' | 'closed';
   /** Next capture sequence number; allocated when a job starts so parallel captures never collide. */
   nextSequence: number;
+  /**
+   * The sidebar's figures for the case (version 4, issue 22): counters kept in the transaction that
+   * stores or deletes a capture, so the sidebar reads one record per case instead of every capture.
+   * Absent on a case with no capture yet (read as zero).
+   */
+  summary?: CaseSummary;
+}
+
+/** Live captures of a case, the bytes their files take in a package, and the latest finish time. */
+export interface CaseSummary {
+  captures: number;
+  bytes: number;
+  /** Latest capture finish time (ISO), or null for an empty case. */
+  lastCapture: string | null;
 }
 
 export type StoredArtifact = ArtifactEntry;
@@ -42,6 +57,13 @@ export interface CaptureRecord {
   /** Soft delete: the capture leaves lists and exports; the custody log keeps the event and reason. */
   deletedAt?: string;
   deleteReason?: string;
+  /**
+   * The sequence while the capture is live, removed when it is soft-deleted (version 4, issue 22).
+   * Set by the db layer (commitCapture), never by callers. Only live captures are in the index
+   * `[caseId+liveSequence]`, so the grid reads any page of a case's newest-first list by
+   * position, natively, without reading the ids before it or filtering deleted ones in script.
+   */
+  liveSequence?: number;
   /**
    * When tags, notes or deletion last changed this capture (ISO). Indexed: the dashboard's search
    * index catches up from it (utils/search/capture-index.ts), so changes made while the dashboard
@@ -342,5 +364,11 @@ export function createDb(name = DB_NAME): HashmarkDb {
   // Version 3 (issue 16, recording mode): a new table, nothing to upgrade. state: the active or
   // paused recording is found by key at every worker start; caseId: a case's recording sessions.
   db.version(3).stores({ recordings: 'id, state, caseId' });
+  // Version 4 (issue 22, the dashboard at 100,000 captures): `[caseId+liveSequence]` holds only
+  // live captures (see CaptureRecord.liveSequence), so a page of the grid is one native cursor
+  // advance; the cases' summary counters replace a scan of every capture. The upgrade fills both.
+  db.version(4)
+    .stores({ captures: 'id, [caseId+sequence], [caseId+liveSequence], finishedAt, revisedAt, deletedAt, *tags' })
+    .upgrade(upgradeToV4);
   return db;
 }

@@ -1,5 +1,4 @@
-import Dexie from 'dexie';
-import type { CaptureRecord, HashmarkDb } from '@/utils/db';
+import { listLiveCaptureIds, type HashmarkDb } from '@/utils/db';
 
 /**
  * The capture lists of the dashboard when nothing is searched: ids only, newest first, read from
@@ -9,14 +8,11 @@ import type { CaptureRecord, HashmarkDb } from '@/utils/db';
 
 /** Ids of the live (not deleted) captures of a case, or of every case when caseId is null; newest first. */
 export async function listCaptureIds(db: HashmarkDb, caseId: string | null): Promise<string[]> {
-  // Read in index order and reversed here: forwards, Dexie asks IndexedDB for every key in one
-  // getAllKeys call instead of walking a cursor backwards. Measured (bench list-10k-dashboard,
-  // 10,000 ids): p50 200 -> 175 ms, p95 285 -> 236 ms; the rest is IndexedDB reading every index
-  // entry, so the real fix is a grid that pages by key (docs/performance.md).
+  // A case's ids come from the live index (no deleted capture in it, issue 22); the grid itself
+  // reads a case page by page (listCapturePage) and needs these only to select every capture.
+  if (caseId) return listLiveCaptureIds(db, caseId);
   const [forward, deleted] = await Promise.all([
-    caseId
-      ? db.captures.where('[caseId+sequence]').between([caseId, Dexie.minKey], [caseId, Dexie.maxKey]).primaryKeys()
-      : db.captures.orderBy('finishedAt').primaryKeys(),
+    db.captures.orderBy('finishedAt').primaryKeys(),
     // Only soft-deleted captures carry deletedAt, so this index holds exactly them.
     db.captures.where('deletedAt').above('').primaryKeys(),
   ]);
@@ -26,31 +22,9 @@ export async function listCaptureIds(db: HashmarkDb, caseId: string | null): Pro
   return ids.filter((id) => !gone.has(id));
 }
 
-/** Bytes a capture's files take in a package (artifacts plus capture.json). */
-function captureBytes(c: Pick<CaptureRecord, 'artifacts' | 'captureJson'>): number {
-  return c.artifacts.reduce((n, a) => n + a.bytes, c.captureJson.bytes);
-}
-
-export interface CaseSummary {
-  captures: number;
-  bytes: number;
-  /** Latest capture finish time (ISO), or null for an empty case. */
-  lastCapture: string | null;
-}
-
-/** Per case: live captures, their size and the latest one. One pass over the captures table. */
-export async function caseSummaries(db: HashmarkDb): Promise<Map<string, CaseSummary>> {
-  const out = new Map<string, CaseSummary>();
-  await db.captures.each((c) => {
-    if (c.deletedAt) return;
-    const s = out.get(c.caseId) ?? { captures: 0, bytes: 0, lastCapture: null };
-    s.captures++;
-    s.bytes += captureBytes(c);
-    if (!s.lastCapture || c.finishedAt > s.lastCapture) s.lastCapture = c.finishedAt;
-    out.set(c.caseId, s);
-  });
-  return out;
-}
+/** Per case: live captures, their size and the latest one (counters kept by utils/db, issue 22). */
+export { caseSummaries } from '@/utils/db';
+export type { CaseSummary } from '@/utils/db';
 
 /** Every tag on a capture, sorted for the language (from the multi-entry index, no record read). */
 export async function tagsInUse(db: HashmarkDb, lang = 'en'): Promise<string[]> {
