@@ -38,9 +38,10 @@ import {
 } from './layout';
 import {
   renderReport,
-  reportCaptureSection,
+  reportCaptureShare,
   reportHeadMaxBytes,
   reportTail,
+  timestampAuthority,
   utf8Length,
   type ReportCapture,
   type ReportFacts,
@@ -320,7 +321,7 @@ interface ExportScope {
   captures: CaptureRecord[];
   startedEvent: CustodyRecord;
   /** RFC 3161 tokens over capture.json obtained before the export started, by capture id. */
-  tokens: Map<string, { sha256: string; genTime: string | null }>;
+  tokens: Map<string, { sha256: string; genTime: string | null; tsa: string | null }>;
 }
 
 function parseLine(line: string): { details?: Record<string, unknown> } | null {
@@ -344,7 +345,7 @@ function scopeOf(custodyAll: CustodyRecord[], capturesAll: CaptureRecord[], expo
   const custody = custodyAll.filter((e) => e.seq <= startedEvent.seq);
   const stored = new Map<string, number>();
   const deleted = new Set<string>();
-  const tokens = new Map<string, { sha256: string; genTime: string | null }>();
+  const tokens: ExportScope['tokens'] = new Map();
   for (const e of custody) {
     if (!e.captureId) continue;
     if (e.type === 'capture.stored') stored.set(e.captureId, e.seq);
@@ -356,7 +357,11 @@ function scopeOf(custodyAll: CustodyRecord[], capturesAll: CaptureRecord[], expo
         /^[0-9a-f]{64}$/.test(d.tokenSha256) &&
         (d.subject ?? 'capture.json') === 'capture.json'
       ) {
-        tokens.set(e.captureId, { sha256: d.tokenSha256, genTime: typeof d.genTime === 'string' ? d.genTime : null });
+        tokens.set(e.captureId, {
+          sha256: d.tokenSha256,
+          genTime: typeof d.genTime === 'string' ? d.genTime : null,
+          tsa: timestampAuthority(d),
+        });
       }
     }
   }
@@ -407,7 +412,7 @@ function reportCapture(
   c: CaptureRecord,
   captureJson: Uint8Array,
   screenshot: ReportCapture['screenshot'],
-  token: { genTime: string | null } | undefined,
+  token: { genTime: string | null; tsa: string | null } | undefined,
   exhibit: string,
   harvestItems: ReportHarvestItem[] | null = null,
 ): ReportCapture {
@@ -436,7 +441,7 @@ function reportCapture(
     // Tags known at capture time (capture.json), then those added later (the record).
     tags: [...new Set([...recordedTags, ...c.tags])],
     screenshot,
-    timestamp: token ? { file: TOKEN_FILE, genTime: token.genTime } : null,
+    timestamp: token ? { file: TOKEN_FILE, genTime: token.genTime, tsa: token.tsa } : null,
     captureJsonProblem: problem,
     harvest: view.kind === 'harvest' ? reportHarvest(view.harvest, harvestItems ?? []) : null,
   };
@@ -750,7 +755,7 @@ async function captureCosts(x: ExportContext): Promise<Map<string, Cost>> {
     const token = x.tokens.get(c.id);
     let itemsCsvBytes = 0;
     const first = await harvestItemsOf(o.store, c, (r) => (itemsCsvBytes += utf8Length(r)));
-    const section = reportCaptureSection(
+    const section = reportCaptureShare(
       reportCapture(
         c,
         cj,
