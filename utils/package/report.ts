@@ -200,7 +200,7 @@ footer{margin-top:2.5rem;font-size:.85rem;color:#444;border-top:1px solid #999;p
 @media print{table,figure,dl.facts,.sign,ol{break-inside:avoid}table:has(td.item){break-inside:auto}thead{display:table-header-group}tr{break-inside:avoid}}
 @media print{figure img{max-height:80mm;width:auto;max-width:100%;height:auto;object-fit:contain}figure{margin:.4rem 0}}
 @media print{code.h{font-size:8.5pt}td code.h{display:inline-block;width:32ch}th,td{overflow-wrap:break-word}}
-@media print{table.cert{font-size:8.5pt}.signing{break-inside:avoid}}
+@media print{table.cert{font-size:8.5pt}.signing{break-inside:avoid}footer{display:none}}
 @page{size:auto;margin:14mm 13mm 16mm;@bottom-center{content:counter(page) " / " counter(pages);font:8pt system-ui,sans-serif;color:#444}}
 .exhibit{white-space:nowrap;border:1.5px solid #111;padding:0 .35rem;margin-inline-start:.5rem;font-size:.9em}
 .certificate ol{padding-inline-start:1.4rem}
@@ -297,7 +297,8 @@ export function reportHeadMaxBytes(f: ReportFacts, index: ReportIndexRow[]): num
 
 /**
  * Closes the document: the certificate page (over `captures`, this part's captures) and the
- * footer. With no captures it is an upper bound of its size whatever the part holds: the part
+ * footer (not printed: the first page already names the software and the export's date, and
+ * the footer alone would take a page after the certificate). With no captures it is an upper bound of its size whatever the part holds: the part
  * planner measures it so, and charges each capture's certificate row with the capture
  * ({@link reportCaptureShare}).
  */
@@ -542,6 +543,14 @@ function certificateRow(c: ReportCapture, lang: ReportLang): string {
   );
 }
 
+/** A step of the certificate with its quoted commands as code, so that they read left to right in Arabic. */
+function commandsAsCode(step: string): string {
+  return step
+    .split(/"([^"]+)"|« ([^»]+) »/)
+    .map((piece, i) => (piece === undefined ? '' : i % 3 === 0 ? escapeHtml(piece) : code(piece)))
+    .join('');
+}
+
 /** The certificate around its rows; `after` holds U+0000 where the "no capture" notice may go. */
 function certificateParts(f: ReportFacts): { before: string; after: string } {
   const t = CERTIFICATE_STRINGS[f.lang];
@@ -552,7 +561,7 @@ function certificateParts(f: ReportFacts): { before: string; after: string } {
   const inPart = f.parts > 1 ? `<p>${escapeHtml(fill(t.exhibitsInPart, { k: f.part, n: f.parts }))}</p>\n` : '';
   const before =
     `<section class="certificate" id="certificate">\n<h2>${escapeHtml(t.heading)}</h2>\n<p>${made}</p>\n` +
-    `<h3>${escapeHtml(t.verifyHeading)}</h3>\n<ol>\n${t.verifySteps.map((s) => `<li>${escapeHtml(s)}</li>`).join('\n')}\n</ol>\n` +
+    `<h3>${escapeHtml(t.verifyHeading)}</h3>\n<ol>\n${t.verifySteps.map((s) => `<li>${commandsAsCode(s)}</li>`).join('\n')}\n</ol>\n` +
     `<h3>${escapeHtml(t.exhibitsHeading)}</h3>\n${inPart}<table class="cert">\n<thead><tr><th>${escapeHtml(t.colExhibit)}</th>` +
     `<th>${escapeHtml(t.colCapture)}</th><th>${escapeHtml(t.colFinished)}</th><th>${escapeHtml(t.colSha256)}</th>` +
     `<th>${escapeHtml(t.colTimestamp)}</th></tr></thead>\n<tbody>\n`;
