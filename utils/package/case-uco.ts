@@ -61,8 +61,11 @@ export interface CaseUcoCapture {
 }
 
 const UCO = 'https://ontology.unifiedcyberontology.org/uco/';
-/** Inline context: prefixes only, so that every property is spelled as the ontology names it. */
-const CONTEXT = {
+/**
+ * Inline context: prefixes only, so that every property is spelled as the ontology names it.
+ * Exported for the verifier, which reads the graph by these prefixes (verify/case-uco.ts).
+ */
+export const CASE_UCO_CONTEXT: Readonly<Record<string, string>> = {
   kb: 'urn:uuid:',
   'case-investigation': 'https://ontology.caseontology.org/case/investigation/',
   action: `${UCO}action/`,
@@ -112,6 +115,9 @@ const toolIri = (f: CaseUcoFacts): string => iri('tool', f.software.name, f.soft
 const personIri = (caseId: string, name: string): string => iri('person', caseId, name);
 const captureActionIri = (caseId: string, captureId: string): string => iri('capture', caseId, captureId);
 const provenanceIri = (caseId: string, captureId: string): string => iri('provenance', caseId, captureId);
+
+/** The `@id` of a capture's ProvenanceRecord (the one that carries its exhibit number), for the verifier. */
+export const caseUcoProvenanceId = provenanceIri;
 
 function hashNode(fileIri: string, method: 'SHA256' | 'SHA512', value: string): Node {
   return {
@@ -334,7 +340,7 @@ function fixedNodes(f: CaseUcoFacts, objects: string[]): Node[] {
   ];
 }
 
-const HEAD = `{\n"@context": ${JSON.stringify(CONTEXT)},\n"@graph": [\n`;
+const HEAD = `{\n"@context": ${JSON.stringify(CASE_UCO_CONTEXT)},\n"@graph": [\n`;
 const TAIL = ']\n}\n';
 
 /** UTF-8 length of one node's line, separator included. */
