@@ -81,7 +81,9 @@ import {
   caseUcoCaptureBytes,
   caseUcoFixedBytes,
   caseUcoJsonld,
+  caseUcoMessage,
   type CaseUcoCapture,
+  type CaseUcoMessage,
   type CaseUcoFacts,
 } from './case-uco';
 import {
@@ -456,12 +458,13 @@ async function harvestItemsOf(
   store: ExportStore,
   c: CaptureRecord,
   row: (csvRow: string) => void,
+  message?: (m: CaseUcoMessage) => void,
 ): Promise<ReportHarvestItem[] | null> {
   if (!c.harvest) return null;
   const folder = captureFolder(c);
   const each: EachHarvestItem = store.eachHarvestItem ?? (() => Promise.resolve());
   try {
-    return await readHarvestItems(each, c, folder, row);
+    return await readHarvestItems(each, c, folder, row, message && ((item) => message(caseUcoMessage(item))));
   } catch (e) {
     if (!(e instanceof HarvestReadError)) throw e;
     throw new IntegrityError(
@@ -713,13 +716,19 @@ function ucoFactsOf(x: ExportContext): CaseUcoFacts {
 }
 
 /** A capture as data/case-uco.jsonld describes it; `tokenBytes` is the length of its RFC 3161 token, if any. */
-function ucoCaptureOf(x: ExportContext, c: CaptureRecord, tokenBytes: number): CaseUcoCapture {
+function ucoCaptureOf(
+  x: ExportContext,
+  c: CaptureRecord,
+  tokenBytes: number,
+  messages: CaseUcoMessage[] | null = null,
+): CaseUcoCapture {
   const token = x.tokens.get(c.id);
   return caseUcoCapture(
     c,
     captureFolder(c),
     token ? { path: TOKEN_FILE, sha256: token.sha256, bytes: tokenBytes } : null,
     x.selectorsOf.get(c.id) ?? [],
+    c.harvest ? messages : null,
   );
 }
 
@@ -754,7 +763,13 @@ async function captureCosts(x: ExportContext): Promise<Map<string, Cost>> {
     const hasShot = c.artifacts.some((a) => a.path === SCREENSHOT);
     const token = x.tokens.get(c.id);
     let itemsCsvBytes = 0;
-    const first = await harvestItemsOf(o.store, c, (r) => (itemsCsvBytes += utf8Length(r)));
+    const messages: CaseUcoMessage[] = [];
+    const first = await harvestItemsOf(
+      o.store,
+      c,
+      (r) => (itemsCsvBytes += utf8Length(r)),
+      (m) => messages.push(m),
+    );
     const section = reportCaptureShare(
       reportCapture(
         c,
@@ -773,7 +788,7 @@ async function captureCosts(x: ExportContext): Promise<Map<string, Cost>> {
     let bytes = fileCost(`${folder}/capture.json`, c.captureJson.bytes);
     const tokenBytes = token ? (await readToken(o.store, `${folder}/${TOKEN_FILE}`, token.sha256)).length : 0;
     if (token) bytes += fileCost(`${folder}/${TOKEN_FILE}`, tokenBytes);
-    bytes += deflatePieceBound(caseUcoCaptureBytes(uco, ucoCaptureOf(x, c, tokenBytes)));
+    bytes += deflatePieceBound(caseUcoCaptureBytes(uco, ucoCaptureOf(x, c, tokenBytes, messages)));
     bytes += deflatePieceBound(utf8Length(linkTablesCaptureText(caseLabel(x), linkCaptureOf(x, c))));
     for (const a of c.artifacts) bytes += fileCost(`${folder}/${a.path}`, a.bytes);
     for (const f of folders) bytes += folderCost(f);
@@ -940,10 +955,16 @@ async function buildPart(x: ExportContext, j: PartJob): Promise<PackagePart> {
         screenshot = await thumbnailFor(() => readVerified(o.store, path, a), a.sha256, c.reportThumbnail, o.store);
       }
     }
-    const first = await harvestItemsOf(o.store, c, (r) => itemRows.push(r));
+    const messages: CaseUcoMessage[] = [];
+    const first = await harvestItemsOf(
+      o.store,
+      c,
+      (r) => itemRows.push(r),
+      (m) => messages.push(m),
+    );
     sections.push(reportCapture(c, cj, screenshot, token, exhibitOf(x, c), first));
     const tokenFile = payload.find((f) => f.path === `${folder}/${TOKEN_FILE}`);
-    ucoCaptures.push(ucoCaptureOf(x, c, tokenFile && 'bytes' in tokenFile ? tokenFile.bytes.length : 0));
+    ucoCaptures.push(ucoCaptureOf(x, c, tokenFile && 'bytes' in tokenFile ? tokenFile.bytes.length : 0, messages));
     o.onProgress?.({ phase: 'reading', part, parts, done: ++done, total: planned.items.length });
   }
   payload.push(...partTables(x, j, { sections, ucoCaptures, itemRows }));

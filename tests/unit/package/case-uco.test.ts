@@ -26,6 +26,7 @@ import {
   caseUcoCaptureBytes,
   caseUcoFixedBytes,
   caseUcoJsonld,
+  caseUcoMessage,
   uuidV5,
   type CaseUcoFacts,
 } from '@/utils/package/case-uco';
@@ -387,6 +388,52 @@ describe('data/case-uco.jsonld', () => {
       await forge((g) => g.replace(`"case-investigation":"${ns}"`, `"case-investigation":"${ns.toUpperCase()}"`)),
     ).toEqual([`case-uco: data/case-uco.jsonld: its @context does not map "case-investigation" to ${ns}.`]);
   }, 120_000);
+
+  test('a harvest: items as Messages of one MessageThread, with their authors, and still zero violations', async () => {
+    const facts: CaseUcoFacts = {
+      caseId: 'case-h',
+      name: 'Fil',
+      reference: 'PV-H',
+      created: at(0),
+      investigator: { name: 'Insp. Leila Benali', unit: 'OCRTEH', organization: 'Police nationale' },
+      software: SOFTWARE,
+      custodyLines: [],
+    };
+    const record = {
+      id: 'cap-h',
+      sequence: 1,
+      startedAt: at(1),
+      finishedAt: at(2),
+      url: 'https://forum.example/t/1',
+      title: 'Fil',
+      captureJson: { sha256: 'a'.repeat(64), sha512: 'b'.repeat(128), bytes: 10 },
+      artifacts: [],
+    };
+    const messages = [
+      { seq: 0, author: { name: 'vendeur_13' }, text: 'Prix ?', time: { machine: '2026-11-20T10:00:00Z' } },
+      { seq: 1, author: { name: 'ابو علي' }, text: 'السعر 50', time: { machine: 'hier' } },
+      { seq: 2, author: null, text: 'Message supprimé' },
+      { seq: 3, author: { name: 'vendeur_13' }, text: 'Ok', time: { machine: '2026-11-20T10:05:00+01:00' } },
+    ].map(caseUcoMessage);
+    const capture = caseUcoCapture(record, 'data/captures/0001-cap-h', null, [], messages);
+    const bytes = caseUcoJsonld(facts, [capture]);
+    const quads = await toQuads(bytes);
+    expect((await validate(quads)).findings).toEqual([]);
+    expect(ucoThingProblems(quads)).toEqual([]);
+    const store = new Store(quads);
+    const ofType = (t: string) => store.getQuads(null, DataFactory.namedNode(RDF_TYPE), DataFactory.namedNode(t), null);
+    expect(ofType(`${OBSERVABLE}Message`)).toHaveLength(4);
+    expect(ofType(`${OBSERVABLE}MessageThread`)).toHaveLength(1);
+    // Two authors (one node each, though one wrote twice); the item without an author has no `from`.
+    expect(ofType(`${OBSERVABLE}ApplicationAccount`)).toHaveLength(2);
+    expect(store.getQuads(null, DataFactory.namedNode(`${OBSERVABLE}from`), null, null)).toHaveLength(3);
+    expect(store.getQuads(null, DataFactory.namedNode(`${OBSERVABLE}participant`), null, null)).toHaveLength(2);
+    // A time the page gave in words is not an xsd:dateTime: left out, never guessed.
+    expect(store.getQuads(null, DataFactory.namedNode(`${OBSERVABLE}sentTime`), null, null)).toHaveLength(2);
+    expect(new TextDecoder().decode(bytes)).toContain('"observable:messageText":"السعر 50"');
+    // The planner's bound still holds with messages.
+    expect(bytes.length).toBeLessThanOrEqual(caseUcoFixedBytes(facts) + caseUcoCaptureBytes(facts, capture));
+  }, 60_000);
 
   test('the same export gives the same bytes', async () => {
     const { caseId } = await seededCase();
