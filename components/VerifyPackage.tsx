@@ -32,6 +32,7 @@ export const CHECK_KEYS: Record<string, MessageKey> = {
   'custody-order': 'check.custody-order',
   'capture-artifacts': 'check.capture-artifacts',
   'harvest-items': 'check.harvest-items',
+  'case-uco': 'check.case-uco',
   internal: 'check.internal',
 };
 

@@ -567,4 +567,6 @@ export const ar: Record<MessageKey, Message> = {
   'settings.harvestInvalid': 'أعداد صحيحة فقط: من 1 إلى {items} عنصر، ومن 1 إلى {minutes} دقيقة.',
   'settings.harvestSave': 'حفظ الحدود',
   'settings.harvestSaved': 'حُفظت حدود الحصاد.',
+  // Court and case-system outputs (issue 19): the verifier's CASE/UCO graph check.
+  'check.case-uco': 'رسم CASE/UCO مُدرج في البيان ببصماته، وأرقام الأدلة مطابقة للملف case.json (case-uco.jsonld)',
 };

@@ -489,6 +489,8 @@ export const en = {
   'settings.harvestInvalid': 'Whole numbers only: 1 to {items} items, 1 to {minutes} minutes.',
   'settings.harvestSave': 'Save the limits',
   'settings.harvestSaved': 'Harvest limits saved.',
+  // Court and case-system outputs (issue 19): the verifier's CASE/UCO graph check.
+  'check.case-uco': 'CASE/UCO graph listed and hashed, exhibit numbers match case.json (case-uco.jsonld)',
 } satisfies Record<string, Message>;
 
 export type MessageKey = keyof typeof en;

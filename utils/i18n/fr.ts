@@ -538,4 +538,6 @@ export const fr: Record<MessageKey, Message> = {
   'settings.harvestInvalid': 'Nombres entiers seulement : de 1 à {items} éléments, de 1 à {minutes} minutes.',
   'settings.harvestSave': 'Enregistrer les limites',
   'settings.harvestSaved': 'Limites de collecte enregistrées.',
+  // Court and case-system outputs (issue 19): the verifier's CASE/UCO graph check.
+  'check.case-uco': 'Graphe CASE/UCO inventorié et haché, numéros de pièces conformes à case.json (case-uco.jsonld)',
 };

@@ -58,11 +58,46 @@ export interface CaseUcoCapture {
   title: string;
   files: CaseUcoFile[];
   selectors: { kind: SelectorKind; value: string; raw: string[]; platform?: string }[];
+  /** A harvest's items (issue 15), in page order, as `observable:Message` nodes of one `MessageThread`. */
+  messages?: CaseUcoMessage[];
+}
+
+/** One harvested item as the graph describes it (items.jsonl holds the exact record). */
+export interface CaseUcoMessage {
+  seq: number;
+  /** The author's name as the page showed it, or null. */
+  author: string | null;
+  text: string;
+  /** The machine-readable time the page gave (`time.machine`), kept only when it is an ISO 8601 date-time. */
+  sentTime: string | null;
+}
+
+/** An xsd:dateTime the SHACL shapes accept: an ISO 8601 date and time, with seconds, and a zone. */
+const XSD_DATE_TIME = /^-?\d{4,}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
+
+/** A harvested item's record as the graph needs it (author name, text, machine time), from items.jsonl's fields. */
+export function caseUcoMessage(item: {
+  seq: number;
+  author?: { name?: unknown } | null;
+  text?: unknown;
+  time?: { machine?: unknown } | null;
+}): CaseUcoMessage {
+  const name = item.author?.name;
+  const machine = item.time?.machine;
+  return {
+    seq: item.seq,
+    author: typeof name === 'string' && name.trim() !== '' ? name.trim() : null,
+    text: typeof item.text === 'string' ? item.text : '',
+    sentTime: typeof machine === 'string' && XSD_DATE_TIME.test(machine) ? machine : null,
+  };
 }
 
 const UCO = 'https://ontology.unifiedcyberontology.org/uco/';
-/** Inline context: prefixes only, so that every property is spelled as the ontology names it. */
-const CONTEXT = {
+/**
+ * Inline context: prefixes only, so that every property is spelled as the ontology names it.
+ * Exported for the verifier, which reads the graph by these prefixes (verify/case-uco.ts).
+ */
+export const CASE_UCO_CONTEXT: Readonly<Record<string, string>> = {
   kb: 'urn:uuid:',
   'case-investigation': 'https://ontology.caseontology.org/case/investigation/',
   action: `${UCO}action/`,
@@ -112,6 +147,9 @@ const toolIri = (f: CaseUcoFacts): string => iri('tool', f.software.name, f.soft
 const personIri = (caseId: string, name: string): string => iri('person', caseId, name);
 const captureActionIri = (caseId: string, captureId: string): string => iri('capture', caseId, captureId);
 const provenanceIri = (caseId: string, captureId: string): string => iri('provenance', caseId, captureId);
+
+/** The `@id` of a capture's ProvenanceRecord (the one that carries its exhibit number), for the verifier. */
+export const caseUcoProvenanceId = provenanceIri;
 
 function hashNode(fileIri: string, method: 'SHA256' | 'SHA512', value: string): Node {
   return {
@@ -210,7 +248,11 @@ function captureNodes(f: CaseUcoFacts, c: CaseUcoCapture): Node[] {
       'action:performer': ref(personIri(f.caseId, investigatorName(f))),
       'action:instrument': ref(toolIri(f)),
       'action:object': ref(url),
-      'action:result': [ref(provenance), ...files.map((n) => ref(n['@id'] as string))],
+      'action:result': [
+        ref(provenance),
+        ...files.map((n) => ref(n['@id'] as string)),
+        ...(c.messages ? [ref(threadIri(f.caseId, c.id))] : []),
+      ],
     },
     {
       '@id': provenance,
@@ -227,6 +269,7 @@ function captureNodes(f: CaseUcoFacts, c: CaseUcoCapture): Node[] {
       ],
     },
     ...files,
+    ...(c.messages ? harvestNodes(f, c, c.messages) : []),
   ];
   const captureJson = files[0]?.['@id'] as string | undefined;
   const selectors = [...c.selectors].sort((a, b) =>
@@ -245,6 +288,76 @@ function captureNodes(f: CaseUcoFacts, c: CaseUcoCapture): Node[] {
       'core:isDirectional': true,
       'core:description': `Found in capture ${c.sequence} (exhibit ${exhibit}) as written: ${s.raw.join(' | ')}`,
     });
+  }
+  return nodes;
+}
+
+const threadIri = (caseId: string, captureId: string): string => iri('thread', caseId, captureId);
+
+/**
+ * A harvest as a MessageThread whose participants are the items' authors, and each item as a
+ * Message (text, author as `from`, the page's machine time as `sentTime`) contained in it. Authors
+ * are ApplicationAccounts named as the page showed them, one node per name in the case. The
+ * thread's own MessageThreadFacet lists only its participants: its ordered `messageThread` needs
+ * the Collections Ontology (types:Thread), which the graph does not use; the order is the
+ * messages' `seq` in their descriptions and in items.jsonl.
+ */
+function harvestNodes(f: CaseUcoFacts, c: CaseUcoCapture, messages: CaseUcoMessage[]): Node[] {
+  const thread = threadIri(f.caseId, c.id);
+  const authorIri = (name: string): string => iri('author', f.caseId, name);
+  const authors = [...new Set(messages.flatMap((m) => (m.author === null ? [] : [m.author])))].sort();
+  const nodes: Node[] = [
+    {
+      '@id': thread,
+      '@type': 'observable:MessageThread',
+      'core:description': `Harvest of capture ${c.sequence}: ${messages.length} item(s), in page order`,
+      'core:hasFacet': [
+        {
+          '@id': iri('thread-facet', thread),
+          '@type': 'observable:MessageThreadFacet',
+          'observable:participant': authors.map((a) => ref(authorIri(a))),
+        },
+      ],
+    },
+    ...authors.map((a) => ({
+      '@id': authorIri(a),
+      '@type': 'observable:ApplicationAccount',
+      'core:name': a,
+      'core:hasFacet': [
+        {
+          '@id': iri('author-facet', f.caseId, a),
+          '@type': 'observable:AccountFacet',
+          'observable:accountIdentifier': a,
+        },
+      ],
+    })),
+  ];
+  for (const m of messages) {
+    const id = iri('message', f.caseId, c.id, m.seq);
+    nodes.push(
+      {
+        '@id': id,
+        '@type': 'observable:Message',
+        'core:description': `Item ${m.seq} of the harvest of capture ${c.sequence}`,
+        'core:hasFacet': [
+          {
+            '@id': iri('message-facet', id),
+            '@type': 'observable:MessageFacet',
+            'observable:messageText': m.text,
+            ...(m.author === null ? {} : { 'observable:from': ref(authorIri(m.author)) }),
+            ...(m.sentTime === null ? {} : { 'observable:sentTime': dateTime(m.sentTime) }),
+          },
+        ],
+      },
+      {
+        '@id': iri('in-thread', id),
+        '@type': 'observable:ObservableRelationship',
+        'core:source': ref(id),
+        'core:target': ref(thread),
+        'core:kindOfRelationship': 'Contained_Within',
+        'core:isDirectional': true,
+      },
+    );
   }
   return nodes;
 }
@@ -334,7 +447,7 @@ function fixedNodes(f: CaseUcoFacts, objects: string[]): Node[] {
   ];
 }
 
-const HEAD = `{\n"@context": ${JSON.stringify(CONTEXT)},\n"@graph": [\n`;
+const HEAD = `{\n"@context": ${JSON.stringify(CASE_UCO_CONTEXT)},\n"@graph": [\n`;
 const TAIL = ']\n}\n';
 
 /** UTF-8 length of one node's line, separator included. */
@@ -393,6 +506,7 @@ export function caseUcoCapture(
   folder: string,
   token: { path: string; sha256: string; bytes: number } | null,
   selectors: CaseUcoCapture['selectors'],
+  messages?: CaseUcoMessage[] | null,
 ): CaseUcoCapture {
   const files: CaseUcoFile[] = [
     { path: `${folder}/capture.json`, ...c.captureJson, mediaType: 'application/json', description: 'capture.json' },
@@ -430,5 +544,6 @@ export function caseUcoCapture(
       raw: s.raw,
       ...(s.platform ? { platform: s.platform } : {}),
     })),
+    ...(messages ? { messages } : {}),
   };
 }

@@ -38,9 +38,10 @@ import {
 } from './layout';
 import {
   renderReport,
-  reportCaptureSection,
+  reportCaptureShare,
   reportHeadMaxBytes,
   reportTail,
+  timestampAuthority,
   utf8Length,
   type ReportCapture,
   type ReportFacts,
@@ -80,7 +81,9 @@ import {
   caseUcoCaptureBytes,
   caseUcoFixedBytes,
   caseUcoJsonld,
+  caseUcoMessage,
   type CaseUcoCapture,
+  type CaseUcoMessage,
   type CaseUcoFacts,
 } from './case-uco';
 import {
@@ -320,7 +323,7 @@ interface ExportScope {
   captures: CaptureRecord[];
   startedEvent: CustodyRecord;
   /** RFC 3161 tokens over capture.json obtained before the export started, by capture id. */
-  tokens: Map<string, { sha256: string; genTime: string | null }>;
+  tokens: Map<string, { sha256: string; genTime: string | null; tsa: string | null }>;
 }
 
 function parseLine(line: string): { details?: Record<string, unknown> } | null {
@@ -344,7 +347,7 @@ function scopeOf(custodyAll: CustodyRecord[], capturesAll: CaptureRecord[], expo
   const custody = custodyAll.filter((e) => e.seq <= startedEvent.seq);
   const stored = new Map<string, number>();
   const deleted = new Set<string>();
-  const tokens = new Map<string, { sha256: string; genTime: string | null }>();
+  const tokens: ExportScope['tokens'] = new Map();
   for (const e of custody) {
     if (!e.captureId) continue;
     if (e.type === 'capture.stored') stored.set(e.captureId, e.seq);
@@ -356,7 +359,11 @@ function scopeOf(custodyAll: CustodyRecord[], capturesAll: CaptureRecord[], expo
         /^[0-9a-f]{64}$/.test(d.tokenSha256) &&
         (d.subject ?? 'capture.json') === 'capture.json'
       ) {
-        tokens.set(e.captureId, { sha256: d.tokenSha256, genTime: typeof d.genTime === 'string' ? d.genTime : null });
+        tokens.set(e.captureId, {
+          sha256: d.tokenSha256,
+          genTime: typeof d.genTime === 'string' ? d.genTime : null,
+          tsa: timestampAuthority(d),
+        });
       }
     }
   }
@@ -407,7 +414,7 @@ function reportCapture(
   c: CaptureRecord,
   captureJson: Uint8Array,
   screenshot: ReportCapture['screenshot'],
-  token: { genTime: string | null } | undefined,
+  token: { genTime: string | null; tsa: string | null } | undefined,
   exhibit: string,
   harvestItems: ReportHarvestItem[] | null = null,
 ): ReportCapture {
@@ -436,7 +443,7 @@ function reportCapture(
     // Tags known at capture time (capture.json), then those added later (the record).
     tags: [...new Set([...recordedTags, ...c.tags])],
     screenshot,
-    timestamp: token ? { file: TOKEN_FILE, genTime: token.genTime } : null,
+    timestamp: token ? { file: TOKEN_FILE, genTime: token.genTime, tsa: token.tsa } : null,
     captureJsonProblem: problem,
     harvest: view.kind === 'harvest' ? reportHarvest(view.harvest, harvestItems ?? []) : null,
   };
@@ -451,12 +458,13 @@ async function harvestItemsOf(
   store: ExportStore,
   c: CaptureRecord,
   row: (csvRow: string) => void,
+  message?: (m: CaseUcoMessage) => void,
 ): Promise<ReportHarvestItem[] | null> {
   if (!c.harvest) return null;
   const folder = captureFolder(c);
   const each: EachHarvestItem = store.eachHarvestItem ?? (() => Promise.resolve());
   try {
-    return await readHarvestItems(each, c, folder, row);
+    return await readHarvestItems(each, c, folder, row, message && ((item) => message(caseUcoMessage(item))));
   } catch (e) {
     if (!(e instanceof HarvestReadError)) throw e;
     throw new IntegrityError(
@@ -708,13 +716,19 @@ function ucoFactsOf(x: ExportContext): CaseUcoFacts {
 }
 
 /** A capture as data/case-uco.jsonld describes it; `tokenBytes` is the length of its RFC 3161 token, if any. */
-function ucoCaptureOf(x: ExportContext, c: CaptureRecord, tokenBytes: number): CaseUcoCapture {
+function ucoCaptureOf(
+  x: ExportContext,
+  c: CaptureRecord,
+  tokenBytes: number,
+  messages: CaseUcoMessage[] | null = null,
+): CaseUcoCapture {
   const token = x.tokens.get(c.id);
   return caseUcoCapture(
     c,
     captureFolder(c),
     token ? { path: TOKEN_FILE, sha256: token.sha256, bytes: tokenBytes } : null,
     x.selectorsOf.get(c.id) ?? [],
+    c.harvest ? messages : null,
   );
 }
 
@@ -749,8 +763,14 @@ async function captureCosts(x: ExportContext): Promise<Map<string, Cost>> {
     const hasShot = c.artifacts.some((a) => a.path === SCREENSHOT);
     const token = x.tokens.get(c.id);
     let itemsCsvBytes = 0;
-    const first = await harvestItemsOf(o.store, c, (r) => (itemsCsvBytes += utf8Length(r)));
-    const section = reportCaptureSection(
+    const messages: CaseUcoMessage[] = [];
+    const first = await harvestItemsOf(
+      o.store,
+      c,
+      (r) => (itemsCsvBytes += utf8Length(r)),
+      (m) => messages.push(m),
+    );
+    const section = reportCaptureShare(
       reportCapture(
         c,
         cj,
@@ -768,7 +788,7 @@ async function captureCosts(x: ExportContext): Promise<Map<string, Cost>> {
     let bytes = fileCost(`${folder}/capture.json`, c.captureJson.bytes);
     const tokenBytes = token ? (await readToken(o.store, `${folder}/${TOKEN_FILE}`, token.sha256)).length : 0;
     if (token) bytes += fileCost(`${folder}/${TOKEN_FILE}`, tokenBytes);
-    bytes += deflatePieceBound(caseUcoCaptureBytes(uco, ucoCaptureOf(x, c, tokenBytes)));
+    bytes += deflatePieceBound(caseUcoCaptureBytes(uco, ucoCaptureOf(x, c, tokenBytes, messages)));
     bytes += deflatePieceBound(utf8Length(linkTablesCaptureText(caseLabel(x), linkCaptureOf(x, c))));
     for (const a of c.artifacts) bytes += fileCost(`${folder}/${a.path}`, a.bytes);
     for (const f of folders) bytes += folderCost(f);
@@ -935,10 +955,16 @@ async function buildPart(x: ExportContext, j: PartJob): Promise<PackagePart> {
         screenshot = await thumbnailFor(() => readVerified(o.store, path, a), a.sha256, c.reportThumbnail, o.store);
       }
     }
-    const first = await harvestItemsOf(o.store, c, (r) => itemRows.push(r));
+    const messages: CaseUcoMessage[] = [];
+    const first = await harvestItemsOf(
+      o.store,
+      c,
+      (r) => itemRows.push(r),
+      (m) => messages.push(m),
+    );
     sections.push(reportCapture(c, cj, screenshot, token, exhibitOf(x, c), first));
     const tokenFile = payload.find((f) => f.path === `${folder}/${TOKEN_FILE}`);
-    ucoCaptures.push(ucoCaptureOf(x, c, tokenFile && 'bytes' in tokenFile ? tokenFile.bytes.length : 0));
+    ucoCaptures.push(ucoCaptureOf(x, c, tokenFile && 'bytes' in tokenFile ? tokenFile.bytes.length : 0, messages));
     o.onProgress?.({ phase: 'reading', part, parts, done: ++done, total: planned.items.length });
   }
   payload.push(...partTables(x, j, { sections, ucoCaptures, itemRows }));

@@ -58,6 +58,8 @@ export async function readHarvestItems(
   c: Pick<CaptureRecord, 'id' | 'sequence' | 'harvest'>,
   folder: string,
   row: (csvRow: string) => void,
+  /** Each item as stored, for data/case-uco.jsonld (issue 19). */
+  onItem?: (item: HarvestItem) => void,
 ): Promise<ReportHarvestItem[]> {
   const first: ReportHarvestItem[] = [];
   let count = 0;
@@ -73,6 +75,7 @@ export async function readHarvestItems(
       return;
     }
     if (first.length < REPORT_ITEMS) first.push(reportItem(item));
+    onItem?.(item);
     row(
       itemsCsvRow({
         sequence: c.sequence,

@@ -9,6 +9,7 @@ import {
   type ReportStrings,
 } from './report-text';
 import { HARVEST_REPORT_STRINGS } from './report-harvest-text';
+import { CERTIFICATE_STRINGS } from './report-certificate-text';
 
 /**
  * data/report.html: the human-readable summary of a package (evidence-package-v1.md), for a
@@ -82,8 +83,11 @@ export interface ReportCapture {
   tags: string[];
   /** The viewport screenshot: its path in the capture folder and a reduced copy, if one could be made. */
   screenshot: { path: string; thumbnail: ReportThumbnail | null } | null;
-  /** The RFC 3161 token over capture.json in the capture folder, when one was obtained. */
-  timestamp: { file: string; genTime: string | null } | null;
+  /**
+   * The RFC 3161 token over capture.json in the capture folder, when one was obtained; `tsa` names
+   * the timestamp authority as the custody log recorded it ({@link timestampAuthority}).
+   */
+  timestamp: { file: string; genTime: string | null; tsa?: string | null } | null;
   /** Set when capture.json could not be parsed: the section then shows the stored record. */
   captureJsonProblem: string | null;
   /** Set for a harvest capture (capture.json `kind: "harvest"`, issue 15). */
@@ -191,7 +195,19 @@ figure{margin:.6rem 0}
 figure img{max-width:100%;height:auto;border:1px solid #999}
 figcaption{font-size:.88rem;color:#333}
 footer{margin-top:2.5rem;font-size:.85rem;color:#444;border-top:1px solid #999;padding-top:.5rem}
-@media print{body{max-width:none;padding:0}section.capture{break-before:page}}
+@media print{body{max-width:none;padding:0;font-size:9.5pt;line-height:1.35}h1{font-size:15pt}h2{font-size:12.5pt;margin:0 0 .4rem}h3{font-size:10pt;margin:.6rem 0 .2rem}}
+@media print{section.capture,section.certificate{break-before:page}h2,h3{break-after:avoid}a{color:inherit;text-decoration:none}}
+@media print{table,figure,dl.facts,.sign,ol{break-inside:avoid}table:has(td.item){break-inside:auto}thead{display:table-header-group}tr{break-inside:avoid}}
+@media print{figure img{max-height:80mm;width:auto;max-width:100%;height:auto;object-fit:contain}figure{margin:.4rem 0}}
+@media print{code.h{font-size:8.5pt}td code.h{display:inline-block;width:32ch}th,td{overflow-wrap:break-word}}
+@media print{table.cert{font-size:8.5pt}.signing{break-inside:avoid}footer{display:none}}
+@page{size:auto;margin:14mm 13mm 16mm;@bottom-center{content:counter(page) " / " counter(pages);font:8pt system-ui,sans-serif;color:#444}}
+.exhibit{white-space:nowrap;border:1.5px solid #111;padding:0 .35rem;margin-inline-start:.5rem;font-size:.9em}
+.certificate ol{padding-inline-start:1.4rem}
+.sign{display:grid;grid-template-columns:minmax(9rem,max-content) 1fr;gap:.9rem 1rem;margin:1rem 0;align-items:end}
+.sign .line{border-bottom:1px solid #111;min-height:1.6rem}
+.sign .line.tall{min-height:4.5rem}
+td.nw,td.nw code{white-space:nowrap}
 `.trim();
 
 /** No scripts, no remote anything; images only from data: URIs. */
@@ -279,11 +295,26 @@ export function reportHeadMaxBytes(f: ReportFacts, index: ReportIndexRow[]): num
   return n;
 }
 
-/** Closes the document. */
-export function reportTail(f: ReportFacts): string {
+/**
+ * Closes the document: the certificate page (over `captures`, this part's captures) and the
+ * footer (not printed: the first page already names the software and the export's date, and
+ * the footer alone would take a page after the certificate). With no captures it is an upper bound of its size whatever the part holds: the part
+ * planner measures it so, and charges each capture's certificate row with the capture
+ * ({@link reportCaptureShare}).
+ */
+export function reportTail(f: ReportFacts, captures: ReportCapture[] = []): string {
   const t = REPORT_STRINGS[f.lang];
   const date = formatDateTime(f.exported, f.lang) ?? f.exported;
-  return `<footer>\n<p>${safeText(fill(t.footer, { software: `${f.software.name} ${f.software.version}`, date }))}</p>\n</footer>\n</body>\n</html>\n`;
+  const { before, after } = certificateParts(f);
+  const rows = captures.map((c) => certificateRow(c, f.lang)).join('');
+  const empty =
+    captures.length === 0 ? `<p class="muted">${escapeHtml(CERTIFICATE_STRINGS[f.lang].noExhibits)}</p>\n` : '';
+  return (
+    before +
+    rows +
+    after.replace('\u0000', empty) +
+    `<footer>\n<p>${safeText(fill(t.footer, { software: `${f.software.name} ${f.software.version}`, date }))}</p>\n</footer>\n</body>\n</html>\n`
+  );
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {
@@ -467,9 +498,90 @@ function harvestSection(h: ReportHarvest, folder: string, lang: ReportLang): str
   );
 }
 
-/** The whole report of one part: head, the sections of the captures it holds, tail. */
+/** The whole report of one part: head, the sections of the captures it holds, certificate and footer. */
 export function renderReport(f: ReportFacts, index: ReportIndexRow[], captures: ReportCapture[]): string {
-  return reportHead(f, index) + captures.map((c) => reportCaptureSection(c, f.lang)).join('') + reportTail(f);
+  return reportHead(f, index) + captures.map((c) => reportCaptureSection(c, f.lang)).join('') + reportTail(f, captures);
+}
+
+/**
+ * What one capture adds to its part's report, for the part planner to measure: its section and
+ * its row of the certificate (the text is only measured, never written as it is).
+ */
+export function reportCaptureShare(c: ReportCapture, lang: ReportLang): string {
+  return reportCaptureSection(c, lang) + certificateRow(c, lang);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The certificate page (issue 19, item 3): how the captures were made, how to check them, each
+// exhibit with the SHA-256 of its capture record and its trusted timestamp, the signing key, and
+// room for the investigator's signature. It starts a printed page of its own.
+
+/**
+ * The timestamp authority of a `timestamp.obtained` custody event, as the certificate names it:
+ * the name the token gives (tsaName, else its signer), and the address the request went to.
+ */
+export function timestampAuthority(details: Record<string, unknown>): string | null {
+  const name = [details.tsaName, details.signer].find((v): v is string => typeof v === 'string' && v.trim() !== '');
+  const url = typeof details.tsa === 'string' && details.tsa.trim() !== '' ? details.tsa : null;
+  if (name && url) return `${name} (${url})`;
+  return name ?? url;
+}
+
+function certificateRow(c: ReportCapture, lang: ReportLang): string {
+  const t = CERTIFICATE_STRINGS[lang];
+  let stamp = `<span class="muted">${escapeHtml(t.noTimestamp)}</span>`;
+  if (c.timestamp) {
+    const when = c.timestamp.genTime ? code(c.timestamp.genTime) : '?';
+    const by = c.timestamp.tsa ? bidi(c.timestamp.tsa) : escapeHtml(t.unknownTsa);
+    stamp = escapeHtml(fill(t.timestampBy, { time: '\u0000', tsa: '\u0001' }))
+      .replace('\u0000', when)
+      .replace('\u0001', by);
+  }
+  return (
+    `<tr><td class="nw">${bidi(c.exhibitNumber)}</td><td class="n">${c.sequence}</td><td class="nw">${code(c.finishedAt)}</td>` +
+    `<td>${hash(c.captureJsonSha256)}</td><td>${stamp}</td></tr>\n`
+  );
+}
+
+/** A step of the certificate with its quoted commands as code, so that they read left to right in Arabic. */
+function commandsAsCode(step: string): string {
+  return step
+    .split(/"([^"]+)"|« ([^»]+) »/)
+    .map((piece, i) => (piece === undefined ? '' : i % 3 === 0 ? escapeHtml(piece) : code(piece)))
+    .join('');
+}
+
+/** The certificate around its rows; `after` holds U+0000 where the "no capture" notice may go. */
+function certificateParts(f: ReportFacts): { before: string; after: string } {
+  const t = CERTIFICATE_STRINGS[f.lang];
+  const software = `${f.software.name} ${f.software.version}`;
+  const made = escapeHtml(fill(t.made, { software: '\u0000', browser: '\u0001' }))
+    .replace('\u0000', bidi(software))
+    .replace('\u0001', bidi(f.software.browser));
+  const inPart = f.parts > 1 ? `<p>${escapeHtml(fill(t.exhibitsInPart, { k: f.part, n: f.parts }))}</p>\n` : '';
+  const before =
+    `<section class="certificate" id="certificate">\n<h2>${escapeHtml(t.heading)}</h2>\n<p>${made}</p>\n` +
+    `<h3>${escapeHtml(t.verifyHeading)}</h3>\n<ol>\n${t.verifySteps.map((s) => `<li>${commandsAsCode(s)}</li>`).join('\n')}\n</ol>\n` +
+    `<h3>${escapeHtml(t.exhibitsHeading)}</h3>\n${inPart}<table class="cert">\n<thead><tr><th>${escapeHtml(t.colExhibit)}</th>` +
+    `<th>${escapeHtml(t.colCapture)}</th><th>${escapeHtml(t.colFinished)}</th><th>${escapeHtml(t.colSha256)}</th>` +
+    `<th>${escapeHtml(t.colTimestamp)}</th></tr></thead>\n<tbody>\n`;
+  const blank = '<div class="line"></div>';
+  const org = [f.investigator.unit, f.investigator.organization].filter((s) => s.trim()).join(', ');
+  const sign: [string, string][] = [
+    [t.name, f.investigator.name.trim() ? `<div class="line">${bidi(f.investigator.name)}</div>` : blank],
+    [t.unitOrg, org ? `<div class="line">${bidi(org)}</div>` : blank],
+    [t.place, blank],
+    [t.date, blank],
+    [t.signature, '<div class="line tall"></div>'],
+  ];
+  const after =
+    `</tbody>\n</table>\n\u0000` +
+    dl([[CERTIFICATE_STRINGS[f.lang].keyFingerprint, hash(f.signingKeySha256)]]) +
+    `<p class="muted">${escapeHtml(t.packageTimestamp)}</p>\n<div class="signing">\n<p>${escapeHtml(t.attest)}</p>\n` +
+    `<h3>${escapeHtml(t.signHeading)}</h3>\n<div class="sign">\n` +
+    sign.map(([k, v]) => `<div>${escapeHtml(k)}</div>${v}`).join('\n') +
+    `\n</div>\n<p class="muted">${escapeHtml(t.legalNote)}</p>\n</div>\n</section>\n`;
+  return { before, after };
 }
 
 /** UTF-8 byte length of `s` without encoding it. */

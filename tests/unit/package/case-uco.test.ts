@@ -16,6 +16,8 @@ import SHACLValidator from 'rdf-validate-shacl';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { createDb, deleteCapture, logCustody, type CaptureRecord, type HashmarkDb, type KeyRecord } from '@/utils/db';
 import { digestBoth, utf8 } from '@/utils/evidence/hash';
+import { signDer } from '@/utils/evidence/signing';
+import { TAGGED_FILES } from '@/utils/package/layout';
 import { ensureSigningKey } from '@/utils/services/signing-keys';
 import { beginExport, buildCasePackage } from '@/utils/services/export-job';
 import { verifyPackage } from '@/utils/package/verify';
@@ -24,6 +26,7 @@ import {
   caseUcoCaptureBytes,
   caseUcoFixedBytes,
   caseUcoJsonld,
+  caseUcoMessage,
   uuidV5,
   type CaseUcoFacts,
 } from '@/utils/package/case-uco';
@@ -187,6 +190,45 @@ async function seededCase(): Promise<{ caseId: string; captures: CaptureRecord[]
   return { caseId, captures };
 }
 
+/**
+ * Edits a package's files and re-hashes and re-signs it with the case's own key, as an insider
+ * forger would: the payload manifests are recomputed for every file under data/, then the tag
+ * manifests, then the signature. Only the Hashmark checks beyond sha256sum and openssl can see it.
+ */
+async function resign(
+  zip: Uint8Array,
+  mutate: (files: Map<string, Uint8Array>, bag: string) => void,
+): Promise<Uint8Array> {
+  const z = await JSZip.loadAsync(zip);
+  const files = new Map<string, Uint8Array>();
+  for (const f of Object.values(z.files)) if (!f.dir) files.set(f.name, await f.async('uint8array'));
+  const bag = [...files.keys()][0]!.split('/')[0]!;
+  mutate(files, bag);
+  for (const alg of ['sha256', 'sha512'] as const) {
+    const name = `${bag}/manifest-${alg}.txt`;
+    const listed = new TextDecoder()
+      .decode(files.get(name))
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => l.slice(l.indexOf('  ') + 2));
+    let text = '';
+    for (const path of listed) text += `${(await digestBoth(files.get(`${bag}/${path}`)!))[alg]}  ${path}\n`;
+    files.set(name, utf8(text));
+  }
+  for (const alg of ['sha256', 'sha512'] as const) {
+    let text = '';
+    for (const f of TAGGED_FILES) text += `${(await digestBoth(files.get(`${bag}/${f}`)!))[alg]}  ${f}\n`;
+    files.set(`${bag}/tagmanifest-${alg}.txt`, utf8(text));
+  }
+  files.set(
+    `${bag}/signature/tagmanifest-sha256.txt.sig`,
+    await signDer(key.privateKey, files.get(`${bag}/tagmanifest-sha256.txt`)!),
+  );
+  const out = new JSZip();
+  for (const [name, bytes] of files) out.file(name, bytes, { date: new Date(at(1000)), compression: 'STORE' });
+  return out.generateAsync({ type: 'uint8array' });
+}
+
 /** Exports the case once under `exportId` (logged on the first call) and returns the package's files. */
 async function exportFiles(
   caseId: string,
@@ -215,9 +257,17 @@ describe('data/case-uco.jsonld', () => {
     // stand-in token, which is no RFC 3161 answer).
     const manifest = new TextDecoder().decode(files.get('manifest-sha256.txt'));
     expect(manifest).toMatch(/^[0-9a-f]{64} {2}data\/case-uco\.jsonld$/m);
-    const problems = (await verifyPackage(zip)).checks.filter((c) => !c.ok).map((c) => `${c.id}: ${c.message}`);
+    const report = await verifyPackage(zip);
+    const problems = report.checks.filter((c) => !c.ok).map((c) => `${c.id}: ${c.message}`);
     expect(problems).toHaveLength(1);
     expect(problems[0]).toMatch(/^timestamps: /);
+    // The verifier's own check of the graph: listed, hashed, and the exhibit numbers of case.json.
+    expect(report.checks.filter((c) => c.id === 'case-uco')).toEqual([
+      expect.objectContaining({
+        ok: true,
+        message: expect.stringContaining('its 2 exhibit number(s) match case.json'),
+      }),
+    ]);
 
     // links.csv: one row per sighting of the exported captures (2 in the first, 3 in the third).
     const links = new TextDecoder('utf-8', { ignoreBOM: true }).decode(files.get('data/links.csv'));
@@ -292,6 +342,98 @@ describe('data/case-uco.jsonld', () => {
     expect(phones).toHaveLength(1);
     expect(store.getQuads(null, DataFactory.namedNode(`${CORE}source`), phones[0]!.subject, null)).toHaveLength(2);
   }, 120_000);
+
+  test('the verifier refuses a graph whose exhibit number was changed, even re-hashed and re-signed with the key', async () => {
+    const { caseId } = await seededCase();
+    const { exportId } = await beginExport(caseId, { db, key, now: NOW });
+    const { zip } = await exportFiles(caseId, exportId);
+    const forge = async (edit: (graph: string) => string): Promise<string[]> => {
+      const forged = await resign(zip, (files, bag) => {
+        const path = `${bag}/data/case-uco.jsonld`;
+        files.set(path, utf8(edit(new TextDecoder().decode(files.get(path)))));
+      });
+      const r = await verifyPackage(forged);
+      // The forger held the key: the signature and both manifests still verify.
+      for (const id of ['signature', 'manifest-sha256', 'manifest-sha512'])
+        expect(
+          r.checks.filter((c) => c.id === id).every((c) => c.ok),
+          id,
+        ).toBe(true);
+      return r.checks.filter((c) => !c.ok && c.id !== 'timestamps').map((c) => `${c.id}: ${c.message}`);
+    };
+    // Exhibit 0003 cited as 0009 (the description still says 0003: only the number moved).
+    expect(
+      await forge((g) =>
+        g.replace(
+          '"case-investigation:exhibitNumber":"PV-2026-118-0003"',
+          '"case-investigation:exhibitNumber":"PV-2026-118-0009"',
+        ),
+      ),
+    ).toEqual([
+      'case-uco: data/case-uco.jsonld gives capture 3 the exhibit number PV-2026-118-0009; case.json implies PV-2026-118-0003.',
+    ]);
+    // The deleted capture's number given back to a record: an exhibit that is no capture here.
+    const extra = await forge((g) =>
+      g.replace(
+        /^(\{"@id":"kb:[0-9a-f-]+","@type":"case-investigation:ProvenanceRecord","case-investigation:exhibitNumber":")PV-2026-118-0001(")/m,
+        '$1PV-2026-118-0002$2',
+      ),
+    );
+    expect(extra).toEqual([
+      'case-uco: data/case-uco.jsonld gives capture 1 the exhibit number PV-2026-118-0002; case.json implies PV-2026-118-0001.',
+    ]);
+    // A prefix redefined (same length, so that Payload-Oxum holds), so that the same words name other terms.
+    const ns = 'https://ontology.caseontology.org/case/investigation/';
+    expect(
+      await forge((g) => g.replace(`"case-investigation":"${ns}"`, `"case-investigation":"${ns.toUpperCase()}"`)),
+    ).toEqual([`case-uco: data/case-uco.jsonld: its @context does not map "case-investigation" to ${ns}.`]);
+  }, 120_000);
+
+  test('a harvest: items as Messages of one MessageThread, with their authors, and still zero violations', async () => {
+    const facts: CaseUcoFacts = {
+      caseId: 'case-h',
+      name: 'Fil',
+      reference: 'PV-H',
+      created: at(0),
+      investigator: { name: 'Insp. Leila Benali', unit: 'OCRTEH', organization: 'Police nationale' },
+      software: SOFTWARE,
+      custodyLines: [],
+    };
+    const record = {
+      id: 'cap-h',
+      sequence: 1,
+      startedAt: at(1),
+      finishedAt: at(2),
+      url: 'https://forum.example/t/1',
+      title: 'Fil',
+      captureJson: { sha256: 'a'.repeat(64), sha512: 'b'.repeat(128), bytes: 10 },
+      artifacts: [],
+    };
+    const messages = [
+      { seq: 0, author: { name: 'vendeur_13' }, text: 'Prix ?', time: { machine: '2026-11-20T10:00:00Z' } },
+      { seq: 1, author: { name: 'ابو علي' }, text: 'السعر 50', time: { machine: 'hier' } },
+      { seq: 2, author: null, text: 'Message supprimé' },
+      { seq: 3, author: { name: 'vendeur_13' }, text: 'Ok', time: { machine: '2026-11-20T10:05:00+01:00' } },
+    ].map(caseUcoMessage);
+    const capture = caseUcoCapture(record, 'data/captures/0001-cap-h', null, [], messages);
+    const bytes = caseUcoJsonld(facts, [capture]);
+    const quads = await toQuads(bytes);
+    expect((await validate(quads)).findings).toEqual([]);
+    expect(ucoThingProblems(quads)).toEqual([]);
+    const store = new Store(quads);
+    const ofType = (t: string) => store.getQuads(null, DataFactory.namedNode(RDF_TYPE), DataFactory.namedNode(t), null);
+    expect(ofType(`${OBSERVABLE}Message`)).toHaveLength(4);
+    expect(ofType(`${OBSERVABLE}MessageThread`)).toHaveLength(1);
+    // Two authors (one node each, though one wrote twice); the item without an author has no `from`.
+    expect(ofType(`${OBSERVABLE}ApplicationAccount`)).toHaveLength(2);
+    expect(store.getQuads(null, DataFactory.namedNode(`${OBSERVABLE}from`), null, null)).toHaveLength(3);
+    expect(store.getQuads(null, DataFactory.namedNode(`${OBSERVABLE}participant`), null, null)).toHaveLength(2);
+    // A time the page gave in words is not an xsd:dateTime: left out, never guessed.
+    expect(store.getQuads(null, DataFactory.namedNode(`${OBSERVABLE}sentTime`), null, null)).toHaveLength(2);
+    expect(new TextDecoder().decode(bytes)).toContain('"observable:messageText":"السعر 50"');
+    // The planner's bound still holds with messages.
+    expect(bytes.length).toBeLessThanOrEqual(caseUcoFixedBytes(facts) + caseUcoCaptureBytes(facts, capture));
+  }, 60_000);
 
   test('the same export gives the same bytes', async () => {
     const { caseId } = await seededCase();

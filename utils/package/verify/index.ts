@@ -12,12 +12,14 @@ import {
   captureFolderOf,
   exporterPathProblem,
   ITEMS_JSONL,
+  CASE_UCO_PATH,
 } from '../layout';
 import { TEXT_CAPS } from './bag';
 import { Checks, type FileDigest, type VerifyCheck, type VerifyGroupInfo } from './checks';
 import { readCaptureJson, type CaptureFacts } from './captures';
 import { browserHashing, type HashingProvider, type IncrementalHash } from './hashing';
 import { ITEMS_JSONL_CAP } from './harvest';
+import { CASE_UCO_CAP } from './case-uco';
 import { checkBag } from './verdict';
 import {
   blobSource,
@@ -106,6 +108,7 @@ function keepCap(path: string): number | null {
   if (path === SIGNING_KEY_PATH) return TEXT_CAPS.pem;
   if (path === CASE_PATH) return TEXT_CAPS.caseJson;
   if (path === CUSTODY_PATH) return TEXT_CAPS.custody;
+  if (path === CASE_UCO_PATH) return CASE_UCO_CAP;
   if (path.endsWith('.tsr')) return TEXT_CAPS.token;
   if (path === TSA_CHAIN_PATH) return TEXT_CAPS.pem;
   if (captureFolderOf(path) && path.endsWith(`/${CAPTURE_JSON}`)) return TEXT_CAPS.captureJson;

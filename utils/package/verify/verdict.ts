@@ -7,6 +7,7 @@ import { decodeText, parseBagInfo, parseManifest } from './bag';
 import { checkCaptureArtifacts } from './captures';
 import { checkTimestamps } from './timestamps';
 import { checkHarvests } from './harvest';
+import { checkCaseUco } from './case-uco';
 import {
   Checks,
   checkCaptures,
@@ -306,6 +307,7 @@ export async function checkBag(c: PackageContents, opts: VerifyOptions, checks: 
     checkCaptures(kase, folders, payloadDigests, checks);
     checkCaptureArtifacts(c.captures, folders, payloadDigests, checks);
     checkHarvests(c.captures, c.kept, payloadDigests, checks);
+    checkCaseUco(c, kase, checks);
     if (custody.events) checkCustodyAgainstCase(kase, custody.events, folders, payloadDigests, checks);
     group = checkGroup(kase, info('Bag-Count'), info('Bag-Group-Identifier'), checks);
   }
