@@ -272,7 +272,7 @@ describe('writeBag', () => {
   });
 
   it("exports the package ceilings (the verifier's reader limits)", () => {
-    expect(MAX_ZIP_ENTRIES).toBe(65_535);
+    expect(MAX_ZIP_ENTRIES).toBe(150_000);
     expect(MAX_ZIP_BYTES).toBe(4 * 1024 * 1024 * 1024);
   });
 

@@ -23,11 +23,11 @@ export const SIGNATURE_ALGORITHM = 'ECDSA-P384-SHA256-DER';
 export { TAGGED_FILES };
 
 /**
- * Package ceilings: what the verifier's strict reader accepts (verify/zip.ts ZIP_LIMITS), not
- * what the ZIP writer can do (it writes ZIP64 past 4 GiB and 65,535 entries). The writer refuses
- * at these values, before reading the payload (the exporter splits cases below them).
+ * Package ceilings: what the verifier's strict reader accepts (verify/zip.ts ZIP_LIMITS, raised
+ * with it), not what the ZIP writer can do (it writes ZIP64 past 4 GiB and 65,535 entries). The
+ * writer refuses at these values, before reading the payload (the exporter splits cases below them).
  */
-export const MAX_ZIP_ENTRIES = 65_535;
+export const MAX_ZIP_ENTRIES = ZIP_LIMITS.maxEntries;
 /** See {@link MAX_ZIP_ENTRIES}: 4 GiB of uncompressed bytes. */
 export const MAX_ZIP_BYTES = 4 * 1024 ** 3;
 
