@@ -377,6 +377,11 @@ async function zipForm(
   return z.length >= bytes.length || bomb ? stored : { data: z, method: 8, crc, size: bytes.length };
 }
 
+/** Bytes (announced sizes) of payload files read ahead of the writer, past the first two. */
+const READ_AHEAD_BYTES = 8 * 1024 * 1024;
+/** Files read ahead of the writer at most (small files: the round trips are the cost). */
+const READ_AHEAD_FILES = 16;
+
 /** One ZIP entry in the order written: a folder, a file already in memory, or a payload file. */
 type Planned = { name: string } & (
   { kind: 'dir' } | { kind: 'bytes'; bytes: Uint8Array } | { kind: 'payload'; i: number }
@@ -408,7 +413,7 @@ interface Steps {
 
 /**
  * Writes the payload half of the bag (the bag folder, VERIFY.txt, bag-info.txt, bagit.txt, data/)
- * in name order. Each payload file is read when its turn comes, the next one being read (and
+ * in name order. Each payload file is read shortly before its turn, a few being read (and
  * hashed, off the main thread) while this one is written; returns the payload's digests.
  */
 async function writeHead(
@@ -421,15 +426,20 @@ async function writeHead(
 ): Promise<(DigestPair | undefined)[]> {
   const order = entries.flatMap((e) => (e.kind === 'payload' ? [e.i] : []));
   const reads = new Map<number, Promise<ReadPayload>>();
-  const start = (k: number): void => {
-    const i = order[k];
-    if (i === undefined || reads.has(i)) return;
-    const p = readPayload(payload[i]!);
-    p.catch(() => undefined); // awaited in its turn; a failure while another file is written is not unhandled
-    reads.set(i, p);
+  // Files read ahead of the writer, in order: each read is several round trips (IndexedDB, the
+  // two digests), so one at a time made the export wait on latency, not on bytes (issue 17).
+  let next = 0;
+  let ahead = 0; // announced bytes of the files read and not yet written
+  const readAhead = (): void => {
+    while (next < order.length && (reads.size < 2 || (ahead < READ_AHEAD_BYTES && reads.size < READ_AHEAD_FILES))) {
+      const i = order[next++]!;
+      const p = readPayload(payload[i]!);
+      p.catch(() => undefined); // awaited in its turn; a failure while another file is written is not unhandled
+      reads.set(i, p);
+      ahead += sizeOf(payload[i]!);
+    }
   };
   const digests = new Array<DigestPair | undefined>(payload.length);
-  let k = 0;
   for (const e of entries) {
     o.signal?.throwIfAborted();
     if (e.kind === 'dir') {
@@ -438,11 +448,10 @@ async function writeHead(
     }
     let bytes: Uint8Array;
     if (e.kind === 'payload') {
-      start(k);
-      start(k + 1);
+      readAhead();
       const r = await reads.get(e.i)!;
       reads.delete(e.i);
-      k++;
+      ahead -= sizeOf(payload[e.i]!);
       digests[e.i] = { sha256: r.sha256, sha512: r.sha512 };
       bytes = r.bytes;
     } else bytes = e.bytes;

@@ -191,10 +191,12 @@ describe('ZipWriter', () => {
     // 70,000 is written only in the ZIP64 end record (the plain one says 0xFFFF): the strict
     // reader takes the count from there and reads every entry (its cap was raised with the writer's).
     expect(new DataView(zip.buffer).getUint16(zip.length - 22 + 10, true)).toBe(0xffff);
-    const got = await strictRead(zip);
-    expect(got.size).toBe(70_000);
-    expect(new TextDecoder().decode(got.get('bag/data/69999.txt')!)).toBe('69999\n');
-  }, 120_000);
+    // (Every entry's content read by the strict reader: zip64-entries.test.ts, on a whole bag.)
+    const d = await readZipDirectory(bytesSource(zip));
+    expect(d.problems).toEqual([]);
+    expect(d.entries.length).toBe(70_000);
+    expect(d.entries.at(-1)!.name).toBe('bag/data/69999.txt');
+  }, 240_000);
 
   it("the writer's entry ceiling and the strict reader's cap are one number", () => {
     expect(MAX_ZIP_ENTRIES).toBe(ZIP_LIMITS.maxEntries);
