@@ -264,7 +264,7 @@ describe('a case split into parts, through the CLI', () => {
     for (const [flag, value, reason] of [
       ['--max-part-bytes', '5000000000', /the verifier reads packages under 4 GiB/],
       ['--max-part-bytes', '12MB', /--max-part-bytes must be a whole number greater than 0/],
-      ['--max-part-entries', '70000', /the verifier reads packages under 65,535 entries/],
+      ['--max-part-entries', '200000', /the verifier reads packages under 150,000 entries/],
       ['--lang', 'de', /--lang must be one of en, fr, ar/],
     ] as const) {
       const r = await cli(['capture', site.url('next.html'), '--case', 'x', '--out', join(tmp, 'never'), flag, value]);

@@ -53,7 +53,7 @@ test('store build: no pageCapture or debugger, host access only optional, nothin
   expect(store.web_accessible_resources).toBeUndefined();
   expect(store.content_scripts).toBeUndefined();
   expect((store.content_security_policy as { extension_pages: string }).extension_pages).toMatch(
-    /^script-src 'self'; object-src 'none'/,
+    /^script-src 'self' 'wasm-unsafe-eval'; object-src 'none'/,
   );
 });
 

@@ -24,7 +24,7 @@ describe('export page parameters', () => {
     ['?case=x&maxPartBytes=1e9', /maxPartBytes must be a whole number/],
     ['?case=x&maxPartBytes=0', /maxPartBytes must be a whole number/],
     ['?case=x&maxPartBytes=5000000000', /4 GiB/],
-    ['?case=x&maxPartEntries=70000', /65,535/],
+    ['?case=x&maxPartEntries=200000', /150,000/],
     ['?case=x&lang=de', /lang must be one of en, fr, ar/],
   ])('refuses %j with a sentence', (search, message) => {
     expect(() => parseExportParams(search)).toThrow(message);

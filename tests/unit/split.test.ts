@@ -35,7 +35,7 @@ describe('resolveCeiling', () => {
     [{ maxPartBytes: -5 }, /whole number of bytes/],
     [{ maxPartBytes: 2.5 }, /whole number of bytes/],
     [{ maxPartBytes: MAX_ZIP_BYTES }, /4 GiB/],
-    [{ maxPartEntries: MAX_ZIP_ENTRIES }, /65,535 entries/],
+    [{ maxPartEntries: MAX_ZIP_ENTRIES }, /150,000 entries/],
     [{ maxPartEntries: 0 }, /whole number/],
   ])('refuses %j', (given, message) => {
     expect(() => resolveCeiling(given)).toThrow(message);

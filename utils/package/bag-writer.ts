@@ -1,9 +1,10 @@
-import { digestBoth, sha256Hex, sha256Stream, utf8, type DigestPair } from '@/utils/evidence/hash';
+import { digestBoth, sha256Hex, utf8, type DigestPair } from '@/utils/evidence/hash';
 import { spkiDerToPem, verifyDer } from '@/utils/evidence/signing';
 import type { BagFile } from '@/utils/evidence/types';
 import { OPTIONAL_SIGNATURE_FILES, SIGNATURE_PATH, SIGNING_KEY_PATH, TAG_MANIFESTS, TAGGED_FILES } from './layout';
 import { ZIP_LIMITS } from './verify/zip';
 import { ZipWriter, crc32, deflateRaw } from './zip-writer';
+import { openSpool, type SpoolKind, type ZipSpool } from './zip-spool';
 
 /**
  * Writes one evidence package (evidence-package-v1.md): a signed BagIt 1.0 bag in a single
@@ -22,11 +23,11 @@ export const SIGNATURE_ALGORITHM = 'ECDSA-P384-SHA256-DER';
 export { TAGGED_FILES };
 
 /**
- * Package ceilings: what the verifier's strict reader accepts (verify/zip.ts ZIP_LIMITS), not
- * what the ZIP writer can do (it writes ZIP64 past 4 GiB and 65,535 entries). The writer refuses
- * at these values, before reading the payload (the exporter splits cases below them).
+ * Package ceilings: what the verifier's strict reader accepts (verify/zip.ts ZIP_LIMITS, raised
+ * with it), not what the ZIP writer can do (it writes ZIP64 past 4 GiB and 65,535 entries). The
+ * writer refuses at these values, before reading the payload (the exporter splits cases below them).
  */
-export const MAX_ZIP_ENTRIES = 65_535;
+export const MAX_ZIP_ENTRIES = ZIP_LIMITS.maxEntries;
 /** See {@link MAX_ZIP_ENTRIES}: 4 GiB of uncompressed bytes. */
 export const MAX_ZIP_BYTES = 4 * 1024 ** 3;
 
@@ -130,6 +131,11 @@ export interface BagInput {
   /** Override the ceilings (tests; the exporter's own, lower split size is its business). */
   limits?: Partial<BagLimits>;
   /**
+   * Where the ZIP is spooled while written (zip-spool.ts): 'memory' (default) or 'file', an
+   * origin-private file where the platform has one, so a part is never held in memory whole.
+   */
+  spool?: SpoolKind;
+  /**
    * Called with the signature once it is made and checked: returns the optional signature/ files
    * that depend on it (an RFC 3161 token over the signature and the TSA's certificates; names
    * from {@link OPTIONAL_SIGNATURE_FILES} only). They are in no manifest: the token covers the
@@ -142,8 +148,9 @@ export interface BagInput {
 
 export interface BagOutput {
   /**
-   * The ZIP as a Blob made from the writer's chunks, never joined into one array: a part can be
-   * a gigabyte, and the browser keeps a large Blob outside the page's memory (or on disk).
+   * The ZIP as a Blob made from the writer's chunks, never joined into one array (a part can be
+   * a gigabyte), or a File on disk with `spool: 'file'`: pass it to saveDownload, which removes
+   * that file once the browser has saved it.
    */
   zip: Blob;
   /** Its size in bytes. */
@@ -339,44 +346,6 @@ async function checkBagInput(input: BagInput): Promise<void> {
 // ---------------------------------------------------------------------------------------------
 // Streaming: each payload file is read when its turn comes, hashed, written and let go.
 
-/** Blobs are made from the pending chunks every this many bytes, so JavaScript holds at most this much of the ZIP. */
-const BLOB_FLUSH_BYTES = 16 * 1024 * 1024;
-
-/**
- * Where the ZIP goes: chunks are hashed as they pass (the ZIP's SHA-256, recorded at export) and
- * turned into Blobs every {@link BLOB_FLUSH_BYTES}; the Blob of Blobs is never one joined array
- * (the browser keeps Blob data outside the page's heap, on disk past its memory quota).
- */
-class BlobSink {
-  private readonly blobs: Blob[] = [];
-  private pending: Uint8Array[] = [];
-  private pendingBytes = 0;
-  private readonly hash = sha256Stream();
-  bytes = 0;
-
-  readonly write = (chunk: Uint8Array): void => {
-    this.hash.update(chunk);
-    this.pending.push(chunk);
-    this.pendingBytes += chunk.length;
-    this.bytes += chunk.length;
-    if (this.pendingBytes >= BLOB_FLUSH_BYTES) this.flush();
-  };
-
-  private flush(): void {
-    if (this.pending.length === 0) return;
-    this.blobs.push(new Blob(this.pending as BlobPart[]));
-    this.pending = [];
-    this.pendingBytes = 0;
-  }
-
-  finish(): { blob: Blob; sha256: string } {
-    this.flush();
-    const blob = new Blob(this.blobs, { type: 'application/zip' });
-    this.blobs.length = 0;
-    return { blob, sha256: this.hash.hex() };
-  }
-}
-
 function sizeOf(f: PayloadFile): number {
   return 'read' in f ? f.size : f.bytes.length;
 }
@@ -407,6 +376,11 @@ async function zipForm(
   const bomb = bytes.length > ZIP_LIMITS.ratioFloorBytes && bytes.length / Math.max(z.length, 1) > ZIP_LIMITS.maxRatio;
   return z.length >= bytes.length || bomb ? stored : { data: z, method: 8, crc, size: bytes.length };
 }
+
+/** Bytes (announced sizes) of payload files read ahead of the writer, past the first two. */
+const READ_AHEAD_BYTES = 8 * 1024 * 1024;
+/** Files read ahead of the writer at most (small files: the round trips are the cost). */
+const READ_AHEAD_FILES = 16;
 
 /** One ZIP entry in the order written: a folder, a file already in memory, or a payload file. */
 type Planned = { name: string } & (
@@ -439,7 +413,7 @@ interface Steps {
 
 /**
  * Writes the payload half of the bag (the bag folder, VERIFY.txt, bag-info.txt, bagit.txt, data/)
- * in name order. Each payload file is read when its turn comes, the next one being read (and
+ * in name order. Each payload file is read shortly before its turn, a few being read (and
  * hashed, off the main thread) while this one is written; returns the payload's digests.
  */
 async function writeHead(
@@ -452,15 +426,20 @@ async function writeHead(
 ): Promise<(DigestPair | undefined)[]> {
   const order = entries.flatMap((e) => (e.kind === 'payload' ? [e.i] : []));
   const reads = new Map<number, Promise<ReadPayload>>();
-  const start = (k: number): void => {
-    const i = order[k];
-    if (i === undefined || reads.has(i)) return;
-    const p = readPayload(payload[i]!);
-    p.catch(() => undefined); // awaited in its turn; a failure while another file is written is not unhandled
-    reads.set(i, p);
+  // Files read ahead of the writer, in order: each read is several round trips (IndexedDB, the
+  // two digests), so one at a time made the export wait on latency, not on bytes (issue 17).
+  let next = 0;
+  let ahead = 0; // announced bytes of the files read and not yet written
+  const readAhead = (): void => {
+    while (next < order.length && (reads.size < 2 || (ahead < READ_AHEAD_BYTES && reads.size < READ_AHEAD_FILES))) {
+      const i = order[next++]!;
+      const p = readPayload(payload[i]!);
+      p.catch(() => undefined); // awaited in its turn; a failure while another file is written is not unhandled
+      reads.set(i, p);
+      ahead += sizeOf(payload[i]!);
+    }
   };
   const digests = new Array<DigestPair | undefined>(payload.length);
-  let k = 0;
   for (const e of entries) {
     o.signal?.throwIfAborted();
     if (e.kind === 'dir') {
@@ -469,11 +448,10 @@ async function writeHead(
     }
     let bytes: Uint8Array;
     if (e.kind === 'payload') {
-      start(k);
-      start(k + 1);
+      readAhead();
       const r = await reads.get(e.i)!;
       reads.delete(e.i);
-      k++;
+      ahead -= sizeOf(payload[e.i]!);
       digests[e.i] = { sha256: r.sha256, sha512: r.sha512 };
       bytes = r.bytes;
     } else bytes = e.bytes;
@@ -497,6 +475,18 @@ async function writeHead(
  *   whatever a payload file's `read` throws (the part is then abandoned: nothing is returned).
  */
 export async function writeBag(input: BagInput): Promise<BagOutput> {
+  let spool: ZipSpool | null = null;
+  try {
+    return await buildBag(input, async () => (spool = await openSpool(input.spool)));
+  } catch (e) {
+    // A failed or cancelled part leaves nothing behind (an OPFS spool file is removed).
+    await (spool as ZipSpool | null)?.abort();
+    throw e;
+  }
+}
+
+/** {@link writeBag} into the spool `open` makes once the checks before the long work passed. */
+async function buildBag(input: BagInput, open: () => Promise<ZipSpool>): Promise<BagOutput> {
   const { bagName, payload, info, signer, date, signal } = input;
   await checkBagInput(input);
   signal?.throwIfAborted();
@@ -530,8 +520,8 @@ export async function writeBag(input: BagInput): Promise<BagOutput> {
     input.onProgress?.(steps.files, steps.totalFiles, { done: steps.bytes, total: steps.totalBytes });
   tick();
 
-  const sink = new BlobSink();
-  const zip = new ZipWriter(sink.write, date);
+  const sink = await open();
+  const zip = new ZipWriter((chunk) => sink.write(chunk), date);
   const deflateText = input.deflateText ?? true;
   const digests = await writeHead(zip, head, payload, steps, tick, { signal, deflateText });
   const digestOf = (i: number): DigestPair => {
@@ -595,7 +585,7 @@ export async function writeBag(input: BagInput): Promise<BagOutput> {
     }
   }
   await zip.finish();
-  const out = sink.finish();
+  const out = await sink.finish();
   return {
     zip: out.blob,
     zipBytes: sink.bytes,

@@ -75,6 +75,7 @@ import {
   toBase64,
 } from '@/utils/image/thumbnail';
 import { verifyInstructions } from './verify-text';
+import { releaseSpooled } from './zip-spool';
 import { exhibitNumber } from '@/utils/evidence/exhibit';
 import {
   caseUcoCapture,
@@ -988,6 +989,8 @@ async function buildPart(x: ExportContext, j: PartJob): Promise<PackagePart> {
     ...(o.signal ? { signal: o.signal } : {}),
     // Everything STOREd: DEFLATE of the text was the writer's largest cost (docs/performance.md).
     deflateText: false,
+    // On disk (OPFS) as it is written where the page has it: the part is never held in memory.
+    spool: 'file',
     ...(o.timestampSignature
       ? {
           afterSign: async (signature: Uint8Array) => {
@@ -1005,6 +1008,7 @@ async function buildPart(x: ExportContext, j: PartJob): Promise<PackagePart> {
   // The plan is an upper bound by construction; a part over it is a bug in the size model,
   // and the ceiling is a promise (media size, memory): stop rather than hand it out.
   if (out.zipBytes > planned.cost.bytes) {
+    await releaseSpooled(out.zip);
     throw new Error(
       `export: internal error, part ${part} is ${out.zipBytes} bytes but was planned at most ${planned.cost.bytes}; nothing was saved for it.`,
     );

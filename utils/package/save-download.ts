@@ -1,4 +1,5 @@
 import { browser } from 'wxt/browser';
+import { releaseSpooled } from './zip-spool';
 
 /** A file the browser has finished saving. */
 export interface SavedDownload {
@@ -39,7 +40,9 @@ export async function saveDownload(
     });
     return { id, path };
   } finally {
-    // Revoke only after the browser has the whole file.
+    // Revoke only after the browser has the whole file; then an export part spooled to an
+    // origin-private file (zip-spool.ts) is removed from there, saved or not.
     URL.revokeObjectURL(url);
+    if (data instanceof Blob) await releaseSpooled(data);
   }
 }

@@ -14,7 +14,7 @@ import { MAX_ZIP_BYTES, MAX_ZIP_ENTRIES, compressionFor } from './bag-writer';
 
 /** Default part ceiling: 1 GiB. */
 export const DEFAULT_MAX_PART_BYTES = 1024 ** 3;
-/** Default entry ceiling: 50,000 ZIP entries (files and folders), well under 65,535. */
+/** Default entry ceiling: 50,000 ZIP entries (files and folders), well under MAX_ZIP_ENTRIES. */
 export const DEFAULT_MAX_PART_ENTRIES = 50_000;
 
 export interface PartCeiling {
@@ -40,7 +40,7 @@ export function resolveCeiling(
   }
   if (!Number.isSafeInteger(maxPartEntries) || maxPartEntries < 1 || maxPartEntries >= MAX_ZIP_ENTRIES) {
     throw new Error(
-      `The part entry ceiling must be a whole number from 1 to ${MAX_ZIP_ENTRIES - 1} (the verifier reads packages under 65,535 entries); got ${String(given.maxPartEntries)}.`,
+      `The part entry ceiling must be a whole number from 1 to ${MAX_ZIP_ENTRIES - 1} (the verifier reads packages under ${MAX_ZIP_ENTRIES.toLocaleString('en-US')} entries); got ${String(given.maxPartEntries)}.`,
     );
   }
   return { maxPartBytes, maxPartEntries };

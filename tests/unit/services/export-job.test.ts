@@ -471,8 +471,8 @@ describe('bag groups', () => {
     await expect(beginExport(caseId, { db, key, now: NOW, ceiling: { maxPartBytes: 5 * 1024 ** 3 } })).rejects.toThrow(
       /4 GiB/,
     );
-    await expect(beginExport(caseId, { db, key, now: NOW, ceiling: { maxPartEntries: 70_000 } })).rejects.toThrow(
-      /65,535 entries/,
+    await expect(beginExport(caseId, { db, key, now: NOW, ceiling: { maxPartEntries: 200_000 } })).rejects.toThrow(
+      /150,000 entries/,
     );
     await expect(beginExport(caseId, { db, key, now: NOW, ceiling: { maxPartBytes: 1.5 } })).rejects.toThrow(
       /whole number/,

@@ -9,8 +9,8 @@
 export const TEXT_CAPS = {
   /** bagit.txt, bag-info.txt, VERIFY.txt. */
   tagFile: 1024 ** 2,
-  /** manifest-*.txt, tagmanifest-*.txt: 65,535 lines of a SHA-512 and a path. */
-  manifest: 32 * 1024 ** 2,
+  /** manifest-*.txt, tagmanifest-*.txt: 150,000 lines (ZIP_LIMITS.maxEntries) of a SHA-512 and a path. */
+  manifest: 56 * 1024 ** 2,
   /** data/case.json (lists every capture of the export). */
   caseJson: 16 * 1024 ** 2,
   /** One capture.json. */

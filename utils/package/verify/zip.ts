@@ -51,14 +51,17 @@ export function readAhead(src: ByteSource, windowBytes = 1024 ** 2): ByteSource 
   };
 }
 
-/** Documented caps (docs/security.md). The exporter writes at most 65,534 entries and 4 GiB. */
+/**
+ * Documented caps (docs/security.md). The exporter writes at most 149,999 entries (ZIP64 past
+ * 65,535: issue 17) and 4 GiB; its ceilings are these (bag-writer.ts MAX_ZIP_ENTRIES), raised together.
+ */
 export const ZIP_LIMITS = {
   /** Entries refused up front, before the central directory is read. */
-  maxEntries: 65_535,
+  maxEntries: 150_000,
   /** Sum of declared uncompressed sizes: the exporter never writes more (MAX_ZIP_BYTES). */
   maxTotalBytes: 4 * 1024 ** 3,
-  /** Central directory: 65,535 records of at most 46 + 255 bytes fit well under this. */
-  maxCentralDirectoryBytes: 24 * 1024 ** 2,
+  /** Central directory: 150,000 records of at most 46 + 255 + 28 (ZIP64 extra) bytes fit under this. */
+  maxCentralDirectoryBytes: 48 * 1024 ** 2,
   /** Longest entry name accepted, in bytes. */
   maxNameBytes: 255,
   /** Inflated:compressed ratio refused above this for entries over `ratioFloorBytes`. */
