@@ -18,8 +18,10 @@ import {
   setRecordingState,
   setRecordingTabs,
   startRecording,
+  updateRecordingSettings,
   type HashmarkDb,
   type RecordingRow,
+  type RecordingSettings,
 } from '@/utils/db';
 import { cleanIgnoreList, isIgnored } from '@/utils/recording/ignore';
 import type { SettleResult } from '@/utils/recording/page-settle';
@@ -483,4 +485,9 @@ export class RecordingService {
       : "The browser's storage is nearly full; the recording is paused, nothing was lost.";
     await this.serial(() => (this.rec?.id === r.id ? this.end('paused', reason) : Promise.resolve(this.statusNow())));
   }
+}
+
+/** The settings page's write of the recording settings (components never call db writes). */
+export function saveRecordingSettings(db: HashmarkDb, patch: Partial<RecordingSettings>): Promise<RecordingSettings> {
+  return updateRecordingSettings(db, patch);
 }
