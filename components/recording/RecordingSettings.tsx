@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { getRecordingSettings, type RecordingSettings as Settings } from '@/utils/db';
+import { getCase, getRecordingSettings, type RecordingSettings as Settings } from '@/utils/db';
 import { ignoreEntryProblem } from '@/utils/recording/ignore';
 import { saveRecordingSettings } from '@/utils/services/recording';
 import { useDb } from '../hooks/db';
@@ -16,7 +16,7 @@ const lines = (s: string) =>
     .filter(Boolean);
 const whole = (s: string) => (/^\s*\d+\s*$/.test(s) ? Number(s) : Number.NaN);
 
-export function RecordingSettings(props: { caseId: string | null; caseName?: string }) {
+export function RecordingSettings(props: { caseId: string | null }) {
   const tr = useI18n();
   const db = useDb();
   const [s, setS] = useState<Settings | null>(null);
@@ -27,8 +27,10 @@ export function RecordingSettings(props: { caseId: string | null; caseName?: str
   const [caseBudget, setCaseBudget] = useState('');
   const [note, setNote] = useState('');
   const [error, setError] = useState<string | null>(null);
+  const [caseName, setCaseName] = useState('');
 
   useEffect(() => {
+    if (props.caseId) void getCase(db, props.caseId).then((c) => setCaseName(c?.name ?? ''));
     void getRecordingSettings(db).then((r) => {
       setS(r);
       setGlobal(r.ignore.join('\n'));
@@ -84,7 +86,7 @@ export function RecordingSettings(props: { caseId: string | null; caseName?: str
       </label>
       {props.caseId && (
         <label>
-          {tr.t('recording.ignoreCase', { name: props.caseName ?? '' })}
+          {tr.t('recording.ignoreCase', { name: caseName })}
           <textarea name="recordingIgnoreCase" rows={3} value={own} onInput={(e) => setOwn(e.currentTarget.value)} />
         </label>
       )}
