@@ -77,7 +77,8 @@ export const DEFAULT_RECORDING_SETTINGS: Readonly<RecordingSettings> = {
 type WithRecording = SettingsRecord & { recording?: Partial<RecordingSettings> };
 
 export async function getRecordingSettings(db: HashmarkDb): Promise<RecordingSettings> {
-  const saved = ((await db.settings.get('profile')) as WithRecording | undefined)?.recording;
+  const row: WithRecording | undefined = await db.settings.get('profile');
+  const saved = row?.recording;
   return { ...DEFAULT_RECORDING_SETTINGS, ...saved };
 }
 

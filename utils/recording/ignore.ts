@@ -80,7 +80,7 @@ export function cleanIgnoreList(list: readonly string[]): string[] {
 export function ignoreListProblem(list: unknown): string | null {
   if (!Array.isArray(list) || !list.every((e) => typeof e === 'string')) return 'An ignore list is a list of text.';
   if (list.length > IGNORE_LIST_MAX) return `An ignore list holds at most ${IGNORE_LIST_MAX} entries.`;
-  for (const e of list as string[]) {
+  for (const e of list) {
     const p = ignoreEntryProblem(e);
     if (p) return p;
   }
