@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { CustodyRecord, JobRecord } from '@/utils/db/schema';
 import { LANGS, type Lang } from '@/utils/i18n';
+import { ignoreEntryProblem } from '@/utils/recording/ignore';
 import type { CaptureDriver } from './driver';
 import { exportCaseTo } from './export-out';
 
@@ -13,12 +14,13 @@ import { exportCaseTo } from './export-out';
  * by the extension's recording, exactly as for a person browsing: nothing is captured here.
  */
 
-export const RECORD_USAGE = `  hashmark record <url...> --case <name> --out <dir> [--dwell <ms>] [--full] [--profile <dir>]
-                  [--reference <ref>] [--browser chromium|firefox] [--lang en|fr|ar]
+export const RECORD_USAGE = `  hashmark record <url...> --case <name> --out <dir> [--ignore <host>]... [--dwell <ms>] [--full]
+                  [--profile <dir>] [--reference <ref>] [--browser chromium|firefox] [--lang en|fr|ar]
       Opens one tab, starts recording in it, visits each URL in order as a person typing it
       would (staying --dwell ms on each, default 5000), stops recording, exports the case and
       prints the ZIP path and SHA-256 like capture. Captures are light (viewport, DOM, text,
-      MHTML) unless --full (the profile's capture settings).`;
+      MHTML) unless --full (the profile's capture settings). --ignore (repeatable) adds a host or
+      host/path to the ignore list for this recording: its pages are never touched or logged.`;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -45,6 +47,7 @@ export async function record(args: string[], fail: (msg: string) => number): Pro
       reference: { type: 'string' },
       browser: { type: 'string' },
       lang: { type: 'string' },
+      ignore: { type: 'string', multiple: true },
     },
   });
   if (!positionals.length) return fail('record needs at least one URL');
@@ -52,6 +55,11 @@ export async function record(args: string[], fail: (msg: string) => number): Pro
   if (!values.out) return fail('record needs --out <dir>');
   for (const u of positionals) {
     if (!/^https?:\/\/\S+$/i.test(u)) return fail(`only http and https pages are recorded: ${u}`);
+  }
+  const ignore = values.ignore ?? [];
+  for (const e of ignore) {
+    const problem = ignoreEntryProblem(e);
+    if (problem) return fail(`--ignore: ${problem}`);
   }
   const dwellRaw = values.dwell ?? '5000';
   if (!/^\d+$/.test(dwellRaw)) return fail('--dwell must be a whole number of milliseconds');
@@ -69,7 +77,12 @@ export async function record(args: string[], fail: (msg: string) => number): Pro
     const { driver } = session;
     const kase = await driver.ensureCase(values.case, values.reference);
     const tabId = await driver.openTab(positionals[0]!);
-    const st = await driver.send('recording.start', { tabId, scope: 'tab', full: values.full === true });
+    const st = await driver.send('recording.start', {
+      tabId,
+      scope: 'tab',
+      full: values.full === true,
+      ...(ignore.length ? { ignore } : {}),
+    });
     if (st.state !== 'active') return fail('the recording did not start');
     try {
       await sleep(dwell);

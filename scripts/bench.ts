@@ -24,6 +24,7 @@ import { findBrowserPid } from './bench/memory';
 import { bundle, inject, lib, LIB, searchBundle } from './bench/page-bundle';
 import { complete, failure, jsonReport, markdownTable, unmeasured, type Metric, type MetricName } from './bench/report';
 import { VERIFY_TARGETS, verifyStage } from './bench/verify';
+import { recordingStage } from './bench/recording';
 
 const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 
@@ -61,6 +62,7 @@ function plan(quick: boolean) {
         verifyRuns: 3,
         // Harvests of 200 and 2,000 items (about 1 and 10 minutes each on 2 cores).
         harvestRuns: 1,
+        recordingLoads: 20,
       }
     : // 2,000 captures of 1 MB = 2 GB, under the default part ceiling (1 GiB), as an investigator exports it.
       {
@@ -77,6 +79,7 @@ function plan(quick: boolean) {
         verifyBytes: 1088 * MiB,
         verifyRuns: 5,
         harvestRuns: 3,
+        recordingLoads: 20,
       };
 }
 
@@ -172,6 +175,10 @@ async function measure(
       ...(await harvestStage(hm, driver, { stages: o.stages, runs: p.harvestRuns, browserPid: own[0]!, log })),
     );
     others = Math.max(others, otherChromiumBrowsers(own));
+  }
+
+  if (o.stages.has('recording-overhead') || o.stages.has('recording-burst')) {
+    measured.push(...(await recordingStage(hm, driver, site, { stages: o.stages, loads: p.recordingLoads, log })));
   }
   return { measured, others };
 }

@@ -5,6 +5,7 @@ import { useDb } from '../hooks/db';
 import { useI18n } from '../hooks/i18n';
 import { FastModeSetting, type FastModeAccess } from './FastModeSetting';
 import { HarvestLimitsSetting } from './HarvestLimitsSetting';
+import { RecordingSettings } from '../recording/RecordingSettings';
 import { HostAccessSetting } from './HostAccessSetting';
 import { LanguageSetting } from './LanguageSetting';
 import { SettingsForm } from './SettingsForm';
@@ -49,6 +50,7 @@ export function SettingsView(props: {
       <SettingsForm s={s} setS={setS} requestOrigin={props.requestOrigin} />
       {props.fastMode && <FastModeSetting s={s} setS={setS} fastMode={props.fastMode} />}
       <HarvestLimitsSetting s={s} setS={setS} />
+      <RecordingSettings caseId={s.activeCaseId} />
       <SigningKeySetting
         signingKey={props.signingKey}
         onDownloadKey={props.onDownloadKey}

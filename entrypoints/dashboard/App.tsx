@@ -4,6 +4,7 @@ import { CaptureGrid } from '@/components/capture/CaptureGrid';
 import { CaseHeader } from '@/components/case/CaseHeader';
 import { CasePicker } from '@/components/case/CasePicker';
 import { CaseSidebar } from '@/components/case/CaseSidebar';
+import { RecordingTimeline } from '@/components/recording/RecordingTimeline';
 import { useDb } from '@/components/hooks/db';
 import { useI18n } from '@/components/hooks/i18n';
 import { href, type Route } from '@/components/common/route';
@@ -267,6 +268,7 @@ function MainView(props: {
       ) : currentCase ? (
         <CaseHeader kase={currentCase} captureCount={caseCount} onExport={() => env.openExport(currentCase.id)} />
       ) : null}
+      {currentCase && !hits && <RecordingTimeline caseId={currentCase.id} />}
       <CaptureGrid
         ids={ids}
         page={page}

@@ -14,7 +14,7 @@ export const USAGE = `Usage: npm run bench [-- --quick] [--json <file>] [--only 
   --quick         smaller sizes and fewer runs (under 10 minutes on 2 cores)
   --json <file>   also write { "metrics": [ { metric, value, unit, baseline, ratio, target, pass } ] }
   --only <list>   run only these stages: capture, export, dashboard, verify-throughput, verify-peak-memory,
-                  harvest-feed, harvest-memory
+                  harvest-feed, harvest-memory, recording-overhead, recording-burst
                   (the others report null; the verify stages need no browser and no build)
   --extension <dir>  measure this built extension (chrome-mv3 folder) instead of building this checkout
 `;
@@ -27,10 +27,20 @@ export const STAGES = [
   'verify-peak-memory',
   'harvest-feed',
   'harvest-memory',
+  'recording-overhead',
+  'recording-burst',
 ] as const;
 
 /** The stages that drive the extension in Chromium (the others run the CLI in Node). */
-export const BROWSER_STAGES: readonly string[] = ['capture', 'export', 'dashboard', 'harvest-feed', 'harvest-memory'];
+export const BROWSER_STAGES: readonly string[] = [
+  'capture',
+  'export',
+  'dashboard',
+  'harvest-feed',
+  'harvest-memory',
+  'recording-overhead',
+  'recording-burst',
+];
 
 /** Parses the arguments; throws an Error with a sentence for anything it does not know. */
 export function parseArgs(argv: readonly string[]): BenchArgs {

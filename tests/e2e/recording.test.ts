@@ -9,6 +9,8 @@ import { openSession, readStore, type Session } from '../support/harness';
  * more pages, a single-page move (pushState) and a link opened in a new tab give one capture per
  * page view, each with trigger 'recording' in capture.json and the light options (no full page,
  * MHTML); a tab not opened from the recording tab is not recorded; after stop nothing more is.
+ * A page on the ignore list is never captured nor named in the log; an unchanged reload is "seen
+ * again" (URL, DOM hash) instead of a new capture.
  */
 let site: FixtureServer;
 let s: Session;
@@ -30,10 +32,8 @@ const captures = async () =>
     .filter((c) => c.caseId === caseId)
     .sort((a, b) => a.sequence - b.sequence);
 const urls = async () => (await captures()).map((c) => c.url);
-const recordingEvents = async () =>
-  (await readStore<CustodyRecord>(s.driver, 'custody'))
-    .filter((e) => e.caseId === caseId && e.type.startsWith('recording.'))
-    .map((e) => e.type);
+const custody = async () => (await readStore<CustodyRecord>(s.driver, 'custody')).filter((e) => e.caseId === caseId);
+const recordingEvents = async () => (await custody()).filter((e) => e.type.startsWith('recording.')).map((e) => e.type);
 const pageOf = (url: string): Page => s.hm.context.pages().find((p) => p.url() === url)!;
 
 /** capture.json of a stored capture, read from the extension's database. */
@@ -129,3 +129,38 @@ test('the worker stopped mid-recording: the next page view wakes it, the recordi
   expect(await s.driver.send('recording.stop', {})).toEqual({ state: 'off' });
   await s.driver.closeTab(tab);
 }, 60_000);
+
+test('a page on an ignored host is never captured nor logged; an unchanged reload is seen again, not captured', async () => {
+  const first = site.url('rec-1.html?ignore');
+  const ignored = site.url('rec-2.html?ignored').replace('127.0.0.1', 'localhost');
+  const third = site.url('rec-3.html?ignore');
+  const before = (await urls()).length;
+  const tab = await s.driver.openTab(first);
+  const page = pageOf(first);
+  await s.driver.send('recording.start', { tabId: tab, scope: 'tab', ignore: ['localhost'] });
+  await expect.poll(async () => (await urls()).slice(before), { timeout: 15_000 }).toEqual([first]);
+  await page.goto(ignored);
+  await expect.poll(() => badge(tab), { timeout: 5_000 }).toBe(''); // no REC on a page not recorded
+  await page.goto(third);
+  // Events are handled in order: once the next page is captured, the ignored one was passed over.
+  await expect.poll(async () => (await urls()).slice(before), { timeout: 15_000 }).toEqual([first, third]);
+  const log = (await custody()).map((e) => e.line).join('\n');
+  expect(log).not.toContain('rec-2.html?ignored');
+  expect(log).toMatch(/"ignore":\[[^\]]*"localhost"/); // recording.started says what it ignores
+
+  await page.reload();
+  await expect
+    .poll(async () => (await custody()).filter((e) => e.type === 'recording.seen-again'), { timeout: 15_000 })
+    .toHaveLength(1);
+  const again = JSON.parse((await custody()).find((e) => e.type === 'recording.seen-again')!.line) as {
+    details: { url: string; domSha256: string; previousAt: string; seenAt: string };
+  };
+  expect(again.details).toMatchObject({ url: third, domSha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
+  expect(Date.parse(again.details.seenAt)).toBeGreaterThan(Date.parse(again.details.previousAt));
+  // The page moves on (pushState, new content): a page view again.
+  await page.click('#spa');
+  await expect.poll(async () => (await urls()).slice(before), { timeout: 15_000 }).toHaveLength(3);
+  expect(await s.driver.send('recording.stop', {})).toEqual({ state: 'off' });
+  expect((await urls()).slice(before)).toEqual([first, third, site.url('rec-3.html?post=2')]);
+  await s.driver.closeTab(tab);
+}, 90_000);

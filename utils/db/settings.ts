@@ -4,6 +4,7 @@
  */
 import type { HashmarkDb, SettingsRecord } from './schema';
 import { validateSettingsPatch, type SettingsPatch } from './settings-rules';
+import { cleanIgnoreList, DEFAULT_IGNORE, recordingSettingsProblem } from '@/utils/recording/ignore';
 
 /** Every setting's value before the investigator changes it. */
 export const DEFAULT_SETTINGS: Readonly<SettingsRecord> = {
@@ -43,4 +44,58 @@ export async function updateSettings(db: HashmarkDb, patch: SettingsPatch): Prom
 export function actorOf(s: SettingsRecord): string {
   const who = [s.investigatorName.trim(), s.investigatorUnit.trim()].filter(Boolean).join(', ');
   return who || 'unknown investigator';
+}
+
+// ---- Recording mode (issue 16): its settings, one field `recording` of the profile record. ----
+// Kept beside the SettingsRecord fields (not in schema.ts: nothing here is indexed, so no schema
+// version) and read with its defaults, so a record saved before it existed reads complete.
+
+/** A case's own recording settings: added ignore entries, and a budget instead of the default. */
+export interface CaseRecordingSettings {
+  ignore: string[];
+  budgetMb?: number;
+}
+
+export interface RecordingSettings {
+  /** Hosts and URL prefixes never recorded in any case (starts as DEFAULT_IGNORE; editable). */
+  ignore: string[];
+  /** By case id: entries added to the global list, and the case's budget. */
+  cases: Record<string, CaseRecordingSettings>;
+  /** Same URL and same DOM within this many minutes of its last capture: "seen again". */
+  dedupeMinutes: number;
+  /** Size a recording may reach in a case (MB of captured files) before it pauses. */
+  budgetMb: number;
+}
+
+export const DEFAULT_RECORDING_SETTINGS: Readonly<RecordingSettings> = {
+  ignore: [...DEFAULT_IGNORE],
+  cases: {},
+  dedupeMinutes: 10,
+  budgetMb: 500,
+};
+
+type WithRecording = SettingsRecord & { recording?: Partial<RecordingSettings> };
+
+export async function getRecordingSettings(db: HashmarkDb): Promise<RecordingSettings> {
+  const row: WithRecording | undefined = await db.settings.get('profile');
+  const saved = row?.recording;
+  return { ...DEFAULT_RECORDING_SETTINGS, ...saved };
+}
+
+/** Writes a recording settings change; refuses (throws the sentence) what recordingSettingsProblem refuses. */
+export async function updateRecordingSettings(
+  db: HashmarkDb,
+  patch: Partial<RecordingSettings>,
+): Promise<RecordingSettings> {
+  const problem = recordingSettingsProblem(patch);
+  if (problem) throw new Error(problem);
+  return db.transaction('rw', db.settings, async () => {
+    const current: WithRecording = { ...DEFAULT_SETTINGS, ...(await db.settings.get('profile')) };
+    const next: RecordingSettings = { ...DEFAULT_RECORDING_SETTINGS, ...current.recording, ...patch };
+    next.ignore = cleanIgnoreList(next.ignore);
+    for (const c of Object.values(next.cases)) c.ignore = cleanIgnoreList(c.ignore);
+    const row: WithRecording = { ...current, id: 'profile', recording: next };
+    await db.settings.put(row);
+    return next;
+  });
 }

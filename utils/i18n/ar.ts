@@ -569,4 +569,23 @@ export const ar: Record<MessageKey, Message> = {
   'settings.harvestSaved': 'حُفظت حدود الحصاد.',
   // Court and case-system outputs (issue 19): the verifier's CASE/UCO graph check.
   'check.case-uco': 'رسم CASE/UCO مُدرج في البيان ببصماته، وأرقام الأدلة مطابقة للملف case.json (case-uco.jsonld)',
+  // Recording mode (issue 16): its settings and the dashboard timeline.
+  'recording.settingsTitle': 'التسجيل',
+  'recording.ignoreHint': 'صفحات هذه المضيفات (واحد في كل سطر: مضيف مثل mail.example.com مع نطاقاته الفرعية؛ مضيف ومسار مثل example.com/inbox؛ * لأي تتابع من الحروف، و ebanking.* لأي نهاية) لا تُسجَّل أبدًا: لا برنامج نصي ولا لقطة شاشة ولا سطر في السجل. ضع هنا بريدك ومصرفك وحساباتك الشخصية.',
+  'recording.ignoreGlobal': 'لا تُسجَّل أبدًا، في كل القضايا',
+  'recording.ignoreCase': 'ولا تُسجَّل أيضًا في القضية «{name}»',
+  'recording.dedupeMinutes': 'الصفحة غير المتغيرة التي تُرى مجددًا خلال هذا العدد من الدقائق تُدوَّن في السجل ولا تُلتقط مرة أخرى',
+  'recording.budgetMb': 'ميزانية التسجيل لكل قضية (ميغابايت)',
+  'recording.caseBudgetMb': 'ميزانية هذه القضية (ميغابايت، فارغ: الافتراضية)',
+  'recording.settingsSave': 'حفظ إعدادات التسجيل',
+  'recording.settingsSaved': 'حُفظت إعدادات التسجيل.',
+  'recording.timelineTitle': 'جلسات التسجيل',
+  'recording.timelineSession': 'تسجيل من {start} إلى {end}',
+  'recording.timelineOngoing': 'ما زال يسجّل',
+  'recording.timelineSize': 'الحجم: {mb} ميغابايت',
+  'recording.timelineSpent': 'عُرضت لمدة {s} ث',
+  'recording.timelineSeenAgain': 'شوهدت مجددًا (دون تغيير) في {at}',
+  'recording.timelineMissed': 'لم تُلتقط: {reason}',
+  'recording.timelineKey': 'وسم كدليل رئيسي',
+  'recording.timelineIsKey': 'دليل رئيسي',
 };

@@ -491,6 +491,25 @@ export const en = {
   'settings.harvestSaved': 'Harvest limits saved.',
   // Court and case-system outputs (issue 19): the verifier's CASE/UCO graph check.
   'check.case-uco': 'CASE/UCO graph listed and hashed, exhibit numbers match case.json (case-uco.jsonld)',
+  // Recording mode (issue 16): its settings and the dashboard timeline.
+  'recording.settingsTitle': 'Recording',
+  'recording.ignoreHint': 'Pages on these hosts (one per line: a host such as mail.example.com, covering its subdomains; a host and path such as example.com/inbox; * for any run of letters, ebanking.* for any ending) are never recorded: no script, no screenshot, no log line. Keep your own mail, bank and accounts here.',
+  'recording.ignoreGlobal': 'Never recorded, in every case',
+  'recording.ignoreCase': 'Also never recorded in case "{name}"',
+  'recording.dedupeMinutes': 'An unchanged page seen again within this many minutes is logged, not captured again',
+  'recording.budgetMb': 'Recording budget per case (MB)',
+  'recording.caseBudgetMb': 'Budget for this case (MB, empty: the default)',
+  'recording.settingsSave': 'Save the recording settings',
+  'recording.settingsSaved': 'Recording settings saved.',
+  'recording.timelineTitle': 'Recording sessions',
+  'recording.timelineSession': 'Recording from {start} to {end}',
+  'recording.timelineOngoing': 'still recording',
+  'recording.timelineSize': 'Size: {mb} MB',
+  'recording.timelineSpent': 'viewed for {s} s',
+  'recording.timelineSeenAgain': 'seen again (unchanged) at {at}',
+  'recording.timelineMissed': 'not captured: {reason}',
+  'recording.timelineKey': 'Mark as key evidence',
+  'recording.timelineIsKey': 'Key evidence',
 } satisfies Record<string, Message>;
 
 export type MessageKey = keyof typeof en;

@@ -540,4 +540,23 @@ export const fr: Record<MessageKey, Message> = {
   'settings.harvestSaved': 'Limites de collecte enregistrées.',
   // Court and case-system outputs (issue 19): the verifier's CASE/UCO graph check.
   'check.case-uco': 'Graphe CASE/UCO inventorié et haché, numéros de pièces conformes à case.json (case-uco.jsonld)',
+  // Recording mode (issue 16): its settings and the dashboard timeline.
+  'recording.settingsTitle': 'Enregistrement',
+  'recording.ignoreHint': 'Les pages de ces hôtes (un par ligne : un hôte comme mail.example.com, avec ses sous-domaines ; un hôte et un chemin comme example.com/inbox ; * pour une suite de lettres, ebanking.* pour toute fin) ne sont jamais enregistrées : aucun script, aucune capture d\'écran, aucune ligne de journal. Gardez-y votre messagerie, votre banque et vos comptes personnels.',
+  'recording.ignoreGlobal': 'Jamais enregistrées, dans toutes les affaires',
+  'recording.ignoreCase': 'Également jamais enregistrées dans l\'affaire « {name} »',
+  'recording.dedupeMinutes': 'Une page inchangée revue dans ce nombre de minutes est journalisée, pas recapturée',
+  'recording.budgetMb': 'Budget d’enregistrement par affaire (Mo)',
+  'recording.caseBudgetMb': 'Budget de cette affaire (Mo, vide : celui par défaut)',
+  'recording.settingsSave': 'Enregistrer les réglages d’enregistrement',
+  'recording.settingsSaved': 'Réglages d’enregistrement enregistrés.',
+  'recording.timelineTitle': 'Sessions d’enregistrement',
+  'recording.timelineSession': 'Enregistrement du {start} au {end}',
+  'recording.timelineOngoing': 'en cours',
+  'recording.timelineSize': 'Taille : {mb} Mo',
+  'recording.timelineSpent': 'vue pendant {s} s',
+  'recording.timelineSeenAgain': 'revue (inchangée) à {at}',
+  'recording.timelineMissed': 'non capturée : {reason}',
+  'recording.timelineKey': 'Marquer comme preuve clé',
+  'recording.timelineIsKey': 'Preuve clé',
 };

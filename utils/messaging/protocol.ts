@@ -5,6 +5,7 @@ import type { FetchedResource } from '@/utils/capture/page-copy-shared';
 import { REPORT_MAX, VALUE_MAX, WATCH_KINDS, type SeenSelector, type WatchKind } from '@/utils/watch/types';
 import { UUID } from '@/utils/evidence/types';
 import { RECORDING_SCOPES, type RecordingScope, type RecordingStatus } from '@/utils/recording/types';
+import { ignoreListProblem } from '@/utils/recording/ignore';
 import type { HarvestStatus } from '@/utils/harvest/status';
 
 /**
@@ -71,8 +72,12 @@ interface PageProtocol {
   /**
    * Recording mode (issue 16): start recording a tab (the focused one when absent) into the active
    * case, or resume the paused recording; stop; pause; what is on. Each answers the status.
+   * `ignore`: entries added to the ignore list for this recording only (CLI --ignore).
    */
-  'recording.start': { req: { tabId?: number; scope: RecordingScope; full?: boolean }; res: RecordingStatus };
+  'recording.start': {
+    req: { tabId?: number; scope: RecordingScope; full?: boolean; ignore?: string[] };
+    res: RecordingStatus;
+  };
   'recording.stop': { req: Record<string, never>; res: RecordingStatus };
   'recording.pause': { req: Record<string, never>; res: RecordingStatus };
   'recording.status': { req: Record<string, never>; res: RecordingStatus };
@@ -217,10 +222,11 @@ export const validators: Validators = {
   'watch.sync': (p): p is Req<'watch.sync'> => isObj(p) && Object.keys(p).length === 0,
   'recording.start': (p): p is Req<'recording.start'> =>
     isObj(p) &&
-    Object.keys(p).every((k) => ['tabId', 'scope', 'full'].includes(k)) &&
+    Object.keys(p).every((k) => ['tabId', 'scope', 'full', 'ignore'].includes(k)) &&
     (p.tabId === undefined || (Number.isInteger(p.tabId) && (p.tabId as number) >= 0)) &&
     RECORDING_SCOPES.includes(p.scope as RecordingScope) &&
-    (p.full === undefined || typeof p.full === 'boolean'),
+    (p.full === undefined || typeof p.full === 'boolean') &&
+    (p.ignore === undefined || ignoreListProblem(p.ignore) === null),
   'recording.stop': (p): p is Req<'recording.stop'> => isObj(p) && Object.keys(p).length === 0,
   'recording.pause': (p): p is Req<'recording.pause'> => isObj(p) && Object.keys(p).length === 0,
   'recording.status': (p): p is Req<'recording.status'> => isObj(p) && Object.keys(p).length === 0,

@@ -1,3 +1,5 @@
+import { recordingSessionsSection } from './report-recording';
+import { recordingTimeline } from '@/utils/recording/timeline';
 import type {
   BlobRecord,
   CaptureRecord,
@@ -672,6 +674,8 @@ async function exportContext(caseId: string, o: ExportOptions): Promise<ExportCo
     list.push(s);
     selectorsOf.set(s.captureId, list);
   }
+  const seqOf = new Map(captures.map((c) => [c.id, c.sequence]));
+  const recordingsHtml = recordingSessionsSection(recordingTimeline(custody), lang, (id) => seqOf.get(id));
   const base = `${caseSlug(kase.name, kase.id)}-${compactUtc(o.now)}`;
   // The longest bag name any number of parts could give (parts <= captures).
   const bagNameMax = partBagName(base, 1, Math.max(2, captures.length)).length;
@@ -693,7 +697,7 @@ async function exportContext(caseId: string, o: ExportOptions): Promise<ExportCo
       deflatePieceBound(manifestLinesBytes(path)),
     selectorsHeaderBytes: utf8Length(selectorsCsvFor([])),
     bagNameMax,
-    reportFacts: (part, parts) => ({ lang, ...facts, exportId: o.exportId, part, parts }),
+    reportFacts: (part, parts) => ({ lang, ...facts, exportId: o.exportId, part, parts, recordingsHtml }),
     indexRows: (partOf) =>
       captures.map((c) => ({
         sequence: c.sequence,

@@ -43,6 +43,8 @@ export interface ReportFacts {
   /** This part (1-based) and the number of parts of the export. */
   part: number;
   parts: number;
+  /** Recording sessions (issue 16): the section's HTML from report-recording.ts, '' when none. */
+  recordingsHtml?: string;
 }
 
 /** One line of the list of every capture in the export (all parts). */
@@ -264,6 +266,7 @@ function headParts(f: ReportFacts): { before: string; after: string } {
     `<title>${safeText(fill(t.documentTitle, { case: f.name }))}</title>\n<style>\n${CSS}\n</style>\n</head>\n<body>\n` +
     `<header>\n<h1>${escapeHtml(t.heading)}</h1>\n<p>${escapeHtml(t.intro)}</p>\n${notice}</header>\n` +
     `<section id="case">\n<h2>${escapeHtml(t.caseHeading)}</h2>\n${dl(facts)}</section>\n` +
+    (f.recordingsHtml ?? '') +
     `<section id="verify">\n<h2>${escapeHtml(t.verifyHeading)}</h2>\n<p>${escapeHtml(t.verifyText)}</p>\n</section>\n` +
     `<section id="index">\n<h2>${escapeHtml(t.indexHeading)}</h2>\n` +
     `<table>\n<thead><tr><th>${escapeHtml(t.colNumber)}</th>${partHeader}<th>${escapeHtml(t.colFinished)}</th><th>${escapeHtml(t.colUrl)}</th><th>${escapeHtml(t.colTitle)}</th></tr></thead>\n<tbody>\n`;

@@ -4,12 +4,25 @@
  * the recording its events (webNavigation for page views, tabs for scope and focus).
  */
 import { browser } from 'wxt/browser';
+import { settlePage, type SettleResult } from '@/utils/recording/page-settle';
 import type { NavEvent, TabFacts } from '@/utils/recording/scope';
 import type { RecordingPlatform, RecordingService, RecordingTab } from '@/utils/services/recording';
 import { badgeRecording } from './badge';
 
 /** storage.session key: the recording this browser session runs (cleared when the browser quits). */
 const SESSION_KEY = 'hashmark-recording';
+/** Larger DOMs are not sent back for hashing (the page hashes itself where WebCrypto exists). */
+const SETTLE_MAX_DOM_CHARS = 8_000_000;
+/** Share of the browser's quota past which a recording pauses rather than fail a capture. */
+const QUOTA_PAUSE_RATIO = 0.95;
+
+/** The settle script's answer, checked: it comes back from the page's process. */
+function asSettle(x: unknown): SettleResult | null {
+  const r = x as Partial<SettleResult> | null | undefined;
+  if (!r || typeof r.settled !== 'boolean' || typeof r.waitedMs !== 'number') return null;
+  const hash = typeof r.domSha256 === 'string' && /^[0-9a-f]{64}$/.test(r.domSha256) ? r.domSha256 : null;
+  return { settled: r.settled, waitedMs: r.waitedMs, domSha256: hash, dom: typeof r.dom === 'string' ? r.dom : null };
+}
 
 type BrowserTab = {
   id?: number;
@@ -73,6 +86,22 @@ export function createRecordingPlatform(): RecordingPlatform {
     setTimer(ms, fn) {
       const t = setTimeout(fn, ms);
       return () => clearTimeout(t);
+    },
+    async settle(tabId, quietMs, maxMs) {
+      const run = browser.scripting.executeScript({
+        target: { tabId, frameIds: [0] },
+        func: settlePage,
+        args: [quietMs, maxMs, SETTLE_MAX_DOM_CHARS],
+      });
+      // A page whose renderer hangs never answers: the capture goes on without the fingerprint.
+      let stop: ReturnType<typeof setTimeout> | undefined;
+      const late = new Promise<null>((r) => (stop = setTimeout(() => r(null), maxMs + 3000)));
+      const res = await Promise.race([run, late]).finally(() => clearTimeout(stop));
+      return res ? asSettle(res[0]?.result) : null;
+    },
+    async storageNearlyFull() {
+      const e = await navigator.storage?.estimate?.();
+      return !!e?.quota && (e.usage ?? 0) / e.quota >= QUOTA_PAUSE_RATIO;
     },
   };
 }

@@ -1,8 +1,10 @@
 /**
- * Recording mode's decisions (issue 16 items 2, 4 and 5), as a pure state machine with the clock
- * passed in: which events are page views, when a page has settled, which page views are captured,
- * which are "seen again" (same URL, same document, shortly after), and which cannot be captured
- * (the investigator left the page before it settled, the tab was closed). The service
+ * Recording mode's decisions (issue 16 items 2 and 4), as a pure state machine with the clock
+ * passed in: which events are page views, when a burst of navigation events has calmed down,
+ * which page views go to a capture, and which cannot be captured (the investigator left the page
+ * before its turn, the tab was closed). Whether the page itself is quiet, and whether it is
+ * "seen again" (same URL, same DOM), is checked on the page just before the capture (the service
+ * with page-settle.ts and seen-pages.ts). The service
  * (utils/services/recording.ts) feeds it browser events, runs the captures it asks for and logs
  * every other outcome, so a page view is never dropped without a trace.
  *
@@ -27,19 +29,20 @@ export type MissReason = 'left' | 'tab-closed' | 'paused' | 'stopped';
 
 export type RecorderAction =
   | { kind: 'capture'; view: PageView }
-  | { kind: 'seen-again'; view: PageView; previousAt: number }
   | { kind: 'missed'; view: PageView; reason: MissReason };
 
 export interface RecorderConfig {
-  /** Quiet time after the last event of a page view before it is captured. */
+  /** Time after the last navigation event of a page view before it goes to its capture. */
   settleMs: number;
   /** Upper bound on the wait when the page keeps reporting the same view (repeated events). */
   maxSettleMs: number;
-  /** Same URL and same document captured less than this ago: "seen again", not a new capture. */
-  dedupeMs: number;
 }
 
-export const DEFAULT_RECORDER_CONFIG: RecorderConfig = { settleMs: 1000, maxSettleMs: 5000, dedupeMs: 60_000 };
+/**
+ * Short: the page's own quiet (network and DOM) is awaited on the page before the capture; this
+ * only lets a burst of events of one move (load after pushState, repeated replaceState) calm down.
+ */
+export const DEFAULT_RECORDER_CONFIG: RecorderConfig = { settleMs: 300, maxSettleMs: 3000 };
 
 interface TabState {
   /** The page view waiting to settle (or for its tab to be free and shown). */
@@ -48,8 +51,6 @@ interface TabState {
   busy: boolean;
   /** The URL of the tab's last page view (a history event to the same URL is no move). */
   lastUrl: string | null;
-  /** URL → the document and time of its last capture in this tab, for deduplication. */
-  captured: Map<string, { documentId: string | undefined; at: number }>;
 }
 
 export class Recorder {
@@ -60,7 +61,7 @@ export class Recorder {
   private tab(tabId: number): TabState {
     let t = this.tabs.get(tabId);
     if (!t) {
-      t = { pending: null, busy: false, lastUrl: null, captured: new Map() };
+      t = { pending: null, busy: false, lastUrl: null };
       this.tabs.set(tabId, t);
     }
     return t;
@@ -88,9 +89,21 @@ export class Recorder {
   }
 
   /**
+   * The tab moved to a page the recording does not touch (the ignore list): a page view still
+   * waiting is reported as left, and the next page view of the tab counts even at the same URL.
+   */
+  left(tabId: number): RecorderAction[] {
+    const t = this.tab(tabId);
+    const p = t.pending;
+    t.pending = null;
+    t.lastUrl = null;
+    return p ? [{ kind: 'missed', view: p.view, reason: 'left' }] : [];
+  }
+
+  /**
    * The page views that have settled, in tabs that are free and shown (`active`: a screenshot
    * only sees the tab shown in its window; a page view of a background tab waits until it is
-   * shown). Each is either a capture (its tab becomes busy until `done`) or seen again.
+   * shown). Each goes to a capture: its tab becomes busy until `done`.
    */
   due(now: number, active: ReadonlySet<number>): RecorderAction[] {
     const out: RecorderAction[] = [];
@@ -98,17 +111,8 @@ export class Recorder {
       const p = t.pending;
       if (!p || p.dueAt > now || t.busy || !active.has(tabId)) continue;
       t.pending = null;
-      const v = p.view;
-      const l = t.captured.get(v.url);
-      if (l && v.documentId !== undefined && l.documentId === v.documentId && now - l.at < this.config.dedupeMs) {
-        out.push({ kind: 'seen-again', view: v, previousAt: l.at });
-        continue;
-      }
-      // Forget what can no longer match (older than the window), so the map stays small.
-      for (const [url, c] of t.captured) if (now - c.at >= this.config.dedupeMs) t.captured.delete(url);
-      t.captured.set(v.url, { documentId: v.documentId, at: now });
       t.busy = true;
-      out.push({ kind: 'capture', view: v });
+      out.push({ kind: 'capture', view: p.view });
     }
     return out;
   }

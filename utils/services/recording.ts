@@ -10,15 +10,22 @@
  * settling (seconds), and the custody log says the recording went on (recording.resumed).
  */
 import {
+  addRecordingCapture,
   currentRecording,
+  getRecordingSettings,
   getSettings,
   logRecordingPageView,
   setRecordingState,
   setRecordingTabs,
   startRecording,
+  updateRecordingSettings,
   type HashmarkDb,
-  type RecordingRecord,
+  type RecordingRow,
+  type RecordingSettings,
 } from '@/utils/db';
+import { cleanIgnoreList, isIgnored } from '@/utils/recording/ignore';
+import type { SettleResult } from '@/utils/recording/page-settle';
+import { SeenPages } from '@/utils/recording/seen-pages';
 import { CaptureError, type CaptureOptions, type CaptureResult } from '@/utils/capture/pipeline';
 import {
   DEFAULT_RECORDER_CONFIG,
@@ -70,7 +77,22 @@ export interface RecordingPlatform {
   markSession(id: string | null): Promise<void>;
   sessionMark(): Promise<string | null>;
   setTimer(ms: number, fn: () => void): () => void;
+  /**
+   * Waits (bounded) until the tab's page is quiet and reads its DOM fingerprint
+   * (utils/recording/page-settle.ts); null when the page could not be reached (it navigated, it
+   * refuses scripts). Never called for a page on the ignore list.
+   */
+  settle(tabId: number, quietMs: number, maxMs: number): Promise<SettleResult | null>;
+  /** The browser's storage is nearly full (navigator.storage.estimate), so recording must pause. */
+  storageNearlyFull(): Promise<boolean>;
 }
+
+/** How long a page must be quiet (network and DOM) before its capture, and the bound on the wait. */
+export interface PageQuietConfig {
+  quietMs: number;
+  maxMs: number;
+}
+export const DEFAULT_PAGE_QUIET: PageQuietConfig = { quietMs: 500, maxMs: 4000 };
 
 export interface RecordingDeps {
   db: HashmarkDb;
@@ -78,6 +100,15 @@ export interface RecordingDeps {
   /** One capture through the capture job (utils/services/capture-job.ts runCapture). */
   capture(req: CaptureRequest): Promise<CaptureResult>;
   config?: RecorderConfig;
+  quiet?: PageQuietConfig;
+}
+
+/** The DOM fingerprint of a settle result: hashed on the page, or here when the page could not. */
+async function domSha256(r: SettleResult): Promise<string | null> {
+  if (r.domSha256) return r.domSha256;
+  if (r.dom === null) return null;
+  const d = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(r.dom)));
+  return Array.from(d, (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
 /**
@@ -96,8 +127,10 @@ const MISSED_TEXT: Record<MissReason | 'changed', string> = {
 };
 
 export class RecordingService {
-  private rec: RecordingRecord | null = null;
+  private rec: RecordingRow | null = null;
   private recorder: Recorder;
+  /** Captures of this recording by URL and DOM hash (seen again); lost with the worker, harmlessly. */
+  private seen = new SeenPages(0);
   private ready: Promise<void> | null = null;
   /** State changes and events, one at a time (a stop never interleaves with a page view). */
   private chain: Promise<unknown> = Promise.resolve();
@@ -137,7 +170,7 @@ export class RecordingService {
   }
 
   /** The tabs that carry the badge: the recording's tabs, or every tab of its window. */
-  private async badgeTabs(r: RecordingRecord): Promise<number[]> {
+  private async badgeTabs(r: RecordingRow): Promise<number[]> {
     return r.scope === 'window' ? this.d.platform.tabsOfWindow(r.windowId) : r.tabIds;
   }
 
@@ -172,6 +205,7 @@ export class RecordingService {
       return;
     }
     this.rec = { ...r, tabIds: alive };
+    this.seen = new SeenPages(r.dedupeMs ?? 0);
     if (alive.length !== r.tabIds.length) await setRecordingTabs(this.d.db, { id: r.id, tabIds: alive, at: this.at() });
     if (r.state === 'active') {
       this.rec = await setRecordingState(this.d.db, {
@@ -188,7 +222,7 @@ export class RecordingService {
    * Starts recording in a tab (the focused one when none is given) into the active case, or
    * resumes a paused recording. The page the tab shows is the first page view.
    */
-  start(req: { tabId?: number; scope: RecordingScope; full?: boolean }): Promise<RecordingStatus> {
+  start(req: { tabId?: number; scope: RecordingScope; full?: boolean; ignore?: string[] }): Promise<RecordingStatus> {
     return this.serial(async () => {
       const p = this.d.platform;
       if (this.rec?.state === 'active') return this.statusNow();
@@ -204,7 +238,12 @@ export class RecordingService {
       if (missing) throw new Error(missing);
       const caseId = (await getSettings(this.d.db)).activeCaseId;
       if (!caseId) throw new CaptureError('No active case: create or choose a case first.', 'no-case');
+      const rs = await getRecordingSettings(this.d.db);
+      const own = rs.cases[caseId];
       this.rec = await startRecording(this.d.db, {
+        ignore: cleanIgnoreList([...rs.ignore, ...(own?.ignore ?? []), ...(req.ignore ?? [])]),
+        dedupeMs: rs.dedupeMinutes * 60_000,
+        budgetBytes: (own?.budgetMb ?? rs.budgetMb) * 1_000_000,
         id: p.newId(),
         caseId,
         scope: req.scope,
@@ -214,6 +253,7 @@ export class RecordingService {
         startedAt: this.at(),
       });
       this.recorder = new Recorder(this.d.config ?? DEFAULT_RECORDER_CONFIG);
+      this.seen = new SeenPages(this.rec.dedupeMs ?? 0);
       await this.afterStart(tab.id);
       return this.statusNow();
     });
@@ -226,10 +266,15 @@ export class RecordingService {
     await p.markSession(r.id);
     await p.badge(await this.badgeTabs(r), 'active');
     const tab = await (tabId !== undefined ? p.getTab(tabId) : p.focusedTab());
-    if (tab && inScope(r, tab) && isRecordableUrl(tab.url)) {
+    if (tab && inScope(r, tab) && isRecordableUrl(tab.url) && !this.ignored(tab.url)) {
       await this.handle(this.recorder.see({ tabId: tab.id, url: tab.url, kind: 'start', at: this.ms() }));
     }
     await this.pump();
+  }
+
+  /** Is this page on the recording's ignore list (then nothing touches it, nothing logs it)? */
+  private ignored(url: string): boolean {
+    return isIgnored(url, this.rec?.ignore ?? []);
   }
 
   /** Stops the recording; page views still waiting are logged as not captured. */
@@ -269,6 +314,12 @@ export class RecordingService {
       if (!r || !isTopLevelWebEvent(ev)) return;
       const tab = await this.d.platform.getTab(ev.tabId);
       if (!tab || !inScope(r, tab)) return;
+      if (this.ignored(ev.url)) {
+        // Not touched, not logged: the badge says this page is not recorded.
+        await this.d.platform.badge([tab.id], 'off');
+        if (r.state === 'active') await this.handle(this.recorder.left(tab.id));
+        return;
+      }
       // The browser clears a tab's badge when it navigates: set it again.
       await this.d.platform.badge([tab.id], r.state === 'active' ? 'active' : 'paused');
       if (r.state !== 'active') return;
@@ -336,19 +387,15 @@ export class RecordingService {
   private async handle(actions: RecorderAction[]): Promise<void> {
     for (const a of actions) {
       if (a.kind === 'capture') this.queueCapture(a.view);
-      else if (a.kind === 'seen-again') {
-        await this.logView(this.rec, a.view, 'recording.seen-again', {
-          previousAt: new Date(a.previousAt).toISOString(),
-        });
-      } else await this.logView(this.rec, a.view, 'recording.missed', { reason: MISSED_TEXT[a.reason] });
+      else await this.logView(this.rec, a.view, 'recording.missed', { reason: MISSED_TEXT[a.reason] });
     }
   }
 
   private async logView(
-    r: RecordingRecord | null,
+    r: RecordingRow | null,
     view: PageView,
     type: 'recording.seen-again' | 'recording.missed',
-    extra: Record<string, string>,
+    extra: Record<string, string | boolean>,
   ): Promise<void> {
     if (!r) return;
     const details = { url: view.url, tabId: view.tabId, seenAt: new Date(view.at).toISOString(), ...extra };
@@ -372,17 +419,39 @@ export class RecordingService {
   }
 
   /** One page view's capture; what stops it before the capture job opens is logged here. */
-  private async captureView(r: RecordingRecord, view: PageView): Promise<void> {
+  private async captureView(r: RecordingRow, view: PageView): Promise<void> {
     if (this.rec?.id !== r.id || this.rec.state !== 'active') {
       return this.logView(r, view, 'recording.missed', { reason: MISSED_TEXT[this.rec ? 'paused' : 'stopped'] });
     }
-    const tab = await this.d.platform.getTab(view.tabId);
-    if (!tab) return this.logView(r, view, 'recording.missed', { reason: MISSED_TEXT['tab-closed'] });
-    if (tab.url !== view.url || !tab.active) {
-      return this.logView(r, view, 'recording.missed', { reason: MISSED_TEXT.changed });
+    const p = this.d.platform;
+    const shown = async () => {
+      const tab = await p.getTab(view.tabId);
+      if (!tab) return MISSED_TEXT['tab-closed'];
+      return tab.url !== view.url || !tab.active ? MISSED_TEXT.changed : null;
+    };
+    const before = await shown();
+    if (before) return this.logView(r, view, 'recording.missed', { reason: before });
+    // The page's own quiet (network and DOM, bounded), then its DOM fingerprint.
+    const q = this.d.quiet ?? DEFAULT_PAGE_QUIET;
+    const settled = await p.settle(view.tabId, q.quietMs, q.maxMs).catch(() => null);
+    const after = await shown();
+    if (after) return this.logView(r, view, 'recording.missed', { reason: after });
+    const hash = settled ? await domSha256(settled) : null;
+    const prev = hash ? this.seen.match(view.url, hash, this.ms()) : null;
+    if (hash && prev) {
+      return this.logView(r, view, 'recording.seen-again', {
+        domSha256: hash,
+        previousAt: new Date(prev.at).toISOString(),
+        ...(prev.captureId ? { previousCaptureId: prev.captureId } : {}),
+      });
     }
+    await this.runCapture(r, view, hash);
+  }
+
+  private async runCapture(r: RecordingRow, view: PageView, hash: string | null): Promise<void> {
+    let result: CaptureResult;
     try {
-      await this.d.capture({
+      result = await this.d.capture({
         trigger: 'recording',
         tabId: view.tabId,
         caseId: r.caseId,
@@ -394,6 +463,31 @@ export class RecordingService {
       if (e instanceof CaptureError && (e.code === 'no-case' || e.code === 'no-tab')) {
         await this.logView(r, view, 'recording.missed', { reason: e.message });
       }
+      return;
     }
+    if (hash) this.seen.remember(view.url, { domSha256: hash, at: this.ms(), captureId: result.captureId });
+    await this.countBytes(r, result.captureId);
   }
+
+  /**
+   * The capture counts against the recording's budget: 80 % is logged as a warning, 100 % (or the
+   * browser's storage nearly full) pauses the recording, with the reason: nothing is lost, and
+   * the investigator decides (raise the budget, free space, resume).
+   */
+  private async countBytes(r: RecordingRow, captureId: string): Promise<void> {
+    if (!captureId) return;
+    const size = await addRecordingCapture(this.d.db, { id: r.id, captureId, at: this.at() });
+    const full = size.budgetBytes !== null && size.bytes >= size.budgetBytes;
+    const quota = !full && (await this.d.platform.storageNearlyFull().catch(() => false));
+    if (!full && !quota) return;
+    const reason = full
+      ? `The recording reached its budget (${size.bytes} of ${size.budgetBytes} bytes); it is paused, nothing was lost.`
+      : "The browser's storage is nearly full; the recording is paused, nothing was lost.";
+    await this.serial(() => (this.rec?.id === r.id ? this.end('paused', reason) : Promise.resolve(this.statusNow())));
+  }
+}
+
+/** The settings page's write of the recording settings (components never call db writes). */
+export function saveRecordingSettings(db: HashmarkDb, patch: Partial<RecordingSettings>): Promise<RecordingSettings> {
+  return updateRecordingSettings(db, patch);
 }

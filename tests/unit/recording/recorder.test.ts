@@ -1,13 +1,13 @@
 /**
  * Recording mode's decisions (utils/recording/): which tabs and events count, settling, the busy
- * rule (one capture per tab), deduplication, and that a page view that cannot be captured is
+ * rule (one capture per tab), leaving for an ignored page, and that a page view that cannot be captured is
  * reported, never dropped.
  */
 import { describe, expect, test } from 'vitest';
 import { Recorder, type PageView } from '@/utils/recording/recorder';
 import { adoptOpenedTab, dropTab, inScope, isTopLevelWebEvent, type ScopeState } from '@/utils/recording/scope';
 
-const cfg = { settleMs: 1000, maxSettleMs: 3000, dedupeMs: 10_000 };
+const cfg = { settleMs: 1000, maxSettleMs: 3000 };
 const view = (tabId: number, url: string, at: number, extra: Partial<PageView> = {}): PageView => ({
   tabId,
   url,
@@ -130,43 +130,26 @@ describe('Recorder', () => {
     expect(r.due(6000, new Set([2]))).toHaveLength(1);
   });
 
-  test('dedupe: same URL, same document, within N: seen again; after N, or a new document: captured', () => {
+  test('the tab moved to an ignored page: its waiting page view was left; the next view counts even at the same URL', () => {
+    const r = new Recorder(cfg);
+    r.see(view(1, 'https://a.test/', 0));
+    expect(r.left(1)).toEqual([{ kind: 'missed', view: view(1, 'https://a.test/', 0), reason: 'left' }]);
+    expect(r.due(5000, ALL)).toEqual([]);
+    expect(r.left(1)).toEqual([]);
+    r.see(view(1, 'https://a.test/', 6000, { kind: 'history' }));
+    expect(r.due(7000, ALL).map((a) => a.kind)).toEqual(['capture']);
+  });
+
+  test('a page view seen again in the same document is still a capture: the DOM decides (seen-pages.ts)', () => {
     const r = new Recorder(cfg);
     r.see(view(1, 'https://a.test/', 0, { documentId: 'D1' }));
     r.due(1000, ALL);
     r.done(1);
-    // A single-page move away and back (popstate) within the same document.
     r.see(view(1, 'https://a.test/x', 2000, { kind: 'history', documentId: 'D1' }));
     r.due(3000, ALL);
     r.done(1);
-    r.see(view(1, 'https://a.test/x', 3500, { kind: 'load', documentId: 'D2' })); // reload: new document
-    expect(r.due(4500, ALL).map((a) => a.kind)).toEqual(['capture']);
-    r.done(1);
-    r.see(view(1, 'https://a.test/y', 5000, { kind: 'history', documentId: 'D2' }));
-    r.due(6000, ALL);
-    r.done(1);
-    r.see(view(1, 'https://a.test/x', 7000, { kind: 'history', documentId: 'D2' }));
-    expect(r.due(8000, ALL)).toEqual([
-      {
-        kind: 'seen-again',
-        view: view(1, 'https://a.test/x', 7000, { kind: 'history', documentId: 'D2' }),
-        previousAt: 4500,
-      },
-    ]);
-    r.see(view(1, 'https://a.test/y', 9000, { kind: 'history', documentId: 'D2' }));
-    expect(r.due(10_000, ALL).map((a) => a.kind)).toEqual(['seen-again']);
-    // Long after (> dedupeMs): captured again.
-    r.see(view(1, 'https://a.test/x', 20_000, { kind: 'history', documentId: 'D2' }));
-    expect(r.due(21_000, ALL).map((a) => a.kind)).toEqual(['capture']);
-  });
-
-  test('no document id (Firefox): never deduplicated', () => {
-    const r = new Recorder(cfg);
-    r.see(view(1, 'https://a.test/', 0));
-    r.due(1000, ALL);
-    r.done(1);
-    r.see(view(1, 'https://a.test/', 1500));
-    expect(r.due(2500, ALL).map((a) => a.kind)).toEqual(['capture']);
+    r.see(view(1, 'https://a.test/', 4000, { kind: 'history', documentId: 'D1' }));
+    expect(r.due(5000, ALL).map((a) => a.kind)).toEqual(['capture']);
   });
 
   test('a closed tab, a pause and a stop report the waiting page views', () => {

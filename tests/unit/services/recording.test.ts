@@ -6,7 +6,15 @@
  */
 import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { createCase, createDb, custodyLines, updateSettings, type HashmarkDb } from '@/utils/db';
+import {
+  createCase,
+  createDb,
+  custodyLines,
+  updateRecordingSettings,
+  updateSettings,
+  type HashmarkDb,
+} from '@/utils/db';
+import type { CaptureRecord } from '@/utils/db/schema';
 import { CaptureError, type CaptureResult } from '@/utils/capture/pipeline';
 import type { CaptureRequest } from '@/utils/services/capture-job';
 import { LIGHT_CAPTURE, RecordingService, type RecordingPlatform, type RecordingTab } from '@/utils/services/recording';
@@ -14,7 +22,7 @@ import { LIGHT_CAPTURE, RecordingService, type RecordingPlatform, type Recording
 let db: HashmarkDb;
 let n = 0;
 let ids = 0;
-const CONFIG = { settleMs: 1000, maxSettleMs: 5000, dedupeMs: 60_000 };
+const CONFIG = { settleMs: 1000, maxSettleMs: 5000 };
 
 /** A scripted browser: tabs by id, a manual clock and timers, the badge and session mark it was given. */
 function fakeBrowser() {
@@ -22,6 +30,10 @@ function fakeBrowser() {
   const timers: { at: number; fn: () => void; live: boolean }[] = [];
   const tabs = new Map<number, RecordingTab>();
   const badges = new Map<number, string>();
+  /** What each URL's DOM is now (default: the URL itself), and the pages the settle script reached. */
+  const doms = new Map<string, string>();
+  const settled: string[] = [];
+  let full = false;
   let mark: string | null = null;
   const platform: RecordingPlatform = {
     now: () => new Date(now),
@@ -40,11 +52,20 @@ function fakeBrowser() {
       timers.push(t);
       return () => void (t.live = false);
     },
+    settle: async (tabId) => {
+      const url = tabs.get(tabId)!.url;
+      settled.push(url);
+      return { settled: true, waitedMs: 0, domSha256: null, dom: doms.get(url) ?? url };
+    },
+    storageNearlyFull: async () => full,
   };
   return {
     platform,
     tabs,
     badges,
+    doms,
+    settled,
+    setFull: (f: boolean) => void (full = f),
     setMark: (m: string | null) => void (mark = m),
     /** Moves the clock and runs the timers that are due. */
     advance(ms: number) {
@@ -209,6 +230,108 @@ describe('recording service', () => {
     });
     const again = ev.find((e) => e.type === 'recording.seen-again')!;
     expect(again.details).toMatchObject({ url: 'https://a.test/spa', previousAt: expect.any(String) });
+  });
+
+  test('an unchanged reload is seen again (URL, DOM hash, time); a changed DOM or a late reload is captured', async () => {
+    const { b, service, captures, load, settle } = setup();
+    await service.start({ scope: 'tab', tabId: 1 });
+    await settle();
+    await load(1, 'https://a.test/1', 'D-reload'); // a reload: new document, same DOM
+    await settle();
+    expect(captures).toHaveLength(1);
+    const again = (await events()).filter((e) => e.type === 'recording.seen-again');
+    expect(again).toHaveLength(1);
+    expect(again[0]!.details).toMatchObject({
+      url: 'https://a.test/1',
+      domSha256: expect.stringMatching(/^[0-9a-f]{64}$/),
+      previousAt: expect.any(String),
+      seenAt: expect.any(String),
+    });
+    b.doms.set('https://a.test/1', '<html>a new post</html>');
+    await load(1, 'https://a.test/1', 'D-changed');
+    await settle();
+    expect(captures).toHaveLength(2);
+    b.advance(10 * 60_000); // the default window: 10 minutes
+    await load(1, 'https://a.test/1', 'D-late');
+    await settle();
+    expect(captures).toHaveLength(3);
+    await updateRecordingSettings(db, { dedupeMinutes: 0 }); // a new recording with no window: always captured
+    await service.stop();
+    await service.start({ scope: 'tab', tabId: 1 });
+    await settle();
+    await load(1, 'https://a.test/1', 'D-again');
+    await settle();
+    expect(captures).toHaveLength(5);
+  });
+
+  test('the ignore list: a page on it is never reached (no settle script, no capture, no log line)', async () => {
+    const { b, service, captures, load, settle } = setup();
+    await updateRecordingSettings(db, { cases: { 'case-1': { ignore: ['bank.test'] } } });
+    await service.start({ scope: 'tab', tabId: 1, ignore: ['mail.test:8080/inbox'] });
+    await settle();
+    await load(1, 'https://a.test/quick');
+    await load(1, 'https://www.bank.test/account'); // left /quick for an ignored page
+    await settle();
+    expect(b.badges.get(1)).toBe('off');
+    await load(1, 'https://mail.test:8080/inbox/42');
+    await load(1, 'https://mail.google.com/mail/u/0'); // a default entry
+    await settle();
+    await load(1, 'https://mail.test:8080/other'); // not on the list
+    await settle();
+    expect(b.badges.get(1)).toBe('active');
+    expect(captures).toHaveLength(2);
+    expect(b.settled).toEqual(['https://a.test/1', 'https://mail.test:8080/other']);
+    const ev = await events();
+    expect(JSON.stringify(ev)).not.toMatch(/bank\.test\/account|inbox\/42|mail\.google\.com\/mail/);
+    expect(ev.find((e) => e.type === 'recording.started')!.details.ignore).toEqual(
+      expect.arrayContaining(['mail.google.com', 'bank.test', 'mail.test:8080/inbox']),
+    );
+    expect(ev.filter((e) => e.type === 'recording.missed').map((e) => e.details.url)).toEqual(['https://a.test/quick']);
+  });
+
+  test('budget: a warning at 80 %, a pause (with the reason, nothing lost) at 100 %; the quota nearly full pauses too', async () => {
+    let k = 0;
+    const b0 = setup();
+    const service = new RecordingService({
+      db,
+      platform: b0.b.platform,
+      config: CONFIG,
+      capture: async (req) => {
+        const id = `cap-${++k}`;
+        // 300 kB per capture against a 1 MB budget.
+        const rec = { id, caseId: req.caseId, captureJson: { bytes: 100_000 }, artifacts: [{ bytes: 200_000 }] };
+        await db.captures.put(rec as unknown as CaptureRecord);
+        return { ok: true, captureId: id } as CaptureResult;
+      },
+    });
+    await updateRecordingSettings(db, { budgetMb: 1 });
+    await service.start({ scope: 'tab', tabId: 1 });
+    const step = async (url: string) => {
+      b0.b.tabs.get(1)!.url = url;
+      await service.onNavigation({ kind: 'load', tabId: 1, frameId: 0, url });
+      b0.b.advance(CONFIG.settleMs);
+      await service.idle();
+    };
+    b0.b.advance(CONFIG.settleMs);
+    await service.idle();
+    await step('https://a.test/2');
+    await step('https://a.test/3'); // 900 kB: warned
+    expect((await types()).filter((t) => t === 'recording.budget-warning')).toHaveLength(1);
+    expect((await service.status()).state).toBe('active');
+    await step('https://a.test/4'); // 1.2 MB: paused
+    expect((await service.status()).state).toBe('paused');
+    const ev = await events();
+    expect(ev.at(-1)).toMatchObject({ type: 'recording.paused', details: { reason: expect.stringMatching(/budget/) } });
+    expect((await db.recordings.toArray())[0]).toMatchObject({ bytes: 1_200_000, budgetBytes: 1_000_000 });
+
+    await updateRecordingSettings(db, { budgetMb: 100 });
+    await service.stop();
+    b0.b.setFull(true);
+    await service.start({ scope: 'tab', tabId: 1 });
+    b0.b.advance(CONFIG.settleMs);
+    await service.idle();
+    expect((await service.status()).state).toBe('paused');
+    expect((await events()).at(-1)!.details.reason).toMatch(/storage is nearly full/);
   });
 
   test('pause: nothing captured, the badge says paused; start resumes; stop: nothing more, badge off', async () => {

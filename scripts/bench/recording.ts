@@ -1,0 +1,164 @@
+/**
+ * The recording benchmarks (issue 16): `recording-overhead` (page load with recording on against
+ * off: the load event and first contentful paint, medians over the loads, the worse ratio of the
+ * two is the figure, target <= 1.10) and `recording-burst` (20 navigations in 10 s in a recording
+ * tab: page views captured / page views made, target 1.0 — a page left before its turn is a
+ * logged `recording.missed`, which the figure counts as not captured).
+ *
+ * The pages are the bench fixture's ad page with a distinct query each load (so each is a page
+ * view, never "seen again"). Loads alternate off/on blocks in the same browser so the machine's
+ * noise falls on both sides; a capture of the previous page may run during a load: that is the
+ * overhead a person browsing feels.
+ */
+import type { Page } from 'playwright-core';
+import type { HashmarkBrowser } from '../../cli/chromium/launch';
+import type { ChromiumDriver } from '../../cli/chromium/driver';
+import type { CaptureRecord, CustodyRecord } from '@/utils/db/schema';
+import type { FixtureServer } from '../../tests/support/fixture-server';
+import { failure, meets, unmeasured, type Metric } from './report';
+import { round, summarize } from './stats';
+
+export const RECORDING_TARGETS = {
+  'recording-overhead': { unit: 'ratio', target: '<= 1.10' },
+  'recording-burst': { unit: 'ratio', target: '>= 1.0' },
+} as const;
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Load event end and first contentful paint (ms from navigation start) of the page shown. */
+async function loadTimes(page: Page): Promise<{ load: number; fcp: number }> {
+  await page.waitForLoadState('load');
+  return page.evaluate(async () => {
+    // loadEventEnd is 0 until the load handlers return: wait a frame or two for it.
+    for (let i = 0; i < 50; i++) {
+      const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined;
+      const fcp = performance.getEntriesByName('first-contentful-paint')[0];
+      if (nav && nav.loadEventEnd > 0 && fcp) return { load: nav.loadEventEnd, fcp: fcp.startTime };
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    throw new Error('no load event end or first contentful paint');
+  });
+}
+
+async function caseCaptures(driver: ChromiumDriver, caseId: string): Promise<number> {
+  return (await driver.readStore<CaptureRecord>('captures')).filter((c) => c.caseId === caseId).length;
+}
+
+async function overhead(
+  hm: HashmarkBrowser,
+  driver: ChromiumDriver,
+  site: FixtureServer,
+  loads: number,
+  log: (s: string) => void,
+): Promise<Metric> {
+  const { unit, target } = RECORDING_TARGETS['recording-overhead'];
+  await driver.ensureCase('Bench: recording overhead');
+  const first = site.url('ad.html?rec=0');
+  const tab = await driver.openTab(first, 300);
+  const page = hm.context.pages().find((p) => p.url() === first)!;
+  const off = { load: [] as number[], fcp: [] as number[] };
+  const on = { load: [] as number[], fcp: [] as number[] };
+  let n = 0;
+  const block = async (into: typeof off, count: number) => {
+    for (let i = 0; i < count; i++) {
+      await page.goto(site.url(`ad.html?rec=${++n}`));
+      const t = await loadTimes(page);
+      into.load.push(t.load);
+      into.fcp.push(t.fcp);
+      await sleep(1200); // a person reads the page; the recording captures it meanwhile
+    }
+  };
+  const per = Math.max(5, Math.ceil(loads / 4));
+  for (let round_ = 0; off.load.length < loads; round_++) {
+    await block(off, per);
+    await driver.send('recording.start', { tabId: tab, scope: 'tab' });
+    await block(on, per);
+    await driver.send('recording.stop', {});
+    log(`recording-overhead: ${off.load.length} loads off, ${on.load.length} on`);
+  }
+  await driver.closeTab(tab);
+  const med = (xs: number[]) => summarize(xs).p50;
+  const rLoad = med(on.load) / med(off.load);
+  const rFcp = med(on.fcp) / med(off.fcp);
+  const ratio = round(Math.max(rLoad, rFcp));
+  return {
+    metric: 'recording-overhead',
+    value: ratio,
+    unit,
+    baseline: null,
+    ratio,
+    target,
+    pass: meets(target, ratio),
+    runs: on.load.length,
+    spread: summarize(on.load),
+    note:
+      `load event median ${round(med(on.load), 1)} ms on vs ${round(med(off.load), 1)} ms off (x${round(rLoad)}); ` +
+      `FCP ${round(med(on.fcp), 1)} vs ${round(med(off.fcp), 1)} ms (x${round(rFcp)})`,
+  };
+}
+
+async function burst(driver: ChromiumDriver, site: FixtureServer, log: (s: string) => void): Promise<Metric> {
+  const { unit, target } = RECORDING_TARGETS['recording-burst'];
+  const kase = await driver.ensureCase('Bench: recording burst');
+  const tab = await driver.openTab(site.url('ad.html?burst=start'), 300);
+  const st = await driver.send('recording.start', { tabId: tab, scope: 'tab' });
+  if (st.state !== 'active') throw new Error('the recording did not start');
+  const before = await caseCaptures(driver, kase.id);
+  const t0 = Date.now();
+  for (let i = 1; i <= 20; i++) {
+    await driver.navigate(tab, site.url(`ad.html?burst=${i}`));
+    const wait = t0 + i * 500 - Date.now();
+    if (wait > 0) await sleep(wait);
+  }
+  // Let the last page views' captures finish before stopping.
+  const end = Date.now() + 60_000;
+  let last = -1;
+  while (Date.now() < end) {
+    const now = await caseCaptures(driver, kase.id);
+    if (now === last) break;
+    last = now;
+    await sleep(3000);
+  }
+  await driver.send('recording.stop', {});
+  const log_ = (await driver.readStore<CustodyRecord>('custody')).filter((e) => e.caseId === kase.id);
+  const captured = log_.filter((e) => e.type === 'capture.stored').length - before;
+  const missed = log_.filter((e) => e.type === 'recording.missed').length;
+  await driver.closeTab(tab);
+  // The start page is a page view too: 21 made.
+  const made = 21;
+  const ratio = round(Math.min(captured, made) / made);
+  log(`recording-burst: ${captured} captured, ${missed} missed of ${made} page views`);
+  return {
+    metric: 'recording-burst',
+    value: ratio,
+    unit,
+    baseline: null,
+    ratio,
+    target,
+    pass: meets(target, ratio),
+    note: `${captured} captured, ${missed} logged as missed, of ${made} page views in ${round((Date.now() - t0) / 1000, 1)} s`,
+  };
+}
+
+export async function recordingStage(
+  hm: HashmarkBrowser,
+  driver: ChromiumDriver,
+  site: FixtureServer,
+  o: { stages: Set<string>; loads: number; log: (s: string) => void },
+): Promise<Metric[]> {
+  const out: Metric[] = [];
+  const each = [
+    ['recording-overhead', () => overhead(hm, driver, site, o.loads, o.log)],
+    ['recording-burst', () => burst(driver, site, o.log)],
+  ] as const;
+  for (const [name, run] of each) {
+    if (!o.stages.has(name)) continue;
+    try {
+      out.push(await run());
+    } catch (e) {
+      await driver.send('recording.stop', {}).catch(() => undefined);
+      out.push(unmeasured(name, RECORDING_TARGETS[name].unit, RECORDING_TARGETS[name].target, failure(e, o.log)));
+    }
+  }
+  return out;
+}
