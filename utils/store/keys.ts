@@ -5,13 +5,16 @@
  * a network in clear.
  */
 
-/** `<prefix>/<caseId>/<exportId>/<zipName>`, the prefix without leading or doubled slashes. */
-export function packageKey(prefix: string, caseId: string, exportId: string, zipName: string): string {
-  for (const [n, v] of [['case id', caseId], ['export id', exportId], ['ZIP name', zipName]] as const) {
-    if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(v)) throw new Error(`The ${n} ${JSON.stringify(v)} cannot name an object.`);
+/**
+ * `<prefix>/<name>/<name>…`: the extension uses case id, export id and ZIP name; the CLI the file name.
+ * The prefix loses leading and doubled slashes; each name must be one plain segment.
+ */
+export function packageKey(prefix: string, ...names: string[]): string {
+  for (const v of names) {
+    if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(v)) throw new Error(`${JSON.stringify(v)} cannot name an object.`);
   }
   const p = prefix.split('/').filter(Boolean).join('/');
-  return [p, caseId, exportId, zipName].filter(Boolean).join('/');
+  return [p, ...names].filter(Boolean).join('/');
 }
 
 /** `s3://bucket/prefix` → bucket and prefix (as the AWS tools write a location). */

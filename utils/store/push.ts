@@ -16,6 +16,8 @@ export interface PushInput {
   zip: Blob;
   /** Lowercase hex SHA-256 of `zip`, as recorded at export. */
   sha256: string;
+  /** Base64 MD5 of `zip` when already known (Node hashes it natively); computed from the Blob otherwise. */
+  md5Base64?: string;
   /** ISO date with `Z` (see retainUntilDate). */
   retainUntil: string;
   /** Above this size the upload is multipart; default 64 MiB. */
@@ -72,7 +74,7 @@ function uploadHeaders(i: PushInput): Record<string, string> {
 }
 
 async function putSingle(t: StoreTarget, f: Fetcher, i: PushInput): Promise<string> {
-  const headers = { ...uploadHeaders(i), 'content-md5': await blobMd5Base64(i.zip) };
+  const headers = { ...uploadHeaders(i), 'content-md5': i.md5Base64 ?? (await blobMd5Base64(i.zip)) };
   const res = await s3Send(t, f, { method: 'PUT', key: i.key, headers, body: i.zip, payloadHash: i.sha256 });
   i.onProgress?.(i.zip.size);
   const versionId = res.headers.get('x-amz-version-id');
@@ -145,12 +147,29 @@ export function checkReadBack(head: HeadInfo, i: Pick<PushInput, 'zip' | 'sha256
   if (head.meta.sha256 !== i.sha256) throw new PushCheckError('The stored SHA-256 metadata differs.');
 }
 
+/**
+ * PUT ?retention on one version. Measured: Ceph 16.2.15 keeps the metadata given when a multipart
+ * upload starts but drops its lock headers (AWS applies them), so a completed multipart version that
+ * reads back unlocked is locked this way at once. A bucket default retention closes the short gap.
+ */
+async function lockVersion(t: StoreTarget, f: Fetcher, key: string, versionId: string, until: string): Promise<void> {
+  const body = `<Retention><Mode>COMPLIANCE</Mode><RetainUntilDate>${until}</RetainUntilDate></Retention>`;
+  const bytes = new TextEncoder().encode(body);
+  const payloadHash = hex(await crypto.subtle.digest('SHA-256', bytes));
+  const headers = { 'content-md5': base64(md5(bytes)), 'content-type': 'application/xml' };
+  await s3Send(t, f, { method: 'PUT', key, query: { retention: '', versionId }, headers, body: bytes, payloadHash });
+}
+
 /** Uploads `i.zip` under COMPLIANCE retention, then reads the new version back (HEAD) and checks it. */
 export async function pushPackage(t: StoreTarget, fetcher: Fetcher, i: PushInput): Promise<PushResult> {
   if (!/^[0-9a-f]{64}$/.test(i.sha256)) throw new Error('The package SHA-256 must be 64 lowercase hex digits.');
   const multipart = i.zip.size > (i.multipartOver ?? 64 * MiB);
   const versionId = multipart ? await putMultipart(t, fetcher, i) : await putSingle(t, fetcher, i);
-  const head = await headObject(t, fetcher, i.key, versionId);
+  let head = await headObject(t, fetcher, i.key, versionId);
+  if (multipart && head.mode === null) {
+    await lockVersion(t, fetcher, i.key, versionId, i.retainUntil);
+    head = await headObject(t, fetcher, i.key, versionId);
+  }
   checkReadBack(head, i);
   return {
     key: i.key,
