@@ -19,3 +19,5 @@ export {
 export { createLockedBucket, deleteVersion, getObject, headObject, listVersions } from './bucket';
 export { blobMd5Base64, checkReadBack, pushPackage, PushCheckError, type PushInput, type PushResult } from './push';
 export { packageKey, parseStoreUrl, isLoopbackHost, checkEndpoint } from './keys';
+export { openSecret, sealSecret, PBKDF2_ITERATIONS, type SealedSecret } from './credentials';
+export { validateStoreConfig, type StoreConfig } from './config';
