@@ -19,6 +19,8 @@ import { ensureSigningKey } from './signing-keys';
 import { processFirstAttempts, processTimestampsFromSettings, timestampStoredCapture } from './timestamp-queue';
 import { addWatchEntry, removeWatchEntry, syncWatch } from './watch-list';
 import { reportSightings, watchConfig } from './watch-sightings';
+import { createStorePushService } from './store-push';
+import { storeSession } from '@/utils/platform/store-session';
 
 export interface BackgroundServices {
   handlers: Handlers;
@@ -35,6 +37,8 @@ export interface BackgroundServices {
   timestampRound(): void;
   /** Recording mode (issue 16): its listeners are wired by the entrypoint. */
   recording: RecordingService;
+  /** Team store (issue 18): one round of due pushes (worker start, alarm); failures are logged, never thrown. */
+  storeRound(): void;
 }
 
 /**
@@ -50,6 +54,8 @@ export function startBackground(db: HashmarkDb, bootedAt: string, s: BackgroundS
   void s.syncWatch();
   // A recording that was on goes on (or is shown interrupted); the custody log says which.
   void s.recording.recover().catch((e) => console.error('hashmark: recording recovery', e));
+  // Export parts queued for the team store before the worker stopped are pushed (or retried) now.
+  s.storeRound();
 }
 
 /**
@@ -122,6 +128,7 @@ export function createBackgroundServices(db: HashmarkDb): BackgroundServices {
   }
 
   const recording = recordingService(db, captureEnv);
+  const store = createStorePushService(db, storeSession);
   const harvests = createHarvestControl(db, {
     env: captureEnv,
     started: (h) => void badgeWorking(h.tabId),
@@ -169,6 +176,9 @@ export function createBackgroundServices(db: HashmarkDb): BackgroundServices {
     'recording.stop': () => recording.stop(),
     'recording.pause': () => recording.pause(),
     'recording.status': () => recording.status(),
+    'store.push': () => store.round(),
+    'store.unlock': (p) => store.unlock(p.passphrase),
+    'store.lock': () => store.lock(),
   };
 
   return {
@@ -192,5 +202,6 @@ export function createBackgroundServices(db: HashmarkDb): BackgroundServices {
     syncWatch: () => syncWatch(db),
     timestampRound: () => void processTimestampsFromSettings(db).catch((e) => console.error('hashmark: timestamps', e)),
     recording,
+    storeRound: () => void store.round().catch((e) => console.error('hashmark: store push', e)),
   };
 }

@@ -13,11 +13,21 @@ import {
   markStoreFailed,
   markStorePushed,
   nextStorePushAt,
+  saveStoreConfig,
   type HashmarkDb,
   type StoreQueueRecord,
 } from '@/utils/db';
 import type { PackagePart } from '@/utils/package/export-case';
-import { packageKey, pushPackage, retainUntilDate, type Credentials, type Fetcher, type StoreTarget } from '@/utils/store';
+import {
+  openSecret,
+  packageKey,
+  pushPackage,
+  retainUntilDate,
+  sealSecret,
+  type Credentials,
+  type Fetcher,
+  type StoreTarget,
+} from '@/utils/store';
 import type { StoreConfig } from '@/utils/store/config';
 
 /** First retry after 30 s, doubling to at most one hour. */
@@ -128,4 +138,55 @@ export async function runStorePushes(d: StorePushDeps): Promise<StoreRunResult> 
 export function credentialsOf(config: StoreConfig, unsealed: string | null): Credentials | null {
   const secretAccessKey = config.secret.kind === 'plain' ? config.secret.secretAccessKey : unsealed;
   return secretAccessKey ? { accessKeyId: config.accessKeyId, secretAccessKey } : null;
+}
+
+/** Where the unsealed secret lives for the session (utils/platform/store-session.ts in the extension). */
+export interface StoreSessionSecret {
+  get(): Promise<string | null>;
+  set(secret: string): Promise<void>;
+  clear(): Promise<void>;
+}
+
+/** The background's store service: queue rounds (start, alarm, 'store.push') and the session unlock. */
+export function createStorePushService(db: HashmarkDb, session: StoreSessionSecret, fetcher: Fetcher = fetch) {
+  let running: Promise<StoreRunResult> | null = null;
+  const deps: StorePushDeps = {
+    db,
+    fetcher: (url, init) => fetcher(url, init),
+    credentials: async (config) => credentialsOf(config, config.secret.kind === 'sealed' ? await session.get() : null),
+  };
+  return {
+    /** One round; a round already running is joined rather than doubled (one upload at a time). */
+    round(): Promise<StoreRunResult> {
+      running ??= runStorePushes(deps).finally(() => (running = null));
+      return running;
+    },
+    async unlock(passphrase: string): Promise<{ ok: true }> {
+      const config = await getStoreConfig(db);
+      if (config?.secret.kind !== 'sealed') throw new Error('No sealed store key to unlock.');
+      await session.set(await openSecret(config.secret.sealed, passphrase));
+      return { ok: true };
+    },
+    async lock(): Promise<{ ok: true }> {
+      await session.clear();
+      return { ok: true };
+    },
+  };
+}
+
+/**
+ * Saves the store settings from the settings page: with a passphrase, the secret key is sealed under it
+ * (and the session is not unlocked here: the page sends 'store.unlock'); without, it is kept as typed.
+ */
+export async function saveStoreSettings(
+  db: HashmarkDb,
+  form: Omit<StoreConfig, 'secret'> & { secretAccessKey: string; passphrase: string | null },
+): Promise<StoreConfig> {
+  const { secretAccessKey, passphrase, ...rest } = form;
+  const secret: StoreConfig['secret'] = passphrase
+    ? { kind: 'sealed', sealed: await sealSecret(secretAccessKey, passphrase) }
+    : { kind: 'plain', secretAccessKey };
+  const config: StoreConfig = { ...rest, secret };
+  await saveStoreConfig(db, config);
+  return config;
 }
