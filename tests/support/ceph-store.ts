@@ -36,7 +36,7 @@ function parseEnv(text: string): Record<string, string> {
   const out: Record<string, string> = {};
   for (const line of text.split('\n')) {
     const m = /^([A-Z0-9_]+)=(.*)$/.exec(line);
-    if (m) out[m[1]] = m[2];
+    if (m?.[1] !== undefined) out[m[1]] = m[2] ?? '';
   }
   return out;
 }
@@ -47,11 +47,16 @@ export async function startStore(dir?: string, port?: number): Promise<LocalStor
   const p = port ?? (await freePort());
   const { stdout } = await run(SCRIPT, ['start', d, String(p)], { timeout: 240_000, maxBuffer: 1 << 20 });
   const env = parseEnv(stdout);
+  const need = (k: string): string => {
+    const v = env[k];
+    if (!v) throw new Error(`ceph-s3-local.sh printed no ${k}`);
+    return v;
+  };
   return {
-    endpoint: env.S3_ENDPOINT,
-    accessKeyId: env.S3_ACCESS_KEY,
-    secretAccessKey: env.S3_SECRET_KEY,
-    region: env.S3_REGION,
+    endpoint: need('S3_ENDPOINT'),
+    accessKeyId: need('S3_ACCESS_KEY'),
+    secretAccessKey: need('S3_SECRET_KEY'),
+    region: need('S3_REGION'),
     dir: d,
     port: p,
   };
