@@ -24,6 +24,7 @@ import { findBrowserPid } from './bench/memory';
 import { bundle, inject, lib, LIB, searchBundle } from './bench/page-bundle';
 import { complete, failure, jsonReport, markdownTable, unmeasured, type Metric, type MetricName } from './bench/report';
 import { VERIFY_TARGETS, verifyStage } from './bench/verify';
+import { pushStage } from './bench/push';
 
 const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 
@@ -244,6 +245,10 @@ async function main(argv: string[]): Promise<number> {
           log,
         })),
       );
+    }
+    // Team store (issue 18): push of a 256 MB part to a local Ceph vs curl, after the browser is closed.
+    if (stages.has('push-throughput')) {
+      result.measured.push(...(await pushStage({ partBytes: (args.quick ? 64 : 256) * 1e6, workDir: work, log })));
     }
   } finally {
     rmSync(work, { recursive: true, force: true });
