@@ -9,6 +9,8 @@ import { SetupError, type HarvestOptions } from './driver';
 import { exportCaseTo } from './export-out';
 import { record, RECORD_USAGE } from './record';
 import { nodeHashing } from './verify-hashing';
+import { push, PUSH_USAGE } from './push';
+import { storeCheck, STORE_CHECK_USAGE } from './store-check';
 import type { HarvestStatus } from '@/utils/harvest/status';
 
 /**
@@ -50,6 +52,8 @@ const USAGE = `hashmark: capture web pages as signed evidence packages, and veri
       holds the others), 1 when none could be captured or on any other error.
       --stop-on-error stops at the first failure instead (exit 1, nothing exported).
 ${RECORD_USAGE}
+${PUSH_USAGE}
+${STORE_CHECK_USAGE}
   hashmark verify <zip...> [--key-fingerprint <hex>] [--tsa-root <pem>]
       Checks a package: a strict reading of the ZIP, manifests, tag manifests, Payload-Oxum,
       signature, key fingerprint, capture files, custody chain, timestamps. Given all the parts
@@ -347,6 +351,8 @@ export async function main(argv: string[]): Promise<number> {
     if (cmd === 'capture') return await capture(rest);
     if (cmd === 'verify') return await verify(rest);
     if (cmd === 'record') return await record(rest, fail);
+    if (cmd === 'push') return await push(rest, fail);
+    if (cmd === 'store' && rest[0] === 'check') return await storeCheck(rest.slice(1), fail);
     if (cmd === '--help' || cmd === '-h' || cmd === 'help') {
       process.stdout.write(USAGE + '\n');
       return 0;

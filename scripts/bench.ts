@@ -25,6 +25,7 @@ import { bundle, inject, lib, LIB, searchBundle } from './bench/page-bundle';
 import { complete, failure, jsonReport, markdownTable, unmeasured, type Metric, type MetricName } from './bench/report';
 import { VERIFY_TARGETS, verifyStage } from './bench/verify';
 import { recordingStage } from './bench/recording';
+import { pushStage } from './bench/push';
 
 const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 
@@ -252,6 +253,10 @@ async function main(argv: string[]): Promise<number> {
           log,
         })),
       );
+    }
+    // Team store (issue 18): push of a 256 MB part to a local Ceph vs curl, after the browser is closed.
+    if (stages.has('push-throughput')) {
+      result.measured.push(...(await pushStage({ partBytes: (args.quick ? 64 : 256) * 1e6, workDir: work, log })));
     }
   } finally {
     rmSync(work, { recursive: true, force: true });

@@ -10,6 +10,7 @@ import { HostAccessSetting } from './HostAccessSetting';
 import { LanguageSetting } from './LanguageSetting';
 import { SettingsForm } from './SettingsForm';
 import { SigningKeySetting } from './SigningKeySetting';
+import { StoreSetting } from './StoreSetting';
 
 /**
  * Settings: the investigator (written into every capture and package), the signing key's
@@ -57,6 +58,7 @@ export function SettingsView(props: {
         {...(props.onRotateKey ? { onRotateKey: props.onRotateKey } : {})}
       />
       {props.hostAccess && <HostAccessSetting hostAccess={props.hostAccess} />}
+      <StoreSetting requestOrigin={props.requestOrigin} />
     </section>
   );
 }

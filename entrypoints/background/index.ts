@@ -39,7 +39,11 @@ export default defineBackground(() => {
   // Timestamps are retried from the persisted queue every minute.
   void browser.alarms.create(TIMESTAMP_ALARM, { periodInMinutes: 1 });
   browser.alarms.onAlarm.addListener((a) => {
-    if (a.name === TIMESTAMP_ALARM) s.timestampRound();
+    if (a.name === TIMESTAMP_ALARM) {
+      s.timestampRound();
+      // Team store (issue 18): due pushes are retried on the same minute alarm (backoff decides which).
+      s.storeRound();
+    }
   });
   startBackground(db, bootedAt, s);
   // Clicking a watch notification opens its case; the API exists once the permission is granted.

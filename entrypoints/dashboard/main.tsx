@@ -13,6 +13,7 @@ import { send } from '@/utils/messaging/client';
 import { saveDownload } from '@/utils/package/save-download';
 import { sha256OfBlob, verifyPackage } from '@/utils/package/verify';
 import { WatchActionsProvider, type WatchActions } from '@/components/hooks/watch-actions';
+import { StoreActionsProvider, type StoreActions } from '@/components/settings/StoreSetting';
 import { App, type DashboardEnv } from './App';
 
 const db = openExtensionDb();
@@ -94,11 +95,23 @@ const watch: WatchActions = {
   },
 };
 
+// Team store (issue 18): the unsealed key lives in the background's session storage.
+const storeActions: StoreActions = {
+  async unlock(passphrase) {
+    await send('store.unlock', { passphrase }, browser.runtime);
+  },
+  async push() {
+    await send('store.push', {}, browser.runtime);
+  },
+};
+
 render(
   <DbProvider db={db}>
     <LanguageRoot browserLanguages={langs} titleKey="dashboard.title">
       <WatchActionsProvider actions={watch}>
-        <App env={env} />
+        <StoreActionsProvider actions={storeActions}>
+          <App env={env} />
+        </StoreActionsProvider>
       </WatchActionsProvider>
     </LanguageRoot>
   </DbProvider>,

@@ -5,6 +5,7 @@ import { resolveLang } from '@/utils/i18n';
 import { requestTimestamp } from '@/utils/evidence/rfc3161';
 import { IntegrityError, type ExportProgress } from '@/utils/package/export-case';
 import { beginExport, buildCasePackage, recordPartSaved } from '@/utils/services/export-job';
+import { queueExportPart } from '@/utils/services/store-push';
 import { parseExportParams } from '@/utils/package/export-params';
 import { useDb } from '@/components/hooks/db';
 import { useI18n } from '@/components/hooks/i18n';
@@ -18,6 +19,8 @@ export interface ExportEnv {
   software: { name: string; version: string; browser: string };
   /** Saves a ZIP through the browser's downloads and resolves with the path it wrote. */
   save(zip: Blob, name: string): Promise<{ path: string }>;
+  /** Team store (issue 18): asks the background to push the parts just queued. */
+  storePush?: () => void;
 }
 
 /** One saved part, as shown and as the CLI reads it from the page (data-* attributes). */
@@ -156,6 +159,8 @@ async function runExport(o: {
       setState({ kind: 'running', text: tr.t('exportPage.saving', { name: part.zipName }), saved: [...saved] });
       const file = await env.save(part.zip, part.zipName);
       await recordPartSaved(caseId, part, { db, at: new Date() });
+      // Team store (issue 18): queued (with its ZIP) when a store receives exports; the background pushes it.
+      if (await queueExportPart(db, caseId, part)) env.storePush?.();
       saved.push({
         part: part.part,
         parts: part.parts,

@@ -4,6 +4,7 @@ import '@/components/common/styles.css';
 import { DbProvider } from '@/components/hooks/db';
 import { LanguageRoot } from '@/components/hooks/i18n';
 import { openExtensionDb } from '@/utils/db';
+import { send } from '@/utils/messaging/client';
 import { browserLanguages } from '@/utils/i18n';
 import { saveDownload } from '@/utils/package/save-download';
 import { ExportPage, type ExportEnv } from './ExportPage';
@@ -14,6 +15,7 @@ const env: ExportEnv = {
   browserLanguages: langs,
   software: { name: 'Hashmark', version: browser.runtime.getManifest().version, browser: navigator.userAgent },
   save: (zip, name) => saveDownload(zip, name),
+  storePush: () => void send('store.push', {}, browser.runtime).catch(() => undefined),
 };
 
 render(

@@ -14,7 +14,8 @@ export const USAGE = `Usage: npm run bench [-- --quick] [--json <file>] [--only 
   --quick         smaller sizes and fewer runs (under 10 minutes on 2 cores)
   --json <file>   also write { "metrics": [ { metric, value, unit, baseline, ratio, target, pass } ] }
   --only <list>   run only these stages: capture, export, dashboard, verify-throughput, verify-peak-memory,
-                  harvest-feed, harvest-memory, recording-overhead, recording-burst
+                  harvest-feed, harvest-memory, recording-overhead, recording-burst,
+                  push-throughput (a local Ceph; also reports push-peak-memory)
                   (the others report null; the verify stages need no browser and no build)
   --extension <dir>  measure this built extension (chrome-mv3 folder) instead of building this checkout
 `;
@@ -29,6 +30,7 @@ export const STAGES = [
   'harvest-memory',
   'recording-overhead',
   'recording-burst',
+  'push-throughput',
 ] as const;
 
 /** The stages that drive the extension in Chromium (the others run the CLI in Node). */

@@ -40,3 +40,4 @@ export function openExtensionDb(): HashmarkDb {
   shared ??= createDb();
   return shared;
 }
+export * from './store-queue';

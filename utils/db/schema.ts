@@ -311,6 +311,36 @@ export interface RecordingRecord {
   endedAt?: string;
 }
 
+/**
+ * One export part waiting for (or done with) its push to the team store (issue 18). The ZIP Blob is kept
+ * here until the push is read back, so a worker restart, a closed laptop or a store that is down loses
+ * nothing; it is dropped once pushed (the record stays, with the version id, as the export's receipt).
+ */
+export interface StoreQueueRecord {
+  /** `<exportId>:<part>` */
+  id: string;
+  caseId: string;
+  exportId: string;
+  part: number;
+  parts: number;
+  zipName: string;
+  zipSha256: string;
+  bytes: number;
+  /** Object key in the bucket (prefix/case/export/zip). */
+  key: string;
+  /** The ZIP while queued; removed once pushed. */
+  zip?: Blob;
+  state: 'queued' | 'pushed';
+  attempts: number;
+  /** When the next attempt is due (ISO); the queue is read in this order. */
+  nextAt: string;
+  lastError?: string;
+  createdAt: string;
+  updatedAt: string;
+  /** What the store answered and HEAD read back. */
+  pushed?: { versionId: string; etag: string; mode: string; retainUntil: string; bucket: string; at: string };
+}
+
 /** What a capture includes by default: declared with the capture (utils/capture stays free of db imports). */
 export type CaptureDefaults = CaptureOptions;
 
@@ -330,6 +360,7 @@ export type HashmarkDb = Dexie & {
   recordings: EntityTable<RecordingRecord, 'id'>;
   harvestItems: Table<HarvestItemRecord, [string, number]>;
   harvestSteps: Table<HarvestStepRecord, [string, number]>;
+  storeQueue: EntityTable<StoreQueueRecord, 'id'>;
 };
 
 export const DB_NAME = 'hashmark';
@@ -370,5 +401,8 @@ export function createDb(name = DB_NAME): HashmarkDb {
   db.version(4)
     .stores({ captures: 'id, [caseId+sequence], [caseId+liveSequence], finishedAt, revisedAt, deletedAt, *tags' })
     .upgrade(upgradeToV4);
+  // Version 5 (issue 18, team store): the push queue, a new table, nothing to upgrade. [state+nextAt]:
+  // the due pushes in order; caseId: what the export page and dashboard show of a case's pushes.
+  db.version(5).stores({ storeQueue: 'id, [state+nextAt], caseId' });
   return db;
 }

@@ -3,6 +3,7 @@
  * validateSettingsPatch (settings-rules.ts), the one set of rules for every writer.
  */
 import type { HashmarkDb, SettingsRecord } from './schema';
+import { validateStoreConfig, type StoreConfig } from '@/utils/store/config';
 import { validateSettingsPatch, type SettingsPatch } from './settings-rules';
 import { cleanIgnoreList, DEFAULT_IGNORE, recordingSettingsProblem } from '@/utils/recording/ignore';
 
@@ -98,4 +99,33 @@ export async function updateRecordingSettings(
     await db.settings.put(row);
     return next;
   });
+}
+
+// --- Team store (issue 18) -------------------------------------------------------------------
+// The store's configuration is its own row ('store') of the settings table: the profile record and
+// its validator stay as they are, and a profile without a store simply has no row.
+
+interface StoreSettingsRow {
+  id: 'store';
+  config: StoreConfig;
+}
+
+function storeRows(db: HashmarkDb) {
+  return db.table<StoreSettingsRow, 'store'>('settings');
+}
+
+/** The team store's configuration, or null when none is set. */
+export async function getStoreConfig(db: HashmarkDb): Promise<StoreConfig | null> {
+  return (await storeRows(db).get('store'))?.config ?? null;
+}
+
+/** Saves (or with null removes) the store configuration; refuses what validateStoreConfig refuses. */
+export async function saveStoreConfig(db: HashmarkDb, config: StoreConfig | null): Promise<void> {
+  if (config === null) {
+    await storeRows(db).delete('store');
+    return;
+  }
+  const problem = validateStoreConfig(config);
+  if (problem) throw new Error(problem);
+  await storeRows(db).put({ id: 'store', config });
 }

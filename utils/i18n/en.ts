@@ -510,6 +510,26 @@ export const en = {
   'recording.timelineMissed': 'not captured: {reason}',
   'recording.timelineKey': 'Mark as key evidence',
   'recording.timelineIsKey': 'Key evidence',
+  // Team evidence store (issue 18): settings.
+  'store.title': 'Team evidence store (S3 Object Lock)',
+  'store.hint': 'Each export part is pushed to this bucket under COMPLIANCE retention: nobody, not even the bucket owner, can delete or change it before the date. The bucket must have been created with Object Lock.',
+  'store.endpoint': 'Endpoint (https; http only on 127.0.0.1)',
+  'store.bucket': 'Bucket',
+  'store.prefix': 'Prefix (your unit or name)',
+  'store.region': 'Region',
+  'store.retentionDays': 'Retention (days, cannot be shortened)',
+  'store.pushExports': 'Push each export to the store',
+  'store.accessKeyId': 'Access key id (an uploader identity)',
+  'store.secretAccessKey': 'Secret key',
+  'store.passphrase': 'Passphrase that encrypts the secret key (asked once per browser session)',
+  'store.passphraseShort': 'The passphrase must be at least 8 characters.',
+  'store.plain': 'Keep the secret key unencrypted on this computer',
+  'store.plainRisk': 'Risk: anyone who can read this browser profile can upload to the store as you.',
+  'store.saved': 'Store settings saved.',
+  'store.savedNoAccess': 'Store settings saved, but access to the store’s address was refused: pushes will fail until it is granted.',
+  'store.save': 'Save the store settings',
+  'store.unlock': 'Unlock for this session',
+  'store.unlocked': 'Unlocked: queued pushes are sent now.',
 } satisfies Record<string, Message>;
 
 export type MessageKey = keyof typeof en;

@@ -81,6 +81,16 @@ interface PageProtocol {
   'recording.stop': { req: Record<string, never>; res: RecordingStatus };
   'recording.pause': { req: Record<string, never>; res: RecordingStatus };
   'recording.status': { req: Record<string, never>; res: RecordingStatus };
+  // --- Team store (issue 18) ---
+  /** Push the queued export parts that are due now (the export page sends it after queueing a part). */
+  'store.push': {
+    req: Record<string, never>;
+    res: { pushed: number; failed: number; waiting: 'none' | 'no-store' | 'locked'; nextAt: string | null };
+  };
+  /** Unseal the store's secret key with the passphrase, for this browser session only. */
+  'store.unlock': { req: { passphrase: string }; res: { ok: true } };
+  /** Forget the unsealed secret key (pushes wait until the next unlock). */
+  'store.lock': { req: Record<string, never>; res: { ok: true } };
 }
 
 /** Messages of the page-copy content script (today: resource fetches for the page copy). */
@@ -150,6 +160,9 @@ export const SENDER_CONTEXT = {
   'recording.stop': 'page',
   'recording.pause': 'page',
   'recording.status': 'page',
+  'store.push': 'page',
+  'store.unlock': 'page',
+  'store.lock': 'page',
   'pagecopy.fetch': 'content',
   'watch.config': 'watch',
   'watch.report': 'watch',
@@ -230,6 +243,11 @@ export const validators: Validators = {
   'recording.stop': (p): p is Req<'recording.stop'> => isObj(p) && Object.keys(p).length === 0,
   'recording.pause': (p): p is Req<'recording.pause'> => isObj(p) && Object.keys(p).length === 0,
   'recording.status': (p): p is Req<'recording.status'> => isObj(p) && Object.keys(p).length === 0,
+  // Team store (issue 18): the passphrase is checked by unsealing, here only its shape.
+  'store.push': (p): p is Req<'store.push'> => isObj(p) && Object.keys(p).length === 0,
+  'store.unlock': (p): p is Req<'store.unlock'> =>
+    isObj(p) && Object.keys(p).length === 1 && str(p.passphrase, 1000) && (p.passphrase as string).length >= 8,
+  'store.lock': (p): p is Req<'store.lock'> => isObj(p) && Object.keys(p).length === 0,
   'pagecopy.fetch': (p): p is Req<'pagecopy.fetch'> =>
     isObj(p) && str(p.url, 8192) && /^(https?:)\/\//i.test(p.url as string) && str(p.nonce, 100),
   'watch.config': (p): p is Req<'watch.config'> => isObj(p) && Object.keys(p).length === 0,

@@ -20,6 +20,8 @@ import { ensureSigningKey } from './signing-keys';
 import { processFirstAttempts, processTimestampsFromSettings, timestampStoredCapture } from './timestamp-queue';
 import { addWatchEntry, removeWatchEntry, syncWatch } from './watch-list';
 import { reportSightings, watchConfig } from './watch-sightings';
+import { createStorePushService } from './store-push';
+import { storeSession } from '@/utils/platform/store-session';
 
 export interface BackgroundServices {
   handlers: Handlers;
@@ -38,6 +40,8 @@ export interface BackgroundServices {
   recording: RecordingService;
   /** Commits the harvests a previous worker left running (what they collected is kept). */
   recoverHarvests(bootedAt: string): Promise<void>;
+  /** Team store (issue 18): one round of due pushes (worker start, alarm); failures are logged, never thrown. */
+  storeRound(): void;
 }
 
 /**
@@ -58,6 +62,8 @@ export function startBackground(db: HashmarkDb, bootedAt: string, s: BackgroundS
   void s.syncWatch();
   // A recording that was on goes on (or is shown interrupted); the custody log says which.
   void s.recording.recover().catch((e) => console.error('hashmark: recording recovery', e));
+  // Export parts queued for the team store before the worker stopped are pushed (or retried) now.
+  s.storeRound();
 }
 
 /**
@@ -131,6 +137,7 @@ export function createBackgroundServices(db: HashmarkDb): BackgroundServices {
   }
 
   const recording = recordingService(db, captureEnv);
+  const store = createStorePushService(db, storeSession);
   const harvests = createHarvestControl(db, {
     env: captureEnv,
     started: (h) => void badgeWorking(h.tabId),
@@ -178,6 +185,9 @@ export function createBackgroundServices(db: HashmarkDb): BackgroundServices {
     'recording.stop': () => recording.stop(),
     'recording.pause': () => recording.pause(),
     'recording.status': () => recording.status(),
+    'store.push': () => store.round(),
+    'store.unlock': (p) => store.unlock(p.passphrase),
+    'store.lock': () => store.lock(),
   };
 
   return {
@@ -206,5 +216,6 @@ export function createBackgroundServices(db: HashmarkDb): BackgroundServices {
         void timestampStoredCapture(db, r);
       }
     },
+    storeRound: () => void store.round().catch((e) => console.error('hashmark: store push', e)),
   };
 }

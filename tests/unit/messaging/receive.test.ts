@@ -37,6 +37,9 @@ function handlers() {
       'recording.stop': vi.fn(async () => ({ state: 'off' as const })),
       'recording.pause': vi.fn(async () => ({ state: 'off' as const })),
       'recording.status': vi.fn(async () => ({ state: 'off' as const })),
+      'store.push': vi.fn(async () => ({ pushed: 0, failed: 0, waiting: 'none' as const, nextAt: null })),
+      'store.unlock': vi.fn(async () => ({ ok: true as const })),
+      'store.lock': vi.fn(async () => ({ ok: true as const })),
     },
     content: {
       'pagecopy.fetch': vi.fn(async () => ({ status: 200, url: 'u', contentType: 'image/png', body: '' })),
@@ -79,6 +82,9 @@ const SAMPLES: { [K in MessageType]: { valid: Req<K>; malformed: unknown } } = {
   'recording.stop': { valid: {}, malformed: { recordingId: 'r' } },
   'recording.pause': { valid: {}, malformed: null },
   'recording.status': { valid: {}, malformed: { tabId: 1 } },
+  'store.push': { valid: {}, malformed: { now: true } },
+  'store.unlock': { valid: { passphrase: 'correct horse' }, malformed: { passphrase: 'short' } },
+  'store.lock': { valid: {}, malformed: [] },
   'pagecopy.fetch': {
     valid: { url: 'https://site.example/p.png', nonce: 'n1' },
     malformed: { url: 'file:///etc/passwd', nonce: 'n1' },

@@ -1,0 +1,73 @@
+/**
+ * The team store's push queue (issue 18): export parts waiting to be pushed, persisted so nothing is lost
+ * across worker restarts, and the receipts of those pushed. Each write is one transaction with its custody
+ * event (store.pushed / store.failed), so the log and the queue never disagree.
+ */
+import { appendCustodyInTx } from './in-tx';
+import type { HashmarkDb, StoreQueueRecord } from './schema';
+
+export type StoreQueueInput = Omit<StoreQueueRecord, 'state' | 'attempts' | 'nextAt' | 'createdAt' | 'updatedAt'>;
+
+/** Queues a part (due now); a part already queued or pushed keeps its record. */
+export async function enqueueStorePush(db: HashmarkDb, r: StoreQueueInput, now: Date): Promise<StoreQueueRecord> {
+  return db.transaction('rw', db.storeQueue, async () => {
+    const existing = await db.storeQueue.get(r.id);
+    if (existing) return existing;
+    const at = now.toISOString();
+    const rec: StoreQueueRecord = { ...r, state: 'queued', attempts: 0, nextAt: at, createdAt: at, updatedAt: at };
+    await db.storeQueue.add(rec);
+    return rec;
+  });
+}
+
+/** Queued parts due at `now`, soonest first. */
+export function dueStorePushes(db: HashmarkDb, now: Date, limit = 10): Promise<StoreQueueRecord[]> {
+  return db.storeQueue
+    .where('[state+nextAt]')
+    .between(['queued', ''], ['queued', now.toISOString()], true, true)
+    .limit(limit)
+    .toArray();
+}
+
+/** When the next queued part is due (ISO), or null when nothing is queued. */
+export async function nextStorePushAt(db: HashmarkDb): Promise<string | null> {
+  const first = await db.storeQueue.where('[state+nextAt]').between(['queued', ''], ['queued', '\uffff']).first();
+  return first?.nextAt ?? null;
+}
+
+/** A case's pushes (queued and pushed), newest first. */
+export async function storePushesOfCase(db: HashmarkDb, caseId: string): Promise<Omit<StoreQueueRecord, 'zip'>[]> {
+  const rows = await db.storeQueue.where('caseId').equals(caseId).toArray();
+  return rows.map(({ zip: _zip, ...rest }) => rest).sort((a, b) => (a.createdAt < b.createdAt ? 1 : -1));
+}
+
+/** Marks a part pushed, drops its Blob and logs store.pushed, in one transaction. */
+export async function markStorePushed(
+  db: HashmarkDb,
+  id: string,
+  pushed: NonNullable<StoreQueueRecord['pushed']>,
+  details: Record<string, unknown>,
+): Promise<void> {
+  await db.transaction('rw', [db.storeQueue, db.custody, db.settings, db.cases], async () => {
+    const r = await db.storeQueue.get(id);
+    if (!r || r.state === 'pushed') return;
+    const { zip: _zip, lastError: _e, ...rest } = r;
+    await db.storeQueue.put({ ...rest, state: 'pushed', attempts: r.attempts + 1, updatedAt: pushed.at, pushed });
+    await db.cases.update(r.caseId, { updatedAt: pushed.at });
+    await appendCustodyInTx(db, { caseId: r.caseId, type: 'store.pushed', at: pushed.at, details });
+  });
+}
+
+/** Records a failed attempt, when to try again, and logs store.failed, in one transaction. */
+export async function markStoreFailed(
+  db: HashmarkDb,
+  id: string,
+  o: { at: string; nextAt: string; error: string; details: Record<string, unknown> },
+): Promise<void> {
+  await db.transaction('rw', [db.storeQueue, db.custody, db.settings, db.cases], async () => {
+    const r = await db.storeQueue.get(id);
+    if (!r || r.state === 'pushed') return;
+    await db.storeQueue.put({ ...r, attempts: r.attempts + 1, nextAt: o.nextAt, lastError: o.error, updatedAt: o.at });
+    await appendCustodyInTx(db, { caseId: r.caseId, type: 'store.failed', at: o.at, details: o.details });
+  });
+}

@@ -1,0 +1,192 @@
+/**
+ * Pushing export parts to the team store (issue 18). The export page queues each saved part
+ * (queueExportPart); the background runs the queue (runStorePushes) at start, when told a part was
+ * queued, and on an alarm, so a worker restart, a closed laptop or a store that is down loses nothing:
+ * a failed attempt is logged (store.failed, with the next attempt's time) and retried with exponential
+ * backoff; a push read back under COMPLIANCE is logged with its version id, ETag and retention
+ * (store.pushed). Credentials never reach the log: errors are the store's code and message.
+ */
+import {
+  dueStorePushes,
+  enqueueStorePush,
+  getStoreConfig,
+  markStoreFailed,
+  markStorePushed,
+  nextStorePushAt,
+  saveStoreConfig,
+  type HashmarkDb,
+  type StoreQueueRecord,
+} from '@/utils/db';
+import type { PackagePart } from '@/utils/package/export-case';
+import {
+  openSecret,
+  packageKey,
+  pushPackage,
+  retainUntilDate,
+  sealSecret,
+  type Credentials,
+  type Fetcher,
+  type StoreTarget,
+} from '@/utils/store';
+import type { StoreConfig } from '@/utils/store/config';
+
+/** First retry after 30 s, doubling to at most one hour. */
+export function backoffMs(attempts: number): number {
+  return Math.min(3_600_000, 30_000 * 2 ** Math.max(0, attempts - 1));
+}
+
+/** Queues one saved export part when the store is configured to receive exports; null otherwise. */
+export async function queueExportPart(
+  db: HashmarkDb,
+  caseId: string,
+  part: Pick<PackagePart, 'exportId' | 'part' | 'parts' | 'zipName' | 'zipSha256' | 'zipBytes' | 'zip'>,
+  now = new Date(),
+): Promise<StoreQueueRecord | null> {
+  const config = await getStoreConfig(db);
+  if (!config?.pushExports) return null;
+  return enqueueStorePush(
+    db,
+    {
+      id: `${part.exportId}:${part.part}`,
+      caseId,
+      exportId: part.exportId,
+      part: part.part,
+      parts: part.parts,
+      zipName: part.zipName,
+      zipSha256: part.zipSha256,
+      bytes: part.zipBytes,
+      key: packageKey(config.prefix, caseId, part.exportId, part.zipName),
+      zip: part.zip,
+    },
+    now,
+  );
+}
+
+export interface StorePushDeps {
+  db: HashmarkDb;
+  fetcher: Fetcher;
+  /** The uploader's credentials (unsealed for this session), or null while the passphrase is not given. */
+  credentials: (config: StoreConfig) => Promise<Credentials | null>;
+  now?: () => Date;
+}
+
+export interface StoreRunResult {
+  pushed: number;
+  failed: number;
+  /** Nothing was tried: no store configured, or its credentials are locked. */
+  waiting: 'none' | 'no-store' | 'locked';
+  /** When the next queued part is due (ISO), for the caller's alarm; null when the queue is empty. */
+  nextAt: string | null;
+}
+
+async function pushOne(d: StorePushDeps, target: StoreTarget, config: StoreConfig, r: StoreQueueRecord) {
+  const now = d.now ?? (() => new Date());
+  const base = { exportId: r.exportId, part: r.part, parts: r.parts, zipName: r.zipName, zipSha256: r.zipSha256 };
+  try {
+    if (!r.zip) throw new Error('The queued ZIP is missing.');
+    const retainUntil = retainUntilDate(now(), config.retentionDays);
+    const res = await pushPackage(target, d.fetcher, { key: r.key, zip: r.zip, sha256: r.zipSha256, retainUntil });
+    const at = now().toISOString();
+    const pushed = { versionId: res.versionId, etag: res.etag, mode: res.mode, retainUntil, bucket: config.bucket, at };
+    await markStorePushed(d.db, r.id, pushed, {
+      ...base,
+      endpoint: new URL(config.endpoint).origin,
+      bucket: config.bucket,
+      key: r.key,
+      versionId: res.versionId,
+      etag: res.etag,
+      mode: res.mode,
+      retainUntil,
+      bytes: res.bytes,
+      attempt: r.attempts + 1,
+    });
+    return true;
+  } catch (e) {
+    const at = now();
+    const error = e instanceof Error ? e.message : String(e);
+    const nextAt = new Date(at.getTime() + backoffMs(r.attempts + 1)).toISOString();
+    await markStoreFailed(d.db, r.id, {
+      at: at.toISOString(),
+      nextAt,
+      error,
+      details: { ...base, key: r.key, reason: error, attempt: r.attempts + 1, nextAttemptAt: nextAt },
+    });
+    return false;
+  }
+}
+
+/** Pushes every due part, one at a time (a part can be a gigabyte); returns what happened. */
+export async function runStorePushes(d: StorePushDeps): Promise<StoreRunResult> {
+  const now = d.now ?? (() => new Date());
+  const out: StoreRunResult = { pushed: 0, failed: 0, waiting: 'none', nextAt: null };
+  const config = await getStoreConfig(d.db);
+  if (!config) return { ...out, waiting: 'no-store', nextAt: await nextStorePushAt(d.db) };
+  const credentials = await d.credentials(config);
+  if (!credentials) return { ...out, waiting: 'locked', nextAt: await nextStorePushAt(d.db) };
+  const target: StoreTarget = { endpoint: config.endpoint, bucket: config.bucket, region: config.region, credentials };
+  for (;;) {
+    const due = await dueStorePushes(d.db, now(), 1);
+    const r = due[0];
+    if (!r) break;
+    if (await pushOne(d, target, config, r)) out.pushed++;
+    else out.failed++;
+  }
+  return { ...out, nextAt: await nextStorePushAt(d.db) };
+}
+
+/** Plain credentials as configured; sealed ones come from the session (the caller's `unsealed`). */
+export function credentialsOf(config: StoreConfig, unsealed: string | null): Credentials | null {
+  const secretAccessKey = config.secret.kind === 'plain' ? config.secret.secretAccessKey : unsealed;
+  return secretAccessKey ? { accessKeyId: config.accessKeyId, secretAccessKey } : null;
+}
+
+/** Where the unsealed secret lives for the session (utils/platform/store-session.ts in the extension). */
+export interface StoreSessionSecret {
+  get(): Promise<string | null>;
+  set(secret: string): Promise<void>;
+  clear(): Promise<void>;
+}
+
+/** The background's store service: queue rounds (start, alarm, 'store.push') and the session unlock. */
+export function createStorePushService(db: HashmarkDb, session: StoreSessionSecret, fetcher: Fetcher = fetch) {
+  let running: Promise<StoreRunResult> | null = null;
+  const deps: StorePushDeps = {
+    db,
+    fetcher: (url, init) => fetcher(url, init),
+    credentials: async (config) => credentialsOf(config, config.secret.kind === 'sealed' ? await session.get() : null),
+  };
+  return {
+    /** One round; a round already running is joined rather than doubled (one upload at a time). */
+    round(): Promise<StoreRunResult> {
+      running ??= runStorePushes(deps).finally(() => (running = null));
+      return running;
+    },
+    async unlock(passphrase: string): Promise<{ ok: true }> {
+      const config = await getStoreConfig(db);
+      if (config?.secret.kind !== 'sealed') throw new Error('No sealed store key to unlock.');
+      await session.set(await openSecret(config.secret.sealed, passphrase));
+      return { ok: true };
+    },
+    async lock(): Promise<{ ok: true }> {
+      await session.clear();
+      return { ok: true };
+    },
+  };
+}
+
+/**
+ * Saves the store settings from the settings page: with a passphrase, the secret key is sealed under it
+ * (and the session is not unlocked here: the page sends 'store.unlock'); without, it is kept as typed.
+ */
+export async function saveStoreSettings(
+  db: HashmarkDb,
+  form: Omit<StoreConfig, 'secret'> & { secretAccessKey: string; passphrase: string | null },
+): Promise<StoreConfig> {
+  const { secretAccessKey, passphrase, ...rest } = form;
+  const secret: StoreConfig['secret'] = passphrase
+    ? { kind: 'sealed', sealed: await sealSecret(secretAccessKey, passphrase) }
+    : { kind: 'plain', secretAccessKey };
+  const config: StoreConfig = { ...rest, secret };
+  await saveStoreConfig(db, config);
+  return config;
+}
