@@ -97,7 +97,7 @@ class FileSpool implements ZipSpool {
   bytes = 0;
   private queue: Promise<void> = Promise.resolve();
   private inFlight = 0;
-  private failed: unknown = null;
+  private failed: Error | null = null;
   constructor(
     private readonly hash: Sha256,
     private readonly dir: FileSystemDirectoryHandle,
@@ -115,7 +115,7 @@ class FileSpool implements ZipSpool {
       try {
         await this.out.write(chunk as Uint8Array<ArrayBuffer>);
       } catch (e) {
-        this.failed = e;
+        this.failed = e instanceof Error ? e : new Error(`export: the spool file could not be written (${String(e)})`);
       }
       this.inFlight -= chunk.length;
     });
