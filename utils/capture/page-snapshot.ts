@@ -97,6 +97,8 @@ export interface PageSnapshot {
   textMethod: 'innerText' | 'textContent';
   pageAsserted: PageAsserted;
   contentType: string;
+  /** document.characterSet: the encoding the browser decoded the page with (dom.html's BOM, issue 21). */
+  characterSet?: string;
   viewport: { width: number; height: number; devicePixelRatio: number };
   scroll: { x: number; y: number; width: number; height: number };
   counts: {
@@ -322,6 +324,7 @@ export function snapshotPage(
       lang: root.getAttribute('lang'),
     },
     contentType: doc.contentType,
+    characterSet: doc.characterSet,
     viewport: { width: win.innerWidth, height: win.innerHeight, devicePixelRatio: win.devicePixelRatio },
     scroll: { x: win.scrollX, y: win.scrollY, width: se.scrollWidth, height: se.scrollHeight },
     counts: {
