@@ -77,7 +77,7 @@ test('item 7: no hashmark folder is left in the temporary directory, and a kept 
     join(profile, 'Default', 'Preferences'),
     JSON.stringify({ download: { default_directory: old, prompt_for_download: false } }),
   );
-  for (const n of [2, 3]) {
+  for (const n of [2]) {
     const o = join(tmp, `out-${n}`);
     const k = await cli(['capture', site.url('ad-fr.html'), '--case', 'Kept', '--out', o, '--profile', profile, ...LIGHT], sysTmp);
     expect(k.code, k.stderr).toBe(0);

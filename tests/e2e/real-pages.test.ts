@@ -140,3 +140,64 @@ describe('item 3: dom.html of a page in a legacy encoding opens as the page show
     expect((await blob(art.sha256)).subarray(0, 9).toString('utf8')).toBe('<!DOCTYPE');
   });
 });
+
+describe('item 4: page.html keeps the box and alternative text of an image it could not fetch', () => {
+  test('a failed image keeps its size in the copy; a hidden one stays hidden; the limitation names it', async () => {
+    // Port 1 on the loopback refuses connections: the image fails on the page and in the copy.
+    const gone = 'http://127.0.0.1:1/photo-velo.jpg';
+    site.routes.set('/failed-image.html', {
+      type: 'text/html; charset=utf-8',
+      body:
+        '<!doctype html><html><head><meta charset="utf-8"><title>Vélo</title>' +
+        '<style>.pic{width:300px;height:200px}</style></head><body><p>Avant</p>' +
+        `<img class="pic" id="gone" src="${gone}" alt="Photo du vélo"><p id="after">Après</p>` +
+        '<img id="hidden" style="display:none" src="http://127.0.0.1:1/hidden.jpg" alt="caché"></body></html>',
+    });
+    const tab = await s.driver.openTab(`${site.origin}/failed-image.html`);
+    const r = await s.driver.capture(tab, { fullPage: false, pageCopy: true, mhtml: false });
+    await s.driver.closeTab(tab);
+    const cj = await captureJson(r.captureJsonSha256);
+    const copy = cj.artifacts.find((a) => a.path === 'page.html')!;
+    const html = (await blob(copy.sha256)).toString('utf8');
+    expect(cj.limitations.join('\n')).toMatch(/page\.html.*could not be fetched.*photo-velo\.jpg.*size it had on the page/);
+
+    // Opened offline with scripts off, as a reader would.
+    const page = await s.hm.context.newPage();
+    await page.route('**/*', (route) => route.abort());
+    await page.setContent(html);
+    const shown = await page.evaluate(() => {
+      const g = document.getElementById('gone')!;
+      const h = document.getElementById('hidden')!;
+      const box = g.getBoundingClientRect();
+      return {
+        w: box.width,
+        h: box.height,
+        src: g.getAttribute('src'),
+        alt: g.getAttribute('alt'),
+        hidden: getComputedStyle(h).display,
+      };
+    });
+    await page.close();
+    expect(shown).toEqual({ w: 300, h: 200, src: 'data:,', alt: 'Photo du vélo', hidden: 'none' });
+  });
+});
+
+describe('item 8: characters no installed font draws are named in a limitation', () => {
+  test('Khitan small script (no font on the machine) is found; Japanese and Arabic (Noto installed) are not', async () => {
+    site.routes.set('/tofu.html', {
+      type: 'text/html; charset=utf-8',
+      body:
+        '<!doctype html><html><head><meta charset="utf-8"><title>Annonce</title></head><body>' +
+        '<p lang="ja">日本語の広告です</p><p lang="ar">شقة للبيع</p><p>\u{18B00}\u{18B01}\u{18B02}</p></body></html>',
+    });
+    const tab = await s.driver.openTab(`${site.origin}/tofu.html`);
+    const r = await s.driver.capture(tab, { fullPage: false, pageCopy: false, mhtml: false });
+    await s.driver.closeTab(tab);
+    const cj = await captureJson(r.captureJsonSha256);
+    const line = cj.limitations.find((l) => l.includes('no installed font'));
+    expect(line).toBeDefined();
+    expect(line).toMatch(/^3 character\(s\)/);
+    expect(line).toContain('U+18B00');
+    expect(line).not.toMatch(/U\+65E5|U\+0634/);
+  });
+});

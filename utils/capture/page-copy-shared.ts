@@ -15,7 +15,15 @@ export interface FetchedResource {
 export interface PageCopyResult {
   nonce: string;
   html: string;
-  stats: { fetched: number; failed: number; skipped: number; elapsedMs: number; budgetExceeded: boolean };
+  stats: {
+    fetched: number;
+    failed: number;
+    skipped: number;
+    elapsedMs: number;
+    budgetExceeded: boolean;
+    /** The first resources that could not be fetched (issue 21 item 4); absent from older scripts. */
+    missing?: string[];
+  };
 }
 
 export interface PageCopyOptions {
@@ -34,9 +42,17 @@ export function pageCopyLimitations(stats: PageCopyResult['stats'], budgetMs: nu
       `Page copy (page.html) is partial: the ${budgetMs / 1000} s budget ran out; ${stats.skipped} resource(s) were not inlined.`,
     );
   }
-  if (stats.failed - stats.skipped > 0) {
+  const failed = stats.failed - stats.skipped;
+  if (failed > 0) {
+    // Page-chosen addresses, from the content script: only strings, bounded (the fetch log has all).
+    const listed = (Array.isArray(stats.missing) ? stats.missing : [])
+      .filter((u): u is string => typeof u === 'string')
+      .slice(0, 10)
+      .map((u) => u.slice(0, 300));
+    const which = listed.length ? `: ${listed.join(', ')}${failed > listed.length ? ', …' : ''}` : '';
     out.push(
-      `Page copy (page.html): ${stats.failed - stats.skipped} resource(s) (images, styles or fonts) could not be fetched and are missing from it.`,
+      `Page copy (page.html): ${failed} resource(s) (images, styles or fonts) could not be fetched and are missing from it${which}. ` +
+        'An image among them is shown as a box of the size it had on the page, outlined with a dashed line, with its alternative text; a missing style or font changes how the copy looks.',
     );
   }
   return out;

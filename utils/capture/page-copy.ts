@@ -29,6 +29,64 @@ function responseLike(r: { status: number; url: string; contentType: string; byt
   };
 }
 
+/** Marks each image the page showed with a box, for the page copy's placeholders (removed after). */
+const BOX_MARK = 'data-hashmark-img';
+/** Images marked at most: a page with more keeps SingleFile's behaviour for the rest. */
+const MAX_MARKED = 5000;
+
+/**
+ * Before SingleFile clones the page: numbers every image that had a box on the page (its size,
+ * its display) with BOX_MARK, so a placeholder rule can give a failed image its box back in the
+ * copy (issue 21 item 4). The live page gets the attribute only while the copy is made (SingleFile
+ * marks elements the same way); `restore` puts back whatever the page had.
+ */
+function markImageBoxes(doc: Document, win: Window): { rules: string[]; restore: () => void } {
+  const rules: string[] = [];
+  const marked: { el: Element; old: string | null }[] = [];
+  for (const el of Array.from(doc.querySelectorAll('img'))) {
+    if (marked.length >= MAX_MARKED) break;
+    const r = el.getBoundingClientRect();
+    if (r.width <= 0 && r.height <= 0) continue;
+    const display = win.getComputedStyle(el).display;
+    marked.push({ el, old: el.getAttribute(BOX_MARK) });
+    const k = marked.length;
+    el.setAttribute(BOX_MARK, String(k));
+    const w = Math.round(r.width * 100) / 100;
+    const h = Math.round(r.height * 100) / 100;
+    const shown = /^[a-z-]+$/.test(display) && display !== 'inline' ? display : 'inline-block';
+    rules.push(`img[${BOX_MARK}="${k}"][src="data:,"]{display:${shown}!important;width:${w}px!important;height:${h}px!important}`);
+  }
+  return {
+    rules,
+    restore: () => {
+      for (const m of marked) {
+        if (m.old === null) m.el.removeAttribute(BOX_MARK);
+        else m.el.setAttribute(BOX_MARK, m.old);
+      }
+    },
+  };
+}
+
+/** SingleFile's rule for images it could not inline: hides them, box and alternative text with them. */
+const SINGLEFILE_HIDE_FAILED = 'img[src="data:,"],source[src="data:,"]{display:none!important}';
+
+/**
+ * Failed images keep the box they had on the page (issue 21 item 4): after SingleFile's rule,
+ * more specific rules give each marked image its size back, with a dashed outline so the reader
+ * sees a resource is missing; the browser shows its alternative text inside. Images that had no
+ * box (hidden on the page) stay hidden.
+ */
+export function keepFailedImageBoxes(html: string, rules: string[]): string {
+  const at = html.indexOf(SINGLEFILE_HIDE_FAILED);
+  if (at < 0 || !rules.length) return html;
+  const outline = `img[${BOX_MARK}][src="data:,"]{box-sizing:border-box!important;outline:1px dashed #888!important;outline-offset:-1px}`;
+  const end = at + SINGLEFILE_HIDE_FAILED.length;
+  return html.slice(0, end) + outline + rules.join('') + html.slice(end);
+}
+
+/** The first failed URLs kept for the limitation (the fetch log in capture.json has them all). */
+const MAX_MISSING_LISTED = 10;
+
 export async function makePageCopy(
   nonce: string,
   fetchViaBackground: (url: string) => Promise<FetchedResource>,
@@ -37,7 +95,7 @@ export async function makePageCopy(
   win: Window = window,
 ): Promise<PageCopyResult> {
   const started = performance.now();
-  const stats = { fetched: 0, failed: 0, skipped: 0, elapsedMs: 0, budgetExceeded: false };
+  const stats = { fetched: 0, failed: 0, skipped: 0, elapsedMs: 0, budgetExceeded: false, missing: [] as string[] };
   // Keep the last seconds of the budget for SingleFile to assemble the document.
   const fetchDeadline = started + opts.budgetMs - 3000;
 
@@ -60,6 +118,7 @@ export async function makePageCopy(
       return responseLike({ status: r.status, url: r.url, contentType: r.contentType, bytes: base64ToBytes(r.body) });
     } catch (e) {
       stats.failed++;
+      if (stats.missing.length < MAX_MISSING_LISTED && !/^(data|blob):/i.test(url)) stats.missing.push(url.slice(0, 300));
       throw e;
     }
   };
@@ -76,7 +135,10 @@ export async function makePageCopy(
   const w = win as unknown as { singlefile?: unknown };
   w.singlefile ??= g.singlefile;
 
-  const data = (await getPageData(
+  const boxes = markImageBoxes(doc, win);
+  let data: { content: string };
+  try {
+    data = (await getPageData(
     {
       url: doc.URL,
       removeHiddenElements: false,
@@ -102,6 +164,9 @@ export async function makePageCopy(
     doc,
     win,
   )) as { content: string };
+  } finally {
+    boxes.restore();
+  }
   stats.elapsedMs = Math.round(performance.now() - started);
-  return { nonce, html: data.content, stats };
+  return { nonce, html: keepFailedImageBoxes(data.content, boxes.rules), stats };
 }
