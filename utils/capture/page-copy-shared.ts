@@ -57,3 +57,23 @@ export function pageCopyLimitations(stats: PageCopyResult['stats'], budgetMs: nu
   }
   return out;
 }
+
+/** Marks each image the page showed with a box, for the page copy's placeholders (removed after). */
+export const BOX_MARK = 'data-hashmark-img';
+
+/** SingleFile's rule for images it could not inline: hides them, box and alternative text with them. */
+const SINGLEFILE_HIDE_FAILED = 'img[src="data:,"],source[src="data:,"]{display:none!important}';
+
+/**
+ * Failed images keep the box they had on the page (issue 21 item 4): after SingleFile's rule,
+ * more specific rules give each marked image its size back, with a dashed outline so the reader
+ * sees a resource is missing; the browser shows its alternative text inside. Images that had no
+ * box (hidden on the page) stay hidden.
+ */
+export function keepFailedImageBoxes(html: string, rules: string[]): string {
+  const at = html.indexOf(SINGLEFILE_HIDE_FAILED);
+  if (at < 0 || !rules.length) return html;
+  const outline = `img[${BOX_MARK}][src="data:,"]{box-sizing:border-box!important;outline:1px dashed #888!important;outline-offset:-1px}`;
+  const end = at + SINGLEFILE_HIDE_FAILED.length;
+  return html.slice(0, end) + outline + rules.join('') + html.slice(end);
+}

@@ -1,5 +1,13 @@
 import { getPageData, processors } from 'single-file-core/single-file.js';
-import { DEFAULT_PAGE_COPY, type FetchedResource, type PageCopyOptions, type PageCopyResult } from './page-copy-shared';
+import { createHostGate } from './host-gate';
+import {
+  BOX_MARK,
+  DEFAULT_PAGE_COPY,
+  keepFailedImageBoxes,
+  type FetchedResource,
+  type PageCopyOptions,
+  type PageCopyResult,
+} from './page-copy-shared';
 
 export type { FetchedResource, PageCopyResult } from './page-copy-shared';
 
@@ -29,8 +37,6 @@ function responseLike(r: { status: number; url: string; contentType: string; byt
   };
 }
 
-/** Marks each image the page showed with a box, for the page copy's placeholders (removed after). */
-const BOX_MARK = 'data-hashmark-img';
 /** Images marked at most: a page with more keeps SingleFile's behaviour for the rest. */
 const MAX_MARKED = 5000;
 
@@ -67,23 +73,6 @@ function markImageBoxes(doc: Document, win: Window): { rules: string[]; restore:
   };
 }
 
-/** SingleFile's rule for images it could not inline: hides them, box and alternative text with them. */
-const SINGLEFILE_HIDE_FAILED = 'img[src="data:,"],source[src="data:,"]{display:none!important}';
-
-/**
- * Failed images keep the box they had on the page (issue 21 item 4): after SingleFile's rule,
- * more specific rules give each marked image its size back, with a dashed outline so the reader
- * sees a resource is missing; the browser shows its alternative text inside. Images that had no
- * box (hidden on the page) stay hidden.
- */
-export function keepFailedImageBoxes(html: string, rules: string[]): string {
-  const at = html.indexOf(SINGLEFILE_HIDE_FAILED);
-  if (at < 0 || !rules.length) return html;
-  const outline = `img[${BOX_MARK}][src="data:,"]{box-sizing:border-box!important;outline:1px dashed #888!important;outline-offset:-1px}`;
-  const end = at + SINGLEFILE_HIDE_FAILED.length;
-  return html.slice(0, end) + outline + rules.join('') + html.slice(end);
-}
-
 /** The first failed URLs kept for the limitation (the fetch log in capture.json has them all). */
 const MAX_MISSING_LISTED = 10;
 
@@ -99,6 +88,7 @@ export async function makePageCopy(
   // Keep the last seconds of the budget for SingleFile to assemble the document.
   const fetchDeadline = started + opts.budgetMs - 3000;
 
+  const gate = createHostGate(6);
   const fetchResource = async (url: string) => {
     if (performance.now() > fetchDeadline) {
       stats.skipped++;
@@ -113,7 +103,8 @@ export async function makePageCopy(
         stats.fetched++;
         return responseLike({ status: res.status, url, contentType: res.headers.get('content-type') ?? '', bytes });
       }
-      const r = await fetchViaBackground(url);
+      // At most 6 at once per host; a host that did not answer is not asked again (host-gate.ts).
+      const r = await gate.run(url, () => fetchViaBackground(url));
       stats.fetched++;
       return responseLike({ status: r.status, url: r.url, contentType: r.contentType, bytes: base64ToBytes(r.body) });
     } catch (e) {
