@@ -79,7 +79,10 @@ test('item 7: no hashmark folder is left in the temporary directory, and a kept 
   );
   for (const n of [2]) {
     const o = join(tmp, `out-${n}`);
-    const k = await cli(['capture', site.url('ad-fr.html'), '--case', 'Kept', '--out', o, '--profile', profile, ...LIGHT], sysTmp);
+    const k = await cli(
+      ['capture', site.url('ad-fr.html'), '--case', 'Kept', '--out', o, '--profile', profile, ...LIGHT],
+      sysTmp,
+    );
     expect(k.code, k.stderr).toBe(0);
     expect(await readdir(o)).toHaveLength(1);
   }

@@ -151,7 +151,7 @@ describe('item 4: page.html keeps the box and alternative text of an image it co
         '<!doctype html><html><head><meta charset="utf-8"><title>Vélo</title>' +
         '<style>.pic{width:300px;height:200px}</style></head><body><p>Avant</p>' +
         `<img class="pic" id="gone" src="${gone}" alt="Photo du vélo"><p id="after">Après</p>` +
-        '<img id="sized" width="300" height="200" src="http://127.0.0.1:1/plan.png" alt="Plan">' +
+        '<img id="sized" style="display:block;width:300px;height:200px" src="http://127.0.0.1:1/plan.png" alt="Plan">' +
         '<img id="hidden" style="display:none" src="http://127.0.0.1:1/hidden.jpg" alt="caché"></body></html>',
     });
     const tab = await s.driver.openTab(`${site.origin}/failed-image.html`);
@@ -160,7 +160,9 @@ describe('item 4: page.html keeps the box and alternative text of an image it co
     const cj = await captureJson(r.captureJsonSha256);
     const copy = cj.artifacts.find((a) => a.path === 'page.html')!;
     const html = (await blob(copy.sha256)).toString('utf8');
-    expect(cj.limitations.join('\n')).toMatch(/page\.html.*could not be fetched.*photo-velo\.jpg.*size it had on the page/);
+    expect(cj.limitations.join('\n')).toMatch(
+      /page\.html.*could not be fetched.*photo-velo\.jpg.*size it had on the page/,
+    );
 
     // The boxes as the browser showed them on the live page, then in the copy opened offline.
     const boxes = () => {
@@ -179,6 +181,7 @@ describe('item 4: page.html keeps the box and alternative text of an image it co
     await live.goto(`${site.origin}/failed-image.html`);
     const onPage = await live.evaluate(boxes);
     await live.close();
+    // A block image keeps the space it reserved; an inline one shows as its alternative text.
     expect(onPage.sized).toEqual([300, 200]);
     expect(onPage.gone[0]).toBeGreaterThan(0);
     const page = await s.hm.context.newPage();

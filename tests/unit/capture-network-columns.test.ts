@@ -114,7 +114,10 @@ describe('report.html network facts', () => {
   });
 
   test('a 200 is not marked; no facts says so', () => {
-    const ok = reportCaptureSection(capture(networkSummary({ ...network, statusCode: 200, statusLine: 'HTTP/1.1 200 OK' })), 'fr');
+    const ok = reportCaptureSection(
+      capture(networkSummary({ ...network, statusCode: 200, statusLine: 'HTTP/1.1 200 OK' })),
+      'fr',
+    );
     expect(ok).toContain('<dt>Statut HTTP</dt>');
     expect(ok).not.toContain('status-error');
     expect(reportCaptureSection(capture(null), 'ar')).toContain('غير مسجل');

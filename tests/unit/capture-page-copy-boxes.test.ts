@@ -8,7 +8,8 @@ import { keepFailedImageBoxes, pageCopyLimitations } from '@/utils/capture/page-
 const HIDE = 'img[src="data:,"],source[src="data:,"]{display:none!important}';
 
 describe('keepFailedImageBoxes', () => {
-  const rule = 'img[data-hashmark-img="1"][src="data:,"]{display:inline-block!important;width:300px!important;height:200px!important}';
+  const rule =
+    'img[data-hashmark-img="1"][src="data:,"]{display:inline-block!important;width:300px!important;height:200px!important}';
   test('the box rules come right after SingleFile hiding rule (same importance, more specific)', () => {
     const html = `<html><head><style>${HIDE}</style></head><body><img data-hashmark-img="1" src="data:,"></body></html>`;
     const out = keepFailedImageBoxes(html, [rule]);
@@ -25,7 +26,10 @@ describe('keepFailedImageBoxes', () => {
 describe('page copy limitation', () => {
   const stats = { fetched: 3, failed: 2, skipped: 0, elapsedMs: 10, budgetExceeded: false };
   test('lists the missing resources and how images are shown', () => {
-    const [line] = pageCopyLimitations({ ...stats, missing: ['https://cdn.example/a.jpg', 'https://x.example/b.css'] }, 30_000);
+    const [line] = pageCopyLimitations(
+      { ...stats, missing: ['https://cdn.example/a.jpg', 'https://x.example/b.css'] },
+      30_000,
+    );
     expect(line).toContain('2 resource(s)');
     expect(line).toContain('https://cdn.example/a.jpg, https://x.example/b.css');
     expect(line).toContain('size it had on the page');

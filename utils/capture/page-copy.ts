@@ -60,7 +60,9 @@ function markImageBoxes(doc: Document, win: Window): { rules: string[]; restore:
     const w = Math.round(r.width * 100) / 100;
     const h = Math.round(r.height * 100) / 100;
     const shown = /^[a-z-]+$/.test(display) && display !== 'inline' ? display : 'inline-block';
-    rules.push(`img[${BOX_MARK}="${k}"][src="data:,"]{display:${shown}!important;width:${w}px!important;height:${h}px!important}`);
+    rules.push(
+      `img[${BOX_MARK}="${k}"][src="data:,"]{display:${shown}!important;width:${w}px!important;height:${h}px!important}`,
+    );
   }
   return {
     rules,
@@ -109,7 +111,8 @@ export async function makePageCopy(
       return responseLike({ status: r.status, url: r.url, contentType: r.contentType, bytes: base64ToBytes(r.body) });
     } catch (e) {
       stats.failed++;
-      if (stats.missing.length < MAX_MISSING_LISTED && !/^(data|blob):/i.test(url)) stats.missing.push(url.slice(0, 300));
+      if (stats.missing.length < MAX_MISSING_LISTED && !/^(data|blob):/i.test(url))
+        stats.missing.push(url.slice(0, 300));
       throw e;
     }
   };
@@ -129,32 +132,32 @@ export async function makePageCopy(
   const boxes = markImageBoxes(doc, win);
   let data: { content: string };
   try {
-    data = (await getPageData(
-    {
-      url: doc.URL,
-      removeHiddenElements: false,
-      removeUnusedStyles: false,
-      removeUnusedFonts: false,
-      removeFrames: false,
-      removeImports: true,
-      blockScripts: true,
-      blockAudios: false,
-      blockVideos: false,
-      compressHTML: false,
-      compressCSS: false,
-      loadDeferredImages: false,
-      saveOriginalURLs: true,
-      insertSingleFileComment: true,
-      saveFavicon: true,
-      maxResourceSizeEnabled: true,
-      maxResourceSize: opts.maxResourceMb,
-      networkTimeout: opts.resourceTimeoutMs,
-      groupDuplicateImages: true,
-    },
-    { fetch: fetchResource, frameFetch: fetchResource },
-    doc,
-    win,
-  )) as { content: string };
+    data = await getPageData(
+      {
+        url: doc.URL,
+        removeHiddenElements: false,
+        removeUnusedStyles: false,
+        removeUnusedFonts: false,
+        removeFrames: false,
+        removeImports: true,
+        blockScripts: true,
+        blockAudios: false,
+        blockVideos: false,
+        compressHTML: false,
+        compressCSS: false,
+        loadDeferredImages: false,
+        saveOriginalURLs: true,
+        insertSingleFileComment: true,
+        saveFavicon: true,
+        maxResourceSizeEnabled: true,
+        maxResourceSize: opts.maxResourceMb,
+        networkTimeout: opts.resourceTimeoutMs,
+        groupDuplicateImages: true,
+      },
+      { fetch: fetchResource, frameFetch: fetchResource },
+      doc,
+      win,
+    );
   } finally {
     boxes.restore();
   }
