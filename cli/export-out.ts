@@ -1,9 +1,15 @@
 import { createHash } from 'node:crypto';
-import { copyFile, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { copyFile, readFile, rm } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import type { Lang } from '@/utils/i18n';
 import type { PartCeiling } from '@/utils/package/split';
 import type { CaptureDriver } from './driver';
+
+/**
+ * The folder inside the browser profile where the export page's downloads land (issue 21 item 7):
+ * never a folder of its own in the system's temporary directory, which nothing would remove.
+ */
+export const PROFILE_DOWNLOADS = 'hashmark-downloads';
 
 /**
  * The end of `capture` and `record`: export the case through the extension's export page, copy
@@ -28,6 +34,9 @@ export async function exportCaseTo(
       .digest('hex');
     if (sha256 !== part.zipSha256)
       return `${dest}: SHA-256 ${sha256} differs from the ${part.zipSha256} logged at export`;
+    // A move: the browser's copy is removed once the one in <dir> is checked, so a kept profile
+    // does not pile up a copy of every package it ever exported.
+    if (resolve(part.path) !== resolve(dest)) await rm(part.path, { force: true });
     process.stdout.write(`package ${dest}\nsha256 ${sha256}\n`);
   }
   return null;

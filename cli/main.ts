@@ -11,6 +11,7 @@ import { record, RECORD_USAGE } from './record';
 import { nodeHashing } from './verify-hashing';
 import { push, PUSH_USAGE } from './push';
 import { storeCheck, STORE_CHECK_USAGE } from './store-check';
+import { causeText, probeUnreachable } from './unreachable';
 import type { HarvestStatus } from '@/utils/harvest/status';
 
 /**
@@ -184,7 +185,10 @@ async function capture(args: string[]): Promise<number> {
             `warning: #${r.sequence} ${r.url} answered HTTP ${r.httpStatus}: the capture shows the server's error page (see its limitations)\n`,
           );
       } catch (e) {
-        process.stderr.write(`hashmark: capture of ${url} failed: ${(e as Error).message.split('\n')[0]}\n`);
+        const why = (e as Error).message.split('\n')[0] ?? '';
+        // The browser says the same for every network failure: tell DNS, refusal and timeout apart.
+        const cause = /site did not answer/i.test(why) ? ` (${causeText(await probeUnreachable(url))})` : '';
+        process.stderr.write(`hashmark: capture of ${url} failed: ${why}${cause}\n`);
         failed.push(url);
         if (values['stop-on-error']) return 1;
       } finally {

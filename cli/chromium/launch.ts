@@ -1,10 +1,11 @@
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext, type Worker } from 'playwright-core';
 import { SetupError } from '../driver';
+import { PROFILE_DOWNLOADS } from '../export-out';
 
 /**
  * Chromium with the extension loaded, started by Playwright (the Chromium driver is in
@@ -48,6 +49,25 @@ export function findChromium(env: NodeJS.ProcessEnv = process.env): string {
   return path;
 }
 
+/**
+ * Sets the download folder in the profile's Preferences, keeping everything else in them: a kept
+ * profile made by an older version points at a temporary folder that would fill up run after run.
+ */
+async function pointDownloadsAt(prefsPath: string, dir: string): Promise<void> {
+  let prefs: Record<string, unknown> = {};
+  if (existsSync(prefsPath)) {
+    try {
+      const parsed: unknown = JSON.parse(await readFile(prefsPath, 'utf8'));
+      if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) prefs = parsed as Record<string, unknown>;
+    } catch {
+      // Unreadable preferences: Chromium would reset them anyway; write the download folder alone.
+    }
+  }
+  const download = prefs.download && typeof prefs.download === 'object' ? prefs.download : {};
+  prefs.download = { ...download, default_directory: dir, prompt_for_download: false };
+  await writeFile(prefsPath, JSON.stringify(prefs));
+}
+
 export interface HashmarkBrowser {
   context: BrowserContext;
   worker: Worker;
@@ -73,16 +93,13 @@ export async function launchHashmark(o: {
   }
   const tempProfile = !o.profileDir;
   const profileDir = o.profileDir ?? (await mkdtemp(join(tmpdir(), 'hashmark-profile-')));
-  const downloadsDir = o.downloadsDir ?? (await mkdtemp(join(tmpdir(), 'hashmark-downloads-')));
+  // Downloads go to a folder inside the profile (issue 21 item 7): a temporary profile takes
+  // them with it on close; a kept one holds only what the export has not yet moved to --out.
+  const downloadsDir = o.downloadsDir ?? join(profileDir, PROFILE_DOWNLOADS);
+  await mkdir(downloadsDir, { recursive: true });
   await mkdir(join(profileDir, 'Default'), { recursive: true });
   // Real file names in a known folder (Playwright's own download handling renames them).
-  const prefsPath = join(profileDir, 'Default', 'Preferences');
-  if (!existsSync(prefsPath)) {
-    await writeFile(
-      prefsPath,
-      JSON.stringify({ download: { default_directory: downloadsDir, prompt_for_download: false } }),
-    );
-  }
+  await pointDownloadsAt(join(profileDir, 'Default', 'Preferences'), downloadsDir);
   const context = await chromium.launchPersistentContext(profileDir, {
     executablePath: o.executablePath ?? findChromium(),
     headless: o.headless ?? true,

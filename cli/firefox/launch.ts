@@ -1,11 +1,12 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { AUTOMATION_OPEN_ORIGIN } from '@/utils/platform/automation-hook';
 import { SetupError } from '../driver';
+import { PROFILE_DOWNLOADS } from '../export-out';
 
 /**
  * Firefox (Debian's firefox-esr) driven by puppeteer-core over WebDriver BiDi: no geckodriver
@@ -146,7 +147,9 @@ export async function launchFirefoxHashmark(o: {
   const executablePath = o.executablePath ?? findFirefox();
   const tempProfile = !o.profileDir;
   const profileDir = o.profileDir ?? (await mkdtemp(join(tmpdir(), 'hashmark-ff-profile-')));
-  const downloadsDir = o.downloadsDir ?? (await mkdtemp(join(tmpdir(), 'hashmark-ff-downloads-')));
+  // Inside the profile (issue 21 item 7): removed with a temporary profile, emptied by the export otherwise.
+  const downloadsDir = o.downloadsDir ?? join(profileDir, PROFILE_DOWNLOADS);
+  await mkdir(downloadsDir, { recursive: true });
   const browser = await puppeteer.launch({
     browser: 'firefox',
     executablePath,

@@ -98,6 +98,15 @@ describe('captures.csv', () => {
       'limitation_count',
       'tags',
       'exhibit_number',
+      // Issue 21: network facts, appended (filled from capture.json at export).
+      'http_status',
+      'server_ip',
+      'requested_url',
+      'redirect_count',
+      'response_content_type',
+      'response_server',
+      'response_date',
+      'response_last_modified',
     ]);
     expect(rows[1]).toEqual([
       '7',
@@ -113,6 +122,7 @@ describe('captures.csv', () => {
       '3',
       'suspect; مهم',
       'PV-2026-118-0007',
+      ...Array<string>(8).fill(''),
     ]);
     expect(rows[2]![11]).toBe('');
     expect(rows).toHaveLength(3);

@@ -76,6 +76,13 @@ export function limitationsFor(snapshot: PageSnapshot, cov: CaptureCoverage, ext
       `${snapshot.mediaTruncated} further media element(s) not listed (list capped${b.cut.includes('media') ? ' by the time budget' : ''}).`,
     );
   }
+  const g = snapshot.missingGlyphs;
+  if (g && g.missing > 0) {
+    out.push(
+      `${g.missing} character(s) of the page's text have no installed font on the capturing machine and show as empty boxes in the screenshots (e.g. ${g.sample.join(', ')}). ` +
+        'dom.html and text.txt hold the characters themselves. Install the fonts for these scripts (Noto: fonts-noto-core, fonts-noto-cjk) and capture again to see them drawn.',
+    );
+  }
   const mib = (chars: number) => `${(chars / 1048576).toFixed(0)} Mi characters`;
   if (b.domTruncatedFrom !== null) {
     out.push(

@@ -15,7 +15,15 @@ export interface FetchedResource {
 export interface PageCopyResult {
   nonce: string;
   html: string;
-  stats: { fetched: number; failed: number; skipped: number; elapsedMs: number; budgetExceeded: boolean };
+  stats: {
+    fetched: number;
+    failed: number;
+    skipped: number;
+    elapsedMs: number;
+    budgetExceeded: boolean;
+    /** The first resources that could not be fetched (issue 21 item 4); absent from older scripts. */
+    missing?: string[];
+  };
 }
 
 export interface PageCopyOptions {
@@ -34,10 +42,38 @@ export function pageCopyLimitations(stats: PageCopyResult['stats'], budgetMs: nu
       `Page copy (page.html) is partial: the ${budgetMs / 1000} s budget ran out; ${stats.skipped} resource(s) were not inlined.`,
     );
   }
-  if (stats.failed - stats.skipped > 0) {
+  const failed = stats.failed - stats.skipped;
+  if (failed > 0) {
+    // Page-chosen addresses, from the content script: only strings, bounded (the fetch log has all).
+    const listed = (Array.isArray(stats.missing) ? stats.missing : [])
+      .filter((u): u is string => typeof u === 'string')
+      .slice(0, 10)
+      .map((u) => u.slice(0, 300));
+    const which = listed.length ? `: ${listed.join(', ')}${failed > listed.length ? ', …' : ''}` : '';
     out.push(
-      `Page copy (page.html): ${stats.failed - stats.skipped} resource(s) (images, styles or fonts) could not be fetched and are missing from it.`,
+      `Page copy (page.html): ${failed} resource(s) (images, styles or fonts) could not be fetched and are missing from it${which}. ` +
+        'An image among them is shown as a box of the size it had on the page, outlined with a dashed line, with its alternative text; a missing style or font changes how the copy looks.',
     );
   }
   return out;
+}
+
+/** Marks each image the page showed with a box, for the page copy's placeholders (removed after). */
+export const BOX_MARK = 'data-hashmark-img';
+
+/** SingleFile's rule for images it could not inline: hides them, box and alternative text with them. */
+const SINGLEFILE_HIDE_FAILED = 'img[src="data:,"],source[src="data:,"]{display:none!important}';
+
+/**
+ * Failed images keep the box they had on the page (issue 21 item 4): after SingleFile's rule,
+ * more specific rules give each marked image its size back, with a dashed outline so the reader
+ * sees a resource is missing; the browser shows its alternative text inside. Images that had no
+ * box (hidden on the page) stay hidden.
+ */
+export function keepFailedImageBoxes(html: string, rules: string[]): string {
+  const at = html.indexOf(SINGLEFILE_HIDE_FAILED);
+  if (at < 0 || !rules.length) return html;
+  const outline = `img[${BOX_MARK}][src="data:,"]{box-sizing:border-box!important;outline:1px dashed #888!important;outline-offset:-1px}`;
+  const end = at + SINGLEFILE_HIDE_FAILED.length;
+  return html.slice(0, end) + outline + rules.join('') + html.slice(end);
 }

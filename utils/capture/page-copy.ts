@@ -1,5 +1,13 @@
 import { getPageData, processors } from 'single-file-core/single-file.js';
-import { DEFAULT_PAGE_COPY, type FetchedResource, type PageCopyOptions, type PageCopyResult } from './page-copy-shared';
+import { createHostGate } from './host-gate';
+import {
+  BOX_MARK,
+  DEFAULT_PAGE_COPY,
+  keepFailedImageBoxes,
+  type FetchedResource,
+  type PageCopyOptions,
+  type PageCopyResult,
+} from './page-copy-shared';
 
 export type { FetchedResource, PageCopyResult } from './page-copy-shared';
 
@@ -29,6 +37,47 @@ function responseLike(r: { status: number; url: string; contentType: string; byt
   };
 }
 
+/** Images marked at most: a page with more keeps SingleFile's behaviour for the rest. */
+const MAX_MARKED = 5000;
+
+/**
+ * Before SingleFile clones the page: numbers every image that had a box on the page (its size,
+ * its display) with BOX_MARK, so a placeholder rule can give a failed image its box back in the
+ * copy (issue 21 item 4). The live page gets the attribute only while the copy is made (SingleFile
+ * marks elements the same way); `restore` puts back whatever the page had.
+ */
+function markImageBoxes(doc: Document, win: Window): { rules: string[]; restore: () => void } {
+  const rules: string[] = [];
+  const marked: { el: Element; old: string | null }[] = [];
+  for (const el of Array.from(doc.querySelectorAll('img'))) {
+    if (marked.length >= MAX_MARKED) break;
+    const r = el.getBoundingClientRect();
+    if (r.width <= 0 && r.height <= 0) continue;
+    const display = win.getComputedStyle(el).display;
+    marked.push({ el, old: el.getAttribute(BOX_MARK) });
+    const k = marked.length;
+    el.setAttribute(BOX_MARK, String(k));
+    const w = Math.round(r.width * 100) / 100;
+    const h = Math.round(r.height * 100) / 100;
+    const shown = /^[a-z-]+$/.test(display) && display !== 'inline' ? display : 'inline-block';
+    rules.push(
+      `img[${BOX_MARK}="${k}"][src="data:,"]{display:${shown}!important;width:${w}px!important;height:${h}px!important}`,
+    );
+  }
+  return {
+    rules,
+    restore: () => {
+      for (const m of marked) {
+        if (m.old === null) m.el.removeAttribute(BOX_MARK);
+        else m.el.setAttribute(BOX_MARK, m.old);
+      }
+    },
+  };
+}
+
+/** The first failed URLs kept for the limitation (the fetch log in capture.json has them all). */
+const MAX_MISSING_LISTED = 10;
+
 export async function makePageCopy(
   nonce: string,
   fetchViaBackground: (url: string) => Promise<FetchedResource>,
@@ -37,10 +86,11 @@ export async function makePageCopy(
   win: Window = window,
 ): Promise<PageCopyResult> {
   const started = performance.now();
-  const stats = { fetched: 0, failed: 0, skipped: 0, elapsedMs: 0, budgetExceeded: false };
+  const stats = { fetched: 0, failed: 0, skipped: 0, elapsedMs: 0, budgetExceeded: false, missing: [] as string[] };
   // Keep the last seconds of the budget for SingleFile to assemble the document.
   const fetchDeadline = started + opts.budgetMs - 3000;
 
+  const gate = createHostGate(6);
   const fetchResource = async (url: string) => {
     if (performance.now() > fetchDeadline) {
       stats.skipped++;
@@ -55,11 +105,14 @@ export async function makePageCopy(
         stats.fetched++;
         return responseLike({ status: res.status, url, contentType: res.headers.get('content-type') ?? '', bytes });
       }
-      const r = await fetchViaBackground(url);
+      // At most 6 at once per host; a host that did not answer is not asked again (host-gate.ts).
+      const r = await gate.run(url, () => fetchViaBackground(url));
       stats.fetched++;
       return responseLike({ status: r.status, url: r.url, contentType: r.contentType, bytes: base64ToBytes(r.body) });
     } catch (e) {
       stats.failed++;
+      if (stats.missing.length < MAX_MISSING_LISTED && !/^(data|blob):/i.test(url))
+        stats.missing.push(url.slice(0, 300));
       throw e;
     }
   };
@@ -76,32 +129,38 @@ export async function makePageCopy(
   const w = win as unknown as { singlefile?: unknown };
   w.singlefile ??= g.singlefile;
 
-  const data = (await getPageData(
-    {
-      url: doc.URL,
-      removeHiddenElements: false,
-      removeUnusedStyles: false,
-      removeUnusedFonts: false,
-      removeFrames: false,
-      removeImports: true,
-      blockScripts: true,
-      blockAudios: false,
-      blockVideos: false,
-      compressHTML: false,
-      compressCSS: false,
-      loadDeferredImages: false,
-      saveOriginalURLs: true,
-      insertSingleFileComment: true,
-      saveFavicon: true,
-      maxResourceSizeEnabled: true,
-      maxResourceSize: opts.maxResourceMb,
-      networkTimeout: opts.resourceTimeoutMs,
-      groupDuplicateImages: true,
-    },
-    { fetch: fetchResource, frameFetch: fetchResource },
-    doc,
-    win,
-  )) as { content: string };
+  const boxes = markImageBoxes(doc, win);
+  let data: { content: string };
+  try {
+    data = await getPageData(
+      {
+        url: doc.URL,
+        removeHiddenElements: false,
+        removeUnusedStyles: false,
+        removeUnusedFonts: false,
+        removeFrames: false,
+        removeImports: true,
+        blockScripts: true,
+        blockAudios: false,
+        blockVideos: false,
+        compressHTML: false,
+        compressCSS: false,
+        loadDeferredImages: false,
+        saveOriginalURLs: true,
+        insertSingleFileComment: true,
+        saveFavicon: true,
+        maxResourceSizeEnabled: true,
+        maxResourceSize: opts.maxResourceMb,
+        networkTimeout: opts.resourceTimeoutMs,
+        groupDuplicateImages: true,
+      },
+      { fetch: fetchResource, frameFetch: fetchResource },
+      doc,
+      win,
+    );
+  } finally {
+    boxes.restore();
+  }
   stats.elapsedMs = Math.round(performance.now() - started);
-  return { nonce, html: data.content, stats };
+  return { nonce, html: keepFailedImageBoxes(data.content, boxes.rules), stats };
 }

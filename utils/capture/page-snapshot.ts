@@ -4,6 +4,7 @@
  * do not reach it; the page is still untrusted and everything here is "what the page shows or
  * claims", never the authoritative URL (that comes from the tabs API in the background).
  */
+import { findMissingGlyphs, type MissingGlyphs } from './missing-glyphs';
 
 /** What the page claims about itself, kept apart from the browser's facts. */
 interface PageAsserted {
@@ -97,6 +98,10 @@ export interface PageSnapshot {
   textMethod: 'innerText' | 'textContent';
   pageAsserted: PageAsserted;
   contentType: string;
+  /** document.characterSet: the encoding the browser decoded the page with (dom.html's BOM, issue 21). */
+  characterSet?: string;
+  /** Characters of the text no installed font draws (issue 21 item 8); absent when not checked. */
+  missingGlyphs?: MissingGlyphs;
   viewport: { width: number; height: number; devicePixelRatio: number };
   scroll: { x: number; y: number; width: number; height: number };
   counts: {
@@ -244,6 +249,9 @@ export function snapshotPage(
       text = body.innerText ?? body.textContent ?? '';
     }
   }
+  // Characters no installed font can draw (boxes in the screenshots), while time is left.
+  const missingGlyphs =
+    body && !timeUp() ? findMissingGlyphs(text, win.getComputedStyle(body).fontFamily, doc) : null;
   let textTruncatedFrom: number | null = null;
   if (text.length > limits.maxTextChars) {
     textTruncatedFrom = text.length;
@@ -322,6 +330,8 @@ export function snapshotPage(
       lang: root.getAttribute('lang'),
     },
     contentType: doc.contentType,
+    characterSet: doc.characterSet,
+    ...(missingGlyphs ? { missingGlyphs } : {}),
     viewport: { width: win.innerWidth, height: win.innerHeight, devicePixelRatio: win.devicePixelRatio },
     scroll: { x: win.scrollX, y: win.scrollY, width: se.scrollWidth, height: se.scrollHeight },
     counts: {

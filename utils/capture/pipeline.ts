@@ -11,6 +11,7 @@ import type { ArtifactEntry } from '@/utils/evidence/types';
 import type { RegionSource } from '@/utils/selectors/region';
 import type { ExtractedSelector } from '@/utils/selectors/extract';
 import { dataUrlToBytes } from './data-url';
+import { domHtmlFile } from './dom-encoding';
 import {
   captureFullPage,
   DEFAULT_FULL_PAGE,
@@ -311,15 +312,11 @@ export async function collectFiles(
   const shot = dataUrlToBytes(await shoot(tab.windowId));
   lap(o.timings, 'viewport', t);
 
+  // A page in a legacy encoding gets a UTF-8 BOM before its serialisation (dom-encoding.ts).
+  const dom = domHtmlFile(snap.domHtml, snap.domMethod, snap.characterSet);
   const c: Collected = {
     files: [
-      {
-        path: 'dom.html',
-        mediaType: 'text/html; charset=utf-8',
-        bytes: utf8(snap.domHtml),
-        method: snap.domMethod,
-        role: 'original',
-      },
+      { path: 'dom.html', mediaType: 'text/html; charset=utf-8', bytes: dom.bytes, method: dom.method, role: 'original' },
       {
         path: 'text.txt',
         mediaType: 'text/plain; charset=utf-8',
@@ -607,7 +604,13 @@ export function buildCaptureJson(i: CaptureJsonInput) {
       devicePixelRatio: snap.viewport.devicePixelRatio,
       zoom: ctx.zoom,
     },
-    page: { contentType: snap.contentType, scroll: snap.scroll, counts: snap.counts },
+    // characterSet: the encoding the browser decoded the page with (dom.html is UTF-8 whatever it was).
+    page: {
+      contentType: snap.contentType,
+      ...(snap.characterSet ? { characterSet: snap.characterSet } : {}),
+      scroll: snap.scroll,
+      counts: snap.counts,
+    },
     ...(ctx.fullPage ? { fullPage: ctx.fullPage } : {}),
     software: i.software,
     network,

@@ -11,6 +11,12 @@ export function isPageSnapshot(v: unknown): v is PageSnapshot {
   const num = (x: unknown) => typeof x === 'number' && Number.isFinite(x);
   if (typeof s.nonce !== 'string' || typeof s.domHtml !== 'string' || typeof s.text !== 'string') return false;
   if (typeof s.domMethod !== 'string' || typeof s.contentType !== 'string' || !num(s.readAt)) return false;
+  if (s.characterSet !== undefined && (typeof s.characterSet !== 'string' || s.characterSet.length > 64)) return false;
+  const g = s.missingGlyphs;
+  if (g !== undefined) {
+    if (!obj(g) || !num(g.checked) || !num(g.missing) || !Array.isArray(g.sample) || g.sample.length > 12) return false;
+    if (!g.sample.every((x) => typeof x === 'string' && x.length <= 16)) return false;
+  }
   if (!obj(s.pageAsserted) || !obj(s.viewport) || !obj(s.scroll) || !obj(s.counts)) return false;
   const pa = s.pageAsserted;
   if (typeof pa.documentTitle !== 'string' || typeof pa.documentUrl !== 'string' || !obj(pa.og)) return false;

@@ -67,6 +67,7 @@ import {
 } from './split';
 import { selectorCsvRows, selectorsCsv } from '@/utils/selectors/csv';
 import { CSV_BOM, capturesCsv, capturesCsvHeader, capturesCsvRow, itemsCsvHeader } from './tables';
+import { networkSummary } from './network-summary';
 import { HarvestReadError, readHarvestItems, reportHarvest, type EachHarvestItem } from './export-harvest';
 import {
   THUMBNAIL_MAX_BYTES,
@@ -396,6 +397,7 @@ interface CaptureJsonView {
   tags?: unknown;
   kind?: unknown;
   harvest?: unknown;
+  network?: unknown;
 }
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
@@ -448,6 +450,7 @@ function reportCapture(
     screenshot,
     timestamp: token ? { file: TOKEN_FILE, genTime: token.genTime, tsa: token.tsa } : null,
     captureJsonProblem: problem,
+    network: networkSummary(view.network),
     harvest: view.kind === 'harvest' ? reportHarvest(view.harvest, harvestItems ?? []) : null,
   };
 }
@@ -775,17 +778,15 @@ async function captureCosts(x: ExportContext): Promise<Map<string, Cost>> {
       (r) => (itemsCsvBytes += utf8Length(r)),
       (m) => messages.push(m),
     );
-    const section = reportCaptureShare(
-      reportCapture(
-        c,
-        cj,
-        hasShot ? { path: SCREENSHOT, thumbnail: PLACEHOLDER_THUMBNAIL } : null,
-        token,
-        exhibitOf(x, c),
-        first,
-      ),
-      lang,
+    const shown = reportCapture(
+      c,
+      cj,
+      hasShot ? { path: SCREENSHOT, thumbnail: PLACEHOLDER_THUMBNAIL } : null,
+      token,
+      exhibitOf(x, c),
+      first,
     );
+    const section = reportCaptureShare(shown, lang);
     const folders = captureFolders(
       folder,
       c.artifacts.map((a) => a.path),
@@ -798,7 +799,8 @@ async function captureCosts(x: ExportContext): Promise<Map<string, Cost>> {
     for (const a of c.artifacts) bytes += fileCost(`${folder}/${a.path}`, a.bytes);
     for (const f of folders) bytes += folderCost(f);
     bytes += deflatePieceBound(utf8Length(section));
-    bytes += deflatePieceBound(utf8Length(capturesCsvRow({ ...c, folder, exhibitNumber: exhibitOf(x, c) })));
+    const csvRow = capturesCsvRow({ ...c, folder, exhibitNumber: exhibitOf(x, c), network: shown.network ?? null });
+    bytes += deflatePieceBound(utf8Length(csvRow));
     if (itemsCsvBytes) bytes += deflatePieceBound(itemsCsvBytes);
     const sel = x.selectorsOf.get(c.id);
     if (sel) bytes += deflatePieceBound(utf8Length(selectorsCsvFor(sel)) - x.selectorsHeaderBytes);
@@ -907,7 +909,14 @@ function partTables(
       path: CAPTURES_CSV_PATH,
       bytes: utf8(
         CSV_BOM +
-          capturesCsv(planned.items.map((c) => ({ ...c, folder: captureFolder(c), exhibitNumber: exhibitOf(x, c) }))),
+          capturesCsv(
+            planned.items.map((c) => ({
+              ...c,
+              folder: captureFolder(c),
+              exhibitNumber: exhibitOf(x, c),
+              network: sections.find((r) => r.captureId === c.id)?.network ?? null,
+            })),
+          ),
       ),
     },
     { path: SELECTORS_CSV_PATH, bytes: utf8(CSV_BOM + selectorsCsvFor(partSelectors)) },

@@ -10,6 +10,8 @@ import {
 } from './report-text';
 import { HARVEST_REPORT_STRINGS } from './report-harvest-text';
 import { CERTIFICATE_STRINGS } from './report-certificate-text';
+import { networkRows } from './report-network';
+import type { NetworkSummary } from './network-summary';
 
 /**
  * data/report.html: the human-readable summary of a package (evidence-package-v1.md), for a
@@ -94,6 +96,8 @@ export interface ReportCapture {
   captureJsonProblem: string | null;
   /** Set for a harvest capture (capture.json `kind: "harvest"`, issue 15). */
   harvest?: ReportHarvest | null;
+  /** capture.json `network`, summarised (issue 21): status, server IP, requested URL, key headers. */
+  network?: NetworkSummary | null;
 }
 
 /** One harvested item as the report lists it (page text: escaped, isolated, direction from its own text). */
@@ -372,6 +376,7 @@ export function reportCaptureSection(c: ReportCapture, lang: ReportLang): string
     ];
     facts.push([t.timeZone, parts.filter(Boolean).join(' ')]);
   }
+  facts.push(...networkRows(c.network ?? null, lang, code));
   facts.push([t.folder, code(`${c.folder}/`)], [t.captureJsonSha256, hash(c.captureJsonSha256)]);
   if (c.timestamp) {
     const when = c.timestamp.genTime ? `${time(c.timestamp.genTime, lang)} ` : '';

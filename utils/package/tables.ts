@@ -1,5 +1,6 @@
 import type { CaptureRecord } from '@/utils/db/schema';
 import type { HarvestItem } from '@/utils/harvest/items';
+import { KEY_HEADERS, type NetworkSummary } from './network-summary';
 
 /**
  * data/captures.csv and data/items.csv: tables for spreadsheets and case-management systems
@@ -50,7 +51,14 @@ export const CAPTURES_CSV_HEADER = [
   'limitation_count',
   'tags',
   'exhibit_number',
+  // Issue 21 (items 2 and 6): appended, so import scripts reading the columns above keep working.
+  'http_status',
+  'server_ip',
+  'requested_url',
+  'redirect_count',
+  ...KEY_HEADERS.map((h) => `response_${h.replace(/-/g, '_')}` as const),
 ] as const;
+
 
 /**
  * What captures.csv needs of a capture; `folder` is its folder in the package, `exhibitNumber`
@@ -68,7 +76,7 @@ export type CapturesCsvInput = Pick<
   | 'artifacts'
   | 'limitations'
   | 'tags'
-> & { folder: string; exhibitNumber: string };
+> & { folder: string; exhibitNumber: string; network?: NetworkSummary | null };
 
 /** The header row. */
 export function capturesCsvHeader(): string {
@@ -97,7 +105,21 @@ export function capturesCsvRow(c: CapturesCsvInput): string {
     csvText(c.tags.join('; ')),
     // The case reference is typed by hand: neutralised like any text.
     csvText(c.exhibitNumber),
+    ...networkCells(c.network ?? null),
   ]);
+}
+
+/** The network columns: empty when the capture recorded no network facts (or the caller has none). */
+function networkCells(n: NetworkSummary | null): string[] {
+  if (!n) return ['', '', '', '', ...KEY_HEADERS.map(() => '')];
+  return [
+    n.statusCode === null ? '' : String(n.statusCode),
+    csvText(n.ip ?? ''),
+    // Server-chosen text (an address, headers): neutralised like page text.
+    csvText(n.requestedUrl ?? ''),
+    String(n.redirects),
+    ...KEY_HEADERS.map((h) => csvText(n.headers.find((x) => x.name === h)?.value ?? '')),
+  ];
 }
 
 /** captures.csv text (without the BOM), one row per capture, in the given order. */
