@@ -565,4 +565,15 @@ export const ar: Record<MessageKey, Message> = {
   'settings.harvestInvalid': 'أعداد صحيحة فقط: من 1 إلى {items} عنصر، ومن 1 إلى {minutes} دقيقة.',
   'settings.harvestSave': 'حفظ الحدود',
   'settings.harvestSaved': 'حُفظت حدود الحصاد.',
+  // الواجهة (المسألة 20، h-ui): النافذة المنبثقة، تبويبات لوحة التحكم، الاستخدام الأول.
+  'ui.popup.activeCase': 'القضية النشطة',
+  'ui.popup.switchCase': 'تغيير القضية أو إنشاء قضية',
+  'ui.popup.captureHint': 'يحفظ الصفحة في التبويب النشط: لقطات الشاشة، ونسخة الصفحة، والبصمات، والتوقيع.',
+  'ui.popup.capturingN': 'الالتقاط رقم {n} جارٍ… {s} ث',
+  'ui.popup.capturingS': 'الالتقاط جارٍ… {s} ث',
+  'ui.popup.record': 'تسجيل',
+  'ui.popup.recOn': '● التسجيل جارٍ',
+  'ui.popup.recPaused': 'متوقف مؤقتًا',
+  'ui.popup.recOff': 'متوقف',
+  'ui.popup.noCaptures': 'لا التقاطات في هذه القضية بعد. افتح الصفحة المراد حفظها، ثم اضغط «التقاط».',
 };

@@ -487,6 +487,17 @@ export const en = {
   'settings.harvestInvalid': 'Whole numbers only: 1 to {items} items, 1 to {minutes} minutes.',
   'settings.harvestSave': 'Save the limits',
   'settings.harvestSaved': 'Harvest limits saved.',
+  // Interface (issue 20, h-ui): popup, dashboard tabs, onboarding.
+  'ui.popup.activeCase': 'Active case',
+  'ui.popup.switchCase': 'Change case or create one',
+  'ui.popup.captureHint': 'Keeps the page in the active tab: screenshots, page copy, hashes, signature.',
+  'ui.popup.capturingN': 'Capture #{n} running… {s} s',
+  'ui.popup.capturingS': 'Capture running… {s} s',
+  'ui.popup.record': 'Record',
+  'ui.popup.recOn': '● Recording',
+  'ui.popup.recPaused': 'Paused',
+  'ui.popup.recOff': 'Off',
+  'ui.popup.noCaptures': 'No captures in this case yet. Open the page to keep, then press Capture.',
 } satisfies Record<string, Message>;
 
 export type MessageKey = keyof typeof en;

@@ -536,4 +536,15 @@ export const fr: Record<MessageKey, Message> = {
   'settings.harvestInvalid': 'Nombres entiers seulement : de 1 à {items} éléments, de 1 à {minutes} minutes.',
   'settings.harvestSave': 'Enregistrer les limites',
   'settings.harvestSaved': 'Limites de collecte enregistrées.',
+  // Interface (issue 20, h-ui) : popup, onglets du tableau de bord, premier lancement.
+  'ui.popup.activeCase': 'Affaire active',
+  'ui.popup.switchCase': 'Changer d’affaire ou en créer une',
+  'ui.popup.captureHint': 'Conserve la page de l’onglet actif : captures d’écran, copie, empreintes, signature.',
+  'ui.popup.capturingN': 'Capture n° {n} en cours… {s} s',
+  'ui.popup.capturingS': 'Capture en cours… {s} s',
+  'ui.popup.record': 'Enregistrer',
+  'ui.popup.recOn': '● Enregistrement',
+  'ui.popup.recPaused': 'En pause',
+  'ui.popup.recOff': 'Arrêté',
+  'ui.popup.noCaptures': 'Aucune capture dans cette affaire. Ouvrez la page à conserver, puis appuyez sur Capturer.',
 };
