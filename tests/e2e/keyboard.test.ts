@@ -86,8 +86,16 @@ test('Chromium: create case → capture → tag → note → export with the key
   await dash.keyboard.press('Enter');
   await dash.locator('.capture-detail').waitFor();
 
+  // The detail's tabs are one tab stop; the arrow keys move to "Notes and tags".
+  await tabTo(dash, '[role=tab][aria-selected=true]');
+  for (let i = 0; i < 10 && (await dash.locator('[role=tab][data-tab=notes][aria-selected=true]').count()) === 0; i++) {
+    await dash.keyboard.press('ArrowRight');
+  }
+  expect(await dash.evaluate(() => document.activeElement?.getAttribute('data-tab'))).toBe('notes');
+  expect(await dash.locator('#sec-shots').count()).toBe(0); // only the chosen tab's sections are shown
+
   // Tag it.
-  await tabTo(dash, 'input[name=tag]', 120);
+  await tabTo(dash, 'input[name=tag]');
   await dash.keyboard.type('clavier, urgent');
   await dash.keyboard.press('Enter');
   await dash.locator('.tag[data-tag="urgent"]').waitFor();

@@ -576,4 +576,13 @@ export const ar: Record<MessageKey, Message> = {
   'ui.popup.recPaused': 'متوقف مؤقتًا',
   'ui.popup.recOff': 'متوقف',
   'ui.popup.noCaptures': 'لا التقاطات في هذه القضية بعد. افتح الصفحة المراد حفظها، ثم اضغط «التقاط».',
+  'ui.detail.all': 'الكل',
+  'ui.detail.allHint': 'كل أقسام هذا الالتقاط في صفحة واحدة. اختر تبويبًا لعرض قسم واحد.',
+  'ui.detail.notesTags': 'الملاحظات والوسوم',
+  'ui.grid.emptyHow':
+    'افتح الصفحة المراد حفظها في تبويب، وانقر أيقونة Hashmark في شريط الأدوات (أو اضغط Alt+Shift+S)، ثم «التقاط هذه الصفحة».',
+  'ui.grid.noResults': 'لا شيء يطابق هذا البحث.',
+  'ui.grid.noResultsHow': 'جرّب كلمات أقل أو أخرى، أو ابحث في كل القضايا، أو أزل عوامل التصفية.',
+  'ui.case.views': 'عروض القضية',
+  'ui.case.captures': 'الالتقاطات',
 };

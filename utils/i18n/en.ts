@@ -498,6 +498,15 @@ export const en = {
   'ui.popup.recPaused': 'Paused',
   'ui.popup.recOff': 'Off',
   'ui.popup.noCaptures': 'No captures in this case yet. Open the page to keep, then press Capture.',
+  'ui.detail.all': 'Everything',
+  'ui.detail.allHint': 'Every section of this capture on one page. Choose a tab to see one part.',
+  'ui.detail.notesTags': 'Notes and tags',
+  'ui.grid.emptyHow':
+    'Open the page to keep in a tab, click the Hashmark icon in the toolbar (or press Alt+Shift+S), then Capture this page.',
+  'ui.grid.noResults': 'Nothing matches this search.',
+  'ui.grid.noResultsHow': 'Try fewer or other words, search every case, or clear the filters.',
+  'ui.case.views': 'Case views',
+  'ui.case.captures': 'Captures',
 } satisfies Record<string, Message>;
 
 export type MessageKey = keyof typeof en;

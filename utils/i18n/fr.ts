@@ -547,4 +547,13 @@ export const fr: Record<MessageKey, Message> = {
   'ui.popup.recPaused': 'En pause',
   'ui.popup.recOff': 'Arrêté',
   'ui.popup.noCaptures': 'Aucune capture dans cette affaire. Ouvrez la page à conserver, puis appuyez sur Capturer.',
+  'ui.detail.all': 'Tout',
+  'ui.detail.allHint': 'Toutes les sections de cette capture sur une page. Choisissez un onglet pour n’en voir qu’une.',
+  'ui.detail.notesTags': 'Notes et étiquettes',
+  'ui.grid.emptyHow':
+    'Ouvrez la page à conserver dans un onglet, cliquez sur l’icône Hashmark de la barre d’outils (ou Alt+Maj+S), puis Capturer cette page.',
+  'ui.grid.noResults': 'Aucune capture ne correspond à cette recherche.',
+  'ui.grid.noResultsHow': 'Essayez moins de mots ou d’autres mots, cherchez dans toutes les affaires, ou retirez les filtres.',
+  'ui.case.views': 'Vues de l’affaire',
+  'ui.case.captures': 'Captures',
 };
