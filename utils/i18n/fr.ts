@@ -555,5 +555,5 @@ export const fr: Record<MessageKey, Message> = {
   'ui.grid.noResults': 'Aucune capture ne correspond à cette recherche.',
   'ui.grid.noResultsHow': 'Essayez moins de mots ou d’autres mots, cherchez dans toutes les affaires, ou retirez les filtres.',
   'ui.case.views': 'Vues de l’affaire',
-  'ui.case.captures': 'Captures',
+  'ui.case.captures': 'Captures de l’affaire',
 };
