@@ -507,6 +507,30 @@ export const en = {
   'ui.grid.noResultsHow': 'Try fewer or other words, search every case, or clear the filters.',
   'ui.case.views': 'Case views',
   'ui.case.captures': 'Captures',
+  'ui.onb.title': 'Welcome to Hashmark',
+  'ui.onb.lead':
+    'Hashmark keeps web pages as evidence: screenshots, a copy of the page, hashes of every file and a signature, packaged so anyone can check them.',
+  'ui.onb.doesTitle': 'What it does',
+  'ui.onb.does1': 'Captures the page you are looking at, when you ask, into a case.',
+  'ui.onb.does2': 'Records the time, the address and every file’s SHA-256 in a custody log.',
+  'ui.onb.does3': 'Exports a signed package that a court or a colleague can verify without Hashmark.',
+  'ui.onb.doesntTitle': 'What it does not do',
+  'ui.onb.doesnt1': 'It sends nothing anywhere: captures stay in this browser until you export them.',
+  'ui.onb.doesnt2': 'It has no account and no server of its own.',
+  'ui.onb.doesnt3': 'It never changes a stored capture: tags, notes and deletions are logged beside it.',
+  'ui.onb.whoTitle': 'Your name and unit',
+  'ui.onb.whoHint': 'Written into every capture and package as the investigator who made it. You can change it in the settings.',
+  'ui.onb.saved': 'Saved.',
+  'ui.onb.caseReady': 'Case “{name}” is ready.',
+  'ui.onb.hostTitle': 'Host access (optional)',
+  'ui.onb.hostHint':
+    'With access to the sites you visit, each capture also records network facts (server address, TLS certificate, response headers) and recording mode works. Without it, Hashmark captures only the tab you click it on.',
+  'ui.onb.hostAsk': 'Allow host access',
+  'ui.onb.hostGranted': 'Host access is granted.',
+  'ui.onb.keyTitle': 'Your signing key',
+  'ui.onb.keyHint':
+    'Every package is signed with a key made in this browser. Give this fingerprint to the people who receive your packages, by another channel (letter, phone): it lets them prove a package came from you.',
+  'ui.onb.done': 'Open the dashboard',
 } satisfies Record<string, Message>;
 
 export type MessageKey = keyof typeof en;

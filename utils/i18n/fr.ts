@@ -556,4 +556,28 @@ export const fr: Record<MessageKey, Message> = {
   'ui.grid.noResultsHow': 'Essayez moins de mots ou d’autres mots, cherchez dans toutes les affaires, ou retirez les filtres.',
   'ui.case.views': 'Vues de l’affaire',
   'ui.case.captures': 'Captures de l’affaire',
+  'ui.onb.title': 'Bienvenue dans Hashmark',
+  'ui.onb.lead':
+    'Hashmark conserve des pages web comme preuves : captures d’écran, copie de la page, empreintes de chaque fichier et signature, dans un paquet que chacun peut vérifier.',
+  'ui.onb.doesTitle': 'Ce qu’il fait',
+  'ui.onb.does1': 'Il capture la page que vous regardez, à votre demande, dans une affaire.',
+  'ui.onb.does2': 'Il consigne l’heure, l’adresse et le SHA-256 de chaque fichier dans un journal de traçabilité.',
+  'ui.onb.does3': 'Il exporte un paquet signé qu’un tribunal ou un collègue peut vérifier sans Hashmark.',
+  'ui.onb.doesntTitle': 'Ce qu’il ne fait pas',
+  'ui.onb.doesnt1': 'Il n’envoie rien nulle part : les captures restent dans ce navigateur jusqu’à l’export.',
+  'ui.onb.doesnt2': 'Il n’a ni compte ni serveur à lui.',
+  'ui.onb.doesnt3': 'Il ne modifie jamais une capture : étiquettes, notes et suppressions sont consignées à côté.',
+  'ui.onb.whoTitle': 'Votre nom et votre service',
+  'ui.onb.whoHint': 'Inscrits dans chaque capture et chaque paquet comme enquêteur. Modifiables dans les paramètres.',
+  'ui.onb.saved': 'Enregistré.',
+  'ui.onb.caseReady': 'L’affaire « {name} » est prête.',
+  'ui.onb.hostTitle': 'Accès aux sites (facultatif)',
+  'ui.onb.hostHint':
+    'Avec l’accès aux sites visités, chaque capture consigne aussi les faits réseau (adresse du serveur, certificat TLS, en-têtes) et le mode enregistrement fonctionne. Sans lui, Hashmark ne capture que l’onglet sur lequel vous cliquez.',
+  'ui.onb.hostAsk': 'Autoriser l’accès aux sites',
+  'ui.onb.hostGranted': 'L’accès aux sites est accordé.',
+  'ui.onb.keyTitle': 'Votre clé de signature',
+  'ui.onb.keyHint':
+    'Chaque paquet est signé par une clé créée dans ce navigateur. Donnez cette empreinte aux destinataires de vos paquets par un autre canal (courrier, téléphone) : elle leur permet de prouver qu’un paquet vient de vous.',
+  'ui.onb.done': 'Ouvrir le tableau de bord',
 };
