@@ -21,7 +21,8 @@ const MARK = `
   </g>`;
 
 const STATES: Record<string, string> = {
-  capturing: '<circle cx="100" cy="100" r="24" fill="#ffffff"/><circle cx="100" cy="100" r="15" fill="none" stroke="#1a56b0" stroke-width="8"/>',
+  capturing:
+    '<circle cx="100" cy="100" r="24" fill="#ffffff"/><circle cx="100" cy="100" r="15" fill="none" stroke="#1a56b0" stroke-width="8"/>',
   recording: '<circle cx="100" cy="100" r="25" fill="#ffffff"/><circle cx="100" cy="100" r="18" fill="#c5221f"/>',
   watch: '<circle cx="100" cy="100" r="25" fill="#ffffff"/><circle cx="100" cy="100" r="18" fill="#e37400"/>',
 };

@@ -37,12 +37,18 @@ try {
   await setLanguage(driver, 'en');
 
   const popup = await openExtensionPage(driver, 'popup.html', 'en', { width: 400, height: 640 });
-  await popup.locator('.capture-card img.thumb').nth(captureIds.length - 1).waitFor();
+  await popup
+    .locator('.capture-card img.thumb')
+    .nth(captureIds.length - 1)
+    .waitFor();
   await popup.screenshot({ path: join(out, 'popup.png'), fullPage: true });
   await popup.close();
 
   const dash = await openExtensionPage(driver, `dashboard.html#/case/${caseId}`, 'en');
-  await dash.locator('.capture-card img.thumb').nth(captureIds.length - 1).waitFor();
+  await dash
+    .locator('.capture-card img.thumb')
+    .nth(captureIds.length - 1)
+    .waitFor();
   await dash.screenshot({ path: join(out, 'dashboard.png') });
   await dash.goto(`chrome-extension://${driver.hm.extensionId}/dashboard.html#/capture/${captureIds[0]}`);
   await dash.locator('.capture-detail img').first().waitFor();
@@ -66,7 +72,10 @@ try {
   // Right to left: the same dashboard in Arabic (sidebar on the right, arrows mirrored).
   await setLanguage(driver, 'ar');
   const ar = await openExtensionPage(driver, `dashboard.html#/case/${caseId}`, 'ar');
-  await ar.locator('.capture-card img.thumb').nth(captureIds.length - 1).waitFor();
+  await ar
+    .locator('.capture-card img.thumb')
+    .nth(captureIds.length - 1)
+    .waitFor();
   await ar.screenshot({ path: join(out, 'dashboard-ar.png') });
   await ar.close();
   console.log(`screenshots: written to ${out}`);

@@ -244,7 +244,12 @@ export function App({ env }: { env: PopupEnv }) {
         <img src="/icon/32.png" alt="" width={22} height={22} />
         <h1>Hashmark</h1>
         <nav class="popup-nav" aria-label={tr.t('nav.label')}>
-          <button type="button" class="icon-button" onClick={() => void env.openDashboard(activeCaseId)} data-testid="dashboard">
+          <button
+            type="button"
+            class="icon-button"
+            onClick={() => void env.openDashboard(activeCaseId)}
+            data-testid="dashboard"
+          >
             <Icon name="dashboard" />
             <span>{tr.t('popup.dashboard')}</span>
           </button>

@@ -38,9 +38,7 @@ afterAll(async () => {
 async function seriousViolations(page: Page): Promise<string[]> {
   // Evaluated through the debugging protocol: the extension's CSP (rightly) refuses inline scripts.
   await page.evaluate(axeSource);
-  const result = await page.evaluate(
-    () => (globalThis as unknown as { axe: { run(): Promise<AxeResult> } }).axe.run() as Promise<AxeResult>,
-  );
+  const result = await page.evaluate(() => (globalThis as unknown as { axe: { run(): Promise<AxeResult> } }).axe.run());
   return result.violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
     .map(

@@ -35,7 +35,8 @@ export async function setLanguage(driver: ChromiumDriver, lang: UiLang): Promise
           const store = tx.objectStore('settings');
           // Pages opened afterwards read it (a raw write does not wake Dexie's live queries).
           const get = store.get('profile');
-          get.onsuccess = () => store.put({ ...((get.result as object | undefined) ?? { id: 'profile' }), language: l });
+          get.onsuccess = () =>
+            store.put({ ...((get.result as object | undefined) ?? { id: 'profile' }), language: l });
           tx.oncomplete = () => resolve();
           tx.onerror = () => reject(tx.error ?? new Error('settings write failed'));
         };
