@@ -22,7 +22,7 @@ const PATHS = {
   key: 'M8 15a4 4 0 1 1 3.5-6H21v3h-2v3h-3v-3h-4.5A4 4 0 0 1 8 15z',
 } as const;
 
-export type IconName = keyof typeof PATHS;
+type IconName = keyof typeof PATHS;
 
 /** Icons that point the reading way and so flip in Arabic. */
 const DIRECTIONAL = new Set<IconName>(['chevron']);
