@@ -1,5 +1,7 @@
+import { useState } from 'preact/hooks';
 import { captureCustody, type CaptureRecord, type CustodyRecord } from '@/utils/db';
 import { CustodyEvents } from '../common/CustodyEvents';
+import { Tabs, type TabItem } from '../common/Tabs';
 import { useDb } from '../hooks/db';
 import { DeleteCapture } from './DeleteCapture';
 import { useI18n } from '../hooks/i18n';
@@ -12,6 +14,9 @@ import { ScreenshotViewer } from './ScreenshotViewer';
 import { SelectorsPanel } from '../watch/SelectorsPanel';
 import { TagEditor } from './TagEditor';
 import { useLive } from '../hooks/use-live';
+
+/** The capture detail's tabs; "all" shows every section on one page (to read or print it whole). */
+type DetailTab = 'all' | 'items' | 'shots' | 'copy' | 'files' | 'selectors' | 'notes' | 'custody';
 
 /**
  * Everything about one capture: screenshots (zoom, tiles), the page copy in a sandboxed frame with
@@ -29,6 +34,20 @@ export function CaptureDetail(props: {
   const c = props.capture;
   const events = useLive<CustodyRecord[]>(() => captureCustody(db, c.id), [c.id, db], []);
   const deleted = !!c.deletedAt;
+  const [tab, setTab] = useState<DetailTab>('all');
+  // A capture without harvested items has no Items tab (a tab kept from another capture falls back).
+  const shown: DetailTab = tab === 'items' && !c.harvest ? 'all' : tab;
+  const all = shown === 'all';
+  const tabs: TabItem<DetailTab>[] = [
+    { key: 'all', label: tr.t('ui.detail.all') },
+    ...(c.harvest ? [{ key: 'items' as const, label: tr.t('harvest.items') }] : []),
+    { key: 'shots', label: tr.t('detail.screenshots') },
+    { key: 'copy', label: tr.t('detail.pageCopy') },
+    { key: 'files', label: tr.t('detail.files') },
+    { key: 'selectors', label: tr.t('selectors.label') },
+    { key: 'notes', label: tr.t('ui.detail.notesTags') },
+    { key: 'custody', label: tr.t('detail.custody') },
+  ];
 
   return (
     <article class="capture-detail" data-capture-id={c.id} aria-labelledby="capture-title">
@@ -48,58 +67,65 @@ export function CaptureDetail(props: {
           {tr.t('detail.deleted', { at: tr.dateTime(c.deletedAt!) })} <q dir="auto">{c.deleteReason}</q>
         </p>
       )}
-      <nav class="toc" aria-label={tr.t('detail.sections')}>
-        {c.harvest && (
+      <Tabs id="detail" label={tr.t('detail.sections')} items={tabs} selected={shown} onSelect={setTab}>
+        {all && (
+          <p class="hint" data-testid="all-sections-hint">
+            {tr.t('ui.detail.allHint')}
+          </p>
+        )}
+        {c.harvest && (all || shown === 'items') && <HarvestItems capture={c} />}
+
+        {(all || shown === 'shots') && (
+          <section id="sec-shots" aria-labelledby="h-shots">
+            <h3 id="h-shots">{tr.t('detail.screenshots')}</h3>
+            <ScreenshotViewer artifacts={c.artifacts} />
+          </section>
+        )}
+
+        {(all || shown === 'copy') && <PageCopySection capture={c} />}
+
+        {(all || shown === 'files') && (
           <>
-            <a href="#sec-items">{tr.t('harvest.items')}</a> ·{' '}
+            <CaptureMetadata capture={c} />
+            <CaptureFiles capture={c} />
           </>
         )}
-        <a href="#sec-shots">{tr.t('detail.screenshots')}</a> · <a href="#sec-copy">{tr.t('detail.pageCopy')}</a> ·{' '}
-        <a href="#sec-meta">{tr.t('detail.metadata')}</a> · <a href="#sec-files">{tr.t('detail.files')}</a> ·{' '}
-        <a href="#sec-selectors">{tr.t('selectors.label')}</a> · <a href="#sec-tags">{tr.t('tags.label')}</a> ·{' '}
-        <a href="#sec-custody">{tr.t('detail.custody')}</a>
-      </nav>
 
-      {c.harvest && <HarvestItems capture={c} />}
-
-      <section id="sec-shots" aria-labelledby="h-shots">
-        <h3 id="h-shots">{tr.t('detail.screenshots')}</h3>
-        <ScreenshotViewer artifacts={c.artifacts} />
-      </section>
-
-      <PageCopySection capture={c} />
-
-      <CaptureMetadata capture={c} />
-
-      <CaptureFiles capture={c} />
-
-      <section id="sec-selectors" aria-labelledby="h-selectors">
-        <h3 id="h-selectors">{tr.t('selectors.label')}</h3>
-        <SelectorsPanel captureId={c.id} caseId={c.caseId} />
-      </section>
-
-      <section id="sec-tags" aria-labelledby="h-tags">
-        <h3 id="h-tags">{tr.t('tags.label')}</h3>
-        {deleted ? (
-          <p>{c.tags.join(', ') || '—'}</p>
-        ) : (
-          <TagEditor captures={[c]} suggestions={props.tagSuggestions} idPrefix="detail-tags" />
+        {(all || shown === 'selectors') && (
+          <section id="sec-selectors" aria-labelledby="h-selectors">
+            <h3 id="h-selectors">{tr.t('selectors.label')}</h3>
+            <SelectorsPanel captureId={c.id} caseId={c.caseId} />
+          </section>
         )}
-      </section>
 
-      <NotesPanel caseId={c.caseId} captureId={c.id} readOnly={deleted} />
+        {(all || shown === 'notes') && (
+          <>
+            <section id="sec-tags" aria-labelledby="h-tags">
+              <h3 id="h-tags">{tr.t('tags.label')}</h3>
+              {deleted ? (
+                <p>{c.tags.join(', ') || '—'}</p>
+              ) : (
+                <TagEditor captures={[c]} suggestions={props.tagSuggestions} idPrefix="detail-tags" />
+              )}
+            </section>
+            <NotesPanel caseId={c.caseId} captureId={c.id} readOnly={deleted} />
+          </>
+        )}
 
-      <section id="sec-custody" aria-labelledby="h-custody">
-        <h3 id="h-custody">{tr.t('detail.custody')}</h3>
-        <CustodyEvents events={events} />
-      </section>
+        {(all || shown === 'custody') && (
+          <section id="sec-custody" aria-labelledby="h-custody">
+            <h3 id="h-custody">{tr.t('detail.custody')}</h3>
+            <CustodyEvents events={events} />
+          </section>
+        )}
 
-      {!deleted && (
-        <section class="danger-zone" aria-labelledby="h-delete">
-          <h3 id="h-delete">{tr.t('delete.title')}</h3>
-          <DeleteCapture captureId={c.id} sequence={c.sequence} onDeleted={props.onDeleted} />
-        </section>
-      )}
+        {!deleted && (all || shown === 'custody') && (
+          <section class="danger-zone" aria-labelledby="h-delete">
+            <h3 id="h-delete">{tr.t('delete.title')}</h3>
+            <DeleteCapture captureId={c.id} sequence={c.sequence} onDeleted={props.onDeleted} />
+          </section>
+        )}
+      </Tabs>
     </article>
   );
 }

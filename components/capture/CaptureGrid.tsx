@@ -9,8 +9,9 @@ import { caseCaptureIds, useCaptureRecords, useCasePage } from '../hooks/use-cap
 import { VirtualGrid } from '../common/VirtualGrid';
 
 /** Card height in the grid, gap included (px). */
-const TILE_HEIGHT = 240;
-const MIN_TILE_WIDTH = 230;
+// Larger tiles (issue 20): a thumbnail one can read a page by, at four or five per row on a laptop.
+const TILE_HEIGHT = 270;
+const MIN_TILE_WIDTH = 250;
 /** Results that change at each keystroke load their cards once typing pauses this long (ms). */
 const RECORDS_DELAY_MS = 80;
 
@@ -84,7 +85,11 @@ export function CaptureGrid(props: {
         )}
       </div>
       {count === 0 ? (
-        <p class="muted empty">{tr.t('grid.empty')}</p>
+        <div class="empty" data-testid="grid-empty">
+          {/* Say what to do, not only that there is nothing (issue 20). */}
+          <p class="empty-title">{props.resultsFor ? tr.t('ui.grid.noResults') : tr.t('grid.empty')}</p>
+          <p class="empty-how">{props.resultsFor ? tr.t('ui.grid.noResultsHow') : tr.t('ui.grid.emptyHow')}</p>
+        </div>
       ) : (
         <VirtualGrid
           count={count}

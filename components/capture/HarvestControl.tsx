@@ -4,6 +4,7 @@ import type { HarvestStatus } from '@/utils/harvest/status';
 import { useDb } from '../hooks/db';
 import { useI18n } from '../hooks/i18n';
 import { useLive } from '../hooks/use-live';
+import { Icon } from '../common/Icon';
 import { formatElapsed, stopReasonKey } from './harvest-format';
 import './harvest.css';
 
@@ -153,8 +154,12 @@ export function HarvestControl({ env }: { env: HarvestEnv }) {
   const running = status?.state === 'running';
   const elapsed = status ? Math.max(0, now - Date.parse(status.startedAt)) : 0;
   return (
-    <details class="harvest-control" open={open} onToggle={(e) => setOpen(e.currentTarget.open)}>
-      <summary data-testid="harvest-open">{tr.t('harvest.open')}</summary>
+    <details class="harvest-control disclosure" open={open} onToggle={(e) => setOpen(e.currentTarget.open)}>
+      <summary data-testid="harvest-open">
+        <Icon name="chevron" size={14} class="disclosure-mark" />
+        <Icon name="harvest" size={16} />
+        {tr.t('harvest.open')}
+      </summary>
       {!running && (
         <form
           onSubmit={(e) => {

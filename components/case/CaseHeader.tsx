@@ -1,7 +1,9 @@
 import Dexie from 'dexie';
-import { useState } from 'preact/hooks';
+import type { ComponentChildren } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
 import type { CaseRecord, CustodyRecord } from '@/utils/db';
 import { CustodyEvents } from '../common/CustodyEvents';
+import { Tabs, type TabItem } from '../common/Tabs';
 import { useDb } from '../hooks/db';
 import { useI18n } from '../hooks/i18n';
 import { NotesPanel } from '../common/NotesPanel';
@@ -90,48 +92,75 @@ export function CaseHeader(props: { kase: CaseRecord; captureCount: number | nul
           </span>
         )}
       </p>
-      <details class="case-notes">
-        <summary>{tr.t('notes.caseNotes')}</summary>
-        <NotesPanel caseId={c.id} captureId={null} />
-      </details>
-      <details class="case-watch">
-        <summary>{tr.t('watch.title')}</summary>
-        <WatchPanel kase={c} />
-      </details>
-      <CaseLog caseId={c.id} />
     </header>
   );
 }
 
 const LOG_SHOWN = 200;
 
-/** The case's custody log, newest events first (the latest LOG_SHOWN), read only when opened. */
+/** The case's custody log, newest events first (the latest LOG_SHOWN); rendered only in its tab. */
 function CaseLog({ caseId }: { caseId: string }) {
   const tr = useI18n();
   const db = useDb();
-  const [open, setOpen] = useState(false);
   const events = useLive<CustodyRecord[]>(
     () =>
-      open
-        ? db.custody
-            .where('[caseId+seq]')
-            .between([caseId, Dexie.minKey], [caseId, Dexie.maxKey])
-            .reverse()
-            .limit(LOG_SHOWN)
-            .toArray()
-        : Promise.resolve([]),
-    [caseId, open, db],
+      db.custody
+        .where('[caseId+seq]')
+        .between([caseId, Dexie.minKey], [caseId, Dexie.maxKey])
+        .reverse()
+        .limit(LOG_SHOWN)
+        .toArray(),
+    [caseId, db],
     [],
   );
   return (
-    <details class="case-log" onToggle={(e) => setOpen(e.currentTarget.open)}>
-      <summary>{tr.t('custody.caseLog')}</summary>
-      {open && (
+    <section class="case-log" aria-labelledby="case-log-title">
+      <h3 id="case-log-title">{tr.t('custody.caseLog')}</h3>
+      <p class="hint">{tr.t('custody.caseLogHint', { count: LOG_SHOWN })}</p>
+      <CustodyEvents events={events} />
+    </section>
+  );
+}
+
+type CaseTab = 'captures' | 'notes' | 'watch' | 'log';
+
+/**
+ * A case's views as tabs (issue 20): its captures (the grid, passed in), its notes, its watch
+ * list and its custody log. The tab is kept per case while the page is open.
+ */
+export function CaseViews(props: {
+  kase: CaseRecord;
+  captureCount: number | null;
+  /** The search shown (empty for none): a new search brings the captures tab back, where results are. */
+  resultsFor: string;
+  children: ComponentChildren;
+}) {
+  const tr = useI18n();
+  const [tab, setTab] = useState<CaseTab>('captures');
+  useEffect(() => {
+    if (props.resultsFor) setTab('captures');
+  }, [props.resultsFor]);
+  const c = props.kase;
+  const items: TabItem<CaseTab>[] = [
+    {
+      key: 'captures',
+      label: (
         <>
-          <p class="hint">{tr.t('custody.caseLogHint', { count: LOG_SHOWN })}</p>
-          <CustodyEvents events={events} />
+          {tr.t('ui.case.captures')}
+          {props.captureCount !== null && <span class="tab-count"> ({tr.number(props.captureCount)})</span>}
         </>
-      )}
-    </details>
+      ),
+    },
+    { key: 'notes', label: tr.t('notes.caseNotes') },
+    { key: 'watch', label: tr.t('watch.title') },
+    { key: 'log', label: tr.t('custody.caseLog') },
+  ];
+  return (
+    <Tabs id="case" label={tr.t('ui.case.views')} items={items} selected={tab} onSelect={setTab}>
+      {tab === 'captures' && props.children}
+      {tab === 'notes' && <NotesPanel caseId={c.id} captureId={null} />}
+      {tab === 'watch' && <WatchPanel kase={c} />}
+      {tab === 'log' && <CaseLog caseId={c.id} />}
+    </Tabs>
   );
 }

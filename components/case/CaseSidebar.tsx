@@ -1,5 +1,6 @@
 import type { CaseRecord, StorageStatus } from '@/utils/db';
 import type { CaseSummary } from '@/utils/search/capture-list';
+import { Icon } from '../common/Icon';
 import { StorageSummary } from '../common/Status';
 import { useI18n } from '../hooks/i18n';
 import { CaseList } from './CaseList';
@@ -39,8 +40,11 @@ export function CaseSidebar(props: {
         onSetStatus={props.onSetStatus}
       />
       {cases.length > 0 && (
-        <details class="new-case-box">
-          <summary>{tr.t('case.new')}</summary>
+        <details class="new-case-box disclosure">
+          <summary>
+            <Icon name="plus" size={14} />
+            {tr.t('case.new')}
+          </summary>
           <CasePicker
             cases={cases}
             activeCaseId={activeCaseId}

@@ -60,7 +60,12 @@ export default defineBackground(() => {
     }),
   );
 
-  browser.runtime.onInstalled.addListener(() => {
+  browser.runtime.onInstalled.addListener((details) => {
+    // First run (issue 20): the onboarding page. Not in the automation build, whose tests and CLI
+    // need the tabs they open to stay the active ones.
+    if (details.reason === 'install' && import.meta.env.MODE !== 'automation') {
+      void browser.tabs.create({ url: browser.runtime.getURL('/onboarding.html') });
+    }
     browser.contextMenus.create({
       id: 'hashmark-capture',
       title: browser.i18n.getMessage('commandCapture') || 'Capture this page as evidence',

@@ -1,13 +1,14 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { CaptureDetail } from '@/components/capture/CaptureDetail';
 import { CaptureGrid } from '@/components/capture/CaptureGrid';
-import { CaseHeader } from '@/components/case/CaseHeader';
+import { CaseHeader, CaseViews } from '@/components/case/CaseHeader';
 import { CasePicker } from '@/components/case/CasePicker';
 import { CaseSidebar } from '@/components/case/CaseSidebar';
 import { RecordingTimeline } from '@/components/recording/RecordingTimeline';
 import { useDb } from '@/components/hooks/db';
 import { useI18n } from '@/components/hooks/i18n';
 import { href, type Route } from '@/components/common/route';
+import { Icon } from '@/components/common/Icon';
 import { SearchBar } from '@/components/capture/SearchBar';
 import { SettingsView } from '@/components/settings/SettingsView';
 import { useCaptureSearch, type CaptureSearchState } from '@/components/hooks/use-capture-search';
@@ -170,7 +171,10 @@ function TopBar(props: {
   return (
     <header class="top">
       <h1>
-        <a href="#/">Hashmark</a>
+        <a href="#/">
+          <img src="/icon/32.png" alt="" width={24} height={24} />
+          Hashmark
+        </a>
       </h1>
       <div ref={searchInput} class="top-search">
         <SearchBar
@@ -185,9 +189,11 @@ function TopBar(props: {
       </div>
       <nav class="top-nav" aria-label={tr.t('nav.label')}>
         <a href={href.verify} aria-current={route.view === 'verify' ? 'page' : undefined}>
+          <Icon name="shield" size={16} />
           {tr.t('nav.verify')}
         </a>
         <a href={href.settings} aria-current={route.view === 'settings' ? 'page' : undefined}>
+          <Icon name="settings" size={16} />
           {tr.t('nav.settings')}
         </a>
       </nav>
@@ -218,6 +224,20 @@ function MainView(props: {
   // No search: the case's list, read page by page by key (issue 22); a search: its result ids.
   const ids = hits ? hits.ids : [];
   const page = !hits && props.currentCaseId ? { caseId: props.currentCaseId, count: caseCount ?? 0 } : undefined;
+  const grid = (
+    <>
+      {currentCase && !hits && <RecordingTimeline caseId={currentCase.id} />}
+      <CaptureGrid
+        ids={ids}
+        page={page}
+        caseNames={hits && form.scope === 'all' ? caseNames : undefined}
+        tagSuggestions={tags}
+        label={hits ? tr.t('search.resultsLabel') : tr.t('grid.label')}
+        resultsFor={hits ? hits.key : ''}
+        searchMs={hits?.ms}
+      />
+    </>
+  );
 
   if (route.view === 'settings') {
     return (
@@ -268,16 +288,18 @@ function MainView(props: {
       ) : currentCase ? (
         <CaseHeader kase={currentCase} captureCount={caseCount} onExport={() => env.openExport(currentCase.id)} />
       ) : null}
-      {currentCase && !hits && <RecordingTimeline caseId={currentCase.id} />}
-      <CaptureGrid
-        ids={ids}
-        page={page}
-        caseNames={hits && form.scope === 'all' ? caseNames : undefined}
-        tagSuggestions={tags}
-        label={hits ? tr.t('search.resultsLabel') : tr.t('grid.label')}
-        resultsFor={hits ? hits.key : ''}
-        searchMs={hits?.ms}
-      />
+      {currentCase && !(hits && form.scope === 'all') ? (
+        <CaseViews
+          key={currentCase.id}
+          kase={currentCase}
+          captureCount={caseCount}
+          resultsFor={hits ? hits.key : ''}
+        >
+          {grid}
+        </CaseViews>
+      ) : (
+        grid
+      )}
     </>
   );
 }

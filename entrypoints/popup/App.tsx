@@ -1,8 +1,9 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { CaptureCard, JobCard } from '@/components/capture/CaptureCard';
-import { CasePicker } from '@/components/case/CasePicker';
+import { CaseSwitcher } from '@/components/case/CaseSwitcher';
 import { useDb } from '@/components/hooks/db';
 import { useI18n } from '@/components/hooks/i18n';
+import { Icon } from '@/components/common/Icon';
 import { NotesPanel } from '@/components/common/NotesPanel';
 import { TagEditor } from '@/components/capture/TagEditor';
 import { useLive } from '@/components/hooks/use-live';
@@ -13,10 +14,11 @@ import {
   listCases,
   recentJobs,
   type CaptureRecord,
+  type CaseRecord,
   type JobRecord,
   type RecordingRecord,
 } from '@/utils/db';
-import { tagsInUse } from '@/utils/search/capture-list';
+import { listCaptureIds, tagsInUse } from '@/utils/search/capture-list';
 import { ProtocolError } from '@/utils/messaging/client';
 import { CaptureErrorText } from '@/components/capture/CaptureErrorText';
 import { RecordingToggle, type RecordingActions } from '@/components/capture/RecordingToggle';
@@ -41,7 +43,7 @@ export interface PopupEnv extends HarvestEnv {
 
 type Outcome =
   | { kind: 'idle' }
-  | { kind: 'busy' }
+  | { kind: 'busy'; since: number }
   | { kind: 'ok'; sequence: number; elapsedMs: number; sha256: string; captureId: string }
   | { kind: 'err'; text: string; code?: string | undefined; detail?: string | undefined };
 
@@ -53,38 +55,83 @@ function JustTaken({ captureId }: { captureId: string }) {
   const suggestions = useLive(() => tagsInUse(db), [db], []);
   if (!capture) return null;
   return (
-    <details class="just-taken">
-      <summary>{t('popup.tagAndNote', { n: capture.sequence })}</summary>
+    <details class="just-taken disclosure">
+      <summary>
+        <Icon name="chevron" size={14} class="disclosure-mark" />
+        {t('popup.tagAndNote', { n: capture.sequence })}
+      </summary>
       <TagEditor captures={[capture]} suggestions={suggestions} idPrefix="popup-tags" />
       <NotesPanel caseId={capture.caseId} captureId={capture.id} />
     </details>
   );
 }
 
-/** Toolbar popup: active case, the Capture button, the last captures, export, the dashboard. */
-export function App({ env }: { env: PopupEnv }) {
+/** Seconds since `since`, ticking while a capture runs (the investigator sees it is alive). */
+function useElapsed(since: number | null): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    if (since === null) return;
+    const timer = setInterval(() => setNow(Date.now()), 250);
+    return () => clearInterval(timer);
+  }, [since]);
+  return since === null ? 0 : Math.max(0, now - since);
+}
+
+/** The active case at the top: its name, reference and capture count, and the compact switcher. */
+function CaseBar(props: { env: PopupEnv; cases: CaseRecord[] | null; activeCaseId: string | null }) {
   const tr = useI18n();
   const db = useDb();
-  const settings = useLive(() => getSettings(db), [db], null);
-  const cases = useLive(() => listCases(db), [db], []);
-  const activeCaseId = settings?.activeCaseId ?? null;
-  const captures = useLive<CaptureRecord[]>(
-    () => (activeCaseId ? listCaptures(db, activeCaseId, 10) : Promise.resolve([])),
+  const { cases, activeCaseId } = props;
+  const active = cases?.find((c) => c.id === activeCaseId) ?? null;
+  const count = useLive<number | null>(
+    async () => (activeCaseId ? (await listCaptureIds(db, activeCaseId)).length : null),
     [activeCaseId, db],
-    [],
+    null,
   );
-  const jobs = useLive<JobRecord[]>(
-    () => (activeCaseId ? recentJobs(db, activeCaseId, 3) : Promise.resolve([])),
-    [activeCaseId, db],
-    [],
+  return (
+    <section class="case-bar" aria-labelledby="case-bar-label">
+      <span id="case-bar-label" class="case-bar-label">
+        {tr.t('ui.popup.activeCase')}
+      </span>
+      {active ? (
+        <div class="case-bar-name">
+          <Icon name="case" size={16} />
+          <strong dir="auto">{active.name}</strong>
+          {active.reference && (
+            <bdi class="case-bar-ref" dir="auto">
+              {active.reference}
+            </bdi>
+          )}
+          <span class="case-bar-count" data-testid="capture-count">
+            {count === null ? '' : tr.t('cases.captures', { count })}
+          </span>
+        </div>
+      ) : (
+        cases && <p class="case-bar-empty">{tr.t('popup.noCase')}</p>
+      )}
+      {/* Mounted once the cases are read: with none, the new-case form opens at once. */}
+      {cases && (
+        <CaseSwitcher
+          cases={cases}
+          activeCaseId={activeCaseId}
+          onSelect={(caseId) => void props.env.setActiveCase(caseId)}
+          onCreate={props.env.createCase}
+        />
+      )}
+    </section>
   );
+}
+
+/** The Capture button and what it is doing: working (with time), stored (with hash prefix), or why it failed. */
+function CapturePanel(props: { env: PopupEnv; activeCaseId: string | null; running: JobRecord | undefined }) {
+  const tr = useI18n();
   const [outcome, setOutcome] = useState<Outcome>({ kind: 'idle' });
-  const recording = useLive<RecordingRecord | null>(async () => (await currentRecording(db)) ?? null, [db], null);
+  const elapsed = useElapsed(outcome.kind === 'busy' ? outcome.since : null);
 
   async function capture() {
-    setOutcome({ kind: 'busy' });
+    setOutcome({ kind: 'busy', since: Date.now() });
     try {
-      const r = await env.capture();
+      const r = await props.env.capture();
       setOutcome({
         kind: 'ok',
         sequence: r.sequence,
@@ -98,76 +145,166 @@ export function App({ env }: { env: PopupEnv }) {
     }
   }
 
+  const busy = outcome.kind === 'busy';
   return (
-    <main>
-      <h1>Hashmark</h1>
-      <CasePicker
-        cases={cases}
-        activeCaseId={activeCaseId}
-        onSelect={(caseId) => void env.setActiveCase(caseId)}
-        onCreate={env.createCase}
-      />
+    <section class="capture-panel" aria-label={tr.t('popup.capture')}>
       <button
         type="button"
         class="primary capture-button"
-        disabled={!activeCaseId || outcome.kind === 'busy'}
+        disabled={!props.activeCaseId || busy}
+        aria-describedby="capture-hint"
         onClick={capture}
         data-testid="capture"
+        data-busy={busy ? 'true' : undefined}
       >
-        {outcome.kind === 'busy' ? tr.t('popup.capturing') : tr.t('popup.capture')}
+        <Icon name="capture" size={22} />
+        <span>{busy ? tr.t('popup.capturing') : tr.t('popup.capture')}</span>
       </button>
-      <RecordingToggle recording={recording} disabled={!activeCaseId} actions={env.recording} />
-      <p class="outcome" role="status" aria-live="polite" data-state={outcome.kind}>
+      <p id="capture-hint" class="capture-hint">
+        {tr.t('ui.popup.captureHint')}
+      </p>
+      <div class="outcome" role="status" aria-live="polite" data-state={outcome.kind}>
+        {busy && (
+          <>
+            <span class="status busy">
+              {props.running
+                ? tr.t('ui.popup.capturingN', { n: props.running.sequence, s: Math.floor(elapsed / 1000) })
+                : tr.t('ui.popup.capturingS', { s: Math.floor(elapsed / 1000) })}
+            </span>
+            <progress class="capture-progress" aria-label={tr.t('popup.capturing')} />
+          </>
+        )}
         {outcome.kind === 'ok' && (
           <span class="status ok">
-            {tr.t('popup.stored', { n: outcome.sequence, ms: outcome.elapsedMs })} SHA-256{' '}
-            <code dir="ltr">{outcome.sha256.slice(0, 16)}…</code>
+            <Icon name="check" size={16} /> {tr.t('popup.stored', { n: outcome.sequence, ms: outcome.elapsedMs })}{' '}
+            SHA-256 <code dir="ltr">{outcome.sha256.slice(0, 16)}…</code>
           </span>
         )}
         {outcome.kind === 'err' && (
           <span class="status err">
+            <Icon name="alert" size={16} />{' '}
             <CaptureErrorText code={outcome.code} detail={outcome.detail} text={outcome.text} />
           </span>
         )}
-        {!activeCaseId && tr.t('popup.noCase')}
-      </p>
+      </div>
       {outcome.kind === 'ok' && <JustTaken captureId={outcome.captureId} />}
-      {activeCaseId && <HarvestControl env={env} />}
-      {activeCaseId && (
-        <section aria-label={tr.t('popup.recent')}>
-          <ul class="capture-list">
-            {jobs
-              .filter((j) => j.state === 'running')
-              .map((j) => (
-                <JobCard key={j.id} job={j} />
-              ))}
-            {captures.map((c) => (
-              <CaptureCard key={c.id} capture={c} />
-            ))}
-            {jobs
-              .filter((j) => j.state === 'failed')
-              .map((j) => (
-                <JobCard key={j.id} job={j} />
-              ))}
-          </ul>
-        </section>
-      )}
-      <footer>
+    </section>
+  );
+}
+
+/** Recording mode behind a disclosure whose summary always shows the live state (open while it records). */
+function RecordTool(props: { env: PopupEnv; activeCaseId: string | null }) {
+  const tr = useI18n();
+  const db = useDb();
+  const recording = useLive<RecordingRecord | null>(async () => (await currentRecording(db)) ?? null, [db], null);
+  const state = recording?.state === 'active' || recording?.state === 'paused' ? recording.state : 'off';
+  const [open, setOpen] = useState(false);
+  return (
+    <details
+      class="tool record-tool disclosure"
+      data-state={state}
+      open={open || state !== 'off'}
+      onToggle={(e) => setOpen(e.currentTarget.open)}
+    >
+      <summary>
+        <Icon name="chevron" size={14} class="disclosure-mark" />
+        <Icon name="record" size={14} class="record-dot" />
+        {tr.t('ui.popup.record')}
+        <span class="tool-state" data-state={state}>
+          {tr.t(state === 'active' ? 'ui.popup.recOn' : state === 'paused' ? 'ui.popup.recPaused' : 'ui.popup.recOff')}
+        </span>
+      </summary>
+      <RecordingToggle recording={recording} disabled={!props.activeCaseId} actions={props.env.recording} />
+    </details>
+  );
+}
+
+/** Toolbar popup: active case on top, one large Capture button, harvest and record, the last captures, export. */
+export function App({ env }: { env: PopupEnv }) {
+  const tr = useI18n();
+  const db = useDb();
+  const settings = useLive(() => getSettings(db), [db], null);
+  const cases = useLive<CaseRecord[] | null>(() => listCases(db), [db], null);
+  const activeCaseId = settings?.activeCaseId ?? null;
+  const captures = useLive<CaptureRecord[]>(
+    () => (activeCaseId ? listCaptures(db, activeCaseId, 5) : Promise.resolve([])),
+    [activeCaseId, db],
+    [],
+  );
+  const jobs = useLive<JobRecord[]>(
+    () => (activeCaseId ? recentJobs(db, activeCaseId, 3) : Promise.resolve([])),
+    [activeCaseId, db],
+    [],
+  );
+  const running = jobs.find((j) => j.state === 'running');
+
+  return (
+    <div class="popup">
+      <header class="popup-head">
+        <img src="/icon/32.png" alt="" width={22} height={22} />
+        <h1>Hashmark</h1>
+        <nav class="popup-nav" aria-label={tr.t('nav.label')}>
+          <button
+            type="button"
+            class="icon-button"
+            onClick={() => void env.openDashboard(activeCaseId)}
+            data-testid="dashboard"
+          >
+            <Icon name="dashboard" />
+            <span>{tr.t('popup.dashboard')}</span>
+          </button>
+          <button type="button" class="icon-button" onClick={() => void env.openSettings()}>
+            <Icon name="settings" />
+            <span>{tr.t('nav.settings')}</span>
+          </button>
+        </nav>
+      </header>
+      <main>
+        <CaseBar env={env} cases={cases} activeCaseId={activeCaseId} />
+        <CapturePanel env={env} activeCaseId={activeCaseId} running={running} />
+        {activeCaseId && (
+          <div class="tools">
+            <div class="tool harvest-tool">
+              <HarvestControl env={env} />
+            </div>
+            <RecordTool env={env} activeCaseId={activeCaseId} />
+          </div>
+        )}
+        {activeCaseId && (
+          <section class="recent" aria-labelledby="recent-title">
+            <h2 id="recent-title">{tr.t('popup.recent')}</h2>
+            {captures.length === 0 && jobs.length === 0 ? (
+              <p class="empty-hint">{tr.t('ui.popup.noCaptures')}</p>
+            ) : (
+              <ul class="capture-list">
+                {jobs
+                  .filter((j) => j.state === 'running')
+                  .map((j) => (
+                    <JobCard key={j.id} job={j} />
+                  ))}
+                {captures.map((c) => (
+                  <CaptureCard key={c.id} capture={c} />
+                ))}
+                {jobs
+                  .filter((j) => j.state === 'failed')
+                  .map((j) => (
+                    <JobCard key={j.id} job={j} />
+                  ))}
+              </ul>
+            )}
+          </section>
+        )}
+      </main>
+      <footer class="popup-foot">
         <button
           type="button"
           onClick={() => activeCaseId && void env.openExport(activeCaseId)}
           disabled={!activeCaseId || captures.length === 0}
           data-testid="export"
         >
-          {tr.t('popup.export')}
-        </button>
-        <button type="button" class="link" onClick={() => void env.openDashboard(activeCaseId)} data-testid="dashboard">
-          {tr.t('popup.dashboard')}
-        </button>
-        <button type="button" class="link" onClick={() => void env.openSettings()}>
-          {tr.t('nav.settings')}
+          <Icon name="export" size={16} /> {tr.t('popup.export')}
         </button>
       </footer>
-    </main>
+    </div>
   );
 }
