@@ -18,6 +18,8 @@ export default {
     // Pages and their scripts served to the browser by the fixture server, never imported.
     'tests/fixtures/**',
   ],
+  // Read as a file (axe.min.js, injected into the extension pages by accessibility.test.ts), never imported.
+  ignoreDependencies: ['axe-core'],
   ignoreBinaries: [
     // System tools the bench (one build at a time) and the signing test (interop with OpenSSL) spawn.
     // knip 6.44 still prints a "Remove from ignoreBinaries" hint for these; without them it reports

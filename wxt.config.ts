@@ -68,7 +68,8 @@ export default defineConfig({
       // 'wasm-unsafe-eval' lets extension pages compile WebAssembly (no JavaScript eval): the
       // export's streaming SHA-256 of each ZIP part is hash-wasm's (issue 17, docs/performance.md).
       // MV3 refuses WebAssembly without it, in Chromium and Firefox alike.
-      extension_pages: "script-src 'self' 'wasm-unsafe-eval'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'",
+      extension_pages:
+        "script-src 'self' 'wasm-unsafe-eval'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'",
     },
     // Firefox MV3 (docs/firefox.md). WXT writes `background.scripts` (an event page: Firefox has
     // no extension service worker) and drops nothing else; the capture code checks capabilities

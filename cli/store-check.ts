@@ -65,7 +65,8 @@ async function checkVersion(
   const until = head.retainUntil ? new Date(Date.parse(head.retainUntil)).toISOString() : 'never';
   let line = `${v.key} version ${v.versionId} ${head.mode ?? 'UNLOCKED'} until ${until}`;
   if (head.mode !== 'COMPLIANCE') return { verdict: 'fail', line: `${line} not under COMPLIANCE retention` };
-  if (!head.retainUntil || Date.parse(head.retainUntil) <= o.now) return { verdict: 'fail', line: `${line} retention over` };
+  if (!head.retainUntil || Date.parse(head.retainUntil) <= o.now)
+    return { verdict: 'fail', line: `${line} retention over` };
   if (!o.verify) return { verdict: 'ok', line };
   const path = join(o.dir, 'package.zip');
   const sha256 = await download(t, v, path);
@@ -76,7 +77,9 @@ async function checkVersion(
   const report = await verifyFile(path, o.keyFingerprint);
   await rm(path, { force: true });
   if (report.verdict === 'failed') return { verdict: 'fail', line: `${line} verifier FAILED` };
-  return report.verdict === 'passed' ? { verdict: 'ok', line } : { verdict: 'unverified', line: `${line} some claims unverified` };
+  return report.verdict === 'passed'
+    ? { verdict: 'ok', line }
+    : { verdict: 'unverified', line: `${line} some claims unverified` };
 }
 
 export async function storeCheck(args: string[], fail: (msg: string) => number): Promise<number> {
@@ -94,7 +97,8 @@ export async function storeCheck(args: string[], fail: (msg: string) => number):
   try {
     loc = storeFromArgs(values);
     const fp = values['key-fingerprint'];
-    if (fp !== undefined && !/^[0-9a-fA-F]{64}$/.test(fp)) throw new UsageError('--key-fingerprint must be 64 hex digits');
+    if (fp !== undefined && !/^[0-9a-fA-F]{64}$/.test(fp))
+      throw new UsageError('--key-fingerprint must be 64 hex digits');
   } catch (e) {
     fail((e as Error).message);
     return 2;
@@ -119,11 +123,15 @@ export async function storeCheck(args: string[], fail: (msg: string) => number):
         r = { verdict: 'fail', line: `${v.key} version ${v.versionId} ${(e as Error).message}` };
       }
       counts[r.verdict]++;
-      process.stdout.write(`${r.verdict === 'ok' ? 'OK' : r.verdict === 'unverified' ? 'UNVERIFIED' : 'FAIL'} ${r.line}\n`);
+      process.stdout.write(
+        `${r.verdict === 'ok' ? 'OK' : r.verdict === 'unverified' ? 'UNVERIFIED' : 'FAIL'} ${r.line}\n`,
+      );
     }
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
-  process.stdout.write(`${versions.length} versions: ${counts.ok} OK, ${counts.unverified} unverified, ${counts.fail} failed\n`);
+  process.stdout.write(
+    `${versions.length} versions: ${counts.ok} OK, ${counts.unverified} unverified, ${counts.fail} failed\n`,
+  );
   return counts.fail ? 1 : counts.unverified ? 3 : 0;
 }

@@ -92,23 +92,45 @@ export function RecordingSettings(props: { caseId: string | null }) {
       )}
       <label>
         {tr.t('recording.dedupeMinutes')}{' '}
-        <input name="recordingDedupe" type="number" min={0} step={1} value={dedupe}
-          onInput={(e) => setDedupe(e.currentTarget.value)} />
+        <input
+          name="recordingDedupe"
+          type="number"
+          min={0}
+          step={1}
+          value={dedupe}
+          onInput={(e) => setDedupe(e.currentTarget.value)}
+        />
       </label>
       <label>
         {tr.t('recording.budgetMb')}{' '}
-        <input name="recordingBudget" type="number" min={1} step={1} value={budget}
-          onInput={(e) => setBudget(e.currentTarget.value)} />
+        <input
+          name="recordingBudget"
+          type="number"
+          min={1}
+          step={1}
+          value={budget}
+          onInput={(e) => setBudget(e.currentTarget.value)}
+        />
       </label>
       {props.caseId && (
         <label>
           {tr.t('recording.caseBudgetMb')}{' '}
-          <input name="recordingCaseBudget" type="number" min={1} step={1} value={caseBudget}
-            onInput={(e) => setCaseBudget(e.currentTarget.value)} />
+          <input
+            name="recordingCaseBudget"
+            type="number"
+            min={1}
+            step={1}
+            value={caseBudget}
+            onInput={(e) => setCaseBudget(e.currentTarget.value)}
+          />
         </label>
       )}
       {bad && <p class="error">{bad}</p>}
-      {error && <p class="error" role="alert">{error}</p>}
+      {error && (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      )}
       <button type="submit" disabled={!!bad}>
         {tr.t('recording.settingsSave')}
       </button>

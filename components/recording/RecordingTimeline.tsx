@@ -12,7 +12,7 @@ import { useLive } from '../hooks/use-live';
 // (the tag below, through the same tag service as the grid: tag.added in the custody log).
 
 /** The tag that marks a capture as key evidence (found by the dashboard's tag search). */
-export const KEY_EVIDENCE_TAG = 'key-evidence';
+const KEY_EVIDENCE_TAG = 'key-evidence';
 
 interface Loaded {
   sessions: TimelineSession[];
@@ -59,9 +59,13 @@ export function RecordingTimeline(props: { caseId: string }) {
                   {shot && <BlobImage sha256={shot.sha256} mediaType="image/png" alt="" class="thumb" />}
                   <time dateTime={v.at}>{time(v.at)}</time>{' '}
                   <span dir="auto">{c ? `#${c.sequence} ${c.title || c.url}` : v.url}</span>
-                  {v.spentMs !== null && <span> · {tr.t('recording.timelineSpent', { s: Math.round(v.spentMs / 1000) })}</span>}
+                  {v.spentMs !== null && (
+                    <span> · {tr.t('recording.timelineSpent', { s: Math.round(v.spentMs / 1000) })}</span>
+                  )}
                   {v.kind === 'seen-again' && <span> · {tr.t('recording.timelineSeenAgain', { at: time(v.at) })}</span>}
-                  {v.kind === 'missed' && <span> · {tr.t('recording.timelineMissed', { reason: v.reason ?? '' })}</span>}
+                  {v.kind === 'missed' && (
+                    <span> · {tr.t('recording.timelineMissed', { reason: v.reason ?? '' })}</span>
+                  )}
                   {c &&
                     (key ? (
                       <strong> · {tr.t('recording.timelineIsKey')}</strong>

@@ -107,7 +107,11 @@ export function StoreSetting(props: { requestOrigin: (origin: string) => Promise
       .requestOrigin(new URL(form.endpoint).origin)
       .catch(() => false)
       .then(async (granted) => {
-        await saveStoreSettings(db, { ...form, secretAccessKey: d.secretAccessKey, passphrase: d.plain ? null : d.passphrase });
+        await saveStoreSettings(db, {
+          ...form,
+          secretAccessKey: d.secretAccessKey,
+          passphrase: d.plain ? null : d.passphrase,
+        });
         if (!d.plain) await actions?.unlock(d.passphrase);
         setSealed(!d.plain);
         setD({ ...d, secretAccessKey: '', passphrase: '' });
@@ -147,7 +151,12 @@ export function StoreSetting(props: { requestOrigin: (origin: string) => Promise
       {field('secretAccessKey', tr.t('store.secretAccessKey'), 'password')}
       {!d.plain && field('passphrase', tr.t('store.passphrase'), 'password')}
       <label>
-        <input name="store-plain" type="checkbox" checked={d.plain} onChange={(e) => setD({ ...d, plain: e.currentTarget.checked })} />{' '}
+        <input
+          name="store-plain"
+          type="checkbox"
+          checked={d.plain}
+          onChange={(e) => setD({ ...d, plain: e.currentTarget.checked })}
+        />{' '}
         {tr.t('store.plain')}
       </label>
       {d.plain && <p class="error">{tr.t('store.plainRisk')}</p>}
@@ -157,7 +166,11 @@ export function StoreSetting(props: { requestOrigin: (origin: string) => Promise
           {tr.t('store.unlock')}
         </button>
       )}
-      {note && <p class={note.error ? 'error' : 'hint'} role="status">{note.text}</p>}
+      {note && (
+        <p class={note.error ? 'error' : 'hint'} role="status">
+          {note.text}
+        </p>
+      )}
     </form>
   );
 }

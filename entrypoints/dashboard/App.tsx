@@ -289,12 +289,7 @@ function MainView(props: {
         <CaseHeader kase={currentCase} captureCount={caseCount} onExport={() => env.openExport(currentCase.id)} />
       ) : null}
       {currentCase && !(hits && form.scope === 'all') ? (
-        <CaseViews
-          key={currentCase.id}
-          kase={currentCase}
-          captureCount={caseCount}
-          resultsFor={hits ? hits.key : ''}
-        >
+        <CaseViews key={currentCase.id} kase={currentCase} captureCount={caseCount} resultsFor={hits ? hits.key : ''}>
           {grid}
         </CaseViews>
       ) : (

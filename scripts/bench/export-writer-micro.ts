@@ -69,7 +69,10 @@ function crcSlice8(b: Uint8Array): number {
       t[1536 + ((lo >>> 8) & 0xff)]! ^
       t[1280 + ((lo >>> 16) & 0xff)]! ^
       t[1024 + (lo >>> 24)]! ^
-      t[768 + b[i + 4]!]! ^ t[512 + b[i + 5]!]! ^ t[256 + b[i + 6]!]! ^ t[b[i + 7]!]!;
+      t[768 + b[i + 4]!]! ^
+      t[512 + b[i + 5]!]! ^
+      t[256 + b[i + 6]!]! ^
+      t[b[i + 7]!]!;
   }
   for (; i < b.length; i++) c = t[(c ^ b[i]!) & 0xff]! ^ (c >>> 8);
   return ~c >>> 0;

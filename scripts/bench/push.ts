@@ -43,7 +43,11 @@ async function peakRss<T>(fn: () => Promise<T>): Promise<{ value: T; peak: numbe
   }
 }
 
-export async function pushStage(o: { partBytes: number; workDir: string; log: (s: string) => void }): Promise<Metric[]> {
+export async function pushStage(o: {
+  partBytes: number;
+  workDir: string;
+  log: (s: string) => void;
+}): Promise<Metric[]> {
   const names = { speed: 'push-throughput', mem: 'push-peak-memory' };
   const dir = join(o.workDir, 'ceph');
   mkdirSync(dir, { recursive: true });
@@ -67,24 +71,63 @@ export async function pushStage(o: { partBytes: number; workDir: string; log: (s
     const retainUntil = retainUntilDate(new Date(), 1);
     o.log(`push: ${(o.partBytes / MB).toFixed(0)} MB part, curl first`);
     const c0 = Date.now();
-    await run('curl', [
-      '-sf', '-o', '/dev/null', '--aws-sigv4', `aws:amz:${store.region}:s3`,
-      '--user', `${store.accessKeyId}:${store.secretAccessKey}`, '-H', 'x-amz-content-sha256: UNSIGNED-PAYLOAD',
-      '-H', `Content-MD5: ${md5}`, '-H', 'x-amz-object-lock-mode: COMPLIANCE',
-      '-H', `x-amz-object-lock-retain-until-date: ${retainUntil}`, '-T', file, `${store.endpoint}/bench/curl.zip`,
-    ], { timeout: 600_000 });
+    await run(
+      'curl',
+      [
+        '-sf',
+        '-o',
+        '/dev/null',
+        '--aws-sigv4',
+        `aws:amz:${store.region}:s3`,
+        '--user',
+        `${store.accessKeyId}:${store.secretAccessKey}`,
+        '-H',
+        'x-amz-content-sha256: UNSIGNED-PAYLOAD',
+        '-H',
+        `Content-MD5: ${md5}`,
+        '-H',
+        'x-amz-object-lock-mode: COMPLIANCE',
+        '-H',
+        `x-amz-object-lock-retain-until-date: ${retainUntil}`,
+        '-T',
+        file,
+        `${store.endpoint}/bench/curl.zip`,
+      ],
+      { timeout: 600_000 },
+    );
     const curlMBs = o.partBytes / MB / ((Date.now() - c0) / 1000);
     const zip = await openAsBlob(file, { type: 'application/zip' });
     const p0 = Date.now();
-    const { peak } = await peakRss(() => pushPackage(t, fetch, { key: 'push.zip', zip, sha256, md5Base64: md5, retainUntil }));
+    const { peak } = await peakRss(() =>
+      pushPackage(t, fetch, { key: 'push.zip', zip, sha256, md5Base64: md5, retainUntil }),
+    );
     const pushMBs = o.partBytes / MB / ((Date.now() - p0) / 1000);
     const ratio = pushMBs / curlMBs;
     const peakMB = peak / MB;
     const memTarget = `<= ${(o.partBytes / MB / 4).toFixed(0)} MB`;
-    const note = 'Node over a file-backed Blob, the same utils/store code the extension runs; curl sends UNSIGNED-PAYLOAD';
+    const note =
+      'Node over a file-backed Blob, the same utils/store code the extension runs; curl sends UNSIGNED-PAYLOAD';
     return [
-      { metric: names.speed, value: pushMBs, unit: 'MB/s', baseline: curlMBs, ratio, target: '>= 0.8', pass: meets('>= 0.8', ratio), note },
-      { metric: names.mem, value: peakMB, unit: 'MB', baseline: null, ratio: null, target: memTarget, pass: meets(memTarget, peakMB), note },
+      {
+        metric: names.speed,
+        value: pushMBs,
+        unit: 'MB/s',
+        baseline: curlMBs,
+        ratio,
+        target: '>= 0.8',
+        pass: meets('>= 0.8', ratio),
+        note,
+      },
+      {
+        metric: names.mem,
+        value: peakMB,
+        unit: 'MB',
+        baseline: null,
+        ratio: null,
+        target: memTarget,
+        pass: meets(memTarget, peakMB),
+        note,
+      },
     ];
   } catch (e) {
     const note = failure(e, o.log);

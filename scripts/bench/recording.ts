@@ -18,7 +18,7 @@ import type { FixtureServer } from '../../tests/support/fixture-server';
 import { failure, meets, unmeasured, type Metric } from './report';
 import { round, summarize } from './stats';
 
-export const RECORDING_TARGETS = {
+const RECORDING_TARGETS = {
   'recording-overhead': { unit: 'ratio', target: '<= 1.10' },
   'recording-burst': { unit: 'ratio', target: '>= 1.0' },
 } as const;

@@ -91,7 +91,9 @@ describe('hashmark push and store check against Ceph', () => {
     const first = await cli(['push', file, '--store', 's3://evidence/unit-a', '--retain-days', '2']);
     expect(first.stderr).toBe('');
     expect(first.code).toBe(0);
-    const m = /^pushed .* s3:\/\/evidence\/(\S+) version (\S+) COMPLIANCE until (\S+) sha256 ([0-9a-f]{64})\n$/.exec(first.stdout);
+    const m = /^pushed .* s3:\/\/evidence\/(\S+) version (\S+) COMPLIANCE until (\S+) sha256 ([0-9a-f]{64})\n$/.exec(
+      first.stdout,
+    );
     expect(m, first.stdout).not.toBeNull();
     const [, key, v1, until, sha] = m as unknown as [string, string, string, string, string];
     expect(key).toBe(`unit-a/${part.zipName}`);
@@ -103,7 +105,9 @@ describe('hashmark push and store check against Ceph', () => {
     const head = await headObject(target, fetch, key, v1);
     expect(head.mode).toBe('COMPLIANCE');
     expect(Date.parse(head.retainUntil ?? '')).toBe(Date.parse(until));
-    expect(await sha256Of(await getObject(target, fetch, key, v1))).toBe(createHash('sha256').update(bytes).digest('hex'));
+    expect(await sha256Of(await getObject(target, fetch, key, v1))).toBe(
+      createHash('sha256').update(bytes).digest('hex'),
+    );
     const refused = await deleteVersion(target, fetch, key, v1).catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(S3Error);
     expect((refused as S3Error).status).toBe(403);
@@ -159,7 +163,9 @@ describe('hashmark push and store check against Ceph', () => {
     clock += 31_000;
     const up = await runStorePushes(deps);
     expect(up).toMatchObject({ pushed: 1, failed: 0, nextAt: null });
-    const events = (await custodyLines(db, 'case-svc')).map((r) => JSON.parse(r.line) as { type: string; details: Record<string, unknown> });
+    const events = (await custodyLines(db, 'case-svc')).map(
+      (r) => JSON.parse(r.line) as { type: string; details: Record<string, unknown> },
+    );
     const store_ = events.filter((e) => e.type.startsWith('store.'));
     expect(store_.map((e) => e.type)).toEqual(['store.failed', 'store.pushed']);
     const pushed = store_[1]!.details;

@@ -12,10 +12,10 @@ import { utf8 } from '@/utils/evidence/hash';
 const BOM = Uint8Array.of(0xef, 0xbb, 0xbf);
 
 /** The method suffix recorded when the BOM is added (docs/evidence-package-v1.md). */
-export const UTF8_BOM_METHOD = '+utf8-bom';
+const UTF8_BOM_METHOD = '+utf8-bom';
 
 /** True when the document's encoding, as the browser decoded it, is not UTF-8. */
-export function needsBom(characterSet: string | undefined): boolean {
+function needsBom(characterSet: string | undefined): boolean {
   return !!characterSet && !/^utf-?8$/i.test(characterSet.trim());
 }
 

@@ -250,8 +250,7 @@ export function snapshotPage(
     }
   }
   // Characters no installed font can draw (boxes in the screenshots), while time is left.
-  const missingGlyphs =
-    body && !timeUp() ? findMissingGlyphs(text, win.getComputedStyle(body).fontFamily, doc) : null;
+  const missingGlyphs = body && !timeUp() ? findMissingGlyphs(text, win.getComputedStyle(body).fontFamily, doc) : null;
   let textTruncatedFrom: number | null = null;
   if (text.length > limits.maxTextChars) {
     textTruncatedFrom = text.length;

@@ -316,7 +316,13 @@ export async function collectFiles(
   const dom = domHtmlFile(snap.domHtml, snap.domMethod, snap.characterSet);
   const c: Collected = {
     files: [
-      { path: 'dom.html', mediaType: 'text/html; charset=utf-8', bytes: dom.bytes, method: dom.method, role: 'original' },
+      {
+        path: 'dom.html',
+        mediaType: 'text/html; charset=utf-8',
+        bytes: dom.bytes,
+        method: dom.method,
+        role: 'original',
+      },
       {
         path: 'text.txt',
         mediaType: 'text/plain; charset=utf-8',

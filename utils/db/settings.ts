@@ -52,7 +52,7 @@ export function actorOf(s: SettingsRecord): string {
 // version) and read with its defaults, so a record saved before it existed reads complete.
 
 /** A case's own recording settings: added ignore entries, and a budget instead of the default. */
-export interface CaseRecordingSettings {
+interface CaseRecordingSettings {
   ignore: string[];
   budgetMb?: number;
 }
@@ -68,7 +68,7 @@ export interface RecordingSettings {
   budgetMb: number;
 }
 
-export const DEFAULT_RECORDING_SETTINGS: Readonly<RecordingSettings> = {
+const DEFAULT_RECORDING_SETTINGS: Readonly<RecordingSettings> = {
   ignore: [...DEFAULT_IGNORE],
   cases: {},
   dedupeMinutes: 10,

@@ -35,12 +35,6 @@ export async function nextStorePushAt(db: HashmarkDb): Promise<string | null> {
   return first?.nextAt ?? null;
 }
 
-/** A case's pushes (queued and pushed), newest first. */
-export async function storePushesOfCase(db: HashmarkDb, caseId: string): Promise<Omit<StoreQueueRecord, 'zip'>[]> {
-  const rows = await db.storeQueue.where('caseId').equals(caseId).toArray();
-  return rows.map(({ zip: _zip, ...rest }) => rest).sort((a, b) => (a.createdAt < b.createdAt ? 1 : -1));
-}
-
 /** Marks a part pushed, drops its Blob and logs store.pushed, in one transaction. */
 export async function markStorePushed(
   db: HashmarkDb,

@@ -571,10 +571,12 @@ export const ar: Record<MessageKey, Message> = {
   'check.case-uco': 'رسم CASE/UCO مُدرج في البيان ببصماته، وأرقام الأدلة مطابقة للملف case.json (case-uco.jsonld)',
   // Recording mode (issue 16): its settings and the dashboard timeline.
   'recording.settingsTitle': 'التسجيل',
-  'recording.ignoreHint': 'صفحات هذه المضيفات (واحد في كل سطر: مضيف مثل mail.example.com مع نطاقاته الفرعية؛ مضيف ومسار مثل example.com/inbox؛ * لأي تتابع من الحروف، و ebanking.* لأي نهاية) لا تُسجَّل أبدًا: لا برنامج نصي ولا لقطة شاشة ولا سطر في السجل. ضع هنا بريدك ومصرفك وحساباتك الشخصية.',
+  'recording.ignoreHint':
+    'صفحات هذه المضيفات (واحد في كل سطر: مضيف مثل mail.example.com مع نطاقاته الفرعية؛ مضيف ومسار مثل example.com/inbox؛ * لأي تتابع من الحروف، و ebanking.* لأي نهاية) لا تُسجَّل أبدًا: لا برنامج نصي ولا لقطة شاشة ولا سطر في السجل. ضع هنا بريدك ومصرفك وحساباتك الشخصية.',
   'recording.ignoreGlobal': 'لا تُسجَّل أبدًا، في كل القضايا',
   'recording.ignoreCase': 'ولا تُسجَّل أيضًا في القضية «{name}»',
-  'recording.dedupeMinutes': 'الصفحة غير المتغيرة التي تُرى مجددًا خلال هذا العدد من الدقائق تُدوَّن في السجل ولا تُلتقط مرة أخرى',
+  'recording.dedupeMinutes':
+    'الصفحة غير المتغيرة التي تُرى مجددًا خلال هذا العدد من الدقائق تُدوَّن في السجل ولا تُلتقط مرة أخرى',
   'recording.budgetMb': 'ميزانية التسجيل لكل قضية (ميغابايت)',
   'recording.caseBudgetMb': 'ميزانية هذه القضية (ميغابايت، فارغ: الافتراضية)',
   'recording.settingsSave': 'حفظ إعدادات التسجيل',
@@ -590,7 +592,8 @@ export const ar: Record<MessageKey, Message> = {
   'recording.timelineIsKey': 'دليل رئيسي',
   // Team evidence store (issue 18): settings.
   'store.title': 'مستودع أدلة الفريق (S3 Object Lock)',
-  'store.hint': 'يُرفع كل جزء مُصدَّر إلى هذا المستودع مع احتفاظ بوضع COMPLIANCE: لا يمكن لأحد، ولا حتى مالك المستودع، حذفه أو تغييره قبل التاريخ. يجب أن يكون المستودع قد أُنشئ مع Object Lock.',
+  'store.hint':
+    'يُرفع كل جزء مُصدَّر إلى هذا المستودع مع احتفاظ بوضع COMPLIANCE: لا يمكن لأحد، ولا حتى مالك المستودع، حذفه أو تغييره قبل التاريخ. يجب أن يكون المستودع قد أُنشئ مع Object Lock.',
   'store.endpoint': 'العنوان (https؛ http على 127.0.0.1 فقط)',
   'store.bucket': 'المستودع (bucket)',
   'store.prefix': 'البادئة (وحدتك أو اسمك)',

@@ -493,7 +493,8 @@ export const en = {
   'check.case-uco': 'CASE/UCO graph listed and hashed, exhibit numbers match case.json (case-uco.jsonld)',
   // Recording mode (issue 16): its settings and the dashboard timeline.
   'recording.settingsTitle': 'Recording',
-  'recording.ignoreHint': 'Pages on these hosts (one per line: a host such as mail.example.com, covering its subdomains; a host and path such as example.com/inbox; * for any run of letters, ebanking.* for any ending) are never recorded: no script, no screenshot, no log line. Keep your own mail, bank and accounts here.',
+  'recording.ignoreHint':
+    'Pages on these hosts (one per line: a host such as mail.example.com, covering its subdomains; a host and path such as example.com/inbox; * for any run of letters, ebanking.* for any ending) are never recorded: no script, no screenshot, no log line. Keep your own mail, bank and accounts here.',
   'recording.ignoreGlobal': 'Never recorded, in every case',
   'recording.ignoreCase': 'Also never recorded in case "{name}"',
   'recording.dedupeMinutes': 'An unchanged page seen again within this many minutes is logged, not captured again',
@@ -512,7 +513,8 @@ export const en = {
   'recording.timelineIsKey': 'Key evidence',
   // Team evidence store (issue 18): settings.
   'store.title': 'Team evidence store (S3 Object Lock)',
-  'store.hint': 'Each export part is pushed to this bucket under COMPLIANCE retention: nobody, not even the bucket owner, can delete or change it before the date. The bucket must have been created with Object Lock.',
+  'store.hint':
+    'Each export part is pushed to this bucket under COMPLIANCE retention: nobody, not even the bucket owner, can delete or change it before the date. The bucket must have been created with Object Lock.',
   'store.endpoint': 'Endpoint (https; http only on 127.0.0.1)',
   'store.bucket': 'Bucket',
   'store.prefix': 'Prefix (your unit or name)',
@@ -526,7 +528,8 @@ export const en = {
   'store.plain': 'Keep the secret key unencrypted on this computer',
   'store.plainRisk': 'Risk: anyone who can read this browser profile can upload to the store as you.',
   'store.saved': 'Store settings saved.',
-  'store.savedNoAccess': 'Store settings saved, but access to the store’s address was refused: pushes will fail until it is granted.',
+  'store.savedNoAccess':
+    'Store settings saved, but access to the store’s address was refused: pushes will fail until it is granted.',
   'store.save': 'Save the store settings',
   'store.unlock': 'Unlock for this session',
   'store.unlocked': 'Unlocked: queued pushes are sent now.',
@@ -562,7 +565,8 @@ export const en = {
   'ui.onb.doesnt2': 'It has no account and no server of its own.',
   'ui.onb.doesnt3': 'It never changes a stored capture: tags, notes and deletions are logged beside it.',
   'ui.onb.whoTitle': 'Your name and unit',
-  'ui.onb.whoHint': 'Written into every capture and package as the investigator who made it. You can change it in the settings.',
+  'ui.onb.whoHint':
+    'Written into every capture and package as the investigator who made it. You can change it in the settings.',
   'ui.onb.saved': 'Saved.',
   'ui.onb.caseReady': 'Case “{name}” is ready.',
   'ui.onb.hostTitle': 'Host access (optional)',

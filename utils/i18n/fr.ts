@@ -542,9 +542,10 @@ export const fr: Record<MessageKey, Message> = {
   'check.case-uco': 'Graphe CASE/UCO inventorié et haché, numéros de pièces conformes à case.json (case-uco.jsonld)',
   // Recording mode (issue 16): its settings and the dashboard timeline.
   'recording.settingsTitle': 'Enregistrement',
-  'recording.ignoreHint': 'Les pages de ces hôtes (un par ligne : un hôte comme mail.example.com, avec ses sous-domaines ; un hôte et un chemin comme example.com/inbox ; * pour une suite de lettres, ebanking.* pour toute fin) ne sont jamais enregistrées : aucun script, aucune capture d\'écran, aucune ligne de journal. Gardez-y votre messagerie, votre banque et vos comptes personnels.',
+  'recording.ignoreHint':
+    "Les pages de ces hôtes (un par ligne : un hôte comme mail.example.com, avec ses sous-domaines ; un hôte et un chemin comme example.com/inbox ; * pour une suite de lettres, ebanking.* pour toute fin) ne sont jamais enregistrées : aucun script, aucune capture d'écran, aucune ligne de journal. Gardez-y votre messagerie, votre banque et vos comptes personnels.",
   'recording.ignoreGlobal': 'Jamais enregistrées, dans toutes les affaires',
-  'recording.ignoreCase': 'Également jamais enregistrées dans l\'affaire « {name} »',
+  'recording.ignoreCase': "Également jamais enregistrées dans l'affaire « {name} »",
   'recording.dedupeMinutes': 'Une page inchangée revue dans ce nombre de minutes est journalisée, pas recapturée',
   'recording.budgetMb': 'Budget d’enregistrement par affaire (Mo)',
   'recording.caseBudgetMb': 'Budget de cette affaire (Mo, vide : celui par défaut)',
@@ -561,7 +562,8 @@ export const fr: Record<MessageKey, Message> = {
   'recording.timelineIsKey': 'Preuve clé',
   // Team evidence store (issue 18): settings.
   'store.title': 'Dépôt de preuves de l’équipe (S3 Object Lock)',
-  'store.hint': 'Chaque partie exportée est déposée dans ce bucket sous rétention COMPLIANCE : personne, pas même le propriétaire du bucket, ne peut la supprimer ni la modifier avant la date. Le bucket doit avoir été créé avec Object Lock.',
+  'store.hint':
+    'Chaque partie exportée est déposée dans ce bucket sous rétention COMPLIANCE : personne, pas même le propriétaire du bucket, ne peut la supprimer ni la modifier avant la date. Le bucket doit avoir été créé avec Object Lock.',
   'store.endpoint': 'Adresse (https ; http seulement sur 127.0.0.1)',
   'store.bucket': 'Compartiment (bucket)',
   'store.prefix': 'Préfixe (votre service ou votre nom)',
@@ -575,7 +577,8 @@ export const fr: Record<MessageKey, Message> = {
   'store.plain': 'Garder la clé secrète non chiffrée sur cet ordinateur',
   'store.plainRisk': 'Risque : quiconque peut lire ce profil de navigateur peut déposer dans le dépôt en votre nom.',
   'store.saved': 'Paramètres du dépôt enregistrés.',
-  'store.savedNoAccess': 'Paramètres du dépôt enregistrés, mais l’accès à l’adresse du dépôt a été refusé : les dépôts échoueront tant qu’il n’est pas accordé.',
+  'store.savedNoAccess':
+    'Paramètres du dépôt enregistrés, mais l’accès à l’adresse du dépôt a été refusé : les dépôts échoueront tant qu’il n’est pas accordé.',
   'store.save': 'Enregistrer les paramètres du dépôt',
   'store.unlock': 'Déverrouiller pour cette session',
   'store.unlocked': 'Déverrouillé : les dépôts en attente partent maintenant.',
@@ -596,7 +599,8 @@ export const fr: Record<MessageKey, Message> = {
   'ui.grid.emptyHow':
     'Ouvrez la page à conserver dans un onglet, cliquez sur l’icône Hashmark de la barre d’outils (ou Alt+Maj+S), puis Capturer cette page.',
   'ui.grid.noResults': 'Aucune capture ne correspond à cette recherche.',
-  'ui.grid.noResultsHow': 'Essayez moins de mots ou d’autres mots, cherchez dans toutes les affaires, ou retirez les filtres.',
+  'ui.grid.noResultsHow':
+    'Essayez moins de mots ou d’autres mots, cherchez dans toutes les affaires, ou retirez les filtres.',
   'ui.case.views': 'Vues de l’affaire',
   'ui.case.captures': 'Captures de l’affaire',
   'ui.onb.title': 'Bienvenue dans Hashmark',

@@ -8,34 +8,36 @@ import type { ReportLang } from './report-text';
 import { formatDateTime } from './report-text';
 import type { TimelineSession } from '@/utils/recording/timeline';
 
-const STRINGS: Record<ReportLang, Record<'heading' | 'intro' | 'session' | 'views' | 'ongoing' | 'interrupted', string>> =
-  {
-    en: {
-      heading: 'Recording sessions',
-      intro: 'While a recording is on, every page view of its tabs is captured automatically (trigger "recording").',
-      session: 'Recording {id}: {start} to {end}, scope {scope}',
-      views: '{captured} captured ({numbers}), {again} seen again unchanged, {missed} not captured',
-      ongoing: 'not stopped at export',
-      interrupted: 'interrupted',
-    },
-    fr: {
-      heading: 'Sessions d’enregistrement',
-      intro:
-        'Pendant un enregistrement, chaque page vue dans ses onglets est capturée automatiquement (déclencheur « recording »).',
-      session: 'Enregistrement {id} : du {start} au {end}, portée {scope}',
-      views: '{captured} capturées ({numbers}), {again} revues inchangées, {missed} non capturées',
-      ongoing: 'non arrêté à l’export',
-      interrupted: 'interrompu',
-    },
-    ar: {
-      heading: 'جلسات التسجيل',
-      intro: 'أثناء التسجيل، تُلتقط كل صفحة تُعرض في علاماته تلقائيًا (المشغّل "recording").',
-      session: 'التسجيل {id}: من {start} إلى {end}، النطاق {scope}',
-      views: '{captured} ملتقطة ({numbers})، {again} شوهدت مجددًا دون تغيير، {missed} لم تُلتقط',
-      ongoing: 'لم يُوقف عند التصدير',
-      interrupted: 'مقطوع',
-    },
-  };
+const STRINGS: Record<
+  ReportLang,
+  Record<'heading' | 'intro' | 'session' | 'views' | 'ongoing' | 'interrupted', string>
+> = {
+  en: {
+    heading: 'Recording sessions',
+    intro: 'While a recording is on, every page view of its tabs is captured automatically (trigger "recording").',
+    session: 'Recording {id}: {start} to {end}, scope {scope}',
+    views: '{captured} captured ({numbers}), {again} seen again unchanged, {missed} not captured',
+    ongoing: 'not stopped at export',
+    interrupted: 'interrupted',
+  },
+  fr: {
+    heading: 'Sessions d’enregistrement',
+    intro:
+      'Pendant un enregistrement, chaque page vue dans ses onglets est capturée automatiquement (déclencheur « recording »).',
+    session: 'Enregistrement {id} : du {start} au {end}, portée {scope}',
+    views: '{captured} capturées ({numbers}), {again} revues inchangées, {missed} non capturées',
+    ongoing: 'non arrêté à l’export',
+    interrupted: 'interrompu',
+  },
+  ar: {
+    heading: 'جلسات التسجيل',
+    intro: 'أثناء التسجيل، تُلتقط كل صفحة تُعرض في علاماته تلقائيًا (المشغّل "recording").',
+    session: 'التسجيل {id}: من {start} إلى {end}، النطاق {scope}',
+    views: '{captured} ملتقطة ({numbers})، {again} شوهدت مجددًا دون تغيير، {missed} لم تُلتقط',
+    ongoing: 'لم يُوقف عند التصدير',
+    interrupted: 'مقطوع',
+  },
+};
 
 const esc = (s: string): string =>
   s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -59,7 +61,9 @@ export function recordingSessionsSection(
       const n = v.kind === 'capture' && v.captureId ? sequenceOf(v.captureId) : undefined;
       return n === undefined ? [] : [`#${n}`];
     });
-    const end = s.endedAt ? when(s.endedAt) + (s.end === 'interrupted' ? ` (${esc(t.interrupted)})` : '') : esc(t.ongoing);
+    const end = s.endedAt
+      ? when(s.endedAt) + (s.end === 'interrupted' ? ` (${esc(t.interrupted)})` : '')
+      : esc(t.ongoing);
     const head = fillIn(esc(t.session), {
       id: `<code>${esc(s.recordingId)}</code>`,
       start: when(s.startedAt),

@@ -59,7 +59,6 @@ export const CAPTURES_CSV_HEADER = [
   ...KEY_HEADERS.map((h) => `response_${h.replace(/-/g, '_')}` as const),
 ] as const;
 
-
 /**
  * What captures.csv needs of a capture; `folder` is its folder in the package, `exhibitNumber`
  * its exhibit number (utils/evidence/exhibit.ts).

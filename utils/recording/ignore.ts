@@ -39,14 +39,17 @@ export const DEFAULT_IGNORE: readonly string[] = [
 ];
 
 /** Longest entry and most entries a list may hold (a setting, not a blocklist of the web). */
-export const IGNORE_ENTRY_MAX = 253;
-export const IGNORE_LIST_MAX = 500;
+const IGNORE_ENTRY_MAX = 253;
+const IGNORE_LIST_MAX = 500;
 
 const ENTRY = /^[a-z0-9*][a-z0-9*.-]*(?::\d{1,5})?(?:\/\S*)?$/;
 
 /** The entry as stored: lower-case host, no scheme, no trailing dot or slash-only path. */
-export function normalizeIgnoreEntry(raw: string): string {
-  let e = raw.trim().toLowerCase().replace(/^[a-z]+:\/\//, '');
+function normalizeIgnoreEntry(raw: string): string {
+  let e = raw
+    .trim()
+    .toLowerCase()
+    .replace(/^[a-z]+:\/\//, '');
   const slash = e.indexOf('/');
   const host = (slash < 0 ? e : e.slice(0, slash)).replace(/\.$/, '');
   const path = slash < 0 ? '' : e.slice(slash);
@@ -105,7 +108,7 @@ function hostMatches(pattern: string, host: string): boolean {
 }
 
 /** Does `entry` cover this URL? */
-export function ignoreEntryMatches(entry: string, url: URL): boolean {
+function ignoreEntryMatches(entry: string, url: URL): boolean {
   const slash = entry.indexOf('/');
   const hostPort = slash < 0 ? entry : entry.slice(0, slash);
   const path = slash < 0 ? '' : entry.slice(slash);
@@ -134,8 +137,8 @@ export function isIgnored(rawUrl: string, list: readonly string[]): boolean {
 }
 
 /** Highest dedupe window (minutes) and budget (MB) a setting may hold. */
-export const DEDUPE_MINUTES_MAX = 1440;
-export const BUDGET_MB_MAX = 1_000_000;
+const DEDUPE_MINUTES_MAX = 1440;
+const BUDGET_MB_MAX = 1_000_000;
 
 const wholeIn = (v: unknown, min: number, max: number): boolean =>
   Number.isInteger(v) && (v as number) >= min && (v as number) <= max;

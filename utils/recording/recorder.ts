@@ -28,8 +28,7 @@ export interface PageView {
 export type MissReason = 'left' | 'tab-closed' | 'paused' | 'stopped';
 
 export type RecorderAction =
-  | { kind: 'capture'; view: PageView }
-  | { kind: 'missed'; view: PageView; reason: MissReason };
+  { kind: 'capture'; view: PageView } | { kind: 'missed'; view: PageView; reason: MissReason };
 
 export interface RecorderConfig {
   /** Time after the last navigation event of a page view before it goes to its capture. */

@@ -14,7 +14,7 @@ export interface TimelineEvent {
   line: string;
 }
 
-export interface TimelineView {
+interface TimelineView {
   kind: 'capture' | 'seen-again' | 'missed';
   at: string;
   url: string;

@@ -88,11 +88,11 @@ export interface RecordingPlatform {
 }
 
 /** How long a page must be quiet (network and DOM) before its capture, and the bound on the wait. */
-export interface PageQuietConfig {
+interface PageQuietConfig {
   quietMs: number;
   maxMs: number;
 }
-export const DEFAULT_PAGE_QUIET: PageQuietConfig = { quietMs: 500, maxMs: 4000 };
+const DEFAULT_PAGE_QUIET: PageQuietConfig = { quietMs: 500, maxMs: 4000 };
 
 export interface RecordingDeps {
   db: HashmarkDb;

@@ -3,7 +3,15 @@
  * (tests, and a unit's first setup), HEAD a version, list versions by prefix (store check), delete a
  * version (tests prove it is refused). Uploads are in ./push.
  */
-import { parseHead, parseVersions, s3Send, type Fetcher, type HeadInfo, type ObjectVersionInfo, type StoreTarget } from './s3';
+import {
+  parseHead,
+  parseVersions,
+  s3Send,
+  type Fetcher,
+  type HeadInfo,
+  type ObjectVersionInfo,
+  type StoreTarget,
+} from './s3';
 
 /** PUT bucket with Object Lock (only possible at creation); an existing bucket of ours is fine. */
 export async function createLockedBucket(t: StoreTarget, fetcher: Fetcher): Promise<void> {

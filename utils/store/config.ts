@@ -46,7 +46,9 @@ export function validateStoreConfig(c: unknown): string | null {
   }
   const s = c.secret;
   if (!isObj(s)) return 'The secret key is missing.';
-  if (s.kind === 'plain') return typeof s.secretAccessKey === 'string' && s.secretAccessKey ? null : 'The secret key is missing.';
-  if (s.kind !== 'sealed' || !isObj(s.sealed) || typeof s.sealed.ciphertext !== 'string') return 'The sealed key is malformed.';
+  if (s.kind === 'plain')
+    return typeof s.secretAccessKey === 'string' && s.secretAccessKey ? null : 'The secret key is missing.';
+  if (s.kind !== 'sealed' || !isObj(s.sealed) || typeof s.sealed.ciphertext !== 'string')
+    return 'The sealed key is malformed.';
   return null;
 }

@@ -16,7 +16,7 @@ export interface SealedSecret {
   ciphertext: string;
 }
 
-export const PBKDF2_ITERATIONS = 600_000;
+const PBKDF2_ITERATIONS = 600_000;
 
 function b64(bytes: Uint8Array): string {
   let s = '';
@@ -42,7 +42,11 @@ async function deriveKey(passphrase: string, salt: Uint8Array<ArrayBuffer>, iter
 }
 
 /** Seals `secret` under `passphrase` (at least 8 characters). */
-export async function sealSecret(secret: string, passphrase: string, iterations = PBKDF2_ITERATIONS): Promise<SealedSecret> {
+export async function sealSecret(
+  secret: string,
+  passphrase: string,
+  iterations = PBKDF2_ITERATIONS,
+): Promise<SealedSecret> {
   if ([...passphrase].length < 8) throw new Error('The passphrase must be at least 8 characters.');
   const salt = crypto.getRandomValues(new Uint8Array(16));
   const iv = crypto.getRandomValues(new Uint8Array(12));

@@ -20,11 +20,14 @@ export function packageKey(prefix: string, ...names: string[]): string {
 /** `s3://bucket/prefix` → bucket and prefix (as the AWS tools write a location). */
 export function parseStoreUrl(s: string): { bucket: string; prefix: string } {
   const m = /^s3:\/\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(?:\/(.*))?$/.exec(s);
-  if (!m) throw new Error(`${JSON.stringify(s)} is not s3://<bucket>[/<prefix>] (bucket: 3-63 lowercase letters, digits, . -).`);
+  if (!m)
+    throw new Error(
+      `${JSON.stringify(s)} is not s3://<bucket>[/<prefix>] (bucket: 3-63 lowercase letters, digits, . -).`,
+    );
   return { bucket: m[1] ?? '', prefix: (m[2] ?? '').split('/').filter(Boolean).join('/') };
 }
 
-export function isLoopbackHost(hostname: string): boolean {
+function isLoopbackHost(hostname: string): boolean {
   return hostname === 'localhost' || hostname === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(hostname);
 }
 
@@ -37,7 +40,8 @@ export function checkEndpoint(endpoint: string): URL {
     throw new Error(`${JSON.stringify(endpoint)} is not a URL.`);
   }
   if (url.username || url.password) throw new Error('Put no credentials in the endpoint URL.');
-  if (url.pathname !== '/' || url.search || url.hash) throw new Error('The endpoint is a server address only (no path).');
+  if (url.pathname !== '/' || url.search || url.hash)
+    throw new Error('The endpoint is a server address only (no path).');
   if (url.protocol === 'https:') return url;
   if (url.protocol === 'http:' && isLoopbackHost(url.hostname)) return url;
   throw new Error('The store endpoint must use https (plain http is allowed only on this computer, 127.0.0.1).');

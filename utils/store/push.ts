@@ -57,7 +57,7 @@ function hex(buf: ArrayBuffer): string {
 }
 
 /** MD5 of a Blob read as a stream (WebCrypto has no MD5; the Blob is never held whole). */
-export async function blobMd5Base64(blob: Blob): Promise<string> {
+async function blobMd5Base64(blob: Blob): Promise<string> {
   const h = md5.create();
   const reader = blob.stream().getReader();
   for (;;) {
@@ -142,7 +142,9 @@ export function checkReadBack(head: HeadInfo, i: Pick<PushInput, 'zip' | 'sha256
   if (head.size !== i.zip.size) throw new PushCheckError(`The store holds ${head.size} bytes, not ${i.zip.size}.`);
   if (head.mode !== 'COMPLIANCE') throw new PushCheckError(`The stored version's lock mode is ${head.mode ?? 'none'}.`);
   if (!head.retainUntil || Date.parse(head.retainUntil) !== Date.parse(i.retainUntil)) {
-    throw new PushCheckError(`The stored version is retained until ${head.retainUntil ?? 'never'}, not ${i.retainUntil}.`);
+    throw new PushCheckError(
+      `The stored version is retained until ${head.retainUntil ?? 'never'}, not ${i.retainUntil}.`,
+    );
   }
   if (head.meta.sha256 !== i.sha256) throw new PushCheckError('The stored SHA-256 metadata differs.');
 }

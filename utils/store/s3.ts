@@ -99,12 +99,16 @@ export function xmlField(xml: string, tag: string): string | null {
 }
 
 /** Every `<tag>…</tag>` block's inner text. */
-export function xmlBlocks(xml: string, tag: string): string[] {
+function xmlBlocks(xml: string, tag: string): string[] {
   return Array.from(xml.matchAll(new RegExp(`<${tag}>([\\s\\S]*?)</${tag}>`, 'g')), (m) => m[1] ?? '');
 }
 
 /** ListObjectVersions' `<Version>` entries (delete markers are left out: they hold no package). */
-export function parseVersions(xml: string): { versions: ObjectVersionInfo[]; nextKey: string | null; nextVersion: string | null } {
+export function parseVersions(xml: string): {
+  versions: ObjectVersionInfo[];
+  nextKey: string | null;
+  nextVersion: string | null;
+} {
   const versions = xmlBlocks(xml, 'Version').map((v) => ({
     key: xmlField(v, 'Key') ?? '',
     versionId: xmlField(v, 'VersionId') ?? '',

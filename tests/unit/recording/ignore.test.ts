@@ -34,7 +34,7 @@ describe('isIgnored', () => {
     expect(isIgnored(url, list)).toBe(want);
   });
 
-  test("the defaults: webmail and banking; ordinary pages are not", () => {
+  test('the defaults: webmail and banking; ordinary pages are not', () => {
     expect(isIgnored('https://mail.google.com/mail/u/0/#inbox', DEFAULT_IGNORE)).toBe(true);
     expect(isIgnored('https://outlook.live.com/mail/0/', DEFAULT_IGNORE)).toBe(true);
     expect(isIgnored('https://netbanking.hdfcbank.com/', DEFAULT_IGNORE)).toBe(true);

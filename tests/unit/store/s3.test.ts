@@ -29,8 +29,15 @@ describe('team store requests', () => {
   });
 
   it('builds path-style URLs with the key encoded once', () => {
-    const t = { endpoint: 'http://127.0.0.1:7480/', bucket: 'ev', region: 'us-east-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' } };
-    expect(objectUrl(t, 'a b/c+d.zip', { versionId: 'x' }).toString()).toBe('http://127.0.0.1:7480/ev/a%20b/c%2Bd.zip?versionId=x');
+    const t = {
+      endpoint: 'http://127.0.0.1:7480/',
+      bucket: 'ev',
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
+    };
+    expect(objectUrl(t, 'a b/c+d.zip', { versionId: 'x' }).toString()).toBe(
+      'http://127.0.0.1:7480/ev/a%20b/c%2Bd.zip?versionId=x',
+    );
   });
 
   it('parses s3:// locations and requires TLS except on loopback', () => {
@@ -73,9 +80,11 @@ describe('team store requests', () => {
     expect(head.etag).toBe('e');
     expect(() => checkReadBack(head, { zip, sha256, retainUntil: '2026-12-03T05:00:00Z' })).not.toThrow();
     expect(() => checkReadBack(head, { zip, sha256, retainUntil: '2026-12-03T05:00:01Z' })).toThrow(PushCheckError);
-    expect(() => checkReadBack({ ...head, mode: 'GOVERNANCE' }, { zip, sha256, retainUntil: '2026-12-03T05:00:00Z' })).toThrow(
-      /GOVERNANCE/,
+    expect(() =>
+      checkReadBack({ ...head, mode: 'GOVERNANCE' }, { zip, sha256, retainUntil: '2026-12-03T05:00:00Z' }),
+    ).toThrow(/GOVERNANCE/);
+    expect(() => checkReadBack({ ...head, size: 4 }, { zip, sha256, retainUntil: '2026-12-03T05:00:00Z' })).toThrow(
+      /4 bytes/,
     );
-    expect(() => checkReadBack({ ...head, size: 4 }, { zip, sha256, retainUntil: '2026-12-03T05:00:00Z' })).toThrow(/4 bytes/);
   });
 });

@@ -54,8 +54,14 @@ describe('SigV4 for S3', () => {
       region: 'us-east-1',
       now,
     };
-    const a = await signRequest({ ...base, headers: { 'x-amz-object-lock-retain-until-date': '2030-01-01T00:00:00Z' } });
-    const b = await signRequest({ ...base, headers: { 'x-amz-object-lock-retain-until-date': '2030-01-02T00:00:00Z' } });
+    const a = await signRequest({
+      ...base,
+      headers: { 'x-amz-object-lock-retain-until-date': '2030-01-01T00:00:00Z' },
+    });
+    const b = await signRequest({
+      ...base,
+      headers: { 'x-amz-object-lock-retain-until-date': '2030-01-02T00:00:00Z' },
+    });
     expect(a.authorization).not.toBe(b.authorization);
   });
 
