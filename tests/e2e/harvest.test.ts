@@ -113,6 +113,7 @@ describe.each(BROWSERS)('%s', (browser) => {
         const cj = JSON.parse(await bag.file(cjPath)!.async('string'));
         expect(cj.harvest.report.stopReason).toBe('interrupted');
         expect(cj.limitations.join(' ')).toMatch(/stopped during the harvest/);
+        expect(cj.limitations.join(' ')).toMatch(/end of the harvest were not observed/);
         expect(cj.harvest.items).toBe(staged.length);
         await d.closeTab(tab);
       });

@@ -323,6 +323,12 @@ function harvestLimitations(report: CompletenessReport, tabClosed: boolean): str
     'The DOM, text, viewport screenshot, MHTML and page copy show the page when the harvest started; the items collected while scrolling are in items.jsonl and items/, the screenshot of each step in steps/.',
     ...report.mayBeMissing,
     ...(tabClosed ? ['The tab was closed during the harvest: the items collected before are kept.'] : []),
+    // Committed at the next start (commitInterruptedHarvests): nobody saw where the tab ended.
+    ...(report.stopReason === 'interrupted'
+      ? [
+          'The address and title at the end of the harvest were not observed (the extension had stopped): url.end and title.end repeat those at the start.',
+        ]
+      : []),
   ];
 }
 
