@@ -3,6 +3,7 @@ import { getSettings, HARVEST_LIMITS_MAX, harvestLimitValid, type SettingsRecord
 import type { HarvestStatus } from '@/utils/harvest/status';
 import { useDb } from '../hooks/db';
 import { useI18n } from '../hooks/i18n';
+import { NumberField, wholeNumber } from '../common/NumberField';
 import { useLive } from '../hooks/use-live';
 import { Icon } from '../common/Icon';
 import { formatElapsed, stopReasonKey } from './harvest-format';
@@ -30,8 +31,6 @@ export interface HarvestEnv {
 /** How often a running harvest is asked for its progress. */
 const HARVEST_POLL_MS = 700;
 const MODES: readonly HarvestMode[] = ['feed', 'thread', 'auto'];
-
-const whole = (s: string) => (/^\s*\d+\s*$/.test(s) ? Number(s) : Number.NaN);
 
 /** The outcome of a harvest that ended: stored (with its report) or failed. */
 function HarvestOutcome({ status }: { status: HarvestStatus }) {
@@ -123,7 +122,7 @@ export function HarvestControl({ env }: { env: HarvestEnv }) {
   const defaults = settings?.harvestLimits;
   const itemsText = items ?? String(defaults?.maxItems ?? '');
   const minutesText = minutes ?? String(defaults?.maxMinutes ?? '');
-  const limits = { maxItems: whole(itemsText), maxMinutes: whole(minutesText) };
+  const limits = { maxItems: wholeNumber(itemsText), maxMinutes: wholeNumber(minutesText) };
   const limitsOk = harvestLimitValid(limits.maxItems, 'maxItems') && harvestLimitValid(limits.maxMinutes, 'maxMinutes');
 
   async function start() {
@@ -177,32 +176,24 @@ export function HarvestControl({ env }: { env: HarvestEnv }) {
             ))}
           </fieldset>
           <div class="harvest-limits">
-            <label>
-              {tr.t('harvest.maxItems')}{' '}
-              <input
-                name="harvest-max-items"
-                type="number"
-                min={1}
-                max={HARVEST_LIMITS_MAX.maxItems}
-                step={1}
-                value={itemsText}
-                aria-invalid={!harvestLimitValid(limits.maxItems, 'maxItems')}
-                onInput={(e) => setItems(e.currentTarget.value)}
-              />
-            </label>
-            <label>
-              {tr.t('harvest.maxMinutes')}{' '}
-              <input
-                name="harvest-max-minutes"
-                type="number"
-                min={1}
-                max={HARVEST_LIMITS_MAX.maxMinutes}
-                step={1}
-                value={minutesText}
-                aria-invalid={!harvestLimitValid(limits.maxMinutes, 'maxMinutes')}
-                onInput={(e) => setMinutes(e.currentTarget.value)}
-              />
-            </label>
+            <NumberField
+              label={tr.t('harvest.maxItems')}
+              name="harvest-max-items"
+              min={1}
+              max={HARVEST_LIMITS_MAX.maxItems}
+              value={itemsText}
+              invalid={!harvestLimitValid(limits.maxItems, 'maxItems')}
+              onInput={setItems}
+            />
+            <NumberField
+              label={tr.t('harvest.maxMinutes')}
+              name="harvest-max-minutes"
+              min={1}
+              max={HARVEST_LIMITS_MAX.maxMinutes}
+              value={minutesText}
+              invalid={!harvestLimitValid(limits.maxMinutes, 'maxMinutes')}
+              onInput={setMinutes}
+            />
           </div>
           {settings && !limitsOk && (
             <p class="error">

@@ -4,6 +4,7 @@ import { ignoreEntryProblem } from '@/utils/recording/ignore';
 import { saveRecordingSettings } from '@/utils/services/recording';
 import { useDb } from '../hooks/db';
 import { useI18n } from '../hooks/i18n';
+import { NumberField, wholeNumber } from '../common/NumberField';
 
 // Recording mode's settings (issue 16): the ignore list for every case and the active case's own
 // entries, the seen-again window and the budgets. Its own form and button, like the harvest
@@ -14,7 +15,6 @@ const lines = (s: string) =>
     .split('\n')
     .map((l) => l.trim())
     .filter(Boolean);
-const whole = (s: string) => (/^\s*\d+\s*$/.test(s) ? Number(s) : Number.NaN);
 
 export function RecordingSettings(props: { caseId: string | null }) {
   const tr = useI18n();
@@ -52,14 +52,14 @@ export function RecordingSettings(props: { caseId: string | null }) {
     try {
       const cases = { ...s!.cases };
       if (props.caseId) {
-        const cb = caseBudget.trim() ? whole(caseBudget) : undefined;
+        const cb = caseBudget.trim() ? wholeNumber(caseBudget) : undefined;
         cases[props.caseId] = { ignore: lines(own), ...(cb !== undefined ? { budgetMb: cb } : {}) };
       }
       const next = await saveRecordingSettings(db, {
         ignore: lines(global),
         cases,
-        dedupeMinutes: whole(dedupe),
-        budgetMb: whole(budget),
+        dedupeMinutes: wholeNumber(dedupe),
+        budgetMb: wholeNumber(budget),
       });
       setS(next);
       setNote(tr.t('recording.settingsSaved'));
@@ -90,40 +90,28 @@ export function RecordingSettings(props: { caseId: string | null }) {
           <textarea name="recordingIgnoreCase" rows={3} value={own} onInput={(e) => setOwn(e.currentTarget.value)} />
         </label>
       )}
-      <label>
-        {tr.t('recording.dedupeMinutes')}{' '}
-        <input
-          name="recordingDedupe"
-          type="number"
-          min={0}
-          step={1}
-          value={dedupe}
-          onInput={(e) => setDedupe(e.currentTarget.value)}
-        />
-      </label>
-      <label>
-        {tr.t('recording.budgetMb')}{' '}
-        <input
-          name="recordingBudget"
-          type="number"
-          min={1}
-          step={1}
-          value={budget}
-          onInput={(e) => setBudget(e.currentTarget.value)}
-        />
-      </label>
+      <NumberField
+        label={tr.t('recording.dedupeMinutes')}
+        name="recordingDedupe"
+        min={0}
+        value={dedupe}
+        onInput={setDedupe}
+      />
+      <NumberField
+        label={tr.t('recording.budgetMb')}
+        name="recordingBudget"
+        min={1}
+        value={budget}
+        onInput={setBudget}
+      />
       {props.caseId && (
-        <label>
-          {tr.t('recording.caseBudgetMb')}{' '}
-          <input
-            name="recordingCaseBudget"
-            type="number"
-            min={1}
-            step={1}
-            value={caseBudget}
-            onInput={(e) => setCaseBudget(e.currentTarget.value)}
-          />
-        </label>
+        <NumberField
+          label={tr.t('recording.caseBudgetMb')}
+          name="recordingCaseBudget"
+          min={1}
+          value={caseBudget}
+          onInput={setCaseBudget}
+        />
       )}
       {bad && <p class="error">{bad}</p>}
       {error && (

@@ -3,12 +3,10 @@ import { HARVEST_LIMITS_MAX, harvestLimitValid, type SettingsRecord } from '@/ut
 import { saveSettings } from '@/utils/services/annotations';
 import { useDb } from '../hooks/db';
 import { useI18n } from '../hooks/i18n';
+import { NumberField, wholeNumber } from '../common/NumberField';
 
 // The harvest limits (issue 15): what a feed or thread harvest started from the popup stops at.
 // Its own small form, saved with its own button, so the main settings form is left as it was.
-
-/** A typed limit read as a whole number (NaN when it is not one, so validation refuses it). */
-const whole = (s: string) => (/^\s*\d+\s*$/.test(s) ? Number(s) : Number.NaN);
 
 export function HarvestLimitsSetting(props: {
   s: SettingsRecord;
@@ -20,7 +18,7 @@ export function HarvestLimitsSetting(props: {
   const [minutes, setMinutes] = useState(String(props.s.harvestLimits.maxMinutes));
   const [note, setNote] = useState('');
   const [error, setError] = useState<string | null>(null);
-  const limits = { maxItems: whole(items), maxMinutes: whole(minutes) };
+  const limits = { maxItems: wholeNumber(items), maxMinutes: wholeNumber(minutes) };
   const ok = harvestLimitValid(limits.maxItems, 'maxItems') && harvestLimitValid(limits.maxMinutes, 'maxMinutes');
 
   async function save(e: Event) {
@@ -43,36 +41,26 @@ export function HarvestLimitsSetting(props: {
       <p id="harvest-limits-hint" class="hint">
         {tr.t('settings.harvestHint')}
       </p>
-      <label>
-        {tr.t('settings.harvestMaxItems')}{' '}
-        <input
-          name="harvestMaxItems"
-          type="number"
-          inputMode="numeric"
-          min={1}
-          max={HARVEST_LIMITS_MAX.maxItems}
-          step={1}
-          value={items}
-          aria-invalid={!harvestLimitValid(limits.maxItems, 'maxItems')}
-          aria-describedby="harvest-limits-hint"
-          onInput={(e) => setItems(e.currentTarget.value)}
-        />
-      </label>
-      <label>
-        {tr.t('settings.harvestMaxMinutes')}{' '}
-        <input
-          name="harvestMaxMinutes"
-          type="number"
-          inputMode="numeric"
-          min={1}
-          max={HARVEST_LIMITS_MAX.maxMinutes}
-          step={1}
-          value={minutes}
-          aria-invalid={!harvestLimitValid(limits.maxMinutes, 'maxMinutes')}
-          aria-describedby="harvest-limits-hint"
-          onInput={(e) => setMinutes(e.currentTarget.value)}
-        />
-      </label>
+      <NumberField
+        label={tr.t('settings.harvestMaxItems')}
+        name="harvestMaxItems"
+        min={1}
+        max={HARVEST_LIMITS_MAX.maxItems}
+        value={items}
+        invalid={!harvestLimitValid(limits.maxItems, 'maxItems')}
+        describedBy="harvest-limits-hint"
+        onInput={setItems}
+      />
+      <NumberField
+        label={tr.t('settings.harvestMaxMinutes')}
+        name="harvestMaxMinutes"
+        min={1}
+        max={HARVEST_LIMITS_MAX.maxMinutes}
+        value={minutes}
+        invalid={!harvestLimitValid(limits.maxMinutes, 'maxMinutes')}
+        describedBy="harvest-limits-hint"
+        onInput={setMinutes}
+      />
       {!ok && (
         <p class="error">
           {tr.t('settings.harvestInvalid', {
