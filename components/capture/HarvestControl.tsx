@@ -1,9 +1,9 @@
 import { useEffect, useState } from 'preact/hooks';
-import { getSettings, HARVEST_LIMITS_MAX, harvestLimitValid, type SettingsRecord } from '@/utils/db';
+import { getSettings, HARVEST_LIMITS_MAX, type SettingsRecord } from '@/utils/db';
 import type { HarvestStatus } from '@/utils/harvest/status';
 import { useDb } from '../hooks/db';
 import { useI18n } from '../hooks/i18n';
-import { NumberField, wholeNumber } from '../common/NumberField';
+import { HarvestLimitFields, readHarvestLimits } from './HarvestLimitFields';
 import { useLive } from '../hooks/use-live';
 import { Icon } from '../common/Icon';
 import { formatElapsed, stopReasonKey } from './harvest-format';
@@ -122,8 +122,7 @@ export function HarvestControl({ env }: { env: HarvestEnv }) {
   const defaults = settings?.harvestLimits;
   const itemsText = items ?? String(defaults?.maxItems ?? '');
   const minutesText = minutes ?? String(defaults?.maxMinutes ?? '');
-  const limits = { maxItems: wholeNumber(itemsText), maxMinutes: wholeNumber(minutesText) };
-  const limitsOk = harvestLimitValid(limits.maxItems, 'maxItems') && harvestLimitValid(limits.maxMinutes, 'maxMinutes');
+  const { limits, ok: limitsOk } = readHarvestLimits(itemsText, minutesText);
 
   async function start() {
     setBusy('starting');
@@ -176,23 +175,13 @@ export function HarvestControl({ env }: { env: HarvestEnv }) {
             ))}
           </fieldset>
           <div class="harvest-limits">
-            <NumberField
-              label={tr.t('harvest.maxItems')}
-              name="harvest-max-items"
-              min={1}
-              max={HARVEST_LIMITS_MAX.maxItems}
-              value={itemsText}
-              invalid={!harvestLimitValid(limits.maxItems, 'maxItems')}
-              onInput={setItems}
-            />
-            <NumberField
-              label={tr.t('harvest.maxMinutes')}
-              name="harvest-max-minutes"
-              min={1}
-              max={HARVEST_LIMITS_MAX.maxMinutes}
-              value={minutesText}
-              invalid={!harvestLimitValid(limits.maxMinutes, 'maxMinutes')}
-              onInput={setMinutes}
+            <HarvestLimitFields
+              names={{ items: 'harvest-max-items', minutes: 'harvest-max-minutes' }}
+              labels={{ items: tr.t('harvest.maxItems'), minutes: tr.t('harvest.maxMinutes') }}
+              items={itemsText}
+              minutes={minutesText}
+              setItems={setItems}
+              setMinutes={setMinutes}
             />
           </div>
           {settings && !limitsOk && (

@@ -1,9 +1,9 @@
 import { useState, type Dispatch, type StateUpdater } from 'preact/hooks';
-import { HARVEST_LIMITS_MAX, harvestLimitValid, type SettingsRecord } from '@/utils/db';
+import { HARVEST_LIMITS_MAX, type SettingsRecord } from '@/utils/db';
 import { saveSettings } from '@/utils/services/annotations';
 import { useDb } from '../hooks/db';
 import { useI18n } from '../hooks/i18n';
-import { NumberField, wholeNumber } from '../common/NumberField';
+import { HarvestLimitFields, readHarvestLimits } from '../capture/HarvestLimitFields';
 
 // The harvest limits (issue 15): what a feed or thread harvest started from the popup stops at.
 // Its own small form, saved with its own button, so the main settings form is left as it was.
@@ -18,8 +18,7 @@ export function HarvestLimitsSetting(props: {
   const [minutes, setMinutes] = useState(String(props.s.harvestLimits.maxMinutes));
   const [note, setNote] = useState('');
   const [error, setError] = useState<string | null>(null);
-  const limits = { maxItems: wholeNumber(items), maxMinutes: wholeNumber(minutes) };
-  const ok = harvestLimitValid(limits.maxItems, 'maxItems') && harvestLimitValid(limits.maxMinutes, 'maxMinutes');
+  const { limits, ok } = readHarvestLimits(items, minutes);
 
   async function save(e: Event) {
     e.preventDefault();
@@ -41,25 +40,14 @@ export function HarvestLimitsSetting(props: {
       <p id="harvest-limits-hint" class="hint">
         {tr.t('settings.harvestHint')}
       </p>
-      <NumberField
-        label={tr.t('settings.harvestMaxItems')}
-        name="harvestMaxItems"
-        min={1}
-        max={HARVEST_LIMITS_MAX.maxItems}
-        value={items}
-        invalid={!harvestLimitValid(limits.maxItems, 'maxItems')}
+      <HarvestLimitFields
+        names={{ items: 'harvestMaxItems', minutes: 'harvestMaxMinutes' }}
+        labels={{ items: tr.t('settings.harvestMaxItems'), minutes: tr.t('settings.harvestMaxMinutes') }}
+        items={items}
+        minutes={minutes}
+        setItems={setItems}
+        setMinutes={setMinutes}
         describedBy="harvest-limits-hint"
-        onInput={setItems}
-      />
-      <NumberField
-        label={tr.t('settings.harvestMaxMinutes')}
-        name="harvestMaxMinutes"
-        min={1}
-        max={HARVEST_LIMITS_MAX.maxMinutes}
-        value={minutes}
-        invalid={!harvestLimitValid(limits.maxMinutes, 'maxMinutes')}
-        describedBy="harvest-limits-hint"
-        onInput={setMinutes}
       />
       {!ok && (
         <p class="error">
