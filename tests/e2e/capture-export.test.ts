@@ -5,6 +5,7 @@ import { verifyPackage } from '@/utils/package/verify';
 import type { CaptureRecord, CustodyRecord, JobRecord } from '@/utils/db/schema';
 import { startFixtureServer, type FixtureServer } from '../support/fixture-server';
 import { openSession, readStore, run, type Session } from '../support/harness';
+import { openPopupOver } from '../support/ui-pages';
 
 /**
  * The vertical slice in a real Chromium: a case is created and a page captured through the
@@ -27,20 +28,7 @@ describe('popup flow', () => {
   let captureId = '';
 
   test('create a case and capture the page behind the popup', async () => {
-    const { context, extensionId, worker } = s.hm;
-    const ad = await context.newPage();
-    await ad.goto(site.url('ad-fr.html'));
-    await ad.bringToFront();
-
-    // The toolbar popup cannot be clicked headless; open the same page in a popup-type window,
-    // so the ad stays the active tab of the last focused normal window, as behind a real popup.
-    const popupPromise = context.waitForEvent('page', (p) => p.url().endsWith('/popup.html'));
-    await worker.evaluate(
-      (url) => chrome.windows.create({ url, type: 'popup', width: 420, height: 600 }),
-      `chrome-extension://${extensionId}/popup.html`,
-    );
-    const popup = await popupPromise;
-    await popup.waitForLoadState();
+    const { popup } = await openPopupOver(s.hm, site.url('ad-fr.html'), 600);
 
     await popup.getByLabel('New case name').fill('Réseau Marseille – annonces');
     await popup.getByLabel('Reference (optional)').fill('PV-2026-118');
@@ -84,13 +72,8 @@ describe('popup flow', () => {
   });
 
   test('export from the popup, then sha256sum, openssl and the verifier accept the package', async () => {
-    const { context, extensionId, worker } = s.hm;
-    const popupPromise = context.waitForEvent('page', (p) => p.url().endsWith('/popup.html'));
-    await worker.evaluate(
-      (url) => chrome.windows.create({ url, type: 'popup' }),
-      `chrome-extension://${extensionId}/popup.html`,
-    );
-    const popup = await popupPromise;
+    const { context } = s.hm;
+    const { popup } = await openPopupOver(s.hm, null);
     const exportTab = context.waitForEvent('page', (p) => p.url().includes('/export.html'));
     await popup.getByTestId('export').click();
     const page = await exportTab;

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { CaptureRecord, HarvestItemRecord } from '@/utils/db/schema';
 import { startFixtureServer, type FixtureServer } from '../support/fixture-server';
 import { openSession, readStore, type Session } from '../support/harness';
+import { openPopupOver } from '../support/ui-pages';
 import { feedPosts, harvestRoutes } from '../support/harvest-data';
 
 const SCREENS = resolve('tmp/e2e-screenshots');
@@ -34,21 +35,9 @@ function wordOnlyIn(text: string, others: string[]): string | null {
 }
 
 test('popup harvest with progress, then the items in the dashboard and found by search', async () => {
-  const { context, extensionId, worker } = s.hm;
+  const { context, extensionId } = s.hm;
   const caseRec = await s.driver.ensureCase('Harvest UI');
-  const feed = await context.newPage();
-  await feed.goto(site.url('feed.html'));
-  await feed.bringToFront();
-
-  // The toolbar popup cannot be clicked headless: the same page in a popup-type window keeps the
-  // feed the active tab of the last focused normal window, as behind a real popup.
-  const popupPromise = context.waitForEvent('page', (p) => p.url().endsWith('/popup.html'));
-  await worker.evaluate(
-    (url) => chrome.windows.create({ url, type: 'popup', width: 420, height: 700 }),
-    `chrome-extension://${extensionId}/popup.html`,
-  );
-  const popup = await popupPromise;
-  await popup.waitForLoadState();
+  const { popup } = await openPopupOver(s.hm, site.url('feed.html'), 700);
   await popup.getByTestId('harvest-open').click();
   await expect.poll(() => popup.getByLabel('Max items').inputValue()).toBe('2000'); // the settings default
   expect(await popup.getByLabel('Max minutes').inputValue()).toBe('30');

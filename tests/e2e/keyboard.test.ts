@@ -3,6 +3,7 @@ import type { Page } from 'playwright-core';
 import type { CaptureRecord, CustodyRecord } from '@/utils/db/schema';
 import { startFixtureServer, type FixtureServer } from '../support/fixture-server';
 import { openSession, readStore, type Session } from '../support/harness';
+import { openPopupOver } from '../support/ui-pages';
 
 /**
  * Issue 20, done-when: the whole flow with the keyboard alone, in a real Chromium. No click, no
@@ -41,20 +42,8 @@ async function tabTo(page: Page, selector: string, max = 60): Promise<void> {
 }
 
 test('Chromium: create case → capture → tag → note → export with the keyboard alone', async () => {
-  const { context, extensionId, worker } = s.hm;
-  const ad = await context.newPage();
-  await ad.goto(site.url('ad-fr.html'));
-  await ad.bringToFront();
-
-  // The toolbar popup cannot be opened headless; the same page in a popup-type window keeps the
-  // ad as the active tab of the last focused normal window, as behind a real popup.
-  const popupPromise = context.waitForEvent('page', (p) => p.url().endsWith('/popup.html'));
-  await worker.evaluate(
-    (url) => chrome.windows.create({ url, type: 'popup', width: 420, height: 640 }),
-    `chrome-extension://${extensionId}/popup.html`,
-  );
-  const popup = await popupPromise;
-  await popup.waitForLoadState();
+  const { context } = s.hm;
+  const { popup } = await openPopupOver(s.hm, site.url('ad-fr.html'));
   await popup.locator('input[name=case-name]').waitFor();
 
   // Create a case: tab to its name, type, tab to the reference, type, Enter submits.

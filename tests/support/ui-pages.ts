@@ -1,5 +1,6 @@
 import type { Page } from 'playwright-core';
 import type { ChromiumDriver } from '../../cli/chromium/driver';
+import type { HashmarkBrowser } from '../../cli/chromium/launch';
 import type { FixtureServer } from './fixture-server';
 
 /**
@@ -57,4 +58,25 @@ export async function openExtensionPage(
   await page.goto(`chrome-extension://${driver.hm.extensionId}/${path}`);
   await page.waitForFunction((l) => document.documentElement.lang === l && !!document.querySelector('#app *'), lang);
   return page;
+}
+
+/**
+ * The popup as a person opens it over a page. The toolbar popup cannot be clicked headless, so
+ * the same page opens in a popup-type window: `pageUrl` (when given) stays the active tab of the
+ * last focused normal window, as behind a real popup, and is what a capture from the popup takes.
+ */
+export async function openPopupOver(hm: HashmarkBrowser, pageUrl: string | null, height = 640) {
+  const page = pageUrl ? await hm.context.newPage() : null;
+  if (page && pageUrl) {
+    await page.goto(pageUrl);
+    await page.bringToFront();
+  }
+  const popupPromise = hm.context.waitForEvent('page', (p) => p.url().endsWith('/popup.html'));
+  await hm.worker.evaluate(({ url, h }) => chrome.windows.create({ url, type: 'popup', width: 420, height: h }), {
+    url: `chrome-extension://${hm.extensionId}/popup.html`,
+    h: height,
+  });
+  const popup = await popupPromise;
+  await popup.waitForLoadState();
+  return { page, popup };
 }
