@@ -22,7 +22,16 @@ import { describeMachine, otherChromiumBrowsers } from './bench/machine';
 import { BENCH_FIXTURES } from './bench/make-fixtures';
 import { findBrowserPid } from './bench/memory';
 import { bundle, inject, lib, LIB, searchBundle } from './bench/page-bundle';
-import { complete, failure, jsonReport, markdownTable, unmeasured, type Metric, type MetricName } from './bench/report';
+import {
+  complete,
+  failure,
+  jsonReport,
+  markdownTable,
+  metricSink,
+  unmeasured,
+  type Metric,
+  type MetricName,
+} from './bench/report';
 import { VERIFY_TARGETS, verifyStage } from './bench/verify';
 import { recordingStage } from './bench/recording';
 import { pushStage } from './bench/push';
@@ -95,10 +104,10 @@ async function measure(
     search: Awaited<ReturnType<typeof searchBundle>>;
     work: string;
     log: (s: string) => void;
+    measured: Metric[];
   },
 ): Promise<{ measured: Metric[]; others: number }> {
-  const { plan: p, log } = o;
-  const measured: Metric[] = [];
+  const { plan: p, log, measured } = o;
   const driver = await ChromiumDriver.open(hm);
   // tsx compiles this file with esbuild's keepNames, which wraps functions written as property
   // values in a `__name` helper; code passed to evaluate runs in the page, where it must exist.
@@ -187,7 +196,7 @@ async function measure(
 /** The browser stages (capture, export, dashboard) in one headless Chromium with the extension in `extensionDir`. */
 async function browserStages(
   extensionDir: string,
-  o: { stages: Set<string>; plan: ReturnType<typeof plan>; work: string; log: (s: string) => void },
+  o: { stages: Set<string>; plan: ReturnType<typeof plan>; work: string; log: (s: string) => void; measured: Metric[] },
 ): Promise<{ measured: Metric[]; others: number }> {
   const [libCode, search] = await Promise.all([
     bundle(join(ROOT, 'scripts/bench/page-lib.ts'), ROOT),
@@ -235,10 +244,19 @@ async function main(argv: string[]): Promise<number> {
   const ext = browser ? prepareExtension(log, given) : null;
   const prepSeconds = Math.round((Date.now() - prepStart) / 1000);
   const work = mkdtempSync(join(tmpdir(), 'hashmark-bench-'));
-  let result: { measured: Metric[]; others: number } = { measured: [], others: otherChromiumBrowsers([]) };
+  let result: { measured: Metric[]; others: number } = { measured: metricSink(log), others: otherChromiumBrowsers([]) };
   const p = plan(args.quick);
+  // Stopped (Ctrl-C, a timeout, a hung stage killed): report what was measured before exiting.
+  const partial = (signal: NodeJS.Signals) => {
+    log(`bench: stopped by ${signal}; the report below holds only the metrics measured before`);
+    report(args, result, machine, { started, prepSeconds, ext, log });
+    rmSync(work, { recursive: true, force: true });
+    if (ext) rmSync(dirname(ext.dir), { recursive: true, force: true });
+    process.exit(130);
+  };
+  process.once('SIGINT', partial).once('SIGTERM', partial);
   try {
-    if (ext) result = await browserStages(ext.dir, { stages, plan: p, work, log });
+    if (ext) result = await browserStages(ext.dir, { stages, plan: p, work, log, measured: result.measured });
     if (stages.has('verify-throughput') || stages.has('verify-peak-memory')) {
       // After the browser is closed: the verifier is measured alone.
       result.measured.push(
@@ -263,16 +281,27 @@ async function main(argv: string[]): Promise<number> {
     if (ext) rmSync(dirname(ext.dir), { recursive: true, force: true });
   }
 
+  report(args, result, machine, { started, prepSeconds, ext, log });
+  return 0;
+}
+
+/** Prints the table (and writes the JSON when asked) for what `result` holds. */
+function report(
+  args: ReturnType<typeof parseArgs>,
+  result: { measured: Metric[]; others: number },
+  machine: ReturnType<typeof describeMachine>,
+  o: { started: number; prepSeconds: number; ext: { built: boolean } | null; log: (s: string) => void },
+): void {
   const metrics = complete(result.measured, UNITS);
   machine.loadAtEnd = loadavg().map((x) => Math.round(x * 100) / 100);
   machine.otherChromiumProcesses = result.others;
-  const minutes = (Date.now() - started) / 60_000;
+  const minutes = (Date.now() - o.started) / 60_000;
   const header =
     `Hashmark bench (${args.quick ? 'quick' : 'full'}), ${new Date().toISOString()}, ${minutes.toFixed(1)} min\n` +
     `${machine.nproc} cores, ${machine.cpuModel}, ${machine.memTotalGiB} GiB RAM, ${machine.chromium}, Node ${machine.node}; ` +
     `load ${machine.loadAtStart.join(' ')} -> ${machine.loadAtEnd.join(' ')}; other Chromium browsers seen: ${result.others}; ` +
-    (ext
-      ? `build check${ext.built ? ' and rebuild' : ''} (with the wait for the e2e lock) ${prepSeconds} s`
+    (o.ext
+      ? `build check${o.ext.built ? ' and rebuild' : ''} (with the wait for the e2e lock) ${o.prepSeconds} s`
       : 'no browser stage: no build, no browser') +
     (args.extension ? `; extension measured: ${args.extension}` : '');
   process.stdout.write(`${header}\n\n${markdownTable(metrics)}\n`);
@@ -281,14 +310,13 @@ async function main(argv: string[]): Promise<number> {
       mode: args.quick ? 'quick' : 'full',
       at: new Date().toISOString(),
       minutes: Math.round(minutes * 10) / 10,
-      buildSeconds: prepSeconds,
-      rebuilt: ext?.built ?? false,
+      buildSeconds: o.prepSeconds,
+      rebuilt: o.ext?.built ?? false,
       machine,
     };
     writeFileSync(args.json, jsonReport(metrics, extra));
-    log(`bench: wrote ${args.json}`);
+    o.log(`bench: wrote ${args.json}`);
   }
-  return 0;
 }
 
 process.exitCode = await main(process.argv.slice(2));

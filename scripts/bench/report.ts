@@ -136,3 +136,22 @@ export function failure(e: unknown, log: (s: string) => void): string {
   const line = err.message.replace(/\s+/g, ' ').trim();
   return `failed: ${line.length > 300 ? `${line.slice(0, 300)}…` : line}`;
 }
+
+/**
+ * The run's results as they come: each metric is printed the moment it is measured, so a run that
+ * is stopped or hangs in a later stage (a quiet machine is rare and an hour of it is not to be
+ * lost) still shows what it measured, and `main` can write the partial report on a signal.
+ */
+export function metricSink(log: (s: string) => void): Metric[] {
+  const out: Metric[] = [];
+  out.push = (...ms: Metric[]) => {
+    for (const m of ms) {
+      const ratio = m.ratio !== null ? `, ratio ${m.ratio}` : '';
+      log(
+        `bench: ${m.metric} = ${m.value ?? 'unmeasured'} ${m.unit}${ratio} (target ${m.target}${m.pass ? ', met' : ''})`,
+      );
+    }
+    return Array.prototype.push.apply(out, ms);
+  };
+  return out;
+}
