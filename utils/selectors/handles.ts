@@ -526,22 +526,49 @@ export interface TextHandle {
   end: number;
 }
 
+/**
+ * Matches of `re` (global) in `text`, scanned in windows of at most `WINDOW` characters with
+ * `OVERLAP` characters of context on each side; each match is reported once, by the window its
+ * start falls in, with its index in `text`.
+ *
+ * Why: firefox-esr 153's background page threw "too much recursion" (InternalError) running
+ * COLON_NAME over the 17 Mi-character text of one page, failing the whole capture, while the same
+ * call in an ordinary page passed: the regexp engine's backtracking grew with the distance scanned
+ * in one call. Windows bound it. A match longer than OVERLAP (a list of dozens of platform names)
+ * could be cut at a window's edge; no real one comes near it.
+ */
+const WINDOW = 1 << 20;
+const OVERLAP = 4096;
+function* windowedMatches(text: string, re: RegExp): Generator<{ m: RegExpMatchArray; index: number }> {
+  if (text.length <= WINDOW + OVERLAP) {
+    for (const m of text.matchAll(re)) yield { m, index: m.index };
+    return;
+  }
+  for (let a = 0; a < text.length; a += WINDOW) {
+    const from = Math.max(0, a - OVERLAP);
+    for (const m of text.slice(from, Math.min(text.length, a + WINDOW + OVERLAP)).matchAll(re)) {
+      const index = from + m.index;
+      if (index >= a && index < a + WINDOW) yield { m, index };
+    }
+  }
+}
+
 /** "@name" next to a platform name, and handle-shaped names after "platform:", in (folded, masked) text. */
 export function findTextHandles(text: string): TextHandle[] {
   const out: TextHandle[] = [];
-  for (const m of text.matchAll(COLON_NAME)) {
+  for (const { m, index } of windowedMatches(text, COLON_NAME)) {
     const name = m[2]!.replace(/[.-]+$/, '');
     if (!/[a-z]/i.test(name) || !/[\d._]/.test(name)) continue;
-    const start = m.index + m[0].length - m[2]!.length;
+    const start = index + m[0].length - m[2]!.length;
     for (const platform of platformsIn(m[1]!)) {
       const value = normaliseHandle(platform, name);
       if (value) out.push({ platform, value, start, end: start + name.length });
     }
   }
   if (!text.includes('@')) return out;
-  for (const m of text.matchAll(AT_NAME)) {
+  for (const { m, index } of windowedMatches(text, AT_NAME)) {
     const name = m[1]!.replace(/[.-]+$/, ''); // a sentence's full stop is not part of the name
-    const start = m.index;
+    const start = index;
     const end = start + 1 + name.length;
     const before = BEFORE.exec(text.slice(Math.max(0, start - 60), start));
     const after = before ? null : AFTER.exec(text.slice(end, end + 40));

@@ -175,3 +175,29 @@ describe('normalisation and profile URLs', () => {
     ]);
   });
 });
+
+describe('handles in a text longer than one scanning window (1 Mi characters)', () => {
+  // The text is scanned in windows (a Firefox background page overflowed on one 17 Mi-character
+  // scan). A handle that straddles a window's edge, or starts right at it, is found once, at its place.
+  it('finds each handle once, at its position, wherever the windows cut', () => {
+    const W = 1 << 20;
+    const filler = (n: number) => 'Annonce '.repeat(Math.ceil(n / 8)).slice(0, n);
+    const parts = [
+      filler(W - 9),
+      ' Snap: karim.dz ', // straddles the first window's edge
+      filler(W - 30),
+      ' @lina_22 sur insta ',
+      filler(W - 16),
+      ' Telegram : ivan_rabota7 ', // starts right at the third window's edge
+      filler(500),
+    ];
+    const text = parts.join('');
+    const found = extractSelectors({ text, links: [], region: 'FR' }).filter((s) => s.kind === 'handle');
+    expect(found.map((s) => [s.platform, s.value])).toEqual([
+      ['snapchat', 'snapchat:karim.dz'],
+      ['instagram', 'instagram:lina_22'],
+      ['telegram', 'telegram:ivan_rabota7'],
+    ]);
+    expect(found.map((s) => s.raw)).toEqual([['karim.dz'], ['@lina_22'], ['ivan_rabota7']]);
+  });
+});
