@@ -6,12 +6,15 @@
  * any capture (report row, captures.csv `network_error`).
  */
 import { createServer } from 'node:net';
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import JSZip from 'jszip';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { BrowserName, CaptureDriver } from '../../cli/driver';
 import { verifyPackage } from '@/utils/package/verify';
 import { canRun, openSession, suiteTitle, type Session } from '../support/session';
+import { run } from '../support/harness';
 
 const BROWSERS: readonly BrowserName[] = ['chromium', 'firefox'];
 const DNS = /NAME_NOT_RESOLVED|UNKNOWN_HOST/;
@@ -108,4 +111,35 @@ describe.each(BROWSERS)('%s', (browser) => {
       expect(html).toContain('the site did not answer');
     });
   });
+});
+
+test('CLI --record-unreachable: the only URL does not answer, the package holds its record (exit 4)', async () => {
+  const out = await mkdtemp(join(tmpdir(), 'hashmark-unreachable-'));
+  try {
+    const url = 'http://annonce-retiree.invalid/4471';
+    const r = await run('node', [
+      'cli/hashmark.mjs',
+      'capture',
+      url,
+      '--case',
+      'Gone',
+      '--out',
+      out,
+      '--record-unreachable',
+    ]).then(
+      (x) => ({ code: 0, ...x }),
+      (e: { code: number; stdout: string; stderr: string }) => e,
+    );
+    expect(r.code, r.stderr).toBe(4);
+    expect(r.stdout).toMatch(
+      new RegExp(`unreachable #1 ${url.replace(/\./g, '\\.')}: the site did not answer: the address does not resolve`),
+    );
+    const [file] = await readdir(out);
+    const zip = await JSZip.loadAsync(await readFile(join(out, file!)));
+    const cjs = zip.file(/capture\.json$/);
+    expect(cjs).toHaveLength(1);
+    expect(JSON.parse(await cjs[0]!.async('string'))).toMatchObject({ kind: 'unreachable', trigger: 'cli' });
+  } finally {
+    await rm(out, { recursive: true, force: true });
+  }
 });
