@@ -99,17 +99,20 @@ async function main(): Promise<void> {
       ),
     };
     await sleep(3000);
-    const out: Record<string, number[]> = { copyOk: [], ok: [], dead: [], hang: [] };
+    const out: Record<string, number[]> = { copyOk: [], ok: [], dead: [], hangCopy: [], hang: [] };
     for (let r = 0; r < runs; r++) {
       for (const [key, tab, opts] of [
         ['copyOk', tabs.ok, COPY_ONLY],
         ['ok', tabs.ok, FULL],
         ['dead', tabs.dead, FULL],
-        ['hang', tabs.hang, FULL],
+        // A hanging host: the page copy alone (the stage this item is about), then the full capture
+        // without MHTML (with MHTML the capture did not end in 4 minutes on 2026-12-02: see docs/performance.md).
+        ['hangCopy', tabs.hang, COPY_ONLY],
+        ['hang', tabs.hang, { ...FULL, mhtml: false }],
       ] as const) {
         await sleep(1100);
         const t = await timedCapture(driver, tab, opts);
-        out[key]!.push(key === 'copyOk' ? (t.result.timings.pageCopy ?? NaN) : t.clickToStoredMs);
+        out[key]!.push(key === 'copyOk' || key === 'hangCopy' ? (t.result.timings.pageCopy ?? NaN) : t.clickToStoredMs);
         process.stderr.write(`run ${r + 1} ${key}: ${Math.round(out[key]!.at(-1)!)} ms (load ${load()})\n`);
       }
     }
@@ -125,7 +128,7 @@ async function main(): Promise<void> {
     );
     const floorMs = 500 * (tiles + 1);
     const baseline = floorMs + summarize(out.copyOk!).p50;
-    for (const key of ['ok', 'dead', 'hang']) {
+    for (const key of ['ok', 'dead', 'hangCopy', 'hang']) {
       const s = summarize(out[key]!);
       process.stdout.write(
         `${key}: p50 ${Math.round(s.p50)} ms (min ${Math.round(s.min)}, max ${Math.round(s.max)}), ratio ${(s.p50 / baseline).toFixed(2)} ` +
