@@ -64,7 +64,8 @@ export interface CaptureDriver {
   ensureCase(name: string, reference?: string): Promise<CaseRecord>;
   /** Opens `url` in a new active tab through the tabs API and waits until it has loaded. */
   openTab(url: string, settleMs?: number): Promise<number>;
-  capture(tabId: number, options?: Partial<CaptureOptions>): Promise<CaptureResult>;
+  /** `recordUnreachable`: a tab showing the browser's error page is stored as a capture of kind `unreachable`. */
+  capture(tabId: number, options?: Partial<CaptureOptions>, recordUnreachable?: boolean): Promise<CaptureResult>;
   /** Loads `url` in an open tab, as a person typing it would, and waits until it has loaded. */
   navigate(tabId: number, url: string): Promise<void>;
   /**
@@ -148,8 +149,13 @@ export abstract class BaseDriver implements CaptureDriver {
     return this.send('case.create', { name, ...(reference ? { reference } : {}), activate: true });
   }
 
-  async capture(tabId: number, options?: Partial<CaptureOptions>): Promise<CaptureResult> {
-    return this.send('capture.start', { tabId, trigger: 'cli', ...(options ? { options } : {}) });
+  async capture(tabId: number, options?: Partial<CaptureOptions>, recordUnreachable?: boolean): Promise<CaptureResult> {
+    return this.send('capture.start', {
+      tabId,
+      trigger: 'cli',
+      ...(options ? { options } : {}),
+      ...(recordUnreachable ? { recordUnreachable } : {}),
+    });
   }
 
   async navigate(tabId: number, url: string): Promise<void> {

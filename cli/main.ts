@@ -26,6 +26,7 @@ const USAGE = `hashmark: capture web pages as signed evidence packages, and veri
                    [--max-part-bytes <n>] [--max-part-entries <n>] [--lang en|fr|ar]
                    [--browser chromium|firefox] [--region <ISO>] [--tsa <url>] [--media]
                    [--no-full-page] [--no-page-copy] [--no-mhtml] [--fast] [--stop-on-error]
+                   [--record-unreachable]
                    [--harvest feed|thread|auto [--max-items <n>] [--max-minutes <m>]]
       Captures each URL in headless Chromium (or Firefox) with the Hashmark extension, exports the case
       as a signed ZIP into <dir>, and prints its path and SHA-256. A case larger than
@@ -52,6 +53,10 @@ const USAGE = `hashmark: capture web pages as signed evidence packages, and veri
       captures that succeeded. Exit 0 when all were captured, 4 when some failed (the package
       holds the others), 1 when none could be captured or on any other error.
       --stop-on-error stops at the first failure instead (exit 1, nothing exported).
+      --record-unreachable: a site that does not answer (no such domain, connection refused,
+      timed out) is recorded as a capture of kind "unreachable" (the browser's error page, the
+      address, the network error and its time), printed as "unreachable #N"; it still counts as
+      not captured for the exit code (4), but the package holds it, even when no URL answered.
 ${RECORD_USAGE}
 ${PUSH_USAGE}
 ${STORE_CHECK_USAGE}
@@ -94,6 +99,7 @@ async function capture(args: string[]): Promise<number> {
       'no-mhtml': { type: 'boolean' },
       fast: { type: 'boolean' },
       'stop-on-error': { type: 'boolean' },
+      'record-unreachable': { type: 'boolean' },
       harvest: { type: 'string' },
       'max-items': { type: 'string' },
       'max-minutes': { type: 'string' },
@@ -167,6 +173,8 @@ async function capture(args: string[]): Promise<number> {
     // cost the investigator the others. Each failure is said here and, once a capture job had
     // started, logged in the custody log (capture.failed).
     const failed: string[] = [];
+    // Unreachable sites recorded as such (--record-unreachable): not captured, but in the package.
+    let recorded = 0;
     for (const url of positionals) {
       let tabId: number | null = null;
       try {
@@ -176,7 +184,20 @@ async function capture(args: string[]): Promise<number> {
           process.stdout.write(harvestEndText(url, end));
           continue;
         }
-        const r = await driver.capture(tabId, Object.keys(options).length ? options : undefined);
+        const r = await driver.capture(
+          tabId,
+          Object.keys(options).length ? options : undefined,
+          values['record-unreachable'] === true,
+        );
+        if (r.unreachable) {
+          process.stdout.write(
+            `unreachable #${r.sequence} ${url}: the site did not answer: ${r.unreachable.description}; the browser's error page is recorded (capture.json SHA-256 ${r.captureJsonSha256})\n`,
+          );
+          failed.push(url);
+          recorded++;
+          if (values['stop-on-error']) return 1;
+          continue;
+        }
         process.stdout.write(
           `captured #${r.sequence} ${r.url} (capture.json SHA-256 ${r.captureJsonSha256}, ${r.elapsedMs} ms)\n`,
         );
@@ -195,7 +216,8 @@ async function capture(args: string[]): Promise<number> {
         if (tabId !== null) await driver.closeTab(tabId).catch(() => undefined);
       }
     }
-    if (failed.length === positionals.length) return fail('no URL could be captured; nothing was exported');
+    if (failed.length === positionals.length && recorded === 0)
+      return fail('no URL could be captured; nothing was exported');
     if (tsa !== undefined) {
       // Tokens are requested after each capture without blocking it; give pending ones a last
       // chance before exporting. A TSA failure never loses a capture: it is said and logged.

@@ -30,7 +30,14 @@ import { HarvestControl, type HarvestEnv } from '@/components/capture/HarvestCon
  */
 export interface PopupEnv extends HarvestEnv {
   /** Captures the active tab into the active case; rejects with the background's error. */
-  capture(): Promise<{ sequence: number; elapsedMs: number; captureJsonSha256: string; captureId: string }>;
+  capture(): Promise<{
+    sequence: number;
+    elapsedMs: number;
+    captureJsonSha256: string;
+    captureId: string;
+    httpStatus?: number | null;
+    unreachable?: { error: string | null } | undefined;
+  }>;
   setActiveCase(caseId: string): Promise<void>;
   createCase(name: string, reference: string): Promise<void>;
   openExport(caseId: string): Promise<void>;
@@ -44,7 +51,16 @@ export interface PopupEnv extends HarvestEnv {
 type Outcome =
   | { kind: 'idle' }
   | { kind: 'busy'; since: number }
-  | { kind: 'ok'; sequence: number; elapsedMs: number; sha256: string; captureId: string }
+  | {
+      kind: 'ok';
+      sequence: number;
+      elapsedMs: number;
+      sha256: string;
+      captureId: string;
+      /** Issue 21: the server's error status, or the site did not answer (the capture says so). */
+      httpStatus?: number | null | undefined;
+      unreachable?: string | undefined;
+    }
   | { kind: 'err'; text: string; code?: string | undefined; detail?: string | undefined };
 
 /** Tags and a note for the capture just taken (shared editors, same custody events as the dashboard). */
@@ -122,6 +138,27 @@ function CaseBar(props: { env: PopupEnv; cases: CaseRecord[] | null; activeCaseI
   );
 }
 
+/**
+ * A stored capture that is not the content (issue 21 items 5 and 6): the server sent an error
+ * status, or the site did not answer and the browser's error page was recorded. Said at once,
+ * so nobody files a 404 page as the post.
+ */
+function CaptureWarning({ outcome }: { outcome: Extract<Outcome, { kind: 'ok' }> }) {
+  const tr = useI18n();
+  const status = outcome.httpStatus;
+  const text = outcome.unreachable
+    ? tr.t('popup.unreachableStored', { n: outcome.sequence, error: outcome.unreachable })
+    : typeof status === 'number' && (status < 200 || status >= 300)
+      ? tr.t('popup.httpWarning', { status })
+      : null;
+  if (!text) return null;
+  return (
+    <span class="status warn" data-testid="capture-warning">
+      <Icon name="alert" size={16} /> {text}
+    </span>
+  );
+}
+
 /** The Capture button and what it is doing: working (with time), stored (with hash prefix), or why it failed. */
 function CapturePanel(props: { env: PopupEnv; activeCaseId: string | null; running: JobRecord | undefined }) {
   const tr = useI18n();
@@ -138,6 +175,8 @@ function CapturePanel(props: { env: PopupEnv; activeCaseId: string | null; runni
         elapsedMs: r.elapsedMs,
         sha256: r.captureJsonSha256,
         captureId: r.captureId,
+        httpStatus: r.httpStatus,
+        unreachable: r.unreachable ? (r.unreachable.error ?? '?') : undefined,
       });
     } catch (e) {
       const { code, detail } = e instanceof ProtocolError ? e : { code: undefined, detail: undefined };
@@ -180,6 +219,7 @@ function CapturePanel(props: { env: PopupEnv; activeCaseId: string | null; runni
             SHA-256 <code dir="ltr">{outcome.sha256.slice(0, 16)}…</code>
           </span>
         )}
+        {outcome.kind === 'ok' && <CaptureWarning outcome={outcome} />}
         {outcome.kind === 'err' && (
           <span class="status err">
             <Icon name="alert" size={16} />{' '}

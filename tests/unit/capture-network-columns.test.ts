@@ -77,7 +77,21 @@ describe('captures.csv network columns', () => {
     expect(cells[col('requested_url')]).toBe('https://sho.rt/Xy7');
     expect(cells[col('redirect_count')]).toBe('2');
     expect(cells[col('response_server')]).toBe("'=cmd|evil");
-    expect(lines[2]!.split(',').slice(col('http_status'))).toEqual(Array<string>(8).fill(''));
+    expect(lines[2]!.split(',').slice(col('http_status'))).toEqual(Array<string>(9).fill(''));
+  });
+
+  test('an unreachable capture (issue 21 item 5): its network error, no status; "not observed" without one', () => {
+    const view = (error: string | null) => ({ kind: 'unreachable', unreachable: { url: 'http://x.invalid/', error } });
+    const lines = capturesCsv([
+      { ...row, network: networkSummary(null, view('net::ERR_NAME_NOT_RESOLVED')) },
+      { ...row, network: networkSummary(null, view(null)) },
+    ]).split('\r\n');
+    const col = (name: string) => (CAPTURES_CSV_HEADER as readonly string[]).indexOf(name);
+    expect(lines[1]!.split(',')[col('network_error')]).toBe('net::ERR_NAME_NOT_RESOLVED');
+    expect(lines[1]!.split(',')[col('http_status')]).toBe('');
+    expect(lines[2]!.split(',')[col('network_error')]).toBe('not observed');
+    // A page capture's summary never carries a network error.
+    expect(networkSummary(network)?.networkError).toBeUndefined();
   });
 });
 

@@ -107,6 +107,7 @@ describe('captures.csv', () => {
       'response_server',
       'response_date',
       'response_last_modified',
+      'network_error',
     ]);
     expect(rows[1]).toEqual([
       '7',
@@ -122,7 +123,7 @@ describe('captures.csv', () => {
       '3',
       'suspect; مهم',
       'PV-2026-118-0007',
-      ...Array<string>(8).fill(''),
+      ...Array<string>(9).fill(''),
     ]);
     expect(rows[2]![11]).toBe('');
     expect(rows).toHaveLength(3);

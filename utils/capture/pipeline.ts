@@ -27,6 +27,7 @@ import { CaptureError, type CaptureErrorCode } from './errors';
 import { statusLimitation } from './limitations';
 import { isPageSnapshot } from './snapshot-shape';
 import type { PageSnapshot } from './page-snapshot';
+import type { NavigationError } from './unreachable';
 
 /** A tab as the tabs API reports it: the authoritative URL and title. */
 export interface TabInfo {
@@ -72,6 +73,8 @@ export interface CaptureEnv {
   ): Promise<{ html: string | null; nonce?: string; limitations: string[]; fetched?: FetchedSection }>;
   /** The main document's response as observed by webRequest, and whether Hashmark may observe it. */
   networkFacts(tabId: number): Promise<{ facts: NetworkFacts | null; permitted: boolean }>;
+  /** The tab's last main-document load that failed (webRequest onErrorOccurred), or null (issue 21 item 5). */
+  navigationError?(tabId: number): Promise<NavigationError | null>;
   /**
    * Fetches page media at full resolution (background fetch, limits, failures as limitations);
    * `pageUrl` decides cookies and private addresses (fetch-policy.ts).
@@ -131,6 +134,11 @@ export interface CaptureResult {
   timings: Record<string, number>;
   /** The document's HTTP status as the browser saw it, or null when not observed (the CLI warns on errors). */
   httpStatus: number | null;
+  /**
+   * Set when the site did not answer and the capture records the browser's error page
+   * (capture.json `kind: "unreachable"`, issue 21 item 5): the network error, null when not observed.
+   */
+  unreachable?: { error: string | null; description: string };
 }
 
 export { CaptureError } from './errors';

@@ -655,4 +655,9 @@ export const ar: Record<MessageKey, Message> = {
   'ui.onb.keyHint':
     'تُوقَّع كل حزمة بمفتاح أُنشئ في هذا المتصفح. أعطِ هذه البصمة لمن يتسلّمون حزمك عبر قناة أخرى (رسالة، هاتف): تتيح لهم إثبات أن الحزمة صادرة عنك.',
   'ui.onb.done': 'فتح لوحة التحكم',
+  // issue 21 (h-pages): the popup's warnings after a capture (non-2xx status, unreachable site).
+  'popup.httpWarning':
+    'أجاب الخادم برمز HTTP {status}: يُظهر هذا الالتقاط صفحة الخطأ الخاصة به وليس المحتوى (انظر القيود).',
+  'popup.unreachableStored':
+    'حُفظ الالتقاط رقم {n}: لم يستجب الموقع ({error}). يحفظ صفحة الخطأ الخاصة بالمتصفح دليلاً على ذلك، وليس المحتوى.',
 };

@@ -578,6 +578,11 @@ export const en = {
   'ui.onb.keyHint':
     'Every package is signed with a key made in this browser. Give this fingerprint to the people who receive your packages, by another channel (letter, phone): it lets them prove a package came from you.',
   'ui.onb.done': 'Open the dashboard',
+  // issue 21 (h-pages): the popup's warnings after a capture (non-2xx status, unreachable site).
+  'popup.httpWarning':
+    'The server answered HTTP {status}: this capture shows its error page, not the content (see the limitations).',
+  'popup.unreachableStored':
+    'Capture #{n} stored: the site did not answer ({error}). It records the browser’s error page as evidence of that, not the content.',
 } satisfies Record<string, Message>;
 
 export type MessageKey = keyof typeof en;

@@ -627,4 +627,9 @@ export const fr: Record<MessageKey, Message> = {
   'ui.onb.keyHint':
     'Chaque paquet est signé par une clé créée dans ce navigateur. Donnez cette empreinte aux destinataires de vos paquets par un autre canal (courrier, téléphone) : elle leur permet de prouver qu’un paquet vient de vous.',
   'ui.onb.done': 'Ouvrir le tableau de bord',
+  // issue 21 (h-pages): the popup's warnings after a capture (non-2xx status, unreachable site).
+  'popup.httpWarning':
+    'Le serveur a répondu HTTP {status} : cette capture montre sa page d’erreur, pas le contenu (voir les limites).',
+  'popup.unreachableStored':
+    'Capture n° {n} enregistrée : le site n’a pas répondu ({error}). Elle garde la page d’erreur du navigateur comme preuve de ce fait, pas le contenu.',
 };

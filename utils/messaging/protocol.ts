@@ -30,7 +30,8 @@ import type { HarvestStatus } from '@/utils/harvest/status';
 /** Messages of our own extension pages. */
 interface PageProtocol {
   'capture.start': {
-    req: { tabId?: number; trigger: CaptureTrigger; options?: Partial<CaptureOptions> };
+    // recordUnreachable: issue 21 item 5 (h-pages): record the browser's error page as kind `unreachable`.
+    req: { tabId?: number; trigger: CaptureTrigger; options?: Partial<CaptureOptions>; recordUnreachable?: boolean };
     res: CaptureResult;
   };
   /**
@@ -187,6 +188,7 @@ export const validators: Validators = {
     isObj(p) &&
     (p.tabId === undefined || (Number.isInteger(p.tabId) && (p.tabId as number) >= 0)) &&
     TRIGGERS.includes(p.trigger as CaptureTrigger) &&
+    (p.recordUnreachable === undefined || typeof p.recordUnreachable === 'boolean') &&
     (p.options === undefined ||
       (isObj(p.options) &&
         Object.entries(p.options).every(

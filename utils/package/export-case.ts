@@ -398,6 +398,7 @@ interface CaptureJsonView {
   kind?: unknown;
   harvest?: unknown;
   network?: unknown;
+  unreachable?: unknown;
 }
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
@@ -450,7 +451,7 @@ function reportCapture(
     screenshot,
     timestamp: token ? { file: TOKEN_FILE, genTime: token.genTime, tsa: token.tsa } : null,
     captureJsonProblem: problem,
-    network: networkSummary(view.network),
+    network: networkSummary(view.network, view),
     harvest: view.kind === 'harvest' ? reportHarvest(view.harvest, harvestItems ?? []) : null,
   };
 }

@@ -20,14 +20,42 @@ export interface NetworkSummary {
   requestedUrl: string | null;
   redirects: number;
   headers: { name: (typeof KEY_HEADERS)[number]; value: string }[];
+  /**
+   * The site did not answer (capture.json `kind: "unreachable"`, issue 21 item 5): the browser's
+   * network error (e.g. net::ERR_NAME_NOT_RESOLVED), "not observed" when the browser's error page
+   * was recorded without it; null for a capture of a page.
+   */
+  networkError?: string | null;
 }
 
 const cap = (s: string): string => (s.length > SUMMARY_VALUE_MAX ? `${s.slice(0, SUMMARY_VALUE_MAX - 1)}…` : s);
 
 const isObj = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
 
-/** The summary of capture.json's `network`, or null when it recorded none. */
-export function networkSummary(network: unknown): NetworkSummary | null {
+/** An unreachable capture's summary: no response, only the network error. */
+function unreachableSummary(unreachable: unknown): NetworkSummary | null {
+  if (!isObj(unreachable)) return null;
+  const error = typeof unreachable.error === 'string' ? cap(unreachable.error) : 'not observed';
+  return {
+    statusCode: null,
+    statusLine: '',
+    ip: null,
+    requestedUrl: null,
+    redirects: 0,
+    headers: [],
+    networkError: error,
+  };
+}
+
+/**
+ * The summary of capture.json's `network`, or null when it recorded none; `view.kind` and
+ * `view.unreachable` make an unreachable capture's summary (its network error).
+ */
+export function networkSummary(
+  network: unknown,
+  view: { kind?: unknown; unreachable?: unknown } = {},
+): NetworkSummary | null {
+  if (view.kind === 'unreachable') return unreachableSummary(view.unreachable);
   if (!isObj(network)) return null;
   const status = network.statusCode;
   const headers: NetworkSummary['headers'] = [];

@@ -15,6 +15,8 @@ interface NetworkStrings {
   redirects: string;
   header: string;
   notRecorded: string;
+  networkError: string;
+  unreachable: string;
 }
 
 const STRINGS: Record<ReportLang, NetworkStrings> = {
@@ -26,6 +28,8 @@ const STRINGS: Record<ReportLang, NetworkStrings> = {
     redirects: 'redirect(s)',
     header: 'Response header',
     notRecorded: 'not recorded (see the limitations)',
+    networkError: 'Network error',
+    unreachable: "the site did not answer: the screenshot shows the browser's own error page",
   },
   fr: {
     status: 'Statut HTTP',
@@ -35,6 +39,8 @@ const STRINGS: Record<ReportLang, NetworkStrings> = {
     redirects: 'redirection(s)',
     header: 'En-tête de réponse',
     notRecorded: 'non enregistré (voir les limites)',
+    networkError: 'Erreur réseau',
+    unreachable: "le site n'a pas répondu : la capture d'écran montre la page d'erreur du navigateur",
   },
   ar: {
     status: 'حالة HTTP',
@@ -44,6 +50,8 @@ const STRINGS: Record<ReportLang, NetworkStrings> = {
     redirects: 'إعادة توجيه',
     header: 'ترويسة الاستجابة',
     notRecorded: 'غير مسجل (انظر القيود)',
+    networkError: 'خطأ في الشبكة',
+    unreachable: 'لم يستجب الموقع: تُظهر لقطة الشاشة صفحة الخطأ الخاصة بالمتصفح',
   },
 };
 
@@ -62,6 +70,11 @@ export function networkRows(
   const t = STRINGS[lang];
   if (!n) return [[t.status, `<span class="muted">${esc(t.notRecorded)}</span>`]];
   const rows: [string, string][] = [];
+  if (n.networkError)
+    rows.push([
+      t.networkError,
+      `<strong class="status-error">${code(n.networkError)} (${esc(t.unreachable)})</strong>`,
+    ]);
   if (n.statusCode !== null) {
     const line = code(n.statusLine || String(n.statusCode));
     rows.push([

@@ -57,6 +57,8 @@ export const CAPTURES_CSV_HEADER = [
   'requested_url',
   'redirect_count',
   ...KEY_HEADERS.map((h) => `response_${h.replace(/-/g, '_')}` as const),
+  // Issue 21 item 5: the network error of a capture of kind "unreachable" (the site did not answer).
+  'network_error',
 ] as const;
 
 /**
@@ -110,7 +112,7 @@ export function capturesCsvRow(c: CapturesCsvInput): string {
 
 /** The network columns: empty when the capture recorded no network facts (or the caller has none). */
 function networkCells(n: NetworkSummary | null): string[] {
-  if (!n) return ['', '', '', '', ...KEY_HEADERS.map(() => '')];
+  if (!n) return ['', '', '', '', ...KEY_HEADERS.map(() => ''), ''];
   return [
     n.statusCode === null ? '' : String(n.statusCode),
     csvText(n.ip ?? ''),
@@ -118,6 +120,7 @@ function networkCells(n: NetworkSummary | null): string[] {
     csvText(n.requestedUrl ?? ''),
     String(n.redirects),
     ...KEY_HEADERS.map((h) => csvText(n.headers.find((x) => x.name === h)?.value ?? '')),
+    csvText(n.networkError ?? ''),
   ];
 }
 

@@ -6,6 +6,7 @@
 import { browser } from 'wxt/browser';
 import { plantNonce, readPlantedNonce } from '@/utils/capture/job-marker';
 import { sessionKey, type NetworkFacts } from '@/utils/capture/network-facts';
+import { navErrorKey, type NavigationError } from '@/utils/capture/unreachable';
 import { stitchParts } from '@/utils/capture/stitcher';
 import { fetchMedia } from '@/utils/capture/media-fetch';
 import { DEFAULT_PAGE_COPY, pageCopyLimitations, type PageCopyResult } from '@/utils/capture/page-copy-shared';
@@ -341,6 +342,10 @@ export function createBrowserCaptureEnv(): CaptureEnv {
       const permitted = await hostAccess();
       const got: Record<string, unknown> = await browser.storage.session.get(sessionKey(tabId)).catch(() => ({}));
       return { facts: (got[sessionKey(tabId)] as NetworkFacts | undefined) ?? null, permitted };
+    },
+    navigationError: async (tabId) => {
+      const got: Record<string, unknown> = await browser.storage.session.get(navErrorKey(tabId)).catch(() => ({}));
+      return (got[navErrorKey(tabId)] as NavigationError | undefined) ?? null;
     },
     software: { name: 'Hashmark', version: manifest.version, build: import.meta.env.MODE },
     uiLanguage: browser.i18n.getUILanguage(),

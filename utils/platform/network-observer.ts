@@ -14,6 +14,7 @@ import {
   type RedirectDetails,
   type RedirectHop,
 } from '@/utils/capture/network-facts';
+import { navErrorKey, navigationErrorFrom, type ErrorDetails } from '@/utils/capture/unreachable';
 
 /**
  * Redirect hops of main-frame requests still under way, by request id (the id stays the same
@@ -34,10 +35,20 @@ function onCompleted(d: CompletedDetails & { requestId?: string }) {
   if (d.requestId !== undefined) chains.delete(d.requestId);
   if (d.tabId < 0) return;
   void browser.storage.session.set({ [sessionKey(d.tabId)]: factsFromCompleted(d, hops) }).catch(() => undefined);
+  // The tab now shows a document the site sent: an earlier failure no longer describes it.
+  void browser.storage.session.remove(navErrorKey(d.tabId)).catch(() => undefined);
 }
 
-function onErrorOccurred(d: { requestId: string }) {
+/**
+ * A main-document load that failed (issue 21 item 5): kept per tab so a capture of the browser's
+ * error page can say which network error the browser met, and when.
+ */
+function onErrorOccurred(d: ErrorDetails & { requestId: string }) {
+  const hops = chains.get(d.requestId) ?? [];
   chains.delete(d.requestId);
+  if (d.tabId < 0) return;
+  const failure = navigationErrorFrom(d, hops);
+  if (failure) void browser.storage.session.set({ [navErrorKey(d.tabId)]: failure }).catch(() => undefined);
 }
 
 /** Starts observing main-frame responses, once (a no-op without webRequest or when already on). */
@@ -56,5 +67,5 @@ export function observeResponses(): void {
 
 /** Drops a closed tab's facts. */
 export function forgetTabFacts(tabId: number): void {
-  void browser.storage.session.remove(sessionKey(tabId)).catch(() => undefined);
+  void browser.storage.session.remove([sessionKey(tabId), navErrorKey(tabId)]).catch(() => undefined);
 }

@@ -30,7 +30,12 @@ export interface BackgroundServices {
   /** The gate for content-script messages: a running job of this tab with this nonce. */
   isRunningJob(tabId: number, nonce: string): Promise<boolean>;
   /** A capture started without the popup open (command, context menu): the badge tells the outcome. */
-  capture(trigger: CaptureTrigger, tabId?: number, options?: Partial<CaptureOptions>): Promise<CaptureResult>;
+  capture(
+    trigger: CaptureTrigger,
+    tabId?: number,
+    options?: Partial<CaptureOptions>,
+    recordUnreachable?: boolean,
+  ): Promise<CaptureResult>;
   /** A harvest started from the context menu: the badge counts items, then tells the outcome. */
   harvest(trigger: CaptureTrigger, tabId?: number): Promise<void>;
   syncWatch(): Promise<boolean>;
@@ -99,6 +104,21 @@ function recordingService(db: HashmarkDb, captureEnv: (tabId: number | undefined
   });
 }
 
+/** A capture request from a message or a gesture (`record`: record an unreachable site, issue 21 item 5). */
+function captureRequest(
+  trigger: CaptureTrigger,
+  tabId?: number,
+  options?: Partial<CaptureOptions>,
+  record?: boolean,
+): CaptureRequest {
+  return {
+    trigger,
+    ...(tabId !== undefined ? { tabId } : {}),
+    ...(options ? { options } : {}),
+    ...(record !== undefined ? { recordUnreachable: record } : {}),
+  };
+}
+
 export function createBackgroundServices(db: HashmarkDb): BackgroundServices {
   const fetchLogs = pageCopyFetchLogs();
 
@@ -121,11 +141,10 @@ export function createBackgroundServices(db: HashmarkDb): BackgroundServices {
     return env;
   }
 
-  async function capture(trigger: CaptureTrigger, tabId?: number, options?: Partial<CaptureOptions>) {
+  async function capture(trigger: CaptureTrigger, tabId?: number, options?: Partial<CaptureOptions>, record?: boolean) {
     await badgeWorking(tabId);
     try {
-      const req = { trigger, ...(tabId !== undefined ? { tabId } : {}), ...(options ? { options } : {}) };
-      const r = await runCapture(db, captureEnv(tabId), req);
+      const r = await runCapture(db, captureEnv(tabId), captureRequest(trigger, tabId, options, record));
       await badgeForSuccess(r.sequence, tabId);
       // The capture is stored: nothing about its timestamp may turn it into a reported failure.
       void timestampStoredCapture(db, r);
@@ -152,7 +171,7 @@ export function createBackgroundServices(db: HashmarkDb): BackgroundServices {
   // awaited by the capture: a TSA that is down or slow costs a timestamp.failed event and a
   // retry from the persisted queue (alarm), never the capture.
   const handlers: Handlers = {
-    'capture.start': (p) => capture(p.trigger, p.tabId, p.options),
+    'capture.start': (p) => capture(p.trigger, p.tabId, p.options, p.recordUnreachable),
     'harvest.start': (p) => harvests.start(p),
     'harvest.status': (p) => harvests.status(p),
     'harvest.stop': (p) => Promise.resolve(harvests.stop(p.jobId)),

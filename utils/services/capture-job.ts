@@ -39,6 +39,7 @@ import {
   type TabInfo,
   type Timings,
 } from '@/utils/capture/pipeline';
+import { captureUnreachable } from './unreachable-capture';
 
 /** What a capture request asks for (the popup, a command, the context menu, the CLI). */
 export interface CaptureRequest {
@@ -47,6 +48,12 @@ export interface CaptureRequest {
   options?: Partial<CaptureOptions>;
   /** The case to capture into; the active case when absent (a recording keeps its own case). */
   caseId?: string;
+  /**
+   * A tab showing the browser's error page (the site did not answer) is recorded as a capture of
+   * kind `unreachable` (unreachable-capture.ts). Default: yes for a person's gesture, no for the
+   * CLI (its --record-unreachable) and recording mode.
+   */
+  recordUnreachable?: boolean;
 }
 
 /** A capture job just opened: the settings it runs under, its tab and its sequence number. */
@@ -125,7 +132,15 @@ async function captureInJob(
 ): Promise<CaptureResult> {
   const { settings, tab, job, nonce } = j;
   const timings: Timings = {};
-  const snap = await readPage(env, tab, nonce);
+  let snap: Awaited<ReturnType<typeof readPage>>;
+  try {
+    snap = await readPage(env, tab, nonce);
+  } catch (e) {
+    // The site did not answer: the browser's error page is recorded as such, or said in plain words.
+    const unreachable = await captureUnreachable(db, env, j, e, { commit, thumbnail: cacheReportThumbnail });
+    if (unreachable) return unreachable;
+    throw e;
+  }
   const c = await collectFiles(env, tab, snap, { opts: j.opts, fast: settings.fastScreenshots, nonce, timings });
 
   await env.hold?.('after-screenshot', job.id);

@@ -44,6 +44,12 @@ export function readCaptureJson(folder: string, text: string): CaptureFacts {
     return { ...facts, problem: 'is not a Hashmark capture description (schema "hashmark.capture/1")' };
   }
   if (!Array.isArray(v.artifacts)) return { ...facts, problem: 'has no artifacts[] list' };
+  // kind "unreachable" (issue 21 item 5): the site did not answer; the record must say which address and error.
+  if (v.kind === 'unreachable') {
+    const u = v.unreachable;
+    if (!isObject(u) || typeof u.url !== 'string' || !(typeof u.error === 'string' || u.error === null))
+      return { ...facts, problem: 'says kind "unreachable" but has no unreachable section (url, error)' };
+  }
   for (const [i, a] of v.artifacts.entries()) {
     if (
       !isObject(a) ||
