@@ -6,7 +6,7 @@ import {
   type FullPageEnv,
   type PageRect,
 } from '@/utils/capture/full-page';
-import { hideFixedElements, lazyPass, measurePage, scrollToY, type PageMetrics } from '@/utils/capture/page-scroll';
+import { hideFixedElements, measurePage, scanPage, scrollToY, type PageMetrics } from '@/utils/capture/page-scroll';
 import { MAX_CANVAS_AREA, MAX_CANVAS_SIDE, type StitchPart } from '@/utils/capture/stitch-plan';
 import { automationPageFor } from '@/utils/platform/automation-hook';
 
@@ -43,7 +43,12 @@ function scriptedPage(m: Partial<PageMetrics> = {}) {
   const stitched: { parts: StitchPart[]; widthPx: number }[] = [];
   const inPage = (async (_tab: number, func: unknown, args: unknown[]) => {
     if (func === measurePage) return { ...metrics, scrollY: y };
-    if (func === lazyPass) return { height: metrics.scrollHeight, timedOut: false };
+    if (func === scanPage) {
+      const [from, to] = args as [number, number];
+      y = Math.min(to, metrics.scrollHeight - metrics.innerHeight);
+      calls.push(from === to ? `scroll ${y}` : `scan ${from}-${to}`);
+      return { y, scrollHeight: metrics.scrollHeight, pending: 0, waitedMs: 0 };
+    }
     if (func === scrollToY) {
       y = Math.min(args[0] as number, metrics.scrollHeight - metrics.innerHeight);
       calls.push(`scroll ${y}`);
@@ -91,7 +96,7 @@ describe('captureFullPage', () => {
     expect(p.rects).toEqual([{ rect: { x: 0, y: 0, width: 1280, height: 6000 }, scale: 1 }]);
     expect(p.calls.filter((c) => c.startsWith('shoot'))).toEqual([]); // captureVisibleTab never used
     expect(p.calls).not.toContain('hide true'); // fixed elements drawn once anyway
-    expect(p.calls[0]).toBe('scroll 0'); // shot from the top: fixed elements sit on the first screen
+    expect(p.calls.slice(0, 3)).toEqual(['scan 0-64000', 'scroll 0', 'rect 0+6000']); // lazy content loaded, then shot from the top: fixed elements sit on the first screen
     expect(p.scrollY()).toBe(1234);
     // The one tile is the whole page: no decode and re-encode, the full page is its bytes.
     expect(r.full.map((f) => [f.path, f.method])).toEqual([['screenshot-full.png', 'stitch:single-tile']]);
