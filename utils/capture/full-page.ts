@@ -188,6 +188,12 @@ export async function captureFullPage(
   const timings = { lazy: 0, tiles: 0, stitch: 0, shots: 0 };
   const timed = { ...env, shoot: timeShots(env.shoot, timings) };
   let t = performance.now();
+  let restored: Promise<void> | null = null;
+  const restore = () =>
+    (restored ??= (async () => {
+      await env.inPage(tabId, hideFixedElements, [false]).catch(() => undefined);
+      await env.inPage(tabId, scrollToY, [before.scrollY]).catch(() => undefined);
+    })());
   try {
     if (metrics.scrollWidth > metrics.innerWidth + 1) {
       limitations.push(
@@ -204,14 +210,32 @@ export async function captureFullPage(
         `Lazy-loaded content: images on ${shot.pending} screen(s) were still loading when they were shot (Hashmark waited up to ${opts.lazyBudgetMs / 1000} s in all); they may be missing from the full-page screenshot.`,
       );
     }
-  } finally {
-    await env.inPage(tabId, hideFixedElements, [false]).catch(() => undefined);
-    await env.inPage(tabId, scrollToY, [before.scrollY]).catch(() => undefined);
+  } catch (e) {
+    await restore();
+    throw e;
   }
   timings.tiles = Math.round(performance.now() - t);
-  t = performance.now();
-  if (!tiles.length) return { tiles, layout: null, full: [], limitations, metrics, timings };
+  // The page is given back while the last tile is drawn and the stitched image encoded.
+  const restoring = restore();
+  try {
+    t = performance.now();
+    const out = await assemble(env, tiles, sink, metrics, limitations);
+    timings.stitch = Math.round(performance.now() - t);
+    return { ...out, tiles, limitations, metrics, timings };
+  } finally {
+    await restoring;
+  }
+}
 
+/** The stitched image(s) and the layout that rebuilds them from the tiles (capture.json `fullPage`). */
+async function assemble(
+  env: FullPageEnv,
+  tiles: FullPageTile[],
+  sink: TileSink,
+  metrics: PageMetrics,
+  limitations: string[],
+): Promise<Pick<FullPageResult, 'layout' | 'full'>> {
+  if (!tiles.length) return { layout: null, full: [] };
   const first = pngSize(tiles[0]!.bytes);
   const scale = first.height / Math.max(1, tiles[0]!.cssHeight);
   const last = tiles.at(-1)!;
@@ -238,17 +262,12 @@ export async function captureFullPage(
   });
   if (tiles.length === 1 && only && only.srcY === 0 && only.destY === 0 && only.height === first.height) {
     return {
-      tiles,
       layout: layoutOf(['screenshot-full.png']),
       full: [{ path: 'screenshot-full.png', bytes: tiles[0]!.bytes, method: 'stitch:single-tile' }],
-      limitations,
-      metrics,
-      timings,
     };
   }
   const bytes = tiles.map((t) => t.bytes);
   const images = sink.stitcher ? await sink.stitcher.finish(plan, bytes) : await env.stitch(plan, bytes, first.width);
-  timings.stitch = Math.round(performance.now() - t);
   const method = 'stitch:OffscreenCanvas';
   const full =
     images.length === 1
@@ -259,7 +278,7 @@ export async function captureFullPage(
       `The full page is taller than a browser image can be (${MAX_SIDE_TEXT}); it is stitched in ${images.length} parts, top to bottom.`,
     );
   }
-  return { tiles, layout: layoutOf(full.map((f) => f.path)), full, limitations, metrics, timings };
+  return { layout: layoutOf(full.map((f) => f.path)), full };
 }
 
 /** The time spent in the browser's screenshot calls (with the quota waits), for FullPageResult.timings. */
