@@ -83,7 +83,21 @@ function scriptedPage(m: Partial<PageMetrics> = {}) {
       },
     },
   };
-  return { env, withRect, calls, rects, stitched, scrollY: () => y };
+  // Stitching tile by tile (issue 22): what the stitcher is given, in order with the shots.
+  const withStitcher: FullPageEnv = {
+    ...env,
+    openStitcher: (widthPx) => {
+      calls.push(`open stitcher ${widthPx}`);
+      return {
+        add: (tile, _bytes, copies) => void calls.push(`draw ${tile}: ${copies.map((c) => c.copy.height).join('+')}`),
+        finish: async (parts) => {
+          calls.push('finish');
+          return parts.map((p) => pngHeader(1280, p.height));
+        },
+      };
+    },
+  };
+  return { env, withRect, withStitcher, calls, rects, stitched, scrollY: () => y };
 }
 
 describe('captureFullPage', () => {
@@ -146,6 +160,28 @@ describe('captureFullPage', () => {
     expect(p.scrollY()).toBe(1234);
     expect(r.full.map((f) => [f.path, f.method])).toEqual([['screenshot-full.png', 'stitch:OffscreenCanvas']]);
     expect(p.stitched).toHaveLength(1);
+  });
+
+  test('tiles are drawn as they are shot, each before the next shot; the first once a second is certain', async () => {
+    const p = scriptedPage({ scrollHeight: 2000 });
+    const r = await captureFullPage(7, 1, p.withStitcher);
+    expect(p.calls.filter((c) => /^(shoot|draw|open|finish)/.test(c))).toEqual([
+      'shoot at 0',
+      'open stitcher 1280',
+      'draw 0: 800',
+      'shoot at 800',
+      'draw 1: 800',
+      'shoot at 1200',
+      'draw 2: 400',
+      'finish',
+    ]);
+    expect(p.stitched).toEqual([]); // the tiles were not stitched again after the last
+    expect(r.full.map((f) => f.method)).toEqual(['stitch:OffscreenCanvas']);
+    // A page of one screen: its tile is the full page, nothing is decoded.
+    const q = scriptedPage({ scrollHeight: 800 });
+    const one = await captureFullPage(7, 1, q.withStitcher);
+    expect(q.calls.some((c) => c.startsWith('open stitcher'))).toBe(false);
+    expect(one.full.map((f) => f.method)).toEqual(['stitch:single-tile']);
   });
 
   test("capture.json fullPage: each tile's offset and the crops that rebuild the stitched image (issue 21 item 9)", async () => {
