@@ -88,6 +88,8 @@ export function openStitcher(widthPx: number): TileStitcher {
     add(tile, bytes, copies, estimatedRows) {
       // Decoding starts now (off the worker's thread); drawing keeps the order of the tiles.
       const bitmap = decode(bytes);
+      // Its failure is handled in the queue; until then it must not count as unhandled.
+      bitmap.catch(() => undefined);
       queue = queue.then(async () => {
         let bmp: ImageBitmap | null = null;
         try {
