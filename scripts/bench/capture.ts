@@ -300,7 +300,7 @@ export async function captureStage(
       spread: { min: round(fp.min, 0), max: round(fp.max, 0) },
       runs: fp.n,
       note:
-        `worker timings.fullPage p50 (lazy-load pass, ${t.tiles} paced tiles, stitching) of a ${t.scrollHeight} px page; baseline = ${t.tiles} tiles x 0.5 s; ` +
+        `worker timings.fullPage p50 (${t.tiles} paced tiles with each screen's lazy images awaited, then the stitching left after the last tile) of a ${t.scrollHeight} px page; baseline = ${t.tiles} tiles x 0.5 s; ` +
         `whole capture click-to-stored p50 ${ms(click.p50)} (floor with the viewport shot ${((t.tiles + 1) * QUOTA_S_PER_SHOT).toFixed(1)} s); ` +
         `worker timings p50: ${timingMedians(runs)}`,
     });
@@ -350,7 +350,7 @@ export async function captureStage(
       spread: { p25: round(fp.p25, 0), p75: round(fp.p75, 0), min: round(fp.min, 0), max: round(fp.max, 0) },
       runs: fp.n,
       note:
-        `worker timings.fullPage p50 in fast mode (lazy-load pass, ${fastTiles} debugger tiles of at most 10,000 px, stitching) of a ${t.scrollHeight} px page; ` +
+        `worker timings.fullPage p50 in fast mode (lazy-content scan, ${fastTiles} debugger tiles of at most 10,000 px, the stitching left after the last tile) of a ${t.scrollHeight} px page; ` +
         `baseline = the usual way's quota floor, ${t.tiles} tiles x 0.5 s; ` +
         (usual20k !== null
           ? `the usual way measured ${ms(usual20k)} p50 in this run (fast mode ${(usual20k / fp.p50).toFixed(1)}x faster); `

@@ -10,9 +10,20 @@ import { openSession, type Session } from '../support/harness';
  */
 let site: FixtureServer;
 let s: Session;
+const dots: string[] = [];
 
 beforeAll(async () => {
-  site = await startFixtureServer();
+  // lazy.html's images: solid squares, counted so the test knows they were asked for.
+  site = await startFixtureServer(undefined, {
+    '/dot.svg': (u) => {
+      dots.push(u.searchParams.get('fill') ?? '');
+      return {
+        status: 200,
+        contentType: 'image/svg+xml',
+        body: `<svg xmlns="http://www.w3.org/2000/svg" width="200" height="200"><rect width="200" height="200" fill="${u.searchParams.get('fill') === 'red' ? 'red' : 'black'}"/></svg>`,
+      };
+    },
+  });
   s = await openSession();
   await s.driver.ensureCase('Fidelity');
 });
@@ -178,4 +189,35 @@ test('full page of a 6,000 px page: tiles kept, stitched image covers every row,
   expect(
     cj.media.some((m: { kind: string; url: string }) => m.kind === 'image' && m.url.startsWith('data:image/svg+xml')),
   ).toBe(true);
+});
+
+test('lazy content without a separate pass: scripted and browser-lazy images in the tiles, a page that grows while shot (issue 22)', async () => {
+  const tab = await s.driver.openTab(site.url('lazy.html'));
+  expect(dots).toEqual([]); // nothing below the first screen was loaded before the capture
+  const r = await s.driver.capture(tab);
+  const exp = await s.driver.exportCase(r.caseId);
+  const zip = await JSZip.loadAsync(await readFile(exp.path));
+  const dir = Object.keys(zip.files)
+    .find((n) => n.includes(`-${r.captureId}/capture.json`))!
+    .replace('capture.json', '');
+  const cj = JSON.parse(await zip.file(dir + 'capture.json')!.async('string'));
+  // 4,000 px when the capture started, 4,800 px after the list grew at its end: all shot.
+  expect(cj.fullPage.tiles.map((t: { y: number }) => t.y)).toEqual([0, 800, 1600, 2400, 3200, 4000]);
+  expect([cj.fullPage.scrollHeight, cj.fullPage.stitchedHeight]).toEqual([4800, 4800]);
+  expect(cj.limitations.join(' ')).not.toMatch(/Lazy-loaded content/);
+  const png = await zip.file(dir + 'screenshot-full.png')!.async('uint8array');
+  const px = await pixels(png, [
+    [100, 2100], // the scripted image
+    [300, 2100], // beside it: the section
+    [100, 3100], // the browser's lazy image
+    [600, 4400], // the screen the list added
+  ]);
+  expect(px.size).toEqual([1280, 4800]);
+  expect(px.rgb).toEqual([
+    [255, 0, 0],
+    [0, 0, 255],
+    [0, 0, 0],
+    [255, 255, 0],
+  ]);
+  expect(new Set(dots)).toEqual(new Set(['black', 'red'])); // (the page copy asks for them again)
 });

@@ -6,7 +6,7 @@ import {
   type FullPageEnv,
   type PageRect,
 } from '@/utils/capture/full-page';
-import { hideFixedElements, lazyPass, measurePage, scrollToY, type PageMetrics } from '@/utils/capture/page-scroll';
+import { hideFixedElements, measurePage, scanPage, scrollToY, type PageMetrics } from '@/utils/capture/page-scroll';
 import { MAX_CANVAS_AREA, MAX_CANVAS_SIDE, type StitchPart } from '@/utils/capture/stitch-plan';
 import { automationPageFor } from '@/utils/platform/automation-hook';
 
@@ -43,7 +43,12 @@ function scriptedPage(m: Partial<PageMetrics> = {}) {
   const stitched: { parts: StitchPart[]; widthPx: number }[] = [];
   const inPage = (async (_tab: number, func: unknown, args: unknown[]) => {
     if (func === measurePage) return { ...metrics, scrollY: y };
-    if (func === lazyPass) return { height: metrics.scrollHeight, timedOut: false };
+    if (func === scanPage) {
+      const [from, to] = args as [number, number];
+      y = Math.min(to, metrics.scrollHeight - metrics.innerHeight);
+      calls.push(from === to ? `scroll ${y}` : `scan ${from}-${to}`);
+      return { y, scrollHeight: metrics.scrollHeight, pending: 0, waitedMs: 0 };
+    }
     if (func === scrollToY) {
       y = Math.min(args[0] as number, metrics.scrollHeight - metrics.innerHeight);
       calls.push(`scroll ${y}`);
@@ -78,7 +83,21 @@ function scriptedPage(m: Partial<PageMetrics> = {}) {
       },
     },
   };
-  return { env, withRect, calls, rects, stitched, scrollY: () => y };
+  // Stitching tile by tile (issue 22): what the stitcher is given, in order with the shots.
+  const withStitcher: FullPageEnv = {
+    ...env,
+    openStitcher: (widthPx) => {
+      calls.push(`open stitcher ${widthPx}`);
+      return {
+        add: (tile, _bytes, copies) => void calls.push(`draw ${tile}: ${copies.map((c) => c.copy.height).join('+')}`),
+        finish: async (parts) => {
+          calls.push('finish');
+          return parts.map((p) => pngHeader(1280, p.height));
+        },
+      };
+    },
+  };
+  return { env, withRect, withStitcher, calls, rects, stitched, scrollY: () => y };
 }
 
 describe('captureFullPage', () => {
@@ -91,7 +110,7 @@ describe('captureFullPage', () => {
     expect(p.rects).toEqual([{ rect: { x: 0, y: 0, width: 1280, height: 6000 }, scale: 1 }]);
     expect(p.calls.filter((c) => c.startsWith('shoot'))).toEqual([]); // captureVisibleTab never used
     expect(p.calls).not.toContain('hide true'); // fixed elements drawn once anyway
-    expect(p.calls[0]).toBe('scroll 0'); // shot from the top: fixed elements sit on the first screen
+    expect(p.calls.slice(0, 3)).toEqual(['scan 0-64000', 'scroll 0', 'rect 0+6000']); // lazy content loaded, then shot from the top: fixed elements sit on the first screen
     expect(p.scrollY()).toBe(1234);
     // The one tile is the whole page: no decode and re-encode, the full page is its bytes.
     expect(r.full.map((f) => [f.path, f.method])).toEqual([['screenshot-full.png', 'stitch:single-tile']]);
@@ -141,6 +160,28 @@ describe('captureFullPage', () => {
     expect(p.scrollY()).toBe(1234);
     expect(r.full.map((f) => [f.path, f.method])).toEqual([['screenshot-full.png', 'stitch:OffscreenCanvas']]);
     expect(p.stitched).toHaveLength(1);
+  });
+
+  test('tiles are drawn as they are shot, each before the next shot; the first once a second is certain', async () => {
+    const p = scriptedPage({ scrollHeight: 2000 });
+    const r = await captureFullPage(7, 1, p.withStitcher);
+    expect(p.calls.filter((c) => /^(shoot|draw|open|finish)/.test(c))).toEqual([
+      'shoot at 0',
+      'open stitcher 1280',
+      'draw 0: 800',
+      'shoot at 800',
+      'draw 1: 800',
+      'shoot at 1200',
+      'draw 2: 400',
+      'finish',
+    ]);
+    expect(p.stitched).toEqual([]); // the tiles were not stitched again after the last
+    expect(r.full.map((f) => f.method)).toEqual(['stitch:OffscreenCanvas']);
+    // A page of one screen: its tile is the full page, nothing is decoded.
+    const q = scriptedPage({ scrollHeight: 800 });
+    const one = await captureFullPage(7, 1, q.withStitcher);
+    expect(q.calls.some((c) => c.startsWith('open stitcher'))).toBe(false);
+    expect(one.full.map((f) => f.method)).toEqual(['stitch:single-tile']);
   });
 
   test("capture.json fullPage: each tile's offset and the crops that rebuild the stitched image (issue 21 item 9)", async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { MAX_CANVAS_SIDE, planStitch } from '@/utils/capture/stitch-plan';
+import { copiesOfTile, drawnMatches, MAX_CANVAS_SIDE, planStitch, rowsPerPart } from '@/utils/capture/stitch-plan';
 
 describe('planStitch', () => {
   test('tiles that fit exactly are copied whole, end to end', () => {
@@ -59,5 +59,44 @@ describe('planStitch', () => {
     const parts = planStitch([{ scrollY: 0, cssHeight: 20_000 }], 1, 20_000, 20_000);
     for (const p of parts) expect(p.height * 20_000).toBeLessThanOrEqual(268_435_456);
     expect(parts.length).toBe(2);
+  });
+});
+
+describe('stitching tile by tile (issue 22)', () => {
+  const shots = [0, 800, 1600, 1700].map((scrollY) => ({ scrollY, cssHeight: 800 }));
+
+  test("each tile's copies from the plan of the tiles shot so far are the final plan's, tile by tile", () => {
+    const final = planStitch(shots, 1, 2500, 1280);
+    const drawn = shots.flatMap((_, i) =>
+      copiesOfTile(planStitch(shots.slice(0, i + 1), 1, shots[i]!.scrollY + 800, 1280), i).map((c) => c.copy),
+    );
+    expect(drawnMatches(drawn, final[0]!)).toBe(true);
+    expect(copiesOfTile(final, 3)).toEqual([{ part: 0, copy: { tile: 3, srcY: 700, height: 100, destY: 2400 } }]);
+  });
+
+  test('rows drawn past the final height are cut off; any other difference is refused', () => {
+    const final = planStitch(shots.slice(0, 2), 1, 1500, 1280)[0]!; // the page shrank to 1,500 px
+    const drawn = [
+      { tile: 0, srcY: 0, height: 800, destY: 0 },
+      { tile: 1, srcY: 0, height: 800, destY: 800 },
+    ];
+    expect(drawnMatches(drawn, final)).toBe(true);
+    expect(drawnMatches(drawn.slice(0, 1), final)).toBe(false);
+    expect(drawnMatches([drawn[0]!, { ...drawn[1]!, srcY: 10 }], final)).toBe(false);
+  });
+
+  test('a copy across a part boundary is drawn into both parts', () => {
+    const wide = 20_000; // 13,421 rows per part
+    const rows = rowsPerPart(wide);
+    const plan = planStitch(
+      [0, 10_000].map((scrollY) => ({ scrollY, cssHeight: 10_000 })),
+      1,
+      20_000,
+      wide,
+    );
+    expect(copiesOfTile(plan, 1).map((c) => [c.part, c.copy.destY, c.copy.height])).toEqual([
+      [0, 10_000, rows - 10_000],
+      [1, 0, 20_000 - rows],
+    ]);
   });
 });

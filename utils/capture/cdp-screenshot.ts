@@ -1,4 +1,4 @@
-import { dataUrlToBytes } from './data-url';
+import { base64ToBytes } from './data-url';
 import type { PageRect, RectShooter } from './full-page';
 
 /**
@@ -75,7 +75,7 @@ export async function openCdpScreenshots(api: DebuggerApi, tabId: number): Promi
         optimizeForSpeed: true,
       })) as { data?: unknown } | undefined;
       if (typeof r?.data !== 'string') throw new Error('Page.captureScreenshot returned no image.');
-      return dataUrlToBytes(`data:image/png;base64,${r.data}`).bytes;
+      return base64ToBytes(r.data);
     },
     async close() {
       if (!attached) return;

@@ -1,6 +1,14 @@
-import { hideFixedElements, lazyPass, measurePage, scrollToY, type PageMetrics } from './page-scroll';
+import { hideFixedElements, measurePage, scanPage, scrollToY, type PageMetrics } from './page-scroll';
 import { pngSize } from '@/utils/image/png';
-import { MAX_CANVAS_AREA, MAX_CANVAS_SIDE, planStitch, type StitchPart, type TileShot } from './stitch-plan';
+import {
+  copiesOfTile,
+  MAX_CANVAS_AREA,
+  MAX_CANVAS_SIDE,
+  planStitch,
+  type StitchPart,
+  type TileShot,
+} from './stitch-plan';
+import type { TileStitcher } from './stitcher';
 
 /** A rectangle of the page, in CSS px of the document (not of the viewport). */
 export interface PageRect {
@@ -32,6 +40,11 @@ export interface FullPageEnv {
    */
   shootRect?: RectShooter;
   stitch(parts: StitchPart[], tiles: Uint8Array[], widthPx: number): Promise<Uint8Array[]>;
+  /**
+   * Stitches tile by tile while the page is shot (stitcher.ts, issue 22); without it the tiles
+   * are stitched by `stitch` after the last one.
+   */
+  openStitcher?(widthPx: number): TileStitcher;
   progress?(done: number, total: number): void;
 }
 
@@ -56,7 +69,7 @@ export interface FullPageLayout {
   scale: number;
   /** The window's device pixel ratio as the page reported it. */
   devicePixelRatio: number;
-  /** Page height measured before shooting (CSS px, after the lazy-load pass). */
+  /** Page height (CSS px) when the last tile was shot: lazy content shown while shooting can grow it. */
   scrollHeight: number;
   /**
    * Height stitched (CSS px): the scroll height, or less when the tiles stop short (the tile cap,
@@ -89,8 +102,12 @@ export interface FullPageResult {
   full: { path: string; bytes: Uint8Array; method: string }[];
   limitations: string[];
   metrics: PageMetrics;
-  /** Where the time went (ms): the lazy-load pass, the tiles, the stitching. For benchmarks, not evidence. */
-  timings: { lazy: number; tiles: number; stitch: number };
+  /**
+   * Where the time went (ms), for benchmarks, not evidence: waiting for lazy images (and, for
+   * rectangles, the scan that loads them), the tiles (from the start, shots and their waits
+   * included), the stitching left after the last tile, and the time in the screenshot calls.
+   */
+  timings: { lazy: number; tiles: number; stitch: number; shots: number };
 }
 
 export interface FullPageOptions {
@@ -100,6 +117,7 @@ export interface FullPageOptions {
    * rest is a recorded limitation.
    */
   maxTiles: number;
+  /** Most time (ms) spent in all waiting for images on screen to load before they are shot. */
   lazyBudgetMs: number;
 }
 
@@ -107,12 +125,54 @@ export const DEFAULT_FULL_PAGE: FullPageOptions = { maxTiles: 80, lazyBudgetMs: 
 
 const pad = (i: number) => String(i).padStart(3, '0');
 
+/** Where the tiles go as they are shot: the result, and the stitcher when there is one. */
+interface TileSink {
+  push(tile: FullPageTile, more: boolean, pageCss: number): void;
+  readonly stitcher: TileStitcher | null;
+}
+
 /**
- * Full-page screenshot. Triggers lazy content first, then either renders the page in tall
- * rectangles where the browser can (no scrolling, no quota), or shoots it viewport by viewport
- * (fixed and sticky elements hidden after the first tile). Restores the page, then stitches the
- * tiles (originals) into screenshot-full.png (derived), in several parts when the page exceeds
- * canvas limits.
+ * Tiles are handed to the stitcher as they come (issue 22): it decodes and draws each one while
+ * the next is being shot. A page of one tile is never stitched (its full page is the tile's own
+ * bytes), so the first tile waits until a second one is certain (`more`). Each tile's copies come
+ * from the plan of the tiles shot so far; the final plan is checked against them (stitcher.ts).
+ */
+function tileSink(env: FullPageEnv, tiles: FullPageTile[]): TileSink {
+  let stitcher: TileStitcher | null = null;
+  let scale = 1;
+  let widthPx = 1;
+  const feed = (i: number, pageCss: number) => {
+    const shots = tiles.slice(0, i + 1).map((t) => ({ scrollY: t.scrollY, cssHeight: t.cssHeight }));
+    const bottom = Math.max(...shots.map((t) => t.scrollY + t.cssHeight));
+    const plan = planStitch(shots, scale, bottom, widthPx);
+    stitcher!.add(i, tiles[i]!.bytes, copiesOfTile(plan, i), Math.round(Math.max(pageCss, bottom) * scale));
+  };
+  return {
+    push(tile, more, pageCss) {
+      tiles.push(tile);
+      if (!env.openStitcher || (tiles.length === 1 && !more)) return;
+      if (!stitcher) {
+        const first = pngSize(tiles[0]!.bytes);
+        scale = first.height / Math.max(1, tiles[0]!.cssHeight);
+        widthPx = first.width;
+        stitcher = env.openStitcher(widthPx);
+        if (tiles.length > 1) feed(0, pageCss);
+      }
+      feed(tiles.length - 1, pageCss);
+    },
+    get stitcher() {
+      return stitcher;
+    },
+  };
+}
+
+/**
+ * Full-page screenshot. Either renders the page in tall rectangles where the browser can (no
+ * scrolling, no quota; lazy content is loaded by one scan of the page first), or shoots it
+ * viewport by viewport (each screen's lazy images loaded during the quota wait before its tile;
+ * fixed and sticky elements hidden after the first tile). Restores the page. The tiles
+ * (originals) are stitched into screenshot-full.png (derived) as they come, in several parts
+ * when the page exceeds canvas limits.
  */
 export async function captureFullPage(
   tabId: number,
@@ -123,37 +183,59 @@ export async function captureFullPage(
   const limitations: string[] = [];
   const before = await env.inPage(tabId, measurePage, []);
   const tiles: FullPageTile[] = [];
-  let metrics: typeof before;
-  const timings = { lazy: 0, tiles: 0, stitch: 0 };
+  const sink = tileSink(env, tiles);
+  let metrics = before;
+  const timings = { lazy: 0, tiles: 0, stitch: 0, shots: 0 };
+  const timed = { ...env, shoot: timeShots(env.shoot, timings) };
   let t = performance.now();
-  const lap = (k: keyof typeof timings) => {
-    const now = performance.now();
-    timings[k] = Math.round(now - t);
-    t = now;
-  };
+  let restored: Promise<void> | null = null;
+  const restore = () =>
+    (restored ??= (async () => {
+      await env.inPage(tabId, hideFixedElements, [false]).catch(() => undefined);
+      await env.inPage(tabId, scrollToY, [before.scrollY]).catch(() => undefined);
+    })());
   try {
-    const lazy = await env.inPage(tabId, lazyPass, [opts.lazyBudgetMs, opts.maxTiles * before.innerHeight]);
-    lap('lazy');
-    if (lazy.timedOut) {
-      limitations.push(
-        `Lazy-loaded content: the pass that scrolls the page to load it stopped after ${opts.lazyBudgetMs / 1000} s; content loading later may be missing from the full-page screenshot.`,
-      );
-    }
-    metrics = await env.inPage(tabId, measurePage, []);
     if (metrics.scrollWidth > metrics.innerWidth + 1) {
       limitations.push(
         `The page is wider (${metrics.scrollWidth} px) than the window (${metrics.innerWidth} px); content to the right is not in the screenshots.`,
       );
     }
-    if (env.shootRect) await shootByRect(tabId, env, env.shootRect, metrics, opts, tiles, limitations);
-    else await shootByScroll(tabId, windowId, env, metrics, opts, tiles, limitations);
-  } finally {
-    await env.inPage(tabId, hideFixedElements, [false]).catch(() => undefined);
-    await env.inPage(tabId, scrollToY, [before.scrollY]).catch(() => undefined);
+    const shot = env.shootRect
+      ? await shootByRect(tabId, env, timeRects(env.shootRect, timings), metrics, opts, sink, limitations)
+      : await shootByScroll(tabId, windowId, timed, metrics, opts, sink, limitations);
+    metrics = { ...metrics, scrollHeight: shot.scrollHeight };
+    timings.lazy = shot.lazyMs;
+    if (shot.pending) {
+      limitations.push(
+        `Lazy-loaded content: images on ${shot.pending} screen(s) were still loading when they were shot (Hashmark waited up to ${opts.lazyBudgetMs / 1000} s in all); they may be missing from the full-page screenshot.`,
+      );
+    }
+  } catch (e) {
+    await restore();
+    throw e;
   }
-  lap('tiles');
-  if (!tiles.length) return { tiles, layout: null, full: [], limitations, metrics, timings };
+  timings.tiles = Math.round(performance.now() - t);
+  // The page is given back while the last tile is drawn and the stitched image encoded.
+  const restoring = restore();
+  try {
+    t = performance.now();
+    const out = await assemble(env, tiles, sink, metrics, limitations);
+    timings.stitch = Math.round(performance.now() - t);
+    return { ...out, tiles, limitations, metrics, timings };
+  } finally {
+    await restoring;
+  }
+}
 
+/** The stitched image(s) and the layout that rebuilds them from the tiles (capture.json `fullPage`). */
+async function assemble(
+  env: FullPageEnv,
+  tiles: FullPageTile[],
+  sink: TileSink,
+  metrics: PageMetrics,
+  limitations: string[],
+): Promise<Pick<FullPageResult, 'layout' | 'full'>> {
+  if (!tiles.length) return { layout: null, full: [] };
   const first = pngSize(tiles[0]!.bytes);
   const scale = first.height / Math.max(1, tiles[0]!.cssHeight);
   const last = tiles.at(-1)!;
@@ -180,20 +262,12 @@ export async function captureFullPage(
   });
   if (tiles.length === 1 && only && only.srcY === 0 && only.destY === 0 && only.height === first.height) {
     return {
-      tiles,
       layout: layoutOf(['screenshot-full.png']),
       full: [{ path: 'screenshot-full.png', bytes: tiles[0]!.bytes, method: 'stitch:single-tile' }],
-      limitations,
-      metrics,
-      timings,
     };
   }
-  const images = await env.stitch(
-    plan,
-    tiles.map((t) => t.bytes),
-    first.width,
-  );
-  lap('stitch');
+  const bytes = tiles.map((t) => t.bytes);
+  const images = sink.stitcher ? await sink.stitcher.finish(plan, bytes) : await env.stitch(plan, bytes, first.width);
   const method = 'stitch:OffscreenCanvas';
   const full =
     images.length === 1
@@ -204,42 +278,97 @@ export async function captureFullPage(
       `The full page is taller than a browser image can be (${MAX_SIDE_TEXT}); it is stitched in ${images.length} parts, top to bottom.`,
     );
   }
-  return { tiles, layout: layoutOf(full.map((f) => f.path)), full, limitations, metrics, timings };
+  return { layout: layoutOf(full.map((f) => f.path)), full };
 }
 
-/** Chromium (and any browser without a rectangle capture): one captureVisibleTab per viewport. */
+/** The time spent in the browser's screenshot calls (with the quota waits), for FullPageResult.timings. */
+function timeShots(shoot: FullPageEnv['shoot'], timings: { shots: number }): FullPageEnv['shoot'] {
+  return async (w) => {
+    const t = performance.now();
+    try {
+      return await shoot(w);
+    } finally {
+      timings.shots += Math.round(performance.now() - t);
+    }
+  };
+}
+
+function timeRects(shooter: RectShooter, timings: { shots: number }): RectShooter {
+  return {
+    method: shooter.method,
+    maxTileCss: shooter.maxTileCss,
+    shoot: async (rect, scale) => {
+      const t = performance.now();
+      try {
+        return await shooter.shoot(rect, scale);
+      } finally {
+        timings.shots += Math.round(performance.now() - t);
+      }
+    },
+  };
+}
+
+/** What the shooting saw: the page's height at the end, image waits, screens shot with images loading. */
+interface Shot {
+  scrollHeight: number;
+  waitedMs: number;
+  /** Time given to lazy content (ms): the image waits, or the whole scan before the rectangles. */
+  lazyMs: number;
+  pending: number;
+}
+
+/**
+ * Chromium (and any browser without a rectangle capture): one captureVisibleTab per viewport.
+ * There is no lazy-load pass before: each screen is scrolled to right after the previous shot,
+ * and its images load during the quota wait (scanPage waits for the ones still loading, from
+ * the budget). The page's height is re-read at every tile, so content that lazy loading adds is
+ * shot too, up to `maxTiles`.
+ */
 async function shootByScroll(
   tabId: number,
   windowId: number,
   env: FullPageEnv,
   metrics: PageMetrics,
   opts: FullPageOptions,
-  tiles: FullPageTile[],
+  sink: TileSink,
   limitations: string[],
-): Promise<void> {
+): Promise<Shot> {
   const vh = Math.max(1, metrics.innerHeight);
-  const needed = Math.ceil(metrics.scrollHeight / vh);
-  const n = Math.min(needed, opts.maxTiles);
-  if (needed > n) {
-    limitations.push(
-      `Full-page screenshot truncated: the page is ${metrics.scrollHeight} px tall; the first ${n * vh} px (${n} screens) were captured.`,
-    );
-  }
-  for (let i = 0; i < n; i++) {
-    const y = await env.inPage(tabId, scrollToY, [i * vh]);
+  const out: Shot = { scrollHeight: metrics.scrollHeight, waitedMs: 0, lazyMs: 0, pending: 0 };
+  for (let i = 0; ; i++) {
+    if (i === opts.maxTiles) {
+      limitations.push(
+        `Full-page screenshot truncated: the page is ${out.scrollHeight} px tall; the first ${i * vh} px (${i} screens) were captured.`,
+      );
+      break;
+    }
+    const at = await env.inPage(tabId, scanPage, [i * vh, i * vh, Math.max(0, opts.lazyBudgetMs - out.waitedMs)]);
+    out.waitedMs += at.waitedMs;
+    out.lazyMs = out.waitedMs;
+    out.scrollHeight = at.scrollHeight;
+    if (at.pending) out.pending++;
     // Fixed headers and chat buttons would repeat on every tile: keep them on the first only.
     if (i === 1) await env.inPage(tabId, hideFixedElements, [true]);
     const bytes = await env.shoot(windowId);
-    tiles.push({
+    // At the bottom (the browser clamped the scroll), the shot gave lazy content time to grow
+    // the page (an infinite list): one more look before stopping.
+    let more = at.y + vh < at.scrollHeight;
+    if (!more && i + 1 < opts.maxTiles) {
+      out.scrollHeight = (await env.inPage(tabId, measurePage, [])).scrollHeight;
+      more = at.y + vh < out.scrollHeight;
+    }
+    const tile = {
       path: `screenshot-tiles/${pad(i)}.png`,
       bytes,
-      scrollY: y,
-      cssHeight: metrics.innerHeight,
+      scrollY: at.y,
+      cssHeight: vh,
       method: 'captureVisibleTab',
-    });
-    env.progress?.(i + 1, n);
-    if (y + vh >= metrics.scrollHeight) break; // the browser clamped the scroll: bottom reached
+    };
+    sink.push(tile, more, out.scrollHeight);
+    env.progress?.(i + 1, Math.min(opts.maxTiles, Math.ceil(out.scrollHeight / vh)));
+    if (!more) break;
   }
+  return out;
 }
 
 /**
@@ -266,20 +395,25 @@ export function planRectTiles(heightCss: number, widthCss: number, scale: number
 
 /**
  * Firefox, or Chromium in fast mode: the page rendered in rectangles of the document, top to
- * bottom, at the window's device pixel ratio (so tiles match the viewport screenshot). The page
- * stays at the top while shooting, so fixed elements are drawn once, where they sit on the first
- * screen.
+ * bottom, at the window's device pixel ratio (so tiles match the viewport screenshot). Lazy
+ * content is loaded first by one scan down the page (scanPage, screen by screen). The page
+ * stays at the top while shooting, so fixed elements are drawn once, where they sit on the
+ * first screen.
  */
 async function shootByRect(
   tabId: number,
   env: FullPageEnv,
   shooter: RectShooter,
-  metrics: PageMetrics,
+  before: PageMetrics,
   opts: FullPageOptions,
-  tiles: FullPageTile[],
+  sink: TileSink,
   limitations: string[],
-): Promise<void> {
-  const cap = opts.maxTiles * Math.max(1, metrics.innerHeight);
+): Promise<Shot> {
+  const cap = opts.maxTiles * Math.max(1, before.innerHeight);
+  const t = performance.now();
+  const scan = await env.inPage(tabId, scanPage, [0, cap, opts.lazyBudgetMs]);
+  const lazyMs = Math.round(performance.now() - t);
+  const metrics = await env.inPage(tabId, measurePage, []);
   const height = Math.min(metrics.scrollHeight, cap);
   if (metrics.scrollHeight > height) {
     limitations.push(
@@ -291,15 +425,17 @@ async function shootByRect(
   const rects = planRectTiles(height, metrics.innerWidth, scale, shooter.maxTileCss);
   for (const [i, rect] of rects.entries()) {
     const bytes = await shooter.shoot(rect, scale);
-    tiles.push({
+    const tile = {
       path: `screenshot-tiles/${pad(i)}.png`,
       bytes,
       scrollY: rect.y,
       cssHeight: rect.height,
       method: shooter.method,
-    });
+    };
+    sink.push(tile, i + 1 < rects.length, height);
     env.progress?.(i + 1, rects.length);
   }
+  return { scrollHeight: metrics.scrollHeight, waitedMs: scan.waitedMs, lazyMs, pending: scan.pending ? 1 : 0 };
 }
 
 const MAX_SIDE_TEXT = '32,767 pixels per side or 268 million pixels';

@@ -35,29 +35,64 @@ export async function scrollToY(y: number): Promise<number> {
   return window.scrollY;
 }
 
+/** What scanPage saw at the last position it scrolled to. */
+export interface ScanResult {
+  /** scrollY at the last position (the browser clamps it at the bottom). */
+  y: number;
+  /** The page's height (CSS px) when the scan ended: lazy content can grow it. */
+  scrollHeight: number;
+  /** Images on the last screen still loading when the wait ran out. */
+  pending: number;
+  /** Time spent waiting for images (ms), to be taken from the caller's budget `waitMs`. */
+  waitedMs: number;
+}
+
 /**
- * Lazy-loaded content (images, infinite lists) appears only when scrolled into view: walk down
- * the page in viewport steps within a time budget, then go back. Returns the new height and
- * whether the budget ran out.
+ * Lazy-loaded content (images, infinite lists) appears only when scrolled into view. Scrolls to
+ * `from`, then down one screen at a time to `to` (clamped to the page's height, re-read at each
+ * step as lazy content grows it), and at each position waits until the images on screen are
+ * loaded and decoded, or until `waitMs` in all ran out; two frames are painted before it returns.
+ * Scroll-and-stitch calls it for one position per tile (from = to), so each screen's images
+ * load during the quota wait before its tile, with no separate pass; fast mode calls it once
+ * for the whole page before rendering it.
  */
-export async function lazyPass(budgetMs: number, maxHeight: number): Promise<{ height: number; timedOut: boolean }> {
-  const start = performance.now();
+export async function scanPage(from: number, to: number, waitMs: number): Promise<ScanResult> {
   const se = document.scrollingElement ?? document.documentElement;
-  const step = Math.max(200, Math.floor(window.innerHeight * 0.9));
-  let y = 0;
-  let timedOut = false;
-  while (y < Math.min(se.scrollHeight, maxHeight)) {
-    if (performance.now() - start > budgetMs) {
-      timedOut = true;
-      break;
-    }
-    y += step;
+  const frames = () => new Promise<void>((r) => requestAnimationFrame(() => requestAnimationFrame(() => r())));
+  const height = () => Math.max(se.scrollHeight, document.body ? document.body.scrollHeight : 0);
+  // Images on screen not yet loaded and shown: hidden ones (display: none) never load.
+  const loading = () =>
+    Array.from(document.images).filter((img) => {
+      if (img.complete || (img.checkVisibility && !img.checkVisibility())) return false;
+      const r = img.getBoundingClientRect();
+      return r.bottom >= 0 && r.top <= window.innerHeight;
+    });
+  let waited = 0;
+  let y = from;
+  for (;;) {
     window.scrollTo({ left: 0, top: y, behavior: 'instant' as ScrollBehavior });
-    await new Promise((r) => setTimeout(r, 60));
+    // Intersection observers (the browser's own lazy loading and scripts') run after a frame.
+    await frames();
+    let waiting = loading();
+    if (waiting.length) {
+      const t0 = performance.now();
+      while (waiting.length && waited + (performance.now() - t0) < waitMs) {
+        const left = waitMs - waited - (performance.now() - t0);
+        await Promise.race([
+          Promise.allSettled(waiting.map((img) => img.decode())),
+          new Promise((r) => setTimeout(r, left)),
+        ]);
+        waiting = loading();
+      }
+      waited += performance.now() - t0;
+      await frames();
+    }
+    // The last screen is the page's bottom (or `to`): every row is on screen once.
+    const last = Math.min(to, height() - window.innerHeight);
+    if (y >= last) break;
+    y = Math.min(y + window.innerHeight, last);
   }
-  window.scrollTo({ left: 0, top: 0, behavior: 'instant' as ScrollBehavior });
-  await new Promise<void>((r) => requestAnimationFrame(() => requestAnimationFrame(() => r())));
-  return { height: se.scrollHeight, timedOut };
+  return { y: window.scrollY, scrollHeight: height(), pending: loading().length, waitedMs: Math.round(waited) };
 }
 
 /**

@@ -65,6 +65,8 @@ export interface CaptureEnv {
   /** Runs a self-contained function in the tab's top frame (isolated world). */
   inPage: FullPageEnv['inPage'];
   stitch: FullPageEnv['stitch'];
+  /** Stitching tile by tile while shooting (stitcher.ts); absent: `stitch` after the last tile. */
+  openStitcher?: FullPageEnv['openStitcher'];
   /** MHTML of the tab, where the browser offers it (Chromium pageCapture); absent otherwise. */
   saveMhtml?(tabId: number): Promise<Uint8Array>;
   /** Self-contained copy of the page (scripts removed, resources inlined); absent when not built in. */
@@ -425,6 +427,7 @@ async function collectFullPage(
         }
       : {}),
     stitch: env.stitch,
+    ...(env.openStitcher ? { openStitcher: env.openStitcher } : {}),
     progress: (k, n) => env.progress?.(`${k}/${n}`),
   };
   const fp = fast
@@ -451,6 +454,7 @@ async function collectFullPage(
     fullPageLazy: fp.timings.lazy,
     fullPageTiles: fp.timings.tiles,
     fullPageStitch: fp.timings.stitch,
+    fullPageShots: fp.timings.shots,
   });
 }
 

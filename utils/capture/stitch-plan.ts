@@ -15,7 +15,7 @@ export interface TileShot {
   cssHeight: number;
 }
 
-interface TileCopy {
+export interface TileCopy {
   tile: number;
   /** Source rows in the tile image (device px). */
   srcY: number;
@@ -52,7 +52,7 @@ export function planStitch(tiles: TileShot[], scale: number, pageCssHeight: numb
       covered = bottom;
     }
   });
-  const maxRows = Math.max(1, Math.min(MAX_CANVAS_SIDE, Math.floor(MAX_CANVAS_AREA / Math.max(1, widthPx))));
+  const maxRows = rowsPerPart(widthPx);
   const parts: StitchPart[] = [];
   for (let top = 0; top < covered; top += maxRows) {
     const end = Math.min(covered, top + maxRows);
@@ -67,4 +67,42 @@ export function planStitch(tiles: TileShot[], scale: number, pageCssHeight: numb
     parts.push({ top, height: end - top, copies });
   }
   return parts;
+}
+
+/** Most rows of one stitched part (device px) for an image `widthPx` wide: the canvas limits. */
+export function rowsPerPart(widthPx: number): number {
+  return Math.max(1, Math.min(MAX_CANVAS_SIDE, Math.floor(MAX_CANVAS_AREA / Math.max(1, widthPx))));
+}
+
+/** One copy of a tile into a part, drawn as soon as the tile is shot (see TileStitcher). */
+export interface PartCopy {
+  part: number;
+  copy: TileCopy;
+}
+
+/** The copies of tile `tile` in a plan: what to draw when that tile arrives. */
+export function copiesOfTile(plan: StitchPart[], tile: number): PartCopy[] {
+  return plan.flatMap((p, part) => p.copies.filter((c) => c.tile === tile).map((copy) => ({ part, copy })));
+}
+
+/**
+ * Whether copies drawn tile by tile while shooting (each from the plan of the tiles shot so far)
+ * made exactly the part the final plan describes. They usually do: a tile's rows do not depend
+ * on the tiles after it. They do not when the page shrank while it was shot (the final height
+ * cuts rows an earlier plan gave a tile): drawn rows past the part's final height are cut off,
+ * and any other difference means the part must be drawn again from the tiles.
+ */
+export function drawnMatches(drawn: TileCopy[], part: StitchPart): boolean {
+  const cut = drawn
+    .map((c) => ({ ...c, height: Math.min(c.height, part.height - c.destY) }))
+    .filter((c) => c.height > 0)
+    .sort((a, b) => a.destY - b.destY);
+  const want = [...part.copies].sort((a, b) => a.destY - b.destY);
+  return (
+    cut.length === want.length &&
+    cut.every((c, i) => {
+      const w = want[i]!;
+      return c.tile === w.tile && c.srcY === w.srcY && c.height === w.height && c.destY === w.destY;
+    })
+  );
 }

@@ -7,7 +7,7 @@ import { browser } from 'wxt/browser';
 import { plantNonce, readPlantedNonce } from '@/utils/capture/job-marker';
 import { sessionKey, type NetworkFacts } from '@/utils/capture/network-facts';
 import { navErrorKey, type NavigationError } from '@/utils/capture/unreachable';
-import { stitchParts } from '@/utils/capture/stitcher';
+import { openStitcher, stitchParts } from '@/utils/capture/stitcher';
 import { fetchMedia } from '@/utils/capture/media-fetch';
 import { DEFAULT_PAGE_COPY, pageCopyLimitations, type PageCopyResult } from '@/utils/capture/page-copy-shared';
 import type { PageRect } from '@/utils/capture/full-page';
@@ -308,6 +308,7 @@ export function createBrowserCaptureEnv(): CaptureEnv {
     inPage: async (tabId, func, args) =>
       (await callInPage(tabId, func as (...a: unknown[]) => unknown, args as unknown[])) as never,
     stitch: stitchParts,
+    openStitcher,
     fetchMedia: (urls, pageUrl) => fetchMedia(urls, pageUrl),
     pageCopy: async (tabId) => {
       // The content script keeps its own 30 s budget; this guard only protects the pipeline if

@@ -7,7 +7,7 @@ import { runCapture as runCaptureJob, type CaptureRequest } from '@/utils/servic
 import type { PageSnapshot } from '@/utils/capture/page-snapshot';
 import { createCase, createDb, custodyLines, updateSettings, type HashmarkDb } from '@/utils/db';
 import { FastModeUnavailable } from '@/utils/capture/cdp-screenshot';
-import { hideFixedElements, lazyPass, measurePage, scrollToY } from '@/utils/capture/page-scroll';
+import { hideFixedElements, measurePage, scanPage, scrollToY } from '@/utils/capture/page-scroll';
 
 /**
  * The capture job's decisions with the real database (fake-indexeddb) and a scripted
@@ -370,7 +370,8 @@ describe('fast mode', () => {
     };
     const inPage = (async (_tab: number, func: { name: string }, args: unknown[]) => {
       if (func === measurePage) return metrics;
-      if (func === lazyPass) return { height: 1600, timedOut: false };
+      if (func === scanPage)
+        return { y: Math.min(args[1] as number, 800), scrollHeight: 1600, pending: 0, waitedMs: 0 };
       if (func === scrollToY) return Math.min(args[0] as number, 800);
       if (func === hideFixedElements) return 0;
       throw new Error(`unexpected page function ${func.name}`);
