@@ -655,4 +655,6 @@ export const ar: Record<MessageKey, Message> = {
   'ui.onb.keyHint':
     'تُوقَّع كل حزمة بمفتاح أُنشئ في هذا المتصفح. أعطِ هذه البصمة لمن يتسلّمون حزمك عبر قناة أخرى (رسالة، هاتف): تتيح لهم إثبات أن الحزمة صادرة عنك.',
   'ui.onb.done': 'فتح لوحة التحكم',
+  // issue 16 (h-rec)
+  'recording.timelinePageOnly': 'سُجّلت دون الصفحة: {reason}',
 };

@@ -578,6 +578,8 @@ export const en = {
   'ui.onb.keyHint':
     'Every package is signed with a key made in this browser. Give this fingerprint to the people who receive your packages, by another channel (letter, phone): it lets them prove a package came from you.',
   'ui.onb.done': 'Open the dashboard',
+  // issue 16 (h-rec)
+  'recording.timelinePageOnly': 'recorded without the page: {reason}',
 } satisfies Record<string, Message>;
 
 export type MessageKey = keyof typeof en;

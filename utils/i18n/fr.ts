@@ -627,4 +627,6 @@ export const fr: Record<MessageKey, Message> = {
   'ui.onb.keyHint':
     'Chaque paquet est signé par une clé créée dans ce navigateur. Donnez cette empreinte aux destinataires de vos paquets par un autre canal (courrier, téléphone) : elle leur permet de prouver qu’un paquet vient de vous.',
   'ui.onb.done': 'Ouvrir le tableau de bord',
+  // issue 16 (h-rec)
+  'recording.timelinePageOnly': 'enregistrée sans la page : {reason}',
 };

@@ -16,6 +16,7 @@ import { runCapture, type CaptureRequest } from './capture-job';
 import { createHarvestControl } from './harvest-control';
 import { commitInterruptedHarvests } from './harvest-job';
 import { RecordingService } from './recording';
+import { storePageView } from './page-view-record';
 import { ensureSigningKey } from './signing-keys';
 import { processFirstAttempts, processTimestampsFromSettings, timestampStoredCapture } from './timestamp-queue';
 import { addWatchEntry, removeWatchEntry, syncWatch } from './watch-list';
@@ -93,6 +94,11 @@ function recordingService(db: HashmarkDb, captureEnv: (tabId: number | undefined
       const env = captureEnv(req.tabId);
       delete env.progress;
       const r = await runCapture(db, env, req);
+      void timestampStoredCapture(db, r);
+      return r;
+    },
+    pageView: async (req) => {
+      const r = await storePageView(db, captureEnv(req.tabId), req);
       void timestampStoredCapture(db, r);
       return r;
     },

@@ -47,6 +47,11 @@ export interface CaptureRequest {
   options?: Partial<CaptureOptions>;
   /** The case to capture into; the active case when absent (a recording keeps its own case). */
   caseId?: string;
+  /**
+   * The address the tab must still show (a recording's page view, issue 16): when the tab has
+   * moved on, the capture is refused before its job opens, never filed under the wrong page view.
+   */
+  expectUrl?: string;
 }
 
 /** A capture job just opened: the settings it runs under, its tab and its sequence number. */
@@ -72,6 +77,9 @@ export async function openCaptureJob(db: HashmarkDb, env: CaptureEnv, req: Captu
 
   const tab = req.tabId !== undefined ? await env.getTab(req.tabId).catch(() => null) : await env.focusedTab();
   if (!tab) throw new CaptureError('There is no tab to capture.', 'no-tab');
+  if (req.expectUrl !== undefined && tab.url !== req.expectUrl) {
+    throw new CaptureError('The tab had moved on to another page before the capture began.', 'navigated');
+  }
   // Refused before a job exists: nothing is written, the running harvest goes on untouched.
   const busy = env.tabBusy?.(tab.id);
   if (busy) throw new CaptureError(busy, 'busy');
@@ -126,6 +134,12 @@ async function captureInJob(
   const { settings, tab, job, nonce } = j;
   const timings: Timings = {};
   const snap = await readPage(env, tab, nonce);
+  // The nonce proves the snapshot and the end share one document, not that it is the page view
+  // the recording asked for: a tab that moved on just before the nonce was planted would be read
+  // under the earlier address. A recording's capture checks the address did not change meanwhile.
+  if (j.req.expectUrl !== undefined && (await env.getTab(tab.id).catch(() => null))?.url !== tab.url) {
+    throw new CaptureError('The tab moved on to another page while it was being read; nothing was stored.', 'navigated');
+  }
   const c = await collectFiles(env, tab, snap, { opts: j.opts, fast: settings.fastScreenshots, nonce, timings });
 
   await env.hold?.('after-screenshot', job.id);
