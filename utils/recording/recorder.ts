@@ -95,7 +95,11 @@ export class Recorder {
       return [];
     }
     if (!p) {
-      t.pending = { view, dueAt: view.at + this.config.settleMs, firstAt: view.at };
+      // The tab's capture still runs on the page just left: it will not finish (the page is
+      // gone), so the investigator is moving fast and this page view must not wait either.
+      t.pending = t.busy
+        ? { view: { ...view, hurry: true }, dueAt: view.at, firstAt: view.at }
+        : { view, dueAt: view.at + this.config.settleMs, firstAt: view.at };
       return [];
     }
     const hurried = { ...view, hurry: true };

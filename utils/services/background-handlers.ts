@@ -11,6 +11,7 @@ import { createFetchLog, type FetchLog } from '@/utils/capture/fetch-log';
 import { badgeForFailure, badgeForSuccess, badgeProgress, badgeWorking } from '@/utils/platform/badge';
 import { createBrowserCaptureEnv } from '@/utils/platform/capture-env';
 import { createRecordingPlatform } from '@/utils/platform/recording-platform';
+import { stopWhenLeft } from '@/utils/platform/recording-guard';
 import { requestPersistentStorage } from '@/utils/platform/extension';
 import { runCapture, type CaptureRequest } from './capture-job';
 import { createHarvestControl } from './harvest-control';
@@ -93,6 +94,7 @@ function recordingService(db: HashmarkDb, captureEnv: (tabId: number | undefined
     capture: async (req: CaptureRequest) => {
       const env = captureEnv(req.tabId);
       delete env.progress;
+      if (req.tabId !== undefined && req.expectUrl !== undefined) stopWhenLeft(env, req.tabId, req.expectUrl);
       const r = await runCapture(db, env, req);
       void timestampStoredCapture(db, r);
       return r;

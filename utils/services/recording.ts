@@ -283,7 +283,7 @@ export class RecordingService {
     if (tab && inScope(r, tab) && isRecordableUrl(tab.url) && !this.ignored(tab.url)) {
       const view: PageView = { tabId: tab.id, url: tab.url, kind: 'start', at: this.ms(), title: tab.title };
       view.facts = await this.factsOf(tab.id, tab.url);
-      await this.handle(this.recorder.see(view));
+      this.handle(this.recorder.see(view));
     }
     await this.pump();
   }
@@ -302,7 +302,7 @@ export class RecordingService {
     const r = this.rec;
     if (!r || (state === 'paused' && r.state !== 'active')) return this.statusNow();
     this.cancelTimer?.();
-    await this.handle(this.recorder.flush(state, this.ms()));
+    this.handle(this.recorder.flush(state, this.ms()));
     await this.drain();
     this.rec = await setRecordingState(this.d.db, { id: r.id, state, at: this.at(), ...(reason ? { reason } : {}) });
     await this.d.platform.badge(await this.badgeTabs(r), state === 'paused' ? 'paused' : 'off');
@@ -334,17 +334,24 @@ export class RecordingService {
       if (this.ignored(ev.url)) {
         // Not touched, not logged: the badge says this page is not recorded.
         await this.d.platform.badge([tab.id], 'off');
-        if (r.state === 'active') await this.handle(this.recorder.left(tab.id, this.ms()));
+        if (r.state === 'active') this.handle(this.recorder.left(tab.id, this.ms()));
         return;
       }
       // The browser clears a tab's badge when it navigates: set it again.
       await this.d.platform.badge([tab.id], r.state === 'active' ? 'active' : 'paused');
       if (r.state !== 'active') return;
       const at = this.ms();
-      const view: PageView = { tabId: ev.tabId, url: ev.url, documentId: ev.documentId, kind: ev.kind, at, title: tab.title };
+      const view: PageView = {
+        tabId: ev.tabId,
+        url: ev.url,
+        documentId: ev.documentId,
+        kind: ev.kind,
+        at,
+        title: tab.title,
+      };
       // A single-page move keeps the document's response, whose address is no longer the page's.
       if (ev.kind === 'load') view.facts = await this.factsOf(tab.id, ev.url);
-      await this.handle(this.recorder.see(view));
+      this.handle(this.recorder.see(view));
       await this.pump();
     });
   }
@@ -368,7 +375,7 @@ export class RecordingService {
     return this.serial(async () => {
       const r = this.rec;
       if (!r) return;
-      await this.handle(this.recorder.tabClosed(tabId, this.ms()));
+      this.handle(this.recorder.tabClosed(tabId, this.ms()));
       if (!r.tabIds.includes(tabId)) return;
       this.rec = { ...r, tabIds: [...dropTab(r, tabId).tabIds] };
       if (r.scope === 'tab' && this.rec.tabIds.length === 0) {
@@ -410,7 +417,7 @@ export class RecordingService {
     this.cancelTimer = null;
     if (this.rec?.state !== 'active') return;
     const active = await this.d.platform.activeTabIds();
-    await this.handle(this.recorder.due(this.ms(), active));
+    this.handle(this.recorder.due(this.ms(), active));
     const next = this.recorder.nextDueIn(this.ms());
     if (next !== null) this.cancelTimer = this.d.platform.setTimer(next, () => void this.serial(() => this.pump()));
   }
@@ -425,7 +432,7 @@ export class RecordingService {
    * Queues the captures, and the records of page views whose page could not be taken (in the
    * same queue, so the case's sequence follows the order of the page views).
    */
-  private async handle(actions: RecorderAction[]): Promise<void> {
+  private handle(actions: RecorderAction[]): void {
     for (const a of actions) {
       if (a.kind === 'capture') this.queueCapture(a.view);
       else if (this.rec) {

@@ -105,6 +105,16 @@ describe('Recorder', () => {
     expect(due.map((a) => [a.view.url, a.view.hurry])).toEqual([['https://a.test/2', true]]);
   });
 
+  test('a page view while its tab is still being captured is in a hurry: it goes as soon as the tab is free', () => {
+    const r = new Recorder(cfg);
+    r.see(view(1, 'https://a.test/1', 0));
+    expect(r.due(1000, ALL)).toHaveLength(1);
+    r.see(view(1, 'https://a.test/2', 1100));
+    expect(r.due(1100, ALL)).toEqual([]); // busy
+    r.done(1);
+    expect(r.due(1150, ALL).map((a) => [a.view.url, a.view.hurry])).toEqual([['https://a.test/2', true]]);
+  });
+
   test('one capture per tab at a time: the next page view waits until the capture is done', () => {
     const r = new Recorder(cfg);
     r.see(view(1, 'https://a.test/1', 0));

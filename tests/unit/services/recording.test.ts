@@ -163,7 +163,15 @@ describe('recording service', () => {
     expect(b.badges.get(1)).toBe('active');
     expect(captures).toEqual([]); // not before it settled
     await settle();
-    expect(captures).toEqual([{ trigger: 'recording', tabId: 1, caseId: 'case-1', options: LIGHT_CAPTURE }]);
+    // expectUrl: the capture is refused if the tab has moved on by then (never filed under this view).
+    const light = {
+      trigger: 'recording',
+      tabId: 1,
+      caseId: 'case-1',
+      expectUrl: 'https://a.test/1',
+      options: LIGHT_CAPTURE,
+    };
+    expect(captures).toEqual([light]);
     expect(LIGHT_CAPTURE).toEqual({ fullPage: false, pageCopy: false, media: false, mhtml: true });
     expect(await types()).toEqual(['recording.started']);
   });
@@ -174,7 +182,7 @@ describe('recording service', () => {
     await createCase(db, { id: 'case-2', name: 'Other', at: new Date().toISOString() });
     await updateSettings(db, { activeCaseId: 'case-2' });
     await settle();
-    expect(captures).toEqual([{ trigger: 'recording', tabId: 1, caseId: 'case-1' }]);
+    expect(captures).toEqual([{ trigger: 'recording', tabId: 1, caseId: 'case-1', expectUrl: 'https://a.test/1' }]);
   });
 
   test('page loads and single-page moves in scope are captured; other tabs and windows are not', async () => {
@@ -255,7 +263,12 @@ describe('recording service', () => {
       artifacts: unknown[];
       pageView: { reason: string };
     };
-    expect(json).toMatchObject({ trigger: 'recording', kind: 'page-view', artifacts: [], pageView: { reason: 'left' } });
+    expect(json).toMatchObject({
+      trigger: 'recording',
+      kind: 'page-view',
+      artifacts: [],
+      pageView: { reason: 'left' },
+    });
     const again = ev.find((e) => e.type === 'recording.seen-again')!;
     expect(again.details).toMatchObject({ url: 'https://a.test/spa', previousAt: expect.any(String) });
   });
