@@ -138,7 +138,10 @@ async function captureInJob(
   // the recording asked for: a tab that moved on just before the nonce was planted would be read
   // under the earlier address. A recording's capture checks the address did not change meanwhile.
   if (j.req.expectUrl !== undefined && (await env.getTab(tab.id).catch(() => null))?.url !== tab.url) {
-    throw new CaptureError('The tab moved on to another page while it was being read; nothing was stored.', 'navigated');
+    throw new CaptureError(
+      'The tab moved on to another page while it was being read; nothing was stored.',
+      'navigated',
+    );
   }
   const c = await collectFiles(env, tab, snap, { opts: j.opts, fast: settings.fastScreenshots, nonce, timings });
 

@@ -45,7 +45,11 @@ export async function storePageView(
       captureId,
       caseId: job.caseId,
       sequence: job.sequence,
-      operator: { name: settings.investigatorName, unit: settings.investigatorUnit, organization: settings.organization },
+      operator: {
+        name: settings.investigatorName,
+        unit: settings.investigatorUnit,
+        organization: settings.organization,
+      },
       startedAt,
       finishedAt,
       facts: req.facts,
