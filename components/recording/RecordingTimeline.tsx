@@ -8,7 +8,8 @@ import { useLive } from '../hooks/use-live';
 
 // Recording mode's timeline (issue 16 item 8): a case's recording sessions as the custody log
 // tells them (utils/recording/timeline.ts): page views in order with their thumbnails, the time
-// spent on each, seen-again and missed marks, and a button that marks a capture as key evidence
+// spent on each, seen-again and missed marks, the page views recorded without their page (a burst:
+// why the page could not be taken), and a button that marks a capture as key evidence
 // (the tag below, through the same tag service as the grid: tag.added in the custody log).
 
 /** The tag that marks a capture as key evidence (found by the dashboard's tag search). */
@@ -63,6 +64,9 @@ export function RecordingTimeline(props: { caseId: string }) {
                     <span> · {tr.t('recording.timelineSpent', { s: Math.round(v.spentMs / 1000) })}</span>
                   )}
                   {v.kind === 'seen-again' && <span> · {tr.t('recording.timelineSeenAgain', { at: time(v.at) })}</span>}
+                  {c && c.artifacts.length === 0 && (
+                    <span> · {tr.t('recording.timelinePageOnly', { reason: c.limitations[0] ?? '' })}</span>
+                  )}
                   {v.kind === 'missed' && (
                     <span> · {tr.t('recording.timelineMissed', { reason: v.reason ?? '' })}</span>
                   )}

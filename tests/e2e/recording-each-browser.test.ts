@@ -1,17 +1,23 @@
+import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { BrowserName, CaptureDriver } from '../../cli/driver';
-import type { CaptureRecord, CustodyRecord } from '@/utils/db/schema';
+import type { CaptureRecord, CustodyRecord, JobRecord } from '@/utils/db/schema';
+import { verifyPackage } from '@/utils/package/verify';
 import { startFixtureServer, type FixtureServer } from '../support/fixture-server';
 import { canRun, openSession, suiteTitle, type Session } from '../support/session';
 
 /**
  * Recording mode (issue 16) in each browser, through the one driver interface: the same walk in
  * Chromium and in a real firefox-esr — pages loaded one after the other in the recording tab, a
- * page on an ignored host in between, an unchanged reload — gives exactly the expected captures
+ * page on an ignored host in between, a single-page site moving through three posts, an unchanged
+ * reload, a tab opened from the recording tab — gives exactly the expected captures
  * (trigger 'recording'), never the ignored page, one `recording.seen-again`, and the custody
- * events of the recording. tests/e2e/recording.test.ts has the Chromium-only details (new tabs,
+ * events of the recording; a burst of 20 navigations in 10 s gives 21 records (each page view
+ * captured, or recorded without its page with the reason), none lost, none half-written, in a
+ * package that verifies. tests/e2e/recording.test.ts has the Chromium-only details (new tabs,
  * pushState, worker stop).
  */
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const BROWSERS: readonly BrowserName[] = ['chromium', 'firefox'];
 
 describe.each(BROWSERS)('%s', (browser) => {
@@ -27,8 +33,20 @@ describe.each(BROWSERS)('%s', (browser) => {
       await s?.close();
       await site?.close();
     });
+    /** Clicks an element of the tab's page (the page's own handler runs, as for a person's click). */
+    const click = (tabId: number, id: string) =>
+      s.driver.inControl(
+        async ([t, i]: readonly [number, string]) => {
+          await chrome.scripting.executeScript({
+            target: { tabId: t },
+            func: (x: string) => document.getElementById(x)!.click(),
+            args: [i],
+          });
+        },
+        [tabId, id] as const,
+      );
 
-    test('a walk with an ignored host and an unchanged reload: the expected captures and events', async () => {
+    test('a walk, an ignored host, three posts of a single-page site, an unchanged reload, a tab opened from it: the expected captures and events', async () => {
       const caseId = (await s.driver.ensureCase(`Recording – ${browser}`)).id;
       const custody = async () =>
         (await s.driver.readStore<CustodyRecord>('custody')).filter((e) => e.caseId === caseId);
@@ -49,28 +67,89 @@ describe.each(BROWSERS)('%s', (browser) => {
       await s.driver.navigate(tab, ignored);
       await s.driver.navigate(tab, three!);
       await expect.poll(urls, { timeout: 20_000 }).toEqual([one, two, three]);
+      // A single-page site: you stay on it while it moves to post 2, then post 3 (pushState).
+      const [post2, post3] = [site.url('rec-3.html?post=2'), site.url('rec-3.html?post=3')];
+      await click(tab, 'spa');
+      await expect.poll(urls, { timeout: 20_000 }).toEqual([one, two, three, post2]);
+      await click(tab, 'spa');
+      await expect.poll(urls, { timeout: 20_000 }).toEqual([one, two, three, post2, post3]);
       await s.driver.navigate(tab, three!); // the same page loaded again, unchanged
       await expect
         .poll(async () => (await custody()).filter((e) => e.type === 'recording.seen-again').length, {
           timeout: 20_000,
         })
         .toBe(1);
+      // A link opened in a new tab: Firefox here, through the tabs API with the recording tab as
+      // its opener (tests/e2e/recording.test.ts clicks a real target=_blank link in Chromium;
+      // Chromium's tabs.create from the control page was not adopted, 2026-12-02, not yet understood).
+      const four = site.url('rec-4.html?each');
+      const walked = browser === 'firefox' ? [one, two, three, post2, post3, four] : [one, two, three, post2, post3];
+      let opened: number | null = null;
+      if (browser === 'firefox') {
+        opened = await s.driver.inControl(
+          async ([opener, u]: readonly [number, string]) =>
+            (await chrome.tabs.create({ url: u, openerTabId: opener })).id!,
+          [tab, four] as const,
+        );
+        await expect
+          .poll(async () => ((await s.driver.send('recording.status', {})) as { tabIds: number[] }).tabIds)
+          .toEqual([tab, opened]);
+      }
+      await expect.poll(urls, { timeout: 20_000 }).toEqual(walked);
       expect(await s.driver.send('recording.stop', {})).toEqual({ state: 'off' });
+      if (opened !== null) await s.driver.closeTab(opened);
 
-      expect(await urls()).toEqual([one, two, three]);
+      expect(await urls()).toEqual(walked);
       const log = await custody();
-      expect(log.map((e) => e.line).join('\n')).not.toContain('rec-4.html');
+      expect(log.map((e) => e.line).join('\n')).not.toContain('rec-4.html?ignored');
       expect(log.filter((e) => e.type.startsWith('recording.')).map((e) => e.type)).toEqual([
         'recording.started',
         'recording.seen-again',
         'recording.stopped',
       ]);
-      expect(log.filter((e) => e.type === 'capture.stored')).toHaveLength(3);
+      expect(log.filter((e) => e.type === 'capture.stored')).toHaveLength(walked.length);
       const again = JSON.parse(log.find((e) => e.type === 'recording.seen-again')!.line) as {
         details: { url: string; domSha256: string };
       };
       expect(again.details).toMatchObject({ url: three, domSha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
       await s.driver.closeTab(tab);
     }, 120_000);
+
+    test('a burst of 20 navigations in 10 s: 21 records in order, none lost, none half-written; the package verifies', async () => {
+      await s.driver.send('recording.stop', {}); // whatever an earlier failure left on
+      const caseId = (await s.driver.ensureCase(`Recording burst – ${browser}`)).id;
+      const mine = async <T extends { caseId: string }>(store: string) =>
+        (await s.driver.readStore<T>(store)).filter((x) => x.caseId === caseId);
+      const records = async () => (await mine<CaptureRecord>('captures')).sort((a, b) => a.sequence - b.sequence);
+      const walk = Array.from({ length: 21 }, (_, i) => site.url(`rec-${(i % 3) + 1}.html?burst=${i}`));
+      const tab = await s.driver.openTab(walk[0]!);
+      await s.driver.send('recording.start', { tabId: tab, scope: 'tab' });
+      const t0 = Date.now();
+      for (let i = 1; i <= 20; i++) {
+        await s.driver.navigate(tab, walk[i]!);
+        await sleep(t0 + i * 500 - Date.now());
+      }
+      await expect.poll(async () => (await records()).length, { timeout: 60_000, interval: 1000 }).toBe(21);
+      expect(await s.driver.send('recording.stop', {})).toEqual({ state: 'off' });
+
+      const recs = await records();
+      expect(recs.map((c) => c.url)).toEqual(walk);
+      // Each page view is a whole capture (its screenshot), or a record without its page that says why.
+      for (const c of recs) {
+        if (c.artifacts.length === 0) {
+          expect(c.limitations).toEqual([expect.stringMatching(/could not be taken/)]);
+        } else expect(c.artifacts.map((a) => a.path)).toContain('screenshot-viewport.png');
+      }
+      expect(recs.at(-1)!.artifacts.length).toBeGreaterThan(0); // the page the investigator stayed on
+      expect((await mine<JobRecord>('jobs')).filter((j) => j.state === 'running')).toEqual([]);
+      const log = await mine<CustodyRecord>('custody');
+      expect(log.filter((e) => e.type === 'recording.missed')).toEqual([]);
+      expect(log.filter((e) => e.type === 'capture.stored')).toHaveLength(21);
+
+      const exp = await s.driver.exportCase(caseId);
+      const report = await verifyPackage(new Uint8Array(await readFile(exp.path)));
+      expect(report.checks.filter((c) => !c.ok)).toEqual([]);
+      await s.driver.closeTab(tab);
+    }, 150_000);
   });
 });

@@ -164,3 +164,52 @@ test('a page on an ignored host is never captured nor logged; an unchanged reloa
   expect((await urls()).slice(before)).toEqual([first, third, site.url('rec-3.html?post=2')]);
   await s.driver.closeTab(tab);
 }, 90_000);
+
+test('the dashboard: the recording timeline (thumbnails, time spent, seen again, key evidence) and the recording settings', async () => {
+  // The case holds the sessions of the tests above (captures, one seen again).
+  const page = await s.hm.context.newPage();
+  try {
+    await page.goto(`chrome-extension://${s.hm.extensionId}/dashboard.html#/case/${caseId}`);
+    const timeline = page.locator('.recording-timeline');
+    await timeline.waitFor({ timeout: 15_000 });
+    expect(await timeline.locator('.recording-session').count()).toBe(3);
+    const captured = timeline.locator('.recording-view[data-kind="capture"]');
+    expect(await captured.count()).toBe((await urls()).length);
+    await expect.poll(() => captured.locator('img.thumb').count(), { timeout: 10_000 }).toBe(await captured.count());
+    expect(await captured.first().textContent()).toMatch(/viewed for \d+ s/);
+    const again = timeline.locator('.recording-view[data-kind="seen-again"]');
+    expect(await again.count()).toBe(1);
+    expect(await again.textContent()).toContain('seen again (unchanged)');
+
+    await captured.first().getByRole('button', { name: 'Mark as key evidence' }).click();
+    await expect.poll(() => captured.first().textContent()).toContain('Key evidence');
+    const first = (await captures())[0]!;
+    await expect
+      .poll(async () => (await custody()).filter((e) => e.type === 'tag.added' && e.captureId === first.id).length)
+      .toBe(1);
+
+    // Settings → Recording: an ignore entry and a budget, saved and read back after a reload.
+    await page.goto(`chrome-extension://${s.hm.extensionId}/dashboard.html#/settings`);
+    const form = page.locator('form.settings-recording');
+    const ignore = form.locator('textarea[name="recordingIgnore"]');
+    await ignore.waitFor();
+    await ignore.fill(`${await ignore.inputValue()}\nforum.example/private`);
+    await form.locator('input[name="recordingBudget"]').fill('123');
+    await form.getByRole('button', { name: 'Save the recording settings' }).click();
+    await expect.poll(() => form.getByRole('status').textContent()).toBe('Recording settings saved.');
+    await page.reload();
+    await ignore.waitFor();
+    expect(await ignore.inputValue()).toContain('forum.example/private');
+    expect(await form.locator('input[name="recordingBudget"]').inputValue()).toBe('123');
+    // A recording started now runs under the edited list (recording.started says so).
+    const tab = await s.driver.openTab(site.url('rec-1.html?settings'));
+    await s.driver.send('recording.start', { tabId: tab, scope: 'tab' });
+    await s.driver.send('recording.stop', {});
+    const started = (await custody()).filter((e) => e.type === 'recording.started').at(-1)!;
+    expect(started.line).toContain('forum.example/private');
+    expect(started.line).toContain('"budgetBytes":123000000');
+    await s.driver.closeTab(tab);
+  } finally {
+    await page.close();
+  }
+}, 60_000);

@@ -660,4 +660,6 @@ export const ar: Record<MessageKey, Message> = {
     'أجاب الخادم برمز HTTP {status}: يُظهر هذا الالتقاط صفحة الخطأ الخاصة به وليس المحتوى (انظر القيود).',
   'popup.unreachableStored':
     'حُفظ الالتقاط رقم {n}: لم يستجب الموقع ({error}). يحفظ صفحة الخطأ الخاصة بالمتصفح دليلاً على ذلك، وليس المحتوى.',
+  // issue 16 (h-rec)
+  'recording.timelinePageOnly': 'سُجّلت دون الصفحة: {reason}',
 };

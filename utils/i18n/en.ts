@@ -583,6 +583,8 @@ export const en = {
     'The server answered HTTP {status}: this capture shows its error page, not the content (see the limitations).',
   'popup.unreachableStored':
     'Capture #{n} stored: the site did not answer ({error}). It records the browser’s error page as evidence of that, not the content.',
+  // issue 16 (h-rec)
+  'recording.timelinePageOnly': 'recorded without the page: {reason}',
 } satisfies Record<string, Message>;
 
 export type MessageKey = keyof typeof en;

@@ -632,4 +632,6 @@ export const fr: Record<MessageKey, Message> = {
     'Le serveur a répondu HTTP {status} : cette capture montre sa page d’erreur, pas le contenu (voir les limites).',
   'popup.unreachableStored':
     'Capture n° {n} enregistrée : le site n’a pas répondu ({error}). Elle garde la page d’erreur du navigateur comme preuve de ce fait, pas le contenu.',
+  // issue 16 (h-rec)
+  'recording.timelinePageOnly': 'enregistrée sans la page : {reason}',
 };

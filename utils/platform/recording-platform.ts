@@ -4,6 +4,7 @@
  * the recording its events (webNavigation for page views, tabs for scope and focus).
  */
 import { browser } from 'wxt/browser';
+import { sessionKey, type NetworkFacts } from '@/utils/capture/network-facts';
 import { settlePage, type SettleResult } from '@/utils/recording/page-settle';
 import type { NavEvent, TabFacts } from '@/utils/recording/scope';
 import type { RecordingPlatform, RecordingService, RecordingTab } from '@/utils/services/recording';
@@ -28,6 +29,7 @@ type BrowserTab = {
   id?: number;
   windowId?: number;
   url?: string;
+  title?: string;
   active?: boolean;
   incognito?: boolean;
   openerTabId?: number;
@@ -39,6 +41,7 @@ function toTab(t: BrowserTab | undefined): RecordingTab | null {
     id: t.id,
     windowId: t.windowId,
     url: t.url ?? '',
+    title: t.title ?? '',
     active: !!t.active,
     incognito: !!t.incognito,
     openerTabId: t.openerTabId,
@@ -102,6 +105,11 @@ export function createRecordingPlatform(): RecordingPlatform {
     async storageNearlyFull() {
       const e = await navigator.storage?.estimate?.();
       return !!e?.quota && (e.usage ?? 0) / e.quota >= QUOTA_PAUSE_RATIO;
+    },
+    // Kept by network-observer.ts when the document's response completed.
+    async networkFacts(tabId) {
+      const got: Record<string, unknown> = await browser.storage.session.get(sessionKey(tabId)).catch(() => ({}));
+      return (got[sessionKey(tabId)] as NetworkFacts | undefined) ?? null;
     },
   };
 }

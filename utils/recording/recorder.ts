@@ -10,7 +10,10 @@
  *
  * One capture per tab at a time: a page view that settles while its tab's capture runs waits for
  * it. Each tab keeps at most one page view waiting; a newer page view replaces it and the older
- * one is reported as missed (its page is gone: a screenshot now would show another page).
+ * one is reported as `left` (its page is gone: a screenshot now would show another page), so the
+ * service records it with what the browser gave (utils/recording/page-view.ts). The newer one is
+ * then in a hurry: the investigator moves fast, so it goes to its capture without the settle wait
+ * (a page view that waits for quiet in a burst is only ever left).
  */
 import type { NavEvent } from './scope';
 
@@ -23,12 +26,20 @@ export interface PageView {
   kind: NavEvent['kind'] | 'start';
   /** When it was seen (ms, the caller's clock). */
   at: number;
+  /** The tab's title when it was seen (kept for a page view recorded without its page). */
+  title?: string | undefined;
+  /** Anything the caller keeps with the page view (network facts seen with it); passed back as is. */
+  facts?: unknown;
+  /** It replaced a page view that never got its turn: capture it at once, without settle waits. */
+  hurry?: boolean;
 }
 
 export type MissReason = 'left' | 'tab-closed' | 'paused' | 'stopped';
 
 export type RecorderAction =
-  { kind: 'capture'; view: PageView } | { kind: 'missed'; view: PageView; reason: MissReason };
+  | { kind: 'capture'; view: PageView }
+  /** `at`: when the page view ended (the caller's clock); the page itself was not taken. */
+  | { kind: 'missed'; view: PageView; reason: MissReason; at: number };
 
 export interface RecorderConfig {
   /** Time after the last navigation event of a page view before it goes to its capture. */
@@ -78,25 +89,34 @@ export class Recorder {
     const p = t.pending;
     if (p && p.view.url === view.url && p.view.documentId === view.documentId) {
       // The same page view reported again (load after a history event, repeated replaceState):
-      // wait for quiet again, but never beyond the bound.
-      p.dueAt = Math.min(view.at + this.config.settleMs, p.firstAt + this.config.maxSettleMs);
+      // wait for quiet again, but never beyond the bound (a page view in a hurry does not wait).
+      if (!p.view.hurry) p.dueAt = Math.min(view.at + this.config.settleMs, p.firstAt + this.config.maxSettleMs);
+      if (view.title) p.view.title = view.title;
       return [];
     }
-    const out: RecorderAction[] = p ? [{ kind: 'missed', view: p.view, reason: 'left' }] : [];
-    t.pending = { view, dueAt: view.at + this.config.settleMs, firstAt: view.at };
-    return out;
+    if (!p) {
+      // The tab's capture still runs on the page just left: it will not finish (the page is
+      // gone), so the investigator is moving fast and this page view must not wait either.
+      t.pending = t.busy
+        ? { view: { ...view, hurry: true }, dueAt: view.at, firstAt: view.at }
+        : { view, dueAt: view.at + this.config.settleMs, firstAt: view.at };
+      return [];
+    }
+    const hurried = { ...view, hurry: true };
+    t.pending = { view: hurried, dueAt: view.at, firstAt: view.at };
+    return [{ kind: 'missed', view: p.view, reason: 'left', at: view.at }];
   }
 
   /**
    * The tab moved to a page the recording does not touch (the ignore list): a page view still
    * waiting is reported as left, and the next page view of the tab counts even at the same URL.
    */
-  left(tabId: number): RecorderAction[] {
+  left(tabId: number, now: number): RecorderAction[] {
     const t = this.tab(tabId);
     const p = t.pending;
     t.pending = null;
     t.lastUrl = null;
-    return p ? [{ kind: 'missed', view: p.view, reason: 'left' }] : [];
+    return p ? [{ kind: 'missed', view: p.view, reason: 'left', at: now }] : [];
   }
 
   /**
@@ -139,17 +159,17 @@ export class Recorder {
   }
 
   /** A tab was closed: its waiting page view can no longer be captured. */
-  tabClosed(tabId: number): RecorderAction[] {
+  tabClosed(tabId: number, now: number): RecorderAction[] {
     const p = this.tabs.get(tabId)?.pending;
     this.tabs.delete(tabId);
-    return p ? [{ kind: 'missed', view: p.view, reason: 'tab-closed' }] : [];
+    return p ? [{ kind: 'missed', view: p.view, reason: 'tab-closed', at: now }] : [];
   }
 
   /** Pause or stop: every waiting page view is reported as not captured, and forgotten. */
-  flush(reason: 'paused' | 'stopped'): RecorderAction[] {
+  flush(reason: 'paused' | 'stopped', now: number): RecorderAction[] {
     const out: RecorderAction[] = [];
     for (const t of this.tabs.values()) {
-      if (t.pending) out.push({ kind: 'missed', view: t.pending.view, reason });
+      if (t.pending) out.push({ kind: 'missed', view: t.pending.view, reason, at: now });
       t.pending = null;
       // After a pause, the page shown when recording resumes is a page view again.
       t.lastUrl = null;

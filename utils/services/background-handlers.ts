@@ -11,11 +11,13 @@ import { createFetchLog, type FetchLog } from '@/utils/capture/fetch-log';
 import { badgeForFailure, badgeForSuccess, badgeProgress, badgeWorking } from '@/utils/platform/badge';
 import { createBrowserCaptureEnv } from '@/utils/platform/capture-env';
 import { createRecordingPlatform } from '@/utils/platform/recording-platform';
+import { stopWhenLeft } from '@/utils/platform/recording-guard';
 import { requestPersistentStorage } from '@/utils/platform/extension';
 import { runCapture, type CaptureRequest } from './capture-job';
 import { createHarvestControl } from './harvest-control';
 import { commitInterruptedHarvests } from './harvest-job';
 import { RecordingService } from './recording';
+import { storePageView } from './page-view-record';
 import { ensureSigningKey } from './signing-keys';
 import { processFirstAttempts, processTimestampsFromSettings, timestampStoredCapture } from './timestamp-queue';
 import { addWatchEntry, removeWatchEntry, syncWatch } from './watch-list';
@@ -97,7 +99,13 @@ function recordingService(db: HashmarkDb, captureEnv: (tabId: number | undefined
     capture: async (req: CaptureRequest) => {
       const env = captureEnv(req.tabId);
       delete env.progress;
+      if (req.tabId !== undefined && req.expectUrl !== undefined) stopWhenLeft(env, req.tabId, req.expectUrl);
       const r = await runCapture(db, env, req);
+      void timestampStoredCapture(db, r);
+      return r;
+    },
+    pageView: async (req) => {
+      const r = await storePageView(db, captureEnv(req.tabId), req);
       void timestampStoredCapture(db, r);
       return r;
     },

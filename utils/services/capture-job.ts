@@ -54,6 +54,11 @@ export interface CaptureRequest {
    * CLI (its --record-unreachable) and recording mode.
    */
   recordUnreachable?: boolean;
+  /**
+   * The address the tab must still show (a recording's page view, issue 16): when the tab has
+   * moved on, the capture is refused before its job opens, never filed under the wrong page view.
+   */
+  expectUrl?: string;
 }
 
 /** A capture job just opened: the settings it runs under, its tab and its sequence number. */
@@ -79,6 +84,9 @@ export async function openCaptureJob(db: HashmarkDb, env: CaptureEnv, req: Captu
 
   const tab = req.tabId !== undefined ? await env.getTab(req.tabId).catch(() => null) : await env.focusedTab();
   if (!tab) throw new CaptureError('There is no tab to capture.', 'no-tab');
+  if (req.expectUrl !== undefined && tab.url !== req.expectUrl) {
+    throw new CaptureError('The tab had moved on to another page before the capture began.', 'navigated');
+  }
   // Refused before a job exists: nothing is written, the running harvest goes on untouched.
   const busy = env.tabBusy?.(tab.id);
   if (busy) throw new CaptureError(busy, 'busy');
@@ -140,6 +148,15 @@ async function captureInJob(
     const unreachable = await captureUnreachable(db, env, j, e, { commit, thumbnail: cacheReportThumbnail });
     if (unreachable) return unreachable;
     throw e;
+  }
+  // The nonce proves the snapshot and the end share one document, not that it is the page view
+  // the recording asked for: a tab that moved on just before the nonce was planted would be read
+  // under the earlier address. A recording's capture checks the address did not change meanwhile.
+  if (j.req.expectUrl !== undefined && (await env.getTab(tab.id).catch(() => null))?.url !== tab.url) {
+    throw new CaptureError(
+      'The tab moved on to another page while it was being read; nothing was stored.',
+      'navigated',
+    );
   }
   const c = await collectFiles(env, tab, snap, { opts: j.opts, fast: settings.fastScreenshots, nonce, timings });
 

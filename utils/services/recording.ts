@@ -45,11 +45,15 @@ import {
   type TabFacts,
 } from '@/utils/recording/scope';
 import type { RecordingScope, RecordingStatus } from '@/utils/recording/types';
+import type { PageViewReason } from '@/utils/recording/page-view';
+import { factsMatch, type NetworkFacts } from '@/utils/capture/network-facts';
 import type { CaptureRequest } from './capture-job';
+import type { PageViewRequest } from './page-view-record';
 
 /** A tab as the recording needs it. */
 export interface RecordingTab extends TabFacts {
   url: string;
+  title: string;
   active: boolean;
 }
 
@@ -85,6 +89,11 @@ export interface RecordingPlatform {
   settle(tabId: number, quietMs: number, maxMs: number): Promise<SettleResult | null>;
   /** The browser's storage is nearly full (navigator.storage.estimate), so recording must pause. */
   storageNearlyFull(): Promise<boolean>;
+  /**
+   * The tab's main document response as webRequest saw it (kept per tab, replaced by the next
+   * load): read when a page view is seen, so a page view left early still has it.
+   */
+  networkFacts(tabId: number): Promise<NetworkFacts | null>;
 }
 
 /** How long a page must be quiet (network and DOM) before its capture, and the bound on the wait. */
@@ -93,12 +102,16 @@ interface PageQuietConfig {
   maxMs: number;
 }
 const DEFAULT_PAGE_QUIET: PageQuietConfig = { quietMs: 500, maxMs: 4000 };
+/** The longest a pause or stop waits for the page views still being written. */
+const DRAIN_MAX_MS = 15_000;
 
 export interface RecordingDeps {
   db: HashmarkDb;
   platform: RecordingPlatform;
   /** One capture through the capture job (utils/services/capture-job.ts runCapture). */
   capture(req: CaptureRequest): Promise<CaptureResult>;
+  /** A page view recorded without its page (utils/services/page-view-record.ts storePageView). */
+  pageView(req: PageViewRequest): Promise<CaptureResult>;
   config?: RecorderConfig;
   quiet?: PageQuietConfig;
 }
@@ -118,6 +131,7 @@ async function domSha256(r: SettleResult): Promise<string | null> {
  */
 export const LIGHT_CAPTURE: Partial<CaptureOptions> = { fullPage: false, pageCopy: false, media: false, mhtml: true };
 
+/** Said in recording.missed when even the page view's record could not be written. */
 const MISSED_TEXT: Record<MissReason | 'changed', string> = {
   left: 'The page was left before it had settled; it could not be captured.',
   changed: 'The tab showed another page when its turn came; it could not be captured.',
@@ -267,7 +281,9 @@ export class RecordingService {
     await p.badge(await this.badgeTabs(r), 'active');
     const tab = await (tabId !== undefined ? p.getTab(tabId) : p.focusedTab());
     if (tab && inScope(r, tab) && isRecordableUrl(tab.url) && !this.ignored(tab.url)) {
-      await this.handle(this.recorder.see({ tabId: tab.id, url: tab.url, kind: 'start', at: this.ms() }));
+      const view: PageView = { tabId: tab.id, url: tab.url, kind: 'start', at: this.ms(), title: tab.title };
+      view.facts = await this.factsOf(tab.id, tab.url);
+      this.handle(this.recorder.see(view));
     }
     await this.pump();
   }
@@ -286,7 +302,8 @@ export class RecordingService {
     const r = this.rec;
     if (!r || (state === 'paused' && r.state !== 'active')) return this.statusNow();
     this.cancelTimer?.();
-    await this.handle(this.recorder.flush(state));
+    this.handle(this.recorder.flush(state, this.ms()));
+    await this.drain();
     this.rec = await setRecordingState(this.d.db, { id: r.id, state, at: this.at(), ...(reason ? { reason } : {}) });
     await this.d.platform.badge(await this.badgeTabs(r), state === 'paused' ? 'paused' : 'off');
     if (state === 'stopped') {
@@ -317,14 +334,24 @@ export class RecordingService {
       if (this.ignored(ev.url)) {
         // Not touched, not logged: the badge says this page is not recorded.
         await this.d.platform.badge([tab.id], 'off');
-        if (r.state === 'active') await this.handle(this.recorder.left(tab.id));
+        if (r.state === 'active') this.handle(this.recorder.left(tab.id, this.ms()));
         return;
       }
       // The browser clears a tab's badge when it navigates: set it again.
       await this.d.platform.badge([tab.id], r.state === 'active' ? 'active' : 'paused');
       if (r.state !== 'active') return;
-      const view: PageView = { tabId: ev.tabId, url: ev.url, documentId: ev.documentId, kind: ev.kind, at: this.ms() };
-      await this.handle(this.recorder.see(view));
+      const at = this.ms();
+      const view: PageView = {
+        tabId: ev.tabId,
+        url: ev.url,
+        documentId: ev.documentId,
+        kind: ev.kind,
+        at,
+        title: tab.title,
+      };
+      // A single-page move keeps the document's response, whose address is no longer the page's.
+      if (ev.kind === 'load') view.facts = await this.factsOf(tab.id, ev.url);
+      this.handle(this.recorder.see(view));
       await this.pump();
     });
   }
@@ -348,7 +375,7 @@ export class RecordingService {
     return this.serial(async () => {
       const r = this.rec;
       if (!r) return;
-      await this.handle(this.recorder.tabClosed(tabId));
+      this.handle(this.recorder.tabClosed(tabId, this.ms()));
       if (!r.tabIds.includes(tabId)) return;
       this.rec = { ...r, tabIds: [...dropTab(r, tabId).tabIds] };
       if (r.scope === 'tab' && this.rec.tabIds.length === 0) {
@@ -362,6 +389,18 @@ export class RecordingService {
   /** A tab was shown: a page view that waited for it can go now. */
   onTabActivated(): Promise<void> {
     return this.serial(() => this.pump());
+  }
+
+  /**
+   * Before a pause or a stop is logged, the page views seen while the recording was on are
+   * written (their captures and records), so the log and the timeline keep them inside the
+   * session. Bounded: a capture that hangs must not hold the investigator's stop.
+   */
+  private async drain(): Promise<void> {
+    let cancel = () => {};
+    const late = new Promise<void>((r) => (cancel = this.d.platform.setTimer(DRAIN_MAX_MS, r)));
+    await Promise.race([this.captures, late]);
+    cancel();
   }
 
   /** Waits until every event and capture asked for so far is done (tests, the CLI). */
@@ -378,16 +417,62 @@ export class RecordingService {
     this.cancelTimer = null;
     if (this.rec?.state !== 'active') return;
     const active = await this.d.platform.activeTabIds();
-    await this.handle(this.recorder.due(this.ms(), active));
+    this.handle(this.recorder.due(this.ms(), active));
     const next = this.recorder.nextDueIn(this.ms());
     if (next !== null) this.cancelTimer = this.d.platform.setTimer(next, () => void this.serial(() => this.pump()));
   }
 
-  /** Logs what is not a capture, and queues the captures. */
-  private async handle(actions: RecorderAction[]): Promise<void> {
+  /** The network facts of the tab's document, when they are those of this address. */
+  private async factsOf(tabId: number, url: string): Promise<NetworkFacts | null> {
+    const f = await this.d.platform.networkFacts(tabId).catch(() => null);
+    return factsMatch(f, url) ? f : null;
+  }
+
+  /**
+   * Queues the captures, and the records of page views whose page could not be taken (in the
+   * same queue, so the case's sequence follows the order of the page views).
+   */
+  private handle(actions: RecorderAction[]): void {
     for (const a of actions) {
       if (a.kind === 'capture') this.queueCapture(a.view);
-      else await this.logView(this.rec, a.view, 'recording.missed', { reason: MISSED_TEXT[a.reason] });
+      else if (this.rec) {
+        const r = this.rec;
+        const end = { reason: a.reason, at: a.at };
+        this.captures = this.captures
+          .then(() => this.recordView(r, a.view, end))
+          .catch((e: unknown) => console.error('hashmark: recording page view', e));
+      }
+    }
+  }
+
+  /**
+   * A page view whose page could not be taken is still a record of the case: the address, title,
+   * times and network facts seen with it, and a limitation saying why (utils/recording/page-view.ts).
+   * Only when even that cannot be written (no case, a closed case) is it logged as missed.
+   */
+  private async recordView(
+    r: RecordingRow,
+    view: PageView,
+    end: { reason: PageViewReason; at: number; detail?: string },
+  ): Promise<void> {
+    try {
+      const result = await this.d.pageView({
+        caseId: r.caseId,
+        tabId: view.tabId,
+        facts: {
+          url: view.url,
+          title: view.title ?? '',
+          seenAt: new Date(view.at),
+          endedAt: new Date(end.at),
+          reason: end.reason,
+          detail: end.detail,
+          network: (view.facts as NetworkFacts | null | undefined) ?? null,
+        },
+      });
+      await this.countBytes(r, result.captureId);
+    } catch (e) {
+      const why = e instanceof Error ? e.message : String(e);
+      await this.logView(r, view, 'recording.missed', { reason: `${MISSED_TEXT[missReason(end.reason)]} (${why})` });
     }
   }
 
@@ -421,21 +506,22 @@ export class RecordingService {
   /** One page view's capture; what stops it before the capture job opens is logged here. */
   private async captureView(r: RecordingRow, view: PageView): Promise<void> {
     if (this.rec?.id !== r.id || this.rec.state !== 'active') {
-      return this.logView(r, view, 'recording.missed', { reason: MISSED_TEXT[this.rec ? 'paused' : 'stopped'] });
+      return this.recordView(r, view, { reason: this.rec?.id === r.id ? 'paused' : 'stopped', at: this.ms() });
     }
     const p = this.d.platform;
-    const shown = async () => {
+    const shown = async (): Promise<PageViewReason | null> => {
       const tab = await p.getTab(view.tabId);
-      if (!tab) return MISSED_TEXT['tab-closed'];
-      return tab.url !== view.url || !tab.active ? MISSED_TEXT.changed : null;
+      if (!tab) return 'tab-closed';
+      return tab.url !== view.url || !tab.active ? 'changed' : null;
     };
     const before = await shown();
-    if (before) return this.logView(r, view, 'recording.missed', { reason: before });
-    // The page's own quiet (network and DOM, bounded), then its DOM fingerprint.
-    const q = this.d.quiet ?? DEFAULT_PAGE_QUIET;
+    if (before) return this.recordView(r, view, { reason: before, at: this.ms() });
+    // The page's own quiet (network and DOM, bounded), then its DOM fingerprint. In a hurry
+    // (a burst of page views), only the fingerprint: waiting for quiet would lose the page.
+    const q = view.hurry ? { quietMs: 0, maxMs: 0 } : (this.d.quiet ?? DEFAULT_PAGE_QUIET);
     const settled = await p.settle(view.tabId, q.quietMs, q.maxMs).catch(() => null);
     const after = await shown();
-    if (after) return this.logView(r, view, 'recording.missed', { reason: after });
+    if (after) return this.recordView(r, view, { reason: after, at: this.ms() });
     const hash = settled ? await domSha256(settled) : null;
     const prev = hash ? this.seen.match(view.url, hash, this.ms()) : null;
     if (hash && prev) {
@@ -455,15 +541,25 @@ export class RecordingService {
         trigger: 'recording',
         tabId: view.tabId,
         caseId: r.caseId,
+        expectUrl: view.url,
         ...(r.full ? {} : { options: LIGHT_CAPTURE }),
       });
     } catch (e) {
       // A failure inside the capture job is already in the custody log (capture.failed); one
-      // before it opened (no case, no tab) is not: log it here.
-      if (e instanceof CaptureError && (e.code === 'no-case' || e.code === 'no-tab')) {
-        await this.logView(r, view, 'recording.missed', { reason: e.message });
+      // before it opened (no case) is not: log it here.
+      const code = e instanceof CaptureError ? e.code : 'failed';
+      if (code === 'no-case') {
+        await this.logView(r, view, 'recording.missed', { reason: (e as Error).message });
+        return;
       }
-      return;
+      // Storage refused: a record would be refused too (the budget check pauses the recording).
+      if (code === 'storage-full' || code === 'store-failed') return;
+      // The page was left or closed during its capture, or could not be read: the page view is
+      // still recorded, with what the browser gave and why the page itself is not there.
+      const end = { at: this.ms() };
+      if (code === 'tab-closed') return this.recordView(r, view, { ...end, reason: 'tab-closed' });
+      const detail = code === 'navigated' ? 'the page was left during the capture' : (e as Error).message;
+      return this.recordView(r, view, { ...end, reason: 'failed', detail });
     }
     if (hash) this.seen.remember(view.url, { domSha256: hash, at: this.ms(), captureId: result.captureId });
     await this.countBytes(r, result.captureId);
@@ -483,11 +579,17 @@ export class RecordingService {
     const reason = full
       ? `The recording reached its budget (${size.bytes} of ${size.budgetBytes} bytes); it is paused, nothing was lost.`
       : "The browser's storage is nearly full; the recording is paused, nothing was lost.";
-    await this.serial(() => (this.rec?.id === r.id ? this.end('paused', reason) : Promise.resolve(this.statusNow())));
+    // Not awaited: the pause drains the capture queue this runs in.
+    void this.serial(() => (this.rec?.id === r.id ? this.end('paused', reason) : Promise.resolve(this.statusNow())));
   }
 }
 
 /** The settings page's write of the recording settings (components never call db writes). */
 export function saveRecordingSettings(db: HashmarkDb, patch: Partial<RecordingSettings>): Promise<RecordingSettings> {
   return updateRecordingSettings(db, patch);
+}
+
+/** The recording.missed wording for a page view whose record could not be written either. */
+function missReason(r: PageViewReason): MissReason | 'changed' {
+  return r === 'failed' ? 'left' : r;
 }

@@ -96,12 +96,23 @@ describe('Recorder', () => {
     expect(r.due(2300, ALL).map((a) => [a.kind, a.view.url])).toEqual([['capture', 'https://a.test/post/2']]);
   });
 
-  test('leaving a page before it settled: reported as missed, the new page view waits', () => {
+  test('leaving a page before it settled: reported as left (when), the new page view goes at once (a burst)', () => {
     const r = new Recorder(cfg);
     r.see(view(1, 'https://a.test/1', 0));
     const out = r.see(view(1, 'https://a.test/2', 400));
-    expect(out).toEqual([{ kind: 'missed', view: view(1, 'https://a.test/1', 0), reason: 'left' }]);
-    expect(r.due(1400, ALL).map((a) => a.view.url)).toEqual(['https://a.test/2']);
+    expect(out).toEqual([{ kind: 'missed', view: view(1, 'https://a.test/1', 0), reason: 'left', at: 400 }]);
+    const due = r.due(400, ALL);
+    expect(due.map((a) => [a.view.url, a.view.hurry])).toEqual([['https://a.test/2', true]]);
+  });
+
+  test('a page view while its tab is still being captured is in a hurry: it goes as soon as the tab is free', () => {
+    const r = new Recorder(cfg);
+    r.see(view(1, 'https://a.test/1', 0));
+    expect(r.due(1000, ALL)).toHaveLength(1);
+    r.see(view(1, 'https://a.test/2', 1100));
+    expect(r.due(1100, ALL)).toEqual([]); // busy
+    r.done(1);
+    expect(r.due(1150, ALL).map((a) => [a.view.url, a.view.hurry])).toEqual([['https://a.test/2', true]]);
   });
 
   test('one capture per tab at a time: the next page view waits until the capture is done', () => {
@@ -133,9 +144,9 @@ describe('Recorder', () => {
   test('the tab moved to an ignored page: its waiting page view was left; the next view counts even at the same URL', () => {
     const r = new Recorder(cfg);
     r.see(view(1, 'https://a.test/', 0));
-    expect(r.left(1)).toEqual([{ kind: 'missed', view: view(1, 'https://a.test/', 0), reason: 'left' }]);
+    expect(r.left(1, 300)).toEqual([{ kind: 'missed', view: view(1, 'https://a.test/', 0), reason: 'left', at: 300 }]);
     expect(r.due(5000, ALL)).toEqual([]);
-    expect(r.left(1)).toEqual([]);
+    expect(r.left(1, 5000)).toEqual([]);
     r.see(view(1, 'https://a.test/', 6000, { kind: 'history' }));
     expect(r.due(7000, ALL).map((a) => a.kind)).toEqual(['capture']);
   });
@@ -156,13 +167,17 @@ describe('Recorder', () => {
     const r = new Recorder(cfg);
     r.see(view(1, 'https://a.test/', 0));
     r.see(view(2, 'https://b.test/', 0));
-    expect(r.tabClosed(1)).toEqual([{ kind: 'missed', view: view(1, 'https://a.test/', 0), reason: 'tab-closed' }]);
-    expect(r.tabClosed(1)).toEqual([]);
-    expect(r.flush('paused')).toEqual([{ kind: 'missed', view: view(2, 'https://b.test/', 0), reason: 'paused' }]);
+    expect(r.tabClosed(1, 10)).toEqual([
+      { kind: 'missed', view: view(1, 'https://a.test/', 0), reason: 'tab-closed', at: 10 },
+    ]);
+    expect(r.tabClosed(1, 20)).toEqual([]);
+    expect(r.flush('paused', 30)).toEqual([
+      { kind: 'missed', view: view(2, 'https://b.test/', 0), reason: 'paused', at: 30 },
+    ]);
     expect(r.due(10_000, ALL)).toEqual([]);
     // After a pause, the page shown again is a page view again (even with the same URL).
     r.see(view(2, 'https://b.test/', 11_000, { kind: 'start' }));
-    expect(r.flush('stopped')).toEqual([expect.objectContaining({ kind: 'missed', reason: 'stopped' })]);
+    expect(r.flush('stopped', 12_000)).toEqual([expect.objectContaining({ kind: 'missed', reason: 'stopped' })]);
   });
 
   test('a burst of 20 navigations: every one is either captured or reported, none lost', () => {

@@ -17,6 +17,7 @@ import {
 import type { CaptureRecord } from '@/utils/db/schema';
 import { CaptureError, type CaptureResult } from '@/utils/capture/pipeline';
 import type { CaptureRequest } from '@/utils/services/capture-job';
+import { storePageView } from '@/utils/services/page-view-record';
 import { LIGHT_CAPTURE, RecordingService, type RecordingPlatform, type RecordingTab } from '@/utils/services/recording';
 
 let db: HashmarkDb;
@@ -24,11 +25,28 @@ let n = 0;
 let ids = 0;
 const CONFIG = { settleMs: 1000, maxSettleMs: 5000 };
 
+/** The real writer of a page view recorded without its page, on the test database. */
+const pageView = (platform: RecordingPlatform) => (req: Parameters<typeof storePageView>[2]) =>
+  storePageView(
+    db,
+    {
+      now: () => platform.now(),
+      newId: () => platform.newId(),
+      browserFacts: async () => ({ name: 'Test', version: '1', userAgent: 'test', platform: 'test' }),
+      software: { name: 'Hashmark', version: '0', build: 'test' },
+    },
+    req,
+  );
+/** The page views recorded without their page: capture records with no artifact. */
+const pageViews = async () =>
+  (await db.captures.toArray()).filter((c) => c.artifacts.length === 0).sort((a, b) => a.sequence - b.sequence);
+
 /** A scripted browser: tabs by id, a manual clock and timers, the badge and session mark it was given. */
 function fakeBrowser() {
   let now = Date.UTC(2026, 11, 2, 12, 0, 0);
   const timers: { at: number; fn: () => void; live: boolean }[] = [];
-  const tabs = new Map<number, RecordingTab>();
+  const tabs = new Map<number, Omit<RecordingTab, 'title'>>();
+  const withTitle = (t: Omit<RecordingTab, 'title'>): RecordingTab => ({ ...t, title: `Title of ${t.url}` });
   const badges = new Map<number, string>();
   /** What each URL's DOM is now (default: the URL itself), and the pages the settle script reached. */
   const doms = new Map<string, string>();
@@ -38,8 +56,11 @@ function fakeBrowser() {
   const platform: RecordingPlatform = {
     now: () => new Date(now),
     newId: () => `id-${++ids}`,
-    getTab: async (id) => (tabs.has(id) ? { ...tabs.get(id)! } : null),
-    focusedTab: async () => [...tabs.values()].find((t) => t.active && t.windowId === 1) ?? null,
+    getTab: async (id) => (tabs.has(id) ? withTitle(tabs.get(id)!) : null),
+    focusedTab: async () => {
+      const t = [...tabs.values()].find((x) => x.active && x.windowId === 1);
+      return t ? withTitle(t) : null;
+    },
     activeTabIds: async () => new Set([...tabs.values()].filter((t) => t.active).map((t) => t.id)),
     tabsOfWindow: async (w) => [...tabs.values()].filter((t) => t.windowId === w).map((t) => t.id),
     windowExists: async (w) => [...tabs.values()].some((t) => t.windowId === w),
@@ -58,6 +79,7 @@ function fakeBrowser() {
       return { settled: true, waitedMs: 0, domSha256: null, dom: doms.get(url) ?? url };
     },
     storageNearlyFull: async () => full,
+    networkFacts: async () => null,
   };
   return {
     platform,
@@ -88,6 +110,7 @@ function setup(fail?: (req: CaptureRequest) => Error | null) {
   const service = new RecordingService({
     db,
     platform: b.platform,
+    pageView: pageView(b.platform),
     config: CONFIG,
     capture: async (req) => {
       const e = fail?.(req);
@@ -140,7 +163,15 @@ describe('recording service', () => {
     expect(b.badges.get(1)).toBe('active');
     expect(captures).toEqual([]); // not before it settled
     await settle();
-    expect(captures).toEqual([{ trigger: 'recording', tabId: 1, caseId: 'case-1', options: LIGHT_CAPTURE }]);
+    // expectUrl: the capture is refused if the tab has moved on by then (never filed under this view).
+    const light = {
+      trigger: 'recording',
+      tabId: 1,
+      caseId: 'case-1',
+      expectUrl: 'https://a.test/1',
+      options: LIGHT_CAPTURE,
+    };
+    expect(captures).toEqual([light]);
     expect(LIGHT_CAPTURE).toEqual({ fullPage: false, pageCopy: false, media: false, mhtml: true });
     expect(await types()).toEqual(['recording.started']);
   });
@@ -151,7 +182,7 @@ describe('recording service', () => {
     await createCase(db, { id: 'case-2', name: 'Other', at: new Date().toISOString() });
     await updateSettings(db, { activeCaseId: 'case-2' });
     await settle();
-    expect(captures).toEqual([{ trigger: 'recording', tabId: 1, caseId: 'case-1' }]);
+    expect(captures).toEqual([{ trigger: 'recording', tabId: 1, caseId: 'case-1', expectUrl: 'https://a.test/1' }]);
   });
 
   test('page loads and single-page moves in scope are captured; other tabs and windows are not', async () => {
@@ -209,7 +240,7 @@ describe('recording service', () => {
     expect(captures.map((c) => c.tabId)).toEqual([1, 2]);
   });
 
-  test('leaving a page before it settled and an unchanged page seen again are logged, not captured', async () => {
+  test('a page left before it settled is recorded without its page (why, when); an unchanged page is seen again', async () => {
     const { service, captures, load, move, settle } = setup();
     await service.start({ scope: 'tab', tabId: 1 });
     await settle();
@@ -222,11 +253,21 @@ describe('recording service', () => {
     await settle();
     expect(captures).toHaveLength(3);
     const ev = await events();
-    const missed = ev.find((e) => e.type === 'recording.missed')!;
-    expect(missed.details).toMatchObject({
-      url: 'https://a.test/quick',
-      tabId: 1,
-      reason: expect.stringMatching(/left/),
+    expect(ev.filter((e) => e.type === 'recording.missed')).toEqual([]);
+    const [left] = await pageViews();
+    expect(left).toMatchObject({ url: 'https://a.test/quick', title: 'Title of https://a.test/quick' });
+    expect(left!.limitations).toEqual([expect.stringMatching(/^The page was left 0 ms after it was seen/)]);
+    const json = JSON.parse(new TextDecoder().decode((await db.blobs.get(left!.captureJson.sha256))!.data)) as {
+      trigger: string;
+      kind: string;
+      artifacts: unknown[];
+      pageView: { reason: string };
+    };
+    expect(json).toMatchObject({
+      trigger: 'recording',
+      kind: 'page-view',
+      artifacts: [],
+      pageView: { reason: 'left' },
     });
     const again = ev.find((e) => e.type === 'recording.seen-again')!;
     expect(again.details).toMatchObject({ url: 'https://a.test/spa', previousAt: expect.any(String) });
@@ -264,6 +305,23 @@ describe('recording service', () => {
     expect(captures).toHaveLength(5);
   });
 
+  test('a burst of 20 navigations in 10 s: 21 records (captured, or recorded without the page), none lost', async () => {
+    const { b, service, captures, load } = setup();
+    await service.start({ scope: 'tab', tabId: 1 });
+    for (let i = 1; i <= 20; i++) {
+      b.advance(500);
+      await load(1, `https://a.test/burst/${i}`);
+    }
+    b.advance(CONFIG.maxSettleMs);
+    await service.idle();
+    await service.stop();
+    const views = (await pageViews()).map((c) => c.url);
+    expect(captures.length + views.length).toBe(21);
+    expect(new Set(views).size).toBe(views.length);
+    expect(views.length).toBeGreaterThan(0);
+    expect((await events()).filter((e) => e.type === 'recording.missed')).toEqual([]);
+  });
+
   test('the ignore list: a page on it is never reached (no settle script, no capture, no log line)', async () => {
     const { b, service, captures, load, settle } = setup();
     await updateRecordingSettings(db, { cases: { 'case-1': { ignore: ['bank.test'] } } });
@@ -286,7 +344,7 @@ describe('recording service', () => {
     expect(ev.find((e) => e.type === 'recording.started')!.details.ignore).toEqual(
       expect.arrayContaining(['mail.google.com', 'bank.test', 'mail.test:8080/inbox']),
     );
-    expect(ev.filter((e) => e.type === 'recording.missed').map((e) => e.details.url)).toEqual(['https://a.test/quick']);
+    expect((await pageViews()).map((c) => c.url)).toEqual(['https://a.test/quick']);
   });
 
   test('budget: a warning at 80 %, a pause (with the reason, nothing lost) at 100 %; the quota nearly full pauses too', async () => {
@@ -295,6 +353,7 @@ describe('recording service', () => {
     const service = new RecordingService({
       db,
       platform: b0.b.platform,
+      pageView: pageView(b0.b.platform),
       config: CONFIG,
       capture: async (req) => {
         const id = `cap-${++k}`;
@@ -353,14 +412,16 @@ describe('recording service', () => {
     await load(1, 'https://a.test/p4');
     await settle();
     expect(captures).toHaveLength(2);
-    expect(await types()).toEqual([
-      'recording.started',
-      'recording.missed', // p1, by the pause
-      'recording.paused',
-      'recording.resumed',
-      'recording.missed', // p3, by the stop
-      'recording.stopped',
+    expect(await types()).toEqual(['recording.started', 'recording.paused', 'recording.resumed', 'recording.stopped']);
+    // The page views seen while it was on are recorded (without their page) before the pause and the stop.
+    const views = await pageViews();
+    expect(views.map((c) => c.url)).toEqual(['https://a.test/p1', 'https://a.test/p3']);
+    expect(views.map((c) => c.limitations[0])).toEqual([
+      expect.stringMatching(/^The recording was paused/),
+      expect.stringMatching(/^The recording was stopped/),
     ]);
+    const ev = (await events()).map((e) => e.type);
+    expect(ev.lastIndexOf('capture.stored')).toBeLessThan(ev.indexOf('recording.stopped'));
   });
 
   test('the last recording tab closed: the recording stops and says why', async () => {
@@ -370,7 +431,8 @@ describe('recording service', () => {
     await service.onTabRemoved(1);
     expect(await service.status()).toEqual({ state: 'off' });
     const ev = await events();
-    expect(ev.map((e) => e.type).slice(-2)).toEqual(['recording.missed', 'recording.stopped']);
+    expect(ev.map((e) => e.type).slice(-3)).toEqual(['capture.started', 'capture.stored', 'recording.stopped']);
+    expect((await pageViews())[0]!.limitations[0]).toMatch(/^The tab was closed/);
     expect(ev.at(-1)!.details.reason).toMatch(/closed/);
   });
 
@@ -408,6 +470,7 @@ describe('worker start', () => {
       db,
       platform: first.b.platform,
       config: CONFIG,
+      pageView: async () => ({}) as CaptureResult,
       capture: async () => ({}) as CaptureResult,
     });
     first.b.badges.clear();
@@ -429,6 +492,7 @@ describe('worker start', () => {
       db,
       platform: first.b.platform,
       config: CONFIG,
+      pageView: async () => ({}) as CaptureResult,
       capture: async () => ({}) as CaptureResult,
     });
     await again.recover();
@@ -443,6 +507,7 @@ describe('worker start', () => {
       db,
       platform: second.b.platform,
       config: CONFIG,
+      pageView: async () => ({}) as CaptureResult,
       capture: async () => ({}) as CaptureResult,
     });
     await third.recover();
