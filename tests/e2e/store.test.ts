@@ -18,6 +18,8 @@ import {
   getObject,
   headObject,
   listVersions,
+  pushPackage,
+  retainUntilDate,
   S3Error,
   type StoreTarget,
 } from '@/utils/store';
@@ -27,6 +29,12 @@ import { credentialsOf, queueExportPart, runStorePushes } from '@/utils/services
 import type { PackagePart } from '@/utils/package/export-case';
 import { at, seedCase, storeCapture } from '../unit/helpers/export-fixture';
 import { startStore, stopGateway, stopStore, type LocalStore } from '../support/ceph-store';
+import type { BrowserName, CaptureDriver } from '../../cli/driver';
+import type { ChromiumDriver } from '../../cli/chromium/driver';
+import type { CustodyRecord, StoreQueueRecord } from '@/utils/db/schema';
+import { exportPageQuery } from '@/utils/package/export-params';
+import { startFixtureServer, type FixtureServer } from '../support/fixture-server';
+import { canRun, openSession, suiteTitle, type Session } from '../support/session';
 
 const run = promisify(execFile);
 const CLI = resolve('cli/hashmark.mjs');
@@ -180,5 +188,165 @@ describe('hashmark push and store check against Ceph', () => {
     expect(row?.state).toBe('pushed');
     expect(row?.zip).toBeUndefined();
     db.close();
+  });
+});
+
+/** The settings row a configured store leaves (plain secret: the sealed path is the settings page's). */
+async function configureStore(driver: CaptureDriver, prefix: string): Promise<void> {
+  const config = {
+    endpoint: store.endpoint,
+    bucket: 'evidence',
+    prefix,
+    region: store.region,
+    retentionDays: 1,
+    pushExports: true,
+    accessKeyId: store.accessKeyId,
+    secret: { kind: 'plain', secretAccessKey: store.secretAccessKey },
+  };
+  await driver.inControl(
+    (c: unknown) =>
+      new Promise<void>((resolve, reject) => {
+        const open = indexedDB.open('hashmark');
+        open.onerror = () => reject(open.error ?? new Error('indexedDB.open failed'));
+        open.onsuccess = () => {
+          const tx = open.result.transaction('settings', 'readwrite');
+          tx.objectStore('settings').put({ id: 'store', config: c });
+          tx.oncomplete = () => resolve();
+          tx.onerror = () => reject(tx.error ?? new Error('settings write failed'));
+        };
+      }),
+    config,
+  );
+}
+
+type Queued = Omit<StoreQueueRecord, 'zip'>;
+const queueOf = async (driver: CaptureDriver, exportId?: string): Promise<Queued[]> =>
+  (await driver.readStore<Queued>('storeQueue')).filter((r) => !exportId || r.exportId === exportId);
+const storeEvents = async (driver: CaptureDriver, caseId: string) =>
+  (await driver.readStore<CustodyRecord>('custody'))
+    .filter((e) => e.caseId === caseId && e.type.startsWith('store.'))
+    .map((e) => JSON.parse(e.line) as { type: string; details: Record<string, unknown> });
+
+/** What the store holds for a pushed part: COMPLIANCE to its date, the exported bytes, undeletable. */
+async function expectLocked(r: Queued, zipPath: string, before: number): Promise<void> {
+  const p = r.pushed!;
+  expect(p.mode).toBe('COMPLIANCE');
+  // retentionDays 1 from the push (whole seconds, rounded up).
+  expect(Date.parse(p.retainUntil)).toBeGreaterThanOrEqual(Math.floor((before + 86_400_000) / 1000) * 1000);
+  expect(Date.parse(p.retainUntil)).toBeLessThanOrEqual(Date.now() + 86_400_000 + 1000);
+  const head = await headObject(target, fetch, r.key, p.versionId);
+  expect(head).toMatchObject({ mode: 'COMPLIANCE', etag: p.etag, size: r.bytes });
+  expect(Date.parse(head.retainUntil ?? '')).toBe(Date.parse(p.retainUntil));
+  const saved = readFileSync(zipPath);
+  expect(createHash('sha256').update(saved).digest('hex')).toBe(r.zipSha256);
+  expect(await sha256Of(await getObject(target, fetch, r.key, p.versionId))).toBe(r.zipSha256);
+  const refused = await deleteVersion(target, fetch, r.key, p.versionId).catch((e: unknown) => e);
+  expect((refused as S3Error).status).toBe(403);
+}
+
+const BROWSERS: readonly BrowserName[] = ['chromium', 'firefox'];
+
+describe.each(BROWSERS)('%s', (browser) => {
+  describe.skipIf(!canRun(browser))(suiteTitle(browser, 'push from the extension to the team store'), () => {
+    let site: FixtureServer;
+    let s: Session<CaptureDriver>;
+    beforeAll(async () => {
+      site = await startFixtureServer();
+      s = await openSession(browser);
+    }, 120_000);
+    afterAll(async () => {
+      await s?.close();
+      await site?.close();
+    });
+
+    it('an export is queued, pushed under COMPLIANCE, read back and logged (store.pushed)', async () => {
+      const caseId = (await s.driver.ensureCase(`Store – ${browser}`)).id;
+      const tab = await s.driver.openTab(site.url('ad-fr-2.html'));
+      await s.driver.capture(tab);
+      await s.driver.closeTab(tab);
+      const prefix = `unit-${browser}`;
+      await configureStore(s.driver, prefix);
+      const before = Date.now();
+      let zipPath: string;
+      let exportId: string;
+      if (browser === 'chromium') {
+        // The real export page, left open: its store status turns to "pushed" with what HEAD read back.
+        const hm = (s.driver as unknown as ChromiumDriver).hm;
+        const page = await hm.context.newPage();
+        const query = exportPageQuery({ caseId, ceiling: {}, lang: null });
+        await page.goto(`chrome-extension://${hm.extensionId}/export.html${query}`);
+        const pushed = page.locator('[data-store-state="pushed"]');
+        await pushed.waitFor({ timeout: 60_000 });
+        exportId = (await page.locator('[data-export-id]').getAttribute('data-export-id')) ?? '';
+        const version = await pushed.getAttribute('data-store-version');
+        expect(await pushed.textContent()).toContain(version);
+        zipPath = (await page.locator('[data-saved-path]').getAttribute('data-saved-path')) ?? '';
+        await page.close();
+      } else {
+        const out = await s.driver.exportCase(caseId);
+        zipPath = out.path;
+        await expect
+          .poll(
+            async () => (await queueOf(s.driver)).filter((r) => r.caseId === caseId && r.state === 'pushed').length,
+            {
+              timeout: 60_000,
+            },
+          )
+          .toBe(1);
+        exportId = (await queueOf(s.driver)).find((r) => r.caseId === caseId)!.exportId;
+      }
+      const [r] = await queueOf(s.driver, exportId);
+      expect(r).toMatchObject({ state: 'pushed', caseId, attempts: 1 });
+      expect(r!.key).toBe(`${prefix}/${caseId}/${exportId}/${r!.zipName}`);
+      expect((r as StoreQueueRecord).zip).toBeUndefined();
+      await expectLocked(r!, zipPath, before);
+      const events = await storeEvents(s.driver, caseId);
+      expect(events.map((e) => e.type)).toEqual(['store.pushed']);
+      expect(events[0]!.details).toMatchObject({
+        versionId: r!.pushed!.versionId,
+        etag: r!.pushed!.etag,
+        retainUntil: r!.pushed!.retainUntil,
+        mode: 'COMPLIANCE',
+        zipSha256: r!.zipSha256,
+      });
+      expect(JSON.stringify(events)).not.toContain(store.secretAccessKey);
+      // An overwrite of that key makes a new version; the extension's stays, locked and whole.
+      const zip = new Blob([readFileSync(zipPath)], { type: 'application/zip' });
+      const again = await pushPackage(target, fetch, {
+        key: r!.key,
+        zip,
+        sha256: r!.zipSha256,
+        retainUntil: retainUntilDate(new Date(), 1),
+      });
+      expect(again.versionId).not.toBe(r!.pushed!.versionId);
+      const versions = (await listVersions(target, fetch, `${prefix}/`)).map((v) => v.versionId).sort();
+      expect(versions).toEqual([again.versionId, r!.pushed!.versionId].sort());
+      expect((await headObject(target, fetch, r!.key, r!.pushed!.versionId)).mode).toBe('COMPLIANCE');
+
+      if (browser !== 'chromium') return;
+      // The store goes down: the next export's part stays queued (store.failed), and once the store is
+      // back an explicit push (the settings' "push now") sends it; the custody log says both.
+      await stopGateway(store);
+      const second = await s.driver.exportCase(caseId);
+      await expect
+        .poll(async () => (await queueOf(s.driver)).find((q) => q.zipName === second.zipName)?.attempts ?? 0, {
+          timeout: 60_000,
+        })
+        .toBe(1);
+      const down = (await queueOf(s.driver)).find((q) => q.zipName === second.zipName)!;
+      expect(down.state).toBe('queued');
+      expect(down.lastError).toBeTruthy();
+      await startStore(store.dir, store.port);
+      const res = await s.driver.send('store.push', { all: true });
+      expect(res).toMatchObject({ pushed: 1, failed: 0, nextAt: null });
+      const up = (await queueOf(s.driver, down.exportId))[0]!;
+      expect(up.state).toBe('pushed');
+      await expectLocked(up, second.path, before);
+      const after = (await storeEvents(s.driver, caseId)).filter((e) => e.details.exportId === down.exportId);
+      expect(after.map((e) => [e.type, e.details.attempt])).toEqual([
+        ['store.failed', 1],
+        ['store.pushed', 2],
+      ]);
+    }, 240_000);
   });
 });

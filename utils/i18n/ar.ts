@@ -655,4 +655,10 @@ export const ar: Record<MessageKey, Message> = {
   'ui.onb.keyHint':
     'تُوقَّع كل حزمة بمفتاح أُنشئ في هذا المتصفح. أعطِ هذه البصمة لمن يتسلّمون حزمك عبر قناة أخرى (رسالة، هاتف): تتيح لهم إثبات أن الحزمة صادرة عنك.',
   'ui.onb.done': 'فتح لوحة التحكم',
+  // issue 18 (h-store): push status with the export, custody event names, team view.
+  'storePush.title': 'مستودع أدلة الفريق',
+  'storePush.pushed': 'تم الإيداع، {mode} حتى {until}.',
+  'storePush.queued': 'في انتظار الإيداع ({attempts} محاولات حتى الآن؛ المحاولة التالية في {next}).',
+  'event.store.pushed': 'أُودع في مستودع الفريق',
+  'event.store.failed': 'فشل الإيداع في مستودع الفريق (ستُعاد المحاولة)',
 };

@@ -578,6 +578,12 @@ export const en = {
   'ui.onb.keyHint':
     'Every package is signed with a key made in this browser. Give this fingerprint to the people who receive your packages, by another channel (letter, phone): it lets them prove a package came from you.',
   'ui.onb.done': 'Open the dashboard',
+  // issue 18 (h-store): push status with the export, custody event names, team view.
+  'storePush.title': 'Team evidence store',
+  'storePush.pushed': 'pushed, {mode} until {until}.',
+  'storePush.queued': 'queued for the store ({attempts} attempts so far; next at {next}).',
+  'event.store.pushed': 'Pushed to the team store',
+  'event.store.failed': 'Push to the team store failed (will retry)',
 } satisfies Record<string, Message>;
 
 export type MessageKey = keyof typeof en;

@@ -627,4 +627,10 @@ export const fr: Record<MessageKey, Message> = {
   'ui.onb.keyHint':
     'Chaque paquet est signé par une clé créée dans ce navigateur. Donnez cette empreinte aux destinataires de vos paquets par un autre canal (courrier, téléphone) : elle leur permet de prouver qu’un paquet vient de vous.',
   'ui.onb.done': 'Ouvrir le tableau de bord',
+  // issue 18 (h-store): push status with the export, custody event names, team view.
+  'storePush.title': 'Dépôt de preuves de l’équipe',
+  'storePush.pushed': 'déposé, {mode} jusqu’au {until}.',
+  'storePush.queued': 'en attente de dépôt ({attempts} tentatives jusqu’ici ; prochaine à {next}).',
+  'event.store.pushed': 'Déposé dans le dépôt de l’équipe',
+  'event.store.failed': 'Échec du dépôt dans le dépôt de l’équipe (nouvel essai prévu)',
 };

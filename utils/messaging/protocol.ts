@@ -82,9 +82,12 @@ interface PageProtocol {
   'recording.pause': { req: Record<string, never>; res: RecordingStatus };
   'recording.status': { req: Record<string, never>; res: RecordingStatus };
   // --- Team store (issue 18) ---
-  /** Push the queued export parts that are due now (the export page sends it after queueing a part). */
+  /**
+   * Push the queued export parts that are due now (the export page sends it after queueing a part);
+   * with `all`, every queued part at once, backoff or not (the investigator's "push now", after an unlock).
+   */
   'store.push': {
-    req: Record<string, never>;
+    req: { all?: true };
     res: { pushed: number; failed: number; waiting: 'none' | 'no-store' | 'locked'; nextAt: string | null };
   };
   /** Unseal the store's secret key with the passphrase, for this browser session only. */
@@ -244,7 +247,8 @@ export const validators: Validators = {
   'recording.pause': (p): p is Req<'recording.pause'> => isObj(p) && Object.keys(p).length === 0,
   'recording.status': (p): p is Req<'recording.status'> => isObj(p) && Object.keys(p).length === 0,
   // Team store (issue 18): the passphrase is checked by unsealing, here only its shape.
-  'store.push': (p): p is Req<'store.push'> => isObj(p) && Object.keys(p).length === 0,
+  'store.push': (p): p is Req<'store.push'> =>
+    isObj(p) && Object.keys(p).every((k) => k === 'all') && (p.all === undefined || p.all === true),
   'store.unlock': (p): p is Req<'store.unlock'> =>
     isObj(p) && Object.keys(p).length === 1 && str(p.passphrase, 1000) && (p.passphrase as string).length >= 8,
   'store.lock': (p): p is Req<'store.lock'> => isObj(p) && Object.keys(p).length === 0,

@@ -185,7 +185,7 @@ export function createBackgroundServices(db: HashmarkDb): BackgroundServices {
     'recording.stop': () => recording.stop(),
     'recording.pause': () => recording.pause(),
     'recording.status': () => recording.status(),
-    'store.push': () => store.round(),
+    'store.push': (p) => store.round(p.all ? { all: true } : {}),
     'store.unlock': (p) => store.unlock(p.passphrase),
     'store.lock': () => store.lock(),
   };
