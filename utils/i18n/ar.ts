@@ -661,4 +661,12 @@ export const ar: Record<MessageKey, Message> = {
   'storePush.queued': 'في انتظار الإيداع ({attempts} محاولات حتى الآن؛ المحاولة التالية في {next}).',
   'event.store.pushed': 'أُودع في مستودع الفريق',
   'event.store.failed': 'فشل الإيداع في مستودع الفريق (ستُعاد المحاولة)',
+  'teamStore.signedBy': 'وقّعه {who}',
+  'teamStore.title': 'عرض الفريق: الحزم في المستودع',
+  'teamStore.hint':
+    'حزم أودعتها وحدتك. يتحقق الاستيراد من الحزمة أولاً، ثم يضيف لقطاتها ومحدداتها للقراءة فقط: تنضم إلى البحث والروابط بين القضايا، مع اسم من وقّعها.',
+  'teamStore.list': 'عرض حزم المستودع',
+  'teamStore.import': 'تحقق واستورد (للقراءة فقط)',
+  'teamStore.imported': 'استُورد للقراءة فقط: {count} لقطات من «{name}»، وقّعها {who}.',
+  'teamStore.none': 'لا توجد حزمة تحت هذه البادئة.',
 };

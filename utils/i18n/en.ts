@@ -584,6 +584,14 @@ export const en = {
   'storePush.queued': 'queued for the store ({attempts} attempts so far; next at {next}).',
   'event.store.pushed': 'Pushed to the team store',
   'event.store.failed': 'Push to the team store failed (will retry)',
+  'teamStore.signedBy': 'signed by {who}',
+  'teamStore.title': 'Team view: packages in the store',
+  'teamStore.hint':
+    'Packages pushed by your unit. Importing one verifies it first, then adds its captures and selectors read-only: they join search and the links across cases, marked with who signed them.',
+  'teamStore.list': 'List the store’s packages',
+  'teamStore.import': 'Verify and import (read-only)',
+  'teamStore.imported': 'Imported read-only: {count} captures from “{name}”, signed by {who}.',
+  'teamStore.none': 'No package under this prefix.',
 } satisfies Record<string, Message>;
 
 export type MessageKey = keyof typeof en;
