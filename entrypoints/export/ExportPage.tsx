@@ -136,6 +136,10 @@ async function runExport(o: {
   const { caseId, ceiling } = params;
   const kase = await getCase(db, caseId);
   if (!kase) return setState({ kind: 'failed', reason: tr.t('exportPage.noCase'), saved });
+  // Team store (issue 18): an imported case is another investigator's signed package, never re-exported as ours.
+  if (kase.imported) {
+    return setState({ kind: 'failed', reason: `Imported read-only (signed by ${kase.imported.signer}).`, saved });
+  }
   document.title = tr.t('exportPage.docTitle', { name: kase.name });
   let exportId: string | null = null;
   try {

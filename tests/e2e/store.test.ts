@@ -245,6 +245,8 @@ async function expectLocked(r: Queued, zipPath: string, before: number): Promise
 }
 
 const BROWSERS: readonly BrowserName[] = ['chromium', 'firefox'];
+/** The first package the Chromium profile pushed (imported by a second profile below). */
+let pushedByA: { key: string; versionId: string; caseId: string } | null = null;
 
 describe.each(BROWSERS)('%s', (browser) => {
   describe.skipIf(!canRun(browser))(suiteTitle(browser, 'push from the extension to the team store'), () => {
@@ -310,6 +312,7 @@ describe.each(BROWSERS)('%s', (browser) => {
         zipSha256: r!.zipSha256,
       });
       expect(JSON.stringify(events)).not.toContain(store.secretAccessKey);
+      if (browser === 'chromium') pushedByA = { key: r!.key, versionId: r!.pushed!.versionId, caseId };
       // An overwrite of that key makes a new version; the extension's stays, locked and whole.
       const zip = new Blob([readFileSync(zipPath)], { type: 'application/zip' });
       const again = await pushPackage(target, fetch, {
@@ -349,4 +352,59 @@ describe.each(BROWSERS)('%s', (browser) => {
       ]);
     }, 240_000);
   });
+});
+
+describe.skipIf(!canRun('chromium'))('Chromium: team view in another profile', () => {
+  let site: FixtureServer;
+  let b: Session<CaptureDriver>;
+  beforeAll(async () => {
+    site = await startFixtureServer();
+    b = await openSession('chromium');
+  }, 120_000);
+  afterAll(async () => {
+    await b?.close();
+    await site?.close();
+  });
+
+  it('imports the other profile’s package read-only: the shared phone number links the two cases', async () => {
+    expect(pushedByA, 'the Chromium push test ran first').not.toBeNull();
+    const own = (await b.driver.ensureCase('Profile B – own case')).id;
+    const tab = await b.driver.openTab(site.url('ad-fr-2.html'));
+    const mine = await b.driver.capture(tab);
+    await b.driver.closeTab(tab);
+    await configureStore(b.driver, 'unit-chromium');
+    const { versions } = await b.driver.send('store.list', {});
+    const listed = versions.find((v) => v.key === pushedByA!.key && v.versionId === pushedByA!.versionId);
+    expect(listed, JSON.stringify(versions)).toBeTruthy();
+    const imported = await b.driver.send('store.import', { key: listed!.key, versionId: listed!.versionId });
+    expect(imported).toMatchObject({ captures: 1, created: true });
+    expect(['passed', 'unverified']).toContain(imported.verdict);
+    expect(imported.signer).toMatch(/\(key [0-9a-f]{16}\)$/);
+    // Imported twice: the same case, nothing doubled.
+    expect(await b.driver.send('store.import', { key: listed!.key, versionId: listed!.versionId })).toMatchObject({
+      caseId: imported.caseId,
+      created: false,
+    });
+
+    // The capture page of profile B's own capture: the number is seen in 2 captures across 2 cases, one
+    // of them imported and marked with who signed it.
+    const hm = (b.driver as unknown as ChromiumDriver).hm;
+    const page = await hm.context.newPage();
+    await page.goto(
+      `chrome-extension://${hm.extensionId}/dashboard.html#/capture/${encodeURIComponent(mine.captureId)}`,
+    );
+    const seen = page.locator('[data-selector="+33612345678"] .selector-seen');
+    await seen.waitFor({ timeout: 30_000 });
+    expect(await seen.getAttribute('data-cases')).toBe('2');
+    expect(await seen.getAttribute('data-captures')).toBe('2');
+    expect(await seen.locator('[data-signed-by]').getAttribute('data-signed-by')).toBe(imported.signer);
+    await page.close();
+
+    // Read-only: no capture into it, no note, no re-export as this profile's own.
+    await expect(b.driver.send('case.setActive', { caseId: imported.caseId })).rejects.toThrow(/read-only/);
+    await expect(b.driver.exportCase(imported.caseId)).rejects.toThrow(/read-only/);
+    const cases = await b.driver.readStore<{ id: string; status: string; imported?: { signer: string } }>('cases');
+    expect(cases.find((c) => c.id === imported.caseId)).toMatchObject({ status: 'closed' });
+    expect(cases.find((c) => c.id === own)?.imported).toBeUndefined();
+  }, 180_000);
 });

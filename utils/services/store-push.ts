@@ -187,6 +187,15 @@ export function createStorePushService(db: HashmarkDb, session: StoreSessionSecr
       await session.set(await openSecret(config.secret.sealed, passphrase));
       return { ok: true };
     },
+    /** The configured store with this session's credentials; a sentence when none or locked. */
+    async target(): Promise<{ target: StoreTarget; prefix: string }> {
+      const config = await getStoreConfig(db);
+      if (!config) throw new Error('No team store is configured (Settings).');
+      const credentials = await deps.credentials(config);
+      if (!credentials) throw new Error('The store key is locked: unlock it with its passphrase (Settings).');
+      const target = { endpoint: config.endpoint, bucket: config.bucket, region: config.region, credentials };
+      return { target, prefix: config.prefix };
+    },
     async lock(): Promise<{ ok: true }> {
       await session.clear();
       return { ok: true };
