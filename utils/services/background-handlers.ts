@@ -107,6 +107,21 @@ function recordingService(db: HashmarkDb, captureEnv: (tabId: number | undefined
   });
 }
 
+/** Team store (issue 18): push rounds, the session unlock, and the team view's listing and import. */
+function storeHandlers(db: HashmarkDb, store: ReturnType<typeof createStorePushService>) {
+  return {
+    'store.push': (p: { all?: true }) => store.round(p.all ? { all: true } : {}),
+    'store.unlock': (p: { passphrase: string }) => store.unlock(p.passphrase),
+    'store.lock': () => store.lock(),
+    'store.list': async (p: { prefix?: string }) => {
+      const { target, prefix } = await store.target();
+      return { versions: await listStorePackages(target, fetch, p.prefix ?? (prefix ? `${prefix}/` : '')) };
+    },
+    'store.import': async (p: { key: string; versionId: string }) =>
+      importFromStore(db, (await store.target()).target, fetch, p),
+  };
+}
+
 export function createBackgroundServices(db: HashmarkDb): BackgroundServices {
   const fetchLogs = pageCopyFetchLogs();
 
@@ -195,14 +210,7 @@ export function createBackgroundServices(db: HashmarkDb): BackgroundServices {
     'recording.stop': () => recording.stop(),
     'recording.pause': () => recording.pause(),
     'recording.status': () => recording.status(),
-    'store.push': (p) => store.round(p.all ? { all: true } : {}),
-    'store.unlock': (p) => store.unlock(p.passphrase),
-    'store.lock': () => store.lock(),
-    'store.list': async (p) => {
-      const { target, prefix } = await store.target();
-      return { versions: await listStorePackages(target, fetch, p.prefix ?? (prefix ? `${prefix}/` : '')) };
-    },
-    'store.import': async (p) => importFromStore(db, (await store.target()).target, fetch, p),
+    ...storeHandlers(db, store),
   };
 
   return {
