@@ -11,6 +11,7 @@ import { record, RECORD_USAGE } from './record';
 import { nodeHashing } from './verify-hashing';
 import { push, PUSH_USAGE } from './push';
 import { storeCheck, STORE_CHECK_USAGE } from './store-check';
+import { pull, PULL_USAGE } from './pull';
 import { causeText, probeUnreachable } from './unreachable';
 import type { HarvestStatus } from '@/utils/harvest/status';
 
@@ -60,6 +61,7 @@ const USAGE = `hashmark: capture web pages as signed evidence packages, and veri
 ${RECORD_USAGE}
 ${PUSH_USAGE}
 ${STORE_CHECK_USAGE}
+${PULL_USAGE}
   hashmark verify <zip...> [--key-fingerprint <hex>] [--tsa-root <pem>]
       Checks a package: a strict reading of the ZIP, manifests, tag manifests, Payload-Oxum,
       signature, key fingerprint, capture files, custody chain, timestamps. Given all the parts
@@ -378,6 +380,7 @@ export async function main(argv: string[]): Promise<number> {
     if (cmd === 'verify') return await verify(rest);
     if (cmd === 'record') return await record(rest, fail);
     if (cmd === 'push') return await push(rest, fail);
+    if (cmd === 'pull') return await pull(rest, fail);
     if (cmd === 'store' && rest[0] === 'check') return await storeCheck(rest.slice(1), fail);
     if (cmd === '--help' || cmd === '-h' || cmd === 'help') {
       process.stdout.write(USAGE + '\n');

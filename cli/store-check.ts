@@ -29,7 +29,7 @@ export const STORE_CHECK_USAGE = `  hashmark store check --store s3://<bucket>[/
 
 type Verdict = 'ok' | 'unverified' | 'fail';
 
-async function download(t: StoreTarget, v: ObjectVersionInfo, path: string): Promise<string> {
+export async function download(t: StoreTarget, v: ObjectVersionInfo, path: string): Promise<string> {
   const body = await getObject(t, fetch, v.key, v.versionId);
   const hash = createHash('sha256');
   const src = Readable.fromWeb(body as NodeReadableStream<Uint8Array>);
@@ -38,7 +38,7 @@ async function download(t: StoreTarget, v: ObjectVersionInfo, path: string): Pro
   return hash.digest('hex');
 }
 
-async function verifyFile(path: string, keyFingerprint: string | undefined): Promise<VerifyReport> {
+export async function verifyFile(path: string, keyFingerprint: string | undefined): Promise<VerifyReport> {
   const handle = await open(path, 'r');
   try {
     const size = (await handle.stat()).size;

@@ -23,6 +23,8 @@ const TYPE_KEYS: Record<string, MessageKey> = {
   'watch.added': 'event.watch.added',
   'watch.removed': 'event.watch.removed',
   'watch.hit': 'event.watch.hit',
+  'store.pushed': 'event.store.pushed',
+  'store.failed': 'event.store.failed',
 };
 
 interface Parsed {

@@ -80,6 +80,12 @@ export function SelectorsPanel({ captureId, caseId }: { captureId: string; caseI
                       <a href={href.capture(c.captureId)}>
                         <bdi>{c.caseName}</bdi> #{c.sequence} <bdi>{c.title}</bdi>
                       </a>
+                      {c.signedBy && (
+                        <span class="muted" data-signed-by={c.signedBy}>
+                          {' '}
+                          · {tr.t('teamStore.signedBy', { who: c.signedBy })}
+                        </span>
+                      )}
                     </li>
                   ))}
               </ul>

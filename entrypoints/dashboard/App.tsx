@@ -19,6 +19,7 @@ import { VerifyPackagePanel } from '@/components/VerifyPackage';
 import {
   getSettings,
   listCases,
+  refuseImported,
   renameCase,
   setCaseStatus,
   storageStatus,
@@ -116,8 +117,13 @@ export function App({ env }: { env: DashboardEnv }) {
         hrefFor={href.case}
         onMakeActive={(id) => void env.setActiveCase(id)}
         onCreate={env.createCase}
-        onRename={async (id, name) => void (await renameCase(db, { caseId: id, name, at: new Date().toISOString() }))}
+        onRename={async (id, name) => {
+          // Team store (issue 18): a case imported read-only is never renamed, closed or reopened here.
+          await refuseImported(db, { caseIds: [id] });
+          await renameCase(db, { caseId: id, name, at: new Date().toISOString() });
+        }}
         onSetStatus={async (id, status) => {
+          await refuseImported(db, { caseIds: [id] });
           await setCaseStatus(db, { caseId: id, status, at: new Date().toISOString() });
           await env.syncWatch?.().catch(() => undefined);
         }}

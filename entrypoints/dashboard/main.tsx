@@ -101,7 +101,7 @@ const storeActions: StoreActions = {
     await send('store.unlock', { passphrase }, browser.runtime);
   },
   async push() {
-    await send('store.push', {}, browser.runtime);
+    await send('store.push', { all: true }, browser.runtime);
   },
 };
 

@@ -5,10 +5,11 @@ import { resolveLang } from '@/utils/i18n';
 import { requestTimestamp } from '@/utils/evidence/rfc3161';
 import { IntegrityError, type ExportProgress } from '@/utils/package/export-case';
 import { beginExport, buildCasePackage, recordPartSaved } from '@/utils/services/export-job';
-import { queueExportPart } from '@/utils/services/store-push';
+import { dropQueuedStorePush, queueExportPart } from '@/utils/services/store-push';
 import { parseExportParams } from '@/utils/package/export-params';
 import { useDb } from '@/components/hooks/db';
 import { useI18n } from '@/components/hooks/i18n';
+import { StorePushStatus } from '@/components/common/StorePushStatus';
 import type { Translator } from '@/utils/i18n';
 
 /** What the export page needs from the browser (wired in main.tsx). */
@@ -37,7 +38,7 @@ interface SavedPart {
 /** `text` is already in the page's language; `reason` (a failure) is the error's own words. */
 type State =
   | { kind: 'running'; text: string; saved: SavedPart[] }
-  | { kind: 'done'; exportId: string; saved: SavedPart[] }
+  | { kind: 'done'; exportId: string; caseId: string; saved: SavedPart[] }
   | { kind: 'failed'; reason: string; saved: SavedPart[] }
   | { kind: 'cancelled'; saved: SavedPart[] };
 
@@ -135,6 +136,10 @@ async function runExport(o: {
   const { caseId, ceiling } = params;
   const kase = await getCase(db, caseId);
   if (!kase) return setState({ kind: 'failed', reason: tr.t('exportPage.noCase'), saved });
+  // Team store (issue 18): an imported case is another investigator's signed package, never re-exported as ours.
+  if (kase.imported) {
+    return setState({ kind: 'failed', reason: `Imported read-only (signed by ${kase.imported.signer}).`, saved });
+  }
   document.title = tr.t('exportPage.docTitle', { name: kase.name });
   let exportId: string | null = null;
   try {
@@ -157,10 +162,17 @@ async function runExport(o: {
     });
     for await (const part of parts) {
       setState({ kind: 'running', text: tr.t('exportPage.saving', { name: part.zipName }), saved: [...saved] });
-      const file = await env.save(part.zip, part.zipName);
+      // Team store (issue 18): queued (a copy of its ZIP into the database) when a store receives exports,
+      // before the save: saving releases the writer's spool file, and a Blob whose file is gone cannot be
+      // stored (measured: Chromium's "Failed to write blobs (IOError)"). A part that is not saved leaves
+      // no queued copy; a saved one is pushed by the background once told.
+      const queued = await queueExportPart(db, caseId, part);
+      const file = await env.save(part.zip, part.zipName).catch(async (e: unknown) => {
+        if (queued) await dropQueuedStorePush(db, queued.id);
+        throw e;
+      });
       await recordPartSaved(caseId, part, { db, at: new Date() });
-      // Team store (issue 18): queued (with its ZIP) when a store receives exports; the background pushes it.
-      if (await queueExportPart(db, caseId, part)) env.storePush?.();
+      if (queued) env.storePush?.();
       saved.push({
         part: part.part,
         parts: part.parts,
@@ -173,7 +185,7 @@ async function runExport(o: {
       // A saved part is whole and logged; the cancel takes effect before the next one is read.
       signal.throwIfAborted();
     }
-    setState({ kind: 'done', exportId, saved: [...saved] });
+    setState({ kind: 'done', exportId, caseId, saved: [...saved] });
   } catch (e) {
     if (signal.aborted) {
       // Nothing half-written: a part is handed to the downloads only once complete, and the one
@@ -293,6 +305,7 @@ export function ExportPage({ search, env }: { search: string; env: ExportEnv }) 
         </div>
       )}
       <SavedParts saved={state.saved} />
+      {state.kind === 'done' && <StorePushStatus caseId={state.caseId} exportId={state.exportId} />}
     </main>
   );
 }

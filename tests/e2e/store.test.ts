@@ -18,6 +18,8 @@ import {
   getObject,
   headObject,
   listVersions,
+  pushPackage,
+  retainUntilDate,
   S3Error,
   type StoreTarget,
 } from '@/utils/store';
@@ -27,6 +29,12 @@ import { credentialsOf, queueExportPart, runStorePushes } from '@/utils/services
 import type { PackagePart } from '@/utils/package/export-case';
 import { at, seedCase, storeCapture } from '../unit/helpers/export-fixture';
 import { startStore, stopGateway, stopStore, type LocalStore } from '../support/ceph-store';
+import type { BrowserName, CaptureDriver } from '../../cli/driver';
+import type { ChromiumDriver } from '../../cli/chromium/driver';
+import type { CustodyRecord, StoreQueueRecord } from '@/utils/db/schema';
+import { exportPageQuery } from '@/utils/package/export-params';
+import { startFixtureServer, type FixtureServer } from '../support/fixture-server';
+import { canRun, openSession, suiteTitle, type Session } from '../support/session';
 
 const run = promisify(execFile);
 const CLI = resolve('cli/hashmark.mjs');
@@ -181,4 +189,251 @@ describe('hashmark push and store check against Ceph', () => {
     expect(row?.zip).toBeUndefined();
     db.close();
   });
+});
+
+/** The settings row a configured store leaves (plain secret: the sealed path is the settings page's). */
+async function configureStore(driver: CaptureDriver, prefix: string): Promise<void> {
+  const config = {
+    endpoint: store.endpoint,
+    bucket: 'evidence',
+    prefix,
+    region: store.region,
+    retentionDays: 1,
+    pushExports: true,
+    accessKeyId: store.accessKeyId,
+    secret: { kind: 'plain', secretAccessKey: store.secretAccessKey },
+  };
+  await driver.inControl(
+    (c: unknown) =>
+      new Promise<void>((resolve, reject) => {
+        const open = indexedDB.open('hashmark');
+        open.onerror = () => reject(open.error ?? new Error('indexedDB.open failed'));
+        open.onsuccess = () => {
+          const tx = open.result.transaction('settings', 'readwrite');
+          tx.objectStore('settings').put({ id: 'store', config: c });
+          tx.oncomplete = () => resolve();
+          tx.onerror = () => reject(tx.error ?? new Error('settings write failed'));
+        };
+      }),
+    config,
+  );
+}
+
+type Queued = Omit<StoreQueueRecord, 'zip'>;
+const queueOf = async (driver: CaptureDriver, exportId?: string): Promise<Queued[]> =>
+  (await driver.readStore<Queued>('storeQueue')).filter((r) => !exportId || r.exportId === exportId);
+const storeEvents = async (driver: CaptureDriver, caseId: string) =>
+  (await driver.readStore<CustodyRecord>('custody'))
+    .filter((e) => e.caseId === caseId && e.type.startsWith('store.'))
+    .map((e) => JSON.parse(e.line) as { type: string; details: Record<string, unknown> });
+
+/** What the store holds for a pushed part: COMPLIANCE to its date, the exported bytes, undeletable. */
+async function expectLocked(r: Queued, zipPath: string, before: number): Promise<void> {
+  const p = r.pushed!;
+  expect(p.mode).toBe('COMPLIANCE');
+  // retentionDays 1 from the push (whole seconds, rounded up).
+  expect(Date.parse(p.retainUntil)).toBeGreaterThanOrEqual(Math.floor((before + 86_400_000) / 1000) * 1000);
+  expect(Date.parse(p.retainUntil)).toBeLessThanOrEqual(Date.now() + 86_400_000 + 1000);
+  const head = await headObject(target, fetch, r.key, p.versionId);
+  expect(head).toMatchObject({ mode: 'COMPLIANCE', etag: p.etag, size: r.bytes });
+  expect(Date.parse(head.retainUntil ?? '')).toBe(Date.parse(p.retainUntil));
+  const saved = readFileSync(zipPath);
+  expect(createHash('sha256').update(saved).digest('hex')).toBe(r.zipSha256);
+  expect(await sha256Of(await getObject(target, fetch, r.key, p.versionId))).toBe(r.zipSha256);
+  const refused = await deleteVersion(target, fetch, r.key, p.versionId).catch((e: unknown) => e);
+  expect((refused as S3Error).status).toBe(403);
+}
+
+const BROWSERS: readonly BrowserName[] = ['chromium', 'firefox'];
+/** The first package the Chromium profile pushed (imported by a second profile below). */
+let pushedByA: { key: string; versionId: string; caseId: string } | null = null;
+
+describe.each(BROWSERS)('%s', (browser) => {
+  describe.skipIf(!canRun(browser))(suiteTitle(browser, 'push from the extension to the team store'), () => {
+    let site: FixtureServer;
+    let s: Session<CaptureDriver>;
+    beforeAll(async () => {
+      site = await startFixtureServer();
+      s = await openSession(browser);
+    }, 120_000);
+    afterAll(async () => {
+      await s?.close();
+      await site?.close();
+    });
+
+    it('an export is queued, pushed under COMPLIANCE, read back and logged (store.pushed)', async () => {
+      const caseId = (await s.driver.ensureCase(`Store – ${browser}`)).id;
+      const tab = await s.driver.openTab(site.url('ad-fr-2.html'));
+      await s.driver.capture(tab);
+      await s.driver.closeTab(tab);
+      const prefix = `unit-${browser}`;
+      await configureStore(s.driver, prefix);
+      const before = Date.now();
+      let zipPath: string;
+      let exportId: string;
+      if (browser === 'chromium') {
+        // The real export page, left open: its store status turns to "pushed" with what HEAD read back.
+        const hm = (s.driver as unknown as ChromiumDriver).hm;
+        const page = await hm.context.newPage();
+        const query = exportPageQuery({ caseId, ceiling: {}, lang: null });
+        await page.goto(`chrome-extension://${hm.extensionId}/export.html${query}`);
+        const pushed = page.locator('[data-store-state="pushed"]');
+        await pushed.waitFor({ timeout: 60_000 });
+        exportId = (await page.locator('[data-export-id]').getAttribute('data-export-id')) ?? '';
+        const version = await pushed.getAttribute('data-store-version');
+        expect(await pushed.textContent()).toContain(version);
+        zipPath = (await page.locator('[data-saved-path]').getAttribute('data-saved-path')) ?? '';
+        await page.close();
+      } else {
+        const out = await s.driver.exportCase(caseId);
+        zipPath = out.path;
+        await expect
+          .poll(
+            async () => (await queueOf(s.driver)).filter((r) => r.caseId === caseId && r.state === 'pushed').length,
+            {
+              timeout: 60_000,
+            },
+          )
+          .toBe(1);
+        exportId = (await queueOf(s.driver)).find((r) => r.caseId === caseId)!.exportId;
+      }
+      const [r] = await queueOf(s.driver, exportId);
+      expect(r).toMatchObject({ state: 'pushed', caseId, attempts: 1 });
+      expect(r!.key).toBe(`${prefix}/${caseId}/${exportId}/${r!.zipName}`);
+      expect((r as StoreQueueRecord).zip).toBeUndefined();
+      await expectLocked(r!, zipPath, before);
+      const events = await storeEvents(s.driver, caseId);
+      expect(events.map((e) => e.type)).toEqual(['store.pushed']);
+      expect(events[0]!.details).toMatchObject({
+        versionId: r!.pushed!.versionId,
+        etag: r!.pushed!.etag,
+        retainUntil: r!.pushed!.retainUntil,
+        mode: 'COMPLIANCE',
+        zipSha256: r!.zipSha256,
+      });
+      expect(JSON.stringify(events)).not.toContain(store.secretAccessKey);
+      if (browser === 'chromium') pushedByA = { key: r!.key, versionId: r!.pushed!.versionId, caseId };
+      // An overwrite of that key makes a new version; the extension's stays, locked and whole.
+      const zip = new Blob([readFileSync(zipPath)], { type: 'application/zip' });
+      const again = await pushPackage(target, fetch, {
+        key: r!.key,
+        zip,
+        sha256: r!.zipSha256,
+        retainUntil: retainUntilDate(new Date(), 1),
+      });
+      expect(again.versionId).not.toBe(r!.pushed!.versionId);
+      const versions = (await listVersions(target, fetch, `${prefix}/`)).map((v) => v.versionId).sort();
+      expect(versions).toEqual([again.versionId, r!.pushed!.versionId].sort());
+      expect((await headObject(target, fetch, r!.key, r!.pushed!.versionId)).mode).toBe('COMPLIANCE');
+
+      if (browser !== 'chromium') return;
+      // The store goes down: the next export's part stays queued (store.failed), and once the store is
+      // back an explicit push (the settings' "push now") sends it; the custody log says both.
+      await stopGateway(store);
+      const second = await s.driver.exportCase(caseId);
+      await expect
+        .poll(async () => (await queueOf(s.driver)).find((q) => q.zipName === second.zipName)?.attempts ?? 0, {
+          timeout: 60_000,
+        })
+        .toBe(1);
+      const down = (await queueOf(s.driver)).find((q) => q.zipName === second.zipName)!;
+      expect(down.state).toBe('queued');
+      expect(down.lastError).toBeTruthy();
+      await startStore(store.dir, store.port);
+      const res = await s.driver.send('store.push', { all: true });
+      expect(res).toMatchObject({ pushed: 1, failed: 0, nextAt: null });
+      const up = (await queueOf(s.driver, down.exportId))[0]!;
+      expect(up.state).toBe('pushed');
+      await expectLocked(up, second.path, before);
+      const after = (await storeEvents(s.driver, caseId)).filter((e) => e.details.exportId === down.exportId);
+      expect(after.map((e) => [e.type, e.details.attempt])).toEqual([
+        ['store.failed', 1],
+        ['store.pushed', 2],
+      ]);
+    }, 240_000);
+  });
+});
+
+describe.skipIf(!canRun('chromium'))('Chromium: team view in another profile', () => {
+  let site: FixtureServer;
+  let b: Session<CaptureDriver>;
+  beforeAll(async () => {
+    site = await startFixtureServer();
+    b = await openSession('chromium');
+  }, 120_000);
+  afterAll(async () => {
+    await b?.close();
+    await site?.close();
+  });
+
+  it('imports the other profile’s package read-only: the shared phone number links the two cases', async () => {
+    expect(pushedByA, 'the Chromium push test ran first').not.toBeNull();
+    const own = (await b.driver.ensureCase('Profile B – own case')).id;
+    const tab = await b.driver.openTab(site.url('ad-fr-2.html'));
+    const mine = await b.driver.capture(tab);
+    await b.driver.closeTab(tab);
+    await configureStore(b.driver, 'unit-chromium');
+    const { versions } = await b.driver.send('store.list', {});
+    const listed = versions.find((v) => v.key === pushedByA!.key && v.versionId === pushedByA!.versionId);
+    expect(listed, JSON.stringify(versions)).toBeTruthy();
+    const imported = await b.driver.send('store.import', { key: listed!.key, versionId: listed!.versionId });
+    expect(imported).toMatchObject({ captures: 1, created: true });
+    expect(['passed', 'unverified']).toContain(imported.verdict);
+    expect(imported.signer).toMatch(/\(key [0-9a-f]{16}\)$/);
+    // Imported twice: the same case, nothing doubled.
+    expect(await b.driver.send('store.import', { key: listed!.key, versionId: listed!.versionId })).toMatchObject({
+      caseId: imported.caseId,
+      created: false,
+    });
+
+    // The capture page of profile B's own capture: the number is seen in 2 captures across 2 cases, one
+    // of them imported and marked with who signed it.
+    const hm = (b.driver as unknown as ChromiumDriver).hm;
+    const page = await hm.context.newPage();
+    await page.goto(
+      `chrome-extension://${hm.extensionId}/dashboard.html#/capture/${encodeURIComponent(mine.captureId)}`,
+    );
+    const seen = page.locator('[data-selector="+33612345678"] .selector-seen');
+    await seen.waitFor({ timeout: 30_000 });
+    expect(await seen.getAttribute('data-cases')).toBe('2');
+    expect(await seen.getAttribute('data-captures')).toBe('2');
+    expect(await seen.locator('[data-signed-by]').getAttribute('data-signed-by')).toBe(imported.signer);
+    await page.close();
+
+    // Read-only: no capture into it, no note, no re-export as this profile's own.
+    await expect(b.driver.send('case.setActive', { caseId: imported.caseId })).rejects.toThrow(/read-only/);
+    await expect(b.driver.exportCase(imported.caseId)).rejects.toThrow(/read-only/);
+    const cases = await b.driver.readStore<{ id: string; status: string; imported?: { signer: string } }>('cases');
+    expect(cases.find((c) => c.id === imported.caseId)).toMatchObject({ status: 'closed' });
+    expect(cases.find((c) => c.id === own)?.imported).toBeUndefined();
+
+    // The CLI pulls the same case: every version of its packages, each verified, none overwritten.
+    const out = join(dir, 'pulled');
+    const pulled = await cli([
+      'pull',
+      '--store',
+      's3://evidence/unit-chromium',
+      '--case',
+      pushedByA!.caseId,
+      '--out',
+      out,
+    ]);
+    expect(pulled.stdout).toMatch(/^3 versions: \d passed, \d unverified, 0 failed$/m);
+    expect([0, 3]).toContain(pulled.code);
+    const first = new RegExp(`^(PASSED|UNVERIFIED) (\\S+) version ${pushedByA!.versionId} sha256 ([0-9a-f]{64})$`, 'm');
+    const m = first.exec(pulled.stdout);
+    expect(m, pulled.stdout).not.toBeNull();
+    expect(createHash('sha256').update(readFileSync(m![2]!)).digest('hex')).toBe(m![3]);
+    const again = await cli([
+      'pull',
+      '--store',
+      's3://evidence/unit-chromium',
+      '--case',
+      pushedByA!.caseId,
+      '--out',
+      out,
+    ]);
+    expect(again.code).toBe(1);
+    expect(again.stdout).toMatch(/already exists \(not overwritten\)/);
+  }, 180_000);
 });

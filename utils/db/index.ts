@@ -41,3 +41,4 @@ export function openExtensionDb(): HashmarkDb {
   return shared;
 }
 export * from './store-queue';
+export * from './imported';

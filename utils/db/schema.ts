@@ -26,6 +26,25 @@ export interface CaseRecord {
    * Absent on a case with no capture yet (read as zero).
    */
   summary?: CaseSummary;
+  /**
+   * Team store (issue 18): a case imported read-only from a verified package another investigator
+   * pushed. Nothing in it can be edited, captured into or exported as this profile's own.
+   */
+  imported?: ImportedFrom;
+}
+
+/** Where an imported case came from and who signed it (issue 18). */
+export interface ImportedFrom {
+  /** Who signed it: the package's investigator as written in it, and the signing key's fingerprint. */
+  signer: string;
+  fingerprint: string;
+  /** The verifier's verdict on the package at import ('passed' or 'unverified'; a failed one is refused). */
+  verdict: 'passed' | 'unverified';
+  caseId: string;
+  exportId: string;
+  zipSha256: string;
+  source: { endpoint: string; bucket: string; key: string; versionId: string };
+  importedAt: string;
 }
 
 /** Live captures of a case, the bytes their files take in a package, and the latest finish time. */

@@ -7,7 +7,15 @@ export interface SelectorLinks {
   value: string;
   raw: string[];
   platform?: string;
-  captures: { captureId: string; caseId: string; caseName: string; sequence: number; title: string }[];
+  captures: {
+    captureId: string;
+    caseId: string;
+    caseName: string;
+    sequence: number;
+    title: string;
+    /** Team store (issue 18): who signed it, when the capture was imported read-only from a package. */
+    signedBy?: string;
+  }[];
   cases: number;
 }
 
@@ -20,7 +28,7 @@ export async function selectorLinks(db: HashmarkDb, captureId: string): Promise<
     const ids = [...new Set(rows.filter((r) => r.kind === sel.kind).map((r) => r.captureId))];
     const caps = (await db.captures.bulkGet(ids)).filter((c): c is CaptureRecord => !!c && !c.deletedAt);
     const cases = new Map(
-      (await db.cases.bulkGet([...new Set(caps.map((c) => c.caseId))])).filter(Boolean).map((k) => [k!.id, k!.name]),
+      (await db.cases.bulkGet([...new Set(caps.map((c) => c.caseId))])).filter(Boolean).map((k) => [k!.id, k!]),
     );
     out.push({
       kind: sel.kind,
@@ -30,9 +38,10 @@ export async function selectorLinks(db: HashmarkDb, captureId: string): Promise<
       captures: caps.map((c) => ({
         captureId: c.id,
         caseId: c.caseId,
-        caseName: cases.get(c.caseId) ?? '',
+        caseName: cases.get(c.caseId)?.name ?? '',
         sequence: c.sequence,
         title: c.title,
+        ...(cases.get(c.caseId)?.imported ? { signedBy: cases.get(c.caseId)!.imported!.signer } : {}),
       })),
       cases: cases.size,
     });

@@ -20,6 +20,13 @@ export async function enqueueStorePush(db: HashmarkDb, r: StoreQueueInput, now: 
   });
 }
 
+/** Removes a part still queued (its export failed before the part was saved); a pushed part stays. */
+export async function dropStorePush(db: HashmarkDb, id: string): Promise<void> {
+  await db.transaction('rw', db.storeQueue, async () => {
+    if ((await db.storeQueue.get(id))?.state === 'queued') await db.storeQueue.delete(id);
+  });
+}
+
 /** Queued parts due at `now`, soonest first. */
 export function dueStorePushes(db: HashmarkDb, now: Date, limit = 10): Promise<StoreQueueRecord[]> {
   return db.storeQueue
@@ -64,4 +71,17 @@ export async function markStoreFailed(
     await db.storeQueue.put({ ...r, attempts: r.attempts + 1, nextAt: o.nextAt, lastError: o.error, updatedAt: o.at });
     await appendCustodyInTx(db, { caseId: r.caseId, type: 'store.failed', at: o.at, details: o.details });
   });
+}
+
+/** The pushes of one export (its parts in order), without their queued Blobs: what the export page shows. */
+export async function storePushesOfExport(
+  db: HashmarkDb,
+  caseId: string,
+  exportId: string,
+): Promise<Omit<StoreQueueRecord, 'zip'>[]> {
+  const rows = await db.storeQueue.where('caseId').equals(caseId).toArray();
+  return rows
+    .filter((r) => r.exportId === exportId)
+    .sort((a, b) => a.part - b.part)
+    .map(({ zip: _zip, ...rest }) => rest);
 }

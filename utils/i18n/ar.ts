@@ -662,4 +662,18 @@ export const ar: Record<MessageKey, Message> = {
     'حُفظ الالتقاط رقم {n}: لم يستجب الموقع ({error}). يحفظ صفحة الخطأ الخاصة بالمتصفح دليلاً على ذلك، وليس المحتوى.',
   // issue 16 (h-rec)
   'recording.timelinePageOnly': 'سُجّلت دون الصفحة: {reason}',
+  // issue 18 (h-store): push status with the export, custody event names, team view.
+  'storePush.title': 'مستودع أدلة الفريق',
+  'storePush.pushed': 'تم الإيداع، {mode} حتى {until}.',
+  'storePush.queued': 'في انتظار الإيداع ({attempts} محاولات حتى الآن؛ المحاولة التالية في {next}).',
+  'event.store.pushed': 'أُودع في مستودع الفريق',
+  'event.store.failed': 'فشل الإيداع في مستودع الفريق (ستُعاد المحاولة)',
+  'teamStore.signedBy': 'وقّعه {who}',
+  'teamStore.title': 'عرض الفريق: الحزم في المستودع',
+  'teamStore.hint':
+    'حزم أودعتها وحدتك. يتحقق الاستيراد من الحزمة أولاً، ثم يضيف لقطاتها ومحدداتها للقراءة فقط: تنضم إلى البحث والروابط بين القضايا، مع اسم من وقّعها.',
+  'teamStore.list': 'عرض حزم المستودع',
+  'teamStore.import': 'تحقق واستورد (للقراءة فقط)',
+  'teamStore.imported': 'استُورد للقراءة فقط: {count} لقطات من «{name}»، وقّعها {who}.',
+  'teamStore.none': 'لا توجد حزمة تحت هذه البادئة.',
 };

@@ -585,6 +585,20 @@ export const en = {
     'Capture #{n} stored: the site did not answer ({error}). It records the browser’s error page as evidence of that, not the content.',
   // issue 16 (h-rec)
   'recording.timelinePageOnly': 'recorded without the page: {reason}',
+  // issue 18 (h-store): push status with the export, custody event names, team view.
+  'storePush.title': 'Team evidence store',
+  'storePush.pushed': 'pushed, {mode} until {until}.',
+  'storePush.queued': 'queued for the store ({attempts} attempts so far; next at {next}).',
+  'event.store.pushed': 'Pushed to the team store',
+  'event.store.failed': 'Push to the team store failed (will retry)',
+  'teamStore.signedBy': 'signed by {who}',
+  'teamStore.title': 'Team view: packages in the store',
+  'teamStore.hint':
+    'Packages pushed by your unit. Importing one verifies it first, then adds its captures and selectors read-only: they join search and the links across cases, marked with who signed them.',
+  'teamStore.list': 'List the store’s packages',
+  'teamStore.import': 'Verify and import (read-only)',
+  'teamStore.imported': 'Imported read-only: {count} captures from “{name}”, signed by {who}.',
+  'teamStore.none': 'No package under this prefix.',
 } satisfies Record<string, Message>;
 
 export type MessageKey = keyof typeof en;

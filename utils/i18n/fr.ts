@@ -634,4 +634,18 @@ export const fr: Record<MessageKey, Message> = {
     'Capture n° {n} enregistrée : le site n’a pas répondu ({error}). Elle garde la page d’erreur du navigateur comme preuve de ce fait, pas le contenu.',
   // issue 16 (h-rec)
   'recording.timelinePageOnly': 'enregistrée sans la page : {reason}',
+  // issue 18 (h-store): push status with the export, custody event names, team view.
+  'storePush.title': 'Dépôt de preuves de l’équipe',
+  'storePush.pushed': 'déposé, {mode} jusqu’au {until}.',
+  'storePush.queued': 'en attente de dépôt ({attempts} tentatives jusqu’ici ; prochaine à {next}).',
+  'event.store.pushed': 'Déposé dans le dépôt de l’équipe',
+  'event.store.failed': 'Échec du dépôt dans le dépôt de l’équipe (nouvel essai prévu)',
+  'teamStore.signedBy': 'signé par {who}',
+  'teamStore.title': 'Vue d’équipe : paquets du dépôt',
+  'teamStore.hint':
+    'Paquets déposés par votre unité. L’import vérifie d’abord le paquet, puis ajoute ses captures et sélecteurs en lecture seule : ils rejoignent la recherche et les liens entre affaires, avec le nom de leur signataire.',
+  'teamStore.list': 'Lister les paquets du dépôt',
+  'teamStore.import': 'Vérifier et importer (lecture seule)',
+  'teamStore.imported': 'Importé en lecture seule : {count} captures de « {name} », signées par {who}.',
+  'teamStore.none': 'Aucun paquet sous ce préfixe.',
 };

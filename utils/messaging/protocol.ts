@@ -7,6 +7,9 @@ import { UUID } from '@/utils/evidence/types';
 import { RECORDING_SCOPES, type RecordingScope, type RecordingStatus } from '@/utils/recording/types';
 import { ignoreListProblem } from '@/utils/recording/ignore';
 import type { HarvestStatus } from '@/utils/harvest/status';
+// Team store (issue 18).
+import type { ObjectVersionInfo } from '@/utils/store/s3';
+import type { ImportResult } from '@/utils/services/store-import';
 
 /**
  * Every message the background accepts, grouped by the context allowed to send it, with one
@@ -83,15 +86,22 @@ interface PageProtocol {
   'recording.pause': { req: Record<string, never>; res: RecordingStatus };
   'recording.status': { req: Record<string, never>; res: RecordingStatus };
   // --- Team store (issue 18) ---
-  /** Push the queued export parts that are due now (the export page sends it after queueing a part). */
+  /**
+   * Push the queued export parts that are due now (the export page sends it after queueing a part);
+   * with `all`, every queued part at once, backoff or not (the investigator's "push now", after an unlock).
+   */
   'store.push': {
-    req: Record<string, never>;
+    req: { all?: true };
     res: { pushed: number; failed: number; waiting: 'none' | 'no-store' | 'locked'; nextAt: string | null };
   };
   /** Unseal the store's secret key with the passphrase, for this browser session only. */
   'store.unlock': { req: { passphrase: string }; res: { ok: true } };
   /** Forget the unsealed secret key (pushes wait until the next unlock). */
   'store.lock': { req: Record<string, never>; res: { ok: true } };
+  /** Team view: the package versions in the store under `prefix` (default: the configured prefix). */
+  'store.list': { req: { prefix?: string }; res: { versions: ObjectVersionInfo[] } };
+  /** Team view: download one package version, verify it, import it read-only. */
+  'store.import': { req: { key: string; versionId: string }; res: ImportResult };
 }
 
 /** Messages of the page-copy content script (today: resource fetches for the page copy). */
@@ -164,6 +174,8 @@ export const SENDER_CONTEXT = {
   'store.push': 'page',
   'store.unlock': 'page',
   'store.lock': 'page',
+  'store.list': 'page',
+  'store.import': 'page',
   'pagecopy.fetch': 'content',
   'watch.config': 'watch',
   'watch.report': 'watch',
@@ -246,10 +258,15 @@ export const validators: Validators = {
   'recording.pause': (p): p is Req<'recording.pause'> => isObj(p) && Object.keys(p).length === 0,
   'recording.status': (p): p is Req<'recording.status'> => isObj(p) && Object.keys(p).length === 0,
   // Team store (issue 18): the passphrase is checked by unsealing, here only its shape.
-  'store.push': (p): p is Req<'store.push'> => isObj(p) && Object.keys(p).length === 0,
+  'store.push': (p): p is Req<'store.push'> =>
+    isObj(p) && Object.keys(p).every((k) => k === 'all') && (p.all === undefined || p.all === true),
   'store.unlock': (p): p is Req<'store.unlock'> =>
     isObj(p) && Object.keys(p).length === 1 && str(p.passphrase, 1000) && (p.passphrase as string).length >= 8,
   'store.lock': (p): p is Req<'store.lock'> => isObj(p) && Object.keys(p).length === 0,
+  'store.list': (p): p is Req<'store.list'> =>
+    isObj(p) && Object.keys(p).every((k) => k === 'prefix') && (p.prefix === undefined || str(p.prefix, 200)),
+  'store.import': (p): p is Req<'store.import'> =>
+    isObj(p) && Object.keys(p).length === 2 && str(p.key, 1024) && str(p.versionId, 1024),
   'pagecopy.fetch': (p): p is Req<'pagecopy.fetch'> =>
     isObj(p) && str(p.url, 8192) && /^(https?:)\/\//i.test(p.url as string) && str(p.nonce, 100),
   'watch.config': (p): p is Req<'watch.config'> => isObj(p) && Object.keys(p).length === 0,

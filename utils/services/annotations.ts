@@ -7,6 +7,7 @@ import {
   addNote as addNoteToDb,
   addTags,
   deleteCapture as deleteCaptureFromDb,
+  refuseImported,
   removeTags,
   updateSettings,
   type HashmarkDb,
@@ -20,7 +21,8 @@ export function tagCaptures(
   db: HashmarkDb,
   input: { captureIds: string[]; tags: string[]; at: string },
 ): Promise<number> {
-  return addTags(db, input);
+  // Team store (issue 18): captures imported read-only are never changed (here and below).
+  return refuseImported(db, { captureIds: input.captureIds }).then(() => addTags(db, input));
 }
 
 /** Removes tags from captures; returns how many captures changed (tag.removed per capture). */
@@ -28,7 +30,7 @@ export function untagCaptures(
   db: HashmarkDb,
   input: { captureIds: string[]; tags: string[]; at: string },
 ): Promise<number> {
-  return removeTags(db, input);
+  return refuseImported(db, { captureIds: input.captureIds }).then(() => removeTags(db, input));
 }
 
 /** Adds a note to a case (captureId null) or one of its captures (note.added). */
@@ -36,12 +38,12 @@ export function addNote(
   db: HashmarkDb,
   input: { id: string; caseId: string; captureId: string | null; text: string; at: string },
 ): Promise<NoteRecord> {
-  return addNoteToDb(db, input);
+  return refuseImported(db, { caseIds: [input.caseId] }).then(() => addNoteToDb(db, input));
 }
 
 /** Soft-deletes a capture with the investigator's reason (capture.deleted). */
 export function deleteCapture(db: HashmarkDb, input: { captureId: string; reason: string; at: string }): Promise<void> {
-  return deleteCaptureFromDb(db, input);
+  return refuseImported(db, { captureIds: [input.captureId] }).then(() => deleteCaptureFromDb(db, input));
 }
 
 /** Saves a settings change (validated by validateSettingsPatch; refused with its sentence). */

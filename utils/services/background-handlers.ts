@@ -3,7 +3,14 @@
  * protocols (utils/messaging/protocol.ts), built on the database the background opened. The entrypoint
  * only registers listeners and hands them these (entrypoints/background/index.ts).
  */
-import { createCase, failInterruptedJobs, isRunningJob, updateSettings, type HashmarkDb } from '@/utils/db';
+import {
+  createCase,
+  failInterruptedJobs,
+  isRunningJob,
+  refuseImported,
+  updateSettings,
+  type HashmarkDb,
+} from '@/utils/db';
 import type { ContentHandlers, PageHandlers as Handlers, WatchHandlers } from '@/utils/messaging/receive';
 import type { CaptureEnv, CaptureOptions, CaptureResult, CaptureTrigger } from '@/utils/capture/pipeline';
 import { fetchResourceForPageCopy } from '@/utils/capture/resource-fetch';
@@ -23,6 +30,7 @@ import { processFirstAttempts, processTimestampsFromSettings, timestampStoredCap
 import { addWatchEntry, removeWatchEntry, syncWatch } from './watch-list';
 import { reportSightings, watchConfig } from './watch-sightings';
 import { createStorePushService } from './store-push';
+import { importFromStore, listStorePackages } from './store-import';
 import { storeSession } from '@/utils/platform/store-session';
 
 export interface BackgroundServices {
@@ -127,6 +135,21 @@ function captureRequest(
   };
 }
 
+/** Team store (issue 18): push rounds, the session unlock, and the team view's listing and import. */
+function storeHandlers(db: HashmarkDb, store: ReturnType<typeof createStorePushService>) {
+  return {
+    'store.push': (p: { all?: true }) => store.round(p.all ? { all: true } : {}),
+    'store.unlock': (p: { passphrase: string }) => store.unlock(p.passphrase),
+    'store.lock': () => store.lock(),
+    'store.list': async (p: { prefix?: string }) => {
+      const { target, prefix } = await store.target();
+      return { versions: await listStorePackages(target, fetch, p.prefix ?? (prefix ? `${prefix}/` : '')) };
+    },
+    'store.import': async (p: { key: string; versionId: string }) =>
+      importFromStore(db, (await store.target()).target, fetch, p),
+  };
+}
+
 export function createBackgroundServices(db: HashmarkDb): BackgroundServices {
   const fetchLogs = pageCopyFetchLogs();
 
@@ -194,6 +217,8 @@ export function createBackgroundServices(db: HashmarkDb): BackgroundServices {
       return rec;
     },
     'case.setActive': async (p) => {
+      // Team store (issue 18): nothing is captured into a case imported read-only.
+      await refuseImported(db, { caseIds: [p.caseId] });
       await updateSettings(db, { activeCaseId: p.caseId });
       return { caseId: p.caseId };
     },
@@ -212,9 +237,7 @@ export function createBackgroundServices(db: HashmarkDb): BackgroundServices {
     'recording.stop': () => recording.stop(),
     'recording.pause': () => recording.pause(),
     'recording.status': () => recording.status(),
-    'store.push': () => store.round(),
-    'store.unlock': (p) => store.unlock(p.passphrase),
-    'store.lock': () => store.lock(),
+    ...storeHandlers(db, store),
   };
 
   return {

@@ -7,6 +7,7 @@
  * (store.pushed). Credentials never reach the log: errors are the store's code and message.
  */
 import {
+  dropStorePush,
   dueStorePushes,
   enqueueStorePush,
   getStoreConfig,
@@ -62,12 +63,19 @@ export async function queueExportPart(
   );
 }
 
+/** Takes back a part queued for an export part that was then not saved (nothing pushed yet). */
+export function dropQueuedStorePush(db: HashmarkDb, id: string): Promise<void> {
+  return dropStorePush(db, id);
+}
+
 export interface StorePushDeps {
   db: HashmarkDb;
   fetcher: Fetcher;
   /** The uploader's credentials (unsealed for this session), or null while the passphrase is not given. */
   credentials: (config: StoreConfig) => Promise<Credentials | null>;
   now?: () => Date;
+  /** Every queued part, even those whose backoff has not ended (an explicit "push now"). */
+  all?: boolean;
 }
 
 export interface StoreRunResult {
@@ -124,10 +132,14 @@ export async function runStorePushes(d: StorePushDeps): Promise<StoreRunResult> 
   const credentials = await d.credentials(config);
   if (!credentials) return { ...out, waiting: 'locked', nextAt: await nextStorePushAt(d.db) };
   const target: StoreTarget = { endpoint: config.endpoint, bucket: config.bucket, region: config.region, credentials };
+  // With `all`, each queued part once (a failure moves its nextAt past this round's horizon).
+  const horizon = d.all ? new Date(now().getTime() + 366 * 86_400_000) : null;
+  const tried = new Set<string>();
   for (;;) {
-    const due = await dueStorePushes(d.db, now(), 1);
+    const due = (await dueStorePushes(d.db, horizon ?? now(), 50)).filter((r) => !tried.has(r.id));
     const r = due[0];
     if (!r) break;
+    tried.add(r.id);
     if (await pushOne(d, target, config, r)) out.pushed++;
     else out.failed++;
   }
@@ -157,15 +169,32 @@ export function createStorePushService(db: HashmarkDb, session: StoreSessionSecr
   };
   return {
     /** One round; a round already running is joined rather than doubled (one upload at a time). */
-    round(): Promise<StoreRunResult> {
-      running ??= runStorePushes(deps).finally(() => (running = null));
-      return running;
+    round(o: { all?: boolean } = {}): Promise<StoreRunResult> {
+      if (running && !o.all) return running;
+      // "Push now" waits for a round in progress, then runs; either way one upload at a time.
+      const after = running ? running.catch(() => undefined) : Promise.resolve();
+      const mine: Promise<StoreRunResult> = after
+        .then(() => runStorePushes(o.all ? { ...deps, all: true } : deps))
+        .finally(() => {
+          if (running === mine) running = null;
+        });
+      running = mine;
+      return mine;
     },
     async unlock(passphrase: string): Promise<{ ok: true }> {
       const config = await getStoreConfig(db);
       if (config?.secret.kind !== 'sealed') throw new Error('No sealed store key to unlock.');
       await session.set(await openSecret(config.secret.sealed, passphrase));
       return { ok: true };
+    },
+    /** The configured store with this session's credentials; a sentence when none or locked. */
+    async target(): Promise<{ target: StoreTarget; prefix: string }> {
+      const config = await getStoreConfig(db);
+      if (!config) throw new Error('No team store is configured (Settings).');
+      const credentials = await deps.credentials(config);
+      if (!credentials) throw new Error('The store key is locked: unlock it with its passphrase (Settings).');
+      const target = { endpoint: config.endpoint, bucket: config.bucket, region: config.region, credentials };
+      return { target, prefix: config.prefix };
     },
     async lock(): Promise<{ ok: true }> {
       await session.clear();

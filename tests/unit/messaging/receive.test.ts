@@ -40,6 +40,15 @@ function handlers() {
       'store.push': vi.fn(async () => ({ pushed: 0, failed: 0, waiting: 'none' as const, nextAt: null })),
       'store.unlock': vi.fn(async () => ({ ok: true as const })),
       'store.lock': vi.fn(async () => ({ ok: true as const })),
+      'store.list': vi.fn(async () => ({ versions: [] })),
+      'store.import': vi.fn(async () => ({
+        caseId: 'c',
+        name: 'n',
+        signer: 's',
+        captures: 0,
+        verdict: 'passed' as const,
+        created: true,
+      })),
     },
     content: {
       'pagecopy.fetch': vi.fn(async () => ({ status: 200, url: 'u', contentType: 'image/png', body: '' })),
@@ -85,6 +94,8 @@ const SAMPLES: { [K in MessageType]: { valid: Req<K>; malformed: unknown } } = {
   'store.push': { valid: {}, malformed: { now: true } },
   'store.unlock': { valid: { passphrase: 'correct horse' }, malformed: { passphrase: 'short' } },
   'store.lock': { valid: {}, malformed: [] },
+  'store.list': { valid: { prefix: 'unit-a/' }, malformed: { prefix: 7 } },
+  'store.import': { valid: { key: 'a/b.zip', versionId: 'v1' }, malformed: { key: 'a/b.zip' } },
   'pagecopy.fetch': {
     valid: { url: 'https://site.example/p.png', nonce: 'n1' },
     malformed: { url: 'file:///etc/passwd', nonce: 'n1' },
