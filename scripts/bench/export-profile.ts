@@ -125,6 +125,16 @@ async function main(): Promise<void> {
         if (sumOf(m) > sumOf(peakBy)) peakBy = m;
       }, 150);
       const sampler = startSampler(pid);
+      // The page's V8 heap and ArrayBuffer backing stores (CDP Runtime.getHeapUsage), at their peak.
+      const heapPeak: Record<string, number> = {};
+      let heapStop = false;
+      const heapWatch = (async () => {
+        while (!heapStop) {
+          const h = (await cdp.send('Runtime.getHeapUsage').catch(() => null)) as Record<string, number> | null;
+          for (const [k, v] of Object.entries(h ?? {})) heapPeak[k] = Math.max(heapPeak[k] ?? 0, v);
+          await sleep(100);
+        }
+      })();
       await cdp.send('Profiler.start');
       const t0 = performance.now();
       await page.evaluate(
@@ -153,6 +163,9 @@ async function main(): Promise<void> {
       const ms = performance.now() - t0;
       const { profile } = await cdp.send('Profiler.stop');
       const peak = sampler.stop();
+      heapStop = true;
+      await heapWatch;
+      console.log(`page heap peaks, MB: ${Object.entries(heapPeak).map(([k, v]) => `${k} ${(v / MB).toFixed(0)}`).join(', ')}`);
       clearInterval(memTimer);
       console.log('PSS at the peak, MB (idle before the page opened):');
       for (const [k, v] of peakBy) console.log(`  ${(v / MB).toFixed(0).padStart(5)} (${((idleBy.get(k) ?? 0) / MB).toFixed(0)})  ${k}`);
