@@ -4,7 +4,7 @@
  * peak memory of the browser's process tree. Not a benchmark (no baseline, one run): it says where
  * the time and memory go.
  *
- *   node --import tsx scripts/bench/export-profile.ts <chrome-mv3 dir> [captures] [partMiB] [runs]
+ *   npm run bench:export-profile -- <chrome-mv3 dir> [captures] [partMiB] [runs]   (KEEP=1 keeps the profiles)
  *
  * Writes export-<n>.cpuprofile in the working folder's tmp dir and prints the top functions by self time.
  */
@@ -165,14 +165,21 @@ async function main(): Promise<void> {
       const peak = sampler.stop();
       heapStop = true;
       await heapWatch;
-      console.log(`page heap peaks, MB: ${Object.entries(heapPeak).map(([k, v]) => `${k} ${(v / MB).toFixed(0)}`).join(', ')}`);
+      console.log(
+        `page heap peaks, MB: ${Object.entries(heapPeak)
+          .map(([k, v]) => `${k} ${(v / MB).toFixed(0)}`)
+          .join(', ')}`,
+      );
       clearInterval(memTimer);
       console.log('PSS at the peak, MB (idle before the page opened):');
-      for (const [k, v] of peakBy) console.log(`  ${(v / MB).toFixed(0).padStart(5)} (${((idleBy.get(k) ?? 0) / MB).toFixed(0)})  ${k}`);
+      for (const [k, v] of peakBy)
+        console.log(`  ${(v / MB).toFixed(0).padStart(5)} (${((idleBy.get(k) ?? 0) / MB).toFixed(0)})  ${k}`);
       const cpu1 = cpuByType(pid);
       const out = join(work, `export-${run}.cpuprofile`);
       writeFileSync(out, JSON.stringify(profile));
-      console.log(`run ${run}: ${(ms / 1000).toFixed(2)} s, peak +${((peak.peakPss - idle) / MB).toFixed(0)} MB PSS; ${out}`);
+      console.log(
+        `run ${run}: ${(ms / 1000).toFixed(2)} s, peak +${((peak.peakPss - idle) / MB).toFixed(0)} MB PSS; ${out}`,
+      );
       for (const [t, s] of statuses) console.log(`  ${(t / 1000).toFixed(2)} s  ${s}`);
       console.log('CPU ticks (1/100 s) by process during the export:');
       for (const [k, v] of cpu1) {
