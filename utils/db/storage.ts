@@ -5,6 +5,15 @@ export async function getBlob(db: HashmarkDb, sha256: string): Promise<BlobRecor
   return db.blobs.get(sha256);
 }
 
+/**
+ * Several stored blobs in one read transaction, in the order asked (undefined where missing).
+ * The export reads the files ahead of its writer this way (issue 17): one transaction per file
+ * cost more than the bytes on the page's thread.
+ */
+export async function getBlobs(db: HashmarkDb, sha256s: readonly string[]): Promise<(BlobRecord | undefined)[]> {
+  return db.blobs.bulkGet([...sha256s]);
+}
+
 /** What the browser says about this profile's storage. Null fields: the browser did not say. */
 export interface StorageStatus {
   usage: number | null;

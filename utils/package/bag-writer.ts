@@ -380,7 +380,7 @@ async function zipForm(
 /** Bytes (announced sizes) of payload files read ahead of the writer, past the first two. */
 const READ_AHEAD_BYTES = 8 * 1024 * 1024;
 /** Files read ahead of the writer at most (small files: the round trips are the cost). */
-const READ_AHEAD_FILES = 16;
+const READ_AHEAD_FILES = 64;
 
 /** One ZIP entry in the order written: a folder, a file already in memory, or a payload file. */
 type Planned = { name: string } & (
@@ -431,6 +431,9 @@ async function writeHead(
   let next = 0;
   let ahead = 0; // announced bytes of the files read and not yet written
   const readAhead = (): void => {
+    // Refilled when half empty, so the reads asked for together go in one transaction
+    // (export-job.ts batches them), not one file per write.
+    if (reads.size >= 2 && (reads.size > READ_AHEAD_FILES / 2 || ahead > READ_AHEAD_BYTES / 2)) return;
     while (next < order.length && (reads.size < 2 || (ahead < READ_AHEAD_BYTES && reads.size < READ_AHEAD_FILES))) {
       const i = order[next++]!;
       const p = readPayload(payload[i]!);
@@ -447,6 +450,9 @@ async function writeHead(
       continue;
     }
     let bytes: Uint8Array;
+    // A payload file read for the writer is the writer's: its buffer may go to the spool's
+    // worker (detached here). Files given in memory (the custody log, shared by every part) are not.
+    let owned = false;
     if (e.kind === 'payload') {
       readAhead();
       const r = await reads.get(e.i)!;
@@ -454,11 +460,12 @@ async function writeHead(
       ahead -= sizeOf(payload[e.i]!);
       digests[e.i] = { sha256: r.sha256, sha512: r.sha512 };
       bytes = r.bytes;
+      owned = 'read' in payload[e.i]!;
     } else bytes = e.bytes;
     const form = await zipForm(e.name, bytes, o.deflateText);
-    await zip.file(e.name, form.data, form);
+    steps.bytes += bytes.length; // before the write: an owned buffer may be detached by it
+    await zip.file(e.name, form.data, form, { owned });
     steps.files++;
-    steps.bytes += bytes.length;
     tick();
   }
   return digests;
@@ -521,7 +528,7 @@ async function buildBag(input: BagInput, open: () => Promise<ZipSpool>): Promise
   tick();
 
   const sink = await open();
-  const zip = new ZipWriter((chunk) => sink.write(chunk), date);
+  const zip = new ZipWriter((chunk, owned) => sink.write(chunk, owned), date);
   const deflateText = input.deflateText ?? true;
   const digests = await writeHead(zip, head, payload, steps, tick, { signal, deflateText });
   const digestOf = (i: number): DigestPair => {

@@ -13,29 +13,16 @@
  * incremental digest and the part is never one buffer. If WebAssembly cannot be compiled
  * (a CSP without 'wasm-unsafe-eval'), @noble/hashes is used: slower, same digest.
  */
-import { createSHA256 } from 'hash-wasm';
-import { sha256Stream } from '@/utils/evidence/hash';
-
-/** A streaming SHA-256. */
-interface Sha256 {
-  update(chunk: Uint8Array): void;
-  hex(): string;
-}
-
-async function zipHash(): Promise<Sha256> {
-  try {
-    const h = await createSHA256();
-    h.init();
-    return { update: (c) => void h.update(c), hex: () => h.digest('hex') };
-  } catch {
-    return sha256Stream(); // no WebAssembly here (CSP): the JavaScript one
-  }
-}
+import { SPOOL_DIR, zipHash, type Sha256, type SpoolReply, type SpoolRequest } from './zip-spool-host';
 
 /** A part's ZIP being written: chunks in order, then the whole as a Blob (or File) and its SHA-256. */
 export interface ZipSpool {
-  /** Takes a chunk (never written to again by the caller); resolves when more may be written. */
-  write(chunk: Uint8Array): void | Promise<void>;
+  /**
+   * Takes a chunk (never written to again by the caller); resolves when more may be written.
+   * `owned`: nothing else reads the chunk's buffer after this call, so the spool may take it
+   * (transfer it to its worker, detaching it here) instead of copying it.
+   */
+  write(chunk: Uint8Array, owned?: boolean): void | Promise<void>;
   /** Bytes written so far. */
   readonly bytes: number;
   finish(): Promise<{ blob: Blob; sha256: string }>;
@@ -83,8 +70,6 @@ class MemorySpool implements ZipSpool {
   }
 }
 
-/** OPFS folder of the parts being written or waiting to be saved. */
-const SPOOL_DIR = 'hashmark-export-spool';
 /** Bytes handed to the file but not yet written before the writer is made to wait. */
 const IN_FLIGHT_BYTES = 8 * 1024 * 1024;
 /** A spool file older than this is left over from a closed page or a crash: removed at the next export. */
@@ -147,6 +132,108 @@ class FileSpool implements ZipSpool {
   }
 }
 
+/** Bytes sent to the spool worker and not yet written before the writer is made to wait. */
+const WORKER_IN_FLIGHT_BYTES = 8 * 1024 * 1024;
+
+/**
+ * The part hashed and written to an OPFS file by a dedicated worker (zip-spool-host.ts), off the
+ * page's thread. Owned chunks are transferred (zero copy; their buffers leave the page at once),
+ * others copied. At most {@link WORKER_IN_FLIGHT_BYTES} are in flight.
+ */
+class WorkerSpool implements ZipSpool {
+  bytes = 0;
+  private inFlight = 0;
+  private failed: Error | null = null;
+  private waiting: (() => void) | null = null;
+  private ended: { resolve: (r: SpoolReply) => void } | null = null;
+
+  constructor(
+    private readonly worker: Worker,
+    private readonly dir: FileSystemDirectoryHandle,
+    private readonly name: string,
+  ) {
+    worker.addEventListener('message', (e: MessageEvent<SpoolReply>) => this.onReply(e.data));
+    worker.addEventListener('error', (e) =>
+      this.onReply({ kind: 'failed', message: `export: spool worker: ${e.message}` }),
+    );
+  }
+
+  /** Opens the worker's file; null when the worker cannot (no sync access handles here). */
+  static async open(dir: FileSystemDirectoryHandle, name: string): Promise<WorkerSpool | null> {
+    let worker: Worker;
+    try {
+      worker = new Worker(new URL('./zip-spool.worker.ts', import.meta.url), { type: 'module' });
+    } catch {
+      return null;
+    }
+    const spool = new WorkerSpool(worker, dir, name);
+    const r = await spool.request({ kind: 'open', name });
+    if (r.kind === 'opened') return spool;
+    worker.terminate();
+    await dir.removeEntry(name).catch(() => undefined);
+    return null;
+  }
+
+  private onReply(m: SpoolReply): void {
+    if (m.kind === 'written') {
+      this.inFlight -= m.bytes;
+      if (this.inFlight < WORKER_IN_FLIGHT_BYTES) this.wake();
+      return;
+    }
+    if (m.kind === 'failed') {
+      this.failed ??= new Error(m.message);
+      this.wake();
+    }
+    const ended = this.ended;
+    this.ended = null;
+    ended?.resolve(m);
+  }
+
+  private wake(): void {
+    const w = this.waiting;
+    this.waiting = null;
+    w?.();
+  }
+
+  /** Sends `m` and resolves with the worker's answer to it (opened, finished, aborted or failed). */
+  private request(m: SpoolRequest): Promise<SpoolReply> {
+    return new Promise((resolve) => {
+      if (m.kind !== 'abort' && this.failed) return resolve({ kind: 'failed', message: this.failed.message });
+      this.ended = { resolve };
+      this.worker.postMessage(m);
+    });
+  }
+
+  write(chunk: Uint8Array, owned = false): void | Promise<void> {
+    if (this.failed !== null) throw this.failed;
+    const c = owned ? chunk : chunk.slice();
+    this.bytes += c.length;
+    this.inFlight += c.length;
+    this.worker.postMessage({ kind: 'write', chunk: c } satisfies SpoolRequest, [c.buffer]);
+    if (this.inFlight < WORKER_IN_FLIGHT_BYTES) return;
+    return new Promise<void>((resolve) => (this.waiting = resolve)).then(() => {
+      if (this.failed !== null) throw this.failed;
+    });
+  }
+
+  async finish(): Promise<{ blob: Blob; sha256: string }> {
+    const r = await this.request({ kind: 'finish' });
+    this.worker.terminate();
+    if (r.kind !== 'finished') throw this.failed ?? new Error('export: the spool worker did not finish the part');
+    const file = await (await this.dir.getFileHandle(this.name)).getFile();
+    if (file.size !== this.bytes || r.bytes !== this.bytes)
+      throw new Error(`export: the spooled part is ${file.size} bytes, not ${this.bytes}`);
+    spooled.set(file, () => this.dir.removeEntry(this.name).catch(() => undefined));
+    return { blob: file, sha256: r.sha256 };
+  }
+
+  async abort(): Promise<void> {
+    await this.request({ kind: 'abort' });
+    this.worker.terminate();
+    await this.dir.removeEntry(this.name).catch(() => undefined);
+  }
+}
+
 /** Removes spool files a closed page or a crash left behind (older than {@link STALE_MS}). */
 async function removeStale(dir: FileSystemDirectoryHandle, now: number): Promise<void> {
   const names: string[] = [];
@@ -158,16 +245,22 @@ async function removeStale(dir: FileSystemDirectoryHandle, now: number): Promise
   for (const name of names) await dir.removeEntry(name).catch(() => undefined);
 }
 
-async function openFileSpool(hash: Sha256): Promise<ZipSpool | null> {
+async function openFileSpool(hash: () => Promise<Sha256>): Promise<ZipSpool | null> {
   const storage = (globalThis as { navigator?: { storage?: StorageManager } }).navigator?.storage;
   if (typeof storage?.getDirectory !== 'function') return null;
   try {
     const dir = await (await storage.getDirectory()).getDirectoryHandle(SPOOL_DIR, { create: true });
     await removeStale(dir, Date.now());
     const name = `${crypto.randomUUID()}.zip`; // never a name from the case or the page
+    // A worker where the page can start one (hashing and writing off the page's thread)…
+    if (typeof Worker === 'function') {
+      const w = await WorkerSpool.open(dir, name);
+      if (w) return w;
+    }
+    // …else the page writes the file itself.
     const handle = await dir.getFileHandle(name, { create: true });
     if (typeof handle.createWritable !== 'function') return null;
-    return new FileSpool(hash, dir, name, await handle.createWritable());
+    return new FileSpool(await hash(), dir, name, await handle.createWritable());
   } catch {
     return null; // OPFS refused (private window, quota): the memory spool
   }
@@ -178,8 +271,7 @@ export type SpoolKind = 'file' | 'memory';
 
 /** A new spool for one part. */
 export async function openSpool(kind: SpoolKind = 'memory'): Promise<ZipSpool> {
-  const hash = await zipHash();
-  return (kind === 'file' ? await openFileSpool(hash) : null) ?? new MemorySpool(hash);
+  return (kind === 'file' ? await openFileSpool(zipHash) : null) ?? new MemorySpool(await zipHash());
 }
 
 /**

@@ -18,8 +18,12 @@ import pako from 'pako';
 import { crcUpdate } from '@/utils/evidence/crc32';
 import { SIG_CENTRAL, SIG_EOCD, SIG_LOCAL, SIG_Z64_EOCD, SIG_Z64_LOCATOR } from './zip-format';
 
-/** Where the writer's chunks go. A chunk handed over is never written to again. */
-export type ZipSink = (chunk: Uint8Array) => void | Promise<void>;
+/**
+ * Where the writer's chunks go. A chunk handed over is never written to again; `owned` says that
+ * nothing else reads its buffer either, so the sink may take it (transfer it to a worker) instead
+ * of copying it: the writer's own staging buffers, and file data the caller gave as owned.
+ */
+export type ZipSink = (chunk: Uint8Array, owned: boolean) => void | Promise<void>;
 
 /** The ZIP 4.5 "use the ZIP64 value" marker of 32-bit fields, and the largest plain value below it. */
 const MAX32 = 0xffffffff;
@@ -166,12 +170,18 @@ export class ZipWriter {
 
   /**
    * A file entry. `data` is what goes into the archive: the content itself (method 0) or its
-   * raw DEFLATE stream (method 8), with `crc` and `size` of the content.
+   * raw DEFLATE stream (method 8), with `crc` and `size` of the content. `owned`: the caller
+   * will not read `data`'s buffer again, so the sink may take it (it may be detached after this).
    */
-  async file(name: string, data: Uint8Array, content: { method: 0 | 8; crc: number; size: number }): Promise<void> {
+  async file(
+    name: string,
+    data: Uint8Array,
+    content: { method: 0 | 8; crc: number; size: number },
+    o: { owned?: boolean } = {},
+  ): Promise<void> {
     if (name.endsWith('/')) throw new Error(`zip: file name ${JSON.stringify(name)} ends with "/"`);
     if (content.method === 0 && data.length !== content.size) throw new Error('zip: stored data and size differ');
-    await this.entry(name, data, content, false);
+    await this.entry(name, data, content, false, o.owned ?? false);
   }
 
   private async entry(
@@ -179,6 +189,7 @@ export class ZipWriter {
     data: Uint8Array,
     c: { method: 0 | 8; crc: number; size: number },
     dir: boolean,
+    owned = false,
   ): Promise<void> {
     if (this.finished) throw new Error('zip: the archive is already finished');
     const e: Written = {
@@ -207,7 +218,7 @@ export class ZipWriter {
       .raw(e.name);
     if (big) h.u16(1).u16(16).u64(e.size).u64(e.compressedSize);
     await this.put(h.done());
-    await this.put(data);
+    await this.put(data, owned);
     this.entries.push(e);
   }
 
@@ -289,7 +300,7 @@ export class ZipWriter {
   }
 
   /** Small pieces are staged; large ones go to the sink as they are (never copied). */
-  private async put(b: Uint8Array): Promise<void> {
+  private async put(b: Uint8Array, owned = false): Promise<void> {
     this.offset += b.length;
     if (b.length <= STAGE_BYTES - this.staged) {
       this.stage.set(b, this.staged);
@@ -300,7 +311,7 @@ export class ZipWriter {
     if (b.length < STAGE_BYTES / 2) {
       this.stage.set(b, 0);
       this.staged = b.length;
-    } else await this.sink(b);
+    } else await this.sink(b, owned);
   }
 
   private async flush(): Promise<void> {
@@ -308,6 +319,6 @@ export class ZipWriter {
     const chunk = this.stage.subarray(0, this.staged);
     this.stage = new Uint8Array(STAGE_BYTES);
     this.staged = 0;
-    await this.sink(chunk);
+    await this.sink(chunk, true); // a new staging buffer follows: this one is the sink's
   }
 }

@@ -3,7 +3,15 @@
  * events that frame an export (export.started before the parts, export.completed after each is
  * saved) and the package build fed from the database. The export page runs these in order.
  */
-import { eachHarvestItem, getBlob, logCustody, readExportSnapshot, type HashmarkDb, type KeyRecord } from '@/utils/db';
+import {
+  eachHarvestItem,
+  getBlobs,
+  logCustody,
+  readExportSnapshot,
+  type BlobRecord,
+  type HashmarkDb,
+  type KeyRecord,
+} from '@/utils/db';
 import { UUID } from '@/utils/evidence/types';
 import { LANGS } from '@/utils/i18n';
 import {
@@ -15,11 +23,40 @@ import {
 import type { ReportLang } from '@/utils/package/report-text';
 import { resolveCeiling, type PartCeiling } from '@/utils/package/split';
 
+/**
+ * Stored blobs by SHA-256, the reads asked for in the same turn of the event loop made in one
+ * transaction: the writer asks for the files it reads ahead all at once, and a transaction per
+ * file cost more of the page's thread than the bytes did (issue 17, docs/performance.md).
+ * Every read gets its own copy of the bytes (the writer may hand them on and detach them).
+ */
+function batchedBlobReader(db: HashmarkDb): ExportStore['blob'] {
+  let batch: { sha256: string; resolve: (b: BlobRecord | undefined) => void; reject: (e: unknown) => void }[] = [];
+  const flush = (): void => {
+    if (batch.length === 0) return;
+    const asked = batch;
+    batch = [];
+    getBlobs(
+      db,
+      asked.map((a) => a.sha256),
+    ).then(
+      (found) => asked.forEach((a, i) => a.resolve(found[i])),
+      (e: unknown) => asked.forEach((a) => a.reject(e)),
+    );
+  };
+  return (sha256) =>
+    new Promise((resolve, reject) => {
+      // The same blob twice in one batch could come back as one object: it gets a read of its own.
+      if (batch.some((a) => a.sha256 === sha256)) flush();
+      batch.push({ sha256, resolve, reject });
+      if (batch.length === 1) queueMicrotask(flush);
+    });
+}
+
 /** The database as the exporter's read-only store. */
 function exportStoreOf(db: HashmarkDb): ExportStore {
   return {
     snapshot: (caseId) => readExportSnapshot(db, caseId),
-    blob: (sha256) => getBlob(db, sha256),
+    blob: batchedBlobReader(db),
     // A page of items at a time (items.csv, the report's first items): a 10,000-item harvest is never held whole.
     eachHarvestItem: (captureId, each) => eachHarvestItem(db, captureId, each),
   };
