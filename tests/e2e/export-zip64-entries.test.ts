@@ -22,10 +22,20 @@ const CAPTURES = 6;
 const FILES_PER_CAPTURE = 11_000;
 const SEED = '__hashmarkSeedEntries';
 
+/**
+ * Run only when asked (`HASHMARK_E2E_LONG=1 npx vitest run tests/e2e/export-zip64-entries.test.ts`).
+ * Skipped in `npm test` since 2026-12-02: it took 330–440 s on the shared 2-core machine (seeding
+ * 86 s, export 118 s, the five readers 126 s), which would take `npm test` past its 30-minute
+ * budget; the writer's and reader's ZIP64 paths stay in `npm test` as unit tests (zip64-entries,
+ * zip-writer). It passed at its last run (2026-12-02, issue 17).
+ */
+const LONG = process.env.HASHMARK_E2E_LONG === '1';
+
 let s: Session;
 let tmp: string;
 
 beforeAll(async () => {
+  if (!LONG) return;
   s = await openSession();
   tmp = await mkdtemp(join(tmpdir(), 'hashmark-zip64-e2e-'));
 }, 60_000);
@@ -34,7 +44,7 @@ afterAll(async () => {
   if (tmp) await rm(tmp, { recursive: true, force: true });
 });
 
-describe('Chromium: an export of more than 65,535 entries in one part', () => {
+describe.skipIf(!LONG)('Chromium: an export of more than 65,535 entries in one part (HASHMARK_E2E_LONG=1)', () => {
   test('is written with ZIP64 by the export page and read whole by unzip, sha256sum, openssl, hashmark verify and Python', async () => {
     const t0 = performance.now();
     // Where the time goes (the suite's budget): printed per step.
