@@ -25,7 +25,7 @@ import type { CaptureCoverage } from './limitations';
 import { factsMatch, serverDateSkewMs, type NetworkFacts } from './network-facts';
 import { CaptureError, type CaptureErrorCode } from './errors';
 import { statusLimitation } from './limitations';
-import { detachPendingStylesheets, shotOfRenderingPage } from './render-wait';
+import { detachPendingStylesheets, loadStateLimitation, pageLoadState, shotOfRenderingPage } from './render-wait';
 import { isPageSnapshot } from './snapshot-shape';
 import type { PageSnapshot } from './page-snapshot';
 import type { NavigationError } from './unreachable';
@@ -321,6 +321,7 @@ export async function collectFiles(
   const first = await shotOfRenderingPage(shoot(tab.windowId), () => env.inPage(tab.id, detachPendingStylesheets, []));
   const shot = dataUrlToBytes(first.dataUrl);
   lap(o.timings, 'viewport', t);
+  const loading = loadStateLimitation(await env.inPage(tab.id, pageLoadState, []).catch(() => null));
 
   // A page in a legacy encoding gets a UTF-8 BOM before its serialisation (dom-encoding.ts).
   const dom = domHtmlFile(snap.domHtml, snap.domMethod, snap.characterSet);
@@ -348,7 +349,7 @@ export async function collectFiles(
         role: 'original',
       },
     ],
-    extraLimits: [...first.limitations],
+    extraLimits: [...(loading ? [loading] : []), ...first.limitations],
     coverage: { fullPage: 'off', pageCopy: 'off', mhtml: 'off', network: 'not-observed' },
     mediaFiles: new Map(),
     known: new Map(),

@@ -60,3 +60,36 @@ export async function shotOfRenderingPage(
       : [],
   };
 }
+
+/**
+ * In the page: whether it had finished loading, and the images and stylesheets still loading
+ * (bounded). A page with a resource on a host that never answers never fires its load event; it
+ * is captured as it is, and the capture says so. Runs through executeScript: self-contained.
+ */
+export function pageLoadState(): { readyState: string; pending: string[] } {
+  const pending: string[] = [];
+  for (const img of Array.from(document.images)) if (!img.complete) pending.push(img.currentSrc || img.src);
+  for (const l of Array.from(document.querySelectorAll('link[rel~="stylesheet" i]'))) {
+    const link = l as HTMLLinkElement;
+    if (!link.sheet && !link.disabled && link.href) pending.push(link.href);
+  }
+  return {
+    readyState: document.readyState,
+    pending: pending
+      .filter(Boolean)
+      .slice(0, 10)
+      .map((u) => u.slice(0, 300)),
+  };
+}
+
+/** The limitation for a page that had not finished loading, or null. */
+export function loadStateLimitation(s: { readyState: string; pending: string[] } | null): string | null {
+  if (!s || s.readyState === 'complete') return null;
+  const which = s.pending.length
+    ? ` Still loading: ${s.pending.join(', ')}${s.pending.length >= 10 ? ', …' : ''}.`
+    : '';
+  return (
+    `The page had not finished loading when it was captured (document.readyState "${String(s.readyState).slice(0, 20)}"): ` +
+    `resources still loading are missing from the screenshots, and the page copy skipped those it could not fetch in time.${which}`
+  );
+}
