@@ -13,8 +13,8 @@ import { verifyPackage } from '@/utils/package/verify';
 import { startFixtureServer, type FixtureServer } from '../support/fixture-server';
 import { canRun, openSession, suiteTitle, type Session } from '../support/session';
 
-const BROWSERS: readonly BrowserName[] = ['chromium'];
-/** The whole capture (full page, page copy, MHTML): 8 s render wait + page copy fetch timeouts, with room for load. */
+const BROWSERS: readonly BrowserName[] = ['chromium', 'firefox'];
+/** The capture: in Chromium 8 s render wait + page copy fetch timeouts (about 20 s measured), with room for load. */
 const BOUND_MS = 45_000;
 
 async function blobText(driver: CaptureDriver, sha: string): Promise<string> {
@@ -90,17 +90,24 @@ describe.each(BROWSERS)('%s', (browser) => {
       );
       await new Promise((r) => setTimeout(r, 1000));
       const t0 = Date.now();
-      const r = await s.driver.capture(tab, { fullPage: true, pageCopy: true, mhtml: true });
+      // Firefox waited in executeScript (document_idle never came), before any file: the viewport
+      // alone shows it, and keeps this file's cost down; Chromium waited in the screenshot.
+      const full = browser === 'chromium';
+      const r = await s.driver.capture(tab, { fullPage: full, pageCopy: full, mhtml: full });
       const ms = Date.now() - t0;
       expect(ms).toBeLessThan(BOUND_MS);
       const cj = JSON.parse(await blobText(s.driver, r.captureJsonSha256));
       const limits = (cj.limitations as string[]).join('\n');
       expect(limits).toMatch(/had not finished loading/);
       expect(limits).toContain(`127.0.0.1:${stalls[0]!.port}/tracker.png`);
-      expect(limits).toMatch(/stylesheet\(s\) whose host did not answer blocked its rendering/);
       expect(limits).toContain(`127.0.0.1:${stalls[0]!.port}/style.css`);
       const paths = (cj.artifacts as { path: string }[]).map((a) => a.path);
-      expect(paths).toEqual(expect.arrayContaining(['screenshot-viewport.png', 'dom.html', 'page.html']));
+      expect(paths).toEqual(expect.arrayContaining(['screenshot-viewport.png', 'dom.html']));
+      if (full) {
+        // Chromium does not draw a page whose head stylesheet is pending (firefox-esr does).
+        expect(limits).toMatch(/stylesheet\(s\) whose host did not answer blocked its rendering/);
+        expect(paths).toEqual(expect.arrayContaining(['page.html', 'screenshot-full.png']));
+      }
 
       const exported = await s.driver.exportCase(caseId);
       const report = await verifyPackage(new Uint8Array(await readFile(exported.path)));
