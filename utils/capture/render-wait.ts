@@ -10,7 +10,7 @@
  */
 
 /** Seconds the first screenshot may wait for the page to render before stylesheets are detached. */
-export const RENDER_WAIT_MS = 8_000;
+const RENDER_WAIT_MS = 8_000;
 
 /**
  * In the page: removes the `<link rel=stylesheet>` elements whose sheet has not loaded and
