@@ -25,6 +25,7 @@ import type { CaptureCoverage } from './limitations';
 import { factsMatch, serverDateSkewMs, type NetworkFacts } from './network-facts';
 import { CaptureError, type CaptureErrorCode } from './errors';
 import { statusLimitation } from './limitations';
+import { detachPendingStylesheets, loadStateLimitation, pageLoadState, shotOfRenderingPage } from './render-wait';
 import { isPageSnapshot } from './snapshot-shape';
 import type { PageSnapshot } from './page-snapshot';
 import type { NavigationError } from './unreachable';
@@ -319,8 +320,10 @@ export async function collectFiles(
 ): Promise<Collected> {
   const shoot = makeShooter(env);
   let t = performance.now();
-  const shot = dataUrlToBytes(await shoot(tab.windowId));
+  const first = await shotOfRenderingPage(shoot(tab.windowId), () => env.inPage(tab.id, detachPendingStylesheets, []));
+  const shot = dataUrlToBytes(first.dataUrl);
   lap(o.timings, 'viewport', t);
+  const loading = loadStateLimitation(await env.inPage(tab.id, pageLoadState, []).catch(() => null));
 
   // A page in a legacy encoding gets a UTF-8 BOM before its serialisation (dom-encoding.ts).
   const dom = domHtmlFile(snap.domHtml, snap.domMethod, snap.characterSet);
@@ -348,7 +351,7 @@ export async function collectFiles(
         role: 'original',
       },
     ],
-    extraLimits: [],
+    extraLimits: [...(loading ? [loading] : []), ...first.limitations],
     coverage: { fullPage: 'off', pageCopy: 'off', mhtml: 'off', network: 'not-observed' },
     mediaFiles: new Map(),
     known: new Map(),

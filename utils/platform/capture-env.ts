@@ -138,6 +138,9 @@ async function callInPage<A extends unknown[], R>(
       target: { tabId, frameIds: [0] },
       func: func as (...a: unknown[]) => unknown,
       args,
+      // Firefox otherwise waits for document_idle, which on a page whose load event never comes
+      // (a resource on a host that never answers) is never (measured 2026-12-02, issue 21).
+      injectImmediately: true,
     }),
     ms,
   );
@@ -281,7 +284,11 @@ export function createBrowserCaptureEnv(): CaptureEnv {
       const limits = pageLimits();
       try {
         const [res] = await inTime(
-          browser.scripting.executeScript({ target: { tabId, frameIds: [0] }, files: [CAPTURE_SCRIPT] }),
+          browser.scripting.executeScript({
+            target: { tabId, frameIds: [0] },
+            files: [CAPTURE_SCRIPT],
+            injectImmediately: true,
+          }),
           limits.snapshotTimeoutMs,
         );
         const raw = res?.result;
@@ -314,7 +321,7 @@ export function createBrowserCaptureEnv(): CaptureEnv {
       // The content script keeps its own 30 s budget; this guard only protects the pipeline if
       // the page's renderer stalls entirely.
       const run = browser.scripting
-        .executeScript({ target: { tabId, frameIds: [0] }, files: [PAGE_COPY_SCRIPT] })
+        .executeScript({ target: { tabId, frameIds: [0] }, files: [PAGE_COPY_SCRIPT], injectImmediately: true })
         .then(([res]): unknown => res?.result);
       const timeout = new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), DEFAULT_PAGE_COPY.budgetMs + 8000));
       const first = await Promise.race([run, timeout]);
