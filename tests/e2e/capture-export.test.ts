@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { verifyPackage } from '@/utils/package/verify';
 import type { CaptureRecord, CustodyRecord, JobRecord } from '@/utils/db/schema';
 import { startFixtureServer, type FixtureServer } from '../support/fixture-server';
-import { openSession, readStore, run, type Session } from '../support/harness';
+import { openSession, readStore, run, type Session, opensslVerifyBag } from '../support/harness';
 import { openPopupOver } from '../support/ui-pages';
 
 /**
@@ -95,20 +95,7 @@ describe('popup flow', () => {
     expect(m.stdout).toContain(`data/captures/0001-${captureId}/dom.html: OK`);
     await run('sha256sum', ['-c', 'tagmanifest-sha256.txt'], { cwd: bag });
     await run('sha512sum', ['-c', 'manifest-sha512.txt'], { cwd: bag });
-    const v = await run(
-      'openssl',
-      [
-        'dgst',
-        '-sha256',
-        '-verify',
-        'signature/signing-key.pem',
-        '-signature',
-        'signature/tagmanifest-sha256.txt.sig',
-        'tagmanifest-sha256.txt',
-      ],
-      { cwd: bag },
-    );
-    expect(v.stdout.trim()).toBe('Verified OK');
+    expect(await opensslVerifyBag(bag)).toBe('Verified OK');
     const fp = await run('sh', ['-c', 'openssl pkey -pubin -in signature/signing-key.pem -outform DER | sha256sum'], {
       cwd: bag,
     });

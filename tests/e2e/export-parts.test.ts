@@ -6,7 +6,7 @@ import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { findChromium } from '../../cli/chromium/launch';
 import { startFixtureServer, type FixtureServer } from '../support/fixture-server';
-import { run } from '../support/harness';
+import { run, opensslVerifyBag } from '../support/harness';
 
 /**
  * A case captured in real Chromium through the CLI and exported as a group of parts: every part
@@ -67,20 +67,7 @@ async function thirdPartyChecks(zipPath: string, sha256: string): Promise<string
         .every((l) => l.endsWith(': OK')),
     ).toBe(true);
   }
-  const v = await run(
-    'openssl',
-    [
-      'dgst',
-      '-sha256',
-      '-verify',
-      'signature/signing-key.pem',
-      '-signature',
-      'signature/tagmanifest-sha256.txt.sig',
-      'tagmanifest-sha256.txt',
-    ],
-    { cwd: bag },
-  );
-  expect(v.stdout.trim()).toBe('Verified OK');
+  expect(await opensslVerifyBag(bag)).toBe('Verified OK');
   return bag;
 }
 

@@ -6,7 +6,7 @@ import type { CaptureRecord, CustodyRecord } from '@/utils/db/schema';
 import { verifyPackage } from '@/utils/package/verify';
 import { startFixtureServer, type FixtureServer } from '../support/fixture-server';
 import { FIREFOX, firefoxSuite, openFirefoxSession, pngPixels, type FirefoxSession } from '../support/firefox-harness';
-import { run } from '../support/harness';
+import { run, opensslVerifyBag } from '../support/harness';
 
 /**
  * The same capture, export and verification in a real firefox-esr (issue 7): capabilities
@@ -85,20 +85,7 @@ describe.skipIf(!FIREFOX)(firefoxSuite('capture, full page, export and verificat
     expect(m.stdout).not.toMatch(/FAILED/);
     await run('sha256sum', ['-c', 'tagmanifest-sha256.txt'], { cwd: bag });
     await run('sha512sum', ['-c', 'manifest-sha512.txt'], { cwd: bag });
-    const v = await run(
-      'openssl',
-      [
-        'dgst',
-        '-sha256',
-        '-verify',
-        'signature/signing-key.pem',
-        '-signature',
-        'signature/tagmanifest-sha256.txt.sig',
-        'tagmanifest-sha256.txt',
-      ],
-      { cwd: bag },
-    );
-    expect(v.stdout.trim()).toBe('Verified OK');
+    expect(await opensslVerifyBag(bag)).toBe('Verified OK');
     const fp = await run('sh', ['-c', 'openssl pkey -pubin -in signature/signing-key.pem -outform DER | sha256sum'], {
       cwd: bag,
     });
