@@ -9,7 +9,7 @@
  * still does not render, the capture fails saying why, instead of waiting without end.
  */
 
-/** Seconds the first screenshot may wait for the page to render before stylesheets are detached. */
+/** How long (ms) the first screenshot may wait for the page to render before stylesheets are detached. */
 const RENDER_WAIT_MS = 8_000;
 
 /**
