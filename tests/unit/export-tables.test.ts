@@ -1,39 +1,9 @@
 import { describe, expect, test } from 'vitest';
 import type { CaptureRecord } from '@/utils/db';
-import { CAPTURES_CSV_HEADER, capturesCsv, csvQuote, csvText } from '@/utils/package/tables';
+import { csvQuote, csvText, parseCsv } from '@/utils/package/csv';
+import { CAPTURES_CSV_HEADER, capturesCsv } from '@/utils/package/tables';
 
 /** captures.csv: RFC 4180 with CRLF, and no formula can run in a spreadsheet (selectors.csv: tests/unit/selectors-csv). */
-
-/** A small RFC 4180 reader (quoted fields, doubled quotes, CRLF inside quotes), to read back what was written. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      row.push(field);
-      field = '';
-    } else if (c === '\r' && text[i + 1] === '\n') {
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = '';
-      i++;
-    } else field += c;
-  }
-  expect(field).toBe('');
-  expect(row).toEqual([]);
-  return rows;
-}
 
 const capture = (
   over: Partial<CaptureRecord & { exhibitNumber: string }> = {},

@@ -29,6 +29,7 @@ import { detachPendingStylesheets, loadStateLimitation, pageLoadState, shotOfRen
 import { isPageSnapshot } from './snapshot-shape';
 import type { PageSnapshot } from './page-snapshot';
 import type { NavigationError } from './unreachable';
+import { captureJsonHead } from './capture-json-head';
 
 /** A tab as the tabs API reports it: the authoritative URL and title. */
 export interface TabInfo {
@@ -599,22 +600,8 @@ export interface CaptureJsonInput {
 export function buildCaptureJson(i: CaptureJsonInput) {
   const { snap, context: ctx } = i;
   const network = ctx.network;
-  const offset = -i.finishedAt.getTimezoneOffset();
   return {
-    schema: 'hashmark.capture/1',
-    captureId: i.captureId,
-    caseId: i.caseId,
-    sequence: i.sequence,
-    operator: i.operator,
-    trigger: i.trigger,
-    startedAt: i.startedAt.toISOString(),
-    finishedAt: i.finishedAt.toISOString(),
-    clock: {
-      timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
-      utcOffsetMinutes: offset,
-      serverDateSkewMs: network ? serverDateSkewMs(network) : null,
-      tsaSkewMs: null,
-    },
+    ...captureJsonHead({ ...i, serverDateSkewMs: network ? serverDateSkewMs(network) : null }),
     // The address asked for, when redirects led to the page (from the browser's network facts).
     url: { start: i.tab.url, end: i.endTab.url, ...(network?.requestedUrl ? { requested: network.requestedUrl } : {}) },
     title: { start: i.tab.title, end: i.endTab.title },

@@ -7,6 +7,7 @@
  * arguments; utils/services/unreachable-capture.ts runs it.
  */
 import type { RedirectHop } from './network-facts';
+import { captureJsonHead } from './capture-json-head';
 
 /** A main-document load that failed, as webRequest onErrorOccurred reported it. */
 export interface NavigationError {
@@ -120,21 +121,8 @@ export interface UnreachableJsonInput {
 export function buildUnreachableJson(i: UnreachableJsonInput) {
   const e = i.error;
   return {
-    schema: 'hashmark.capture/1',
+    ...captureJsonHead({ ...i, serverDateSkewMs: null }),
     kind: 'unreachable',
-    captureId: i.captureId,
-    caseId: i.caseId,
-    sequence: i.sequence,
-    operator: i.operator,
-    trigger: i.trigger,
-    startedAt: i.startedAt.toISOString(),
-    finishedAt: i.finishedAt.toISOString(),
-    clock: {
-      timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
-      utcOffsetMinutes: -i.finishedAt.getTimezoneOffset(),
-      serverDateSkewMs: null,
-      tsaSkewMs: null,
-    },
     url: {
       start: i.tab.url,
       end: i.endTab.url,

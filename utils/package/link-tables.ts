@@ -1,6 +1,6 @@
 import { csvCell } from '@/utils/selectors/csv';
 import type { SelectorKind } from '@/utils/selectors/types';
-import { csvQuote, csvText } from './tables';
+import { csvQuote, csvText } from './csv';
 
 /**
  * data/links.csv and data/entities.csv (issue 19): the selectors of a package as tables that link

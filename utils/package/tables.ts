@@ -1,5 +1,6 @@
 import type { CaptureRecord } from '@/utils/db/schema';
 import type { HarvestItem } from '@/utils/harvest/items';
+import { csvQuote, csvText } from './csv';
 import { KEY_HEADERS, type NetworkSummary } from './network-summary';
 
 /**
@@ -7,24 +8,8 @@ import { KEY_HEADERS, type NetworkSummary } from './network-summary';
  * (data/selectors.csv is written by utils/selectors/csv.ts, with the same rules).
  * RFC 4180: comma-separated, CRLF line ends, fields quoted when they hold a comma, quote or line
  * break, quotes doubled. Headers are ASCII column names (stable for import scripts).
- *
- * CSV injection: page text may start with `=`, `+`, `-`, `@`, tab or carriage return, which
- * spreadsheet programs run as a formula (OWASP "CSV Injection"). Such text fields get a leading
- * apostrophe; numbers, hashes and timestamps we write ourselves never start with those.
+ * CSV quoting and the formula guard: ./csv.ts.
  */
-
-/** Starts of a cell a spreadsheet would treat as a formula. */
-const FORMULA_START = /^[=+\-@\t\r]/;
-
-/** One text cell: neutralised if it could run as a formula, then quoted if needed. */
-export function csvText(value: string): string {
-  return csvQuote(FORMULA_START.test(value) ? `'${value}` : value);
-}
-
-/** Quotes a field when RFC 4180 requires it. Use directly only for values Hashmark itself writes. */
-export function csvQuote(value: string): string {
-  return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
-}
 
 function row(cells: string[]): string {
   return `${cells.join(',')}\r\n`;

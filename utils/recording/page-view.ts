@@ -10,6 +10,7 @@
  */
 import type { BrowserFacts } from '@/utils/capture/pipeline';
 import { serverDateSkewMs, type NetworkFacts } from '@/utils/capture/network-facts';
+import { captureJsonHead } from '@/utils/capture/capture-json-head';
 
 /** Why the page itself could not be taken. */
 export type PageViewReason = 'left' | 'changed' | 'tab-closed' | 'paused' | 'stopped' | 'failed';
@@ -69,20 +70,7 @@ export function buildPageViewJson(i: PageViewJsonInput) {
   const f = i.facts;
   const network = f.network;
   return {
-    schema: 'hashmark.capture/1',
-    captureId: i.captureId,
-    caseId: i.caseId,
-    sequence: i.sequence,
-    operator: i.operator,
-    trigger: 'recording',
-    startedAt: i.startedAt.toISOString(),
-    finishedAt: i.finishedAt.toISOString(),
-    clock: {
-      timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
-      utcOffsetMinutes: -i.finishedAt.getTimezoneOffset(),
-      serverDateSkewMs: network ? serverDateSkewMs(network) : null,
-      tsaSkewMs: null,
-    },
+    ...captureJsonHead({ ...i, trigger: 'recording', serverDateSkewMs: network ? serverDateSkewMs(network) : null }),
     // Both from the tabs API when the page view was seen: nobody saw the page after that.
     url: { start: f.url, end: f.url, ...(network?.requestedUrl ? { requested: network.requestedUrl } : {}) },
     title: { start: f.title, end: f.title },

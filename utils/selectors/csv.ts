@@ -1,3 +1,4 @@
+import { csvQuote, guardFormula } from '@/utils/package/csv';
 import { handleUrl } from './handles';
 import type { SelectorKind } from './types';
 
@@ -23,7 +24,7 @@ import type { SelectorKind } from './types';
  * byte order mark: the packaging adds its own (utils/package/tables.ts CSV_BOM).
  *
  * CSV injection (OWASP): a cell starting with = + - @ tab or CR is run as a formula by
- * spreadsheets, so it gets a leading apostrophe. One exception: a cell that is exactly an E.164
+ * spreadsheets, so it gets a leading apostrophe (utils/package/csv.ts). One exception: a cell that is exactly an E.164
  * number (/^\+[1-9]\d{1,14}$/) is written as is. Such a cell holds no letter, no reference, no
  * function name, no "|" or "!" (DDE), so the worst a spreadsheet does with it is show a number;
  * prefixing it would corrupt the one column whose purpose is to be joined exactly. Extraction
@@ -44,13 +45,11 @@ export interface SelectorCsvRow {
 }
 
 const KINDS: ReadonlySet<string> = new Set(['phone', 'email', 'handle', 'wallet']);
-const FORMULA_START = /^[=+\-@\t\r]/;
 const E164 = /^\+[1-9]\d{1,14}$/;
 
 /** One cell: neutralised if a spreadsheet could run it (E.164 excepted, see above), quoted if needed. */
 export function csvCell(value: string): string {
-  const safe = FORMULA_START.test(value) && !E164.test(value) ? `'${value}` : value;
-  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+  return csvQuote(E164.test(value) ? value : guardFormula(value));
 }
 
 /** The `value` column: the selector as used (profile URL for handles). */

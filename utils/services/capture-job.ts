@@ -5,21 +5,16 @@
  * fails the job with the reason in the custody log.
  */
 import {
-  attachReportThumbnail,
   beginCaptureJob,
-  commitCapture,
   failCaptureJob,
   getSettings,
-  type BlobRecord,
-  type CaptureRecord,
   type HashmarkDb,
   type JobRecord,
   type SelectorRecord,
   type SettingsRecord,
 } from '@/utils/db';
-import { artifactEntry, digestBoth, sha256Hex, utf8 } from '@/utils/evidence/hash';
+import { artifactEntry, digestBoth } from '@/utils/evidence/hash';
 import type { ArtifactEntry } from '@/utils/evidence/types';
-import { makeThumbnail } from '@/utils/image/thumbnail';
 import { extractSelectors } from '@/utils/selectors/extract';
 import { chooseRegion } from '@/utils/selectors/region';
 import { limitationsFor } from '@/utils/capture/limitations';
@@ -39,6 +34,7 @@ import {
   type TabInfo,
   type Timings,
 } from '@/utils/capture/pipeline';
+import { cacheReportThumbnail, commitCaptureJson } from './capture-commit';
 import { captureUnreachable } from './unreachable-capture';
 
 /** What a capture request asks for (the popup, a command, the context menu, the CLI). */
@@ -145,7 +141,7 @@ async function captureInJob(
     snap = await readPage(env, tab, nonce);
   } catch (e) {
     // The site did not answer: the browser's error page is recorded as such, or said in plain words.
-    const unreachable = await captureUnreachable(db, env, j, e, { commit, thumbnail: cacheReportThumbnail });
+    const unreachable = await captureUnreachable(db, env, j, e);
     if (unreachable) return unreachable;
     throw e;
   }
@@ -201,29 +197,6 @@ async function captureInJob(
     limitations,
     timings: { ...timings },
   });
-  const captureJsonBytes = utf8(JSON.stringify(captureJson, null, 2) + '\n');
-  t = performance.now();
-  const cj = await digestBoth(captureJsonBytes);
-  timings.hash = (timings.hash ?? 0) + Math.round(performance.now() - t);
-
-  const record: CaptureRecord = {
-    id: job.captureId,
-    caseId: job.caseId,
-    sequence: job.sequence,
-    startedAt: j.startedAt.toISOString(),
-    finishedAt: finishedAt.toISOString(),
-    url: endTab.url,
-    title: endTab.title,
-    captureJson: { sha256: cj.sha256, sha512: cj.sha512, bytes: captureJsonBytes.byteLength },
-    artifacts,
-    limitations,
-    tags: [],
-    status: 'stored',
-  };
-  const blobs: BlobRecord[] = [
-    ...c.files.map((f, i) => ({ sha256: digests[i]!.sha256, data: f.bytes, size: f.bytes.byteLength })),
-    { sha256: cj.sha256, data: captureJsonBytes, size: captureJsonBytes.byteLength },
-  ];
   const selectorRows: SelectorRecord[] = selectors.map((x) => ({
     caseId: job.caseId,
     captureId: job.captureId,
@@ -232,9 +205,22 @@ async function captureInJob(
     raw: x.raw,
     ...(x.platform ? { platform: x.platform } : {}),
   }));
+  const files = c.files.map((f, i) => ({ sha256: digests[i]!.sha256, data: f.bytes, size: f.bytes.byteLength }));
   t = performance.now();
-  await commit(db, { jobId: job.id, record, blobs, selectors: selectorRows, at: env.now().toISOString() });
-  lap(timings, 'commit', t);
+  const cj = await commitCaptureJson(db, {
+    job,
+    json: captureJson,
+    startedAt: j.startedAt,
+    finishedAt,
+    page: endTab,
+    artifacts,
+    limitations,
+    files,
+    selectors: selectorRows,
+    now: env.now,
+  });
+  timings.hash = (timings.hash ?? 0) + cj.hashMs;
+  timings.commit = Math.round(performance.now() - t) - cj.hashMs;
   const screenshot = digests[2]!.sha256;
   // Not awaited: the capture is stored and answered; the thumbnail only speeds up exports.
   void cacheReportThumbnail(db, job.captureId, c.files[2]!.bytes, screenshot);
@@ -251,42 +237,4 @@ async function captureInJob(
     timings,
     httpStatus: context.network?.statusCode ?? null,
   };
-}
-
-/** commitCapture, with a full disk and any other refusal said as a CaptureError. */
-export async function commit(db: HashmarkDb, input: Parameters<typeof commitCapture>[1]): Promise<void> {
-  try {
-    await commitCapture(db, input);
-  } catch (e) {
-    const name = (e as { name?: string })?.name ?? '';
-    const inner = (e as { inner?: { name?: string } })?.inner?.name ?? '';
-    if (name === 'QuotaExceededError' || inner === 'QuotaExceededError') {
-      throw new CaptureError(
-        "The browser's storage is full: the capture was not stored. Free space or export and archive a case, then capture again.",
-        'storage-full',
-      );
-    }
-    const detail = (e as Error)?.message ?? String(e);
-    throw new CaptureError(`The capture could not be stored: ${detail}`, 'store-failed', detail);
-  }
-}
-
-/**
- * Makes the report's thumbnail of the viewport screenshot and keeps it with the capture. Any
- * failure (an image too large to reduce, the worker stopped, storage) only means an export makes
- * it itself, as it did before.
- */
-export async function cacheReportThumbnail(
-  db: HashmarkDb,
-  captureId: string,
-  png: Uint8Array,
-  source: string,
-): Promise<void> {
-  try {
-    const t = await makeThumbnail(png);
-    const thumbnail = { sha256: await sha256Hex(t.png), width: t.width, height: t.height, source };
-    await attachReportThumbnail(db, { captureId, png: t.png, thumbnail });
-  } catch {
-    // See above: nothing is lost.
-  }
 }

@@ -18,7 +18,6 @@ import {
   stageHarvestBlobs,
   storeHarvestBatch,
   type BlobRecord,
-  type CaptureRecord,
   type HarvestItemRecord,
   type HashmarkDb,
   type JobRecord,
@@ -50,7 +49,8 @@ import type { CompletenessReport } from '@/utils/harvest/report';
 import { runHarvest, type HarvestBatch, type HarvestDriver } from '@/utils/harvest/run';
 import { definitionFor, generic } from '@/utils/harvest/sites';
 import { harvestStepPath, itemFragmentPath, ITEMS_JSONL } from '@/utils/package/layout';
-import { cacheReportThumbnail, commit, failJob, openCaptureJob, type OpenedJob } from './capture-job';
+import { cacheReportThumbnail, commitCaptureJson } from './capture-commit';
+import { failJob, openCaptureJob, type OpenedJob } from './capture-job';
 
 /** What a harvest request asks for (the popup, the context menu, the CLI). */
 export interface HarvestRequest {
@@ -385,35 +385,27 @@ async function commitHarvest(
       selectors: read.selectors,
     },
   };
-  const captureJsonBytes = utf8(JSON.stringify(captureJson, null, 2) + '\n');
-  const cj = await digestBoth(captureJsonBytes);
-  const record: CaptureRecord = {
-    id: job.captureId,
-    caseId: job.caseId,
-    sequence: job.sequence,
-    startedAt: j.startedAt.toISOString(),
-    finishedAt: finishedAt.toISOString(),
-    url: h.endTab.url,
-    title: h.endTab.title,
-    captureJson: { sha256: cj.sha256, sha512: cj.sha512, bytes: captureJsonBytes.byteLength },
+  const cj = await commitCaptureJson(db, {
+    job,
+    json: captureJson,
+    startedAt: j.startedAt,
+    finishedAt,
+    page: h.endTab,
     artifacts,
     limitations,
-    tags: [],
-    status: 'stored',
-    harvest: {
-      items: read.count,
-      steps: h.report.steps,
-      stopReason: h.report.stopReason,
-      complete: h.report.complete,
-      definition: `${r.site.id}@${r.site.version}`,
+    files: [{ sha256: jsonlDigest.sha256, data: read.jsonl, size: read.jsonl.byteLength }],
+    selectors: mergeSelectorRows(job, pageSelectors, read.selectors),
+    extra: {
+      harvest: {
+        items: read.count,
+        steps: h.report.steps,
+        stopReason: h.report.stopReason,
+        complete: h.report.complete,
+        definition: `${r.site.id}@${r.site.version}`,
+      },
     },
-  };
-  const selectors = mergeSelectorRows(job, pageSelectors, read.selectors);
-  const blobs: BlobRecord[] = [
-    { sha256: jsonlDigest.sha256, data: read.jsonl, size: read.jsonl.byteLength },
-    { sha256: cj.sha256, data: captureJsonBytes, size: captureJsonBytes.byteLength },
-  ];
-  await commit(db, { jobId: job.id, record, blobs, selectors, at: env.now().toISOString() });
+    now: env.now,
+  });
   // After a recovery the viewport's bytes are not in memory: the export makes the thumbnail then.
   if (h.viewport) void cacheReportThumbnail(db, job.captureId, h.viewport, start.artifacts[2]!.sha256);
   return {

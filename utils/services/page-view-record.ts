@@ -4,11 +4,11 @@
  * record are committed in one transaction (capture.stored), or the job fails with the reason.
  * Nothing here touches the tab: the page is gone, and the navigation must never wait for this.
  */
-import { beginCaptureJob, getSettings, type CaptureRecord, type HashmarkDb } from '@/utils/db';
-import { digestBoth, utf8 } from '@/utils/evidence/hash';
+import { beginCaptureJob, getSettings, type HashmarkDb } from '@/utils/db';
 import { CaptureError, type CaptureEnv, type CaptureResult } from '@/utils/capture/pipeline';
 import { buildPageViewJson, pageViewLimitation, type PageViewFacts } from '@/utils/recording/page-view';
-import { commit, failJob } from './capture-job';
+import { commitCaptureJson } from './capture-commit';
+import { failJob } from './capture-job';
 
 export interface PageViewRequest {
   caseId: string;
@@ -57,31 +57,25 @@ export async function storePageView(
       software: env.software,
       limitations,
     });
-    const bytes = utf8(JSON.stringify(json, null, 2) + '\n');
-    const cj = await digestBoth(bytes);
-    const record: CaptureRecord = {
-      id: captureId,
-      caseId: job.caseId,
-      sequence: job.sequence,
-      startedAt: startedAt.toISOString(),
-      finishedAt: finishedAt.toISOString(),
-      url: req.facts.url,
-      title: req.facts.title,
-      captureJson: { sha256: cj.sha256, sha512: cj.sha512, bytes: bytes.byteLength },
+    const page = { url: req.facts.url, title: req.facts.title };
+    const cj = await commitCaptureJson(db, {
+      job,
+      json,
+      startedAt,
+      finishedAt,
+      page,
       artifacts: [],
       limitations,
-      tags: [],
-      status: 'stored',
-    };
-    const blobs = [{ sha256: cj.sha256, data: bytes, size: bytes.byteLength }];
-    await commit(db, { jobId: job.id, record, blobs, selectors: [], at: env.now().toISOString() });
+      files: [],
+      now: env.now,
+    });
     return {
       ok: true,
       captureId,
       caseId: job.caseId,
       sequence: job.sequence,
-      url: record.url,
-      title: record.title,
+      url: page.url,
+      title: page.title,
       captureJsonSha256: cj.sha256,
       screenshotSha256: '',
       elapsedMs: Math.round(performance.now() - t0),

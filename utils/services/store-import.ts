@@ -7,6 +7,7 @@
  * another investigator's capture never takes the place of one of this profile's own.
  */
 import { saveImportedCase, type CaptureRecord, type HashmarkDb, type ImportedCase } from '@/utils/db';
+import { parseCsv, unguardFormula } from '@/utils/package/csv';
 import { CAPTURES_CSV_PATH, CASE_PATH, SELECTORS_CSV_PATH } from '@/utils/package/layout';
 import { sha256OfBlob, verifyPackage } from '@/utils/package/verify';
 import { blobSource, readZipDirectory, streamEntry } from '@/utils/package/verify/zip';
@@ -17,44 +18,6 @@ import { getObject, listVersions, type Fetcher, type ObjectVersionInfo, type Sto
 export async function listStorePackages(t: StoreTarget, f: Fetcher, prefix: string): Promise<ObjectVersionInfo[]> {
   const all = await listVersions(t, f, prefix);
   return all.filter((v) => v.key.endsWith('.zip')).sort((a, b) => b.lastModified.localeCompare(a.lastModified));
-}
-
-/** RFC 4180 as the exporter writes it (tables.ts): quoted fields, doubled quotes, CRLF; a formula guard undone. */
-export function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = '';
-  let quoted = false;
-  const endCell = () => {
-    row.push(cell);
-    cell = '';
-  };
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i]!;
-    if (quoted && ch === '"' && text[i + 1] === '"') {
-      cell += '"';
-      i++;
-    } else if (ch === '"') {
-      quoted = !quoted;
-    } else if (quoted) {
-      cell += ch;
-    } else if (ch === ',') {
-      endCell();
-    } else if (ch === '\n' || (ch === '\r' && text[i + 1] === '\n')) {
-      if (ch === '\r') i++;
-      endCell();
-      rows.push(row);
-      row = [];
-    } else {
-      cell += ch;
-    }
-  }
-  if (cell || row.length) {
-    endCell();
-    rows.push(row);
-  }
-  // The exporter's CSV-injection guard is a leading apostrophe before = + - @ tab CR.
-  return rows.map((r) => r.map((c) => (/^'[=+\-@\t\r]/.test(c) ? c.slice(1) : c)));
 }
 
 /** The named tables of a package (bytes already verified), as text. */
@@ -75,7 +38,9 @@ async function readTables(zip: Blob, paths: readonly string[]): Promise<Map<stri
 
 const records = (text: string | undefined): Record<string, string>[] => {
   const [head, ...rows] = parseCsv(text ?? '');
-  return rows.filter((r) => r.length > 1).map((r) => Object.fromEntries((head ?? []).map((h, i) => [h, r[i] ?? ''])));
+  return rows
+    .filter((r) => r.length > 1)
+    .map((r) => Object.fromEntries((head ?? []).map((h, i) => [h, unguardFormula(r[i] ?? '')])));
 };
 
 /** Builds the read-only case of a verified package (pure over the package's tables). */

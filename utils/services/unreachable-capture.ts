@@ -5,8 +5,8 @@
  * a screenshot of the browser's error page, the address, the network error and its time. Same
  * job, same single transaction and custody events as any capture; nothing from the site.
  */
-import type { BlobRecord, CaptureRecord, HashmarkDb } from '@/utils/db';
-import { artifactEntry, digestBoth, utf8 } from '@/utils/evidence/hash';
+import type { BlobRecord, HashmarkDb } from '@/utils/db';
+import { artifactEntry, digestBoth } from '@/utils/evidence/hash';
 import { dataUrlToBytes } from '@/utils/capture/data-url';
 import {
   captureFailure,
@@ -25,16 +25,8 @@ import {
   unreachableLimitations,
   type NavigationError,
 } from '@/utils/capture/unreachable';
+import { cacheReportThumbnail, commitCaptureJson } from './capture-commit';
 import type { CaptureRequest, OpenedJob } from './capture-job';
-
-/** What the capture job lends this one (passed in: capture-job imports this file). */
-export interface UnreachableDeps {
-  commit(
-    db: HashmarkDb,
-    input: { jobId: string; record: CaptureRecord; blobs: BlobRecord[]; at: string },
-  ): Promise<void>;
-  thumbnail(db: HashmarkDb, captureId: string, png: Uint8Array, source: string): Promise<void>;
-}
 
 /** Records the error page unless the request says not to: the CLI asks for it (--record-unreachable); recording mode never does. */
 function wantsRecord(req: CaptureRequest): boolean {
@@ -96,7 +88,6 @@ export async function captureUnreachable(
   env: CaptureEnv,
   j: OpenedJob & { req: CaptureRequest; t0: number },
   e: unknown,
-  deps: UnreachableDeps,
 ): Promise<CaptureResult | null> {
   const { tab, job } = j;
   const page = await errorPageOf(env, tab, e);
@@ -150,28 +141,21 @@ export async function captureUnreachable(
     limitations,
     timings: { ...timings },
   });
-  const bytes = utf8(JSON.stringify(json, null, 2) + '\n');
-  const cj = await digestBoth(bytes);
-  const record: CaptureRecord = {
-    id: job.captureId,
-    caseId: job.caseId,
-    sequence: job.sequence,
-    startedAt: j.startedAt.toISOString(),
-    finishedAt: finishedAt.toISOString(),
-    url: endTab.url,
-    title: endTab.title,
-    captureJson: { sha256: cj.sha256, sha512: cj.sha512, bytes: bytes.byteLength },
+  const files: BlobRecord[] = shot && digest ? [{ sha256: digest.sha256, data: shot, size: shot.byteLength }] : [];
+  t = performance.now();
+  const cj = await commitCaptureJson(db, {
+    job,
+    json,
+    startedAt: j.startedAt,
+    finishedAt,
+    page: endTab,
     artifacts,
     limitations,
-    tags: [],
-    status: 'stored',
-  };
-  const blobs: BlobRecord[] = [{ sha256: cj.sha256, data: bytes, size: bytes.byteLength }];
-  if (shot && digest) blobs.unshift({ sha256: digest.sha256, data: shot, size: shot.byteLength });
-  t = performance.now();
-  await deps.commit(db, { jobId: job.id, record, blobs, at: env.now().toISOString() });
+    files,
+    now: env.now,
+  });
   lap(timings, 'commit', t);
-  if (shot && digest) void deps.thumbnail(db, job.captureId, shot, digest.sha256);
+  if (shot && digest) void cacheReportThumbnail(db, job.captureId, shot, digest.sha256);
   return {
     ok: true,
     captureId: job.captureId,

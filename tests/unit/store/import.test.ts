@@ -1,19 +1,7 @@
-// Team view (issue 18): the package tables read back as the exporter wrote them (RFC 4180, the CSV
-// injection guard undone) and the read-only case built from them: ids derived from the signer's key.
+// Team view (issue 18): the read-only case built from a package's tables (the CSV reader:
+// tests/unit/package/csv.test.ts): ids derived from the signer's key, the formula guard undone.
 import { describe, expect, it } from 'vitest';
-import { importedCaseOf, parseCsv } from '@/utils/services/store-import';
-
-describe('parseCsv', () => {
-  it('reads quoted fields, doubled quotes, CRLF and line breaks inside quotes', () => {
-    expect(parseCsv('a,b\r\n"x, y","say ""hi""\r\nthere"\r\n')).toEqual([
-      ['a', 'b'],
-      ['x, y', 'say "hi"\r\nthere'],
-    ]);
-  });
-  it('undoes the leading apostrophe the exporter puts before a formula, and only that one', () => {
-    expect(parseCsv("'=SUM(A1),'+33,it's\r\n")).toEqual([['=SUM(A1)', '+33', "it's"]]);
-  });
-});
+import { importedCaseOf } from '@/utils/services/store-import';
 
 describe('importedCaseOf', () => {
   const fp = 'ab'.repeat(32);
