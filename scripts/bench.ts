@@ -18,7 +18,7 @@ import { captureStage, timedCapture } from './bench/capture';
 import { dashboardStage } from './bench/dashboard';
 import { exportStage } from './bench/export';
 import { HARVEST_TARGETS, harvestStage } from './bench/harvest-stage';
-import { describeMachine, otherChromiumBrowsers } from './bench/machine';
+import { describeMachine, noisyReasons, otherChromiumBrowsers } from './bench/machine';
 import { BENCH_FIXTURES } from './bench/make-fixtures';
 import { findBrowserPid } from './bench/memory';
 import { bundle, inject, lib, LIB, searchBundle } from './bench/page-bundle';
@@ -295,6 +295,8 @@ function report(
   const metrics = complete(result.measured, UNITS);
   machine.loadAtEnd = loadavg().map((x) => Math.round(x * 100) / 100);
   machine.otherChromiumProcesses = result.others;
+  const noisy = noisyReasons(machine);
+  if (noisy.length) machine.noisy = noisy;
   const minutes = (Date.now() - o.started) / 60_000;
   const header =
     `Hashmark bench (${args.quick ? 'quick' : 'full'}), ${new Date().toISOString()}, ${minutes.toFixed(1)} min\n` +
@@ -303,7 +305,8 @@ function report(
     (o.ext
       ? `build check${o.ext.built ? ' and rebuild' : ''} (with the wait for the e2e lock) ${o.prepSeconds} s`
       : 'no browser stage: no build, no browser') +
-    (args.extension ? `; extension measured: ${args.extension}` : '');
+    (args.extension ? `; extension measured: ${args.extension}` : '') +
+    (noisy.length ? `\nNOISY RUN (${noisy.join('; ')}): these figures measure the neighbours too.` : '');
   process.stdout.write(`${header}\n\n${markdownTable(metrics)}\n`);
   if (args.json) {
     const extra = {

@@ -16,6 +16,27 @@ export interface MachineInfo {
   loadAtEnd?: number[];
   /** Other Chromium processes (not the bench's) seen during the run: someone else was testing. */
   otherChromiumProcesses?: number;
+  /** Why the run's figures measure the neighbours too (see noisyReasons); absent when quiet. */
+  noisy?: string[];
+}
+
+/**
+ * Issue 22's rule: a run is noisy when the load exceeds the core count. The load at the start is
+ * the other programs' (the bench has not started its browser yet); the load at the end includes
+ * the bench's own browser, about one core per busy stage, so it counts only above cores + 1.
+ * Another Chromium browser seen during the run makes it noisy whatever the load.
+ */
+export function noisyReasons(
+  m: Pick<MachineInfo, 'nproc' | 'loadAtStart' | 'loadAtEnd' | 'otherChromiumProcesses'>,
+): string[] {
+  const out: string[] = [];
+  const start = m.loadAtStart[0] ?? 0;
+  const end = m.loadAtEnd?.[0] ?? 0;
+  if (start > m.nproc) out.push(`load ${start} at the start on ${m.nproc} cores`);
+  if (end > m.nproc + 1)
+    out.push(`load ${end} at the end on ${m.nproc} cores (the bench's own browser counts about 1)`);
+  if (m.otherChromiumProcesses) out.push(`${m.otherChromiumProcesses} other Chromium browser(s) running`);
+  return out;
 }
 
 function run(cmd: string, args: string[]): string {

@@ -6,7 +6,7 @@ import { BROWSER_STAGES, parseArgs, STAGES } from '../../scripts/bench/args';
 import { typedQueries } from '../../scripts/bench/corpus';
 import { baselineMs, exportPhase } from '../../scripts/bench/export';
 import { feedSizeFor, HARVEST_TARGETS } from '../../scripts/bench/harvest-stage';
-import { cpuModel } from '../../scripts/bench/machine';
+import { cpuModel, noisyReasons } from '../../scripts/bench/machine';
 import { descendants, findBrowserPid, kbField, parentPid, treeMemory } from '../../scripts/bench/memory';
 import { uniquePng } from '../../scripts/bench/png-chunk';
 import { crc32 } from '@/utils/image/png';
@@ -275,4 +275,12 @@ test('the search queries are typed key by key within the case', () => {
 
 test('CPU model comes from /proc/cpuinfo when there is one', () => {
   expect(cpuModel('processor\t: 0\nmodel name\t: Intel(R) Xeon(R) Processor\n')).toBe('Intel(R) Xeon(R) Processor');
+});
+
+test("a run is noisy when the load exceeds the cores (the bench's own browser allowed at the end) or another browser ran", () => {
+  const quiet = { nproc: 2, loadAtStart: [0.3, 1, 1], loadAtEnd: [2.5, 2, 2], otherChromiumProcesses: 0 };
+  expect(noisyReasons(quiet)).toEqual([]);
+  expect(noisyReasons({ ...quiet, loadAtStart: [2.1, 1, 1] })).toEqual(['load 2.1 at the start on 2 cores']);
+  expect(noisyReasons({ ...quiet, loadAtEnd: [3.2, 2, 2] })).toHaveLength(1);
+  expect(noisyReasons({ ...quiet, otherChromiumProcesses: 1 })).toEqual(['1 other Chromium browser(s) running']);
 });
