@@ -104,7 +104,8 @@ describe('hashmark push and store check against Ceph', () => {
     );
     expect(m, first.stdout).not.toBeNull();
     const [, key, v1, until, sha] = m as unknown as [string, string, string, string, string];
-    expect(key).toBe(`unit-a/${part.zipName}`);
+    // The extension's key layout (case id, export id, ZIP name), so `pull --case` finds CLI pushes too.
+    expect(key).toBe(`unit-a/case-cli/${part.exportId}/${part.zipName}`);
     expect(sha).toBe(part.zipSha256);
     // Retained until push time + 2 days (whole seconds, rounded up).
     const expected = before + 2 * 86_400_000;
@@ -133,8 +134,15 @@ describe('hashmark push and store check against Ceph', () => {
     // Intact and locked; the signing key's fingerprint was not given, so some claims stay unverified (3).
     expect(check.stdout).toMatch(/2 versions: 0 OK, 2 unverified, 0 failed/);
     expect(check.code).toBe(3);
+    const pulled = await cli(['pull', '--store', 's3://evidence/unit-a', '--case', 'case-cli', '--out', join(dir, 'cli')]);
+    expect(pulled.stdout).toMatch(/^2 versions: 0 passed, 2 unverified, 0 failed$/m);
+    expect(pulled.code).toBe(3);
     const usage = await cli(['push', file, '--store', 's3://evidence/unit-a']);
     expect(usage.code).toBe(2);
+    // One option parser for every store command: an unknown option is a usage error, not a crash.
+    const unknown = await cli(['store', 'check', '--store', 's3://evidence/unit-a', '--bucket', 'x']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/--bucket/);
     expect(readFileSync(file)).toEqual(Buffer.from(bytes));
     db.close();
   });
