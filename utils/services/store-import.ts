@@ -92,6 +92,8 @@ export function importedCaseOf(
   const localId = (id: string) => `${tag}-${id}`;
   const captures: Omit<CaptureRecord, 'caseId'>[] = records(tables.get(CAPTURES_CSV_PATH)).map((r) => {
     const sequence = Number(r.sequence);
+    // A capture without its sequence would be in no index (never listed): refuse the table instead.
+    if (!Number.isInteger(sequence) || sequence < 1) throw new Error('data/captures.csv: a row has no sequence.');
     return {
       id: localId(r.capture_id ?? ''),
       sequence,
@@ -160,7 +162,8 @@ export async function signedTables(files: Record<string, string>, fingerprint: s
     if (b64 === undefined) throw new Error(`The package's ${p} was not given.`);
     return base64ToBytes(b64);
   };
-  const text = (b: Uint8Array) => new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(b);
+  // The CSV tables start with a byte-order mark (for spreadsheets): hashed with it, decoded without it.
+  const text = (b: Uint8Array) => new TextDecoder('utf-8', { fatal: true }).decode(b);
   const spki = pemToDer(text(bytes(SIGNING_KEY_PATH)));
   if ((await keyFingerprint(spki)) !== fingerprint) throw new Error('The signing key is not the one reported.');
   const tagManifest = bytes('tagmanifest-sha256.txt');

@@ -91,6 +91,17 @@ describe('signedTables (the background’s re-check of a verified import)', () =
     const tables = await signedTables(files, key.fingerprint);
     expect(tables.get(CASE_PATH)).toContain('case-r');
     expect(tables.get(CAPTURES_CSV_PATH)).toContain('Annonce');
+    // Decoded without the byte-order mark the exporter puts first (else the first column is not found).
+    expect(tables.get(CAPTURES_CSV_PATH)?.startsWith('sequence,')).toBe(true);
+    expect(
+      importedCaseOf(tables, {
+        fingerprint: key.fingerprint,
+        verdict: 'passed',
+        zipSha256: 'ab'.repeat(32),
+        source: { endpoint: 'http://127.0.0.1:1', bucket: 'b', key: 'k', versionId: 'v' },
+        importedAt: at(200),
+      }).captures[0]?.liveSequence,
+    ).toBe(1);
 
     const edit = (path: string, from: string, to: string) => {
       const text = new TextDecoder().decode(base64ToBytes(files[path]!));
