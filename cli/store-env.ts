@@ -18,7 +18,7 @@ export class UsageError extends Error {
   override name = 'UsageError';
 }
 
-export function storeFromArgs(
+function storeFromArgs(
   v: { store?: string; endpoint?: string; region?: string },
   env: NodeJS.ProcessEnv = process.env,
 ): StoreLocation {

@@ -7,7 +7,7 @@
  */
 
 /** A downloaded package, readable by slices, and how to remove it. */
-export interface SpooledFile {
+interface SpooledFile {
   file: Blob;
   discard(): Promise<void>;
 }
