@@ -7,9 +7,8 @@
 import { constants } from 'node:fs';
 import { access, mkdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { listVersions } from '@/utils/store';
-import { storeFromArgs, UsageError } from './store-env';
+import { fingerprintArg, storeTargetArgs, UsageError } from './store-env';
 import { download, verifyFile } from './store-check';
 
 export const PULL_USAGE = `  hashmark pull --store s3://<bucket>[/<prefix>] --case <case id> --out <dir> [--endpoint <url>]
@@ -28,41 +27,38 @@ const exists = (p: string) =>
     () => false,
   );
 
-export async function pull(args: string[], fail: (msg: string) => number): Promise<number> {
-  const { values } = parseArgs({
-    args,
-    options: {
-      store: { type: 'string' },
-      endpoint: { type: 'string' },
-      region: { type: 'string' },
-      case: { type: 'string' },
-      out: { type: 'string' },
-      'key-fingerprint': { type: 'string' },
-    },
+/** The pull's options, checked (a UsageError names what is wrong). */
+function pullArgs(args: string[]) {
+  const { loc, values } = storeTargetArgs(args, {
+    case: { type: 'string' },
+    out: { type: 'string' },
+    'key-fingerprint': { type: 'string' },
   });
-  let loc;
+  const caseId = values.case;
+  if (!caseId || !/^[A-Za-z0-9._-]{1,200}$/.test(caseId)) throw new UsageError('--case <case id> is required');
+  if (!values.out) throw new UsageError('--out <dir> is required');
+  return { loc, caseId, out: values.out, keyFingerprint: fingerprintArg(values['key-fingerprint']) };
+}
+
+export async function pull(args: string[], fail: (msg: string) => number): Promise<number> {
+  let a: ReturnType<typeof pullArgs>;
   try {
-    loc = storeFromArgs(values);
-    if (!values.case || !/^[A-Za-z0-9._-]{1,200}$/.test(values.case))
-      throw new UsageError('--case <case id> is required');
-    if (!values.out) throw new UsageError('--out <dir> is required');
-    const fp = values['key-fingerprint'];
-    if (fp !== undefined && !/^[0-9a-fA-F]{64}$/.test(fp))
-      throw new UsageError('--key-fingerprint must be 64 hex digits');
+    a = pullArgs(args);
   } catch (e) {
     fail((e as Error).message);
     return 2;
   }
-  const prefix = `${loc.prefix ? `${loc.prefix}/` : ''}${values.case}/`;
+  const { loc, out } = a;
+  const prefix = `${loc.prefix ? `${loc.prefix}/` : ''}${a.caseId}/`;
   const versions = (await listVersions(loc.target, fetch, prefix)).filter((v) => v.key.endsWith('.zip'));
-  if (versions.length === 0) return fail(`no package of case ${values.case} under s3://${loc.target.bucket}/${prefix}`);
-  await mkdir(values.out, { recursive: true });
+  if (versions.length === 0) return fail(`no package of case ${a.caseId} under s3://${loc.target.bucket}/${prefix}`);
+  await mkdir(out, { recursive: true });
   const counts = { passed: 0, unverified: 0, failed: 0 };
   for (const v of versions) {
     const base = v.key.slice(v.key.lastIndexOf('/') + 1);
     const name = /^[A-Za-z0-9._-]{1,200}\.zip$/.test(base) ? base : 'package.zip';
     const file = join(
-      values.out,
+      out,
       v.isLatest ? name : `${name.slice(0, -4)}.version-${v.versionId.replace(/[^A-Za-z0-9._-]/g, '_')}.zip`,
     );
     const part = `${file}.part`;
@@ -70,7 +66,7 @@ export async function pull(args: string[], fail: (msg: string) => number): Promi
       if (await exists(file)) throw new Error(`${file} already exists (not overwritten)`);
       const sha256 = await download(loc.target, v, part);
       await rename(part, file);
-      const report = await verifyFile(file, values['key-fingerprint']);
+      const report = await verifyFile(file, a.keyFingerprint);
       const verdict =
         report.verdict === 'passed' ? 'PASSED' : report.verdict === 'unverified' ? 'UNVERIFIED' : 'FAILED';
       counts[report.verdict]++;

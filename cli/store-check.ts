@@ -11,10 +11,9 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
-import { parseArgs } from 'node:util';
 import { verifyPackage, type VerifyReport } from '@/utils/package/verify';
 import { getObject, headObject, listVersions, type ObjectVersionInfo, type StoreTarget } from '@/utils/store';
-import { storeFromArgs, UsageError } from './store-env';
+import { fingerprintArg, storeTargetArgs, type StoreLocation } from './store-env';
 import { nodeHashing } from './verify-hashing';
 
 export const STORE_CHECK_USAGE = `  hashmark store check --store s3://<bucket>[/<prefix>] [--endpoint <url>] [--region <r>]
@@ -83,26 +82,18 @@ async function checkVersion(
 }
 
 export async function storeCheck(args: string[], fail: (msg: string) => number): Promise<number> {
-  const { values } = parseArgs({
-    args,
-    options: {
-      store: { type: 'string' },
-      endpoint: { type: 'string' },
-      region: { type: 'string' },
+  let a: { loc: StoreLocation; verify: boolean; keyFingerprint: string | undefined };
+  try {
+    const { loc, values } = storeTargetArgs(args, {
       'key-fingerprint': { type: 'string' },
       'no-verify': { type: 'boolean' },
-    },
-  });
-  let loc;
-  try {
-    loc = storeFromArgs(values);
-    const fp = values['key-fingerprint'];
-    if (fp !== undefined && !/^[0-9a-fA-F]{64}$/.test(fp))
-      throw new UsageError('--key-fingerprint must be 64 hex digits');
+    });
+    a = { loc, verify: !values['no-verify'], keyFingerprint: fingerprintArg(values['key-fingerprint']) };
   } catch (e) {
     fail((e as Error).message);
     return 2;
   }
+  const { loc } = a;
   const versions = (await listVersions(loc.target, fetch, loc.prefix ? `${loc.prefix}/` : '')).filter((v) =>
     v.key.endsWith('.zip'),
   );
@@ -115,9 +106,9 @@ export async function storeCheck(args: string[], fail: (msg: string) => number):
       try {
         r = await checkVersion(loc.target, v, {
           dir,
-          verify: !values['no-verify'],
+          verify: a.verify,
           now: Date.now(),
-          ...(values['key-fingerprint'] ? { keyFingerprint: values['key-fingerprint'] } : {}),
+          ...(a.keyFingerprint ? { keyFingerprint: a.keyFingerprint } : {}),
         });
       } catch (e) {
         r = { verdict: 'fail', line: `${v.key} version ${v.versionId} ${(e as Error).message}` };

@@ -37,7 +37,7 @@ export const CHECK_KEYS: Record<string, MessageKey> = {
 };
 
 /** The shared verifier's report: verdict, package facts, then each check (failures first). */
-function VerifyReportView({
+export function VerifyReportView({
   report,
   fileName,
   zipSha256,

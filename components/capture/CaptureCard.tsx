@@ -23,6 +23,8 @@ export function CaptureCard(props: {
   selected?: boolean;
   /** Shown in searches across every case. */
   caseName?: string;
+  /** Team store (issue 18): who signed the package an imported (read-only) capture came from. */
+  signedBy?: string;
   variant?: 'row' | 'tile';
   style?: Record<string, string | number>;
   /** Position in a virtualised list (aria-posinset / aria-setsize). */
@@ -87,6 +89,11 @@ export function CaptureCard(props: {
             </>
           )}
         </div>
+        {props.signedBy && (
+          <div class="capture-signer muted" data-signed-by={props.signedBy}>
+            {tr.t('teamStore.signedBy', { who: props.signedBy })}
+          </div>
+        )}
         {props.caseName && (
           <div class="capture-case">
             {tr.t('card.case')} <bdi>{props.caseName}</bdi>

@@ -34,6 +34,10 @@ export function CaptureDetail(props: {
   const c = props.capture;
   const events = useLive<CustodyRecord[]>(() => captureCustody(db, c.id), [c.id, db], []);
   const deleted = !!c.deletedAt;
+  // Team store (issue 18): a capture of an imported case is read-only (no tags, notes or deletion here).
+  const kase = useLive(() => db.cases.get(c.caseId), [c.caseId, db], undefined);
+  const signer = kase?.imported?.signer;
+  const readOnly = deleted || signer !== undefined;
   const [tab, setTab] = useState<DetailTab>('all');
   // A capture without harvested items has no Items tab (a tab kept from another capture falls back).
   const shown: DetailTab = tab === 'items' && !c.harvest ? 'all' : tab;
@@ -62,6 +66,11 @@ export function CaptureDetail(props: {
       <h2 id="capture-title" dir="auto">
         #{c.sequence} {c.title || c.url}
       </h2>
+      {signer !== undefined && (
+        <p class="read-only-note" role="note" data-signed-by={signer}>
+          {tr.t('teamStore.readOnly', { who: signer })}
+        </p>
+      )}
       {deleted && (
         <p class="status err" role="note">
           {tr.t('detail.deleted', { at: tr.dateTime(c.deletedAt!) })} <q dir="auto">{c.deleteReason}</q>
@@ -102,13 +111,13 @@ export function CaptureDetail(props: {
           <>
             <section id="sec-tags" aria-labelledby="h-tags">
               <h3 id="h-tags">{tr.t('tags.label')}</h3>
-              {deleted ? (
+              {readOnly ? (
                 <p>{c.tags.join(', ') || '—'}</p>
               ) : (
                 <TagEditor captures={[c]} suggestions={props.tagSuggestions} idPrefix="detail-tags" />
               )}
             </section>
-            <NotesPanel caseId={c.caseId} captureId={c.id} readOnly={deleted} />
+            <NotesPanel caseId={c.caseId} captureId={c.id} readOnly={readOnly} />
           </>
         )}
 
@@ -119,7 +128,7 @@ export function CaptureDetail(props: {
           </section>
         )}
 
-        {!deleted && (all || shown === 'custody') && (
+        {!readOnly && (all || shown === 'custody') && (
           <section class="danger-zone" aria-labelledby="h-delete">
             <h3 id="h-delete">{tr.t('delete.title')}</h3>
             <DeleteCapture captureId={c.id} sequence={c.sequence} onDeleted={props.onDeleted} />

@@ -25,6 +25,8 @@ export function CaptureGrid(props: {
   page?: { caseId: string; count: number };
   /** Case names by id, shown on cards when the list spans several cases. */
   caseNames?: Map<string, string>;
+  /** Team store (issue 18): the signer of each imported case; its captures are read-only (no selection, no tags). */
+  signers?: Map<string, string>;
   tagSuggestions: string[];
   label: string;
   /** Query whose results these are (written on the grid so tests and tools can wait for it). */
@@ -44,6 +46,7 @@ export function CaptureGrid(props: {
   const recordAt = (i: number) => (paged ? pageRows.at(i) : records.get(props.ids[i]!));
   const selectedIds = !selected.size ? [] : paged ? [...selected] : props.ids.filter((id) => selected.has(id));
   const selectedRecords = useCaptureRecords(db, selectedIds);
+  const readOnlyPage = !!paged && !!props.signers?.has(paged.caseId);
 
   const toggle = (id: string, on: boolean) => {
     const next = new Set(selected);
@@ -59,31 +62,40 @@ export function CaptureGrid(props: {
       data-search-ms={props.searchMs?.toFixed(1)}
       data-count={count}
     >
-      <div class="bulk-bar">
-        <span>{tr.t('grid.selected', { count: selectedIds.length })}</span>{' '}
-        <button
-          type="button"
-          class="small"
-          onClick={() =>
-            paged
-              ? void caseCaptureIds(db, paged.caseId).then((ids) => setSelected(new Set(ids)))
-              : setSelected(new Set(props.ids))
-          }
-          disabled={count === 0}
-        >
-          {tr.t('grid.selectAll', { count })}
-        </button>{' '}
-        <button type="button" class="small" onClick={() => setSelected(new Set())} disabled={selectedIds.length === 0}>
-          {tr.t('grid.clearSelection')}
-        </button>
-        {selectedIds.length > 0 && (
-          <TagEditor
-            captures={selectedIds.map((id) => selectedRecords.get(id)).filter((c): c is CaptureRecord => !!c)}
-            suggestions={props.tagSuggestions}
-            idPrefix="bulk-tags"
-          />
-        )}
-      </div>
+      {!readOnlyPage && (
+        <div class="bulk-bar">
+          <span>{tr.t('grid.selected', { count: selectedIds.length })}</span>{' '}
+          <button
+            type="button"
+            class="small"
+            onClick={() =>
+              paged
+                ? void caseCaptureIds(db, paged.caseId).then((ids) => setSelected(new Set(ids)))
+                : setSelected(new Set(props.ids))
+            }
+            disabled={count === 0}
+          >
+            {tr.t('grid.selectAll', { count })}
+          </button>{' '}
+          <button
+            type="button"
+            class="small"
+            onClick={() => setSelected(new Set())}
+            disabled={selectedIds.length === 0}
+          >
+            {tr.t('grid.clearSelection')}
+          </button>
+          {selectedIds.length > 0 && (
+            <TagEditor
+              captures={selectedIds
+                .map((id) => selectedRecords.get(id))
+                .filter((c): c is CaptureRecord => !!c && !props.signers?.has(c.caseId))}
+              suggestions={props.tagSuggestions}
+              idPrefix="bulk-tags"
+            />
+          )}
+        </div>
+      )}
       {count === 0 ? (
         <div class="empty" data-testid="grid-empty">
           {/* Say what to do, not only that there is nothing (issue 20). */}
@@ -100,6 +112,7 @@ export function CaptureGrid(props: {
           renderItem={(i, style, of) => {
             const c = recordAt(i);
             const id = c?.id ?? props.ids[i] ?? `row-${i}`;
+            const signer = c ? props.signers?.get(c.caseId) : undefined;
             return c ? (
               <CaptureCard
                 key={id}
@@ -109,7 +122,9 @@ export function CaptureGrid(props: {
                 style={style}
                 position={{ index: i, of }}
                 selected={selected.has(id)}
-                onSelectedChange={(on) => toggle(id, on)}
+                {...(signer !== undefined
+                  ? { signedBy: signer }
+                  : { onSelectedChange: (on: boolean) => toggle(id, on) })}
                 caseName={props.caseNames?.get(c.caseId)}
               />
             ) : (

@@ -65,16 +65,24 @@ export function CaseHeader(props: { kase: CaseRecord; captureCount: number | nul
         {props.captureCount !== null && (
           <span class="muted">{tr.t('cases.captures', { count: props.captureCount })}</span>
         )}
-        <button
-          type="button"
-          class="primary"
-          data-testid="export"
-          onClick={props.onExport}
-          disabled={!props.captureCount}
-        >
-          {tr.t('export.button')}
-        </button>
+        {/* Team store (issue 18): an imported case is never exported as this profile's own. */}
+        {!c.imported && (
+          <button
+            type="button"
+            class="primary"
+            data-testid="export"
+            onClick={props.onExport}
+            disabled={!props.captureCount}
+          >
+            {tr.t('export.button')}
+          </button>
+        )}
       </div>
+      {c.imported && (
+        <p class="read-only-note" role="note" data-signed-by={c.imported.signer}>
+          {tr.t('teamStore.readOnly', { who: c.imported.signer })}
+        </p>
+      )}
       <p class="export-status" role="status" aria-live="polite" data-state={last?.type ?? 'none'}>
         {last?.type === 'export.started' && tr.t('export.running', { at: tr.dateTime(last.at) })}
         {last?.type === 'export.completed' && (
@@ -152,14 +160,15 @@ export function CaseViews(props: {
       ),
     },
     { key: 'notes', label: tr.t('notes.caseNotes') },
-    { key: 'watch', label: tr.t('watch.title') },
+    // An imported case (issue 18) is read-only: no watch list of its own.
+    ...(c.imported ? [] : [{ key: 'watch' as const, label: tr.t('watch.title') }]),
     { key: 'log', label: tr.t('custody.caseLog') },
   ];
   return (
     <Tabs id="case" label={tr.t('ui.case.views')} items={items} selected={tab} onSelect={setTab}>
       {tab === 'captures' && props.children}
-      {tab === 'notes' && <NotesPanel caseId={c.id} captureId={null} />}
-      {tab === 'watch' && <WatchPanel kase={c} />}
+      {tab === 'notes' && <NotesPanel caseId={c.id} captureId={null} readOnly={!!c.imported} />}
+      {tab === 'watch' && !c.imported && <WatchPanel kase={c} />}
       {tab === 'log' && <CaseLog caseId={c.id} />}
     </Tabs>
   );

@@ -75,6 +75,11 @@ function CaseRow(
         )}
         {active && <span class="badge active">{tr.t('cases.activeBadge')}</span>}
         {c.status === 'closed' && <span class="badge closed">{tr.t('cases.closedBadge')}</span>}
+        {c.imported && (
+          <span class="case-signer muted" data-signed-by={c.imported.signer}>
+            {tr.t('teamStore.signedBy', { who: c.imported.signer })}
+          </span>
+        )}
       </div>
       <div class="case-stats">
         {s ? (
@@ -119,7 +124,8 @@ function CaseRow(
             {tr.t('common.cancel')}
           </button>
         </form>
-      ) : (
+      ) : c.imported ? null : (
+        // Team store (issue 18): an imported case is never renamed, closed or reopened here.
         <div class="case-actions">
           {!active && c.status === 'open' && (
             <button

@@ -16,6 +16,7 @@ import { useHashRoute } from '@/components/hooks/use-hash-route';
 import { useSearchResults } from '@/components/hooks/use-search-results';
 import { useLive } from '@/components/hooks/use-live';
 import { VerifyPackagePanel } from '@/components/VerifyPackage';
+import { TeamView, type TeamStoreActions } from '@/components/team/TeamView';
 import {
   getSettings,
   listCases,
@@ -52,6 +53,8 @@ export interface DashboardEnv {
   rotateKey?(): Promise<void>;
   /** Re-syncs the watch-list page scan (a closed case stops watching). */
   syncWatch?(): Promise<void>;
+  /** Team store (issue 18): list the store's packages, download, verify and import one read-only. */
+  teamStore?: TeamStoreActions;
 }
 
 /** The dashboard: cases, captures, search, capture detail, verification, settings. Wiring only. */
@@ -198,6 +201,10 @@ function TopBar(props: {
           <Icon name="shield" size={16} />
           {tr.t('nav.verify')}
         </a>
+        <a href={href.team} aria-current={route.view === 'team' ? 'page' : undefined}>
+          <Icon name="case" size={16} />
+          {tr.t('nav.team')}
+        </a>
         <a href={href.settings} aria-current={route.view === 'settings' ? 'page' : undefined}>
           <Icon name="settings" size={16} />
           {tr.t('nav.settings')}
@@ -226,6 +233,11 @@ function MainView(props: {
   const tr = useI18n();
   const { env, route, capture, cases, tags, hits, form, caseCount } = props;
   const caseNames = useMemo(() => new Map(cases.map((c) => [c.id, c.name])), [cases]);
+  // Team store (issue 18): imported cases are read-only and marked with who signed them.
+  const signers = useMemo(
+    () => new Map(cases.flatMap((c) => (c.imported ? [[c.id, c.imported.signer] as const] : []))),
+    [cases],
+  );
   const currentCase = cases.find((c) => c.id === props.currentCaseId) ?? null;
   // No search: the case's list, read page by page by key (issue 22); a search: its result ids.
   const ids = hits ? hits.ids : [];
@@ -237,6 +249,7 @@ function MainView(props: {
         ids={ids}
         page={page}
         caseNames={hits && form.scope === 'all' ? caseNames : undefined}
+        signers={signers}
         tagSuggestions={tags}
         label={hits ? tr.t('search.resultsLabel') : tr.t('grid.label')}
         resultsFor={hits ? hits.key : ''}
@@ -259,6 +272,7 @@ function MainView(props: {
     );
   }
   if (route.view === 'verify') return <VerifyPackagePanel verify={env.verify} sha256={env.sha256} />;
+  if (route.view === 'team') return <TeamView store={env.teamStore} />;
   if (route.view === 'capture') {
     return capture ? (
       <CaptureDetail

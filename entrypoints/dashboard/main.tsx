@@ -14,6 +14,8 @@ import { saveDownload } from '@/utils/package/save-download';
 import { sha256OfBlob, verifyPackage } from '@/utils/package/verify';
 import { WatchActionsProvider, type WatchActions } from '@/components/hooks/watch-actions';
 import { StoreActionsProvider, type StoreActions } from '@/components/settings/StoreSetting';
+import { createDownloadSpool } from '@/utils/platform/download-spool';
+import { downloadAndVerify } from '@/utils/services/store-download';
 import { App, type DashboardEnv } from './App';
 
 const db = openExtensionDb();
@@ -66,6 +68,17 @@ const env: DashboardEnv = {
     : {}),
   async syncWatch() {
     await send('watch.sync', {}, browser.runtime);
+  },
+  // Team store (issue 18): the background lists and presigns (it holds the key); this page downloads
+  // and verifies, so a big package is never held in the service worker; the background re-checks and writes.
+  teamStore: {
+    list: async () => (await send('store.list', {}, browser.runtime)).versions,
+    async importVersion(v) {
+      const { url } = await send('store.presign', { key: v.key, versionId: v.versionId }, browser.runtime);
+      const d = await downloadAndVerify({ spool: createDownloadSpool() }, v, url);
+      const result = d.commit ? await send('store.commit', d.commit, browser.runtime) : null;
+      return { report: d.report, zipSha256: d.zipSha256, refused: d.refused, result };
+    },
   },
   async rotateKey() {
     await rotateSigningKey(db, () => new Date(), 'rotated from the settings');

@@ -9,7 +9,7 @@ import { openExtensionPage, seedCase, setLanguage, type UiLang } from '../suppor
 /**
  * Issue 20, done-when: axe-core, injected into the real extension pages in a real Chromium,
  * finds no serious or critical violation on the popup, the dashboard (case list, capture
- * detail, settings, verify), the first-run page and the export page, in English, French and Arabic (right to
+ * detail, settings, verify, team view), the first-run page and the export page, in English, French and Arabic (right to
  * left). A violation prints its rule, its help text and the elements it found, so a failure
  * says what to fix.
  */
@@ -71,6 +71,8 @@ describe.each(LANGS)('Chromium: axe-core finds no serious or critical violation 
     },
     { name: 'settings', path: () => 'dashboard.html#/settings', ready: '[data-testid=key-fingerprint]' },
     { name: 'verify', path: () => 'dashboard.html#/verify', ready: 'input[type=file]' },
+    // Team store (issue 18): no store is set up in this profile, so the view says where to set one up.
+    { name: 'team view', path: () => 'dashboard.html#/team', ready: '[data-testid=team-no-store]' },
     { name: 'onboarding', path: () => 'onboarding.html', ready: '[data-testid=onboarding-fingerprint]' },
     {
       name: 'export page',

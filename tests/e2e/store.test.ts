@@ -104,7 +104,8 @@ describe('hashmark push and store check against Ceph', () => {
     );
     expect(m, first.stdout).not.toBeNull();
     const [, key, v1, until, sha] = m as unknown as [string, string, string, string, string];
-    expect(key).toBe(`unit-a/${part.zipName}`);
+    // The extension's key layout (case id, export id, ZIP name), so `pull --case` finds CLI pushes too.
+    expect(key).toBe(`unit-a/case-cli/${part.exportId}/${part.zipName}`);
     expect(sha).toBe(part.zipSha256);
     // Retained until push time + 2 days (whole seconds, rounded up).
     const expected = before + 2 * 86_400_000;
@@ -133,8 +134,23 @@ describe('hashmark push and store check against Ceph', () => {
     // Intact and locked; the signing key's fingerprint was not given, so some claims stay unverified (3).
     expect(check.stdout).toMatch(/2 versions: 0 OK, 2 unverified, 0 failed/);
     expect(check.code).toBe(3);
+    const pulled = await cli([
+      'pull',
+      '--store',
+      's3://evidence/unit-a',
+      '--case',
+      'case-cli',
+      '--out',
+      join(dir, 'cli'),
+    ]);
+    expect(pulled.stdout).toMatch(/^2 versions: 0 passed, 2 unverified, 0 failed$/m);
+    expect(pulled.code).toBe(3);
     const usage = await cli(['push', file, '--store', 's3://evidence/unit-a']);
     expect(usage.code).toBe(2);
+    // One option parser for every store command: an unknown option is a usage error, not a crash.
+    const unknown = await cli(['store', 'check', '--store', 's3://evidence/unit-a', '--bucket', 'x']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/--bucket/);
     expect(readFileSync(file)).toEqual(Buffer.from(bytes));
     db.close();
   });
@@ -368,37 +384,78 @@ describe.skipIf(!canRun('chromium'))('Chromium: team view in another profile', (
 
   it('imports the other profile’s package read-only: the shared phone number links the two cases', async () => {
     expect(pushedByA, 'the Chromium push test ran first').not.toBeNull();
+    if (!pushedByA) return;
     const own = (await b.driver.ensureCase('Profile B – own case')).id;
     const tab = await b.driver.openTab(site.url('ad-fr-2.html'));
     const mine = await b.driver.capture(tab);
     await b.driver.closeTab(tab);
     await configureStore(b.driver, 'unit-chromium');
-    const { versions } = await b.driver.send('store.list', {});
-    const listed = versions.find((v) => v.key === pushedByA!.key && v.versionId === pushedByA!.versionId);
-    expect(listed, JSON.stringify(versions)).toBeTruthy();
-    const imported = await b.driver.send('store.import', { key: listed!.key, versionId: listed!.versionId });
-    expect(imported).toMatchObject({ captures: 1, created: true });
-    expect(['passed', 'unverified']).toContain(imported.verdict);
-    expect(imported.signer).toMatch(/\(key [0-9a-f]{16}\)$/);
-    // Imported twice: the same case, nothing doubled.
-    expect(await b.driver.send('store.import', { key: listed!.key, versionId: listed!.versionId })).toMatchObject({
-      caseId: imported.caseId,
-      created: false,
-    });
 
-    // The capture page of profile B's own capture: the number is seen in 2 captures across 2 cases, one
-    // of them imported and marked with who signed it.
+    // The team view: list the store, verify and import profile A's package in this page (never as one
+    // Blob in the service worker); the background re-checks and writes the read-only rows.
     const hm = (b.driver as unknown as ChromiumDriver).hm;
     const page = await hm.context.newPage();
-    await page.goto(
-      `chrome-extension://${hm.extensionId}/dashboard.html#/capture/${encodeURIComponent(mine.captureId)}`,
-    );
+    const dash = `chrome-extension://${hm.extensionId}/dashboard.html`;
+    await page.goto(`${dash}#/team`);
+    await page.locator('[data-testid=team-list]').click();
+    const row = page.locator(`tr[data-key="${pushedByA.key}"][data-version-id="${pushedByA.versionId}"]`);
+    await row.waitFor({ timeout: 30_000 });
+    await row.locator('[data-testid=team-import]').click();
+    const done = page.locator('[data-testid=team-imported]');
+    await done.waitFor({ timeout: 60_000 });
+    const importedId = (await done.getAttribute('data-case-id')) ?? '';
+    const signer = (await done.getAttribute('data-signed-by')) ?? '';
+    expect(signer).toMatch(/\(key [0-9a-f]{16}\)$/);
+    expect(await done.getAttribute('data-captures')).toBe('1');
+    expect(['passed', 'unverified']).toContain(await page.locator('.verify-report').getAttribute('data-verdict'));
+    // The row now links the imported case instead of offering the import again.
+    await row.locator(`[data-imported-case="${importedId}"]`).waitFor({ timeout: 10_000 });
+    expect(await row.locator('[data-testid=team-import]').count()).toBe(0);
+    // The spool file the page verified is gone.
+    const left = await page.evaluate(async () => {
+      const dir = await (await navigator.storage.getDirectory()).getDirectoryHandle('team-import', { create: true });
+      const names: string[] = [];
+      for await (const n of (dir as unknown as { keys(): AsyncIterable<string> }).keys()) names.push(n);
+      return names;
+    });
+    expect(left).toEqual([]);
+    // The background re-checks what a page hands it: a size the store does not hold is refused.
+    await expect(
+      b.driver.send('store.commit', {
+        key: pushedByA.key,
+        versionId: pushedByA.versionId,
+        size: 1,
+        zipSha256: '0'.repeat(64),
+        verdict: 'passed',
+        fingerprint: '0'.repeat(64),
+        files: {},
+      }),
+    ).rejects.toThrow(/bytes for/);
+
+    // Profile B's own capture: the number is seen in 2 captures across 2 cases, one of them imported and
+    // marked with who signed it.
+    await page.goto(`${dash}#/capture/${encodeURIComponent(mine.captureId)}`);
     const seen = page.locator('[data-selector="+33612345678"] .selector-seen');
     await seen.waitFor({ timeout: 30_000 });
     expect(await seen.getAttribute('data-cases')).toBe('2');
     expect(await seen.getAttribute('data-captures')).toBe('2');
-    expect(await seen.locator('[data-signed-by]').getAttribute('data-signed-by')).toBe(imported.signer);
+    expect(await seen.locator('[data-signed-by]').getAttribute('data-signed-by')).toBe(signer);
+
+    // The imported case and capture are marked and offer no export, rename, tags, notes or deletion.
+    await page.goto(`${dash}#/case/${encodeURIComponent(importedId)}`);
+    await page.locator(`.case-header .read-only-note[data-signed-by="${signer}"]`).waitFor({ timeout: 10_000 });
+    expect(await page.locator('[data-testid=export]').count()).toBe(0);
+    expect(await page.locator(`.case-row[data-case-id="${importedId}"] .case-actions`).count()).toBe(0);
+    await page.locator(`.capture-card [data-signed-by="${signer}"]`).first().waitFor({ timeout: 10_000 });
+    expect(await page.locator('.capture-card input.select').count()).toBe(0);
+    const theirs = (await b.driver.readStore<{ id: string; caseId: string }>('captures')).find(
+      (c) => c.caseId === importedId,
+    )!;
+    await page.goto(`${dash}#/capture/${encodeURIComponent(theirs.id)}`);
+    await page.locator(`.capture-detail .read-only-note[data-signed-by="${signer}"]`).waitFor({ timeout: 10_000 });
+    expect(await page.locator('.danger-zone, #detail-tags-suggestions, form.note-add').count()).toBe(0);
     await page.close();
+    const imported = { caseId: importedId };
 
     // Read-only: no capture into it, no note, no re-export as this profile's own.
     await expect(b.driver.send('case.setActive', { caseId: imported.caseId })).rejects.toThrow(/read-only/);
@@ -414,13 +471,13 @@ describe.skipIf(!canRun('chromium'))('Chromium: team view in another profile', (
       '--store',
       's3://evidence/unit-chromium',
       '--case',
-      pushedByA!.caseId,
+      pushedByA.caseId,
       '--out',
       out,
     ]);
     expect(pulled.stdout).toMatch(/^3 versions: \d passed, \d unverified, 0 failed$/m);
     expect([0, 3]).toContain(pulled.code);
-    const first = new RegExp(`^(PASSED|UNVERIFIED) (\\S+) version ${pushedByA!.versionId} sha256 ([0-9a-f]{64})$`, 'm');
+    const first = new RegExp(`^(PASSED|UNVERIFIED) (\\S+) version ${pushedByA.versionId} sha256 ([0-9a-f]{64})$`, 'm');
     const m = first.exec(pulled.stdout);
     expect(m, pulled.stdout).not.toBeNull();
     expect(createHash('sha256').update(readFileSync(m![2]!)).digest('hex')).toBe(m![3]);
@@ -429,7 +486,7 @@ describe.skipIf(!canRun('chromium'))('Chromium: team view in another profile', (
       '--store',
       's3://evidence/unit-chromium',
       '--case',
-      pushedByA!.caseId,
+      pushedByA.caseId,
       '--out',
       out,
     ]);

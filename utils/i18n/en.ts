@@ -599,6 +599,23 @@ export const en = {
   'teamStore.import': 'Verify and import (read-only)',
   'teamStore.imported': 'Imported read-only: {count} captures from “{name}”, signed by {who}.',
   'teamStore.none': 'No package under this prefix.',
+  'nav.team': 'Team view',
+  'teamStore.noStore': 'No team store is set up in this browser: add one in the settings (Team evidence store).',
+  'teamStore.listing': 'Listing the store’s packages…',
+  'teamStore.count': { zero: 'No package version', one: '{count} package version', other: '{count} package versions' },
+  'teamStore.tableLabel': 'Package versions in the team store, newest first',
+  'teamStore.case': 'Case',
+  'teamStore.package': 'Package',
+  'teamStore.version': 'Version',
+  'teamStore.size': 'Size',
+  'teamStore.pushedAt': 'Pushed',
+  'teamStore.state': 'In this browser',
+  'teamStore.notImported': 'not imported',
+  'teamStore.importing': 'Downloading and verifying {name}…',
+  'teamStore.refused': 'Refused: {name} failed verification, nothing was imported.',
+  'teamStore.open': 'open the case',
+  'teamStore.readOnly':
+    'Imported read-only from the team store, signed by {who}: it cannot be edited, tagged, deleted or exported here.',
 } satisfies Record<string, Message>;
 
 export type MessageKey = keyof typeof en;

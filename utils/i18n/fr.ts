@@ -648,4 +648,27 @@ export const fr: Record<MessageKey, Message> = {
   'teamStore.import': 'Vérifier et importer (lecture seule)',
   'teamStore.imported': 'Importé en lecture seule : {count} captures de « {name} », signées par {who}.',
   'teamStore.none': 'Aucun paquet sous ce préfixe.',
+  'nav.team': 'Vue d’équipe',
+  'teamStore.noStore':
+    'Aucun dépôt d’équipe n’est configuré dans ce navigateur : ajoutez-en un dans les réglages (Dépôt de preuves de l’équipe).',
+  'teamStore.listing': 'Liste des paquets du dépôt…',
+  'teamStore.count': {
+    zero: 'Aucune version de paquet',
+    one: '{count} version de paquet',
+    many: '{count} versions de paquets',
+    other: '{count} versions de paquets',
+  },
+  'teamStore.tableLabel': 'Versions des paquets du dépôt d’équipe, les plus récentes d’abord',
+  'teamStore.case': 'Affaire',
+  'teamStore.package': 'Paquet',
+  'teamStore.version': 'Identifiant de version',
+  'teamStore.size': 'Taille',
+  'teamStore.pushedAt': 'Déposé',
+  'teamStore.state': 'Dans ce navigateur',
+  'teamStore.notImported': 'non importé',
+  'teamStore.importing': 'Téléchargement et vérification de {name}…',
+  'teamStore.refused': 'Refusé : {name} n’a pas passé la vérification, rien n’a été importé.',
+  'teamStore.open': 'ouvrir l’affaire',
+  'teamStore.readOnly':
+    'Importé en lecture seule depuis le dépôt d’équipe, signé par {who} : rien ne peut y être modifié, étiqueté, supprimé ni exporté ici.',
 };

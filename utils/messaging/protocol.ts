@@ -9,7 +9,8 @@ import { ignoreListProblem } from '@/utils/recording/ignore';
 import type { HarvestStatus } from '@/utils/harvest/status';
 // Team store (issue 18).
 import type { ObjectVersionInfo } from '@/utils/store/s3';
-import type { ImportResult } from '@/utils/services/store-import';
+import type { ImportCommit, ImportResult } from '@/utils/services/store-import';
+import { IMPORT_FILES } from '@/utils/package/layout';
 
 /**
  * Every message the background accepts, grouped by the context allowed to send it, with one
@@ -100,8 +101,16 @@ interface PageProtocol {
   'store.lock': { req: Record<string, never>; res: { ok: true } };
   /** Team view: the package versions in the store under `prefix` (default: the configured prefix). */
   'store.list': { req: { prefix?: string }; res: { versions: ObjectVersionInfo[] } };
-  /** Team view: download one package version, verify it, import it read-only. */
-  'store.import': { req: { key: string; versionId: string }; res: ImportResult };
+  /**
+   * Team view: a presigned GET of one package version (valid a few minutes), so the dashboard downloads
+   * and verifies it itself; the secret key stays in the background.
+   */
+  'store.presign': { req: { key: string; versionId: string }; res: { url: string } };
+  /**
+   * Team view: import read-only a package the dashboard verified; the background re-checks the version
+   * (HEAD) and the tables against the package's signature before it writes (docs/security.md).
+   */
+  'store.commit': { req: ImportCommit; res: ImportResult };
 }
 
 /** Messages of the page-copy content script (today: resource fetches for the page copy). */
@@ -175,7 +184,8 @@ export const SENDER_CONTEXT = {
   'store.unlock': 'page',
   'store.lock': 'page',
   'store.list': 'page',
-  'store.import': 'page',
+  'store.presign': 'page',
+  'store.commit': 'page',
   'pagecopy.fetch': 'content',
   'watch.config': 'watch',
   'watch.report': 'watch',
@@ -193,6 +203,19 @@ const str = (x: unknown, max = 500) => typeof x === 'string' && x.length <= max;
 const isObj = (x: unknown): x is Record<string, unknown> => !!x && typeof x === 'object' && !Array.isArray(x);
 
 type Validators = { [K in MessageType]: (p: unknown) => p is Req<K> };
+
+/** Team store (issue 18): only the files an import reads, as base64, within what one message carries. */
+const IMPORT_FILES_MAX_CHARS = 48 * 1024 ** 2;
+const importFilesOk = (x: unknown): boolean => {
+  if (!isObj(x)) return false;
+  let total = 0;
+  for (const [k, v] of Object.entries(x)) {
+    if (!(IMPORT_FILES as readonly string[]).includes(k) || typeof v !== 'string' || !/^[A-Za-z0-9+/]*={0,2}$/.test(v))
+      return false;
+    total += v.length;
+  }
+  return total <= IMPORT_FILES_MAX_CHARS;
+};
 
 /** Shape validators, one per message type (a convention test checks none is missing). */
 export const validators: Validators = {
@@ -265,8 +288,21 @@ export const validators: Validators = {
   'store.lock': (p): p is Req<'store.lock'> => isObj(p) && Object.keys(p).length === 0,
   'store.list': (p): p is Req<'store.list'> =>
     isObj(p) && Object.keys(p).every((k) => k === 'prefix') && (p.prefix === undefined || str(p.prefix, 200)),
-  'store.import': (p): p is Req<'store.import'> =>
+  'store.presign': (p): p is Req<'store.presign'> =>
     isObj(p) && Object.keys(p).length === 2 && str(p.key, 1024) && str(p.versionId, 1024),
+  'store.commit': (p): p is Req<'store.commit'> =>
+    isObj(p) &&
+    Object.keys(p).length === 7 &&
+    str(p.key, 1024) &&
+    str(p.versionId, 1024) &&
+    Number.isSafeInteger(p.size) &&
+    (p.size as number) >= 0 &&
+    typeof p.zipSha256 === 'string' &&
+    /^[0-9a-f]{64}$/.test(p.zipSha256) &&
+    typeof p.fingerprint === 'string' &&
+    /^[0-9a-f]{64}$/.test(p.fingerprint) &&
+    (p.verdict === 'passed' || p.verdict === 'unverified') &&
+    importFilesOk(p.files),
   'pagecopy.fetch': (p): p is Req<'pagecopy.fetch'> =>
     isObj(p) && str(p.url, 8192) && /^(https?:)\/\//i.test(p.url as string) && str(p.nonce, 100),
   'watch.config': (p): p is Req<'watch.config'> => isObj(p) && Object.keys(p).length === 0,

@@ -36,6 +36,20 @@ export const CASE_UCO_PATH = 'data/case-uco.jsonld';
 /** Link-chart tables (utils/package/link-tables.ts): one row per selector sighting, one per entity. */
 export const LINKS_CSV_PATH = 'data/links.csv';
 export const ENTITIES_CSV_PATH = 'data/entities.csv';
+/**
+ * What the team view's import (issue 18) hands the background after the page verified the package: the
+ * tables it imports and the signed chain over them (key, signature, tag manifest, manifest), so the
+ * background re-checks the rows it writes against the signature without the whole package.
+ */
+export const IMPORT_FILES = [
+  SIGNING_KEY_PATH,
+  SIGNATURE_PATH,
+  'tagmanifest-sha256.txt',
+  'manifest-sha256.txt',
+  CASE_PATH,
+  CAPTURES_CSV_PATH,
+  SELECTORS_CSV_PATH,
+] as const;
 /** Inside a capture folder. */
 export const CAPTURE_JSON = 'capture.json';
 export const CAPTURE_TOKEN = 'capture.json.tsr';

@@ -30,8 +30,9 @@ import { processFirstAttempts, processTimestampsFromSettings, timestampStoredCap
 import { addWatchEntry, removeWatchEntry, syncWatch } from './watch-list';
 import { reportSightings, watchConfig } from './watch-sightings';
 import { createStorePushService } from './store-push';
-import { importFromStore, listStorePackages } from './store-import';
+import { commitImport, listStorePackages, type ImportCommit } from './store-import';
 import { storeSession } from '@/utils/platform/store-session';
+import { presignGet } from '@/utils/store';
 
 export interface BackgroundServices {
   handlers: Handlers;
@@ -145,8 +146,12 @@ function storeHandlers(db: HashmarkDb, store: ReturnType<typeof createStorePushS
       const { target, prefix } = await store.target();
       return { versions: await listStorePackages(target, fetch, p.prefix ?? (prefix ? `${prefix}/` : '')) };
     },
-    'store.import': async (p: { key: string; versionId: string }) =>
-      importFromStore(db, (await store.target()).target, fetch, p),
+    // Team view: the dashboard downloads and verifies (a presigned GET, ten minutes: the secret key
+    // stays here); the worker re-checks what it is given and writes the read-only rows.
+    'store.presign': async (p: { key: string; versionId: string }) => ({
+      url: await presignGet((await store.target()).target, p.key, p.versionId, 600),
+    }),
+    'store.commit': async (p: ImportCommit) => commitImport(db, (await store.target()).target, fetch, p),
   };
 }
 

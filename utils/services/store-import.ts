@@ -1,39 +1,34 @@
 /**
- * Team view (issue 18): the store's packages listed (ListObjectVersions by prefix), one downloaded,
- * verified with the project's one verifier (utils/package/verify) and imported read-only. What is
- * imported comes from the package's own tables (data/case.json, data/captures.csv, data/selectors.csv),
- * after the verifier has found it intact: a package that fails verification is refused whole. The
+ * Team view (issue 18), the background's half: the store's packages listed (ListObjectVersions by
+ * prefix), and the read-only import committed. The dashboard downloads and verifies the package
+ * (utils/services/store-download.ts: never the whole ZIP in the worker) and hands over the tables it
+ * imports with the signed chain over them; here the worker re-checks what is cheap to re-check (the
+ * version's size and recorded SHA-256 by HEAD; the tables against the manifest, the manifest against
+ * the tag manifest, the tag manifest against the signature and the key against the fingerprint) and
+ * builds the rows itself from the tables (data/case.json, data/captures.csv, data/selectors.csv). The
  * imported case is marked with who signed it; ids are derived from the signing key's fingerprint, so
  * another investigator's capture never takes the place of one of this profile's own.
  */
 import { saveImportedCase, type CaptureRecord, type HashmarkDb, type ImportedCase } from '@/utils/db';
 import { parseCsv, unguardFormula } from '@/utils/package/csv';
-import { CAPTURES_CSV_PATH, CASE_PATH, SELECTORS_CSV_PATH } from '@/utils/package/layout';
-import { sha256OfBlob, verifyPackage } from '@/utils/package/verify';
-import { blobSource, readZipDirectory, streamEntry } from '@/utils/package/verify/zip';
+import { base64ToBytes } from '@/utils/capture/data-url';
+import { sha256Hex } from '@/utils/evidence/hash';
+import { keyFingerprint, pemToDer, verifyDer } from '@/utils/evidence/signing';
+import {
+  CAPTURES_CSV_PATH,
+  CASE_PATH,
+  SELECTORS_CSV_PATH,
+  SIGNATURE_PATH,
+  SIGNING_KEY_PATH,
+} from '@/utils/package/layout';
+import { parseManifest } from '@/utils/package/verify/bag';
 import type { SelectorKind } from '@/utils/selectors/types';
-import { getObject, listVersions, type Fetcher, type ObjectVersionInfo, type StoreTarget } from '@/utils/store';
+import { headObject, listVersions, type Fetcher, type ObjectVersionInfo, type StoreTarget } from '@/utils/store';
 
 /** The package versions under `prefix` (every version: an overwrite never hides the first). */
 export async function listStorePackages(t: StoreTarget, f: Fetcher, prefix: string): Promise<ObjectVersionInfo[]> {
   const all = await listVersions(t, f, prefix);
   return all.filter((v) => v.key.endsWith('.zip')).sort((a, b) => b.lastModified.localeCompare(a.lastModified));
-}
-
-/** The named tables of a package (bytes already verified), as text. */
-async function readTables(zip: Blob, paths: readonly string[]): Promise<Map<string, string>> {
-  const src = blobSource(zip);
-  const dir = await readZipDirectory(src);
-  const out = new Map<string, string>();
-  for (const e of dir.entries) {
-    const inBag = e.name.slice(e.name.indexOf('/') + 1);
-    if (!paths.includes(inBag)) continue;
-    const dec = new TextDecoder();
-    let text = '';
-    await streamEntry(src, e, e.offset, (c) => (text += dec.decode(c, { stream: true })));
-    out.set(inBag, text + dec.decode());
-  }
-  return out;
 }
 
 const records = (text: string | undefined): Record<string, string>[] => {
@@ -62,6 +57,8 @@ export function importedCaseOf(
   const localId = (id: string) => `${tag}-${id}`;
   const captures: Omit<CaptureRecord, 'caseId'>[] = records(tables.get(CAPTURES_CSV_PATH)).map((r) => {
     const sequence = Number(r.sequence);
+    // A capture without its sequence would be in no index (never listed): refuse the table instead.
+    if (!Number.isInteger(sequence) || sequence < 1) throw new Error('data/captures.csv: a row has no sequence.');
     return {
       id: localId(r.capture_id ?? ''),
       sequence,
@@ -105,29 +102,77 @@ export interface ImportResult {
   created: boolean;
 }
 
-/** Downloads one package version, verifies it, and imports it read-only; a failed verification imports nothing. */
-export async function importFromStore(
+/** What the dashboard hands the background once it has verified a package (`store.commit`). */
+export interface ImportCommit {
+  key: string;
+  versionId: string;
+  /** The ZIP's size and SHA-256 as downloaded. */
+  size: number;
+  zipSha256: string;
+  /** The verifier's verdict and the signing key's fingerprint. */
+  verdict: 'passed' | 'unverified';
+  fingerprint: string;
+  /** Base64 of each of IMPORT_FILES the package holds. */
+  files: Record<string, string>;
+}
+
+/**
+ * The imported tables as text, after checking each against the signed chain: key → fingerprint,
+ * signature → tag manifest, tag manifest → manifest-sha256.txt, manifest → each table. Throws a
+ * sentence naming the first link that does not hold.
+ */
+export async function signedTables(files: Record<string, string>, fingerprint: string): Promise<Map<string, string>> {
+  const bytes = (p: string): Uint8Array => {
+    const b64 = files[p];
+    if (b64 === undefined) throw new Error(`The package's ${p} was not given.`);
+    return base64ToBytes(b64);
+  };
+  // The CSV tables start with a byte-order mark (for spreadsheets): hashed with it, decoded without it.
+  const text = (b: Uint8Array) => new TextDecoder('utf-8', { fatal: true }).decode(b);
+  const spki = pemToDer(text(bytes(SIGNING_KEY_PATH)));
+  if ((await keyFingerprint(spki)) !== fingerprint) throw new Error('The signing key is not the one reported.');
+  const tagManifest = bytes('tagmanifest-sha256.txt');
+  if (!(await verifyDer(spki, bytes(SIGNATURE_PATH), tagManifest)))
+    throw new Error('The signature does not match the tag manifest.');
+  const manifest = bytes('manifest-sha256.txt');
+  const listed = parseManifest('tagmanifest-sha256.txt', text(tagManifest), 64).entries.get('manifest-sha256.txt');
+  if (listed !== (await sha256Hex(manifest))) throw new Error('manifest-sha256.txt differs from the tag manifest.');
+  const entries = parseManifest('manifest-sha256.txt', text(manifest), 64).entries;
+  const out = new Map<string, string>();
+  for (const p of [CASE_PATH, CAPTURES_CSV_PATH, SELECTORS_CSV_PATH]) {
+    if (files[p] === undefined && !entries.has(p) && p !== CASE_PATH) continue;
+    const b = bytes(p);
+    if (entries.get(p) !== (await sha256Hex(b))) throw new Error(`${p} differs from the signed manifest.`);
+    out.set(p, text(b));
+  }
+  return out;
+}
+
+/**
+ * Writes the read-only case of a package the dashboard verified, after the re-checks above and a HEAD
+ * of the version (its size, and the SHA-256 recorded at push when there is one). Nothing is written
+ * when one fails.
+ */
+export async function commitImport(
   db: HashmarkDb,
   t: StoreTarget,
   f: Fetcher,
-  v: { key: string; versionId: string },
+  c: ImportCommit,
   now = new Date(),
 ): Promise<ImportResult> {
-  const zip = await new Response(await getObject(t, f, v.key, v.versionId)).blob();
-  const report = await verifyPackage(zip);
-  if (report.verdict === 'failed' || !report.fingerprint) {
-    const why = report.checks.find((c) => !c.ok)?.message ?? 'no signing key';
-    throw new Error(`The package ${v.key} failed verification and was not imported: ${why}`);
-  }
-  const tables = await readTables(zip, [CASE_PATH, CAPTURES_CSV_PATH, SELECTORS_CSV_PATH]);
-  const c = importedCaseOf(tables, {
-    fingerprint: report.fingerprint,
-    verdict: report.verdict,
-    zipSha256: await sha256OfBlob(zip),
-    source: { endpoint: new URL(t.endpoint).origin, bucket: t.bucket, key: v.key, versionId: v.versionId },
+  const head = await headObject(t, f, c.key, c.versionId);
+  if (head.size !== c.size) throw new Error(`The store holds ${head.size} bytes for ${c.key}, not ${c.size}.`);
+  if (head.meta.sha256 && head.meta.sha256 !== c.zipSha256)
+    throw new Error(`${c.key}: the SHA-256 recorded at push differs from the one reported.`);
+  const tables = await signedTables(c.files, c.fingerprint);
+  const ic = importedCaseOf(tables, {
+    fingerprint: c.fingerprint,
+    verdict: c.verdict,
+    zipSha256: c.zipSha256,
+    source: { endpoint: new URL(t.endpoint).origin, bucket: t.bucket, key: c.key, versionId: c.versionId },
     importedAt: now.toISOString(),
   });
-  const { created } = await saveImportedCase(db, c);
-  const out = { caseId: c.caseId, name: c.name, signer: c.from.signer, captures: c.captures.length };
-  return { ...out, verdict: report.verdict, created };
+  const { created } = await saveImportedCase(db, ic);
+  const out = { caseId: ic.caseId, name: ic.name, signer: ic.from.signer, captures: ic.captures.length };
+  return { ...out, verdict: c.verdict, created };
 }

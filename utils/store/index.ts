@@ -7,6 +7,7 @@ export {
   objectUrl,
   parseHead,
   parseVersions,
+  presignGet,
   retainUntilDate,
   S3Error,
   type Fetcher,

@@ -4,7 +4,7 @@
  * runs in the service worker, a page and the CLI. Replies are read with small regular expressions: an MV3
  * service worker has no DOMParser, and these documents are flat and produced by the store, not the page.
  */
-import { EMPTY_SHA256, signRequest, uriEncode, type Credentials } from './sigv4';
+import { EMPTY_SHA256, presignUrl, signRequest, uriEncode, type Credentials } from './sigv4';
 
 export interface StoreTarget {
   /** `https://s3.unit.example` or `http://127.0.0.1:7480` (no trailing path). */
@@ -163,4 +163,17 @@ export async function s3Send(t: StoreTarget, fetcher: Fetcher, i: SendInput): Pr
   const res = await fetcher(url.toString(), init);
   if (res.status < 200 || res.status > 299) throw await failure(res);
   return res;
+}
+
+/** A presigned GET of one object version, valid `expiresSeconds` (the team view's download, issue 18). */
+export async function presignGet(
+  t: StoreTarget,
+  key: string,
+  versionId: string,
+  expiresSeconds: number,
+  now = new Date(),
+): Promise<string> {
+  const url = objectUrl(t, key, { versionId });
+  const credentials = t.credentials;
+  return (await presignUrl({ method: 'GET', url, credentials, region: t.region, expiresSeconds, now })).toString();
 }

@@ -79,6 +79,14 @@ function canonicalPath(url: URL): string {
     .join('/');
 }
 
+/** The signature of a canonical request under the key derived for `scope` (`day/region/service/aws4_request`). */
+async function signature4(secret: string, scope: string, now: string, canonicalRequest: string): Promise<string> {
+  const toSign = ['AWS4-HMAC-SHA256', now, scope, await sha256(canonicalRequest)].join('\n');
+  let key = await hmac(enc.encode('AWS4' + secret), scope.slice(0, 8));
+  for (const part of scope.split('/').slice(1)) key = await hmac(key, part);
+  return hex(await hmac(key, toSign));
+}
+
 /**
  * Returns the headers to send: the caller's, plus `x-amz-date`, `x-amz-content-sha256`,
  * `authorization` (and `x-amz-security-token` for temporary credentials). `host` is signed but not
@@ -99,12 +107,39 @@ export async function signRequest(i: SignInput): Promise<Record<string, string>>
   const signed = names.join(';');
   const request = [i.method, canonicalPath(i.url), canonicalQuery(i.url), canonHeaders, signed, i.payloadHash];
   const scope = `${day}/${i.region}/${service}/aws4_request`;
-  const toSign = ['AWS4-HMAC-SHA256', now, scope, await sha256(request.join('\n'))].join('\n');
-  let key = await hmac(enc.encode('AWS4' + i.credentials.secretAccessKey), day);
-  for (const part of [i.region, service, 'aws4_request']) key = await hmac(key, part);
-  const signature = hex(await hmac(key, toSign));
+  const signature = await signature4(i.credentials.secretAccessKey, scope, now, request.join('\n'));
   headers.authorization =
     `AWS4-HMAC-SHA256 Credential=${i.credentials.accessKeyId}/${scope}, ` +
     `SignedHeaders=${signed}, Signature=${signature}`;
   return headers;
+}
+
+/**
+ * A presigned URL (SigV4 query authentication, `host` the only signed header, UNSIGNED-PAYLOAD): whoever
+ * holds it may make this one request until it expires, without the credentials. The team view (issue 18)
+ * gets one from the background for a GET, so the secret key never reaches the page that downloads.
+ */
+export async function presignUrl(i: {
+  method: string;
+  url: URL;
+  credentials: Credentials;
+  region: string;
+  expiresSeconds: number;
+  now?: Date;
+}): Promise<URL> {
+  const now = amzDate(i.now ?? new Date());
+  const scope = `${now.slice(0, 8)}/${i.region}/s3/aws4_request`;
+  const url = new URL(i.url);
+  url.searchParams.set('X-Amz-Algorithm', 'AWS4-HMAC-SHA256');
+  url.searchParams.set('X-Amz-Credential', `${i.credentials.accessKeyId}/${scope}`);
+  url.searchParams.set('X-Amz-Date', now);
+  url.searchParams.set('X-Amz-Expires', String(i.expiresSeconds));
+  url.searchParams.set('X-Amz-SignedHeaders', 'host');
+  if (i.credentials.sessionToken) url.searchParams.set('X-Amz-Security-Token', i.credentials.sessionToken);
+  const request = [i.method, canonicalPath(url), canonicalQuery(url), `host:${url.host}\n`, 'host', 'UNSIGNED-PAYLOAD'];
+  url.searchParams.set(
+    'X-Amz-Signature',
+    await signature4(i.credentials.secretAccessKey, scope, now, request.join('\n')),
+  );
+  return url;
 }

@@ -41,7 +41,8 @@ function handlers() {
       'store.unlock': vi.fn(async () => ({ ok: true as const })),
       'store.lock': vi.fn(async () => ({ ok: true as const })),
       'store.list': vi.fn(async () => ({ versions: [] })),
-      'store.import': vi.fn(async () => ({
+      'store.presign': vi.fn(async () => ({ url: 'http://127.0.0.1:1/b/k?X-Amz-Signature=s' })),
+      'store.commit': vi.fn(async () => ({
         caseId: 'c',
         name: 'n',
         signer: 's',
@@ -95,7 +96,28 @@ const SAMPLES: { [K in MessageType]: { valid: Req<K>; malformed: unknown } } = {
   'store.unlock': { valid: { passphrase: 'correct horse' }, malformed: { passphrase: 'short' } },
   'store.lock': { valid: {}, malformed: [] },
   'store.list': { valid: { prefix: 'unit-a/' }, malformed: { prefix: 7 } },
-  'store.import': { valid: { key: 'a/b.zip', versionId: 'v1' }, malformed: { key: 'a/b.zip' } },
+  'store.presign': { valid: { key: 'a/b.zip', versionId: 'v1' }, malformed: { key: 'a/b.zip' } },
+  'store.commit': {
+    valid: {
+      key: 'a/b.zip',
+      versionId: 'v1',
+      size: 10,
+      zipSha256: 'ab'.repeat(32),
+      verdict: 'passed',
+      fingerprint: 'cd'.repeat(32),
+      files: { 'data/case.json': 'e30=' },
+    },
+    // A file the import does not read (a way to smuggle anything else in) is refused.
+    malformed: {
+      key: 'a/b.zip',
+      versionId: 'v1',
+      size: 10,
+      zipSha256: 'ab'.repeat(32),
+      verdict: 'passed',
+      fingerprint: 'cd'.repeat(32),
+      files: { 'data/report.html': 'e30=' },
+    },
+  },
   'pagecopy.fetch': {
     valid: { url: 'https://site.example/p.png', nonce: 'n1' },
     malformed: { url: 'file:///etc/passwd', nonce: 'n1' },

@@ -1,7 +1,17 @@
-// Team view (issue 18): the read-only case built from a package's tables (the CSV reader:
+// Team view (issue 18): the read-only case built from a package's signed tables (the CSV reader:
 // tests/unit/package/csv.test.ts): ids derived from the signer's key, the formula guard undone.
+import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
-import { importedCaseOf } from '@/utils/services/store-import';
+import { importedCaseOf, signedTables } from '@/utils/services/store-import';
+import { createDb } from '@/utils/db';
+import { ensureSigningKey } from '@/utils/services/signing-keys';
+import { beginExport, buildCasePackage } from '@/utils/services/export-job';
+import { CAPTURES_CSV_PATH, CASE_PATH, IMPORT_FILES } from '@/utils/package/layout';
+import { packageIds, readBagFiles } from '@/utils/package/read-bag-files';
+import { blobSource } from '@/utils/package/verify/zip';
+import { toBase64 } from '@/utils/image/thumbnail';
+import { base64ToBytes } from '@/utils/capture/data-url';
+import { at, seedCase, storeCapture } from '../helpers/export-fixture';
 
 describe('importedCaseOf', () => {
   const fp = 'ab'.repeat(32);
@@ -45,5 +55,57 @@ describe('importedCaseOf', () => {
     expect(c.selectors).toEqual([
       { captureId: `imp-${fp.slice(0, 12)}-k1`, kind: 'phone', value: '+33612345678', raw: ['06 12 34 56 78'] },
     ]);
+  });
+});
+
+// The background writes an import's rows from tables a page hands it (issue 18): each must be the one the
+// package's signature covers, through the manifest and the tag manifest.
+describe('signedTables (the background’s re-check of a verified import)', () => {
+  it('accepts the signed tables; refuses a changed table, a changed manifest, another key', async () => {
+    const db = createDb('import-recheck');
+    const key = await ensureSigningKey(db, () => new Date(at(0)));
+    await seedCase(db, { id: 'case-r' });
+    await storeCapture(db, 'case-r', { title: 'Annonce +33 6 12 34 56 78' }, 1);
+    const now = new Date(at(100));
+    const { exportId } = await beginExport('case-r', { db, key, now });
+    const software = { name: 'Hashmark', version: '0.1.0', browser: 'test' };
+    let zip: Blob | null = null;
+    for await (const p of buildCasePackage('case-r', { db, key, now, exportId, software })) zip = p.zip;
+    expect(await packageIds(blobSource(zip!))).toEqual({ caseId: 'case-r', exportId });
+    const files: Record<string, string> = {};
+    for (const [p, b] of await readBagFiles(blobSource(zip!), IMPORT_FILES)) files[p] = toBase64(b);
+    expect(Object.keys(files).sort()).toEqual([...IMPORT_FILES].sort());
+
+    const tables = await signedTables(files, key.fingerprint);
+    expect(tables.get(CASE_PATH)).toContain('case-r');
+    expect(tables.get(CAPTURES_CSV_PATH)).toContain('Annonce');
+    // Decoded without the byte-order mark the exporter puts first (else the first column is not found).
+    expect(tables.get(CAPTURES_CSV_PATH)?.startsWith('sequence,')).toBe(true);
+    expect(
+      importedCaseOf(tables, {
+        fingerprint: key.fingerprint,
+        verdict: 'passed',
+        zipSha256: 'ab'.repeat(32),
+        source: { endpoint: 'http://127.0.0.1:1', bucket: 'b', key: 'k', versionId: 'v' },
+        importedAt: at(200),
+      }).captures[0]?.liveSequence,
+    ).toBe(1);
+
+    const edit = (path: string, from: string, to: string) => {
+      const text = new TextDecoder().decode(base64ToBytes(files[path]!));
+      expect(text).toContain(from);
+      return { ...files, [path]: toBase64(new TextEncoder().encode(text.replace(from, to))) };
+    };
+    await expect(signedTables(edit(CAPTURES_CSV_PATH, 'Annonce', 'Forged'), key.fingerprint)).rejects.toThrow(
+      /captures\.csv differs from the signed manifest/,
+    );
+    const manifestLine = new TextDecoder().decode(base64ToBytes(files['manifest-sha256.txt']!)).slice(0, 8);
+    await expect(signedTables(edit('manifest-sha256.txt', manifestLine, '00000000'), key.fingerprint)).rejects.toThrow(
+      /differs from the tag manifest/,
+    );
+    await expect(signedTables(files, 'ab'.repeat(32))).rejects.toThrow(/not the one reported/);
+    const noCase = Object.fromEntries(Object.entries(files).filter(([p]) => p !== CASE_PATH));
+    await expect(signedTables(noCase, key.fingerprint)).rejects.toThrow(/was not given/);
+    db.close();
   });
 });

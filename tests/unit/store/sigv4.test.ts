@@ -1,7 +1,7 @@
 // Why: the store refuses a wrong signature with a bare 403; these pin the signer to AWS's published S3
 // vector and to botocore's output for the requests the push sends (lock headers, encoded key, query).
 import { describe, expect, it } from 'vitest';
-import { amzDate, EMPTY_SHA256, signRequest, uriEncode } from '@/utils/store/sigv4';
+import { amzDate, EMPTY_SHA256, presignUrl, signRequest, uriEncode } from '@/utils/store/sigv4';
 
 const credentials = {
   accessKeyId: 'AKIAIOSFODNN7EXAMPLE',
@@ -69,5 +69,20 @@ describe('SigV4 for S3', () => {
     expect(uriEncode('a b+c/é~', false)).toBe('a%20b%2Bc%2F%C3%A9~');
     expect(uriEncode('x/y z', true)).toBe('x/y%20z');
     expect(amzDate(new Date('2015-08-30T12:36:00.123Z'))).toBe('20150830T123600Z');
+  });
+
+  it('matches the AWS S3 documentation vector for a presigned GET (the team view’s download)', async () => {
+    const url = await presignUrl({
+      method: 'GET',
+      url: new URL('https://examplebucket.s3.amazonaws.com/test.txt'),
+      credentials,
+      region: 'us-east-1',
+      expiresSeconds: 86400,
+      now,
+    });
+    expect(url.searchParams.get('X-Amz-Credential')).toBe('AKIAIOSFODNN7EXAMPLE/20130524/us-east-1/s3/aws4_request');
+    expect(url.searchParams.get('X-Amz-Signature')).toBe(
+      'aeeed9bbccd4d02ee5c0109b86d86835f995330da4c265957d157751f604d404',
+    );
   });
 });

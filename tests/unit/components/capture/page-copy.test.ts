@@ -34,5 +34,6 @@ test('parseRoute', () => {
   expect(parseRoute('#/capture/x')).toEqual({ view: 'capture', captureId: 'x' });
   expect(parseRoute('#/settings')).toEqual({ view: 'settings' });
   expect(parseRoute('#/verify')).toEqual({ view: 'verify' });
+  expect(parseRoute('#/team')).toEqual({ view: 'team' });
   expect(parseRoute('#/capture/%E0%A4%A')).toEqual({ view: 'case', caseId: null });
 });
