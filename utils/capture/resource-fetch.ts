@@ -24,7 +24,7 @@ export interface FetchBounds {
   totalMs: number;
 }
 
-export const PAGE_COPY_FETCH_BOUNDS: FetchBounds = { firstByteMs: 4000, stallMs: 4000, totalMs: 12_000 };
+const PAGE_COPY_FETCH_BOUNDS: FetchBounds = { firstByteMs: 4000, stallMs: 4000, totalMs: 12_000 };
 
 function bytesToBase64(bytes: Uint8Array): string {
   let bin = '';
