@@ -1,6 +1,6 @@
 /**
- * `node --import tsx scripts/bench-network-failures.ts [--runs N]` (issue 21 item 11): how much a
- * page whose resources fail costs a full capture (full page + page copy + MHTML), in a real
+ * `npm run bench:network-failures [-- --runs N]` (issue 21 item 11; after `npm run build:automation`):
+ * how much a page whose resources fail costs a full capture (full page + page copy + MHTML), in a real
  * headless Chromium with the automation build, against pages served on 127.0.0.1. Three copies of
  * the same page (text, 24 images, 3 stylesheets): every resource served; a third of them on a host
  * that does not resolve (`.invalid`) and a third on a closed port (refused); a third on a host that
@@ -11,12 +11,12 @@
  * scripts/bench.ts is not needed for it.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type Server, type Socket } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { launchHashmark } from '../cli/chromium/launch';
 import { ChromiumDriver } from '../cli/chromium/driver';
 import { startFixtureServer } from '../tests/support/fixture-server';
+import { closedPort, rawHost } from '../tests/support/raw-hosts';
 import { timedCapture } from './bench/capture';
 import { BENCH_FIXTURES } from './bench/make-fixtures';
 import { summarize } from './bench/stats';
@@ -40,21 +40,10 @@ function page(title: string, src: (i: number, kind: 'img' | 'css') => string): s
   return `<!doctype html><meta charset="utf-8"><title>${title}</title>${css.join('')}<h1>${title}</h1>${imgs.join('')}${text.join('')}`;
 }
 
-async function closedPort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as { port: number }).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
-
 async function main(): Promise<void> {
   const runs = Number(process.argv[process.argv.indexOf('--runs') + 1]) || 3;
   // A host that accepts connections and never answers: the slow failure of real pages.
-  const sockets: Socket[] = [];
-  const hang: Server = createServer((s) => void sockets.push(s));
-  await new Promise<void>((r) => hang.listen(0, '127.0.0.1', r));
-  const hangPort = (hang.address() as { port: number }).port;
+  const hang = await rawHost({ kind: 'silent' });
   const refused = await closedPort();
   let base = '';
   // Served from the bench fixtures, a distinct address each (the server ignores the query).
@@ -76,7 +65,7 @@ async function main(): Promise<void> {
     '/nf/hang.html': () => ({
       status: 200,
       contentType: 'text/html; charset=utf-8',
-      body: page('hang', (i, k) => (i % 3 === 0 ? `http://127.0.0.1:${hangPort}/${k}${i}` : local(i, k))),
+      body: page('hang', (i, k) => (i % 3 === 0 ? `${hang.origin}/${k}${i}` : local(i, k))),
     }),
   });
   base = site.url('').replace(/\/$/, '');
@@ -87,6 +76,10 @@ async function main(): Promise<void> {
   });
   try {
     const driver = await ChromiumDriver.open(hm);
+    // tsx compiles this file with esbuild's keepNames, which wraps functions written as property
+    // values (the tile count's `func` below) in a `__name` helper; code passed to evaluate runs in
+    // the page, where it must exist (as in scripts/bench.ts).
+    await driver.control.evaluate('globalThis.__name ??= (f) => f');
     await driver.ensureCase('Bench: network failures');
     const tabs = {
       ok: await driver.openTab(site.url('nf/ok.html'), 500),
@@ -138,7 +131,6 @@ async function main(): Promise<void> {
   } finally {
     await hm.close().catch(() => undefined);
     await site.close();
-    for (const s of sockets) s.destroy();
     hang.close();
     rmSync(work, { recursive: true, force: true });
   }

@@ -24,7 +24,18 @@ describe.skipIf(!FIREFOX)(firefoxSuite('capture, full page, export and verificat
   let pixelTab = 0;
 
   beforeAll(async () => {
-    site = await startFixtureServer();
+    site = await startFixtureServer(undefined, {
+      // Issue 21 item 8: Khitan small script has no font here (nor in .ci/run's Noto packages);
+      // Japanese, Arabic (Noto), Cyrillic, Greek and Hebrew have one.
+      '/tofu.html': () => ({
+        status: 200,
+        contentType: 'text/html; charset=utf-8',
+        body:
+          '<!doctype html><meta charset="utf-8"><title>Annonce</title>' +
+          '<p lang="ja">日本語の広告です</p><p lang="ar">شقة للبيع</p><p>Квартира, Διαμέρισμα, דירה</p>' +
+          '<p>\u{18B00}\u{18B01}\u{18B02}</p>',
+      }),
+    });
     s = await openFirefoxSession();
     caseId = (await s.driver.ensureCase('Réseau Marseille – Firefox', 'PV-2026-207')).id;
   });
@@ -236,4 +247,15 @@ describe.skipIf(!FIREFOX)(firefoxSuite('capture, full page, export and verificat
     expect(rec.limitations.join(' ')).not.toMatch(/truncat|budget/i);
     await s.driver.closeTab(tab);
   }, 120_000);
+
+  test('characters no installed font draws (drawn by Firefox as boxes with their hex code) are named in a limitation', async () => {
+    const tab = await s.driver.openTab(site.url('tofu.html'));
+    const r = await s.driver.capture(tab, { fullPage: false, pageCopy: false, mhtml: false });
+    await s.driver.closeTab(tab);
+    const rec = (await s.driver.readStore<CaptureRecord>('captures')).find((c) => c.id === r.captureId)!;
+    const line = rec.limitations.find((l) => l.includes('no installed font'));
+    expect(line).toMatch(/^3 character\(s\)/);
+    expect(line).toContain('U+18B00');
+    expect(line).not.toMatch(/U\+65E5|U\+0634|U\+041A|U\+0394|U\+05D3/);
+  });
 });

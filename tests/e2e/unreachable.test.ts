@@ -5,84 +5,54 @@
  * capture of kind `unreachable` with the network error and its time, exported and verified like
  * any capture (report row, captures.csv `network_error`).
  */
-import { createServer } from 'node:net';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import JSZip from 'jszip';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { BrowserName, CaptureDriver } from '../../cli/driver';
+import { beforeAll, describe, expect, test } from 'vitest';
+import type { BrowserName } from '../../cli/driver';
 import { verifyPackage } from '@/utils/package/verify';
-import { canRun, openSession, suiteTitle, type Session } from '../support/session';
+import { canRun, suiteTitle } from '../support/session';
+import { captureSessionPerFile, storedText } from '../support/capture-session';
+import { closedPort } from '../support/raw-hosts';
 import { run } from '../support/harness';
 
 const BROWSERS: readonly BrowserName[] = ['chromium', 'firefox'];
 const DNS = /NAME_NOT_RESOLVED|UNKNOWN_HOST/;
 const REFUSED = /CONNECTION_REFUSED/;
 
-/** A port on 127.0.0.1 that nothing listens on: bound by the system, then closed. */
-async function closedPort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  const port = (srv.address() as { port: number }).port;
-  await new Promise<void>((r) => srv.close(() => r()));
-  return port;
-}
-
-async function blobText(driver: CaptureDriver, sha: string): Promise<string> {
-  return driver.inControl(
-    (key: string) =>
-      new Promise<string>((resolve, reject) => {
-        const open = indexedDB.open('hashmark');
-        open.onsuccess = () => {
-          const req = open.result.transaction('blobs').objectStore('blobs').get(key);
-          req.onsuccess = () => resolve(new TextDecoder().decode((req.result as { data: Uint8Array }).data));
-          req.onerror = () => reject(req.error ?? new Error('get failed'));
-        };
-        open.onerror = () => reject(open.error ?? new Error('open failed'));
-      }),
-    sha,
-  );
-}
-
 describe.each(BROWSERS)('%s', (browser) => {
   describe.skipIf(!canRun(browser))(suiteTitle(browser, 'unreachable sites'), () => {
-    let s: Session<CaptureDriver>;
-    let caseId = '';
+    const h = captureSessionPerFile(browser, `Unreachable – ${browser}`);
     let refusedUrl = '';
 
     beforeAll(async () => {
-      s = await openSession(browser);
-      caseId = (await s.driver.ensureCase(`Unreachable – ${browser}`)).id;
       refusedUrl = `http://127.0.0.1:${await closedPort()}/annonce/4471`;
-    });
-    afterAll(async () => {
-      await s?.close();
     });
 
     test('a refused connection fails in plain words unless asked to record it', async () => {
-      const tab = await s.driver.openTab(refusedUrl, 300);
-      const err = await s.driver.capture(tab, { fullPage: false }).then(
+      const tab = await h.s.driver.openTab(refusedUrl, 300);
+      const err = await h.s.driver.capture(tab, { fullPage: false }).then(
         () => null,
         (e: unknown) => e as Error,
       );
       expect(err?.message).toMatch(/The site did not answer: the server refused the connection/);
       expect(err?.message).toMatch(REFUSED);
-      const r = await s.driver.capture(tab, { fullPage: false }, true);
+      const r = await h.s.driver.capture(tab, { fullPage: false }, true);
       expect(r.unreachable?.error).toMatch(REFUSED);
-      const cj = JSON.parse(await blobText(s.driver, r.captureJsonSha256));
+      const cj = JSON.parse(await storedText(h.s.driver, r.captureJsonSha256));
       expect(cj.kind).toBe('unreachable');
       expect(cj.unreachable.url).toBe(refusedUrl);
       expect(Date.parse(cj.unreachable.failedAt)).toBeLessThanOrEqual(Date.parse(cj.startedAt));
-      await s.driver.closeTab(tab);
+      await h.s.driver.closeTab(tab);
     });
 
     test('a DNS failure is recorded with its error, a screenshot of the error page, and exports', async () => {
       const url = 'http://annonces-disparues.invalid/post/1';
-      const tab = await s.driver.openTab(url, 300);
-      const r = await s.driver.capture(tab, { fullPage: false }, true);
+      const tab = await h.s.driver.openTab(url, 300);
+      const r = await h.s.driver.capture(tab, { fullPage: false }, true);
       expect(r.unreachable?.error).toMatch(DNS);
-      const cj = JSON.parse(await blobText(s.driver, r.captureJsonSha256));
+      const cj = JSON.parse(await storedText(h.s.driver, r.captureJsonSha256));
       expect(cj).toMatchObject({ schema: 'hashmark.capture/1', kind: 'unreachable', network: null });
       expect(cj.url.start).toBe(url);
       expect(cj.unreachable).toMatchObject({ url, observedBy: 'webRequest.onErrorOccurred' });
@@ -90,9 +60,9 @@ describe.each(BROWSERS)('%s', (browser) => {
       expect(cj.limitations[0]).toMatch(/The site did not answer: the address does not resolve/);
       // Both browsers let captureVisibleTab shoot their own error page (measured 2026-12-02).
       expect(cj.artifacts.map((a: { path: string }) => a.path)).toEqual(['screenshot-viewport.png']);
-      await s.driver.closeTab(tab);
+      await h.s.driver.closeTab(tab);
 
-      const exported = await s.driver.exportCase(caseId);
+      const exported = await h.s.driver.exportCase(h.caseId);
       const zipBytes = new Uint8Array(await readFile(exported.path));
       const report = await verifyPackage(zipBytes);
       expect(report.checks.filter((c) => !c.ok)).toEqual([]);

@@ -54,6 +54,18 @@ describe('host gate', () => {
     await expect(gate.run('https://alive.example/1', () => Promise.resolve('ok'))).resolves.toBe('ok');
   });
 
+  test('a host that has answered is not given up for a later timeout', async () => {
+    const gate = createHostGate(1);
+    await expect(gate.run('https://slow.example/a', () => Promise.resolve('ok'))).resolves.toBe('ok');
+    await expect(
+      gate.run('https://slow.example/b', () =>
+        Promise.reject(new Error('Not fetched: the host did not answer within 4 s (timed out).')),
+      ),
+    ).rejects.toThrow(/timed out/);
+    await expect(gate.run('https://slow.example/c', () => Promise.resolve('ok'))).resolves.toBe('ok');
+    expect(gate.deadHosts()).toEqual([]);
+  });
+
   test('a refusal by policy or an HTTP error keeps the host usable', async () => {
     const gate = createHostGate(1);
     await expect(

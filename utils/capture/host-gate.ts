@@ -5,7 +5,8 @@
  * own error or timeout. Here at most `perHost` requests run at once per host (the rest queue),
  * and once a host has failed at the network level (no answer, connection refused, DNS, timeout)
  * the requests still queued or coming for it fail at once, saying why. An HTTP error status is an
- * answer, not a network failure: the host stays usable.
+ * answer, not a network failure: the host stays usable. So does a host that has answered a
+ * request of this copy: one slow or lost answer from a live host does not cost its other resources.
  */
 
 /** Words of the browsers' network-level fetch failures (and our own timeout's abort). */
@@ -27,6 +28,7 @@ export function createHostGate(perHost = 6): HostGate {
   const active = new Map<string, number>();
   const waiting = new Map<string, (() => void)[]>();
   const dead = new Map<string, string>();
+  const answered = new Set<string>();
   const hostOf = (url: string): string => {
     try {
       return new URL(url).host;
@@ -54,9 +56,12 @@ export function createHostGate(perHost = 6): HostGate {
       }
       try {
         if (dead.has(host)) throw refusal(host);
-        return await task();
+        const out = await task();
+        answered.add(host);
+        return out;
       } catch (e) {
-        if (!dead.has(host) && isNetworkFailure(e)) dead.set(host, (e as Error)?.message ?? String(e));
+        if (!dead.has(host) && !answered.has(host) && isNetworkFailure(e))
+          dead.set(host, (e as Error)?.message ?? String(e));
         throw e;
       } finally {
         release(host);

@@ -79,7 +79,7 @@ export function limitationsFor(snapshot: PageSnapshot, cov: CaptureCoverage, ext
   const g = snapshot.missingGlyphs;
   if (g && g.missing > 0) {
     out.push(
-      `${g.missing} character(s) of the page's text have no installed font on the capturing machine and show as empty boxes in the screenshots (e.g. ${g.sample.join(', ')}). ` +
+      `${g.missing} character(s) of the page's text have no installed font on the capturing machine and show as boxes in the screenshots (e.g. ${g.sample.join(', ')}). ` +
         'dom.html and text.txt hold the characters themselves. Install the fonts for these scripts (Noto: fonts-noto-core, fonts-noto-cjk) and capture again to see them drawn.',
     );
   }

@@ -32,7 +32,12 @@ export interface PageCopyOptions {
   maxResourceMb: number;
 }
 
-export const DEFAULT_PAGE_COPY: PageCopyOptions = { budgetMs: 30_000, resourceTimeoutMs: 10_000, maxResourceMb: 10 };
+/**
+ * `resourceTimeoutMs` is SingleFile's own bound per resource, a safety net only: it must exceed
+ * the background fetch's bounds (resource-fetch.ts, 12 s in all), or SingleFile gives a resource
+ * up while its fetch still runs and the copy's list of missing resources misses it.
+ */
+export const DEFAULT_PAGE_COPY: PageCopyOptions = { budgetMs: 30_000, resourceTimeoutMs: 14_000, maxResourceMb: 10 };
 
 /** Limitations worth telling the reader of the package. */
 export function pageCopyLimitations(stats: PageCopyResult['stats'], budgetMs: number): string[] {
