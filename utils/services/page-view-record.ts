@@ -34,6 +34,7 @@ export async function storePageView(
     at: startedAt.toISOString(),
     trigger: 'recording',
     url: req.facts.url,
+    seenAt: req.facts.seenAt.toISOString(),
   }).catch((e: unknown) => {
     const msg = e instanceof Error ? e.message : String(e);
     throw new CaptureError(msg, 'store-failed', msg);
@@ -74,7 +75,7 @@ export async function storePageView(
       status: 'stored',
     };
     const blobs = [{ sha256: cj.sha256, data: bytes, size: bytes.byteLength }];
-    await commit(db, { jobId: job.id, record, blobs, selectors: [], at: env.now().toISOString() });
+    await commit(db, { jobId: job.id, record, blobs, selectors: [], at: env.now().toISOString(), kind: 'page-view' });
     return {
       ok: true,
       captureId,
