@@ -140,6 +140,8 @@ export async function launchFirefoxHashmark(o: {
   downloadsDir?: string;
   headless?: boolean;
   executablePath?: string;
+  /** More Firefox preferences (tests: e.g. a short `extensions.background.idle.timeout`). */
+  prefs?: Record<string, string | number | boolean>;
 }): Promise<FirefoxHashmark> {
   if (!existsSync(join(o.extensionDir, 'manifest.json'))) {
     throw new SetupError(
@@ -185,6 +187,7 @@ export async function launchFirefoxHashmark(o: {
       'browser.download.start_downloads_in_tmp_dir': false,
       'browser.download.panel.shown': true,
       'browser.download.alwaysOpenPanel': false,
+      ...o.prefs,
     },
   });
   const close = async () => {
