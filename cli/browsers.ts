@@ -30,6 +30,8 @@ export interface OpenOptions {
   downloadsDir?: string;
   /** Another build than the automation build of that browser. */
   extensionDir?: string;
+  /** Firefox preferences set at launch (ignored by Chromium). */
+  firefoxPrefs?: Record<string, string | number | boolean>;
 }
 
 /** Starts `browser` headless with the extension and opens its driver; closes the browser if that fails. */
@@ -43,7 +45,11 @@ export async function openDriver<B extends BrowserName>(
   };
   const hm =
     browser === 'firefox'
-      ? await launchFirefoxHashmark({ extensionDir: o.extensionDir ?? FIREFOX_AUTOMATION_BUILD, ...opts })
+      ? await launchFirefoxHashmark({
+          extensionDir: o.extensionDir ?? FIREFOX_AUTOMATION_BUILD,
+          ...opts,
+          ...(o.firefoxPrefs ? { prefs: o.firefoxPrefs } : {}),
+        })
       : await launchHashmark({ extensionDir: o.extensionDir ?? AUTOMATION_BUILD, ...opts });
   try {
     const driver = ('context' in hm ? await ChromiumDriver.open(hm) : await FirefoxDriver.open(hm)) as DriverOf[B];

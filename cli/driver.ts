@@ -159,21 +159,58 @@ export abstract class BaseDriver implements CaptureDriver {
   }
 
   async navigate(tabId: number, url: string): Promise<void> {
+    await this.waitForTab(tabId, url, { load: true });
+  }
+
+  /**
+   * Waits until the tab has loaded (status complete, no navigation pending), after loading `url`
+   * in it first when `load` is set; with `notUrl`, a page other than that one. Past 60 s it
+   * settles for a tab that at least shows a document (a resource that never answers: captured
+   * as it is, with a limitation). The control page re-reads the tab on each of its
+   * tabs.onUpdated events, not only on a timer: it is a background tab, whose timers Firefox
+   * throttles to one a second or slower (measured 2026-12-02: a 100 ms poll saw a page that
+   * loaded in 0.2 s only 1 to 7 s later, so 20 navigations "in 10 s" took 72 s).
+   */
+  protected async waitForTab(tabId: number, url: string, o: { load?: boolean; notUrl?: string } = {}): Promise<void> {
     // No named inner functions: tsx's keepNames would wrap them in a helper the page lacks.
     await this.inControl(
-      async ([id, u]: readonly [number, string]) => {
-        await chrome.tabs.update(id, { url: u });
+      async ([id, u, load, not]: readonly [number, string, boolean, string | null]) => {
         const deadline = Date.now() + 60_000;
-        for (;;) {
-          await new Promise((r) => setTimeout(r, 100));
-          const t = await chrome.tabs.get(id);
-          if (t.status === 'complete' && !t.pendingUrl) return;
-          // Committed but never loaded (a resource that never answers): captured as it is, with a limitation.
-          if (Date.now() > deadline && !t.pendingUrl && t.url) return;
-          if (Date.now() > deadline) throw new Error(`${u} did not start showing within 60 s`);
+        let events = 0;
+        // Firefox has no pendingUrl: right after tabs.update the tab can still read "complete"
+        // on the page being left, so a load counts only once the tab has said it moved.
+        let moved = !load;
+        let wake: (() => void) | null = null;
+        const listeners: ((tabId: number, info: { status?: string; url?: string }) => void)[] = [];
+        listeners.push((tabId, info) => {
+          if (tabId !== id) return;
+          events++;
+          if (info.status === 'loading' || info.url !== undefined) moved = true;
+          wake?.();
+        });
+        chrome.tabs.onUpdated.addListener(listeners[0]!);
+        try {
+          if (load) await chrome.tabs.update(id, { url: u });
+          for (;;) {
+            const seen = events;
+            const t = await chrome.tabs.get(id);
+            const shows = moved && !!t.url && t.url !== not && !t.pendingUrl;
+            if (t.status === 'complete' && shows) return;
+            if (Date.now() > deadline && shows) return;
+            if (Date.now() > deadline) throw new Error(`${u} did not start showing within 60 s`);
+            if (events === seen) {
+              await new Promise<void>((r) => {
+                wake = r;
+                setTimeout(r, 100);
+              });
+            }
+            wake = null;
+          }
+        } finally {
+          chrome.tabs.onUpdated.removeListener(listeners[0]!);
         }
       },
-      [tabId, url] as const,
+      [tabId, url, o.load ?? false, o.notUrl ?? null] as const,
     );
   }
 

@@ -34,6 +34,29 @@ async function captureJobsDone(driver: CaptureDriver, maxMs = 60_000): Promise<v
   }
 }
 
+const details = (e: CustodyRecord): Record<string, unknown> =>
+  (JSON.parse(e.line) as { details?: Record<string, unknown> }).details ?? {};
+
+/**
+ * What became of the page views, from the case's custody events since the recording started:
+ * captured (with their page), recorded without their page (capture.stored of kind page-view: the
+ * page was left before its capture was done), missed (not even that record could be written),
+ * seen again; and the capture attempts that failed (a page left during its capture is one of
+ * them, and is then recorded without its page too).
+ */
+function summary(log: readonly CustodyRecord[], recordingId: string): string {
+  const sorted = [...log].sort((a, b) => a.seq - b.seq);
+  const from = sorted.findIndex((e) => e.type === 'recording.started' && details(e).recordingId === recordingId);
+  const mine = sorted.slice(Math.max(0, from));
+  const count = (type: string) => mine.filter((e) => e.type === type).length;
+  const pageOnly = mine.filter((e) => e.type === 'capture.stored' && details(e).kind === 'page-view').length;
+  return (
+    `${count('capture.stored') - pageOnly} captured, ${pageOnly} recorded without their page, ` +
+    `${count('recording.missed')} missed, ${count('recording.seen-again')} seen again, ` +
+    `${count('capture.failed')} capture attempts failed`
+  );
+}
+
 export async function record(args: string[], fail: (msg: string) => number): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
@@ -95,20 +118,8 @@ export async function record(args: string[], fail: (msg: string) => number): Pro
       await driver.send('recording.stop', {});
     }
     await captureJobsDone(driver);
-    // What became of the page views: the case's custody events since this recording started.
-    const log = (await driver.readStore<CustodyRecord>('custody'))
-      .filter((e) => e.caseId === kase.id)
-      .sort((a, b) => a.seq - b.seq);
-    const from = log.findIndex(
-      (e) =>
-        e.type === 'recording.started' &&
-        (JSON.parse(e.line) as { details?: { recordingId?: string } }).details?.recordingId === st.recordingId,
-    );
-    const count = (type: string) => log.slice(Math.max(0, from)).filter((e) => e.type === type).length;
-    process.stdout.write(
-      `recording ${st.recordingId} stopped: ${count('capture.stored')} captured, ${count('capture.failed')} failed, ` +
-        `${count('recording.missed')} missed, ${count('recording.seen-again')} seen again\n`,
-    );
+    const log = (await driver.readStore<CustodyRecord>('custody')).filter((e) => e.caseId === kase.id);
+    process.stdout.write(`recording ${st.recordingId} stopped: ${summary(log, st.recordingId)}\n`);
     const problem = await exportCaseTo(driver, kase.id, outDir, { ceiling: {}, lang: lang as Lang | null });
     return problem ? fail(problem) : 0;
   } finally {

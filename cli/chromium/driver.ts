@@ -32,27 +32,12 @@ export class ChromiumDriver extends BaseDriver {
   }
 
   async openTab(url: string, settleMs = 300): Promise<number> {
-    // No named inner functions in evaluate callbacks: tsx (esbuild keepNames) would wrap them
-    // in a __name helper that does not exist in the page.
-    return this.control.evaluate(
-      async ([u, settle]) => {
-        const tab = await chrome.tabs.create({ url: u, active: true });
-        const id = tab.id!;
-        const deadline = Date.now() + 60_000;
-        for (;;) {
-          const t = await chrome.tabs.get(id);
-          if (t.status === 'complete' && !t.pendingUrl) break;
-          // A page whose load event never comes (a resource on a host that never answers) but whose
-          // document is there is captured as it is: the capture records that it had not finished loading.
-          if (Date.now() > deadline && !t.pendingUrl && t.url) break;
-          if (Date.now() > deadline) throw new Error(`${u} did not start showing within 60 s`);
-          await new Promise((r) => setTimeout(r, 50));
-        }
-        await new Promise((r) => setTimeout(r, settle));
-        return id;
-      },
-      [url, settleMs] as const,
-    );
+    const id = await this.control.evaluate(async (u) => (await chrome.tabs.create({ url: u, active: true })).id!, url);
+    // A page whose load event never comes (a resource on a host that never answers) but whose
+    // document is there is captured as it is: the capture records that it had not finished loading.
+    await this.waitForTab(id, url);
+    await new Promise((r) => setTimeout(r, settleMs));
+    return id;
   }
 
   protected async runExportPage(query: string, timeoutMs: number): Promise<ListedPart[]> {

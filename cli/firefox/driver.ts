@@ -31,32 +31,20 @@ export class FirefoxDriver extends BaseDriver {
   }
 
   async openTab(url: string, settleMs = 300): Promise<number> {
-    // No named inner functions in evaluate callbacks: tsx (esbuild keepNames) would wrap them
-    // in a __name helper that does not exist in the page.
-    return this.control.evaluate(
-      async (u, settle) => {
-        // Created blank, then navigated: Firefox reports the first load of a tab made by
-        // tabs.create({ url }) with tabId -1 to webRequest, so the page's network facts (status,
-        // headers, IP) would not be tied to the tab.
-        const tab = await chrome.tabs.create({ url: 'about:blank', active: true });
-        const id = tab.id!;
-        await chrome.tabs.update(id, { url: u });
-        const deadline = Date.now() + 60_000;
-        for (;;) {
-          const t = await chrome.tabs.get(id);
-          if (t.status === 'complete' && t.url !== 'about:blank') break;
-          // A page whose load event never comes but whose document is there is captured as it is
-          // (the capture records that it had not finished loading).
-          if (Date.now() > deadline && t.url && t.url !== 'about:blank') break;
-          if (Date.now() > deadline) throw new Error(`${u} did not start showing within 60 s`);
-          await new Promise((r) => setTimeout(r, 50));
-        }
-        await new Promise((r) => setTimeout(r, settle));
-        return id;
-      },
-      url,
-      settleMs,
-    );
+    // Created blank, then navigated: Firefox reports the first load of a tab made by
+    // tabs.create({ url }) with tabId -1 to webRequest, so the page's network facts (status,
+    // headers, IP) would not be tied to the tab.
+    const id = await this.control.evaluate(async (u) => {
+      const tab = await chrome.tabs.create({ url: 'about:blank', active: true });
+      await chrome.tabs.update(tab.id, { url: u });
+      return tab.id!;
+    }, url);
+    // A page whose load event never comes but whose document is there is captured as it is (the
+    // capture records that it had not finished loading).
+    await this.waitForTab(id, url, { notUrl: 'about:blank' });
+    // Waited here, not in the control page: Firefox throttles that background tab's timers.
+    await new Promise((r) => setTimeout(r, settleMs));
+    return id;
   }
 
   /** Puppeteer's handle on the web page shown in a tab (for tests that act on the page itself). */

@@ -1,6 +1,8 @@
 import { readFile } from 'node:fs/promises';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, test } from 'vitest';
+import type { ChromiumDriver } from '../../cli/chromium/driver';
 import type { BrowserName, CaptureDriver } from '../../cli/driver';
+import type { FirefoxDriver } from '../../cli/firefox/driver';
 import type { CaptureRecord, CustodyRecord, JobRecord } from '@/utils/db/schema';
 import { verifyPackage } from '@/utils/package/verify';
 import { startFixtureServer, type FixtureServer } from '../support/fixture-server';
@@ -10,18 +12,22 @@ import { canRun, openSession, suiteTitle, type Session } from '../support/sessio
  * Recording mode (issue 16) in each browser, through the one driver interface: the same walk in
  * Chromium and in a real firefox-esr — pages loaded one after the other in the recording tab, a
  * page on an ignored host in between, a single-page site moving through three posts, an unchanged
- * reload, a tab opened from the recording tab — gives exactly the expected captures
+ * reload, a tab opened by a real click on a target=_blank link of the recording tab and one opened
+ * through the tabs API with the recording tab as its opener — gives exactly the expected captures
  * (trigger 'recording'), never the ignored page, one `recording.seen-again`, and the custody
  * events of the recording; a burst of 20 navigations in 10 s gives 21 records (each page view
  * captured, or recorded without its page with the reason), none lost, none half-written, in a
- * package that verifies. tests/e2e/recording.test.ts has the Chromium-only details (new tabs,
- * pushState, worker stop).
+ * package that verifies. tests/e2e/recording.test.ts has the Chromium-only details (tabs opened
+ * in the background, the worker stopped, the dashboard's timeline).
  */
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const BROWSERS: readonly BrowserName[] = ['chromium', 'firefox'];
 
-describe.each(BROWSERS)('%s', (browser) => {
-  describe.skipIf(!canRun(browser))(suiteTitle(browser, 'recording'), () => {
+// The two browsers run side by side (each its own browser, fixture server and cases; a test
+// asserts with its own `expect`, as concurrent tests must); each browser's tests run one after
+// the other in its one session.
+describe.concurrent.each(BROWSERS)('%s', (browser) => {
+  describe.skipIf(!canRun(browser))(suiteTitle(browser, 'recording'), { concurrent: false }, () => {
     let site: FixtureServer;
     let s: Session<CaptureDriver>;
 
@@ -45,8 +51,21 @@ describe.each(BROWSERS)('%s', (browser) => {
         },
         [tabId, id] as const,
       );
+    /** A real mouse click (the browser's own input, a user gesture) on an element of the tab's page. */
+    const realClick = async (tabId: number, selector: string) => {
+      if (browser === 'firefox') return (await (s.driver as FirefoxDriver).pageOf(tabId)).click(selector);
+      const d = s.driver as ChromiumDriver;
+      const url = await d.inControl(async (id: number) => (await chrome.tabs.get(id)).url ?? '', tabId);
+      await d.hm.context
+        .pages()
+        .find((p) => p.url() === url)!
+        .click(selector);
+    };
+    const tabIds = async () => ((await s.driver.send('recording.status', {})) as { tabIds: number[] }).tabIds;
 
-    test('a walk, an ignored host, three posts of a single-page site, an unchanged reload, a tab opened from it: the expected captures and events', async () => {
+    test('a walk, an ignored host, three posts of a single-page site, an unchanged reload, a tab opened from it: the expected captures and events', async ({
+      expect,
+    }) => {
       const caseId = (await s.driver.ensureCase(`Recording – ${browser}`)).id;
       const custody = async () =>
         (await s.driver.readStore<CustodyRecord>('custody')).filter((e) => e.caseId === caseId);
@@ -79,25 +98,24 @@ describe.each(BROWSERS)('%s', (browser) => {
           timeout: 20_000,
         })
         .toBe(1);
-      // A link opened in a new tab: Firefox here, through the tabs API with the recording tab as
-      // its opener (tests/e2e/recording.test.ts clicks a real target=_blank link in Chromium;
-      // Chromium's tabs.create from the control page was not adopted, 2026-12-02, not yet understood).
-      const four = site.url('rec-4.html?each');
-      const walked = browser === 'firefox' ? [one, two, three, post2, post3, four] : [one, two, three, post2, post3];
-      let opened: number | null = null;
-      if (browser === 'firefox') {
-        opened = await s.driver.inControl(
-          async ([opener, u]: readonly [number, string]) =>
-            (await chrome.tabs.create({ url: u, openerTabId: opener })).id!,
-          [tab, four] as const,
-        );
-        await expect
-          .poll(async () => ((await s.driver.send('recording.status', {})) as { tabIds: number[] }).tabIds)
-          .toEqual([tab, opened]);
-      }
+      // A link opened in a new tab by a real click (target=_blank), then a tab opened through the
+      // tabs API with the recording tab as its opener: both join the recording, each page view is
+      // captured (each tab is shown when it opens).
+      const [clicked, four] = [site.url('rec-4.html'), site.url('rec-4.html?each')];
+      await realClick(tab, '#open');
+      await expect.poll(async () => (await tabIds()).length, { timeout: 10_000 }).toBe(2);
+      await expect.poll(urls, { timeout: 20_000 }).toEqual([one, two, three, post2, post3, clicked]);
+      const opened = await s.driver.inControl(
+        async ([opener, u]: readonly [number, string]) =>
+          (await chrome.tabs.create({ url: u, openerTabId: opener })).id!,
+        [tab, four] as const,
+      );
+      await expect.poll(tabIds, { timeout: 10_000 }).toEqual([tab, (await tabIds())[1], opened]);
+      const walked = [one, two, three, post2, post3, clicked, four];
       await expect.poll(urls, { timeout: 20_000 }).toEqual(walked);
+      const newTabs = (await tabIds()).slice(1);
       expect(await s.driver.send('recording.stop', {})).toEqual({ state: 'off' });
-      if (opened !== null) await s.driver.closeTab(opened);
+      for (const id of newTabs) await s.driver.closeTab(id);
 
       expect(await urls()).toEqual(walked);
       const log = await custody();
@@ -115,7 +133,9 @@ describe.each(BROWSERS)('%s', (browser) => {
       await s.driver.closeTab(tab);
     }, 120_000);
 
-    test('a burst of 20 navigations in 10 s: 21 records in order, none lost, none half-written; the package verifies', async () => {
+    test('a burst of 20 navigations in 10 s: 21 records in order, none lost, none half-written; the package verifies', async ({
+      expect,
+    }) => {
       await s.driver.send('recording.stop', {}); // whatever an earlier failure left on
       const caseId = (await s.driver.ensureCase(`Recording burst – ${browser}`)).id;
       const mine = async <T extends { caseId: string }>(store: string) =>
@@ -129,7 +149,7 @@ describe.each(BROWSERS)('%s', (browser) => {
         await s.driver.navigate(tab, walk[i]!);
         await sleep(t0 + i * 500 - Date.now());
       }
-      await expect.poll(async () => (await records()).length, { timeout: 60_000, interval: 1000 }).toBe(21);
+      await expect.poll(async () => (await records()).length, { timeout: 60_000, interval: 200 }).toBe(21);
       expect(await s.driver.send('recording.stop', {})).toEqual({ state: 'off' });
 
       const recs = await records();

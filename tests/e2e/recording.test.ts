@@ -10,7 +10,9 @@ import { openSession, readStore, type Session } from '../support/harness';
  * page view, each with trigger 'recording' in capture.json and the light options (no full page,
  * MHTML); a tab not opened from the recording tab is not recorded; after stop nothing more is.
  * A page on the ignore list is never captured nor named in the log; an unchanged reload is "seen
- * again" (URL, DOM hash) instead of a new capture.
+ * again" (URL, DOM hash) instead of a new capture. Tabs opened in the background from a recording
+ * tab (tabs.create with its opener, ctrl-click, middle-click) join it, and the dashboard's
+ * timeline lists page views in the order they were seen, not stored.
  */
 let site: FixtureServer;
 let s: Session;
@@ -165,6 +167,58 @@ test('a page on an ignored host is never captured nor logged; an unchanged reloa
   await s.driver.closeTab(tab);
 }, 90_000);
 
+test('tabs opened from a recording tab by tabs.create({ openerTabId }), ctrl-click and middle-click join it', async () => {
+  const start = site.url('rec-3.html?tabs');
+  const post2 = site.url('rec-3.html?post=2');
+  const api = site.url('rec-4.html?api');
+  const tab = await s.driver.openTab(start);
+  const page = pageOf(start);
+  const before = (await urls()).length;
+  const mine = async () => (await urls()).slice(before);
+  const tabIds = async () => ((await s.driver.send('recording.status', {})) as { tabIds: number[] }).tabIds;
+  await s.driver.send('recording.start', { tabId: tab, scope: 'tab' });
+  await expect.poll(mine, { timeout: 15_000 }).toEqual([start]);
+  // Three tabs opened in the background from the recording tab: each joins the recording.
+  // (Chromium sets the opener of a tabs.create tab only after tabs.onCreated.)
+  const apiTab = await s.driver.inControl(
+    async ([opener, u]: readonly [number, string]) =>
+      (await chrome.tabs.create({ url: u, openerTabId: opener, active: false })).id!,
+    [tab, api] as const,
+  );
+  await expect.poll(tabIds, { timeout: 10_000 }).toEqual([tab, apiTab]);
+  const [ctrl] = await Promise.all([
+    s.hm.context.waitForEvent('page'),
+    page.click('#open', { modifiers: ['Control'] }),
+  ]);
+  await expect.poll(async () => (await tabIds()).length, { timeout: 10_000 }).toBe(3);
+  const [middle] = await Promise.all([s.hm.context.waitForEvent('page'), page.click('#open', { button: 'middle' })]);
+  await expect.poll(async () => (await tabIds()).length, { timeout: 10_000 }).toBe(4);
+  const opened = (await tabIds()).slice(1);
+  await Promise.all([
+    ctrl.waitForLoadState('load'),
+    middle.waitForLoadState('load'),
+    pageOf(api).waitForLoadState('load'),
+  ]);
+  for (const id of opened) await expect.poll(() => badge(id), { timeout: 5_000 }).toBe('REC');
+  // Their page views wait until they are shown; the recording tab moves on meanwhile (captured
+  // second, seen last: the dashboard's timeline below lists it after them).
+  await page.click('#spa');
+  await expect.poll(mine, { timeout: 15_000 }).toEqual([start, post2]);
+  await pageOf(api).bringToFront();
+  await expect.poll(mine, { timeout: 15_000 }).toEqual([start, post2, api]);
+  // Stopped before the two others were shown: recorded without their page, nothing lost.
+  expect(await s.driver.send('recording.stop', {})).toEqual({ state: 'off' });
+  const recs = (await captures()).slice(before);
+  expect(recs.map((c) => [c.url, c.artifacts.length > 0])).toEqual([
+    [start, true],
+    [post2, true],
+    [api, true],
+    [site.url('rec-4.html'), false],
+    [site.url('rec-4.html'), false],
+  ]);
+  for (const id of [...opened, tab]) await s.driver.closeTab(id);
+}, 60_000);
+
 test('the dashboard: the recording timeline (thumbnails, time spent, seen again, key evidence) and the recording settings', async () => {
   // The case holds the sessions of the tests above (captures, one seen again).
   const page = await s.hm.context.newPage();
@@ -172,10 +226,27 @@ test('the dashboard: the recording timeline (thumbnails, time spent, seen again,
     await page.goto(`chrome-extension://${s.hm.extensionId}/dashboard.html#/case/${caseId}`);
     const timeline = page.locator('.recording-timeline');
     await timeline.waitFor({ timeout: 15_000 });
-    expect(await timeline.locator('.recording-session').count()).toBe(3);
+    expect(await timeline.locator('.recording-session').count()).toBe(4);
     const captured = timeline.locator('.recording-view[data-kind="capture"]');
     expect(await captured.count()).toBe((await urls()).length);
-    await expect.poll(() => captured.locator('img.thumb').count(), { timeout: 10_000 }).toBe(await captured.count());
+    // A thumbnail for every page view captured with its page (the others have no screenshot).
+    const shots = (await captures()).filter((c) => c.artifacts.length > 0).length;
+    await expect.poll(() => captured.locator('img.thumb').count(), { timeout: 10_000 }).toBe(shots);
+    // Page views in the order they were seen, not stored: in each session the times never go
+    // back; in the new-tabs session the recording tab's move (stored second) is listed last,
+    // after the background tabs' page views captured or recorded later.
+    for (const session of await timeline.locator('.recording-session').all()) {
+      const times = await session
+        .locator('.recording-view time')
+        .evaluateAll((ts) => ts.map((t) => Date.parse(t.getAttribute('datetime') ?? '')));
+      expect(times).toEqual([...times].sort((a, b) => a - b));
+    }
+    const numbers = (
+      await timeline.locator('.recording-session').last().locator('.recording-view').allTextContents()
+    ).map((t) => Number(/#(\d+)/.exec(t)?.[1]));
+    const lowest = Math.min(...numbers);
+    expect(numbers).toHaveLength(5);
+    expect([numbers[0], numbers[4]]).toEqual([lowest, lowest + 1]);
     expect(await captured.first().textContent()).toMatch(/viewed for \d+ s/);
     const again = timeline.locator('.recording-view[data-kind="seen-again"]');
     expect(await again.count()).toBe(1);

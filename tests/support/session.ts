@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openDriver, type DriverOf } from '../../cli/browsers';
+import { openDriver, type DriverOf, type OpenOptions } from '../../cli/browsers';
 import type { BrowserName } from '../../cli/driver';
 import { hasFirefox } from '../../cli/firefox/launch';
 
@@ -36,10 +36,13 @@ export interface Session<D> {
 }
 
 /** One headless browser with its automation build and a fresh profile. */
-export async function openSession<B extends BrowserName>(browser: B): Promise<Session<DriverOf[B]>> {
+export async function openSession<B extends BrowserName>(
+  browser: B,
+  options: Pick<OpenOptions, 'firefoxPrefs'> = {},
+): Promise<Session<DriverOf[B]>> {
   const tmp = await mkdtemp(join(tmpdir(), browser === 'firefox' ? 'hashmark-ff-e2e-' : 'hashmark-e2e-'));
   try {
-    const dirs = { profileDir: join(tmp, 'profile'), downloadsDir: join(tmp, 'downloads') };
+    const dirs = { profileDir: join(tmp, 'profile'), downloadsDir: join(tmp, 'downloads'), ...options };
     const { driver, close } = await openDriver(browser, dirs);
     return {
       driver,

@@ -21,6 +21,11 @@ export async function beginCaptureJob(
     at: string;
     trigger: string;
     url: string;
+    /**
+     * A recording's page view (issue 16): when it was seen (the load finished, the single-page
+     * move), logged with capture.started so the timeline orders page views by when they were seen.
+     */
+    seenAt?: string;
   },
 ): Promise<JobRecord> {
   return db.transaction('rw', [db.cases, db.jobs, db.custody, db.settings], async () => {
@@ -46,7 +51,12 @@ export async function beginCaptureJob(
       captureId: input.captureId,
       type: 'capture.started',
       at: input.at,
-      details: { sequence: job.sequence, trigger: input.trigger, url: input.url },
+      details: {
+        sequence: job.sequence,
+        trigger: input.trigger,
+        url: input.url,
+        ...(input.seenAt ? { seenAt: input.seenAt } : {}),
+      },
     });
     return job;
   });
@@ -59,7 +69,18 @@ export async function beginCaptureJob(
  */
 export async function commitCapture(
   db: HashmarkDb,
-  input: { jobId: string; record: CaptureRecord; blobs: BlobRecord[]; selectors?: SelectorRecord[]; at: string },
+  input: {
+    jobId: string;
+    record: CaptureRecord;
+    blobs: BlobRecord[];
+    selectors?: SelectorRecord[];
+    at: string;
+    /**
+     * A recording's page view recorded without its page (capture.json `kind: "page-view"`): said in
+     * capture.stored, so a reader of the log (the CLI's summary) tells it from a capture.
+     */
+    kind?: 'page-view';
+  },
 ): Promise<void> {
   await db.transaction(
     'rw',
@@ -92,6 +113,7 @@ export async function commitCapture(
           url: input.record.url,
           captureJsonSha256: input.record.captureJson.sha256,
           artifacts: input.record.artifacts.length,
+          ...(input.kind ? { kind: input.kind } : {}),
         },
       });
     },

@@ -139,6 +139,7 @@ export function listenForRecording(rec: RecordingService): void {
   const wn = browser.webNavigation as typeof browser.webNavigation | undefined;
   on(wn?.onCompleted, listeners(rec).completed);
   on(wn?.onHistoryStateUpdated, listeners(rec).history);
+  on(wn?.onCreatedNavigationTarget, listeners(rec).opened);
 }
 
 type Listeners = ReturnType<typeof makeListeners>;
@@ -162,5 +163,6 @@ function makeListeners(rec: RecordingService) {
     activated: () => quiet(rec.onTabActivated()),
     completed: (d: NavDetails) => quiet(rec.onNavigation(nav('load', d))),
     history: (d: NavDetails) => quiet(rec.onNavigation(nav('history', d))),
+    opened: (d: { sourceTabId: number; tabId: number }) => quiet(rec.onOpenedFrom(d.sourceTabId, d.tabId)),
   };
 }

@@ -34,6 +34,8 @@ export interface CaptureCommit {
   selectors?: SelectorRecord[];
   /** What a kind adds to the record (a harvest's summary). */
   extra?: Pick<CaptureRecord, 'harvest'>;
+  /** Said in capture.stored for a page view recorded without its page (see commitCapture). */
+  kind?: 'page-view';
   now: () => Date;
 }
 
@@ -62,7 +64,14 @@ export async function commitCaptureJson(db: HashmarkDb, c: CaptureCommit): Promi
     ...c.extra,
   };
   const blobs: BlobRecord[] = [...c.files, { sha256: cj.sha256, data: bytes, size: bytes.byteLength }];
-  await commit(db, { jobId: c.job.id, record, blobs, selectors: c.selectors ?? [], at: c.now().toISOString() });
+  await commit(db, {
+    jobId: c.job.id,
+    record,
+    blobs,
+    selectors: c.selectors ?? [],
+    at: c.now().toISOString(),
+    ...(c.kind ? { kind: c.kind } : {}),
+  });
   return { sha256: cj.sha256, hashMs };
 }
 

@@ -55,6 +55,8 @@ export interface CaptureRequest {
    * moved on, the capture is refused before its job opens, never filed under the wrong page view.
    */
   expectUrl?: string;
+  /** A recording's page view: when it was seen (ISO), logged with capture.started (utils/db/jobs.ts). */
+  seenAt?: string;
 }
 
 /** A capture job just opened: the settings it runs under, its tab and its sequence number. */
@@ -99,6 +101,7 @@ export async function openCaptureJob(db: HashmarkDb, env: CaptureEnv, req: Captu
     at: startedAt.toISOString(),
     trigger: req.trigger,
     url: tab.url,
+    ...(req.seenAt ? { seenAt: req.seenAt } : {}),
   }).catch((e: unknown) => {
     const msg = e instanceof Error ? e.message : String(e);
     throw new CaptureError(msg, 'store-failed', msg);

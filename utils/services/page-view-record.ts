@@ -34,6 +34,7 @@ export async function storePageView(
     at: startedAt.toISOString(),
     trigger: 'recording',
     url: req.facts.url,
+    seenAt: req.facts.seenAt.toISOString(),
   }).catch((e: unknown) => {
     const msg = e instanceof Error ? e.message : String(e);
     throw new CaptureError(msg, 'store-failed', msg);
@@ -67,6 +68,7 @@ export async function storePageView(
       artifacts: [],
       limitations,
       files: [],
+      kind: 'page-view',
       now: env.now,
     });
     return {

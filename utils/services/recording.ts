@@ -356,18 +356,42 @@ export class RecordingService {
     });
   }
 
-  /** A new tab: it joins a 'tab' recording when opened from one of its tabs. */
+  /**
+   * A new tab: it joins a 'tab' recording when opened from one of its tabs. Chromium fires
+   * tabs.onCreated before it sets the opener of a tab made by `tabs.create({ openerTabId })`, so
+   * a tab that comes without an opener is read again (by now the browser has set it).
+   */
   onTabCreated(tab: TabFacts): Promise<void> {
     return this.serial(async () => {
       const r = this.rec;
       if (!r) return;
-      const next = adoptOpenedTab(r, tab);
-      if (next) {
-        this.rec = { ...r, tabIds: [...next.tabIds] };
-        await setRecordingTabs(this.d.db, { id: r.id, tabIds: this.rec.tabIds, at: this.at() });
-      }
-      if (inScope(this.rec!, tab)) await this.d.platform.badge([tab.id], r.state === 'active' ? 'active' : 'paused');
+      const facts =
+        tab.openerTabId === undefined && r.scope === 'tab' ? ((await this.d.platform.getTab(tab.id)) ?? tab) : tab;
+      await this.adopt(r, facts);
     });
+  }
+
+  /**
+   * A page opened a new tab (a link with target=_blank, ctrl- or middle-click, window.open):
+   * webNavigation.onCreatedNavigationTarget names the tab it came from even when the new tab's
+   * opener is not set (a link opened in the background).
+   */
+  onOpenedFrom(sourceTabId: number, tabId: number): Promise<void> {
+    return this.serial(async () => {
+      const r = this.rec;
+      if (!r || !r.tabIds.includes(sourceTabId)) return;
+      const tab = await this.d.platform.getTab(tabId);
+      if (tab) await this.adopt(r, { ...tab, openerTabId: sourceTabId });
+    });
+  }
+
+  private async adopt(r: RecordingRow, tab: TabFacts): Promise<void> {
+    const next = adoptOpenedTab(r, tab);
+    if (next) {
+      this.rec = { ...r, tabIds: [...next.tabIds] };
+      await setRecordingTabs(this.d.db, { id: r.id, tabIds: this.rec.tabIds, at: this.at() });
+    }
+    if (inScope(this.rec!, tab)) await this.d.platform.badge([tab.id], r.state === 'active' ? 'active' : 'paused');
   }
 
   /** A tab closed: its waiting page view is logged; a 'tab' recording with no tab left stops. */
@@ -542,6 +566,7 @@ export class RecordingService {
         tabId: view.tabId,
         caseId: r.caseId,
         expectUrl: view.url,
+        seenAt: new Date(view.at).toISOString(),
         ...(r.full ? {} : { options: LIGHT_CAPTURE }),
       });
     } catch (e) {

@@ -163,12 +163,14 @@ describe('recording service', () => {
     expect(b.badges.get(1)).toBe('active');
     expect(captures).toEqual([]); // not before it settled
     await settle();
-    // expectUrl: the capture is refused if the tab has moved on by then (never filed under this view).
+    // expectUrl: the capture is refused if the tab has moved on by then (never filed under this view);
+    // seenAt: when the page view was seen (capture.started says it; the timeline orders by it).
     const light = {
       trigger: 'recording',
       tabId: 1,
       caseId: 'case-1',
       expectUrl: 'https://a.test/1',
+      seenAt: '2026-12-02T12:00:00.000Z',
       options: LIGHT_CAPTURE,
     };
     expect(captures).toEqual([light]);
@@ -182,7 +184,15 @@ describe('recording service', () => {
     await createCase(db, { id: 'case-2', name: 'Other', at: new Date().toISOString() });
     await updateSettings(db, { activeCaseId: 'case-2' });
     await settle();
-    expect(captures).toEqual([{ trigger: 'recording', tabId: 1, caseId: 'case-1', expectUrl: 'https://a.test/1' }]);
+    expect(captures).toEqual([
+      {
+        trigger: 'recording',
+        tabId: 1,
+        caseId: 'case-1',
+        expectUrl: 'https://a.test/1',
+        seenAt: '2026-12-02T12:00:00.000Z',
+      },
+    ]);
   });
 
   test('page loads and single-page moves in scope are captured; other tabs and windows are not', async () => {
@@ -226,6 +236,30 @@ describe('recording service', () => {
     await service.idle();
     expect(captures.map((c) => c.tabId)).toEqual([1, 3]);
     expect((await db.recordings.toArray())[0]?.tabIds).toEqual([1, 3]);
+  });
+
+  test('a tab whose opener the browser sets after tabs.onCreated, and a link opened in the background, join', async () => {
+    const { b, service } = setup();
+    await service.start({ scope: 'tab', tabId: 1 });
+    const tabIds = async () => ((await service.status()) as { tabIds: number[] }).tabIds;
+    // Chromium's tabs.create({ openerTabId }): the event has no opener, the tab has it by now.
+    b.tabs.set(3, { id: 3, windowId: 1, url: '', active: false, openerTabId: 1 });
+    await service.onTabCreated({ id: 3, windowId: 1 });
+    expect(await tabIds()).toEqual([1, 3]);
+    // A link opened in a new tab with no opener on the tab: webNavigation names its source tab.
+    b.tabs.set(4, { id: 4, windowId: 1, url: '', active: false });
+    await service.onTabCreated({ id: 4, windowId: 1 });
+    expect(await tabIds()).toEqual([1, 3]);
+    await service.onOpenedFrom(3, 4);
+    expect(await tabIds()).toEqual([1, 3, 4]);
+    expect(b.badges.get(4)).toBe('active');
+    // Opened from a tab the recording does not cover, or already covered: nothing changes.
+    b.tabs.set(5, { id: 5, windowId: 1, url: '', active: false });
+    await service.onOpenedFrom(2, 5);
+    await service.onOpenedFrom(1, 4);
+    expect(await tabIds()).toEqual([1, 3, 4]);
+    expect(b.badges.has(5)).toBe(false);
+    expect((await db.recordings.toArray())[0]?.tabIds).toEqual([1, 3, 4]);
   });
 
   test('scope window: every tab of the window, never the other window', async () => {
@@ -432,6 +466,9 @@ describe('recording service', () => {
     expect(await service.status()).toEqual({ state: 'off' });
     const ev = await events();
     expect(ev.map((e) => e.type).slice(-3)).toEqual(['capture.started', 'capture.stored', 'recording.stopped']);
+    // The log says when the page view was seen, and that the record is a page view without its page.
+    expect(ev.at(-3)!.details).toMatchObject({ trigger: 'recording', seenAt: '2026-12-02T12:00:00.000Z' });
+    expect(ev.at(-2)!.details).toMatchObject({ kind: 'page-view', artifacts: 0 });
     expect((await pageViews())[0]!.limitations[0]).toMatch(/^The tab was closed/);
     expect(ev.at(-1)!.details.reason).toMatch(/closed/);
   });
