@@ -47,7 +47,8 @@ class DigestWorker {
       done?.(e.data);
       if (this.pending.size === 0) this.idle = setTimeout(() => this.stop(), IDLE_MS);
     });
-    worker.addEventListener('error', () => this.stop());
+    // A worker that fails (its script refused here): files in it fail, the next ones are hashed in place.
+    worker.addEventListener('error', () => this.stop(null));
   }
 
   static start(): DigestWorker | null {
@@ -69,9 +70,9 @@ class DigestWorker {
   }
 
   /** Stops the worker; files still pending fail (their bytes went with it) and the next starts a new one. */
-  private stop(): void {
+  private stop(next: null | undefined = undefined): void {
     this.worker.terminate();
-    if (worker === this) worker = undefined;
+    if (worker === this) worker = next;
     for (const [id, done] of this.pending) done({ id, data: new Uint8Array(0), error: 'the digest worker stopped' });
     this.pending.clear();
   }
