@@ -3,10 +3,11 @@ import { getCase, getSettings, logCustody, type HashmarkDb } from '@/utils/db';
 import { ensureSigningKey } from '@/utils/services/signing-keys';
 import { resolveLang } from '@/utils/i18n';
 import { requestTimestamp } from '@/utils/evidence/rfc3161';
-import { IntegrityError, type ExportProgress } from '@/utils/package/export-case';
+import { IntegrityError, type ExportProgress, type PackagePart } from '@/utils/package/export-case';
 import { beginExport, buildCasePackage, recordPartSaved } from '@/utils/services/export-job';
 import { dropQueuedStorePush, queueExportPart } from '@/utils/services/store-push';
 import { parseExportParams } from '@/utils/package/export-params';
+import { releaseSpooled } from '@/utils/package/zip-spool';
 import { useDb } from '@/components/hooks/db';
 import { useI18n } from '@/components/hooks/i18n';
 import { StorePushStatus } from '@/components/common/StorePushStatus';
@@ -111,9 +112,10 @@ function signatureTimestamper(
 /**
  * Export runs here, in an extension tab (never the worker, never the popup that closes on blur).
  * export.started is logged first (the packages' custody log ends with it); then each part is
- * built, saved and logged as export.completed with its ZIP's SHA-256 before the next part is
- * read, so memory holds one part at a time and every file that left the browser is logged even
- * if a later part fails (export.failed then says how many were saved).
+ * built, saved and logged as export.completed with its ZIP's SHA-256, in order. A part on disk
+ * (OPFS) is saved while the next is written; a part in memory before the next is read, so memory
+ * holds one part at a time. Every file that left the browser is logged even if a later part
+ * fails (export.failed then says how many were saved).
  */
 async function runExport(o: {
   search: string;
@@ -157,19 +159,8 @@ async function runExport(o: {
     const key = await ensureSigningKey(db);
     const now = new Date();
     ({ exportId } = await beginExport(caseId, { db, key, now, ceiling, lang }));
-    const parts = buildCasePackage(caseId, {
-      db,
-      key,
-      now,
-      exportId,
-      software: env.software,
-      ...(settings.tsaUrl
-        ? { timestampSignature: signatureTimestamper(settings.tsaUrl, caseId, db, o.onCustodyFailure) }
-        : {}),
-      onProgress: (p) => progress(p, () => setState({ kind: 'running', text: progressText(p, tr), saved: [...saved] })),
-      signal,
-    });
-    for await (const part of parts) {
+    /** Queues (team store), saves and logs one part; adds it to the list shown. */
+    const savePart = async (part: PackagePart): Promise<void> => {
       setState({ kind: 'running', text: tr.t('exportPage.saving', { name: part.zipName }), saved: [...saved] });
       // Team store (issue 18): queued (a copy of its ZIP into the database) when a store receives exports,
       // before the save: saving releases the writer's spool file, and a Blob whose file is gone cannot be
@@ -191,8 +182,47 @@ async function runExport(o: {
         captures: part.captureIds.length,
         path: file.path,
       });
-      // A saved part is whole and logged; the cancel takes effect before the next one is read.
-      signal.throwIfAborted();
+    };
+    const parts = buildCasePackage(caseId, {
+      db,
+      key,
+      now,
+      exportId,
+      software: env.software,
+      ...(settings.tsaUrl
+        ? { timestampSignature: signatureTimestamper(settings.tsaUrl, caseId, db, o.onCustodyFailure) }
+        : {}),
+      onProgress: (p) => progress(p, () => setState({ kind: 'running', text: progressText(p, tr), saved: [...saved] })),
+      signal,
+    });
+    // A part spooled to disk (a File) is saved while the next one is written: the downloads API
+    // copies it in the browser process, the writer reads and hashes in the page (issue 17). A
+    // part in memory (a Blob: no OPFS here) is saved before the next is read, so memory holds one.
+    // Parts are still saved, and logged as export.completed, in order, each before the next's save.
+    let saving: Promise<void> | null = null;
+    try {
+      for await (const part of parts) {
+        // The previous part's save failed: this one is never saved, so its spool file goes now.
+        try {
+          await saving;
+        } catch (e) {
+          await releaseSpooled(part.zip);
+          throw e;
+        }
+        saving = null;
+        const save = savePart(part);
+        if (part.zip instanceof File) {
+          saving = save;
+          save.catch(() => undefined); // awaited before the next part's save, or below
+        } else await save;
+        // The cancel takes effect before the next part is read; one being saved is finished first.
+        signal.throwIfAborted();
+      }
+      if (saving) await saving;
+    } catch (e) {
+      // A part already being saved is finished and logged first (or its failure is the export's).
+      if (saving) await saving;
+      throw e;
     }
     setState({ kind: 'done', exportId, caseId, saved: [...saved] });
   } catch (e) {

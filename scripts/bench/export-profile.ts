@@ -86,6 +86,37 @@ function cpuByType(root: number): Map<string, number> {
   return out;
 }
 
+/**
+ * utime+stime (clock ticks) by thread name within each process (/proc/PID/task/TID): which thread
+ * of which process did the work (the renderer's main thread, its dedicated worker, WebCrypto's
+ * thread pool, the browser's IndexedDB and download sequences…). Thread names repeat (a pool):
+ * they are summed by name.
+ */
+function cpuByThread(root: number): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const pid of treeMemory(root).pids) {
+    try {
+      const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split(/[\0 ]/);
+      const type = cmd.find((a) => a.startsWith('--type='))?.slice(7) ?? 'browser';
+      const sub = cmd.find((a) => a.startsWith('--utility-sub-type='))?.slice(19) ?? '';
+      for (const tid of readdirSync(`/proc/${pid}/task`)) {
+        try {
+          const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+          const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+          const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+          const key = `${type}${sub ? `/${sub}` : ''} ${pid} ${name}`;
+          out.set(key, (out.get(key) ?? 0) + Number(f[11]) + Number(f[12]));
+        } catch {
+          /* thread gone */
+        }
+      }
+    } catch {
+      /* gone */
+    }
+  }
+  return out;
+}
+
 async function main(): Promise<void> {
   const [ext, capturesArg, partArg, runsArg] = process.argv.slice(2);
   const captures = Number(capturesArg ?? 200);
@@ -118,6 +149,7 @@ async function main(): Promise<void> {
       await cdp.send('Profiler.enable');
       await cdp.send('Profiler.setSamplingInterval', { interval: 500 });
       const cpu0 = cpuByType(pid);
+      const threads0 = cpuByThread(pid);
       const idleBy = pssByProc(pid);
       let peakBy = idleBy;
       const memTimer = setInterval(() => {
@@ -175,6 +207,7 @@ async function main(): Promise<void> {
       for (const [k, v] of peakBy)
         console.log(`  ${(v / MB).toFixed(0).padStart(5)} (${((idleBy.get(k) ?? 0) / MB).toFixed(0)})  ${k}`);
       const cpu1 = cpuByType(pid);
+      const threads1 = cpuByThread(pid);
       const out = join(work, `export-${run}.cpuprofile`);
       writeFileSync(out, JSON.stringify(profile));
       console.log(
@@ -185,6 +218,19 @@ async function main(): Promise<void> {
       for (const [k, v] of cpu1) {
         const d = v - (cpu0.get(k) ?? 0);
         if (d > 0) console.log(`  ${String(d).padStart(6)}  ${k}`);
+      }
+      console.log('CPU ticks (1/100 s) by thread (name summed within a process), 5 ticks or more:');
+      for (const [k, v] of [...threads1].sort((a, b) => b[1] - a[1])) {
+        const d = v - (threads0.get(k) ?? 0);
+        if (d >= 5) console.log(`  ${String(d).padStart(6)}  ${k}`);
+      }
+      // Threads that ended during the export (each part's spool worker) are only in their process's total.
+      for (const [k, v] of cpu1) {
+        const proc = k.split(' ').slice(0, 2).join(' ');
+        let live = 0;
+        for (const [t, tv] of threads1) if (t.startsWith(`${proc} `)) live += tv - (threads0.get(t) ?? 0);
+        const ended = v - (cpu0.get(k) ?? 0) - live;
+        if (ended >= 5) console.log(`  ${String(ended).padStart(6)}  ${proc} (threads that ended: workers)`);
       }
       console.log(top(profile as never));
       await page.close();

@@ -1,10 +1,11 @@
-import { digestBoth, sha256Hex, utf8, type DigestPair } from '@/utils/evidence/hash';
+import { sha256Hex, utf8, type DigestPair } from '@/utils/evidence/hash';
 import { spkiDerToPem, verifyDer } from '@/utils/evidence/signing';
 import type { BagFile } from '@/utils/evidence/types';
 import { OPTIONAL_SIGNATURE_FILES, SIGNATURE_PATH, SIGNING_KEY_PATH, TAG_MANIFESTS, TAGGED_FILES } from './layout';
 import { ZIP_LIMITS } from './verify/zip';
 import { ZipWriter, crc32, deflateRaw } from './zip-writer';
 import { openSpool, type SpoolKind, type ZipSpool } from './zip-spool';
+import { fileDigests } from './file-digests';
 
 /**
  * Writes one evidence package (evidence-package-v1.md): a signed BagIt 1.0 bag in a single
@@ -85,9 +86,10 @@ export interface BagLimits {
   maxBytes: number;
 }
 
-/** A payload file's bytes with their SHA-256 and SHA-512 (lowercase hex). */
+/** A payload file's bytes with their SHA-256 and SHA-512 (lowercase hex), and their CRC-32 when the reader computed it. */
 export interface ReadPayload extends DigestPair {
   bytes: Uint8Array;
+  crc32?: number;
 }
 
 /**
@@ -352,7 +354,10 @@ function sizeOf(f: PayloadFile): number {
 
 /** A payload file's bytes with their digests: read (and checked by its reader), or hashed here. */
 async function readPayload(f: PayloadFile): Promise<ReadPayload> {
-  if (!('read' in f)) return { bytes: f.bytes, ...(await digestBoth(f.bytes)) };
+  if (!('read' in f)) {
+    const d = await fileDigests(f.bytes);
+    return { bytes: f.bytes, sha256: d.sha256, sha512: d.sha512 };
+  }
   const r = await f.read();
   if (r.bytes.length !== f.size) {
     throw new Error(`bag: ${f.path} is ${r.bytes.length} bytes, not the ${f.size} announced (Payload-Oxum)`);
@@ -368,8 +373,9 @@ async function zipForm(
   name: string,
   bytes: Uint8Array,
   deflateText: boolean,
+  knownCrc?: number,
 ): Promise<{ data: Uint8Array; method: 0 | 8; crc: number; size: number }> {
-  const crc = crc32(bytes);
+  const crc = knownCrc ?? crc32(bytes);
   const stored = { data: bytes, method: 0 as const, crc, size: bytes.length };
   if (!deflateText || bytes.length === 0 || compressionFor(name) === 'STORE') return stored;
   const z = await deflateRaw(bytes);
@@ -380,7 +386,7 @@ async function zipForm(
 /** Bytes (announced sizes) of payload files read ahead of the writer, past the first two. */
 const READ_AHEAD_BYTES = 8 * 1024 * 1024;
 /** Files read ahead of the writer at most (small files: the round trips are the cost). */
-const READ_AHEAD_FILES = 64;
+const READ_AHEAD_FILES = 256;
 
 /** One ZIP entry in the order written: a folder, a file already in memory, or a payload file. */
 type Planned = { name: string } & (
@@ -453,6 +459,7 @@ async function writeHead(
     // A payload file read for the writer is the writer's: its buffer may go to the spool's
     // worker (detached here). Files given in memory (the custody log, shared by every part) are not.
     let owned = false;
+    let crc: number | undefined; // computed by the reader (off the page's thread), else below
     if (e.kind === 'payload') {
       readAhead();
       const r = await reads.get(e.i)!;
@@ -460,9 +467,10 @@ async function writeHead(
       ahead -= sizeOf(payload[e.i]!);
       digests[e.i] = { sha256: r.sha256, sha512: r.sha512 };
       bytes = r.bytes;
+      crc = r.crc32;
       owned = 'read' in payload[e.i]!;
     } else bytes = e.bytes;
-    const form = await zipForm(e.name, bytes, o.deflateText);
+    const form = await zipForm(e.name, bytes, o.deflateText, crc);
     steps.bytes += bytes.length; // before the write: an owned buffer may be detached by it
     await zip.file(e.name, form.data, form, { owned });
     steps.files++;
@@ -546,7 +554,7 @@ async function buildBag(input: BagInput, open: () => Promise<ZipSpool>): Promise
     'manifest-sha512.txt': utf8(manifestText(rows512)),
   };
   const tagDigests = await Promise.all(
-    TAGGED_FILES.map(async (path) => ({ path, ...(await digestBoth(tagged[path])) })),
+    TAGGED_FILES.map(async (path) => ({ path, ...(await fileDigests(tagged[path])) })),
   );
   const tagManifest256 = utf8(manifestText(tagDigests.map((d) => ({ path: d.path, hex: d.sha256 }))));
   const tagManifest512 = utf8(manifestText(tagDigests.map((d) => ({ path: d.path, hex: d.sha512 }))));

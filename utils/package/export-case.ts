@@ -9,8 +9,7 @@ import type {
   SettingsRecord,
 } from '@/utils/db/schema';
 import type { ExportSnapshot } from '@/utils/db/export-snapshot';
-import { createSHA256, createSHA512, type IHasher } from 'hash-wasm';
-import { digestBoth, sha256Hex, utf8, type DigestPair } from '@/utils/evidence/hash';
+import { sha256Hex, utf8 } from '@/utils/evidence/hash';
 import { signDer, spkiDerToPem } from '@/utils/evidence/signing';
 import {
   BAGIT_TXT,
@@ -80,6 +79,7 @@ import {
 } from '@/utils/image/thumbnail';
 import { verifyInstructions } from './verify-text';
 import { releaseSpooled } from './zip-spool';
+import { fileDigests } from './file-digests';
 import { exhibitNumber } from '@/utils/evidence/exhibit';
 import {
   caseUcoCapture,
@@ -206,33 +206,6 @@ async function readToken(store: ExportStore, bagPath: string, sha256: string): P
   return data;
 }
 
-/** Files up to this size get their two digests from WebAssembly, synchronously (see {@link digestsOf}). */
-const SMALL_FILE_BYTES = 64 * 1024;
-type Hashers = { sha256: IHasher; sha512: IHasher } | null;
-const hashers = new WeakMap<ExportStore, Promise<Hashers>>();
-
-/**
- * SHA-256 and SHA-512 of a stored file: WebCrypto's (its own threads) for large files; hash-wasm's,
- * on this thread, for small ones, where two WebCrypto round trips per file cost more than the
- * hashing (measured: tens of thousands of small files, issue 17). Same digests either way.
- */
-async function digestsOf(store: ExportStore, data: Uint8Array): Promise<DigestPair> {
-  if (data.byteLength > SMALL_FILE_BYTES) return digestBoth(data);
-  let h = hashers.get(store);
-  if (!h) {
-    h = Promise.all([createSHA256(), createSHA512()]).then(
-      ([sha256, sha512]) => ({ sha256, sha512 }),
-      () => null, // no WebAssembly here (CSP): WebCrypto
-    );
-    hashers.set(store, h);
-  }
-  const w = await h;
-  if (!w) return digestBoth(data);
-  w.sha256.init().update(data);
-  w.sha512.init().update(data);
-  return { sha256: w.sha256.digest('hex'), sha512: w.sha512.digest('hex') };
-}
-
 /** Reads a stored artifact and proves it still has the bytes hashed at capture; returns them with their digests. */
 async function readChecked(
   store: ExportStore,
@@ -246,8 +219,9 @@ async function readChecked(
       'missing',
       bagPath,
     );
-  const data = blob.data instanceof Uint8Array ? blob.data : new Uint8Array(blob.data);
-  const d = await digestsOf(store, data);
+  // The store's bytes are this read's own (export-job.ts): hashed off the page's thread if large.
+  const d = await fileDigests(blob.data instanceof Uint8Array ? blob.data : new Uint8Array(blob.data), { owned: true });
+  const data = d.data;
   if (data.byteLength !== expected.bytes || d.sha256 !== expected.sha256 || d.sha512 !== expected.sha512) {
     throw new IntegrityError(
       `${bagPath}: the stored bytes no longer match the hashes recorded at capture (SHA-256 ${expected.sha256.slice(0, 16)}…); export stopped.`,
@@ -255,7 +229,7 @@ async function readChecked(
       bagPath,
     );
   }
-  return { bytes: data, ...d };
+  return { bytes: data, sha256: d.sha256, sha512: d.sha512, ...(d.crc32 === undefined ? {} : { crc32: d.crc32 }) };
 }
 
 /** {@link readChecked}, the bytes only. */
@@ -786,6 +760,39 @@ function linkCaptureOf(x: ExportContext, c: CaptureRecord): LinkCapture {
   };
 }
 
+/** Captures whose small reads (capture.json, token, thumbnail) are started ahead of their turn. */
+const CAPTURES_AHEAD = 16;
+
+/**
+ * `[item, f(item)]` for each item in order, with up to `ahead` calls started before their turn,
+ * refilled when half empty: the small reads of many captures then go to IndexedDB together
+ * (export-job.ts batches the reads asked for in one turn) instead of one transaction each, one
+ * after the other (issue 17). A failure surfaces in its item's turn, as if read then.
+ */
+async function* readAhead<T, R>(items: readonly T[], ahead: number, f: (t: T) => Promise<R>): AsyncGenerator<[T, R]> {
+  const started = new Map<number, Promise<R>>();
+  let next = 0;
+  for (let i = 0; i < items.length; i++) {
+    if (next - i <= ahead / 2) {
+      for (; next < items.length && next < i + ahead; next++) {
+        const p = f(items[next]!);
+        p.catch(() => undefined); // awaited in its turn
+        started.set(next, p);
+      }
+    }
+    const r = await started.get(i)!;
+    started.delete(i);
+    yield [items[i]!, r];
+  }
+}
+
+/** All of `reads`' values; a failure is the first in order (as if read one after the other), not the first in time. */
+async function allInOrder<T extends readonly unknown[]>(reads: { [K in keyof T]: Promise<T[K]> }): Promise<T> {
+  const settled = await Promise.allSettled(reads);
+  for (const r of settled) if (r.status === 'rejected') throw r.reason;
+  return settled.map((r) => (r as PromiseFulfilledResult<unknown>).value) as unknown as T;
+}
+
 /** What each capture costs in a part, before reading any artifact but capture.json. */
 async function captureCosts(x: ExportContext): Promise<Map<string, Cost>> {
   const { o, lang, fileCost } = x;
@@ -793,10 +800,17 @@ async function captureCosts(x: ExportContext): Promise<Map<string, Cost>> {
   const costs = new Map<string, Cost>();
   const uco = ucoFactsOf(x);
   let checked = 0;
-  for (const c of x.captures) {
+  // capture.json (and the token) are read (and verified) here to measure the report section.
+  const small = (c: CaptureRecord) => {
     const folder = captureFolder(c);
-    // capture.json is read (and verified) here to measure the capture's report section.
-    const cj = await readVerified(o.store, `${folder}/capture.json`, c.captureJson);
+    const token = x.tokens.get(c.id);
+    return allInOrder<[Uint8Array, Uint8Array | null]>([
+      readVerified(o.store, `${folder}/capture.json`, c.captureJson),
+      token ? readToken(o.store, `${folder}/${TOKEN_FILE}`, token.sha256) : Promise.resolve(null),
+    ]);
+  };
+  for await (const [c, [cj, tokenRead]] of readAhead(x.captures, CAPTURES_AHEAD, small)) {
+    const folder = captureFolder(c);
     const hasShot = c.artifacts.some((a) => a.path === SCREENSHOT);
     const token = x.tokens.get(c.id);
     let itemsCsvBytes = 0;
@@ -821,7 +835,7 @@ async function captureCosts(x: ExportContext): Promise<Map<string, Cost>> {
       c.artifacts.map((a) => a.path),
     );
     let bytes = fileCost(`${folder}/capture.json`, c.captureJson.bytes);
-    const tokenBytes = token ? (await readToken(o.store, `${folder}/${TOKEN_FILE}`, token.sha256)).length : 0;
+    const tokenBytes = tokenRead ? tokenRead.length : 0;
     if (token) bytes += fileCost(`${folder}/${TOKEN_FILE}`, tokenBytes);
     bytes += deflatePieceBound(caseUcoCaptureBytes(uco, ucoCaptureOf(x, c, tokenBytes, messages)));
     bytes += deflatePieceBound(utf8Length(linkTablesCaptureText(caseLabel(x), linkCaptureOf(x, c))));
@@ -980,24 +994,30 @@ async function buildPart(x: ExportContext, j: PartJob): Promise<PackagePart> {
   // items.csv rows of the part's harvests, made as their items go by (never the records themselves).
   const itemRows: string[] = [];
   let done = 0;
-  for (const c of planned.items) {
+  // capture.json, its token and the report's thumbnail of several captures are read together.
+  const small = (c: CaptureRecord) => {
     const folder = captureFolder(c);
-    const cj = await readVerified(o.store, `${folder}/capture.json`, c.captureJson);
+    const token = x.tokens.get(c.id);
+    const shot = c.artifacts.find((a) => a.path === SCREENSHOT);
+    return allInOrder<[Uint8Array, Uint8Array | null, ReportCapture['screenshot']]>([
+      readVerified(o.store, `${folder}/capture.json`, c.captureJson),
+      token ? readToken(o.store, `${folder}/${TOKEN_FILE}`, token.sha256) : Promise.resolve(null),
+      shot
+        ? thumbnailFor(
+            () => readVerified(o.store, `${folder}/${shot.path}`, shot),
+            shot.sha256,
+            c.reportThumbnail,
+            o.store,
+          )
+        : Promise.resolve(null),
+    ]);
+  };
+  for await (const [c, [cj, tokenBytes, screenshot]] of readAhead(planned.items, CAPTURES_AHEAD, small)) {
+    const folder = captureFolder(c);
     payload.push({ path: `${folder}/capture.json`, bytes: cj });
     const token = x.tokens.get(c.id);
-    if (token)
-      payload.push({
-        path: `${folder}/${TOKEN_FILE}`,
-        bytes: await readToken(o.store, `${folder}/${TOKEN_FILE}`, token.sha256),
-      });
-    let screenshot: ReportCapture['screenshot'] = null;
-    for (const a of c.artifacts) {
-      const path = `${folder}/${a.path}`;
-      payload.push(streamedArtifact(o.store, path, a));
-      if (a.path === SCREENSHOT) {
-        screenshot = await thumbnailFor(() => readVerified(o.store, path, a), a.sha256, c.reportThumbnail, o.store);
-      }
-    }
+    if (token && tokenBytes) payload.push({ path: `${folder}/${TOKEN_FILE}`, bytes: tokenBytes });
+    for (const a of c.artifacts) payload.push(streamedArtifact(o.store, `${folder}/${a.path}`, a));
     const messages: CaseUcoMessage[] = [];
     const first = await harvestItemsOf(
       o.store,
