@@ -11,15 +11,15 @@ addEventListener('message', (e: MessageEvent<DigestRequest>) => {
   const { id, data } = e.data;
   const digests = digestBoth(data);
   let crc32 = 0;
-  let failed: unknown = null;
+  let failed: string | null = null;
   try {
     crc32 = crcUpdate(0, data);
   } catch (err) {
-    failed = err;
+    failed = err instanceof Error ? err.message : String(err);
   }
   void digests.then(
     (d) => {
-      const m: DigestReply = failed ? { id, data, error: String(failed) } : { id, data, ...d, crc32 };
+      const m: DigestReply = failed ? { id, data, error: failed } : { id, data, ...d, crc32 };
       postMessage(m, { transfer: [data.buffer as ArrayBuffer] });
     },
     (err: unknown) =>
