@@ -194,9 +194,11 @@ export abstract class BaseDriver implements CaptureDriver {
           for (;;) {
             const seen = events;
             const t = await chrome.tabs.get(id);
-            const shows = moved && !!t.url && t.url !== not && !t.pendingUrl;
+            // The tab's url is absent where the extension may not read it (chrome:// pages): a
+            // load that completed there still counts, as long as no other page was asked to be left.
+            const shows = moved && !t.pendingUrl && (t.url ? t.url !== not : not === null);
             if (t.status === 'complete' && shows) return;
-            if (Date.now() > deadline && shows) return;
+            if (Date.now() > deadline && shows && t.url) return;
             if (Date.now() > deadline) throw new Error(`${u} did not start showing within 60 s`);
             if (events === seen) {
               await new Promise<void>((r) => {
