@@ -11,6 +11,7 @@
  * noise falls on both sides; a capture of the previous page may run during a load: that is the
  * overhead a person browsing feels.
  */
+import { writeFile } from 'node:fs/promises';
 import type { Page } from 'playwright-core';
 import type { HashmarkBrowser } from '../../cli/chromium/launch';
 import type { ChromiumDriver } from '../../cli/chromium/driver';
@@ -27,18 +28,38 @@ const RECORDING_TARGETS = {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Load event end and first contentful paint (ms from navigation start) of the page shown. */
-async function loadTimes(page: Page): Promise<{ load: number; fcp: number }> {
+async function loadTimes(page: Page): Promise<{ load: number; fcp: number; origin: number }> {
   await page.waitForLoadState('load');
   return page.evaluate(async () => {
     // loadEventEnd is 0 until the load handlers return: wait a frame or two for it.
     for (let i = 0; i < 50; i++) {
       const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined;
       const fcp = performance.getEntriesByName('first-contentful-paint')[0];
-      if (nav && nav.loadEventEnd > 0 && fcp) return { load: nav.loadEventEnd, fcp: fcp.startTime };
+      if (nav && nav.loadEventEnd > 0 && fcp)
+        return { load: nav.loadEventEnd, fcp: fcp.startTime, origin: performance.timeOrigin };
       await new Promise((r) => setTimeout(r, 20));
     }
     throw new Error('no load event end or first contentful paint');
   });
+}
+
+/**
+ * When the recording's captures of a case ran: from capture.started to capture.stored (or its
+ * failure) in the custody log, as epoch ms. Says whether a load shared the machine with one.
+ */
+async function captureWindows(driver: ChromiumDriver, caseId: string): Promise<[number, number][]> {
+  const log = (await driver.readStore<CustodyRecord>('custody')).filter((e) => e.caseId === caseId);
+  const started = new Map<string, number>();
+  const out: [number, number][] = [];
+  for (const e of log) {
+    if (!e.captureId) continue;
+    if (e.type === 'capture.started') started.set(e.captureId, Date.parse(e.at));
+    else if (e.type === 'capture.stored' || e.type === 'capture.failed') {
+      const s = started.get(e.captureId);
+      if (s !== undefined) out.push([s, Date.parse(e.at)]);
+    }
+  }
+  return out;
 }
 
 async function caseCaptures(driver: ChromiumDriver, caseId: string): Promise<number> {
@@ -53,12 +74,12 @@ async function overhead(
   log: (s: string) => void,
 ): Promise<Metric> {
   const { unit, target } = RECORDING_TARGETS['recording-overhead'];
-  await driver.ensureCase('Bench: recording overhead');
+  const kase = await driver.ensureCase('Bench: recording overhead');
   const first = site.url('ad.html?rec=0');
   const tab = await driver.openTab(first, 300);
   const page = hm.context.pages().find((p) => p.url() === first)!;
-  const off = { load: [] as number[], fcp: [] as number[] };
-  const on = { load: [] as number[], fcp: [] as number[] };
+  const off = { load: [] as number[], fcp: [] as number[], windows: [] as [number, number][] };
+  const on = { load: [] as number[], fcp: [] as number[], windows: [] as [number, number][] };
   let n = 0;
   const block = async (into: typeof off, count: number) => {
     for (let i = 0; i < count; i++) {
@@ -66,6 +87,7 @@ async function overhead(
       const t = await loadTimes(page);
       into.load.push(t.load);
       into.fcp.push(t.fcp);
+      into.windows.push([t.origin, t.origin + t.load]);
       await sleep(1200); // a person reads the page; the recording captures it meanwhile
     }
   };
@@ -78,7 +100,18 @@ async function overhead(
     log(`recording-overhead: ${off.load.length} loads off, ${on.load.length} on`);
   }
   await driver.closeTab(tab);
+  const busy = await captureWindows(driver, kase.id);
+  // Per-load figures for a closer look (not part of the report).
+  const trace = process.env.HASHMARK_BENCH_TRACE;
+  if (trace) await writeFile(trace, JSON.stringify({ off, on, busy }));
   const med = (xs: number[]) => summarize(xs).p50;
+  const overlapped = on.windows.map(([a, b]) => busy.some(([s, e]) => s < b && e > a));
+  const loadsWhere = (o: boolean) => on.load.filter((_, i) => overlapped[i] === o);
+  const overlapNote = overlapped.some(Boolean)
+    ? `; ${loadsWhere(true).length} of ${on.load.length} loads on ran while a capture of the recording was under way ` +
+      `(load median ${round(med(loadsWhere(true)), 1)} ms) and ` +
+      (loadsWhere(false).length ? `the others ${round(med(loadsWhere(false)), 1)} ms` : 'none without')
+    : `; no load on ran during a capture of the recording`;
   const rLoad = med(on.load) / med(off.load);
   const rFcp = med(on.fcp) / med(off.fcp);
   const ratio = round(Math.max(rLoad, rFcp));
@@ -94,7 +127,8 @@ async function overhead(
     spread: summarize(on.load),
     note:
       `load event median ${round(med(on.load), 1)} ms on vs ${round(med(off.load), 1)} ms off (x${round(rLoad)}); ` +
-      `FCP ${round(med(on.fcp), 1)} vs ${round(med(off.fcp), 1)} ms (x${round(rFcp)})`,
+      `FCP ${round(med(on.fcp), 1)} vs ${round(med(off.fcp), 1)} ms (x${round(rFcp)})` +
+      overlapNote,
   };
 }
 

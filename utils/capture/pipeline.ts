@@ -7,7 +7,7 @@
 import { digestBoth, utf8, type DigestPair } from '@/utils/evidence/hash';
 import { extensionFor, mediaToFetch } from './media-fetch';
 import { createFetchLog, type FetchedSection, type FetchLog } from './fetch-log';
-import type { ArtifactEntry } from '@/utils/evidence/types';
+import { VIEWPORT_SCREENSHOT, type ArtifactEntry } from '@/utils/evidence/types';
 import type { RegionSource } from '@/utils/selectors/region';
 import type { ExtractedSelector } from '@/utils/selectors/extract';
 import { dataUrlToBytes } from './data-url';
@@ -345,7 +345,7 @@ export async function collectFiles(
         role: 'original',
       },
       {
-        path: 'screenshot-viewport.png',
+        path: VIEWPORT_SCREENSHOT,
         mediaType: 'image/png',
         bytes: shot.bytes,
         method: 'captureVisibleTab',

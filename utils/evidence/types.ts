@@ -36,5 +36,8 @@ export interface BagFile {
   bytes: Uint8Array;
 }
 
+/** The viewport screenshot's name in a capture's folder (the report's thumbnail is made from it). */
+export const VIEWPORT_SCREENSHOT = 'screenshot-viewport.png';
+
 /** A lowercase UUID (export ids, watch-scan load ids): one pattern for every reader and writer. */
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;

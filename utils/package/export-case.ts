@@ -1,3 +1,4 @@
+import { VIEWPORT_SCREENSHOT } from '@/utils/evidence/types';
 import { recordingSessionsSection } from './report-recording';
 import { recordingTimeline } from '@/utils/recording/timeline';
 import type {
@@ -484,7 +485,7 @@ async function harvestItemsOf(
   }
 }
 
-const SCREENSHOT = 'screenshot-viewport.png';
+const SCREENSHOT = VIEWPORT_SCREENSHOT;
 /** RFC 3161 token over capture.json, beside it in the capture folder (evidence-package-v1.md). */
 const TOKEN_FILE = CAPTURE_TOKEN;
 

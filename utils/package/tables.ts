@@ -1,3 +1,4 @@
+import { VIEWPORT_SCREENSHOT } from '@/utils/evidence/types';
 import type { CaptureRecord } from '@/utils/db/schema';
 import type { HarvestItem } from '@/utils/harvest/items';
 import { csvQuote, csvText } from './csv';
@@ -75,7 +76,7 @@ export function capturesCsvHeader(): string {
  * joined with "; ".
  */
 export function capturesCsvRow(c: CapturesCsvInput): string {
-  const shot = c.artifacts.find((a) => a.path === 'screenshot-viewport.png');
+  const shot = c.artifacts.find((a) => a.path === VIEWPORT_SCREENSHOT);
   return row([
     String(c.sequence),
     csvQuote(c.id),

@@ -21,6 +21,7 @@ import { createRecordingPlatform } from '@/utils/platform/recording-platform';
 import { stopWhenLeft } from '@/utils/platform/recording-guard';
 import { requestPersistentStorage } from '@/utils/platform/extension';
 import { runCapture, type CaptureRequest } from './capture-job';
+import { cacheStoredThumbnail } from './capture-commit';
 import { createHarvestControl } from './harvest-control';
 import { commitInterruptedHarvests } from './harvest-job';
 import { RecordingService } from './recording';
@@ -118,6 +119,7 @@ function recordingService(db: HashmarkDb, captureEnv: (tabId: number | undefined
       void timestampStoredCapture(db, r);
       return r;
     },
+    thumbnail: (captureId) => cacheStoredThumbnail(db, captureId),
   });
 }
 

@@ -7,6 +7,8 @@
 import {
   attachReportThumbnail,
   commitCapture,
+  getBlob,
+  getCapture,
   type BlobRecord,
   type CaptureRecord,
   type HashmarkDb,
@@ -15,7 +17,7 @@ import {
 } from '@/utils/db';
 import { CaptureError } from '@/utils/capture/pipeline';
 import { digestBoth, sha256Hex, utf8 } from '@/utils/evidence/hash';
-import type { ArtifactEntry } from '@/utils/evidence/types';
+import { VIEWPORT_SCREENSHOT, type ArtifactEntry } from '@/utils/evidence/types';
 import { makeThumbnail } from '@/utils/image/thumbnail';
 
 /** What every kind of capture commits (a page, a harvest, an unreachable site, a page view). */
@@ -110,5 +112,25 @@ export async function cacheReportThumbnail(
     await attachReportThumbnail(db, { captureId, png: t.png, thumbnail });
   } catch {
     // See above: nothing is lost.
+  }
+}
+
+/**
+ * The same, later, from what is stored (a recording's captures, see CaptureRequest.thumbnailLater):
+ * the screenshot is read back and must still hash to what the capture recorded, so the thumbnail
+ * is never made from damaged bytes. Nothing to do when it exists or the capture has no screenshot.
+ */
+export async function cacheStoredThumbnail(db: HashmarkDb, captureId: string): Promise<void> {
+  try {
+    const c = await getCapture(db, captureId);
+    const shot = c?.artifacts.find((a) => a.path === VIEWPORT_SCREENSHOT);
+    if (!c || !shot || c.reportThumbnail) return;
+    const b = await getBlob(db, shot.sha256);
+    if (!b) return;
+    const png = b.data instanceof Uint8Array ? b.data : new Uint8Array(b.data);
+    if ((await sha256Hex(png)) !== shot.sha256) return;
+    await cacheReportThumbnail(db, captureId, png, shot.sha256);
+  } catch {
+    // As above: the export makes it.
   }
 }

@@ -57,6 +57,12 @@ export interface CaptureRequest {
   expectUrl?: string;
   /** A recording's page view: when it was seen (ISO), logged with capture.started (utils/db/jobs.ts). */
   seenAt?: string;
+  /**
+   * The report thumbnail is left to the caller (cacheStoredThumbnail): a recording makes it when its
+   * tabs are idle, because made at once its CPU landed on the next page's load (issue 16, measured
+   * in docs/performance.md).
+   */
+  thumbnailLater?: boolean;
 }
 
 /** A capture job just opened: the settings it runs under, its tab and its sequence number. */
@@ -226,7 +232,7 @@ async function captureInJob(
   timings.commit = Math.round(performance.now() - t) - cj.hashMs;
   const screenshot = digests[2]!.sha256;
   // Not awaited: the capture is stored and answered; the thumbnail only speeds up exports.
-  void cacheReportThumbnail(db, job.captureId, c.files[2]!.bytes, screenshot);
+  if (!j.req.thumbnailLater) void cacheReportThumbnail(db, job.captureId, c.files[2]!.bytes, screenshot);
   return {
     ok: true,
     captureId: job.captureId,

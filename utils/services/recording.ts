@@ -104,6 +104,12 @@ interface PageQuietConfig {
 const DEFAULT_PAGE_QUIET: PageQuietConfig = { quietMs: 500, maxMs: 4000 };
 /** The longest a pause or stop waits for the page views still being written. */
 const DRAIN_MAX_MS = 15_000;
+/**
+ * How long the recording's tabs must have been idle (no page view seen, no capture running) before
+ * the thumbnails left by its captures are made: longer than the pause between pages of someone
+ * moving through a site, short enough that a few are made whenever the person stops to read.
+ */
+const THUMBNAIL_IDLE_MS = 3000;
 
 export interface RecordingDeps {
   db: HashmarkDb;
@@ -112,6 +118,12 @@ export interface RecordingDeps {
   capture(req: CaptureRequest): Promise<CaptureResult>;
   /** A page view recorded without its page (utils/services/page-view-record.ts storePageView). */
   pageView(req: PageViewRequest): Promise<CaptureResult>;
+  /**
+   * Makes a stored capture's report thumbnail (capture-commit cacheStoredThumbnail). When given, the
+   * recording's captures leave their thumbnail to it and it runs only while the recording's tabs are
+   * idle: made at once, its CPU (PNG decode and encode in JavaScript) landed on the next page's load.
+   */
+  thumbnail?(captureId: string): Promise<void>;
   config?: RecorderConfig;
   quiet?: PageQuietConfig;
 }
@@ -151,6 +163,14 @@ export class RecordingService {
   /** Captures, one at a time: they share the window and the screenshot quota. */
   private captures: Promise<unknown> = Promise.resolve();
   private cancelTimer: (() => void) | null = null;
+  /** Captures whose report thumbnail is still to be made (lost with the worker: the export makes them). */
+  private thumbs: string[] = [];
+  private cancelThumbs: (() => void) | null = null;
+  /** The thumbnail runs, one after the other (two never pull from the list at once). */
+  private thumbRun: Promise<void> = Promise.resolve();
+  /** Captures queued or running; thumbnails wait while any is. */
+  private capturing = 0;
+  private lastActivity = 0;
 
   constructor(private readonly d: RecordingDeps) {
     this.recorder = new Recorder(d.config ?? DEFAULT_RECORDER_CONFIG);
@@ -304,6 +324,9 @@ export class RecordingService {
     this.cancelTimer?.();
     this.handle(this.recorder.flush(state, this.ms()));
     await this.drain();
+    // Nothing loads for this recording any more: its thumbnails can be made now (not awaited).
+    this.cancelThumbs?.();
+    this.runThumbs(true);
     this.rec = await setRecordingState(this.d.db, { id: r.id, state, at: this.at(), ...(reason ? { reason } : {}) });
     await this.d.platform.badge(await this.badgeTabs(r), state === 'paused' ? 'paused' : 'off');
     if (state === 'stopped') {
@@ -326,6 +349,7 @@ export class RecordingService {
 
   /** A document finished loading, or a single-page site moved (webNavigation). */
   onNavigation(ev: NavEvent): Promise<void> {
+    this.active();
     return this.serial(async () => {
       const r = this.rec;
       if (!r || !isTopLevelWebEvent(ev)) return;
@@ -515,16 +539,56 @@ export class RecordingService {
 
   private queueCapture(view: PageView): void {
     const r = this.rec!;
+    this.capturing++;
     this.captures = this.captures
       .then(() => this.captureView(r, view))
       .catch((e: unknown) => console.error('hashmark: recording capture', e))
-      .finally(
-        () =>
-          void this.serial(() => {
-            this.recorder.done(view.tabId);
-            return this.pump();
-          }),
-      );
+      .finally(() => {
+        this.capturing--;
+        this.active();
+        void this.serial(() => {
+          this.recorder.done(view.tabId);
+          return this.pump();
+        });
+      });
+  }
+
+  /** Something happened in the recording's tabs: the thumbnails wait for the next idle spell. */
+  private active(): void {
+    this.lastActivity = this.ms();
+    if (this.thumbs.length) this.scheduleThumbs(THUMBNAIL_IDLE_MS);
+  }
+
+  private scheduleThumbs(ms: number): void {
+    this.cancelThumbs?.();
+    this.cancelThumbs = this.d.platform.setTimer(ms, () => {
+      this.cancelThumbs = null;
+      this.runThumbs(false);
+    });
+  }
+
+  private runThumbs(now: boolean): void {
+    this.thumbRun = this.thumbRun.then(() => this.makeThumbs(now));
+  }
+
+  /**
+   * Makes the thumbnails left by the recording's captures, one at a time, stopping as soon as
+   * the tabs are busy again (unless `now`: the recording has ended, nothing will load for it).
+   */
+  private async makeThumbs(now: boolean): Promise<void> {
+    const make = this.d.thumbnail;
+    while (make && this.thumbs.length) {
+      const idleFor = this.ms() - this.lastActivity;
+      if (!now && (this.capturing > 0 || idleFor < THUMBNAIL_IDLE_MS)) {
+        return this.scheduleThumbs(Math.max(THUMBNAIL_IDLE_MS - idleFor, 100));
+      }
+      await make(this.thumbs.shift()!).catch(() => undefined);
+    }
+  }
+
+  /** Waits for the thumbnail run under way, if any (tests). */
+  thumbnailsIdle(): Promise<void> {
+    return this.thumbRun;
   }
 
   /** One page view's capture; what stops it before the capture job opens is logged here. */
@@ -568,6 +632,7 @@ export class RecordingService {
         expectUrl: view.url,
         seenAt: new Date(view.at).toISOString(),
         ...(r.full ? {} : { options: LIGHT_CAPTURE }),
+        ...(this.d.thumbnail ? { thumbnailLater: true } : {}),
       });
     } catch (e) {
       // A failure inside the capture job is already in the custody log (capture.failed); one
@@ -587,6 +652,7 @@ export class RecordingService {
       return this.recordView(r, view, { ...end, reason: 'failed', detail });
     }
     if (hash) this.seen.remember(view.url, { domSha256: hash, at: this.ms(), captureId: result.captureId });
+    if (this.d.thumbnail && result.captureId) this.thumbs.push(result.captureId);
     await this.countBytes(r, result.captureId);
   }
 

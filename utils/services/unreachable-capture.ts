@@ -5,6 +5,7 @@
  * a screenshot of the browser's error page, the address, the network error and its time. Same
  * job, same single transaction and custody events as any capture; nothing from the site.
  */
+import { VIEWPORT_SCREENSHOT } from '@/utils/evidence/types';
 import type { BlobRecord, HashmarkDb } from '@/utils/db';
 import { artifactEntry, digestBoth } from '@/utils/evidence/hash';
 import { dataUrlToBytes } from '@/utils/capture/data-url';
@@ -109,7 +110,7 @@ export async function captureUnreachable(
   ]);
 
   let t = performance.now();
-  const file = { path: 'screenshot-viewport.png', mediaType: 'image/png', method: 'captureVisibleTab' };
+  const file = { path: VIEWPORT_SCREENSHOT, mediaType: 'image/png', method: 'captureVisibleTab' };
   const digest = shot ? await digestBoth(shot) : null;
   const artifacts = shot && digest ? [artifactEntry({ ...file, bytes: shot, role: 'original' }, digest)] : [];
   lap(timings, 'hash', t);

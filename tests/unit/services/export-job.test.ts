@@ -17,6 +17,8 @@ import { digestBoth, sha256Hex, utf8 } from '@/utils/evidence/hash';
 import { makeThumbnail, toBase64 } from '@/utils/image/thumbnail';
 import { verifyDer } from '@/utils/evidence/signing';
 import { ensureSigningKey } from '@/utils/services/signing-keys';
+import { cacheStoredThumbnail } from '@/utils/services/capture-commit';
+import { VIEWPORT_SCREENSHOT } from '@/utils/evidence/types';
 import { IntegrityError, captureFolder, partBagName, type PackagePart } from '@/utils/package/export-case';
 import { beginExport, buildCasePackage, type ExportJobOptions as ExportOptions } from '@/utils/services/export-job';
 import { verifyGroup, verifyPackage } from '@/utils/package/verify';
@@ -243,6 +245,22 @@ describe('report thumbnails kept at capture time', () => {
     flipped[flipped.length - 5]! ^= 0xff;
     await db.blobs.put({ ...stored, data: flipped });
     expect(await reportOf()).toContain(toBase64(made.png));
+  });
+
+  test('a thumbnail made later from the stored screenshot (recording) is the same; never from damaged bytes', async () => {
+    const { captures } = await seedCaptures(2, (i) => ({ screenshot: noisyPng(300, 200, 7 + i) }));
+    const [good, bad] = captures.map((c) => ({ c, shot: c.artifacts.find((a) => a.path === VIEWPORT_SCREENSHOT)! }));
+    await cacheStoredThumbnail(db, good!.c.id);
+    const kept = (await db.captures.get(good!.c.id))!.reportThumbnail!;
+    const expected = await makeThumbnail((await db.blobs.get(good!.shot.sha256))!.data);
+    expect(kept).toMatchObject({ source: good!.shot.sha256, sha256: await sha256Hex(expected.png) });
+    expect((await db.blobs.get(kept.sha256))!.data).toEqual(expected.png);
+
+    // Another valid image under the screenshot's hash: it would make a thumbnail, of the wrong picture.
+    const stored = (await db.blobs.get(bad!.shot.sha256))!;
+    await db.blobs.put({ ...stored, data: noisyPng(300, 200, 99) });
+    await cacheStoredThumbnail(db, bad!.c.id);
+    expect((await db.captures.get(bad!.c.id))!.reportThumbnail).toBeUndefined();
   });
 
   test('the kept thumbnail is the one the export would make: the report is byte-identical either way', async () => {

@@ -104,9 +104,10 @@ function fakeBrowser() {
   };
 }
 
-function setup(fail?: (req: CaptureRequest) => Error | null) {
+function setup(fail?: (req: CaptureRequest) => Error | null, o: { thumbnails?: string[] } = {}) {
   const b = fakeBrowser();
   const captures: CaptureRequest[] = [];
+  const thumbs = o.thumbnails;
   const service = new RecordingService({
     db,
     platform: b.platform,
@@ -116,8 +117,9 @@ function setup(fail?: (req: CaptureRequest) => Error | null) {
       const e = fail?.(req);
       if (e) throw e;
       captures.push(req);
-      return { ok: true } as CaptureResult;
+      return { ok: true, ...(thumbs ? { captureId: `cap-${captures.length}` } : {}) } as CaptureResult;
     },
+    ...(thumbs ? { thumbnail: async (id: string) => void thumbs.push(id) } : {}),
   });
   b.tabs.set(1, { id: 1, windowId: 1, url: 'https://a.test/1', active: true });
   b.tabs.set(2, { id: 2, windowId: 1, url: 'https://other.test/', active: false });
@@ -176,6 +178,36 @@ describe('recording service', () => {
     expect(captures).toEqual([light]);
     expect(LIGHT_CAPTURE).toEqual({ fullPage: false, pageCopy: false, media: false, mhtml: true });
     expect(await types()).toEqual(['recording.started']);
+  });
+
+  test("the captures' report thumbnails wait until the recording's tabs are idle, or it ends", async () => {
+    const made: string[] = [];
+    const { b, service, captures, load, settle } = setup(undefined, { thumbnails: made });
+    await service.start({ scope: 'tab', tabId: 1 });
+    await settle();
+    expect(captures[0]).toMatchObject({ thumbnailLater: true });
+    // Someone moving from page to page every 1.5 s: never a thumbnail between two loads.
+    for (let i = 2; i <= 4; i++) {
+      b.advance(1500);
+      await load(1, `https://a.test/${i}`);
+      await settle();
+    }
+    expect(captures).toHaveLength(4);
+    expect(made).toEqual([]);
+    // Reading for 3 s: the ones left are made, oldest first.
+    b.advance(2900);
+    await service.idle();
+    expect(made).toEqual([]);
+    b.advance(200);
+    await service.thumbnailsIdle();
+    expect(made).toEqual(['cap-1', 'cap-2', 'cap-3', 'cap-4']);
+    // The next one waits again; the end of the recording makes it at once.
+    await load(1, 'https://a.test/5');
+    await settle();
+    expect(made).toHaveLength(4);
+    await service.stop();
+    await service.thumbnailsIdle();
+    expect(made).toEqual(['cap-1', 'cap-2', 'cap-3', 'cap-4', 'cap-5']);
   });
 
   test('a full recording uses the capture settings; captures keep the recording case when the active case changes', async () => {
