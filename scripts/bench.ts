@@ -72,7 +72,9 @@ function plan(quick: boolean) {
         verifyRuns: 3,
         // Harvests of 200 and 2,000 items (about 1 and 10 minutes each on 2 cores).
         harvestRuns: 1,
-        recordingLoads: 20,
+        // The issue asks for >= 20; a median of 20 loads of 110-300 ms moves the ratio by +-0.08
+        // between runs of the same build (docs/performance.md), 60 by about half that.
+        recordingLoads: 60,
       }
     : // 2,000 captures of 1 MB = 2 GB, under the default part ceiling (1 GiB), as an investigator exports it.
       {
@@ -89,7 +91,7 @@ function plan(quick: boolean) {
         verifyBytes: 1088 * MiB,
         verifyRuns: 5,
         harvestRuns: 3,
-        recordingLoads: 20,
+        recordingLoads: 60,
       };
 }
 
