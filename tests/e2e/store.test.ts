@@ -407,7 +407,9 @@ describe.each(BROWSERS)('%s', (browser) => {
 
         await s.driver.send('store.unlock', { passphrase });
         const before = Date.now();
-        expect(await s.driver.send('store.push', {})).toMatchObject({ pushed: 1, failed: 0 });
+        // A round already running (locked) is joined, and one more follows it: wait for the push itself.
+        await s.driver.send('store.push', {});
+        await expect.poll(async () => (await row())?.state, { timeout: 60_000 }).toBe('pushed');
         const done = (await row())!;
         expect(done).toMatchObject({ state: 'pushed', captureId: cap.captureId, attempts: 1 });
         const p = done.pushed!;
