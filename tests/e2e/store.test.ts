@@ -373,7 +373,8 @@ describe.each(BROWSERS)('%s', (browser) => {
       ]);
     }, 240_000);
 
-    // Auto-push (issue 18): in the same session. The store's key is sealed and this browser session has not
+    // Auto-push (issue 18): in the same session. Chromium only (2026-12-02): the issue asks one lean
+    // real-Chromium run; the background code it exercises is the same in Firefox (its export push is above). The store's key is sealed and this browser session has not
     // unlocked it: the capture bag is sealed and waits in the queue; unlocked, it is pushed.
     it.runIf(browser === 'chromium')(
       'auto-push: a capture is sealed as a capture bag, waits while the store is locked, then is pushed and verifies',
@@ -388,7 +389,8 @@ describe.each(BROWSERS)('%s', (browser) => {
         const page = await hm.context.newPage();
         await page.goto(`chrome-extension://${hm.extensionId}/dashboard.html#/case/${encodeURIComponent(caseId)}`);
         const box = page.locator('[data-testid=auto-push]');
-        await box.check({ timeout: 20_000 });
+        // Clicked, not check(): the box follows the stored case, which changes a moment after the click.
+        await box.click({ timeout: 20_000 });
         await expect.poll(async () => (await s.driver.readStore<{ id: string; autoPush?: boolean }>('cases')).find((c) => c.id === caseId)?.autoPush).toBe(true);
         await page.close();
 

@@ -311,7 +311,7 @@ export interface ExportOptions {
 }
 
 /** Where a capture's auto-pushed bag is in the team store, as its store.pushed event logged it (issue 18). */
-export interface StoreRef {
+interface StoreRef {
   key: string;
   versionId: string;
   retainUntil: string;
@@ -715,7 +715,9 @@ async function exportContext(caseId: string, o: ExportOptions): Promise<ExportCo
   const end: ScopeEnd = o.capture ? { captureId: o.capture.captureId } : { exportId: o.exportId };
   const { custody, captures, tokens, startedEvent, storeRefs } = scopeOf(snap.custody, snap.captures, end);
   // A capture bag has no export.started: the default ceiling (one capture is one part) and the given language.
-  const started = o.capture ? { reportLanguage: o.capture.lang } : (parseLine(startedEvent.line)?.details ?? {});
+  const started: Record<string, unknown> = o.capture
+    ? { reportLanguage: o.capture.lang }
+    : (parseLine(startedEvent.line)?.details ?? {});
   const num = (v: unknown): number | undefined => (typeof v === 'number' ? v : undefined);
   const ceiling = resolveCeiling({
     maxPartBytes: num(started.maxPartBytes),

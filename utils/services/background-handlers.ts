@@ -197,7 +197,7 @@ export function createBackgroundServices(db: HashmarkDb): BackgroundServices {
   // Auto-push (issue 18): capture bags are sealed here, in the background, by the one package writer.
   const store = createStorePushService(db, storeSession, fetch, (caseId, captureId) =>
     sealCapture(
-      { db, software: packageSoftware(), browserLanguages: [...(navigator.languages ?? []), uiLanguage()] },
+      { db, software: packageSoftware(), browserLanguages: [...navigator.languages, uiLanguage()] },
       caseId,
       captureId,
     ),

@@ -88,7 +88,7 @@ export interface StorePushDeps {
 }
 
 /** What sealing a capture gives the queue. */
-export type SealedBag = Pick<PackagePart, 'exportId' | 'zipName' | 'zipSha256' | 'zipBytes' | 'zip'>;
+type SealedBag = Pick<PackagePart, 'exportId' | 'zipName' | 'zipSha256' | 'zipBytes' | 'zip'>;
 
 /**
  * Seals one queued capture bag and puts its ZIP in the queue record (then lets the writer's spool file
