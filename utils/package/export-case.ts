@@ -273,7 +273,8 @@ export interface ExportProgress {
  * stored bytes by SHA-256. utils/services/export-job.ts gives the database's; tests may give theirs.
  */
 export interface ExportStore {
-  snapshot(caseId: string): Promise<ExportSnapshot>;
+  /** With `captureId` (a capture bag), the snapshot may hold that capture alone. */
+  snapshot(caseId: string, captureId?: string): Promise<ExportSnapshot>;
   blob(sha256: string): Promise<Pick<BlobRecord, 'data'> | undefined>;
   /**
    * The stored items of a harvest capture in page order, a page at a time (data/items.csv and the
@@ -709,7 +710,7 @@ interface ExportContext {
 
 /** Reads the case as of its export.started event and derives what every part shares. */
 async function exportContext(caseId: string, o: ExportOptions): Promise<ExportContext> {
-  const snap = await o.store.snapshot(caseId);
+  const snap = await o.store.snapshot(caseId, o.capture?.captureId);
   const kase = snap.kase;
   if (!kase) throw new Error(`No case with id ${caseId}.`);
   const end: ScopeEnd = o.capture ? { captureId: o.capture.captureId } : { exportId: o.exportId };
