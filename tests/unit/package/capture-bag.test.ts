@@ -15,6 +15,8 @@ import { writeBag, type BagInfo } from '@/utils/package/bag-writer';
 import { CaptureGoneError, signerFor, type PackagePart } from '@/utils/package/export-case';
 import { verifyPackage, type VerifyReport } from '@/utils/package/verify';
 import { verifyInstructions } from '@/utils/package/verify-text';
+import { packageIds } from '@/utils/package/read-bag-files';
+import { bytesSource } from '@/utils/package/verify/zip';
 import { beginExport, buildCasePackage } from '@/utils/services/export-job';
 import { sealCapture } from '@/utils/services/capture-seal';
 import { ensureSigningKey } from '@/utils/services/signing-keys';
@@ -130,6 +132,8 @@ describe('capture bag: written by the package writer', () => {
     expect(r.profile).toBe('capture');
     expect(r.captures).toBe(1);
     expect(r.checks.find((c) => c.id === 'custody-export')?.message).toContain('capture bag');
+    // `hashmark push` keys it as auto-push does: <case>/captures/<capture>/<zip>.
+    expect(await packageIds(bytesSource(bag.zip))).toEqual({ caseId, exportId: BAG_ID, captureId: caps[1]!.id });
   });
 
   test('a capture deleted before its seal is not sealed', async () => {

@@ -108,7 +108,7 @@ describe('signedTables (the background’s re-check of a verified import)', () =
     const software = { name: 'Hashmark', version: '0.1.0', browser: 'test' };
     let zip: Blob | null = null;
     for await (const p of buildCasePackage('case-r', { db, key, now, exportId, software })) zip = p.zip;
-    expect(await packageIds(blobSource(zip!))).toEqual({ caseId: 'case-r', exportId });
+    expect(await packageIds(blobSource(zip!))).toEqual({ caseId: 'case-r', exportId, captureId: null });
     const files: Record<string, string> = {};
     for (const [p, b] of await readBagFiles(blobSource(zip!), IMPORT_FILES)) files[p] = toBase64(b);
     expect(Object.keys(files).sort()).toEqual([...IMPORT_FILES].sort());
