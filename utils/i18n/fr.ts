@@ -677,5 +677,6 @@ export const fr: Record<MessageKey, Message> = {
     '(chaque capture est scellée en un paquet signé d’une capture juste après son enregistrement, puis envoyée sous rétention COMPLIANCE)',
   'event.case.autoPush': 'Envoi automatique au dépôt d’équipe activé ou désactivé',
   'teamStore.captureBag': 'capture {id}',
+  'check.store-refs': 'Copies du dépôt d’équipe citées dans case.json conformes au journal (store.pushed)',
   'teamStore.merged': 'Importé en lecture seule dans « {name} » : {count} nouvelles captures ({skipped} déjà importées), signé par {who}.',
 };

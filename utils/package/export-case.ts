@@ -386,7 +386,10 @@ export class CaptureGoneError extends Error {
 function storeRefOf(e: CustodyRecord): StoreRef | null {
   if (e.type !== 'store.pushed' || !e.captureId) return null;
   const d = parseLine(e.line)?.details ?? {};
-  const s = (k: string): string | null => (typeof d[k] === 'string' ? d[k] : null);
+  const s = (k: string): string | null => {
+    const v = d[k];
+    return typeof v === 'string' ? v : null;
+  };
   const key = s('key');
   const versionId = s('versionId');
   const retainUntil = s('retainUntil');

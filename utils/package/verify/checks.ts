@@ -108,7 +108,7 @@ export function readCaseJson(t: string | null, checks: Checks): CaseView | null 
   if (!isObject(v) || v.schema !== 'hashmark.case/1')
     return bad('is not a Hashmark case description (schema "hashmark.case/1")');
   if (v.profile !== undefined && v.profile !== 'capture')
-    return bad(`gives an unknown profile ${JSON.stringify(v.profile)} (only "capture" is defined)`);
+    return bad(`gives an unknown profile ${String(JSON.stringify(v.profile)).slice(0, 40)} (only "capture" is defined)`);
   const profile = v.profile === 'capture' ? 'capture' : 'case';
   if (typeof v.caseId !== 'string' || v.caseId === '') return bad('has no caseId');
   const e = v.export;
