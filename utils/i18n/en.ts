@@ -621,7 +621,7 @@ export const en = {
   'teamStore.autoPushHint':
     '(each capture is sealed as a signed one-capture package right after it is stored, and pushed under COMPLIANCE retention)',
   'event.case.autoPush': 'Auto-push to the team store turned on or off',
-  'teamStore.captureBag': 'capture {id}',
+  'teamStore.captureBag': 'capture bag of capture {id}',
   'check.store-refs': 'Team store copies named in case.json match the custody log (store.pushed)',
   'teamStore.merged': 'Imported read-only into “{name}”: {count} new captures ({skipped} already imported), signed by {who}.',
 } satisfies Record<string, Message>;

@@ -676,7 +676,7 @@ export const fr: Record<MessageKey, Message> = {
   'teamStore.autoPushHint':
     '(chaque capture est scellée en un paquet signé d’une capture juste après son enregistrement, puis envoyée sous rétention COMPLIANCE)',
   'event.case.autoPush': 'Envoi automatique au dépôt d’équipe activé ou désactivé',
-  'teamStore.captureBag': 'capture {id}',
+  'teamStore.captureBag': 'paquet de la capture {id}',
   'check.store-refs': 'Copies du dépôt d’équipe citées dans case.json conformes au journal (store.pushed)',
   'teamStore.merged': 'Importé en lecture seule dans « {name} » : {count} nouvelles captures ({skipped} déjà importées), signé par {who}.',
 };
