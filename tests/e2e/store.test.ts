@@ -391,7 +391,13 @@ describe.each(BROWSERS)('%s', (browser) => {
         const box = page.locator('[data-testid=auto-push]');
         // Clicked, not check(): the box follows the stored case, which changes a moment after the click.
         await box.click({ timeout: 20_000 });
-        await expect.poll(async () => (await s.driver.readStore<{ id: string; autoPush?: boolean }>('cases')).find((c) => c.id === caseId)?.autoPush).toBe(true);
+        await expect
+          .poll(
+            async () =>
+              (await s.driver.readStore<{ id: string; autoPush?: boolean }>('cases')).find((c) => c.id === caseId)
+                ?.autoPush,
+          )
+          .toBe(true);
         await page.close();
 
         const tab = await s.driver.openTab(site.url('ad-fr-2.html'));
@@ -400,7 +406,9 @@ describe.each(BROWSERS)('%s', (browser) => {
         const id = `capture:${cap.captureId}`;
         const row = async () => (await queueOf(s.driver)).find((q) => q.id === id);
         // Sealed in the background, queued, not pushed: the store is locked.
-        await expect.poll(async () => (await row())?.zipName ?? '', { timeout: 60_000 }).toMatch(/-capture\d{4}-\d{8}T\d{6}Z\.zip$/);
+        await expect
+          .poll(async () => (await row())?.zipName ?? '', { timeout: 60_000 })
+          .toMatch(/-capture\d{4}-\d{8}T\d{6}Z\.zip$/);
         const waiting = (await row())!;
         expect(waiting.state).toBe('queued');
         expect(waiting.key).toBe(`unit-auto/${caseId}/captures/${cap.captureId}/${waiting.zipName}`);
@@ -424,10 +432,16 @@ describe.each(BROWSERS)('%s', (browser) => {
           (e) => e.caseId === caseId && e.type === 'store.pushed',
         );
         expect(events.map((e) => e.captureId)).toEqual([cap.captureId]);
-        expect(JSON.parse(events[0]!.line).details).toMatchObject({ key: done.key, versionId: p.versionId, zipSha256: done.zipSha256 });
+        expect(JSON.parse(events[0]!.line).details).toMatchObject({
+          key: done.key,
+          versionId: p.versionId,
+          zipSha256: done.zipSha256,
+        });
 
         // The CLI: pulled by case (the new key layout), then `hashmark verify` with the profile's pinned key.
-        const fp = (await s.driver.readStore<{ id: string; fingerprint: string }>('keys')).find((k) => k.id === 'signing')?.fingerprint;
+        const fp = (await s.driver.readStore<{ id: string; fingerprint: string }>('keys')).find(
+          (k) => k.id === 'signing',
+        )?.fingerprint;
         const out = join(dir, 'auto');
         const pulled = await cli(['pull', '--store', 's3://evidence/unit-auto', '--case', caseId, '--out', out]);
         expect(pulled.stdout).toMatch(/^1 versions: 0 passed, 1 unverified, 0 failed$/m);

@@ -97,7 +97,8 @@ export async function setCaseAutoPush(
   return db.transaction('rw', [db.cases, db.custody, db.settings], async () => {
     const c = await db.cases.get(input.caseId);
     if (!c) throw new Error(`No case with id ${input.caseId}.`);
-    if (c.imported) throw new Error(`“${c.name}” was imported read-only from the team store: nothing is pushed from it.`);
+    if (c.imported)
+      throw new Error(`“${c.name}” was imported read-only from the team store: nothing is pushed from it.`);
     if (!!c.autoPush === input.on) return c;
     const next = { ...c, autoPush: input.on, updatedAt: input.at };
     await db.cases.put(next);

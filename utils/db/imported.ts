@@ -33,11 +33,11 @@ export async function saveImportedCase(
     if (existing) {
       const from = existing.imported;
       const src = c.from.source;
-      const seen = [from?.source, ...(from?.more ?? [])].some((s) => s?.key === src.key && s.versionId === src.versionId);
-      if (!from || seen) return { created: false, added: 0, skipped: c.captures.length };
-      const have = new Set(
-        (await db.captures.bulkGet(c.captures.map((x) => x.id))).flatMap((x) => (x ? [x.id] : [])),
+      const seen = [from?.source, ...(from?.more ?? [])].some(
+        (s) => s?.key === src.key && s.versionId === src.versionId,
       );
+      if (!from || seen) return { created: false, added: 0, skipped: c.captures.length };
+      const have = new Set((await db.captures.bulkGet(c.captures.map((x) => x.id))).flatMap((x) => (x ? [x.id] : [])));
       const fresh = c.captures.filter((x) => !have.has(x.id));
       const freshIds = new Set(fresh.map((x) => x.id));
       const summary = existing.summary ?? { captures: 0, bytes: 0, lastCapture: null };
@@ -46,7 +46,11 @@ export async function saveImportedCase(
         ...existing,
         updatedAt: at,
         nextSequence: Math.max(existing.nextSequence, ...fresh.map((x) => x.sequence + 1)),
-        summary: { ...summary, captures: summary.captures + fresh.length, lastCapture: lastOf(fresh, summary.lastCapture) },
+        summary: {
+          ...summary,
+          captures: summary.captures + fresh.length,
+          lastCapture: lastOf(fresh, summary.lastCapture),
+        },
         imported: { ...from, more },
       });
       await db.captures.bulkAdd(fresh.map((x) => ({ ...x, caseId: c.caseId })));

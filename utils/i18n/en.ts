@@ -623,7 +623,8 @@ export const en = {
   'event.case.autoPush': 'Auto-push to the team store turned on or off',
   'teamStore.captureBag': 'capture bag of capture {id}',
   'check.store-refs': 'Team store copies named in case.json match the custody log (store.pushed)',
-  'teamStore.merged': 'Imported read-only into “{name}”: {count} new captures ({skipped} already imported), signed by {who}.',
+  'teamStore.merged':
+    'Imported read-only into “{name}”: {count} new captures ({skipped} already imported), signed by {who}.',
 } satisfies Record<string, Message>;
 
 export type MessageKey = keyof typeof en;

@@ -678,5 +678,6 @@ export const fr: Record<MessageKey, Message> = {
   'event.case.autoPush': 'Envoi automatique au dépôt d’équipe activé ou désactivé',
   'teamStore.captureBag': 'paquet de la capture {id}',
   'check.store-refs': 'Copies du dépôt d’équipe citées dans case.json conformes au journal (store.pushed)',
-  'teamStore.merged': 'Importé en lecture seule dans « {name} » : {count} nouvelles captures ({skipped} déjà importées), signé par {who}.',
+  'teamStore.merged':
+    'Importé en lecture seule dans « {name} » : {count} nouvelles captures ({skipped} déjà importées), signé par {who}.',
 };

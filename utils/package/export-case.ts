@@ -365,10 +365,13 @@ function parseLine(line: string): { details?: Record<string, unknown> } | null {
 function scopeEndEvent(custodyAll: CustodyRecord[], end: ScopeEnd): CustodyRecord {
   if ('captureId' in end) {
     const ev = custodyAll.find((e) => e.type === 'capture.stored' && e.captureId === end.captureId);
-    if (!ev) throw new CaptureGoneError(`This case's custody log has no capture.stored event for capture ${end.captureId}.`);
+    if (!ev)
+      throw new CaptureGoneError(`This case's custody log has no capture.stored event for capture ${end.captureId}.`);
     return ev;
   }
-  const ev = custodyAll.find((e) => e.type === 'export.started' && parseLine(e.line)?.details?.exportId === end.exportId);
+  const ev = custodyAll.find(
+    (e) => e.type === 'export.started' && parseLine(e.line)?.details?.exportId === end.exportId,
+  );
   if (!ev) {
     throw new Error(
       `This case's custody log has no export.started event for export ${end.exportId}: log it (beginExport) before building the package.`,
@@ -446,7 +449,10 @@ function scopeOf(custodyAll: CustodyRecord[], capturesAll: CaptureRecord[], end:
   }
   captures.sort((a, b) => a.sequence - b.sequence);
   // A capture bag seals one capture as it was stored: one deleted since is not sealed.
-  if ('captureId' in end && (captures.length !== 1 || custodyAll.some((e) => e.type === 'capture.deleted' && e.captureId === end.captureId))) {
+  if (
+    'captureId' in end &&
+    (captures.length !== 1 || custodyAll.some((e) => e.type === 'capture.deleted' && e.captureId === end.captureId))
+  ) {
     throw new CaptureGoneError(`Capture ${end.captureId} is not in the case (deleted): it is not sealed.`);
   }
   return { custody, captures, startedEvent, tokens, storeRefs };

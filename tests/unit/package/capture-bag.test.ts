@@ -92,8 +92,10 @@ async function reseal(
   return (await withBytes(out)).zip;
 }
 
-const editJson = (payload: Map<string, Uint8Array>, path: string, f: (j: Record<string, any>) => void) => {
-  const j = JSON.parse(text(payload.get(path))) as Record<string, any>;
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a forger edits any field of case.json, typed or not
+type Json = Record<string, any>;
+const editJson = (payload: Map<string, Uint8Array>, path: string, f: (j: Json) => void) => {
+  const j = JSON.parse(text(payload.get(path))) as Json;
   f(j);
   payload.set(path, utf8(`${JSON.stringify(j, null, 2)}\n`));
 };
@@ -165,7 +167,9 @@ describe('capture bag: forgeries the verifier refuses', () => {
     const whole = (await custodyLines(db, caseId)).map((e) => `${e.line}\n`).join('');
     const zip = await reseal(honest, (p) => p.set('data/custody/events.jsonl', utf8(whole)));
     const f = failures(await verifyPackage(zip));
-    expect(f.some((x) => x.startsWith('custody-export:') && x.includes('not with the capture.stored event'))).toBe(true);
+    expect(f.some((x) => x.startsWith('custody-export:') && x.includes('not with the capture.stored event'))).toBe(
+      true,
+    );
   });
 
   test('a second capture folder, listed in case.json', async () => {
@@ -174,7 +178,9 @@ describe('capture bag: forgeries the verifier refuses', () => {
     const other = `data/captures/0001-${caps[0]!.id}`;
     const zip = await reseal(honest, (p) => {
       p.set(`${other}/capture.json`, utf8('{}\n'));
-      editJson(p, 'data/case.json', (j) => j.captures.push({ ...j.captures[0], captureId: caps[0]!.id, sequence: 1, folder: other }));
+      editJson(p, 'data/case.json', (j) =>
+        j.captures.push({ ...j.captures[0], captureId: caps[0]!.id, sequence: 1, folder: other }),
+      );
     });
     expect(failures(await verifyPackage(zip))).toEqual([
       'case-json: data/case.json is a capture bag but describes 2 captures in 1 parts (one capture, one part).',
@@ -228,21 +234,43 @@ describe('capture bag: forgeries the verifier refuses', () => {
 describe('a case export references the auto-pushed capture bags', () => {
   async function pushedCase() {
     const { caseId, caps } = await threeCaptures();
-    const pushed = { versionId: 'v-1', etag: '"e"', mode: 'COMPLIANCE', retainUntil: '2033-11-27T00:00:00.000Z', bucket: 'b' };
+    const pushed = {
+      versionId: 'v-1',
+      etag: '"e"',
+      mode: 'COMPLIANCE',
+      retainUntil: '2033-11-27T00:00:00.000Z',
+      bucket: 'b',
+    };
     const zipSha256 = 'ab'.repeat(32);
     const key = `unit/${caseId}/captures/${caps[0]!.id}/x.zip`;
     await enqueueStorePush(
       db,
-      { id: `capture:${caps[0]!.id}`, caseId, captureId: caps[0]!.id, exportId: BAG_ID, part: 1, parts: 1, zipName: 'x.zip', zipSha256, bytes: 1, key },
+      {
+        id: `capture:${caps[0]!.id}`,
+        caseId,
+        captureId: caps[0]!.id,
+        exportId: BAG_ID,
+        part: 1,
+        parts: 1,
+        zipName: 'x.zip',
+        zipSha256,
+        bytes: 1,
+        key,
+      },
       new Date(at(200)),
     );
-    await markStorePushed(db, `capture:${caps[0]!.id}`, { ...pushed, at: at(210) }, {
-      captureId: caps[0]!.id,
-      key,
-      versionId: 'v-1',
-      retainUntil: pushed.retainUntil,
-      zipSha256,
-    });
+    await markStorePushed(
+      db,
+      `capture:${caps[0]!.id}`,
+      { ...pushed, at: at(210) },
+      {
+        captureId: caps[0]!.id,
+        key,
+        versionId: 'v-1',
+        retainUntil: pushed.retainUntil,
+        zipSha256,
+      },
+    );
     return { caseId, caps, key, zipSha256 };
   }
 

@@ -69,7 +69,8 @@ describe('saveImportedCase: a capture bag and the export of the same case (issue
     const csv = (rows: [number, string][]) =>
       'sequence,capture_id,folder,started_at,finished_at,url,title,capture_json_sha256\r\n' +
       rows.map(([n, id]) => `${n},${id},f,${at(n)},${at(n)},http://x/${n},t${n},${'cd'.repeat(32)}\r\n`).join('');
-    const sel = 'value,kind,normalised,raw_forms,capture_ids\r\n+33612345678,phone,+33612345678,"[""06""]","[""k2""]"\r\n';
+    const sel =
+      'value,kind,normalised,raw_forms,capture_ids\r\n+33612345678,phone,+33612345678,"[""06""]","[""k2""]"\r\n';
     const pkg = (rows: [number, string][], key: string) =>
       importedCaseOf(
         new Map([
@@ -81,13 +82,27 @@ describe('saveImportedCase: a capture bag and the export of the same case (issue
       );
     const bag = pkg([[2, 'k2']], 'p/c1/captures/k2/bag.zip');
     expect(await saveImportedCase(db, bag)).toEqual({ created: true, added: 1, skipped: 0 });
-    const exp = pkg([[1, 'k1'], [2, 'k2'], [3, 'k3']], 'p/c1/e1/case.zip');
+    const exp = pkg(
+      [
+        [1, 'k1'],
+        [2, 'k2'],
+        [3, 'k3'],
+      ],
+      'p/c1/e1/case.zip',
+    );
     expect(await saveImportedCase(db, exp)).toEqual({ created: false, added: 2, skipped: 1 });
     expect(await saveImportedCase(db, exp)).toEqual({ created: false, added: 0, skipped: 3 });
     const caseId = `imp-${fp.slice(0, 12)}-c1`;
-    expect((await db.captures.filter((c) => c.caseId === caseId).toArray()).map((c) => c.sequence).sort()).toEqual([1, 2, 3]);
+    expect((await db.captures.filter((c) => c.caseId === caseId).toArray()).map((c) => c.sequence).sort()).toEqual([
+      1, 2, 3,
+    ]);
     // k2's selector once: from the capture bag, not again from the export.
-    expect(await db.selectors.where('captureId').equals(`imp-${fp.slice(0, 12)}-k2`).count()).toBe(1);
+    expect(
+      await db.selectors
+        .where('captureId')
+        .equals(`imp-${fp.slice(0, 12)}-k2`)
+        .count(),
+    ).toBe(1);
     const kase = await db.cases.get(caseId);
     expect(kase?.summary?.captures).toBe(3);
     expect(kase?.nextSequence).toBe(4);

@@ -108,7 +108,9 @@ export function readCaseJson(t: string | null, checks: Checks): CaseView | null 
   if (!isObject(v) || v.schema !== 'hashmark.case/1')
     return bad('is not a Hashmark case description (schema "hashmark.case/1")');
   if (v.profile !== undefined && v.profile !== 'capture')
-    return bad(`gives an unknown profile ${String(JSON.stringify(v.profile)).slice(0, 40)} (only "capture" is defined)`);
+    return bad(
+      `gives an unknown profile ${String(JSON.stringify(v.profile)).slice(0, 40)} (only "capture" is defined)`,
+    );
   const profile = v.profile === 'capture' ? 'capture' : 'case';
   if (typeof v.caseId !== 'string' || v.caseId === '') return bad('has no caseId');
   const e = v.export;
@@ -134,7 +136,8 @@ export function readCaseJson(t: string | null, checks: Checks): CaseView | null 
       return bad(`captures[${i}] is not a capture entry (captureId, sequence, part, folder, captureJsonSha256)`);
     }
     const store = storeRefOf(c.store);
-    if (store === undefined) return bad(`captures[${i}].store is not a store reference (key, versionId, retainUntil, zipSha256)`);
+    if (store === undefined)
+      return bad(`captures[${i}].store is not a store reference (key, versionId, retainUntil, zipSha256)`);
     captures.push({
       captureId: c.captureId,
       sequence: c.sequence,
@@ -146,7 +149,9 @@ export function readCaseJson(t: string | null, checks: Checks): CaseView | null 
   }
   // A capture bag holds exactly one capture, and is never split (evidence-package-v1.md).
   if (profile === 'capture' && (e.parts !== 1 || captures.length !== 1))
-    return bad(`is a capture bag but describes ${captures.length} captures in ${e.parts} parts (one capture, one part)`);
+    return bad(
+      `is a capture bag but describes ${captures.length} captures in ${e.parts} parts (one capture, one part)`,
+    );
   const key = typeof v.signingKeySha256 === 'string' ? v.signingKeySha256 : null;
   return {
     profile,
@@ -343,14 +348,18 @@ function checkCaptureBagCustody(
     }
     const seq = last.details.sequence;
     if (seq !== c.sequence)
-      checks.fail('custody-captures', `${CASE_PATH} gives capture ${c.captureId} sequence ${c.sequence}, the log ${String(seq)}.`);
+      checks.fail(
+        'custody-captures',
+        `${CASE_PATH} gives capture ${c.captureId} sequence ${c.sequence}, the log ${String(seq)}.`,
+      );
   }
   if (events.some((e) => e.type === 'capture.deleted' && e.captureId === c?.captureId))
     checks.fail('custody-captures', `The custody log says capture ${c?.captureId} was deleted before it was stored.`);
-  if (folders.size !== 1) checks.fail('custody-captures', `A capture bag holds one capture folder; this one holds ${folders.size}.`);
+  if (folders.size !== 1)
+    checks.fail('custody-captures', `A capture bag holds one capture folder; this one holds ${folders.size}.`);
   checks.settle(
     'custody-captures',
-    "The capture bag holds one capture, the one whose storage ends the log, with the capture.json SHA-256 logged then.",
+    'The capture bag holds one capture, the one whose storage ends the log, with the capture.json SHA-256 logged then.',
   );
   checkStoreRefs(kase, events, checks);
 }
@@ -392,7 +401,10 @@ export function checkGroup(
   if (kase.profile === 'capture') {
     // A capture bag is never part of a group: Bag-Count or Bag-Group-Identifier would claim otherwise.
     if (bagCount !== null || groupId !== null)
-      checks.fail('bag-group', 'bag-info.txt gives Bag-Count or Bag-Group-Identifier, but a capture bag is never part of a group.');
+      checks.fail(
+        'bag-group',
+        'bag-info.txt gives Bag-Count or Bag-Group-Identifier, but a capture bag is never part of a group.',
+      );
     checks.settle('bag-group', 'This capture bag is a package of its own (no Bag-Count, no Bag-Group-Identifier).');
     return null;
   }
