@@ -15,8 +15,9 @@ import { storeTargetArgs, UsageError, type StoreLocation } from './store-env';
 
 export const PUSH_USAGE = `  hashmark push <zip...> --store s3://<bucket>[/<prefix>] --retain-days <n> [--endpoint <url>]
                 [--region <r>]
-      Uploads each ZIP to <prefix>/<case id>/<export id>/<file name> (the ids from its data/case.json:
-      the extension's key layout, so pull --case finds both) with x-amz-object-lock-mode COMPLIANCE
+      Uploads each ZIP to <prefix>/<case id>/<export id>/<file name> (a capture bag to
+      <prefix>/<case id>/captures/<capture id>/<file name>; the ids from its data/case.json: the
+      extension's key layout, so pull --case finds both) with x-amz-object-lock-mode COMPLIANCE
       until now + <n> days (required: a COMPLIANCE date can never be shortened, so none is chosen),
       Content-MD5 and the ZIP's SHA-256 as the signed payload hash (the store checks both), then
       reads the version back (HEAD: size, mode, date). Prints one line per ZIP:
@@ -59,8 +60,11 @@ export async function push(args: string[], fail: (msg: string) => number): Promi
     try {
       const zip = await openAsBlob(file, { type: 'application/zip' });
       // The extension's layout, <prefix>/<case id>/<export id>/<ZIP name>, so `pull --case` finds both.
-      const { caseId, exportId } = await packageIds(blobSource(zip));
-      const key = packageKey(loc.prefix, caseId, exportId, basename(file));
+      const { caseId, exportId, captureId } = await packageIds(blobSource(zip));
+      // A capture bag (issue 18) goes where auto-push puts it: <prefix>/<case id>/captures/<capture id>/<ZIP name>.
+      const key = captureId
+        ? packageKey(loc.prefix, caseId, 'captures', captureId, basename(file))
+        : packageKey(loc.prefix, caseId, exportId, basename(file));
       const { sha256, md5 } = await fileHashes(file);
       const retainUntil = retainUntilDate(new Date(), days);
       const r = await pushPackage(loc.target, fetch, { key, zip, sha256, md5Base64: md5, retainUntil });

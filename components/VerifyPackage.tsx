@@ -34,6 +34,8 @@ export const CHECK_KEYS: Record<string, MessageKey> = {
   'harvest-items': 'check.harvest-items',
   'case-uco': 'check.case-uco',
   internal: 'check.internal',
+  // Issue 18: a case export's references to its captures' auto-pushed capture bags.
+  'store-refs': 'check.store-refs',
 };
 
 /** The shared verifier's report: verdict, package facts, then each check (failures first). */

@@ -1,7 +1,7 @@
 import Dexie from 'dexie';
 import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import type { CaseRecord, CustodyRecord } from '@/utils/db';
+import { getStoreConfig, type CaseRecord, type CustodyRecord } from '@/utils/db';
 import { CustodyEvents } from '../common/CustodyEvents';
 import { Tabs, type TabItem } from '../common/Tabs';
 import { useDb } from '../hooks/db';
@@ -48,10 +48,20 @@ function useLastExport(
  * The open case: name, reference, state, capture count, export (run in the export page's own tab,
  * which shows its progress; its custody events show here as they are logged), case notes.
  */
-export function CaseHeader(props: { kase: CaseRecord; captureCount: number | null; onExport: () => void }) {
+export function CaseHeader(props: {
+  kase: CaseRecord;
+  captureCount: number | null;
+  onExport: () => void;
+  /** Team store (issue 18): turns the case's auto-push on or off. */
+  onAutoPush?: (on: boolean) => Promise<void>;
+}) {
   const tr = useI18n();
   const c = props.kase;
   const last = useLastExport(c.id);
+  const db = useDb();
+  // Offered only when a store is configured (and never for an imported case).
+  const hasStore = useLive(async () => !!(await getStoreConfig(db)), [db], false);
+  const [autoPushError, setAutoPushError] = useState<string | null>(null);
   return (
     <header class="case-header" data-case-id={c.id}>
       <div class="case-title-row">
@@ -78,6 +88,29 @@ export function CaseHeader(props: { kase: CaseRecord; captureCount: number | nul
           </button>
         )}
       </div>
+      {!c.imported && props.onAutoPush && (hasStore || c.autoPush) && (
+        <label class="auto-push">
+          <input
+            type="checkbox"
+            data-testid="auto-push"
+            checked={!!c.autoPush}
+            onChange={(e) => {
+              setAutoPushError(null);
+              props.onAutoPush!(e.currentTarget.checked).catch((err: unknown) =>
+                setAutoPushError(err instanceof Error ? err.message : String(err)),
+              );
+            }}
+          />{' '}
+          {tr.t('teamStore.autoPush')}
+          <span class="hint"> {tr.t('teamStore.autoPushHint')}</span>
+          {autoPushError && (
+            <span class="error" role="alert">
+              {' '}
+              {autoPushError}
+            </span>
+          )}
+        </label>
+      )}
       {c.imported && (
         <p class="read-only-note" role="note" data-signed-by={c.imported.signer}>
           {tr.t('teamStore.readOnly', { who: c.imported.signer })}

@@ -25,6 +25,7 @@ const TYPE_KEYS: Record<string, MessageKey> = {
   'watch.hit': 'event.watch.hit',
   'store.pushed': 'event.store.pushed',
   'store.failed': 'event.store.failed',
+  'case.autoPush': 'event.case.autoPush',
 };
 
 interface Parsed {

@@ -25,10 +25,16 @@ export interface TeamImportOutcome {
   result: ImportResult | null;
 }
 
-/** `<prefix>/<case id>/<export id>/<zip>`: the case id and the ZIP's name, as the pushes key them. */
-function namesOf(key: string): { caseId: string | null; zip: string } {
+/**
+ * `<prefix>/<case id>/<export id>/<zip>` (an export part) or `<prefix>/<case id>/captures/<capture id>/<zip>`
+ * (a capture bag, issue 18): the case id, the capture id of a capture bag, and the ZIP's name.
+ */
+function namesOf(key: string): { caseId: string | null; captureId: string | null; zip: string } {
   const parts = key.split('/');
-  return { caseId: parts.length >= 3 ? (parts[parts.length - 3] ?? null) : null, zip: parts[parts.length - 1] ?? key };
+  const zip = parts[parts.length - 1] ?? key;
+  if (parts.length >= 4 && parts[parts.length - 3] === 'captures')
+    return { caseId: parts[parts.length - 4] ?? null, captureId: parts[parts.length - 2] ?? null, zip };
+  return { caseId: parts.length >= 3 ? (parts[parts.length - 3] ?? null) : null, captureId: null, zip };
 }
 
 const versionKey = (key: string, versionId: string) => `${key}\n${versionId}`;
@@ -47,8 +53,13 @@ export function TeamView({ store }: { store: TeamStoreActions | undefined }) {
   const [busy, setBusy] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [outcome, setOutcome] = useState<{ name: string; o: TeamImportOutcome } | null>(null);
+  // Every version imported into a case: the first, and those merged into it since (issue 18).
   const byVersion = new Map(
-    imported.flatMap((c) => (c.imported ? [[versionKey(c.imported.source.key, c.imported.source.versionId), c]] : [])),
+    imported.flatMap((c) =>
+      c.imported
+        ? [c.imported.source, ...(c.imported.more ?? [])].map((s) => [versionKey(s.key, s.versionId), c] as const)
+        : [],
+    ),
   );
 
   async function run<T>(what: string, f: () => Promise<T>): Promise<T | null> {
@@ -114,15 +125,18 @@ export function TeamView({ store }: { store: TeamStoreActions | undefined }) {
             </thead>
             <tbody>
               {versions.map((v, i) => {
-                const { caseId, zip } = namesOf(v.key);
+                const { caseId, captureId, zip } = namesOf(v.key);
                 const done = byVersion.get(versionKey(v.key, v.versionId));
                 return (
                   <tr key={versionKey(v.key, v.versionId)} data-key={v.key} data-version-id={v.versionId}>
                     <td>
                       <code dir="ltr">{caseId ?? '—'}</code>
                     </td>
-                    <td id={`team-zip-${i}`}>
+                    <td id={`team-zip-${i}`} data-capture-id={captureId ?? undefined}>
                       <code dir="ltr">{zip}</code>
+                      {captureId && (
+                        <span class="muted"> {tr.t('teamStore.captureBag', { id: captureId.slice(0, 8) })}</span>
+                      )}
                     </td>
                     <td>
                       <code dir="ltr" class="version">
@@ -184,8 +198,12 @@ function ImportOutcome({ name, o }: { name: string; o: TeamImportOutcome }) {
           data-case-id={r.caseId}
           data-signed-by={r.signer}
           data-captures={r.captures}
+          data-added={r.added}
+          data-skipped={r.skipped}
         >
-          {tr.t('teamStore.imported', { count: r.captures, name: r.name, who: r.signer })}{' '}
+          {r.created
+            ? tr.t('teamStore.imported', { count: r.captures, name: r.name, who: r.signer })
+            : tr.t('teamStore.merged', { count: r.added, skipped: r.skipped, name: r.name, who: r.signer })}{' '}
           <a href={href.case(r.caseId)}>{tr.t('teamStore.open')}</a>
         </p>
       ) : (

@@ -22,6 +22,7 @@ import {
   listCases,
   refuseImported,
   renameCase,
+  setCaseAutoPush,
   setCaseStatus,
   storageStatus,
   type CaptureRecord,
@@ -231,6 +232,7 @@ function MainView(props: {
   caseCount: number | null;
 }) {
   const tr = useI18n();
+  const db = useDb();
   const { env, route, capture, cases, tags, hits, form, caseCount } = props;
   const caseNames = useMemo(() => new Map(cases.map((c) => [c.id, c.name])), [cases]);
   // Team store (issue 18): imported cases are read-only and marked with who signed them.
@@ -306,7 +308,14 @@ function MainView(props: {
       {hits && form.scope === 'all' ? (
         <h2>{tr.t('search.allTitle')}</h2>
       ) : currentCase ? (
-        <CaseHeader kase={currentCase} captureCount={caseCount} onExport={() => env.openExport(currentCase.id)} />
+        <CaseHeader
+          kase={currentCase}
+          captureCount={caseCount}
+          onExport={() => env.openExport(currentCase.id)}
+          onAutoPush={async (on) => {
+            await setCaseAutoPush(db, { caseId: currentCase.id, on, at: new Date().toISOString() });
+          }}
+        />
       ) : null}
       {currentCase && !(hits && form.scope === 'all') ? (
         <CaseViews key={currentCase.id} kase={currentCase} captureCount={caseCount} resultsFor={hits ? hits.key : ''}>

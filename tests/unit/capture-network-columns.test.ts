@@ -77,7 +77,8 @@ describe('captures.csv network columns', () => {
     expect(cells[col('requested_url')]).toBe('https://sho.rt/Xy7');
     expect(cells[col('redirect_count')]).toBe('2');
     expect(cells[col('response_server')]).toBe("'=cmd|evil");
-    expect(lines[2]!.split(',').slice(col('http_status'))).toEqual(Array<string>(9).fill(''));
+    // The network columns, then (issue 18) the three team-store columns, all empty.
+    expect(lines[2]!.split(',').slice(col('http_status'))).toEqual(Array<string>(12).fill(''));
   });
 
   test('an unreachable capture (issue 21 item 5): its network error, no status; "not observed" without one', () => {

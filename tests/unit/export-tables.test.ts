@@ -78,6 +78,9 @@ describe('captures.csv', () => {
       'response_date',
       'response_last_modified',
       'network_error',
+      'store_key',
+      'store_version_id',
+      'store_retain_until',
     ]);
     expect(rows[1]).toEqual([
       '7',
@@ -93,7 +96,7 @@ describe('captures.csv', () => {
       '3',
       'suspect; مهم',
       'PV-2026-118-0007',
-      ...Array<string>(9).fill(''),
+      ...Array<string>(12).fill(''),
     ]);
     expect(rows[2]![11]).toBe('');
     expect(rows).toHaveLength(3);

@@ -226,6 +226,7 @@ describe('verifyGroup', () => {
     payloadBytes: 1,
     caseId: 'case-1',
     exportId: over.id ?? EXPORT_ID,
+    profile: 'case',
     captures: 1,
     custodySha256: 'c'.repeat(64),
     checks: [],

@@ -87,6 +87,27 @@ export async function setCaseStatus(
 }
 
 /**
+ * Turns auto-push on or off for a case (issue 18): each capture stored in it afterwards is sealed as a
+ * capture bag and pushed to the team store. Logs case.autoPush with the new state; refuses an imported case.
+ */
+export async function setCaseAutoPush(
+  db: HashmarkDb,
+  input: { caseId: string; on: boolean; at: string },
+): Promise<CaseRecord> {
+  return db.transaction('rw', [db.cases, db.custody, db.settings], async () => {
+    const c = await db.cases.get(input.caseId);
+    if (!c) throw new Error(`No case with id ${input.caseId}.`);
+    if (c.imported)
+      throw new Error(`“${c.name}” was imported read-only from the team store: nothing is pushed from it.`);
+    if (!!c.autoPush === input.on) return c;
+    const next = { ...c, autoPush: input.on, updatedAt: input.at };
+    await db.cases.put(next);
+    await appendCustodyInTx(db, { caseId: c.id, type: 'case.autoPush', at: input.at, details: { on: input.on } });
+    return next;
+  });
+}
+
+/**
  * Per case: live captures, their size and the latest one (the sidebar), from the counters the
  * capture transactions keep (case-counters.ts): one record per case, whatever the captures.
  */

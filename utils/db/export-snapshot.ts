@@ -13,16 +13,31 @@ export interface ExportSnapshot {
   selectors: SelectorRecord[];
 }
 
-/** Read-only snapshot of a case for export (utils/package/export-case.ts). Opens no write transaction. */
-export async function readExportSnapshot(db: HashmarkDb, caseId: string): Promise<ExportSnapshot> {
+/**
+ * Read-only snapshot of a case for export (utils/package/export-case.ts). Opens no write transaction.
+ * With `captureId` (a capture bag, issue 18): that capture and its selectors only, not the whole case's.
+ */
+export async function readExportSnapshot(db: HashmarkDb, caseId: string, captureId?: string): Promise<ExportSnapshot> {
   return db.transaction('r', [db.cases, db.captures, db.custody, db.settings, db.selectors], async () => {
     const [kase, captures, custody, settings, selectors] = await Promise.all([
       db.cases.get(caseId),
-      db.captures.where('[caseId+sequence]').between([caseId, Dexie.minKey], [caseId, Dexie.maxKey]).toArray(),
+      capturesInTx(db, caseId, captureId),
       db.custody.where('[caseId+seq]').between([caseId, Dexie.minKey], [caseId, Dexie.maxKey]).toArray(),
       db.settings.get('profile'),
-      db.selectors.where('[caseId+value]').between([caseId, Dexie.minKey], [caseId, Dexie.maxKey]).toArray(),
+      selectorsInTx(db, caseId, captureId),
     ]);
     return { kase, captures, custody, settings: { ...DEFAULT_SETTINGS, ...settings }, selectors };
   });
+}
+
+/** The case's captures in sequence order, or (a capture bag) the one capture if it is the case's. */
+function capturesInTx(db: HashmarkDb, caseId: string, captureId?: string): Promise<CaptureRecord[]> {
+  if (captureId) return db.captures.get(captureId).then((c) => (c && c.caseId === caseId ? [c] : []));
+  return db.captures.where('[caseId+sequence]').between([caseId, Dexie.minKey], [caseId, Dexie.maxKey]).toArray();
+}
+
+/** The case's selectors, or (a capture bag) the one capture's. */
+function selectorsInTx(db: HashmarkDb, caseId: string, captureId?: string): Promise<SelectorRecord[]> {
+  if (captureId) return db.selectors.where('captureId').equals(captureId).toArray();
+  return db.selectors.where('[caseId+value]').between([caseId, Dexie.minKey], [caseId, Dexie.maxKey]).toArray();
 }

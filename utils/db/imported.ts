@@ -15,12 +15,50 @@ export interface ImportedCase {
   selectors: Omit<SelectorRecord, 'caseId' | 'id'>[];
 }
 
-/** Writes an imported case; a version already imported (same store key and version) is left as it is. */
-export async function saveImportedCase(db: HashmarkDb, c: ImportedCase): Promise<{ created: boolean }> {
+/**
+ * Writes an imported case. The same signer's case imported again (a capture bag, then the case's export, or
+ * the other way round; ids derive from the signing key, store-import.ts) is one case: captures it already
+ * holds (same capture id) are skipped, the others added with their selectors, so nothing is duplicated. A
+ * version already imported adds nothing.
+ */
+export async function saveImportedCase(
+  db: HashmarkDb,
+  c: ImportedCase,
+): Promise<{ created: boolean; added: number; skipped: number }> {
   return db.transaction('rw', [db.cases, db.captures, db.selectors], async () => {
-    if (await db.cases.get(c.caseId)) return { created: false };
     const at = c.from.importedAt;
-    const last = c.captures.reduce<string | null>((m, x) => (m && m > x.finishedAt ? m : x.finishedAt), null);
+    const lastOf = (list: { finishedAt: string }[], from: string | null) =>
+      list.reduce<string | null>((m, x) => (m && m > x.finishedAt ? m : x.finishedAt), from);
+    const existing = await db.cases.get(c.caseId);
+    if (existing) {
+      const from = existing.imported;
+      const src = c.from.source;
+      const seen = [from?.source, ...(from?.more ?? [])].some(
+        (s) => s?.key === src.key && s.versionId === src.versionId,
+      );
+      if (!from || seen) return { created: false, added: 0, skipped: c.captures.length };
+      const have = new Set((await db.captures.bulkGet(c.captures.map((x) => x.id))).flatMap((x) => (x ? [x.id] : [])));
+      const fresh = c.captures.filter((x) => !have.has(x.id));
+      const freshIds = new Set(fresh.map((x) => x.id));
+      const summary = existing.summary ?? { captures: 0, bytes: 0, lastCapture: null };
+      const more = [...(from.more ?? []), { ...src, exportId: c.from.exportId, importedAt: at }];
+      await db.cases.put({
+        ...existing,
+        updatedAt: at,
+        nextSequence: Math.max(existing.nextSequence, ...fresh.map((x) => x.sequence + 1)),
+        summary: {
+          ...summary,
+          captures: summary.captures + fresh.length,
+          lastCapture: lastOf(fresh, summary.lastCapture),
+        },
+        imported: { ...from, more },
+      });
+      await db.captures.bulkAdd(fresh.map((x) => ({ ...x, caseId: c.caseId })));
+      await db.selectors.bulkAdd(
+        c.selectors.filter((x) => freshIds.has(x.captureId)).map((x) => ({ ...x, caseId: c.caseId })),
+      );
+      return { created: false, added: fresh.length, skipped: c.captures.length - fresh.length };
+    }
     const kase: CaseRecord = {
       id: c.caseId,
       name: c.name,
@@ -29,14 +67,14 @@ export async function saveImportedCase(db: HashmarkDb, c: ImportedCase): Promise
       updatedAt: at,
       // Closed: nothing may be captured into it.
       status: 'closed',
-      nextSequence: c.captures.length + 1,
-      summary: { captures: c.captures.length, bytes: 0, lastCapture: last },
+      nextSequence: Math.max(c.captures.length, ...c.captures.map((x) => x.sequence)) + 1,
+      summary: { captures: c.captures.length, bytes: 0, lastCapture: lastOf(c.captures, null) },
       imported: c.from,
     };
     await db.cases.add(kase);
     await db.captures.bulkAdd(c.captures.map((x) => ({ ...x, caseId: c.caseId })));
     await db.selectors.bulkAdd(c.selectors.map((x) => ({ ...x, caseId: c.caseId })));
-    return { created: true };
+    return { created: true, added: c.captures.length, skipped: 0 };
   });
 }
 

@@ -6,6 +6,7 @@ import Dexie from 'dexie';
 import type { BlobRecord, CaptureRecord, HashmarkDb, JobRecord, SelectorRecord } from './schema';
 import { appendCustodyInTx } from './in-tx';
 import { countCaptureInTx } from './case-counters';
+import { queueCaptureSealInTx } from './store-queue';
 
 class CaptureAbortedError extends Error {}
 
@@ -84,7 +85,7 @@ export async function commitCapture(
 ): Promise<void> {
   await db.transaction(
     'rw',
-    [db.jobs, db.captures, db.blobs, db.selectors, db.custody, db.settings, db.cases],
+    [db.jobs, db.captures, db.blobs, db.selectors, db.custody, db.settings, db.cases, db.storeQueue],
     async () => {
       const job = await db.jobs.get(input.jobId);
       if (!job || job.state !== 'running') {
@@ -116,6 +117,10 @@ export async function commitCapture(
           ...(input.kind ? { kind: input.kind } : {}),
         },
       });
+      // Auto-push (issue 18): the capture bag queued with the capture; a page view recorded without its
+      // page is not sealed on its own (evidence-package-v1.md "Capture bag").
+      if (input.kind !== 'page-view')
+        await queueCaptureSealInTx(db, { caseId: job.caseId, captureId: job.captureId, at: input.at });
     },
   );
 }

@@ -31,6 +31,11 @@ export interface CaseRecord {
    * pushed. Nothing in it can be edited, captured into or exported as this profile's own.
    */
   imported?: ImportedFrom;
+  /**
+   * Team store (issue 18, auto-push): each capture stored in this case is sealed as a one-capture signed
+   * bag and pushed. Not indexed, so no schema version; absent reads as off.
+   */
+  autoPush?: boolean;
 }
 
 /** Where an imported case came from and who signed it (issue 18). */
@@ -45,6 +50,8 @@ export interface ImportedFrom {
   zipSha256: string;
   source: { endpoint: string; bucket: string; key: string; versionId: string };
   importedAt: string;
+  /** Packages of the same case imported into it later (a capture bag, then the export): their versions. */
+  more?: { key: string; versionId: string; exportId: string; importedAt: string }[];
 }
 
 /** Live captures of a case, the bytes their files take in a package, and the latest finish time. */
@@ -336,9 +343,15 @@ export interface RecordingRecord {
  * nothing; it is dropped once pushed (the record stays, with the version id, as the export's receipt).
  */
 export interface StoreQueueRecord {
-  /** `<exportId>:<part>` */
+  /** `<exportId>:<part>`; `capture:<captureId>` for a capture bag (auto-push). */
   id: string;
   caseId: string;
+  /**
+   * Auto-push (issue 18): the capture to seal as a one-capture bag. Queued in the transaction that stores
+   * the capture, unsealed (no zip, empty names and key); the background seals it (utils/services/capture-seal.ts)
+   * and fills in the rest before its push. Not indexed, so no schema version.
+   */
+  captureId?: string;
   exportId: string;
   part: number;
   parts: number;

@@ -700,4 +700,12 @@ export const ar: Record<MessageKey, Message> = {
   'teamStore.open': 'افتح القضية',
   'teamStore.readOnly':
     'استُورد للقراءة فقط من مستودع الفريق، وقّعه {who}: لا يمكن تعديله أو وسمه أو حذفه أو تصديره هنا.',
+  // issue 18 (capbag)
+  'teamStore.autoPush': 'إرسال كل التقاط إلى مستودع الفريق',
+  'teamStore.autoPushHint':
+    '(يُختم كل التقاط في حزمة موقّعة من التقاط واحد مباشرة بعد حفظه، ثم يُرسل مع احتفاظ بنمط COMPLIANCE)',
+  'event.case.autoPush': 'تفعيل أو إيقاف الإرسال التلقائي إلى مستودع الفريق',
+  'teamStore.captureBag': 'الالتقاط {id}',
+  'check.store-refs': 'نسخ مستودع الفريق المذكورة في case.json مطابقة لسجل الحفظ (store.pushed)',
+  'teamStore.merged': 'استُورد للقراءة فقط في «{name}»: {count} التقاطات جديدة ({skipped} مستوردة من قبل)، وقّعه {who}.',
 };

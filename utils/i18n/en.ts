@@ -616,6 +616,15 @@ export const en = {
   'teamStore.open': 'open the case',
   'teamStore.readOnly':
     'Imported read-only from the team store, signed by {who}: it cannot be edited, tagged, deleted or exported here.',
+  // issue 18 (capbag)
+  'teamStore.autoPush': 'Push each capture to the team store',
+  'teamStore.autoPushHint':
+    '(each capture is sealed as a signed one-capture package right after it is stored, and pushed under COMPLIANCE retention)',
+  'event.case.autoPush': 'Auto-push to the team store turned on or off',
+  'teamStore.captureBag': 'capture bag of capture {id}',
+  'check.store-refs': 'Team store copies named in case.json match the custody log (store.pushed)',
+  'teamStore.merged':
+    'Imported read-only into “{name}”: {count} new captures ({skipped} already imported), signed by {who}.',
 } satisfies Record<string, Message>;
 
 export type MessageKey = keyof typeof en;

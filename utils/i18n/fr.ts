@@ -671,4 +671,13 @@ export const fr: Record<MessageKey, Message> = {
   'teamStore.open': 'ouvrir l’affaire',
   'teamStore.readOnly':
     'Importé en lecture seule depuis le dépôt d’équipe, signé par {who} : rien ne peut y être modifié, étiqueté, supprimé ni exporté ici.',
+  // issue 18 (capbag)
+  'teamStore.autoPush': 'Envoyer chaque capture au dépôt d’équipe',
+  'teamStore.autoPushHint':
+    '(chaque capture est scellée en un paquet signé d’une capture juste après son enregistrement, puis envoyée sous rétention COMPLIANCE)',
+  'event.case.autoPush': 'Envoi automatique au dépôt d’équipe activé ou désactivé',
+  'teamStore.captureBag': 'paquet de la capture {id}',
+  'check.store-refs': 'Copies du dépôt d’équipe citées dans case.json conformes au journal (store.pushed)',
+  'teamStore.merged':
+    'Importé en lecture seule dans « {name} » : {count} nouvelles captures ({skipped} déjà importées), signé par {who}.',
 };

@@ -274,7 +274,8 @@ export interface ExportProgress {
  * stored bytes by SHA-256. utils/services/export-job.ts gives the database's; tests may give theirs.
  */
 export interface ExportStore {
-  snapshot(caseId: string): Promise<ExportSnapshot>;
+  /** With `captureId` (a capture bag), the snapshot may hold that capture alone. */
+  snapshot(caseId: string, captureId?: string): Promise<ExportSnapshot>;
   blob(sha256: string): Promise<Pick<BlobRecord, 'data'> | undefined>;
   /**
    * The stored items of a harvest capture in page order, a page at a time (data/items.csv and the
@@ -303,6 +304,20 @@ export interface ExportOptions {
    * is still written, without the token).
    */
   timestampSignature?: (signature: Uint8Array) => Promise<{ tsr: Uint8Array; chainPem: string } | null>;
+  /**
+   * A capture bag (issue 18, evidence-package-v1.md "Capture bag"): this one capture, sealed right after it
+   * was stored, with the custody log up to and including its capture.stored event. No export.started is
+   * logged for it: `exportId` is the bag's own id (a fresh UUID), `lang` the report's language.
+   */
+  capture?: { captureId: string; lang: ReportLang };
+}
+
+/** Where a capture's auto-pushed bag is in the team store, as its store.pushed event logged it (issue 18). */
+interface StoreRef {
+  key: string;
+  versionId: string;
+  retainUntil: string;
+  zipSha256: string;
 }
 
 /** One saved-or-to-save package of an export. */
@@ -328,10 +343,16 @@ export interface PackagePart extends BagOutput {
 interface ExportScope {
   custody: CustodyRecord[];
   captures: CaptureRecord[];
+  /** export.started of this export; for a capture bag, the capture's capture.stored. */
   startedEvent: CustodyRecord;
   /** RFC 3161 tokens over capture.json obtained before the export started, by capture id. */
   tokens: Map<string, { sha256: string; genTime: string | null; tsa: string | null }>;
+  /** The captures' auto-pushed bags logged (store.pushed) before the export started, by capture id. */
+  storeRefs: Map<string, StoreRef>;
 }
+
+/** Where a package's log ends: this export's export.started, or (a capture bag) the capture's capture.stored. */
+type ScopeEnd = { exportId: string } | { captureId: string };
 
 function parseLine(line: string): { details?: Record<string, unknown> } | null {
   try {
@@ -341,24 +362,62 @@ function parseLine(line: string): { details?: Record<string, unknown> } | null {
   }
 }
 
-/** The log up to this export's export.started, and the captures stored (and not deleted) before it. */
-function scopeOf(custodyAll: CustodyRecord[], capturesAll: CaptureRecord[], exportId: string): ExportScope {
-  const startedEvent = custodyAll.find(
-    (e) => e.type === 'export.started' && parseLine(e.line)?.details?.exportId === exportId,
+/** The event a package's log ends with (see {@link ScopeEnd}); throws when the log has none. */
+function scopeEndEvent(custodyAll: CustodyRecord[], end: ScopeEnd): CustodyRecord {
+  if ('captureId' in end) {
+    const ev = custodyAll.find((e) => e.type === 'capture.stored' && e.captureId === end.captureId);
+    if (!ev)
+      throw new CaptureGoneError(`This case's custody log has no capture.stored event for capture ${end.captureId}.`);
+    return ev;
+  }
+  const ev = custodyAll.find(
+    (e) => e.type === 'export.started' && parseLine(e.line)?.details?.exportId === end.exportId,
   );
-  if (!startedEvent) {
+  if (!ev) {
     throw new Error(
-      `This case's custody log has no export.started event for export ${exportId}: log it (beginExport) before building the package.`,
+      `This case's custody log has no export.started event for export ${end.exportId}: log it (beginExport) before building the package.`,
     );
   }
+  return ev;
+}
+
+/** A capture to seal as a capture bag that is not (or no longer) in the case: nothing to seal. */
+export class CaptureGoneError extends Error {
+  override name = 'CaptureGoneError';
+}
+
+/** A store.pushed event of an auto-pushed capture bag, as a {@link StoreRef}; null for any other. */
+function storeRefOf(e: CustodyRecord): StoreRef | null {
+  if (e.type !== 'store.pushed' || !e.captureId) return null;
+  const d = parseLine(e.line)?.details ?? {};
+  const s = (k: string): string | null => {
+    const v = d[k];
+    return typeof v === 'string' ? v : null;
+  };
+  const key = s('key');
+  const versionId = s('versionId');
+  const retainUntil = s('retainUntil');
+  const zipSha256 = s('zipSha256');
+  return key && versionId && retainUntil && zipSha256 ? { key, versionId, retainUntil, zipSha256 } : null;
+}
+
+/**
+ * The log up to this export's export.started, and the captures stored (and not deleted) before it; for a
+ * capture bag, the log up to and including the capture's capture.stored, and that capture alone.
+ */
+function scopeOf(custodyAll: CustodyRecord[], capturesAll: CaptureRecord[], end: ScopeEnd): ExportScope {
+  const startedEvent = scopeEndEvent(custodyAll, end);
   const custody = custodyAll.filter((e) => e.seq <= startedEvent.seq);
   const stored = new Map<string, number>();
   const deleted = new Set<string>();
   const tokens: ExportScope['tokens'] = new Map();
+  const storeRefs: ExportScope['storeRefs'] = new Map();
   for (const e of custody) {
     if (!e.captureId) continue;
     if (e.type === 'capture.stored') stored.set(e.captureId, e.seq);
     if (e.type === 'capture.deleted') deleted.add(e.captureId);
+    const ref = storeRefOf(e);
+    if (ref) storeRefs.set(e.captureId, ref);
     if (e.type === 'timestamp.obtained') {
       const d = parseLine(e.line)?.details ?? {};
       if (
@@ -379,6 +438,7 @@ function scopeOf(custodyAll: CustodyRecord[], capturesAll: CaptureRecord[], expo
   );
   const captures: CaptureRecord[] = [];
   for (const c of capturesAll) {
+    if ('captureId' in end && c.id !== end.captureId) continue;
     if (!everStored.has(c.id)) {
       throw new IntegrityError(
         `Capture #${c.sequence} (${c.id}) has no capture.stored event in the custody log; export stopped.`,
@@ -389,7 +449,14 @@ function scopeOf(custodyAll: CustodyRecord[], capturesAll: CaptureRecord[], expo
     if (stored.has(c.id) && !deleted.has(c.id)) captures.push(c);
   }
   captures.sort((a, b) => a.sequence - b.sequence);
-  return { custody, captures, startedEvent, tokens };
+  // A capture bag seals one capture as it was stored: one deleted since is not sealed.
+  if (
+    'captureId' in end &&
+    (captures.length !== 1 || custodyAll.some((e) => e.type === 'capture.deleted' && e.captureId === end.captureId))
+  ) {
+    throw new CaptureGoneError(`Capture ${end.captureId} is not in the case (deleted): it is not sealed.`);
+  }
+  return { custody, captures, startedEvent, tokens, storeRefs };
 }
 
 interface CaptureJsonView {
@@ -545,9 +612,12 @@ function caseJsonText(
   facts: CaseFacts,
   exp: { id: string; part: number; parts: number; bagNames: string[]; ceiling: PartCeiling },
   all: { c: CaptureRecord; part: number }[],
+  x: { profile: 'case' | 'capture'; storeRefs: Map<string, StoreRef> },
 ): string {
   const json = {
     schema: 'hashmark.case/1',
+    // A capture bag says so (evidence-package-v1.md): the verifier then checks it as one.
+    ...(x.profile === 'capture' ? { profile: 'capture' } : {}),
     caseId: facts.caseId,
     name: facts.name,
     reference: facts.reference,
@@ -574,6 +644,8 @@ function caseJsonText(
       title: c.title,
       finishedAt: c.finishedAt,
       captureJsonSha256: c.captureJson.sha256,
+      // Its auto-pushed capture bag in the team store, as store.pushed logged it (issue 18).
+      ...(x.storeRefs.has(c.id) ? { store: x.storeRefs.get(c.id) } : {}),
     })),
   };
   return `${JSON.stringify(json, null, 2)}\n`;
@@ -625,8 +697,11 @@ const MAX_SIGNATURE_BYTES = 104;
 interface ExportContext {
   o: ExportOptions;
   facts: CaseFacts;
+  /** 'capture': a capture bag (o.capture). */
+  profile: 'case' | 'capture';
   captures: CaptureRecord[];
   tokens: ExportScope['tokens'];
+  storeRefs: ExportScope['storeRefs'];
   custodyBytes: Uint8Array;
   selectorsOf: Map<string, SelectorRecord[]>;
   /** The export holds a harvest: every part then has data/items.csv (header only in a part without one). */
@@ -645,11 +720,15 @@ interface ExportContext {
 
 /** Reads the case as of its export.started event and derives what every part shares. */
 async function exportContext(caseId: string, o: ExportOptions): Promise<ExportContext> {
-  const snap = await o.store.snapshot(caseId);
+  const snap = await o.store.snapshot(caseId, o.capture?.captureId);
   const kase = snap.kase;
   if (!kase) throw new Error(`No case with id ${caseId}.`);
-  const { custody, captures, tokens, startedEvent } = scopeOf(snap.custody, snap.captures, o.exportId);
-  const started = parseLine(startedEvent.line)?.details ?? {};
+  const end: ScopeEnd = o.capture ? { captureId: o.capture.captureId } : { exportId: o.exportId };
+  const { custody, captures, tokens, startedEvent, storeRefs } = scopeOf(snap.custody, snap.captures, end);
+  // A capture bag has no export.started: the default ceiling (one capture is one part) and the given language.
+  const started: Record<string, unknown> = o.capture
+    ? { reportLanguage: o.capture.lang }
+    : (parseLine(startedEvent.line)?.details ?? {});
   const num = (v: unknown): number | undefined => (typeof v === 'number' ? v : undefined);
   const ceiling = resolveCeiling({
     maxPartBytes: num(started.maxPartBytes),
@@ -683,14 +762,18 @@ async function exportContext(caseId: string, o: ExportOptions): Promise<ExportCo
   }
   const seqOf = new Map(captures.map((c) => [c.id, c.sequence]));
   const recordingsHtml = recordingSessionsSection(recordingTimeline(custody), lang, (id) => seqOf.get(id));
-  const base = `${caseSlug(kase.name, kase.id)}-${compactUtc(o.now)}`;
+  // A capture bag is named after its capture's sequence too: its ZIP never takes an export's name.
+  const seq = o.capture ? `-capture${String(captures[0]?.sequence ?? 0).padStart(4, '0')}` : '';
+  const base = `${caseSlug(kase.name, kase.id)}${seq}-${compactUtc(o.now)}`;
   // The longest bag name any number of parts could give (parts <= captures).
   const bagNameMax = partBagName(base, 1, Math.max(2, captures.length)).length;
   return {
     o,
     facts,
+    profile: o.capture ? 'capture' : 'case',
     captures,
     tokens,
+    storeRefs,
     custodyBytes,
     selectorsOf,
     hasHarvest: captures.some((c) => !!c.harvest),
@@ -704,7 +787,15 @@ async function exportContext(caseId: string, o: ExportOptions): Promise<ExportCo
       deflatePieceBound(manifestLinesBytes(path)),
     selectorsHeaderBytes: utf8Length(selectorsCsvFor([])),
     bagNameMax,
-    reportFacts: (part, parts) => ({ lang, ...facts, exportId: o.exportId, part, parts, recordingsHtml }),
+    reportFacts: (part, parts) => ({
+      lang,
+      ...facts,
+      exportId: o.exportId,
+      part,
+      parts,
+      recordingsHtml,
+      ...(o.capture ? { captureBag: true } : {}),
+    }),
     indexRows: (partOf) =>
       captures.map((c) => ({
         sequence: c.sequence,
@@ -822,14 +913,17 @@ async function captureCosts(x: ExportContext): Promise<Map<string, Cost>> {
       (r) => (itemsCsvBytes += utf8Length(r)),
       (m) => messages.push(m),
     );
-    const shown = reportCapture(
-      c,
-      cj,
-      hasShot ? { path: SCREENSHOT, thumbnail: PLACEHOLDER_THUMBNAIL } : null,
-      token,
-      exhibitOf(x, c),
-      first,
-    );
+    const shown = {
+      ...reportCapture(
+        c,
+        cj,
+        hasShot ? { path: SCREENSHOT, thumbnail: PLACEHOLDER_THUMBNAIL } : null,
+        token,
+        exhibitOf(x, c),
+        first,
+      ),
+      store: x.storeRefs.get(c.id) ?? null,
+    };
     const section = reportCaptureShare(shown, lang);
     const folders = captureFolders(
       folder,
@@ -843,7 +937,13 @@ async function captureCosts(x: ExportContext): Promise<Map<string, Cost>> {
     for (const a of c.artifacts) bytes += fileCost(`${folder}/${a.path}`, a.bytes);
     for (const f of folders) bytes += folderCost(f);
     bytes += deflatePieceBound(utf8Length(section));
-    const csvRow = capturesCsvRow({ ...c, folder, exhibitNumber: exhibitOf(x, c), network: shown.network ?? null });
+    const csvRow = capturesCsvRow({
+      ...c,
+      folder,
+      exhibitNumber: exhibitOf(x, c),
+      network: shown.network ?? null,
+      store: shown.store,
+    });
     bytes += deflatePieceBound(utf8Length(csvRow));
     if (itemsCsvBytes) bytes += deflatePieceBound(itemsCsvBytes);
     const sel = x.selectorsOf.get(c.id);
@@ -865,6 +965,7 @@ function fixedCost(x: ExportContext, parts: number): Cost {
       facts,
       widest,
       captures.map((c) => ({ c, part: parts })),
+      x,
     ),
   );
   const rf = x.reportFacts(parts, parts);
@@ -947,7 +1048,7 @@ function partTables(
   const partSelectors = planned.items.flatMap((c) => x.selectorsOf.get(c.id) ?? []);
   const ceiling = x.ceiling;
   return [
-    { path: CASE_PATH, bytes: utf8(caseJsonText(facts, { id: o.exportId, part, parts, bagNames, ceiling }, j.all)) },
+    { path: CASE_PATH, bytes: utf8(caseJsonText(facts, { id: o.exportId, part, parts, bagNames, ceiling }, j.all, x)) },
     { path: REPORT_PATH, bytes: utf8(renderReport(rf, j.index, sections)) },
     {
       path: CAPTURES_CSV_PATH,
@@ -959,6 +1060,7 @@ function partTables(
               folder: captureFolder(c),
               exhibitNumber: exhibitOf(x, c),
               network: sections.find((r) => r.captureId === c.id)?.network ?? null,
+              store: x.storeRefs.get(c.id) ?? null,
             })),
           ),
       ),
@@ -1026,7 +1128,10 @@ async function buildPart(x: ExportContext, j: PartJob): Promise<PackagePart> {
       (r) => itemRows.push(r),
       (m) => messages.push(m),
     );
-    sections.push(reportCapture(c, cj, screenshot, token, exhibitOf(x, c), first));
+    sections.push({
+      ...reportCapture(c, cj, screenshot, token, exhibitOf(x, c), first),
+      store: x.storeRefs.get(c.id) ?? null,
+    });
     const tokenFile = payload.find((f) => f.path === `${folder}/${TOKEN_FILE}`);
     ucoCaptures.push(ucoCaptureOf(x, c, tokenFile && 'bytes' in tokenFile ? tokenFile.bytes.length : 0, messages));
     o.onProgress?.({ phase: 'reading', part, parts, done: ++done, total: planned.items.length });

@@ -32,14 +32,25 @@ export async function readBagFiles(
   return out;
 }
 
-/** `data/case.json`'s case id and export id: where the store keeps the package (`<case>/<export>/<zip>`). */
-export async function packageIds(src: ByteSource): Promise<{ caseId: string; exportId: string }> {
+/**
+ * `data/case.json`'s case id and export id: where the store keeps the package (`<case>/<export>/<zip>`);
+ * for a capture bag (issue 18) also its capture id (`<case>/captures/<capture>/<zip>`).
+ */
+export async function packageIds(
+  src: ByteSource,
+): Promise<{ caseId: string; exportId: string; captureId: string | null }> {
   const files = await readBagFiles(src, [CASE_PATH], 16 * 1024 ** 2);
   const bytes = files.get(CASE_PATH);
   if (!bytes) throw new Error('Not a Hashmark package: it has no data/case.json.');
-  const kase = JSON.parse(new TextDecoder().decode(bytes)) as { caseId?: unknown; export?: { id?: unknown } };
+  const kase = JSON.parse(new TextDecoder().decode(bytes)) as {
+    caseId?: unknown;
+    export?: { id?: unknown };
+    profile?: unknown;
+    captures?: { captureId?: unknown }[];
+  };
   if (typeof kase.caseId !== 'string' || typeof kase.export?.id !== 'string') {
     throw new Error('Not a Hashmark package: data/case.json names no case id or export id.');
   }
-  return { caseId: kase.caseId, exportId: kase.export.id };
+  const one = kase.profile === 'capture' && Array.isArray(kase.captures) ? kase.captures[0]?.captureId : null;
+  return { caseId: kase.caseId, exportId: kase.export.id, captureId: typeof one === 'string' ? one : null };
 }

@@ -64,6 +64,10 @@ export interface ReportStrings {
   trustedTime: string;
   /** `{file}` */
   tokenFile: string;
+  /** Issue 18: a capture bag's notice; the store copy of a capture (`{key}`, `{version}`, `{date}`). */
+  captureBagNotice: string;
+  storeCopy: string;
+  storeCopyValue: string;
   thumbnailCaption: string;
   /** `{path}` */
   openFullImage: string;
@@ -148,6 +152,10 @@ const en: ReportStrings = {
   captureJsonSha256: 'SHA-256 of capture.json',
   trustedTime: 'Trusted timestamp of capture.json (RFC 3161)',
   tokenFile: '(token: {file})',
+  captureBagNotice:
+    "This package is a capture bag: one capture, sealed and signed right after it was stored and pushed to the team store. Its custody log ends with that capture's storage; the case's other and later captures are in the case's exports.",
+  storeCopy: 'Sealed copy in the team store',
+  storeCopyValue: '{key}, version {version}, retained until {date}',
   thumbnailCaption: 'Screenshot of the visible part of the page (reduced copy).',
   openFullImage: 'Full-size image: {path}',
   noThumbnail: 'No reduced copy could be made; see the file {path}.',
@@ -240,6 +248,10 @@ const fr: ReportStrings = {
   captureJsonSha256: 'SHA-256 de capture.json',
   trustedTime: 'Horodatage de capture.json par un tiers (RFC 3161)',
   tokenFile: '(jeton : {file})',
+  captureBagNotice:
+    "Ce paquet est un paquet de capture : une seule capture, scellée et signée juste après son enregistrement puis envoyée au dépôt d'équipe. Son journal de traçabilité s'arrête à l'enregistrement de cette capture ; les autres captures de l'affaire sont dans ses exports.",
+  storeCopy: "Copie scellée dans le dépôt d'équipe",
+  storeCopyValue: '{key}, version {version}, conservée jusqu’au {date}',
   thumbnailCaption: "Capture d'écran de la partie visible de la page (copie réduite).",
   openFullImage: 'Image en taille réelle : {path}',
   noThumbnail: "Aucune copie réduite n'a pu être produite ; voir le fichier {path}.",
@@ -333,6 +345,10 @@ const ar: ReportStrings = {
   captureJsonSha256: 'بصمة SHA-256 للملف capture.json',
   trustedTime: 'الختم الزمني للملف capture.json من جهة موثوقة (RFC 3161)',
   tokenFile: '(الرمز: {file})',
+  captureBagNotice:
+    'هذه الحزمة حزمة التقاط: التقاط واحد خُتم ووُقّع مباشرة بعد حفظه ثم أُرسل إلى مستودع الفريق. ينتهي سجل حفظ الأدلة فيها بحفظ هذا الالتقاط؛ أما بقية التقاطات القضية ففي تصديراتها.',
+  storeCopy: 'نسخة مختومة في مستودع الفريق',
+  storeCopyValue: '{key}، الإصدار {version}، محفوظة حتى {date}',
   thumbnailCaption: 'لقطة شاشة للجزء الظاهر من الصفحة (نسخة مصغّرة).',
   openFullImage: 'الصورة بحجمها الكامل: {path}',
   noThumbnail: 'تعذّر إعداد نسخة مصغّرة؛ انظر الملف {path}.',

@@ -47,6 +47,8 @@ export interface ReportFacts {
   parts: number;
   /** Recording sessions (issue 16): the section's HTML from report-recording.ts, '' when none. */
   recordingsHtml?: string;
+  /** A capture bag (issue 18): one capture sealed right after it was stored, not the whole case. */
+  captureBag?: boolean;
 }
 
 /** One line of the list of every capture in the export (all parts). */
@@ -98,6 +100,8 @@ export interface ReportCapture {
   harvest?: ReportHarvest | null;
   /** capture.json `network`, summarised (issue 21): status, server IP, requested URL, key headers. */
   network?: NetworkSummary | null;
+  /** Its auto-pushed capture bag in the team store, as store.pushed logged it (issue 18). */
+  store?: { key: string; versionId: string; retainUntil: string } | null;
 }
 
 /** One harvested item as the report lists it (page text: escaped, isolated, direction from its own text). */
@@ -259,9 +263,9 @@ function headParts(f: ReportFacts): { before: string; after: string } {
   ];
   if (f.parts > 1) facts.push([t.part, escapeHtml(fill(t.partOf, { k: f.part, n: f.parts }))]);
   const notice =
-    f.parts > 1
+    (f.parts > 1
       ? `<p class="notice">${escapeHtml(fill(t.partNotice, { k: f.part, n: f.parts, id: '\u0000' })).replace('\u0000', code(f.exportId))}</p>\n`
-      : '';
+      : '') + (f.captureBag ? `<p class="notice">${escapeHtml(t.captureBagNotice)}</p>\n` : '');
   const partHeader = f.parts > 1 ? `<th>${escapeHtml(t.colPart)}</th>` : '';
   const before =
     `<!doctype html>\n<html lang="${f.lang}" dir="${t.dir}">\n<head>\n<meta charset="utf-8">\n` +
@@ -378,6 +382,16 @@ export function reportCaptureSection(c: ReportCapture, lang: ReportLang): string
   }
   facts.push(...networkRows(c.network ?? null, lang, code));
   facts.push([t.folder, code(`${c.folder}/`)], [t.captureJsonSha256, hash(c.captureJsonSha256)]);
+  if (c.store) {
+    const [k, v, d] = ['\u0000', '\u0001', '\u0002'];
+    facts.push([
+      t.storeCopy,
+      escapeHtml(fill(t.storeCopyValue, { key: k, version: v, date: d }))
+        .replace(k, code(c.store.key))
+        .replace(v, code(c.store.versionId))
+        .replace(d, time(c.store.retainUntil, lang)),
+    ]);
+  }
   if (c.timestamp) {
     const when = c.timestamp.genTime ? `${time(c.timestamp.genTime, lang)} ` : '';
     facts.push([

@@ -45,6 +45,10 @@ export const CAPTURES_CSV_HEADER = [
   ...KEY_HEADERS.map((h) => `response_${h.replace(/-/g, '_')}` as const),
   // Issue 21 item 5: the network error of a capture of kind "unreachable" (the site did not answer).
   'network_error',
+  // Issue 18: the capture's auto-pushed capture bag in the team store (its store.pushed event), if any.
+  'store_key',
+  'store_version_id',
+  'store_retain_until',
 ] as const;
 
 /**
@@ -63,7 +67,13 @@ export type CapturesCsvInput = Pick<
   | 'artifacts'
   | 'limitations'
   | 'tags'
-> & { folder: string; exhibitNumber: string; network?: NetworkSummary | null };
+> & {
+  folder: string;
+  exhibitNumber: string;
+  network?: NetworkSummary | null;
+  /** Its auto-pushed capture bag in the team store (issue 18). */
+  store?: { key: string; versionId: string; retainUntil: string } | null;
+};
 
 /** The header row. */
 export function capturesCsvHeader(): string {
@@ -93,6 +103,10 @@ export function capturesCsvRow(c: CapturesCsvInput): string {
     // The case reference is typed by hand: neutralised like any text.
     csvText(c.exhibitNumber),
     ...networkCells(c.network ?? null),
+    // Object keys are made by Hashmark from ids; version ids by the store: neutralised like any text.
+    csvText(c.store?.key ?? ''),
+    csvText(c.store?.versionId ?? ''),
+    csvQuote(c.store?.retainUntil ?? ''),
   ]);
 }
 

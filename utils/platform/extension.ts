@@ -10,3 +10,8 @@ export function uiLanguage(): string {
 export function requestPersistentStorage(): void {
   void navigator.storage?.persist?.().catch(() => false);
 }
+
+/** Who makes a package here (bag-info Bag-Software-Agent, case.json software), as the export page says it. */
+export function packageSoftware(): { name: string; version: string; browser: string } {
+  return { name: 'Hashmark', version: browser.runtime.getManifest().version, browser: navigator.userAgent };
+}

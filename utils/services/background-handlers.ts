@@ -19,7 +19,7 @@ import { badgeForFailure, badgeForSuccess, badgeProgress, badgeWorking } from '@
 import { createBrowserCaptureEnv } from '@/utils/platform/capture-env';
 import { createRecordingPlatform } from '@/utils/platform/recording-platform';
 import { stopWhenLeft } from '@/utils/platform/recording-guard';
-import { requestPersistentStorage } from '@/utils/platform/extension';
+import { packageSoftware, requestPersistentStorage, uiLanguage } from '@/utils/platform/extension';
 import { runCapture, type CaptureRequest } from './capture-job';
 import { cacheStoredThumbnail } from './capture-commit';
 import { createHarvestControl } from './harvest-control';
@@ -31,6 +31,8 @@ import { processFirstAttempts, processTimestampsFromSettings, timestampStoredCap
 import { addWatchEntry, removeWatchEntry, syncWatch } from './watch-list';
 import { reportSightings, watchConfig } from './watch-sightings';
 import { createStorePushService } from './store-push';
+import { sealCapture } from './capture-seal';
+import { onCaptureCommitted } from './capture-commit';
 import { commitImport, listStorePackages, type ImportCommit } from './store-import';
 import { storeSession } from '@/utils/platform/store-session';
 import { presignGet } from '@/utils/store';
@@ -194,7 +196,20 @@ export function createBackgroundServices(db: HashmarkDb): BackgroundServices {
   }
 
   const recording = recordingService(db, captureEnv);
-  const store = createStorePushService(db, storeSession);
+  // Auto-push (issue 18): capture bags are sealed here, in the background, by the one package writer.
+  const store = createStorePushService(db, storeSession, fetch, (caseId, captureId) =>
+    sealCapture(
+      { db, software: packageSoftware(), browserLanguages: [...navigator.languages, uiLanguage()] },
+      caseId,
+      captureId,
+    ),
+  );
+  // Every kind of capture is committed by capture-commit.ts; a capture whose case auto-pushes queued its
+  // bag in that same transaction: a round seals and pushes it (never awaited by the capture).
+  // A moment later, so the capture's answer and its report thumbnail go first (the seal reuses the thumbnail).
+  onCaptureCommitted(() => {
+    setTimeout(() => void store.round().catch((e) => console.error('hashmark: store push', e)), 1500);
+  });
   const harvests = createHarvestControl(db, {
     env: captureEnv,
     started: (h) => void badgeWorking(h.tabId),

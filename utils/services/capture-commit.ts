@@ -42,6 +42,16 @@ export interface CaptureCommit {
 }
 
 /**
+ * Told after every capture committed (the background starts a team-store round: a capture of a case that
+ * auto-pushes queued its capture bag in its own transaction, issue 18). Never awaited; a listener that
+ * throws changes nothing for the capture.
+ */
+let committedListener: (() => void) | null = null;
+export function onCaptureCommitted(listener: (() => void) | null): void {
+  committedListener = listener;
+}
+
+/**
  * Serialises and hashes capture.json, builds the capture record and commits it with its files
  * and selectors in one transaction (or throws a CaptureError and writes nothing).
  */
@@ -74,6 +84,11 @@ export async function commitCaptureJson(db: HashmarkDb, c: CaptureCommit): Promi
     at: c.now().toISOString(),
     ...(c.kind ? { kind: c.kind } : {}),
   });
+  try {
+    committedListener?.();
+  } catch {
+    // See onCaptureCommitted: the capture is stored whatever a listener does.
+  }
   return { sha256: cj.sha256, hashMs };
 }
 

@@ -55,7 +55,7 @@ function batchedBlobReader(db: HashmarkDb): ExportStore['blob'] {
 /** The database as the exporter's read-only store. */
 function exportStoreOf(db: HashmarkDb): ExportStore {
   return {
-    snapshot: (caseId) => readExportSnapshot(db, caseId),
+    snapshot: (caseId, captureId) => readExportSnapshot(db, caseId, captureId),
     blob: batchedBlobReader(db),
     // A page of items at a time (items.csv, the report's first items): a 10,000-item harvest is never held whole.
     eachHarvestItem: (captureId, each) => eachHarvestItem(db, captureId, each),

@@ -100,6 +100,9 @@ export interface ImportResult {
   captures: number;
   verdict: 'passed' | 'unverified';
   created: boolean;
+  /** Captures added, and those skipped because the case already held them (same capture id, issue 18). */
+  added: number;
+  skipped: number;
 }
 
 /** What the dashboard hands the background once it has verified a package (`store.commit`). */
@@ -172,7 +175,7 @@ export async function commitImport(
     source: { endpoint: new URL(t.endpoint).origin, bucket: t.bucket, key: c.key, versionId: c.versionId },
     importedAt: now.toISOString(),
   });
-  const { created } = await saveImportedCase(db, ic);
+  const { created, added, skipped } = await saveImportedCase(db, ic);
   const out = { caseId: ic.caseId, name: ic.name, signer: ic.from.signer, captures: ic.captures.length };
-  return { ...out, verdict: c.verdict, created };
+  return { ...out, verdict: c.verdict, created, added, skipped };
 }

@@ -7,6 +7,8 @@
  * (store.pushed). Credentials never reach the log: errors are the store's code and message.
  */
 import {
+  abandonStorePush,
+  attachSealedCapture,
   dropStorePush,
   dueStorePushes,
   enqueueStorePush,
@@ -17,8 +19,10 @@ import {
   saveStoreConfig,
   type HashmarkDb,
   type StoreQueueRecord,
+  unsealedCaptures,
 } from '@/utils/db';
-import type { PackagePart } from '@/utils/package/export-case';
+import { CaptureGoneError, type PackagePart } from '@/utils/package/export-case';
+import { releaseSpooled } from '@/utils/package/zip-spool';
 import {
   openSecret,
   packageKey,
@@ -76,6 +80,74 @@ export interface StorePushDeps {
   now?: () => Date;
   /** Every queued part, even those whose backoff has not ended (an explicit "push now"). */
   all?: boolean;
+  /**
+   * Auto-push (issue 18): seals a queued capture as its capture bag (utils/services/capture-seal.ts).
+   * Without it, capture bags wait in the queue unsealed.
+   */
+  seal?: (caseId: string, captureId: string) => Promise<SealedBag>;
+}
+
+/** What sealing a capture gives the queue. */
+type SealedBag = Pick<PackagePart, 'exportId' | 'zipName' | 'zipSha256' | 'zipBytes' | 'zip'>;
+
+/**
+ * Seals one queued capture bag and puts its ZIP in the queue record (then lets the writer's spool file
+ * go: the database holds its copy). A failed seal is logged (store.failed) and retried with backoff like a
+ * push; a capture deleted before its seal is dropped from the queue, logged once. Returns the record
+ * ready to push, or null.
+ */
+async function sealOne(d: StorePushDeps, config: StoreConfig, r: StoreQueueRecord): Promise<StoreQueueRecord | null> {
+  const now = d.now ?? (() => new Date());
+  const captureId = r.captureId!;
+  if (!d.seal) return null;
+  try {
+    const bag = await d.seal(r.caseId, captureId);
+    try {
+      return await attachSealedCapture(d.db, r.id, {
+        exportId: bag.exportId,
+        zipName: bag.zipName,
+        zipSha256: bag.zipSha256,
+        bytes: bag.zipBytes,
+        key: packageKey(config.prefix, r.caseId, 'captures', captureId, bag.zipName),
+        zip: bag.zip,
+        at: now().toISOString(),
+      });
+    } finally {
+      await releaseSpooled(bag.zip);
+    }
+  } catch (e) {
+    const at = now();
+    const error = e instanceof Error ? e.message : String(e);
+    const details = { captureId, stage: 'seal', reason: error, attempt: r.attempts + 1 };
+    if (e instanceof CaptureGoneError) {
+      await abandonStorePush(d.db, r.id, { at: at.toISOString(), details: { ...details, abandoned: true } });
+      return null;
+    }
+    const nextAt = new Date(at.getTime() + backoffMs(r.attempts + 1)).toISOString();
+    await markStoreFailed(d.db, r.id, {
+      at: at.toISOString(),
+      nextAt,
+      error,
+      details: { ...details, nextAttemptAt: nextAt },
+    });
+    return null;
+  }
+}
+
+/**
+ * Seals every due capture bag not sealed yet; needs no credentials (a locked store still gets its bags).
+ * Returns the ids it could not seal (not tried again in this round).
+ */
+async function sealDue(d: StorePushDeps, config: StoreConfig, horizon: Date): Promise<Set<string>> {
+  const tried = new Set<string>();
+  const failed = new Set<string>();
+  if (!d.seal) return failed;
+  for (;;) {
+    const r = (await unsealedCaptures(d.db, horizon, 20)).find((x) => !tried.has(x.id));
+    if (!r) return failed;
+    tried.add(r.id);
+    if (!(await sealOne(d, config, r))) failed.add(r.id);
+  }
 }
 
 export interface StoreRunResult {
@@ -87,9 +159,19 @@ export interface StoreRunResult {
   nextAt: string | null;
 }
 
-async function pushOne(d: StorePushDeps, target: StoreTarget, config: StoreConfig, r: StoreQueueRecord) {
+async function pushOne(d: StorePushDeps, target: StoreTarget, config: StoreConfig, queued: StoreQueueRecord) {
   const now = d.now ?? (() => new Date());
-  const base = { exportId: r.exportId, part: r.part, parts: r.parts, zipName: r.zipName, zipSha256: r.zipSha256 };
+  // A capture bag whose seal failed before is sealed first (an explicit "push now" reaches it early).
+  const r = queued.captureId && !queued.zip ? await sealOne(d, config, queued) : queued;
+  if (!r) return false;
+  const base = {
+    ...(r.captureId ? { captureId: r.captureId } : {}),
+    exportId: r.exportId,
+    part: r.part,
+    parts: r.parts,
+    zipName: r.zipName,
+    zipSha256: r.zipSha256,
+  };
   try {
     if (!r.zip) throw new Error('The queued ZIP is missing.');
     const retainUntil = retainUntilDate(now(), config.retentionDays);
@@ -129,12 +211,14 @@ export async function runStorePushes(d: StorePushDeps): Promise<StoreRunResult> 
   const out: StoreRunResult = { pushed: 0, failed: 0, waiting: 'none', nextAt: null };
   const config = await getStoreConfig(d.db);
   if (!config) return { ...out, waiting: 'no-store', nextAt: await nextStorePushAt(d.db) };
+  // With `all`, each queued part once (a failure moves its nextAt past this round's horizon).
+  const horizon = d.all ? new Date(now().getTime() + 366 * 86_400_000) : null;
+  // Capture bags are sealed even while the store is locked: the push then waits, the seal does not.
+  const unsealed = await sealDue(d, config, horizon ?? now());
   const credentials = await d.credentials(config);
   if (!credentials) return { ...out, waiting: 'locked', nextAt: await nextStorePushAt(d.db) };
   const target: StoreTarget = { endpoint: config.endpoint, bucket: config.bucket, region: config.region, credentials };
-  // With `all`, each queued part once (a failure moves its nextAt past this round's horizon).
-  const horizon = d.all ? new Date(now().getTime() + 366 * 86_400_000) : null;
-  const tried = new Set<string>();
+  const tried = new Set<string>(unsealed);
   for (;;) {
     const due = (await dueStorePushes(d.db, horizon ?? now(), 50)).filter((r) => !tried.has(r.id));
     const r = due[0];
@@ -160,27 +244,43 @@ export interface StoreSessionSecret {
 }
 
 /** The background's store service: queue rounds (start, alarm, 'store.push') and the session unlock. */
-export function createStorePushService(db: HashmarkDb, session: StoreSessionSecret, fetcher: Fetcher = fetch) {
+export function createStorePushService(
+  db: HashmarkDb,
+  session: StoreSessionSecret,
+  fetcher: Fetcher = fetch,
+  seal?: StorePushDeps['seal'],
+) {
   let running: Promise<StoreRunResult> | null = null;
+  // A round asked for while one runs (a capture just queued its bag): run once more after it.
+  let again = false;
   const deps: StorePushDeps = {
     db,
     fetcher: (url, init) => fetcher(url, init),
     credentials: async (config) => credentialsOf(config, config.secret.kind === 'sealed' ? await session.get() : null),
+    ...(seal ? { seal } : {}),
+  };
+  const round = (o: { all?: boolean } = {}): Promise<StoreRunResult> => {
+    if (running && !o.all) {
+      again = true;
+      return running;
+    }
+    // "Push now" waits for a round in progress, then runs; either way one upload at a time.
+    const after = running ? running.catch(() => undefined) : Promise.resolve();
+    const mine: Promise<StoreRunResult> = after
+      .then(() => runStorePushes(o.all ? { ...deps, all: true } : deps))
+      .finally(() => {
+        if (running !== mine) return;
+        running = null;
+        if (!again) return;
+        again = false;
+        void round().catch((e) => console.error('hashmark: store push', e));
+      });
+    running = mine;
+    return mine;
   };
   return {
     /** One round; a round already running is joined rather than doubled (one upload at a time). */
-    round(o: { all?: boolean } = {}): Promise<StoreRunResult> {
-      if (running && !o.all) return running;
-      // "Push now" waits for a round in progress, then runs; either way one upload at a time.
-      const after = running ? running.catch(() => undefined) : Promise.resolve();
-      const mine: Promise<StoreRunResult> = after
-        .then(() => runStorePushes(o.all ? { ...deps, all: true } : deps))
-        .finally(() => {
-          if (running === mine) running = null;
-        });
-      running = mine;
-      return mine;
-    },
+    round,
     async unlock(passphrase: string): Promise<{ ok: true }> {
       const config = await getStoreConfig(db);
       if (config?.secret.kind !== 'sealed') throw new Error('No sealed store key to unlock.');

@@ -49,6 +49,8 @@ function handlers() {
         captures: 0,
         verdict: 'passed' as const,
         created: true,
+        added: 0,
+        skipped: 0,
       })),
     },
     content: {

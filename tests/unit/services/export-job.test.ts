@@ -132,7 +132,7 @@ describe('buildCasePackage: one package', () => {
     expect(csv.startsWith('\ufeffsequence,capture_id,')).toBe(true);
     expect(csv.split('\r\n').filter(Boolean)).toHaveLength(4);
     // Then the network columns (issue 21), empty: these captures recorded no network facts.
-    expect(csv).toContain(`,"'=HYPERLINK(""x""); annonce",PV-2026-118-0002,,,,,,,,,\r\n`);
+    expect(csv).toContain(`,"'=HYPERLINK(""x""); annonce",PV-2026-118-0002,,,,,,,,,,,,\r\n`);
     const sel = text(f.get('data/selectors.csv'));
     expect(sel).toBe(
       `\ufeffvalue,kind,normalised,raw_forms,capture_ids\r\n+33612345678,phone,+33612345678,"[""06 12 34 56 78""]","[""${captures[1]!.id}""]"\r\n`,

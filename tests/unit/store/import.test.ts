@@ -3,7 +3,7 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import { importedCaseOf, signedTables } from '@/utils/services/store-import';
-import { createDb } from '@/utils/db';
+import { createDb, saveImportedCase } from '@/utils/db';
 import { ensureSigningKey } from '@/utils/services/signing-keys';
 import { beginExport, buildCasePackage } from '@/utils/services/export-job';
 import { CAPTURES_CSV_PATH, CASE_PATH, IMPORT_FILES } from '@/utils/package/layout';
@@ -60,6 +60,58 @@ describe('importedCaseOf', () => {
 
 // The background writes an import's rows from tables a page hands it (issue 18): each must be the one the
 // package's signature covers, through the manifest and the tag manifest.
+describe('saveImportedCase: a capture bag and the export of the same case (issue 18)', () => {
+  it('merges by capture id: nothing duplicated, whichever comes first; the same version twice adds nothing', async () => {
+    const fp = 'ab'.repeat(32);
+    const db = createDb('import-merge');
+    await db.open();
+    const base = { fingerprint: fp, verdict: 'passed' as const, zipSha256: 'ef'.repeat(32), importedAt: at(1) };
+    const csv = (rows: [number, string][]) =>
+      'sequence,capture_id,folder,started_at,finished_at,url,title,capture_json_sha256\r\n' +
+      rows.map(([n, id]) => `${n},${id},f,${at(n)},${at(n)},http://x/${n},t${n},${'cd'.repeat(32)}\r\n`).join('');
+    const sel =
+      'value,kind,normalised,raw_forms,capture_ids\r\n+33612345678,phone,+33612345678,"[""06""]","[""k2""]"\r\n';
+    const pkg = (rows: [number, string][], key: string) =>
+      importedCaseOf(
+        new Map([
+          ['data/case.json', JSON.stringify({ caseId: 'c1', name: 'R', export: { id: key } })],
+          ['data/captures.csv', csv(rows)],
+          ['data/selectors.csv', sel],
+        ]),
+        { ...base, source: { endpoint: 'http://127.0.0.1:1', bucket: 'b', key, versionId: 'v1' } },
+      );
+    const bag = pkg([[2, 'k2']], 'p/c1/captures/k2/bag.zip');
+    expect(await saveImportedCase(db, bag)).toEqual({ created: true, added: 1, skipped: 0 });
+    const exp = pkg(
+      [
+        [1, 'k1'],
+        [2, 'k2'],
+        [3, 'k3'],
+      ],
+      'p/c1/e1/case.zip',
+    );
+    expect(await saveImportedCase(db, exp)).toEqual({ created: false, added: 2, skipped: 1 });
+    expect(await saveImportedCase(db, exp)).toEqual({ created: false, added: 0, skipped: 3 });
+    const caseId = `imp-${fp.slice(0, 12)}-c1`;
+    expect((await db.captures.filter((c) => c.caseId === caseId).toArray()).map((c) => c.sequence).sort()).toEqual([
+      1, 2, 3,
+    ]);
+    // k2's selector once: from the capture bag, not again from the export.
+    expect(
+      await db.selectors
+        .where('captureId')
+        .equals(`imp-${fp.slice(0, 12)}-k2`)
+        .count(),
+    ).toBe(1);
+    const kase = await db.cases.get(caseId);
+    expect(kase?.summary?.captures).toBe(3);
+    expect(kase?.nextSequence).toBe(4);
+    expect(kase?.imported?.more?.map((m) => m.key)).toEqual(['p/c1/e1/case.zip']);
+    db.close();
+    await db.delete();
+  });
+});
+
 describe('signedTables (the background’s re-check of a verified import)', () => {
   it('accepts the signed tables; refuses a changed table, a changed manifest, another key', async () => {
     const db = createDb('import-recheck');
@@ -71,7 +123,7 @@ describe('signedTables (the background’s re-check of a verified import)', () =
     const software = { name: 'Hashmark', version: '0.1.0', browser: 'test' };
     let zip: Blob | null = null;
     for await (const p of buildCasePackage('case-r', { db, key, now, exportId, software })) zip = p.zip;
-    expect(await packageIds(blobSource(zip!))).toEqual({ caseId: 'case-r', exportId });
+    expect(await packageIds(blobSource(zip!))).toEqual({ caseId: 'case-r', exportId, captureId: null });
     const files: Record<string, string> = {};
     for (const [p, b] of await readBagFiles(blobSource(zip!), IMPORT_FILES)) files[p] = toBase64(b);
     expect(Object.keys(files).sort()).toEqual([...IMPORT_FILES].sort());

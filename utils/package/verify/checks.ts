@@ -17,7 +17,7 @@ export interface VerifyCheck {
    * tagmanifest-sha256, tagmanifest-sha512, unexpected-files, payload-oxum, signature,
    * key-fingerprint, pinned-key, signer, custody, custody-order, case-json, captures,
    * capture-artifacts, custody-case, custody-export, custody-captures, timestamps, bag-group,
-   * group (several packages), internal. An id can appear several times, once per problem.
+   * store-refs, group (several packages), internal. An id can appear several times, once per problem.
    */
   id: string;
   ok: boolean;
@@ -74,9 +74,13 @@ interface CaseCapture {
   part: number;
   folder: string;
   captureJsonSha256: string;
+  /** Its auto-pushed capture bag in the team store (issue 18), when case.json gives one. */
+  store: { key: string; versionId: string; retainUntil: string; zipSha256: string } | null;
 }
 
 export interface CaseView {
+  /** 'capture': a capture bag (evidence-package-v1.md "Capture bag"), checked as one. */
+  profile: 'case' | 'capture';
   caseId: string;
   /** case.json `signingKeySha256`, when given. */
   signingKeySha256: string | null;
@@ -103,6 +107,11 @@ export function readCaseJson(t: string | null, checks: Checks): CaseView | null 
   const v = parsed.value;
   if (!isObject(v) || v.schema !== 'hashmark.case/1')
     return bad('is not a Hashmark case description (schema "hashmark.case/1")');
+  if (v.profile !== undefined && v.profile !== 'capture')
+    return bad(
+      `gives an unknown profile ${String(JSON.stringify(v.profile)).slice(0, 40)} (only "capture" is defined)`,
+    );
+  const profile = v.profile === 'capture' ? 'capture' : 'case';
   if (typeof v.caseId !== 'string' || v.caseId === '') return bad('has no caseId');
   const e = v.export;
   if (!isObject(e) || typeof e.id !== 'string' || !UUID.test(e.id))
@@ -126,16 +135,44 @@ export function readCaseJson(t: string | null, checks: Checks): CaseView | null 
     ) {
       return bad(`captures[${i}] is not a capture entry (captureId, sequence, part, folder, captureJsonSha256)`);
     }
+    const store = storeRefOf(c.store);
+    if (store === undefined)
+      return bad(`captures[${i}].store is not a store reference (key, versionId, retainUntil, zipSha256)`);
     captures.push({
       captureId: c.captureId,
       sequence: c.sequence,
       part: c.part,
       folder: c.folder,
       captureJsonSha256: c.captureJsonSha256,
+      store,
     });
   }
+  // A capture bag holds exactly one capture, and is never split (evidence-package-v1.md).
+  if (profile === 'capture' && (e.parts !== 1 || captures.length !== 1))
+    return bad(
+      `is a capture bag but describes ${captures.length} captures in ${e.parts} parts (one capture, one part)`,
+    );
   const key = typeof v.signingKeySha256 === 'string' ? v.signingKeySha256 : null;
-  return { caseId: v.caseId, signingKeySha256: key, exportId: e.id, part: e.part, parts: e.parts, bagNames, captures };
+  return {
+    profile,
+    caseId: v.caseId,
+    signingKeySha256: key,
+    exportId: e.id,
+    part: e.part,
+    parts: e.parts,
+    bagNames,
+    captures,
+  };
+}
+
+/** case.json `captures[].store`: null when absent, undefined when malformed. */
+function storeRefOf(v: unknown): CaseCapture['store'] | undefined {
+  if (v === undefined) return null;
+  if (!isObject(v)) return undefined;
+  const { key, versionId, retainUntil, zipSha256 } = v;
+  if (typeof key !== 'string' || typeof versionId !== 'string' || typeof retainUntil !== 'string') return undefined;
+  if (typeof zipSha256 !== 'string' || !/^[0-9a-f]{64}$/.test(zipSha256)) return undefined;
+  return { key, versionId, retainUntil, zipSha256 };
 }
 
 /** The capture folders in this package are exactly those case.json assigns to this part, with the same capture.json. */
@@ -201,6 +238,10 @@ export function checkCustodyAgainstCase(
   }
   checks.settle('custody-case', `The custody log is the log of case ${kase.caseId}, the case this package describes.`);
 
+  if (kase.profile === 'capture') {
+    checkCaptureBagCustody(kase, events, folders, digests, checks);
+    return;
+  }
   const last = events.at(-1);
   const isStart = (e: CustodyEvent | undefined): boolean =>
     e?.type === 'export.started' && detailString(e, 'exportId') === kase.exportId;
@@ -267,6 +308,87 @@ export function checkCustodyAgainstCase(
     'custody-captures',
     'Every capture in this package has its capture.stored event with the same capture.json SHA-256, and every capture stored before the export is in it or was deleted.',
   );
+  checkStoreRefs(kase, events, checks);
+}
+
+/**
+ * A capture bag's log (evidence-package-v1.md "Capture bag"): the case's log as it stood when the capture
+ * was stored, so it ends with that capture's capture.stored, naming the capture.json this bag holds.
+ */
+function checkCaptureBagCustody(
+  kase: CaseView,
+  events: CustodyEvent[],
+  folders: Set<string>,
+  digests: Map<string, FileDigest>,
+  checks: Checks,
+): void {
+  const c = kase.captures[0];
+  const last = events.at(-1);
+  if (!c || !last) {
+    checks.fail('custody-export', `${CUSTODY_PATH} has no events, so it does not show this capture being stored.`);
+  } else if (last.type !== 'capture.stored' || last.captureId !== c.captureId) {
+    checks.fail(
+      'custody-export',
+      `${CUSTODY_PATH} ends with event ${last.seq} (${last.type}), not with the capture.stored event of capture ${c.captureId}: a capture bag's log must end with the storage of its capture.`,
+    );
+  } else {
+    checks.pass(
+      'custody-export',
+      `This is a capture bag: the custody log ends with the storage of its capture ${c.captureId} (event ${last.seq}, ${last.at}).`,
+    );
+  }
+  if (c && last?.type === 'capture.stored' && last.captureId === c.captureId) {
+    const logged = detailString(last, 'captureJsonSha256');
+    const actual = digests.get(`${c.folder}/capture.json`)?.sha256;
+    if (logged === null || actual === undefined || logged !== actual) {
+      checks.fail(
+        'custody-captures',
+        `${c.folder}/capture.json: its SHA-256 is not the one logged when the capture was stored (event ${last.seq}).`,
+      );
+    }
+    const seq = last.details.sequence;
+    if (seq !== c.sequence)
+      checks.fail(
+        'custody-captures',
+        `${CASE_PATH} gives capture ${c.captureId} sequence ${c.sequence}, the log ${String(seq)}.`,
+      );
+  }
+  if (events.some((e) => e.type === 'capture.deleted' && e.captureId === c?.captureId))
+    checks.fail('custody-captures', `The custody log says capture ${c?.captureId} was deleted before it was stored.`);
+  if (folders.size !== 1)
+    checks.fail('custody-captures', `A capture bag holds one capture folder; this one holds ${folders.size}.`);
+  checks.settle(
+    'custody-captures',
+    'The capture bag holds one capture, the one whose storage ends the log, with the capture.json SHA-256 logged then.',
+  );
+  checkStoreRefs(kase, events, checks);
+}
+
+/** Each capture's store reference (case.json) is one the log's store.pushed events recorded for it. */
+function checkStoreRefs(kase: CaseView, events: CustodyEvent[], checks: Checks): void {
+  const refs = kase.captures.filter((c) => c.store);
+  if (refs.length === 0) return;
+  for (const c of refs) {
+    const s = c.store!;
+    const logged = events.some(
+      (e) =>
+        e.type === 'store.pushed' &&
+        e.captureId === c.captureId &&
+        detailString(e, 'key') === s.key &&
+        detailString(e, 'versionId') === s.versionId &&
+        detailString(e, 'retainUntil') === s.retainUntil &&
+        detailString(e, 'zipSha256') === s.zipSha256,
+    );
+    if (!logged)
+      checks.fail(
+        'store-refs',
+        `${CASE_PATH} says capture ${c.captureId} is in the team store as ${s.key} version ${s.versionId}, but no store.pushed event of the custody log records that push.`,
+      );
+  }
+  checks.settle(
+    'store-refs',
+    `The team store copies of ${refs.length} capture(s) named in ${CASE_PATH} are the ones the custody log's store.pushed events record.`,
+  );
 }
 
 /** Bag-Count and Bag-Group-Identifier agree with case.json; null for a package that is not part of a group. */
@@ -276,6 +398,16 @@ export function checkGroup(
   groupId: string | null,
   checks: Checks,
 ): VerifyGroupInfo | null {
+  if (kase.profile === 'capture') {
+    // A capture bag is never part of a group: Bag-Count or Bag-Group-Identifier would claim otherwise.
+    if (bagCount !== null || groupId !== null)
+      checks.fail(
+        'bag-group',
+        'bag-info.txt gives Bag-Count or Bag-Group-Identifier, but a capture bag is never part of a group.',
+      );
+    checks.settle('bag-group', 'This capture bag is a package of its own (no Bag-Count, no Bag-Group-Identifier).');
+    return null;
+  }
   if (kase.parts === 1 && bagCount === null && groupId === null) return null;
   const m = bagCount === null ? null : /^(\d+) of (\d+)$/.exec(bagCount);
   if (bagCount === null || groupId === null) {

@@ -66,6 +66,8 @@ export interface VerifyReport {
   /** From data/case.json, when it could be read. */
   caseId: string | null;
   exportId: string | null;
+  /** From data/case.json: 'capture' for a capture bag (one capture, issue 18), 'case' for an export. */
+  profile: 'case' | 'capture' | null;
   /** Captures whose folders this package holds. */
   captures: number;
   /** When the package is one part of a split export (Bag-Group-Identifier, Bag-Count). */
@@ -315,6 +317,7 @@ function emptyReport(checks: Checks): VerifyReport {
     payloadBytes: 0,
     caseId: null,
     exportId: null,
+    profile: null,
     captures: 0,
     group: null,
     custodySha256: null,

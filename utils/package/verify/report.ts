@@ -14,7 +14,7 @@ export function formatReport(r: VerifyReport): string {
     `Signing key: ${r.fingerprint ?? '(no readable signing key)'}`,
     `Payload:     ${r.payloadFiles} files, ${r.payloadBytes} bytes`,
     ...(r.caseId ? [`Case:        ${r.caseId}`] : []),
-    ...(r.exportId ? [`Export:      ${r.exportId}`] : []),
+    ...(r.exportId ? [`${r.profile === 'capture' ? 'Capture bag:' : 'Export:     '} ${r.exportId}`] : []),
     ...(r.group
       ? [`Part:        ${r.group.part} of ${r.group.parts} (Bag-Group-Identifier ${r.group.identifier})`]
       : []),

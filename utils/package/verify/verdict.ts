@@ -287,7 +287,9 @@ export async function checkBag(c: PackageContents, opts: VerifyOptions, checks: 
   checks.settle(
     'case-json',
     kase
-      ? `${CASE_PATH} describes case ${kase.caseId}, export ${kase.exportId}, part ${kase.part} of ${kase.parts}.`
+      ? kase.profile === 'capture'
+        ? `${CASE_PATH} describes a capture bag of case ${kase.caseId}: capture ${kase.captures[0]?.captureId ?? '?'}, bag ${kase.exportId}.`
+        : `${CASE_PATH} describes case ${kase.caseId}, export ${kase.exportId}, part ${kase.part} of ${kase.parts}.`
       : `${CASE_PATH} was read.`,
   );
   const custody = checkCustody(c, kase, checks);
@@ -323,6 +325,7 @@ export async function checkBag(c: PackageContents, opts: VerifyOptions, checks: 
     payloadBytes: payload.bytes,
     caseId: kase?.caseId ?? null,
     exportId: kase?.exportId ?? null,
+    profile: kase?.profile ?? null,
     captures: folders.size,
     group,
     custodySha256: custody.sha256,
