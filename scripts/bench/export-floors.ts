@@ -11,7 +11,7 @@
  *   (d) the export itself (the export page, as the bench runs it), of the case and of a tiny case;
  *   (e) the baseline: `zip -0` + `sha256sum` over the exported files, unpacked.
  *
- *   npm run bench:export-floors -- <chrome-mv3 dir> [captures] [partMiB] [rounds] [--json out.json]
+ *   npm run bench:export-floors -- <chrome-mv3 dir> [captures] [partMiB] [rounds] [--json out.json] [--only a,b,c,d]
  *
  * Not a test and not a bench stage: it says what bounds the export (docs/performance.md, issue 17).
  * The target (export ≥ 0.5 of the baseline's speed) is a time budget of twice the baseline: a
@@ -42,7 +42,8 @@ function floors<K extends keyof FloorsApi>(
   ...args: Parameters<FloorsApi[K]>
 ): Promise<Awaited<ReturnType<FloorsApi[K]>>> {
   return page.evaluate(
-    ([g, n, a]) => (globalThis as unknown as Record<string, Record<string, (...x: unknown[]) => unknown>>)[g]![n]!(...a),
+    ([g, n, a]) =>
+      (globalThis as unknown as Record<string, Record<string, (...x: unknown[]) => unknown>>)[g]![n]!(...a),
     [FLOORS, name, args as unknown[]] as const,
   ) as never;
 }
@@ -76,6 +77,30 @@ function pssByProc(root: number): Map<string, Pss> {
     }
   }
   return out;
+}
+
+/** Peak of the tree's PSS by process while running, with what each process held before (idle). */
+function watchProcs(root: number): { stop(): string[] } {
+  const idleBy = pssByProc(root);
+  let peakBy = idleBy;
+  const timer = setInterval(() => {
+    const m = pssByProc(root);
+    if (sumOf(m) > sumOf(peakBy)) peakBy = m;
+  }, 150);
+  return {
+    stop() {
+      clearInterval(timer);
+      const zero: Pss = { pss: 0, anon: 0, file: 0, shmem: 0 };
+      const sign = (x: number) => `${x >= 0 ? '+' : ''}${(x / MB).toFixed(0)}`;
+      return [...peakBy]
+        .map(([k, v]) => ({ k, v, i: idleBy.get(k) ?? zero }))
+        .sort((a, b) => b.v.pss - b.i.pss - (a.v.pss - a.i.pss))
+        .map(
+          ({ k, v, i }) =>
+            `${k}: ${(v.pss / MB).toFixed(0)} MB (${sign(v.pss - i.pss)}; anonymous ${sign(v.anon - i.anon)}, file ${sign(v.file - i.file)}, shared memory ${sign(v.shmem - i.shmem)})`,
+        );
+    },
+  };
 }
 
 /** CPU time (utime + stime, clock ticks of 10 ms) of the whole process tree under `root`, now. */
@@ -132,12 +157,7 @@ async function exportRun(
   const page = await hm.context.newPage();
   await page.goto(`chrome-extension://${hm.extensionId}/export.html`); // no case: fails at once, writes nothing
   const cdp: CDPSession = await hm.context.newCDPSession(page);
-  const idleBy = pssByProc(pid);
-  let peakBy = idleBy;
-  const memTimer = setInterval(() => {
-    const m = pssByProc(pid);
-    if (sumOf(m) > sumOf(peakBy)) peakBy = m;
-  }, 150);
+  const procs = watchProcs(pid);
   const heap: Record<string, number> = {};
   let stop = false;
   const heapWatch = (async () => {
@@ -154,7 +174,7 @@ async function exportRun(
     },
     [caseId, partBytes] as const,
   );
-  let state = '';
+  let state: string;
   // Time by phase, from the status line (as the bench's watchPhases): planning, reading, writing, saving, other.
   const phases: Record<string, number> = {};
   let last = 'other';
@@ -177,22 +197,13 @@ async function exportRun(
   const ms = performance.now() - t0;
   stop = true;
   await heapWatch;
-  clearInterval(memTimer);
+  const byProc = procs.stop();
   if (state !== 'done') throw new Error(`export ${state}`);
   const parts = Number(await page.locator('main').getAttribute('data-parts'));
   const cpuS = (cpuTicks(pid) - cpu0) / 100; // before the page's renderer may end with it
   await page.close();
   let bytes = 0;
   for (const f of readdirSync(hm.downloadsDir)) bytes += statSync(join(hm.downloadsDir, f)).size;
-  const zero: Pss = { pss: 0, anon: 0, file: 0, shmem: 0 };
-  const sign = (x: number) => `${x >= 0 ? '+' : ''}${(x / MB).toFixed(0)}`;
-  const byProc = [...peakBy]
-    .map(([k, v]) => ({ k, v, i: idleBy.get(k) ?? zero }))
-    .sort((a, b) => b.v.pss - b.i.pss - (a.v.pss - a.i.pss))
-    .map(
-      ({ k, v, i }) =>
-        `${k}: ${(v.pss / MB).toFixed(0)} MB (${sign(v.pss - i.pss)}; anonymous ${sign(v.anon - i.anon)}, file ${sign(v.file - i.file)}, shared memory ${sign(v.shmem - i.shmem)})`,
-    );
   const extra: Record<string, number> = { parts };
   for (const [k, v] of Object.entries(phases)) extra[`${k}Ms`] = Math.round(v);
   return { ms, bytes, cpuS, extra, byProc, heap };
@@ -206,6 +217,9 @@ async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const jsonAt = args.indexOf('--json');
   const jsonOut = jsonAt >= 0 ? args.splice(jsonAt, 2)[1] : null;
+  // --only a,c,d: the steps whose names start with one of these (the baseline always runs).
+  const onlyAt = args.indexOf('--only');
+  const only = onlyAt >= 0 ? args.splice(onlyAt, 2)[1]!.split(',') : null;
   const [ext, capturesArg, partArg, roundsArg] = args;
   if (!ext) throw new Error('usage: export-floors.ts <chrome-mv3 dir> [captures] [partMiB] [rounds] [--json out]');
   const captures = Number(capturesArg ?? 200);
@@ -233,10 +247,18 @@ async function main(): Promise<void> {
     // A real screenshot makes real thumbnails, as in the bench; the icon is enough here (thumbnails are stored at seeding).
     const png = readFileSync(join(ROOT, 'public/icon/128.png')).toString('base64');
     const seed = (name: string, n: number, s: number) =>
-      lib(seedPage, 'seedExportCase', { name, captures: n, bytesPerCapture: 1_000_000, viewportPngBase64: png, seed: s });
+      lib(seedPage, 'seedExportCase', {
+        name,
+        captures: n,
+        bytesPerCapture: 1_000_000,
+        viewportPngBase64: png,
+        seed: s,
+      });
     const big = await seed('Floors export', captures, 21);
     const tiny = await seed('Floors tiny export', 2, 22);
-    log(`seeded ${(big.bytes / MB).toFixed(0)} MB in ${(big.ms / 1000).toFixed(1)} s, and a tiny case of ${(tiny.bytes / MB).toFixed(1)} MB`);
+    log(
+      `seeded ${(big.bytes / MB).toFixed(0)} MB in ${(big.ms / 1000).toFixed(1)} s, and a tiny case of ${(tiny.bytes / MB).toFixed(1)} MB`,
+    );
     await seedPage.close();
 
     const pid = findBrowserPid(join(work, 'profile'));
@@ -250,7 +272,9 @@ async function main(): Promise<void> {
     const files = await floors(setup, 'caseFiles', big.caseId);
     const caseBytes = files.reduce((n, f) => n + f.bytes, 0);
     const blobSeed = await floors(setup, 'seedBlobStore', files);
-    log(`${files.length} files, ${(caseBytes / MB).toFixed(0)} MB; Blob-valued copy written in ${(blobSeed.ms / 1000).toFixed(1)} s`);
+    log(
+      `${files.length} files, ${(caseBytes / MB).toFixed(0)} MB; Blob-valued copy written in ${(blobSeed.ms / 1000).toFixed(1)} s`,
+    );
     await setup.close();
 
     // A first export warms the caches like the others and gives the baseline its files.
@@ -265,15 +289,18 @@ async function main(): Promise<void> {
     const read = (how: string, hash: 'none' | 'page' | 'worker') => async (p: Page | null) =>
       floors(p!, 'readFloor', { files, how, hash, digestWorkerUrl });
     const exportDetail: Record<string, { byProc: string[]; heap: Record<string, number> }> = {};
-    const exportStep = (name: string, caseId: string) => async (): Promise<StepResult> => {
-      const r = await exportRun(hm, caseId, partBytes, pid);
-      clearDownloads(hm);
-      exportDetail[name] = { byProc: r.byProc, heap: r.heap };
-      return r;
-    };
+    const exportStep =
+      (name: string, caseId: string, part = partBytes) =>
+      async (): Promise<StepResult> => {
+        const r = await exportRun(hm, caseId, part, pid);
+        clearDownloads(hm);
+        exportDetail[name] = { byProc: r.byProc, heap: r.heap };
+        return r;
+      };
     const steps: Step[] = [
       { name: 'a read: bulkGet batches (the export path)', page: true, run: read('bulkGet', 'none') },
       { name: 'a read: plain get requests', page: true, run: read('rawGet', 'none') },
+      { name: 'a read: a cursor per file, moved past it', page: true, run: read('cursorEach', 'none') },
       { name: 'a read: getAll by key range', page: true, run: read('getAllRange', 'none') },
       { name: 'a read: cursor by key range', page: true, run: read('cursorRange', 'none') },
       { name: 'a read: one cursor, whole table', page: true, run: async (p) => floors(p!, 'cursorAll') },
@@ -281,7 +308,7 @@ async function main(): Promise<void> {
       { name: 'a read: Blob values, stream()', page: true, run: read('blobStream', 'none') },
       { name: 'b read bulkGet + hashes on the page', page: true, run: read('bulkGet', 'page') },
       { name: 'b read bulkGet + hashes in the digest worker', page: true, run: read('bulkGet', 'worker') },
-      { name: 'b read getAll range + hashes in the worker', page: true, run: read('getAllRange', 'worker') },
+      { name: 'b read cursor per file + hashes in the worker', page: true, run: read('cursorEach', 'worker') },
       { name: 'b read Blob arrayBuffer + hashes in the worker', page: true, run: read('blobArrayBuffer', 'worker') },
       {
         name: 'c spool worker to OPFS + downloads API',
@@ -289,21 +316,41 @@ async function main(): Promise<void> {
         run: async (p) => {
           const r = await floors(p!, 'spoolFloor', { spoolWorkerUrl, totalBytes: caseBytes, partBytes });
           clearDownloads(hm);
-          return { ms: r.ms, bytes: caseBytes, extra: { writeMs: Math.round(r.writeMs), lastSaveMs: Math.round(r.lastSaveMs) } };
+          return {
+            ms: r.ms,
+            bytes: caseBytes,
+            extra: { writeMs: Math.round(r.writeMs), lastSaveMs: Math.round(r.lastSaveMs) },
+          };
         },
       },
       { name: 'd export (the case)', page: false, run: exportStep('d export (the case)', big.caseId) },
       { name: 'd export (tiny case)', page: false, run: exportStep('d export (tiny case)', tiny.caseId) },
       {
+        name: 'd export (the case, one part)',
+        page: false,
+        run: exportStep('d export (the case, one part)', big.caseId, 1024 * MB),
+      },
+      {
         name: 'e baseline zip -0 + sha256sum',
         page: false,
-        run: async () => {
+        run: () => {
           const b = baselineMs(unpacked, join(work, 'baseline.zip'));
-          return { ms: b.zipMs + b.shaMs, bytes: caseBytes, extra: { zipMs: Math.round(b.zipMs), shaMs: Math.round(b.shaMs) } };
+          return Promise.resolve({
+            ms: b.zipMs + b.shaMs,
+            bytes: caseBytes,
+            extra: { zipMs: Math.round(b.zipMs), shaMs: Math.round(b.shaMs) },
+          });
         },
       },
     ];
 
+    const stepProcs: Record<string, string[]> = {};
+    if (only)
+      steps.splice(
+        0,
+        steps.length,
+        ...steps.filter((st) => st.name.startsWith('e ') || only.some((o) => st.name.startsWith(o))),
+      );
     const samples = new Map<string, Sample[]>(steps.map((s) => [s.name, []]));
     for (let round = 0; round < rounds; round++) {
       // Each round starts at a different step: no step always follows the same one.
@@ -316,12 +363,22 @@ async function main(): Promise<void> {
         const load = loadavg()[0]!;
         const page = step.page ? await openFloors() : null;
         const sampler = startSampler(pid);
+        const procs = step.page ? watchProcs(pid) : null;
         const cpu0 = cpuTicks(pid);
         const r = await step.run(page);
         const cpuS = r.cpuS ?? (cpuTicks(pid) - cpu0) / 100;
         const peak = sampler.stop();
+        const byProc = procs?.stop();
+        if (byProc) stepProcs[step.name] = byProc.slice(0, 3);
         await page?.close();
-        const s: Sample = { ms: r.ms, bytes: r.bytes, growthMb: (peak.peakPss - idle) / MB, cpuS, load, ...(r.extra ? { extra: r.extra } : {}) };
+        const s: Sample = {
+          ms: r.ms,
+          bytes: r.bytes,
+          growthMb: (peak.peakPss - idle) / MB,
+          cpuS,
+          load,
+          ...(r.extra ? { extra: r.extra } : {}),
+        };
         samples.get(step.name)!.push(s);
         log(
           `round ${round + 1}: ${step.name}: ${(r.ms / 1000).toFixed(2)} s, ${(r.bytes / MB).toFixed(0)} MB, +${s.growthMb.toFixed(0)} MB PSS, browser CPU ${cpuS.toFixed(1)} s, load ${load.toFixed(2)}${r.extra ? ` ${JSON.stringify(r.extra)}` : ''}`,
@@ -355,13 +412,17 @@ async function main(): Promise<void> {
       `\n${captures} captures, ${files.length} files, ${(caseBytes / MB).toFixed(0)} MB, parts of ${partBytes / MB} MiB, ${rounds} rounds; ` +
         `baseline p50 ${(base / 1000).toFixed(2)} s, so the target's budget is ${(budget / 1000).toFixed(2)} s\n`,
     );
-    console.log('| step | p50 s (min–max) | MB/s | of the 0.5 budget | browser CPU s p50 | peak PSS growth MB p50 (min–max) | load (1 min) per round |');
+    console.log(
+      '| step | p50 s (min–max) | MB/s | of the 0.5 budget | browser CPU s p50 | peak PSS growth MB p50 (min–max) | load (1 min) per round |',
+    );
     console.log('| --- | --- | --- | --- | --- | --- | --- |');
     for (const r of rows)
       console.log(
         `| ${r.step} | ${r.p50s.toFixed(2)} (${r.minS.toFixed(2)}–${r.maxS.toFixed(2)}) | ${r.mbps.toFixed(0)} | ${r.ofBudget.toFixed(2)} | ${r.cpuS.toFixed(1)} | ` +
           `${r.growthMb.toFixed(0)} (${r.growthMin.toFixed(0)}–${r.growthMax.toFixed(0)}) | ${r.loads.join(', ')} |`,
       );
+    console.log('\nThe three processes that grew most at the peak of each page step (last round):');
+    for (const [name, lines] of Object.entries(stepProcs)) console.log(`  ${name}: ${lines.join('; ')}`);
     for (const [name, d] of Object.entries(exportDetail)) {
       console.log(`\n${name}, last run: PSS at the peak by process (growth over the page's opening):`);
       for (const line of d.byProc) console.log(`  ${line}`);
@@ -374,7 +435,22 @@ async function main(): Promise<void> {
     if (jsonOut)
       writeFileSync(
         jsonOut,
-        JSON.stringify({ captures, files: files.length, caseBytes, partBytes, rounds, baselineMs: base, rows, exportDetail, samples: Object.fromEntries(samples) }, null, 2),
+        JSON.stringify(
+          {
+            captures,
+            files: files.length,
+            caseBytes,
+            partBytes,
+            rounds,
+            baselineMs: base,
+            rows,
+            exportDetail,
+            stepProcs,
+            samples: Object.fromEntries(samples),
+          },
+          null,
+          2,
+        ),
       );
   } finally {
     await hm.close();

@@ -95,7 +95,13 @@ const streamed = new WeakMap<Uint8Array, number>();
 /** What each read mode does per batch. */
 const FETCH: Record<string, Fetch> = {
   // The export's path now: Dexie bulkGet of the batch (utils/db getBlobs), one transaction.
-  bulkGet: async (b) => (await getBlobs(db, b.map((f) => f.sha256))).map((r) => r!.data),
+  bulkGet: async (b) =>
+    (
+      await getBlobs(
+        db,
+        b.map((f) => f.sha256),
+      )
+    ).map((r) => r!.data),
   // The same with plain IndexedDB get requests: Dexie's share.
   rawGet: async (b) => {
     const store = (await raw()).transaction('blobs', 'readonly').objectStore('blobs');
@@ -124,6 +130,28 @@ const FETCH: Record<string, Fetch> = {
       };
     });
     return out;
+  },
+  // In the export's order, each file by a cursor over its one key, moved past it once read: the
+  // value is the cursor's, replaced when it moves on, not a get request's result kept until
+  // the page's garbage collection.
+  cursorEach: async (b) => {
+    const store = (await raw()).transaction('blobs', 'readonly').objectStore('blobs');
+    return Promise.all(
+      b.map(
+        (f) =>
+          new Promise<Uint8Array>((resolve, reject) => {
+            let got: Uint8Array | null = null;
+            const c = store.openCursor(IDBKeyRange.only(f.sha256));
+            c.onerror = () => reject(c.error ?? new Error('cursor failed'));
+            c.onsuccess = () => {
+              const cur = c.result;
+              if (!cur) return got ? resolve(got) : reject(new Error(`missing ${f.sha256}`));
+              got = (cur.value as { data: Uint8Array }).data;
+              cur.continue();
+            };
+          }),
+      ),
+    );
   },
   // Blob values: the record, then the bytes with blob.arrayBuffer().
   blobArrayBuffer: async (b) => {
@@ -346,7 +374,12 @@ export async function spoolFloor(o: {
     saving = (async () => {
       const ts = performance.now();
       const url = URL.createObjectURL(file);
-      const id = await downloads.download({ url, filename: `floor-${n}.zip`, saveAs: false, conflictAction: 'uniquify' });
+      const id = await downloads.download({
+        url,
+        filename: `floor-${n}.zip`,
+        saveAs: false,
+        conflictAction: 'uniquify',
+      });
       await downloaded(downloads, id);
       URL.revokeObjectURL(url);
       await dir.removeEntry(file.name).catch(() => undefined);
