@@ -37,10 +37,13 @@ export async function zipHash(): Promise<Sha256> {
 export type SpoolRequest =
   { kind: 'open'; name: string } | { kind: 'write'; chunk: Uint8Array } | { kind: 'finish' } | { kind: 'abort' };
 
-/** Worker to page. `written` acknowledges one chunk (the page bounds the bytes in flight). */
+/**
+ * Worker to page. `written` acknowledges one chunk (the page bounds the bytes in flight) and
+ * hands its buffer back (transferred), for the page to drop: see {@link createSpoolHost}.
+ */
 export type SpoolReply =
   | { kind: 'opened' }
-  | { kind: 'written'; bytes: number }
+  | { kind: 'written'; bytes: number; chunk?: Uint8Array }
   | { kind: 'finished'; sha256: string; bytes: number }
   | { kind: 'aborted' }
   | { kind: 'failed'; message: string };
@@ -52,18 +55,16 @@ interface SyncHandle {
   close(): void;
 }
 
-/** A detached buffer's memory is returned at once, not at the worker's next garbage collection. */
-function release(chunk: Uint8Array): void {
-  const buffer = chunk.buffer as ArrayBuffer & { transfer?: (n: number) => ArrayBuffer };
-  if (!(buffer instanceof ArrayBuffer) || typeof buffer.transfer !== 'function') return;
-  try {
-    buffer.transfer(0);
-  } catch {
-    /* already detached */
-  }
-}
-
-/** The spool worker's logic, given how to reply. One part per worker: open, write…, finish or abort. */
+/**
+ * The spool worker's logic, given how to reply. One part per worker: open, write…, finish or abort.
+ *
+ * Each chunk written goes back to the page with its acknowledgement (the worker transfers it).
+ * Measured (docs/performance.md, issue 17 fifth pass): a chunk transferred into the worker is
+ * held by the worker's own wrapper of it until the worker's garbage collection, and detaching it
+ * here (`ArrayBuffer.prototype.transfer(0)`) does not free that; the worker allocates almost
+ * nothing, rarely collects, and so held every chunk of the part, a whole part of memory, until it
+ * was stopped. Transferred back, the bytes are the page's again, whose collections are frequent.
+ */
 export function createSpoolHost(
   reply: (m: SpoolReply) => void,
   storage: Pick<StorageManager, 'getDirectory'> = navigator.storage,
@@ -119,8 +120,7 @@ export function createSpoolHost(
           fail('written', e);
         }
       }
-      release(m.chunk);
-      reply({ kind: 'written', bytes: n });
+      reply({ kind: 'written', bytes: n, chunk: m.chunk });
     } else if (m.kind === 'finish') {
       if (failed || !file || !hash) return;
       try {

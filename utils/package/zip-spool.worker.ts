@@ -6,5 +6,8 @@ import { createSpoolHost, type SpoolRequest } from './zip-spool-host';
  * files. Messages come only from the page that created the worker (a dedicated worker has no
  * other sender).
  */
-const host = createSpoolHost((m) => postMessage(m));
+// A written chunk goes back to the page, transferred (see createSpoolHost: it frees the worker of it).
+const host = createSpoolHost((m) =>
+  postMessage(m, { transfer: m.kind === 'written' && m.chunk ? [m.chunk.buffer as ArrayBuffer] : [] }),
+);
 addEventListener('message', (e: MessageEvent<SpoolRequest>) => void host.handle(e.data));
