@@ -69,6 +69,12 @@ function receiver(h: H, o: { running?: boolean; log?: (m: string) => void } = {}
   return { r, isRunningJob };
 }
 
+/** A `store.commit` of one verified package, carrying `files` (the tables it imports). */
+function storeCommit(files: Record<string, string>): Req<'store.commit'> {
+  const sha = (b: string) => b.repeat(32);
+  return { key: 'a/b.zip', versionId: 'v1', size: 10, zipSha256: sha('ab'), verdict: 'passed', fingerprint: sha('cd'), files };
+}
+
 /** One accepted and one malformed payload per message type: the convention test wants both. */
 const SAMPLES: { [K in MessageType]: { valid: Req<K>; malformed: unknown } } = {
   'capture.start': { valid: { trigger: 'popup', tabId: 3 }, malformed: { trigger: 'page' } },
@@ -98,25 +104,9 @@ const SAMPLES: { [K in MessageType]: { valid: Req<K>; malformed: unknown } } = {
   'store.list': { valid: { prefix: 'unit-a/' }, malformed: { prefix: 7 } },
   'store.presign': { valid: { key: 'a/b.zip', versionId: 'v1' }, malformed: { key: 'a/b.zip' } },
   'store.commit': {
-    valid: {
-      key: 'a/b.zip',
-      versionId: 'v1',
-      size: 10,
-      zipSha256: 'ab'.repeat(32),
-      verdict: 'passed',
-      fingerprint: 'cd'.repeat(32),
-      files: { 'data/case.json': 'e30=' },
-    },
+    valid: storeCommit({ 'data/case.json': 'e30=' }),
     // A file the import does not read (a way to smuggle anything else in) is refused.
-    malformed: {
-      key: 'a/b.zip',
-      versionId: 'v1',
-      size: 10,
-      zipSha256: 'ab'.repeat(32),
-      verdict: 'passed',
-      fingerprint: 'cd'.repeat(32),
-      files: { 'data/report.html': 'e30=' },
-    },
+    malformed: storeCommit({ 'data/report.html': 'e30=' }),
   },
   'pagecopy.fetch': {
     valid: { url: 'https://site.example/p.png', nonce: 'n1' },
