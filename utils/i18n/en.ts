@@ -597,7 +597,10 @@ export const en = {
     'Packages pushed by your unit. Importing one verifies it first, then adds its captures and selectors read-only: they join search and the links across cases, marked with who signed them.',
   'teamStore.list': 'List the store’s packages',
   'teamStore.import': 'Verify and import (read-only)',
-  'teamStore.imported': 'Imported read-only: {count} captures from “{name}”, signed by {who}.',
+  'teamStore.imported': {
+    one: 'Imported read-only: {count} capture from “{name}”, signed by {who}.',
+    other: 'Imported read-only: {count} captures from “{name}”, signed by {who}.',
+  },
   'teamStore.none': 'No package under this prefix.',
   'nav.team': 'Team view',
   'teamStore.noStore': 'No team store is set up in this browser: add one in the settings (Team evidence store).',

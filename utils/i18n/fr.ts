@@ -646,7 +646,11 @@ export const fr: Record<MessageKey, Message> = {
     'Paquets déposés par votre unité. L’import vérifie d’abord le paquet, puis ajoute ses captures et sélecteurs en lecture seule : ils rejoignent la recherche et les liens entre affaires, avec le nom de leur signataire.',
   'teamStore.list': 'Lister les paquets du dépôt',
   'teamStore.import': 'Vérifier et importer (lecture seule)',
-  'teamStore.imported': 'Importé en lecture seule : {count} captures de « {name} », signées par {who}.',
+  'teamStore.imported': {
+    one: 'Importé en lecture seule : {count} capture de « {name} », signée par {who}.',
+    many: 'Importé en lecture seule : {count} captures de « {name} », signées par {who}.',
+    other: 'Importé en lecture seule : {count} captures de « {name} », signées par {who}.',
+  },
   'teamStore.none': 'Aucun paquet sous ce préfixe.',
   'nav.team': 'Vue d’équipe',
   'teamStore.noStore':
