@@ -329,7 +329,7 @@ interface ExportScope {
   captures: CaptureRecord[];
   startedEvent: CustodyRecord;
   /** RFC 3161 tokens over capture.json obtained before the export started, by capture id. */
-  tokens: Map<string, { sha256: string; genTime: string | null; tsa: string | null }>;
+  tokens: Map<string, { sha256: string; genTime: string | null; tsa: string | null; skewMs: number | null }>;
 }
 
 function parseLine(line: string): { details?: Record<string, unknown> } | null {
@@ -369,6 +369,8 @@ function scopeOf(custodyAll: CustodyRecord[], capturesAll: CaptureRecord[], expo
           sha256: d.tokenSha256,
           genTime: typeof d.genTime === 'string' ? d.genTime : null,
           tsa: timestampAuthority(d),
+          // The TSA's time minus this computer's clock when the answer arrived (timestamp-queue).
+          skewMs: typeof d.skewMs === 'number' && Number.isFinite(d.skewMs) ? d.skewMs : null,
         });
       }
     }
@@ -451,7 +453,7 @@ function reportCapture(
     // Tags known at capture time (capture.json), then those added later (the record).
     tags: [...new Set([...recordedTags, ...c.tags])],
     screenshot,
-    timestamp: token ? { file: TOKEN_FILE, genTime: token.genTime, tsa: token.tsa } : null,
+    timestamp: token ? { file: TOKEN_FILE, genTime: token.genTime, tsa: token.tsa, skewMs: token.skewMs } : null,
     captureJsonProblem: problem,
     network: networkSummary(view.network, view),
     harvest: view.kind === 'harvest' ? reportHarvest(view.harvest, harvestItems ?? []) : null,

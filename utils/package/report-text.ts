@@ -64,6 +64,8 @@ export interface ReportStrings {
   trustedTime: string;
   /** `{file}` */
   tokenFile: string;
+  /** `{ms}`: the TSA's time minus this computer's clock when the token arrived, signed. */
+  tsaSkew: string;
   thumbnailCaption: string;
   /** `{path}` */
   openFullImage: string;
@@ -148,6 +150,7 @@ const en: ReportStrings = {
   captureJsonSha256: 'SHA-256 of capture.json',
   trustedTime: 'Trusted timestamp of capture.json (RFC 3161)',
   tokenFile: '(token: {file})',
+  tsaSkew: "Clock skew when the token arrived (the authority's time minus this computer's clock): {ms}",
   thumbnailCaption: 'Screenshot of the visible part of the page (reduced copy).',
   openFullImage: 'Full-size image: {path}',
   noThumbnail: 'No reduced copy could be made; see the file {path}.',
@@ -240,6 +243,7 @@ const fr: ReportStrings = {
   captureJsonSha256: 'SHA-256 de capture.json',
   trustedTime: 'Horodatage de capture.json par un tiers (RFC 3161)',
   tokenFile: '(jeton : {file})',
+  tsaSkew: "Écart d'horloge à l'arrivée du jeton (heure de l'autorité moins l'horloge de cet ordinateur) : {ms}",
   thumbnailCaption: "Capture d'écran de la partie visible de la page (copie réduite).",
   openFullImage: 'Image en taille réelle : {path}',
   noThumbnail: "Aucune copie réduite n'a pu être produite ; voir le fichier {path}.",
@@ -333,6 +337,7 @@ const ar: ReportStrings = {
   captureJsonSha256: 'بصمة SHA-256 للملف capture.json',
   trustedTime: 'الختم الزمني للملف capture.json من جهة موثوقة (RFC 3161)',
   tokenFile: '(الرمز: {file})',
+  tsaSkew: 'فرق الساعة عند وصول الرمز (وقت جهة الختم ناقص ساعة هذا الحاسوب): {ms}',
   thumbnailCaption: 'لقطة شاشة للجزء الظاهر من الصفحة (نسخة مصغّرة).',
   openFullImage: 'الصورة بحجمها الكامل: {path}',
   noThumbnail: 'تعذّر إعداد نسخة مصغّرة؛ انظر الملف {path}.',
