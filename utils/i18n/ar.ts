@@ -707,4 +707,12 @@ export const ar: Record<MessageKey, Message> = {
   'teamStore.open': 'افتح القضية',
   'teamStore.readOnly':
     'استُورد للقراءة فقط من مستودع الفريق، وقّعه {who}: لا يمكن تعديله أو وسمه أو حذفه أو تصديره هنا.',
+  // review mends (mend): an imported capture's files are in its signed package, said where.
+  'imported.filesTitle': 'الملفات: في الحزمة الموقّعة',
+  'imported.filesHint':
+    'يحتفظ الاستيراد بما يقوله جدول الحزمة عن كل التقاط. أما ملفاته (لقطات الشاشة، ونسخة الصفحة، وcapture.json مع البصمات) وأحداث سلسلة الحيازة الخاصة به وملاحظاته فلم تُنسخ إلى هذا المتصفح: إنها في الحزمة الموقّعة، في المجلد أدناه. نزّل الحزمة من المستودع وتحقق منها بالأمر hashmark verify.',
+  'imported.folder': 'المجلد في الحزمة',
+  'imported.zipSha256': 'بصمة SHA-256 للحزمة (ZIP)',
+  'imported.storeKey': 'في المستودع',
+  'imported.pull': 'للحصول عليها',
 };

@@ -619,6 +619,14 @@ export const en = {
   'teamStore.open': 'open the case',
   'teamStore.readOnly':
     'Imported read-only from the team store, signed by {who}: it cannot be edited, tagged, deleted or exported here.',
+  // review mends (mend): an imported capture's files are in its signed package, said where.
+  'imported.filesTitle': 'Files: in the signed package',
+  'imported.filesHint':
+    'An import keeps what the package’s table says of each capture. Its files (screenshots, page copy, capture.json with the hashes), its custody events and its notes were not copied into this browser: they are in the signed package, in the folder below. Get the package from the store and check it with hashmark verify.',
+  'imported.folder': 'Folder in the package',
+  'imported.zipSha256': 'SHA-256 of the package (ZIP)',
+  'imported.storeKey': 'In the store',
+  'imported.pull': 'Get it',
 } satisfies Record<string, Message>;
 
 export type MessageKey = keyof typeof en;

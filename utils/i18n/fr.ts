@@ -675,4 +675,12 @@ export const fr: Record<MessageKey, Message> = {
   'teamStore.open': 'ouvrir l’affaire',
   'teamStore.readOnly':
     'Importé en lecture seule depuis le dépôt d’équipe, signé par {who} : rien ne peut y être modifié, étiqueté, supprimé ni exporté ici.',
+  // review mends (mend): an imported capture's files are in its signed package, said where.
+  'imported.filesTitle': 'Fichiers : dans le paquet signé',
+  'imported.filesHint':
+    'Un import garde ce que la table du paquet dit de chaque capture. Ses fichiers (captures d’écran, copie de la page, capture.json avec les empreintes), ses événements de traçabilité et ses notes n’ont pas été copiés dans ce navigateur : ils sont dans le paquet signé, dans le dossier ci-dessous. Récupérez le paquet dans le dépôt et vérifiez-le avec hashmark verify.',
+  'imported.folder': 'Dossier dans le paquet',
+  'imported.zipSha256': 'SHA-256 du paquet (ZIP)',
+  'imported.storeKey': 'Dans le dépôt',
+  'imported.pull': 'Le récupérer',
 };
