@@ -264,7 +264,7 @@ export const en = {
     'This tab shows a PDF in the browser’s viewer; PDF capture is not supported yet. Download the PDF instead.',
   'captureError.tab-closed': 'The tab was closed during the capture; nothing was stored.',
   'captureError.navigated':
-    'The page changed to a new document during the capture (navigation or reload); nothing was stored. Capture again.',
+    'The tab moved on to another page (a link, a reload, or the site changing its address) between your request and the end of the capture; nothing was stored. Capture again.',
   'captureError.storage-full':
     'The browser’s storage is full: the capture was not stored. Free space or export and archive a case, then capture again.',
   'captureError.store-failed': 'The capture could not be stored: {detail}',

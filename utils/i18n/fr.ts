@@ -296,7 +296,7 @@ export const fr: Record<MessageKey, Message> = {
     'Cet onglet affiche un PDF dans la visionneuse du navigateur ; la capture des PDF n’est pas encore prise en charge. Téléchargez plutôt le PDF.',
   'captureError.tab-closed': 'L’onglet a été fermé pendant la capture ; rien n’a été enregistré.',
   'captureError.navigated':
-    'La page est passée à un nouveau document pendant la capture (navigation ou rechargement) ; rien n’a été enregistré. Capturez à nouveau.',
+    'L’onglet est passé à une autre page (un lien, un rechargement ou le site qui change d’adresse) entre votre demande et la fin de la capture ; rien n’a été enregistré. Capturez à nouveau.',
   'captureError.storage-full':
     'Le stockage du navigateur est plein : la capture n’a pas été enregistrée. Libérez de l’espace ou exportez et archivez un dossier, puis capturez à nouveau.',
   'captureError.store-failed': 'La capture n’a pas pu être enregistrée : {detail}',

@@ -40,13 +40,11 @@ export interface BackgroundServices {
   contentHandlers: ContentHandlers;
   /** The gate for content-script messages: a running job of this tab with this nonce. */
   isRunningJob(tabId: number, nonce: string): Promise<boolean>;
-  /** A capture started without the popup open (command, context menu): the badge tells the outcome. */
-  capture(
-    trigger: CaptureTrigger,
-    tabId?: number,
-    options?: Partial<CaptureOptions>,
-    recordUnreachable?: boolean,
-  ): Promise<CaptureResult>;
+  /**
+   * A capture started without the popup open (command, context menu): the badge tells the outcome.
+   * `expectUrl`: the address the gesture was made on (a tab that moved on since is refused).
+   */
+  capture(trigger: CaptureTrigger, tabId?: number, o?: CaptureAsk): Promise<CaptureResult>;
   /** A harvest started from the context menu: the badge counts items, then tells the outcome. */
   harvest(trigger: CaptureTrigger, tabId?: number): Promise<void>;
   syncWatch(): Promise<boolean>;
@@ -121,18 +119,24 @@ function recordingService(db: HashmarkDb, captureEnv: (tabId: number | undefined
   });
 }
 
-/** A capture request from a message or a gesture (`record`: record an unreachable site, issue 21 item 5). */
-function captureRequest(
-  trigger: CaptureTrigger,
-  tabId?: number,
-  options?: Partial<CaptureOptions>,
-  record?: boolean,
-): CaptureRequest {
+/** What a gesture or a message asks of a capture beyond its trigger and tab. */
+interface CaptureAsk {
+  options?: Partial<CaptureOptions> | undefined;
+  /** Record an unreachable site (issue 21 item 5). */
+  recordUnreachable?: boolean | undefined;
+  /** The address the investigator saw in the tab when asking (the click-capture race). */
+  expectUrl?: string | undefined;
+}
+
+/** A capture request from a message or a gesture. */
+function captureRequest(trigger: CaptureTrigger, tabId?: number, o: CaptureAsk = {}): CaptureRequest {
   return {
     trigger,
     ...(tabId !== undefined ? { tabId } : {}),
-    ...(options ? { options } : {}),
-    ...(record !== undefined ? { recordUnreachable: record } : {}),
+    ...(o.options ? { options: o.options } : {}),
+    ...(o.recordUnreachable !== undefined ? { recordUnreachable: o.recordUnreachable } : {}),
+    // Only for a given tab: the address is that tab's.
+    ...(tabId !== undefined && o.expectUrl ? { expectUrl: o.expectUrl } : {}),
   };
 }
 
@@ -177,10 +181,10 @@ export function createBackgroundServices(db: HashmarkDb): BackgroundServices {
     return env;
   }
 
-  async function capture(trigger: CaptureTrigger, tabId?: number, options?: Partial<CaptureOptions>, record?: boolean) {
+  async function capture(trigger: CaptureTrigger, tabId?: number, o: CaptureAsk = {}) {
     await badgeWorking(tabId);
     try {
-      const r = await runCapture(db, captureEnv(tabId), captureRequest(trigger, tabId, options, record));
+      const r = await runCapture(db, captureEnv(tabId), captureRequest(trigger, tabId, o));
       await badgeForSuccess(r.sequence, tabId);
       // The capture is stored: nothing about its timestamp may turn it into a reported failure.
       void timestampStoredCapture(db, r);
@@ -207,7 +211,8 @@ export function createBackgroundServices(db: HashmarkDb): BackgroundServices {
   // awaited by the capture: a TSA that is down or slow costs a timestamp.failed event and a
   // retry from the persisted queue (alarm), never the capture.
   const handlers: Handlers = {
-    'capture.start': (p) => capture(p.trigger, p.tabId, p.options, p.recordUnreachable),
+    'capture.start': (p) =>
+      capture(p.trigger, p.tabId, { options: p.options, recordUnreachable: p.recordUnreachable, expectUrl: p.expectUrl }),
     'harvest.start': (p) => harvests.start(p),
     'harvest.status': (p) => harvests.status(p),
     'harvest.stop': (p) => Promise.resolve(harvests.stop(p.jobId)),

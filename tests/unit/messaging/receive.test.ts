@@ -77,7 +77,7 @@ function storeCommit(files: Record<string, string>): Req<'store.commit'> {
 
 /** One accepted and one malformed payload per message type: the convention test wants both. */
 const SAMPLES: { [K in MessageType]: { valid: Req<K>; malformed: unknown } } = {
-  'capture.start': { valid: { trigger: 'popup', tabId: 3 }, malformed: { trigger: 'page' } },
+  'capture.start': { valid: { trigger: 'popup', tabId: 3, expectUrl: 'https://a.example/' }, malformed: { trigger: 'page' } },
   'harvest.start': {
     valid: { trigger: 'popup', mode: 'thread', tabId: 3, maxItems: 500, maxMinutes: 10 },
     malformed: { trigger: 'popup', mode: 'feed', maxItems: 0 },
@@ -204,6 +204,9 @@ describe('extension pages', () => {
     ['an unknown setting', { hashmark: 1, type: 'settings.update', payload: { activeCaseId: 'x' } }],
     ['a non-boolean fast mode', { hashmark: 1, type: 'settings.update', payload: { fastScreenshots: 'on' } }],
     ['negative tab', { hashmark: 1, type: 'capture.start', payload: { trigger: 'popup', tabId: -3 } }],
+    // The address seen is that of a given tab: without one it means nothing.
+    ['an expected address without its tab', { hashmark: 1, type: 'capture.start', payload: { trigger: 'popup', expectUrl: 'https://a.example/' } }],
+    ['a non-string expected address', { hashmark: 1, type: 'capture.start', payload: { trigger: 'popup', tabId: 3, expectUrl: 7 } }],
     ['blank case name', { hashmark: 1, type: 'case.create', payload: { name: '  ' } }],
     ['huge case name', { hashmark: 1, type: 'case.create', payload: { name: 'x'.repeat(10_000) } }],
     ['prototype key', JSON.parse('{"hashmark":1,"type":"__proto__","payload":{}}')],
