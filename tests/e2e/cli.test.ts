@@ -34,9 +34,24 @@ const cli = (args: string[]) =>
     (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
   );
 
-let zipPath = '';
+// Each test runs its own CLI processes (own browser, own temporary profile): two at a time
+// (maxConcurrency of the e2e project), so one's browser start, page loads and paced screenshots
+// overlap the other's. The tampering test reads the first test's package: it is declared last,
+// so it never holds a slot while that package is being made.
+let packaged!: (zipPath: string) => void;
+let notPackaged!: (e: Error) => void;
+const firstPackage = new Promise<string>((resolve, reject) => ([packaged, notPackaged] = [resolve, reject]));
+firstPackage.catch(() => undefined); // awaited (and reported) by the tampering test
 
-test('capture several pages into a case, export, verify', async () => {
+test.concurrent('capture several pages into a case, export, verify', async () => {
+  try {
+    await captureSeveral();
+  } finally {
+    notPackaged(new Error('the first test made no package')); // no-op once it has
+  }
+});
+
+async function captureSeveral() {
   const out = join(tmp, 'out');
   const r = await cli([
     'capture',
@@ -53,8 +68,9 @@ test('capture several pages into a case, export, verify', async () => {
   expect(files).toHaveLength(1);
   // The case name is Arabic: the bag name falls back to an ASCII slug from the case id.
   expect(files[0]).toMatch(/^case-[0-9a-f]{8}-\d{8}T\d{6}Z\.zip$/);
-  zipPath = join(out, files[0]!);
+  const zipPath = join(out, files[0]!);
   expect(r.stdout).toContain(`package ${zipPath}`);
+  packaged(zipPath);
 
   // Unpinned: intact, but who signed it stands unverified (exit 3, issue 14).
   const v = await cli(['verify', zipPath]);
@@ -87,26 +103,9 @@ test('capture several pages into a case, export, verify', async () => {
   expect(await zip.file(pDir + 'dom.html')!.async('string')).toContain('Genuine text of the poisoned page.');
   expect(pDir).toMatch(/\/data\/captures\/0003-[0-9a-f-]{36}\/$/);
   expect(await read('case.json')).toContain('"name": "قضية تهريب 7"');
-});
+}
 
-test('verify fails on a flipped byte and on a wrong pinned key, with a non-zero exit', async () => {
-  const zip = await JSZip.loadAsync(await readFile(zipPath));
-  const name = Object.keys(zip.files).find((n) => n.endsWith('/text.txt'))!;
-  const text = await zip.file(name)!.async('uint8array');
-  text[0] = text[0]! ^ 1;
-  zip.file(name, text);
-  const bad = join(tmp, 'tampered.zip');
-  await writeFile(bad, await zip.generateAsync({ type: 'uint8array' }));
-  const v = await cli(['verify', bad]);
-  expect(v.code).toBe(1);
-  expect(v.stdout).toContain(name.split('/').slice(1).join('/'));
-
-  const pinned = await cli(['verify', zipPath, '--key-fingerprint', 'ab'.repeat(32)]);
-  expect(pinned.code).toBe(1);
-  expect(pinned.stdout).toMatch(/FAIL/);
-});
-
-test(
+test.concurrent(
   'every URL is tried: one unreachable, one 404 with a warning, the package holds the others (exit 4)',
   { timeout: 300_000 },
   async () => {
@@ -139,14 +138,14 @@ test(
   },
 );
 
-test('bad arguments give a one-line reason and a non-zero exit', async () => {
+test.concurrent('bad arguments give a one-line reason and a non-zero exit', async () => {
   const r = await cli(['capture', 'chrome://settings', '--case', 'x', '--out', join(tmp, 'o2')]);
   expect(r.code).toBe(1);
   expect(r.stderr.trim().split('\n')).toHaveLength(1);
   expect(r.stderr).toMatch(/only http, https and file URLs/);
 });
 
-test('--no-full-page, --no-page-copy and --no-mhtml leave those artifacts out and the capture says so', async () => {
+test.concurrent('--no-full-page, --no-page-copy and --no-mhtml leave those artifacts out and the capture says so', async () => {
   const out = join(tmp, 'out-lean');
   const r = await cli([
     'capture',
@@ -174,7 +173,7 @@ test('--no-full-page, --no-page-copy and --no-mhtml leave those artifacts out an
   expect(lim).toMatch(/No MHTML archive: turned off/);
 });
 
-test('--fast takes the full page in fast mode (debugger tiles), and a later run without it does not', async () => {
+test.concurrent('--fast takes the full page in fast mode (debugger tiles), and a later run without it does not', async () => {
   const profile = join(tmp, 'fast-profile');
   const methods = async (out: string) => {
     const files = await readdir(out);
@@ -219,7 +218,7 @@ test('--fast takes the full page in fast mode (debugger tiles), and a later run 
   expect(await methods(join(tmp, 'usual'))).toEqual(['captureVisibleTab']);
 });
 
-test('--harvest with a bad mode or a bad limit is refused before any browser starts', async () => {
+test.concurrent('--harvest with a bad mode or a bad limit is refused before any browser starts', async () => {
   const base = ['capture', 'http://127.0.0.1:9/x', '--case', 'x', '--out', join(tmp, 'o3')];
   const bad = await cli([...base, '--harvest', 'sideways']);
   expect(bad.code).toBe(1);
@@ -230,7 +229,7 @@ test('--harvest with a bad mode or a bad limit is refused before any browser sta
   expect(alone.stderr).toMatch(/only apply to a harvest/);
 });
 
-test('--harvest thread --max-items 30: a partial harvest, said so, in a package that verifies', async () => {
+test.concurrent('--harvest thread --max-items 30: a partial harvest, said so, in a package that verifies', async () => {
   const harvestSite = await startFixtureServer(resolve('tests/fixtures/harvest'), harvestRoutes());
   try {
     const out = join(tmp, 'harvest');
@@ -265,6 +264,24 @@ test('--harvest thread --max-items 30: a partial harvest, said so, in a package 
     await harvestSite.close();
   }
 }, 400_000);
+
+test.concurrent('verify fails on a flipped byte and on a wrong pinned key, with a non-zero exit', async () => {
+  const zipPath = await firstPackage;
+  const zip = await JSZip.loadAsync(await readFile(zipPath));
+  const name = Object.keys(zip.files).find((n) => n.endsWith('/text.txt'))!;
+  const text = await zip.file(name)!.async('uint8array');
+  text[0] = text[0]! ^ 1;
+  zip.file(name, text);
+  const bad = join(tmp, 'tampered.zip');
+  await writeFile(bad, await zip.generateAsync({ type: 'uint8array' }));
+  const v = await cli(['verify', bad]);
+  expect(v.code).toBe(1);
+  expect(v.stdout).toContain(name.split('/').slice(1).join('/'));
+
+  const pinned = await cli(['verify', zipPath, '--key-fingerprint', 'ab'.repeat(32)]);
+  expect(pinned.code).toBe(1);
+  expect(pinned.stdout).toMatch(/FAIL/);
+});
 
 /** A key as its CSV cell (quoted when it holds a comma or a quote). */
 const csvKey = (k: string) => (/[",\r\n]/.test(k) ? `"${k.replace(/"/g, '""')}"` : k);

@@ -27,6 +27,8 @@ describe.skipIf(!FIREFOX)(firefoxSuite('the CLI, and packages from both browsers
     await rm(tmp, { recursive: true, force: true });
   });
 
+  // Each test runs its own CLI processes (own browser and profile): two tests at a time (the e2e
+  // project's maxConcurrency), so one's browser starts and page loads overlap the other's.
   const cli = (args: string[]) =>
     run('node', ['cli/hashmark.mjs', ...args], { maxBuffer: 16 << 20 }).then(
       (r) => ({ code: 0, ...r }),
@@ -47,7 +49,7 @@ describe.skipIf(!FIREFOX)(firefoxSuite('the CLI, and packages from both browsers
     return Promise.all(names.map(async (n) => JSON.parse(await zip.file(n)!.async('string'))));
   }
 
-  test('an unknown --browser is refused with a plain message', async () => {
+  test.concurrent('an unknown --browser is refused with a plain message', async () => {
     const r = await cli([
       'capture',
       site.url('ad-fr.html'),
@@ -62,7 +64,7 @@ describe.skipIf(!FIREFOX)(firefoxSuite('the CLI, and packages from both browsers
     expect(r.stderr).toContain('--browser must be chromium or firefox');
   });
 
-  test('the same page captured by the CLI in Firefox and in Chromium: both packages pass the same verifier', async () => {
+  test.concurrent('the same page captured by the CLI in Firefox and in Chromium: both packages pass the same verifier', async () => {
     // The two runs are separate processes with their own browser and profile: run side by side,
     // they spend their page loads, paced screenshots and browser starts at the same time.
     const capture = (browser: string, out: string) =>
@@ -117,7 +119,7 @@ describe.skipIf(!FIREFOX)(firefoxSuite('the CLI, and packages from both browsers
     expect([ffAd.network?.statusCode, crAd.network?.statusCode]).toEqual([200, 200]);
   });
 
-  test('--profile keeps the case and the signing key between Firefox runs', async () => {
+  test.concurrent('--profile keeps the case and the signing key between Firefox runs', async () => {
     const profile = join(tmp, 'kept-profile');
     const a = await cli([
       'capture',
@@ -160,7 +162,7 @@ describe.skipIf(!FIREFOX)(firefoxSuite('the CLI, and packages from both browsers
     expect(await captureJsons(await onlyZip(join(tmp, 'k2')))).toHaveLength(2);
   }, 300_000); // two Firefox runs one after the other: over the 120 s default at a load of 19
 
-  test('--harvest feed --max-items 30 in Firefox: 30 items, said partial, a package that verifies', async () => {
+  test.concurrent('--harvest feed --max-items 30 in Firefox: 30 items, said partial, a package that verifies', async () => {
     const harvestSite = await startFixtureServer(resolve('tests/fixtures/harvest'), harvestRoutes());
     try {
       const out = join(tmp, 'harvest');
