@@ -89,7 +89,8 @@ describe('captures that must fail cleanly', () => {
     // The race, made certain: the popup's capture.start reaches the worker only once its tab shows
     // another page (as when a page redirects itself the moment Capture is clicked).
     await popup.evaluate((next) => {
-      const send = chrome.runtime.sendMessage.bind(chrome.runtime) as (m: unknown) => Promise<unknown>;
+      const original = chrome.runtime.sendMessage.bind(chrome.runtime);
+      const send = (m: unknown): Promise<unknown> => original(m);
       const late = async (m: { type?: string; payload?: { tabId?: number } }) => {
         const id = m?.type === 'capture.start' ? m.payload?.tabId : undefined;
         if (id !== undefined) {

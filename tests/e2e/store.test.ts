@@ -465,8 +465,9 @@ describe.skipIf(!canRun('chromium'))('Chromium: team view in another profile', (
     expect(cases.find((c) => c.id === own)?.imported).toBeUndefined();
 
     // The CLI pulls the same case: every version of its packages, each verified, none overwritten.
+    const caseA = pushedByA.caseId;
     const pull = () =>
-      cli(['pull', '--store', 's3://evidence/unit-chromium', '--case', pushedByA.caseId, '--out', join(dir, 'pulled')]);
+      cli(['pull', '--store', 's3://evidence/unit-chromium', '--case', caseA, '--out', join(dir, 'pulled')]);
     const pulled = await pull();
     expect(pulled.stdout).toMatch(/^3 versions: \d passed, \d unverified, 0 failed$/m);
     expect([0, 3]).toContain(pulled.code);

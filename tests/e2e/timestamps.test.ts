@@ -94,32 +94,35 @@ test.concurrent('tokens over capture.json and the signature verify with openssl 
   expect(wrongRoot.code).toBe(1);
 });
 
-test.concurrent('a TSA that fails never loses a capture: the package is made, without tokens, and says so', async () => {
-  const out = join(tmp, 'down');
-  const r = await cli([
-    'capture',
-    site.url('ad-fr.html'),
-    '--case',
-    'Horodatage panne',
-    '--out',
-    out,
-    '--tsa',
-    down.url,
-  ]);
-  expect(r.code, r.stderr).toBe(0);
-  expect(r.stdout).toMatch(/captured #1/);
-  expect(r.stdout).toMatch(/without a trusted timestamp/);
-  const zip = join(out, (await readdir(out))[0]!);
-  const unz = join(tmp, 'down-unzipped');
-  await run('unzip', ['-q', zip, '-d', unz]);
-  const bag = join(unz, (await readdir(unz))[0]!);
-  const events = (await run('cat', ['data/custody/events.jsonl'], { cwd: bag })).stdout;
-  expect(events).toContain('"type":"timestamp.failed"');
-  expect(events).toContain('"type":"capture.stored"');
-  // Intact, but the missing tokens are said, never PASSED (exit 3, issue 14).
-  const v = await cli(['verify', zip]);
-  expect(v.code, v.stdout).toBe(3);
-  expect(v.stdout).toMatch(
-    /Trusted time: 2 item\(s\) have no timestamp token \(data\/captures\/0001-[^,]+, signature\)/,
-  );
-});
+test.concurrent(
+  'a TSA that fails never loses a capture: the package is made, without tokens, and says so',
+  async () => {
+    const out = join(tmp, 'down');
+    const r = await cli([
+      'capture',
+      site.url('ad-fr.html'),
+      '--case',
+      'Horodatage panne',
+      '--out',
+      out,
+      '--tsa',
+      down.url,
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/captured #1/);
+    expect(r.stdout).toMatch(/without a trusted timestamp/);
+    const zip = join(out, (await readdir(out))[0]!);
+    const unz = join(tmp, 'down-unzipped');
+    await run('unzip', ['-q', zip, '-d', unz]);
+    const bag = join(unz, (await readdir(unz))[0]!);
+    const events = (await run('cat', ['data/custody/events.jsonl'], { cwd: bag })).stdout;
+    expect(events).toContain('"type":"timestamp.failed"');
+    expect(events).toContain('"type":"capture.stored"');
+    // Intact, but the missing tokens are said, never PASSED (exit 3, issue 14).
+    const v = await cli(['verify', zip]);
+    expect(v.code, v.stdout).toBe(3);
+    expect(v.stdout).toMatch(
+      /Trusted time: 2 item\(s\) have no timestamp token \(data\/captures\/0001-[^,]+, signature\)/,
+    );
+  },
+);

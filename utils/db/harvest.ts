@@ -75,7 +75,8 @@ async function putBlobsInTx(db: HashmarkDb, blobs: BlobRecord[], jobId: string):
   await keepStagedBlobsInTx(db, stored, jobId);
   const known = new Set(stored.filter(Boolean).map((b) => b!.sha256));
   const fresh = blobs.filter((b, i, all) => !known.has(b.sha256) && all.findIndex((x) => x.sha256 === b.sha256) === i);
-  if (fresh.length) await db.blobs.bulkAdd(fresh.map((b) => ({ sha256: b.sha256, data: b.data, size: b.size, stagedBy: jobId })));
+  if (fresh.length)
+    await db.blobs.bulkAdd(fresh.map((b) => ({ sha256: b.sha256, data: b.data, size: b.size, stagedBy: jobId })));
 }
 
 /** A capture's items in page order (feeds top to bottom, threads oldest first), a page at a time. */

@@ -127,11 +127,13 @@ export async function failCaptureJob(
   db: HashmarkDb,
   input: { jobId: string; reason: string; code?: string; detail?: string; at: string },
 ): Promise<void> {
-  await db.transaction('rw', [db.jobs, db.custody, db.settings, db.harvestItems, db.harvestSteps, db.blobs], async () => {
+  // The harvest tables and the blobs too: a failing harvest's staged rows and bytes go with it.
+  const tables = [db.jobs, db.custody, db.settings, db.harvestItems, db.harvestSteps, db.blobs];
+  await db.transaction('rw', tables, async () => {
     const job = await db.jobs.get(input.jobId);
     if (!job || job.state !== 'running') return;
     // A harvest's staged rows go with its job: no item of a capture that does not exist; so do the
-    // bytes it staged that nothing else came to refer to (shared ones stay: harvest.ts).
+    // bytes it staged that nothing else came to refer to (shared ones stay: staged-blobs.ts).
     if (job.harvest) await sweepStagedBlobsInTx(db, job);
     const range = [
       [job.captureId, Dexie.minKey],

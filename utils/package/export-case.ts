@@ -424,7 +424,7 @@ function reportCapture(
   c: CaptureRecord,
   captureJson: Uint8Array,
   screenshot: ReportCapture['screenshot'],
-  token: { genTime: string | null; tsa: string | null } | undefined,
+  token: { genTime: string | null; tsa: string | null; skewMs: number | null } | undefined,
   exhibit: string,
   harvestItems: ReportHarvestItem[] | null = null,
 ): ReportCapture {

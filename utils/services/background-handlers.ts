@@ -212,7 +212,11 @@ export function createBackgroundServices(db: HashmarkDb): BackgroundServices {
   // retry from the persisted queue (alarm), never the capture.
   const handlers: Handlers = {
     'capture.start': (p) =>
-      capture(p.trigger, p.tabId, { options: p.options, recordUnreachable: p.recordUnreachable, expectUrl: p.expectUrl }),
+      capture(p.trigger, p.tabId, {
+        options: p.options,
+        recordUnreachable: p.recordUnreachable,
+        expectUrl: p.expectUrl,
+      }),
     'harvest.start': (p) => harvests.start(p),
     'harvest.status': (p) => harvests.status(p),
     'harvest.stop': (p) => Promise.resolve(harvests.stop(p.jobId)),

@@ -37,7 +37,11 @@ afterEach(async () => {
 });
 
 const at = (s: number) => new Date(Date.UTC(2026, 11, 2, 12, 0, s)).toISOString();
-const blob = (name: string): BlobRecord => ({ sha256: name.padEnd(64, '0'), data: new TextEncoder().encode(name), size: 1 });
+const blob = (name: string): BlobRecord => ({
+  sha256: name.padEnd(64, '0'),
+  data: new TextEncoder().encode(name),
+  size: 1,
+});
 const artifact = (b: BlobRecord, path: string): ArtifactEntry => ({
   path,
   mediaType: 'application/octet-stream',
@@ -48,7 +52,16 @@ const artifact = (b: BlobRecord, path: string): ArtifactEntry => ({
   role: 'original',
 });
 const begin = (id: string, s = 1) =>
-  beginCaptureJob(db, { jobId: id, captureId: id, caseId: 'c', tabId: 1, nonce: 'n', at: at(s), trigger: 'popup', url: 'https://a.example/' });
+  beginCaptureJob(db, {
+    jobId: id,
+    captureId: id,
+    caseId: 'c',
+    tabId: 1,
+    nonce: 'n',
+    at: at(s),
+    trigger: 'popup',
+    url: 'https://a.example/',
+  });
 const present = async (...bs: BlobRecord[]) => (await db.blobs.bulkGet(bs.map((b) => b.sha256))).map((x) => !!x);
 
 /** A harvest job with its start state staged (`start`), then one step (`shot`, items `frags`). */
@@ -59,11 +72,24 @@ async function harvest(id: string, start: BlobRecord[], step?: { shot: BlobRecor
   if (!step) return;
   const items = step.frags.map(
     (f, i) =>
-      ({ captureId: id, caseId: 'c', seq: i + 1, position: i, step: 1, html: artifact(f, `items/${i}.html`) }) as unknown as HarvestItemRecord,
+      ({
+        captureId: id,
+        caseId: 'c',
+        seq: i + 1,
+        position: i,
+        step: 1,
+        html: artifact(f, `items/${i}.html`),
+      }) as unknown as HarvestItemRecord,
   );
   await storeHarvestBatch(db, {
     jobId: id,
-    step: { captureId: id, step: 1, at: at(2), screenshot: artifact(step.shot, 'steps/0001.png'), scroll: { pane: 'window', before: 0, after: 1, height: 2, viewport: 1 } },
+    step: {
+      captureId: id,
+      step: 1,
+      at: at(2),
+      screenshot: artifact(step.shot, 'steps/0001.png'),
+      scroll: { pane: 'window', before: 0, after: 1, height: 2, viewport: 1 },
+    },
     items,
     blobs: [step.shot, ...step.frags],
     soFar: {} as CompletenessReport,
@@ -71,7 +97,13 @@ async function harvest(id: string, start: BlobRecord[], step?: { shot: BlobRecor
 }
 
 test('a failed harvest takes the bytes only it stored; earlier and shared bytes stay', async () => {
-  const [earlier, dom, shot, frag1, frag2] = ['earlier', 'dom', 'shot', 'frag1', 'frag2'].map(blob) as [BlobRecord, BlobRecord, BlobRecord, BlobRecord, BlobRecord];
+  const [earlier, dom, shot, frag1, frag2] = ['earlier', 'dom', 'shot', 'frag1', 'frag2'].map(blob) as [
+    BlobRecord,
+    BlobRecord,
+    BlobRecord,
+    BlobRecord,
+    BlobRecord,
+  ];
   await db.blobs.add(earlier); // an earlier capture's bytes, which the harvest's start state repeats
   await harvest('h1', [dom, earlier], { shot, frags: [frag1, frag2] });
   // Meanwhile a capture of another tab stores the same bytes as one of the harvest's fragments.

@@ -72,12 +72,23 @@ function receiver(h: H, o: { running?: boolean; log?: (m: string) => void } = {}
 /** A `store.commit` of one verified package, carrying `files` (the tables it imports). */
 function storeCommit(files: Record<string, string>): Req<'store.commit'> {
   const sha = (b: string) => b.repeat(32);
-  return { key: 'a/b.zip', versionId: 'v1', size: 10, zipSha256: sha('ab'), verdict: 'passed', fingerprint: sha('cd'), files };
+  return {
+    key: 'a/b.zip',
+    versionId: 'v1',
+    size: 10,
+    zipSha256: sha('ab'),
+    verdict: 'passed',
+    fingerprint: sha('cd'),
+    files,
+  };
 }
 
 /** One accepted and one malformed payload per message type: the convention test wants both. */
 const SAMPLES: { [K in MessageType]: { valid: Req<K>; malformed: unknown } } = {
-  'capture.start': { valid: { trigger: 'popup', tabId: 3, expectUrl: 'https://a.example/' }, malformed: { trigger: 'page' } },
+  'capture.start': {
+    valid: { trigger: 'popup', tabId: 3, expectUrl: 'https://a.example/' },
+    malformed: { trigger: 'page' },
+  },
   'harvest.start': {
     valid: { trigger: 'popup', mode: 'thread', tabId: 3, maxItems: 500, maxMinutes: 10 },
     malformed: { trigger: 'popup', mode: 'feed', maxItems: 0 },
@@ -205,8 +216,14 @@ describe('extension pages', () => {
     ['a non-boolean fast mode', { hashmark: 1, type: 'settings.update', payload: { fastScreenshots: 'on' } }],
     ['negative tab', { hashmark: 1, type: 'capture.start', payload: { trigger: 'popup', tabId: -3 } }],
     // The address seen is that of a given tab: without one it means nothing.
-    ['an expected address without its tab', { hashmark: 1, type: 'capture.start', payload: { trigger: 'popup', expectUrl: 'https://a.example/' } }],
-    ['a non-string expected address', { hashmark: 1, type: 'capture.start', payload: { trigger: 'popup', tabId: 3, expectUrl: 7 } }],
+    [
+      'an expected address without its tab',
+      { hashmark: 1, type: 'capture.start', payload: { trigger: 'popup', expectUrl: 'https://a.example/' } },
+    ],
+    [
+      'a non-string expected address',
+      { hashmark: 1, type: 'capture.start', payload: { trigger: 'popup', tabId: 3, expectUrl: 7 } },
+    ],
     ['blank case name', { hashmark: 1, type: 'case.create', payload: { name: '  ' } }],
     ['huge case name', { hashmark: 1, type: 'case.create', payload: { name: 'x'.repeat(10_000) } }],
     ['prototype key', JSON.parse('{"hashmark":1,"type":"__proto__","payload":{}}')],

@@ -82,7 +82,12 @@ test('an imported capture says where its files are, with no empty file sections'
     'npx hashmark pull --endpoint http://127.0.0.1:7480 --store s3://evidence/unit-a --case case-a --out <folder>',
   );
   const text = container.textContent ?? '';
-  for (const s of ['v-42', 'cd'.repeat(32), 'ef'.repeat(32), 'http://127.0.0.1:7480/evidence/unit-a/case-a/exp-1/case-a.zip'])
+  for (const s of [
+    'v-42',
+    'cd'.repeat(32),
+    'ef'.repeat(32),
+    'http://127.0.0.1:7480/evidence/unit-a/case-a/exp-1/case-a.zip',
+  ])
     expect(text).toContain(s);
   // What it holds is shown (the recorded facts); what it does not hold has no section.
   expect(container.querySelector('#sec-meta')).toBeTruthy();
