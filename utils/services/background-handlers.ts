@@ -159,6 +159,21 @@ function storeHandlers(db: HashmarkDb, store: ReturnType<typeof createStorePushS
   };
 }
 
+/** A capture from a gesture or a message: the badge shows it working, then its outcome. */
+async function badgedCapture(db: HashmarkDb, env: CaptureEnv, req: CaptureRequest): Promise<CaptureResult> {
+  await badgeWorking(req.tabId);
+  try {
+    const r = await runCapture(db, env, req);
+    await badgeForSuccess(r.sequence, req.tabId);
+    // The capture is stored: nothing about its timestamp may turn it into a reported failure.
+    void timestampStoredCapture(db, r);
+    return r;
+  } catch (e) {
+    await badgeForFailure(e instanceof Error ? e.message : String(e), req.tabId);
+    throw e;
+  }
+}
+
 export function createBackgroundServices(db: HashmarkDb): BackgroundServices {
   const fetchLogs = pageCopyFetchLogs();
 
@@ -181,19 +196,8 @@ export function createBackgroundServices(db: HashmarkDb): BackgroundServices {
     return env;
   }
 
-  async function capture(trigger: CaptureTrigger, tabId?: number, o: CaptureAsk = {}) {
-    await badgeWorking(tabId);
-    try {
-      const r = await runCapture(db, captureEnv(tabId), captureRequest(trigger, tabId, o));
-      await badgeForSuccess(r.sequence, tabId);
-      // The capture is stored: nothing about its timestamp may turn it into a reported failure.
-      void timestampStoredCapture(db, r);
-      return r;
-    } catch (e) {
-      await badgeForFailure(e instanceof Error ? e.message : String(e), tabId);
-      throw e;
-    }
-  }
+  const capture = (trigger: CaptureTrigger, tabId?: number, o: CaptureAsk = {}) =>
+    badgedCapture(db, captureEnv(tabId), captureRequest(trigger, tabId, o));
 
   const recording = recordingService(db, captureEnv);
   const store = createStorePushService(db, storeSession);
