@@ -42,6 +42,9 @@ export default defineConfig({
           testTimeout: 120_000,
           hookTimeout: 180_000,
           fileParallelism: false,
+          // Inside a file, tests marked concurrent (two browsers side by side, independent CLI
+          // runs) go two at a time: most e2e time is waiting, and 2 cores hold two browsers.
+          maxConcurrency: 2,
           globalSetup: ['tests/support/global-setup.ts'],
         },
       },

@@ -13,6 +13,7 @@ import { PageCopySection } from './PageCopySection';
 import { ScreenshotViewer } from './ScreenshotViewer';
 import { SelectorsPanel } from '../watch/SelectorsPanel';
 import { TagEditor } from './TagEditor';
+import { ImportedCaptureFiles } from '../team/ImportedCaptureFiles';
 import { useLive } from '../hooks/use-live';
 
 /** The capture detail's tabs; "all" shows every section on one page (to read or print it whole). */
@@ -36,22 +37,31 @@ export function CaptureDetail(props: {
   const deleted = !!c.deletedAt;
   // Team store (issue 18): a capture of an imported case is read-only (no tags, notes or deletion here).
   const kase = useLive(() => db.cases.get(c.caseId), [c.caseId, db], undefined);
-  const signer = kase?.imported?.signer;
+  const imported = kase?.imported;
+  const signer = imported?.signer;
   const readOnly = deleted || signer !== undefined;
   const [tab, setTab] = useState<DetailTab>('all');
-  // A capture without harvested items has no Items tab (a tab kept from another capture falls back).
-  const shown: DetailTab = tab === 'items' && !c.harvest ? 'all' : tab;
+  // An imported capture (team store) has its facts and selectors here, and its files, custody
+  // events and notes in the signed package: one section says where, instead of empty ones.
+  const tabs: TabItem<DetailTab>[] = imported
+    ? [
+        { key: 'all', label: tr.t('ui.detail.all') },
+        { key: 'files', label: tr.t('detail.files') },
+        { key: 'selectors', label: tr.t('selectors.label') },
+      ]
+    : [
+        { key: 'all', label: tr.t('ui.detail.all') },
+        ...(c.harvest ? [{ key: 'items' as const, label: tr.t('harvest.items') }] : []),
+        { key: 'shots', label: tr.t('detail.screenshots') },
+        { key: 'copy', label: tr.t('detail.pageCopy') },
+        { key: 'files', label: tr.t('detail.files') },
+        { key: 'selectors', label: tr.t('selectors.label') },
+        { key: 'notes', label: tr.t('ui.detail.notesTags') },
+        { key: 'custody', label: tr.t('detail.custody') },
+      ];
+  // A tab kept from another capture that this one does not have falls back to all.
+  const shown: DetailTab = tabs.some((x) => x.key === tab) ? tab : 'all';
   const all = shown === 'all';
-  const tabs: TabItem<DetailTab>[] = [
-    { key: 'all', label: tr.t('ui.detail.all') },
-    ...(c.harvest ? [{ key: 'items' as const, label: tr.t('harvest.items') }] : []),
-    { key: 'shots', label: tr.t('detail.screenshots') },
-    { key: 'copy', label: tr.t('detail.pageCopy') },
-    { key: 'files', label: tr.t('detail.files') },
-    { key: 'selectors', label: tr.t('selectors.label') },
-    { key: 'notes', label: tr.t('ui.detail.notesTags') },
-    { key: 'custody', label: tr.t('detail.custody') },
-  ];
 
   return (
     <article class="capture-detail" data-capture-id={c.id} aria-labelledby="capture-title">
@@ -82,18 +92,25 @@ export function CaptureDetail(props: {
             {tr.t('ui.detail.allHint')}
           </p>
         )}
-        {c.harvest && (all || shown === 'items') && <HarvestItems capture={c} />}
+        {imported && (all || shown === 'files') && (
+          <>
+            <CaptureMetadata capture={c} />
+            <ImportedCaptureFiles capture={c} from={imported} />
+          </>
+        )}
 
-        {(all || shown === 'shots') && (
+        {c.harvest && !imported && (all || shown === 'items') && <HarvestItems capture={c} />}
+
+        {!imported && (all || shown === 'shots') && (
           <section id="sec-shots" aria-labelledby="h-shots">
             <h3 id="h-shots">{tr.t('detail.screenshots')}</h3>
             <ScreenshotViewer artifacts={c.artifacts} />
           </section>
         )}
 
-        {(all || shown === 'copy') && <PageCopySection capture={c} />}
+        {!imported && (all || shown === 'copy') && <PageCopySection capture={c} />}
 
-        {(all || shown === 'files') && (
+        {!imported && (all || shown === 'files') && (
           <>
             <CaptureMetadata capture={c} />
             <CaptureFiles capture={c} />
@@ -107,7 +124,7 @@ export function CaptureDetail(props: {
           </section>
         )}
 
-        {(all || shown === 'notes') && (
+        {!imported && (all || shown === 'notes') && (
           <>
             <section id="sec-tags" aria-labelledby="h-tags">
               <h3 id="h-tags">{tr.t('tags.label')}</h3>
@@ -121,7 +138,7 @@ export function CaptureDetail(props: {
           </>
         )}
 
-        {(all || shown === 'custody') && (
+        {!imported && (all || shown === 'custody') && (
           <section id="sec-custody" aria-labelledby="h-custody">
             <h3 id="h-custody">{tr.t('detail.custody')}</h3>
             <CustodyEvents events={events} />

@@ -78,12 +78,13 @@ export default defineBackground(() => {
     });
   });
   browser.contextMenus.onClicked.addListener((info, tab) => {
+    // The page the menu was opened on: a tab that has moved on since is refused, not captured.
     if (info.menuItemId === 'hashmark-capture' && tab?.id !== undefined)
-      void s.capture('context-menu', tab.id).catch(() => undefined);
+      void s.capture('context-menu', tab.id, { expectUrl: info.pageUrl ?? tab.url }).catch(() => undefined);
     if (info.menuItemId === 'hashmark-harvest' && tab?.id !== undefined) void s.harvest('context-menu', tab.id);
   });
   browser.commands.onCommand.addListener((command, tab) => {
-    if (command === 'capture-page') void s.capture('command', tab?.id).catch(() => undefined);
+    if (command === 'capture-page') void s.capture('command', tab?.id, { expectUrl: tab?.url }).catch(() => undefined);
     // A refused start (no case, a permission missing) shows on the badge, as a failed capture does.
     if (command === 'toggle-recording')
       void s.recording.toggle(tab?.id).catch((e: Error) => badgeForFailure(e.message, tab?.id));

@@ -16,16 +16,29 @@ async function openPage(path: Parameters<typeof browser.runtime.getURL>[0]): Pro
 }
 
 /** The tab behind the popup: the active tab of the last focused normal window (as capture.start picks it). */
-async function activeTabId(): Promise<number | null> {
+async function activeTab(): Promise<{ id?: number | undefined; url?: string | undefined } | null> {
   const win = await browser.windows.getLastFocused({ windowTypes: ['normal'] }).catch(() => null);
   const [t] = await browser.tabs.query(
     win?.id !== undefined ? { active: true, windowId: win.id } : { active: true, lastFocusedWindow: true },
   );
-  return t?.id ?? null;
+  return t ?? null;
+}
+
+const activeTabId = async () => (await activeTab())?.id ?? null;
+
+/**
+ * The page behind the popup when Capture is clicked, by tab and address: if the tab moves on before
+ * the background reaches it (a redirect, a link), the capture is refused instead of taking the next
+ * page under this click.
+ */
+async function capture() {
+  const t = await activeTab();
+  const seen = t?.id !== undefined ? { tabId: t.id, ...(t.url ? { expectUrl: t.url } : {}) } : {};
+  return send('capture.start', { trigger: 'popup', ...seen }, browser.runtime);
 }
 
 const env: PopupEnv = {
-  capture: () => send('capture.start', { trigger: 'popup' }, browser.runtime),
+  capture,
   async setActiveCase(caseId) {
     await send('case.setActive', { caseId }, browser.runtime);
   },

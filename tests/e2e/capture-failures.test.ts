@@ -2,10 +2,11 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { CaptureRecord, CustodyRecord, JobRecord } from '@/utils/db/schema';
 import { startFixtureServer, type FixtureServer } from '../support/fixture-server';
 import { armHold, openSession, readStore, type Session } from '../support/harness';
+import { openPopupOver } from '../support/ui-pages';
 
 /**
  * Bad input in a real Chromium: each case ends with a plain message, no stored capture, and
- * the job failed in the custody log with that reason.
+ * the job failed in the custody log with that reason (or, refused before it starts, nothing written).
  */
 let site: FixtureServer;
 let s: Session;
@@ -79,6 +80,47 @@ describe('captures that must fail cleanly', () => {
     await hold.release();
     await expectFailedWithoutRecord(await pending, /new document during the capture/);
     await s.driver.closeTab(tab);
+  });
+
+  test('Capture clicked in the popup on page A, the tab on page B when the capture starts: refused, nothing written', async () => {
+    const { page, popup } = await openPopupOver(s.hm, site.url('ad-fr.html'));
+    const jobs = (await readStore<JobRecord>(s.driver, 'jobs')).length;
+    const events = (await readStore<CustodyRecord>(s.driver, 'custody')).length;
+    // The race, made certain: the popup's capture.start reaches the worker only once its tab shows
+    // another page (as when a page redirects itself the moment Capture is clicked).
+    await popup.evaluate((next) => {
+      const original = chrome.runtime.sendMessage.bind(chrome.runtime);
+      const send = (m: unknown): Promise<unknown> => original(m);
+      const late = async (m: { type?: string; payload?: { tabId?: number } }) => {
+        const id = m?.type === 'capture.start' ? m.payload?.tabId : undefined;
+        if (id !== undefined) {
+          const loaded = new Promise<void>((resolve) => {
+            const seen = (t: number, info: { status?: string }) => {
+              if (t !== id || info.status !== 'complete') return;
+              chrome.tabs.onUpdated.removeListener(seen);
+              resolve();
+            };
+            chrome.tabs.onUpdated.addListener(seen);
+          });
+          await chrome.tabs.update(id, { url: next });
+          await loaded;
+        }
+        return send(m);
+      };
+      Object.defineProperty(chrome.runtime, 'sendMessage', { value: late, configurable: true, writable: true });
+    }, site.url('next.html'));
+    await popup.getByTestId('capture').click();
+    const outcome = popup.locator('.outcome[data-state=ok], .outcome[data-state=err]');
+    await outcome.waitFor({ timeout: 30_000 });
+    expect(await outcome.getAttribute('data-state')).toBe('err');
+    expect(await outcome.textContent()).toMatch(/moved on to another page/);
+    expect(page!.url()).toBe(site.url('next.html'));
+    // Refused before any job: no capture of either page, no job, no custody event.
+    expect(await readStore<CaptureRecord>(s.driver, 'captures')).toEqual([]);
+    expect((await readStore<JobRecord>(s.driver, 'jobs')).length).toBe(jobs);
+    expect((await readStore<CustodyRecord>(s.driver, 'custody')).length).toBe(events);
+    await popup.close();
+    await page!.close();
   });
 });
 

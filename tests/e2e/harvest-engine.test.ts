@@ -393,9 +393,25 @@ function engineSuite(start: () => Promise<Engine>, plan: Plan): void {
   });
 }
 
-describe('harvest engine in Chromium', () =>
-  engineSuite(chromiumEngine, { feed: true, thread: 120, stale: true, stop: true }));
+const ENGINES = [
+  {
+    browser: 'chromium',
+    title: 'harvest engine in Chromium',
+    can: true,
+    start: chromiumEngine,
+    plan: { feed: true, thread: 120, stale: true, stop: true },
+  },
+  {
+    browser: 'firefox',
+    title: firefoxSuite('harvest engine'),
+    can: !!FIREFOX,
+    start: firefoxEngine,
+    plan: { feed: false, thread: 400, stale: false, stop: false },
+  },
+];
 
-describe.skipIf(!FIREFOX)(firefoxSuite('harvest engine'), () =>
-  engineSuite(firefoxEngine, { feed: false, thread: 400, stale: false, stop: false }),
-);
+// The two browsers side by side (each its own browser; their settle waits and edge waits overlap),
+// each browser's cases one after the other, as tests/e2e/recording-each-browser.test.ts does.
+describe.concurrent.each(ENGINES)('$browser', (e) => {
+  describe.skipIf(!e.can)(e.title, { concurrent: false }, () => engineSuite(e.start, e.plan));
+});

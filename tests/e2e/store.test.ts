@@ -550,31 +550,17 @@ describe.skipIf(!canRun('chromium'))('Chromium: team view in another profile', (
     expect(cases.find((c) => c.id === own)?.imported).toBeUndefined();
 
     // The CLI pulls the same case: every version of its packages, each verified, none overwritten.
-    const out = join(dir, 'pulled');
-    const pulled = await cli([
-      'pull',
-      '--store',
-      's3://evidence/unit-chromium',
-      '--case',
-      pushedByA.caseId,
-      '--out',
-      out,
-    ]);
+    const caseA = pushedByA.caseId;
+    const pull = () =>
+      cli(['pull', '--store', 's3://evidence/unit-chromium', '--case', caseA, '--out', join(dir, 'pulled')]);
+    const pulled = await pull();
     expect(pulled.stdout).toMatch(/^3 versions: \d passed, \d unverified, 0 failed$/m);
     expect([0, 3]).toContain(pulled.code);
     const first = new RegExp(`^(PASSED|UNVERIFIED) (\\S+) version ${pushedByA.versionId} sha256 ([0-9a-f]{64})$`, 'm');
     const m = first.exec(pulled.stdout);
     expect(m, pulled.stdout).not.toBeNull();
     expect(createHash('sha256').update(readFileSync(m![2]!)).digest('hex')).toBe(m![3]);
-    const again = await cli([
-      'pull',
-      '--store',
-      's3://evidence/unit-chromium',
-      '--case',
-      pushedByA.caseId,
-      '--out',
-      out,
-    ]);
+    const again = await pull();
     expect(again.code).toBe(1);
     expect(again.stdout).toMatch(/already exists \(not overwritten\)/);
   }, 180_000);

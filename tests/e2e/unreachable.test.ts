@@ -21,8 +21,10 @@ const BROWSERS: readonly BrowserName[] = ['chromium', 'firefox'];
 const DNS = /NAME_NOT_RESOLVED|UNKNOWN_HOST/;
 const REFUSED = /CONNECTION_REFUSED/;
 
-describe.each(BROWSERS)('%s', (browser) => {
-  describe.skipIf(!canRun(browser))(suiteTitle(browser, 'unreachable sites'), () => {
+// The two browsers side by side (each its own session and fixture server; their waits overlap),
+// each browser's tests one after the other (tests/e2e/recording-each-browser.test.ts does the same).
+describe.concurrent.each(BROWSERS)('%s', (browser) => {
+  describe.skipIf(!canRun(browser))(suiteTitle(browser, 'unreachable sites'), { concurrent: false }, () => {
     const h = captureSessionPerFile(browser, `Unreachable – ${browser}`);
     let refusedUrl = '';
 

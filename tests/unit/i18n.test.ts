@@ -88,6 +88,26 @@ describe('catalogues', () => {
     expect(CATALOGUES.ar['popup.capture'] as string).toMatch(/[\u0600-\u06ff]/);
   });
 
+  test('Arabic calls a capture التقاط everywhere; لقطة is only a screenshot (لقطة شاشة)', () => {
+    // One concept, one name (docs/DESIGN.md "Words"): "لقطات" for captures read as "screenshots".
+    const texts = [
+      ...Object.values(CATALOGUES.ar).flatMap((m) => (typeof m === 'string' ? [m] : Object.values(m))),
+      ...Object.values(arLocale as Record<string, { message: string }>).map((m) => m.message),
+    ];
+    const stray = texts.flatMap((t) =>
+      [...(t ?? '').matchAll(/(\S*لقط\S*)\s*(\S*)/g)]
+        .filter((m) => !/^(?:ال)?شاشة/.test(m[2] ?? ''))
+        .map((m) => `${m[1]} in: ${t}`),
+    );
+    expect(stray).toEqual([]);
+    const t = createTranslator('ar').t;
+    const imported = (count: number) => t('teamStore.imported', { count, name: 'ق', who: 'م' });
+    expect(imported(1)).toContain('التقاط واحد');
+    expect(imported(2)).toContain('التقاطان');
+    expect(imported(3)).toMatch(/ التقاطات من/);
+    expect(imported(11)).toMatch(/ التقاطًا من/);
+  });
+
   test('the extension manifest locales name their own language (the dashboard follows the browser through them)', () => {
     expect([enLocale.uiLanguage.message, frLocale.uiLanguage.message, arLocale.uiLanguage.message]).toEqual([
       'en',

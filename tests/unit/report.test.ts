@@ -240,6 +240,22 @@ describe('report.html', () => {
     expect(text).toContain('27 novembre 2026 à 12:00:12 UTC');
     expect(text).toContain('(jeton : data/captures/0001-00000000-0000-4000-8000-000000000001/capture.json.tsr)');
     expect(reportCaptureSection(capture(), 'fr')).not.toContain('RFC 3161');
+    // No skew recorded (an older log): nothing is made up.
+    expect(text).not.toContain("Écart d'horloge");
+  });
+
+  test("the clock skew measured when the token arrived is shown, signed (capture.json's tsaSkewMs cannot hold it)", () => {
+    const stamp = (skewMs: number) =>
+      parse(
+        reportCaptureSection(
+          capture({ timestamp: { file: 'capture.json.tsr', genTime: '2026-11-27T12:00:12.345Z', skewMs } }),
+          'en',
+        ),
+      ).body.textContent ?? '';
+    expect(stamp(1234.4)).toContain(
+      "Clock skew when the token arrived (the authority's time minus this computer's clock): +1234 ms",
+    );
+    expect(stamp(-80)).toContain('clock): -80 ms');
   });
 
   test('an unreadable capture.json and a missing thumbnail are said in words', () => {

@@ -29,8 +29,9 @@ export function captureJsonHead(i: CaptureJsonHeadInput) {
       timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
       utcOffsetMinutes: -i.finishedAt.getTimezoneOffset(),
       serverDateSkewMs: i.serverDateSkewMs,
-      // Always null: capture.json is hashed before any timestamp exists; the TSA's time is in the
-      // export's timestamp files.
+      // Always null (docs/evidence-package-v1.md): capture.json is hashed before its timestamp is
+      // asked for, so it cannot hold the answer. The skew measured when the token arrives is in the
+      // custody log's timestamp.obtained (`skewMs`) and in report.html beside the token.
       tsaSkewMs: null,
     },
   };

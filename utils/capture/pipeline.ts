@@ -29,7 +29,7 @@ import { detachPendingStylesheets, loadStateLimitation, pageLoadState, shotOfRen
 import { isPageSnapshot } from './snapshot-shape';
 import type { PageSnapshot } from './page-snapshot';
 import type { NavigationError } from './unreachable';
-import { captureJsonHead } from './capture-json-head';
+import { captureJsonHead, type CaptureJsonHeadInput } from './capture-json-head';
 
 /** A tab as the tabs API reports it: the authoritative URL and title. */
 export interface TabInfo {
@@ -571,15 +571,12 @@ export function captureFailure(e: unknown): CaptureError {
   return new CaptureError(`The capture failed: ${msg}`, 'failed', msg);
 }
 
-/** Everything capture.json says, gathered by the job (see buildCaptureJson). */
-export interface CaptureJsonInput {
-  captureId: string;
-  caseId: string;
-  sequence: number;
-  operator: { name: string; unit: string; organization: string };
+/**
+ * Everything capture.json says, gathered by the job (see buildCaptureJson): the head every kind
+ * shares (the server clock skew comes from the page's own network facts), then the page's.
+ */
+export interface CaptureJsonInput extends Omit<CaptureJsonHeadInput, 'serverDateSkewMs'> {
   trigger: CaptureTrigger;
-  startedAt: Date;
-  finishedAt: Date;
   tab: TabInfo;
   endTab: TabInfo;
   snap: PageSnapshot;

@@ -7,7 +7,7 @@
  * arguments; utils/services/unreachable-capture.ts runs it.
  */
 import type { RedirectHop } from './network-facts';
-import { captureJsonHead } from './capture-json-head';
+import { captureJsonHead, type CaptureJsonHeadInput } from './capture-json-head';
 
 /** A main-document load that failed, as webRequest onErrorOccurred reported it. */
 export interface NavigationError {
@@ -92,15 +92,11 @@ export function unreachableLimitations(
   return out;
 }
 
-/** Everything an unreachable capture.json says (see buildUnreachableJson). */
-export interface UnreachableJsonInput {
-  captureId: string;
-  caseId: string;
-  sequence: number;
-  operator: { name: string; unit: string; organization: string };
-  trigger: string;
-  startedAt: Date;
-  finishedAt: Date;
+/**
+ * Everything an unreachable capture.json says (see buildUnreachableJson): the head every kind
+ * shares (no server clock skew: no response came), then what this kind adds.
+ */
+export interface UnreachableJsonInput extends Omit<CaptureJsonHeadInput, 'serverDateSkewMs'> {
   tab: { url: string; title: string };
   endTab: { url: string; title: string };
   browser: { name: string; version: string; userAgent: string; platform: string };

@@ -2,12 +2,14 @@
  * Harvest repository (issue 15): a harvest writes its items, their HTML fragments and the step
  * screenshots batch by batch while it runs (so the worker holds none of them), then the capture is
  * committed like any other (jobs.ts commitCapture). A job that fails takes its staged rows with it
- * (failCaptureJob); the rows of a stored harvest are its item index for the dashboard and export.
+ * (failCaptureJob), and the bytes it staged that nothing else refers to (staged-blobs.ts); the
+ * rows of a stored harvest are its item index for the dashboard and export.
  */
 import Dexie from 'dexie';
 import type { CompletenessReport } from '@/utils/harvest/report';
 import type { HarvestResume } from '@/utils/harvest/resume';
 import type { BlobRecord, HarvestItemRecord, HarvestStepRecord, HashmarkDb, JobRecord } from './schema';
+import { keepStagedBlobsInTx } from './staged-blobs';
 
 /**
  * Stores one step's harvest in one transaction: the step, its new items, and the bytes they refer
@@ -30,19 +32,10 @@ export async function storeHarvestBatch(
     if (!job || job.state !== 'running') {
       throw new Error(`Harvest job ${input.jobId} is not running (state: ${job?.state ?? 'missing'}).`);
     }
-    await putBlobsInTx(db, input.blobs);
+    await putBlobsInTx(db, input.blobs, job.id);
     await db.harvestSteps.put(input.step);
     if (input.items.length) await db.harvestItems.bulkPut(input.items);
     if (job.harvest) await db.jobs.update(job.id, { harvest: { ...job.harvest, soFar: input.soFar } });
-  });
-}
-
-/** Keeps a running harvest's resume record in its job (after its start state is staged). */
-export async function saveHarvestResume(db: HashmarkDb, jobId: string, resume: HarvestResume): Promise<void> {
-  await db.transaction('rw', [db.jobs], async () => {
-    const job = await db.jobs.get(jobId);
-    if (!job || job.state !== 'running') throw new Error(`Harvest job ${jobId} is not running.`);
-    await db.jobs.update(jobId, { harvest: resume });
   });
 }
 
@@ -56,23 +49,34 @@ export async function interruptedHarvests(db: HashmarkDb, bootedAt: string): Pro
 }
 
 /**
- * Stores bytes a running harvest will refer to at its commit (the page as it was when the harvest
- * started). Same rule as storeHarvestBatch: only for a running job.
+ * Stores the bytes of a running harvest's start state with its resume record, which names them (its
+ * artifacts), in one transaction: a harvest interrupted right after still knows what it staged.
+ * Same rule as storeHarvestBatch: only for a running job.
  */
-export async function stageHarvestBlobs(db: HashmarkDb, input: { jobId: string; blobs: BlobRecord[] }): Promise<void> {
+export async function stageHarvestBlobs(
+  db: HashmarkDb,
+  input: { jobId: string; blobs: BlobRecord[]; resume: HarvestResume },
+): Promise<void> {
   await db.transaction('rw', [db.jobs, db.blobs], async () => {
     const job = await db.jobs.get(input.jobId);
     if (!job || job.state !== 'running') throw new Error(`Harvest job ${input.jobId} is not running.`);
-    await putBlobsInTx(db, input.blobs);
+    await putBlobsInTx(db, input.blobs, job.id);
+    await db.jobs.update(job.id, { harvest: input.resume });
   });
 }
 
-/** Adds the blobs not stored yet (content-addressed: the same bytes are kept once). */
-async function putBlobsInTx(db: HashmarkDb, blobs: BlobRecord[]): Promise<void> {
+/**
+ * Adds the blobs not stored yet (content-addressed: the same bytes are kept once), marked as staged
+ * by `jobId`; bytes already there that another job staged are now shared, so no longer its own.
+ */
+async function putBlobsInTx(db: HashmarkDb, blobs: BlobRecord[], jobId: string): Promise<void> {
   if (!blobs.length) return;
-  const known = new Set((await db.blobs.bulkGet(blobs.map((b) => b.sha256))).filter(Boolean).map((b) => b!.sha256));
+  const stored = await db.blobs.bulkGet(blobs.map((b) => b.sha256));
+  await keepStagedBlobsInTx(db, stored, jobId);
+  const known = new Set(stored.filter(Boolean).map((b) => b!.sha256));
   const fresh = blobs.filter((b, i, all) => !known.has(b.sha256) && all.findIndex((x) => x.sha256 === b.sha256) === i);
-  if (fresh.length) await db.blobs.bulkAdd(fresh);
+  if (fresh.length)
+    await db.blobs.bulkAdd(fresh.map((b) => ({ sha256: b.sha256, data: b.data, size: b.size, stagedBy: jobId })));
 }
 
 /** A capture's items in page order (feeds top to bottom, threads oldest first), a page at a time. */

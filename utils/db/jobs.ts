@@ -7,6 +7,7 @@ import type { BlobRecord, CaptureRecord, HashmarkDb, JobRecord, SelectorRecord }
 import { appendCustodyInTx } from './in-tx';
 import { countCaptureInTx } from './case-counters';
 import { queueCaptureSealInTx } from './store-queue';
+import { keepStagedBlobsInTx, sweepStagedBlobsInTx } from './staged-blobs';
 
 class CaptureAbortedError extends Error {}
 
@@ -91,9 +92,10 @@ export async function commitCapture(
       if (!job || job.state !== 'running') {
         throw new CaptureAbortedError(`Capture job ${input.jobId} is not running (state: ${job?.state ?? 'missing'}).`);
       }
-      const known = new Set(
-        (await db.blobs.bulkGet(input.blobs.map((b) => b.sha256))).filter(Boolean).map((b) => b!.sha256),
-      );
+      const stored = await db.blobs.bulkGet(input.blobs.map((b) => b.sha256));
+      // Bytes a running harvest staged and this capture refers to too: that harvest's failure keeps them.
+      await keepStagedBlobsInTx(db, stored, job.id);
+      const known = new Set(stored.filter(Boolean).map((b) => b!.sha256));
       const fresh = input.blobs.filter(
         (b, i, all) => !known.has(b.sha256) && all.findIndex((x) => x.sha256 === b.sha256) === i,
       );
@@ -130,11 +132,14 @@ export async function failCaptureJob(
   db: HashmarkDb,
   input: { jobId: string; reason: string; code?: string; detail?: string; at: string },
 ): Promise<void> {
-  await db.transaction('rw', [db.jobs, db.custody, db.settings, db.harvestItems, db.harvestSteps], async () => {
+  // The harvest tables and the blobs too: a failing harvest's staged rows and bytes go with it.
+  const tables = [db.jobs, db.custody, db.settings, db.harvestItems, db.harvestSteps, db.blobs];
+  await db.transaction('rw', tables, async () => {
     const job = await db.jobs.get(input.jobId);
     if (!job || job.state !== 'running') return;
-    // A harvest's staged rows go with its job: no item of a capture that does not exist. (Its staged
-    // blobs stay: content-addressed, they may be shared, and nothing lists them.)
+    // A harvest's staged rows go with its job: no item of a capture that does not exist; so do the
+    // bytes it staged that nothing else came to refer to (shared ones stay: staged-blobs.ts).
+    if (job.harvest) await sweepStagedBlobsInTx(db, job);
     const range = [
       [job.captureId, Dexie.minKey],
       [job.captureId, Dexie.maxKey],

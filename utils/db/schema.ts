@@ -213,6 +213,12 @@ export interface BlobRecord {
   sha256: string;
   data: Uint8Array;
   size: number;
+  /**
+   * The harvest job that stored these bytes first, while it runs (utils/db/harvest.ts); taken off
+   * when another capture comes to refer to them. A harvest job that fails deletes the staged bytes
+   * still marked with its id: nothing else refers to them (no index: found from the job's rows).
+   */
+  stagedBy?: string;
 }
 
 export interface CustodyRecord {

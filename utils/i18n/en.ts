@@ -264,7 +264,7 @@ export const en = {
     'This tab shows a PDF in the browser’s viewer; PDF capture is not supported yet. Download the PDF instead.',
   'captureError.tab-closed': 'The tab was closed during the capture; nothing was stored.',
   'captureError.navigated':
-    'The page changed to a new document during the capture (navigation or reload); nothing was stored. Capture again.',
+    'The tab moved on to another page (a link, a reload, or the site changing its address) between your request and the end of the capture; nothing was stored. Capture again.',
   'captureError.storage-full':
     'The browser’s storage is full: the capture was not stored. Free space or export and archive a case, then capture again.',
   'captureError.store-failed': 'The capture could not be stored: {detail}',
@@ -597,7 +597,10 @@ export const en = {
     'Packages pushed by your unit. Importing one verifies it first, then adds its captures and selectors read-only: they join search and the links across cases, marked with who signed them.',
   'teamStore.list': 'List the store’s packages',
   'teamStore.import': 'Verify and import (read-only)',
-  'teamStore.imported': 'Imported read-only: {count} captures from “{name}”, signed by {who}.',
+  'teamStore.imported': {
+    one: 'Imported read-only: {count} capture from “{name}”, signed by {who}.',
+    other: 'Imported read-only: {count} captures from “{name}”, signed by {who}.',
+  },
   'teamStore.none': 'No package under this prefix.',
   'nav.team': 'Team view',
   'teamStore.noStore': 'No team store is set up in this browser: add one in the settings (Team evidence store).',
@@ -623,8 +626,18 @@ export const en = {
   'event.case.autoPush': 'Auto-push to the team store turned on or off',
   'teamStore.captureBag': 'capture bag of capture {id}',
   'check.store-refs': 'Team store copies named in case.json match the custody log (store.pushed)',
-  'teamStore.merged':
-    'Imported read-only into “{name}”: {count} new captures ({skipped} already imported), signed by {who}.',
+  'teamStore.merged': {
+    one: 'Imported read-only into “{name}”: {count} new capture ({skipped} already imported), signed by {who}.',
+    other: 'Imported read-only into “{name}”: {count} new captures ({skipped} already imported), signed by {who}.',
+  },
+  // review mends (mend): an imported capture's files are in its signed package, said where.
+  'imported.filesTitle': 'Files: in the signed package',
+  'imported.filesHint':
+    'An import keeps what the package’s table says of each capture. Its files (screenshots, page copy, capture.json with the hashes), its custody events and its notes were not copied into this browser: they are in the signed package, in the folder below. Get the package from the store and check it with hashmark verify.',
+  'imported.folder': 'Folder in the package',
+  'imported.zipSha256': 'SHA-256 of the package (ZIP)',
+  'imported.storeKey': 'In the store',
+  'imported.pull': 'Get it',
 } satisfies Record<string, Message>;
 
 export type MessageKey = keyof typeof en;

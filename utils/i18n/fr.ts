@@ -296,7 +296,7 @@ export const fr: Record<MessageKey, Message> = {
     'Cet onglet affiche un PDF dans la visionneuse du navigateur ; la capture des PDF n’est pas encore prise en charge. Téléchargez plutôt le PDF.',
   'captureError.tab-closed': 'L’onglet a été fermé pendant la capture ; rien n’a été enregistré.',
   'captureError.navigated':
-    'La page est passée à un nouveau document pendant la capture (navigation ou rechargement) ; rien n’a été enregistré. Capturez à nouveau.',
+    'L’onglet est passé à une autre page (un lien, un rechargement ou le site qui change d’adresse) entre votre demande et la fin de la capture ; rien n’a été enregistré. Capturez à nouveau.',
   'captureError.storage-full':
     'Le stockage du navigateur est plein : la capture n’a pas été enregistrée. Libérez de l’espace ou exportez et archivez un dossier, puis capturez à nouveau.',
   'captureError.store-failed': 'La capture n’a pas pu être enregistrée : {detail}',
@@ -646,7 +646,11 @@ export const fr: Record<MessageKey, Message> = {
     'Paquets déposés par votre unité. L’import vérifie d’abord le paquet, puis ajoute ses captures et sélecteurs en lecture seule : ils rejoignent la recherche et les liens entre affaires, avec le nom de leur signataire.',
   'teamStore.list': 'Lister les paquets du dépôt',
   'teamStore.import': 'Vérifier et importer (lecture seule)',
-  'teamStore.imported': 'Importé en lecture seule : {count} captures de « {name} », signées par {who}.',
+  'teamStore.imported': {
+    one: 'Importé en lecture seule : {count} capture de « {name} », signée par {who}.',
+    many: 'Importé en lecture seule : {count} captures de « {name} », signées par {who}.',
+    other: 'Importé en lecture seule : {count} captures de « {name} », signées par {who}.',
+  },
   'teamStore.none': 'Aucun paquet sous ce préfixe.',
   'nav.team': 'Vue d’équipe',
   'teamStore.noStore':
@@ -678,6 +682,18 @@ export const fr: Record<MessageKey, Message> = {
   'event.case.autoPush': 'Envoi automatique au dépôt d’équipe activé ou désactivé',
   'teamStore.captureBag': 'paquet de la capture {id}',
   'check.store-refs': 'Copies du dépôt d’équipe citées dans case.json conformes au journal (store.pushed)',
-  'teamStore.merged':
-    'Importé en lecture seule dans « {name} » : {count} nouvelles captures ({skipped} déjà importées), signé par {who}.',
+  'teamStore.merged': {
+    one: 'Importé en lecture seule dans « {name} » : {count} nouvelle capture ({skipped} déjà importées), signé par {who}.',
+    many: 'Importé en lecture seule dans « {name} » : {count} nouvelles captures ({skipped} déjà importées), signé par {who}.',
+    other:
+      'Importé en lecture seule dans « {name} » : {count} nouvelles captures ({skipped} déjà importées), signé par {who}.',
+  },
+  // review mends (mend): an imported capture's files are in its signed package, said where.
+  'imported.filesTitle': 'Fichiers : dans le paquet signé',
+  'imported.filesHint':
+    'Un import garde ce que la table du paquet dit de chaque capture. Ses fichiers (captures d’écran, copie de la page, capture.json avec les empreintes), ses événements de traçabilité et ses notes n’ont pas été copiés dans ce navigateur : ils sont dans le paquet signé, dans le dossier ci-dessous. Récupérez le paquet dans le dépôt et vérifiez-le avec hashmark verify.',
+  'imported.folder': 'Dossier dans le paquet',
+  'imported.zipSha256': 'SHA-256 du paquet (ZIP)',
+  'imported.storeKey': 'Dans le dépôt',
+  'imported.pull': 'Le récupérer',
 };

@@ -35,7 +35,15 @@ import { IMPORT_FILES } from '@/utils/package/layout';
 interface PageProtocol {
   'capture.start': {
     // recordUnreachable: issue 21 item 5 (h-pages): record the browser's error page as kind `unreachable`.
-    req: { tabId?: number; trigger: CaptureTrigger; options?: Partial<CaptureOptions>; recordUnreachable?: boolean };
+    // expectUrl (review mend, click-capture race): the address the investigator saw in that tab when
+    // asking; a tab that has moved on since is refused, never captured in its place. Only with tabId.
+    req: {
+      tabId?: number;
+      trigger: CaptureTrigger;
+      options?: Partial<CaptureOptions>;
+      recordUnreachable?: boolean;
+      expectUrl?: string;
+    };
     res: CaptureResult;
   };
   /**
@@ -224,6 +232,7 @@ export const validators: Validators = {
     (p.tabId === undefined || (Number.isInteger(p.tabId) && (p.tabId as number) >= 0)) &&
     TRIGGERS.includes(p.trigger as CaptureTrigger) &&
     (p.recordUnreachable === undefined || typeof p.recordUnreachable === 'boolean') &&
+    (p.expectUrl === undefined || (p.tabId !== undefined && str(p.expectUrl, 65_536))) &&
     (p.options === undefined ||
       (isObj(p.options) &&
         Object.entries(p.options).every(

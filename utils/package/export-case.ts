@@ -346,7 +346,7 @@ interface ExportScope {
   /** export.started of this export; for a capture bag, the capture's capture.stored. */
   startedEvent: CustodyRecord;
   /** RFC 3161 tokens over capture.json obtained before the export started, by capture id. */
-  tokens: Map<string, { sha256: string; genTime: string | null; tsa: string | null }>;
+  tokens: Map<string, { sha256: string; genTime: string | null; tsa: string | null; skewMs: number | null }>;
   /** The captures' auto-pushed bags logged (store.pushed) before the export started, by capture id. */
   storeRefs: Map<string, StoreRef>;
 }
@@ -429,6 +429,8 @@ function scopeOf(custodyAll: CustodyRecord[], capturesAll: CaptureRecord[], end:
           sha256: d.tokenSha256,
           genTime: typeof d.genTime === 'string' ? d.genTime : null,
           tsa: timestampAuthority(d),
+          // The TSA's time minus this computer's clock when the answer arrived (timestamp-queue).
+          skewMs: typeof d.skewMs === 'number' && Number.isFinite(d.skewMs) ? d.skewMs : null,
         });
       }
     }
@@ -490,7 +492,7 @@ function reportCapture(
   c: CaptureRecord,
   captureJson: Uint8Array,
   screenshot: ReportCapture['screenshot'],
-  token: { genTime: string | null; tsa: string | null } | undefined,
+  token: { genTime: string | null; tsa: string | null; skewMs: number | null } | undefined,
   exhibit: string,
   harvestItems: ReportHarvestItem[] | null = null,
 ): ReportCapture {
@@ -519,7 +521,7 @@ function reportCapture(
     // Tags known at capture time (capture.json), then those added later (the record).
     tags: [...new Set([...recordedTags, ...c.tags])],
     screenshot,
-    timestamp: token ? { file: TOKEN_FILE, genTime: token.genTime, tsa: token.tsa } : null,
+    timestamp: token ? { file: TOKEN_FILE, genTime: token.genTime, tsa: token.tsa, skewMs: token.skewMs } : null,
     captureJsonProblem: problem,
     network: networkSummary(view.network, view),
     harvest: view.kind === 'harvest' ? reportHarvest(view.harvest, harvestItems ?? []) : null,

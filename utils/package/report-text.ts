@@ -68,6 +68,8 @@ export interface ReportStrings {
   captureBagNotice: string;
   storeCopy: string;
   storeCopyValue: string;
+  /** `{ms}`: the TSA's time minus this computer's clock when the token arrived, signed. */
+  tsaSkew: string;
   thumbnailCaption: string;
   /** `{path}` */
   openFullImage: string;
@@ -156,6 +158,7 @@ const en: ReportStrings = {
     "This package is a capture bag: one capture, sealed and signed right after it was stored and pushed to the team store. Its custody log ends with that capture's storage; the case's other and later captures are in the case's exports.",
   storeCopy: 'Sealed copy in the team store',
   storeCopyValue: '{key}, version {version}, retained until {date}',
+  tsaSkew: "Clock skew when the token arrived (the authority's time minus this computer's clock): {ms}",
   thumbnailCaption: 'Screenshot of the visible part of the page (reduced copy).',
   openFullImage: 'Full-size image: {path}',
   noThumbnail: 'No reduced copy could be made; see the file {path}.',
@@ -252,6 +255,7 @@ const fr: ReportStrings = {
     "Ce paquet est un paquet de capture : une seule capture, scellée et signée juste après son enregistrement puis envoyée au dépôt d'équipe. Son journal de traçabilité s'arrête à l'enregistrement de cette capture ; les autres captures de l'affaire sont dans ses exports.",
   storeCopy: "Copie scellée dans le dépôt d'équipe",
   storeCopyValue: '{key}, version {version}, conservée jusqu’au {date}',
+  tsaSkew: "Écart d'horloge à l'arrivée du jeton (heure de l'autorité moins l'horloge de cet ordinateur) : {ms}",
   thumbnailCaption: "Capture d'écran de la partie visible de la page (copie réduite).",
   openFullImage: 'Image en taille réelle : {path}',
   noThumbnail: "Aucune copie réduite n'a pu être produite ; voir le fichier {path}.",
@@ -349,6 +353,7 @@ const ar: ReportStrings = {
     'هذه الحزمة حزمة التقاط: التقاط واحد خُتم ووُقّع مباشرة بعد حفظه ثم أُرسل إلى مستودع الفريق. ينتهي سجل حفظ الأدلة فيها بحفظ هذا الالتقاط؛ أما بقية التقاطات القضية ففي تصديراتها.',
   storeCopy: 'نسخة مختومة في مستودع الفريق',
   storeCopyValue: '{key}، الإصدار {version}، محفوظة حتى {date}',
+  tsaSkew: 'فرق الساعة عند وصول الرمز (وقت جهة الختم ناقص ساعة هذا الحاسوب): {ms}',
   thumbnailCaption: 'لقطة شاشة للجزء الظاهر من الصفحة (نسخة مصغّرة).',
   openFullImage: 'الصورة بحجمها الكامل: {path}',
   noThumbnail: 'تعذّر إعداد نسخة مصغّرة؛ انظر الملف {path}.',

@@ -91,9 +91,10 @@ export interface ReportCapture {
   screenshot: { path: string; thumbnail: ReportThumbnail | null } | null;
   /**
    * The RFC 3161 token over capture.json in the capture folder, when one was obtained; `tsa` names
-   * the timestamp authority as the custody log recorded it ({@link timestampAuthority}).
+   * the timestamp authority as the custody log recorded it ({@link timestampAuthority}); `skewMs`
+   * the TSA's time minus this computer's clock when the token arrived (custody `timestamp.obtained`).
    */
-  timestamp: { file: string; genTime: string | null; tsa?: string | null } | null;
+  timestamp: { file: string; genTime: string | null; tsa?: string | null; skewMs?: number | null } | null;
   /** Set when capture.json could not be parsed: the section then shows the stored record. */
   captureJsonProblem: string | null;
   /** Set for a harvest capture (capture.json `kind: "harvest"`, issue 15). */
@@ -396,7 +397,8 @@ export function reportCaptureSection(c: ReportCapture, lang: ReportLang): string
     const when = c.timestamp.genTime ? `${time(c.timestamp.genTime, lang)} ` : '';
     facts.push([
       t.trustedTime,
-      `${when}${escapeHtml(fill(t.tokenFile, { file: '\u0000' })).replace('\u0000', code(`${c.folder}/${c.timestamp.file}`))}`,
+      `${when}${escapeHtml(fill(t.tokenFile, { file: '\u0000' })).replace('\u0000', code(`${c.folder}/${c.timestamp.file}`))}` +
+        tsaSkew(c.timestamp.skewMs, t),
     ]);
   }
 
@@ -547,6 +549,17 @@ export function timestampAuthority(details: Record<string, unknown>): string | n
   const url = typeof details.tsa === 'string' && details.tsa.trim() !== '' ? details.tsa : null;
   if (name && url) return `${name} (${url})`;
   return name ?? url;
+}
+
+/**
+ * The clock skew measured when the token arrived, signed (positive: this computer's clock was
+ * behind the TSA's); nothing when the custody log recorded none. capture.json's `clock.tsaSkewMs`
+ * cannot hold it: capture.json is hashed before its timestamp is asked for.
+ */
+function tsaSkew(skewMs: number | null | undefined, t: ReportStrings): string {
+  if (typeof skewMs !== 'number') return '';
+  const ms = `${skewMs > 0 ? '+' : ''}${Math.round(skewMs)} ms`;
+  return `<br>${escapeHtml(fill(t.tsaSkew, { ms: '\u0000' })).replace('\u0000', code(ms))}`;
 }
 
 function certificateRow(c: ReportCapture, lang: ReportLang): string {

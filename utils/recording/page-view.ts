@@ -10,7 +10,7 @@
  */
 import type { BrowserFacts } from '@/utils/capture/pipeline';
 import { serverDateSkewMs, type NetworkFacts } from '@/utils/capture/network-facts';
-import { captureJsonHead } from '@/utils/capture/capture-json-head';
+import { captureJsonHead, type CaptureJsonHeadInput } from '@/utils/capture/capture-json-head';
 
 /** Why the page itself could not be taken. */
 export type PageViewReason = 'left' | 'changed' | 'tab-closed' | 'paused' | 'stopped' | 'failed';
@@ -48,13 +48,11 @@ export function pageViewLimitation(f: PageViewFacts): string {
   return `${WHY[f.reason](ms, f.detail ?? '')}: its DOM, text and screenshot could not be taken. This record holds what the browser reported: ${holds}.`;
 }
 
-export interface PageViewJsonInput {
-  captureId: string;
-  caseId: string;
-  sequence: number;
-  operator: { name: string; unit: string; organization: string };
-  startedAt: Date;
-  finishedAt: Date;
+/**
+ * The head every capture.json shares, less what this kind decides itself: the trigger is always
+ * `recording`, and the server clock skew comes from the page view's own network facts.
+ */
+export interface PageViewJsonInput extends Omit<CaptureJsonHeadInput, 'serverDateSkewMs' | 'trigger'> {
   facts: PageViewFacts;
   browserFacts: BrowserFacts;
   software: { name: string; version: string; build: string };

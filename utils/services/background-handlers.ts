@@ -43,13 +43,11 @@ export interface BackgroundServices {
   contentHandlers: ContentHandlers;
   /** The gate for content-script messages: a running job of this tab with this nonce. */
   isRunningJob(tabId: number, nonce: string): Promise<boolean>;
-  /** A capture started without the popup open (command, context menu): the badge tells the outcome. */
-  capture(
-    trigger: CaptureTrigger,
-    tabId?: number,
-    options?: Partial<CaptureOptions>,
-    recordUnreachable?: boolean,
-  ): Promise<CaptureResult>;
+  /**
+   * A capture started without the popup open (command, context menu): the badge tells the outcome.
+   * `expectUrl`: the address the gesture was made on (a tab that moved on since is refused).
+   */
+  capture(trigger: CaptureTrigger, tabId?: number, o?: CaptureAsk): Promise<CaptureResult>;
   /** A harvest started from the context menu: the badge counts items, then tells the outcome. */
   harvest(trigger: CaptureTrigger, tabId?: number): Promise<void>;
   syncWatch(): Promise<boolean>;
@@ -125,18 +123,24 @@ function recordingService(db: HashmarkDb, captureEnv: (tabId: number | undefined
   });
 }
 
-/** A capture request from a message or a gesture (`record`: record an unreachable site, issue 21 item 5). */
-function captureRequest(
-  trigger: CaptureTrigger,
-  tabId?: number,
-  options?: Partial<CaptureOptions>,
-  record?: boolean,
-): CaptureRequest {
+/** What a gesture or a message asks of a capture beyond its trigger and tab. */
+interface CaptureAsk {
+  options?: Partial<CaptureOptions> | undefined;
+  /** Record an unreachable site (issue 21 item 5). */
+  recordUnreachable?: boolean | undefined;
+  /** The address the investigator saw in the tab when asking (the click-capture race). */
+  expectUrl?: string | undefined;
+}
+
+/** A capture request from a message or a gesture. */
+function captureRequest(trigger: CaptureTrigger, tabId?: number, o: CaptureAsk = {}): CaptureRequest {
   return {
     trigger,
     ...(tabId !== undefined ? { tabId } : {}),
-    ...(options ? { options } : {}),
-    ...(record !== undefined ? { recordUnreachable: record } : {}),
+    ...(o.options ? { options: o.options } : {}),
+    ...(o.recordUnreachable !== undefined ? { recordUnreachable: o.recordUnreachable } : {}),
+    // Only for a given tab: the address is that tab's.
+    ...(tabId !== undefined && o.expectUrl ? { expectUrl: o.expectUrl } : {}),
   };
 }
 
@@ -157,6 +161,21 @@ function storeHandlers(db: HashmarkDb, store: ReturnType<typeof createStorePushS
     }),
     'store.commit': async (p: ImportCommit) => commitImport(db, (await store.target()).target, fetch, p),
   };
+}
+
+/** A capture from a gesture or a message: the badge shows it working, then its outcome. */
+async function badgedCapture(db: HashmarkDb, env: CaptureEnv, req: CaptureRequest): Promise<CaptureResult> {
+  await badgeWorking(req.tabId);
+  try {
+    const r = await runCapture(db, env, req);
+    await badgeForSuccess(r.sequence, req.tabId);
+    // The capture is stored: nothing about its timestamp may turn it into a reported failure.
+    void timestampStoredCapture(db, r);
+    return r;
+  } catch (e) {
+    await badgeForFailure(e instanceof Error ? e.message : String(e), req.tabId);
+    throw e;
+  }
 }
 
 export function createBackgroundServices(db: HashmarkDb): BackgroundServices {
@@ -181,19 +200,8 @@ export function createBackgroundServices(db: HashmarkDb): BackgroundServices {
     return env;
   }
 
-  async function capture(trigger: CaptureTrigger, tabId?: number, options?: Partial<CaptureOptions>, record?: boolean) {
-    await badgeWorking(tabId);
-    try {
-      const r = await runCapture(db, captureEnv(tabId), captureRequest(trigger, tabId, options, record));
-      await badgeForSuccess(r.sequence, tabId);
-      // The capture is stored: nothing about its timestamp may turn it into a reported failure.
-      void timestampStoredCapture(db, r);
-      return r;
-    } catch (e) {
-      await badgeForFailure(e instanceof Error ? e.message : String(e), tabId);
-      throw e;
-    }
-  }
+  const capture = (trigger: CaptureTrigger, tabId?: number, o: CaptureAsk = {}) =>
+    badgedCapture(db, captureEnv(tabId), captureRequest(trigger, tabId, o));
 
   const recording = recordingService(db, captureEnv);
   // Auto-push (issue 18): capture bags are sealed here, in the background, by the one package writer.
@@ -224,7 +232,12 @@ export function createBackgroundServices(db: HashmarkDb): BackgroundServices {
   // awaited by the capture: a TSA that is down or slow costs a timestamp.failed event and a
   // retry from the persisted queue (alarm), never the capture.
   const handlers: Handlers = {
-    'capture.start': (p) => capture(p.trigger, p.tabId, p.options, p.recordUnreachable),
+    'capture.start': (p) =>
+      capture(p.trigger, p.tabId, {
+        options: p.options,
+        recordUnreachable: p.recordUnreachable,
+        expectUrl: p.expectUrl,
+      }),
     'harvest.start': (p) => harvests.start(p),
     'harvest.status': (p) => harvests.status(p),
     'harvest.stop': (p) => Promise.resolve(harvests.stop(p.jobId)),

@@ -51,8 +51,10 @@ export interface CaptureRequest {
    */
   recordUnreachable?: boolean;
   /**
-   * The address the tab must still show (a recording's page view, issue 16): when the tab has
-   * moved on, the capture is refused before its job opens, never filed under the wrong page view.
+   * The address the tab must still show: a recording's page view (issue 16), or the page the
+   * investigator clicked Capture on (popup, shortcut, context menu). When the tab has moved on, the
+   * capture is refused before its job opens (nothing written), and a move while the page is read
+   * fails the job: the next page is never filed under this request.
    */
   expectUrl?: string;
   /** A recording's page view: when it was seen (ISO), logged with capture.started (utils/db/jobs.ts). */
@@ -89,7 +91,10 @@ export async function openCaptureJob(db: HashmarkDb, env: CaptureEnv, req: Captu
   const tab = req.tabId !== undefined ? await env.getTab(req.tabId).catch(() => null) : await env.focusedTab();
   if (!tab) throw new CaptureError('There is no tab to capture.', 'no-tab');
   if (req.expectUrl !== undefined && tab.url !== req.expectUrl) {
-    throw new CaptureError('The tab had moved on to another page before the capture began.', 'navigated');
+    throw new CaptureError(
+      'The tab had moved on to another page since the capture was asked for; nothing was stored.',
+      'navigated',
+    );
   }
   // Refused before a job exists: nothing is written, the running harvest goes on untouched.
   const busy = env.tabBusy?.(tab.id);
@@ -155,8 +160,8 @@ async function captureInJob(
     throw e;
   }
   // The nonce proves the snapshot and the end share one document, not that it is the page view
-  // the recording asked for: a tab that moved on just before the nonce was planted would be read
-  // under the earlier address. A recording's capture checks the address did not change meanwhile.
+  // the recording (or the click) asked for: a tab that moved on just before the nonce was planted
+  // would be read under the earlier address. A capture with an expected address checks it again.
   if (j.req.expectUrl !== undefined && (await env.getTab(tab.id).catch(() => null))?.url !== tab.url) {
     throw new CaptureError(
       'The tab moved on to another page while it was being read; nothing was stored.',

@@ -14,7 +14,6 @@ import {
   eachHarvestItem,
   harvestSteps,
   interruptedHarvests,
-  saveHarvestResume,
   stageHarvestBlobs,
   storeHarvestBatch,
   type BlobRecord,
@@ -135,14 +134,8 @@ async function captureStartState(
   const context = await readPageContext(env, j.tab, j.tab, c);
   const digests = await Promise.all(c.files.map((f) => Promise.resolve(c.known.get(f.bytes) ?? digestBoth(f.bytes))));
   const artifacts = c.files.map((f, i) => artifactEntry(f, digests[i]!));
-  // Stored now, so the worker does not hold a page copy or an MHTML for the whole harvest.
-  await stageHarvestBlobs(db, {
-    jobId: j.job.id,
-    blobs: c.files.map((f, i) => ({ sha256: digests[i]!.sha256, data: f.bytes, size: f.bytes.byteLength })),
-  });
   const viewport = c.files[2]!.bytes;
   const limitations = limitationsFor(snap, c.coverage, c.extraLimits);
-  c.files.length = 0;
   const fetched = c.fetchLog.section();
   const pageSelectors = extractSelectors({ text: snap.text, links: snap.links, region: region.region });
   // The DOM and text are staged as dom.html and text.txt: the resume record keeps only the facts.
@@ -160,7 +153,14 @@ async function captureStartState(
     region,
     start: { snap: facts, pageSelectors, context, artifacts, limitations, mediaFiles: c.mediaFiles, fetched, timings },
   };
-  await saveHarvestResume(db, j.job.id, resume);
+  // Stored now, so the worker does not hold a page copy or an MHTML for the whole harvest; with the
+  // resume record that names them, so a failure later sweeps what only this harvest refers to.
+  await stageHarvestBlobs(db, {
+    jobId: j.job.id,
+    blobs: c.files.map((f, i) => ({ sha256: digests[i]!.sha256, data: f.bytes, size: f.bytes.byteLength })),
+    resume,
+  });
+  c.files.length = 0;
   return { resume, viewport };
 }
 

@@ -9,12 +9,19 @@
  * imported case is marked with who signed it; ids are derived from the signing key's fingerprint, so
  * another investigator's capture never takes the place of one of this profile's own.
  */
-import { saveImportedCase, type CaptureRecord, type HashmarkDb, type ImportedCase } from '@/utils/db';
+import {
+  saveImportedCase,
+  type CaptureRecord,
+  type HashmarkDb,
+  type ImportedCase,
+  type ImportedFrom,
+} from '@/utils/db';
 import { parseCsv, unguardFormula } from '@/utils/package/csv';
 import { base64ToBytes } from '@/utils/capture/data-url';
 import { sha256Hex } from '@/utils/evidence/hash';
 import { keyFingerprint, pemToDer, verifyDer } from '@/utils/evidence/signing';
 import {
+  captureFolder,
   CAPTURES_CSV_PATH,
   CASE_PATH,
   SELECTORS_CSV_PATH,
@@ -38,6 +45,21 @@ const records = (text: string | undefined): Record<string, string>[] => {
     .map((r) => Object.fromEntries((head ?? []).map((h, i) => [h, unguardFormula(r[i] ?? '')])));
 };
 
+/** The prefix of every id imported from a signer's packages (another profile's ids never collide with ours). */
+const importTag = (fingerprint: string) => `imp-${fingerprint.slice(0, 12)}`;
+
+/**
+ * The folder of an imported capture in its signed package (data/captures/<seq>-<its own id>/): the
+ * capture's files are there, not in this browser (an import keeps the facts of captures.csv).
+ */
+export function importedCaptureFolder(
+  c: Pick<CaptureRecord, 'id' | 'sequence'>,
+  from: Pick<ImportedFrom, 'fingerprint'>,
+): string {
+  const tag = importTag(from.fingerprint);
+  return captureFolder(c.sequence, c.id.startsWith(`${tag}-`) ? c.id.slice(tag.length + 1) : c.id);
+}
+
 /** Builds the read-only case of a verified package (pure over the package's tables). */
 export function importedCaseOf(
   tables: Map<string, string>,
@@ -52,7 +74,7 @@ export function importedCaseOf(
   };
   const who = [kase.investigator?.name, kase.investigator?.unit, kase.investigator?.organization].filter(Boolean);
   const signer = `${who.join(', ') || 'unnamed'} (key ${from.fingerprint.slice(0, 16)})`;
-  const tag = `imp-${from.fingerprint.slice(0, 12)}`;
+  const tag = importTag(from.fingerprint);
   const caseId = `${tag}-${kase.caseId ?? 'case'}`;
   const localId = (id: string) => `${tag}-${id}`;
   const captures: Omit<CaptureRecord, 'caseId'>[] = records(tables.get(CAPTURES_CSV_PATH)).map((r) => {

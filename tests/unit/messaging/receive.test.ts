@@ -71,9 +71,26 @@ function receiver(h: H, o: { running?: boolean; log?: (m: string) => void } = {}
   return { r, isRunningJob };
 }
 
+/** A `store.commit` of one verified package, carrying `files` (the tables it imports). */
+function storeCommit(files: Record<string, string>): Req<'store.commit'> {
+  const sha = (b: string) => b.repeat(32);
+  return {
+    key: 'a/b.zip',
+    versionId: 'v1',
+    size: 10,
+    zipSha256: sha('ab'),
+    verdict: 'passed',
+    fingerprint: sha('cd'),
+    files,
+  };
+}
+
 /** One accepted and one malformed payload per message type: the convention test wants both. */
 const SAMPLES: { [K in MessageType]: { valid: Req<K>; malformed: unknown } } = {
-  'capture.start': { valid: { trigger: 'popup', tabId: 3 }, malformed: { trigger: 'page' } },
+  'capture.start': {
+    valid: { trigger: 'popup', tabId: 3, expectUrl: 'https://a.example/' },
+    malformed: { trigger: 'page' },
+  },
   'harvest.start': {
     valid: { trigger: 'popup', mode: 'thread', tabId: 3, maxItems: 500, maxMinutes: 10 },
     malformed: { trigger: 'popup', mode: 'feed', maxItems: 0 },
@@ -100,25 +117,9 @@ const SAMPLES: { [K in MessageType]: { valid: Req<K>; malformed: unknown } } = {
   'store.list': { valid: { prefix: 'unit-a/' }, malformed: { prefix: 7 } },
   'store.presign': { valid: { key: 'a/b.zip', versionId: 'v1' }, malformed: { key: 'a/b.zip' } },
   'store.commit': {
-    valid: {
-      key: 'a/b.zip',
-      versionId: 'v1',
-      size: 10,
-      zipSha256: 'ab'.repeat(32),
-      verdict: 'passed',
-      fingerprint: 'cd'.repeat(32),
-      files: { 'data/case.json': 'e30=' },
-    },
+    valid: storeCommit({ 'data/case.json': 'e30=' }),
     // A file the import does not read (a way to smuggle anything else in) is refused.
-    malformed: {
-      key: 'a/b.zip',
-      versionId: 'v1',
-      size: 10,
-      zipSha256: 'ab'.repeat(32),
-      verdict: 'passed',
-      fingerprint: 'cd'.repeat(32),
-      files: { 'data/report.html': 'e30=' },
-    },
+    malformed: storeCommit({ 'data/report.html': 'e30=' }),
   },
   'pagecopy.fetch': {
     valid: { url: 'https://site.example/p.png', nonce: 'n1' },
@@ -216,6 +217,15 @@ describe('extension pages', () => {
     ['an unknown setting', { hashmark: 1, type: 'settings.update', payload: { activeCaseId: 'x' } }],
     ['a non-boolean fast mode', { hashmark: 1, type: 'settings.update', payload: { fastScreenshots: 'on' } }],
     ['negative tab', { hashmark: 1, type: 'capture.start', payload: { trigger: 'popup', tabId: -3 } }],
+    // The address seen is that of a given tab: without one it means nothing.
+    [
+      'an expected address without its tab',
+      { hashmark: 1, type: 'capture.start', payload: { trigger: 'popup', expectUrl: 'https://a.example/' } },
+    ],
+    [
+      'a non-string expected address',
+      { hashmark: 1, type: 'capture.start', payload: { trigger: 'popup', tabId: 3, expectUrl: 7 } },
+    ],
     ['blank case name', { hashmark: 1, type: 'case.create', payload: { name: '  ' } }],
     ['huge case name', { hashmark: 1, type: 'case.create', payload: { name: 'x'.repeat(10_000) } }],
     ['prototype key', JSON.parse('{"hashmark":1,"type":"__proto__","payload":{}}')],

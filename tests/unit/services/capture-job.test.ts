@@ -333,6 +333,35 @@ describe('runCapture', () => {
     expect(cj.limitations.join(' ')).toMatch(/address changed within the same page/);
   });
 
+  // The click-capture race: the popup, the shortcut and the context menu pass the address the
+  // investigator saw; the next page is never taken under that click.
+  test('a click on page A whose tab shows page B when the capture starts: refused, nothing written', async () => {
+    const e = env({}, 'https://a.example/b');
+    const req = { trigger: 'popup', tabId: 7, expectUrl: 'https://a.example/a', options: NO_EXTRAS } as const;
+    await expect(runCapture(req, e)).rejects.toMatchObject({ code: 'navigated', message: /moved on to another page/ });
+    expect(await db.jobs.count()).toBe(0);
+    expect(await db.captures.count()).toBe(0);
+    expect(await db.custody.count()).toBe(1); // case.created only
+    // The same click on the page it was made on is captured.
+    const ok = await runCapture({ ...req, expectUrl: 'https://a.example/b' }, e);
+    expect(ok.url).toBe('https://a.example/b');
+  });
+
+  test('a click capture whose tab moves while the page is read: the job fails, no capture', async () => {
+    let calls = 0;
+    const moving = env({
+      getTab: async (id) => ({
+        id,
+        windowId: 1,
+        url: ++calls > 1 ? 'https://a.example/next' : 'https://a.example/',
+        title: 'A',
+        active: true,
+      }),
+    });
+    const req = { trigger: 'command', tabId: 7, expectUrl: 'https://a.example/', options: NO_EXTRAS } as const;
+    await expectFailed(runCapture(req, moving), /moved on to another page while it was being read/);
+  });
+
   test('no active case: a plain message and nothing written', async () => {
     await db.settings.update('profile', { activeCaseId: null });
     await expect(runCapture({ trigger: 'popup', options: NO_EXTRAS }, env())).rejects.toThrow(/No active case/);

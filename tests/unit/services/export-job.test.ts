@@ -510,7 +510,7 @@ describe('RFC 3161 tokens over capture.json', () => {
       captureId: c.id,
       type: 'timestamp.obtained',
       at: at(600),
-      details: { subject: 'capture.json', tokenSha256: sha256, genTime: at(599) },
+      details: { subject: 'capture.json', tokenSha256: sha256, genTime: at(599), skewMs: -250 },
     });
     return sha256;
   }
@@ -525,6 +525,8 @@ describe('RFC 3161 tokens over capture.json', () => {
     expect(f.has(`${captureFolder(captures[1]!)}/capture.json.tsr`)).toBe(false);
     expect(text(f.get('VERIFY.txt'))).toContain('openssl ts -verify -data data/captures/<folder>/capture.json');
     expect(text(f.get('data/report.html'))).toContain('Trusted timestamp of capture.json (RFC 3161)');
+    // The skew the queue measured (custody timestamp.obtained) reaches the report beside the token.
+    expect(text(f.get('data/report.html'))).toMatch(/clock\): <code>-250 ms<\/code>/);
     // The stand-in is no RFC 3161 answer: the verifier checks every .tsr and says so (real
     // tokens are verified in tests/e2e/timestamps.test.ts and tests/unit/rfc3161.test.ts).
     const problems = failures(await verifyPackage(p!.zip));
