@@ -3,8 +3,9 @@
  * reads it back. Small parts go as one PUT whose signed `x-amz-content-sha256` is the ZIP's SHA-256
  * (computed by the export writer), so the store itself refuses bytes that differ; `Content-MD5` is sent
  * as well (verified by radosgw and required by AWS with lock headers). Large parts go multipart: each
- * part is read from the Blob, hashed (MD5 and a signed SHA-256, both checked by the store) and sent, with
- * at most `concurrency` parts in memory, so memory stays bounded whatever the ZIP's size.
+ * part is read from the Blob into a buffer its lane reuses, hashed (a signed SHA-256 the store checks)
+ * and sent as a slice of the Blob, which the browser streams, with at most `concurrency` lanes: memory
+ * stays lanes x part size whatever the ZIP's size.
  */
 import { md5 } from '@noble/hashes/legacy.js';
 import { headObject } from './bucket';
@@ -22,9 +23,9 @@ export interface PushInput {
   retainUntil: string;
   /** Above this size the upload is multipart; default 64 MiB. */
   multipartOver?: number;
-  /** Multipart part size; default 16 MiB (S3's minimum is 5 MiB except the last). */
+  /** Multipart part size; default 8 MiB (S3's minimum is 5 MiB except the last). */
   partBytes?: number;
-  /** Parts in flight (and in memory) at once; default 2. */
+  /** Parts in flight (and in memory) at once; default 3. */
   concurrency?: number;
   onProgress?: (sentBytes: number) => void;
 }
@@ -45,6 +46,14 @@ export class PushCheckError extends Error {
 }
 
 const MiB = 1024 * 1024;
+/** Multipart defaults (measured, docs/performance.md "Team store push, second pass"). */
+const PART_BYTES = 8 * MiB;
+const PARALLEL = 3;
+
+interface PartIds {
+  uploadId: string;
+  n: number;
+}
 
 function base64(bytes: Uint8Array): string {
   let s = '';
@@ -82,17 +91,56 @@ async function putSingle(t: StoreTarget, f: Fetcher, i: PushInput): Promise<stri
   return versionId;
 }
 
-async function sendPart(t: StoreTarget, f: Fetcher, i: PushInput, uploadId: string, n: number, a: number, b: number) {
-  const bytes = new Uint8Array(await i.zip.slice(a, b).arrayBuffer());
+/**
+ * Reads `blob` into `buf` (a lane's buffer, reused for every part it sends) and returns the filled view,
+ * whose `.buffer` the lane keeps for its next part (a byte stream's BYOB reader hands it back transferred).
+ * Why not `arrayBuffer()`: a fresh buffer per part is garbage that the collector frees late, and the
+ * push's memory then grew with its speed (155 MB more at 26 MB/s, docs/performance.md, issue 18).
+ */
+async function readInto(blob: Blob, buf: Uint8Array<ArrayBuffer>): Promise<Uint8Array<ArrayBuffer>> {
+  if (blob.size > buf.byteLength) throw new Error('A part is larger than its buffer.');
+  const stream = blob.stream();
+  let byob: ReadableStreamBYOBReader | null = null;
+  try {
+    byob = stream.getReader({ mode: 'byob' });
+  } catch {
+    byob = null; // not a byte stream in this runtime: its chunks are copied in below
+  }
+  let n = 0;
+  if (byob) {
+    let buffer = buf.buffer;
+    while (n < blob.size) {
+      const { done, value } = await byob.read(new Uint8Array(buffer, n, buffer.byteLength - n));
+      if (!value) throw new Error('The part could not be read.');
+      buffer = value.buffer;
+      if (done) break;
+      n += value.byteLength;
+    }
+    await byob.cancel().catch(() => undefined);
+    return new Uint8Array(buffer, 0, n);
+  }
+  const reader = stream.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    buf.set(value, n);
+    n += value.byteLength;
+  }
+  return buf.subarray(0, n);
+}
+
+async function sendPart(t: StoreTarget, f: Fetcher, i: PushInput, ids: PartIds, part: Blob, bytes: Uint8Array<ArrayBuffer>) {
   // The signed SHA-256 alone: the store checks it (XAmzContentSHA256Mismatch), and UploadPart needs no
   // Content-MD5 (AWS asks for it only with lock headers, on PutObject). Measured: a JavaScript MD5 of
   // every part held the push at 0.19 of curl's speed (docs/performance.md, issue 18).
   const payloadHash = hex(await crypto.subtle.digest('SHA-256', bytes));
+  // The body is the Blob slice itself, not `bytes`: the browser streams it from its blob store to the
+  // network service, where a byte array body would be one more copy of the part in flight.
   const res = await s3Send(t, f, {
     method: 'PUT',
     key: i.key,
-    query: { partNumber: String(n), uploadId },
-    body: bytes,
+    query: { partNumber: String(ids.n), uploadId: ids.uploadId },
+    body: part,
     payloadHash,
   });
   return res.headers.get('etag') ?? '';
@@ -108,21 +156,26 @@ async function putMultipart(t: StoreTarget, f: Fetcher, i: PushInput): Promise<s
   const uploadId = xmlField(await started.text(), 'UploadId');
   if (!uploadId) throw new PushCheckError('The store returned no UploadId.');
   try {
-    const size = i.partBytes ?? 16 * MiB;
+    const size = i.partBytes ?? PART_BYTES;
     const count = Math.max(1, Math.ceil(i.zip.size / size));
     const etags: string[] = new Array<string>(count);
     let next = 0;
     let sent = 0;
     const worker = async (): Promise<void> => {
+      // One buffer per lane, for the part's hash: memory is lanes x part size, whatever the ZIP's size.
+      let buf = new Uint8Array(Math.min(size, i.zip.size));
       while (next < count) {
         const k = next++;
         const end = Math.min(i.zip.size, (k + 1) * size);
-        etags[k] = await sendPart(t, f, i, uploadId, k + 1, k * size, end);
+        const part = i.zip.slice(k * size, end);
+        const bytes = await readInto(part, buf);
+        buf = new Uint8Array(bytes.buffer);
+        etags[k] = await sendPart(t, f, i, { uploadId, n: k + 1 }, part, bytes);
         sent += end - k * size;
         i.onProgress?.(sent);
       }
     };
-    await Promise.all(Array.from({ length: Math.min(count, i.concurrency ?? 2) }, worker));
+    await Promise.all(Array.from({ length: Math.min(count, i.concurrency ?? PARALLEL) }, worker));
     const body = completeXml(etags);
     const payloadHash = hex(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(body)));
     const done = await s3Send(t, f, { method: 'POST', key: i.key, query: { uploadId }, body, payloadHash });
