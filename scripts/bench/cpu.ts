@@ -30,7 +30,8 @@ export function statTicks(stat: string): { name: string; ticks: number } {
 
 /** A Chromium process's kind from its command line; `fallback` for other programs. */
 export function processKind(cmdline: string, fallback: string): string {
-  const args = cmdline.split('\0');
+  // Chromium's child processes rewrite their command line as one space-separated string.
+  const args = cmdline.split(/[\0 ]/);
   const type = args.find((a) => a.startsWith('--type='))?.slice('--type='.length);
   if (!type) return fallback;
   if (type === 'renderer') return args.includes('--extension-process') ? 'extension renderer' : 'renderer';

@@ -114,6 +114,7 @@ function daemonPids(store: LocalStore): Record<string, number> {
 interface Curl {
   ms: number;
   hashMs: number;
+  opensslMs: number;
   cpu: string;
 }
 
@@ -128,6 +129,11 @@ async function curlPut(
   const t0 = performance.now();
   const payload = o.signed ? (await run('sha256sum', [o.file])).stdout.slice(0, 64) : 'UNSIGNED-PAYLOAD';
   const hashMs = performance.now() - t0;
+  // The same hash by OpenSSL (SHA-NI where the CPU has it), for the note: how much the tool matters.
+  const o0 = performance.now();
+  if (o.signed) await run('openssl', ['dgst', '-sha256', o.file]);
+  const opensslMs = performance.now() - o0;
+  const t1 = performance.now();
   const before = cpuSnapshot({ pids: o.daemons });
   const args = [
     '-sSf',
@@ -153,12 +159,12 @@ async function curlPut(
   const { stderr } = await run('bash', ['-c', 'TIMEFORMAT="%U %S"; time curl "$@"', 'curl', ...args], {
     timeout: 600_000,
   });
-  const ms = performance.now() - t0;
+  const ms = hashMs + performance.now() - t1;
   const [user, sys] = stderr.trim().split('\n').at(-1)!.split(' ').map(Number);
   const spent = cpuSpent(before, cpuSnapshot({ pids: o.daemons }));
   spent.push(['curl: curl', ((user ?? 0) + (sys ?? 0)) * 1000]);
   spent.sort((a, b) => b[1] - a[1]);
-  return { ms, hashMs, cpu: cpuText(spent, 3, 1) };
+  return { ms, hashMs, opensslMs, cpu: cpuText(spent, 3, 1) };
 }
 
 interface Push {
@@ -188,7 +194,11 @@ async function workerPush(
   const before = cpuSnapshot({ tree: { root: o.browserPid, kind: 'browser' }, pids: o.daemons });
   const sampler = startSampler(o.browserPid, 100);
   const t = performance.now();
-  const res = await driver.send('store.push', { all: true });
+  // A push that never ends is a failure to report, not a bench that hangs (seen once: a lane stuck).
+  const res = await Promise.race([
+    driver.send('store.push', { all: true }),
+    sleep(300_000).then(() => Promise.reject(new Error('the push did not end within 5 minutes'))),
+  ]);
   const ms = performance.now() - t;
   const peak = sampler.stop();
   const spent = cpuSpent(before, cpuSnapshot({ tree: { root: o.browserPid, kind: 'browser' }, pids: o.daemons }));
@@ -198,20 +208,28 @@ async function workerPush(
   if (res.pushed !== 1 || row?.state !== 'pushed') {
     throw new Error(`the queued part was not pushed (${JSON.stringify(res)}; ${row?.lastError ?? row?.state})`);
   }
-  return { ms, peakPss: peak.peakPss - summarize(idle).p50, peakRss: peak.peakRss - idleRss, cpu: cpuText(spent) };
+  return { ms, peakPss: peak.peakPss - summarize(idle).p50, peakRss: peak.peakRss - idleRss, cpu: cpuText(spent, 5, 4) };
 }
 
 /** Pushes from an extension page with other part sizes / parts in flight, and times reading and hashing. */
-async function sweep(page: Page, t: StoreTarget, o: { sha256: string; partBytes: number; log: (s: string) => void }) {
+async function sweep(
+  page: Page,
+  t: StoreTarget,
+  o: { sha256: string; partBytes: number; browserPid: number; log: (s: string) => void },
+) {
   const out: string[] = [];
   const retainUntil = retainUntilDate(new Date(), 1);
   for (const [mib, inFlight] of [
     [8, 2],
+    [8, 3],
     [16, 2],
     [32, 2],
     [8, 4],
     [16, 1],
   ] as const) {
+    await sleep(1000);
+    const idle = treeMemory(o.browserPid).pss;
+    const sampler = startSampler(o.browserPid, 100);
     const ms = await pp(page, 'pushHere', {
       target: t,
       key: `sweep/${mib}-${inFlight}-${Date.now()}.zip`,
@@ -220,7 +238,8 @@ async function sweep(page: Page, t: StoreTarget, o: { sha256: string; partBytes:
       partBytes: mib * MiB,
       concurrency: inFlight,
     });
-    const s = `${mib} MiB x${inFlight} ${(o.partBytes / MiB / (ms / 1000)).toFixed(0)}`;
+    const peak = (sampler.stop().peakPss - idle) / MiB;
+    const s = `${mib} MiB x${inFlight} ${(o.partBytes / MiB / (ms / 1000)).toFixed(0)} (+${peak.toFixed(0)} MiB PSS)`;
     o.log(`push sweep (page): ${s} MiB/s, load ${load1()}`);
     out.push(s);
   }
@@ -262,7 +281,7 @@ async function rounds(
     async (r: number) => {
       out.pushes.push(await workerPush(driver, page, { ...o, exportId: `bench-push-${r}`, daemons }));
       const p = out.pushes.at(-1)!;
-      o.log(`push: extension ${(p.ms / 1000).toFixed(1)} s, peak +${(p.peakPss / MiB).toFixed(0)} MiB PSS`);
+      o.log(`push: extension ${(p.ms / 1000).toFixed(1)} s, peak +${(p.peakPss / MiB).toFixed(0)} MiB PSS; CPU ${p.cpu}`);
     },
   ];
   for (let r = 0; r < o.runs; r++) {
@@ -283,7 +302,7 @@ function metrics(o: PushStageOptions, r: Rounds, extra: string): Metric[] {
   const mem = summarize(r.pushes.map((p) => p.peakPss / MiB));
   const note =
     `background queue round of a ${part} MiB part queued in IndexedDB (multipart, signed SHA-256 per part, HEAD read-back); ` +
-    `baseline sha256sum + curl --aws-sigv4 PUT with that x-amz-content-sha256 (hash p50 ${summarize(r.signed.map((c) => c.hashMs)).p50.toFixed(0)} ms); ` +
+    `baseline sha256sum + curl --aws-sigv4 PUT with that x-amz-content-sha256 (sha256sum p50 ${summarize(r.signed.map((c) => c.hashMs)).p50.toFixed(0)} ms; openssl dgst -sha256 p50 ${summarize(r.signed.map((c) => c.opensslMs)).p50.toFixed(0)} ms, not in the baseline); ` +
     `per-round ratios ${Math.min(...perRound).toFixed(2)}–${Math.max(...perRound).toFixed(2)}; ` +
     `curl UNSIGNED-PAYLOAD p50 ${unsigned.p50.toFixed(1)} MiB/s (push / it ${(push.p50 / unsigned.p50).toFixed(2)}); ` +
     `CPU of the last push: ${r.pushes.at(-1)!.cpu}; of the last signed curl: ${r.signed.at(-1)!.cpu}; ` +
@@ -327,7 +346,7 @@ export async function pushStage(hm: HashmarkBrowser, driver: ChromiumDriver, o: 
   const dir = join(o.workDir, 'ceph');
   mkdirSync(dir, { recursive: true });
   // memstore keeps every locked upload in the OSD's RAM: room for all of this stage's uploads.
-  const uploads = o.runs * 3 + (o.sweep ? 5 : 0);
+  const uploads = o.runs * 3 + (o.sweep ? 6 : 0);
   process.env.CEPH_S3_SIZE_MB ??= String(Math.ceil((uploads * o.partBytes * 1.1) / MiB) + 512);
   let store: LocalStore;
   try {

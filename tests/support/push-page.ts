@@ -5,7 +5,7 @@
  * Blob-slice request bodies are those the background's push uses. An export large enough to go
  * multipart through the UI (over 64 MiB) would take minutes; the part size is lowered instead.
  */
-import { pushPackage, retainUntilDate, type PushResult, type StoreTarget } from '@/utils/store';
+import { pushPackage, retainUntilDate, type StoreTarget } from '@/utils/store';
 
 /** Pushes `bytes` random bytes in parts of `partBytes`; what the push returned and the bytes' SHA-256. */
 export async function pushMultipart(o: {
@@ -13,7 +13,7 @@ export async function pushMultipart(o: {
   key: string;
   bytes: number;
   partBytes: number;
-}): Promise<PushResult & { sha256: string }> {
+}): Promise<Awaited<ReturnType<typeof pushPackage>> & { sha256: string }> {
   const data = new Uint8Array(o.bytes);
   for (let i = 0; i < o.bytes; i += 65536) crypto.getRandomValues(data.subarray(i, Math.min(o.bytes, i + 65536)));
   const sha256 = Array.from(new Uint8Array(await crypto.subtle.digest('SHA-256', data)), (b) =>

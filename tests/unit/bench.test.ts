@@ -297,6 +297,9 @@ describe('CPU per thread (push-throughput, issue 18)', () => {
       'network service',
     );
     expect(processKind(cmd('--type=gpu-process'), 'x')).toBe('gpu-process');
+    expect(processKind('/usr/lib/chromium/chromium --type=renderer --extension-process', 'browser')).toBe(
+      'extension renderer',
+    );
     expect(processKind('/usr/bin/radosgw\0-f', 'radosgw')).toBe('radosgw');
   });
 

@@ -3,9 +3,9 @@
  * reads it back. Small parts go as one PUT whose signed `x-amz-content-sha256` is the ZIP's SHA-256
  * (computed by the export writer), so the store itself refuses bytes that differ; `Content-MD5` is sent
  * as well (verified by radosgw and required by AWS with lock headers). Large parts go multipart: each
- * part is read from the Blob into a buffer its lane reuses, hashed (a signed SHA-256 the store checks)
- * and sent as a slice of the Blob, which the browser streams, with at most `concurrency` lanes: memory
- * stays lanes x part size whatever the ZIP's size.
+ * part is read from the Blob to be hashed (a signed SHA-256 the store checks) and sent as a slice of the
+ * Blob, which the browser streams, with at most `concurrency` parts in flight: memory stays bounded by
+ * the parts in flight whatever the ZIP's size.
  */
 import { md5 } from '@noble/hashes/legacy.js';
 import { headObject } from './bucket';
@@ -91,51 +91,16 @@ async function putSingle(t: StoreTarget, f: Fetcher, i: PushInput): Promise<stri
   return versionId;
 }
 
-/**
- * Reads `blob` into `buf` (a lane's buffer, reused for every part it sends) and returns the filled view,
- * whose `.buffer` the lane keeps for its next part (a byte stream's BYOB reader hands it back transferred).
- * Why not `arrayBuffer()`: a fresh buffer per part is garbage that the collector frees late, and the
- * push's memory then grew with its speed (155 MB more at 26 MB/s, docs/performance.md, issue 18).
- */
-async function readInto(blob: Blob, buf: Uint8Array<ArrayBuffer>): Promise<Uint8Array<ArrayBuffer>> {
-  if (blob.size > buf.byteLength) throw new Error('A part is larger than its buffer.');
-  const stream = blob.stream();
-  let byob: ReadableStreamBYOBReader | null = null;
-  try {
-    byob = stream.getReader({ mode: 'byob' });
-  } catch {
-    byob = null; // not a byte stream in this runtime: its chunks are copied in below
-  }
-  let n = 0;
-  if (byob) {
-    let buffer = buf.buffer;
-    while (n < blob.size) {
-      const { done, value } = await byob.read(new Uint8Array(buffer, n, buffer.byteLength - n));
-      if (!value) throw new Error('The part could not be read.');
-      buffer = value.buffer;
-      if (done) break;
-      n += value.byteLength;
-    }
-    await byob.cancel().catch(() => undefined);
-    return new Uint8Array(buffer, 0, n);
-  }
-  const reader = stream.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    buf.set(value, n);
-    n += value.byteLength;
-  }
-  return buf.subarray(0, n);
-}
-
-async function sendPart(t: StoreTarget, f: Fetcher, i: PushInput, ids: PartIds, part: Blob, bytes: Uint8Array<ArrayBuffer>) {
+async function sendPart(t: StoreTarget, f: Fetcher, i: PushInput, ids: PartIds, part: Blob) {
   // The signed SHA-256 alone: the store checks it (XAmzContentSHA256Mismatch), and UploadPart needs no
   // Content-MD5 (AWS asks for it only with lock headers, on PutObject). Measured: a JavaScript MD5 of
-  // every part held the push at 0.19 of curl's speed (docs/performance.md, issue 18).
-  const payloadHash = hex(await crypto.subtle.digest('SHA-256', bytes));
-  // The body is the Blob slice itself, not `bytes`: the browser streams it from its blob store to the
-  // network service, where a byte array body would be one more copy of the part in flight.
+  // every part held the push at 0.19 of curl's speed (docs/performance.md, issue 18). The bytes are
+  // read only to be hashed and let go (a BYOB read into a reused buffer once left a lane waiting for
+  // ever in Chromium's service worker: measured, docs/performance.md "second pass").
+  const payloadHash = hex(await crypto.subtle.digest('SHA-256', await part.arrayBuffer()));
+  // The body is the Blob slice itself, not the bytes: the browser streams it from its blob store to the
+  // network service. Measured in the extension's worker: a byte array body cost 20 s of CPU on the
+  // worker's thread and as much on the browser's main thread per 256 MiB, and 1.3 GB of memory.
   const res = await s3Send(t, f, {
     method: 'PUT',
     key: i.key,
@@ -162,15 +127,10 @@ async function putMultipart(t: StoreTarget, f: Fetcher, i: PushInput): Promise<s
     let next = 0;
     let sent = 0;
     const worker = async (): Promise<void> => {
-      // One buffer per lane, for the part's hash: memory is lanes x part size, whatever the ZIP's size.
-      let buf = new Uint8Array(Math.min(size, i.zip.size));
       while (next < count) {
         const k = next++;
         const end = Math.min(i.zip.size, (k + 1) * size);
-        const part = i.zip.slice(k * size, end);
-        const bytes = await readInto(part, buf);
-        buf = new Uint8Array(bytes.buffer);
-        etags[k] = await sendPart(t, f, i, { uploadId, n: k + 1 }, part, bytes);
+        etags[k] = await sendPart(t, f, i, { uploadId, n: k + 1 }, i.zip.slice(k * size, end));
         sent += end - k * size;
         i.onProgress?.(sent);
       }
