@@ -57,7 +57,7 @@ export function cpuSnapshot(o: { tree?: { root: number; kind: string }; pids?: R
   for (const [kind, pid] of Object.entries(o.pids ?? {})) todo.push({ pid, fallback: kind });
   for (const { pid, fallback } of todo) {
     const kind = processKind(read(`/proc/${pid}/cmdline`) ?? '', fallback);
-    let tids: string[] = [];
+    let tids: string[];
     try {
       tids = readdirSync(`/proc/${pid}/task`);
     } catch {

@@ -208,7 +208,12 @@ async function workerPush(
   if (res.pushed !== 1 || row?.state !== 'pushed') {
     throw new Error(`the queued part was not pushed (${JSON.stringify(res)}; ${row?.lastError ?? row?.state})`);
   }
-  return { ms, peakPss: peak.peakPss - summarize(idle).p50, peakRss: peak.peakRss - idleRss, cpu: cpuText(spent, 5, 4) };
+  return {
+    ms,
+    peakPss: peak.peakPss - summarize(idle).p50,
+    peakRss: peak.peakRss - idleRss,
+    cpu: cpuText(spent, 5, 4),
+  };
 }
 
 /** Pushes from an extension page with other part sizes / parts in flight, and times reading and hashing. */
@@ -281,7 +286,9 @@ async function rounds(
     async (r: number) => {
       out.pushes.push(await workerPush(driver, page, { ...o, exportId: `bench-push-${r}`, daemons }));
       const p = out.pushes.at(-1)!;
-      o.log(`push: extension ${(p.ms / 1000).toFixed(1)} s, peak +${(p.peakPss / MiB).toFixed(0)} MiB PSS; CPU ${p.cpu}`);
+      o.log(
+        `push: extension ${(p.ms / 1000).toFixed(1)} s, peak +${(p.peakPss / MiB).toFixed(0)} MiB PSS; CPU ${p.cpu}`,
+      );
     },
   ];
   for (let r = 0; r < o.runs; r++) {
