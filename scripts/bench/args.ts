@@ -15,7 +15,7 @@ export const USAGE = `Usage: npm run bench [-- --quick] [--json <file>] [--only 
   --json <file>   also write { "metrics": [ { metric, value, unit, baseline, ratio, target, pass } ] }
   --only <list>   run only these stages: capture, export, dashboard, verify-throughput, verify-peak-memory,
                   harvest-feed, harvest-memory, recording-overhead, recording-burst,
-                  push-throughput (a local Ceph; also reports push-peak-memory)
+                  push-throughput (the extension's push to a local Ceph; also push-peak-memory)
                   (the others report null; the verify stages need no browser and no build)
   --extension <dir>  measure this built extension (chrome-mv3 folder) instead of building this checkout
 `;
@@ -42,6 +42,7 @@ export const BROWSER_STAGES: readonly string[] = [
   'harvest-memory',
   'recording-overhead',
   'recording-burst',
+  'push-throughput',
 ];
 
 /** Parses the arguments; throws an Error with a sentence for anything it does not know. */

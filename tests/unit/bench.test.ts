@@ -7,6 +7,7 @@ import { typedQueries } from '../../scripts/bench/corpus';
 import { baselineMs, exportPhase } from '../../scripts/bench/export';
 import { feedSizeFor, HARVEST_TARGETS } from '../../scripts/bench/harvest-stage';
 import { cpuModel, noisyReasons } from '../../scripts/bench/machine';
+import { cpuByKind, cpuSpent, cpuText, processKind, statTicks } from '../../scripts/bench/cpu';
 import { descendants, findBrowserPid, kbField, parentPid, treeMemory } from '../../scripts/bench/memory';
 import { uniquePng } from '../../scripts/bench/png-chunk';
 import { crc32 } from '@/utils/image/png';
@@ -132,12 +133,8 @@ describe('arguments', () => {
       'verify-throughput',
       'verify-peak-memory',
     ]);
-    // push-throughput (issue 18) runs in Node against a local Ceph, no browser either.
-    expect(STAGES.filter((s) => !BROWSER_STAGES.includes(s))).toEqual([
-      'verify-throughput',
-      'verify-peak-memory',
-      'push-throughput',
-    ]);
+    // push-throughput (issue 18) measures the extension's push: a browser stage (with a local Ceph).
+    expect(STAGES.filter((s) => !BROWSER_STAGES.includes(s))).toEqual(['verify-throughput', 'verify-peak-memory']);
   });
 });
 
@@ -283,4 +280,49 @@ test("a run is noisy when the load exceeds the cores (the bench's own browser al
   expect(noisyReasons({ ...quiet, loadAtStart: [2.1, 1, 1] })).toEqual(['load 2.1 at the start on 2 cores']);
   expect(noisyReasons({ ...quiet, loadAtEnd: [3.2, 2, 2] })).toHaveLength(1);
   expect(noisyReasons({ ...quiet, otherChromiumProcesses: 1 })).toEqual(['1 other Chromium browser(s) running']);
+});
+
+describe('CPU per thread (push-throughput, issue 18)', () => {
+  test('a /proc stat line gives the thread name (spaces and parentheses kept) and utime + stime', () => {
+    const line = '4242 (ServiceWorker (t) 1) S 4200 4200 0 0 -1 4194368 10 0 0 0 150 25 0 0 20 0 12 0 100';
+    expect(statTicks(line)).toEqual({ name: 'ServiceWorker (t) 1', ticks: 175 });
+  });
+
+  test("a Chromium process's kind comes from its command line", () => {
+    const cmd = (...a: string[]) => ['/usr/lib/chromium/chromium', ...a].join('\0');
+    expect(processKind(cmd('--user-data-dir=/p'), 'browser')).toBe('browser');
+    expect(processKind(cmd('--type=renderer', '--extension-process'), 'browser')).toBe('extension renderer');
+    expect(processKind(cmd('--type=renderer'), 'browser')).toBe('renderer');
+    expect(processKind(cmd('--type=utility', '--utility-sub-type=network.mojom.NetworkService'), 'x')).toBe(
+      'network service',
+    );
+    expect(processKind(cmd('--type=gpu-process'), 'x')).toBe('gpu-process');
+    expect(processKind('/usr/lib/chromium/chromium --type=renderer --extension-process', 'browser')).toBe(
+      'extension renderer',
+    );
+    expect(processKind('/usr/bin/radosgw\0-f', 'radosgw')).toBe('radosgw');
+  });
+
+  test('spent CPU is the difference in ms, largest first, summed by process kind', () => {
+    const before = new Map([
+      ['radosgw: rgw', 100],
+      ['browser: CrBrowserMain', 50],
+    ]);
+    const after = new Map([
+      ['radosgw: rgw', 400],
+      ['radosgw: msgr', 10],
+      ['browser: CrBrowserMain', 150],
+    ]);
+    const spent = cpuSpent(before, after);
+    expect(spent).toEqual([
+      ['radosgw: rgw', 3000],
+      ['browser: CrBrowserMain', 1000],
+      ['radosgw: msgr', 100],
+    ]);
+    expect(cpuByKind(spent)).toEqual([
+      ['radosgw', 3100],
+      ['browser', 1000],
+    ]);
+    expect(cpuText(spent, 1, 1)).toBe('radosgw 3.1 s (rgw 3.0)');
+  });
 });

@@ -3,8 +3,9 @@
  * reads it back. Small parts go as one PUT whose signed `x-amz-content-sha256` is the ZIP's SHA-256
  * (computed by the export writer), so the store itself refuses bytes that differ; `Content-MD5` is sent
  * as well (verified by radosgw and required by AWS with lock headers). Large parts go multipart: each
- * part is read from the Blob, hashed (MD5 and a signed SHA-256, both checked by the store) and sent, with
- * at most `concurrency` parts in memory, so memory stays bounded whatever the ZIP's size.
+ * part is read from the Blob to be hashed (a signed SHA-256 the store checks) and sent as a slice of the
+ * Blob, which the browser streams, with at most `concurrency` parts in flight: memory stays bounded by
+ * the parts in flight whatever the ZIP's size.
  */
 import { md5 } from '@noble/hashes/legacy.js';
 import { headObject } from './bucket';
@@ -22,9 +23,9 @@ export interface PushInput {
   retainUntil: string;
   /** Above this size the upload is multipart; default 64 MiB. */
   multipartOver?: number;
-  /** Multipart part size; default 16 MiB (S3's minimum is 5 MiB except the last). */
+  /** Multipart part size; default 8 MiB (S3's minimum is 5 MiB except the last). */
   partBytes?: number;
-  /** Parts in flight (and in memory) at once; default 2. */
+  /** Parts in flight (and in memory) at once; default 3. */
   concurrency?: number;
   onProgress?: (sentBytes: number) => void;
 }
@@ -45,6 +46,14 @@ export class PushCheckError extends Error {
 }
 
 const MiB = 1024 * 1024;
+/** Multipart defaults (measured, docs/performance.md "Team store push, second pass"). */
+const PART_BYTES = 8 * MiB;
+const PARALLEL = 3;
+
+interface PartIds {
+  uploadId: string;
+  n: number;
+}
 
 function base64(bytes: Uint8Array): string {
   let s = '';
@@ -82,17 +91,21 @@ async function putSingle(t: StoreTarget, f: Fetcher, i: PushInput): Promise<stri
   return versionId;
 }
 
-async function sendPart(t: StoreTarget, f: Fetcher, i: PushInput, uploadId: string, n: number, a: number, b: number) {
-  const bytes = new Uint8Array(await i.zip.slice(a, b).arrayBuffer());
+async function sendPart(t: StoreTarget, f: Fetcher, i: PushInput, ids: PartIds, part: Blob) {
   // The signed SHA-256 alone: the store checks it (XAmzContentSHA256Mismatch), and UploadPart needs no
   // Content-MD5 (AWS asks for it only with lock headers, on PutObject). Measured: a JavaScript MD5 of
-  // every part held the push at 0.19 of curl's speed (docs/performance.md, issue 18).
-  const payloadHash = hex(await crypto.subtle.digest('SHA-256', bytes));
+  // every part held the push at 0.19 of curl's speed (docs/performance.md, issue 18). The bytes are
+  // read only to be hashed and let go (a BYOB read into a reused buffer once left a lane waiting for
+  // ever in Chromium's service worker: measured, docs/performance.md "second pass").
+  const payloadHash = hex(await crypto.subtle.digest('SHA-256', await part.arrayBuffer()));
+  // The body is the Blob slice itself, not the bytes: the browser streams it from its blob store to the
+  // network service. Measured in the extension's worker: a byte array body cost 20 s of CPU on the
+  // worker's thread and as much on the browser's main thread per 256 MiB, and 1.3 GB of memory.
   const res = await s3Send(t, f, {
     method: 'PUT',
     key: i.key,
-    query: { partNumber: String(n), uploadId },
-    body: bytes,
+    query: { partNumber: String(ids.n), uploadId: ids.uploadId },
+    body: part,
     payloadHash,
   });
   return res.headers.get('etag') ?? '';
@@ -108,7 +121,7 @@ async function putMultipart(t: StoreTarget, f: Fetcher, i: PushInput): Promise<s
   const uploadId = xmlField(await started.text(), 'UploadId');
   if (!uploadId) throw new PushCheckError('The store returned no UploadId.');
   try {
-    const size = i.partBytes ?? 16 * MiB;
+    const size = i.partBytes ?? PART_BYTES;
     const count = Math.max(1, Math.ceil(i.zip.size / size));
     const etags: string[] = new Array<string>(count);
     let next = 0;
@@ -117,12 +130,12 @@ async function putMultipart(t: StoreTarget, f: Fetcher, i: PushInput): Promise<s
       while (next < count) {
         const k = next++;
         const end = Math.min(i.zip.size, (k + 1) * size);
-        etags[k] = await sendPart(t, f, i, uploadId, k + 1, k * size, end);
+        etags[k] = await sendPart(t, f, i, { uploadId, n: k + 1 }, i.zip.slice(k * size, end));
         sent += end - k * size;
         i.onProgress?.(sent);
       }
     };
-    await Promise.all(Array.from({ length: Math.min(count, i.concurrency ?? 2) }, worker));
+    await Promise.all(Array.from({ length: Math.min(count, i.concurrency ?? PARALLEL) }, worker));
     const body = completeXml(etags);
     const payloadHash = hex(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(body)));
     const done = await s3Send(t, f, { method: 'POST', key: i.key, query: { uploadId }, body, payloadHash });

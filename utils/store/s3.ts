@@ -158,7 +158,9 @@ export async function s3Send(t: StoreTarget, fetcher: Fetcher, i: SendInput): Pr
     credentials: t.credentials,
     region: t.region,
   });
-  const init: RequestInit & { duplex?: 'half' } = { method: i.method, headers, body: i.body };
+  // Never from the HTTP cache: Firefox answered the HEAD after a multipart push's `PUT ?retention` from
+  // its cache (the same URL), so the version read back unlocked (measured, issue 18, session 8).
+  const init: RequestInit & { duplex?: 'half' } = { method: i.method, headers, body: i.body, cache: 'no-store' };
   if (i.body instanceof ReadableStream) init.duplex = 'half';
   const res = await fetcher(url.toString(), init);
   if (res.status < 200 || res.status > 299) throw await failure(res);

@@ -1,0 +1,110 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { descendants, parentPid } from './memory';
+
+/**
+ * CPU time per thread, read from /proc/PID/task/TID/stat (utime + stime, in clock ticks of 10 ms on
+ * Linux), summed by process kind and thread name: where a push spends the machine's two cores (the
+ * extension's service worker thread, the network service, the browser process, radosgw, the OSD).
+ */
+
+export type CpuSnapshot = Map<string, number>;
+
+const TICK_MS = 10;
+
+function read(path: string): string | null {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return null; // the process or thread ended between listing and reading
+  }
+}
+
+/** utime + stime (ticks) and the thread name from a /proc stat line. */
+export function statTicks(stat: string): { name: string; ticks: number } {
+  const open = stat.indexOf('(');
+  const close = stat.lastIndexOf(')');
+  const fields = stat.slice(close + 2).split(' ');
+  // Fields after the name: state(0) ppid(1) ... utime(11) stime(12).
+  return { name: stat.slice(open + 1, close), ticks: Number(fields[11]) + Number(fields[12]) };
+}
+
+/** A Chromium process's kind from its command line; `fallback` for other programs. */
+export function processKind(cmdline: string, fallback: string): string {
+  // Chromium's child processes rewrite their command line as one space-separated string.
+  const args = cmdline.split(/[\0 ]/);
+  const type = args.find((a) => a.startsWith('--type='))?.slice('--type='.length);
+  if (!type) return fallback;
+  if (type === 'renderer') return args.includes('--extension-process') ? 'extension renderer' : 'renderer';
+  const sub = args.find((a) => a.startsWith('--utility-sub-type='))?.slice('--utility-sub-type='.length);
+  if (sub?.includes('NetworkService')) return 'network service';
+  if (sub?.includes('Storage')) return 'storage service';
+  return sub ? `utility ${sub.split('.').pop()}` : type;
+}
+
+/** Ticks per `kind: thread name` over the given processes (and, for `tree`, every process under it). */
+export function cpuSnapshot(o: { tree?: { root: number; kind: string }; pids?: Record<string, number> }): CpuSnapshot {
+  const out: CpuSnapshot = new Map();
+  const todo: { pid: number; fallback: string }[] = [];
+  if (o.tree) {
+    const parents = new Map<number, number>();
+    for (const n of readdirSync('/proc')) {
+      if (!/^\d+$/.test(n)) continue;
+      const stat = read(`/proc/${n}/stat`);
+      if (stat) parents.set(Number(n), parentPid(stat));
+    }
+    for (const pid of descendants(o.tree.root, parents)) todo.push({ pid, fallback: o.tree.kind });
+  }
+  for (const [kind, pid] of Object.entries(o.pids ?? {})) todo.push({ pid, fallback: kind });
+  for (const { pid, fallback } of todo) {
+    const kind = processKind(read(`/proc/${pid}/cmdline`) ?? '', fallback);
+    let tids: string[];
+    try {
+      tids = readdirSync(`/proc/${pid}/task`);
+    } catch {
+      continue;
+    }
+    for (const tid of tids) {
+      const stat = read(`/proc/${pid}/task/${tid}/stat`);
+      if (!stat) continue;
+      const { name, ticks } = statTicks(stat);
+      const key = `${kind}: ${name}`;
+      out.set(key, (out.get(key) ?? 0) + ticks);
+    }
+  }
+  return out;
+}
+
+/** CPU ms spent between two snapshots, per `kind: thread`, largest first (threads that ended are lost). */
+export function cpuSpent(before: CpuSnapshot, after: CpuSnapshot): [string, number][] {
+  const out: [string, number][] = [];
+  for (const [k, t] of after) {
+    const d = (t - (before.get(k) ?? 0)) * TICK_MS;
+    if (d > 0) out.push([k, d]);
+  }
+  return out.sort((a, b) => b[1] - a[1]);
+}
+
+/** Sums of `cpuSpent` by process kind (the part before ':'). */
+export function cpuByKind(spent: [string, number][]): [string, number][] {
+  const m = new Map<string, number>();
+  for (const [k, ms] of spent) {
+    const kind = k.slice(0, k.indexOf(':'));
+    m.set(kind, (m.get(kind) ?? 0) + ms);
+  }
+  return [...m].sort((a, b) => b[1] - a[1]);
+}
+
+/** "radosgw 3.1 s (rgw: 1.2 s, …), …": the largest kinds and, in each, its largest threads. */
+export function cpuText(spent: [string, number][], kinds = 5, threads = 2): string {
+  return cpuByKind(spent)
+    .slice(0, kinds)
+    .map(([kind, ms]) => {
+      const top = spent
+        .filter(([k]) => k.startsWith(`${kind}:`))
+        .slice(0, threads)
+        .map(([k, t]) => `${k.slice(kind.length + 2)} ${(t / 1000).toFixed(1)}`)
+        .join(', ');
+      return `${kind} ${(ms / 1000).toFixed(1)} s (${top})`;
+    })
+    .join('; ');
+}
