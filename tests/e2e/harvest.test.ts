@@ -20,10 +20,8 @@ import { canRun, openSession, suiteTitle, type Session } from '../support/sessio
 
 const BROWSERS: readonly BrowserName[] = ['chromium', 'firefox'];
 
-// The two browsers side by side (each its own session and fixture server; their waits overlap),
-// each browser's tests one after the other (tests/e2e/recording-each-browser.test.ts does the same).
-describe.concurrent.each(BROWSERS)('%s', (browser) => {
-  describe.skipIf(!canRun(browser))(suiteTitle(browser, 'harvest through the extension'), { concurrent: false }, () => {
+describe.each(BROWSERS)('%s', (browser) => {
+  describe.skipIf(!canRun(browser))(suiteTitle(browser, 'harvest through the extension'), () => {
     let site: FixtureServer;
     let s: Session<CaptureDriver>;
 

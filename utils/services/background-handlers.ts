@@ -178,6 +178,25 @@ async function badgedCapture(db: HashmarkDb, env: CaptureEnv, req: CaptureReques
   }
 }
 
+/** The team store's queue rounds, with auto-push (issue 18). */
+function storePushService(db: HashmarkDb) {
+  // Capture bags are sealed here, in the background, by the one package writer.
+  const store = createStorePushService(db, storeSession, fetch, (caseId, captureId) =>
+    sealCapture(
+      { db, software: packageSoftware(), browserLanguages: [...navigator.languages, uiLanguage()] },
+      caseId,
+      captureId,
+    ),
+  );
+  // Every kind of capture is committed by capture-commit.ts; a capture whose case auto-pushes queued its
+  // bag in that same transaction: a round seals and pushes it (never awaited by the capture).
+  // A moment later, so the capture's answer and its report thumbnail go first (the seal reuses the thumbnail).
+  onCaptureCommitted(() => {
+    setTimeout(() => void store.round().catch((e) => console.error('hashmark: store push', e)), 1500);
+  });
+  return store;
+}
+
 export function createBackgroundServices(db: HashmarkDb): BackgroundServices {
   const fetchLogs = pageCopyFetchLogs();
 
@@ -204,20 +223,7 @@ export function createBackgroundServices(db: HashmarkDb): BackgroundServices {
     badgedCapture(db, captureEnv(tabId), captureRequest(trigger, tabId, o));
 
   const recording = recordingService(db, captureEnv);
-  // Auto-push (issue 18): capture bags are sealed here, in the background, by the one package writer.
-  const store = createStorePushService(db, storeSession, fetch, (caseId, captureId) =>
-    sealCapture(
-      { db, software: packageSoftware(), browserLanguages: [...navigator.languages, uiLanguage()] },
-      caseId,
-      captureId,
-    ),
-  );
-  // Every kind of capture is committed by capture-commit.ts; a capture whose case auto-pushes queued its
-  // bag in that same transaction: a round seals and pushes it (never awaited by the capture).
-  // A moment later, so the capture's answer and its report thumbnail go first (the seal reuses the thumbnail).
-  onCaptureCommitted(() => {
-    setTimeout(() => void store.round().catch((e) => console.error('hashmark: store push', e)), 1500);
-  });
+  const store = storePushService(db);
   const harvests = createHarvestControl(db, {
     env: captureEnv,
     started: (h) => void badgeWorking(h.tabId),

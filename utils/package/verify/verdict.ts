@@ -12,13 +12,13 @@ import {
   Checks,
   checkCaptures,
   checkCustodyAgainstCase,
-  checkCustodyOrder,
   checkGroup,
   checkSigner,
   readCaseJson,
   type CaseView,
   type VerifyGroupInfo,
 } from './checks';
+import { checkCustodyOrder } from './custody-checks';
 import type { PackageContents, Verdict, VerifyOptions, VerifyReport } from './index';
 
 /**
