@@ -174,7 +174,10 @@ async function exportRun(
     },
     [caseId, partBytes] as const,
   );
+  // The first document (no case) has already failed: poll only the export's own document.
+  await page.waitForURL(/[?&]case=/, { waitUntil: 'commit' });
   let state: string;
+  let status: string;
   // Time by phase, from the status line (as the bench's watchPhases): planning, reading, writing, saving, other.
   const phases: Record<string, number> = {};
   let last = 'other';
@@ -183,10 +186,12 @@ async function exportRun(
     const [st, text] = await page
       .evaluate(() => {
         const m = document.querySelector('main');
-        return [m?.getAttribute('data-state') ?? '', m?.querySelector('[role=status]')?.textContent ?? ''];
+        const shown = m?.querySelector('[role=status]') ?? m?.querySelector('[role=alert]');
+        return [m?.getAttribute('data-state') ?? '', shown?.textContent ?? ''];
       })
       .catch(() => ['', '']);
     state = st!;
+    status = text!;
     const now = performance.now();
     phases[last] = (phases[last] ?? 0) + (now - since);
     last = exportPhase(text!);
@@ -198,7 +203,7 @@ async function exportRun(
   stop = true;
   await heapWatch;
   const byProc = procs.stop();
-  if (state !== 'done') throw new Error(`export ${state}`);
+  if (state !== 'done') throw new Error(`export ${state}: ${status}`);
   const parts = Number(await page.locator('main').getAttribute('data-parts'));
   const cpuS = (cpuTicks(pid) - cpu0) / 100; // before the page's renderer may end with it
   await page.close();

@@ -175,6 +175,8 @@ async function main(): Promise<void> {
         },
         [seeded.caseId, partBytes] as const,
       );
+      // The first document (no case) has already failed: poll only the export's own document.
+      await page.waitForURL(/[?&]case=/, { waitUntil: 'commit' });
       const statuses: [number, string][] = [];
       let last = '';
       for (;;) {
