@@ -191,10 +191,11 @@ function storePushService(db: HashmarkDb) {
 
 /** A store round whose failure is logged (a round never throws at its caller). */
 function loggedRound(store: ReturnType<typeof storePushService>): () => Promise<void> {
-  return () => store.round().then(
-    () => undefined,
-    (e: unknown) => console.error('hashmark: store push', e),
-  );
+  return () =>
+    store.round().then(
+      () => undefined,
+      (e: unknown) => console.error('hashmark: store push', e),
+    );
 }
 
 /**
