@@ -123,21 +123,21 @@ async function exportRun(
     [caseId, partBytes] as const,
   );
   let state: string;
-  // Time by phase, from the status line (as the bench's watchPhases): planning, reading, writing, saving, other.
+  // Time by phase, from the page's data-phase (as the bench's watchPhases): planning, reading, writing, saving, other.
   const phases: Record<string, number> = {};
   let last = 'other';
   let since = t0;
   for (;;) {
-    const [st, text] = await page
+    const [st, phase] = await page
       .evaluate(() => {
         const m = document.querySelector('main');
-        return [m?.getAttribute('data-state') ?? '', m?.querySelector('[role=status]')?.textContent ?? ''];
+        return [m?.getAttribute('data-state') ?? '', m?.getAttribute('data-phase') ?? ''];
       })
       .catch(() => ['', '']);
     state = st!;
     const now = performance.now();
     phases[last] = (phases[last] ?? 0) + (now - since);
-    last = exportPhase(text!);
+    last = exportPhase(phase);
     since = now;
     if (state === 'done' || state === 'failed') break;
     await sleep(50);
