@@ -1,18 +1,14 @@
 import { deflateSync } from 'node:zlib';
-import { afterEach, beforeEach } from 'vitest';
 import {
   beginCaptureJob,
   commitCapture,
   createCase,
-  createDb,
   updateSettings,
   type BlobRecord,
   type CaptureRecord,
   type HashmarkDb,
-  type KeyRecord,
   type SelectorRecord,
 } from '@/utils/db';
-import { ensureSigningKey } from '@/utils/services/signing-keys';
 import { artifactEntry, digestBoth, utf8 } from '@/utils/evidence/hash';
 import type { ArtifactEntry } from '@/utils/evidence/types';
 
@@ -161,25 +157,6 @@ export const at = (s: number): string => new Date(T0 + s * 1000).toISOString();
 
 /** The software named by the export tests' packages. */
 export const EXPORT_SOFTWARE = { name: 'Hashmark', version: '0.1.0', browser: 'Chromium 150' };
-
-/**
- * Each test of the calling file gets a fresh database (named `name-<n>`) holding the signing key made
- * at `at(0)`, handed to `use` before the test (vitest beforeEach), closed and deleted after it.
- */
-export function withSigningKey(name: string, use: (db: HashmarkDb, key: KeyRecord) => void): void {
-  let n = 0;
-  let db: HashmarkDb | null = null;
-  beforeEach(async () => {
-    db = createDb(`${name}-${++n}`);
-    await db.open();
-    use(db, await ensureSigningKey(db, () => new Date(at(0))));
-  });
-  afterEach(async () => {
-    db?.close();
-    await db?.delete();
-    db = null;
-  });
-}
 
 export interface CaptureSpec {
   url?: string;

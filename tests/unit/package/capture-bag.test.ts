@@ -18,7 +18,8 @@ import { packageIds } from '@/utils/package/read-bag-files';
 import { bytesSource } from '@/utils/package/verify/zip';
 import { beginExport, buildCasePackage } from '@/utils/services/export-job';
 import { sealCapture } from '@/utils/services/capture-seal';
-import { at, EXPORT_SOFTWARE as SOFTWARE, seedCase, storeCapture, withSigningKey } from '../helpers/export-fixture';
+import { at, EXPORT_SOFTWARE as SOFTWARE, seedCase, storeCapture } from '../helpers/export-fixture';
+import { withSigningKey } from '../helpers/signing-fixture';
 import { unzipFiles, withBytes, type BagBytes } from '../helpers/bag-fixture';
 
 /**

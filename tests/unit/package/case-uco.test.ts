@@ -29,7 +29,8 @@ import {
   uuidV5,
   type CaseUcoFacts,
 } from '@/utils/package/case-uco';
-import { at, EXPORT_SOFTWARE as SOFTWARE, seedCase, storeCapture, withSigningKey } from '../helpers/export-fixture';
+import { at, EXPORT_SOFTWARE as SOFTWARE, seedCase, storeCapture } from '../helpers/export-fixture';
+import { withSigningKey } from '../helpers/signing-fixture';
 
 const FIXTURES = join(__dirname, '../../fixtures/case-uco');
 const RDF_TYPE = 'http://www.w3.org/1999/02/22-rdf-syntax-ns#type';

@@ -28,8 +28,8 @@ import {
   noisyPng,
   seedCase,
   storeCapture,
-  withSigningKey,
 } from '../helpers/export-fixture';
+import { withSigningKey } from '../helpers/signing-fixture';
 import { withBytes, type BagBytes } from '../helpers/bag-fixture';
 
 type Part = BagBytes<PackagePart>;
