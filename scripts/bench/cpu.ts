@@ -109,7 +109,7 @@ export interface ProcPss {
 }
 
 /** One process of a tree as /proc shows it now. */
-export interface ProcReading {
+interface ProcReading {
   /** "<--type>[/<--utility-sub-type>] <pid>" ("browser" without a type): the label the export benches print. */
   label: string;
   /** utime + stime of the whole process (threads that ended included), clock ticks. */

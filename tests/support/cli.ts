@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
  * and output. A non-zero exit is a result to assert on (the CLI's exit codes say what happened), never
  * a throw; a run that could not start at all, or was killed, still throws.
  */
-export interface CliResult {
+interface CliResult {
   code: number;
   stdout: string;
   stderr: string;
