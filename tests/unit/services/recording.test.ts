@@ -257,6 +257,25 @@ describe('recording service', () => {
     expect(seals).toEqual([0, 4, 5, 5]);
   });
 
+  test('a seal round asked for 1.5 s after the commit, as the background does, still waits for the idle', async () => {
+    const seals: string[] = [];
+    // autoPushAfterCommit (background-handlers.ts): the round is asked for 1.5 s after the commit.
+    const committed = () =>
+      void b.platform.setTimer(1500, () => service.whenIdle('store.round', async () => void seals.push('sealed')));
+    const { b, service, settle } = setup(undefined, { committed });
+    await service.start({ scope: 'tab', tabId: 1 });
+    await settle();
+    // No thumbnail to make, nothing loading after the capture: the round is due 3 s after it.
+    b.advance(1500);
+    await service.idle();
+    b.advance(1400);
+    await service.idle();
+    expect(seals).toEqual([]);
+    b.advance(200);
+    await service.thumbnailsIdle();
+    expect(seals).toEqual(['sealed']);
+  });
+
   test('a full recording uses the capture settings; captures keep the recording case when the active case changes', async () => {
     const { service, captures, settle } = setup();
     await service.start({ scope: 'tab', full: true });
