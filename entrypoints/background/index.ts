@@ -6,6 +6,7 @@ import { forgetTabFacts, observeResponses } from '@/utils/platform/network-obser
 import { listenToNotificationClicks } from '@/utils/platform/watch-alert';
 import { listenForRecording } from '@/utils/platform/recording-platform';
 import { badgeForFailure } from '@/utils/platform/badge';
+import { focusedActiveTab, onShortcut } from '@/utils/platform/shortcut';
 import { createBackgroundServices, startBackground } from '@/utils/services/background-handlers';
 
 /**
@@ -84,9 +85,11 @@ export default defineBackground(() => {
     if (info.menuItemId === 'hashmark-harvest' && tab?.id !== undefined) void s.harvest('context-menu', tab.id);
   });
   browser.commands.onCommand.addListener((command, tab) => {
-    if (command === 'capture-page') void s.capture('command', tab?.id, { expectUrl: tab?.url }).catch(() => undefined);
-    // A refused start (no case, a permission missing) shows on the badge, as a failed capture does.
-    if (command === 'toggle-recording')
-      void s.recording.toggle(tab?.id).catch((e: Error) => badgeForFailure(e.message, tab?.id));
+    void onShortcut(command, tab, {
+      capture: (tabId, expectUrl) => s.capture('command', tabId, { expectUrl }),
+      toggleRecording: (tabId) => s.recording.toggle(tabId),
+      failed: (message, tabId) => badgeForFailure(message, tabId),
+      activeTab: focusedActiveTab,
+    });
   });
 });

@@ -36,9 +36,13 @@ interface SavedPart {
   path: string;
 }
 
-/** `text` is already in the page's language; `reason` (a failure) is the error's own words. */
+/**
+ * `text` is already in the page's language; `reason` (a failure) is the error's own words. `phase`, shown
+ * as data-phase, is for the benchmarks: a single-part export says "Checking capture" while planning and
+ * while reading, so its text cannot tell them apart.
+ */
 type State =
-  | { kind: 'running'; text: string; saved: SavedPart[] }
+  | { kind: 'running'; text: string; saved: SavedPart[]; phase?: 'planning' | 'reading' | 'writing' | 'saving' }
   | { kind: 'done'; exportId: string; caseId: string; saved: SavedPart[] }
   | { kind: 'failed'; reason: string; saved: SavedPart[] }
   | { kind: 'cancelled'; saved: SavedPart[] };
@@ -161,7 +165,8 @@ async function runExport(o: {
     ({ exportId } = await beginExport(caseId, { db, key, now, ceiling, lang }));
     /** Queues (team store), saves and logs one part; adds it to the list shown. */
     const savePart = async (part: PackagePart): Promise<void> => {
-      setState({ kind: 'running', text: tr.t('exportPage.saving', { name: part.zipName }), saved: [...saved] });
+      const text = tr.t('exportPage.saving', { name: part.zipName });
+      setState({ kind: 'running', text, saved: [...saved], phase: 'saving' });
       // Team store (issue 18): queued (a copy of its ZIP into the database) when a store receives exports,
       // before the save: saving releases the writer's spool file, and a Blob whose file is gone cannot be
       // stored (measured: Chromium's "Failed to write blobs (IOError)"). A part that is not saved leaves
@@ -192,7 +197,15 @@ async function runExport(o: {
       ...(settings.tsaUrl
         ? { timestampSignature: signatureTimestamper(settings.tsaUrl, caseId, db, o.onCustodyFailure) }
         : {}),
-      onProgress: (p) => progress(p, () => setState({ kind: 'running', text: progressText(p, tr), saved: [...saved] })),
+      onProgress: (p) =>
+        progress(p, () =>
+          setState({
+            kind: 'running',
+            text: progressText(p, tr),
+            saved: [...saved],
+            phase: p.phase === 'checking' ? 'planning' : p.phase,
+          }),
+        ),
       signal,
     });
     // A part spooled to disk (a File) is saved while the next one is written: the downloads API
@@ -303,7 +316,12 @@ export function ExportPage({ search, env }: { search: string; env: ExportEnv }) 
   }, [search]);
 
   return (
-    <main style={{ padding: '1.5em', maxInlineSize: '56em' }} data-state={state.kind} data-parts={state.saved.length}>
+    <main
+      style={{ padding: '1.5em', maxInlineSize: '56em' }}
+      data-state={state.kind}
+      data-parts={state.saved.length}
+      data-phase={state.kind === 'running' ? state.phase : undefined}
+    >
       <h1>{tr.t('exportPage.title')}</h1>
       {state.kind === 'running' && <p role="status">{state.text}</p>}
       {state.kind === 'running' && (

@@ -1,5 +1,5 @@
 import { readFileSync, readdirSync } from 'node:fs';
-import { descendants, parentPid } from './memory';
+import { descendants, kbField, parentPid, treeMemory } from './memory';
 
 /**
  * CPU time per thread, read from /proc/PID/task/TID/stat (utime + stime, in clock ticks of 10 ms on
@@ -57,16 +57,7 @@ export function cpuSnapshot(o: { tree?: { root: number; kind: string }; pids?: R
   for (const [kind, pid] of Object.entries(o.pids ?? {})) todo.push({ pid, fallback: kind });
   for (const { pid, fallback } of todo) {
     const kind = processKind(read(`/proc/${pid}/cmdline`) ?? '', fallback);
-    let tids: string[];
-    try {
-      tids = readdirSync(`/proc/${pid}/task`);
-    } catch {
-      continue;
-    }
-    for (const tid of tids) {
-      const stat = read(`/proc/${pid}/task/${tid}/stat`);
-      if (!stat) continue;
-      const { name, ticks } = statTicks(stat);
+    for (const [name, ticks] of threadTicks(pid)) {
       const key = `${kind}: ${name}`;
       out.set(key, (out.get(key) ?? 0) + ticks);
     }
@@ -107,4 +98,98 @@ export function cpuText(spent: [string, number][], kinds = 5, threads = 2): stri
       return `${kind} ${(ms / 1000).toFixed(1)} s (${top})`;
     })
     .join('; ');
+}
+
+/** PSS of a process, and of its anonymous, file-backed and shared-memory pages (smaps_rollup), bytes. */
+export interface ProcPss {
+  pss: number;
+  anon: number;
+  file: number;
+  shmem: number;
+}
+
+/** One process of a tree as /proc shows it now. */
+interface ProcReading {
+  /** "<--type>[/<--utility-sub-type>] <pid>" ("browser" without a type): the label the export benches print. */
+  label: string;
+  /** utime + stime of the whole process (threads that ended included), clock ticks. */
+  ticks: number;
+  pss: ProcPss;
+  /** Ticks by thread name (names of a pool summed), when asked for. */
+  threads?: Map<string, number>;
+}
+
+/** A Chromium process's label as the export benches print it, from its command line. */
+function procLabel(cmdline: string, pid: number): string {
+  const cmd = cmdline.split(/[\0 ]/);
+  const type = cmd.find((a) => a.startsWith('--type='))?.slice(7) ?? 'browser';
+  const sub = cmd.find((a) => a.startsWith('--utility-sub-type='))?.slice(19) ?? '';
+  return `${type}${sub ? `/${sub}` : ''} ${pid}`;
+}
+
+/**
+ * The one per-process reader of the benches: CPU ticks and PSS of every process under `root` (root
+ * included), and with `threads` the ticks of each thread. A process that ends while read is left out.
+ */
+export function readProcs(root: number, o: { threads?: boolean } = {}): ProcReading[] {
+  const out: ProcReading[] = [];
+  for (const pid of treeMemory(root).pids) {
+    const cmdline = read(`/proc/${pid}/cmdline`);
+    const stat = read(`/proc/${pid}/stat`);
+    if (cmdline === null || stat === null) continue;
+    const roll = read(`/proc/${pid}/smaps_rollup`) ?? '';
+    const kb = (key: string) => kbField(roll, key) ?? 0;
+    const r: ProcReading = {
+      label: procLabel(cmdline, pid),
+      ticks: statTicks(stat).ticks,
+      pss: { pss: kb('Pss'), anon: kb('Pss_Anon'), file: kb('Pss_File'), shmem: kb('Pss_Shmem') },
+    };
+    if (o.threads) r.threads = threadTicks(pid);
+    out.push(r);
+  }
+  return out;
+}
+
+/** utime + stime (ticks) of each live thread of `pid` by thread name (names of a pool summed). */
+function threadTicks(pid: number): Map<string, number> {
+  const out = new Map<string, number>();
+  let tids: string[];
+  try {
+    tids = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return out;
+  }
+  for (const tid of tids) {
+    const stat = read(`/proc/${pid}/task/${tid}/stat`);
+    if (!stat) continue;
+    const { name, ticks } = statTicks(stat);
+    out.set(name, (out.get(name) ?? 0) + ticks);
+  }
+  return out;
+}
+
+/** CPU ticks of the whole tree under `root`, now. */
+export function treeTicks(root: number): number {
+  return readProcs(root).reduce((n, p) => n + p.ticks, 0);
+}
+
+/**
+ * Samples PSS by process every 150 ms until stopped: what each process held at the tree's peak, and
+ * before (idle), by label.
+ */
+export function watchPssByProc(root: number): { stop(): { idle: Map<string, ProcPss>; peak: Map<string, ProcPss> } } {
+  const byLabel = () => new Map(readProcs(root).map((p) => [p.label, p.pss]));
+  const sum = (m: Map<string, ProcPss>) => [...m.values()].reduce((a, b) => a + b.pss, 0);
+  const idle = byLabel();
+  let peak = idle;
+  const timer = setInterval(() => {
+    const m = byLabel();
+    if (sum(m) > sum(peak)) peak = m;
+  }, 150);
+  return {
+    stop() {
+      clearInterval(timer);
+      return { idle, peak };
+    },
+  };
 }

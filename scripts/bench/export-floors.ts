@@ -25,6 +25,7 @@ import type { CDPSession, Page } from 'playwright-core';
 import { launchHashmark, type HashmarkBrowser } from '../../cli/chromium/launch';
 import { bundle, inject, lib, LIB } from './page-bundle';
 import { findBrowserPid, startSampler, treeMemory } from './memory';
+import { treeTicks, watchPssByProc, type ProcPss } from './cpu';
 import { baselineMs, exportPhase } from './export';
 import { summarize } from './stats';
 import type * as Floors from './page-floors';
@@ -48,49 +49,13 @@ function floors<K extends keyof FloorsApi>(
   ) as never;
 }
 
-/** PSS of a process, and of its anonymous, file-backed and shared-memory pages (smaps_rollup), bytes. */
-interface Pss {
-  pss: number;
-  anon: number;
-  file: number;
-  shmem: number;
-}
-
-/** PSS by process (type and pid) now. */
-function pssByProc(root: number): Map<string, Pss> {
-  const out = new Map<string, Pss>();
-  const kb = (roll: string, key: string) => Number(new RegExp(`^${key}:\\s+(\\d+)`, 'm').exec(roll)?.[1] ?? 0) * 1024;
-  for (const pid of treeMemory(root).pids) {
-    try {
-      const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split(/[\0 ]/);
-      const roll = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
-      const type = cmd.find((a) => a.startsWith('--type='))?.slice(7) ?? 'browser';
-      const sub = cmd.find((a) => a.startsWith('--utility-sub-type='))?.slice(19) ?? '';
-      out.set(`${type}${sub ? `/${sub}` : ''} ${pid}`, {
-        pss: kb(roll, 'Pss'),
-        anon: kb(roll, 'Pss_Anon'),
-        file: kb(roll, 'Pss_File'),
-        shmem: kb(roll, 'Pss_Shmem'),
-      });
-    } catch {
-      /* gone */
-    }
-  }
-  return out;
-}
-
 /** Peak of the tree's PSS by process while running, with what each process held before (idle). */
 function watchProcs(root: number): { stop(): string[] } {
-  const idleBy = pssByProc(root);
-  let peakBy = idleBy;
-  const timer = setInterval(() => {
-    const m = pssByProc(root);
-    if (sumOf(m) > sumOf(peakBy)) peakBy = m;
-  }, 150);
+  const watch = watchPssByProc(root);
   return {
     stop() {
-      clearInterval(timer);
-      const zero: Pss = { pss: 0, anon: 0, file: 0, shmem: 0 };
+      const { idle: idleBy, peak: peakBy } = watch.stop();
+      const zero: ProcPss = { pss: 0, anon: 0, file: 0, shmem: 0 };
       const sign = (x: number) => `${x >= 0 ? '+' : ''}${(x / MB).toFixed(0)}`;
       return [...peakBy]
         .map(([k, v]) => ({ k, v, i: idleBy.get(k) ?? zero }))
@@ -102,23 +67,6 @@ function watchProcs(root: number): { stop(): string[] } {
     },
   };
 }
-
-/** CPU time (utime + stime, clock ticks of 10 ms) of the whole process tree under `root`, now. */
-function cpuTicks(root: number): number {
-  let n = 0;
-  for (const pid of treeMemory(root).pids) {
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      n += Number(f[11]) + Number(f[12]);
-    } catch {
-      /* gone */
-    }
-  }
-  return n;
-}
-
-const sumOf = (m: Map<string, Pss>): number => [...m.values()].reduce((a, b) => a + b.pss, 0);
 
 /** One measured step: its time (ms), the bytes it moved, and anything else it reports. */
 interface StepResult {
@@ -153,7 +101,7 @@ async function exportRun(
   partBytes: number,
   pid: number,
 ): Promise<StepResult & { cpuS: number; byProc: string[]; heap: Record<string, number> }> {
-  const cpu0 = cpuTicks(pid);
+  const cpu0 = treeTicks(pid);
   const page = await hm.context.newPage();
   await page.goto(`chrome-extension://${hm.extensionId}/export.html`); // no case: fails at once, writes nothing
   const cdp: CDPSession = await hm.context.newCDPSession(page);
@@ -178,23 +126,23 @@ async function exportRun(
   await page.waitForURL(/[?&]case=/, { waitUntil: 'commit' });
   let state: string;
   let status: string;
-  // Time by phase, from the status line (as the bench's watchPhases): planning, reading, writing, saving, other.
+  // Time by phase, from the page's data-phase (as the bench's watchPhases): planning, reading, writing, saving, other.
   const phases: Record<string, number> = {};
   let last = 'other';
   let since = t0;
   for (;;) {
-    const [st, text] = await page
+    const [st, phase, text] = await page
       .evaluate(() => {
         const m = document.querySelector('main');
         const shown = m?.querySelector('[role=status]') ?? m?.querySelector('[role=alert]');
-        return [m?.getAttribute('data-state') ?? '', shown?.textContent ?? ''];
+        return [m?.getAttribute('data-state') ?? '', m?.getAttribute('data-phase') ?? '', shown?.textContent ?? ''];
       })
-      .catch(() => ['', '']);
+      .catch(() => ['', '', '']);
     state = st!;
     status = text!;
     const now = performance.now();
     phases[last] = (phases[last] ?? 0) + (now - since);
-    last = exportPhase(text!);
+    last = exportPhase(phase);
     since = now;
     if (state === 'done' || state === 'failed') break;
     await sleep(50);
@@ -205,7 +153,7 @@ async function exportRun(
   const byProc = procs.stop();
   if (state !== 'done') throw new Error(`export ${state}: ${status}`);
   const parts = Number(await page.locator('main').getAttribute('data-parts'));
-  const cpuS = (cpuTicks(pid) - cpu0) / 100; // before the page's renderer may end with it
+  const cpuS = (treeTicks(pid) - cpu0) / 100; // before the page's renderer may end with it
   await page.close();
   let bytes = 0;
   for (const f of readdirSync(hm.downloadsDir)) bytes += statSync(join(hm.downloadsDir, f)).size;
@@ -369,9 +317,9 @@ async function main(): Promise<void> {
         const page = step.page ? await openFloors() : null;
         const sampler = startSampler(pid);
         const procs = step.page ? watchProcs(pid) : null;
-        const cpu0 = cpuTicks(pid);
+        const cpu0 = treeTicks(pid);
         const r = await step.run(page);
-        const cpuS = r.cpuS ?? (cpuTicks(pid) - cpu0) / 100;
+        const cpuS = r.cpuS ?? (treeTicks(pid) - cpu0) / 100;
         const peak = sampler.stop();
         const byProc = procs?.stop();
         if (byProc) stepProcs[step.name] = byProc.slice(0, 3);

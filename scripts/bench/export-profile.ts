@@ -14,6 +14,7 @@ import { join, resolve } from 'node:path';
 import { launchHashmark } from '../../cli/chromium/launch';
 import { bundle, inject, lib, LIB } from './page-bundle';
 import { findBrowserPid, startSampler, treeMemory } from './memory';
+import { readProcs, watchPssByProc } from './cpu';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const MB = 1024 * 1024;
@@ -44,77 +45,15 @@ function top(profile: { nodes: Node[]; samples: number[]; timeDeltas: number[] }
     .join('\n');
 }
 
-/** PSS by process (type and pid) now. */
-function pssByProc(root: number): Map<string, number> {
-  const out = new Map<string, number>();
-  for (const pid of treeMemory(root).pids) {
-    try {
-      const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split(/[\0 ]/);
-      const roll = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
-      const type = cmd.find((a) => a.startsWith('--type='))?.slice(7) ?? 'browser';
-      const sub = cmd.find((a) => a.startsWith('--utility-sub-type='))?.slice(19) ?? '';
-      out.set(`${type}${sub ? `/${sub}` : ''} ${pid}`, Number(/^Pss:\s+(\d+)/m.exec(roll)?.[1] ?? 0) * 1024);
-    } catch {
-      /* gone */
-    }
+/** utime+stime (clock ticks) by process label, and by `label thread name` (names summed within a process). */
+function cpuNow(root: number): { byProc: Map<string, number>; byThread: Map<string, number> } {
+  const byProc = new Map<string, number>();
+  const byThread = new Map<string, number>();
+  for (const p of readProcs(root, { threads: true })) {
+    byProc.set(p.label, p.ticks);
+    for (const [name, t] of p.threads ?? []) byThread.set(`${p.label} ${name}`, t);
   }
-  return out;
-}
-
-function sumOf(m: Map<string, number>): number {
-  let n = 0;
-  for (const v of m.values()) n += v;
-  return n;
-}
-
-/** utime+stime (clock ticks) of every process under root, by process type. */
-function cpuByType(root: number): Map<string, number> {
-  const out = new Map<string, number>();
-  for (const pid of treeMemory(root).pids) {
-    try {
-      const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split(/[\0 ]/);
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      const type = cmd.find((a) => a.startsWith('--type='))?.slice(7) ?? 'browser';
-      const sub = cmd.find((a) => a.startsWith('--utility-sub-type='))?.slice(19) ?? '';
-      const key = `${type}${sub ? `/${sub}` : ''} ${pid}`;
-      out.set(key, Number(f[11]) + Number(f[12]));
-    } catch {
-      /* gone */
-    }
-  }
-  return out;
-}
-
-/**
- * utime+stime (clock ticks) by thread name within each process (/proc/PID/task/TID): which thread
- * of which process did the work (the renderer's main thread, its dedicated worker, WebCrypto's
- * thread pool, the browser's IndexedDB and download sequences…). Thread names repeat (a pool):
- * they are summed by name.
- */
-function cpuByThread(root: number): Map<string, number> {
-  const out = new Map<string, number>();
-  for (const pid of treeMemory(root).pids) {
-    try {
-      const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split(/[\0 ]/);
-      const type = cmd.find((a) => a.startsWith('--type='))?.slice(7) ?? 'browser';
-      const sub = cmd.find((a) => a.startsWith('--utility-sub-type='))?.slice(19) ?? '';
-      for (const tid of readdirSync(`/proc/${pid}/task`)) {
-        try {
-          const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
-          const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-          const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-          const key = `${type}${sub ? `/${sub}` : ''} ${pid} ${name}`;
-          out.set(key, (out.get(key) ?? 0) + Number(f[11]) + Number(f[12]));
-        } catch {
-          /* thread gone */
-        }
-      }
-    } catch {
-      /* gone */
-    }
-  }
-  return out;
+  return { byProc, byThread };
 }
 
 async function main(): Promise<void> {
@@ -148,14 +87,9 @@ async function main(): Promise<void> {
       const cdp = await hm.context.newCDPSession(page);
       await cdp.send('Profiler.enable');
       await cdp.send('Profiler.setSamplingInterval', { interval: 500 });
-      const cpu0 = cpuByType(pid);
-      const threads0 = cpuByThread(pid);
-      const idleBy = pssByProc(pid);
-      let peakBy = idleBy;
-      const memTimer = setInterval(() => {
-        const m = pssByProc(pid);
-        if (sumOf(m) > sumOf(peakBy)) peakBy = m;
-      }, 150);
+      // Thread ticks are per process: threads that ended during the export (workers) are found below.
+      const { byProc: cpu0, byThread: threads0 } = cpuNow(pid);
+      const pssWatch = watchPssByProc(pid);
       const sampler = startSampler(pid);
       // The page's V8 heap and ArrayBuffer backing stores (CDP Runtime.getHeapUsage), at their peak.
       const heapPeak: Record<string, number> = {};
@@ -204,12 +138,11 @@ async function main(): Promise<void> {
           .map(([k, v]) => `${k} ${(v / MB).toFixed(0)}`)
           .join(', ')}`,
       );
-      clearInterval(memTimer);
+      const { idle: idleBy, peak: peakBy } = pssWatch.stop();
       console.log('PSS at the peak, MB (idle before the page opened):');
       for (const [k, v] of peakBy)
-        console.log(`  ${(v / MB).toFixed(0).padStart(5)} (${((idleBy.get(k) ?? 0) / MB).toFixed(0)})  ${k}`);
-      const cpu1 = cpuByType(pid);
-      const threads1 = cpuByThread(pid);
+        console.log(`  ${(v.pss / MB).toFixed(0).padStart(5)} (${((idleBy.get(k)?.pss ?? 0) / MB).toFixed(0)})  ${k}`);
+      const { byProc: cpu1, byThread: threads1 } = cpuNow(pid);
       const out = join(work, `export-${run}.cpuprofile`);
       writeFileSync(out, JSON.stringify(profile));
       console.log(

@@ -56,13 +56,14 @@ function treeBytes(dir: string): { bytes: number; files: number } {
   return { bytes, files };
 }
 
-/** The export page's phase, from its status line (ExportPage.tsx progressText). */
-export function exportPhase(status: string): string {
-  if (/^Checking capture/.test(status)) return 'planning';
-  if (/checking capture/.test(status)) return 'reading';
-  if (/writing file/.test(status)) return 'writing';
-  if (/^Saving/.test(status)) return 'saving';
-  return 'other';
+const PHASES = ['planning', 'reading', 'writing', 'saving'];
+
+/**
+ * The export page's phase from its `data-phase` (ExportPage.tsx), 'other' before the first. Not from its
+ * status line: a single-part export says "Checking capture" while planning and while reading.
+ */
+export function exportPhase(dataPhase: string | null | undefined): string {
+  return dataPhase && PHASES.includes(dataPhase) ? dataPhase : 'other';
 }
 
 /**
@@ -81,12 +82,12 @@ function watchPhases(hm: HashmarkBrowser): { done(): Promise<Record<string, numb
     let last = 'other';
     let since = performance.now();
     while (!stop && !page.isClosed()) {
-      const status = await page
-        .evaluate(() => document.querySelector('main[data-state="running"] [role=status]')?.textContent ?? '')
-        .catch(() => '');
+      const phase = await page
+        .evaluate(() => document.querySelector('main[data-state="running"]')?.getAttribute('data-phase'))
+        .catch(() => null);
       const now = performance.now();
       phases[last] = (phases[last] ?? 0) + (now - since);
-      last = exportPhase(status);
+      last = exportPhase(phase);
       since = now;
       await sleep(100);
     }

@@ -5,8 +5,8 @@ import JSZip from 'jszip';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { parseItemsJsonl } from '@/utils/harvest/items';
 import { startFixtureServer, type FixtureServer } from '../support/fixture-server';
-import { run } from '../support/harness';
 import { harvestRoutes } from '../support/harvest-data';
+import { runCli } from '../support/cli';
 
 /** The CLI as a user runs it: a child process, real Chromium, real files. */
 let site: FixtureServer;
@@ -28,11 +28,7 @@ afterAll(async () => {
   await rm(tmp, { recursive: true, force: true });
 });
 
-const cli = (args: string[]) =>
-  run('node', ['cli/hashmark.mjs', ...args], { maxBuffer: 16 << 20 }).then(
-    (r) => ({ code: 0, ...r }),
-    (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
-  );
+const cli = (args: string[]) => runCli(args);
 
 // Each test runs its own CLI processes (own browser, own temporary profile): two at a time
 // (maxConcurrency of the e2e project), so one's browser start, page loads and paced screenshots

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { findChromium } from '../../cli/chromium/launch';
 import { startFixtureServer, type FixtureServer } from '../support/fixture-server';
 import { run, opensslVerifyBag } from '../support/harness';
+import { runCli } from '../support/cli';
 
 /**
  * A case captured in real Chromium through the CLI and exported as a group of parts: every part
@@ -30,11 +31,7 @@ afterAll(async () => {
   await rm(tmp, { recursive: true, force: true });
 });
 
-const cli = (args: string[]) =>
-  run('node', ['cli/hashmark.mjs', ...args], { maxBuffer: 32 << 20 }).then(
-    (r) => ({ code: 0, ...r }),
-    (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
-  );
+const cli = (args: string[]) => runCli(args, { maxBuffer: 32 << 20 });
 
 /** `package <path>` / `sha256 <hex>` pairs printed by `hashmark capture`. */
 function printedParts(stdout: string): { path: string; sha256: string }[] {

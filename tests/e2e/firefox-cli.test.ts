@@ -6,8 +6,8 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { verifyPackage } from '@/utils/package/verify';
 import { startFixtureServer, type FixtureServer } from '../support/fixture-server';
 import { FIREFOX, firefoxSuite } from '../support/firefox-harness';
-import { run } from '../support/harness';
 import { harvestRoutes } from '../support/harvest-data';
+import { runCli } from '../support/cli';
 import { parseItemsJsonl } from '@/utils/harvest/items';
 
 /**
@@ -29,11 +29,7 @@ describe.skipIf(!FIREFOX)(firefoxSuite('the CLI, and packages from both browsers
 
   // Each test runs its own CLI processes (own browser and profile): two tests at a time (the e2e
   // project's maxConcurrency), so one's browser starts and page loads overlap the other's.
-  const cli = (args: string[]) =>
-    run('node', ['cli/hashmark.mjs', ...args], { maxBuffer: 16 << 20 }).then(
-      (r) => ({ code: 0, ...r }),
-      (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
-    );
+  const cli = (args: string[]) => runCli(args);
 
   async function onlyZip(dir: string): Promise<string> {
     const files = await readdir(dir);

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import JSZip from 'jszip';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { startFixtureServer, type FixtureServer } from '../support/fixture-server';
-import { run } from '../support/harness';
+import { runCli } from '../support/cli';
 
 let site: FixtureServer;
 let tmp: string;
@@ -31,13 +31,7 @@ afterAll(async () => {
 
 /** The CLI with its own TMPDIR, so what it leaves there can be seen. */
 async function cli(args: string[], tmpDir: string) {
-  return run('node', ['cli/hashmark.mjs', ...args], {
-    maxBuffer: 16 << 20,
-    env: { ...process.env, TMPDIR: tmpDir },
-  }).then(
-    (r) => ({ code: 0, ...r }),
-    (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
-  );
+  return runCli(args, { env: { ...process.env, TMPDIR: tmpDir } });
 }
 
 const LIGHT = ['--no-full-page', '--no-page-copy', '--no-mhtml'];

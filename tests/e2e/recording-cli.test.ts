@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import JSZip from 'jszip';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { startFixtureServer, type FixtureServer } from '../support/fixture-server';
-import { run } from '../support/harness';
+import { runCli } from '../support/cli';
 
 /**
  * `hashmark record` (issue 16 item 9) as a user runs it: a child process, real Chromium, real
@@ -26,21 +26,15 @@ test('the CLI records a walk: one tab, each URL in turn, a package of the page v
   try {
     // rec-5 moves on to rec-2 by itself right after it loaded: four page views, one without its page.
     const walk = [site.url('rec-1.html?cli'), site.url('rec-5.html?cli'), site.url('rec-4.html?cli')];
-    const r = await run(
-      'node',
-      ['cli/hashmark.mjs', 'record', ...walk, '--case', 'CLI walk', '--out', out, '--dwell', '4000'],
-      {
-        maxBuffer: 16 << 20,
-      },
-    );
+    const r = await runCli(['record', ...walk, '--case', 'CLI walk', '--out', out, '--dwell', '4000']);
+    expect(r.code, r.stderr).toBe(0);
     // Whether the left page's capture had begun (then it also failed) depends on the machine's speed.
     expect(r.stdout).toMatch(
       /recording \S+ stopped: 3 captured, 1 recorded without their page, 0 missed, 0 seen again, [01] capture attempts failed/,
     );
     const zipPath = /^package (.+)$/m.exec(r.stdout)![1]!;
-    const v = await run('node', ['cli/hashmark.mjs', 'verify', zipPath]).catch(
-      (e: { code: number; stdout: string }) => e,
-    );
+    const v = await runCli(['verify', zipPath]);
+    expect(v.code, v.stdout).toBe(3);
     expect(v.stdout).toContain('VERDICT: INTACT, NOT FULLY VERIFIED'); // unpinned key: exit 3, every check passed
     const zip = await JSZip.loadAsync(await readFile(zipPath));
     const names = Object.keys(zip.files).filter((n) => n.endsWith('/capture.json'));

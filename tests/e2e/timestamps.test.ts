@@ -5,6 +5,7 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import { startFixtureServer, type FixtureServer } from '../support/fixture-server';
 import { run } from '../support/harness';
 import { startTsa, TSA_FIXTURES, type TestTsa } from '../support/tsa-server';
+import { runCli } from '../support/cli';
 
 /**
  * Trusted time end to end (issue 4): the CLI with --tsa against a local RFC 3161 TSA on
@@ -29,11 +30,7 @@ afterAll(async () => {
   await rm(tmp, { recursive: true, force: true });
 });
 
-const cli = (args: string[]) =>
-  run('node', ['cli/hashmark.mjs', ...args], { maxBuffer: 16 << 20 }).then(
-    (r) => ({ code: 0, ...r }),
-    (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
-  );
+const cli = (args: string[]) => runCli(args);
 
 test.concurrent('tokens over capture.json and the signature verify with openssl and the verifier', async () => {
   const out = join(tmp, 'ok');

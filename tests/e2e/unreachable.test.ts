@@ -15,7 +15,7 @@ import { verifyPackage } from '@/utils/package/verify';
 import { canRun, suiteTitle } from '../support/session';
 import { captureSessionPerFile, storedText } from '../support/capture-session';
 import { closedPort } from '../support/raw-hosts';
-import { run } from '../support/harness';
+import { runCli } from '../support/cli';
 
 const BROWSERS: readonly BrowserName[] = ['chromium', 'firefox'];
 const DNS = /NAME_NOT_RESOLVED|UNKNOWN_HOST/;
@@ -89,19 +89,7 @@ test('CLI --record-unreachable: the only URL does not answer, the package holds 
   const out = await mkdtemp(join(tmpdir(), 'hashmark-unreachable-'));
   try {
     const url = 'http://annonce-retiree.invalid/4471';
-    const r = await run('node', [
-      'cli/hashmark.mjs',
-      'capture',
-      url,
-      '--case',
-      'Gone',
-      '--out',
-      out,
-      '--record-unreachable',
-    ]).then(
-      (x) => ({ code: 0, ...x }),
-      (e: { code: number; stdout: string; stderr: string }) => e,
-    );
+    const r = await runCli(['capture', url, '--case', 'Gone', '--out', out, '--record-unreachable']);
     expect(r.code, r.stderr).toBe(4);
     expect(r.stdout).toMatch(
       new RegExp(`unreachable #1 ${url.replace(/\./g, '\\.')}: the site did not answer: the address does not resolve`),

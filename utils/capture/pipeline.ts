@@ -105,6 +105,11 @@ export interface CaptureEnv {
   tabBusy?(tabId: number): string | null;
   /** Progress for the badge/popup ("tile 3 of 12"). */
   progress?(text: string): void;
+  /**
+   * Told once the capture is committed (the background starts a team-store round: a capture of a case
+   * that auto-pushes queued its bag in that transaction, issue 18). Never awaited; may not throw.
+   */
+  committed?(): void;
   software: { name: string; version: string; build: string };
   /** The browser's UI language (e.g. "fr-MA"): a fallback for the phone region. */
   uiLanguage?: string;

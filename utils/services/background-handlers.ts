@@ -32,7 +32,6 @@ import { addWatchEntry, removeWatchEntry, syncWatch } from './watch-list';
 import { reportSightings, watchConfig } from './watch-sightings';
 import { createStorePushService } from './store-push';
 import { sealCapture } from './capture-seal';
-import { onCaptureCommitted } from './capture-commit';
 import { commitImport, listStorePackages, type ImportCommit } from './store-import';
 import { storeSession } from '@/utils/platform/store-session';
 import { presignGet } from '@/utils/store';
@@ -178,23 +177,35 @@ async function badgedCapture(db: HashmarkDb, env: CaptureEnv, req: CaptureReques
   }
 }
 
-/** The team store's queue rounds, with auto-push (issue 18). */
+/** The team store's queue rounds (issue 18). */
 function storePushService(db: HashmarkDb) {
   // Capture bags are sealed here, in the background, by the one package writer.
-  const store = createStorePushService(db, storeSession, fetch, (caseId, captureId) =>
+  return createStorePushService(db, storeSession, fetch, (caseId, captureId) =>
     sealCapture(
       { db, software: packageSoftware(), browserLanguages: [...navigator.languages, uiLanguage()] },
       caseId,
       captureId,
     ),
   );
-  // Every kind of capture is committed by capture-commit.ts; a capture whose case auto-pushes queued its
-  // bag in that same transaction: a round seals and pushes it (never awaited by the capture).
-  // A moment later, so the capture's answer and its report thumbnail go first (the seal reuses the thumbnail).
-  onCaptureCommitted(() => {
-    setTimeout(() => void store.round().catch((e) => console.error('hashmark: store push', e)), 1500);
-  });
-  return store;
+}
+
+/** A store round whose failure is logged (a round never throws at its caller). */
+function loggedRound(store: ReturnType<typeof storePushService>): () => Promise<void> {
+  return () =>
+    store.round().then(
+      () => undefined,
+      (e: unknown) => console.error('hashmark: store push', e),
+    );
+}
+
+/**
+ * Auto-push (issue 18): a capture whose case auto-pushes queued its bag in its commit; a round seals
+ * and pushes it, never awaited by the capture. A moment later, so the capture's answer and its report
+ * thumbnail go first (the seal reuses the thumbnail); while a recording is on, only when its tabs are
+ * idle (RecordingService.whenIdle): a seal (ZIP, hashes, push) slowed the next recorded page's load.
+ */
+function autoPushAfterCommit(recording: RecordingService, round: () => Promise<void>): () => void {
+  return () => void setTimeout(() => recording.whenIdle('store.round', round), 1500);
 }
 
 export function createBackgroundServices(db: HashmarkDb): BackgroundServices {
@@ -215,6 +226,7 @@ export function createBackgroundServices(db: HashmarkDb): BackgroundServices {
       };
     }
     env.progress = (text) => void badgeProgress(text, tabId);
+    env.committed = storeAfterCommit;
     env.tabBusy = (id) => harvests.busy(id);
     return env;
   }
@@ -224,6 +236,8 @@ export function createBackgroundServices(db: HashmarkDb): BackgroundServices {
 
   const recording = recordingService(db, captureEnv);
   const store = storePushService(db);
+  const storeRound = loggedRound(store);
+  const storeAfterCommit = autoPushAfterCommit(recording, storeRound);
   const harvests = createHarvestControl(db, {
     env: captureEnv,
     started: (h) => void badgeWorking(h.tabId),
@@ -307,6 +321,7 @@ export function createBackgroundServices(db: HashmarkDb): BackgroundServices {
         void timestampStoredCapture(db, r);
       }
     },
-    storeRound: () => void store.round().catch((e) => console.error('hashmark: store push', e)),
+    // The alarm's round seals too: kept off a recording's page loads like the rounds after a capture.
+    storeRound: () => recording.whenIdle('store.round', storeRound),
   };
 }

@@ -39,16 +39,8 @@ export interface CaptureCommit {
   /** Said in capture.stored for a page view recorded without its page (see commitCapture). */
   kind?: 'page-view';
   now: () => Date;
-}
-
-/**
- * Told after every capture committed (the background starts a team-store round: a capture of a case that
- * auto-pushes queued its capture bag in its own transaction, issue 18). Never awaited; a listener that
- * throws changes nothing for the capture.
- */
-let committedListener: (() => void) | null = null;
-export function onCaptureCommitted(listener: (() => void) | null): void {
-  committedListener = listener;
+  /** CaptureEnv.committed: told once the commit is done; one that throws changes nothing for the capture. */
+  committed?: (() => void) | undefined;
 }
 
 /**
@@ -85,9 +77,9 @@ export async function commitCaptureJson(db: HashmarkDb, c: CaptureCommit): Promi
     ...(c.kind ? { kind: c.kind } : {}),
   });
   try {
-    committedListener?.();
+    c.committed?.();
   } catch {
-    // See onCaptureCommitted: the capture is stored whatever a listener does.
+    // The capture is stored whatever the listener does.
   }
   return { sha256: cj.sha256, hashMs };
 }

@@ -232,6 +232,7 @@ async function captureInJob(
     files,
     selectors: selectorRows,
     now: env.now,
+    committed: env.committed,
   });
   timings.hash = (timings.hash ?? 0) + cj.hashMs;
   timings.commit = Math.round(performance.now() - t) - cj.hashMs;

@@ -405,6 +405,7 @@ async function commitHarvest(
       },
     },
     now: env.now,
+    committed: env.committed,
   });
   // After a recovery the viewport's bytes are not in memory: the export makes the thumbnail then.
   if (h.viewport) void cacheReportThumbnail(db, job.captureId, h.viewport, start.artifacts[2]!.sha256);

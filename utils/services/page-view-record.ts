@@ -18,7 +18,7 @@ export interface PageViewRequest {
 
 export async function storePageView(
   db: HashmarkDb,
-  env: Pick<CaptureEnv, 'now' | 'newId' | 'browserFacts' | 'software'>,
+  env: Pick<CaptureEnv, 'now' | 'newId' | 'browserFacts' | 'software' | 'committed'>,
   req: PageViewRequest,
 ): Promise<CaptureResult> {
   const t0 = performance.now();
@@ -70,6 +70,7 @@ export async function storePageView(
       files: [],
       kind: 'page-view',
       now: env.now,
+      committed: env.committed,
     });
     return {
       ok: true,

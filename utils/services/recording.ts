@@ -106,10 +106,11 @@ const DEFAULT_PAGE_QUIET: PageQuietConfig = { quietMs: 500, maxMs: 4000 };
 const DRAIN_MAX_MS = 15_000;
 /**
  * How long the recording's tabs must have been idle (no page view seen, no capture running) before
- * the thumbnails left by its captures are made: longer than the pause between pages of someone
- * moving through a site, short enough that a few are made whenever the person stops to read.
+ * the work kept off their page loads runs (the thumbnails left by its captures, the team store's seal
+ * rounds): longer than the pause between pages of someone moving through a site, short enough that
+ * it runs whenever the person stops to read.
  */
-const THUMBNAIL_IDLE_MS = 3000;
+const IDLE_MS = 3000;
 
 export interface RecordingDeps {
   db: HashmarkDb;
@@ -165,10 +166,12 @@ export class RecordingService {
   private cancelTimer: (() => void) | null = null;
   /** Captures whose report thumbnail is still to be made (lost with the worker: the export makes them). */
   private thumbs: string[] = [];
+  /** Other work waiting for the tabs to be idle (whenIdle), by key; run after the thumbnails. */
+  private idleWork = new Map<string, () => Promise<void>>();
   private cancelThumbs: (() => void) | null = null;
-  /** The thumbnail runs, one after the other (two never pull from the list at once). */
+  /** The idle runs, one after the other (two never pull from the lists at once). */
   private thumbRun: Promise<void> = Promise.resolve();
-  /** Captures queued or running; thumbnails wait while any is. */
+  /** Captures queued or running; idle work waits while any is. */
   private capturing = 0;
   private lastActivity = 0;
 
@@ -324,8 +327,9 @@ export class RecordingService {
     this.cancelTimer?.();
     this.handle(this.recorder.flush(state, this.ms()));
     await this.drain();
-    // Nothing loads for this recording any more: its thumbnails can be made now (not awaited).
+    // Nothing loads for this recording any more: its thumbnails and waiting work run now (not awaited).
     this.cancelThumbs?.();
+    this.cancelThumbs = null;
     this.runThumbs(true);
     this.rec = await setRecordingState(this.d.db, { id: r.id, state, at: this.at(), ...(reason ? { reason } : {}) });
     await this.d.platform.badge(await this.badgeTabs(r), state === 'paused' ? 'paused' : 'off');
@@ -553,10 +557,25 @@ export class RecordingService {
       });
   }
 
-  /** Something happened in the recording's tabs: the thumbnails wait for the next idle spell. */
+  /** Something happened in the recording's tabs: the idle work waits for the next idle spell. */
   private active(): void {
     this.lastActivity = this.ms();
-    if (this.thumbs.length) this.scheduleThumbs(THUMBNAIL_IDLE_MS);
+    if (this.thumbs.length || this.idleWork.size) this.scheduleThumbs(IDLE_MS);
+  }
+
+  /**
+   * Runs `work` where it cannot slow a recorded page: at once when no recording is active; while one
+   * is, by the same rule as its thumbnails (after them, once its tabs have been idle IDLE_MS, or when
+   * it pauses or stops). For the team store's seal rounds (issue 18): sealing a capture bag (ZIP,
+   * hashes, push) right after a recorded capture landed on the next page's load. One waits per `key`.
+   */
+  whenIdle(key: string, work: () => Promise<void>): void {
+    if (this.rec?.state !== 'active') {
+      void work().catch((e: unknown) => console.error('hashmark: idle work', e));
+      return;
+    }
+    this.idleWork.set(key, work);
+    if (!this.cancelThumbs) this.scheduleThumbs(Math.max(IDLE_MS - (this.ms() - this.lastActivity), 100));
   }
 
   private scheduleThumbs(ms: number): void {
@@ -572,21 +591,38 @@ export class RecordingService {
   }
 
   /**
-   * Makes the thumbnails left by the recording's captures, one at a time, stopping as soon as
-   * the tabs are busy again (unless `now`: the recording has ended, nothing will load for it).
+   * Makes the thumbnails left by the recording's captures, then the other waiting work, one at a
+   * time, stopping as soon as the tabs are busy again (unless `now`: the recording has ended,
+   * nothing will load for it).
    */
   private async makeThumbs(now: boolean): Promise<void> {
-    const make = this.d.thumbnail;
-    while (make && this.thumbs.length) {
+    for (;;) {
+      const work = this.nextIdleWork();
+      if (!work) return;
       const idleFor = this.ms() - this.lastActivity;
-      if (!now && (this.capturing > 0 || idleFor < THUMBNAIL_IDLE_MS)) {
-        return this.scheduleThumbs(Math.max(THUMBNAIL_IDLE_MS - idleFor, 100));
+      if (!now && (this.capturing > 0 || idleFor < IDLE_MS)) {
+        return this.scheduleThumbs(Math.max(IDLE_MS - idleFor, 100));
       }
-      await make(this.thumbs.shift()!).catch(() => undefined);
+      await work.take().catch((e: unknown) => console.error('hashmark: idle work', e));
     }
   }
 
-  /** Waits for the thumbnail run under way, if any (tests). */
+  /** The next idle work (thumbnails first: a seal reuses the thumbnail), taken off its list by `take`. */
+  private nextIdleWork(): { take(): Promise<void> } | null {
+    const make = this.d.thumbnail;
+    if (make && this.thumbs.length) return { take: () => make(this.thumbs.shift()!) };
+    const first = this.idleWork.entries().next();
+    if (first.done) return null;
+    const [key, work] = first.value;
+    return {
+      take: () => {
+        this.idleWork.delete(key);
+        return work();
+      },
+    };
+  }
+
+  /** Waits for the idle run under way, if any (tests). */
   thumbnailsIdle(): Promise<void> {
     return this.thumbRun;
   }

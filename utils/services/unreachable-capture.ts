@@ -154,6 +154,7 @@ export async function captureUnreachable(
     limitations,
     files,
     now: env.now,
+    committed: env.committed,
   });
   lap(timings, 'commit', t);
   if (shot && digest) void cacheReportThumbnail(db, job.captureId, shot, digest.sha256);

@@ -155,6 +155,9 @@ export function noisyPng(width: number, height: number, seed: number): Uint8Arra
 const T0 = Date.UTC(2026, 10, 27, 12, 0, 0);
 export const at = (s: number): string => new Date(T0 + s * 1000).toISOString();
 
+/** The software named by the export tests' packages. */
+export const EXPORT_SOFTWARE = { name: 'Hashmark', version: '0.1.0', browser: 'Chromium 150' };
+
 export interface CaptureSpec {
   url?: string;
   urlStart?: string;

@@ -1,7 +1,6 @@
 import 'fake-indexeddb/auto';
-import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import {
-  createDb,
   custodyLines,
   deleteCapture,
   enqueueStorePush,
@@ -19,8 +18,8 @@ import { packageIds } from '@/utils/package/read-bag-files';
 import { bytesSource } from '@/utils/package/verify/zip';
 import { beginExport, buildCasePackage } from '@/utils/services/export-job';
 import { sealCapture } from '@/utils/services/capture-seal';
-import { ensureSigningKey } from '@/utils/services/signing-keys';
-import { at, seedCase, storeCapture } from '../helpers/export-fixture';
+import { at, EXPORT_SOFTWARE as SOFTWARE, seedCase, storeCapture } from '../helpers/export-fixture';
+import { withSigningKey } from '../helpers/signing-fixture';
 import { unzipFiles, withBytes, type BagBytes } from '../helpers/bag-fixture';
 
 /**
@@ -30,18 +29,11 @@ import { unzipFiles, withBytes, type BagBytes } from '../helpers/bag-fixture';
  */
 let db: HashmarkDb;
 let key: KeyRecord;
-let n = 0;
-beforeEach(async () => {
-  db = createDb(`capture-bag-${++n}`);
-  await db.open();
-  key = await ensureSigningKey(db, () => new Date(at(0)));
-});
-afterEach(async () => {
-  db.close();
-  await db.delete();
+withSigningKey('capture-bag', (d, k) => {
+  db = d;
+  key = k;
 });
 
-const SOFTWARE = { name: 'Hashmark', version: '0.1.0', browser: 'Chromium 150' };
 const BAG_ID = '0b1c2d3e-4f50-4a61-8b72-93a4b5c6d7e8';
 const failures = (r: VerifyReport) => r.checks.filter((c) => !c.ok).map((c) => `${c.id}: ${c.message}`);
 const text = (b: Uint8Array | undefined) => new TextDecoder('utf-8', { ignoreBOM: true }).decode(b);

@@ -13,12 +13,11 @@ import JSZip from 'jszip';
 import jsonld from 'jsonld';
 import { DataFactory, Parser, Store, type Quad } from 'n3';
 import SHACLValidator from 'rdf-validate-shacl';
-import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { createDb, deleteCapture, logCustody, type CaptureRecord, type HashmarkDb, type KeyRecord } from '@/utils/db';
+import { describe, expect, test } from 'vitest';
+import { deleteCapture, logCustody, type CaptureRecord, type HashmarkDb, type KeyRecord } from '@/utils/db';
 import { digestBoth, utf8 } from '@/utils/evidence/hash';
 import { signDer } from '@/utils/evidence/signing';
 import { TAGGED_FILES } from '@/utils/package/layout';
-import { ensureSigningKey } from '@/utils/services/signing-keys';
 import { beginExport, buildCasePackage } from '@/utils/services/export-job';
 import { verifyPackage } from '@/utils/package/verify';
 import {
@@ -30,7 +29,8 @@ import {
   uuidV5,
   type CaseUcoFacts,
 } from '@/utils/package/case-uco';
-import { at, seedCase, storeCapture } from '../helpers/export-fixture';
+import { at, EXPORT_SOFTWARE as SOFTWARE, seedCase, storeCapture } from '../helpers/export-fixture';
+import { withSigningKey } from '../helpers/signing-fixture';
 
 const FIXTURES = join(__dirname, '../../fixtures/case-uco');
 const RDF_TYPE = 'http://www.w3.org/1999/02/22-rdf-syntax-ns#type';
@@ -116,18 +116,11 @@ function ucoThingProblems(quads: Quad[]): string[] {
 
 let db: HashmarkDb;
 let key: KeyRecord;
-let n = 0;
-beforeEach(async () => {
-  db = createDb(`case-uco-${++n}`);
-  await db.open();
-  key = await ensureSigningKey(db, () => new Date(at(0)));
-});
-afterEach(async () => {
-  db.close();
-  await db.delete();
+withSigningKey('case-uco', (d, k) => {
+  db = d;
+  key = k;
 });
 
-const SOFTWARE = { name: 'Hashmark', version: '0.1.0', browser: 'Chromium 150' };
 const NOW = new Date(at(1000));
 
 /** A case with three captures (selectors of every kind), the second deleted, a token over the first. */

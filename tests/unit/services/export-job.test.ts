@@ -1,10 +1,9 @@
 import 'fake-indexeddb/auto';
 import JSZip from 'jszip';
-import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import {
   addWatch,
   attachReportThumbnail,
-  createDb,
   custodyLines,
   logCustody,
   recordWatchHit,
@@ -16,13 +15,21 @@ import {
 import { digestBoth, sha256Hex, utf8 } from '@/utils/evidence/hash';
 import { makeThumbnail, toBase64 } from '@/utils/image/thumbnail';
 import { verifyDer } from '@/utils/evidence/signing';
-import { ensureSigningKey } from '@/utils/services/signing-keys';
 import { cacheStoredThumbnail } from '@/utils/services/capture-commit';
 import { VIEWPORT_SCREENSHOT } from '@/utils/evidence/types';
 import { IntegrityError, captureFolder, partBagName, type PackagePart } from '@/utils/package/export-case';
 import { beginExport, buildCasePackage, type ExportJobOptions as ExportOptions } from '@/utils/services/export-job';
 import { verifyGroup, verifyPackage } from '@/utils/package/verify';
-import { at, makePng, noise, noisyPng, seedCase, storeCapture } from '../helpers/export-fixture';
+import {
+  at,
+  EXPORT_SOFTWARE as SOFTWARE,
+  makePng,
+  noise,
+  noisyPng,
+  seedCase,
+  storeCapture,
+} from '../helpers/export-fixture';
+import { withSigningKey } from '../helpers/signing-fixture';
 import { withBytes, type BagBytes } from '../helpers/bag-fixture';
 
 type Part = BagBytes<PackagePart>;
@@ -33,18 +40,11 @@ type Part = BagBytes<PackagePart>;
  */
 let db: HashmarkDb;
 let key: KeyRecord;
-let n = 0;
-beforeEach(async () => {
-  db = createDb(`export-${++n}`);
-  await db.open();
-  key = await ensureSigningKey(db, () => new Date(at(0)));
-});
-afterEach(async () => {
-  db.close();
-  await db.delete();
+withSigningKey('export', (d, k) => {
+  db = d;
+  key = k;
 });
 
-const SOFTWARE = { name: 'Hashmark', version: '0.1.0', browser: 'Chromium 150' };
 const NOW = new Date(at(1000));
 const EXPORT_ID = '6a0b1c2d-3e4f-4a5b-8c6d-7e8f9a0b1c2d';
 

@@ -104,7 +104,10 @@ function fakeBrowser() {
   };
 }
 
-function setup(fail?: (req: CaptureRequest) => Error | null, o: { thumbnails?: string[] } = {}) {
+function setup(
+  fail?: (req: CaptureRequest) => Error | null,
+  o: { thumbnails?: string[]; committed?: () => void } = {},
+) {
   const b = fakeBrowser();
   const captures: CaptureRequest[] = [];
   const thumbs = o.thumbnails;
@@ -117,6 +120,7 @@ function setup(fail?: (req: CaptureRequest) => Error | null, o: { thumbnails?: s
       const e = fail?.(req);
       if (e) throw e;
       captures.push(req);
+      o.committed?.();
       return { ok: true, ...(thumbs ? { captureId: `cap-${captures.length}` } : {}) } as CaptureResult;
     },
     ...(thumbs ? { thumbnail: async (id: string) => void thumbs.push(id) } : {}),
@@ -208,6 +212,68 @@ describe('recording service', () => {
     await service.stop();
     await service.thumbnailsIdle();
     expect(made).toEqual(['cap-1', 'cap-2', 'cap-3', 'cap-4', 'cap-5']);
+  });
+
+  test("the team store's seal rounds: at once with no recording; while one records, after its thumbnails at the same idle, or when it ends", async () => {
+    const made: string[] = [];
+    /** For each seal round, how many thumbnails were made before it. */
+    const seals: number[] = [];
+    const seal = async () => void seals.push(made.length);
+    // As the background wires it: every committed capture asks for a round (RecordingService.whenIdle).
+    const committed = () => service.whenIdle('store.round', seal);
+    const { b, service, load, settle } = setup(undefined, { thumbnails: made, committed });
+    const flush = () => new Promise((r) => setTimeout(r, 0));
+    service.whenIdle('store.round', seal);
+    await flush();
+    expect(seals).toEqual([0]);
+    await service.start({ scope: 'tab', tabId: 1 });
+    await settle();
+    // Pages keep loading every 1.5 s: no seal between two loads.
+    for (let i = 2; i <= 4; i++) {
+      b.advance(1500);
+      await load(1, `https://a.test/${i}`);
+      await settle();
+      await flush();
+    }
+    expect(seals).toEqual([0]);
+    b.advance(2900);
+    await service.idle();
+    await flush();
+    expect(seals).toEqual([0]);
+    // 3 s idle: the thumbnails, then one round for the four captures (a round seals every queued bag).
+    b.advance(200);
+    await service.thumbnailsIdle();
+    expect(seals).toEqual([0, 4]);
+    // A round waiting when the recording stops runs then.
+    await load(1, 'https://a.test/5');
+    await settle();
+    expect(seals).toEqual([0, 4]);
+    await service.stop();
+    await service.thumbnailsIdle();
+    expect(seals).toEqual([0, 4, 5]);
+    // Stopped: at once again.
+    service.whenIdle('store.round', seal);
+    await flush();
+    expect(seals).toEqual([0, 4, 5, 5]);
+  });
+
+  test('a seal round asked for 1.5 s after the commit, as the background does, still waits for the idle', async () => {
+    const seals: string[] = [];
+    // autoPushAfterCommit (background-handlers.ts): the round is asked for 1.5 s after the commit.
+    const committed = () =>
+      void b.platform.setTimer(1500, () => service.whenIdle('store.round', async () => void seals.push('sealed')));
+    const { b, service, settle } = setup(undefined, { committed });
+    await service.start({ scope: 'tab', tabId: 1 });
+    await settle();
+    // No thumbnail to make, nothing loading after the capture: the round is due 3 s after it.
+    b.advance(1500);
+    await service.idle();
+    b.advance(1400);
+    await service.idle();
+    expect(seals).toEqual([]);
+    b.advance(200);
+    await service.thumbnailsIdle();
+    expect(seals).toEqual(['sealed']);
   });
 
   test('a full recording uses the capture settings; captures keep the recording case when the active case changes', async () => {
