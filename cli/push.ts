@@ -38,7 +38,7 @@ async function fileHashes(path: string): Promise<{ sha256: string; md5: string; 
     const c = chunk as Buffer;
     s.update(c);
     m.update(c);
-    for (let at = 0; at < c.length; ) {
+    for (let at = 0; at < c.length;) {
       const n = Math.min(c.length - at, STORE_PART_BYTES - fill);
       p.update(c.subarray(at, at + n));
       fill += n;

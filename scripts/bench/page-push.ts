@@ -74,7 +74,7 @@ export async function digestPass(how: 'read' | 'webcrypto' | 'hash-wasm', rounds
     for (let a = 0; a < p.size; a += CHUNK) {
       const chunk = new Uint8Array(await p.slice(a, a + CHUNK).arrayBuffer());
       seg?.update(chunk);
-      for (let at = 0; wasm && at < chunk.length; ) {
+      for (let at = 0; wasm && at < chunk.length;) {
         const n = Math.min(chunk.length - at, STORE_PART_BYTES - fill);
         wasm.update(chunk.subarray(at, at + n));
         fill += n;

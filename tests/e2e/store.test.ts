@@ -269,7 +269,8 @@ describe('the push with the export writer’s part digests, against Ceph (issue 
     expect(good.partSha256s).toEqual(out.partSha256s);
     // The queued copy differs from what the writer wrote by one bit, in part 2.
     const flipped = Buffer.from(data);
-    flipped[STORE_PART_BYTES + 12_345] ^= 1;
+    const flipAt = STORE_PART_BYTES + 12_345;
+    flipped[flipAt] = flipped[flipAt]! ^ 1;
     const bad = (await queueExportPart(db, 'case-dig', part(new Blob([flipped]))))!;
     const res = await runStorePushes({
       db,
@@ -285,7 +286,8 @@ describe('the push with the export writer’s part digests, against Ceph (issue 
 
     const refused = (await db.storeQueue.get(bad.id))!;
     expect(refused).toMatchObject({ state: 'queued', attempts: 1 });
-    const why = /Part 2 of 3 was refused: its bytes differ from the SHA-256 the export writer took.*XAmzContentSHA256Mismatch/;
+    const why =
+      /Part 2 of 3 was refused: its bytes differ from the SHA-256 the export writer took.*XAmzContentSHA256Mismatch/;
     expect(refused.lastError).toMatch(why);
     // Nothing under its key: no version, and its multipart upload aborted.
     expect(await listVersions(target, fetch, refused.key)).toEqual([]);
@@ -295,7 +297,9 @@ describe('the push with the export writer’s part digests, against Ceph (issue 
       (r) => JSON.parse(r.line) as { type: string; details: Record<string, unknown> },
     );
     // The two were due together: pushed in the order of their ids (random UUIDs).
-    const logged = events.filter((e) => e.type.startsWith('store.')).map((e) => `${e.type} ${String(e.details.exportId)}`);
+    const logged = events
+      .filter((e) => e.type.startsWith('store.'))
+      .map((e) => `${e.type} ${String(e.details.exportId)}`);
     expect(logged.sort()).toEqual([`store.failed ${bad.exportId}`, `store.pushed ${good.exportId}`]);
     expect(String(events.find((e) => e.type === 'store.failed')!.details.reason)).toMatch(why);
     db.close();

@@ -71,7 +71,10 @@ export async function unsealedCaptures(db: HashmarkDb, now: Date, limit = 10): P
 export async function attachSealedCapture(
   db: HashmarkDb,
   id: string,
-  s: Pick<StoreQueueRecord, 'exportId' | 'zipName' | 'zipSha256' | 'bytes' | 'key' | 'partSha256s' | 'partSha256Bytes'> & {
+  s: Pick<
+    StoreQueueRecord,
+    'exportId' | 'zipName' | 'zipSha256' | 'bytes' | 'key' | 'partSha256s' | 'partSha256Bytes'
+  > & {
     zip: Blob;
     at: string;
   },

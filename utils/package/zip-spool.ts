@@ -13,14 +13,7 @@
  * incremental digest and the part is never one buffer. If WebAssembly cannot be compiled
  * (a CSP without 'wasm-unsafe-eval'), @noble/hashes is used: slower, same digest.
  */
-import {
-  SegmentSha256,
-  SPOOL_DIR,
-  zipHash,
-  type Sha256,
-  type SpoolReply,
-  type SpoolRequest,
-} from './zip-spool-host';
+import { SegmentSha256, SPOOL_DIR, zipHash, type Sha256, type SpoolReply, type SpoolRequest } from './zip-spool-host';
 
 /**
  * A spooled part: its ZIP, the ZIP's SHA-256 and, when asked for (openSpool's `segmentBytes`), the

@@ -232,7 +232,7 @@ function partError(e: unknown, n: number, count: number, precomputed: boolean): 
   const mismatch = /XAmzContentSHA256Mismatch|BadDigest/.test(e.message);
   const why =
     mismatch && precomputed
-      ? ": its bytes differ from the SHA-256 the export writer took (the queued ZIP is not what was written)"
+      ? ': its bytes differ from the SHA-256 the export writer took (the queued ZIP is not what was written)'
       : '';
   // The same error (an S3Error keeps its status and code), its message saying which part and why.
   e.message = `Part ${n} of ${count} was refused${why}: ${e.message}`;

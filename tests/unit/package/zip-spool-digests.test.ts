@@ -33,7 +33,10 @@ async function spoolThroughHost(data: Uint8Array, sizes: number[], segmentBytes?
   const replies: SpoolReply[] = [];
   const file = new Uint8Array(data.length);
   const handle = {
-    write: (b: Uint8Array, o: { at: number }) => (file.set(b, o.at), b.length),
+    write: (b: Uint8Array, o: { at: number }) => {
+      file.set(b, o.at);
+      return b.length;
+    },
     flush: () => undefined,
     close: () => undefined,
   };
@@ -51,7 +54,8 @@ async function spoolThroughHost(data: Uint8Array, sizes: number[], segmentBytes?
     a += n;
   }
   await host.handle({ kind: 'finish' });
-  expect(file).toEqual(data);
+  // Compared as buffers: an element-wise toEqual of 20 MiB takes seconds.
+  expect(Buffer.from(file.buffer).equals(Buffer.from(data.buffer, data.byteOffset, data.length))).toBe(true);
   const done = replies.find((r) => r.kind === 'finished');
   if (done?.kind !== 'finished') throw new Error(`no finish: ${JSON.stringify(replies.at(-1))}`);
   return done;
@@ -71,9 +75,7 @@ describe('the export writer’s part digests (team store push)', () => {
 
   it('an exact multiple has no empty last segment; an empty part has one, empty, segment', async () => {
     const data = bytes(2 * STORE_PART_BYTES);
-    expect((await spoolThroughHost(data, [MiB], STORE_PART_BYTES)).partSha256s).toEqual(
-      slices(data, STORE_PART_BYTES),
-    );
+    expect((await spoolThroughHost(data, [MiB], STORE_PART_BYTES)).partSha256s).toEqual(slices(data, STORE_PART_BYTES));
     const empty = await spoolThroughHost(new Uint8Array(0), [1], STORE_PART_BYTES);
     expect(empty.partSha256s).toEqual([sha(new Uint8Array(0))]);
     expect(empty.bytes).toBe(0);
@@ -101,7 +103,7 @@ describe('the export writer’s part digests (team store push)', () => {
     expect(withDigests.partSha256s!.length).toBeGreaterThan(2);
     const without = await writeBag(bagInput(signer));
     expect(without.partSha256s).toBeUndefined();
-    expect(without.zipBytes).toBe(withDigests.zipBytes);
+    expect(without.partSha256Bytes).toBeUndefined();
   });
 
   it('the in-memory spool takes the same digests', async () => {

@@ -46,7 +46,12 @@ function fakeStore(size: number, sha256: string) {
   const fetcher = async (url: string, init?: RequestInit): Promise<Response> => {
     const u = new URL(url);
     const method = init?.method ?? 'GET';
-    sent.push({ method, url: u, payloadHash: new Headers(init?.headers).get('x-amz-content-sha256'), body: init?.body });
+    sent.push({
+      method,
+      url: u,
+      payloadHash: new Headers(init?.headers).get('x-amz-content-sha256'),
+      body: init?.body,
+    });
     if (method === 'POST' && u.searchParams.has('uploads')) {
       return new Response('<InitiateMultipartUploadResult><UploadId>up-1</UploadId></InitiateMultipartUploadResult>');
     }
