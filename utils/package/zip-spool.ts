@@ -19,7 +19,7 @@ import { SegmentSha256, SPOOL_DIR, zipHash, type Sha256, type SpoolReply, type S
  * A spooled part: its ZIP, the ZIP's SHA-256 and, when asked for (openSpool's `segmentBytes`), the
  * SHA-256 of each consecutive segment (the team store's part digests, issue 18).
  */
-export interface SpooledPart {
+interface SpooledPart {
   blob: Blob;
   sha256: string;
   partSha256s?: string[];
