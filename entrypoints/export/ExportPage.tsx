@@ -5,7 +5,7 @@ import { resolveLang } from '@/utils/i18n';
 import { requestTimestamp } from '@/utils/evidence/rfc3161';
 import { IntegrityError, type ExportProgress, type PackagePart } from '@/utils/package/export-case';
 import { beginExport, buildCasePackage, recordPartSaved } from '@/utils/services/export-job';
-import { dropQueuedStorePush, queueExportPart } from '@/utils/services/store-push';
+import { dropQueuedStorePush, exportPartSha256Bytes, queueExportPart } from '@/utils/services/store-push';
 import { parseExportParams } from '@/utils/package/export-params';
 import { releaseSpooled } from '@/utils/package/zip-spool';
 import { useDb } from '@/components/hooks/db';
@@ -188,12 +188,16 @@ async function runExport(o: {
         path: file.path,
       });
     };
+    // Team store (issue 18): when the store receives exports, each part's digests for its push are taken
+    // as it is written (the push then never reads the part back); otherwise nothing is taken.
+    const partSha256Bytes = await exportPartSha256Bytes(db);
     const parts = buildCasePackage(caseId, {
       db,
       key,
       now,
       exportId,
       software: env.software,
+      ...(partSha256Bytes ? { partSha256Bytes } : {}),
       ...(settings.tsaUrl
         ? { timestampSignature: signatureTimestamper(settings.tsaUrl, caseId, db, o.onCustodyFailure) }
         : {}),

@@ -22,8 +22,11 @@ import {
   retainUntilDate,
   S3Error,
   sealSecret,
+  STORE_PART_BYTES,
   type StoreTarget,
 } from '@/utils/store';
+import { s3Send } from '@/utils/store/s3';
+import { openSpool } from '@/utils/package/zip-spool';
 import type { SealedSecret } from '@/utils/store/credentials';
 import { ensureSigningKey } from '@/utils/services/signing-keys';
 import { beginExport, buildCasePackage } from '@/utils/services/export-job';
@@ -39,6 +42,7 @@ import { startFixtureServer, type FixtureServer } from '../support/fixture-serve
 import { canRun, openSession, suiteTitle, type Session } from '../support/session';
 import { bundle } from '../../scripts/bench/page-bundle';
 import type * as PushPage from '../support/push-page';
+import type * as DigestsPage from './store-digests-page';
 
 const run = promisify(execFile);
 const CLI = resolve('cli/hashmark.mjs');
@@ -227,6 +231,80 @@ describe('hashmark push and store check against Ceph', () => {
     expect(row?.zip).toBeUndefined();
     db.close();
   });
+});
+
+describe('the push with the export writer’s part digests, against Ceph (issue 18, third pass)', () => {
+  it('pushes each part signed with its digest; a queued part whose bytes differ is refused, nothing left', async () => {
+    const t0 = Date.now();
+    const db = createDb('store-digests');
+    await seedCase(db, { id: 'case-dig' });
+    await saveStoreConfig(db, {
+      endpoint: store.endpoint,
+      bucket: 'evidence',
+      prefix: 'unit-dig',
+      region: store.region,
+      retentionDays: 1,
+      pushExports: true,
+      accessKeyId: store.accessKeyId,
+      secret: { kind: 'plain', secretAccessKey: store.secretAccessKey },
+    });
+    // The part digests from the export writer's spool (the code an export runs), as it writes the part.
+    const data = randomBytes(2 * STORE_PART_BYTES + MiB);
+    const spool = await openSpool('memory', STORE_PART_BYTES);
+    for (let a = 0; a < data.length; a += 3 * MiB + 1) await spool.write(data.subarray(a, a + 3 * MiB + 1));
+    const out = await spool.finish();
+    expect(out.partSha256s).toHaveLength(3);
+    const part = (zip: Blob) => ({
+      exportId: crypto.randomUUID(),
+      part: 1,
+      parts: 1,
+      zipName: 'part.zip',
+      zipSha256: out.sha256,
+      zipBytes: data.length,
+      zip,
+      partSha256s: out.partSha256s!,
+      partSha256Bytes: STORE_PART_BYTES,
+    });
+    const good = (await queueExportPart(db, 'case-dig', part(out.blob)))!;
+    expect(good.partSha256s).toEqual(out.partSha256s);
+    // The queued copy differs from what the writer wrote by one bit, in part 2.
+    const flipped = Buffer.from(data);
+    const flipAt = STORE_PART_BYTES + 12_345;
+    flipped[flipAt] = flipped[flipAt]! ^ 1;
+    const bad = (await queueExportPart(db, 'case-dig', part(new Blob([flipped]))))!;
+    const res = await runStorePushes({
+      db,
+      fetcher: fetch,
+      credentials: async (c) => credentialsOf(c, null),
+      multipartOver: STORE_PART_BYTES,
+    });
+    expect(res).toMatchObject({ pushed: 1, failed: 1 });
+    const ok = (await db.storeQueue.get(good.id))!;
+    expect(ok.state).toBe('pushed');
+    expect(ok.partSha256s).toBeUndefined();
+    expect(await sha256Of(await getObject(target, fetch, ok.key, ok.pushed!.versionId))).toBe(out.sha256);
+
+    const refused = (await db.storeQueue.get(bad.id))!;
+    expect(refused).toMatchObject({ state: 'queued', attempts: 1 });
+    const why =
+      /Part 2 of 3 was refused: its bytes differ from the SHA-256 the export writer took.*XAmzContentSHA256Mismatch/;
+    expect(refused.lastError).toMatch(why);
+    // Nothing under its key: no version, and its multipart upload aborted.
+    expect(await listVersions(target, fetch, refused.key)).toEqual([]);
+    const uploads = await s3Send(target, fetch, { method: 'GET', query: { uploads: '', prefix: refused.key } });
+    expect(await uploads.text()).not.toContain('<Upload>');
+    const events = (await custodyLines(db, 'case-dig')).map(
+      (r) => JSON.parse(r.line) as { type: string; details: Record<string, unknown> },
+    );
+    // The two were due together: pushed in the order of their ids (random UUIDs).
+    const logged = events
+      .filter((e) => e.type.startsWith('store.'))
+      .map((e) => `${e.type} ${String(e.details.exportId)}`);
+    expect(logged.sort()).toEqual([`store.failed ${bad.exportId}`, `store.pushed ${good.exportId}`]);
+    expect(String(events.find((e) => e.type === 'store.failed')!.details.reason)).toMatch(why);
+    db.close();
+    console.log(`part digests e2e (Node): ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  }, 60_000);
 });
 
 /**
@@ -486,6 +564,23 @@ describe.each(BROWSERS)('%s', (browser) => {
       );
       expect(r).toMatchObject({ multipart: true, mode: 'COMPLIANCE', bytes: 11 * MiB });
       expect(await sha256Of(await getObject(target, fetch, key, r.versionId))).toBe(r.sha256);
+    }, 60_000);
+
+    it('pushes multipart with the export writer’s part digests: parts sent as Blob slices, never read', async () => {
+      const t0 = Date.now();
+      const code = await bundle(resolve('tests/e2e/store-digests-page.ts'), resolve('.'));
+      const control = (s.driver as unknown as { control: { evaluate(js: string): Promise<unknown> } }).control;
+      await control.evaluate(`(() => { ${code}\n; globalThis.__digestsPage = __hashmarkBenchModule; })()`);
+      const key = `digests-${browser}/part.zip`;
+      const bytes = STORE_PART_BYTES + MiB + 3;
+      const r = await s.driver.inControl(
+        (a: Parameters<typeof DigestsPage.pushWithDigests>[0]) =>
+          (globalThis as unknown as { __digestsPage: typeof DigestsPage }).__digestsPage.pushWithDigests(a),
+        { target, key, bytes },
+      );
+      expect(r).toMatchObject({ multipart: true, mode: 'COMPLIANCE', bytes, parts: 2 });
+      expect(await sha256Of(await getObject(target, fetch, key, r.versionId))).toBe(r.sha256);
+      console.log(`part digests e2e (${browser}): ${((Date.now() - t0) / 1000).toFixed(1)} s`);
     }, 60_000);
   });
 });

@@ -368,6 +368,14 @@ export interface StoreQueueRecord {
   key: string;
   /** The ZIP while queued; removed once pushed. */
   zip?: Blob;
+  /**
+   * The SHA-256 (lowercase hex) of each consecutive `partSha256Bytes` of `zip`, taken by the export
+   * writer as it wrote it: the push signs each multipart part with its digest and never reads the
+   * part (issue 18). Absent on records queued by an older version (the push then hashes each part);
+   * removed once pushed. Not indexed, so no schema version.
+   */
+  partSha256s?: string[];
+  partSha256Bytes?: number;
   state: 'queued' | 'pushed';
   attempts: number;
   /** When the next attempt is due (ISO); the queue is read in this order. */

@@ -71,7 +71,13 @@ export async function unsealedCaptures(db: HashmarkDb, now: Date, limit = 10): P
 export async function attachSealedCapture(
   db: HashmarkDb,
   id: string,
-  s: Pick<StoreQueueRecord, 'exportId' | 'zipName' | 'zipSha256' | 'bytes' | 'key'> & { zip: Blob; at: string },
+  s: Pick<
+    StoreQueueRecord,
+    'exportId' | 'zipName' | 'zipSha256' | 'bytes' | 'key' | 'partSha256s' | 'partSha256Bytes'
+  > & {
+    zip: Blob;
+    at: string;
+  },
 ): Promise<StoreQueueRecord | null> {
   return db.transaction('rw', db.storeQueue, async () => {
     const r = await db.storeQueue.get(id);
@@ -115,7 +121,7 @@ export async function markStorePushed(
   await db.transaction('rw', [db.storeQueue, db.custody, db.settings, db.cases], async () => {
     const r = await db.storeQueue.get(id);
     if (!r || r.state === 'pushed') return;
-    const { zip: _zip, lastError: _e, ...rest } = r;
+    const { zip: _zip, lastError: _e, partSha256s: _d, partSha256Bytes: _b, ...rest } = r;
     await db.storeQueue.put({ ...rest, state: 'pushed', attempts: r.attempts + 1, updatedAt: pushed.at, pushed });
     await db.cases.update(r.caseId, { updatedAt: pushed.at });
     // A capture bag's push names its capture (the capture's detail shows it; an export references it).

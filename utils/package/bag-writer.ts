@@ -138,6 +138,11 @@ export interface BagInput {
    */
   spool?: SpoolKind;
   /**
+   * Also take the SHA-256 of each consecutive segment of this many bytes of the ZIP, as it is written
+   * (the team store's multipart part size, STORE_PART_BYTES; issue 18): see {@link BagOutput.partSha256s}.
+   */
+  partSha256Bytes?: number;
+  /**
    * Called with the signature once it is made and checked: returns the optional signature/ files
    * that depend on it (an RFC 3161 token over the signature and the TSA's certificates; names
    * from {@link OPTIONAL_SIGNATURE_FILES} only). They are in no manifest: the token covers the
@@ -164,6 +169,14 @@ export interface BagOutput {
   payloadOxum: string;
   /** Lowercase hex SHA-256 of tagmanifest-sha256.txt (the signed file). */
   tagManifestSha256: string;
+  /**
+   * With `partSha256Bytes`: the lowercase hex SHA-256 of each consecutive segment of that many bytes of
+   * `zip` (the last may be short; one for an empty ZIP), taken from the bytes as they were written. The
+   * team store's push signs each multipart part with its digest and never reads the part (issue 18).
+   */
+  partSha256s?: string[];
+  /** The segment size of {@link partSha256s}. */
+  partSha256Bytes?: number;
 }
 
 /** The package would exceed a ZIP limit; split the case into more parts. */
@@ -492,7 +505,7 @@ async function writeHead(
 export async function writeBag(input: BagInput): Promise<BagOutput> {
   let spool: ZipSpool | null = null;
   try {
-    return await buildBag(input, async () => (spool = await openSpool(input.spool)));
+    return await buildBag(input, async () => (spool = await openSpool(input.spool, input.partSha256Bytes)));
   } catch (e) {
     // A failed or cancelled part leaves nothing behind (an OPFS spool file is removed).
     await (spool as ZipSpool | null)?.abort();
@@ -608,6 +621,7 @@ async function buildBag(input: BagInput, open: () => Promise<ZipSpool>): Promise
     zipName: `${bagName}.zip`,
     payloadOxum: `${payloadBytes}.${payload.length}`,
     tagManifestSha256: await sha256Hex(tagManifest256),
+    ...(out.partSha256s ? { partSha256s: out.partSha256s, partSha256Bytes: input.partSha256Bytes } : {}),
   };
 }
 

@@ -310,6 +310,11 @@ export interface ExportOptions {
    * logged for it: `exportId` is the bag's own id (a fresh UUID), `lang` the report's language.
    */
   capture?: { captureId: string; lang: ReportLang };
+  /**
+   * Team store (issue 18): take each part's segment digests of this size as it is written
+   * (STORE_PART_BYTES; see BagOutput.partSha256s), for a push that never reads the part back.
+   */
+  partSha256Bytes?: number;
 }
 
 /** Where a capture's auto-pushed bag is in the team store, as its store.pushed event logged it (issue 18). */
@@ -1161,6 +1166,7 @@ async function buildPart(x: ExportContext, j: PartJob): Promise<PackagePart> {
     deflateText: false,
     // On disk (OPFS) as it is written where the page has it: the part is never held in memory.
     spool: 'file',
+    ...(o.partSha256Bytes ? { partSha256Bytes: o.partSha256Bytes } : {}),
     ...(o.timestampSignature
       ? {
           afterSign: async (signature: Uint8Array) => {

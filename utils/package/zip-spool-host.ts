@@ -1,6 +1,7 @@
 /**
  * What the spool worker does (zip-spool.worker.ts; issue 17): takes a part's ZIP chunks in order,
- * hashes them (the ZIP's SHA-256) and writes them to an origin-private file through a
+ * hashes them (the ZIP's SHA-256 and, when asked, each 8 MiB segment's: the team store's part digests,
+ * issue 18) and writes them to an origin-private file through a
  * synchronous access handle, which only a dedicated worker has. Why a worker: on the export page
  * the ZIP's SHA-256 and the OPFS writes were a third of the page's thread, and the page has
  * other work (reading each file from IndexedDB, checking its digests, CRC-32); here they run on
@@ -33,9 +34,79 @@ export async function zipHash(): Promise<Sha256> {
   }
 }
 
-/** Page to worker. `name` is a file name the page made (a UUID), never from the case or a page. */
+function hexOf(buf: ArrayBuffer): string {
+  return Array.from(new Uint8Array(buf), (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/**
+ * The SHA-256 of each consecutive `segmentBytes` of a part's ZIP, as it is written (issue 18): the team
+ * store's multipart part digests (STORE_PART_BYTES), so the push signs each part with its digest and
+ * never reads the bytes back. WebCrypto over a segment gathered in one reused buffer (SHA-NI where the
+ * CPU has it, on the browser's own threads): measured cheaper than a second WebAssembly SHA-256 over
+ * every chunk (docs/performance.md, "Team store push, third pass"). WebCrypto has no incremental digest,
+ * hence the buffer; `digest()` copies its input before it returns, so the buffer is refilled at once.
+ * The last segment may be short; an empty ZIP has one, empty, segment (the push's part count).
+ */
+export class SegmentSha256 {
+  private buf = new Uint8Array(0);
+  private fill = 0;
+  private readonly digests: Promise<string>[] = [];
+  constructor(readonly segmentBytes: number) {
+    if (!Number.isSafeInteger(segmentBytes) || segmentBytes <= 0) {
+      throw new Error(`export: a segment size must be a positive integer, not ${segmentBytes}`);
+    }
+  }
+
+  update(chunk: Uint8Array): void {
+    const size = this.segmentBytes;
+    let at = 0;
+    while (at < chunk.length) {
+      if (this.fill === 0 && chunk.length - at >= size) {
+        // A whole segment inside the chunk: digested where it is, no copy.
+        this.digest(chunk.subarray(at, at + size));
+        at += size;
+        continue;
+      }
+      const n = Math.min(chunk.length - at, size - this.fill);
+      // The buffer grows to the segment size only when a part needs it (a small capture bag stays small).
+      if (this.buf.length < this.fill + n) {
+        const grown = new Uint8Array(Math.min(size, Math.max(this.fill + n, 2 * this.buf.length, 1 << 20)));
+        grown.set(this.buf.subarray(0, this.fill));
+        this.buf = grown;
+      }
+      this.buf.set(chunk.subarray(at, at + n), this.fill);
+      this.fill += n;
+      at += n;
+      if (this.fill === size) this.flush();
+    }
+  }
+
+  private digest(bytes: Uint8Array): void {
+    this.digests.push(crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>).then(hexOf));
+  }
+
+  private flush(): void {
+    this.digest(this.buf.subarray(0, this.fill));
+    this.fill = 0;
+  }
+
+  /** The digests in order (lowercase hex); call once, after the last chunk. */
+  async hexes(): Promise<string[]> {
+    if (this.fill > 0 || this.digests.length === 0) this.flush();
+    this.buf = new Uint8Array(0);
+    return Promise.all(this.digests);
+  }
+}
+
+/**
+ * Page to worker. `name` is a file name the page made (a UUID), never from the case or a page;
+ * `segmentBytes`: also take the SHA-256 of each segment of that size ({@link SegmentSha256}).
+ */
 export type SpoolRequest =
-  { kind: 'open'; name: string } | { kind: 'write'; chunk: Uint8Array } | { kind: 'finish' } | { kind: 'abort' };
+  | { kind: 'open'; name: string; segmentBytes?: number }
+  | { kind: 'write'; chunk: Uint8Array }
+  | { kind: 'finish' }
+  | { kind: 'abort' };
 
 /**
  * Worker to page. `written` acknowledges one chunk (the page bounds the bytes in flight) and
@@ -44,7 +115,7 @@ export type SpoolRequest =
 export type SpoolReply =
   | { kind: 'opened' }
   | { kind: 'written'; bytes: number; chunk?: Uint8Array }
-  | { kind: 'finished'; sha256: string; bytes: number }
+  | { kind: 'finished'; sha256: string; bytes: number; partSha256s?: string[] }
   | { kind: 'aborted' }
   | { kind: 'failed'; message: string };
 
@@ -73,6 +144,7 @@ export function createSpoolHost(
   let name = '';
   let file: SyncHandle | null = null;
   let hash: Sha256 | null = null;
+  let segments: SegmentSha256 | null = null;
   let at = 0;
   let failed = false;
   const fail = (what: string, e: unknown): void => {
@@ -100,6 +172,7 @@ export function createSpoolHost(
         const h = await dir.getFileHandle(name, { create: true });
         file = await (h as unknown as { createSyncAccessHandle(): Promise<SyncHandle> }).createSyncAccessHandle();
         hash = await zipHash();
+        if (m.segmentBytes) segments = new SegmentSha256(m.segmentBytes);
         reply({ kind: 'opened' });
       } catch (e) {
         fail('opened', e);
@@ -109,6 +182,7 @@ export function createSpoolHost(
       if (!failed && file && hash) {
         try {
           hash.update(m.chunk);
+          segments?.update(m.chunk);
           let done = 0;
           while (done < n) {
             const w = file.write(m.chunk.subarray(done), { at: at + done });
@@ -126,7 +200,8 @@ export function createSpoolHost(
       try {
         file.flush();
         close();
-        reply({ kind: 'finished', sha256: hash.hex(), bytes: at });
+        const partSha256s = await segments?.hexes();
+        reply({ kind: 'finished', sha256: hash.hex(), bytes: at, ...(partSha256s ? { partSha256s } : {}) });
       } catch (e) {
         fail('finished', e);
       }

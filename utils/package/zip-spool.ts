@@ -13,7 +13,21 @@
  * incremental digest and the part is never one buffer. If WebAssembly cannot be compiled
  * (a CSP without 'wasm-unsafe-eval'), @noble/hashes is used: slower, same digest.
  */
-import { SPOOL_DIR, zipHash, type Sha256, type SpoolReply, type SpoolRequest } from './zip-spool-host';
+import { SegmentSha256, SPOOL_DIR, zipHash, type Sha256, type SpoolReply, type SpoolRequest } from './zip-spool-host';
+
+/**
+ * A spooled part: its ZIP, the ZIP's SHA-256 and, when asked for (openSpool's `segmentBytes`), the
+ * SHA-256 of each consecutive segment (the team store's part digests, issue 18).
+ */
+interface SpooledPart {
+  blob: Blob;
+  sha256: string;
+  partSha256s?: string[];
+}
+
+async function segmentsOf(segments: SegmentSha256 | null): Promise<{ partSha256s?: string[] }> {
+  return segments ? { partSha256s: await segments.hexes() } : {};
+}
 
 /** A part's ZIP being written: chunks in order, then the whole as a Blob (or File) and its SHA-256. */
 export interface ZipSpool {
@@ -25,7 +39,7 @@ export interface ZipSpool {
   write(chunk: Uint8Array, owned?: boolean): void | Promise<void>;
   /** Bytes written so far. */
   readonly bytes: number;
-  finish(): Promise<{ blob: Blob; sha256: string }>;
+  finish(): Promise<SpooledPart>;
   /** Drops everything written (a failed or cancelled part): nothing is left behind. */
   abort(): Promise<void>;
 }
@@ -39,10 +53,14 @@ class MemorySpool implements ZipSpool {
   private pending: Uint8Array[] = [];
   private pendingBytes = 0;
   bytes = 0;
-  constructor(private readonly hash: Sha256) {}
+  constructor(
+    private readonly hash: Sha256,
+    private readonly segments: SegmentSha256 | null,
+  ) {}
 
   write(chunk: Uint8Array): void {
     this.hash.update(chunk);
+    this.segments?.update(chunk);
     this.pending.push(chunk);
     this.pendingBytes += chunk.length;
     this.bytes += chunk.length;
@@ -56,11 +74,11 @@ class MemorySpool implements ZipSpool {
     this.pendingBytes = 0;
   }
 
-  finish(): Promise<{ blob: Blob; sha256: string }> {
+  async finish(): Promise<SpooledPart> {
     this.flush();
     const blob = new Blob(this.blobs, { type: 'application/zip' });
     this.blobs = [];
-    return Promise.resolve({ blob, sha256: this.hash.hex() });
+    return { blob, sha256: this.hash.hex(), ...(await segmentsOf(this.segments)) };
   }
 
   abort(): Promise<void> {
@@ -88,11 +106,13 @@ class FileSpool implements ZipSpool {
     private readonly dir: FileSystemDirectoryHandle,
     private readonly name: string,
     private readonly out: FileSystemWritableFileStream,
+    private readonly segments: SegmentSha256 | null,
   ) {}
 
   write(chunk: Uint8Array): void | Promise<void> {
     if (this.failed !== null) throw this.failed;
     this.hash.update(chunk);
+    this.segments?.update(chunk);
     this.bytes += chunk.length;
     this.inFlight += chunk.length;
     this.queue = this.queue.then(async () => {
@@ -112,13 +132,14 @@ class FileSpool implements ZipSpool {
     if (this.failed !== null) throw this.failed;
   }
 
-  async finish(): Promise<{ blob: Blob; sha256: string }> {
+  async finish(): Promise<SpooledPart> {
     await this.drain();
     await this.out.close();
     const file = await (await this.dir.getFileHandle(this.name)).getFile();
     if (file.size !== this.bytes) throw new Error(`export: the spooled part is ${file.size} bytes, not ${this.bytes}`);
+    const partSha256s = await segmentsOf(this.segments);
     spooled.set(file, () => this.remove());
-    return { blob: file, sha256: this.hash.hex() };
+    return { blob: file, sha256: this.hash.hex(), ...partSha256s };
   }
 
   async abort(): Promise<void> {
@@ -159,7 +180,11 @@ class WorkerSpool implements ZipSpool {
   }
 
   /** Opens the worker's file; null when the worker cannot (no sync access handles here). */
-  static async open(dir: FileSystemDirectoryHandle, name: string): Promise<WorkerSpool | null> {
+  static async open(
+    dir: FileSystemDirectoryHandle,
+    name: string,
+    segmentBytes: number | undefined,
+  ): Promise<WorkerSpool | null> {
     let worker: Worker;
     try {
       worker = new Worker(new URL('./zip-spool.worker.ts', import.meta.url), { type: 'module' });
@@ -167,7 +192,7 @@ class WorkerSpool implements ZipSpool {
       return null;
     }
     const spool = new WorkerSpool(worker, dir, name);
-    const r = await spool.request({ kind: 'open', name });
+    const r = await spool.request({ kind: 'open', name, ...(segmentBytes ? { segmentBytes } : {}) });
     if (r.kind === 'opened') return spool;
     worker.terminate();
     await dir.removeEntry(name).catch(() => undefined);
@@ -216,7 +241,7 @@ class WorkerSpool implements ZipSpool {
     });
   }
 
-  async finish(): Promise<{ blob: Blob; sha256: string }> {
+  async finish(): Promise<SpooledPart> {
     const r = await this.request({ kind: 'finish' });
     this.worker.terminate();
     if (r.kind !== 'finished') throw this.failed ?? new Error('export: the spool worker did not finish the part');
@@ -224,7 +249,7 @@ class WorkerSpool implements ZipSpool {
     if (file.size !== this.bytes || r.bytes !== this.bytes)
       throw new Error(`export: the spooled part is ${file.size} bytes, not ${this.bytes}`);
     spooled.set(file, () => this.dir.removeEntry(this.name).catch(() => undefined));
-    return { blob: file, sha256: r.sha256 };
+    return { blob: file, sha256: r.sha256, ...(r.partSha256s ? { partSha256s: r.partSha256s } : {}) };
   }
 
   async abort(): Promise<void> {
@@ -245,7 +270,7 @@ async function removeStale(dir: FileSystemDirectoryHandle, now: number): Promise
   for (const name of names) await dir.removeEntry(name).catch(() => undefined);
 }
 
-async function openFileSpool(hash: () => Promise<Sha256>): Promise<ZipSpool | null> {
+async function openFileSpool(segmentBytes: number | undefined): Promise<ZipSpool | null> {
   const storage = (globalThis as { navigator?: { storage?: StorageManager } }).navigator?.storage;
   if (typeof storage?.getDirectory !== 'function') return null;
   try {
@@ -254,13 +279,14 @@ async function openFileSpool(hash: () => Promise<Sha256>): Promise<ZipSpool | nu
     const name = `${crypto.randomUUID()}.zip`; // never a name from the case or the page
     // A worker where the page can start one (hashing and writing off the page's thread)…
     if (typeof Worker === 'function') {
-      const w = await WorkerSpool.open(dir, name);
+      const w = await WorkerSpool.open(dir, name, segmentBytes);
       if (w) return w;
     }
     // …else the page writes the file itself.
     const handle = await dir.getFileHandle(name, { create: true });
     if (typeof handle.createWritable !== 'function') return null;
-    return new FileSpool(await hash(), dir, name, await handle.createWritable());
+    const segments = segmentBytes ? new SegmentSha256(segmentBytes) : null;
+    return new FileSpool(await zipHash(), dir, name, await handle.createWritable(), segments);
   } catch {
     return null; // OPFS refused (private window, quota): the memory spool
   }
@@ -269,9 +295,15 @@ async function openFileSpool(hash: () => Promise<Sha256>): Promise<ZipSpool | nu
 /** How a part is spooled: `file` where OPFS works (else memory), `memory` always in memory. */
 export type SpoolKind = 'file' | 'memory';
 
-/** A new spool for one part. */
-export async function openSpool(kind: SpoolKind = 'memory'): Promise<ZipSpool> {
-  return (kind === 'file' ? await openFileSpool(zipHash) : null) ?? new MemorySpool(await zipHash());
+/**
+ * A new spool for one part. `segmentBytes`: also take the SHA-256 of each consecutive segment of that
+ * size (the team store's part digests, issue 18), in whichever spool is used.
+ */
+export async function openSpool(kind: SpoolKind = 'memory', segmentBytes?: number): Promise<ZipSpool> {
+  return (
+    (kind === 'file' ? await openFileSpool(segmentBytes) : null) ??
+    new MemorySpool(await zipHash(), segmentBytes ? new SegmentSha256(segmentBytes) : null)
+  );
 }
 
 /**

@@ -12,6 +12,7 @@
 import { getSettings, type HashmarkDb } from '@/utils/db';
 import { resolveLang } from '@/utils/i18n';
 import type { PackagePart } from '@/utils/package/export-case';
+import { STORE_PART_BYTES } from '@/utils/store';
 import { buildCasePackage } from './export-job';
 import { ensureSigningKey } from './signing-keys';
 
@@ -41,6 +42,9 @@ export async function sealCapture(d: SealDeps, caseId: string, captureId: string
     exportId: (d.newId ?? (() => crypto.randomUUID()))(),
     software: d.software,
     capture: { captureId, lang },
+    // A capture bag is always pushed: its part digests are taken as it is written (a large one goes
+    // multipart, and the push then never reads it back).
+    partSha256Bytes: STORE_PART_BYTES,
   });
   let bag: PackagePart | null = null;
   for await (const part of parts) {

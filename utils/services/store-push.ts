@@ -29,6 +29,7 @@ import {
   pushPackage,
   retainUntilDate,
   sealSecret,
+  STORE_PART_BYTES,
   type Credentials,
   type Fetcher,
   type StoreTarget,
@@ -40,11 +41,28 @@ export function backoffMs(attempts: number): number {
   return Math.min(3_600_000, 30_000 * 2 ** Math.max(0, attempts - 1));
 }
 
+/** The writer's part digests (issue 18), when it took them: the push then never reads the part. */
+function partDigests(p: Pick<PackagePart, 'partSha256s' | 'partSha256Bytes'>) {
+  return p.partSha256s && p.partSha256Bytes ? { partSha256s: p.partSha256s, partSha256Bytes: p.partSha256Bytes } : {};
+}
+
+/**
+ * The segment size of the part digests an export should take (ExportOptions.partSha256Bytes): the
+ * store's part size when a store receives exports, else none (nothing is taken). Measured cost of taking
+ * them: docs/performance.md, "Team store push, third pass".
+ */
+export async function exportPartSha256Bytes(db: HashmarkDb): Promise<number | undefined> {
+  return (await getStoreConfig(db))?.pushExports ? STORE_PART_BYTES : undefined;
+}
+
 /** Queues one saved export part when the store is configured to receive exports; null otherwise. */
 export async function queueExportPart(
   db: HashmarkDb,
   caseId: string,
-  part: Pick<PackagePart, 'exportId' | 'part' | 'parts' | 'zipName' | 'zipSha256' | 'zipBytes' | 'zip'>,
+  part: Pick<
+    PackagePart,
+    'exportId' | 'part' | 'parts' | 'zipName' | 'zipSha256' | 'zipBytes' | 'zip' | 'partSha256s' | 'partSha256Bytes'
+  >,
   now = new Date(),
 ): Promise<StoreQueueRecord | null> {
   const config = await getStoreConfig(db);
@@ -62,6 +80,7 @@ export async function queueExportPart(
       bytes: part.zipBytes,
       key: packageKey(config.prefix, caseId, part.exportId, part.zipName),
       zip: part.zip,
+      ...partDigests(part),
     },
     now,
   );
@@ -85,10 +104,15 @@ export interface StorePushDeps {
    * Without it, capture bags wait in the queue unsealed.
    */
   seal?: (caseId: string, captureId: string) => Promise<SealedBag>;
+  /** Multipart above this size (tests: a small part through the multipart path); default pushPackage's. */
+  multipartOver?: number;
 }
 
 /** What sealing a capture gives the queue. */
-type SealedBag = Pick<PackagePart, 'exportId' | 'zipName' | 'zipSha256' | 'zipBytes' | 'zip'>;
+type SealedBag = Pick<
+  PackagePart,
+  'exportId' | 'zipName' | 'zipSha256' | 'zipBytes' | 'zip' | 'partSha256s' | 'partSha256Bytes'
+>;
 
 /**
  * Seals one queued capture bag and puts its ZIP in the queue record (then lets the writer's spool file
@@ -110,6 +134,7 @@ async function sealOne(d: StorePushDeps, config: StoreConfig, r: StoreQueueRecor
         bytes: bag.zipBytes,
         key: packageKey(config.prefix, r.caseId, 'captures', captureId, bag.zipName),
         zip: bag.zip,
+        ...partDigests(bag),
         at: now().toISOString(),
       });
     } finally {
@@ -175,7 +200,15 @@ async function pushOne(d: StorePushDeps, target: StoreTarget, config: StoreConfi
   try {
     if (!r.zip) throw new Error('The queued ZIP is missing.');
     const retainUntil = retainUntilDate(now(), config.retentionDays);
-    const res = await pushPackage(target, d.fetcher, { key: r.key, zip: r.zip, sha256: r.zipSha256, retainUntil });
+    const res = await pushPackage(target, d.fetcher, {
+      key: r.key,
+      zip: r.zip,
+      sha256: r.zipSha256,
+      retainUntil,
+      // The writer's part digests: the push signs them and never reads the part (absent: it hashes each).
+      ...partDigests(r),
+      ...(d.multipartOver ? { multipartOver: d.multipartOver } : {}),
+    });
     const at = now().toISOString();
     const pushed = { versionId: res.versionId, etag: res.etag, mode: res.mode, retainUntil, bucket: config.bucket, at };
     await markStorePushed(d.db, r.id, pushed, {

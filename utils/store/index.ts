@@ -16,6 +16,7 @@ export {
 } from './s3';
 export { createLockedBucket, deleteVersion, getObject, headObject, listVersions } from './bucket';
 export { checkReadBack, pushPackage, PushCheckError } from './push';
+export { STORE_PART_BYTES } from './part-size';
 export { packageKey, parseStoreUrl, checkEndpoint } from './keys';
 export { openSecret, sealSecret } from './credentials';
 export { validateStoreConfig, type StoreConfig } from './config';

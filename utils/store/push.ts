@@ -2,13 +2,16 @@
  * Uploads one evidence package (an export part's ZIP) under S3 Object Lock COMPLIANCE (issue 18) and
  * reads it back. Small parts go as one PUT whose signed `x-amz-content-sha256` is the ZIP's SHA-256
  * (computed by the export writer), so the store itself refuses bytes that differ; `Content-MD5` is sent
- * as well (verified by radosgw and required by AWS with lock headers). Large parts go multipart: each
- * part is read from the Blob to be hashed (a signed SHA-256 the store checks) and sent as a slice of the
- * Blob, which the browser streams, with at most `concurrency` parts in flight: memory stays bounded by
- * the parts in flight whatever the ZIP's size.
+ * as well (verified by radosgw and required by AWS with lock headers). Large parts go multipart, each
+ * part a slice of the Blob (the browser streams it), at most `concurrency` in flight, each signed with
+ * its SHA-256, which the store checks. Those digests come from the export writer, which took them as it
+ * wrote the ZIP (`partSha256s`, one per STORE_PART_BYTES): the push then never reads the bytes, so a
+ * queued Blob that differs from what the writer wrote is refused by the store. Without them (a part
+ * queued by an older version, a file given to the CLI) each part is read once to be hashed.
  */
 import { md5 } from '@noble/hashes/legacy.js';
 import { headObject } from './bucket';
+import { STORE_PART_BYTES } from './part-size';
 import { lockHeaders, s3Send, xmlField, type Fetcher, type HeadInfo, type StoreTarget } from './s3';
 
 export interface PushInput {
@@ -23,8 +26,16 @@ export interface PushInput {
   retainUntil: string;
   /** Above this size the upload is multipart; default 64 MiB. */
   multipartOver?: number;
-  /** Multipart part size; default 8 MiB (S3's minimum is 5 MiB except the last). */
+  /** Multipart part size; default 8 MiB (S3's minimum is 5 MiB except the last); `partSha256Bytes` when given. */
   partBytes?: number;
+  /**
+   * The SHA-256 (lowercase hex) of each consecutive `partSha256Bytes` of `zip`, taken when it was
+   * written (the export writer's segment digests): each multipart part is signed with its digest and
+   * never read. Their count must be the part count (one for an empty ZIP).
+   */
+  partSha256s?: readonly string[];
+  /** The segment size of `partSha256s` (the part size then). */
+  partSha256Bytes?: number;
   /** Parts in flight (and in memory) at once; default 3. */
   concurrency?: number;
   onProgress?: (sentBytes: number) => void;
@@ -46,9 +57,9 @@ export class PushCheckError extends Error {
 }
 
 const MiB = 1024 * 1024;
-/** Multipart defaults (measured, docs/performance.md "Team store push, second pass"). */
-const PART_BYTES = 8 * MiB;
+/** Parts in flight (measured, docs/performance.md "Team store push, second pass"). */
 const PARALLEL = 3;
+const SHA256_HEX = /^[0-9a-f]{64}$/;
 
 interface PartIds {
   uploadId: string;
@@ -94,10 +105,13 @@ async function putSingle(t: StoreTarget, f: Fetcher, i: PushInput): Promise<stri
 async function sendPart(t: StoreTarget, f: Fetcher, i: PushInput, ids: PartIds, part: Blob) {
   // The signed SHA-256 alone: the store checks it (XAmzContentSHA256Mismatch), and UploadPart needs no
   // Content-MD5 (AWS asks for it only with lock headers, on PutObject). Measured: a JavaScript MD5 of
-  // every part held the push at 0.19 of curl's speed (docs/performance.md, issue 18). The bytes are
-  // read only to be hashed and let go (a BYOB read into a reused buffer once left a lane waiting for
-  // ever in Chromium's service worker: measured, docs/performance.md "second pass").
-  const payloadHash = hex(await crypto.subtle.digest('SHA-256', await part.arrayBuffer()));
+  // every part held the push at 0.19 of curl's speed (docs/performance.md, issue 18). The writer's
+  // digest when there is one: reading 8 MiB only to hash it was a second trip of every byte across
+  // processes and an ArrayBuffer of garbage per part, which the collector freed late (memory grew with
+  // speed: docs/performance.md "third pass"). Else the part is read and let go (a BYOB read into a
+  // reused buffer once left a lane waiting for ever in Chromium's service worker: "second pass").
+  const payloadHash =
+    i.partSha256s?.[ids.n - 1] ?? hex(await crypto.subtle.digest('SHA-256', await part.arrayBuffer()));
   // The body is the Blob slice itself, not the bytes: the browser streams it from its blob store to the
   // network service. Measured in the extension's worker: a byte array body cost 20 s of CPU on the
   // worker's thread and as much on the browser's main thread per 256 MiB, and 1.3 GB of memory.
@@ -121,21 +135,30 @@ async function putMultipart(t: StoreTarget, f: Fetcher, i: PushInput): Promise<s
   const uploadId = xmlField(await started.text(), 'UploadId');
   if (!uploadId) throw new PushCheckError('The store returned no UploadId.');
   try {
-    const size = i.partBytes ?? PART_BYTES;
+    const size = partSize(i);
     const count = Math.max(1, Math.ceil(i.zip.size / size));
     const etags: string[] = new Array<string>(count);
     let next = 0;
     let sent = 0;
+    let failed: { e: unknown } | null = null;
     const worker = async (): Promise<void> => {
-      while (next < count) {
+      // A refused part stops every lane before its next part: the upload is aborted only once none is
+      // in flight, so no part lands after the abort and nothing is left under the key.
+      while (next < count && !failed) {
         const k = next++;
         const end = Math.min(i.zip.size, (k + 1) * size);
-        etags[k] = await sendPart(t, f, i, { uploadId, n: k + 1 }, i.zip.slice(k * size, end));
+        try {
+          etags[k] = await sendPart(t, f, i, { uploadId, n: k + 1 }, i.zip.slice(k * size, end));
+        } catch (e) {
+          failed ??= { e: partError(e, k + 1, count, !!i.partSha256s) };
+          return;
+        }
         sent += end - k * size;
         i.onProgress?.(sent);
       }
     };
     await Promise.all(Array.from({ length: Math.min(count, i.concurrency ?? PARALLEL) }, worker));
+    if (failed) throw (failed as { e: unknown }).e;
     const body = completeXml(etags);
     const payloadHash = hex(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(body)));
     const done = await s3Send(t, f, { method: 'POST', key: i.key, query: { uploadId }, body, payloadHash });
@@ -177,9 +200,49 @@ async function lockVersion(t: StoreTarget, f: Fetcher, key: string, versionId: s
   await s3Send(t, f, { method: 'PUT', key, query: { retention: '', versionId }, headers, body: bytes, payloadHash });
 }
 
+/** The multipart part size: the digests' segment size when there are digests (see {@link checkPartDigests}). */
+function partSize(i: PushInput): number {
+  return i.partSha256s ? i.partSha256Bytes! : (i.partBytes ?? STORE_PART_BYTES);
+}
+
+/** Refuses, before any request, part digests that cannot be those of `i.zip`'s parts. */
+function checkPartDigests(i: PushInput): void {
+  const d = i.partSha256s;
+  if (!d) return;
+  const size = i.partSha256Bytes;
+  if (!size || !Number.isSafeInteger(size) || size < 5 * MiB) {
+    throw new Error(`The part digests' segment size (${size}) is not a valid multipart part size (>= 5 MiB).`);
+  }
+  if (i.partBytes !== undefined && i.partBytes !== size) {
+    throw new Error(`The part digests are of ${size}-byte segments, not of ${i.partBytes}-byte parts.`);
+  }
+  const count = Math.max(1, Math.ceil(i.zip.size / size));
+  if (d.length !== count) {
+    throw new Error(
+      `The queued part has ${d.length} part digests, but its ${i.zip.size} bytes make ${count} parts of ${size}: ` +
+        'not pushed.',
+    );
+  }
+  if (!d.every((h) => SHA256_HEX.test(h))) throw new Error('A part digest is not 64 lowercase hex digits.');
+}
+
+/** A part the store refused, named; with the writer's digests, a digest mismatch says the bytes changed. */
+function partError(e: unknown, n: number, count: number, precomputed: boolean): unknown {
+  if (!(e instanceof Error)) return e;
+  const mismatch = /XAmzContentSHA256Mismatch|BadDigest/.test(e.message);
+  const why =
+    mismatch && precomputed
+      ? ': its bytes differ from the SHA-256 the export writer took (the queued ZIP is not what was written)'
+      : '';
+  // The same error (an S3Error keeps its status and code), its message saying which part and why.
+  e.message = `Part ${n} of ${count} was refused${why}: ${e.message}`;
+  return e;
+}
+
 /** Uploads `i.zip` under COMPLIANCE retention, then reads the new version back (HEAD) and checks it. */
 export async function pushPackage(t: StoreTarget, fetcher: Fetcher, i: PushInput): Promise<PushResult> {
-  if (!/^[0-9a-f]{64}$/.test(i.sha256)) throw new Error('The package SHA-256 must be 64 lowercase hex digits.');
+  if (!SHA256_HEX.test(i.sha256)) throw new Error('The package SHA-256 must be 64 lowercase hex digits.');
+  checkPartDigests(i);
   const multipart = i.zip.size > (i.multipartOver ?? 64 * MiB);
   const versionId = multipart ? await putMultipart(t, fetcher, i) : await putSingle(t, fetcher, i);
   let head = await headObject(t, fetcher, i.key, versionId);
