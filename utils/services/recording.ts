@@ -168,9 +168,9 @@ export class RecordingService {
   private thumbs: string[] = [];
   /** Other work waiting for the tabs to be idle (whenIdle), by key; run after the thumbnails. */
   private idleWork = new Map<string, () => Promise<void>>();
-  private cancelThumbs: (() => void) | null = null;
+  private cancelIdleWork: (() => void) | null = null;
   /** The idle runs, one after the other (two never pull from the lists at once). */
-  private thumbRun: Promise<void> = Promise.resolve();
+  private idleRun: Promise<void> = Promise.resolve();
   /** Captures queued or running; idle work waits while any is. */
   private capturing = 0;
   private lastActivity = 0;
@@ -328,9 +328,9 @@ export class RecordingService {
     this.handle(this.recorder.flush(state, this.ms()));
     await this.drain();
     // Nothing loads for this recording any more: its thumbnails and waiting work run now (not awaited).
-    this.cancelThumbs?.();
-    this.cancelThumbs = null;
-    this.runThumbs(true);
+    this.cancelIdleWork?.();
+    this.cancelIdleWork = null;
+    this.runIdleWork(true);
     this.rec = await setRecordingState(this.d.db, { id: r.id, state, at: this.at(), ...(reason ? { reason } : {}) });
     await this.d.platform.badge(await this.badgeTabs(r), state === 'paused' ? 'paused' : 'off');
     if (state === 'stopped') {
@@ -560,7 +560,7 @@ export class RecordingService {
   /** Something happened in the recording's tabs: the idle work waits for the next idle spell. */
   private active(): void {
     this.lastActivity = this.ms();
-    if (this.thumbs.length || this.idleWork.size) this.scheduleThumbs(IDLE_MS);
+    if (this.thumbs.length || this.idleWork.size) this.scheduleIdleWork(IDLE_MS);
   }
 
   /**
@@ -575,19 +575,19 @@ export class RecordingService {
       return;
     }
     this.idleWork.set(key, work);
-    if (!this.cancelThumbs) this.scheduleThumbs(Math.max(IDLE_MS - (this.ms() - this.lastActivity), 100));
+    if (!this.cancelIdleWork) this.scheduleIdleWork(Math.max(IDLE_MS - (this.ms() - this.lastActivity), 100));
   }
 
-  private scheduleThumbs(ms: number): void {
-    this.cancelThumbs?.();
-    this.cancelThumbs = this.d.platform.setTimer(ms, () => {
-      this.cancelThumbs = null;
-      this.runThumbs(false);
+  private scheduleIdleWork(ms: number): void {
+    this.cancelIdleWork?.();
+    this.cancelIdleWork = this.d.platform.setTimer(ms, () => {
+      this.cancelIdleWork = null;
+      this.runIdleWork(false);
     });
   }
 
-  private runThumbs(now: boolean): void {
-    this.thumbRun = this.thumbRun.then(() => this.makeThumbs(now));
+  private runIdleWork(now: boolean): void {
+    this.idleRun = this.idleRun.then(() => this.doIdleWork(now));
   }
 
   /**
@@ -595,13 +595,13 @@ export class RecordingService {
    * time, stopping as soon as the tabs are busy again (unless `now`: the recording has ended,
    * nothing will load for it).
    */
-  private async makeThumbs(now: boolean): Promise<void> {
+  private async doIdleWork(now: boolean): Promise<void> {
     for (;;) {
       const work = this.nextIdleWork();
       if (!work) return;
       const idleFor = this.ms() - this.lastActivity;
       if (!now && (this.capturing > 0 || idleFor < IDLE_MS)) {
-        return this.scheduleThumbs(Math.max(IDLE_MS - idleFor, 100));
+        return this.scheduleIdleWork(Math.max(IDLE_MS - idleFor, 100));
       }
       await work.take().catch((e: unknown) => console.error('hashmark: idle work', e));
     }
@@ -623,8 +623,8 @@ export class RecordingService {
   }
 
   /** Waits for the idle run under way, if any (tests). */
-  thumbnailsIdle(): Promise<void> {
-    return this.thumbRun;
+  idleWorkDone(): Promise<void> {
+    return this.idleRun;
   }
 
   /** One page view's capture; what stops it before the capture job opens is logged here. */

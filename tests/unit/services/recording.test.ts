@@ -106,7 +106,7 @@ function fakeBrowser() {
 
 function setup(
   fail?: (req: CaptureRequest) => Error | null,
-  o: { thumbnails?: string[]; committed?: () => void } = {},
+  o: { thumbnails?: string[]; committed?: () => void; hold?: Promise<void> } = {},
 ) {
   const b = fakeBrowser();
   const captures: CaptureRequest[] = [];
@@ -120,6 +120,8 @@ function setup(
       const e = fail?.(req);
       if (e) throw e;
       captures.push(req);
+      // A capture that takes as long as the test says (a slow page): the recording is busy until then.
+      await o.hold;
       o.committed?.();
       return { ok: true, ...(thumbs ? { captureId: `cap-${captures.length}` } : {}) } as CaptureResult;
     },
@@ -203,14 +205,14 @@ describe('recording service', () => {
     await service.idle();
     expect(made).toEqual([]);
     b.advance(200);
-    await service.thumbnailsIdle();
+    await service.idleWorkDone();
     expect(made).toEqual(['cap-1', 'cap-2', 'cap-3', 'cap-4']);
     // The next one waits again; the end of the recording makes it at once.
     await load(1, 'https://a.test/5');
     await settle();
     expect(made).toHaveLength(4);
     await service.stop();
-    await service.thumbnailsIdle();
+    await service.idleWorkDone();
     expect(made).toEqual(['cap-1', 'cap-2', 'cap-3', 'cap-4', 'cap-5']);
   });
 
@@ -242,14 +244,14 @@ describe('recording service', () => {
     expect(seals).toEqual([0]);
     // 3 s idle: the thumbnails, then one round for the four captures (a round seals every queued bag).
     b.advance(200);
-    await service.thumbnailsIdle();
+    await service.idleWorkDone();
     expect(seals).toEqual([0, 4]);
     // A round waiting when the recording stops runs then.
     await load(1, 'https://a.test/5');
     await settle();
     expect(seals).toEqual([0, 4]);
     await service.stop();
-    await service.thumbnailsIdle();
+    await service.idleWorkDone();
     expect(seals).toEqual([0, 4, 5]);
     // Stopped: at once again.
     service.whenIdle('store.round', seal);
@@ -272,7 +274,35 @@ describe('recording service', () => {
     await service.idle();
     expect(seals).toEqual([]);
     b.advance(200);
-    await service.thumbnailsIdle();
+    await service.idleWorkDone();
+    expect(seals).toEqual(['sealed']);
+  });
+
+  test('a seal round waits while a capture runs, even one longer than the idle spell', async () => {
+    const seals: string[] = [];
+    let release = () => {};
+    const hold = new Promise<void>((r) => (release = r));
+    const { b, service, captures } = setup(undefined, { hold });
+    const flush = async () => {
+      for (let i = 0; i < 20; i++) await new Promise((r) => setTimeout(r, 0));
+    };
+    await service.start({ scope: 'tab', tabId: 1 });
+    b.advance(CONFIG.settleMs);
+    await flush();
+    expect(captures).toHaveLength(1); // the first page's capture has begun and is held
+    service.whenIdle('store.round', async () => void seals.push('sealed'));
+    // No page view for 5 s, but the capture still runs: the round waits (it would slow the capture).
+    b.advance(5000);
+    await flush();
+    expect(seals).toEqual([]);
+    // The capture ends: the round runs once the tabs have been idle 3 s after it.
+    release();
+    await service.idle();
+    b.advance(2900);
+    await flush();
+    expect(seals).toEqual([]);
+    b.advance(200);
+    await service.idleWorkDone();
     expect(seals).toEqual(['sealed']);
   });
 
