@@ -80,7 +80,8 @@ test('Chromium: create case → capture → tag → note → export with the key
   for (let i = 0; i < 10 && (await dash.locator('[role=tab][data-tab=notes][aria-selected=true]').count()) === 0; i++) {
     await dash.keyboard.press('ArrowRight');
   }
-  expect(await dash.evaluate(() => document.activeElement?.getAttribute('data-tab'))).toBe('notes');
+  // Focus follows the selection a frame later (Tabs.tsx moves it in requestAnimationFrame).
+  await expect.poll(() => dash.evaluate(() => document.activeElement?.getAttribute('data-tab'))).toBe('notes');
   expect(await dash.locator('#sec-shots').count()).toBe(0); // only the chosen tab's sections are shown
 
   // Tag it.
